@@ -1,0 +1,45 @@
+# Étalage: the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATA_DIR ?= var
+export ETALAGE_DATA_DIR ?= $(abspath $(DATA_DIR))
+
+.PHONY: install run test lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/etalage translations compile
+
+$(ETALAGE_DATA_DIR)/secret_key:
+	mkdir -p $(ETALAGE_DATA_DIR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+## Install, migrate, load the demo marketplace (first time only) and serve it.
+run: install $(ETALAGE_DATA_DIR)/secret_key
+	ETALAGE_SECRET_KEY="$$(cat $(ETALAGE_DATA_DIR)/secret_key)" \
+	  $(BIN)/etalage serve --demo --port $(PORT)
+
+## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
+test: install
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+format: install
+	$(BIN)/ruff format src bench
+	$(BIN)/ruff check --fix src bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Étalage: an open-source cross-border marketplace."""

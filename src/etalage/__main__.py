@@ -1,0 +1,5 @@
+"""``python -m etalage`` is the ``etalage`` command."""
+
+from etalage.cli import main
+
+main()

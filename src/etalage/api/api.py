@@ -1,0 +1,297 @@
+"""The REST API, version 1: thin handlers over the catalogue and pricing selectors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
+
+from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
+from etalage.api.schemas import (
+    CategoryOut,
+    ImageOut,
+    MerchantRef,
+    MoneyOut,
+    PricingOut,
+    ProductDetailOut,
+    ProductOut,
+    ProductPageOut,
+    ProductSummaryOut,
+    VariantOut,
+)
+from etalage.catalog import selectors as catalog
+from etalage.catalog.models import Product
+from etalage.core.languages import LANGUAGE_CODES, pick_translation
+from etalage.money import Money, format_money
+from etalage.pricing.models import Market
+from etalage.pricing.selectors import market_pricing
+from etalage.pricing.strategy import MarketPricing
+from etalage.web.presenters import image_view, variant_label
+
+api = NinjaAPI(
+    title="Étalage API",
+    version="1",
+    description=(
+        "Read the Étalage catalogue for a market and a language. Errors share one "
+        'shape: `{"error": {"code", "message", "field"}}`.'
+    ),
+    urls_namespace="api",
+)
+
+ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_PAGE_SIZE = 100
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return api.create_response(
+        request, error_body(exc.code, exc.message, exc.field), status=exc.status
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    location = [
+        str(part)
+        for part in first.get("loc", ())
+        if part not in ("query", "path", "body")
+    ]
+    field = ".".join(location) or None
+    message = first.get("msg", "invalid input")
+    return api.create_response(
+        request,
+        error_body("invalid", f"{field}: {message}" if field else message, field),
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    return api.create_response(
+        request, error_body(code, str(exc.message)), status=exc.status_code
+    )
+
+
+class MarketQuery(Schema):
+    market: str = Field("CN", description="Market code, e.g. CN or BE.")
+    lang: str | None = Field(
+        None, description="zh-hans, fr, nl or en; default: the market's language."
+    )
+
+
+class ProductFilters(MarketQuery):
+    category: str | None = Field(
+        None, description="Category slug (with subcategories)."
+    )
+    merchant: str | None = Field(None, description="Merchant slug.")
+    price_min: Decimal | None = Field(None, ge=0, description="In the market currency.")
+    price_max: Decimal | None = Field(None, ge=0, description="In the market currency.")
+    sort: str = Field(catalog.Sort.NEWEST, description="newest, price or -price.")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
+
+
+def _context(query: MarketQuery) -> tuple[MarketPricing, str]:
+    market = Market.objects.filter(code=query.market.upper(), is_active=True).first()
+    if market is None:
+        raise ApiError(
+            404, "unknown_market", f"market {query.market!r} does not exist", "market"
+        )
+    language = (query.lang or market.default_language).lower()
+    if language not in LANGUAGE_CODES:
+        raise ApiError(
+            422,
+            "invalid",
+            f"lang must be one of {', '.join(LANGUAGE_CODES)}",
+            "lang",
+        )
+    return market_pricing(market=market), language
+
+
+def _money(money: Money | None, language: str) -> MoneyOut | None:
+    if money is None:
+        return None
+    return MoneyOut(
+        amount=money.amount,
+        currency=money.currency,
+        formatted=format_money(money, language),
+    )
+
+
+def _pricing_out(pricing: MarketPricing, language: str) -> PricingOut:
+    with translation.override(language):
+        note = str(pricing.tax_note)
+    fx = pricing.fx
+    return PricingOut(
+        market=pricing.market_code,
+        currency=pricing.currency,
+        language=language,
+        rate=fx.rate if fx else None,
+        rate_date=fx.rate_date if fx else None,
+        fx_margin_percent=fx.margin_percent if fx else None,
+        tax_note=note,
+    )
+
+
+def _image(image) -> ImageOut | None:
+    view = image_view(image)
+    return ImageOut(**vars(view)) if view else None
+
+
+def _summary_fields(
+    product: Product, pricing: MarketPricing, language: str, category_slug: str
+) -> dict:
+    translation_row = pick_translation(product.translations.all(), language)
+    images = list(product.images.all())
+    return {
+        "slug": product.slug,
+        "name": translation_row.name if translation_row else product.slug,
+        "brand": product.brand,
+        "category": category_slug,
+        "merchant": MerchantRef(slug=product.merchant.slug, name=product.merchant.name),
+        "price_from": _money(pricing.price(product.price_from_eur), language),
+        "image": _image(images[0] if images else None),
+    }
+
+
+@api.get("/products", response={200: ProductPageOut, **ERRORS}, tags=["catalogue"])
+def products_list(request: HttpRequest, filters: Query[ProductFilters]):
+    """List the products on sale in a market, filtered and paginated."""
+    pricing, language = _context(filters)
+    if filters.sort not in catalog.Sort.CHOICES:
+        raise ApiError(422, "invalid", "sort must be newest, price or -price", "sort")
+    if (
+        filters.price_min is not None
+        and filters.price_max is not None
+        and filters.price_min > filters.price_max
+    ):
+        raise ApiError(422, "invalid", "price_max is below price_min", "price_max")
+    tree = catalog.category_tree(language=language)
+    category_ids = None
+    if filters.category:
+        node = tree.by_slug.get(filters.category)
+        if node is None:
+            raise not_found(f"category {filters.category!r}", "category")
+        category_ids = node.descendant_ids()
+    low, high = pricing.base_bounds(filters.price_min, filters.price_max)
+    queryset = catalog.storefront_products(
+        category_ids=category_ids,
+        merchant_slug=filters.merchant,
+        price_min_eur=low,
+        price_max_eur=high,
+        sort=filters.sort,
+    )
+    paginator = Paginator(queryset, filters.page_size)
+    try:
+        page = paginator.page(filters.page)
+    except EmptyPage:
+        if filters.page == 1:
+            page = None
+        else:
+            raise ApiError(
+                404, "not_found", f"page {filters.page} is past the last page", "page"
+            ) from None
+    items = [
+        ProductSummaryOut(
+            **_summary_fields(p, pricing, language, tree.by_id[p.category_id].slug)
+        )
+        for p in (page.object_list if page else [])
+    ]
+    return ProductPageOut(
+        pricing=_pricing_out(pricing, language),
+        count=paginator.count,
+        page=filters.page,
+        pages=paginator.num_pages if paginator.count else 0,
+        items=items,
+    )
+
+
+@api.get(
+    "/products/{slug}", response={200: ProductDetailOut, **ERRORS}, tags=["catalogue"]
+)
+def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
+    """Return one product on sale, with its variants and prices in the market."""
+    pricing, language = _context(query)
+    try:
+        product = catalog.storefront_product(slug=slug)
+    except Product.DoesNotExist:
+        raise not_found(f"product {slug!r}", "slug") from None
+    translation_row = pick_translation(product.translations.all(), language)
+    variants = [v for v in product.variants.all() if v.is_active]
+    out = ProductOut(
+        **_summary_fields(product, pricing, language, product.category.slug),
+        description=translation_row.description if translation_row else "",
+        ingredients=translation_row.ingredients if translation_row else "",
+        text_language=translation_row.language if translation_row else language,
+        hs_code=product.hs_code,
+        origin_country=product.origin_country,
+        net_weight_grams=product.net_weight_grams,
+        tax_class=product.tax_class,
+        variants=[
+            VariantOut(
+                sku=v.sku,
+                gtin=v.gtin,
+                label=variant_label(v, language),
+                attributes=v.attributes,
+                price=_money(pricing.price(v.price_eur), language),
+                weight_grams=v.weight_grams,
+            )
+            for v in variants
+        ],
+        images=[_image(i) for i in product.images.all()],
+    )
+    return ProductDetailOut(pricing=_pricing_out(pricing, language), product=out)
+
+
+class LanguageQuery(Schema):
+    lang: str = Field("zh-hans", description="zh-hans, fr, nl or en.")
+
+
+def _language(query: LanguageQuery) -> str:
+    language = query.lang.lower()
+    if language not in LANGUAGE_CODES:
+        raise ApiError(
+            422, "invalid", f"lang must be one of {', '.join(LANGUAGE_CODES)}", "lang"
+        )
+    return language
+
+
+def _category_out(node) -> CategoryOut:
+    return CategoryOut(
+        slug=node.slug,
+        name=node.name,
+        parent=node.parent.slug if node.parent else None,
+        children=[child.slug for child in node.children],
+    )
+
+
+@api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["catalogue"])
+def categories_list(request: HttpRequest, query: Query[LanguageQuery]):
+    """List every category, named in the language asked for, parents first."""
+    tree = catalog.category_tree(language=_language(query))
+    ordered, stack = [], list(reversed(tree.roots))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(node.children))
+    return [_category_out(node) for node in ordered]
+
+
+@api.get(
+    "/categories/{slug}", response={200: CategoryOut, **ERRORS}, tags=["catalogue"]
+)
+def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
+    """Return one category with its parent and children."""
+    tree = catalog.category_tree(language=_language(query))
+    node = tree.by_slug.get(slug)
+    if node is None:
+        raise not_found(f"category {slug!r}", "slug")
+    return _category_out(node)

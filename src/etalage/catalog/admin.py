@@ -1,0 +1,205 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from etalage.catalog.models import (
+    Category,
+    CategoryTranslation,
+    PavilionEntry,
+    Product,
+    ProductImage,
+    ProductTranslation,
+    Variant,
+)
+from etalage.catalog.services import product_approve, product_image_add, product_reject
+
+
+class CategoryTranslationInline(admin.TabularInline):
+    model = CategoryTranslation
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["slug", "parent", "position"]
+    list_editable = ["position"]
+    list_filter = ["parent"]
+    search_fields = ["slug", "translations__name"]
+    inlines = [CategoryTranslationInline]
+
+
+class ProductTranslationInline(admin.StackedInline):
+    model = ProductTranslation
+    extra = 0
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = [
+        "sku",
+        "gtin",
+        "attributes",
+        "price_eur",
+        "weight_grams",
+        "position",
+        "is_active",
+    ]
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    can_delete = True
+    fields = ["preview", "width", "height", "is_illustration", "position"]
+    readonly_fields = ["preview", "width", "height"]
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            False  # images are added through the upload field, which makes thumbnails
+        )
+
+    @admin.display(description=_("image"))
+    def preview(self, obj):
+        return format_html(
+            '<img src="{}" width="96" height="96" alt="">', obj.thumbnail.url
+        )
+
+
+class ProductAdminForm(forms.ModelForm):
+    new_image = forms.ImageField(
+        label=_("Add an image"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at least 200 px; thumbnails are made for you."),
+    )
+    new_image_is_illustration = forms.BooleanField(
+        label=_("The new image is an illustration"), required=False
+    )
+
+    class Meta:
+        model = Product
+        exclude = []
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, shown to the merchant"), widget=forms.Textarea, max_length=2000
+    )
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
+    list_display = [
+        "slug",
+        "merchant",
+        "category",
+        "status",
+        "price_from_eur",
+        "hs_code",
+        "submitted_at",
+        "reviewed_at",
+    ]
+    list_filter = ["status", "merchant", "category", "tax_class"]
+    list_select_related = ["merchant", "category"]
+    search_fields = ["slug", "brand", "hs_code", "translations__name", "variants__sku"]
+    autocomplete_fields = ["merchant", "category"]
+    readonly_fields = [
+        "status",
+        "rejection_reason",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "price_from_eur",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ProductTranslationInline, VariantInline, ProductImageInline]
+    actions = ["approve", "reject"]
+    date_hierarchy = "created_at"
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        return queryset, may_have_duplicates
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from etalage.catalog.services import product_price_from_refresh
+
+        product_price_from_refresh(product=form.instance)
+        upload = form.cleaned_data.get("new_image")
+        if upload:
+            try:
+                product_image_add(
+                    product=form.instance,
+                    data=upload.read(),
+                    is_illustration=form.cleaned_data.get(
+                        "new_image_is_illustration", False
+                    ),
+                )
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+
+    @admin.action(description=_("Approve: put the selected listings live"))
+    def approve(self, request, queryset):
+        approved = 0
+        for product in queryset.prefetch_related(Prefetch("translations")):
+            try:
+                product_approve(product=product, reviewer=request.user)
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    f"{product.slug}: " + " ".join(exc.messages),
+                    messages.ERROR,
+                )
+            else:
+                approved += 1
+        if approved:
+            self.message_user(
+                request, f"{approved} listing(s) are live.", messages.SUCCESS
+            )
+
+    @admin.action(description=_("Reject the selected listings, with a reason"))
+    def reject(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            for product in queryset:
+                product_reject(
+                    product=product,
+                    reviewer=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            self.message_user(
+                request, f"{queryset.count()} listing(s) rejected.", messages.SUCCESS
+            )
+            return None
+        return render(
+            request,
+            "admin/catalog/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject listings"),
+                "form": form,
+                "products": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(PavilionEntry)
+class PavilionEntryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "merchant", "product", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_select_related = ["merchant", "product"]
+    autocomplete_fields = ["merchant", "product"]
+    fieldsets = [
+        (None, {"fields": ["merchant", "product", "position", "is_active"]}),
+        (_("Story"), {"fields": ["story_zh_hans", "story_fr", "story_nl", "story_en"]}),
+    ]

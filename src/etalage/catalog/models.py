@@ -1,0 +1,286 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from etalage.catalog.validators import validate_gtin, validate_hs_code
+from etalage.core.ids import new_id
+from etalage.core.languages import Language
+from etalage.core.models import Entity
+from etalage.merchants.models import Merchant
+
+
+class Category(Entity):
+    """A node of the catalogue's category tree."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class CategoryTranslation(models.Model):
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("category translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "language"], name="category_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxClass(models.TextChoices):
+    """How the CBEC tax treats a product; the rates are data of the customs context."""
+
+    ORDINARY_13 = "ordinary-13", _("Ordinary goods (VAT 13%)")
+    FOOD_9 = "food-9", _("Foods and books (VAT 9%)")
+    WINE = "wine", _("Wine and spirits (consumption tax)")
+    BEER = "beer", _("Beer (consumption tax per tonne)")
+    COSMETICS = "cosmetics", _("Cosmetics (high-end: consumption tax)")
+    JEWELLERY = "jewellery", _("Jewellery and diamonds (consumption tax)")
+
+
+class Product(Entity):
+    """A merchant's product, with its listing status on the marketplace."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        LIVE = "live", _("Live")
+        REJECTED = "rejected", _("Rejected")
+
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("merchant"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("category"),
+    )
+    slug = models.SlugField(max_length=160, unique=True)
+    brand = models.CharField(_("brand"), max_length=120)
+    hs_code = models.CharField(
+        _("HS code"), max_length=10, validators=[validate_hs_code]
+    )
+    origin_country = models.CharField(
+        _("country of origin"), max_length=2, default="BE"
+    )
+    tax_class = models.CharField(
+        _("CBEC tax class"),
+        max_length=16,
+        choices=TaxClass,
+        default=TaxClass.ORDINARY_13,
+    )
+    net_weight_grams = models.PositiveIntegerField(
+        _("net weight (g)"), validators=[MinValueValidator(1)]
+    )
+    status = models.CharField(
+        _("listing status"), max_length=16, choices=Status, default=Status.DRAFT
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    # The lowest active variant price, kept by the catalogue services so that
+    # listing pages can filter and sort by price without reading every variant.
+    price_from_eur = models.DecimalField(
+        _("price from (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    active_variant_count = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["status", "category", "-created_at"]),
+            models.Index(fields=["status", "category", "price_from_eur"]),
+            models.Index(fields=["merchant", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+
+class ProductTranslation(models.Model):
+    """A product's name and texts in one language."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    ingredients = models.TextField(_("ingredients or materials"), blank=True)
+
+    class Meta:
+        verbose_name = _("product translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "language"], name="product_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(models.Model):
+    """A sellable version of a product (size, flavour, volume) with its own SKU."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants"
+    )
+    # Denormalised from the product so that a SKU can be unique per merchant.
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(_("SKU"), max_length=64)
+    gtin = models.CharField(
+        _("GTIN"), max_length=14, blank=True, validators=[validate_gtin]
+    )
+    # {"flavour": {"en": "Dark 72%", "fr": "Noir 72 %", ...}, "volume": "330 ml"}:
+    # a value is either language-neutral text or a text per language.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    price_eur = models.DecimalField(
+        _("price (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    weight_grams = models.PositiveIntegerField(
+        _("shipping weight (g)"), validators=[MinValueValidator(1)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "sku"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "sku"], name="variant_sku_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+def _image_path(instance: "ProductImage", filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    """A product photo or illustration, with thumbnails made at upload."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(_("image"), upload_to=_image_path, max_length=255)
+    thumbnail = models.ImageField(upload_to=_image_path, max_length=255, editable=False)
+    medium = models.ImageField(upload_to=_image_path, max_length=255, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    is_illustration = models.BooleanField(
+        _("illustration"),
+        default=False,
+        help_text=_("Drawn, not photographed: the storefront says so."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product image")
+
+
+class PavilionEntry(models.Model):
+    """A merchant or a product featured in the national pavilion, curated by the operator."""
+
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merchant"),
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+    story_zh_hans = models.TextField(_("story (简体中文)"), blank=True)
+    story_fr = models.TextField(_("story (français)"), blank=True)
+    story_nl = models.TextField(_("story (Nederlands)"), blank=True)
+    story_en = models.TextField(_("story (English)"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("pavilion entry")
+        verbose_name_plural = _("pavilion")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(merchant__isnull=False, product__isnull=True)
+                    | models.Q(merchant__isnull=True, product__isnull=False)
+                ),
+                name="pavilion_entry_features_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.merchant or self.product)
+
+    def story(self, language: str) -> str:
+        for code in (language, "en", "fr"):
+            text = getattr(self, "story_" + code.replace("-", "_"), "")
+            if text:
+                return text
+        return ""

@@ -1,0 +1,180 @@
+"""Reads of the catalogue for the storefront and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from etalage.catalog.models import Category, PavilionEntry, Product, ProductImage
+from etalage.core.languages import pick_translation
+from etalage.merchants.models import Merchant
+
+
+class Sort:
+    NEWEST = "newest"
+    PRICE_LOW = "price"
+    PRICE_HIGH = "-price"
+    CHOICES = (NEWEST, PRICE_LOW, PRICE_HIGH)
+
+
+@dataclass
+class CategoryNode:
+    """A category with its name in the reader's language and its place in the tree."""
+
+    id: object
+    slug: str
+    name: str
+    parent_id: object | None
+    children: list[CategoryNode] = field(default_factory=list)
+    parent: CategoryNode | None = None
+
+    @property
+    def ancestors(self) -> list[CategoryNode]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def descendant_ids(self) -> list:
+        ids = [self.id]
+        for child in self.children:
+            ids.extend(child.descendant_ids())
+        return ids
+
+
+@dataclass
+class CategoryTree:
+    roots: list[CategoryNode]
+    by_slug: dict[str, CategoryNode]
+    by_id: dict[object, CategoryNode]
+
+
+def category_tree(*, language: str) -> CategoryTree:
+    """Return the whole category tree named in ``language`` (two queries)."""
+    categories = list(Category.objects.prefetch_related("translations"))
+    nodes = {}
+    for category in categories:
+        translation = pick_translation(category.translations.all(), language)
+        nodes[category.id] = CategoryNode(
+            id=category.id,
+            slug=category.slug,
+            name=translation.name if translation else category.slug,
+            parent_id=category.parent_id,
+        )
+    roots = []
+    for node in nodes.values():
+        if node.parent_id is None:
+            roots.append(node)
+        else:
+            node.parent = nodes[node.parent_id]
+            node.parent.children.append(node)
+    return CategoryTree(
+        roots=roots,
+        by_slug={node.slug: node for node in nodes.values()},
+        by_id=nodes,
+    )
+
+
+def _with_listing_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    return queryset.select_related("merchant").prefetch_related(
+        "translations",
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+    )
+
+
+def visible_products() -> QuerySet[Product]:
+    """Products a buyer may see: live listings of approved merchants."""
+    return Product.objects.filter(
+        status=Product.Status.LIVE, merchant__status=Merchant.Status.APPROVED
+    )
+
+
+def storefront_products(
+    *,
+    category_ids: list | None = None,
+    merchant: Merchant | None = None,
+    merchant_slug: str | None = None,
+    price_min_eur: Decimal | None = None,
+    price_max_eur: Decimal | None = None,
+    sort: str = Sort.NEWEST,
+) -> QuerySet[Product]:
+    """Return the visible products matching the filters, ready for listing pages."""
+    queryset = visible_products()
+    if category_ids:
+        queryset = queryset.filter(category_id__in=category_ids)
+    if merchant is not None:
+        queryset = queryset.filter(merchant=merchant)
+    if merchant_slug:
+        queryset = queryset.filter(merchant__slug=merchant_slug)
+    if price_min_eur is not None:
+        queryset = queryset.filter(price_from_eur__gte=price_min_eur)
+    if price_max_eur is not None:
+        queryset = queryset.filter(price_from_eur__lte=price_max_eur)
+    order = {
+        Sort.PRICE_LOW: ["price_from_eur", "id"],
+        Sort.PRICE_HIGH: ["-price_from_eur", "-id"],
+    }.get(sort, ["-created_at", "-id"])
+    return _with_listing_data(queryset.order_by(*order))
+
+
+def storefront_product(*, slug: str) -> Product:
+    """Return one visible product with everything its page shows (Product.DoesNotExist)."""
+    return (
+        visible_products()
+        .select_related("merchant", "category")
+        .prefetch_related(
+            "translations",
+            "merchant__translations",
+            Prefetch(
+                "images", queryset=ProductImage.objects.order_by("position", "id")
+            ),
+            "variants",
+        )
+        .get(slug=slug)
+    )
+
+
+def storefront_merchant(*, slug: str) -> Merchant:
+    return Merchant.objects.prefetch_related("translations").get(
+        slug=slug, status=Merchant.Status.APPROVED
+    )
+
+
+def storefront_merchants() -> list[Merchant]:
+    return list(
+        Merchant.objects.filter(status=Merchant.Status.APPROVED).prefetch_related(
+            "translations"
+        )
+    )
+
+
+def pavilion_entries() -> tuple[list[PavilionEntry], list[PavilionEntry]]:
+    """Return the shown pavilion entries: (merchants, products), in the curated order."""
+    entries = list(
+        PavilionEntry.objects.filter(is_active=True)
+        .select_related("merchant", "product__merchant")
+        .prefetch_related(
+            "merchant__translations",
+            "product__translations",
+            Prefetch(
+                "product__images",
+                queryset=ProductImage.objects.order_by("position", "id"),
+            ),
+        )
+    )
+    merchants = [
+        e
+        for e in entries
+        if e.merchant_id and e.merchant.status == Merchant.Status.APPROVED
+    ]
+    products = [
+        e
+        for e in entries
+        if e.product_id
+        and e.product.status == Product.Status.LIVE
+        and e.product.merchant.status == Merchant.Status.APPROVED
+    ]
+    return merchants, products

@@ -1,0 +1,224 @@
+"""Writes to the catalogue: products, variants, images and listing review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from etalage.catalog.exceptions import ListingRuleBroken
+from etalage.catalog.images import process_image
+from etalage.catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductTranslation,
+    Variant,
+)
+from etalage.catalog.validators import normalize_gtin, normalize_hs_code
+from etalage.core.ids import new_id
+from etalage.core.languages import LANGUAGE_CODES
+from etalage.merchants.models import Merchant
+from etalage.pricing.models import Market
+
+
+@dataclass(frozen=True)
+class ProductText:
+    name: str
+    description: str = ""
+    ingredients: str = ""
+
+
+@dataclass(frozen=True)
+class VariantData:
+    sku: str
+    price_eur: Decimal
+    weight_grams: int
+    gtin: str = ""
+    attributes: dict | None = None
+
+
+def _unique_slug(base: str) -> str:
+    stem = slugify(base)[:120] or "product"
+    return f"{stem}-{new_id().hex[-6:]}"
+
+
+@transaction.atomic
+def product_create(
+    *,
+    merchant: Merchant,
+    category: Category,
+    brand: str,
+    hs_code: str,
+    tax_class: str,
+    net_weight_grams: int,
+    texts: dict[str, ProductText],
+    variants: list[VariantData],
+    origin_country: str = "BE",
+) -> Product:
+    """Create a draft product with its translations and variants."""
+    unknown = set(texts) - set(LANGUAGE_CODES)
+    if unknown:
+        raise ValidationError(
+            {"texts": _("Unknown language: %s") % ", ".join(sorted(unknown))}
+        )
+    if not variants:
+        raise ValidationError({"variants": _("A product needs at least one variant.")})
+    slug_source = (
+        texts.get("en") or texts.get("fr") or next(iter(texts.values()))
+    ).name
+    product = Product(
+        merchant=merchant,
+        category=category,
+        slug=_unique_slug(slug_source),
+        brand=brand,
+        hs_code=normalize_hs_code(hs_code),
+        tax_class=tax_class,
+        origin_country=origin_country,
+        net_weight_grams=net_weight_grams,
+    )
+    product.full_clean()
+    product.save()
+    ProductTranslation.objects.bulk_create(
+        ProductTranslation(product=product, language=language, **vars(text))
+        for language, text in texts.items()
+    )
+    rows = []
+    for position, data in enumerate(variants):
+        variant = Variant(
+            product=product,
+            merchant=merchant,
+            sku=data.sku,
+            gtin=normalize_gtin(data.gtin) if data.gtin else "",
+            attributes=data.attributes or {},
+            price_eur=data.price_eur,
+            weight_grams=data.weight_grams,
+            position=position,
+        )
+        variant.full_clean(exclude=["product", "merchant"])
+        rows.append(variant)
+    Variant.objects.bulk_create(rows)
+    product_price_from_refresh(product=product)
+    return product
+
+
+def product_price_from_refresh(*, product: Product) -> None:
+    """Store the lowest active variant price on the product for listing pages."""
+    summary = product.variants.filter(is_active=True).aggregate(
+        low=Min("price_eur"), count=Count("pk")
+    )
+    product.price_from_eur = summary["low"]
+    product.active_variant_count = summary["count"]
+    Product.objects.filter(pk=product.pk).update(
+        price_from_eur=summary["low"], active_variant_count=summary["count"]
+    )
+
+
+def product_image_add(
+    *, product: Product, data: bytes, is_illustration: bool = False
+) -> ProductImage:
+    """Check an image, make its thumbnails and attach it to the product."""
+    processed = process_image(data, stem=new_id().hex[:12])
+    image = ProductImage(
+        product=product,
+        width=processed.width,
+        height=processed.height,
+        is_illustration=is_illustration,
+        position=product.images.count(),
+    )
+    for field, rendition in processed.renditions.items():
+        getattr(image, field).save(
+            rendition.name, ContentFile(rendition.content), save=False
+        )
+    image.save()
+    return image
+
+
+def listing_problems(*, product: Product) -> list[str]:
+    """Return why the product cannot go live, in the reader's language ([] if it can)."""
+    problems = []
+    names = {
+        t.language for t in product.translations.all() if t.name and t.name.strip()
+    }
+    for market in Market.objects.filter(is_active=True):
+        if market.default_language not in names:
+            problems.append(
+                _(
+                    "The name in %(language)s is missing; the %(market)s market needs it."
+                )
+                % {
+                    "language": market.get_default_language_display(),
+                    "market": market.name,
+                }
+            )
+    if not product.variants.filter(is_active=True).exists():
+        problems.append(_("The product has no active variant with a price."))
+    return problems
+
+
+@transaction.atomic
+def product_submit_for_review(*, product: Product) -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status not in (Product.Status.DRAFT, Product.Status.REJECTED):
+        raise ListingRuleBroken(
+            _("Only a draft or a rejected listing can be submitted for review.")
+        )
+    product.status = Product.Status.IN_REVIEW
+    product.submitted_at = timezone.now()
+    product.save(update_fields=["status", "submitted_at", "updated_at"])
+    return product
+
+
+@transaction.atomic
+def product_approve(*, product: Product, reviewer) -> Product:
+    """Put a listing live, if it meets the marketplace's rules."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    problems = listing_problems(product=product)
+    if problems:
+        raise ListingRuleBroken(problems)
+    product.status = Product.Status.LIVE
+    product.rejection_reason = ""
+    product.reviewed_at = timezone.now()
+    product.reviewed_by = reviewer
+    product.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "updated_at",
+        ]
+    )
+    return product
+
+
+@transaction.atomic
+def product_reject(*, product: Product, reviewer, reason: str) -> Product:
+    """Refuse a listing; the merchant sees the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the merchant a reason for rejection.")}
+        )
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    product.status = Product.Status.REJECTED
+    product.rejection_reason = reason
+    product.reviewed_at = timezone.now()
+    product.reviewed_by = reviewer
+    product.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "updated_at",
+        ]
+    )
+    return product

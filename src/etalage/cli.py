@@ -1,0 +1,42 @@
+"""The ``etalage`` command: Django's management commands with Étalage's settings.
+
+etalage serve [--demo] [--port 8000]   migrate, load the demo if asked, serve
+etalage migrate                        apply database migrations
+etalage demo load                      load the demo marketplace (once)
+etalage fx import FILE                 import an ECB reference-rate file
+etalage translations compile           compile the interface translations
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["translations"]:
+        _translations(sys.argv[2:])
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "etalage.settings")
+    from django.conf import settings
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["etalage", *sys.argv[1:]])
+
+
+def _translations(args: list[str]) -> None:
+    from etalage.core.translations import compile_translations, translation_problems
+
+    if args == ["compile"]:
+        for path in compile_translations():
+            print(f"compiled {path.parent.parent.name}")
+    elif args == ["check"]:
+        problems = translation_problems()
+        print("\n".join(problems) or "every message is translated")
+        sys.exit(1 if problems else 0)
+    else:
+        sys.exit("usage: etalage translations compile|check")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.languages import Language
+from etalage.core.models import Entity
+from etalage.merchants.validators import (
+    validate_enterprise_number,
+    validate_iban,
+    validate_vat_number,
+)
+
+
+class Merchant(Entity):
+    """A producer that sells on Étalage."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    name = models.CharField(_("trading name"), max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    enterprise_number = models.CharField(
+        _("enterprise number (KBO/BCE)"),
+        max_length=10,
+        unique=True,
+        validators=[validate_enterprise_number],
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=14, validators=[validate_vat_number]
+    )
+    city = models.CharField(_("city"), max_length=100)
+    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    iban = models.CharField(
+        _("IBAN"), max_length=34, blank=True, validators=[validate_iban]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.APPLIED
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    default_commission_percent = models.DecimalField(
+        _("commission %"), max_digits=5, decimal_places=2, default=15
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class MerchantTranslation(models.Model):
+    """A merchant's tagline and brand story in one language."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    story = models.TextField(_("brand story"), blank=True)
+
+    class Meta:
+        verbose_name = _("merchant translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "language"], name="merchant_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant} ({self.language})"
+
+
+class MerchantMember(models.Model):
+    """A person who works for a merchant, with one role."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        CATALOGUE = "catalogue", _("Catalogue manager")
+        FULFILMENT = "fulfilment", _("Fulfilment")
+        FINANCE = "finance", _("Finance")
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merchant member")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "user"], name="merchant_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.merchant} ({self.role})"

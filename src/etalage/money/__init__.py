@@ -1,0 +1,17 @@
+"""Money and currencies: one Money type over Decimal. Pure Python, no Django."""
+
+from etalage.money.formatting import format_money
+from etalage.money.money import (
+    CurrencyMismatch,
+    Money,
+    MoneyError,
+    minor_unit_exponent,
+)
+
+__all__ = [
+    "CurrencyMismatch",
+    "Money",
+    "MoneyError",
+    "format_money",
+    "minor_unit_exponent",
+]

@@ -1,0 +1,29 @@
+"""Format money for people, by locale, with Babel's CLDR data."""
+
+from __future__ import annotations
+
+from babel.numbers import format_currency
+
+from etalage.money.money import Money
+
+# Django language codes to the CLDR locales used to format prices. A buyer reading
+# Simplified Chinese in the China market sees ¥1,234.50; a Belgian reader 1.234,50 €.
+_LOCALES = {
+    "zh-hans": "zh_Hans_CN",
+    "fr": "fr_BE",
+    "nl": "nl_BE",
+    "en": "en_GB",
+    "de": "de_BE",
+}
+
+
+def cldr_locale(language: str) -> str:
+    """Return the CLDR locale for a Django language code or a CLDR locale name."""
+    return _LOCALES.get(language.lower(), language.replace("-", "_"))
+
+
+def format_money(money: Money, language: str) -> str:
+    """Return the amount rounded to its minor unit, formatted for ``language``."""
+    return format_currency(
+        money.rounded().amount, money.currency, locale=cldr_locale(language)
+    )

@@ -1,0 +1,53 @@
+from datetime import date
+
+from django.utils import timezone
+
+from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
+from etalage.pricing.models import ExchangeRate, Market
+from etalage.pricing.strategy import MarketPricing
+
+
+def rate_in_force(*, currency: str, on: date) -> ExchangeRate:
+    """Return the latest ECB rate published on or before ``on``."""
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, rate_date__lte=on)
+        .order_by("-rate_date")
+        .first()
+    )
+    if rate is None:
+        raise NoRateInForce(f"no EUR/{currency} rate published on or before {on}")
+    return rate
+
+
+def market_get(*, code: str) -> Market:
+    return Market.objects.get(code=code, is_active=True)
+
+
+def markets_active() -> list[Market]:
+    return list(Market.objects.filter(is_active=True))
+
+
+def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
+    """Return the pricing strategy of ``market`` for the day ``on`` (today)."""
+    on = on or timezone.localdate()
+    if market.currency == BASE_CURRENCY:
+        fx: FxQuote | None = FxQuote.identity()
+    else:
+        try:
+            rate = rate_in_force(currency=market.currency, on=on)
+        except NoRateInForce:
+            fx = None
+        else:
+            fx = FxQuote(
+                currency=market.currency,
+                rate=rate.rate,
+                rate_date=rate.rate_date,
+                margin_percent=market.fx_margin_percent,
+            )
+    return MarketPricing(
+        market_code=market.code,
+        country=market.country,
+        currency=market.currency,
+        default_language=market.default_language,
+        fx=fx,
+    )

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from etalage.api.api import api
+
+admin.site.site_header = "Étalage back-office"
+admin.site.site_title = "Étalage back-office"
+admin.site.index_title = "Run the marketplace"
+
+urlpatterns = [
+    path("backoffice/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+urlpatterns += i18n_patterns(
+    path("", include("etalage.web.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from etalage.catalog.selectors import Sort
+
+
+class ListingFilterForm(forms.Form):
+    """Filters of a category or merchant page, read from the query string."""
+
+    merchant = forms.ChoiceField(label=_("Merchant"), required=False)
+    price_min = forms.DecimalField(
+        label=_("Minimum price"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    price_max = forms.DecimalField(
+        label=_("Maximum price"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (Sort.NEWEST, _("Newest")),
+            (Sort.PRICE_LOW, _("Price: low to high")),
+            (Sort.PRICE_HIGH, _("Price: high to low")),
+        ],
+    )
+
+    def __init__(self, *args, merchants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merchant"].choices = [("", _("All merchants"))] + [
+            (m.slug, m.name) for m in merchants
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("price_min"), cleaned.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "price_max", _("The maximum price must not be below the minimum price.")
+            )
+        return cleaned
+
+
+class MarketForm(forms.Form):
+    market = forms.CharField(max_length=8)
+    next = forms.CharField(max_length=2000, required=False)

@@ -1,0 +1,110 @@
+"""Shape catalogue objects for the storefront's templates, in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from etalage.catalog.models import Product, ProductImage, Variant
+from etalage.core.languages import pick_translation
+from etalage.merchants.models import Merchant
+from etalage.money import Money, format_money
+from etalage.pricing.strategy import MarketPricing
+
+
+@dataclass(frozen=True)
+class ImageView:
+    thumbnail: str
+    medium: str
+    large: str
+    width: int
+    height: int
+    is_illustration: bool
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    slug: str
+    url: str
+    name: str
+    merchant_name: str
+    merchant_url: str
+    image: ImageView | None
+    price: str | None
+    price_is_from: bool
+
+
+@dataclass(frozen=True)
+class VariantView:
+    sku: str
+    label: str
+    price: str | None
+    weight_grams: int
+    gtin: str
+
+
+def image_view(image: ProductImage | None) -> ImageView | None:
+    if image is None:
+        return None
+    return ImageView(
+        thumbnail=image.thumbnail.url,
+        medium=image.medium.url,
+        large=image.image.url,
+        width=image.width,
+        height=image.height,
+        is_illustration=image.is_illustration,
+    )
+
+
+def price_text(money: Money | None, language: str) -> str | None:
+    return format_money(money, language) if money is not None else None
+
+
+def product_name(product: Product, language: str) -> str:
+    translation = pick_translation(product.translations.all(), language)
+    return translation.name if translation else product.slug
+
+
+def merchant_text(merchant: Merchant, language: str):
+    return pick_translation(merchant.translations.all(), language)
+
+
+def product_card(
+    product: Product, pricing: MarketPricing, language: str
+) -> ProductCard:
+    images = list(product.images.all())
+    return ProductCard(
+        slug=product.slug,
+        url=reverse("web:product", args=[product.slug]),
+        name=product_name(product, language),
+        merchant_name=product.merchant.name,
+        merchant_url=reverse("web:merchant", args=[product.merchant.slug]),
+        image=image_view(images[0] if images else None),
+        price=price_text(pricing.price(product.price_from_eur), language),
+        price_is_from=product.active_variant_count > 1,
+    )
+
+
+def variant_label(variant: Variant, language: str) -> str:
+    parts = []
+    for value in variant.attributes.values():
+        if isinstance(value, dict):
+            parts.append(
+                value.get(language) or value.get("en") or next(iter(value.values()), "")
+            )
+        else:
+            parts.append(str(value))
+    return " · ".join(p for p in parts if p) or variant.sku
+
+
+def variant_view(
+    variant: Variant, pricing: MarketPricing, language: str
+) -> VariantView:
+    return VariantView(
+        sku=variant.sku,
+        label=variant_label(variant, language),
+        price=price_text(pricing.price(variant.price_eur), language),
+        weight_grams=variant.weight_grams,
+        gtin=variant.gtin,
+    )

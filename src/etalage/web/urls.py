@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from etalage.web import portal, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("merchants/", views.merchants, name="merchants"),
+    path("m/<slug:slug>/", views.merchant, name="merchant"),
+    path("p/<slug:slug>/", views.product, name="product"),
+    path("market/", views.market_switch, name="market"),
+    path("account/", views.account, name="account"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="etalage/storefront/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
+    path("portal/", portal.dashboard, name="portal"),
+]

@@ -1,0 +1,194 @@
+"""Storefront views: fetch through selectors, shape with presenters, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from etalage.catalog import selectors as catalog
+from etalage.catalog.models import Product
+from etalage.core.languages import pick_translation
+from etalage.merchants.models import Merchant
+from etalage.web.forms import ListingFilterForm, MarketForm
+from etalage.web.middleware import MARKET_COOKIE
+from etalage.web.presenters import (
+    image_view,
+    merchant_text,
+    product_card,
+    product_name,
+    variant_view,
+)
+from etalage.web.request_data import request_category_tree, request_market
+
+HOME_NEWEST = 8
+
+
+def home(request):
+    language = get_language()
+    market, pricing = request_market(request)
+    tree = request_category_tree(request)
+    featured_merchants, featured_products = catalog.pavilion_entries()
+    newest = catalog.storefront_products()[:HOME_NEWEST]
+    return render(
+        request,
+        "etalage/storefront/home.html",
+        {
+            "categories": tree.roots,
+            "featured_merchants": [
+                {
+                    "merchant": entry.merchant,
+                    "text": merchant_text(entry.merchant, language),
+                    "story": entry.story(language),
+                }
+                for entry in featured_merchants
+            ],
+            "featured_products": [
+                {
+                    "card": product_card(entry.product, pricing, language),
+                    "story": entry.story(language),
+                }
+                for entry in featured_products
+            ],
+            "newest": [product_card(p, pricing, language) for p in newest],
+        },
+    )
+
+
+def _listing(request, *, template, context, category_ids=None, merchant=None):
+    language = get_language()
+    market, pricing = request_market(request)
+    merchants = [] if merchant else catalog.storefront_merchants()
+    form = ListingFilterForm(request.GET or None, merchants=merchants)
+    filters = form.cleaned_data if form.is_valid() else {}
+    low, high = pricing.base_bounds(filters.get("price_min"), filters.get("price_max"))
+    products = catalog.storefront_products(
+        category_ids=category_ids,
+        merchant=merchant,
+        merchant_slug=filters.get("merchant") or None,
+        price_min_eur=low,
+        price_max_eur=high,
+        sort=filters.get("sort") or catalog.Sort.NEWEST,
+    )
+    page = Paginator(products, settings.ETALAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        {
+            "form": form,
+            "page": page,
+            "cards": [product_card(p, pricing, language) for p in page.object_list],
+            "query": query.urlencode(),
+        }
+    )
+    if (
+        request.headers.get("HX-Request")
+        and request.headers.get("HX-Target") == "results"
+    ):
+        return render(request, "etalage/storefront/_results.html", context)
+    return render(request, template, context)
+
+
+def category(request, slug):
+    tree = request_category_tree(request)
+    node = tree.by_slug.get(slug)
+    if node is None:
+        raise Http404("no such category")
+    return _listing(
+        request,
+        template="etalage/storefront/category.html",
+        context={"category": node, "categories": tree.roots},
+        category_ids=node.descendant_ids(),
+    )
+
+
+def merchant(request, slug):
+    try:
+        found = catalog.storefront_merchant(slug=slug)
+    except Merchant.DoesNotExist:
+        raise Http404("no such merchant") from None
+    return _listing(
+        request,
+        template="etalage/storefront/merchant.html",
+        context={"merchant": found, "text": merchant_text(found, get_language())},
+        merchant=found,
+    )
+
+
+def merchants(request):
+    language = get_language()
+    return render(
+        request,
+        "etalage/storefront/merchants.html",
+        {
+            "merchants": [
+                {"merchant": m, "text": merchant_text(m, language)}
+                for m in catalog.storefront_merchants()
+            ]
+        },
+    )
+
+
+def product(request, slug):
+    language = get_language()
+    market, pricing = request_market(request)
+    try:
+        found = catalog.storefront_product(slug=slug)
+    except Product.DoesNotExist:
+        raise Http404("no such product") from None
+    tree = request_category_tree(request)
+    node = tree.by_id.get(found.category_id)
+    translation = pick_translation(found.translations.all(), language)
+    variants = [v for v in found.variants.all() if v.is_active]
+    return render(
+        request,
+        "etalage/storefront/product.html",
+        {
+            "product": found,
+            "name": product_name(found, language),
+            "text": translation,
+            "text_language": translation.language if translation else language,
+            "category": node,
+            "images": [image_view(i) for i in found.images.all()],
+            "variants": [variant_view(v, pricing, language) for v in variants],
+            "price": product_card(found, pricing, language).price,
+            "merchant_text": merchant_text(found.merchant, language),
+        },
+    )
+
+
+@require_POST
+def market_switch(request):
+    form = MarketForm(request.POST)
+    target = "/"
+    if form.is_valid():
+        candidate = form.cleaned_data["next"] or "/"
+        if url_has_allowed_host_and_scheme(
+            candidate,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            target = candidate
+    response = HttpResponseRedirect(target)
+    if form.is_valid():
+        response.set_cookie(
+            MARKET_COOKIE,
+            form.cleaned_data["market"].upper(),
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@login_required
+def account(request):
+    return render(request, "etalage/storefront/account.html")
