@@ -1,0 +1,239 @@
+"""Load the demo marketplace: the same services and checks as real data.
+
+Twelve fictional Belgian merchants, 152 products with four-language texts and drawn
+illustrations, the ECB's real rate history, a curated pavilion and demo logins.
+Loading is idempotent: when the marketplace already has merchants, nothing changes.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from stdnum import ean
+
+from etalage.catalog.models import Category, CategoryTranslation, PavilionEntry, Product
+from etalage.catalog.services import (
+    ProductText,
+    VariantData,
+    product_approve,
+    product_create,
+    product_image_add,
+    product_reject,
+    product_submit_for_review,
+)
+from etalage.demo.illustrations import draw_illustration
+from etalage.demo.merchants import CATEGORIES, MERCHANTS
+from etalage.demo.products import LINES
+from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
+from etalage.pricing.models import ExchangeRate
+from etalage.pricing.services import exchange_rates_import
+
+ECB_FILE = Path(__file__).resolve().parent / "data" / "eurofxref-hist.zip"
+
+DEMO_LOGINS = [
+    ("operator (back-office)", "operator", "etalage-operator"),
+    ("merchant Maison Verhaeghe", "verhaeghe", "etalage-merchant"),
+    ("merchant Brasserie", "brasserie", "etalage-merchant"),
+    ("buyer", "buyer", "etalage-buyer"),
+]
+_MERCHANT_LOGINS = {"verhaeghe": "maison-verhaeghe", "brasserie": "brasserie-val-ourthe"}
+
+# The pavilion the operator curates: four makers and six products, in order.
+PAVILION_MERCHANTS = [
+    "maison-verhaeghe",
+    "brasserie-val-ourthe",
+    "dentelles-vermeire",
+    "diamanthuis-peeters",
+]
+PAVILION_PRODUCTS = [
+    ("maison-verhaeghe", 0, 3),
+    ("pralines-lemaire", 0, 1),
+    ("brasserie-val-ourthe", 2, 0),
+    ("chapellerie-lambrecht", 0, 1),
+    ("herbarium-ardennes", 1, 0),
+    ("speelgoed-maes", 0, 1),
+]
+
+
+def demo_is_loaded() -> bool:
+    return Merchant.objects.exists()
+
+
+def _price(value: str, *factors: str) -> Decimal:
+    amount = Decimal(value)
+    for factor in factors:
+        amount *= Decimal(factor)
+    return amount.quantize(Decimal("0.10"), rounding=ROUND_HALF_UP)
+
+
+def _gtin(seed: int) -> str:
+    body = f"54{seed:010d}"  # GS1 prefix 54: Belgium and Luxembourg
+    return body + ean.calc_check_digit(body)
+
+
+def load_demo(*, log=print, with_images: bool = True) -> bool:
+    """Load the demo marketplace unless one is already there; return whether it did."""
+    if demo_is_loaded():
+        log("The demo marketplace is already loaded; nothing changed.")
+        return False
+    if not ExchangeRate.objects.exists():
+        result = exchange_rates_import(data=ECB_FILE.read_bytes(), file_name=ECB_FILE.name)
+        log(
+            f"Imported {result.created} ECB reference rates "
+            f"({result.first_date} to {result.last_date})."
+        )
+    with transaction.atomic():
+        products = _load_catalogue(log)
+    if with_images:
+        for index, (product, category_slug, colour) in enumerate(products):
+            product_image_add(
+                product=product,
+                data=draw_illustration(
+                    category=category_slug,
+                    colour=colour,
+                    seed=product.slug,
+                    variant=index,
+                ),
+                is_illustration=True,
+            )
+        log(f"Drew {len(products)} product illustrations.")
+    return True
+
+
+def _load_catalogue(log):
+    User = get_user_model()
+    operator = User.objects.create_superuser(
+        "operator", "operator@etalage.example", "etalage-operator",
+        first_name="Operator",
+    )
+    User.objects.create_user(
+        "buyer", "buyer@etalage.example", "etalage-buyer",
+        first_name="小明", last_name="王",
+    )
+
+    categories = {}
+    for position, (slug, parent, names) in enumerate(CATEGORIES):
+        category = Category.objects.create(
+            slug=slug, parent=categories.get(parent), position=position
+        )
+        CategoryTranslation.objects.bulk_create(
+            CategoryTranslation(category=category, language=code, name=name)
+            for code, name in names.items()
+        )
+        categories[slug] = category
+
+    merchants = {}
+    for data in MERCHANTS:
+        merchant = Merchant(
+            slug=data["slug"],
+            name=data["name"],
+            legal_name=data["legal_name"],
+            enterprise_number=data["enterprise_number"],
+            vat_number="BE" + data["enterprise_number"],
+            city=data["city"],
+            founded_year=data["founded"],
+            iban=data["iban"],
+            status=Merchant.Status.APPROVED,
+        )
+        merchant.full_clean()
+        merchant.save()
+        MerchantTranslation.objects.bulk_create(
+            MerchantTranslation(
+                merchant=merchant,
+                language=code,
+                tagline=data["tagline"][code],
+                story=data["story"][code],
+            )
+            for code in data["story"]
+        )
+        merchants[data["slug"]] = (merchant, data)
+
+    for username, slug in _MERCHANT_LOGINS.items():
+        user = User.objects.create_user(
+            username, f"{username}@etalage.example", "etalage-merchant"
+        )
+        MerchantMember.objects.create(
+            merchant=merchants[slug][0], user=user, role=MerchantMember.Role.OWNER
+        )
+
+    created = []
+    by_key = {}
+    gtin_seed = 1000
+    for slug, line in LINES.items():
+        merchant, data = merchants[slug]
+        prefix = "".join(word[0] for word in data["name"].replace("'", " ").split())[:3]
+        for b, base in enumerate(line["bases"]):
+            for e, edition in enumerate(line["editions"]):
+                texts = {
+                    code: ProductText(
+                        name=f"{base['name'][code]} · {edition['name'][code]}",
+                        description=base["desc"][code],
+                        ingredients=base["ing"][code],
+                    )
+                    for code in base["name"]
+                }
+                variants = []
+                for code, attributes, factor, weight_factor in base["variants"]:
+                    gtin_seed += 1
+                    net = base["net"] * weight_factor
+                    variants.append(
+                        VariantData(
+                            sku=f"{prefix.upper()}-{b + 1}{e + 1:02d}-{code}",
+                            price_eur=_price(base["price"], edition["factor"], factor),
+                            weight_grams=int(net * Decimal("1.15")) + 60,
+                            gtin=_gtin(gtin_seed),
+                            attributes=attributes,
+                        )
+                    )
+                category_slug = base.get("category", line["category"])
+                product = product_create(
+                    merchant=merchant,
+                    category=categories[category_slug],
+                    brand=data["name"],
+                    hs_code=base.get("hs", line["hs"]),
+                    tax_class=base.get("tax_override", line["tax"]),
+                    net_weight_grams=base["net"],
+                    texts=texts,
+                    variants=variants,
+                )
+                created.append((product, category_slug, data["colour"]))
+                by_key[(slug, b, e)] = product
+
+    # Every listing is reviewed by the operator, except a few of Maison Verhaeghe's
+    # that show the merchant portal's other states.
+    in_review = {("maison-verhaeghe", 3, 2), ("maison-verhaeghe", 3, 3)}
+    rejected = {("maison-verhaeghe", 2, 3)}
+    draft = {("maison-verhaeghe", 2, 2)}
+    for key, product in by_key.items():
+        if key in draft:
+            product.translations.filter(language="zh-hans").delete()
+            continue
+        product_submit_for_review(product=product)
+        if key in in_review:
+            continue
+        if key in rejected:
+            product_reject(
+                product=product,
+                reviewer=operator,
+                reason=(
+                    "The photo shows a different box from the one described; "
+                    "please upload a picture of the festive orangette box."
+                ),
+            )
+            continue
+        product_approve(product=product, reviewer=operator)
+
+    for position, slug in enumerate(PAVILION_MERCHANTS):
+        PavilionEntry.objects.create(merchant=merchants[slug][0], position=position)
+    for position, key in enumerate(PAVILION_PRODUCTS):
+        PavilionEntry.objects.create(product=by_key[key], position=position)
+
+    live = Product.objects.filter(status=Product.Status.LIVE).count()
+    log(
+        f"Loaded {len(merchants)} merchants, {len(created)} products "
+        f"({live} live), {len(categories)} categories."
+    )
+    return created
