@@ -151,6 +151,15 @@ def storefront_merchants() -> list[Merchant]:
     )
 
 
+def merchant_choices() -> list[tuple[str, str]]:
+    """Return (slug, name) of the approved merchants, for filters."""
+    return list(
+        Merchant.objects.filter(status=Merchant.Status.APPROVED)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
 def pavilion_entries() -> tuple[list[PavilionEntry], list[PavilionEntry]]:
     """Return the shown pavilion entries: (merchants, products), in the curated order."""
     entries = list(

@@ -90,6 +90,20 @@ def product_create(
         ProductTranslation(product=product, language=language, **vars(text))
         for language, text in texts.items()
     )
+    skus = [data.sku for data in variants]
+    repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
+    taken = sorted(
+        Variant.objects.filter(merchant=merchant, sku__in=skus).values_list(
+            "sku", flat=True
+        )
+    )
+    if repeated or taken:
+        raise ValidationError(
+            {
+                "sku": _("SKU already used by this merchant: %s")
+                % ", ".join(repeated or taken)
+            }
+        )
     rows = []
     for position, data in enumerate(variants):
         variant = Variant(

@@ -16,6 +16,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 def normalize_hs_code(value: str) -> str:
     """Return the HS code as 10 digits (dots and spaces removed) or raise."""
     code = _SEPARATORS.sub("", value or "")
+    if not code:
+        raise ValidationError(_("An HS code is required."), code="hs_code_required")
     if not code.isdigit():
         raise ValidationError(
             _("An HS code has digits only (dots and spaces are allowed)."),

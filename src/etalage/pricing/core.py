@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from etalage.money import Money, MoneyError
+from etalage.money import Money, MoneyError, minor_unit_exponent
 
 BASE_CURRENCY = "EUR"
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")  # merchants price in whole euro cents
 
 
 class NoRateInForce(LookupError):
@@ -52,17 +53,24 @@ class FxQuote:
     def base_bounds(
         self, low: Decimal | None, high: Decimal | None
     ) -> tuple[Decimal | None, Decimal | None]:
-        """Return EUR bounds that select exactly the prices within [low, high].
+        """Return the EUR bounds that select exactly the prices shown within [low, high].
 
-        Used to filter listings by a price range typed in the market's currency
-        without converting every product in the database.
+        Lets a listing be filtered by a range typed in the market's currency without
+        converting every product: for a EUR price ``p`` in whole cents,
+        ``low <= convert(p) <= high`` exactly when ``base_low <= p <= base_high``.
+        Rounding half-up shows ``x`` as at most ``high`` when ``x < high + half a
+        unit``, and as at least ``low`` when ``x >= low - half a unit``.
         """
-        rate = self.effective_rate
-        quantum = Decimal("0.01")
-        base_low = (
-            (low / rate).quantize(quantum, ROUND_FLOOR) if low is not None else None
-        )
-        base_high = (
-            (high / rate).quantize(quantum, ROUND_CEILING) if high is not None else None
-        )
+        if self.currency == BASE_CURRENCY:
+            rate = Decimal(1)
+        else:
+            rate = self.effective_rate
+        half = minor_unit_exponent(self.currency) / 2
+        base_low = base_high = None
+        if low is not None:
+            base_low = ((low - half) / rate).quantize(_CENT, ROUND_CEILING)
+        if high is not None:
+            base_high = ((high + half) / rate).quantize(_CENT, ROUND_FLOOR)
+            if base_high * rate >= high + half:
+                base_high -= _CENT
         return base_low, base_high

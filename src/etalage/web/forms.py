@@ -34,9 +34,7 @@ class ListingFilterForm(forms.Form):
 
     def __init__(self, *args, merchants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["merchant"].choices = [("", _("All merchants"))] + [
-            (m.slug, m.name) for m in merchants
-        ]
+        self.fields["merchant"].choices = [("", _("All merchants")), *merchants]
 
     def clean(self):
         cleaned = super().clean()

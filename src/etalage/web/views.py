@@ -63,7 +63,7 @@ def home(request):
 def _listing(request, *, template, context, category_ids=None, merchant=None):
     language = get_language()
     market, pricing = request_market(request)
-    merchants = [] if merchant else catalog.storefront_merchants()
+    merchants = [] if merchant else catalog.merchant_choices()
     form = ListingFilterForm(request.GET or None, merchants=merchants)
     filters = form.cleaned_data if form.is_valid() else {}
     low, high = pricing.base_bounds(filters.get("price_min"), filters.get("price_max"))

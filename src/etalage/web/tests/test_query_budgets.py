@@ -1,0 +1,53 @@
+"""The key pages make a fixed number of queries, however many products they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from etalage.catalog.models import PavilionEntry
+from etalage.catalog.services import product_image_add
+from etalage.catalog.tests.test_product_images import picture
+
+pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
+
+# Queries per page: markets + rate, category tree (2), then the page's own reads.
+BUDGETS = {"home": 11, "category": 9, "product": 9}
+
+
+def fill(catalogue, category, count):
+    merchant = catalogue.merchant()
+    products = [
+        catalogue.product(merchant=merchant, category=category, prices=("5", "9"))
+        for _ in range(count)
+    ]
+    image = picture((300, 300))
+    for product in products[:3]:
+        product_image_add(product=product, data=image, is_illustration=True)
+    PavilionEntry.objects.create(merchant=merchant)
+    for product in products[:4]:
+        PavilionEntry.objects.create(product=product)
+    return products
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product"])
+def test_a_page_makes_the_same_few_queries_for_few_or_many_products(
+    client, catalogue, page
+):
+    counts = []
+    for size in (4, 24):
+        category = catalogue.category()
+        products = fill(catalogue, category, size)
+        url = {
+            "home": "/",
+            "category": f"/c/{category.slug}/",
+            "product": f"/p/{products[0].slug}/",
+        }[page]
+        counts.append(count_queries(client, url))
+    assert counts[0] == counts[1] == BUDGETS[page], counts

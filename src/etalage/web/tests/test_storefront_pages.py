@@ -1,0 +1,192 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from etalage.catalog.models import PavilionEntry
+from etalage.merchants.models import MerchantMember
+
+pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
+
+
+@pytest.fixture
+def shop(catalogue):
+    chocolate = catalogue.category(
+        "chocolate",
+        names={"zh-hans": "巧克力", "fr": "Chocolat", "nl": "Chocolade", "en": "Chocolate"},
+    )
+    pralines = catalogue.category("pralines", parent=chocolate)
+    maker = catalogue.merchant("Maison Test")
+    cheap = catalogue.product(
+        merchant=maker, category=pralines, prices=("10.00", "18.00"), name="Ballotin"
+    )
+    dear = catalogue.product(merchant=maker, category=chocolate, prices=("100.00",))
+    hidden = catalogue.product(merchant=maker, category=chocolate, status="in_review")
+    PavilionEntry.objects.create(merchant=maker, story_en="Our favourite maker.")
+    PavilionEntry.objects.create(product=cheap)
+    return {
+        "chocolate": chocolate,
+        "pralines": pralines,
+        "maker": maker,
+        "cheap": cheap,
+        "dear": dear,
+        "hidden": hidden,
+    }
+
+
+def test_the_home_page_is_in_chinese_with_cny_prices(client, shop):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in html
+    assert "比利时国家馆" in html
+    # 10.00 EUR at 7.7748 CNY and a 2 % margin: 79.30 CNY, the lowest of two variants.
+    assert "¥79.30 起" in html
+    assert "Maison Test" in html
+    assert "巧克力" in html
+
+
+def test_the_home_page_in_french_says_where_prices_come_from(client, shop):
+    html = client.get("/fr/").content.decode()
+    assert "Le pavillon belge" in html
+    assert "Banque centrale européenne" in html
+    assert "2024-06-28" in html
+    assert "Our favourite maker." in html  # the operator's story, English fallback
+
+
+def test_a_category_page_lists_its_subcategories_products(client, shop):
+    html = client.get("/en/c/chocolate/").content.decode()
+    assert "2 products" in html
+    assert shop["cheap"].slug in html
+    assert shop["dear"].slug in html
+    assert shop["hidden"].slug not in html
+
+
+def test_a_category_page_filters_by_price_in_the_market_currency(client, shop):
+    html = client.get("/en/c/chocolate/", {"price_max": "79.30"}).content.decode()
+    assert "1 product" in html
+    assert shop["cheap"].slug in html
+    html = client.get("/en/c/chocolate/", {"price_max": "79.29"}).content.decode()
+    assert "No product matches these filters." in html
+
+
+def test_a_category_page_sorts_by_price(client, shop):
+    html = client.get("/en/c/chocolate/", {"sort": "-price"}).content.decode()
+    assert html.index(shop["dear"].slug) < html.index(shop["cheap"].slug)
+
+
+def test_a_bad_filter_names_the_field_and_the_reason(client, shop):
+    response = client.get("/en/c/chocolate/", {"price_min": "abc", "price_max": "-5"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a number." in html
+    assert "greater than or equal to 0" in html
+
+
+def test_a_range_upside_down_is_refused(client, shop):
+    html = client.get("/en/c/chocolate/", {"price_min": "50", "price_max": "10"})
+    assert "must not be below the minimum price" in html.content.decode()
+
+
+def test_htmx_filtering_gets_only_the_results(client, shop):
+    response = client.get(
+        "/en/c/chocolate/",
+        {"sort": "price"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="results"')
+    assert "<header" not in html
+
+
+def test_the_product_page_shows_variants_prices_origin_and_the_tax_note(client, shop):
+    html = client.get(f"/p/{shop['cheap'].slug}/").content.decode()
+    assert "Ballotin (zh-hans)" in html
+    assert "¥79.30" in html
+    assert "¥142.75" in html  # 18.00 EUR x 7.7748 x 1.02 = 142.745328
+    assert "跨境税费和运费在结算时计算。" in html
+    assert "比利时" in html
+    assert "1806900000" in html
+
+
+def test_a_product_not_live_is_not_found(client, shop):
+    assert client.get(f"/p/{shop['hidden'].slug}/").status_code == 404
+    assert client.get("/p/no-such-product/").status_code == 404
+    assert client.get("/c/no-such-category/").status_code == 404
+
+
+def test_a_product_of_a_suspended_merchant_is_not_found(client, shop):
+    shop["maker"].status = "suspended"
+    shop["maker"].save()
+    assert client.get(f"/p/{shop['cheap'].slug}/").status_code == 404
+    assert client.get(f"/m/{shop['maker'].slug}/").status_code == 404
+
+
+def test_a_text_missing_in_the_readers_language_says_so(client, catalogue, shop):
+    product = catalogue.product(languages=("en",), category=shop["chocolate"])
+    html = client.get(f"/nl/p/{product.slug}/").content.decode()
+    assert "Deze tekst is nog niet beschikbaar in uw taal." in html
+    assert 'lang="en"' in html
+
+
+def test_the_merchant_page_tells_the_story_and_lists_products(client, shop):
+    html = client.get(f"/en/m/{shop['maker'].slug}/").content.decode()
+    assert "A story." in html
+    assert shop["cheap"].slug in html
+
+
+def test_switching_to_the_belgian_market_shows_euro_prices(client, shop):
+    response = client.post("/market/", {"market": "BE", "next": "/fr/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+    html = client.get(f"/fr/p/{shop['cheap'].slug}/").content.decode()
+    assert "10,00\xa0€" in html
+    assert "¥" not in html
+
+
+def test_the_market_switch_refuses_to_redirect_elsewhere(client, shop):
+    response = client.post("/market/", {"market": "BE", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_an_unknown_market_cookie_falls_back_to_china(client, shop):
+    client.cookies["etalage_market"] = "XX"
+    assert "¥79.30" in client.get("/").content.decode()
+
+
+def test_without_any_rate_the_page_says_prices_cannot_be_shown(client, catalogue):
+    from etalage.pricing.models import ExchangeRate
+
+    ExchangeRate.objects.all().delete()
+    catalogue.product()
+    html = client.get("/en/").content.decode()
+    assert "prices cannot be shown" in html
+    assert "¥" not in html
+
+
+def test_the_language_links_point_to_the_same_page(client, shop):
+    html = client.get(f"/p/{shop['cheap'].slug}/").content.decode()
+    for prefix in ("/fr", "/nl", "/en"):
+        assert f'href="{prefix}/p/{shop["cheap"].slug}/"' in html
+
+
+def test_the_merchant_portal_shows_the_merchants_own_listings(client, catalogue, shop):
+    user = get_user_model().objects.create_user("owner", password="x")
+    MerchantMember.objects.create(merchant=shop["maker"], user=user, role="owner")
+    other = catalogue.product(status="rejected")
+    other.rejection_reason = "Someone else's secret"
+    other.save()
+    client.force_login(user)
+    html = client.get("/en/portal/").content.decode()
+    assert "Maison Test" in html
+    assert "Someone else" not in html
+
+
+def test_the_merchant_portal_refuses_a_buyer_and_asks_strangers_to_sign_in(client, shop):
+    assert client.get("/en/portal/").status_code == 302
+    client.force_login(get_user_model().objects.create_user("buyer"))
+    assert client.get("/en/portal/").status_code == 403
+
+
+def test_prices_are_decimal_all_the_way(shop):
+    assert isinstance(shop["cheap"].price_from_eur, Decimal)
