@@ -31,7 +31,7 @@ run: install $(ETALAGE_DATA_DIR)/secret_key
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 test: install
-	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
+	ETALAGE_TESTING=1 $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src bench

@@ -41,7 +41,9 @@ def today_is_2024_07_01(monkeypatch):
 
     from django.utils import timezone
 
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2024, 7, 1))
+    monkeypatch.setattr(
+        timezone, "localdate", lambda *a, **k: datetime.date(2024, 7, 1)
+    )
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ TESTING = _env_bool("ETALAGE_TESTING")
 SECRET_KEY = os.environ.get("ETALAGE_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"
+        SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "ETALAGE_SECRET_KEY must be set when ETALAGE_DEBUG is off "
@@ -113,13 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if TESTING:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -82,7 +82,16 @@ class ProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        exclude = []
+        fields = [
+            "merchant",
+            "category",
+            "slug",
+            "brand",
+            "hs_code",
+            "origin_country",
+            "tax_class",
+            "net_weight_grams",
+        ]
 
 
 class RejectForm(forms.Form):

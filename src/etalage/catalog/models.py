@@ -234,9 +234,12 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("product image")
 
+    def __str__(self) -> str:
+        return self.image.name
+
 
 class PavilionEntry(models.Model):
-    """A merchant or a product featured in the national pavilion, curated by the operator."""
+    """A merchant or a product featured in the pavilion, curated by the operator."""
 
     merchant = models.ForeignKey(
         Merchant,

@@ -121,7 +121,7 @@ def storefront_products(
 
 
 def storefront_product(*, slug: str) -> Product:
-    """Return one visible product with everything its page shows (Product.DoesNotExist)."""
+    """Return a visible product with all its page shows, or raise DoesNotExist."""
     return (
         visible_products()
         .select_related("merchant", "category")
@@ -161,7 +161,7 @@ def merchant_choices() -> list[tuple[str, str]]:
 
 
 def pavilion_entries() -> tuple[list[PavilionEntry], list[PavilionEntry]]:
-    """Return the shown pavilion entries: (merchants, products), in the curated order."""
+    """Return the shown pavilion entries, (merchants, products), in curated order."""
     entries = list(
         PavilionEntry.objects.filter(is_active=True)
         .select_related("merchant", "product__merchant")

@@ -156,7 +156,7 @@ def product_image_add(
 
 
 def listing_problems(*, product: Product) -> list[str]:
-    """Return why the product cannot go live, in the reader's language ([] if it can)."""
+    """Return, in the reader's language, why the product cannot go live."""
     problems = []
     names = {
         t.language for t in product.translations.all() if t.name and t.name.strip()
@@ -165,7 +165,8 @@ def listing_problems(*, product: Product) -> list[str]:
         if market.default_language not in names:
             problems.append(
                 _(
-                    "The name in %(language)s is missing; the %(market)s market needs it."
+                    "The name in %(language)s is missing; "
+                    "the %(market)s market needs it."
                 )
                 % {
                     "language": market.get_default_language_display(),

@@ -46,7 +46,9 @@ def _shadow(image: Image.Image, box) -> None:
 
 
 def _pralines(d, base, accent, variant):
-    d.rounded_rectangle([140, 200, 660, 600], 30, fill=_mix(accent, (255, 255, 255), 0.3))
+    d.rounded_rectangle(
+        [140, 200, 660, 600], 30, fill=_mix(accent, (255, 255, 255), 0.3)
+    )
     d.rounded_rectangle([165, 225, 635, 575], 20, fill=(250, 244, 232))
     for row in range(3):
         for col in range(4):
@@ -54,19 +56,32 @@ def _pralines(d, base, accent, variant):
             shade = _mix(base, (30, 15, 10), 0.2 + 0.15 * ((row + col + variant) % 3))
             if (row + col + variant) % 2:
                 d.ellipse([cx - 45, cy - 45, cx + 45, cy + 45], fill=shade)
-                d.arc([cx - 30, cy - 30, cx + 30, cy + 30], 200, 340, fill=(235, 215, 180), width=6)
+                d.arc(
+                    [cx - 30, cy - 30, cx + 30, cy + 30],
+                    200,
+                    340,
+                    fill=(235, 215, 180),
+                    width=6,
+                )
             else:
-                d.rounded_rectangle([cx - 45, cy - 40, cx + 45, cy + 40], 12, fill=shade)
+                d.rounded_rectangle(
+                    [cx - 45, cy - 40, cx + 45, cy + 40], 12, fill=shade
+                )
                 d.line([cx - 30, cy, cx + 30, cy], fill=(235, 215, 180), width=5)
 
 
 def _bar(d, base, accent, variant):
-    d.polygon([(180, 160), (620, 160), (640, 640), (160, 640)], fill=_mix(accent, (0, 0, 0), 0.15))
+    d.polygon(
+        [(180, 160), (620, 160), (640, 640), (160, 640)],
+        fill=_mix(accent, (0, 0, 0), 0.15),
+    )
     d.rectangle([200, 260, 600, 620], fill=_mix(base, (20, 10, 5), 0.35))
     for row in range(4):
         for col in range(3):
             x, y = 215 + col * 130, 275 + row * 85
-            d.rounded_rectangle([x, y, x + 110, y + 70], 8, fill=_mix(base, (60, 30, 20), 0.1))
+            d.rounded_rectangle(
+                [x, y, x + 110, y + 70], 8, fill=_mix(base, (60, 30, 20), 0.1)
+            )
     d.rectangle([200, 170, 600, 250], fill=(250, 245, 235))
 
 
@@ -81,7 +96,11 @@ def _biscuits(d, base, accent, variant):
     else:  # speculoos
         for k in range(3):
             off = k * 40
-            d.rounded_rectangle([200 + off, 220 + off, 560 + off, 480 + off], 16, fill=_mix((186, 112, 52), (0, 0, 0), 0.1 * k))
+            d.rounded_rectangle(
+                [200 + off, 220 + off, 560 + off, 480 + off],
+                16,
+                fill=_mix((186, 112, 52), (0, 0, 0), 0.1 * k),
+            )
         d.rounded_rectangle([280, 300, 640, 560], 16, fill=(196, 122, 58))
         d.ellipse([410, 340, 510, 440], outline=(150, 85, 35), width=8)
         d.line([460, 440, 460, 520], fill=(150, 85, 35), width=8)
@@ -91,18 +110,25 @@ def _bottle(d, base, accent, variant, tall=False):
     neck_top = 130 if tall else 170
     body_top = 330 if tall else 360
     d.rectangle([365, neck_top, 435, body_top], fill=_mix(base, (20, 20, 20), 0.5))
-    d.rounded_rectangle([290, body_top - 30, 510, 660], 50, fill=_mix(base, (20, 20, 20), 0.45))
+    d.rounded_rectangle(
+        [290, body_top - 30, 510, 660], 50, fill=_mix(base, (20, 20, 20), 0.45)
+    )
     d.rectangle([360, neck_top - 25, 440, neck_top + 10], fill=accent)
     d.rounded_rectangle([310, 440, 490, 580], 10, fill=(248, 240, 220))
     d.rectangle([310, 470, 490, 500], fill=accent)
     if not tall:
-        d.polygon([(560, 420), (660, 420), (640, 650), (580, 650)], fill=_mix(base, (255, 220, 120), 0.55))
+        d.polygon(
+            [(560, 420), (660, 420), (640, 650), (580, 650)],
+            fill=_mix(base, (255, 220, 120), 0.55),
+        )
         d.ellipse([555, 395, 665, 445], fill=(252, 250, 242))
 
 
 def _lace(d, base, accent, variant):
     cx, cy = SIZE // 2, SIZE // 2 - 20
-    d.ellipse([cx - 280, cy - 280, cx + 280, cy + 280], fill=_mix(accent, (40, 40, 60), 0.6))
+    d.ellipse(
+        [cx - 280, cy - 280, cx + 280, cy + 280], fill=_mix(accent, (40, 40, 60), 0.6)
+    )
     for ring, radius in enumerate((250, 190, 130, 70)):
         petals = 24 - ring * 4
         for k in range(petals):
@@ -110,7 +136,11 @@ def _lace(d, base, accent, variant):
             x, y = cx + radius * math.cos(a), cy + radius * math.sin(a)
             r = 28 - ring * 4
             d.ellipse([x - r, y - r, x + r, y + r], outline=(252, 250, 245), width=4)
-        d.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], outline=(252, 250, 245), width=2)
+        d.ellipse(
+            [cx - radius, cy - radius, cx + radius, cy + radius],
+            outline=(252, 250, 245),
+            width=2,
+        )
 
 
 def _hat(d, base, accent, variant):
@@ -127,7 +157,9 @@ def _cosmetics(d, base, accent, variant):
         d.rounded_rectangle([220, 300, 580, 380], 20, fill=accent)
         d.rectangle([270, 440, 530, 520], fill=_mix(base, (255, 255, 255), 0.4))
     else:
-        d.rounded_rectangle([330, 300, 470, 620], 30, fill=_mix(accent, (255, 255, 255), 0.35))
+        d.rounded_rectangle(
+            [330, 300, 470, 620], 30, fill=_mix(accent, (255, 255, 255), 0.35)
+        )
         d.rectangle([370, 210, 430, 300], fill=(40, 40, 40))
         d.ellipse([350, 150, 450, 230], fill=(40, 40, 40))
         d.rectangle([345, 430, 455, 520], fill=(250, 248, 244))
@@ -138,15 +170,25 @@ def _diamond(d, base, accent, variant):
     d.polygon([*top, (400, 620)], fill=(225, 238, 248))
     d.polygon([(250, 300), (550, 300), (400, 620)], fill=(200, 222, 240))
     for x in (330, 400, 470):
-        d.line([(x, 220 if x != 400 else 300), (400, 620)], fill=(150, 180, 210), width=3)
+        d.line(
+            [(x, 220 if x != 400 else 300), (400, 620)], fill=(150, 180, 210), width=3
+        )
     d.line([(250, 300), (550, 300)], fill=(150, 180, 210), width=4)
-    d.line([(330, 220), (370, 300), (400, 220), (430, 300), (470, 220)], fill=(150, 180, 210), width=3)
-    d.arc([180, 140, 620, 700], 200, 340, fill=_mix(accent, (200, 170, 60), 0.6), width=10)
+    d.line(
+        [(330, 220), (370, 300), (400, 220), (430, 300), (470, 220)],
+        fill=(150, 180, 210),
+        width=3,
+    )
+    d.arc(
+        [180, 140, 620, 700], 200, 340, fill=_mix(accent, (200, 170, 60), 0.6), width=10
+    )
 
 
 def _bedding(d, base, accent, variant):
     d.rounded_rectangle([150, 260, 650, 560], 90, fill=(250, 250, 252))
-    d.rounded_rectangle([150, 260, 650, 560], 90, outline=_mix(accent, (255, 255, 255), 0.2), width=10)
+    d.rounded_rectangle(
+        [150, 260, 650, 560], 90, outline=_mix(accent, (255, 255, 255), 0.2), width=10
+    )
     for x in range(230, 600, 70):
         d.line([x, 290, x, 530], fill=(225, 230, 240), width=4)
     d.rectangle([150, 580, 650, 640], fill=_mix(accent, (255, 255, 255), 0.4))
@@ -156,8 +198,15 @@ def _toys(d, base, accent, variant):
     colours = [(220, 70, 60), (60, 140, 200), (240, 190, 60), (80, 170, 100), accent]
     blocks = [(180, 470), (320, 470), (460, 470), (250, 330), (390, 330), (320, 190)]
     for k, (x, y) in enumerate(blocks):
-        d.rounded_rectangle([x, y, x + 130, y + 130], 14, fill=colours[(k + variant) % len(colours)])
-        d.text((x + 45, y + 30), "ABCDEF"[k], fill=(255, 255, 255), font=ImageFont.load_default(60))
+        d.rounded_rectangle(
+            [x, y, x + 130, y + 130], 14, fill=colours[(k + variant) % len(colours)]
+        )
+        d.text(
+            (x + 45, y + 30),
+            "ABCDEF"[k],
+            fill=(255, 255, 255),
+            font=ImageFont.load_default(60),
+        )
 
 
 MOTIFS = {

@@ -39,7 +39,10 @@ DEMO_LOGINS = [
     ("merchant Brasserie", "brasserie", "etalage-merchant"),
     ("buyer", "buyer", "etalage-buyer"),
 ]
-_MERCHANT_LOGINS = {"verhaeghe": "maison-verhaeghe", "brasserie": "brasserie-val-ourthe"}
+_MERCHANT_LOGINS = {
+    "verhaeghe": "maison-verhaeghe",
+    "brasserie": "brasserie-val-ourthe",
+}
 
 # The pavilion the operator curates: four makers and six products, in order.
 PAVILION_MERCHANTS = [
@@ -80,7 +83,9 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
         log("The demo marketplace is already loaded; nothing changed.")
         return False
     if not ExchangeRate.objects.exists():
-        result = exchange_rates_import(data=ECB_FILE.read_bytes(), file_name=ECB_FILE.name)
+        result = exchange_rates_import(
+            data=ECB_FILE.read_bytes(), file_name=ECB_FILE.name
+        )
         log(
             f"Imported {result.created} ECB reference rates "
             f"({result.first_date} to {result.last_date})."
@@ -106,12 +111,17 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
-        "operator", "operator@etalage.example", "etalage-operator",
+        "operator",
+        "operator@etalage.example",
+        "etalage-operator",
         first_name="Operator",
     )
     User.objects.create_user(
-        "buyer", "buyer@etalage.example", "etalage-buyer",
-        first_name="小明", last_name="王",
+        "buyer",
+        "buyer@etalage.example",
+        "etalage-buyer",
+        first_name="小明",
+        last_name="王",
     )
 
     categories = {}

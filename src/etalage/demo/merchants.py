@@ -6,19 +6,103 @@ mod-97 check but are not taken from the register).
 
 CATEGORIES = [
     # slug, parent slug, {language: name}
-    ("chocolate", None, {"zh-hans": "巧克力与果仁糖", "fr": "Chocolat et pralines", "nl": "Chocolade en pralines", "en": "Chocolate and pralines"}),
-    ("pralines", "chocolate", {"zh-hans": "比利时果仁糖", "fr": "Pralines", "nl": "Pralines", "en": "Pralines"}),
-    ("chocolate-bars", "chocolate", {"zh-hans": "巧克力排块", "fr": "Tablettes", "nl": "Repen", "en": "Chocolate bars"}),
-    ("biscuits-waffles", None, {"zh-hans": "焦糖饼干与华夫饼", "fr": "Spéculoos et gaufres", "nl": "Speculoos en wafels", "en": "Speculoos and waffles"}),
-    ("beer-spirits", None, {"zh-hans": "啤酒与杜松子酒", "fr": "Bières et genièvres", "nl": "Bieren en jenevers", "en": "Beers and jenever"}),
-    ("beer", "beer-spirits", {"zh-hans": "精酿啤酒", "fr": "Bières", "nl": "Bieren", "en": "Beers"}),
-    ("jenever", "beer-spirits", {"zh-hans": "杜松子酒", "fr": "Genièvres", "nl": "Jenevers", "en": "Jenever"}),
+    (
+        "chocolate",
+        None,
+        {
+            "zh-hans": "巧克力与果仁糖",
+            "fr": "Chocolat et pralines",
+            "nl": "Chocolade en pralines",
+            "en": "Chocolate and pralines",
+        },
+    ),
+    (
+        "pralines",
+        "chocolate",
+        {
+            "zh-hans": "比利时果仁糖",
+            "fr": "Pralines",
+            "nl": "Pralines",
+            "en": "Pralines",
+        },
+    ),
+    (
+        "chocolate-bars",
+        "chocolate",
+        {
+            "zh-hans": "巧克力排块",
+            "fr": "Tablettes",
+            "nl": "Repen",
+            "en": "Chocolate bars",
+        },
+    ),
+    (
+        "biscuits-waffles",
+        None,
+        {
+            "zh-hans": "焦糖饼干与华夫饼",
+            "fr": "Spéculoos et gaufres",
+            "nl": "Speculoos en wafels",
+            "en": "Speculoos and waffles",
+        },
+    ),
+    (
+        "beer-spirits",
+        None,
+        {
+            "zh-hans": "啤酒与杜松子酒",
+            "fr": "Bières et genièvres",
+            "nl": "Bieren en jenevers",
+            "en": "Beers and jenever",
+        },
+    ),
+    (
+        "beer",
+        "beer-spirits",
+        {"zh-hans": "精酿啤酒", "fr": "Bières", "nl": "Bieren", "en": "Beers"},
+    ),
+    (
+        "jenever",
+        "beer-spirits",
+        {"zh-hans": "杜松子酒", "fr": "Genièvres", "nl": "Jenevers", "en": "Jenever"},
+    ),
     ("lace", None, {"zh-hans": "蕾丝", "fr": "Dentelle", "nl": "Kant", "en": "Lace"}),
     ("hats", None, {"zh-hans": "帽子", "fr": "Chapeaux", "nl": "Hoeden", "en": "Hats"}),
-    ("cosmetics", None, {"zh-hans": "化妆品与护肤", "fr": "Cosmétiques et soins", "nl": "Cosmetica en huidverzorging", "en": "Cosmetics and skincare"}),
-    ("jewellery", None, {"zh-hans": "钻石与珠宝", "fr": "Diamants et bijoux", "nl": "Diamanten en juwelen", "en": "Diamonds and jewellery"}),
-    ("bedding", None, {"zh-hans": "防过敏床品", "fr": "Literie anti-allergique", "nl": "Anti-allergisch beddengoed", "en": "Anti-allergy bedding"}),
-    ("toys", None, {"zh-hans": "玩具", "fr": "Jouets", "nl": "Speelgoed", "en": "Toys"}),
+    (
+        "cosmetics",
+        None,
+        {
+            "zh-hans": "化妆品与护肤",
+            "fr": "Cosmétiques et soins",
+            "nl": "Cosmetica en huidverzorging",
+            "en": "Cosmetics and skincare",
+        },
+    ),
+    (
+        "jewellery",
+        None,
+        {
+            "zh-hans": "钻石与珠宝",
+            "fr": "Diamants et bijoux",
+            "nl": "Diamanten en juwelen",
+            "en": "Diamonds and jewellery",
+        },
+    ),
+    (
+        "bedding",
+        None,
+        {
+            "zh-hans": "防过敏床品",
+            "fr": "Literie anti-allergique",
+            "nl": "Anti-allergisch beddengoed",
+            "en": "Anti-allergy bedding",
+        },
+    ),
+    (
+        "toys",
+        None,
+        {"zh-hans": "玩具", "fr": "Jouets", "nl": "Speelgoed", "en": "Toys"},
+    ),
 ]
 
 MERCHANTS = [

@@ -40,9 +40,10 @@ def minor_unit_exponent(currency: str) -> Decimal:
 
 
 def _to_decimal(value: object) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
+        kind = type(value).__name__
         raise MoneyError(
-            f"amount must be a Decimal, an int or a numeric string, not {type(value).__name__}"
+            f"amount must be a Decimal, an int or a numeric string, not {kind}"
         )
     if isinstance(value, Decimal):
         result = value

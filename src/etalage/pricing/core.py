@@ -53,7 +53,7 @@ class FxQuote:
     def base_bounds(
         self, low: Decimal | None, high: Decimal | None
     ) -> tuple[Decimal | None, Decimal | None]:
-        """Return the EUR bounds that select exactly the prices shown within [low, high].
+        """Return the EUR bounds that select exactly the prices shown in [low, high].
 
         Lets a listing be filtered by a range typed in the market's currency without
         converting every product: for a EUR price ``p`` in whole cents,
@@ -61,10 +61,7 @@ class FxQuote:
         Rounding half-up shows ``x`` as at most ``high`` when ``x < high + half a
         unit``, and as at least ``low`` when ``x >= low - half a unit``.
         """
-        if self.currency == BASE_CURRENCY:
-            rate = Decimal(1)
-        else:
-            rate = self.effective_rate
+        rate = Decimal(1) if self.currency == BASE_CURRENCY else self.effective_rate
         half = minor_unit_exponent(self.currency) / 2
         base_low = base_high = None
         if low is not None:

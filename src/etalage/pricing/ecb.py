@@ -7,7 +7,8 @@ currency one euro buys. Étalage reads the files exactly as the ECB serves them:
   ``gesmes:Envelope`` with ``Cube/Cube[@time]/Cube[@currency][@rate]``;
 * ``eurofxref-hist.csv``: ``Date,USD,JPY,…,`` then one row a day, newest first, with a
   trailing comma and ``N/A`` where a currency was not quoted;
-* ``eurofxref.csv``: the daily CSV, ``Date, USD, …`` then ``30 October 2026, 1.1172, …``;
+* ``eurofxref.csv``: the daily CSV, ``Date, USD, …`` then
+  ``30 October 2026, 1.1172, …``;
 * ``eurofxref.zip`` / ``eurofxref-hist.zip``: one of the CSV files, zipped.
 
 A file is read whole before anything is returned: any malformed line refuses the

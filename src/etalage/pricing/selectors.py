@@ -1,10 +1,20 @@
 from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 
 from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
 from etalage.pricing.models import ExchangeRate, Market
 from etalage.pricing.strategy import MarketPricing
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Drop a stored rate's trailing zeros: 7.774800 -> 7.7748, 136.000000 -> 136."""
+    return (
+        value.quantize(Decimal(1))
+        if value == value.to_integral()
+        else value.normalize()
+    )
 
 
 def rate_in_force(*, currency: str, on: date) -> ExchangeRate:
@@ -40,7 +50,7 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
         else:
             fx = FxQuote(
                 currency=market.currency,
-                rate=rate.rate,
+                rate=_plain(rate.rate),
                 rate_date=rate.rate_date,
                 margin_percent=market.fx_margin_percent,
             )

@@ -134,7 +134,9 @@ def test_a_bad_hs_code_or_gtin_creates_nothing(catalogue):
                 net_weight_grams=100,
                 texts={"en": ProductText(name="X")},
                 variants=[
-                    VariantData(sku="X1", price_eur=Decimal("1"), weight_grams=1, gtin=gtin)
+                    VariantData(
+                        sku="X1", price_eur=Decimal("1"), weight_grams=1, gtin=gtin
+                    )
                 ],
             )
     assert not Product.objects.exists()

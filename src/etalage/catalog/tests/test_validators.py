@@ -36,7 +36,8 @@ def test_refuses_a_wrong_hs_code_and_says_why(code, reason):
 
 
 @pytest.mark.parametrize(
-    "gtin", ["4006381333931", "5449000000996", "73513537", "012345678905", "10012345678902"]
+    "gtin",
+    ["4006381333931", "5449000000996", "73513537", "012345678905", "10012345678902"],
 )
 def test_accepts_valid_gtins_of_every_length(gtin):
     assert normalize_gtin(gtin) == gtin

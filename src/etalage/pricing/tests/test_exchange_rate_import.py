@@ -20,9 +20,9 @@ def _import(name):
 def test_keeps_every_rate_with_its_date(db):
     result = _import("eurofxref-hist-2024-06-24-to-28.csv")
     assert result.created == ExchangeRate.objects.count() > 100
-    assert ExchangeRate.objects.get(currency="CNY", rate_date=date(2024, 6, 28)).rate == (
-        Decimal("7.7748")
-    )
+    assert ExchangeRate.objects.get(
+        currency="CNY", rate_date=date(2024, 6, 28)
+    ).rate == (Decimal("7.7748"))
 
 
 def test_importing_the_same_file_again_changes_nothing(db):
@@ -34,8 +34,10 @@ def test_importing_the_same_file_again_changes_nothing(db):
 
 def test_a_corrected_rate_replaces_the_old_one_and_is_counted(db):
     _import("eurofxref-daily-2024-06-28.xml")
-    corrected = (FILES / "eurofxref-daily-2024-06-28.xml").read_bytes().replace(
-        b"7.7748", b"7.7749"
+    corrected = (
+        (FILES / "eurofxref-daily-2024-06-28.xml")
+        .read_bytes()
+        .replace(b"7.7748", b"7.7749")
     )
     result = exchange_rates_import(data=corrected, file_name="corrected.xml")
     assert (result.created, result.updated, result.unchanged) == (0, 1, 5)

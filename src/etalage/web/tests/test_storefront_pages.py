@@ -13,7 +13,12 @@ pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
 def shop(catalogue):
     chocolate = catalogue.category(
         "chocolate",
-        names={"zh-hans": "巧克力", "fr": "Chocolat", "nl": "Chocolade", "en": "Chocolate"},
+        names={
+            "zh-hans": "巧克力",
+            "fr": "Chocolat",
+            "nl": "Chocolade",
+            "en": "Chocolate",
+        },
     )
     pralines = catalogue.category("pralines", parent=chocolate)
     maker = catalogue.merchant("Maison Test")
@@ -145,7 +150,9 @@ def test_switching_to_the_belgian_market_shows_euro_prices(client, shop):
 
 
 def test_the_market_switch_refuses_to_redirect_elsewhere(client, shop):
-    response = client.post("/market/", {"market": "BE", "next": "https://evil.example/"})
+    response = client.post(
+        "/market/", {"market": "BE", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
@@ -182,7 +189,9 @@ def test_the_merchant_portal_shows_the_merchants_own_listings(client, catalogue,
     assert "Someone else" not in html
 
 
-def test_the_merchant_portal_refuses_a_buyer_and_asks_strangers_to_sign_in(client, shop):
+def test_the_merchant_portal_refuses_a_buyer_and_asks_strangers_to_sign_in(
+    client, shop
+):
     assert client.get("/en/portal/").status_code == 302
     client.force_login(get_user_model().objects.create_user("buyer"))
     assert client.get("/en/portal/").status_code == 403

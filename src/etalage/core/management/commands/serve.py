@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, optionally load the demo marketplace, and serve Étalage with gunicorn."
+    help = "Migrate, load the demo if asked, and serve Étalage with gunicorn."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -66,4 +66,4 @@ class Command(BaseCommand):
         ]
         if settings.DEBUG:
             argv.append("--reload")
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 (argv is built here, no shell)

@@ -1,0 +1,50 @@
+import io
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from PIL import Image
+
+from etalage.catalog.models import Product, ProductTranslation
+from etalage.catalog.selectors import visible_products
+from etalage.demo.illustrations import MOTIFS, draw_illustration
+from etalage.demo.loader import DEMO_LOGINS, load_demo
+from etalage.merchants.models import Merchant
+from etalage.pricing.models import ExchangeRate
+
+
+def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(db):
+    assert load_demo(log=lambda _: None, with_images=False) is True
+    assert Merchant.objects.filter(status="approved").count() == 12
+    assert Product.objects.count() == 152
+    assert visible_products().count() == 148
+    # Every live product has its name in the four languages.
+    for language in ("zh-hans", "fr", "nl", "en"):
+        named = ProductTranslation.objects.filter(
+            language=language, product__status="live"
+        ).count()
+        assert named == 148
+    assert ExchangeRate.objects.filter(currency="CNY").count() > 5000
+    # Loading again keeps everything as it is.
+    before = Product.objects.order_by("pk").values_list("pk", "updated_at")
+    assert load_demo(log=lambda _: None, with_images=False) is False
+    assert list(Product.objects.order_by("pk").values_list("pk", "updated_at")) == list(
+        before
+    )
+    # The demo logins work and its prices are plausible, in whole cents.
+    for _role, username, password in DEMO_LOGINS:
+        assert authenticate(username=username, password=password) is not None
+
+    prices = list(Product.objects.values_list("price_from_eur", flat=True))
+    assert all(Decimal("1") <= p <= Decimal("2500") for p in prices)
+    assert all(p == p.quantize(Decimal("0.01")) for p in prices)
+
+
+def test_every_category_has_an_illustration_marked_as_such():
+    for category in MOTIFS:
+        data = draw_illustration(
+            category=category, colour=(90, 50, 30), seed=category, variant=1
+        )
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (800, 800)
+            # The dark label in the lower-left corner says ILLUSTRATION.
+            assert image.getpixel((30, 770)) == (31, 26, 23)

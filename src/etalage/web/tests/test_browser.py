@@ -1,0 +1,115 @@
+"""Drive the storefront in a real browser: Playwright with Debian's Chromium."""
+
+import os
+import shutil
+
+import pytest
+
+from etalage.catalog.models import PavilionEntry
+from etalage.catalog.services import product_image_add
+from etalage.catalog.tests.test_product_images import picture
+
+# serialized_rollback keeps the markets that the migrations create, which a
+# transactional test would otherwise flush away for the tests after it.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = os.environ.get("ETALAGE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page():
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM
+    # calls happen before it starts and are not concurrent with it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def shop(catalogue, ecb_rates, today_is_2024_07_01):
+    chocolate = catalogue.category(
+        "chocolate",
+        names={
+            "zh-hans": "巧克力",
+            "fr": "Chocolat",
+            "nl": "Chocolade",
+            "en": "Chocolate",
+        },
+    )
+    maker = catalogue.merchant("Maison Test")
+    product = catalogue.product(
+        merchant=maker, category=chocolate, prices=("10.00",), name="Ballotin"
+    )
+    product_image_add(product=product, data=picture((600, 600)), is_illustration=True)
+    PavilionEntry.objects.create(merchant=maker, story_en="Our favourite maker.")
+    PavilionEntry.objects.create(product=product)
+    return product
+
+
+def test_a_buyer_opens_the_pavilion_in_chinese_then_a_product_then_reads_it_in_french(
+    live_server, browser_page, shop
+):
+    page = browser_page
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("h1").inner_text() == "比利时国家馆"
+
+    # The skip link comes first for keyboard users.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+
+    page.get_by_role("link", name="Ballotin (zh-hans)").first.click()
+    page.wait_for_url(f"**/p/{shop.slug}/")
+    assert page.locator("h1").inner_text() == "Ballotin (zh-hans)"
+    assert "¥79.30" in page.locator(".summary .price.big").inner_text()
+    image = page.locator(".gallery img").first
+    assert image.get_attribute("alt") == "Ballotin (zh-hans)"
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
+
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(f"**/fr/p/{shop.slug}/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "Ballotin (fr)"
+    assert page.get_by_role("heading", name="À propos de ce produit").is_visible()
+    assert page.locator(".summary .price.big").inner_text() == "79,30\xa0CNY"
+
+
+def test_filters_narrow_the_results_without_reloading_the_page(
+    live_server, browser_page, shop, catalogue
+):
+    catalogue.product(category=shop.category, prices=("200.00",), name="Grand coffret")
+    page = browser_page
+    page.goto(live_server.url + "/en/c/chocolate/")
+    assert page.locator(".count").inner_text() == "2 products"
+    page.evaluate("window.__marker = 'still here'")
+    page.get_by_label("Maximum price (CNY)").fill("100")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_function(
+        "document.querySelector('.count').textContent.includes('1 product')"
+    )
+    assert page.evaluate("window.__marker") == "still here"  # htmx swapped the results
+    assert "price_max=100" in page.url
