@@ -100,7 +100,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run while one writer writes; IMMEDIATE takes the write
         # lock at BEGIN so that concurrent writers queue instead of failing.
@@ -111,10 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
-else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if TESTING:
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if TESTING:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -207,4 +205,8 @@ LOGGING = {
 # Étalage's own settings.
 ETALAGE_DEFAULT_MARKET = os.environ.get("ETALAGE_DEFAULT_MARKET", "CN")
 ETALAGE_PAGE_SIZE = 24
+# How long every page may reuse the markets, rates and category tree (seconds).
+ETALAGE_REFERENCE_CACHE_SECONDS = int(
+    os.environ.get("ETALAGE_REFERENCE_CACHE_SECONDS", 0 if TESTING else 60)
+)
 ETALAGE_SITE_NAME = _("Étalage")

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from etalage.catalog.models import Category, PavilionEntry, Product, ProductImage
+from etalage.catalog.models import (
+    Category,
+    PavilionEntry,
+    Product,
+    ProductImage,
+    ProductTranslation,
+)
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
 
@@ -29,6 +35,7 @@ class CategoryNode:
     parent_id: object | None
     children: list[CategoryNode] = field(default_factory=list)
     parent: CategoryNode | None = None
+    url: str = ""  # set by the storefront, which knows its own URLs
 
     @property
     def ancestors(self) -> list[CategoryNode]:
@@ -79,9 +86,18 @@ def category_tree(*, language: str) -> CategoryTree:
 
 
 def _with_listing_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Fetch what a product card shows: names, the merchant and the first images."""
     return queryset.select_related("merchant").prefetch_related(
-        "translations",
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        Prefetch(
+            "translations",
+            queryset=ProductTranslation.objects.only("product_id", "language", "name"),
+        ),
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.only(
+                "product_id", "thumbnail", "is_illustration", "position"
+            ).order_by("position", "id"),
+        ),
     )
 
 

@@ -1,6 +1,5 @@
 from babel import Locale
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -10,8 +9,8 @@ from etalage.web.request_data import request_category_tree, request_market
 
 def storefront(request):
     """Give every page the language links, the market and the category menu."""
-    path = request.get_full_path()
     current = get_language()
+    path = _path_without_language(request.get_full_path(), current)
 
     def market_info():
         market, pricing = request_market(request)
@@ -34,7 +33,7 @@ def storefront(request):
             {
                 "code": code,
                 "name": name,
-                "url": translate_url(path, code),
+                "url": path if code == settings.LANGUAGE_CODE else f"/{code}{path}",
                 "current": code == current,
             }
             for code, name in settings.LANGUAGES
@@ -44,3 +43,15 @@ def storefront(request):
             lambda: request_category_tree(request).roots
         ),
     }
+
+
+def _path_without_language(path: str, language: str) -> str:
+    """Return the path as the default language has it (no /fr/, /nl/ or /en/ prefix).
+
+    The storefront's URLs differ between languages only by this prefix, so a link to
+    the same page in another language is that prefix plus this path.
+    """
+    prefix = f"/{language}/"
+    if language != settings.LANGUAGE_CODE and path.startswith(prefix):
+        return path[len(prefix) - 1 :]
+    return path

@@ -24,13 +24,19 @@ class ImageView:
 
 
 @dataclass(frozen=True)
+class CardImage:
+    thumbnail: str
+    is_illustration: bool
+
+
+@dataclass(frozen=True)
 class ProductCard:
     slug: str
     url: str
     name: str
     merchant_name: str
     merchant_url: str
-    image: ImageView | None
+    image: CardImage | None
     price: str | None
     price_is_from: bool
 
@@ -74,13 +80,14 @@ def product_card(
     product: Product, pricing: MarketPricing, language: str
 ) -> ProductCard:
     images = list(product.images.all())
+    first = images[0] if images else None
     return ProductCard(
         slug=product.slug,
         url=reverse("web:product", args=[product.slug]),
         name=product_name(product, language),
         merchant_name=product.merchant.name,
         merchant_url=reverse("web:merchant", args=[product.merchant.slug]),
-        image=image_view(images[0] if images else None),
+        image=CardImage(first.thumbnail.url, first.is_illustration) if first else None,
         price=price_text(pricing.price(product.price_from_eur), language),
         price_is_from=product.active_variant_count > 1,
     )

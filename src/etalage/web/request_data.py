@@ -1,39 +1,79 @@
-"""The market of the current request and its pricing strategy, fetched once."""
+"""Reference data every storefront page needs, fetched once per request.
+
+The markets with their rate in force and the category tree change rarely (a new ECB
+rate a day, an operator's edit now and then) but are read by every page, so they are
+kept in the cache for ``ETALAGE_REFERENCE_CACHE_SECONDS`` (60 s by default): an
+operator's change shows on the storefront within that time.
+"""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 
+from etalage.catalog.selectors import CategoryTree, category_tree
 from etalage.pricing.models import Market
 from etalage.pricing.selectors import market_pricing
 from etalage.pricing.strategy import MarketPricing
 
 
+def _cached(key: str, build):
+    seconds = settings.ETALAGE_REFERENCE_CACHE_SECONDS
+    if not seconds:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _markets() -> list[tuple[Market, MarketPricing]]:
+    today = timezone.localdate()
+    return _cached(
+        f"etalage:markets:{today.isoformat()}",
+        lambda: [
+            (market, market_pricing(market=market, on=today))
+            for market in Market.objects.filter(is_active=True)
+        ],
+    )
+
+
 def request_market(request) -> tuple[Market, MarketPricing]:
+    """Return the market the visitor shops in, and its pricing strategy."""
     cached = getattr(request, "_etalage_market", None)
     if cached is not None:
         return cached
-    markets = {m.code: m for m in Market.objects.filter(is_active=True)}
-    market = markets.get(getattr(request, "market_code", "")) or markets.get(
+    markets = {market.code: (market, pricing) for market, pricing in _markets()}
+    chosen = markets.get(getattr(request, "market_code", "")) or markets.get(
         settings.ETALAGE_DEFAULT_MARKET
     )
-    if market is None:
-        market = next(iter(markets.values()), None)
-    if market is None:
+    if chosen is None:
+        chosen = next(iter(markets.values()), None)
+    if chosen is None:
         raise LookupError("no active market is configured")
-    result = (market, market_pricing(market=market))
-    request._etalage_market = result
-    request._etalage_markets = list(markets.values())
-    return result
+    request._etalage_market = chosen
+    request._etalage_markets = [market for market, _pricing in markets.values()]
+    return chosen
 
 
-def request_category_tree(request):
-    """Return the category tree in the request's language, fetched once per request."""
-    from django.utils.translation import get_language
+def _tree_with_urls(language: str) -> CategoryTree:
+    tree = category_tree(language=language)
+    for node in tree.by_id.values():
+        node.url = reverse("web:category", args=[node.slug])
+    return tree
 
-    from etalage.catalog.selectors import category_tree
 
+def request_category_tree(request) -> CategoryTree:
+    """Return the category tree in the request's language."""
     language = get_language()
     cached = getattr(request, "_etalage_tree", None)
     if cached is None or cached[0] != language:
-        cached = (language, category_tree(language=language))
+        tree = _cached(
+            f"etalage:category-tree:{language}",
+            lambda: _tree_with_urls(language),
+        )
+        cached = (language, tree)
         request._etalage_tree = cached
     return cached[1]

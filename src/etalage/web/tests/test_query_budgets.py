@@ -51,3 +51,16 @@ def test_a_page_makes_the_same_few_queries_for_few_or_many_products(
         }[page]
         counts.append(count_queries(client, url))
     assert counts[0] == counts[1] == BUDGETS[page], counts
+
+
+def test_with_the_reference_cache_a_product_page_reads_only_the_product(
+    client, catalogue, settings
+):
+    from django.core.cache import cache
+
+    settings.ETALAGE_REFERENCE_CACHE_SECONDS = 60
+    cache.clear()
+    products = fill(catalogue, catalogue.category(), 4)
+    client.get(f"/p/{products[1].slug}/")  # fills the cache
+    assert count_queries(client, f"/p/{products[0].slug}/") == BUDGETS["product"] - 4
+    cache.clear()

@@ -1,0 +1,409 @@
+"""Benchmark the storefront's category and product pages on a 100,000-product catalogue.
+
+    .venv/bin/python bench/storefront.py                       # SQLite
+    .venv/bin/python bench/storefront.py --database postgres   # local PostgreSQL
+    .venv/bin/python bench/storefront.py --products 20000 --duration 5
+
+It builds a catalogue in a fresh database (bulk inserts: 100,000 live products with
+four translations, a variant and an image each, across 13 categories and 50
+merchants), serves it the way the README says to serve in production (`etalage serve`:
+gunicorn, debug off), then sends requests from a separate process over loopback at
+concurrency 1, 8 and 32, and prints requests per second and p50/p95/p99 latency for
+each page, with the machine it ran on. The load is bounded by count and time and
+only ever targets 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ETALAGE = Path(sys.executable).with_name("etalage")
+TARGET_PRODUCT_P95_MS = 20.0
+
+
+# --- the catalogue -------------------------------------------------------------------
+
+
+def build_catalogue(products: int) -> dict:
+    """Insert the catalogue with bulk inserts; return the URLs to request."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from etalage.catalog.models import (
+        Category,
+        CategoryTranslation,
+        Product,
+        ProductImage,
+        ProductTranslation,
+        Variant,
+    )
+    from etalage.catalog.services import product_image_add
+    from etalage.demo.illustrations import draw_illustration
+    from etalage.demo.merchants import CATEGORIES
+    from etalage.merchants.models import Merchant
+    from etalage.pricing.services import exchange_rates_import
+
+    ecb = ROOT / "src/etalage/demo/data/eurofxref-hist.zip"
+    exchange_rates_import(data=ecb.read_bytes(), file_name=ecb.name)
+
+    categories = {}
+    for position, (slug, parent, names) in enumerate(CATEGORIES):
+        category = Category.objects.create(
+            slug=slug, parent=categories.get(parent), position=position
+        )
+        CategoryTranslation.objects.bulk_create(
+            CategoryTranslation(category=category, language=code, name=name)
+            for code, name in names.items()
+        )
+        categories[slug] = category
+    leaves = [c for c in categories.values() if not c.children.exists()]
+
+    merchants = []
+    for n in range(50):
+        body = f"{4100000 + n:08d}"
+        number = body + f"{97 - int(body) % 97:02d}"
+        merchants.append(
+            Merchant.objects.create(
+                name=f"Bench merchant {n}",
+                slug=f"bench-merchant-{n}",
+                legal_name=f"Bench merchant {n} SRL",
+                enterprise_number=number,
+                vat_number="BE" + number,
+                city="Liège",
+                status=Merchant.Status.APPROVED,
+            )
+        )
+
+    # One real image, shared by every product's image row.
+    first = None
+    rng = random.Random(7)
+    batch = 5000
+    slugs = []
+    for start in range(0, products, batch):
+        rows, texts, variants, images = [], [], [], []
+        for i in range(start, min(start + batch, products)):
+            merchant = merchants[i % len(merchants)]
+            category = leaves[i % len(leaves)]
+            price = Decimal(rng.randint(300, 50000)) / 100
+            product = Product(
+                merchant=merchant,
+                category=category,
+                slug=f"bench-product-{i}",
+                brand=merchant.name,
+                hs_code="1806900000",
+                tax_class="ordinary-13",
+                net_weight_grams=250,
+                status=Product.Status.LIVE,
+                price_from_eur=price,
+                active_variant_count=1,
+            )
+            rows.append(product)
+            slugs.append(product.slug)
+            for code, label in (
+                ("zh-hans", "比利时巧克力"),
+                ("fr", "Chocolat belge"),
+                ("nl", "Belgische chocolade"),
+                ("en", "Belgian chocolate"),
+            ):
+                texts.append(
+                    ProductTranslation(
+                        product=product,
+                        language=code,
+                        name=f"{label} {i}",
+                        description=f"{label}: " + "lorem ipsum " * 20,
+                        ingredients="Cocoa, sugar",
+                    )
+                )
+            variants.append(
+                Variant(
+                    product=product,
+                    merchant=merchant,
+                    sku=f"B-{i}",
+                    price_eur=price,
+                    weight_grams=300,
+                    attributes={"weight": "250 g"},
+                )
+            )
+        Product.objects.bulk_create(rows)
+        ProductTranslation.objects.bulk_create(texts)
+        Variant.objects.bulk_create(variants)
+        if first is None:
+            first = product_image_add(
+                product=rows[0],
+                data=draw_illustration(
+                    category="pralines", colour=(92, 52, 34), seed="bench", variant=0
+                ),
+                is_illustration=True,
+            )
+            rows = rows[1:]
+        for product in rows:
+            images.append(
+                ProductImage(
+                    product=product,
+                    image=first.image.name,
+                    thumbnail=first.thumbnail.name,
+                    medium=first.medium.name,
+                    width=first.width,
+                    height=first.height,
+                    is_illustration=True,
+                )
+            )
+        ProductImage.objects.bulk_create(images)
+        print(f"  {min(start + batch, products):>7} products", flush=True)
+    category_slugs = [c.slug for c in categories.values()]
+    return {"products": slugs, "categories": category_slugs}
+
+
+# --- the load ------------------------------------------------------------------------
+
+
+async def _worker(port, paths, deadline, max_requests, latencies, errors, counter):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline and counter[0] < max_requests:
+            counter[0] += 1
+            path = paths[counter[0] % len(paths)]
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Accept-Language: zh-CN\r\nConnection: keep-alive\r\n\r\n"
+            ).encode()
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            status_line = await reader.readline()
+            length, close = 0, False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "connection" and "close" in value.lower():
+                    close = True
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if b" 200 " not in status_line:
+                errors.append(status_line.decode().strip())
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    finally:
+        writer.close()
+
+
+async def _load(port, paths, concurrency, duration, max_requests):
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = [0]
+    deadline = time.perf_counter() + duration
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _worker(port, paths, deadline, max_requests, latencies, errors, counter)
+            for _ in range(concurrency)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    return latencies, errors, elapsed
+
+
+def _load_in_process(port, paths, concurrency, duration, max_requests, queue):
+    queue.put(asyncio.run(_load(port, paths, concurrency, duration, max_requests)))
+
+
+def run_load(port, paths, concurrency, duration, max_requests=200_000):
+    """Run the load generator in its own process, so it does not share our GIL."""
+    queue = multiprocessing.Queue()
+    process = multiprocessing.Process(
+        target=_load_in_process,
+        args=(port, paths, concurrency, duration, max_requests, queue),
+    )
+    process.start()
+    result = queue.get(timeout=duration + 120)
+    process.join()
+    return result
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+# --- the machine ---------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {total_kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{platform.node()}: {cpu}, {os.cpu_count()} cores{memory}, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the server stopped before serving")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start")
+
+
+def database_url(choice: str, data_dir: Path) -> tuple[str, str]:
+    if choice == "sqlite":
+        return f"sqlite:///{data_dir / 'bench.sqlite3'}", "SQLite (WAL)"
+    if choice == "postgres":
+        import psycopg
+
+        admin = "postgres://postgres@127.0.0.1:5432/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS etalage_bench")
+            conn.execute("CREATE DATABASE etalage_bench")
+            version = conn.execute("SHOW server_version").fetchone()[0]
+        return (
+            "postgres://postgres@127.0.0.1:5432/etalage_bench",
+            f"PostgreSQL {version}",
+        )
+    return choice, choice.split(":", 1)[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument(
+        "--database", default="sqlite", help="sqlite, postgres or a URL"
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="etalage-bench-"))
+    url, engine = database_url(args.database, data_dir)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ETALAGE_DATA_DIR": str(data_dir),
+        "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "ETALAGE_DEBUG": "0",
+        "ETALAGE_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "etalage.settings",
+    }
+    os.environ.update(env)
+    print(f"Building {args.products:,} products on {engine} in {data_dir} ...")
+    started = time.perf_counter()
+    urls = build_catalogue(args.products)
+    print(f"  built in {time.perf_counter() - started:.0f} s")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_serving(port, server)
+        rng = random.Random(11)
+        pages = {
+            "category": [
+                f"/c/{rng.choice(urls['categories'])}/?page={rng.randint(1, 20)}"
+                for _ in range(2000)
+            ],
+            "product": [f"/p/{rng.choice(urls['products'])}/" for _ in range(5000)],
+        }
+        run_load(port, pages["product"][:50], 4, 3)  # warm the workers up
+        levels = [int(c) for c in args.concurrency.split(",")]
+        print()
+        print(f"Machine: {machine()}")
+        print(
+            f"Server: etalage serve (gunicorn, {args.workers} sync workers, "
+            f"debug off), {engine}, {args.products:,} products"
+        )
+        print(
+            f"Load: {args.duration:.0f} s per run from a separate process over loopback"
+        )
+        print()
+        header = f"{'page':<10}{'conc.':>6}{'requests':>10}{'req/s':>9}"
+        header += f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        print(header)
+        results = {}
+        for page, paths in pages.items():
+            for level in levels:
+                latencies, errors, elapsed = run_load(port, paths, level, args.duration)
+                ms = [x * 1000 for x in latencies]
+                row = (
+                    len(ms),
+                    len(ms) / elapsed,
+                    statistics.median(ms),
+                    percentile(ms, 0.95),
+                    percentile(ms, 0.99),
+                    len(errors),
+                )
+                results[(page, level)] = row
+                print(
+                    f"{page:<10}{level:>6}{row[0]:>10}{row[1]:>9.0f}{row[2]:>9.1f}"
+                    f"{row[3]:>9.1f}{row[4]:>9.1f}{row[5]:>8}"
+                )
+                if errors:
+                    print(f"  first error: {errors[0]}")
+        if ("product", 8) in results:
+            p95 = results[("product", 8)][3]
+            verdict = "met" if p95 < TARGET_PRODUCT_P95_MS else "NOT met"
+            print(
+                f"\nTarget: product page p95 < {TARGET_PRODUCT_P95_MS:.0f} ms at "
+                f"concurrency 8: {verdict} ({p95:.1f} ms)"
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
