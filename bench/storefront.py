@@ -168,6 +168,11 @@ def build_catalogue(products: int) -> dict:
             )
         ProductImage.objects.bulk_create(images)
         print(f"  {min(start + batch, products):>7} products", flush=True)
+    # A production database has its planner statistics; give the new one its own.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     category_slugs = [c.slug for c in categories.values()]
     return {"products": slugs, "categories": category_slugs}
 

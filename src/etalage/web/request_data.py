@@ -6,13 +6,18 @@ kept in the cache for ``ETALAGE_REFERENCE_CACHE_SECONDS`` (60 s by default): an
 operator's change shows on the storefront within that time.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from etalage.catalog.selectors import CategoryTree, category_tree
+from etalage.catalog.selectors import merchant_choices as catalog_merchant_choices
 from etalage.pricing.models import Market
 from etalage.pricing.selectors import market_pricing
 from etalage.pricing.strategy import MarketPricing
@@ -27,6 +32,20 @@ def _cached(key: str, build):
         value = build()
         cache.set(key, value, seconds)
     return value
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator that reuses the number of results of the same query for a while.
+
+    Counting thousands of rows on every page view is the dearest part of a category
+    page; the count may lag behind by ``ETALAGE_REFERENCE_CACHE_SECONDS`` at most.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.query
+        digest = hashlib.sha256(str(query).encode()).hexdigest()[:32]
+        return _cached(f"etalage:count:{digest}", self.object_list.count)
 
 
 def _markets() -> list[tuple[Market, MarketPricing]]:
@@ -63,6 +82,11 @@ def _tree_with_urls(language: str) -> CategoryTree:
     for node in tree.by_id.values():
         node.url = reverse("web:category", args=[node.slug])
     return tree
+
+
+def merchant_choices() -> list[tuple[str, str]]:
+    """Return (slug, name) of the approved merchants, for the listing filters."""
+    return _cached("etalage:merchant-choices", catalog_merchant_choices)
 
 
 def request_category_tree(request) -> CategoryTree:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +23,12 @@ from etalage.web.presenters import (
     product_name,
     variant_view,
 )
-from etalage.web.request_data import request_category_tree, request_market
+from etalage.web.request_data import (
+    CachedCountPaginator,
+    merchant_choices,
+    request_category_tree,
+    request_market,
+)
 
 HOME_NEWEST = 8
 
@@ -63,7 +67,7 @@ def home(request):
 def _listing(request, *, template, context, category_ids=None, merchant=None):
     language = get_language()
     market, pricing = request_market(request)
-    merchants = [] if merchant else catalog.merchant_choices()
+    merchants = [] if merchant else merchant_choices()
     form = ListingFilterForm(request.GET or None, merchants=merchants)
     filters = form.cleaned_data if form.is_valid() else {}
     low, high = pricing.base_bounds(filters.get("price_min"), filters.get("price_max"))
@@ -75,7 +79,7 @@ def _listing(request, *, template, context, category_ids=None, merchant=None):
         price_max_eur=high,
         sort=filters.get("sort") or catalog.Sort.NEWEST,
     )
-    page = Paginator(products, settings.ETALAGE_PAGE_SIZE).get_page(
+    page = CachedCountPaginator(products, settings.ETALAGE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -64,3 +64,19 @@ def test_with_the_reference_cache_a_product_page_reads_only_the_product(
     client.get(f"/p/{products[1].slug}/")  # fills the cache
     assert count_queries(client, f"/p/{products[0].slug}/") == BUDGETS["product"] - 4
     cache.clear()
+
+
+def test_with_the_reference_cache_a_category_page_does_not_count_again(
+    client, catalogue, settings
+):
+    from django.core.cache import cache
+
+    settings.ETALAGE_REFERENCE_CACHE_SECONDS = 60
+    cache.clear()
+    category = catalogue.category()
+    fill(catalogue, category, 30)
+    client.get(f"/c/{category.slug}/")
+    # Markets, rate, category tree, merchants of the filter and the count are all
+    # reused: only the page of products and its two prefetches remain.
+    assert count_queries(client, f"/c/{category.slug}/?page=2") == 3
+    cache.clear()
