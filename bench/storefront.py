@@ -48,8 +48,6 @@ def build_catalogue(products: int) -> dict:
 
     call_command("migrate", verbosity=0)
     from etalage.catalog.models import (
-        Category,
-        CategoryTranslation,
         Product,
         ProductImage,
         ProductTranslation,
@@ -57,23 +55,14 @@ def build_catalogue(products: int) -> dict:
     )
     from etalage.catalog.services import product_image_add
     from etalage.demo.illustrations import draw_illustration
-    from etalage.demo.merchants import CATEGORIES
+    from etalage.demo.loader import create_categories
     from etalage.merchants.models import Merchant
     from etalage.pricing.services import exchange_rates_import
 
     ecb = ROOT / "src/etalage/demo/data/eurofxref-hist.zip"
     exchange_rates_import(data=ecb.read_bytes(), file_name=ecb.name)
 
-    categories = {}
-    for position, (slug, parent, names) in enumerate(CATEGORIES):
-        category = Category.objects.create(
-            slug=slug, parent=categories.get(parent), position=position
-        )
-        CategoryTranslation.objects.bulk_create(
-            CategoryTranslation(category=category, language=code, name=name)
-            for code, name in names.items()
-        )
-        categories[slug] = category
+    categories = create_categories()
     leaves = [c for c in categories.values() if not c.children.exists()]
 
     merchants = []

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "etalage.web.middleware.WorkplaceLanguageMiddleware",
     "etalage.web.middleware.MarketMiddleware",
 ]
 
@@ -203,6 +204,8 @@ LOGGING = {
 }
 
 # Étalage's own settings.
+# The back-office's and the merchant portal's language when the browser names none.
+ETALAGE_WORKPLACE_LANGUAGE = "en"
 ETALAGE_DEFAULT_MARKET = os.environ.get("ETALAGE_DEFAULT_MARKET", "CN")
 ETALAGE_PAGE_SIZE = 24
 # How long every page may reuse the markets, rates and category tree (seconds).

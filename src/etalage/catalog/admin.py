@@ -164,7 +164,8 @@ class ProductAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 self.message_user(
                     request,
-                    f"{product.slug}: " + " ".join(exc.messages),
+                    _("Listing %(product)s cannot go live: %(problems)s")
+                    % {"product": product.slug, "problems": " ".join(exc.messages)},
                     messages.ERROR,
                 )
             else:

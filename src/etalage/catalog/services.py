@@ -191,15 +191,11 @@ def product_submit_for_review(*, product: Product) -> Product:
     return product
 
 
-@transaction.atomic
-def product_approve(*, product: Product, reviewer) -> Product:
-    """Put a listing live, if it meets the marketplace's rules."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    problems = listing_problems(product=product)
-    if problems:
-        raise ListingRuleBroken(problems)
-    product.status = Product.Status.LIVE
-    product.rejection_reason = ""
+def _record_review(
+    *, product: Product, reviewer, status: str, reason: str = ""
+) -> None:
+    product.status = status
+    product.rejection_reason = reason
     product.reviewed_at = timezone.now()
     product.reviewed_by = reviewer
     product.save(
@@ -211,6 +207,16 @@ def product_approve(*, product: Product, reviewer) -> Product:
             "updated_at",
         ]
     )
+
+
+@transaction.atomic
+def product_approve(*, product: Product, reviewer) -> Product:
+    """Put a listing live, if it meets the marketplace's rules."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    problems = listing_problems(product=product)
+    if problems:
+        raise ListingRuleBroken(problems)
+    _record_review(product=product, reviewer=reviewer, status=Product.Status.LIVE)
     return product
 
 
@@ -223,17 +229,10 @@ def product_reject(*, product: Product, reviewer, reason: str) -> Product:
             {"reason": _("Give the merchant a reason for rejection.")}
         )
     product = Product.objects.select_for_update().get(pk=product.pk)
-    product.status = Product.Status.REJECTED
-    product.rejection_reason = reason
-    product.reviewed_at = timezone.now()
-    product.reviewed_by = reviewer
-    product.save(
-        update_fields=[
-            "status",
-            "rejection_reason",
-            "reviewed_at",
-            "reviewed_by",
-            "updated_at",
-        ]
+    _record_review(
+        product=product,
+        reviewer=reviewer,
+        status=Product.Status.REJECTED,
+        reason=reason,
     )
     return product

@@ -108,6 +108,21 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
     return True
 
 
+def create_categories() -> dict[str, Category]:
+    """Create the demo's category tree, named in four languages, by slug."""
+    categories: dict[str, Category] = {}
+    for position, (slug, parent, names) in enumerate(CATEGORIES):
+        category = Category.objects.create(
+            slug=slug, parent=categories.get(parent), position=position
+        )
+        CategoryTranslation.objects.bulk_create(
+            CategoryTranslation(category=category, language=code, name=name)
+            for code, name in names.items()
+        )
+        categories[slug] = category
+    return categories
+
+
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
@@ -124,16 +139,7 @@ def _load_catalogue(log):
         last_name="王",
     )
 
-    categories = {}
-    for position, (slug, parent, names) in enumerate(CATEGORIES):
-        category = Category.objects.create(
-            slug=slug, parent=categories.get(parent), position=position
-        )
-        CategoryTranslation.objects.bulk_create(
-            CategoryTranslation(category=category, language=code, name=name)
-            for code, name in names.items()
-        )
-        categories[slug] = category
+    categories = create_categories()
 
     merchants = {}
     for data in MERCHANTS:

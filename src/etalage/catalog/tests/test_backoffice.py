@@ -1,0 +1,112 @@
+"""The operator's back-office: reviewing listings, curating, importing ECB files."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from etalage.catalog.models import Product
+from etalage.pricing.models import ExchangeRate
+
+FILES = Path(__file__).resolve().parents[2] / "pricing" / "tests" / "files"
+
+
+@pytest.fixture
+def operator_client(client, db):
+    operator = get_user_model().objects.create_superuser("op", "op@example.com", "pw")
+    client.force_login(operator)
+    return client
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "merchants/merchant/",
+        "catalog/product/",
+        "catalog/product/?status__exact=in_review",
+        "catalog/category/",
+        "catalog/pavilionentry/",
+        "pricing/market/",
+        "pricing/exchangerate/",
+        "pricing/exchangerateimport/",
+        "pricing/exchangerate/import/",
+    ],
+)
+def test_every_back_office_page_opens(operator_client, catalogue, page):
+    catalogue.product()
+    assert operator_client.get(f"/backoffice/{page}").status_code == 200
+
+
+def test_a_product_opens_with_its_texts_variants_and_images(operator_client, catalogue):
+    product = catalogue.product()
+    response = operator_client.get(f"/backoffice/catalog/product/{product.pk}/change/")
+    assert response.status_code == 200
+    assert product.variants.get().sku in response.content.decode()
+
+
+def test_the_operator_rejects_listings_with_a_reason(operator_client, catalogue):
+    first = catalogue.product(status="in_review")
+    second = catalogue.product(status="in_review")
+    url = "/backoffice/catalog/product/"
+    selected = {"action": "reject", "_selected_action": [first.pk, second.pk]}
+    form = operator_client.post(url, selected)
+    assert "Reason, shown to the merchant" in form.content.decode()
+    operator_client.post(url, {**selected, "reason": "The label lacks the importer."})
+    for product in (first, second):
+        product.refresh_from_db()
+        assert product.status == Product.Status.REJECTED
+        assert product.rejection_reason == "The label lacks the importer."
+
+
+def test_approving_says_what_stops_a_listing_from_going_live(
+    operator_client, catalogue
+):
+    complete = catalogue.product(status="in_review")
+    no_chinese = catalogue.product(status="in_review", languages=("fr", "en"))
+    response = operator_client.post(
+        "/backoffice/catalog/product/",
+        {"action": "approve", "_selected_action": [complete.pk, no_chinese.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 listing(s) are live." in html
+    assert (
+        f"Listing {no_chinese.slug} cannot go live: The name in 简体中文 is missing"
+        in html
+    )
+    complete.refresh_from_db()
+    no_chinese.refresh_from_db()
+    assert (complete.status, no_chinese.status) == ("live", "in_review")
+
+
+def test_the_operator_uploads_an_ecb_file(operator_client):
+    upload = SimpleUploadedFile(
+        "eurofxref-daily.xml", (FILES / "eurofxref-daily-2024-06-28.xml").read_bytes()
+    )
+    response = operator_client.post(
+        "/backoffice/pricing/exchangerate/import/", {"file": upload}, follow=True
+    )
+    assert "6 rates added" in response.content.decode()
+    assert ExchangeRate.objects.filter(currency="CNY").count() == 1
+
+
+def test_a_bad_ecb_upload_names_the_line_and_imports_nothing(operator_client):
+    upload = SimpleUploadedFile(
+        "rates.csv", b"Date,CNY,\n2024-06-28,7.77,\n2024-06-27,x,\n"
+    )
+    response = operator_client.post(
+        "/backoffice/pricing/exchangerate/import/", {"file": upload}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "rates.csv: line 3: rate &#x27;x&#x27; for CNY is not a number" in html
+    assert "Nothing was imported." in html
+    assert not ExchangeRate.objects.exists()
+
+
+def test_the_back_office_is_for_staff_only(client, db):
+    client.force_login(get_user_model().objects.create_user("buyer"))
+    response = client.get("/backoffice/catalog/product/")
+    assert response.status_code == 302
+    assert "/backoffice/login/" in response["Location"]
