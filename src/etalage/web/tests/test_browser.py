@@ -19,6 +19,25 @@ pytestmark = [
 CHROMIUM = os.environ.get("ETALAGE_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _end_the_connections_the_test_server_leaves(django_db_blocker):
+    """End the database connections that the test server's threads leave behind.
+
+    When the browser abandons a request (it navigates on before a response is
+    read), the test server's request thread ends without Django closing its
+    database connection; PostgreSQL then refuses to drop the test database.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture
 def browser_page():
     if not shutil.which(CHROMIUM):
