@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.utils import translation
 
 MARKET_COOKIE = "etalage_market"
@@ -29,16 +30,24 @@ class WorkplaceLanguageMiddleware:
     English when neither says anything.
     """
 
-    PATHS = ("/backoffice/", "/portal/")
+    BACKOFFICE = "/backoffice/"
+    PORTAL = "/portal/"  # under the storefront's language prefixes: /fr/portal/…
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(self.PATHS):
+        path = request.path_info
+        if path.startswith(self.BACKOFFICE):
             language = self._language(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        elif path.startswith(self.PORTAL):
+            language = self._language(request)
+            if language != settings.LANGUAGE_CODE:
+                query = request.META.get("QUERY_STRING")
+                target = f"/{language}{path}" + (f"?{query}" if query else "")
+                return HttpResponseRedirect(target)
         return self.get_response(request)
 
     @staticmethod

@@ -199,3 +199,17 @@ def test_the_merchant_portal_refuses_a_buyer_and_asks_strangers_to_sign_in(
 
 def test_prices_are_decimal_all_the_way(shop):
     assert isinstance(shop["cheap"].price_from_eur, Decimal)
+
+
+def test_the_portal_opens_in_the_merchants_language(client, shop):
+    response = client.get(
+        "/portal/?tab=1", headers={"accept-language": "fr-BE,fr;q=0.9"}
+    )
+    assert response["Location"] == "/fr/portal/?tab=1"
+    assert client.get("/portal/")["Location"] == "/en/portal/"
+
+
+def test_a_missing_page_is_a_friendly_page_in_the_readers_language(client, shop):
+    response = client.get("/fr/p/no-such-thing/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()

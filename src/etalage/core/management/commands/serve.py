@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
             self.stdout.write("Demo logins (user / password):")
             for role, username, password in DEMO_LOGINS:
-                self.stdout.write(f"  {role:<22}  {username} / {password}")
+                self.stdout.write(f"  {role:<26}  {username} / {password}")
             self.stdout.write("")
         self.stdout.flush()
         argv = [
