@@ -36,6 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format src bench
