@@ -203,7 +203,27 @@ LOGGING = {
     },
 }
 
+EMAIL_BACKEND = os.environ.get(
+    "ETALAGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ETALAGE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ETALAGE_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ETALAGE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ETALAGE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ETALAGE_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "ETALAGE_FROM_EMAIL", "Étalage <no-reply@etalage.local>"
+)
+
 # Étalage's own settings.
+# The address of the site as people reach it, for links in emails.
+ETALAGE_SITE_URL = os.environ.get("ETALAGE_SITE_URL", "http://127.0.0.1:8000").rstrip(
+    "/"
+)
+# The commission proposed at approval when none of the merchant's categories has one.
+ETALAGE_DEFAULT_COMMISSION_PERCENT = os.environ.get(
+    "ETALAGE_DEFAULT_COMMISSION_PERCENT", "15.00"
+)
 # The back-office's and the merchant portal's language when the browser names none.
 ETALAGE_WORKPLACE_LANGUAGE = "en"
 ETALAGE_DEFAULT_MARKET = os.environ.get("ETALAGE_DEFAULT_MARKET", "CN")

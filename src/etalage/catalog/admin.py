@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from etalage.catalog.models import (
     Variant,
 )
 from etalage.catalog.services import product_approve, product_image_add, product_reject
+from etalage.core.admin_decisions import decide_with_form
 
 
 class CategoryTranslationInline(admin.TabularInline):
@@ -177,29 +177,17 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected listings, with a reason"))
     def reject(self, request, queryset):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
-        if form.is_valid():
-            for product in queryset:
-                product_reject(
-                    product=product,
-                    reviewer=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            self.message_user(
-                request, f"{queryset.count()} listing(s) rejected.", messages.SUCCESS
-            )
-            return None
-        return render(
+        return decide_with_form(
+            self,
             request,
-            "admin/catalog/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject listings"),
-                "form": form,
-                "products": queryset,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
+            queryset,
+            action="reject",
+            form_class=RejectForm,
+            intro=_("These listings will be rejected; the merchant sees the reason:"),
+            submit=_("Reject"),
+            decide=lambda product, data: product_reject(
+                product=product, reviewer=request.user, reason=data["reason"]
+            ),
         )
 
 

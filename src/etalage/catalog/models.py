@@ -25,6 +25,16 @@ class Category(Entity):
     )
     slug = models.SlugField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    default_commission_percent = models.DecimalField(
+        _("default commission %"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Proposed to the operator when approving a merchant that sells here."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "slug"]

@@ -1,8 +1,21 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
-from etalage.merchants.services import merchant_set_status
+from etalage.core.admin_decisions import decide_with_form
+from etalage.merchants.models import (
+    Merchant,
+    MerchantDecision,
+    MerchantMember,
+    MerchantTranslation,
+)
+from etalage.merchants.services import (
+    merchant_approve,
+    merchant_reject,
+    merchant_request_info,
+    merchant_suspend,
+)
 
 
 class MerchantTranslationInline(admin.StackedInline):
@@ -16,44 +29,158 @@ class MerchantMemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MerchantDecisionInline(admin.TabularInline):
+    model = MerchantDecision
+    extra = 0
+    fields = ["decided_at", "action", "message", "commission_percent", "decided_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ApproveForm(forms.Form):
+    commission_percent = forms.DecimalField(
+        label=_("Commission % (empty: the default of its categories)"),
+        required=False,
+        min_value=0,
+        max_value=50,
+        decimal_places=2,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the merchant"), widget=forms.Textarea, max_length=4000
+    )
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("What the merchant must send, in its email"),
+        widget=forms.Textarea,
+        max_length=4000,
+    )
+
+
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "city",
         "status",
+        "email_verified_at",
+        "enterprise_number",
+        "default_commission_percent",
+        "product_count",
+        "created_at",
+    ]
+    list_filter = ["status", "city", "categories"]
+    search_fields = [
+        "name",
+        "legal_name",
         "enterprise_number",
         "vat_number",
-        "product_count",
-        "approved_at",
+        "city",
+        "contact_email",
     ]
-    list_filter = ["status", "city"]
-    search_fields = ["name", "legal_name", "enterprise_number", "vat_number", "city"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["approved_at", "created_at", "updated_at"]
-    inlines = [MerchantTranslationInline, MerchantMemberInline]
-    actions = ["approve", "suspend"]
+    readonly_fields = [
+        "status",
+        "approved_at",
+        "email_verified_at",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["categories"]
+    inlines = [MerchantDecisionInline, MerchantTranslationInline, MerchantMemberInline]
+    actions = ["approve", "request_info", "reject", "suspend"]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_products=Count("products"))
 
     @admin.display(description=_("products"), ordering="n_products")
     def product_count(self, obj):
         return obj.n_products
 
-    def _set(self, request, queryset, status, verb):
-        for merchant in queryset:
-            merchant_set_status(merchant=merchant, status=status)
-        self.message_user(
-            request, f"{queryset.count()} merchant(s) {verb}.", messages.SUCCESS
+    @admin.action(description=_("Approve the selected applications"))
+    def approve(self, request, queryset):
+        return decide_with_form(
+            self,
+            request,
+            queryset,
+            action="approve",
+            form_class=ApproveForm,
+            intro=_("These merchants will be able to sell; they are told by email."),
+            submit=_("Approve"),
+            decide=lambda merchant, data: merchant_approve(
+                merchant=merchant,
+                operator=request.user,
+                commission_percent=data["commission_percent"],
+            ),
         )
 
-    @admin.action(description=_("Approve the selected merchants"))
-    def approve(self, request, queryset):
-        self._set(request, queryset, Merchant.Status.APPROVED, "approved")
+    @admin.action(description=_("Ask the selected applicants for more information"))
+    def request_info(self, request, queryset):
+        return decide_with_form(
+            self,
+            request,
+            queryset,
+            action="request_info",
+            form_class=MessageForm,
+            intro=_("These applicants receive your message by email."),
+            submit=_("Ask for more information"),
+            decide=lambda merchant, data: merchant_request_info(
+                merchant=merchant, operator=request.user, message=data["message"]
+            ),
+        )
 
-    @admin.action(description=_("Suspend the selected merchants"))
+    @admin.action(description=_("Reject the selected applications, with a reason"))
+    def reject(self, request, queryset):
+        return decide_with_form(
+            self,
+            request,
+            queryset,
+            action="reject",
+            form_class=ReasonForm,
+            intro=_(
+                "These applications will be rejected; the reason is sent by email."
+            ),
+            submit=_("Reject"),
+            decide=lambda merchant, data: merchant_reject(
+                merchant=merchant, operator=request.user, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Suspend the selected merchants, with a reason"))
     def suspend(self, request, queryset):
-        self._set(request, queryset, Merchant.Status.SUSPENDED, "suspended")
+        return decide_with_form(
+            self,
+            request,
+            queryset,
+            action="suspend",
+            form_class=ReasonForm,
+            intro=_("Their products disappear from the storefront; they are told why."),
+            submit=_("Suspend"),
+            decide=lambda merchant, data: merchant_suspend(
+                merchant=merchant, operator=request.user, reason=data["reason"]
+            ),
+        )
+
+
+@admin.register(MerchantDecision)
+class MerchantDecisionAdmin(admin.ModelAdmin):
+    list_display = ["decided_at", "merchant", "action", "decided_by", "message"]
+    list_filter = ["action", "decided_by"]
+    search_fields = ["merchant__name", "message"]
+    list_select_related = ["merchant", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

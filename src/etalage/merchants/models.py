@@ -16,6 +16,7 @@ class Merchant(Entity):
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
+        INFO_REQUESTED = "info_requested", _("More information requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
@@ -32,11 +33,26 @@ class Merchant(Entity):
     vat_number = models.CharField(
         _("VAT number"), max_length=14, validators=[validate_vat_number]
     )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    email_verified_at = models.DateTimeField(
+        _("email verified at"), null=True, blank=True
+    )
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language for messages"), max_length=8, choices=Language, default="fr"
+    )
+    categories = models.ManyToManyField(
+        "catalog.Category", blank=True, related_name="+", verbose_name=_("categories")
+    )
     founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     iban = models.CharField(
         _("IBAN"), max_length=34, blank=True, validators=[validate_iban]
     )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.APPLIED
     )
@@ -57,6 +73,40 @@ class Merchant(Entity):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+class MerchantDecision(models.Model):
+    """What the operator decided about a merchant, by whom and when: the audit trail."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        REQUEST_INFO = "request_info", _("Asked for more information")
+        SUSPEND = "suspend", _("Suspended")
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.CharField(_("decision"), max_length=16, choices=Action)
+    message = models.TextField(_("reason or message"), blank=True)
+    commission_percent = models.DecimalField(
+        _("commission %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("merchant decision")
+        verbose_name_plural = _("merchant decisions")
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.action}"
 
 
 class MerchantTranslation(models.Model):

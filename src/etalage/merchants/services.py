@@ -1,15 +1,260 @@
-from django.db import transaction
-from django.utils import timezone
+"""Merchant onboarding: apply, verify the email address, and the operator's decisions.
 
-from etalage.merchants.models import Merchant
+Every decision (approve, reject, ask for more information, suspend) is recorded with
+who took it and when, and the merchant is told by email in its own language, once
+the decision is committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from etalage.core.ids import new_id
+from etalage.merchants.exceptions import MerchantDecisionRefused
+from etalage.merchants.models import (
+    Merchant,
+    MerchantDecision,
+    MerchantMember,
+    MerchantTranslation,
+)
+from etalage.merchants.notifications import notify_merchant
+
+_VERIFY_SALT = "etalage.merchants.email-verification"
+VERIFY_MAX_AGE = 7 * 24 * 3600  # a verification link works for a week
+
+
+@dataclass(frozen=True)
+class MerchantApplication:
+    """What a producer gives when applying, already validated by the form."""
+
+    name: str
+    legal_name: str
+    enterprise_number: str
+    vat_number: str
+    street: str
+    postal_code: str
+    city: str
+    contact_name: str
+    email: str
+    password: str
+    phone: str
+    iban: str
+    bic: str
+    language: str
+    category_ids: list = field(default_factory=list)
+    stories: dict[str, str] = field(default_factory=dict)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:100] or "merchant"
+    if not Merchant.objects.filter(slug=base).exists():
+        return base
+    return f"{base}-{new_id().hex[-6:]}"
 
 
 @transaction.atomic
-def merchant_set_status(*, merchant: Merchant, status: str) -> Merchant:
-    """Approve, reject or suspend a merchant; only approved merchants are shown."""
+def merchant_apply(*, application: MerchantApplication) -> Merchant:
+    """Record an application and its owner's account; send the verification link."""
+    User = get_user_model()
+    if Merchant.objects.filter(
+        enterprise_number=application.enterprise_number
+    ).exists():
+        raise ValidationError(
+            {"enterprise_number": _("A merchant with this enterprise number exists.")}
+        )
+    if User.objects.filter(username__iexact=application.email).exists():
+        raise ValidationError(
+            {"email": _("An account with this email address exists.")}
+        )
+    merchant = Merchant.objects.create(
+        name=application.name,
+        slug=_unique_slug(application.name),
+        legal_name=application.legal_name,
+        enterprise_number=application.enterprise_number,
+        vat_number=application.vat_number,
+        street=application.street,
+        postal_code=application.postal_code,
+        city=application.city,
+        contact_name=application.contact_name,
+        contact_email=application.email,
+        phone=application.phone,
+        iban=application.iban,
+        bic=application.bic,
+        language=application.language,
+        status=Merchant.Status.APPLIED,
+    )
+    merchant.categories.set(application.category_ids)
+    MerchantTranslation.objects.bulk_create(
+        MerchantTranslation(merchant=merchant, language=language, story=story)
+        for language, story in application.stories.items()
+        if story.strip()
+    )
+    owner = User.objects.create_user(
+        username=application.email,
+        email=application.email,
+        password=application.password,
+        first_name=application.contact_name[:150],
+    )
+    MerchantMember.objects.create(
+        merchant=merchant, user=owner, role=MerchantMember.Role.OWNER
+    )
+    notify_merchant(
+        merchant=merchant,
+        template="verify_email",
+        context={"token": email_verification_token(merchant=merchant)},
+    )
+    return merchant
+
+
+def email_verification_token(*, merchant: Merchant) -> str:
+    return signing.dumps(
+        {"merchant": str(merchant.pk), "email": merchant.contact_email},
+        salt=_VERIFY_SALT,
+    )
+
+
+@transaction.atomic
+def merchant_email_verify(*, token: str) -> Merchant:
+    """Mark the merchant's contact email as verified (the link it was sent)."""
+    try:
+        data = signing.loads(token, salt=_VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This link has expired; ask for a new one."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This link is not valid."), code="invalid") from None
+    merchant = Merchant.objects.select_for_update().filter(pk=data["merchant"]).first()
+    if merchant is None or merchant.contact_email != data["email"]:
+        raise ValidationError(_("This link is not valid."), code="invalid")
+    if merchant.email_verified_at is None:
+        merchant.email_verified_at = timezone.now()
+        merchant.save(update_fields=["email_verified_at", "updated_at"])
+    return merchant
+
+
+def default_commission(*, merchant: Merchant) -> Decimal:
+    """The commission proposed at approval: the highest default of its categories."""
+    highest = merchant.categories.aggregate(rate=Max("default_commission_percent"))
+    return highest["rate"] or Decimal(settings.ETALAGE_DEFAULT_COMMISSION_PERCENT)
+
+
+def _decide(
+    *,
+    merchant: Merchant,
+    operator,
+    action: str,
+    status: str,
+    message: str = "",
+    commission: Decimal | None = None,
+) -> Merchant:
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     merchant.status = status
+    fields = ["status", "updated_at"]
+    if commission is not None:
+        merchant.default_commission_percent = commission
+        fields.append("default_commission_percent")
     if status == Merchant.Status.APPROVED and merchant.approved_at is None:
         merchant.approved_at = timezone.now()
-    merchant.save(update_fields=["status", "approved_at", "updated_at"])
+        fields.append("approved_at")
+    merchant.save(update_fields=fields)
+    decision = MerchantDecision.objects.create(
+        merchant=merchant,
+        action=action,
+        message=message,
+        commission_percent=commission,
+        decided_by=operator,
+    )
+    notify_merchant(
+        merchant=merchant, template=f"decision_{action}", context={"decision": decision}
+    )
     return merchant
+
+
+def _require_message(message: str, field_name: str) -> str:
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({field_name: _("Tell the merchant why.")})
+    return message
+
+
+@transaction.atomic
+def merchant_approve(
+    *, merchant: Merchant, operator, commission_percent: Decimal | None = None
+) -> Merchant:
+    """Approve an application (its email must be verified) at a commission rate."""
+    if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
+        raise MerchantDecisionRefused(
+            _("Only an application can be approved; this merchant is %(status)s.")
+            % {"status": merchant.get_status_display()}
+        )
+    if merchant.email_verified_at is None:
+        raise MerchantDecisionRefused(
+            _("The merchant has not verified its email address yet.")
+        )
+    if commission_percent is None:
+        commission_percent = default_commission(merchant=merchant)
+    if not Decimal(0) <= commission_percent <= Decimal(50):
+        raise ValidationError(
+            {"commission_percent": _("A commission is between 0 and 50 %.")}
+        )
+    return _decide(
+        merchant=merchant,
+        operator=operator,
+        action=MerchantDecision.Action.APPROVE,
+        status=Merchant.Status.APPROVED,
+        commission=commission_percent,
+    )
+
+
+@transaction.atomic
+def merchant_reject(*, merchant: Merchant, operator, reason: str) -> Merchant:
+    if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
+        raise MerchantDecisionRefused(_("Only an application can be rejected."))
+    return _decide(
+        merchant=merchant,
+        operator=operator,
+        action=MerchantDecision.Action.REJECT,
+        status=Merchant.Status.REJECTED,
+        message=_require_message(reason, "reason"),
+    )
+
+
+@transaction.atomic
+def merchant_request_info(*, merchant: Merchant, operator, message: str) -> Merchant:
+    if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
+        raise MerchantDecisionRefused(
+            _("More information can be asked only of an application.")
+        )
+    return _decide(
+        merchant=merchant,
+        operator=operator,
+        action=MerchantDecision.Action.REQUEST_INFO,
+        status=Merchant.Status.INFO_REQUESTED,
+        message=_require_message(message, "message"),
+    )
+
+
+@transaction.atomic
+def merchant_suspend(*, merchant: Merchant, operator, reason: str) -> Merchant:
+    """Take an approved merchant off the marketplace; its listings disappear."""
+    if merchant.status != Merchant.Status.APPROVED:
+        raise MerchantDecisionRefused(_("Only an approved merchant can be suspended."))
+    return _decide(
+        merchant=merchant,
+        operator=operator,
+        action=MerchantDecision.Action.SUSPEND,
+        status=Merchant.Status.SUSPENDED,
+        message=_require_message(reason, "reason"),
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from etalage.web import portal, views
+from etalage.web import onboarding, portal, views
 
 app_name = "web"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("portal/", portal.dashboard, name="portal"),
+    path("portal/apply/", onboarding.apply, name="merchant-apply"),
+    path("portal/verify/<str:token>/", onboarding.verify_email, name="merchant-verify"),
 ]

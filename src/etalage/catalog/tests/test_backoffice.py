@@ -52,7 +52,9 @@ def test_the_operator_rejects_listings_with_a_reason(operator_client, catalogue)
     selected = {"action": "reject", "_selected_action": [first.pk, second.pk]}
     form = operator_client.post(url, selected)
     assert "Reason, shown to the merchant" in form.content.decode()
-    operator_client.post(url, {**selected, "reason": "The label lacks the importer."})
+    operator_client.post(
+        url, {**selected, "confirm": "1", "reason": "The label lacks the importer."}
+    )
     for product in (first, second):
         product.refresh_from_db()
         assert product.status == Product.Status.REJECTED
