@@ -97,6 +97,12 @@ class Product(Entity):
         verbose_name=_("category"),
     )
     slug = models.SlugField(max_length=160, unique=True)
+    merchant_ref = models.CharField(
+        _("merchant's product reference"),
+        max_length=64,
+        blank=True,
+        help_text=_("The merchant's own key for the product; imports update by it."),
+    )
     brand = models.CharField(_("brand"), max_length=120)
     hs_code = models.CharField(
         _("HS code"), max_length=10, validators=[validate_hs_code]
@@ -142,6 +148,13 @@ class Product(Entity):
             models.Index(fields=["status", "category", "-created_at"]),
             models.Index(fields=["status", "category", "price_from_eur"]),
             models.Index(fields=["merchant", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "merchant_ref"],
+                condition=~models.Q(merchant_ref=""),
+                name="product_merchant_ref_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -233,6 +246,9 @@ class ProductImage(models.Model):
     medium = models.ImageField(upload_to=_image_path, max_length=255, editable=False)
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
+    source_name = models.CharField(
+        _("uploaded file name"), max_length=255, blank=True, editable=False
+    )
     is_illustration = models.BooleanField(
         _("illustration"),
         default=False,
@@ -297,3 +313,35 @@ class PavilionEntry(models.Model):
             if text:
                 return text
         return ""
+
+
+class ProductImportRun(Entity):
+    """A catalogue file a merchant imported: what it did, or why it was refused."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused")
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="import_runs"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=Status)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    summary = models.JSONField(_("summary"), default=dict)
+    errors = models.JSONField(_("errors"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+
+    def __str__(self) -> str:
+        return self.file_name

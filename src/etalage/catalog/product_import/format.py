@@ -1,0 +1,95 @@
+"""The import file's columns and the values that pass between reading, checking and
+writing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from babel import Locale
+
+from etalage.catalog.models import Category
+from etalage.core.languages import LANGUAGE_CODES
+
+MAX_ROWS = 50_000
+MAX_ZIP_BYTES = 500 * 1024 * 1024
+TEXT_FIELDS = ("name", "description", "ingredients")
+PRODUCT_COLUMNS = (
+    "product_ref",
+    "category",
+    "brand",
+    "hs_code",
+    "origin_country",
+    "tax_class",
+    "net_weight",
+    *(f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGE_CODES),
+)
+VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "image")
+COLUMNS = (*PRODUCT_COLUMNS, *VARIANT_COLUMNS)
+# Required on every row, and on the first row of each product (later rows of the
+# same product_ref may leave the product's columns empty).
+REQUIRED = ("sku", "product_ref", "price_eur", "weight")
+REQUIRED_FOR_PRODUCT = ("category", "brand", "hs_code", "tax_class", "net_weight")
+ATTRIBUTE_PREFIX = "attr_"
+_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
+_WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(g|kg)?\s*$", re.IGNORECASE)
+_COUNTRIES = frozenset(Locale("en").territories)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``problems`` says every reason."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    products_created: int = 0
+    products_updated: int = 0
+    products_unchanged: int = 0
+    variants_created: int = 0
+    variants_updated: int = 0
+    variants_unchanged: int = 0
+    images_added: int = 0
+
+
+@dataclass
+class VariantDraft:
+    row: int
+    sku: str
+    gtin: str
+    price_eur: Decimal
+    weight_grams: int
+    attributes: dict
+    images: list[str]
+
+
+@dataclass
+class ProductDraft:
+    row: int
+    ref: str
+    category: Category
+    brand: str
+    hs_code: str
+    origin_country: str
+    tax_class: str
+    net_weight_grams: int
+    texts: dict[str, dict[str, str]]
+    variants: list[VariantDraft] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
+    images: dict[str, bytes]

@@ -1,0 +1,261 @@
+"""Write a checked import in one transaction: create, update, or leave alone."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Min
+from django.utils.text import slugify
+
+from etalage.catalog.images import process_image
+from etalage.catalog.models import (
+    Product,
+    ProductImage,
+    ProductImportRun,
+    ProductTranslation,
+    Variant,
+)
+from etalage.catalog.product_import.checking import check_rows
+from etalage.catalog.product_import.format import (
+    TEXT_FIELDS,
+    ImportProblem,
+    ImportRefused,
+    ImportSummary,
+    ProductDraft,
+    Table,
+)
+from etalage.catalog.product_import.reading import read_table
+from etalage.core.ids import new_id
+from etalage.merchants.models import Merchant
+
+
+def product_import(
+    *, merchant: Merchant, file_name: str, data: bytes, images: bool = True
+) -> ImportSummary:
+    """Check the whole file, then import it in one transaction (ImportRefused)."""
+    table = read_table(file_name, data)
+    drafts = check_rows(table, merchant)
+    processed = _process_images(drafts, table) if images else {}
+    with transaction.atomic():
+        return _write(merchant, drafts, processed)
+
+
+def _process_images(drafts: list[ProductDraft], table: Table) -> dict:
+    problems, processed = [], {}
+    for draft in drafts:
+        for variant in draft.variants:
+            for name in variant.images:
+                if name in processed:
+                    continue
+                try:
+                    processed[name] = process_image(
+                        table.images[name], new_id().hex[:12]
+                    )
+                except ValidationError as error:
+                    problems.append(
+                        ImportProblem(
+                            variant.row, "image", f"{name}: {error.messages[0]}"
+                        )
+                    )
+    if problems:
+        raise ImportRefused(problems)
+    return processed
+
+
+def _write(
+    merchant: Merchant, drafts: list[ProductDraft], processed: dict
+) -> ImportSummary:
+    summary = ImportSummary()
+    existing = {
+        product.merchant_ref: product
+        for product in Product.objects.select_for_update()
+        .filter(merchant=merchant, merchant_ref__in=[d.ref for d in drafts])
+        .prefetch_related("translations", "variants", "images")
+    }
+    new_products, changed_products = [], []
+    new_texts, changed_texts = [], []
+    new_variants, changed_variants = [], []
+    touched = []
+    for draft in drafts:
+        product = existing.get(draft.ref)
+        values = {
+            "category_id": draft.category.pk,
+            "brand": draft.brand,
+            "hs_code": draft.hs_code,
+            "origin_country": draft.origin_country,
+            "tax_class": draft.tax_class,
+            "net_weight_grams": draft.net_weight_grams,
+        }
+        if product is None:
+            name = draft.texts.get("en", {}).get("name") or next(
+                text["name"] for text in draft.texts.values() if text.get("name")
+            )
+            product = Product(
+                merchant=merchant,
+                merchant_ref=draft.ref,
+                slug=f"{slugify(name)[:120] or 'product'}-{new_id().hex[-6:]}",
+                **values,
+            )
+            new_products.append(product)
+            summary.products_created += 1
+            translations, variants_by_sku = {}, {}
+        else:
+            product_changed = any(getattr(product, k) != v for k, v in values.items())
+            if product_changed:
+                for key, value in values.items():
+                    setattr(product, key, value)
+                changed_products.append(product)
+            translations = {t.language: t for t in product.translations.all()}
+            variants_by_sku = {v.sku: v for v in product.variants.all()}
+        product_touched = product.pk in {p.pk for p in changed_products}
+        for language, text in draft.texts.items():
+            current = translations.get(language)
+            if current is None:
+                new_texts.append(
+                    ProductTranslation(product=product, language=language, **text)
+                )
+                product_touched = True
+            elif any(getattr(current, k) != v for k, v in text.items()):
+                for key, value in text.items():
+                    setattr(current, key, value)
+                changed_texts.append(current)
+                product_touched = True
+        for position, variant_draft in enumerate(draft.variants):
+            variant_values = {
+                "gtin": variant_draft.gtin,
+                "price_eur": variant_draft.price_eur,
+                "weight_grams": variant_draft.weight_grams,
+                "attributes": variant_draft.attributes,
+            }
+            variant = variants_by_sku.get(variant_draft.sku)
+            if variant is None:
+                new_variants.append(
+                    Variant(
+                        product=product,
+                        merchant=merchant,
+                        sku=variant_draft.sku,
+                        position=position,
+                        **variant_values,
+                    )
+                )
+                summary.variants_created += 1
+                product_touched = True
+            elif any(getattr(variant, k) != v for k, v in variant_values.items()):
+                for key, value in variant_values.items():
+                    setattr(variant, key, value)
+                changed_variants.append(variant)
+                summary.variants_updated += 1
+                product_touched = True
+            else:
+                summary.variants_unchanged += 1
+        if product in new_products:
+            touched.append(product)
+        elif product_touched:
+            summary.products_updated += 1
+            touched.append(product)
+        else:
+            summary.products_unchanged += 1
+
+    Product.objects.bulk_create(new_products, batch_size=1000)
+    Product.objects.bulk_update(
+        changed_products,
+        [
+            "category_id",
+            "brand",
+            "hs_code",
+            "origin_country",
+            "tax_class",
+            "net_weight_grams",
+        ],
+        batch_size=1000,
+    )
+    ProductTranslation.objects.bulk_create(new_texts, batch_size=2000)
+    ProductTranslation.objects.bulk_update(
+        changed_texts, list(TEXT_FIELDS), batch_size=2000
+    )
+    Variant.objects.bulk_create(new_variants, batch_size=2000)
+    Variant.objects.bulk_update(
+        changed_variants,
+        ["gtin", "price_eur", "weight_grams", "attributes"],
+        batch_size=2000,
+    )
+    _refresh_listing_prices(touched)
+    summary.images_added = _attach_images(drafts, existing, new_products, processed)
+    return summary
+
+
+def _refresh_listing_prices(products: list[Product]) -> None:
+    """Store each touched product's lowest active price and its variant count."""
+    if not products:
+        return
+    ids = [p.pk for p in products]
+    figures = {
+        row["product_id"]: row
+        for row in Variant.objects.filter(product_id__in=ids, is_active=True)
+        .values("product_id")
+        .annotate(low=Min("price_eur"), count=Count("pk"))
+    }
+    for product in products:
+        row = figures.get(product.pk, {"low": None, "count": 0})
+        product.price_from_eur = row["low"]
+        product.active_variant_count = row["count"]
+    Product.objects.bulk_update(
+        products, ["price_from_eur", "active_variant_count"], batch_size=1000
+    )
+
+
+def _attach_images(drafts, existing, new_products, processed) -> int:
+    from django.core.files.base import ContentFile
+
+    by_ref = {p.merchant_ref: p for p in [*existing.values(), *new_products]}
+    added = 0
+    for draft in drafts:
+        product = by_ref[draft.ref]
+        have = (
+            {image.source_name for image in product.images.all()}
+            if draft.ref in existing
+            else set()
+        )
+        names = [n for v in draft.variants for n in v.images]
+        for position, name in enumerate(dict.fromkeys(names), start=len(have)):
+            if name in have or name not in processed:
+                continue
+            rendered = processed[name]
+            image = ProductImage(
+                product=product,
+                width=rendered.width,
+                height=rendered.height,
+                source_name=name,
+                position=position,
+            )
+            for field_name, rendition in rendered.renditions.items():
+                getattr(image, field_name).save(
+                    rendition.name, ContentFile(rendition.content), save=False
+                )
+            image.save()
+            added += 1
+    return added
+
+
+def product_import_run(*, merchant: Merchant, user, file_name: str, data: bytes):
+    """Import a file and record the attempt, imported or refused, for the portal."""
+    try:
+        summary = product_import(merchant=merchant, file_name=file_name, data=data)
+    except ImportRefused as refused:
+        return ProductImportRun.objects.create(
+            merchant=merchant,
+            file_name=file_name,
+            status=ProductImportRun.Status.REFUSED,
+            errors=[vars(p) for p in refused.problems],
+            created_by=user,
+        )
+    return ProductImportRun.objects.create(
+        merchant=merchant,
+        file_name=file_name,
+        status=ProductImportRun.Status.IMPORTED,
+        rows=summary.variants_created
+        + summary.variants_updated
+        + summary.variants_unchanged,
+        summary=vars(summary),
+        created_by=user,
+    )
