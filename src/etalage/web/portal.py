@@ -1,15 +1,27 @@
 """The merchant portal: a merchant's own listings and what needs its attention."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from etalage.catalog.models import Product
+from etalage.catalog.models import Product, ProductImportRun
+from etalage.catalog.product_import import (
+    COLUMNS,
+    ImportProblem,
+    import_template_csv,
+    problems_csv,
+    product_import_run,
+)
 from etalage.merchants.models import MerchantMember
 
+CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
 
-def _membership(request) -> MerchantMember:
+
+def _membership(request, roles=None) -> MerchantMember:
     membership = (
         MerchantMember.objects.select_related("merchant")
         .filter(user=request.user)
@@ -18,6 +30,8 @@ def _membership(request) -> MerchantMember:
     )
     if membership is None:
         raise PermissionDenied("this account does not belong to a merchant")
+    if roles is not None and membership.role not in roles:
+        raise PermissionDenied("this role may not do this")
     return membership
 
 
@@ -57,3 +71,82 @@ def dashboard(request):
             "missing_chinese": missing_chinese,
         },
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Catalogue file"),
+        help_text=_(
+            "CSV (UTF-8, comma or semicolon), XLSX, "
+            "or a ZIP with one of them and the images."
+        ),
+    )
+    submit_for_review = forms.BooleanField(
+        label=_("Submit the new products for review"), required=False, initial=True
+    )
+
+
+@login_required
+def import_upload(request):
+    membership = _membership(request, CATALOGUE_ROLES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = product_import_run(
+            merchant=membership.merchant,
+            user=request.user,
+            file_name=upload.name,
+            data=upload.read(),
+            submit_for_review=form.cleaned_data["submit_for_review"],
+        )
+        return redirect("web:portal-import-run", pk=run.pk)
+    runs = ProductImportRun.objects.filter(merchant=membership.merchant)[:10]
+    return render(
+        request,
+        "etalage/portal/import.html",
+        {
+            "merchant": membership.merchant,
+            "form": form,
+            "runs": runs,
+            "columns": COLUMNS,
+        },
+    )
+
+
+def _run(request, pk) -> ProductImportRun:
+    membership = _membership(request, CATALOGUE_ROLES)
+    return get_object_or_404(ProductImportRun, pk=pk, merchant=membership.merchant)
+
+
+@login_required
+def import_run(request, pk):
+    run = _run(request, pk)
+    return render(
+        request,
+        "etalage/portal/import_run.html",
+        {"merchant": run.merchant, "run": run},
+    )
+
+
+@login_required
+def import_report(request, pk):
+    run = _run(request, pk)
+    problems = [ImportProblem(**problem) for problem in run.errors]
+    response = HttpResponse(
+        problems_csv(problems), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="errors-{run.file_name}.csv"'
+    )
+    return response
+
+
+@login_required
+def import_template(request, kind):
+    _membership(request, CATALOGUE_ROLES)
+    response = HttpResponse(
+        import_template_csv(example=kind == "example"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="etalage-{kind}.csv"'
+    return response

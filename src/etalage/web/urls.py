@@ -21,5 +21,17 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("portal/", portal.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
+    path("portal/import/", portal.import_upload, name="portal-import"),
+    path(
+        "portal/import/<str:kind>.csv",
+        portal.import_template,
+        name="portal-import-template",
+    ),
+    path("portal/import/<uuid:pk>/", portal.import_run, name="portal-import-run"),
+    path(
+        "portal/import/<uuid:pk>/errors.csv",
+        portal.import_report,
+        name="portal-import-report",
+    ),
     path("portal/verify/<str:token>/", onboarding.verify_email, name="merchant-verify"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Min
+from django.utils import timezone
 from django.utils.text import slugify
 
 from etalage.catalog.images import process_image
@@ -30,14 +31,23 @@ from etalage.merchants.models import Merchant
 
 
 def product_import(
-    *, merchant: Merchant, file_name: str, data: bytes, images: bool = True
+    *,
+    merchant: Merchant,
+    file_name: str,
+    data: bytes,
+    images: bool = True,
+    submit_for_review: bool = False,
 ) -> ImportSummary:
-    """Check the whole file, then import it in one transaction (ImportRefused)."""
+    """Check the whole file, then import it in one transaction (ImportRefused).
+
+    New products are drafts, or in review when ``submit_for_review``; products that
+    exist keep their listing status.
+    """
     table = read_table(file_name, data)
     drafts = check_rows(table, merchant)
     processed = _process_images(drafts, table) if images else {}
     with transaction.atomic():
-        return _write(merchant, drafts, processed)
+        return _write(merchant, drafts, processed, submit_for_review)
 
 
 def _process_images(drafts: list[ProductDraft], table: Table) -> dict:
@@ -63,7 +73,10 @@ def _process_images(drafts: list[ProductDraft], table: Table) -> dict:
 
 
 def _write(
-    merchant: Merchant, drafts: list[ProductDraft], processed: dict
+    merchant: Merchant,
+    drafts: list[ProductDraft],
+    processed: dict,
+    submit_for_review: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary()
     existing = {
@@ -93,6 +106,10 @@ def _write(
             product = Product(
                 merchant=merchant,
                 merchant_ref=draft.ref,
+                status=Product.Status.IN_REVIEW
+                if submit_for_review
+                else Product.Status.DRAFT,
+                submitted_at=timezone.now() if submit_for_review else None,
                 slug=f"{slugify(name)[:120] or 'product'}-{new_id().hex[-6:]}",
                 **values,
             )
@@ -237,10 +254,22 @@ def _attach_images(drafts, existing, new_products, processed) -> int:
     return added
 
 
-def product_import_run(*, merchant: Merchant, user, file_name: str, data: bytes):
+def product_import_run(
+    *,
+    merchant: Merchant,
+    user,
+    file_name: str,
+    data: bytes,
+    submit_for_review: bool = False,
+):
     """Import a file and record the attempt, imported or refused, for the portal."""
     try:
-        summary = product_import(merchant=merchant, file_name=file_name, data=data)
+        summary = product_import(
+            merchant=merchant,
+            file_name=file_name,
+            data=data,
+            submit_for_review=submit_for_review,
+        )
     except ImportRefused as refused:
         return ProductImportRun.objects.create(
             merchant=merchant,
