@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import platform
 import random
 import shutil
 import socket
@@ -30,6 +29,8 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from machine import database_url, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 ETALAGE = Path(sys.executable).with_name("etalage")
@@ -245,27 +246,6 @@ def percentile(values, fraction):
 # --- the machine ---------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {total_kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{platform.node()}: {cpu}, {os.cpu_count()} cores{memory}, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -283,24 +263,6 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 12
         except OSError:
             time.sleep(0.3)
     raise SystemExit("the server did not start")
-
-
-def database_url(choice: str, data_dir: Path) -> tuple[str, str]:
-    if choice == "sqlite":
-        return f"sqlite:///{data_dir / 'bench.sqlite3'}", "SQLite (WAL)"
-    if choice == "postgres":
-        import psycopg
-
-        admin = "postgres://postgres@127.0.0.1:5432/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS etalage_bench")
-            conn.execute("CREATE DATABASE etalage_bench")
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        return (
-            "postgres://postgres@127.0.0.1:5432/etalage_bench",
-            f"PostgreSQL {version}",
-        )
-    return choice, choice.split(":", 1)[0]
 
 
 def main() -> None:
