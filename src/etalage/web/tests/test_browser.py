@@ -132,3 +132,55 @@ def test_filters_narrow_the_results_without_reloading_the_page(
     )
     assert page.evaluate("window.__marker") == "still here"  # htmx swapped the results
     assert "price_max=100" in page.url
+
+
+def test_a_merchant_fixes_two_bad_rows_and_sees_the_products_in_review(
+    live_server, browser_page, catalogue, tmp_path, django_user_model
+):
+    from etalage.catalog.product_import import import_template_csv
+    from etalage.merchants.models import MerchantMember
+
+    catalogue.category("pralines")
+    merchant = catalogue.merchant("Maison Exemple")
+    owner = django_user_model.objects.create_user("anne", password="a decent password")
+    MerchantMember.objects.create(merchant=merchant, user=owner, role="owner")
+    good = import_template_csv(example=True).decode("utf-8-sig")
+    lines = good.splitlines()
+    bad = "\n".join(
+        [
+            lines[0],
+            lines[1].replace("1806.90.00.00", "1806"),
+            lines[2].replace("23,90", "cheap"),
+        ]
+    )
+    bad_file, good_file = tmp_path / "catalogue.csv", tmp_path / "catalogue-fixed.csv"
+    bad_file.write_text(bad, encoding="utf-8")
+    good_file.write_text(good, encoding="utf-8")
+
+    page = browser_page
+    page.goto(live_server.url + "/en/login/?next=/en/portal/import/")
+    page.get_by_label("User name").fill("anne")
+    page.get_by_label("Password").fill("a decent password")
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/portal/import/")
+
+    page.get_by_label("Catalogue file").set_input_files(str(bad_file))
+    assert page.get_by_label("Submit the new products for review").is_checked()
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector(".import-errors")
+    errors = page.locator(".import-errors tbody tr")
+    assert errors.count() == 2
+    assert "hs_code" in errors.nth(0).inner_text()
+    assert "price_eur" in errors.nth(1).inner_text()
+    assert (
+        "Nothing was imported: 2 problems to fix."
+        in page.locator("#error-summary").inner_text()
+    )
+
+    page.get_by_role("link", name="Import products").click()
+    page.get_by_label("Catalogue file").set_input_files(str(good_file))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("text=The file is imported.")
+    page.goto(live_server.url + "/en/portal/")
+    in_review = page.locator("tr", has_text="In review").locator("td")
+    assert in_review.inner_text() == "1"
