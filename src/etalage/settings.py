@@ -220,6 +220,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 ETALAGE_SITE_URL = os.environ.get("ETALAGE_SITE_URL", "http://127.0.0.1:8000").rstrip(
     "/"
 )
+# Requests a merchant API key may make a minute.
+ETALAGE_API_REQUESTS_PER_MINUTE = int(
+    os.environ.get("ETALAGE_API_REQUESTS_PER_MINUTE", 600)
+)
 # The commission proposed at approval when none of the merchant's categories has one.
 ETALAGE_DEFAULT_COMMISSION_PERCENT = os.environ.get(
     "ETALAGE_DEFAULT_COMMISSION_PERCENT", "15.00"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
@@ -45,6 +46,14 @@ api = NinjaAPI(
 )
 
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _mount_merchant_api() -> None:
+    from etalage.api.merchant import router
+
+    api.add_router("/merchant", router)
+
+
 MAX_PAGE_SIZE = 100
 
 
@@ -61,7 +70,7 @@ def _validation_error(request, exc: NinjaValidationError):
     location = [
         str(part)
         for part in first.get("loc", ())
-        if part not in ("query", "path", "body")
+        if part not in ("query", "path", "body", "payload")
     ]
     field = ".".join(location) or None
     message = first.get("msg", "invalid input")
@@ -69,6 +78,31 @@ def _validation_error(request, exc: NinjaValidationError):
         request,
         error_body("invalid", f"{field}: {message}" if field else message, field),
         status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        error_body(
+            "unauthorized",
+            "send a valid, unrevoked API key: Authorization: Bearer etl_…",
+            "Authorization",
+        ),
+        status=401,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _service_refused(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        message = errors[0]
+    else:
+        field, message = None, exc.messages[0]
+    return api.create_response(
+        request, error_body("invalid", message, field), status=422
     )
 
 
@@ -295,3 +329,6 @@ def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
     if node is None:
         raise not_found(f"category {slug!r}", "slug")
     return _category_out(node)
+
+
+_mount_merchant_api()

@@ -45,6 +45,14 @@ class VariantData:
     attributes: dict | None = None
 
 
+def _field(name: str, normalize, value: str) -> str:
+    """Run a normaliser and name the field in the error it raises."""
+    try:
+        return normalize(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+
+
 def _unique_slug(base: str) -> str:
     stem = slugify(base)[:120] or "product"
     return f"{stem}-{new_id().hex[-6:]}"
@@ -79,7 +87,7 @@ def product_create(
         category=category,
         slug=_unique_slug(slug_source),
         brand=brand,
-        hs_code=normalize_hs_code(hs_code),
+        hs_code=_field("hs_code", normalize_hs_code, hs_code),
         tax_class=tax_class,
         origin_country=origin_country,
         net_weight_grams=net_weight_grams,
@@ -110,7 +118,7 @@ def product_create(
             product=product,
             merchant=merchant,
             sku=data.sku,
-            gtin=normalize_gtin(data.gtin) if data.gtin else "",
+            gtin=_field("gtin", normalize_gtin, data.gtin) if data.gtin else "",
             attributes=data.attributes or {},
             price_eur=data.price_eur,
             weight_grams=data.weight_grams,
@@ -236,3 +244,67 @@ def product_reject(*, product: Product, reviewer, reason: str) -> Product:
         reason=reason,
     )
     return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    fields: dict,
+    texts: dict[str, ProductText] | None = None,
+) -> Product:
+    """Change a product's own fields and texts; validation errors name the field."""
+    allowed = {"brand", "hs_code", "tax_class", "origin_country", "net_weight_grams",
+               "category"}  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed.")})
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    for name, value in fields.items():
+        if name == "hs_code":
+            value = _field("hs_code", normalize_hs_code, value)
+        setattr(product, name, value)
+    product.full_clean(exclude=["slug", "merchant"])
+    product.save()
+    for language, text in (texts or {}).items():
+        if language not in LANGUAGE_CODES:
+            raise ValidationError({"texts": _("Unknown language: %s") % language})
+        ProductTranslation.objects.update_or_create(
+            product=product, language=language, defaults=vars(text)
+        )
+    return product
+
+
+@transaction.atomic
+def variant_add(*, product: Product, data: VariantData) -> Variant:
+    if Variant.objects.filter(merchant_id=product.merchant_id, sku=data.sku).exists():
+        raise ValidationError(
+            {"sku": _("SKU already used by this merchant: %s") % data.sku}
+        )
+    variant = Variant(
+        product=product,
+        merchant_id=product.merchant_id,
+        sku=data.sku,
+        gtin=_field("gtin", normalize_gtin, data.gtin) if data.gtin else "",
+        attributes=data.attributes or {},
+        price_eur=data.price_eur,
+        weight_grams=data.weight_grams,
+        position=product.variants.count(),
+    )
+    variant.full_clean(exclude=["product", "merchant"])
+    variant.save()
+    product_price_from_refresh(product=product)
+    return variant
+
+
+@transaction.atomic
+def variant_price_set(*, variant: Variant, price_eur: Decimal) -> Variant:
+    """Set a variant's EUR price (more than 0, whole cents)."""
+    if price_eur <= 0 or price_eur != price_eur.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {"price_eur": _("A price is more than 0 with at most 2 decimals.")}
+        )
+    Variant.objects.filter(pk=variant.pk).update(price_eur=price_eur)
+    variant.price_eur = price_eur
+    product_price_from_refresh(product=variant.product)
+    return variant

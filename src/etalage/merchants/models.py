@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
 from etalage.merchants.validators import (
@@ -159,3 +160,55 @@ class MerchantMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.merchant} ({self.role})"
+
+
+class ApiKey(models.Model):
+    """A merchant's key to the merchant API; only its SHA-256 digest is stored."""
+
+    class Scope(models.TextChoices):
+        CATALOG_READ = "catalog:read", _("Read the catalogue")
+        CATALOG_WRITE = "catalog:write", _("Change the catalogue")
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} (etl_{self.prefix}_…)"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a write sent with an Idempotency-Key, to replay it."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_digest = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "key"], name="idempotency_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,422 @@
+"""The merchant API: a merchant's own catalogue, by API key.
+
+``Authorization: Bearer etl_…`` with a key made in the merchant portal. Reads need
+the ``catalog:read`` scope, writes ``catalog:write``. Writes accept an
+``Idempotency-Key`` header: the same key with the same body answers as the first time,
+without doing it again; with another body it is refused. Every request is counted
+against the key's per-minute limit. A merchant never sees another's data: anything
+that is not its own answers 404, exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import HttpBearer
+
+from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.catalog.models import Category, Product, Variant
+from etalage.catalog.services import (
+    ProductText,
+    VariantData,
+    product_create,
+    product_submit_for_review,
+    product_update,
+    variant_add,
+    variant_price_set,
+)
+from etalage.merchants.api_keys import api_key_authenticate
+from etalage.merchants.models import ApiKey, IdempotentRequest
+
+READ = ApiKey.Scope.CATALOG_READ
+WRITE = ApiKey.Scope.CATALOG_WRITE
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut,
+          429: ErrorOut}  # fmt: skip
+
+
+class MerchantKey(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        key = api_key_authenticate(token)
+        if key is not None:
+            _count_request(key)
+        return key
+
+
+def _count_request(key: ApiKey) -> None:
+    """Refuse the request past the key's per-minute allowance (fixed windows)."""
+    limit = settings.ETALAGE_API_REQUESTS_PER_MINUTE
+    window = f"etalage:api-rate:{key.pk}"
+    if cache.add(window, 1, 60):
+        return
+    try:
+        count = cache.incr(window)
+    except ValueError:  # the window expired between add and incr
+        cache.add(window, 1, 60)
+        return
+    if count > limit:
+        raise ApiError(
+            429, "rate_limited", f"more than {limit} requests a minute for this key"
+        )
+
+
+router = Router(auth=MerchantKey(), tags=["merchant catalogue"])
+
+
+def _key(request: HttpRequest, scope: str) -> ApiKey:
+    key: ApiKey = request.auth
+    if scope not in key.scopes:
+        raise ApiError(403, "forbidden_scope", f"this key lacks the scope {scope}")
+    return key
+
+
+# Schemas ---------------------------------------------------------------------
+
+
+class TextIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    ingredients: str = ""
+
+
+class VariantIn(Schema):
+    sku: str = Field(
+        ..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$"
+    )
+    price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    weight_grams: int = Field(..., gt=0)
+    gtin: str = ""
+    attributes: dict = {}
+
+
+class ProductIn(Schema):
+    merchant_ref: str = Field("", max_length=64)
+    category: str = Field(..., description="Category slug.")
+    brand: str = Field(..., min_length=1, max_length=120)
+    hs_code: str
+    tax_class: str
+    origin_country: str = Field("BE", min_length=2, max_length=2)
+    net_weight_grams: int = Field(..., gt=0)
+    texts: dict[str, TextIn]
+    variants: list[VariantIn] = Field(..., min_length=1)
+
+
+class ProductPatch(Schema):
+    category: str | None = None
+    brand: str | None = Field(None, min_length=1, max_length=120)
+    hs_code: str | None = None
+    tax_class: str | None = None
+    origin_country: str | None = Field(None, min_length=2, max_length=2)
+    net_weight_grams: int | None = Field(None, gt=0)
+    texts: dict[str, TextIn] | None = None
+
+
+class PriceIn(Schema):
+    price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+
+
+class VariantOut(Schema):
+    sku: str
+    gtin: str
+    price_eur: Decimal
+    weight_grams: int
+    attributes: dict
+    is_active: bool
+
+
+class MerchantProductOut(Schema):
+    id: str
+    merchant_ref: str
+    slug: str
+    status: str
+    rejection_reason: str
+    category: str
+    brand: str
+    hs_code: str
+    tax_class: str
+    origin_country: str
+    net_weight_grams: int
+    price_from_eur: Decimal | None
+    texts: dict[str, TextIn]
+    variants: list[VariantOut]
+
+
+class MerchantProductPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[MerchantProductOut]
+
+
+def _out(product: Product) -> MerchantProductOut:
+    return MerchantProductOut(
+        id=str(product.pk),
+        merchant_ref=product.merchant_ref,
+        slug=product.slug,
+        status=product.status,
+        rejection_reason=product.rejection_reason,
+        category=product.category.slug,
+        brand=product.brand,
+        hs_code=product.hs_code,
+        tax_class=product.tax_class,
+        origin_country=product.origin_country,
+        net_weight_grams=product.net_weight_grams,
+        price_from_eur=product.price_from_eur,
+        texts={
+            t.language: TextIn(
+                name=t.name, description=t.description, ingredients=t.ingredients
+            )
+            for t in product.translations.all()
+        },
+        variants=[
+            VariantOut(
+                sku=v.sku,
+                gtin=v.gtin,
+                price_eur=v.price_eur,
+                weight_grams=v.weight_grams,
+                attributes=v.attributes,
+                is_active=v.is_active,
+            )
+            for v in product.variants.all()
+        ],
+    )
+
+
+def _own_products(key: ApiKey):
+    return (
+        Product.objects.filter(merchant_id=key.merchant_id)
+        .select_related("category")
+        .prefetch_related("translations", "variants")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _own_product(key: ApiKey, product_id: str) -> Product:
+    """Return the key's merchant's product, or 404 as if no such product existed."""
+    try:
+        pk = uuid.UUID(product_id)
+    except ValueError:
+        raise not_found(f"product {product_id!r}", "id") from None
+    product = _own_products(key).filter(pk=pk).first()
+    if product is None:
+        raise not_found(f"product {product_id!r}", "id")
+    return product
+
+
+def _category(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise ApiError(422, "invalid", f"unknown category {slug!r}", "category")
+    return category
+
+
+def _idempotent(request: HttpRequest, key: ApiKey, compute) -> Status:
+    """Run ``compute`` once per Idempotency-Key; replay its answer afterwards."""
+    return Status(*_idempotent_answer(request, key, compute))
+
+
+def _idempotent_answer(request: HttpRequest, key: ApiKey, compute) -> tuple[int, dict]:
+    idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+    if not idempotency_key:
+        return compute()
+    if len(idempotency_key) > 255:
+        raise ApiError(422, "invalid", "at most 255 characters", "Idempotency-Key")
+    digest = hashlib.sha256(
+        f"{request.method} {request.path}\n".encode() + request.body
+    ).hexdigest()
+
+    def replay() -> tuple[int, dict] | None:
+        earlier = IdempotentRequest.objects.filter(
+            merchant_id=key.merchant_id, key=idempotency_key
+        ).first()
+        if earlier is None:
+            return None
+        if earlier.request_digest != digest:
+            raise ApiError(
+                422,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used with another request",
+                "Idempotency-Key",
+            )
+        return earlier.status, earlier.body
+
+    answered = replay()
+    if answered is not None:
+        return answered
+    try:
+        with transaction.atomic():
+            status, body = compute()
+            IdempotentRequest.objects.create(
+                merchant_id=key.merchant_id,
+                key=idempotency_key,
+                request_digest=digest,
+                status=status,
+                body=json.loads(json.dumps(body, default=str)),
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other one won; answer as it did.
+        answered = replay()
+        if answered is None:
+            raise
+        return answered
+    return status, body
+
+
+# Endpoints -------------------------------------------------------------------
+
+
+@router.get("/products", response={200: MerchantProductPage, **ERRORS})
+def merchant_products_list(
+    request: HttpRequest,
+    status: str | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=200),
+):
+    """List your products, every status, newest first."""
+    key = _key(request, READ)
+    queryset = _own_products(key)
+    if status:
+        if status not in Product.Status.values:
+            raise ApiError(
+                422,
+                "invalid",
+                f"status must be one of {Product.Status.values}",
+                "status",
+            )
+        queryset = queryset.filter(status=status)
+    paginator = Paginator(queryset, page_size)
+    if page > max(paginator.num_pages, 1):
+        raise ApiError(404, "not_found", f"page {page} is past the last page", "page")
+    return MerchantProductPage(
+        count=paginator.count,
+        page=page,
+        pages=paginator.num_pages if paginator.count else 0,
+        items=[_out(p) for p in paginator.page(page).object_list],
+    )
+
+
+@router.get("/products/{product_id}", response={200: MerchantProductOut, **ERRORS})
+def merchant_product_get(request: HttpRequest, product_id: str):
+    """Return one of your products."""
+    key = _key(request, READ)
+    return _out(_own_product(key, product_id))
+
+
+@router.post("/products", response={201: MerchantProductOut, **ERRORS})
+def merchant_product_create(request: HttpRequest, payload: ProductIn):
+    """Create a product (a draft) with its texts and variants."""
+    key = _key(request, WRITE)
+
+    def compute():
+        if (
+            payload.merchant_ref
+            and Product.objects.filter(
+                merchant_id=key.merchant_id, merchant_ref=payload.merchant_ref
+            ).exists()
+        ):
+            raise ApiError(422, "invalid", "merchant_ref already used", "merchant_ref")
+        product = product_create(
+            merchant=key.merchant,
+            category=_category(payload.category),
+            brand=payload.brand,
+            hs_code=payload.hs_code,
+            tax_class=payload.tax_class,
+            net_weight_grams=payload.net_weight_grams,
+            origin_country=payload.origin_country.upper(),
+            texts={
+                lang: ProductText(**text.dict()) for lang, text in payload.texts.items()
+            },
+            variants=[VariantData(**v.dict()) for v in payload.variants],
+        )
+        if payload.merchant_ref:
+            Product.objects.filter(pk=product.pk).update(
+                merchant_ref=payload.merchant_ref
+            )
+        return 201, _out(_own_product(key, str(product.pk))).dict()
+
+    return _idempotent(request, key, compute)
+
+
+@router.patch("/products/{product_id}", response={200: MerchantProductOut, **ERRORS})
+def merchant_product_update(
+    request: HttpRequest, product_id: str, payload: ProductPatch
+):
+    """Change a product's fields or texts (only those sent)."""
+    key = _key(request, WRITE)
+
+    def compute():
+        product = _own_product(key, product_id)
+        fields = payload.dict(exclude_unset=True)
+        texts = fields.pop("texts", None)
+        if "category" in fields:
+            fields["category"] = _category(fields["category"])
+        product_update(
+            product=product,
+            fields=fields,
+            texts={lang: ProductText(**t) for lang, t in (texts or {}).items()},
+        )
+        return 200, _out(_own_product(key, product_id)).dict()
+
+    return _idempotent(request, key, compute)
+
+
+@router.post(
+    "/products/{product_id}/variants", response={201: MerchantProductOut, **ERRORS}
+)
+def merchant_variant_add(request: HttpRequest, product_id: str, payload: VariantIn):
+    """Add a variant to one of your products."""
+    key = _key(request, WRITE)
+
+    def compute():
+        product = _own_product(key, product_id)
+        variant_add(product=product, data=VariantData(**payload.dict()))
+        return 201, _out(_own_product(key, product_id)).dict()
+
+    return _idempotent(request, key, compute)
+
+
+@router.put(
+    "/products/{product_id}/variants/{sku}/price",
+    response={200: MerchantProductOut, **ERRORS},
+)
+def merchant_variant_price_set(
+    request: HttpRequest, product_id: str, sku: str, payload: PriceIn
+):
+    """Set the EUR price of one of your variants."""
+    key = _key(request, WRITE)
+
+    def compute():
+        product = _own_product(key, product_id)
+        variant = Variant.objects.filter(product=product, sku=sku).first()
+        if variant is None:
+            raise not_found(f"variant {sku!r}", "sku")
+        variant.product = product
+        variant_price_set(variant=variant, price_eur=payload.price_eur)
+        return 200, _out(_own_product(key, product_id)).dict()
+
+    return _idempotent(request, key, compute)
+
+
+@router.post(
+    "/products/{product_id}/submit", response={200: MerchantProductOut, **ERRORS}
+)
+def merchant_product_submit(request: HttpRequest, product_id: str):
+    """Submit a draft or rejected product for the operator's review."""
+    key = _key(request, WRITE)
+
+    def compute():
+        product_submit_for_review(product=_own_product(key, product_id))
+        return 200, _out(_own_product(key, product_id)).dict()
+
+    return _idempotent(request, key, compute)
