@@ -16,7 +16,8 @@ from etalage.catalog.product_import import (
     problems_csv,
     product_import_run,
 )
-from etalage.merchants.models import MerchantMember
+from etalage.merchants.api_keys import api_key_create, api_key_revoke
+from etalage.merchants.models import ApiKey, MerchantMember
 
 CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
 
@@ -150,3 +151,44 @@ def import_template(request, kind):
     )
     response["Content-Disposition"] = f'attachment; filename="etalage-{kind}.csv"'
     return response
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the key"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=ApiKey.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[ApiKey.Scope.CATALOG_READ],
+    )
+
+
+@login_required
+def api_keys(request):
+    """The owner's API keys: create one (shown once), see their use, revoke."""
+    membership = _membership(request, (MerchantMember.Role.OWNER,))
+    merchant = membership.merchant
+    form = ApiKeyForm(request.POST or None)
+    created = None
+    if request.method == "POST" and "revoke" in request.POST:
+        key = get_object_or_404(ApiKey, pk=request.POST["revoke"], merchant=merchant)
+        api_key_revoke(key=key)
+        return redirect("web:portal-api-keys")
+    if request.method == "POST" and form.is_valid():
+        _key, created = api_key_create(
+            merchant=merchant,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            created_by=request.user,
+        )
+        form = ApiKeyForm()
+    return render(
+        request,
+        "etalage/portal/api_keys.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "created": created,
+            "keys": ApiKey.objects.filter(merchant=merchant),
+        },
+    )

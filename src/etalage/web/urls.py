@@ -22,6 +22,7 @@ urlpatterns = [
     path("portal/", portal.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
     path("portal/import/", portal.import_upload, name="portal-import"),
+    path("portal/api-keys/", portal.api_keys, name="portal-api-keys"),
     path(
         "portal/import/<str:kind>.csv",
         portal.import_template,
