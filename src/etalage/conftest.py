@@ -26,7 +26,20 @@ def _english_messages():
 
 
 @pytest.fixture
-def ecb_rates(db):
+def markets(db):
+    """The default markets, as the migrations make them.
+
+    A transactional test (the browser tests) flushes the tables afterwards, the
+    migrations' rows included; tests that need the markets ask for them here.
+    """
+    from etalage.pricing.defaults import create_default_markets
+    from etalage.pricing.models import Market
+
+    create_default_markets(Market)
+
+
+@pytest.fixture
+def ecb_rates(markets):
     """The ECB daily file of 2024-06-28 (1 EUR = 7.7748 CNY), imported."""
     from etalage.pricing.services import exchange_rates_import
 
@@ -47,7 +60,7 @@ def today_is_2024_07_01(monkeypatch):
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(markets):
     """Return a factory of categories, merchants and products made by the services."""
     return CatalogueFactory()
 

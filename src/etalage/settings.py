@@ -183,6 +183,7 @@ CACHES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("ETALAGE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -219,6 +220,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # The address of the site as people reach it, for links in emails.
 ETALAGE_SITE_URL = os.environ.get("ETALAGE_SITE_URL", "http://127.0.0.1:8000").rstrip(
     "/"
+)
+# Failed sign-ins for one user name from one address before a pause (seconds).
+ETALAGE_LOGIN_ATTEMPTS = int(os.environ.get("ETALAGE_LOGIN_ATTEMPTS", 5))
+ETALAGE_LOGIN_LOCKOUT_SECONDS = int(
+    os.environ.get("ETALAGE_LOGIN_LOCKOUT_SECONDS", 900)
 )
 # Requests a merchant API key may make a minute.
 ETALAGE_API_REQUESTS_PER_MINUTE = int(

@@ -5,10 +5,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from etalage.api.api import api
+from etalage.web.auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Étalage back-office"
 admin.site.site_title = "Étalage back-office"
 admin.site.index_title = "Run the marketplace"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("backoffice/", admin.site.urls),

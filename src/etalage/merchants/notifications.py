@@ -9,9 +9,13 @@ from django.utils import translation
 from etalage.merchants.models import Merchant
 
 
-def notify_merchant(*, merchant: Merchant, template: str, context: dict) -> None:
-    """Send ``email/<template>`` to the merchant's contact after the commit."""
-    if not merchant.contact_email:
+def notify_merchant(
+    *, merchant: Merchant, template: str, context: dict, recipient: str = ""
+) -> None:
+    """Send ``email/<template>`` to the merchant's contact (or ``recipient``) after
+    the commit, in the merchant's language."""
+    recipient = recipient or merchant.contact_email
+    if not recipient:
         return
     with translation.override(merchant.language):
         full_context = {
@@ -23,7 +27,6 @@ def notify_merchant(*, merchant: Merchant, template: str, context: dict) -> None
             f"etalage/merchants/email/{template}.subject.txt", full_context
         ).strip()
         body = render_to_string(f"etalage/merchants/email/{template}.txt", full_context)
-    recipient = merchant.contact_email
     transaction.on_commit(
         lambda: send_mail(
             subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False

@@ -258,3 +258,56 @@ def merchant_suspend(*, merchant: Merchant, operator, reason: str) -> Merchant:
         status=Merchant.Status.SUSPENDED,
         message=_require_message(reason, "reason"),
     )
+
+
+@transaction.atomic
+def merchant_member_invite(
+    *, merchant: Merchant, email: str, role: str, invited_by
+) -> MerchantMember:
+    """Give a person a role at the merchant; a newcomer gets a link to a password."""
+    User = get_user_model()
+    email = email.strip().lower()
+    if role not in MerchantMember.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    user = User.objects.filter(username__iexact=email).first()
+    if user is not None:
+        elsewhere = MerchantMember.objects.filter(user=user).exclude(merchant=merchant)
+        if elsewhere.exists() or user.is_staff:
+            raise ValidationError(
+                {"email": _("This person already has another role on Étalage.")}
+            )
+        if MerchantMember.objects.filter(user=user, merchant=merchant).exists():
+            raise ValidationError({"email": _("This person is already on your team.")})
+    else:
+        user = User.objects.create_user(username=email, email=email)  # no password yet
+    member = MerchantMember.objects.create(merchant=merchant, user=user, role=role)
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    notify_merchant(
+        merchant=merchant,
+        template="member_invited",
+        recipient=email,
+        context={
+            "member": member,
+            "invited_by": invited_by,
+            "needs_password": not user.has_usable_password(),
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def merchant_member_remove(*, member: MerchantMember, removed_by) -> None:
+    """Take a person off the merchant's team; the last owner stays."""
+    if member.user_id == getattr(removed_by, "pk", None):
+        raise ValidationError(_("You cannot remove yourself."))
+    owners = MerchantMember.objects.select_for_update().filter(
+        merchant=member.merchant, role=MerchantMember.Role.OWNER
+    )
+    if member.role == MerchantMember.Role.OWNER and owners.count() <= 1:
+        raise ValidationError(_("A merchant keeps at least one owner."))
+    member.delete()

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from etalage.catalog.product_import import (
 )
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
+from etalage.merchants.services import merchant_member_invite, merchant_member_remove
 
 CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
 
@@ -190,5 +191,55 @@ def api_keys(request):
             "form": form,
             "created": created,
             "keys": ApiKey.objects.filter(merchant=merchant),
+        },
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=MerchantMember.Role.choices)
+
+
+@login_required
+def staff(request):
+    """The owner's team: who works for the merchant, in which role; invite, remove."""
+    membership = _membership(request, (MerchantMember.Role.OWNER,))
+    merchant = membership.merchant
+    inviting = request.method == "POST" and "remove" not in request.POST
+    form = InviteForm(request.POST if inviting else None)
+    problem = None
+    if request.method == "POST" and "remove" in request.POST:
+        member = get_object_or_404(
+            MerchantMember, pk=request.POST["remove"], merchant=merchant
+        )
+        try:
+            merchant_member_remove(member=member, removed_by=request.user)
+        except ValidationError as error:
+            problem = error.messages[0]
+        else:
+            return redirect("web:portal-staff")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            merchant_member_invite(
+                merchant=merchant,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                form.add_error(field_name, messages)
+        else:
+            return redirect("web:portal-staff")
+    return render(
+        request,
+        "etalage/portal/staff.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "problem": problem,
+            "members": merchant.members.select_related("user").order_by(
+                "role", "user__username"
+            ),
         },
     )

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from etalage.web import onboarding, portal, views
+from etalage.web.auth import ThrottledAuthenticationForm
 
 app_name = "web"
 
@@ -15,7 +16,10 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="etalage/storefront/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="etalage/storefront/login.html",
+            authentication_form=ThrottledAuthenticationForm,
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
@@ -23,6 +27,16 @@ urlpatterns = [
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
     path("portal/import/", portal.import_upload, name="portal-import"),
     path("portal/api-keys/", portal.api_keys, name="portal-api-keys"),
+    path("portal/staff/", portal.staff, name="portal-staff"),
+    path(
+        "portal/welcome/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="etalage/portal/welcome.html",
+            success_url=reverse_lazy("web:portal"),
+            post_reset_login=True,
+        ),
+        name="portal-welcome",
+    ),
     path(
         "portal/import/<str:kind>.csv",
         portal.import_template,

@@ -1,0 +1,109 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+
+from etalage.merchants.models import MerchantMember
+
+
+@pytest.fixture
+def owner(client, catalogue):
+    merchant = catalogue.merchant("Maison")
+    merchant.contact_email = "contact@maison.example"
+    merchant.language = "en"
+    merchant.save()
+    user = get_user_model().objects.create_user("owner@maison.example", password="pw")
+    MerchantMember.objects.create(merchant=merchant, user=user, role="owner")
+    client.force_login(user)
+    client.merchant = merchant
+    return client
+
+
+def test_the_owner_invites_a_newcomer_who_chooses_a_password_and_signs_in(
+    owner, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(
+            "/en/portal/staff/",
+            {"email": "Packer@Maison.example", "role": "fulfilment"},
+        )
+    member = MerchantMember.objects.get(role="fulfilment")
+    assert member.user.username == "packer@maison.example"
+    assert not member.user.has_usable_password()
+    assert mail.outbox[-1].to == ["packer@maison.example"]
+    link = re.search(r"/en/portal/welcome/\S+/\S+/", mail.outbox[-1].body).group(0)
+    owner.logout()
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "a long new passphrase",
+            "new_password2": "a long new passphrase",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].endswith("/portal/")
+    assert "Fulfilment" in response.content.decode()
+
+
+def test_a_person_working_for_another_merchant_cannot_be_invited(owner, catalogue):
+    other = catalogue.merchant("Other")
+    busy = get_user_model().objects.create_user("busy@example.com")
+    MerchantMember.objects.create(merchant=other, user=busy, role="owner")
+    html = owner.post(
+        "/en/portal/staff/", {"email": "busy@example.com", "role": "finance"}
+    )
+    assert "already has another role" in html.content.decode()
+    assert not MerchantMember.objects.filter(
+        merchant=owner.merchant, user=busy
+    ).exists()
+
+
+def test_the_owner_removes_a_member_but_not_the_last_owner(owner):
+    helper = get_user_model().objects.create_user("helper")
+    member = MerchantMember.objects.create(
+        merchant=owner.merchant, user=helper, role="finance"
+    )
+    owner.post("/en/portal/staff/", {"remove": str(member.pk)})
+    assert not MerchantMember.objects.filter(pk=member.pk).exists()
+    me = MerchantMember.objects.get(role="owner")
+    html = owner.post("/en/portal/staff/", {"remove": str(me.pk)}).content.decode()
+    assert "You cannot remove yourself." in html
+
+
+def test_only_owners_manage_the_team_and_only_their_own(owner, catalogue):
+    other = catalogue.merchant("Other")
+    stranger = get_user_model().objects.create_user("stranger")
+    theirs = MerchantMember.objects.create(
+        merchant=other, user=stranger, role="finance"
+    )
+    assert (
+        owner.post("/en/portal/staff/", {"remove": str(theirs.pk)}).status_code == 404
+    )
+    assert MerchantMember.objects.filter(pk=theirs.pk).exists()
+    clerk = get_user_model().objects.create_user("clerk")
+    MerchantMember.objects.create(merchant=owner.merchant, user=clerk, role="catalogue")
+    owner.force_login(clerk)
+    assert owner.get("/en/portal/staff/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [("/en/login/", {}), ("/backoffice/login/", {"next": "/backoffice/"})],
+)
+def test_sign_in_pauses_after_five_failures_even_with_the_right_password(
+    client, db, url, fields
+):
+    cache.clear()
+    get_user_model().objects.create_user("anne", password="right", is_staff=True)
+    for _ in range(5):
+        client.post(url, {"username": "anne", "password": "wrong", **fields})
+    response = client.post(url, {"username": "anne", "password": "right", **fields})
+    assert (
+        "Too many failed attempts. Try again in 15 minutes."
+        in response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+    cache.clear()
