@@ -308,3 +308,27 @@ def variant_price_set(*, variant: Variant, price_eur: Decimal) -> Variant:
     variant.price_eur = price_eur
     product_price_from_refresh(product=variant.product)
     return variant
+
+
+@transaction.atomic
+def variant_update(*, variant: Variant, data: VariantData, is_active: bool) -> Variant:
+    """Change a variant's SKU, GTIN, price, weight, attributes or whether it is sold."""
+    if (
+        data.sku != variant.sku
+        and Variant.objects.filter(merchant_id=variant.merchant_id, sku=data.sku)
+        .exclude(pk=variant.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"sku": _("SKU already used by this merchant: %s") % data.sku}
+        )
+    variant.sku = data.sku
+    variant.gtin = _field("gtin", normalize_gtin, data.gtin) if data.gtin else ""
+    variant.price_eur = data.price_eur
+    variant.weight_grams = data.weight_grams
+    variant.attributes = data.attributes or {}
+    variant.is_active = is_active
+    variant.full_clean(exclude=["product", "merchant"])
+    variant.save()
+    product_price_from_refresh(product=variant.product)
+    return variant

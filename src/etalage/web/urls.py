@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from etalage.web import onboarding, portal, views
+from etalage.web import onboarding, portal, portal_products, views
 from etalage.web.auth import ThrottledAuthenticationForm
 
 app_name = "web"
@@ -28,6 +28,15 @@ urlpatterns = [
     path("portal/import/", portal.import_upload, name="portal-import"),
     path("portal/api-keys/", portal.api_keys, name="portal-api-keys"),
     path("portal/staff/", portal.staff, name="portal-staff"),
+    path("portal/products/", portal_products.product_list, name="portal-products"),
+    path(
+        "portal/products/new/", portal_products.product_edit, name="portal-product-new"
+    ),
+    path(
+        "portal/products/<uuid:pk>/",
+        portal_products.product_edit,
+        name="portal-product",
+    ),
     path(
         "portal/welcome/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

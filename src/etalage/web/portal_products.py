@@ -1,0 +1,300 @@
+"""The merchant portal's products: list, create, edit texts side by side, variants,
+images, and submit for review. Owners and catalogue managers only; another
+merchant's product answers 404."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.forms import formset_factory
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from etalage.catalog.models import Category, Product, ProductImage, TaxClass
+from etalage.catalog.services import (
+    ProductText,
+    VariantData,
+    product_create,
+    product_image_add,
+    product_submit_for_review,
+    product_update,
+    variant_add,
+    variant_update,
+)
+from etalage.core.languages import Language
+from etalage.web.portal import CATALOGUE_ROLES, _membership
+from etalage.web.request_data import request_category_tree
+
+
+class ProductForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    brand = forms.CharField(label=_("Brand"), max_length=120)
+    hs_code = forms.CharField(
+        label=_("HS code"), max_length=20, help_text=_("10 digits")
+    )
+    tax_class = forms.ChoiceField(label=_("CBEC tax class"), choices=TaxClass.choices)
+    origin_country = forms.CharField(
+        label=_("Country of origin"), max_length=2, initial="BE"
+    )
+    net_weight_grams = forms.IntegerField(label=_("Net weight (g)"), min_value=1)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for root in categories:
+            choices.append((str(root.id), root.name))
+            choices += [(str(child.id), f"— {child.name}") for child in root.children]
+        self.fields["category"].choices = choices
+        for code, _label in Language.choices:
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name"), max_length=200, required=False
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description"),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                required=False,
+            )
+            self.fields[f"ingredients_{code}"] = forms.CharField(
+                label=_("Ingredients or materials"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"name_{code}", "").strip() for code in Language.values):
+            self.add_error("name_en", _("A product needs a name in one language."))
+        return cleaned
+
+    def texts(self) -> dict[str, ProductText]:
+        data = self.cleaned_data
+        return {
+            code: ProductText(
+                name=data[f"name_{code}"],
+                description=data[f"description_{code}"],
+                ingredients=data[f"ingredients_{code}"],
+            )
+            for code in Language.values
+            if data[f"name_{code}"].strip()
+        }
+
+    def languages(self):
+        return [
+            {
+                "code": code,
+                "label": label,
+                "fields": [
+                    self[f"{f}_{code}"] for f in ("name", "description", "ingredients")
+                ],
+            }
+            for code, label in Language.choices
+        ]
+
+
+class VariantForm(forms.Form):
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    gtin = forms.CharField(label=_("GTIN"), max_length=14, required=False)
+    price_eur = forms.DecimalField(
+        label=_("Price (EUR)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    weight_grams = forms.IntegerField(label=_("Shipping weight (g)"), min_value=1)
+    attributes = forms.CharField(
+        label=_("Attributes"),
+        required=False,
+        help_text=_("One a line: flavour: dark"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
+
+    def clean_attributes(self):
+        attributes = {}
+        for number, line in enumerate(self.cleaned_data["attributes"].splitlines(), 1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition(":")
+            if not sep or not key.strip() or not value.strip():
+                raise ValidationError(
+                    _("Line %(n)d: write name: value."), params={"n": number}
+                )
+            attributes[key.strip().lower()] = value.strip()
+        return attributes
+
+    def data_object(self) -> VariantData:
+        d = self.cleaned_data
+        return VariantData(
+            sku=d["sku"],
+            price_eur=d["price_eur"],
+            weight_grams=d["weight_grams"],
+            gtin=d["gtin"],
+            attributes=d["attributes"],
+        )
+
+
+VariantFormSet = formset_factory(VariantForm, extra=1, can_delete=False)
+
+
+def _attributes_text(attributes: dict) -> str:
+    lines = []
+    for key, value in attributes.items():
+        if isinstance(value, dict):
+            value = value.get("en") or next(iter(value.values()), "")
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+@login_required
+def product_list(request):
+    merchant = _membership(request, CATALOGUE_ROLES).merchant
+    products = Product.objects.filter(merchant=merchant).prefetch_related(
+        "translations"
+    )
+    status = request.GET.get("status", "")
+    if status in Product.Status.values:
+        products = products.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        products = products.filter(
+            Q(translations__name__icontains=query)
+            | Q(variants__sku__icontains=query)
+            | Q(merchant_ref__icontains=query)
+        ).distinct()
+    return render(
+        request,
+        "etalage/portal/products.html",
+        {
+            "merchant": merchant,
+            "products": products.order_by("-updated_at")[:200],
+            "statuses": Product.Status.choices,
+            "status": status,
+            "query": query,
+        },
+    )
+
+
+def _save(request, merchant, product, form, variants):
+    """Write the product, its texts and variants in one transaction."""
+    category = Category.objects.get(pk=form.cleaned_data["category"])
+    fields = {
+        "brand": form.cleaned_data["brand"],
+        "hs_code": form.cleaned_data["hs_code"],
+        "tax_class": form.cleaned_data["tax_class"],
+        "origin_country": form.cleaned_data["origin_country"].upper(),
+        "net_weight_grams": form.cleaned_data["net_weight_grams"],
+    }
+    rows = [v for v in variants if v.cleaned_data and v.cleaned_data.get("sku")]
+    with transaction.atomic():
+        if product is None:
+            product = product_create(
+                merchant=merchant,
+                category=category,
+                texts=form.texts(),
+                variants=[v.data_object() for v in rows],
+                **fields,
+            )
+        else:
+            product_update(product=product, fields={**fields, "category": category},
+                           texts=form.texts())  # fmt: skip
+            existing = {v.pk: v for v in product.variants.all()}
+            for row in rows:
+                pk = row.initial.get("pk")
+                if pk and pk in existing:
+                    variant_update(
+                        variant=existing[pk],
+                        data=row.data_object(),
+                        is_active=row.cleaned_data["is_active"],
+                    )
+                else:
+                    variant_add(product=product, data=row.data_object())
+        upload = request.FILES.get("image")
+        if upload:
+            product_image_add(
+                product=product,
+                data=upload.read(),
+                is_illustration=bool(request.POST.get("image_is_illustration")),
+            )
+    return product
+
+
+@login_required
+def product_edit(request, pk=None):
+    merchant = _membership(request, CATALOGUE_ROLES).merchant
+    product = None
+    if pk is not None:
+        product = get_object_or_404(
+            Product.objects.prefetch_related("translations", "variants", "images"),
+            pk=pk,
+            merchant=merchant,
+        )
+    categories = request_category_tree(request).roots
+    if request.method == "POST" and "submit_for_review" in request.POST and product:
+        try:
+            product_submit_for_review(product=product)
+        except ValidationError as error:
+            request.session["portal_problem"] = error.messages[0]
+        return redirect("web:portal-product", pk=product.pk)
+    if request.method == "POST" and "delete_image" in request.POST and product:
+        get_object_or_404(
+            ProductImage, pk=request.POST["delete_image"], product=product
+        ).delete()
+        return redirect("web:portal-product", pk=product.pk)
+
+    initial, variant_initial = {}, []
+    if product is not None:
+        initial = {
+            "category": str(product.category_id),
+            "brand": product.brand,
+            "hs_code": product.hs_code,
+            "tax_class": product.tax_class,
+            "origin_country": product.origin_country,
+            "net_weight_grams": product.net_weight_grams,
+        }
+        for t in product.translations.all():
+            initial.update({f"name_{t.language}": t.name,
+                            f"description_{t.language}": t.description,
+                            f"ingredients_{t.language}": t.ingredients})  # fmt: skip
+        variant_initial = [
+            {
+                "pk": v.pk,
+                "sku": v.sku,
+                "gtin": v.gtin,
+                "price_eur": v.price_eur,
+                "weight_grams": v.weight_grams,
+                "attributes": _attributes_text(v.attributes),
+                "is_active": v.is_active,
+            }
+            for v in product.variants.all()
+        ]
+    post = request.POST if request.method == "POST" else None
+    form = ProductForm(post, initial=initial, categories=categories)
+    variants = VariantFormSet(post, initial=variant_initial, prefix="variants")
+    if post is not None and form.is_valid() and variants.is_valid():
+        try:
+            saved = _save(request, merchant, product, form, variants)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                target = field_name if field_name in form.fields else None
+                for message in messages:
+                    form.add_error(
+                        target, f"{field_name}: {message}" if not target else message
+                    )
+        else:
+            return redirect("web:portal-product", pk=saved.pk)
+    return render(
+        request,
+        "etalage/portal/product_form.html",
+        {
+            "merchant": merchant,
+            "product": product,
+            "form": form,
+            "variants": variants,
+            "problem": request.session.pop("portal_problem", None),
+        },
+    )

@@ -1,0 +1,112 @@
+"""Merchants edit their products in the portal: texts side by side, variants, review."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from etalage.catalog.models import Product
+from etalage.merchants.models import MerchantMember
+
+
+@pytest.fixture
+def editor(client, catalogue):
+    merchant = catalogue.merchant("Maison")
+    user = get_user_model().objects.create_user("editor")
+    MerchantMember.objects.create(merchant=merchant, user=user, role="catalogue")
+    client.force_login(user)
+    client.merchant = merchant
+    client.category = catalogue.category("pralines")
+    return client
+
+
+def form_data(category, **changes):
+    data = {
+        "category": str(category.pk),
+        "brand": "Maison",
+        "hs_code": "1806.90.00.00",
+        "tax_class": "ordinary-13",
+        "origin_country": "BE",
+        "net_weight_grams": "250",
+        "name_zh-hans": "果仁糖",
+        "name_fr": "Pralines",
+        "description_fr": "Faites main.",
+        "variants-TOTAL_FORMS": "1",
+        "variants-INITIAL_FORMS": "0",
+        "variants-0-sku": "PR-250",
+        "variants-0-price_eur": "24.50",
+        "variants-0-weight_grams": "350",
+        "variants-0-attributes": "flavour: dark",
+        "variants-0-is_active": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_catalogue_manager_creates_edits_and_submits_a_product(editor):
+    response = editor.post("/en/portal/products/new/", form_data(editor.category))
+    product = Product.objects.get()
+    assert response["Location"] == f"/en/portal/products/{product.pk}/"
+    assert product.status == "draft"
+    assert product.variants.get().attributes == {"flavour": "dark"}
+
+    variant = product.variants.get()
+    edit = form_data(
+        editor.category,
+        **{
+            "name_nl": "Pralines (nl)",
+            "variants-TOTAL_FORMS": "2",
+            "variants-INITIAL_FORMS": "1",
+            "variants-0-price_eur": "22.00",
+            "variants-1-sku": "PR-500",
+            "variants-1-price_eur": "40.00",
+            "variants-1-weight_grams": "600",
+        },
+    )
+    editor.post(f"/en/portal/products/{product.pk}/", edit)
+    product.refresh_from_db()
+    variant.refresh_from_db()
+    assert variant.price_eur == 22
+    assert product.variants.count() == 2
+    assert product.price_from_eur == 22
+    assert product.translations.get(language="nl").name == "Pralines (nl)"
+
+    editor.post(f"/en/portal/products/{product.pk}/", {"submit_for_review": "1"})
+    product.refresh_from_db()
+    assert product.status == "in_review"
+
+
+def test_wrong_values_are_listed_by_field_and_nothing_is_saved(editor):
+    html = editor.post(
+        "/en/portal/products/new/",
+        form_data(editor.category, hs_code="1806", **{"variants-0-price_eur": "-1",
+                                                      "variants-0-attributes": "dark"}),
+    ).content.decode()  # fmt: skip
+    summary = html[html.index('id="error-summary"') :]
+    assert "HS code" in summary and "10 digits" in summary
+    assert "Variant 1 · Price (EUR)" in summary
+    assert "Line 1: write name: value." in summary
+    assert not Product.objects.exists()
+
+
+def test_another_merchants_product_does_not_exist_here(editor, catalogue):
+    theirs = catalogue.product(merchant=catalogue.merchant("Other"), status="draft")
+    assert editor.get(f"/en/portal/products/{theirs.pk}/").status_code == 404
+    response = editor.post(
+        f"/en/portal/products/{theirs.pk}/", {"submit_for_review": "1"}
+    )
+    assert response.status_code == 404
+    assert theirs.slug not in editor.get("/en/portal/products/").content.decode()
+    theirs.refresh_from_db()
+    assert theirs.status == "draft"
+
+
+def test_fulfilment_staff_cannot_edit_products(editor, catalogue):
+    packer = get_user_model().objects.create_user("packer")
+    MerchantMember.objects.create(
+        merchant=editor.merchant, user=packer, role="fulfilment"
+    )
+    editor.force_login(packer)
+    assert editor.get("/en/portal/products/").status_code == 403
+    assert (
+        editor.post("/en/portal/products/new/", form_data(editor.category)).status_code
+        == 403
+    )
