@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from etalage.merchants.models import (
 )
 from etalage.merchants.services import (
     merchant_approve,
+    merchant_bank_account_approve,
     merchant_reject,
     merchant_request_info,
     merchant_suspend,
@@ -73,6 +75,7 @@ class MerchantAdmin(admin.ModelAdmin):
         "email_verified_at",
         "enterprise_number",
         "default_commission_percent",
+        "pending_iban",
         "product_count",
         "created_at",
     ]
@@ -95,7 +98,7 @@ class MerchantAdmin(admin.ModelAdmin):
     ]
     filter_horizontal = ["categories"]
     inlines = [MerchantDecisionInline, MerchantTranslationInline, MerchantMemberInline]
-    actions = ["approve", "request_info", "reject", "suspend"]
+    actions = ["approve", "request_info", "reject", "suspend", "approve_bank_account"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_products=Count("products"))
@@ -167,6 +170,23 @@ class MerchantAdmin(admin.ModelAdmin):
                 merchant=merchant, operator=request.user, reason=data["reason"]
             ),
         )
+
+    @admin.action(
+        description=_("Approve the new payout account of the selected merchants")
+    )
+    def approve_bank_account(self, request, queryset):
+        done = 0
+        for merchant in queryset:
+            try:
+                merchant_bank_account_approve(merchant=merchant, operator=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{merchant}: {error.messages[0]}", messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} account(s) approved.", messages.SUCCESS)
 
 
 @admin.register(MerchantDecision)

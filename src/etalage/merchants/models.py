@@ -54,6 +54,12 @@ class Merchant(Entity):
         _("IBAN"), max_length=34, blank=True, validators=[validate_iban]
     )
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # A new payout account waits for the operator's approval; payouts keep going to
+    # the approved one until then.
+    pending_iban = models.CharField(
+        _("new IBAN, to approve"), max_length=34, blank=True
+    )
+    pending_bic = models.CharField(_("new BIC, to approve"), max_length=11, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.APPLIED
     )
@@ -84,6 +90,7 @@ class MerchantDecision(models.Model):
         REJECT = "reject", _("Rejected")
         REQUEST_INFO = "request_info", _("Asked for more information")
         SUSPEND = "suspend", _("Suspended")
+        BANK_ACCOUNT = "bank_account", _("New payout account approved")
 
     merchant = models.ForeignKey(
         Merchant, on_delete=models.CASCADE, related_name="decisions"

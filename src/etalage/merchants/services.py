@@ -311,3 +311,54 @@ def merchant_member_remove(*, member: MerchantMember, removed_by) -> None:
     if member.role == MerchantMember.Role.OWNER and owners.count() <= 1:
         raise ValidationError(_("A merchant keeps at least one owner."))
     member.delete()
+
+
+@dataclass(frozen=True)
+class CompanyDetails:
+    street: str
+    postal_code: str
+    city: str
+    contact_name: str
+    phone: str
+    language: str
+    iban: str
+    bic: str
+
+
+@transaction.atomic
+def merchant_details_update(*, merchant: Merchant, details: CompanyDetails) -> Merchant:
+    """Change the merchant's address and contacts; a new IBAN waits for approval."""
+    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    for name in ("street", "postal_code", "city", "contact_name", "phone", "language"):
+        setattr(merchant, name, getattr(details, name))
+    if (details.iban, details.bic) != (merchant.iban, merchant.bic):
+        merchant.pending_iban, merchant.pending_bic = details.iban, details.bic
+    else:
+        merchant.pending_iban = merchant.pending_bic = ""
+    merchant.save()
+    return merchant
+
+
+@transaction.atomic
+def merchant_bank_account_approve(*, merchant: Merchant, operator) -> Merchant:
+    """Make the merchant's new IBAN and BIC the payout account."""
+    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    if not merchant.pending_iban:
+        raise MerchantDecisionRefused(_("This merchant has no new account to approve."))
+    merchant.iban, merchant.bic = merchant.pending_iban, merchant.pending_bic
+    merchant.pending_iban = merchant.pending_bic = ""
+    merchant.save(
+        update_fields=["iban", "bic", "pending_iban", "pending_bic", "updated_at"]
+    )
+    decision = MerchantDecision.objects.create(
+        merchant=merchant,
+        action=MerchantDecision.Action.BANK_ACCOUNT,
+        message=merchant.iban,
+        decided_by=operator,
+    )
+    notify_merchant(
+        merchant=merchant,
+        template="decision_bank_account",
+        context={"decision": decision},
+    )
+    return merchant

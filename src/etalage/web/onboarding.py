@@ -31,7 +31,57 @@ STORY_LANGUAGES = [
 ]
 
 
-class MerchantApplicationForm(forms.Form):
+class ContactAndPayoutCleaning:
+    """Phone, IBAN and BIC checks shared by the application and the company details."""
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_iban(self):
+        return normalize_iban(self.cleaned_data["iban"])
+
+    def _clean_bic(self, cleaned):
+        if cleaned.get("bic"):
+            try:
+                cleaned["bic"] = normalize_bic(cleaned["bic"], cleaned.get("iban"))
+            except ValidationError as error:
+                self.add_error("bic", error)
+
+
+def _address_and_payout_fields():
+    return {
+        "street": forms.CharField(label=_("Street and number"), max_length=200),
+        "postal_code": forms.RegexField(
+            label=_("Postal code"),
+            regex=r"^[1-9]\d{3}$",
+            error_messages={"invalid": _("A Belgian postal code has 4 digits.")},
+        ),
+        "city": forms.CharField(label=_("City"), max_length=100),
+        "contact_name": forms.CharField(label=_("Contact person"), max_length=200),
+        "phone": forms.CharField(
+            label=_("Phone"), max_length=30, help_text=_("e.g. +32 2 511 11 11")
+        ),
+        "iban": forms.CharField(label=_("IBAN for payouts"), max_length=42),
+        "bic": forms.CharField(label=_("BIC of the bank"), max_length=11),
+        "language": forms.ChoiceField(
+            label=_("Language for our messages"),
+            choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
+        ),
+    }
+
+
+class CompanyDetailsForm(ContactAndPayoutCleaning, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_address_and_payout_fields())
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_bic(cleaned)
+        return cleaned
+
+
+class MerchantApplicationForm(ContactAndPayoutCleaning, forms.Form):
     name = forms.CharField(label=_("Brand or trading name"), max_length=120)
     legal_name = forms.CharField(label=_("Legal name of the company"), max_length=200)
     enterprise_number = forms.CharField(
@@ -44,26 +94,9 @@ class MerchantApplicationForm(forms.Form):
         max_length=20,
         help_text=_("BE followed by the enterprise number"),
     )
-    street = forms.CharField(label=_("Street and number"), max_length=200)
-    postal_code = forms.RegexField(
-        label=_("Postal code"),
-        regex=r"^[1-9]\d{3}$",
-        error_messages={"invalid": _("A Belgian postal code has 4 digits.")},
-    )
-    city = forms.CharField(label=_("City"), max_length=100)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
     email = forms.EmailField(label=_("Email address"))
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, help_text=_("e.g. +32 2 511 11 11")
-    )
     password = forms.CharField(
         label=_("Password for the merchant portal"), widget=forms.PasswordInput
-    )
-    iban = forms.CharField(label=_("IBAN for payouts"), max_length=42)
-    bic = forms.CharField(label=_("BIC of the bank"), max_length=11)
-    language = forms.ChoiceField(
-        label=_("Language for our messages"),
-        choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
     )
     categories = forms.MultipleChoiceField(
         label=_("What you sell"), widget=forms.CheckboxSelectMultiple
@@ -71,6 +104,12 @@ class MerchantApplicationForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(_address_and_payout_fields())
+        self.order_fields(
+            ["name", "legal_name", "enterprise_number", "vat_number", "street",
+             "postal_code", "city", "contact_name", "email", "phone", "password",
+             "iban", "bic", "language", "categories"]
+        )  # fmt: skip
         self.fields["categories"].choices = [(str(n.id), n.name) for n in categories]
         for code, label in STORY_LANGUAGES:
             self.fields[f"story_{code}"] = forms.CharField(
@@ -85,12 +124,6 @@ class MerchantApplicationForm(forms.Form):
 
     def clean_vat_number(self):
         return normalize_vat_number(self.cleaned_data["vat_number"])
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"])
-
-    def clean_iban(self):
-        return normalize_iban(self.cleaned_data["iban"])
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

@@ -243,3 +243,35 @@ def staff(request):
             ),
         },
     )
+
+
+@login_required
+def company(request):
+    """The owner keeps the company's address, contacts and payout account up to date."""
+    from etalage.merchants.services import CompanyDetails, merchant_details_update
+    from etalage.web.onboarding import CompanyDetailsForm
+
+    membership = _membership(request, (MerchantMember.Role.OWNER,))
+    merchant = membership.merchant
+    initial = {
+        name: getattr(merchant, name)
+        for name in (
+            "street",
+            "postal_code",
+            "city",
+            "contact_name",
+            "phone",
+            "language",
+        )
+    }
+    initial["iban"] = merchant.pending_iban or merchant.iban
+    initial["bic"] = merchant.pending_bic or merchant.bic
+    form = CompanyDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        merchant_details_update(
+            merchant=merchant, details=CompanyDetails(**form.cleaned_data)
+        )
+        return redirect("web:portal-company")
+    return render(
+        request, "etalage/portal/company.html", {"merchant": merchant, "form": form}
+    )

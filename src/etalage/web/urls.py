@@ -28,6 +28,7 @@ urlpatterns = [
     path("portal/import/", portal.import_upload, name="portal-import"),
     path("portal/api-keys/", portal.api_keys, name="portal-api-keys"),
     path("portal/staff/", portal.staff, name="portal-staff"),
+    path("portal/company/", portal.company, name="portal-company"),
     path("portal/products/", portal_products.product_list, name="portal-products"),
     path(
         "portal/products/new/", portal_products.product_edit, name="portal-product-new"
