@@ -1,0 +1,52 @@
+"""Every portal page that names an object answers 404 for another merchant's object."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import get_resolver
+
+from etalage.catalog.models import ProductImportRun
+from etalage.catalog.product_import import product_import_run
+from etalage.merchants.models import MerchantMember
+
+# Each portal URL that takes an object of a merchant, and how to build it for the
+# other merchant. A new such page must be added here (the last test checks).
+PAGES = {
+    "portal-product": lambda other: other["product"].pk,
+    "portal-import-run": lambda other: other["run"].pk,
+    "portal-import-report": lambda other: other["run"].pk,
+}
+
+
+@pytest.fixture
+def setting(client, catalogue):
+    catalogue.category("pralines")
+    mine, theirs = catalogue.merchant("Mine"), catalogue.merchant("Theirs")
+    owner = get_user_model().objects.create_user("mine-owner")
+    MerchantMember.objects.create(merchant=mine, user=owner, role="owner")
+    run = product_import_run(
+        merchant=theirs, user=None, file_name="x.csv", data=b"sku\nA\n"
+    )
+    client.force_login(owner)
+    return {"product": catalogue.product(merchant=theirs), "run": run}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_another_merchants_object_is_not_found_on_every_portal_page(
+    client, setting, name
+):
+    from django.urls import reverse
+
+    url = reverse(f"web:{name}", kwargs={"pk": PAGES[name](setting)})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"submit_for_review": "1"}).status_code in (404, 405)
+    assert ProductImportRun.objects.count() == 1
+
+
+def test_every_portal_page_with_an_object_is_in_the_isolation_test():
+    names = set()
+    web = get_resolver().url_patterns[-1].url_patterns[0].url_patterns
+    for pattern in web:
+        route = str(pattern.pattern)
+        if route.startswith("portal/") and "<" in route and "pk" in route:
+            names.add(pattern.name)
+    assert names == set(PAGES)
