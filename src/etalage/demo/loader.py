@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from stdnum import ean
 
 from etalage.catalog.models import Category, CategoryTranslation, PavilionEntry, Product
@@ -123,6 +124,37 @@ def create_categories() -> dict[str, Category]:
     return categories
 
 
+FLEMISH_CITIES = {"Brugge", "Antwerpen", "Hasselt", "Kortrijk", "Gent"}
+
+
+def _add_an_applicant(categories) -> None:
+    """A producer whose application waits for the operator, to review in the demo."""
+    merchant = Merchant.objects.create(
+        slug="chocolaterie-meuse",
+        name="Chocolaterie de la Meuse",
+        legal_name="Chocolaterie de la Meuse SRL",
+        enterprise_number="0765432146",  # invented; passes the mod-97 check
+        vat_number="BE0765432146",
+        street="Quai de la Batte 10",
+        postal_code="4000",
+        city="Liège",
+        contact_name="Claire Lambert",
+        contact_email="claire@chocolaterie-meuse.example",
+        email_verified_at=timezone.now(),
+        phone="+3242222222",
+        iban="BE71096123456769",
+        bic="GKCCBEBB",
+        language="fr",
+        status=Merchant.Status.APPLIED,
+    )
+    merchant.categories.set([categories["chocolate"], categories["pralines"]])
+    MerchantTranslation.objects.create(
+        merchant=merchant,
+        language="fr",
+        story="Une jeune chocolaterie liégeoise, au bord de la Meuse.",
+    )
+
+
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
@@ -152,7 +184,12 @@ def _load_catalogue(log):
             city=data["city"],
             founded_year=data["founded"],
             iban=data["iban"],
+            bic="GKCCBEBB" if data["iban"] else "",
+            contact_email=f"contact@{data['slug']}.example",
+            email_verified_at=timezone.now(),
+            language="nl" if data["city"] in FLEMISH_CITIES else "fr",
             status=Merchant.Status.APPROVED,
+            approved_at=timezone.now(),
         )
         merchant.full_clean()
         merchant.save()
@@ -166,6 +203,8 @@ def _load_catalogue(log):
             for code in data["story"]
         )
         merchants[data["slug"]] = (merchant, data)
+
+    _add_an_applicant(categories)
 
     for username, slug in _MERCHANT_LOGINS.items():
         user = User.objects.create_user(
