@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "etalage.core",
     "etalage.merchants",
     "etalage.catalog",
@@ -216,6 +218,18 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "ETALAGE_FROM_EMAIL", "Étalage <no-reply@etalage.local>"
 )
 
+# Background work (large catalogue imports): stored in the database in the same
+# transaction as the change, run by `etalage db_worker` (started by `etalage serve`).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# Files kept out of MEDIA_ROOT, which may be public: merchants' uploaded imports.
+PRIVATE_ROOT = DATA_DIR / "private"
+
 # Étalage's own settings.
 # The address of the site as people reach it, for links in emails.
 ETALAGE_SITE_URL = os.environ.get("ETALAGE_SITE_URL", "http://127.0.0.1:8000").rstrip(
@@ -238,6 +252,11 @@ ETALAGE_DEFAULT_COMMISSION_PERCENT = os.environ.get(
 ETALAGE_WORKPLACE_LANGUAGE = "en"
 ETALAGE_DEFAULT_MARKET = os.environ.get("ETALAGE_DEFAULT_MARKET", "CN")
 ETALAGE_PAGE_SIZE = 24
+# Catalogue files up to this size import while the merchant waits; larger ones and
+# ZIP archives run in the background with their progress shown.
+ETALAGE_IMPORT_INLINE_BYTES = int(
+    os.environ.get("ETALAGE_IMPORT_INLINE_BYTES", 512 * 1024)
+)
 # How long every page may reuse the markets, rates and category tree (seconds).
 ETALAGE_REFERENCE_CACHE_SECONDS = int(
     os.environ.get("ETALAGE_REFERENCE_CACHE_SECONDS", 0 if TESTING else 60)

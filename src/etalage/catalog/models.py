@@ -315,18 +315,37 @@ class PavilionEntry(models.Model):
         return ""
 
 
+def _private_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_ROOT)
+
+
+def _import_path(instance: "ProductImportRun", filename: str) -> str:
+    return f"imports/{instance.merchant_id}/{instance.pk}-{filename}"
+
+
 class ProductImportRun(Entity):
     """A catalogue file a merchant imported: what it did, or why it was refused."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        CHECKING = "checking", _("Checking")
+        WRITING = "writing", _("Importing")
         IMPORTED = "imported", _("Imported")
         REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
 
     merchant = models.ForeignKey(
         Merchant, on_delete=models.CASCADE, related_name="import_runs"
     )
     file_name = models.CharField(_("file"), max_length=255)
+    upload = models.FileField(
+        storage=_private_storage, upload_to=_import_path, blank=True, editable=False
+    )
+    submit_for_review = models.BooleanField(default=False, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status)
+    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict)
     errors = models.JSONField(_("errors"), default=list)
@@ -345,3 +364,11 @@ class ProductImportRun(Entity):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (
+            self.Status.QUEUED,
+            self.Status.CHECKING,
+            self.Status.WRITING,
+        )

@@ -1,6 +1,7 @@
 """The merchant portal: a merchant's own listings and what needs its attention."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -14,6 +15,7 @@ from etalage.catalog.product_import import (
     ImportProblem,
     import_template_csv,
     problems_csv,
+    product_import_enqueue,
     product_import_run,
 )
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
@@ -94,7 +96,11 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        run = product_import_run(
+        in_background = (
+            upload.size > settings.ETALAGE_IMPORT_INLINE_BYTES
+            or upload.name.lower().endswith(".zip")
+        )
+        run = (product_import_enqueue if in_background else product_import_run)(
             merchant=membership.merchant,
             user=request.user,
             file_name=upload.name,

@@ -16,7 +16,12 @@ from etalage.catalog.product_import.format import (
     ImportRefused,
     ImportSummary,
 )
-from etalage.catalog.product_import.writing import product_import, product_import_run
+from etalage.catalog.product_import.writing import (
+    product_import,
+    product_import_enqueue,
+    product_import_run,
+    product_import_run_queued,
+)
 
 __all__ = [
     "COLUMNS",
@@ -26,5 +31,7 @@ __all__ = [
     "import_template_csv",
     "problems_csv",
     "product_import",
+    "product_import_enqueue",
     "product_import_run",
+    "product_import_run_queued",
 ]

@@ -68,7 +68,7 @@ def _price(value: str) -> Decimal:
     return price
 
 
-def check_rows(table: Table, merchant: Merchant) -> list[ProductDraft]:
+def check_rows(table: Table, merchant: Merchant, progress=None) -> list[ProductDraft]:
     problems: list[ImportProblem] = []
 
     def problem(row: int, column: str, message: str) -> None:
@@ -93,7 +93,10 @@ def check_rows(table: Table, merchant: Merchant) -> list[ProductDraft]:
     sku_rows: dict[str, int] = {}
     attribute_columns = [c for c in header if c.startswith(ATTRIBUTE_PREFIX)]
 
-    for number, cells in table.rows:
+    total = len(table.rows) or 1
+    for index, (number, cells) in enumerate(table.rows):
+        if progress is not None and index % 500 == 0:
+            progress("checking", 5 + 80 * index // total)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):

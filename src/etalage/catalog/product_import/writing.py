@@ -37,6 +37,7 @@ def product_import(
     data: bytes,
     images: bool = True,
     submit_for_review: bool = False,
+    progress=None,
 ) -> ImportSummary:
     """Check the whole file, then import it in one transaction (ImportRefused).
 
@@ -44,8 +45,10 @@ def product_import(
     exist keep their listing status.
     """
     table = read_table(file_name, data)
-    drafts = check_rows(table, merchant)
+    drafts = check_rows(table, merchant, progress)
     processed = _process_images(drafts, table) if images else {}
+    if progress is not None:
+        progress("writing", 90)
     with transaction.atomic():
         return _write(merchant, drafts, processed, submit_for_review)
 
@@ -261,30 +264,88 @@ def product_import_run(
     file_name: str,
     data: bytes,
     submit_for_review: bool = False,
-):
-    """Import a file and record the attempt, imported or refused, for the portal."""
-    try:
-        summary = product_import(
-            merchant=merchant,
-            file_name=file_name,
-            data=data,
-            submit_for_review=submit_for_review,
-        )
-    except ImportRefused as refused:
-        return ProductImportRun.objects.create(
-            merchant=merchant,
-            file_name=file_name,
-            status=ProductImportRun.Status.REFUSED,
-            errors=[vars(p) for p in refused.problems],
-            created_by=user,
-        )
-    return ProductImportRun.objects.create(
+) -> ProductImportRun:
+    """Import a file now and record the attempt, imported or refused."""
+    run = ProductImportRun.objects.create(
         merchant=merchant,
         file_name=file_name,
-        status=ProductImportRun.Status.IMPORTED,
-        rows=summary.variants_created
-        + summary.variants_updated
-        + summary.variants_unchanged,
-        summary=vars(summary),
+        status=ProductImportRun.Status.CHECKING,
+        submit_for_review=submit_for_review,
         created_by=user,
     )
+    return _run_import(run, data)
+
+
+def product_import_enqueue(
+    *,
+    merchant: Merchant,
+    user,
+    file_name: str,
+    data: bytes,
+    submit_for_review: bool = False,
+) -> ProductImportRun:
+    """Keep the file and import it in the background; the run shows its progress."""
+    from django.core.files.base import ContentFile
+
+    from etalage.catalog.tasks import catalogue_file_import
+
+    with transaction.atomic():
+        run = ProductImportRun(
+            merchant=merchant,
+            file_name=file_name,
+            status=ProductImportRun.Status.QUEUED,
+            submit_for_review=submit_for_review,
+            created_by=user,
+        )
+        run.upload.save(file_name, ContentFile(data), save=False)
+        run.save()
+        transaction.on_commit(lambda: catalogue_file_import.enqueue(str(run.pk)))
+    return run
+
+
+def product_import_run_queued(*, run_id: str) -> ProductImportRun:
+    """Carry out a queued import (the background task's body)."""
+    run = ProductImportRun.objects.get(pk=run_id)
+    if run.status != ProductImportRun.Status.QUEUED:
+        return run  # already done: a task may run twice
+    with run.upload.open("rb") as upload:
+        data = upload.read()
+    return _run_import(run, data)
+
+
+def _run_import(run: ProductImportRun, data: bytes) -> ProductImportRun:
+    def progress(status: str, percent: int) -> None:
+        ProductImportRun.objects.filter(pk=run.pk).update(
+            status=status, progress=percent
+        )
+
+    try:
+        summary = product_import(
+            merchant=run.merchant,
+            file_name=run.file_name,
+            data=data,
+            submit_for_review=run.submit_for_review,
+            progress=progress,
+        )
+    except ImportRefused as refused:
+        run.status = ProductImportRun.Status.REFUSED
+        run.errors = [vars(p) for p in refused.problems]
+    except Exception:
+        run.status = ProductImportRun.Status.FAILED
+        run.save(update_fields=["status", "updated_at"])
+        raise
+    else:
+        run.status = ProductImportRun.Status.IMPORTED
+        run.summary = vars(summary)
+        run.rows = sum(
+            (
+                summary.variants_created,
+                summary.variants_updated,
+                summary.variants_unchanged,
+            )
+        )
+    run.progress = 100
+    if run.upload:
+        run.upload.delete(save=False)  # the merchant's file is not kept once imported
+    run.save()
+    return run

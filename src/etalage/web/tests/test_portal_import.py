@@ -82,3 +82,29 @@ def test_problems_are_written_in_the_merchants_language(client, shop):
     payload = {"file": SimpleUploadedFile("c.csv", b"sku\nA\n")}
     html = client.post("/fr/portal/import/", payload, follow=True).content.decode()
     assert "colonne obligatoire manquante" in html
+
+
+def test_a_large_file_imports_in_the_background_and_its_page_follows_it(
+    client, shop, settings, django_capture_on_commit_callbacks
+):
+    settings.ETALAGE_IMPORT_INLINE_BYTES = 10
+    client.force_login(member(shop, "owner"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(client, import_template_csv(example=True))
+    run = ProductImportRun.objects.get()
+    assert run.status == ProductImportRun.Status.QUEUED
+    assert run.upload.name.startswith(f"imports/{shop.pk}/")
+    assert not run.upload.path.startswith(str(settings.MEDIA_ROOT))  # never public
+    html = response.content.decode()
+    assert 'hx-trigger="every 2s"' in html
+    assert not Product.objects.exists()
+
+    for callback in callbacks:  # the commit happens: the worker runs the task
+        callback()
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (ProductImportRun.Status.IMPORTED, 100)
+    assert not run.upload  # the merchant's file is not kept once imported
+    html = client.get(f"/en/portal/import/{run.pk}/").content.decode()
+    assert "The file is imported." in html
+    assert "every 2s" not in html
+    assert Product.objects.filter(merchant=shop).count() == 1

@@ -1,5 +1,8 @@
 import os
+import signal
+import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -7,7 +10,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo if asked, and serve Étalage with gunicorn."
+    help = (
+        "Migrate, load the demo if asked, and serve Étalage (gunicorn) with its worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -52,7 +57,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {role:<26}  {username} / {password}")
             self.stdout.write("")
         self.stdout.flush()
-        argv = [
+        server = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -65,5 +70,31 @@ class Command(BaseCommand):
             "-",
         ]
         if settings.DEBUG:
-            argv.append("--reload")
-        os.execv(sys.executable, argv)  # noqa: S606 (argv is built here, no shell)
+            server.append("--reload")
+        worker = [sys.executable, "-m", "etalage", "db_worker", "--interval", "1"]
+        self._supervise([server, worker])
+
+    def _supervise(self, commands: list[list[str]]) -> None:
+        """Run the web server and the background worker; stop both when one stops."""
+        children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+
+        def stop(*_args):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop()
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [c.returncode for c in children if c.returncode not in (0, -15, None)]
+        if failed:
+            sys.exit(failed[0])
