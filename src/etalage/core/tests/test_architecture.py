@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-CONTEXTS = ["money", "merchants", "catalog", "pricing", "core"]
+CONTEXTS = ["money", "merchants", "catalog", "pricing", "customs", "core"]
 PURE_CORES = [
     "money/money.py",
     "money/formatting.py",
     "pricing/core.py",
     "pricing/ecb.py",
+    "customs/cbec.py",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Customs: China's cross-border e-commerce rules, buyer identity, declarations."""
