@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "etalage.merchants",
     "etalage.catalog",
     "etalage.pricing",
+    "etalage.customs",
     "etalage.web",
     "etalage.api",
     "etalage.demo",

@@ -1,0 +1,43 @@
+from datetime import date
+from decimal import Decimal
+
+from etalage.customs.cbec import ConsumptionBasis, TaxRates
+from etalage.customs.models import TariffRate, TaxClassRate
+
+
+class NoRatesInForce(LookupError):
+    """No rate of a tax class was in force on the day asked for."""
+
+
+def tax_rates_in_force(*, on: date) -> dict[str, TaxRates]:
+    """Return the rates of every tax class in force on ``on`` (one query)."""
+    rates: dict[str, TaxRates] = {}
+    for row in TaxClassRate.objects.filter(effective_from__lte=on).order_by(
+        "tax_class", "-effective_from"
+    ):
+        if row.tax_class in rates:
+            continue
+        rates[row.tax_class] = TaxRates(
+            vat=row.vat_rate,
+            consumption=row.consumption_rate,
+            consumption_basis=ConsumptionBasis(row.consumption_basis),
+            consumption_per_tonne=row.consumption_per_tonne,
+            threshold_per_gram=row.threshold_per_gram,
+            threshold_per_piece=row.threshold_per_piece,
+        )
+    return rates
+
+
+def tariff_in_force(*, hs_code: str, on: date) -> Decimal:
+    """Return the tariff rate of the longest matching HS prefix in force on ``on``."""
+    prefixes = [hs_code[:n] for n in range(len(hs_code), 1, -1)]
+    best = TariffRate.objects.filter(
+        hs_prefix__in=prefixes, effective_from__lte=on
+    ).order_by("-effective_from")
+    by_prefix: dict[str, Decimal] = {}
+    for row in best:
+        by_prefix.setdefault(row.hs_prefix, row.rate)
+    for prefix in prefixes:
+        if prefix in by_prefix:
+            return by_prefix[prefix]
+    raise NoRatesInForce(f"no tariff for HS code {hs_code} on {on}")
