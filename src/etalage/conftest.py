@@ -61,7 +61,16 @@ def today_is_2024_07_01(monkeypatch):
 
 @pytest.fixture
 def catalogue(markets):
-    """Return a factory of categories, merchants and products made by the services."""
+    """Return a factory of categories, merchants and products made by the services.
+
+    Its products' HS code, 1806.90 (chocolate), is on the CBEC positive list.
+    """
+    from etalage.customs.models import PositiveListEntry
+
+    PositiveListEntry.objects.get_or_create(
+        hs_code="1806900000",
+        defaults={"description": "Chocolate (test entry)", "list_version": "test"},
+    )
     return CatalogueFactory()
 
 

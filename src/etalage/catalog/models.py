@@ -9,6 +9,7 @@ from etalage.catalog.validators import validate_gtin, validate_hs_code
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.customs.tax_classes import TaxClass  # noqa: F401  (catalogue field choices)
 from etalage.merchants.models import Merchant
 
 
@@ -62,17 +63,6 @@ class CategoryTranslation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class TaxClass(models.TextChoices):
-    """How the CBEC tax treats a product; the rates are data of the customs context."""
-
-    ORDINARY_13 = "ordinary-13", _("Ordinary goods (VAT 13%)")
-    FOOD_9 = "food-9", _("Foods and books (VAT 9%)")
-    WINE = "wine", _("Wine and spirits (consumption tax)")
-    BEER = "beer", _("Beer (consumption tax per tonne)")
-    COSMETICS = "cosmetics", _("Cosmetics (high-end: consumption tax)")
-    JEWELLERY = "jewellery", _("Jewellery and diamonds (consumption tax)")
 
 
 class Product(Entity):

@@ -25,6 +25,7 @@ from etalage.catalog.models import (
 from etalage.catalog.validators import normalize_gtin, normalize_hs_code
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.customs.selectors import positive_list_entry
 from etalage.merchants.models import Merchant
 from etalage.pricing.models import Market
 
@@ -170,6 +171,17 @@ def listing_problems(*, product: Product) -> list[str]:
         t.language for t in product.translations.all() if t.name and t.name.strip()
     }
     for market in Market.objects.filter(is_active=True):
+        if (
+            market.country == "CN"
+            and positive_list_entry(hs_code=product.hs_code) is None
+        ):
+            problems.append(
+                _(
+                    "HS code %(hs_code)s is not on China's cross-border e-commerce "
+                    "positive list: the product cannot be sold to China."
+                )
+                % {"hs_code": product.hs_code}
+            )
         if market.default_language not in names:
             problems.append(
                 _(

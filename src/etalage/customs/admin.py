@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from etalage.customs.models import TariffRate, TaxClassRate
+from etalage.customs.models import PositiveListEntry, TariffRate, TaxClassRate
 
 
 @admin.register(TaxClassRate)
@@ -23,3 +23,16 @@ class TaxClassRateAdmin(admin.ModelAdmin):
 class TariffRateAdmin(admin.ModelAdmin):
     list_display = ["hs_prefix", "rate", "effective_from"]
     search_fields = ["hs_prefix"]
+
+
+@admin.register(PositiveListEntry)
+class PositiveListEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "hs_code",
+        "description",
+        "bonded_only",
+        "yearly_cap",
+        "list_version",
+    ]
+    list_filter = ["list_version", "bonded_only"]
+    search_fields = ["hs_code", "description", "remarks"]

@@ -2,9 +2,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from etalage.catalog.models import TaxClass
 from etalage.core.models import Entity
 from etalage.customs.cbec import ConsumptionBasis
+from etalage.customs.tax_classes import TaxClass
 
 _RATE = [MinValueValidator(0), MaxValueValidator(1)]
 
@@ -90,3 +90,31 @@ class TariffRate(Entity):
 
     def __str__(self) -> str:
         return f"{self.hs_prefix}: {self.rate}"
+
+
+class PositiveListEntry(Entity):
+    """A tariff line of the CBEC retail import goods list, with its remarks.
+
+    Only goods whose HS code is on the list may be sold to China under CBEC; the
+    operator loads and keeps the official list (about 1,476 lines in 2022).
+    """
+
+    hs_code = models.CharField(_("HS code"), max_length=10, unique=True)
+    description = models.CharField(_("description"), max_length=300)
+    remarks = models.TextField(_("remarks"), blank=True)
+    bonded_only = models.BooleanField(_("bonded import (1210) only"), default=False)
+    yearly_cap = models.CharField(
+        _("yearly cap per person"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: 2 kg."),
+    )
+    list_version = models.CharField(_("list"), max_length=40)
+
+    class Meta:
+        ordering = ["hs_code"]
+        verbose_name = _("positive list entry")
+        verbose_name_plural = _("positive list")
+
+    def __str__(self) -> str:
+        return f"{self.hs_code} {self.description}"

@@ -41,3 +41,10 @@ def tariff_in_force(*, hs_code: str, on: date) -> Decimal:
         if prefix in by_prefix:
             return by_prefix[prefix]
     raise NoRatesInForce(f"no tariff for HS code {hs_code} on {on}")
+
+
+def positive_list_entry(*, hs_code: str):
+    """Return the positive-list line of ``hs_code``, or None when it is not listed."""
+    from etalage.customs.models import PositiveListEntry
+
+    return PositiveListEntry.objects.filter(hs_code=hs_code).first()

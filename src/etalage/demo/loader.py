@@ -155,6 +155,31 @@ def _add_an_applicant(categories) -> None:
     )
 
 
+def _demo_positive_list(lines) -> None:
+    """List the demo's HS codes on the positive list, marked as demo entries.
+
+    A real marketplace loads the official list with `etalage positive_list load`.
+    """
+    from etalage.customs.models import PositiveListEntry
+
+    codes = sorted(
+        {
+            base.get("hs", line["hs"])
+            for line in lines.values()
+            for base in line["bases"]
+        }
+    )
+    PositiveListEntry.objects.bulk_create(
+        PositiveListEntry(
+            hs_code=code,
+            description="Demo entry for the sample catalogue (not the official list)",
+            list_version="demo",
+        )
+        for code in codes
+        if not PositiveListEntry.objects.filter(hs_code=code).exists()
+    )
+
+
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
@@ -172,6 +197,7 @@ def _load_catalogue(log):
     )
 
     categories = create_categories()
+    _demo_positive_list(LINES)
 
     merchants = {}
     for data in MERCHANTS:

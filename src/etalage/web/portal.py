@@ -64,6 +64,13 @@ def dashboard(request):
         .prefetch_related("translations")
         .order_by("slug")[:50]
     )
+    from etalage.customs.models import PositiveListEntry
+
+    off_positive_list = list(
+        Product.objects.filter(merchant=merchant)
+        .exclude(hs_code__in=PositiveListEntry.objects.values("hs_code"))
+        .order_by("slug")[:50]
+    )
     return render(
         request,
         "etalage/portal/dashboard.html",
@@ -73,6 +80,7 @@ def dashboard(request):
             "statuses": statuses,
             "rejected": rejected,
             "missing_chinese": missing_chinese,
+            "off_positive_list": off_positive_list,
         },
     )
 

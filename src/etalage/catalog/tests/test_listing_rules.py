@@ -140,3 +140,17 @@ def test_a_bad_hs_code_or_gtin_creates_nothing(catalogue):
                 ],
             )
     assert not Product.objects.exists()
+
+
+def test_a_product_off_the_positive_list_cannot_go_live_for_china(catalogue, operator):
+    from etalage.customs.models import PositiveListEntry
+
+    product = catalogue.product(status="draft")
+    PositiveListEntry.objects.filter(hs_code=product.hs_code).delete()
+    product_submit_for_review(product=product)
+    with pytest.raises(ListingRuleBroken) as error:
+        product_approve(product=product, reviewer=operator)
+    assert error.value.messages == [
+        "HS code 1806900000 is not on China's cross-border e-commerce positive list: "
+        "the product cannot be sold to China."
+    ]

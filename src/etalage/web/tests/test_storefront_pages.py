@@ -213,3 +213,15 @@ def test_a_missing_page_is_a_friendly_page_in_the_readers_language(client, shop)
     response = client.get("/fr/p/no-such-thing/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_the_portal_tells_the_merchant_which_hs_codes_china_refuses(client, shop):
+    from etalage.customs.models import PositiveListEntry
+
+    user = get_user_model().objects.create_user("owner-hs", password="x")
+    MerchantMember.objects.create(merchant=shop["maker"], user=user, role="owner")
+    PositiveListEntry.objects.all().delete()
+    client.force_login(user)
+    html = client.get("/en/portal/").content.decode()
+    assert "not on China's CBEC positive list" in html
+    assert shop["cheap"].slug in html
