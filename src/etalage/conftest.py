@@ -27,15 +27,18 @@ def _english_messages():
 
 @pytest.fixture
 def markets(db):
-    """The default markets, as the migrations make them.
+    """The default markets and CBEC rates, as the migrations make them.
 
     A transactional test (the browser tests) flushes the tables afterwards, the
     migrations' rows included; tests that need the markets ask for them here.
     """
+    from etalage.customs.defaults import create_default_tax_rates
+    from etalage.customs.models import TaxClassRate
     from etalage.pricing.defaults import create_default_markets
     from etalage.pricing.models import Market
 
     create_default_markets(Market)
+    create_default_tax_rates(TaxClassRate)
 
 
 @pytest.fixture

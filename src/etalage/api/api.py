@@ -33,7 +33,7 @@ from etalage.money import Money, format_money
 from etalage.pricing.models import Market
 from etalage.pricing.selectors import market_pricing
 from etalage.pricing.strategy import MarketPricing
-from etalage.web.presenters import image_view, variant_label
+from etalage.web.presenters import image_view, shown_price, variant_label
 
 api = NinjaAPI(
     title="Étalage API",
@@ -191,7 +191,16 @@ def _summary_fields(
         "brand": product.brand,
         "category": category_slug,
         "merchant": MerchantRef(slug=product.merchant.slug, name=product.merchant.name),
-        "price_from": _money(pricing.price(product.price_from_eur), language),
+        "price_from": _money(
+            shown_price(
+                pricing,
+                product.price_from_eur,
+                tax_class=product.tax_class,
+                weight_grams=product.price_from_weight_grams,
+                net_grams=product.net_weight_grams,
+            ),
+            language,
+        ),
         "image": _image(images[0] if images else None),
     }
 
@@ -275,7 +284,16 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
                 gtin=v.gtin,
                 label=variant_label(v, language),
                 attributes=v.attributes,
-                price=_money(pricing.price(v.price_eur), language),
+                price=_money(
+                    shown_price(
+                        pricing,
+                        v.price_eur,
+                        tax_class=product.tax_class,
+                        weight_grams=v.weight_grams,
+                        net_grams=product.net_weight_grams,
+                    ),
+                    language,
+                ),
                 weight_grams=v.weight_grams,
             )
             for v in variants

@@ -129,6 +129,8 @@ class Product(Entity):
         _("price from (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     active_variant_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The shipping weight of that cheapest variant, for the estimated freight and tax.
+    price_from_weight_grams = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

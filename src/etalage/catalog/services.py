@@ -134,13 +134,16 @@ def product_create(
 
 def product_price_from_refresh(*, product: Product) -> None:
     """Store the lowest active variant price on the product for listing pages."""
-    summary = product.variants.filter(is_active=True).aggregate(
-        low=Min("price_eur"), count=Count("pk")
-    )
+    active = product.variants.filter(is_active=True)
+    summary = active.aggregate(low=Min("price_eur"), count=Count("pk"))
+    cheapest = active.order_by("price_eur", "position").first()
     product.price_from_eur = summary["low"]
     product.active_variant_count = summary["count"]
+    product.price_from_weight_grams = cheapest.weight_grams if cheapest else 0
     Product.objects.filter(pk=product.pk).update(
-        price_from_eur=summary["low"], active_variant_count=summary["count"]
+        price_from_eur=summary["low"],
+        active_variant_count=summary["count"],
+        price_from_weight_grams=product.price_from_weight_grams,
     )
 
 

@@ -180,6 +180,30 @@ def _demo_positive_list(lines) -> None:
     )
 
 
+# The demo's price list for direct mail through the Liège hub, per parcel, in CNY. An
+# operator enters its carrier's real prices in the back-office (Freight rates).
+DEMO_FREIGHT = [(500, "58.00"), (1000, "78.00"), (2000, "118.00"), (5000, "228.00"),
+                (10000, "398.00")]  # fmt: skip
+
+
+def _demo_freight() -> None:
+    from datetime import date
+
+    from etalage.pricing.models import FreightRate
+
+    if FreightRate.objects.exists():
+        return
+    FreightRate.objects.bulk_create(
+        FreightRate(
+            route=FreightRate.Route.DIRECT_LIEGE,
+            max_grams=grams,
+            price_cny=Decimal(price),
+            effective_from=date(2026, 1, 1),
+        )
+        for grams, price in DEMO_FREIGHT
+    )
+
+
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
@@ -198,6 +222,7 @@ def _load_catalogue(log):
 
     categories = create_categories()
     _demo_positive_list(LINES)
+    _demo_freight()
 
     merchants = {}
     for data in MERCHANTS:

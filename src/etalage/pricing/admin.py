@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from etalage.pricing.ecb import EcbFileError
-from etalage.pricing.models import ExchangeRate, ExchangeRateImport, Market
+from etalage.pricing.models import ExchangeRate, ExchangeRateImport, FreightRate, Market
 from etalage.pricing.services import exchange_rates_import
 
 
@@ -123,3 +123,10 @@ class ExchangeRateImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FreightRate)
+class FreightRateAdmin(admin.ModelAdmin):
+    list_display = ["route", "max_grams", "price_cny", "effective_from"]
+    list_filter = ["route"]
+    date_hierarchy = "effective_from"

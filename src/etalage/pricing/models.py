@@ -90,3 +90,27 @@ class ExchangeRateImport(Entity):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class FreightRate(Entity):
+    """A weight band of a shipping route's price list, in CNY, from a date on."""
+
+    class Route(models.TextChoices):
+        DIRECT_LIEGE = "direct_liege", _("Direct mail through the Liège hub (9610)")
+        BONDED = "bonded", _("Bonded warehouse in China (1210)")
+
+    route = models.CharField(_("route"), max_length=16, choices=Route)
+    max_grams = models.PositiveIntegerField(
+        _("up to (g)"), null=True, blank=True, help_text=_("Empty: no upper bound.")
+    )
+    price_cny = models.DecimalField(_("price per parcel (CNY)"), max_digits=10,
+                                    decimal_places=2)  # fmt: skip
+    effective_from = models.DateField(_("in force from"))
+
+    class Meta:
+        ordering = ["route", "-effective_from", "max_grams"]
+        verbose_name = _("freight rate")
+        verbose_name_plural = _("freight rates")
+
+    def __str__(self) -> str:
+        return f"{self.route} ≤ {self.max_grams} g: {self.price_cny} CNY"

@@ -4,7 +4,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
-from etalage.pricing.models import ExchangeRate, Market
+from etalage.pricing.freight import WeightBand
+from etalage.pricing.models import ExchangeRate, FreightRate, Market
 from etalage.pricing.strategy import MarketPricing
 
 
@@ -54,10 +55,35 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
                 rate_date=rate.rate_date,
                 margin_percent=market.fx_margin_percent,
             )
+    tax_rates, bands = {}, ()
+    if market.country == "CN":
+        from etalage.customs.selectors import tax_rates_in_force
+
+        tax_rates = tax_rates_in_force(on=on)
+        bands = tuple(
+            freight_bands_in_force(route=FreightRate.Route.DIRECT_LIEGE, on=on)
+        )
     return MarketPricing(
         market_code=market.code,
         country=market.country,
         currency=market.currency,
         default_language=market.default_language,
         fx=fx,
+        tax_rates=tax_rates,
+        freight_bands=bands,
     )
+
+
+def freight_bands_in_force(*, route: str, on: date) -> list[WeightBand]:
+    """The weight bands of ``route``'s latest price list in force on ``on``."""
+    rows = list(
+        FreightRate.objects.filter(route=route, effective_from__lte=on).order_by(
+            "-effective_from"
+        )
+    )
+    latest = rows[0].effective_from if rows else None
+    return [
+        WeightBand(max_grams=row.max_grams, price=row.price_cny)
+        for row in rows
+        if row.effective_from == latest
+    ]

@@ -76,11 +76,33 @@ def merchant_text(merchant: Merchant, language: str):
     return pick_translation(merchant.translations.all(), language)
 
 
+def shown_price(
+    pricing: MarketPricing,
+    amount_eur,
+    *,
+    tax_class: str,
+    weight_grams: int,
+    net_grams: int,
+) -> Money | None:
+    """The price a buyer sees: with the estimated CBEC tax where the market has it."""
+    estimate = pricing.estimate(
+        amount_eur, tax_class=tax_class, weight_grams=weight_grams, net_grams=net_grams
+    )
+    return estimate.with_tax if estimate is not None else pricing.price(amount_eur)
+
+
 def product_card(
     product: Product, pricing: MarketPricing, language: str
 ) -> ProductCard:
     images = list(product.images.all())
     first = images[0] if images else None
+    price = shown_price(
+        pricing,
+        product.price_from_eur,
+        tax_class=product.tax_class,
+        weight_grams=product.price_from_weight_grams,
+        net_grams=product.net_weight_grams,
+    )
     return ProductCard(
         slug=product.slug,
         url=reverse("web:product", args=[product.slug]),
@@ -88,7 +110,7 @@ def product_card(
         merchant_name=product.merchant.name,
         merchant_url=reverse("web:merchant", args=[product.merchant.slug]),
         image=CardImage(first.thumbnail.url, first.is_illustration) if first else None,
-        price=price_text(pricing.price(product.price_from_eur), language),
+        price=price_text(price, language),
         price_is_from=product.active_variant_count > 1,
     )
 
@@ -106,12 +128,46 @@ def variant_label(variant: Variant, language: str) -> str:
 
 
 def variant_view(
-    variant: Variant, pricing: MarketPricing, language: str
+    variant: Variant, product: Product, pricing: MarketPricing, language: str
 ) -> VariantView:
+    price = shown_price(
+        pricing,
+        variant.price_eur,
+        tax_class=product.tax_class,
+        weight_grams=variant.weight_grams,
+        net_grams=product.net_weight_grams,
+    )
     return VariantView(
         sku=variant.sku,
         label=variant_label(variant, language),
-        price=price_text(pricing.price(variant.price_eur), language),
+        price=price_text(price, language),
         weight_grams=variant.weight_grams,
         gtin=variant.gtin,
+    )
+
+
+@dataclass(frozen=True)
+class EstimateView:
+    goods: str
+    freight: str | None
+    tax: str
+    total: str | None
+
+
+def estimate_view(
+    variant: Variant, product: Product, pricing: MarketPricing, language: str
+) -> EstimateView | None:
+    estimate = pricing.estimate(
+        variant.price_eur,
+        tax_class=product.tax_class,
+        weight_grams=variant.weight_grams,
+        net_grams=product.net_weight_grams,
+    )
+    if estimate is None:
+        return None
+    return EstimateView(
+        goods=format_money(estimate.goods, language),
+        freight=price_text(estimate.freight, language),
+        tax=format_money(estimate.tax, language),
+        total=price_text(estimate.total, language),
     )

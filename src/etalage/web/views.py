@@ -17,6 +17,7 @@ from etalage.merchants.models import Merchant
 from etalage.web.forms import ListingFilterForm, MarketForm
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
+    estimate_view,
     image_view,
     merchant_text,
     product_card,
@@ -151,6 +152,7 @@ def product(request, slug):
     node = tree.by_id.get(found.category_id)
     translation = pick_translation(found.translations.all(), language)
     variants = [v for v in found.variants.all() if v.is_active]
+    cheapest = min(variants, key=lambda v: (v.price_eur, v.position), default=None)
     return render(
         request,
         "etalage/storefront/product.html",
@@ -161,7 +163,10 @@ def product(request, slug):
             "text_language": translation.language if translation else language,
             "category": node,
             "images": [image_view(i) for i in found.images.all()],
-            "variants": [variant_view(v, pricing, language) for v in variants],
+            "variants": [variant_view(v, found, pricing, language) for v in variants],
+            "estimate": estimate_view(cheapest, found, pricing, language)
+            if cheapest
+            else None,
             "price": product_card(found, pricing, language).price,
             "merchant_text": merchant_text(found.merchant, language),
         },

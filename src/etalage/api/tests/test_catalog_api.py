@@ -32,13 +32,14 @@ def test_lists_the_products_on_sale_with_prices_in_cny(client, shop):
         "rate": "7.7748",
         "rate_date": "2024-06-28",
         "fx_margin_percent": "2.00",
-        "tax_note": "跨境税费和运费在结算时计算。",
+        "tax_note": "价格已包含预估的跨境电商税费；运费在购物车中另计。",
     }
     cheap = next(i for i in body["items"] if i["slug"] == shop["cheap"].slug)
+    # 79.30 CNY of goods and 7.22 of estimated CBEC tax (79.30 x 13 % x 70 %)
     assert cheap["price_from"] == {
-        "amount": "79.30",
+        "amount": "86.52",
         "currency": "CNY",
-        "formatted": "¥79.30",
+        "formatted": "¥86.52",
     }
     assert cheap["category"] == "pralines"
     assert shop["hidden"].slug not in {i["slug"] for i in body["items"]}
@@ -75,7 +76,7 @@ def test_answers_in_the_language_and_market_asked_for(client, shop):
         "formatted": "10,00\xa0€",
     }
     assert product["hs_code"] == "1806900000"
-    assert body["pricing"]["tax_note"] == "La livraison est calculée au paiement."
+    assert body["pricing"]["tax_note"] == "La livraison est ajoutée dans le panier."
 
 
 @pytest.mark.parametrize(

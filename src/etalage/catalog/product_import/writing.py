@@ -215,12 +215,22 @@ def _refresh_listing_prices(products: list[Product]) -> None:
         .values("product_id")
         .annotate(low=Min("price_eur"), count=Count("pk"))
     }
+    weights: dict = {}
+    for variant in (
+        Variant.objects.filter(product_id__in=ids, is_active=True)
+        .order_by("product_id", "price_eur", "position")
+        .values("product_id", "weight_grams")
+    ):
+        weights.setdefault(variant["product_id"], variant["weight_grams"])
     for product in products:
         row = figures.get(product.pk, {"low": None, "count": 0})
         product.price_from_eur = row["low"]
         product.active_variant_count = row["count"]
+        product.price_from_weight_grams = weights.get(product.pk, 0)
     Product.objects.bulk_update(
-        products, ["price_from_eur", "active_variant_count"], batch_size=1000
+        products,
+        ["price_from_eur", "active_variant_count", "price_from_weight_grams"],
+        batch_size=1000,
     )
 
 

@@ -104,7 +104,7 @@ def test_a_buyer_opens_the_pavilion_in_chinese_then_a_product_then_reads_it_in_f
     page.get_by_role("link", name="Ballotin (zh-hans)").first.click()
     page.wait_for_url(f"**/p/{shop.slug}/")
     assert page.locator("h1").inner_text() == "Ballotin (zh-hans)"
-    assert "¥79.30" in page.locator(".summary .price.big").inner_text()
+    assert "¥86.52" in page.locator(".summary .price.big").inner_text()
     image = page.locator(".gallery img").first
     assert image.get_attribute("alt") == "Ballotin (zh-hans)"
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
@@ -114,7 +114,7 @@ def test_a_buyer_opens_the_pavilion_in_chinese_then_a_product_then_reads_it_in_f
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Ballotin (fr)"
     assert page.get_by_role("heading", name="À propos de ce produit").is_visible()
-    assert page.locator(".summary .price.big").inner_text() == "79,30\xa0CNY"
+    assert page.locator(".summary .price.big").inner_text() == "86,52\xa0CNY"
 
 
 def test_filters_narrow_the_results_without_reloading_the_page(

@@ -45,8 +45,9 @@ def test_the_home_page_is_in_chinese_with_cny_prices(client, shop):
     assert response.status_code == 200
     assert '<html lang="zh-Hans">' in html
     assert "比利时国家馆" in html
-    # 10.00 EUR at 7.7748 CNY and a 2 % margin: 79.30 CNY, the lowest of two variants.
-    assert "¥79.30 起" in html
+    # 10.00 EUR at 7.7748 CNY and a 2 % margin: 79.30 CNY, the lowest of two variants,
+    # plus its estimated CBEC tax: 79.30 x 13 % x 70 % = 7.22 -> 86.52 CNY.
+    assert "¥86.52 起" in html
     assert "Maison Test" in html
     assert "巧克力" in html
 
@@ -107,9 +108,10 @@ def test_htmx_filtering_gets_only_the_results(client, shop):
 def test_the_product_page_shows_variants_prices_origin_and_the_tax_note(client, shop):
     html = client.get(f"/p/{shop['cheap'].slug}/").content.decode()
     assert "Ballotin (zh-hans)" in html
-    assert "¥79.30" in html
-    assert "¥142.75" in html  # 18.00 EUR x 7.7748 x 1.02 = 142.745328
-    assert "跨境税费和运费在结算时计算。" in html
+    assert "¥86.52" in html  # 79.30 goods + 7.22 estimated tax
+    assert "¥155.74" in html  # 18.00 EUR -> 142.75 goods + 12.99 tax
+    assert "价格已包含预估的跨境电商税费" in html
+    assert "¥7.22" in html  # the tax line of the breakdown
     assert "比利时" in html
     assert "1806900000" in html
 
@@ -158,7 +160,7 @@ def test_the_market_switch_refuses_to_redirect_elsewhere(client, shop):
 
 def test_an_unknown_market_cookie_falls_back_to_china(client, shop):
     client.cookies["etalage_market"] = "XX"
-    assert "¥79.30" in client.get("/").content.decode()
+    assert "¥86.52" in client.get("/").content.decode()
 
 
 def test_without_any_rate_the_page_says_prices_cannot_be_shown(client, catalogue):
