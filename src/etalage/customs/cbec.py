@@ -299,3 +299,38 @@ def composite_rate(rates: TaxRates) -> Decimal:
         else ZERO
     )
     return (rates.vat + c) / (ONE - c) * WITHIN_LIMITS_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class SubOrder:
+    """One customs order: the lines of one merchant, shipped as one parcel."""
+
+    key: str
+    lines: tuple[OrderLine, ...]
+    freight: Decimal = ZERO
+    insurance: Decimal = ZERO
+    discount: Decimal = ZERO
+
+
+def cart_tax(
+    *, sub_orders: list[SubOrder], year_used: Decimal = ZERO
+) -> list[OrderTax]:
+    """Tax each merchant's sub-order: each is a customs order of its own.
+
+    The 5,000 CNY limit applies to each sub-order; the yearly limit to their sum, taken
+    in the cart's order, each counting what the ones before it used.
+    """
+    results = []
+    used = year_used
+    for sub_order in sub_orders:
+        tax = order_tax(
+            lines=list(sub_order.lines),
+            freight=sub_order.freight,
+            insurance=sub_order.insurance,
+            discount=sub_order.discount,
+            year_used=used,
+        )
+        results.append(tax)
+        if tax.limits.allowed:
+            used += tax.limits.counted
+    return results

@@ -200,3 +200,14 @@ def test_allocation_adds_up_to_the_cent_and_stays_proportional(total, weights):
         for share, weight in zip(shares, weights, strict=True):
             exact = total * weight / whole
             assert share - exact > -D("0.01")
+
+
+def test_each_merchants_sub_order_is_its_own_customs_order_within_one_year():
+    from etalage.customs.cbec import SubOrder, cart_tax
+
+    first = SubOrder(key="m1", lines=(line("4000.00"),), freight=D("50.00"))
+    second = SubOrder(key="m2", lines=(line("4000.00"),), freight=D("50.00"))
+    taxes = cart_tax(sub_orders=[first, second], year_used=D("18000.00"))
+    assert taxes[0].limits.verdict == Verdict.WITHIN_LIMITS  # 18,000 + 4,050
+    assert taxes[1].limits.verdict == Verdict.OVER_ANNUAL_LIMIT  # 22,050 + 4,050
+    assert taxes[1].limits.over_by == D("100.00")

@@ -1,0 +1,170 @@
+"""The landed cost of a cart for a buyer: per merchant sub-order, goods, freight,
+CBEC tax and the limits' verdict. The same numbers for the API, the cart and checkout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from etalage.catalog.models import Variant
+from etalage.customs.cbec import OrderLine, OrderTax, SubOrder, Verdict, cart_tax
+from etalage.money import Money, format_money
+from etalage.pricing.freight import TooHeavy, parcel_freight
+from etalage.pricing.strategy import MarketPricing
+
+
+class QuoteRefused(ValueError):
+    """The cart cannot be quoted (no price or no freight for it), with the reason."""
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    variant: Variant
+    quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class SubOrderQuote:
+    merchant_name: str
+    merchant_slug: str
+    lines: tuple[QuoteLine, ...]
+    weight_grams: int
+    tax: OrderTax | None  # None outside the CBEC regime
+    currency: str
+    goods: Money
+    freight: Money
+    total: Money
+    problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
+
+
+@dataclass(frozen=True)
+class CartQuote:
+    sub_orders: tuple[SubOrderQuote, ...]
+    currency: str
+
+    @property
+    def total(self) -> Money:
+        return sum((s.total for s in self.sub_orders), Money.zero(self.currency))
+
+    @property
+    def allowed(self) -> bool:
+        return not any(s.problem for s in self.sub_orders)
+
+
+def _limit_message(tax: OrderTax, merchant: str, currency: str, language: str) -> str:
+    limits = tax.limits
+
+    def money(amount: Decimal) -> str:
+        return format_money(Money(amount, currency), language)
+
+    if limits.verdict == Verdict.OVER_ORDER_LIMIT:
+        return _(
+            "The order from %(merchant)s comes to %(amount)s, %(over)s over China's "
+            "limit of 5,000 CNY per order: remove items or split the order."
+        ) % {
+            "merchant": merchant,
+            "amount": money(limits.counted),
+            "over": money(limits.over_by),
+        }
+    if limits.verdict == Verdict.OVER_ANNUAL_LIMIT:
+        return _(
+            "With the order from %(merchant)s (%(amount)s), your purchases this "
+            "year would be %(over)s over China's limit of 26,000 CNY a year; "
+            "%(left)s is left this year: remove items or wait until next year."
+        ) % {
+            "merchant": merchant,
+            "amount": money(limits.counted),
+            "over": money(limits.over_by),
+            "left": money(limits.year_remaining),
+        }
+    return ""
+
+
+def cart_quote(
+    *,
+    pricing: MarketPricing,
+    lines: list[tuple[Variant, int]],
+    year_used: Decimal = Decimal("0"),
+    language: str = "zh-hans",
+) -> CartQuote:
+    """Quote a cart: one sub-order (one parcel) per merchant, in the cart's order."""
+    groups: dict[object, list[tuple[Variant, int]]] = {}
+    for variant, quantity in lines:
+        groups.setdefault(variant.product.merchant_id, []).append((variant, quantity))
+    currency = pricing.currency
+    built = []
+    for group in groups.values():
+        merchant = group[0][0].product.merchant
+        quote_lines = []
+        for variant, quantity in group:
+            price = pricing.price(variant.price_eur)
+            if price is None:
+                raise QuoteRefused(_("No exchange rate is in force for this market."))
+            quote_lines.append(QuoteLine(variant, quantity, price))
+        weight = sum(v.weight_grams * q for v, q in group)
+        freight = Decimal("0")
+        if pricing.freight_bands:
+            try:
+                freight = parcel_freight(list(pricing.freight_bands), weight)
+            except TooHeavy:
+                raise QuoteRefused(
+                    _(
+                        "The parcel from %(merchant)s is too heavy to ship "
+                        "(%(grams)d g)."
+                    )
+                    % {"merchant": merchant.name, "grams": weight}
+                ) from None
+        built.append((merchant, tuple(quote_lines), weight, freight))
+
+    taxes: list[OrderTax | None] = [None] * len(built)
+    if pricing.has_cbec_tax:
+        sub_orders = [
+            SubOrder(
+                key=str(merchant.pk),
+                lines=tuple(
+                    OrderLine(
+                        key=str(ql.variant.pk),
+                        unit_price=ql.unit_price.amount,
+                        quantity=ql.quantity,
+                        rates=pricing.tax_rates[ql.variant.product.tax_class],
+                        net_grams_per_unit=ql.variant.product.net_weight_grams,
+                    )
+                    for ql in quote_lines
+                ),
+                freight=freight,
+            )
+            for merchant, quote_lines, _weight, freight in built
+        ]
+        taxes = list(cart_tax(sub_orders=sub_orders, year_used=year_used))
+
+    quotes = []
+    for (merchant, quote_lines, weight, freight), tax in zip(built, taxes, strict=True):
+        goods = sum(
+            (ql.unit_price * ql.quantity for ql in quote_lines), Money.zero(currency)
+        )
+        freight_money = Money(freight, currency)
+        tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
+        problem = (
+            _limit_message(tax, merchant.name, currency, language)
+            if tax is not None and not tax.limits.allowed
+            else ""
+        )
+        quotes.append(
+            SubOrderQuote(
+                merchant_name=merchant.name,
+                merchant_slug=merchant.slug,
+                lines=quote_lines,
+                weight_grams=weight,
+                tax=tax,
+                currency=currency,
+                goods=goods,
+                freight=freight_money,
+                total=goods + freight_money + tax_money,
+                problem=problem,
+            )
+        )
+    return CartQuote(sub_orders=tuple(quotes), currency=currency)
