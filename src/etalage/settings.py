@@ -228,6 +228,11 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+# The buyer's resident ID number: Fernet keys (newest first; all decrypt) and the key
+# of its HMAC. Unset, both are derived from ETALAGE_SECRET_KEY.
+ETALAGE_ID_ENCRYPTION_KEYS = _env_list("ETALAGE_ID_ENCRYPTION_KEYS", "")
+ETALAGE_ID_HMAC_KEY = os.environ.get("ETALAGE_ID_HMAC_KEY", "")
+
 # Files kept out of MEDIA_ROOT, which may be public: merchants' uploaded imports.
 PRIVATE_ROOT = DATA_DIR / "private"
 

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from etalage.customs.models import PositiveListEntry, TariffRate, TaxClassRate
+from etalage.customs.models import (
+    BuyerIdentity,
+    PositiveListEntry,
+    TariffRate,
+    TaxClassRate,
+)
 
 
 @admin.register(TaxClassRate)
@@ -36,3 +41,19 @@ class PositiveListEntryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["list_version", "bonded_only"]
     search_fields = ["hs_code", "description", "remarks"]
+
+
+@admin.register(BuyerIdentity)
+class BuyerIdentityAdmin(admin.ModelAdmin):
+    """Operators see the masked number only; the ciphertext is never shown."""
+
+    list_display = ["real_name", "id_number_masked", "user", "consent_at", "created_at"]
+    search_fields = ["real_name", "user__username"]
+    fields = ["user", "real_name", "id_number_masked", "mobile", "consent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +119,84 @@ class PositiveListEntry(Entity):
 
     def __str__(self) -> str:
         return f"{self.hs_code} {self.description}"
+
+
+class BuyerIdentity(Entity):
+    """A buyer's real name and resident ID number, for customs; the number encrypted.
+
+    The plain number is never stored, logged or shown: ``id_number_encrypted`` holds
+    its ciphertext, ``id_number_hmac`` its keyed hash (the yearly limit counts by it)
+    and ``id_number_masked`` what pages may show.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
+    )
+    real_name = models.CharField(_("real name"), max_length=60)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_hmac = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    mobile = models.CharField(_("mobile"), max_length=20)
+    consent_at = models.DateTimeField(_("consent to customs use given at"))
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("buyer identity")
+        verbose_name_plural = _("buyer identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "id_number_hmac"], name="buyer_identity_once_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.real_name} {self.id_number_masked}"
+
+
+class DeliveryAddress(Entity):
+    """Where a buyer's parcels go, in China."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    recipient = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    province = models.CharField(_("province"), max_length=30)
+    city = models.CharField(_("city"), max_length=30)
+    district = models.CharField(_("district"), max_length=30)
+    street = models.CharField(_("street address"), max_length=200)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+
+    def __str__(self) -> str:
+        return f"{self.recipient}, {self.province}{self.city}{self.district}"
+
+
+class YearlyUsage(models.Model):
+    """What counts toward one person's 26,000 CNY for one calendar year.
+
+    Keyed by the HMAC of the ID number, never the number. ``reserved`` holds orders
+    placed but not yet released by customs; ``confirmed`` those released.
+    """
+
+    id_number_hmac = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    reserved = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    confirmed = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hmac", "year"], name="yearly_usage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.reserved} + {self.confirmed}"
+
+    @property
+    def used(self):
+        return self.reserved + self.confirmed

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from etalage.catalog import selectors as catalog
@@ -198,6 +202,50 @@ def market_switch(request):
     return response
 
 
+class NeverShownInput(forms.TextInput):
+    """A text input that never writes back what was typed (an ID number, say)."""
+
+    def format_value(self, value):
+        return None
+
+
+class IdentityForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name, as on your ID card"), max_length=60)
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        widget=NeverShownInput(attrs={"autocomplete": "off"}),
+    )
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Étalage uses my name and ID number only to declare my orders "
+            "to China Customs, as cross-border e-commerce rules require."
+        ),
+        required=False,
+    )
+
+
+@sensitive_post_parameters("id_number")
 @login_required
 def account(request):
-    return render(request, "etalage/storefront/account.html")
+    """The buyer's account: identities for customs (masked) and delivery addresses."""
+    from etalage.customs.services import identity_add
+
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity_add(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(
+                        field_name if field_name in form.fields else None, message
+                    )
+        else:
+            return redirect("web:account")
+    return render(
+        request,
+        "etalage/storefront/account.html",
+        {"identities": request.user.identities.all(), "form": form},
+    )

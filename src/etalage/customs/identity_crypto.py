@@ -1,0 +1,71 @@
+"""The buyer's resident ID number: encrypted at rest, keyed-hashed for lookups, masked.
+
+PIPL treats the number as sensitive personal information. Étalage stores it only as
+Fernet ciphertext (AES-128-CBC with HMAC-SHA256) under the keys of
+``ETALAGE_ID_ENCRYPTION_KEYS`` — the first encrypts, all decrypt, so a key can be
+rotated (`etalage identities rotate`) — and an HMAC-SHA256 under
+``ETALAGE_ID_HMAC_KEY`` for the yearly limit, which therefore never needs the number
+itself. Without those settings, both keys are derived from the secret key (HKDF with
+their own labels); production sets them explicitly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+def _derive(label: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"etalage " + label
+    ).derive(settings.SECRET_KEY.encode())
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    configured = tuple(
+        k.strip() for k in settings.ETALAGE_ID_ENCRYPTION_KEYS if k.strip()
+    )
+    if configured:
+        return configured
+    return (base64.urlsafe_b64encode(_derive(b"id encryption")).decode(),)
+
+
+def encrypt_id_number(number: str) -> str:
+    return _fernet(_keys()).encrypt(number.encode()).decode()
+
+
+def decrypt_id_number(token: str) -> str:
+    return _fernet(_keys()).decrypt(token.encode()).decode()
+
+
+def reencrypt_id_number(token: str) -> str:
+    """Return the ciphertext under the newest key (for key rotation)."""
+    return _fernet(_keys()).rotate(token.encode()).decode()
+
+
+def id_number_hmac(number: str) -> str:
+    key = (
+        settings.ETALAGE_ID_HMAC_KEY.encode()
+        if settings.ETALAGE_ID_HMAC_KEY
+        else _derive(b"id hmac")
+    )
+    return hmac.new(key, number.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(number: str) -> str:
+    """Show the first four and the last four characters: 3604**********0071."""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

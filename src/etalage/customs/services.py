@@ -1,0 +1,142 @@
+"""Writes of the customs context: the buyer's identity and the yearly CBEC usage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from etalage.customs.identity_crypto import (
+    encrypt_id_number,
+    id_number_hmac,
+    mask_id_number,
+    reencrypt_id_number,
+)
+from etalage.customs.models import BuyerIdentity, YearlyUsage
+
+
+def normalize_resident_id(value: str) -> str:
+    """Return an 18-character resident ID number (checksum, date and area checked)."""
+    try:
+        return ric.validate((value or "").strip().upper())
+    except StdnumError:
+        raise ValidationError(
+            {"id_number": _("This is not a valid resident ID number.")}
+        ) from None
+
+
+def normalize_china_mobile(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise ValidationError({"mobile": _("Enter a mainland China mobile number.")})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@transaction.atomic
+def identity_add(
+    *, user, real_name: str, id_number: str, mobile: str, consent: bool
+) -> BuyerIdentity:
+    """Keep a buyer's identity for customs, with the separate consent PIPL requires."""
+    if not consent:
+        raise ValidationError(
+            {"consent": _("Customs need your consent to use your ID number.")}
+        )
+    real_name = (real_name or "").strip()
+    if not 2 <= len(real_name) <= 60:
+        raise ValidationError({"real_name": _("Enter your name as on your ID card.")})
+    number = normalize_resident_id(id_number)
+    phone = normalize_china_mobile(mobile)
+    digest = id_number_hmac(number)
+    if BuyerIdentity.objects.filter(user=user, id_number_hmac=digest).exists():
+        raise ValidationError(
+            {"id_number": _("You have added this ID number already.")}
+        )
+    return BuyerIdentity.objects.create(
+        user=user,
+        real_name=real_name,
+        id_number_encrypted=encrypt_id_number(number),
+        id_number_hmac=digest,
+        id_number_masked=mask_id_number(number),
+        mobile=phone,
+        consent_at=timezone.now(),
+    )
+
+
+def identities_rotate() -> int:
+    """Re-encrypt every ID number under the newest key; return how many."""
+    count = 0
+    for identity in BuyerIdentity.objects.only("pk", "id_number_encrypted").iterator():
+        BuyerIdentity.objects.filter(pk=identity.pk).update(
+            id_number_encrypted=reencrypt_id_number(identity.id_number_encrypted)
+        )
+        count += 1
+    return count
+
+
+def yearly_used(*, identity: BuyerIdentity, year: int) -> Decimal:
+    usage = YearlyUsage.objects.filter(
+        id_number_hmac=identity.id_number_hmac, year=year
+    ).first()
+    return usage.used if usage else Decimal("0")
+
+
+@transaction.atomic
+def usage_reserve(
+    *, identity: BuyerIdentity, year: int, amount: Decimal
+) -> YearlyUsage:
+    """Count an order placed toward the year (before customs release it)."""
+    usage, _created = YearlyUsage.objects.select_for_update().get_or_create(
+        id_number_hmac=identity.id_number_hmac, year=year
+    )
+    YearlyUsage.objects.filter(pk=usage.pk).update(reserved=F("reserved") + amount)
+    usage.refresh_from_db()
+    return usage
+
+
+@transaction.atomic
+def usage_confirm(
+    *, identity: BuyerIdentity, year: int, amount: Decimal
+) -> YearlyUsage:
+    """Customs released the order: its reservation becomes confirmed usage."""
+    usage = YearlyUsage.objects.select_for_update().get(
+        id_number_hmac=identity.id_number_hmac, year=year
+    )
+    if usage.reserved < amount:
+        raise ValidationError(_("More is confirmed than was reserved."))
+    YearlyUsage.objects.filter(pk=usage.pk).update(
+        reserved=F("reserved") - amount, confirmed=F("confirmed") + amount
+    )
+    usage.refresh_from_db()
+    return usage
+
+
+@transaction.atomic
+def usage_release(
+    *, identity: BuyerIdentity, year: int, amount: Decimal, confirmed: bool
+) -> YearlyUsage:
+    """Give an amount back: a cancelled or refused order (reserved), or a return
+    within 30 days of release (confirmed)."""
+    usage = YearlyUsage.objects.select_for_update().get(
+        id_number_hmac=identity.id_number_hmac, year=year
+    )
+    column = "confirmed" if confirmed else "reserved"
+    if getattr(usage, column) < amount:
+        raise ValidationError(_("More is given back than was counted."))
+    YearlyUsage.objects.filter(pk=usage.pk).update(**{column: F(column) - amount})
+    usage.refresh_from_db()
+    return usage

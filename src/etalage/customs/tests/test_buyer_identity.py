@@ -1,0 +1,121 @@
+"""The buyer's ID number: validated, encrypted at rest, keyed-hashed, always masked."""
+
+import logging
+from decimal import Decimal as D
+
+import pytest
+from cryptography.fernet import Fernet
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from etalage.customs.identity_crypto import decrypt_id_number, id_number_hmac
+from etalage.customs.models import BuyerIdentity
+from etalage.customs.services import (
+    identities_rotate,
+    identity_add,
+    usage_confirm,
+    usage_release,
+    usage_reserve,
+    yearly_used,
+)
+
+NUMBER = "360426199101010071"  # a published valid test vector
+MASKED = "3604**********0071"
+
+
+@pytest.fixture
+def buyer(db):
+    return get_user_model().objects.create_user("buyer", password="pw")
+
+
+def add(buyer, **changes):
+    data = {"real_name": "王小明", "id_number": NUMBER, "mobile": "13800138000",
+            "consent": True, **changes}  # fmt: skip
+    return identity_add(user=buyer, **data)
+
+
+def test_the_number_is_stored_encrypted_hashed_and_masked(buyer):
+    identity = add(buyer)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM customs_buyeridentity")
+        row = " ".join(str(cell) for cell in cursor.fetchone())
+    assert NUMBER not in row
+    assert identity.id_number_masked == MASKED
+    assert identity.id_number_hmac == id_number_hmac(NUMBER)
+    assert decrypt_id_number(identity.id_number_encrypted) == NUMBER
+    assert identity.mobile == "+8613800138000"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id_number": "360426199101010072"}, "id_number"),
+        ({"id_number": "36042619910101007"}, "id_number"),
+        ({"mobile": "+32 2 511 11 11"}, "mobile"),
+        ({"consent": False}, "consent"),
+        ({"real_name": "王"}, "real_name"),
+    ],
+)
+def test_a_wrong_answer_names_its_field_and_stores_nothing(buyer, changes, field):
+    with pytest.raises(ValidationError) as error:
+        add(buyer, **changes)
+    assert field in error.value.message_dict
+    assert not BuyerIdentity.objects.exists()
+
+
+def test_keys_rotate_and_old_ciphertext_still_reads(buyer, settings):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.ETALAGE_ID_ENCRYPTION_KEYS = [old]
+    identity = add(buyer)
+    settings.ETALAGE_ID_ENCRYPTION_KEYS = [new, old]
+    assert identities_rotate() == 1
+    settings.ETALAGE_ID_ENCRYPTION_KEYS = [new]
+    identity.refresh_from_db()
+    assert decrypt_id_number(identity.id_number_encrypted) == NUMBER
+
+
+def test_the_number_never_appears_in_pages_logs_or_the_back_office(
+    client, buyer, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    client.force_login(buyer)
+    form = {"real_name": "王小明", "id_number": NUMBER, "consent": "on"}
+    bad = client.post("/en/account/", {**form, "mobile": "12345"})
+    assert NUMBER not in bad.content.decode()  # not even echoed back into the form
+    client.post("/en/account/", {**form, "mobile": "13800138000"})
+    page = client.get("/en/account/").content.decode()
+    assert MASKED in page
+    operator = get_user_model().objects.create_superuser("op", "op@example.com", "pw")
+    client.force_login(operator)
+    identity = BuyerIdentity.objects.get()
+    pages = [
+        client.get("/backoffice/customs/buyeridentity/").content.decode(),
+        client.get(
+            f"/backoffice/customs/buyeridentity/{identity.pk}/change/"
+        ).content.decode(),
+    ]
+    for html in [page, *pages]:
+        assert NUMBER not in html
+    assert NUMBER not in caplog.text
+
+
+def test_the_yearly_usage_is_reserved_confirmed_and_given_back(buyer):
+    identity = add(buyer)
+    usage_reserve(identity=identity, year=2026, amount=D("490.95"))
+    usage_reserve(identity=identity, year=2026, amount=D("100.00"))
+    usage_confirm(identity=identity, year=2026, amount=D("490.95"))
+    usage_release(identity=identity, year=2026, amount=D("100.00"), confirmed=False)
+    assert yearly_used(identity=identity, year=2026) == D("490.95")
+    usage_release(identity=identity, year=2026, amount=D("490.95"), confirmed=True)
+    assert yearly_used(identity=identity, year=2026) == 0
+    assert yearly_used(identity=identity, year=2027) == 0
+    with pytest.raises(ValidationError):
+        usage_release(identity=identity, year=2026, amount=D("1.00"), confirmed=True)
+
+
+def test_two_accounts_with_one_id_number_share_one_yearly_limit(buyer):
+    other = get_user_model().objects.create_user("other")
+    first, second = add(buyer), add(other)
+    usage_reserve(identity=first, year=2026, amount=D("20000.00"))
+    assert yearly_used(identity=second, year=2026) == D("20000.00")
