@@ -43,6 +43,7 @@ class ProductCard:
 
 @dataclass(frozen=True)
 class VariantView:
+    id: str
     sku: str
     label: str
     price: str | None
@@ -138,6 +139,7 @@ def variant_view(
         net_grams=product.net_weight_grams,
     )
     return VariantView(
+        id=str(variant.pk),
         sku=variant.sku,
         label=variant_label(variant, language),
         price=price_text(price, language),

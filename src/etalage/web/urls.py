@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from etalage.web import onboarding, portal, portal_products, views
+from etalage.web import cart, onboarding, portal, portal_products, views
 from etalage.web.auth import ThrottledAuthenticationForm
 
 app_name = "web"
@@ -13,6 +13,8 @@ urlpatterns = [
     path("m/<slug:slug>/", views.merchant, name="merchant"),
     path("p/<slug:slug>/", views.product, name="product"),
     path("market/", views.market_switch, name="market"),
+    path("cart/", cart.cart_view, name="cart"),
+    path("cart/add/", cart.cart_add_view, name="cart-add"),
     path("account/", views.account, name="account"),
     path(
         "login/",

@@ -1,0 +1,56 @@
+"""Writes to carts: add, change and remove lines."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from etalage.catalog.models import Variant
+from etalage.catalog.selectors import visible_products
+from etalage.checkout.models import Cart, CartLine
+
+MAX_QUANTITY = 99
+
+
+def _on_sale(variant_id) -> Variant:
+    variant = (
+        Variant.objects.filter(pk=variant_id, is_active=True)
+        .filter(product__in=visible_products())
+        .first()
+    )
+    if variant is None:
+        raise ValidationError({"variant": _("This product is not on sale.")})
+    return variant
+
+
+@transaction.atomic
+def cart_add(*, cart: Cart, variant_id, quantity: int) -> CartLine:
+    """Add units of a variant on sale; a line already in the cart grows."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError({"quantity": _("Choose between 1 and 99.")})
+    variant = _on_sale(variant_id)
+    line, created = CartLine.objects.select_for_update().get_or_create(
+        cart=cart, variant=variant, defaults={"quantity": quantity}
+    )
+    if not created:
+        if line.quantity + quantity > MAX_QUANTITY:
+            raise ValidationError({"quantity": _("Choose between 1 and 99.")})
+        CartLine.objects.filter(pk=line.pk).update(quantity=F("quantity") + quantity)
+        line.refresh_from_db()
+    return line
+
+
+@transaction.atomic
+def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> None:
+    """Set a line's quantity; 0 removes it."""
+    line = CartLine.objects.filter(cart=cart, pk=line_id).first()
+    if line is None:
+        raise ValidationError({"line": _("This line is not in your cart.")})
+    if quantity == 0:
+        line.delete()
+        return
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError({"quantity": _("Choose between 1 and 99.")})
+    CartLine.objects.filter(pk=line.pk).update(quantity=quantity)

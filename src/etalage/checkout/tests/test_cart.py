@@ -1,0 +1,101 @@
+"""The cart: lines from many merchants, priced per merchant sub-order, live."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from etalage.checkout.models import CartLine
+from etalage.pricing.models import FreightRate
+
+pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
+
+
+@pytest.fixture
+def shop(catalogue):
+    FreightRate.objects.create(
+        route="direct_liege",
+        max_grams=5000,
+        price_cny=D("58.00"),
+        effective_from=date(2024, 1, 1),
+    )
+    first, second = catalogue.merchant("First"), catalogue.merchant("Second")
+    return {
+        "a": catalogue.product(merchant=first, prices=("10.00",)),
+        "b": catalogue.product(merchant=first, prices=("20.00",)),
+        "c": catalogue.product(merchant=second, prices=("30.00",)),
+        "hidden": catalogue.product(merchant=second, status="draft"),
+    }
+
+
+def add(client, product, quantity=1):
+    variant = product.variants.get()
+    return client.post(
+        "/en/cart/add/", {"variant": str(variant.pk), "quantity": quantity}
+    )
+
+
+def test_a_cart_across_two_merchants_shows_each_sub_order_and_the_total(client, shop):
+    add(client, shop["a"], 2)
+    add(client, shop["c"])
+    html = client.get("/en/cart/").content.decode()
+    assert html.count('class="sub-order"') == 2
+    # First: 2 x 79.30 goods, 58.00 shipping, VAT (158.60 + 58) x 13 % x 70 % = 19.71
+    assert "CN¥158.60" in html and "CN¥58.00" in html and "CN¥19.71" in html
+    assert "CN¥236.31" in html  # 158.60 + 58.00 + 19.71
+
+
+def test_adding_again_grows_the_line_and_zero_removes_it(client, shop):
+    add(client, shop["a"])
+    add(client, shop["a"], 3)
+    line = CartLine.objects.get()
+    assert line.quantity == 4
+    client.post("/en/cart/", {f"line-{line.pk}": "0"})
+    assert not CartLine.objects.exists()
+    assert "Your cart is empty." in client.get("/en/cart/").content.decode()
+
+
+def test_a_product_not_on_sale_cannot_be_added(client, shop):
+    add(client, shop["hidden"])
+    assert not CartLine.objects.exists()
+    assert "This product is not on sale." in client.get("/en/cart/").content.decode()
+
+
+def test_a_visitor_never_sees_another_visitors_cart(client, shop):
+    add(client, shop["a"])
+    client.cookies.clear()
+    assert "Your cart is empty." in client.get("/en/cart/").content.decode()
+
+
+def test_the_yearly_limit_of_the_signed_in_buyer_is_checked(client, shop):
+    from etalage.customs.services import identity_add, usage_reserve
+
+    buyer = get_user_model().objects.create_user("buyer")
+    identity = identity_add(
+        user=buyer,
+        real_name="王小明",
+        id_number="360426199101010071",
+        mobile="13800138000",
+        consent=True,
+    )
+    usage_reserve(identity=identity, year=2024, amount=D("25950.00"))
+    client.force_login(buyer)
+    add(client, shop["c"])
+    html = client.get("/en/cart/").content.decode()
+    assert "over China&#x27;s limit of 26,000 CNY a year" in html
+
+
+def test_the_cart_page_reads_the_same_few_queries_for_few_or_many_lines(
+    client, shop, catalogue
+):
+    add(client, shop["a"])
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/cart/")
+    for _ in range(6):
+        add(client, catalogue.product(merchant=shop["a"].merchant))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/en/cart/")
+    assert len(few) == len(many)

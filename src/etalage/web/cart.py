@@ -1,0 +1,174 @@
+"""The storefront cart: lines from many merchants, priced per merchant sub-order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from etalage.checkout.models import Cart
+from etalage.checkout.selectors import cart_lines
+from etalage.checkout.services import cart_add, cart_set_quantity
+from etalage.money import format_money
+from etalage.pricing.quote import QuoteRefused, cart_quote
+from etalage.web.presenters import product_name, variant_label
+from etalage.web.request_data import request_market
+
+CART_COOKIE = "etalage_cart"
+
+
+def _cart(request, create: bool = False) -> Cart | None:
+    if request.user.is_authenticated:
+        cart = Cart.objects.filter(user=request.user).order_by("-created_at").first()
+        if cart is None and create:
+            cart = Cart.objects.create(user=request.user)
+        return cart
+    token = request.COOKIES.get(CART_COOKIE, "")
+    cart = (
+        Cart.objects.filter(pk=token, user__isnull=True).first()
+        if _uuid(token)
+        else None
+    )
+    if cart is None and create:
+        cart = Cart.objects.create()
+    return cart
+
+
+def _uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _remember(response, request, cart: Cart):
+    if not request.user.is_authenticated:
+        response.set_cookie(
+            CART_COOKIE,
+            str(cart.pk),
+            max_age=30 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _year_used(request) -> tuple[Decimal, bool]:
+    """What the signed-in buyer's first identity used this year (and whether known)."""
+    if not request.user.is_authenticated:
+        return Decimal("0"), False
+    identity = request.user.identities.first()
+    if identity is None:
+        return Decimal("0"), False
+    from etalage.customs.services import yearly_used
+
+    return yearly_used(identity=identity, year=timezone.localdate().year), True
+
+
+@require_POST
+def cart_add_view(request):
+    cart = _cart(request, create=True)
+    try:
+        cart_add(
+            cart=cart,
+            variant_id=request.POST.get("variant", ""),
+            quantity=int(request.POST.get("quantity") or 1),
+        )
+    except (ValidationError, ValueError) as error:
+        request.session["cart_problem"] = (
+            error.messages[0] if isinstance(error, ValidationError) else str(error)
+        )
+    return _remember(redirect("web:cart"), request, cart)
+
+
+def cart_view(request):
+    cart = _cart(request)
+    if request.method == "POST" and cart is not None:
+        for key, value in request.POST.items():
+            if key.startswith("line-"):
+                try:
+                    cart_set_quantity(
+                        cart=cart, line_id=int(key[5:]), quantity=int(value or 0)
+                    )
+                except (ValidationError, ValueError):
+                    request.session["cart_problem"] = "quantity"
+        return redirect("web:cart")
+    language = get_language()
+    market, pricing = request_market(request)
+    lines = cart_lines(cart=cart) if cart is not None else []
+    year_used, identity_known = _year_used(request)
+    quote, problem = None, request.session.pop("cart_problem", None)
+    if lines:
+        try:
+            quote = cart_quote(
+                pricing=pricing,
+                lines=[(line.variant, line.quantity) for line in lines],
+                year_used=year_used,
+                language=language,
+            )
+        except QuoteRefused as refused:
+            problem = str(refused)
+    line_ids = {line.variant_id: line.pk for line in lines}
+    return render(
+        request,
+        "etalage/storefront/cart.html",
+        {
+            "quote": quote,
+            "sub_orders": _present(quote, line_ids, language) if quote else [],
+            "total": format_money(quote.total, language) if quote else None,
+            "problem": problem,
+            "identity_known": identity_known,
+            "cbec": pricing.has_cbec_tax,
+        },
+    )
+
+
+def _present(quote, line_ids, language):
+    money = lambda m: format_money(m, language)  # noqa: E731
+    views = []
+    for sub in quote.sub_orders:
+        tax = sub.tax
+        views.append(
+            {
+                "merchant": sub.merchant_name,
+                "merchant_slug": sub.merchant_slug,
+                "lines": [
+                    {
+                        "id": line_ids[ql.variant.pk],
+                        "name": product_name(ql.variant.product, language),
+                        "label": variant_label(ql.variant, language),
+                        "slug": ql.variant.product.slug,
+                        "quantity": ql.quantity,
+                        "unit_price": money(ql.unit_price),
+                        "goods": money(ql.unit_price * ql.quantity),
+                    }
+                    for ql in sub.lines
+                ],
+                "goods": money(sub.goods),
+                "freight": money(sub.freight),
+                "consumption_tax": _cny(tax.consumption_tax, sub, language)
+                if tax
+                else None,
+                "vat": _cny(tax.vat, sub, language) if tax else None,
+                "tariff": _cny(tax.tariff, sub, language)
+                if tax and tax.tariff
+                else None,
+                "total": money(sub.total),
+                "problem": sub.problem,
+            }
+        )
+    return views
+
+
+def _cny(amount, sub, language):
+    from etalage.money import Money
+
+    return format_money(Money(amount, sub.currency), language)
