@@ -4,13 +4,22 @@ CBEC tax and the limits' verdict. The same numbers for the API, the cart and che
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Variant
-from etalage.customs.cbec import OrderLine, OrderTax, SubOrder, Verdict, cart_tax
+from etalage.customs.cbec import (
+    OrderLine,
+    OrderTax,
+    SubOrder,
+    Verdict,
+    cart_tax,
+    order_tax,
+)
+from etalage.customs.selectors import NoRatesInForce, tariff_in_force
 from etalage.money import Money, format_money
 from etalage.pricing.freight import TooHeavy, parcel_freight
 from etalage.pricing.strategy import MarketPricing
@@ -84,6 +93,27 @@ def _limit_message(tax: OrderTax, merchant: str, currency: str, language: str) -
     return ""
 
 
+def _with_tariff(sub_order: SubOrder, built_sub_order, used: Decimal) -> OrderTax:
+    """Tax the single-item exception again, with the tariff of the item's HS code."""
+    (line,) = sub_order.lines
+    variant = built_sub_order[1][0].variant
+    try:
+        tariff = tariff_in_force(
+            hs_code=variant.product.hs_code, on=timezone.localdate()
+        )
+    except NoRatesInForce:
+        raise QuoteRefused(
+            _(
+                "One item over 5,000 CNY pays the full import taxes, but the import "
+                "duty for HS code %(hs_code)s is not known: this item cannot be "
+                "sold yet."
+            )
+            % {"hs_code": variant.product.hs_code}
+        ) from None
+    line = replace(line, rates=replace(line.rates, tariff=tariff))
+    return order_tax(lines=[line], freight=sub_order.freight, year_used=used)
+
+
 def cart_quote(
     *,
     pricing: MarketPricing,
@@ -140,6 +170,15 @@ def cart_quote(
             for merchant, quote_lines, _weight, freight in built
         ]
         taxes = list(cart_tax(sub_orders=sub_orders, year_used=year_used))
+        # One indivisible unit over 5,000 CNY pays the full taxes, tariff included:
+        # tax it again with the tariff of its HS code.
+        for index, tax in enumerate(taxes):
+            if tax is not None and tax.limits.verdict == Verdict.SINGLE_ITEM_EXCEPTION:
+                used = year_used + sum(
+                    (t.limits.counted for t in taxes[:index] if t and t.limits.allowed),
+                    Decimal("0"),
+                )
+                taxes[index] = _with_tariff(sub_orders[index], built[index], used)
 
     quotes = []
     for (merchant, quote_lines, weight, freight), tax in zip(built, taxes, strict=True):

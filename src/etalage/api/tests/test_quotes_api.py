@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from etalage.customs.cbec import OrderLine, order_tax
+from etalage.customs.models import TariffRate
 from etalage.customs.selectors import tax_rates_in_force
 from etalage.pricing.models import FreightRate
 
@@ -21,6 +22,9 @@ def shop(catalogue):
             price_cny=D(price),
             effective_from=date(2024, 1, 1),
         )
+    TariffRate.objects.create(
+        hs_prefix="1806", rate=D("0.08"), effective_from=date(2024, 1, 1)
+    )
     first, second = catalogue.merchant("First"), catalogue.merchant("Second")
     return {
         "cheap": catalogue.product(merchant=first, prices=("10.00",)),
@@ -56,8 +60,15 @@ def test_a_cart_of_two_merchants_is_two_sub_orders_with_the_cores_figures(client
     )  # fmt: skip
     assert D(first["tax"]["amount"]) == core.tax == D("21.53")
     assert D(first["total"]["amount"]) == core.paid == D("258.13")
-    # 700 EUR is one indivisible unit over 5,000 CNY: the exception, at full rates
+    # 700 EUR is one indivisible unit over 5,000 CNY: the exception, at full rates,
+    # with the 8 % tariff of HS 1806 on goods + freight, and VAT on both.
     assert second["limits"]["verdict"] == "single_item_exception"
+    dutiable = D(second["goods"]["amount"]) + D(second["freight"]["amount"])
+    duty = dutiable * D("0.08")
+    assert D(second["tariff"]["amount"]) == duty.quantize(D("0.01"))
+    assert D(second["vat"]["amount"]) == ((dutiable + duty) * D("0.13")).quantize(
+        D("0.01")
+    )
     assert D(body["total"]["amount"]) == D(first["total"]["amount"]) + D(
         second["total"]["amount"]
     )
@@ -86,3 +97,13 @@ def test_an_unknown_or_hidden_variant_names_the_line(client, shop):
 def test_bad_quantities_are_refused(client, shop):
     response = post(client, {"lines": [{**line(shop["cheap"]), "quantity": 0}]})
     assert response.json()["error"]["field"] == "lines.0.quantity"
+
+
+def test_an_item_over_5000_without_a_known_tariff_cannot_be_quoted(client, shop):
+    TariffRate.objects.all().delete()
+    response = post(client, {"lang": "en", "lines": [line(shop["dear"])]})
+    assert response.status_code == 422
+    assert (
+        "import duty for HS code 1806900000 is not known"
+        in response.json()["error"]["message"]
+    )
