@@ -21,7 +21,14 @@ def main() -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["etalage", *sys.argv[1:]])
+    args = sys.argv[1:]
+    if args == ["check"]:
+        # `etalage check` verifies the books; Django's system checks stay available
+        # as `etalage check --system` (or with any of their options).
+        args = ["check_books"]
+    elif args[:2] == ["check", "--system"]:
+        args = ["check", *args[2:]]
+    execute_from_command_line(["etalage", *args])
 
 
 def _translations(args: list[str]) -> None:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "etalage.catalog",
     "etalage.pricing",
     "etalage.customs",
+    "etalage.inventory",
     "etalage.checkout",
     "etalage.web",
     "etalage.api",

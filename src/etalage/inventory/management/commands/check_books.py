@@ -1,0 +1,18 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from etalage.inventory.checks import inventory_problems
+
+
+class Command(BaseCommand):
+    help = "Verify the books (stock against its movements); exit 1 when wrong."
+
+    def handle(self, *args, **options):
+        problems = inventory_problems()
+        for problem in problems:
+            self.stdout.write(problem)
+        if problems:
+            self.stdout.write(f"{len(problems)} problem(s)")
+            sys.exit(1)
+        self.stdout.write("the books agree")

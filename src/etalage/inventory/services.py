@@ -1,0 +1,99 @@
+"""Changes of stock, each recorded as a movement in the same transaction.
+
+Allocation uses a conditional update (``allocated + n <= on_hand`` in the WHERE
+clause), so two buyers can never both take the last unit, whatever the database.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from etalage.catalog.models import Variant
+from etalage.inventory.models import Stock, StockMovement, Warehouse
+
+
+class OutOfStock(ValidationError):
+    """Not enough units are available."""
+
+
+def _stock(warehouse: Warehouse, variant: Variant) -> Stock:
+    if (
+        warehouse.kind == Warehouse.Kind.MERCHANT
+        and warehouse.merchant_id != variant.merchant_id
+    ):
+        raise ValidationError({"warehouse": _("This warehouse is another merchant's.")})
+    stock, _created = Stock.objects.get_or_create(warehouse=warehouse, variant=variant)
+    return stock
+
+
+@transaction.atomic
+def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int, by=None,
+                  note: str = "") -> Stock:  # fmt: skip
+    """Units arrive in a warehouse."""
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("Receive at least one unit.")})
+    stock = _stock(warehouse, variant)
+    Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity)
+    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RECEIVED,
+                                 on_hand_delta=quantity, by=by, note=note)  # fmt: skip
+    stock.refresh_from_db()
+    return stock
+
+
+@transaction.atomic
+def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int, by=None,
+                note: str = "") -> Stock:  # fmt: skip
+    """Set the counted number of units; never below what is promised to orders."""
+    if on_hand < 0:
+        raise ValidationError({"on_hand": _("A count cannot be negative.")})
+    stock = Stock.objects.select_for_update().get(pk=_stock(warehouse, variant).pk)
+    if on_hand < stock.allocated:
+        raise ValidationError(
+            {
+                "on_hand": _("%(n)d units are promised to orders; count at least that.")
+                % {"n": stock.allocated}
+            }  # fmt: skip
+        )
+    delta = on_hand - stock.on_hand
+    if delta:
+        Stock.objects.filter(pk=stock.pk).update(on_hand=on_hand)
+        StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.ADJUSTED,
+                                     on_hand_delta=delta, by=by, note=note)  # fmt: skip
+    stock.refresh_from_db()
+    return stock
+
+
+def stock_allocate(*, stock: Stock, quantity: int, note: str = "") -> None:
+    """Promise units to an order, or raise OutOfStock (call inside the order's
+    transaction, which also writes the order)."""
+    taken = Stock.objects.filter(
+        pk=stock.pk, on_hand__gte=F("allocated") + quantity
+    ).update(allocated=F("allocated") + quantity)
+    if not taken:
+        raise OutOfStock(_("Not enough units left."), code="out_of_stock")
+    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.ALLOCATED,
+                                 allocated_delta=quantity, note=note)  # fmt: skip
+
+
+def stock_release(*, stock: Stock, quantity: int, note: str = "") -> None:
+    """Give promised units back (an order cancelled or expired)."""
+    released = Stock.objects.filter(pk=stock.pk, allocated__gte=quantity).update(
+        allocated=F("allocated") - quantity
+    )
+    if not released:
+        raise ValidationError(_("Fewer units are promised than are released."))
+    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RELEASED,
+                                 allocated_delta=-quantity, note=note)  # fmt: skip
+
+
+def stock_available(*, variant_ids: list, kinds: list[str]) -> dict:
+    """Units available per variant over the warehouses of ``kinds`` (one query)."""
+    totals: dict = {}
+    for variant_id, on_hand, allocated in Stock.objects.filter(
+        variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
+    ).values_list("variant_id", "on_hand", "allocated"):
+        totals[variant_id] = totals.get(variant_id, 0) + on_hand - allocated
+    return totals
