@@ -25,7 +25,7 @@ MASKED = "3604**********0071"
 
 
 @pytest.fixture
-def buyer(db):
+def buyer(markets):
     return get_user_model().objects.create_user("buyer", password="pw")
 
 

@@ -12,7 +12,7 @@ from etalage.customs.selectors import (
 )
 
 
-def test_todays_rates_are_loaded_for_every_tax_class(db):
+def test_todays_rates_are_loaded_for_every_tax_class(markets):
     rates = tax_rates_in_force(on=date(2026, 11, 27))
     assert set(rates) == {
         "ordinary-13",
@@ -32,7 +32,9 @@ def test_no_rate_before_the_first_in_force(db):
     assert tax_rates_in_force(on=date(2019, 3, 31)) == {}
 
 
-def test_a_rate_change_with_an_effective_date_leaves_earlier_quotes_unchanged(db):
+def test_a_rate_change_with_an_effective_date_leaves_earlier_quotes_unchanged(
+    markets,
+):
     TaxClassRate.objects.create(
         tax_class="ordinary-13", effective_from=date(2027, 1, 1), vat_rate=D("0.15")
     )

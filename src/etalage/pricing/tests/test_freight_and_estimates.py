@@ -44,7 +44,7 @@ def test_the_latest_price_list_in_force_is_used(db):
     ]
 
 
-def test_the_china_estimate_adds_freight_and_taxes_both(db):
+def test_the_china_estimate_adds_freight_and_taxes_both(markets):
     pricing = MarketPricing(
         market_code="CN",
         country="CN",

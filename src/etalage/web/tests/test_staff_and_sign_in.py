@@ -94,7 +94,7 @@ def test_only_owners_manage_the_team_and_only_their_own(owner, catalogue):
     [("/en/login/", {}), ("/backoffice/login/", {"next": "/backoffice/"})],
 )
 def test_sign_in_pauses_after_five_failures_even_with_the_right_password(
-    client, db, url, fields
+    client, markets, url, fields
 ):
     cache.clear()
     get_user_model().objects.create_user("anne", password="right", is_staff=True)
