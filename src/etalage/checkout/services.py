@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.models import Cart, CartLine
+from etalage.inventory.services import stock_available
 
 MAX_QUANTITY = 99
 
@@ -25,12 +26,33 @@ def _on_sale(variant_id) -> Variant:
     return variant
 
 
+def _check_available(variant: Variant, wanted: int, kinds: list[str] | None) -> None:
+    if kinds is None:
+        return
+    available = stock_available(variant_ids=[variant.pk], kinds=kinds).get(
+        variant.pk, 0
+    )
+    if available <= 0:
+        raise ValidationError({"quantity": _("This product is out of stock.")})
+    if wanted > available:
+        raise ValidationError({"quantity": _("Only %(n)d left.") % {"n": available}})
+
+
 @transaction.atomic
-def cart_add(*, cart: Cart, variant_id, quantity: int) -> CartLine:
-    """Add units of a variant on sale; a line already in the cart grows."""
+def cart_add(
+    *, cart: Cart, variant_id, quantity: int, warehouse_kinds: list[str] | None = None
+) -> CartLine:
+    """Add units of a variant on sale; a line already in the cart grows.
+
+    With ``warehouse_kinds`` (the market's), the cart may not hold more units than
+    those warehouses have available.
+    """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
     variant = _on_sale(variant_id)
+    existing = CartLine.objects.filter(cart=cart, variant=variant).first()
+    _check_available(variant, quantity + (existing.quantity if existing else 0),
+                     warehouse_kinds)  # fmt: skip
     line, created = CartLine.objects.select_for_update().get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity}
     )
@@ -43,9 +65,13 @@ def cart_add(*, cart: Cart, variant_id, quantity: int) -> CartLine:
 
 
 @transaction.atomic
-def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> None:
+def cart_set_quantity(
+    *, cart: Cart, line_id: int, quantity: int, warehouse_kinds: list[str] | None = None
+) -> None:
     """Set a line's quantity; 0 removes it."""
-    line = CartLine.objects.filter(cart=cart, pk=line_id).first()
+    line = (
+        CartLine.objects.filter(cart=cart, pk=line_id).select_related("variant").first()
+    )
     if line is None:
         raise ValidationError({"line": _("This line is not in your cart.")})
     if quantity == 0:
@@ -53,4 +79,5 @@ def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> None:
         return
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
+    _check_available(line.variant, quantity, warehouse_kinds)
     CartLine.objects.filter(pk=line.pk).update(quantity=quantity)

@@ -93,6 +93,8 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
         )
     with transaction.atomic():
         products = _load_catalogue(log)
+    with transaction.atomic():
+        _demo_stock(products)
     if with_images:
         for index, (product, category_slug, colour) in enumerate(products):
             product_image_add(
@@ -202,6 +204,41 @@ def _demo_freight() -> None:
         )
         for grams, price in DEMO_FREIGHT
     )
+
+
+def _demo_stock(products) -> None:
+    """Each merchant keeps stock in its own warehouse; one also at the Liège hub."""
+    import random
+
+    from etalage.inventory.models import Warehouse
+    from etalage.inventory.services import stock_receive
+
+    rng = random.Random(5)  # noqa: S311 (demo quantities, not secrets)
+    hub = Warehouse.objects.create(code="liege-hub", name="Liège hub", kind="hub")
+    own = {}
+    for product, _category, _colour in products:
+        merchant = product.merchant
+        if merchant.pk not in own:
+            own[merchant.pk] = Warehouse.objects.create(
+                code=f"{merchant.slug}-own",
+                name=f"{merchant.name} ({merchant.city})",
+                kind=Warehouse.Kind.MERCHANT,
+                merchant=merchant,
+            )
+        for variant in product.variants.all():
+            stock_receive(
+                warehouse=own[merchant.pk],
+                variant=variant,
+                quantity=rng.randint(5, 150),
+                note="demo opening stock",
+            )
+            if merchant.slug == "maison-verhaeghe":
+                stock_receive(
+                    warehouse=hub,
+                    variant=variant,
+                    quantity=rng.randint(10, 40),
+                    note="demo stock at the hub",
+                )
 
 
 def _load_catalogue(log):

@@ -11,6 +11,7 @@ DEFAULT_MARKETS = [
         "default_language": "zh-hans",
         "fx_margin_percent": Decimal("2.00"),
         "position": 0,
+        "warehouse_priority": ["bonded", "hub", "merchant"],
     },
     {
         "code": "BE",
@@ -20,6 +21,7 @@ DEFAULT_MARKETS = [
         "default_language": "fr",
         "fx_margin_percent": Decimal("0.00"),
         "position": 1,
+        "warehouse_priority": ["merchant", "hub"],
     },
 ]
 
@@ -29,6 +31,16 @@ def create_default_markets(market_model) -> None:
     so that a data migration can pass its historical one)."""
     from etalage.core.ids import new_id
 
+    fields = {f.name for f in market_model._meta.get_fields()}
     for values in DEFAULT_MARKETS:
         if not market_model.objects.filter(code=values["code"]).exists():
-            market_model.objects.create(id=new_id(), **values)
+            known = {k: v for k, v in values.items() if k in fields}
+            market_model.objects.create(id=new_id(), **known)
+
+
+def set_default_warehouse_priority(market_model) -> None:
+    """Give the default markets their warehouse priority where they have none."""
+    for values in DEFAULT_MARKETS:
+        market_model.objects.filter(code=values["code"], warehouse_priority=[]).update(
+            warehouse_priority=values["warehouse_priority"]
+        )

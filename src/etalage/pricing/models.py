@@ -30,6 +30,15 @@ class Market(Entity):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    warehouse_priority = models.JSONField(
+        _("warehouse priority"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Kinds of warehouse an order line is taken from, first choice first: "
+            "bonded, hub, merchant."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "code"]

@@ -76,11 +76,13 @@ def _year_used(request) -> tuple[Decimal, bool]:
 @require_POST
 def cart_add_view(request):
     cart = _cart(request, create=True)
+    market, _pricing = request_market(request)
     try:
         cart_add(
             cart=cart,
             variant_id=request.POST.get("variant", ""),
             quantity=int(request.POST.get("quantity") or 1),
+            warehouse_kinds=market.warehouse_priority,
         )
     except (ValidationError, ValueError) as error:
         request.session["cart_problem"] = (
@@ -91,18 +93,23 @@ def cart_add_view(request):
 
 def cart_view(request):
     cart = _cart(request)
+    market, pricing = request_market(request)
     if request.method == "POST" and cart is not None:
         for key, value in request.POST.items():
             if key.startswith("line-"):
                 try:
                     cart_set_quantity(
-                        cart=cart, line_id=int(key[5:]), quantity=int(value or 0)
+                        cart=cart,
+                        line_id=int(key[5:]),
+                        quantity=int(value or 0),
+                        warehouse_kinds=market.warehouse_priority,
                     )
-                except (ValidationError, ValueError):
+                except ValidationError as error:
+                    request.session["cart_problem"] = error.messages[0]
+                except ValueError:
                     request.session["cart_problem"] = "quantity"
         return redirect("web:cart")
     language = get_language()
-    market, pricing = request_market(request)
     lines = cart_lines(cart=cart) if cart is not None else []
     year_used, identity_known = _year_used(request)
     quote, problem = None, request.session.pop("cart_problem", None)

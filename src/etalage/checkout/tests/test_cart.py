@@ -23,12 +23,26 @@ def shop(catalogue):
         effective_from=date(2024, 1, 1),
     )
     first, second = catalogue.merchant("First"), catalogue.merchant("Second")
-    return {
+    products = {
         "a": catalogue.product(merchant=first, prices=("10.00",)),
         "b": catalogue.product(merchant=first, prices=("20.00",)),
         "c": catalogue.product(merchant=second, prices=("30.00",)),
         "hidden": catalogue.product(merchant=second, status="draft"),
     }
+    stocked(list(products.values()))
+    return products
+
+
+def stocked(products, quantity=20):
+    from etalage.inventory.models import Warehouse
+    from etalage.inventory.services import stock_receive
+
+    hub = Warehouse.objects.get_or_create(
+        code="hub", defaults={"name": "Hub", "kind": "hub"}
+    )[0]
+    for product in products:
+        for variant in product.variants.all():
+            stock_receive(warehouse=hub, variant=variant, quantity=quantity)
 
 
 def add(client, product, quantity=1):
@@ -95,7 +109,22 @@ def test_the_cart_page_reads_the_same_few_queries_for_few_or_many_lines(
     with CaptureQueriesContext(connection) as few:
         client.get("/en/cart/")
     for _ in range(6):
-        add(client, catalogue.product(merchant=shop["a"].merchant))
+        product = catalogue.product(merchant=shop["a"].merchant)
+        stocked([product])
+        add(client, product)
     with CaptureQueriesContext(connection) as many:
         client.get("/en/cart/")
     assert len(few) == len(many)
+
+
+def test_the_cart_never_holds_more_than_is_available(client, shop, catalogue):
+    scarce = catalogue.product(merchant=shop["a"].merchant)
+    stocked([scarce], quantity=3)
+    add(client, scarce, 2)
+    add(client, scarce, 2)
+    assert CartLine.objects.get(variant__product=scarce).quantity == 2
+    assert "Only 3 left." in client.get("/en/cart/").content.decode()
+    empty = catalogue.product(merchant=shop["a"].merchant)
+    add(client, empty)
+    assert "This product is out of stock." in client.get("/en/cart/").content.decode()
+    assert not CartLine.objects.filter(variant__product=empty).exists()
