@@ -97,3 +97,18 @@ def stock_available(*, variant_ids: list, kinds: list[str]) -> dict:
     ).values_list("variant_id", "on_hand", "allocated"):
         totals[variant_id] = totals.get(variant_id, 0) + on_hand - allocated
     return totals
+
+
+def merchant_warehouse(*, merchant) -> Warehouse:
+    """The merchant's own warehouse, made the first time it is needed."""
+    warehouse = Warehouse.objects.filter(
+        merchant=merchant, kind=Warehouse.Kind.MERCHANT, is_active=True
+    ).first()
+    if warehouse is None:
+        warehouse = Warehouse.objects.create(
+            code=f"{merchant.slug}-own"[:40],
+            name=f"{merchant.name} ({merchant.city})",
+            kind=Warehouse.Kind.MERCHANT,
+            merchant=merchant,
+        )
+    return warehouse

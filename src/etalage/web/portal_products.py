@@ -27,6 +27,7 @@ from etalage.catalog.services import (
     variant_update,
 )
 from etalage.core.languages import Language
+from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.web.portal import CATALOGUE_ROLES, _membership
 from etalage.web.request_data import request_category_tree
 
@@ -240,6 +241,9 @@ def product_edit(request, pk=None):
         except ValidationError as error:
             request.session["portal_problem"] = error.messages[0]
         return redirect("web:portal-product", pk=product.pk)
+    if request.method == "POST" and "set_stock" in request.POST and product:
+        _set_stock(request, merchant, product)
+        return redirect("web:portal-product", pk=product.pk)
     if request.method == "POST" and "delete_image" in request.POST and product:
         get_object_or_404(
             ProductImage, pk=request.POST["delete_image"], product=product
@@ -296,5 +300,45 @@ def product_edit(request, pk=None):
             "form": form,
             "variants": variants,
             "problem": request.session.pop("portal_problem", None),
+            "stock_rows": _stock_rows(merchant, product) if product else [],
         },
     )
+
+
+def _stock_rows(merchant, product):
+    from etalage.inventory.models import Stock
+
+    warehouse = merchant_warehouse(merchant=merchant)
+    levels = {
+        s.variant_id: s
+        for s in Stock.objects.filter(warehouse=warehouse, variant__product=product)
+    }
+    return [
+        {
+            "variant": variant,
+            "on_hand": levels[variant.pk].on_hand if variant.pk in levels else 0,
+            "allocated": levels[variant.pk].allocated if variant.pk in levels else 0,
+        }
+        for variant in product.variants.all()
+    ]
+
+
+def _set_stock(request, merchant, product):
+    """Record the counted stock of each variant in the merchant's own warehouse."""
+    warehouse = merchant_warehouse(merchant=merchant)
+    for variant in product.variants.all():
+        value = request.POST.get(f"stock-{variant.pk}", "").strip()
+        if value == "":
+            continue
+        try:
+            stock_count(
+                warehouse=warehouse,
+                variant=variant,
+                on_hand=int(value),
+                by=request.user,
+                note="count in the portal",
+            )
+        except (ValueError, ValidationError) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else value
+            request.session["portal_problem"] = f"{variant.sku}: {message}"
+            return

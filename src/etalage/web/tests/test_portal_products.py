@@ -110,3 +110,21 @@ def test_fulfilment_staff_cannot_edit_products(editor, catalogue):
         editor.post("/en/portal/products/new/", form_data(editor.category)).status_code
         == 403
     )
+
+
+def test_the_merchant_counts_stock_and_each_count_is_a_movement(editor, catalogue):
+    from etalage.inventory.checks import inventory_problems
+    from etalage.inventory.models import Stock
+
+    product = catalogue.product(merchant=editor.merchant, status="draft")
+    variant = product.variants.get()
+    editor.post(f"/en/portal/products/{product.pk}/",
+                {"set_stock": "1", f"stock-{variant.pk}": "12"})  # fmt: skip
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.on_hand, stock.warehouse.merchant) == (12, editor.merchant)
+    assert stock.movements.get().reason == "adjusted"
+    editor.post(f"/en/portal/products/{product.pk}/",
+                {"set_stock": "1", f"stock-{variant.pk}": "-1"})  # fmt: skip
+    html = editor.get(f"/en/portal/products/{product.pk}/").content.decode()
+    assert "A count cannot be negative." in html
+    assert inventory_problems() == []
