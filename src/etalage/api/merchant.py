@@ -35,6 +35,7 @@ from etalage.catalog.services import (
     variant_add,
     variant_price_set,
 )
+from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.api_keys import api_key_authenticate
 from etalage.merchants.models import ApiKey, IdempotentRequest
 
@@ -122,12 +123,20 @@ class ProductPatch(Schema):
     texts: dict[str, TextIn] | None = None
 
 
+class StockIn(Schema):
+    on_hand: int = Field(
+        ..., ge=0, le=10_000_000, description="Units counted in your warehouse."
+    )
+
+
 class PriceIn(Schema):
     price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
 
 
 class VariantOut(Schema):
     sku: str
+    on_hand: int = 0
+    allocated: int = 0
     gtin: str
     price_eur: Decimal
     weight_grams: int
@@ -187,6 +196,8 @@ def _out(product: Product) -> MerchantProductOut:
                 weight_grams=v.weight_grams,
                 attributes=v.attributes,
                 is_active=v.is_active,
+                on_hand=sum(s.on_hand for s in v.stock.all()),
+                allocated=sum(s.allocated for s in v.stock.all()),
             )
             for v in product.variants.all()
         ],
@@ -197,7 +208,7 @@ def _own_products(key: ApiKey):
     return (
         Product.objects.filter(merchant_id=key.merchant_id)
         .select_related("category")
-        .prefetch_related("translations", "variants")
+        .prefetch_related("translations", "variants__stock")
         .order_by("-created_at", "-id")
     )
 
@@ -403,6 +414,32 @@ def merchant_variant_price_set(
             raise not_found(f"variant {sku!r}", "sku")
         variant.product = product
         variant_price_set(variant=variant, price_eur=payload.price_eur)
+        return 200, _out(_own_product(key, product_id)).dict()
+
+    return _idempotent(request, key, compute)
+
+
+@router.put(
+    "/products/{product_id}/variants/{sku}/stock",
+    response={200: MerchantProductOut, **ERRORS},
+)
+def merchant_variant_stock_set(
+    request: HttpRequest, product_id: str, sku: str, payload: StockIn
+):
+    """Set the counted stock of one of your variants in your own warehouse."""
+    key = _key(request, WRITE)
+
+    def compute():
+        product = _own_product(key, product_id)
+        variant = Variant.objects.filter(product=product, sku=sku).first()
+        if variant is None:
+            raise not_found(f"variant {sku!r}", "sku")
+        stock_count(
+            warehouse=merchant_warehouse(merchant=key.merchant),
+            variant=variant,
+            on_hand=payload.on_hand,
+            note="count by API",
+        )
         return 200, _out(_own_product(key, product_id)).dict()
 
     return _idempotent(request, key, compute)

@@ -111,10 +111,11 @@ def their_endpoints(shop):
                                                "weight_grams": 1}),
         ("put", f"/products/{pid}/variants/{sku}/price", {"price_eur": "0.01"}),
         ("post", f"/products/{pid}/submit", None),
+        ("put", f"/products/{pid}/variants/{sku}/stock", {"on_hand": 99}),
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_another_merchants_product_answers_as_if_it_did_not_exist(client, shop, index):
     method, path, body = their_endpoints(shop)[index]
     response = call(client, method, path, shop["key"], body)
@@ -222,3 +223,15 @@ def test_a_key_is_rate_limited(client, shop, settings):
     ]
     assert statuses == [200, 200, 200, 429, 429]
     cache.clear()
+
+
+def test_sets_the_counted_stock_of_a_variant(client, shop):
+    pid = shop["my_product"].pk
+    sku = shop["my_product"].variants.get().sku
+    response = call(client, "put", f"/products/{pid}/variants/{sku}/stock", shop["key"],
+                    {"on_hand": 25})  # fmt: skip
+    assert response.status_code == 200
+    assert response.json()["variants"][0]["on_hand"] == 25
+    bad = call(client, "put", f"/products/{pid}/variants/{sku}/stock", shop["key"],
+               {"on_hand": -1})  # fmt: skip
+    assert bad.json()["error"]["field"] == "on_hand"

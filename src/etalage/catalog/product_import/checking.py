@@ -168,6 +168,12 @@ def check_rows(table: Table, merchant: Merchant, progress=None) -> list[ProductD
                 gtin = normalize_gtin(row["gtin"])
             except ValidationError as error:
                 problem(number, "gtin", error.messages[0])
+        stock = None
+        if row.get("stock"):
+            if not row["stock"].isdigit() or int(row["stock"]) > 10_000_000:
+                problem(number, "stock", _("a whole number of units, 0 or more"))
+            else:
+                stock = int(row["stock"])
         images = [
             name.strip() for name in row.get("image", "").split("|") if name.strip()
         ]
@@ -229,6 +235,7 @@ def check_rows(table: Table, merchant: Merchant, progress=None) -> list[ProductD
                     if row.get(column)
                 },
                 images=images,
+                stock=stock,
             )
         )
 

@@ -31,7 +31,7 @@ EXAMPLE_ROWS = [
         "description_en": "Hand-filled Belgian pralines.",
         "ingredients_en": "Cocoa mass, sugar, cocoa butter, hazelnuts.",
         "sku": "PRAL-250-DARK", "gtin": "5400000000003", "price_eur": "24.50",
-        "weight": "0.35 kg", "attr_flavour": "Dark",
+        "weight": "0.35 kg", "stock": "40", "attr_flavour": "Dark",
     },
     {
         "product_ref": "PRAL-250", "sku": "PRAL-250-MILK", "gtin": "5400000000010",

@@ -25,7 +25,7 @@ PRODUCT_COLUMNS = (
     "net_weight",
     *(f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGE_CODES),
 )
-VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "image")
+VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "stock", "image")
 COLUMNS = (*PRODUCT_COLUMNS, *VARIANT_COLUMNS)
 # Required on every row, and on the first row of each product (later rows of the
 # same product_ref may leave the product's columns empty).
@@ -72,6 +72,7 @@ class VariantDraft:
     weight_grams: int
     attributes: dict
     images: list[str]
+    stock: int | None = None  # units counted in the merchant's own warehouse
 
 
 @dataclass

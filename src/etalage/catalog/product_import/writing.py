@@ -200,8 +200,26 @@ def _write(
         batch_size=2000,
     )
     _refresh_listing_prices(touched)
+    _count_stock(merchant, drafts)
     summary.images_added = _attach_images(drafts, existing, new_products, processed)
     return summary
+
+
+def _count_stock(merchant: Merchant, drafts: list[ProductDraft]) -> None:
+    """Record the file's stock column as counts in the merchant's own warehouse."""
+    counts = {v.sku: v.stock for d in drafts for v in d.variants if v.stock is not None}
+    if not counts:
+        return
+    from etalage.inventory.services import merchant_warehouse, stock_count
+
+    warehouse = merchant_warehouse(merchant=merchant)
+    for variant in Variant.objects.filter(merchant=merchant, sku__in=list(counts)):
+        stock_count(
+            warehouse=warehouse,
+            variant=variant,
+            on_hand=counts[variant.sku],
+            note="count by import",
+        )
 
 
 def _refresh_listing_prices(products: list[Product]) -> None:

@@ -256,3 +256,23 @@ def test_every_attempt_is_recorded_for_the_portal(maker, django_user_model):
     } in bad.errors
     assert good.status == ProductImportRun.Status.IMPORTED
     assert good.summary["variants_created"] == 2
+
+
+def test_the_stock_column_counts_units_in_the_merchants_warehouse(maker):
+    from etalage.inventory.models import Stock
+
+    product_import(
+        merchant=maker, file_name="a.csv", data=import_template_csv(example=True)
+    )
+    stock = Stock.objects.get(variant__sku="PRAL-250-DARK")
+    assert (stock.on_hand, stock.warehouse.merchant) == (40, maker)
+    product_import(
+        merchant=maker, file_name="a.csv", data=import_template_csv(example=True)
+    )
+    assert stock.movements.count() == 1  # the same count again moves nothing
+    rows = example_rows()
+    rows[0]["stock"] = "many"
+    assert (
+        refused(maker, to_csv(rows))[(2, "stock")]
+        == "a whole number of units, 0 or more"
+    )
