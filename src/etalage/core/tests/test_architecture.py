@@ -6,13 +6,24 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-CONTEXTS = ["money", "merchants", "catalog", "pricing", "customs", "core"]
+CONTEXTS = [
+    "money",
+    "merchants",
+    "catalog",
+    "pricing",
+    "customs",
+    "inventory",
+    "checkout",
+    "core",
+]
 PURE_CORES = [
     "money/money.py",
     "money/formatting.py",
     "pricing/core.py",
     "pricing/ecb.py",
     "customs/cbec.py",
+    "inventory/allocation.py",
+    "pricing/freight.py",
 ]
 
 
