@@ -9,14 +9,14 @@ class ListingFilterForm(forms.Form):
 
     merchant = forms.ChoiceField(label=_("Merchant"), required=False)
     price_min = forms.DecimalField(
-        label=_("Minimum price"),
+        label=_("Goods price from"),
         required=False,
         min_value=0,
         max_digits=12,
         decimal_places=2,
     )
     price_max = forms.DecimalField(
-        label=_("Maximum price"),
+        label=_("Goods price up to"),
         required=False,
         min_value=0,
         max_digits=12,

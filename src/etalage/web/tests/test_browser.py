@@ -125,7 +125,7 @@ def test_filters_narrow_the_results_without_reloading_the_page(
     page.goto(live_server.url + "/en/c/chocolate/")
     assert page.locator(".count").inner_text() == "2 products"
     page.evaluate("window.__marker = 'still here'")
-    page.get_by_label("Maximum price (CNY)").fill("100")
+    page.get_by_label("Goods price up to (CNY, before tax)").fill("100")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_function(
         "document.querySelector('.count').textContent.includes('1 product')"
