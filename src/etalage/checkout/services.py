@@ -26,12 +26,34 @@ def _on_sale(variant_id) -> Variant:
     return variant
 
 
+def warehouse_kinds_for(*, market, variant: Variant) -> list[str]:
+    """Where a line for ``market`` may be taken from: the market's priority, narrowed to
+    bonded warehouses for goods China's positive list allows only as bonded imports."""
+    kinds = list(market.warehouse_priority)
+    if market.country == "CN":
+        from etalage.customs.selectors import positive_list_entry
+
+        entry = positive_list_entry(hs_code=variant.product.hs_code)
+        if entry is not None and entry.bonded_only:
+            kinds = [kind for kind in kinds if kind == "bonded"]
+    return kinds
+
+
 def _check_available(variant: Variant, wanted: int, kinds: list[str] | None) -> None:
     if kinds is None:
         return
     available = stock_available(variant_ids=[variant.pk], kinds=kinds).get(
         variant.pk, 0
     )
+    if available <= 0 and kinds == ["bonded"]:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "China allows this product only from a bonded warehouse in China, "
+                    "and none is in stock there."
+                )
+            }
+        )
     if available <= 0:
         raise ValidationError({"quantity": _("This product is out of stock.")})
     if wanted > available:
@@ -40,16 +62,23 @@ def _check_available(variant: Variant, wanted: int, kinds: list[str] | None) -> 
 
 @transaction.atomic
 def cart_add(
-    *, cart: Cart, variant_id, quantity: int, warehouse_kinds: list[str] | None = None
+    *,
+    cart: Cart,
+    variant_id,
+    quantity: int,
+    market=None,
+    warehouse_kinds: list[str] | None = None,
 ) -> CartLine:
     """Add units of a variant on sale; a line already in the cart grows.
 
-    With ``warehouse_kinds`` (the market's), the cart may not hold more units than
-    those warehouses have available.
+    With a ``market`` (or explicit ``warehouse_kinds``), the cart may not hold more
+    units than the warehouses the market takes them from have available.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
     variant = _on_sale(variant_id)
+    if market is not None:
+        warehouse_kinds = warehouse_kinds_for(market=market, variant=variant)
     existing = CartLine.objects.filter(cart=cart, variant=variant).first()
     _check_available(variant, quantity + (existing.quantity if existing else 0),
                      warehouse_kinds)  # fmt: skip
@@ -65,9 +94,7 @@ def cart_add(
 
 
 @transaction.atomic
-def cart_set_quantity(
-    *, cart: Cart, line_id: int, quantity: int, warehouse_kinds: list[str] | None = None
-) -> None:
+def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, market=None) -> None:
     """Set a line's quantity; 0 removes it."""
     line = (
         CartLine.objects.filter(cart=cart, pk=line_id).select_related("variant").first()
@@ -79,5 +106,6 @@ def cart_set_quantity(
         return
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
-    _check_available(line.variant, quantity, warehouse_kinds)
+    kinds = warehouse_kinds_for(market=market, variant=line.variant) if market else None
+    _check_available(line.variant, quantity, kinds)
     CartLine.objects.filter(pk=line.pk).update(quantity=quantity)

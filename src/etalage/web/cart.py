@@ -82,7 +82,7 @@ def cart_add_view(request):
             cart=cart,
             variant_id=request.POST.get("variant", ""),
             quantity=int(request.POST.get("quantity") or 1),
-            warehouse_kinds=market.warehouse_priority,
+            market=market,
         )
     except (ValidationError, ValueError) as error:
         request.session["cart_problem"] = (
@@ -102,7 +102,7 @@ def cart_view(request):
                         cart=cart,
                         line_id=int(key[5:]),
                         quantity=int(value or 0),
-                        warehouse_kinds=market.warehouse_priority,
+                        market=market,
                     )
                 except ValidationError as error:
                     request.session["cart_problem"] = error.messages[0]

@@ -128,3 +128,21 @@ def test_the_cart_never_holds_more_than_is_available(client, shop, catalogue):
     add(client, empty)
     assert "This product is out of stock." in client.get("/en/cart/").content.decode()
     assert not CartLine.objects.filter(variant__product=empty).exists()
+
+
+def test_bonded_only_goods_come_only_from_a_bonded_warehouse(client, shop, catalogue):
+    from etalage.customs.models import PositiveListEntry
+    from etalage.inventory.models import Warehouse
+    from etalage.inventory.services import stock_receive
+
+    sugar = catalogue.product(merchant=shop["a"].merchant)
+    PositiveListEntry.objects.filter(hs_code=sugar.hs_code).update(bonded_only=True)
+    stocked([sugar])  # at the Liège hub only
+    add(client, sugar)
+    html = client.get("/en/cart/").content.decode()
+    assert "only from a bonded warehouse in China" in html
+    assert not CartLine.objects.filter(variant__product=sugar).exists()
+    bonded = Warehouse.objects.create(code="bonded", name="Ningbo", kind="bonded")
+    stock_receive(warehouse=bonded, variant=sugar.variants.get(), quantity=5)
+    add(client, sugar)
+    assert CartLine.objects.filter(variant__product=sugar).exists()
