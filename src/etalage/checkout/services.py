@@ -109,3 +109,25 @@ def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, market=None) -
     kinds = warehouse_kinds_for(market=market, variant=line.variant) if market else None
     _check_available(line.variant, quantity, kinds)
     CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
+
+
+@transaction.atomic
+def cart_merge(*, source: Cart, user) -> Cart:
+    """Fold an anonymous cart into the signed-in buyer's cart (quantities add up, to
+    99 at most); return the buyer's cart."""
+    target = Cart.objects.filter(user=user).order_by("-created_at").first()
+    if target is None:
+        Cart.objects.filter(pk=source.pk).update(user=user)
+        source.user = user
+        return source
+    if target.pk == source.pk:
+        return target
+    mine = {line.variant_id: line for line in target.lines.select_for_update()}
+    for line in source.lines.all():
+        if line.variant_id in mine:
+            merged = min(mine[line.variant_id].quantity + line.quantity, MAX_QUANTITY)
+            CartLine.objects.filter(pk=mine[line.variant_id].pk).update(quantity=merged)
+        else:
+            CartLine.objects.filter(pk=line.pk).update(cart=target)
+    source.delete()
+    return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from etalage.checkout.models import Cart
 from etalage.checkout.selectors import cart_lines
-from etalage.checkout.services import cart_add, cart_set_quantity
+from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
 from etalage.money import format_money
 from etalage.pricing.quote import QuoteRefused, cart_quote
+from etalage.web.auth import ThrottledAuthenticationForm
 from etalage.web.presenters import product_name, variant_label
 from etalage.web.request_data import request_market
 
@@ -179,3 +181,18 @@ def _cny(amount, sub, language):
     from etalage.money import Money
 
     return format_money(Money(amount, sub.currency), language)
+
+
+class SignInView(LoginView):
+    """Sign in, and keep what the visitor put in the cart before signing in."""
+
+    template_name = "etalage/storefront/login.html"
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form):
+        anonymous = _cart(self.request)  # before login: found by the cookie
+        response = super().form_valid(form)
+        if anonymous is not None and anonymous.user_id is None:
+            cart_merge(source=anonymous, user=form.get_user())
+            response.delete_cookie(CART_COOKIE)
+        return response

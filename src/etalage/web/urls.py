@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from etalage.web import cart, onboarding, portal, portal_products, views
-from etalage.web.auth import ThrottledAuthenticationForm
 
 app_name = "web"
 
@@ -16,14 +15,7 @@ urlpatterns = [
     path("cart/", cart.cart_view, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart-add"),
     path("account/", views.account, name="account"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="etalage/storefront/login.html",
-            authentication_form=ThrottledAuthenticationForm,
-        ),
-        name="login",
-    ),
+    path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("portal/", portal.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),

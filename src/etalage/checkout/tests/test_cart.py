@@ -146,3 +146,19 @@ def test_bonded_only_goods_come_only_from_a_bonded_warehouse(client, shop, catal
     stock_receive(warehouse=bonded, variant=sugar.variants.get(), quantity=5)
     add(client, sugar)
     assert CartLine.objects.filter(variant__product=sugar).exists()
+
+
+def test_signing_in_keeps_the_anonymous_cart_and_adds_it_to_the_buyers(client, shop):
+    from etalage.checkout.models import Cart
+
+    buyer = get_user_model().objects.create_user("anne", password="a decent password")
+    mine = Cart.objects.create(user=buyer)
+    CartLine.objects.create(cart=mine, variant=shop["a"].variants.get(), quantity=2)
+    add(client, shop["a"], 3)
+    add(client, shop["c"])
+    client.post("/en/login/", {"username": "anne", "password": "a decent password"})
+    assert Cart.objects.count() == 1
+    quantities = dict(
+        CartLine.objects.values_list("variant__product__slug", "quantity")
+    )
+    assert quantities == {shop["a"].slug: 5, shop["c"].slug: 1}
