@@ -49,6 +49,7 @@ class VariantView:
     price: str | None
     weight_grams: int
     gtin: str
+    available: int = 0
 
 
 def image_view(image: ProductImage | None) -> ImageView | None:
@@ -129,7 +130,11 @@ def variant_label(variant: Variant, language: str) -> str:
 
 
 def variant_view(
-    variant: Variant, product: Product, pricing: MarketPricing, language: str
+    variant: Variant,
+    product: Product,
+    pricing: MarketPricing,
+    language: str,
+    available: int = 0,
 ) -> VariantView:
     price = shown_price(
         pricing,
@@ -145,6 +150,7 @@ def variant_view(
         price=price_text(price, language),
         weight_grams=variant.weight_grams,
         gtin=variant.gtin,
+        available=available,
     )
 
 

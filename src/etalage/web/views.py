@@ -157,6 +157,13 @@ def product(request, slug):
     translation = pick_translation(found.translations.all(), language)
     variants = [v for v in found.variants.all() if v.is_active]
     cheapest = min(variants, key=lambda v: (v.price_eur, v.position), default=None)
+    available = {}
+    if variants:
+        from etalage.checkout.services import warehouse_kinds_for
+        from etalage.inventory.services import stock_available
+
+        kinds = warehouse_kinds_for(market=market, variant=variants[0])
+        available = stock_available(variant_ids=[v.pk for v in variants], kinds=kinds)
     return render(
         request,
         "etalage/storefront/product.html",
@@ -167,7 +174,10 @@ def product(request, slug):
             "text_language": translation.language if translation else language,
             "category": node,
             "images": [image_view(i) for i in found.images.all()],
-            "variants": [variant_view(v, found, pricing, language) for v in variants],
+            "variants": [
+                variant_view(v, found, pricing, language, available.get(v.pk, 0))
+                for v in variants
+            ],
             "estimate": estimate_view(cheapest, found, pricing, language)
             if cheapest
             else None,

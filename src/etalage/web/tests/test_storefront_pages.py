@@ -227,3 +227,16 @@ def test_the_portal_tells_the_merchant_which_hs_codes_china_refuses(client, shop
     html = client.get("/en/portal/").content.decode()
     assert "not on China's CBEC positive list" in html
     assert shop["cheap"].slug in html
+
+
+def test_the_product_page_says_which_versions_are_in_stock(client, shop):
+    from etalage.inventory.models import Warehouse
+    from etalage.inventory.services import stock_receive
+
+    hub = Warehouse.objects.create(code="hub", name="Hub", kind="hub")
+    first, second = shop["cheap"].variants.order_by("position")
+    stock_receive(warehouse=hub, variant=first, quantity=3)
+    html = client.get(f"/en/p/{shop['cheap'].slug}/").content.decode()
+    assert "Only 3 left" in html
+    assert "Out of stock" in html
+    assert f'<option value="{second.pk}" disabled>' in html
