@@ -27,6 +27,7 @@ from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.selectors import positive_list_entry
 from etalage.merchants.models import Merchant
+from etalage.money import Money
 from etalage.pricing.models import Market
 
 
@@ -291,7 +292,9 @@ def product_update(
 
 
 @transaction.atomic
-def variant_add(*, product: Product, data: VariantData) -> Variant:
+def variant_add(
+    *, product: Product, data: VariantData, refresh: bool = True
+) -> Variant:
     if Variant.objects.filter(merchant_id=product.merchant_id, sku=data.sku).exists():
         raise ValidationError(
             {"sku": _("SKU already used by this merchant: %s") % data.sku}
@@ -308,14 +311,15 @@ def variant_add(*, product: Product, data: VariantData) -> Variant:
     )
     variant.full_clean(exclude=["product", "merchant"])
     variant.save()
-    product_price_from_refresh(product=product)
+    if refresh:  # callers changing several variants refresh once at the end
+        product_price_from_refresh(product=product)
     return variant
 
 
 @transaction.atomic
 def variant_price_set(*, variant: Variant, price_eur: Decimal) -> Variant:
     """Set a variant's EUR price (more than 0, whole cents)."""
-    if price_eur <= 0 or price_eur != price_eur.quantize(Decimal("0.01")):
+    if price_eur <= 0 or not Money(price_eur, "EUR").is_rounded():
         raise ValidationError(
             {"price_eur": _("A price is more than 0 with at most 2 decimals.")}
         )
@@ -326,7 +330,9 @@ def variant_price_set(*, variant: Variant, price_eur: Decimal) -> Variant:
 
 
 @transaction.atomic
-def variant_update(*, variant: Variant, data: VariantData, is_active: bool) -> Variant:
+def variant_update(
+    *, variant: Variant, data: VariantData, is_active: bool, refresh: bool = True
+) -> Variant:
     """Change a variant's SKU, GTIN, price, weight, attributes or whether it is sold."""
     if (
         data.sku != variant.sku
@@ -345,5 +351,6 @@ def variant_update(*, variant: Variant, data: VariantData, is_active: bool) -> V
     variant.is_active = is_active
     variant.full_clean(exclude=["product", "merchant"])
     variant.save()
-    product_price_from_refresh(product=variant.product)
+    if refresh:
+        product_price_from_refresh(product=variant.product)
     return variant

@@ -16,11 +16,14 @@ MAX_QUANTITY = 99
 
 
 def _on_sale(variant_id) -> Variant:
-    variant = (
-        Variant.objects.filter(pk=variant_id, is_active=True)
-        .filter(product__in=visible_products())
-        .first()
-    )
+    try:
+        variant = (
+            Variant.objects.filter(pk=variant_id, is_active=True)
+            .filter(product__in=visible_products())
+            .first()
+        )
+    except (ValueError, ValidationError):  # not even a variant key
+        variant = None
     if variant is None:
         raise ValidationError({"variant": _("This product is not on sale.")})
     return variant

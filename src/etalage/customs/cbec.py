@@ -29,8 +29,10 @@ dutiable value (goods + freight + insurance), before any discount.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from etalage.money import Money
 
 CNY = "CNY"
 CENT = Decimal("0.01")
@@ -43,7 +45,8 @@ GRAMS_PER_TONNE = Decimal("1000000")
 
 
 def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to the fen, half-up: Money's one rounding rule."""
+    return Money(amount, CNY).rounded().amount
 
 
 class ConsumptionBasis(StrEnum):

@@ -7,7 +7,7 @@ Loading is idempotent: when the marketplace already has merchants, nothing chang
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -29,6 +29,7 @@ from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.products import LINES
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
+from etalage.money import Money
 from etalage.pricing.models import ExchangeRate
 from etalage.pricing.services import exchange_rates_import
 
@@ -70,7 +71,7 @@ def _price(value: str, *factors: str) -> Decimal:
     amount = Decimal(value)
     for factor in factors:
         amount *= Decimal(factor)
-    return amount.quantize(Decimal("0.10"), rounding=ROUND_HALF_UP)
+    return Money(amount, "EUR").rounded().amount
 
 
 def _gtin(seed: int) -> str:

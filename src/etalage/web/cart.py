@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from etalage.checkout.models import Cart
 from etalage.checkout.selectors import cart_lines
 from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
-from etalage.money import format_money
+from etalage.money import Money, format_money
 from etalage.pricing.quote import QuoteRefused, cart_quote
 from etalage.web.auth import ThrottledAuthenticationForm
 from etalage.web.presenters import product_name, variant_label
@@ -141,10 +141,16 @@ def cart_view(request):
 
 
 def _present(quote, line_ids, language):
-    money = lambda m: format_money(m, language)  # noqa: E731
+    def money(amount: Money) -> str:
+        return format_money(amount, language)
+
     views = []
     for sub in quote.sub_orders:
         tax = sub.tax
+
+        def cny(amount, currency=sub.currency) -> str:
+            return money(Money(amount, currency))
+
         views.append(
             {
                 "merchant": sub.merchant_name,
@@ -163,24 +169,16 @@ def _present(quote, line_ids, language):
                 ],
                 "goods": money(sub.goods),
                 "freight": money(sub.freight),
-                "consumption_tax": _cny(tax.consumption_tax, sub, language)
-                if tax
+                "consumption_tax": cny(tax.consumption_tax)
+                if tax and tax.consumption_tax
                 else None,
-                "vat": _cny(tax.vat, sub, language) if tax else None,
-                "tariff": _cny(tax.tariff, sub, language)
-                if tax and tax.tariff
-                else None,
+                "vat": cny(tax.vat) if tax else None,
+                "tariff": cny(tax.tariff) if tax and tax.tariff else None,
                 "total": money(sub.total),
                 "problem": sub.problem,
             }
         )
     return views
-
-
-def _cny(amount, sub, language):
-    from etalage.money import Money
-
-    return format_money(Money(amount, sub.currency), language)
 
 
 class SignInView(LoginView):

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.selectors import Sort
@@ -49,3 +51,26 @@ class ListingFilterForm(forms.Form):
 class MarketForm(forms.Form):
     market = forms.CharField(max_length=8)
     next = forms.CharField(max_length=2000, required=False)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one,
+    otherwise at the top, still naming the field."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field_name, messages in error.message_dict.items():
+        for message in messages:
+            if field_name in form.fields:
+                form.add_error(field_name, message)
+            else:
+                form.add_error(None, f"{field_name}: {message}")
+
+
+def posted_or_404(queryset, pk):
+    """The object a form posted the key of, or 404 (also for a malformed key)."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        raise Http404("no such object") from None

@@ -21,6 +21,7 @@ from etalage.merchants.validators import (
     normalize_phone,
     normalize_vat_number,
 )
+from etalage.web.forms import add_service_errors
 from etalage.web.request_data import request_category_tree
 
 STORY_LANGUAGES = [
@@ -192,11 +193,7 @@ def apply(request):
         try:
             merchant = merchant_apply(application=form.application())
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(
-                        field_name if field_name in form.fields else None, message
-                    )
+            add_service_errors(form, error)
         else:
             return render(
                 request, "etalage/portal/applied.html", {"merchant": merchant}

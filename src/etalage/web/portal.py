@@ -21,6 +21,7 @@ from etalage.catalog.product_import import (
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
 from etalage.merchants.services import merchant_member_invite, merchant_member_remove
+from etalage.web.forms import add_service_errors, posted_or_404
 
 CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
 
@@ -186,7 +187,9 @@ def api_keys(request):
     form = ApiKeyForm(request.POST or None)
     created = None
     if request.method == "POST" and "revoke" in request.POST:
-        key = get_object_or_404(ApiKey, pk=request.POST["revoke"], merchant=merchant)
+        key = posted_or_404(
+            ApiKey.objects.filter(merchant=merchant), request.POST["revoke"]
+        )
         api_key_revoke(key=key)
         return redirect("web:portal-api-keys")
     if request.method == "POST" and form.is_valid():
@@ -223,8 +226,8 @@ def staff(request):
     form = InviteForm(request.POST if inviting else None)
     problem = None
     if request.method == "POST" and "remove" in request.POST:
-        member = get_object_or_404(
-            MerchantMember, pk=request.POST["remove"], merchant=merchant
+        member = posted_or_404(
+            MerchantMember.objects.filter(merchant=merchant), request.POST["remove"]
         )
         try:
             merchant_member_remove(member=member, removed_by=request.user)
@@ -241,8 +244,7 @@ def staff(request):
                 invited_by=request.user,
             )
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                form.add_error(field_name, messages)
+            add_service_errors(form, error)
         else:
             return redirect("web:portal-staff")
     return render(

@@ -21,6 +21,7 @@ from etalage.catalog.services import (
     VariantData,
     product_create,
     product_image_add,
+    product_price_from_refresh,
     product_submit_for_review,
     product_update,
     variant_add,
@@ -28,6 +29,7 @@ from etalage.catalog.services import (
 )
 from etalage.core.languages import Language
 from etalage.inventory.services import merchant_warehouse, stock_count
+from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.portal import CATALOGUE_ROLES, _membership
 from etalage.web.request_data import request_category_tree
 
@@ -207,13 +209,16 @@ def _save(request, merchant, product, form, variants):
             for row in rows:
                 pk = row.initial.get("pk")
                 if pk and pk in existing:
-                    variant_update(
-                        variant=existing[pk],
-                        data=row.data_object(),
-                        is_active=row.cleaned_data["is_active"],
-                    )
+                    if row.has_changed():
+                        variant_update(
+                            variant=existing[pk],
+                            data=row.data_object(),
+                            is_active=row.cleaned_data["is_active"],
+                            refresh=False,
+                        )
                 else:
-                    variant_add(product=product, data=row.data_object())
+                    variant_add(product=product, data=row.data_object(), refresh=False)
+            product_price_from_refresh(product=product)
         upload = request.FILES.get("image")
         if upload:
             product_image_add(
@@ -245,8 +250,8 @@ def product_edit(request, pk=None):
         _set_stock(request, merchant, product)
         return redirect("web:portal-product", pk=product.pk)
     if request.method == "POST" and "delete_image" in request.POST and product:
-        get_object_or_404(
-            ProductImage, pk=request.POST["delete_image"], product=product
+        posted_or_404(
+            ProductImage.objects.filter(product=product), request.POST["delete_image"]
         ).delete()
         return redirect("web:portal-product", pk=product.pk)
 
@@ -283,12 +288,7 @@ def product_edit(request, pk=None):
         try:
             saved = _save(request, merchant, product, form, variants)
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                target = field_name if field_name in form.fields else None
-                for message in messages:
-                    form.add_error(
-                        target, f"{field_name}: {message}" if not target else message
-                    )
+            add_service_errors(form, error)
         else:
             return redirect("web:portal-product", pk=saved.pk)
     return render(

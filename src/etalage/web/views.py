@@ -18,7 +18,7 @@ from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
-from etalage.web.forms import ListingFilterForm, MarketForm
+from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
     estimate_view,
@@ -247,11 +247,7 @@ def account(request):
         try:
             identity_add(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field_name, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(
-                        field_name if field_name in form.fields else None, message
-                    )
+            add_service_errors(form, error)
         else:
             return redirect("web:account")
     return render(

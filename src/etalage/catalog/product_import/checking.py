@@ -28,6 +28,7 @@ from etalage.catalog.product_import.format import (
 from etalage.catalog.validators import normalize_gtin, normalize_hs_code
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import Merchant
+from etalage.money import Money
 
 
 class _Categories:
@@ -61,7 +62,7 @@ def _price(value: str) -> Decimal:
         raise ValueError(_("%(value)s is not a price") % {"value": value}) from None
     if not price.is_finite() or price <= 0:
         raise ValueError(_("the price must be more than 0"))
-    if price != price.quantize(Decimal("0.01")):
+    if not Money(price, "EUR").is_rounded():
         raise ValueError(_("a price has at most 2 decimals"))
     if price >= Decimal("1000000"):
         raise ValueError(_("the price must be below 1,000,000 EUR"))

@@ -162,3 +162,9 @@ def test_signing_in_keeps_the_anonymous_cart_and_adds_it_to_the_buyers(client, s
         CartLine.objects.values_list("variant__product__slug", "quantity")
     )
     assert quantities == {shop["a"].slug: 5, shop["c"].slug: 1}
+
+
+def test_a_malformed_variant_is_refused_with_a_reason(client, shop):
+    client.post("/en/cart/add/", {"variant": "not-a-variant", "quantity": 1})
+    assert "This product is not on sale." in client.get("/en/cart/").content.decode()
+    assert not CartLine.objects.exists()

@@ -67,3 +67,8 @@ def test_only_the_owner_manages_keys_and_only_its_own(owner_client, catalogue):
     )
     owner_client.force_login(staff)
     assert owner_client.get("/en/portal/api-keys/").status_code == 403
+
+
+def test_a_malformed_key_to_revoke_is_not_found(owner_client):
+    response = owner_client.post("/en/portal/api-keys/", {"revoke": "not-a-key"})
+    assert response.status_code == 404

@@ -107,3 +107,7 @@ def test_sign_in_pauses_after_five_failures_even_with_the_right_password(
     )
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+def test_a_malformed_member_to_remove_is_not_found(owner):
+    assert owner.post("/en/portal/staff/", {"remove": "abc"}).status_code == 404
