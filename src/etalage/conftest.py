@@ -166,3 +166,105 @@ class CatalogueFactory:
             Product.objects.filter(pk=product.pk).update(status=status)
             product.refresh_from_db()
         return product
+
+
+def resident_id(n: int) -> str:
+    """A valid mainland resident ID number, different for each ``n``."""
+    import datetime
+
+    from stdnum.cn import ric
+
+    born = datetime.date(1991, 1, 1) + datetime.timedelta(days=n // 1000)
+    body = f"360426{born:%Y%m%d}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # (it skips the last digit)
+
+
+class CheckoutFactory:
+    """Buyers with an identity and an address, and carts across merchants."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+        self.count = 0
+
+    def buyer(self, name=None):
+        from django.contrib.auth import get_user_model
+
+        from etalage.customs.services import address_add, identity_add
+
+        self.count += 1
+        user = get_user_model().objects.create_user(
+            name or f"buyer{self.count}", email=f"buyer{self.count}@example.cn"
+        )
+        identity_add(user=user, real_name="王小明", id_number=resident_id(self.count),
+                     mobile="13800138000", consent=True)  # fmt: skip
+        address_add(user=user, recipient="王小明", phone="13800138000",
+                    province="上海市", city="上海市", district="浦东新区",
+                    street="世纪大道 100 号")  # fmt: skip
+        return user
+
+    def stock(self, product, quantity=20, kind="hub"):
+        from etalage.inventory.models import Warehouse
+        from etalage.inventory.services import merchant_warehouse, stock_receive
+
+        if kind == "merchant":
+            warehouse = merchant_warehouse(merchant=product.merchant)
+        else:
+            warehouse = Warehouse.objects.get_or_create(
+                code=kind, defaults={"name": kind.title(), "kind": kind}
+            )[0]
+        for variant in product.variants.all():
+            stock_receive(warehouse=warehouse, variant=variant, quantity=quantity)
+        return warehouse
+
+    def cart(self, buyer, lines):
+        """Put ``[(product, quantity)]`` in the buyer's cart; return the cart."""
+        from etalage.checkout.models import Cart
+        from etalage.checkout.services import cart_add
+
+        cart = Cart.objects.filter(user=buyer).first() or Cart.objects.create(user=buyer)
+        for product, quantity in lines:
+            cart_add(cart=cart, variant_id=product.variants.get().pk, quantity=quantity)
+        return cart
+
+    def place(self, buyer, key="k1", language="en", **overrides):
+        from etalage.checkout.models import Cart
+        from etalage.orders.services import order_place
+        from etalage.pricing.models import Market
+        from etalage.pricing.selectors import market_pricing
+
+        market = Market.objects.get(code="CN")
+        values = {
+            "buyer": buyer,
+            "cart": Cart.objects.filter(user=buyer).first(),
+            "market": market,
+            "pricing": market_pricing(market=market),
+            "identity_id": buyer.identities.first().pk,
+            "address_id": buyer.addresses.first().pk,
+            "idempotency_key": key,
+            "language": language,
+        }
+        values.update(overrides)
+        return order_place(**values)
+
+
+@pytest.fixture
+def shopping(catalogue, ecb_rates, today_is_2024_07_01):
+    """Two merchants' chocolates in stock at the Liège hub, direct-mail freight, and a
+    factory of buyers and carts."""
+    from datetime import date
+
+    from etalage.pricing.models import FreightRate
+
+    FreightRate.objects.create(route="direct_liege", max_grams=5000,
+                               price_cny=Decimal("58.00"),
+                               effective_from=date(2024, 1, 1))  # fmt: skip
+    factory = CheckoutFactory(catalogue)
+    first, second = catalogue.merchant("First"), catalogue.merchant("Second")
+    factory.products = {
+        "a": catalogue.product(merchant=first, prices=("10.00",)),
+        "b": catalogue.product(merchant=first, prices=("20.00",)),
+        "c": catalogue.product(merchant=second, prices=("30.00",)),
+    }
+    for product in factory.products.values():
+        factory.stock(product)
+    return factory

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "etalage.customs",
     "etalage.inventory",
     "etalage.checkout",
+    "etalage.orders",
     "etalage.web",
     "etalage.api",
     "etalage.demo",

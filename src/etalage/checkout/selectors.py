@@ -1,4 +1,9 @@
+from dataclasses import dataclass, field
+
 from etalage.checkout.models import Cart, CartLine
+from etalage.inventory.allocation import Shortage, StockLevel, allocate
+from etalage.inventory.models import Stock
+from etalage.pricing.quote import Placement
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:
@@ -13,3 +18,47 @@ def cart_lines(*, cart: Cart) -> list[CartLine]:
         .select_related("variant__product__merchant")
         .prefetch_related("variant__product__translations")
     )
+
+
+@dataclass
+class FulfilmentPlan:
+    """Where each line ships from, and what cannot be had."""
+
+    placements: dict = field(default_factory=dict)  # variant key -> Placement
+    taken: dict = field(default_factory=dict)  # variant key -> (Stock, quantity)
+    shortages: list[Shortage] = field(default_factory=list)
+
+
+def fulfilment_plan(*, market, lines: list[CartLine], stocks: list[Stock] | None = None,
+                    kinds: dict | None = None) -> FulfilmentPlan:  # fmt: skip
+    """Choose a warehouse for each line by the market's priority (the cart shows the
+    plan; placing the order makes it again on locked stock rows)."""
+    from etalage.checkout.services import warehouse_kinds_by_variant
+
+    variants = [line.variant for line in lines]
+    if kinds is None:
+        kinds = warehouse_kinds_by_variant(market=market, variants=variants)
+    if stocks is None:
+        stocks = list(
+            Stock.objects.filter(variant__in=variants, warehouse__is_active=True)
+            .select_related("warehouse")
+            .order_by("pk")
+        )
+    levels = [
+        StockLevel(s.warehouse_id, s.warehouse.kind, s.variant_id, s.available)
+        for s in stocks
+        if s.warehouse.kind in kinds[s.variant_id]
+    ]
+    allocations, shortages = allocate(
+        [(line.variant_id, line.quantity) for line in lines],
+        levels,
+        list(market.warehouse_priority),
+    )
+    plan = FulfilmentPlan(shortages=shortages)
+    by_place = {(s.warehouse_id, s.variant_id): s for s in stocks}
+    for allocation in allocations:
+        stock = by_place[(allocation.warehouse_id, allocation.variant_id)]
+        route = "bonded" if stock.warehouse.kind == "bonded" else "direct_liege"
+        plan.placements[allocation.variant_id] = Placement(stock.warehouse_id, route)
+        plan.taken[allocation.variant_id] = (stock, allocation.quantity)
+    return plan

@@ -32,14 +32,25 @@ def _on_sale(variant_id) -> Variant:
 def warehouse_kinds_for(*, market, variant: Variant) -> list[str]:
     """Where a line for ``market`` may be taken from: the market's priority, narrowed to
     bonded warehouses for goods China's positive list allows only as bonded imports."""
-    kinds = list(market.warehouse_priority)
-    if market.country == "CN":
-        from etalage.customs.selectors import positive_list_entry
+    return warehouse_kinds_by_variant(market=market, variants=[variant])[variant.pk]
 
-        entry = positive_list_entry(hs_code=variant.product.hs_code)
-        if entry is not None and entry.bonded_only:
-            kinds = [kind for kind in kinds if kind == "bonded"]
-    return kinds
+
+def warehouse_kinds_by_variant(*, market, variants: list[Variant]) -> dict:
+    """``warehouse_kinds_for`` for many variants at once (one query at most)."""
+    kinds = list(market.warehouse_priority)
+    bonded_only: set[str] = set()
+    if market.country == "CN" and variants:
+        from etalage.customs.models import PositiveListEntry
+
+        bonded_only = set(
+            PositiveListEntry.objects.filter(
+                hs_code__in={v.product.hs_code for v in variants}, bonded_only=True
+            ).values_list("hs_code", flat=True)
+        )
+    bonded = [kind for kind in kinds if kind == "bonded"]
+    return {
+        v.pk: (bonded if v.product.hs_code in bonded_only else kinds) for v in variants
+    }
 
 
 def _check_available(variant: Variant, wanted: int, kinds: list[str] | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from etalage.customs.identity_crypto import (
     mask_id_number,
     reencrypt_id_number,
 )
-from etalage.customs.models import BuyerIdentity, YearlyUsage
+from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
 
 
 def normalize_resident_id(value: str) -> str:
@@ -88,34 +89,43 @@ def identities_rotate() -> int:
     return count
 
 
-def yearly_used(*, identity: BuyerIdentity, year: int) -> Decimal:
-    usage = YearlyUsage.objects.filter(
-        id_number_hmac=identity.id_number_hmac, year=year
-    ).first()
+CBEC_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def cbec_year(at=None) -> int:
+    """The calendar year an order counts toward: China's, in Beijing time."""
+    return (at or timezone.now()).astimezone(CBEC_TIME_ZONE).year
+
+
+def yearly_used(*, id_number_hmac: str, year: int) -> Decimal:
+    usage = YearlyUsage.objects.filter(id_number_hmac=id_number_hmac, year=year).first()
     return usage.used if usage else Decimal("0")
 
 
-@transaction.atomic
-def usage_reserve(
-    *, identity: BuyerIdentity, year: int, amount: Decimal
-) -> YearlyUsage:
-    """Count an order placed toward the year (before customs release it)."""
+def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
+    """The person's usage row for the year, locked until the transaction ends, so that
+    two orders of one person are checked against the limit one after the other."""
     usage, _created = YearlyUsage.objects.select_for_update().get_or_create(
-        id_number_hmac=identity.id_number_hmac, year=year
+        id_number_hmac=id_number_hmac,
+        year=year,
+        defaults={"reserved": Decimal("0.00"), "confirmed": Decimal("0.00")},
     )
+    return usage
+
+
+@transaction.atomic
+def usage_reserve(*, id_number_hmac: str, year: int, amount: Decimal) -> YearlyUsage:
+    """Count an order placed toward the year (before customs release it)."""
+    usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
     YearlyUsage.objects.filter(pk=usage.pk).update(reserved=F("reserved") + amount)
     usage.refresh_from_db()
     return usage
 
 
 @transaction.atomic
-def usage_confirm(
-    *, identity: BuyerIdentity, year: int, amount: Decimal
-) -> YearlyUsage:
+def usage_confirm(*, id_number_hmac: str, year: int, amount: Decimal) -> YearlyUsage:
     """Customs released the order: its reservation becomes confirmed usage."""
-    usage = YearlyUsage.objects.select_for_update().get(
-        id_number_hmac=identity.id_number_hmac, year=year
-    )
+    usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
     if usage.reserved < amount:
         raise ValidationError(_("More is confirmed than was reserved."))
     YearlyUsage.objects.filter(pk=usage.pk).update(
@@ -127,16 +137,45 @@ def usage_confirm(
 
 @transaction.atomic
 def usage_release(
-    *, identity: BuyerIdentity, year: int, amount: Decimal, confirmed: bool
+    *, id_number_hmac: str, year: int, amount: Decimal, confirmed: bool
 ) -> YearlyUsage:
     """Give an amount back: a cancelled or refused order (reserved), or a return
     within 30 days of release (confirmed)."""
-    usage = YearlyUsage.objects.select_for_update().get(
-        id_number_hmac=identity.id_number_hmac, year=year
-    )
+    usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
     column = "confirmed" if confirmed else "reserved"
     if getattr(usage, column) < amount:
         raise ValidationError(_("More is given back than was counted."))
     YearlyUsage.objects.filter(pk=usage.pk).update(**{column: F(column) - amount})
     usage.refresh_from_db()
     return usage
+
+
+ADDRESS_FIELDS = {
+    "recipient": (2, 60),
+    "province": (2, 30),
+    "city": (2, 30),
+    "district": (2, 30),
+    "street": (4, 200),
+}
+
+
+def address_add(*, user, recipient: str, phone: str, province: str, city: str,
+                district: str, street: str) -> DeliveryAddress:  # fmt: skip
+    """Keep a delivery address in mainland China for the buyer's parcels."""
+    values = {"recipient": recipient, "province": province, "city": city,
+              "district": district, "street": street}  # fmt: skip
+    errors = {}
+    for name, (shortest, longest) in ADDRESS_FIELDS.items():
+        values[name] = " ".join((values[name] or "").split())
+        if not shortest <= len(values[name]) <= longest:
+            errors[name] = _("Enter %(min)d to %(max)d characters.") % {
+                "min": shortest,
+                "max": longest,
+            }
+    try:
+        values["phone"] = normalize_china_mobile(phone)
+    except ValidationError:
+        errors["phone"] = _("Enter a mainland China mobile number.")
+    if errors:
+        raise ValidationError(errors)
+    return DeliveryAddress.objects.create(user=user, **values)

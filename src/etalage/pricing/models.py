@@ -40,6 +40,16 @@ class Market(Entity):
         ),
     )
 
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("stock hold (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long a placed order keeps its stock while the buyer pays; unpaid "
+            "orders are cancelled after it."
+        ),
+    )
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("market")

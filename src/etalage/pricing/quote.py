@@ -36,6 +36,17 @@ class QuoteLine:
     unit_price: Money
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a line ships from: a warehouse, and the route its parcel takes."""
+
+    warehouse_id: object
+    route: str  # "direct_liege" (9610) or "bonded" (1210)
+
+
+DIRECT = Placement(warehouse_id=None, route="direct_liege")
+
+
 @dataclass(frozen=True)
 class SubOrderQuote:
     merchant_name: str
@@ -48,6 +59,8 @@ class SubOrderQuote:
     freight: Money
     total: Money
     problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
+    placement: Placement = DIRECT
+    merchant_id: object = None
 
 
 @dataclass(frozen=True)
@@ -120,14 +133,20 @@ def cart_quote(
     lines: list[tuple[Variant, int]],
     year_used: Decimal = Decimal("0"),
     language: str = "zh-hans",
+    placements: dict | None = None,
 ) -> CartQuote:
-    """Quote a cart: one sub-order (one parcel) per merchant, in the cart's order."""
-    groups: dict[object, list[tuple[Variant, int]]] = {}
+    """Quote a cart: one sub-order (one parcel) per merchant and warehouse, in the
+    cart's order. ``placements`` maps a variant's key to where it ships from (by
+    default, direct mail from the merchant through the Liège hub)."""
+    placements = placements or {}
+    groups: dict[tuple, list[tuple[Variant, int]]] = {}
     for variant, quantity in lines:
-        groups.setdefault(variant.product.merchant_id, []).append((variant, quantity))
+        placement = placements.get(variant.pk, DIRECT)
+        key = (variant.product.merchant_id, placement)
+        groups.setdefault(key, []).append((variant, quantity))
     currency = pricing.currency
     built = []
-    for group in groups.values():
+    for (_merchant_id, placement), group in groups.items():
         merchant = group[0][0].product.merchant
         quote_lines = []
         for variant, quantity in group:
@@ -137,9 +156,10 @@ def cart_quote(
             quote_lines.append(QuoteLine(variant, quantity, price))
         weight = sum(v.weight_grams * q for v, q in group)
         freight = Decimal("0")
-        if pricing.freight_bands:
+        bands = pricing.bands_for(placement.route)
+        if bands:
             try:
-                freight = parcel_freight(list(pricing.freight_bands), weight)
+                freight = parcel_freight(list(bands), weight)
             except TooHeavy:
                 raise QuoteRefused(
                     _(
@@ -148,13 +168,13 @@ def cart_quote(
                     )
                     % {"merchant": merchant.name, "grams": weight}
                 ) from None
-        built.append((merchant, tuple(quote_lines), weight, freight))
+        built.append((merchant, tuple(quote_lines), weight, freight, placement))
 
     taxes: list[OrderTax | None] = [None] * len(built)
     if pricing.has_cbec_tax:
         sub_orders = [
             SubOrder(
-                key=str(merchant.pk),
+                key=f"{merchant.pk}:{where.warehouse_id}",
                 lines=tuple(
                     OrderLine(
                         key=str(ql.variant.pk),
@@ -167,7 +187,7 @@ def cart_quote(
                 ),
                 freight=freight,
             )
-            for merchant, quote_lines, _weight, freight in built
+            for merchant, quote_lines, _weight, freight, where in built
         ]
         taxes = list(cart_tax(sub_orders=sub_orders, year_used=year_used))
         # One indivisible unit over 5,000 CNY pays the full taxes, tariff included:
@@ -181,7 +201,9 @@ def cart_quote(
                 taxes[index] = _with_tariff(sub_orders[index], built[index], used)
 
     quotes = []
-    for (merchant, quote_lines, weight, freight), tax in zip(built, taxes, strict=True):
+    for (merchant, quote_lines, weight, freight, placement), tax in zip(
+        built, taxes, strict=True
+    ):
         goods = sum(
             (ql.unit_price * ql.quantity for ql in quote_lines), Money.zero(currency)
         )
@@ -204,6 +226,8 @@ def cart_quote(
                 freight=freight_money,
                 total=goods + freight_money + tax_money,
                 problem=problem,
+                placement=placement,
+                merchant_id=merchant.pk,
             )
         )
     return CartQuote(sub_orders=tuple(quotes), currency=currency)

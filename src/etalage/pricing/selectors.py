@@ -55,7 +55,7 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
                 rate_date=rate.rate_date,
                 margin_percent=market.fx_margin_percent,
             )
-    tax_rates, bands = {}, ()
+    tax_rates, bands, bonded = {}, (), ()
     if market.country == "CN":
         from etalage.customs.selectors import tax_rates_in_force
 
@@ -63,6 +63,7 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
         bands = tuple(
             freight_bands_in_force(route=FreightRate.Route.DIRECT_LIEGE, on=on)
         )
+        bonded = tuple(freight_bands_in_force(route=FreightRate.Route.BONDED, on=on))
     return MarketPricing(
         market_code=market.code,
         country=market.country,
@@ -71,6 +72,7 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
         fx=fx,
         tax_rates=tax_rates,
         freight_bands=bands,
+        bonded_freight_bands=bonded,
     )
 
 

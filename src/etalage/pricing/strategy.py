@@ -44,6 +44,11 @@ class MarketPricing:
     # The CBEC regime (China): the rates of each tax class and the direct-mail freight.
     tax_rates: dict[str, TaxRates] = field(default_factory=dict)
     freight_bands: tuple[WeightBand, ...] = ()
+    bonded_freight_bands: tuple[WeightBand, ...] = ()
+
+    def bands_for(self, route: str) -> tuple[WeightBand, ...]:
+        """The freight price list of a route: ``direct_liege`` or ``bonded``."""
+        return self.bonded_freight_bands if route == "bonded" else self.freight_bands
 
     @property
     def can_price(self) -> bool:

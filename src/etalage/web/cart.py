@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
@@ -70,9 +69,9 @@ def _year_used(request) -> tuple[Decimal, bool]:
     identity = request.user.identities.first()
     if identity is None:
         return Decimal("0"), False
-    from etalage.customs.services import yearly_used
+    from etalage.customs.services import cbec_year, yearly_used
 
-    return yearly_used(identity=identity, year=timezone.localdate().year), True
+    return yearly_used(id_number_hmac=identity.id_number_hmac, year=cbec_year()), True
 
 
 @require_POST

@@ -95,7 +95,9 @@ def test_the_yearly_limit_of_the_signed_in_buyer_is_checked(client, shop):
         mobile="13800138000",
         consent=True,
     )
-    usage_reserve(identity=identity, year=2024, amount=D("25950.00"))
+    usage_reserve(
+        id_number_hmac=identity.id_number_hmac, year=2024, amount=D("25950.00")
+    )
     client.force_login(buyer)
     add(client, shop["c"])
     html = client.get("/en/cart/").content.decode()

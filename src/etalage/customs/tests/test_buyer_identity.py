@@ -102,20 +102,35 @@ def test_the_number_never_appears_in_pages_logs_or_the_back_office(
 
 def test_the_yearly_usage_is_reserved_confirmed_and_given_back(buyer):
     identity = add(buyer)
-    usage_reserve(identity=identity, year=2026, amount=D("490.95"))
-    usage_reserve(identity=identity, year=2026, amount=D("100.00"))
-    usage_confirm(identity=identity, year=2026, amount=D("490.95"))
-    usage_release(identity=identity, year=2026, amount=D("100.00"), confirmed=False)
-    assert yearly_used(identity=identity, year=2026) == D("490.95")
-    usage_release(identity=identity, year=2026, amount=D("490.95"), confirmed=True)
-    assert yearly_used(identity=identity, year=2026) == 0
-    assert yearly_used(identity=identity, year=2027) == 0
+    usage_reserve(id_number_hmac=identity.id_number_hmac, year=2026, amount=D("490.95"))
+    usage_reserve(id_number_hmac=identity.id_number_hmac, year=2026, amount=D("100.00"))
+    usage_confirm(id_number_hmac=identity.id_number_hmac, year=2026, amount=D("490.95"))
+    usage_release(
+        id_number_hmac=identity.id_number_hmac,
+        year=2026,
+        amount=D("100.00"),
+        confirmed=False,
+    )
+    assert yearly_used(id_number_hmac=identity.id_number_hmac, year=2026) == D("490.95")
+    usage_release(
+        id_number_hmac=identity.id_number_hmac,
+        year=2026,
+        amount=D("490.95"),
+        confirmed=True,
+    )
+    assert yearly_used(id_number_hmac=identity.id_number_hmac, year=2026) == 0
+    assert yearly_used(id_number_hmac=identity.id_number_hmac, year=2027) == 0
     with pytest.raises(ValidationError):
-        usage_release(identity=identity, year=2026, amount=D("1.00"), confirmed=True)
+        usage_release(
+            id_number_hmac=identity.id_number_hmac,
+            year=2026,
+            amount=D("1.00"),
+            confirmed=True,
+        )
 
 
 def test_two_accounts_with_one_id_number_share_one_yearly_limit(buyer):
     other = get_user_model().objects.create_user("other")
     first, second = add(buyer), add(other)
-    usage_reserve(identity=first, year=2026, amount=D("20000.00"))
-    assert yearly_used(identity=second, year=2026) == D("20000.00")
+    usage_reserve(id_number_hmac=first.id_number_hmac, year=2026, amount=D("20000.00"))
+    assert yearly_used(id_number_hmac=second.id_number_hmac, year=2026) == D("20000.00")

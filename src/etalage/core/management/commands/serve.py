@@ -72,10 +72,12 @@ class Command(BaseCommand):
         if settings.DEBUG:
             server.append("--reload")
         worker = [sys.executable, "-m", "etalage", "db_worker", "--interval", "1"]
-        self._supervise([server, worker])
+        clock = [sys.executable, "-m", "etalage", "clock"]
+        self._supervise([server, worker, clock])
 
     def _supervise(self, commands: list[list[str]]) -> None:
-        """Run the web server and the background worker; stop both when one stops."""
+        """Run the web server, the background worker and the clock; stop all when one
+        stops."""
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
 
         def stop(*_args):

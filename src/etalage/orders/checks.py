@@ -1,0 +1,93 @@
+"""The books of the orders: do stock allocations, CBEC usage and states agree with
+the orders? Run by `etalage check`; each problem is one readable line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from etalage.customs.models import YearlyUsage
+from etalage.inventory.models import Stock
+from etalage.orders import states
+from etalage.orders.models import Order, OrderLine, SubOrder
+
+RESERVED = (states.PLACED, states.PAID, states.CUSTOMS_DECLARED)
+CONFIRMED = (states.RELEASED, states.SHIPPED, states.DELIVERED, states.COMPLETED,
+             states.REFUNDED_PART)  # fmt: skip
+
+
+def order_problems() -> list[str]:
+    return _allocations() + _usage() + _orders()
+
+
+def _allocations() -> list[str]:
+    """Every allocated unit belongs to an order that has not shipped or ended."""
+    held = dict(
+        OrderLine.objects.filter(sub_order__state__in=states.HOLDING_STOCK)
+        .values("stock_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("stock_id", "units")
+    )
+    problems = []
+    stocks = Stock.objects.filter(Q(allocated__gt=0) | Q(pk__in=list(held)))
+    for stock in stocks.select_related("warehouse", "variant"):
+        if stock.allocated != held.get(stock.pk, 0):
+            problems.append(
+                f"{stock.variant.sku} at {stock.warehouse.code}: allocated "
+                f"{stock.allocated}, open orders hold {held.get(stock.pk, 0)}"
+            )
+    return problems
+
+
+def _usage() -> list[str]:
+    """Each person's yearly CBEC usage is what their orders count."""
+    expected: dict[tuple, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
+    rows = (
+        SubOrder.objects.exclude(order__id_number_hmac="")
+        .filter(state__in=RESERVED + CONFIRMED)
+        .values_list("order__id_number_hmac", "order__cbec_year", "state")
+        .annotate(amount=Sum("usage_amount"))
+    )
+    for digest, year, state, amount in rows:
+        expected[(digest, year)][0 if state in RESERVED else 1] += amount
+    problems = []
+    seen = set()
+    for usage in YearlyUsage.objects.all():
+        key = (usage.id_number_hmac, usage.year)
+        seen.add(key)
+        reserved, confirmed = expected.get(key, [Decimal(0), Decimal(0)])
+        if (usage.reserved, usage.confirmed) != (reserved, confirmed):
+            problems.append(
+                f"yearly usage {usage.year} of identity {usage.id_number_hmac[:8]}…: "
+                f"reserved {usage.reserved}, confirmed {usage.confirmed}; orders say "
+                f"{reserved} and {confirmed}"
+            )
+    for key in expected.keys() - seen:
+        problems.append(f"yearly usage {key[1]} of identity {key[0][:8]}… is missing")
+    return problems
+
+
+def _orders() -> list[str]:
+    """Totals add up and each order's state follows its sub-orders'."""
+    problems = []
+    subs_by_order = defaultdict(list)
+    for sub in SubOrder.objects.only(
+        "order_id", "number", "state", "goods", "freight", "tariff",
+        "consumption_tax", "vat", "total",
+    ):  # fmt: skip
+        subs_by_order[sub.order_id].append(sub)
+        if sub.total != sub.goods + sub.freight + sub.tax:
+            problems.append(f"{sub.number}: total {sub.total} is not goods+freight+tax")
+    for order in Order.objects.only("number", "state", "total"):
+        subs = subs_by_order.get(order.pk, [])
+        if not subs:
+            problems.append(f"{order.number}: has no sub-orders")
+            continue
+        if order.total != sum(s.total for s in subs):
+            problems.append(f"{order.number}: total {order.total} is not its parts'")
+        if order.state != states.order_state([s.state for s in subs]):
+            problems.append(f"{order.number}: state {order.state} disagrees with its "
+                            "sub-orders'")  # fmt: skip
+    return problems

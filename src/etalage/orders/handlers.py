@@ -1,0 +1,39 @@
+"""What happens after an order's events commit (delivered by the outbox)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from etalage.core.outbox import handles
+from etalage.orders.models import Order
+from etalage.orders.services import ORDER_CANCELLED, ORDER_PLACED
+
+
+def _email_buyer(payload: dict, template: str) -> None:
+    order = (
+        Order.objects.select_related("buyer")
+        .prefetch_related("sub_orders__merchant", "sub_orders__lines")
+        .filter(pk=payload["order"])
+        .first()
+    )
+    if order is None or not order.buyer.email:
+        return
+    with translation.override(order.language):
+        context = {"order": order, "site_url": settings.ETALAGE_SITE_URL}
+        subject = render_to_string(
+            f"etalage/orders/email/{template}.subject.txt", context
+        ).strip()
+        body = render_to_string(f"etalage/orders/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
+
+
+@handles(ORDER_PLACED)
+def order_placed_email(payload: dict) -> None:
+    """Tell the buyer the order is placed and by when to pay."""
+    _email_buyer(payload, "order_placed")
+
+
+@handles(ORDER_CANCELLED)
+def order_cancelled_email(payload: dict) -> None:
+    _email_buyer(payload, "order_cancelled")

@@ -1,0 +1,198 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from etalage.catalog.models import Variant
+from etalage.core.models import Entity
+from etalage.customs.models import BuyerIdentity
+from etalage.inventory.models import Stock, Warehouse
+from etalage.merchants.models import Merchant
+from etalage.orders import states
+from etalage.pricing.models import Market
+
+
+class State(models.TextChoices):
+    PLACED = states.PLACED, _("Placed, awaiting payment")
+    PAID = states.PAID, _("Paid")
+    CUSTOMS_DECLARED = states.CUSTOMS_DECLARED, _("Declared to customs")
+    RELEASED = states.RELEASED, _("Released by customs")
+    SHIPPED = states.SHIPPED, _("Shipped")
+    DELIVERED = states.DELIVERED, _("Delivered")
+    COMPLETED = states.COMPLETED, _("Completed")
+    CANCELLED = states.CANCELLED, _("Cancelled")
+    REFUNDED_PART = states.REFUNDED_PART, _("Partly refunded")
+    REFUNDED = states.REFUNDED, _("Refunded")
+
+
+def _money(label):
+    return models.DecimalField(label, max_digits=12, decimal_places=2, default=0)
+
+
+class Order(Entity):
+    """What a buyer placed at checkout: one or more sub-orders, paid once.
+
+    Keeps a snapshot of everything customs and the buyer will ask about later: the
+    identity (masked; the yearly usage is counted by the number's keyed hash), the
+    delivery address, the exchange rate of the day and the amounts.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=8)
+    state = models.CharField(_("state"), max_length=20, choices=State,
+                             default=State.PLACED)  # fmt: skip
+    idempotency_key = models.CharField(max_length=100)
+    request_digest = models.CharField(max_length=64)
+    identity = models.ForeignKey(
+        BuyerIdentity, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="orders",
+    )  # fmt: skip
+    buyer_name = models.CharField(_("buyer's real name"), max_length=60, blank=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
+    id_number_hmac = models.CharField(max_length=64, blank=True, editable=False)
+    recipient = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    province = models.CharField(_("province"), max_length=30)
+    city = models.CharField(_("city"), max_length=30)
+    district = models.CharField(_("district"), max_length=30)
+    street = models.CharField(_("street address"), max_length=200)
+    currency = models.CharField(_("currency"), max_length=3)
+    goods = _money(_("goods"))
+    freight = _money(_("freight"))
+    tax = _money(_("tax"))
+    total = _money(_("total"))
+    fx_rate = models.DecimalField(_("ECB rate"), max_digits=14, decimal_places=6,
+                                  null=True, blank=True)  # fmt: skip
+    fx_rate_date = models.DateField(_("ECB rate of"), null=True, blank=True)
+    fx_margin_percent = models.DecimalField(_("FX margin %"), max_digits=5,
+                                            decimal_places=2, default=0)  # fmt: skip
+    cbec_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    usage_amount = _money(_("counted toward the yearly limit"))
+    hold_expires_at = models.DateTimeField(_("pay before"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"], name="order_idempotency_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"], name="order_buyer_recent"),
+            models.Index(
+                fields=["hold_expires_at"],
+                condition=models.Q(state="placed"),
+                name="order_unpaid_hold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SubOrder(Entity):
+    """One merchant's parcel from one warehouse: a customs order of its own."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="sub_orders"
+    )
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="sub_orders"
+    )
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(_("route"), max_length=16)
+    customs_mode = models.CharField(_("customs mode"), max_length=4)
+    state = models.CharField(_("state"), max_length=20, choices=State,
+                             default=State.PLACED)  # fmt: skip
+    weight_grams = models.PositiveIntegerField(_("weight (g)"))
+    goods = _money(_("goods"))
+    freight = _money(_("freight"))
+    tariff = _money(_("import duty"))
+    consumption_tax = _money(_("consumption tax"))
+    vat = _money(_("import VAT"))
+    total = _money(_("total"))
+    usage_amount = _money(_("counted toward the yearly limit"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("sub-order")
+        verbose_name_plural = _("sub-orders")
+        indexes = [
+            models.Index(fields=["merchant", "-created_at"], name="suborder_merchant")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def tax(self):
+        return self.tariff + self.consumption_tax + self.vat
+
+
+class OrderLine(models.Model):
+    """A line as sold: names, codes and prices as they were at the order."""
+
+    sub_order = models.ForeignKey(
+        SubOrder, on_delete=models.CASCADE, related_name="lines"
+    )
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name_zh = models.CharField(_("name (zh-Hans)"), max_length=200)
+    name_merchant = models.CharField(_("name (merchant's language)"), max_length=200)
+    merchant_language = models.CharField(max_length=8)
+    attributes = models.JSONField(default=dict)
+    hs_code = models.CharField(_("HS code"), max_length=10)
+    origin_country = models.CharField(_("country of origin"), max_length=2)
+    tax_class = models.CharField(_("tax class"), max_length=20)
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    unit_price_eur = models.DecimalField(_("unit price (EUR)"), max_digits=12,
+                                         decimal_places=2)  # fmt: skip
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    goods = _money(_("goods"))
+    freight_share = _money(_("freight share"))
+    tariff = _money(_("import duty"))
+    consumption_tax = _money(_("consumption tax"))
+    vat = _money(_("import VAT"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class OrderTransition(models.Model):
+    """Every change of state of an order or a sub-order: from, to, who, when, why."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="transitions"
+    )
+    sub_order = models.ForeignKey(
+        SubOrder, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="transitions",
+    )  # fmt: skip
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )  # fmt: skip
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '-'} → {self.to_state}"

@@ -1,0 +1,458 @@
+"""Placing orders and moving them through their lives.
+
+``order_place`` is the one way an order comes to be: in one transaction it locks the
+buyer's cart, the stock rows (in key order) and the buyer's yearly CBEC usage, checks
+again what the cart page showed, writes the order, its sub-orders and lines, takes
+the stock, counts the usage and records ``OrderPlaced`` in the outbox. The number of
+queries does not grow with the number of lines. The same idempotency key gives the
+same order, never two.
+
+Every later change goes through ``sub_order_move`` (or the order-wide helpers built
+on it), which refuses what the state machine does not allow, gives back stock and
+usage where a move requires it, and records who, when and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from etalage.checkout.models import Cart, CartLine
+from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.core.languages import pick_translation
+from etalage.core.outbox import event_record
+from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
+from etalage.customs.services import cbec_year, usage_lock
+from etalage.inventory.models import Stock, StockMovement
+from etalage.inventory.services import stock_lock, stock_move_locked
+from etalage.orders import states
+from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
+from etalage.orders.numbers import order_number, sub_order_number
+from etalage.pricing.quote import CartQuote, QuoteRefused, cart_quote
+from etalage.pricing.strategy import MarketPricing
+
+ORDER_PLACED = "OrderPlaced"
+ORDER_CANCELLED = "OrderCancelled"
+
+
+class OrderRefused(ValidationError):
+    """The order cannot be placed; ``message_dict`` names the field and the reason."""
+
+
+class IdempotencyConflict(ValueError):
+    """The idempotency key was used for another request."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    created: bool  # False: the same request was placed before; this is that order
+
+
+def request_digest(*, market_code: str, identity_id, address_id) -> str:
+    body = {"market": market_code, "identity": str(identity_id or ""),
+            "address": str(address_id or "")}  # fmt: skip
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def order_place(
+    *,
+    buyer,
+    cart: Cart,
+    market,
+    pricing: MarketPricing,
+    identity_id,
+    address_id,
+    idempotency_key: str,
+    language: str,
+) -> Placed:
+    """Place the buyer's cart as an order (see the module's docstring)."""
+    key = (idempotency_key or "").strip()
+    if not 1 <= len(key) <= 100:
+        raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
+    digest = request_digest(market_code=market.code, identity_id=identity_id,
+                            address_id=address_id)  # fmt: skip
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _place(buyer=buyer, cart=cart, market=market, pricing=pricing,
+                              identity_id=identity_id, address_id=address_id,
+                              key=key, digest=digest, language=language)  # fmt: skip
+        except IntegrityError:
+            # Another request with this key committed first, or (rarely) the random
+            # order number was taken: answer with that order, or number again.
+            earlier = _earlier(buyer, key, digest)
+            if earlier is not None:
+                return Placed(earlier, created=False)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _earlier(buyer, key: str, digest: str) -> Order | None:
+    order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if order is not None and order.request_digest != digest:
+        raise IdempotencyConflict(key)
+    return order
+
+
+def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
+    return OrderRefused({field: ValidationError(message, code=code)})
+
+
+def _place(*, buyer, cart, market, pricing, identity_id, address_id, key, digest,
+           language) -> Placed:  # fmt: skip
+    # The cart's lock makes two checkouts of one cart (a double click, a retry while
+    # the first is still running) wait for each other.
+    if not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists():
+        raise _refuse("cart", _("This cart is not yours."))
+    earlier = _earlier(buyer, key, digest)
+    if earlier is not None:
+        return Placed(earlier, created=False)
+
+    cbec = market.country == "CN"
+    if not cbec:
+        raise _refuse("market", _("Étalage delivers orders to mainland China only."))
+    lines = cart_lines(cart=cart)
+    if not lines:
+        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
+    identity = BuyerIdentity.objects.filter(user=buyer, pk=_key(identity_id)).first()
+    if identity is None:
+        raise _refuse(
+            "identity",
+            _("Choose the identity customs will check (the payer's own)."),
+            "identity_required",
+        )
+    address = DeliveryAddress.objects.filter(user=buyer, pk=_key(address_id)).first()
+    if address is None:
+        raise _refuse("address", _("Choose a delivery address."), "address_required")
+
+    from etalage.checkout.services import warehouse_kinds_by_variant
+
+    variants = [line.variant for line in lines]
+    kinds = warehouse_kinds_by_variant(market=market, variants=variants)
+    wanted_kinds = sorted({kind for some in kinds.values() for kind in some})
+    stocks = stock_lock(variant_ids=[v.pk for v in variants], kinds=wanted_kinds)
+    placements, taken = _plan(lines, stocks, kinds, market)
+
+    now = timezone.now()
+    year = cbec_year(now)
+    usage = usage_lock(id_number_hmac=identity.id_number_hmac, year=year)
+    try:
+        quote = cart_quote(pricing=pricing,
+                           lines=[(line.variant, line.quantity) for line in lines],
+                           year_used=usage.used, language=language,
+                           placements=placements)  # fmt: skip
+    except QuoteRefused as refused:
+        raise _refuse("cart", str(refused), "not_quotable") from None
+    if not quote.allowed:
+        raise OrderRefused(
+            {
+                "cart": [
+                    ValidationError(s.problem, code="cbec_limit")
+                    for s in quote.sub_orders
+                    if s.problem
+                ]
+            }  # fmt: skip
+        )
+
+    order = _write(buyer=buyer, market=market, pricing=pricing, language=language,
+                   key=key, digest=digest, identity=identity, address=address,
+                   quote=quote, taken=taken, year=year, now=now)  # fmt: skip
+    stock_move_locked(moves=list(taken.values()), reason=StockMovement.Reason.ALLOCATED,
+                      note=order.number)  # fmt: skip
+    if order.usage_amount:
+        YearlyUsage.objects.filter(pk=usage.pk).update(
+            reserved=usage.reserved + order.usage_amount
+        )
+    event_record(topic=ORDER_PLACED, payload={"order": str(order.pk),
+                                              "number": order.number})  # fmt: skip
+    CartLine.objects.filter(cart=cart).delete()
+    return Placed(order, created=True)
+
+
+def _key(value):
+    """A posted key, or None when it is not even a key."""
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _plan(lines, stocks: list[Stock], kinds: dict, market):
+    """Choose a warehouse per line among the locked rows; refuse what is missing."""
+    plan = fulfilment_plan(market=market, lines=lines, stocks=stocks, kinds=kinds)
+    if plan.shortages:
+        names = {line.variant_id: line.variant for line in lines}
+        raise OrderRefused(
+            {
+                "cart": [
+                    ValidationError(
+                        _("%(sku)s: %(wanted)d wanted, %(available)d left.")
+                        % {
+                            "sku": names[s.variant_id].sku,
+                            "wanted": s.wanted,
+                            "available": max(s.available, 0),
+                        },  # fmt: skip
+                        code="out_of_stock",
+                    )
+                    for s in plan.shortages
+                ]
+            }
+        )
+    return plan.placements, plan.taken
+
+
+def _write(*, buyer, market, pricing, language, key, digest, identity, address,
+           quote: CartQuote, taken, year, now) -> Order:  # fmt: skip
+    currency = quote.currency
+    fx = pricing.fx
+    order = Order(
+        number=order_number(timezone.localdate(now)),
+        buyer=buyer,
+        market=market,
+        language=language,
+        idempotency_key=key,
+        request_digest=digest,
+        identity=identity,
+        buyer_name=identity.real_name,
+        id_number_masked=identity.id_number_masked,
+        id_number_hmac=identity.id_number_hmac,
+        recipient=address.recipient,
+        phone=address.phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        street=address.street,
+        currency=currency,
+        fx_rate=fx.rate if fx else None,
+        fx_rate_date=fx.rate_date if fx else None,
+        fx_margin_percent=fx.margin_percent if fx else 0,
+        cbec_year=year,
+        hold_expires_at=now + timedelta(minutes=market.hold_minutes),
+    )
+    sub_orders, order_lines = [], []
+    for index, sub in enumerate(quote.sub_orders, start=1):
+        tax = sub.tax
+        stock_of_first = taken[sub.lines[0].variant.pk][0]
+        sub_order = SubOrder(
+            order=order,
+            number=sub_order_number(order.number, index),
+            merchant_id=sub.merchant_id,
+            warehouse_id=sub.placement.warehouse_id,
+            route=sub.placement.route,
+            customs_mode=stock_of_first.warehouse.customs_mode,
+            weight_grams=sub.weight_grams,
+            goods=sub.goods.amount,
+            freight=sub.freight.amount,
+            tariff=tax.tariff if tax else 0,
+            consumption_tax=tax.consumption_tax if tax else 0,
+            vat=tax.vat if tax else 0,
+            total=sub.total.amount,
+            usage_amount=tax.limits.counted if tax else 0,
+        )
+        sub_orders.append(sub_order)
+        line_taxes = {lt.key: lt for lt in tax.lines} if tax else {}
+        for ql in sub.lines:
+            variant, product = ql.variant, ql.variant.product
+            merchant_language = product.merchant.language
+            translations = product.translations.all()
+            zh = pick_translation(translations, "zh-hans")
+            own = pick_translation(translations, merchant_language)
+            line_tax = line_taxes.get(str(variant.pk))
+            order_lines.append(
+                OrderLine(
+                    sub_order=sub_order,
+                    variant=variant,
+                    stock=taken[variant.pk][0],
+                    sku=variant.sku,
+                    name_zh=zh.name if zh else product.slug,
+                    name_merchant=own.name if own else product.slug,
+                    merchant_language=merchant_language,
+                    attributes=variant.attributes,
+                    hs_code=product.hs_code,
+                    origin_country=product.origin_country,
+                    tax_class=product.tax_class,
+                    quantity=ql.quantity,
+                    unit_price_eur=variant.price_eur,
+                    unit_price=ql.unit_price.amount,
+                    goods=(ql.unit_price * ql.quantity).amount,
+                    freight_share=line_tax.freight if line_tax else 0,
+                    tariff=line_tax.tariff if line_tax else 0,
+                    consumption_tax=line_tax.consumption_tax if line_tax else 0,
+                    vat=line_tax.vat if line_tax else 0,
+                )
+            )
+    order.goods = sum(s.goods for s in sub_orders)
+    order.freight = sum(s.freight for s in sub_orders)
+    order.tax = sum(s.tax for s in sub_orders)
+    order.total = sum(s.total for s in sub_orders)
+    order.usage_amount = sum(s.usage_amount for s in sub_orders)
+    order.save(force_insert=True)
+    SubOrder.objects.bulk_create(sub_orders)
+    OrderLine.objects.bulk_create(order_lines)
+    OrderTransition.objects.bulk_create(
+        [OrderTransition(order=order, to_state=states.PLACED, by=buyer)]
+        + [
+            OrderTransition(order=order, sub_order=s, to_state=states.PLACED, by=buyer)
+            for s in sub_orders
+        ]
+    )
+    return order
+
+
+# Later in the order's life ----------------------------------------------------------
+
+
+def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    subs = list(SubOrder.objects.select_for_update().filter(order=order).order_by("pk"))
+    return order, subs
+
+
+def _move_stock(subs: list[SubOrder], reason: str, note: str, by) -> None:
+    """Release or ship the units the sub-orders' lines took, locking their rows."""
+    lines = list(
+        OrderLine.objects.filter(sub_order__in=subs).values_list("stock_id", "quantity")
+    )
+    if not lines:
+        return
+    by_stock = {
+        stock.pk: stock
+        for stock in Stock.objects.select_for_update()
+        .filter(pk__in={stock_id for stock_id, _q in lines})
+        .order_by("pk")
+    }
+    stock_move_locked(
+        moves=[(by_stock[stock_id], quantity) for stock_id, quantity in lines],
+        reason=reason,
+        note=note,
+        by=by,
+    )
+
+
+def _give_back(order: Order, subs: list[SubOrder], note: str, by) -> None:
+    """Release the stock the sub-orders hold and the CBEC usage they counted."""
+    _move_stock(subs, StockMovement.Reason.RELEASED, note, by)
+    reserved = sum(s.usage_amount for s in subs if s.state != states.RELEASED)
+    confirmed = sum(s.usage_amount for s in subs if s.state == states.RELEASED)
+    if order.id_number_hmac and (reserved or confirmed):
+        usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
+        YearlyUsage.objects.filter(pk=usage.pk).update(
+            reserved=usage.reserved - reserved, confirmed=usage.confirmed - confirmed
+        )
+
+
+def _record(order: Order, subs: list[SubOrder], moved: list[SubOrder], wanted: str,
+            by, reason: str) -> None:  # fmt: skip
+    """Save the moved sub-orders, follow with the order, record every transition."""
+    transitions = []
+    for sub in moved:
+        transitions.append(
+            OrderTransition(
+                order=order,
+                sub_order=sub,
+                from_state=sub.state,
+                to_state=wanted,
+                by=by,
+                reason=reason,
+            )  # fmt: skip
+        )
+        sub.state = wanted
+    SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
+    new_state = states.order_state([s.state for s in subs])
+    if new_state != order.state:
+        transitions.append(
+            OrderTransition(
+                order=order,
+                from_state=order.state,
+                to_state=new_state,
+                by=by,
+                reason=reason,
+            )  # fmt: skip
+        )
+        Order.objects.filter(pk=order.pk).update(state=new_state)
+        order.state = new_state
+    OrderTransition.objects.bulk_create(transitions)
+
+
+@transaction.atomic
+def sub_order_move(
+    *, sub_order: SubOrder, to: str, by=None, reason: str = ""
+) -> SubOrder:
+    """Move one sub-order to ``to``; refuse a move the state machine does not allow.
+
+    Released by customs: its usage is confirmed. Shipped: its units leave the
+    warehouse. Cancelled (refused by customs, or by the buyer before shipping): its
+    stock and usage are given back.
+    """
+    order, subs = _locked(sub_order.order)
+    sub = next(s for s in subs if s.pk == sub_order.pk)
+    states.check_transition(sub.state, to)
+    if to == states.CANCELLED:
+        _give_back(order, [sub], f"{sub.number} cancelled", by)
+    elif to == states.RELEASED and sub.usage_amount and order.id_number_hmac:
+        usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
+        YearlyUsage.objects.filter(pk=usage.pk).update(
+            reserved=usage.reserved - sub.usage_amount,
+            confirmed=usage.confirmed + sub.usage_amount,
+        )
+    elif to == states.SHIPPED:
+        _move_stock([sub], StockMovement.Reason.SHIPPED, sub.number, by)
+    _record(order, subs, [sub], to, by, reason)
+    return sub
+
+
+@transaction.atomic
+def order_pay(*, order: Order, by=None, reason: str = "") -> Order:
+    """The buyer's payment was received: every sub-order awaiting it is paid."""
+    order, subs = _locked(order)
+    waiting = [s for s in subs if s.state == states.PLACED]
+    if not waiting:
+        states.check_transition(order.state, states.PAID)
+    _record(order, subs, waiting, states.PAID, by, reason)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
+    """Cancel whatever has not shipped yet, giving back its stock and CBEC usage."""
+    order, subs = _locked(order)
+    open_subs = [s for s in subs if s.state in states.CANCELLABLE]
+    if not open_subs:
+        raise states.IllegalTransition(order.state, states.CANCELLED)
+    _give_back(order, open_subs, f"{order.number} cancelled", by)
+    _record(order, subs, open_subs, states.CANCELLED, by, reason)
+    event_record(topic=ORDER_CANCELLED, payload={"order": str(order.pk),
+                                                 "number": order.number})  # fmt: skip
+    return order
+
+
+def orders_expire(*, now=None, batch: int = 100) -> int:
+    """Cancel the orders not paid before their hold ran out; return how many.
+
+    Safe to run in several processes at once: each takes orders no one else holds.
+    """
+    now = now or timezone.now()
+    cancelled = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(state=states.PLACED, hold_expires_at__lte=now)
+                .order_by("hold_expires_at")[:batch]
+            )
+            for order in due:
+                order_cancel(order=order, reason="Not paid before the hold ran out.")
+            cancelled += len(due)
+        if len(due) < batch:
+            return cancelled
