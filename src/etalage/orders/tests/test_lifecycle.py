@@ -1,0 +1,202 @@
+"""An order's life: every legal move recorded, illegal ones refused, stock and CBEC
+usage given back on cancellation and expiry, events delivered after commit."""
+
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from etalage.core.models import OutboxEvent
+from etalage.core.outbox import outbox_deliver
+from etalage.customs.models import YearlyUsage
+from etalage.inventory.checks import inventory_problems
+from etalage.inventory.models import Stock
+from etalage.orders import states
+from etalage.orders.checks import order_problems
+from etalage.orders.models import Order, OrderTransition
+from etalage.orders.services import (
+    order_cancel,
+    order_pay,
+    orders_expire,
+    sub_order_move,
+)
+
+
+@pytest.fixture
+def order(shopping):
+    buyer = shopping.buyer()
+    p = shopping.products
+    shopping.cart(buyer, [(p["a"], 2), (p["c"], 1)])
+    return shopping.place(buyer).order
+
+
+def stock_of(order):
+    return {
+        s.variant.sku: (s.on_hand, s.allocated)
+        for s in Stock.objects.filter(
+            pk__in=[
+                line.stock_id
+                for sub in order.sub_orders.all()
+                for line in sub.lines.all()
+            ]
+        ).select_related("variant")
+    }
+
+
+def usage(order):
+    row = YearlyUsage.objects.get(id_number_hmac=order.id_number_hmac)
+    return row.reserved, row.confirmed
+
+
+def books_clean():
+    return inventory_problems() + order_problems() == []
+
+
+def test_the_state_machine_allows_only_its_transitions():
+    for current, allowed in states.TRANSITIONS.items():
+        for wanted in states.TRANSITIONS:
+            if wanted in allowed:
+                states.check_transition(current, wanted)
+            else:
+                with pytest.raises(states.IllegalTransition):
+                    states.check_transition(current, wanted)
+
+
+def test_the_order_follows_its_least_advanced_sub_order():
+    assert states.order_state(["shipped", "paid"]) == "paid"
+    assert states.order_state(["cancelled", "shipped"]) == "shipped"
+    assert states.order_state(["cancelled", "cancelled"]) == "cancelled"
+    assert states.order_state(["cancelled", "refunded"]) == "refunded"
+
+
+def test_a_sub_order_travels_from_payment_to_delivery(order):
+    order_pay(order=order, reason="payment 42")
+    first, second = order.sub_orders.order_by("number")
+    for to in ("customs_declared", "released", "shipped", "delivered", "completed"):
+        sub_order_move(sub_order=first, to=to, reason=f"to {to}")
+        assert books_clean(), inventory_problems() + order_problems()
+    order.refresh_from_db()
+    assert order.state == "paid"  # the second parcel has not moved
+    first.refresh_from_db()
+    assert first.state == "completed"
+    sku = first.lines.get().sku
+    assert stock_of(order)[sku] == (18, 0)  # shipped: gone from the warehouse
+    reserved, confirmed = usage(order)
+    assert confirmed == first.usage_amount and reserved == second.usage_amount
+    history = list(
+        OrderTransition.objects.filter(sub_order=first).values_list(
+            "from_state", "to_state"
+        )
+    )
+    assert history == [
+        ("", "placed"), ("placed", "paid"), ("paid", "customs_declared"),
+        ("customs_declared", "released"), ("released", "shipped"),
+        ("shipped", "delivered"), ("delivered", "completed"),
+    ]  # fmt: skip
+
+
+def test_an_illegal_move_is_refused_and_changes_nothing(order):
+    sub = order.sub_orders.first()
+    with pytest.raises(states.IllegalTransition):
+        sub_order_move(sub_order=sub, to="shipped")
+    sub.refresh_from_db()
+    assert sub.state == "placed"
+    assert OrderTransition.objects.filter(sub_order=sub).count() == 1
+
+
+def test_cancelling_gives_back_the_stock_and_the_usage(order):
+    before = stock_of(order)
+    assert all(allocated for _on_hand, allocated in before.values())
+    order_cancel(order=order, by=order.buyer, reason="changed my mind")
+    order.refresh_from_db()
+    assert order.state == "cancelled"
+    assert all(allocated == 0 for _on_hand, allocated in stock_of(order).values())
+    assert usage(order) == (0, 0)
+    assert books_clean()
+    change = OrderTransition.objects.filter(order=order, sub_order=None).last()
+    assert (change.from_state, change.to_state, change.by, change.reason) == (
+        "placed", "cancelled", order.buyer, "changed my mind"
+    )  # fmt: skip
+    with pytest.raises(states.IllegalTransition):
+        order_cancel(order=order)
+
+
+def test_a_parcel_released_by_customs_gives_back_confirmed_usage_on_cancel(order):
+    order_pay(order=order)
+    sub = order.sub_orders.order_by("number").first()
+    sub_order_move(sub_order=sub, to="customs_declared")
+    sub_order_move(sub_order=sub, to="released")
+    order_cancel(order=order, reason="buyer cancelled before shipping")
+    assert usage(order) == (0, 0) and books_clean()
+
+
+def test_a_shipped_parcel_can_no_longer_be_cancelled(order):
+    order_pay(order=order)
+    first, second = order.sub_orders.order_by("number")
+    for to in ("customs_declared", "released", "shipped"):
+        sub_order_move(sub_order=first, to=to)
+    order_cancel(order=order)  # only the parcel not shipped is cancelled
+    first.refresh_from_db(), second.refresh_from_db(), order.refresh_from_db()
+    assert (first.state, second.state, order.state) == (
+        "shipped",
+        "cancelled",
+        "shipped",
+    )
+    assert books_clean()
+
+
+def test_unpaid_orders_are_cancelled_when_their_hold_runs_out(order, shopping):
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["b"], 1)])
+    fresh = shopping.place(buyer).order
+    paid_buyer = shopping.buyer()
+    shopping.cart(paid_buyer, [(shopping.products["b"], 1)])
+    paid = shopping.place(paid_buyer).order
+    order_pay(order=paid)
+    Order.objects.filter(pk__in=[order.pk, paid.pk]).update(
+        hold_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert orders_expire() == 1
+    order.refresh_from_db(), fresh.refresh_from_db(), paid.refresh_from_db()
+    assert (order.state, fresh.state, paid.state) == ("cancelled", "placed", "paid")
+    assert usage(order) == (0, 0) and books_clean()
+    assert orders_expire() == 0
+
+
+def test_events_are_delivered_once_after_commit(
+    shopping, django_capture_on_commit_callbacks
+):
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        order = shopping.place(buyer).order
+    event = OutboxEvent.objects.get(topic="OrderPlaced")
+    # The test backend runs tasks at once: the wake-up after commit delivered it.
+    assert event.delivered_at is not None and event.attempts == 1
+    assert [m.to for m in mail.outbox] == [[order.buyer.email]]
+    assert order.number in mail.outbox[0].subject
+    assert outbox_deliver() == 0
+
+
+def test_a_failing_handler_leaves_the_event_for_the_next_round(order, monkeypatch):
+    from etalage.core import outbox
+
+    def broken(payload):
+        raise RuntimeError("mail server down")
+
+    outbox_deliver()  # the order's own event
+    monkeypatch.setitem(outbox._HANDLERS, "Test", [broken])
+    event = OutboxEvent.objects.create(topic="Test", payload={})
+    assert outbox_deliver() == 0
+    event.refresh_from_db()
+    assert event.delivered_at is None and event.attempts == 1
+    assert "mail server down" in event.last_error
+    monkeypatch.setitem(outbox._HANDLERS, "Test", [])
+    assert outbox_deliver() == 1
+
+
+def test_the_books_check_finds_a_stray_allocation(order):
+    Stock.objects.filter(allocated__gt=0).update(allocated=D("1"))
+    assert any("open orders hold" in p for p in order_problems())
