@@ -221,7 +221,9 @@ class CheckoutFactory:
         from etalage.checkout.models import Cart
         from etalage.checkout.services import cart_add
 
-        cart = Cart.objects.filter(user=buyer).first() or Cart.objects.create(user=buyer)
+        cart = Cart.objects.filter(user=buyer).first() or Cart.objects.create(
+            user=buyer
+        )
         for product, quantity in lines:
             cart_add(cart=cart, variant_id=product.variants.get().pk, quantity=quantity)
         return cart

@@ -180,8 +180,8 @@ class OrderTransition(models.Model):
         SubOrder, on_delete=models.CASCADE, null=True, blank=True,
         related_name="transitions",
     )  # fmt: skip
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
+    from_state = models.CharField(_("from"), max_length=20, blank=True, choices=State)
+    to_state = models.CharField(_("to"), max_length=20, choices=State)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("by"),

@@ -60,10 +60,9 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
         from etalage.customs.selectors import tax_rates_in_force
 
         tax_rates = tax_rates_in_force(on=on)
-        bands = tuple(
-            freight_bands_in_force(route=FreightRate.Route.DIRECT_LIEGE, on=on)
-        )
-        bonded = tuple(freight_bands_in_force(route=FreightRate.Route.BONDED, on=on))
+        routes = _freight_in_force(on=on)
+        bands = tuple(routes.get(FreightRate.Route.DIRECT_LIEGE, ()))
+        bonded = tuple(routes.get(FreightRate.Route.BONDED, ()))
     return MarketPricing(
         market_code=market.code,
         country=market.country,
@@ -78,14 +77,20 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
 
 def freight_bands_in_force(*, route: str, on: date) -> list[WeightBand]:
     """The weight bands of ``route``'s latest price list in force on ``on``."""
-    rows = list(
-        FreightRate.objects.filter(route=route, effective_from__lte=on).order_by(
-            "-effective_from"
-        )
-    )
-    latest = rows[0].effective_from if rows else None
-    return [
-        WeightBand(max_grams=row.max_grams, price=row.price_cny)
-        for row in rows
-        if row.effective_from == latest
-    ]
+    return _freight_in_force(on=on, route=route).get(route, [])
+
+
+def _freight_in_force(*, on: date, route: str | None = None) -> dict:
+    """Each route's latest price list in force on ``on`` (one query)."""
+    rows = FreightRate.objects.filter(effective_from__lte=on)
+    if route is not None:
+        rows = rows.filter(route=route)
+    latest: dict = {}
+    bands: dict = {}
+    for row in rows.order_by("route", "-effective_from"):
+        latest.setdefault(row.route, row.effective_from)
+        if row.effective_from == latest[row.route]:
+            bands.setdefault(row.route, []).append(
+                WeightBand(max_grams=row.max_grams, price=row.price_cny)
+            )
+    return bands

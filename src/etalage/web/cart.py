@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from etalage.checkout.models import Cart
-from etalage.checkout.selectors import cart_lines
+from etalage.checkout.selectors import cart_lines, fulfilment_plan
 from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
 from etalage.money import Money, format_money
 from etalage.pricing.quote import QuoteRefused, cart_quote
@@ -22,7 +22,7 @@ from etalage.web.request_data import request_market
 CART_COOKIE = "etalage_cart"
 
 
-def _cart(request, create: bool = False) -> Cart | None:
+def request_cart(request, create: bool = False) -> Cart | None:
     if request.user.is_authenticated:
         cart = Cart.objects.filter(user=request.user).order_by("-created_at").first()
         if cart is None and create:
@@ -76,7 +76,7 @@ def _year_used(request) -> tuple[Decimal, bool]:
 
 @require_POST
 def cart_add_view(request):
-    cart = _cart(request, create=True)
+    cart = request_cart(request, create=True)
     market, _pricing = request_market(request)
     try:
         cart_add(
@@ -93,7 +93,7 @@ def cart_add_view(request):
 
 
 def cart_view(request):
-    cart = _cart(request)
+    cart = request_cart(request)
     market, pricing = request_market(request)
     if request.method == "POST" and cart is not None:
         for key, value in request.POST.items():
@@ -115,12 +115,14 @@ def cart_view(request):
     year_used, identity_known = _year_used(request)
     quote, problem = None, request.session.pop("cart_problem", None)
     if lines:
+        plan = fulfilment_plan(market=market, lines=lines)
         try:
             quote = cart_quote(
                 pricing=pricing,
                 lines=[(line.variant, line.quantity) for line in lines],
                 year_used=year_used,
                 language=language,
+                placements=plan.placements,
             )
         except QuoteRefused as refused:
             problem = str(refused)
@@ -130,7 +132,7 @@ def cart_view(request):
         "etalage/storefront/cart.html",
         {
             "quote": quote,
-            "sub_orders": _present(quote, line_ids, language) if quote else [],
+            "sub_orders": present_quote(quote, line_ids, language) if quote else [],
             "total": format_money(quote.total, language) if quote else None,
             "problem": problem,
             "identity_known": identity_known,
@@ -139,7 +141,7 @@ def cart_view(request):
     )
 
 
-def _present(quote, line_ids, language):
+def present_quote(quote, line_ids, language):
     def money(amount: Money) -> str:
         return format_money(amount, language)
 
@@ -152,6 +154,7 @@ def _present(quote, line_ids, language):
 
         views.append(
             {
+                "route": sub.placement.route,
                 "merchant": sub.merchant_name,
                 "merchant_slug": sub.merchant_slug,
                 "lines": [
@@ -187,7 +190,7 @@ class SignInView(LoginView):
     authentication_form = ThrottledAuthenticationForm
 
     def form_valid(self, form):
-        anonymous = _cart(self.request)  # before login: found by the cookie
+        anonymous = request_cart(self.request)  # before login: found by the cookie
         response = super().form_valid(form)
         if anonymous is not None and anonymous.user_id is None:
             cart_merge(source=anonymous, user=form.get_user())

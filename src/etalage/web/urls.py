@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from etalage.web import cart, onboarding, portal, portal_products, views
+from etalage.web import cart, checkout, onboarding, portal, portal_products, views
 
 app_name = "web"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("market/", views.market_switch, name="market"),
     path("cart/", cart.cart_view, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart-add"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("orders/", checkout.orders, name="orders"),
+    path("orders/<str:number>/", checkout.order, name="order"),
+    path(
+        "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
+    ),
+    path("account/addresses/new/", checkout.address_new, name="address-new"),
     path("account/", views.account, name="account"),
     path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),

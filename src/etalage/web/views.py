@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -245,13 +246,19 @@ def account(request):
     form = IdentityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            identity_add(user=request.user, **form.cleaned_data)
+            identity = identity_add(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if request.GET.get("next") == "checkout":
+                return redirect(f"{reverse('web:checkout')}?identity={identity.pk}")
             return redirect("web:account")
     return render(
         request,
         "etalage/storefront/account.html",
-        {"identities": request.user.identities.all(), "form": form},
+        {
+            "identities": request.user.identities.all(),
+            "addresses": request.user.addresses.all(),
+            "form": form,
+        },
     )

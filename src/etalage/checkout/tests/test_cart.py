@@ -85,7 +85,7 @@ def test_a_visitor_never_sees_another_visitors_cart(client, shop):
 
 
 def test_the_yearly_limit_of_the_signed_in_buyer_is_checked(client, shop):
-    from etalage.customs.services import identity_add, usage_reserve
+    from etalage.customs.services import cbec_year, identity_add, usage_reserve
 
     buyer = get_user_model().objects.create_user("buyer")
     identity = identity_add(
@@ -96,7 +96,7 @@ def test_the_yearly_limit_of_the_signed_in_buyer_is_checked(client, shop):
         consent=True,
     )
     usage_reserve(
-        id_number_hmac=identity.id_number_hmac, year=2024, amount=D("25950.00")
+        id_number_hmac=identity.id_number_hmac, year=cbec_year(), amount=D("25950.00")
     )
     client.force_login(buyer)
     add(client, shop["c"])

@@ -175,9 +175,9 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
     shopping.cart(buyer, lines)
     with CaptureQueriesContext(connection) as many:
         shopping.place(buyer, key="many")
-    # 20 in the transaction (locks, checks, 7 writes), 5 reading the market's
+    # 20 in the transaction (locks, checks, 7 writes), 4 reading the market's
     # pricing and 3 the test's own lookups.
-    assert len(one) == len(many) == 28
+    assert len(one) == len(many) == 27
 
 
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):

@@ -1,0 +1,242 @@
+"""Checkout and the buyer's orders: choose identity and address, see every parcel
+with its freight and tax, the limits' verdict and the exact total, place once."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.customs.cbec import ANNUAL_LIMIT
+from etalage.customs.services import address_add, cbec_year, yearly_used
+from etalage.money import Money, format_money
+from etalage.orders import states
+from etalage.orders.models import Order
+from etalage.orders.services import (
+    IdempotencyConflict,
+    OrderRefused,
+    order_cancel,
+    order_place,
+)
+from etalage.pricing.quote import QuoteRefused, cart_quote
+from etalage.web.cart import present_quote, request_cart
+from etalage.web.forms import add_service_errors
+from etalage.web.request_data import request_market
+
+SENT_BEFORE = _(
+    "This page was sent before with other choices; check your orders before "
+    "placing it again."
+)
+
+
+@login_required
+def checkout(request):
+    # A page sent twice (a double click, a retry) answers with the order the first
+    # placed, so the placing comes before looking at the (by then empty) cart.
+    cart = request_cart(request, create=request.method == "POST")
+    market, pricing = request_market(request)
+    identities = list(request.user.identities.all())
+    addresses = list(request.user.addresses.all())
+    chosen_identity = _chosen(request, "identity", identities)
+    chosen_address = _chosen(request, "address", addresses)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            placed = order_place(
+                buyer=request.user,
+                cart=cart,
+                market=market,
+                pricing=pricing,
+                identity_id=request.POST.get("identity"),
+                address_id=request.POST.get("address"),
+                idempotency_key="web:" + request.POST.get("token", ""),
+                language=get_language(),
+            )
+        except OrderRefused as refused:
+            problems = [
+                m for messages in refused.message_dict.values() for m in messages
+            ]
+        except IdempotencyConflict:
+            problems = [str(SENT_BEFORE)]
+        else:
+            return redirect("web:order", number=placed.order.number)
+    lines = cart_lines(cart=cart) if cart is not None else []
+    if not lines:
+        return redirect("web:cart")
+    language = get_language()
+    plan = fulfilment_plan(market=market, lines=lines)
+    problems += [
+        str(_("%(sku)s: %(wanted)d wanted, %(available)d left."))
+        % {
+            "sku": s.variant_id and _sku(lines, s.variant_id),
+            "wanted": s.wanted,
+            "available": max(s.available, 0),
+        }  # fmt: skip
+        for s in plan.shortages
+    ]
+    used = (
+        yearly_used(id_number_hmac=chosen_identity.id_number_hmac, year=cbec_year())
+        if chosen_identity
+        else Decimal("0.00")
+    )
+    quote = None
+    try:
+        quote = cart_quote(
+            pricing=pricing,
+            lines=[(line.variant, line.quantity) for line in lines],
+            year_used=used,
+            language=language,
+            placements=plan.placements,
+        )
+    except QuoteRefused as refused:
+        problems.append(str(refused))
+    line_ids = {line.variant_id: line.pk for line in lines}
+    can_place = bool(
+        quote and quote.allowed and not plan.shortages and chosen_identity
+        and chosen_address and market.country == "CN"
+    )  # fmt: skip
+    return render(
+        request,
+        "etalage/storefront/checkout.html",
+        {
+            "sub_orders": present_quote(quote, line_ids, language) if quote else [],
+            "total": format_money(quote.total, language) if quote else None,
+            "identities": identities,
+            "addresses": addresses,
+            "chosen_identity": chosen_identity,
+            "chosen_address": chosen_address,
+            "year_left": format_money(
+                Money(max(ANNUAL_LIMIT - used, Decimal("0.00")), "CNY"), language
+            ),
+            "problems": problems,
+            "can_place": can_place,
+            "delivers_here": market.country == "CN",
+            "hold_minutes": market.hold_minutes,
+            "token": request.POST.get("token") or uuid.uuid4().hex,
+        },
+    )
+
+
+def _sku(lines, variant_id) -> str:
+    return next(line.variant.sku for line in lines if line.variant_id == variant_id)
+
+
+def _chosen(request, name: str, options: list):
+    wanted = request.POST.get(name) or request.GET.get(name)
+    return next(
+        (o for o in options if str(o.pk) == wanted), options[0] if options else None
+    )
+
+
+class AddressForm(forms.Form):
+    recipient = forms.CharField(label=_("Recipient"), max_length=60)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    province = forms.CharField(label=_("Province"), max_length=30)
+    city = forms.CharField(label=_("City"), max_length=30)
+    district = forms.CharField(label=_("District"), max_length=30)
+    street = forms.CharField(label=_("Street address"), max_length=200)
+
+
+@login_required
+def address_new(request):
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            address = address_add(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if request.GET.get("next") == "checkout":
+                return redirect(f"{_url('web:checkout')}?address={address.pk}")
+            return redirect("web:account")
+    return render(request, "etalage/storefront/address_form.html", {"form": form})
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+@login_required
+def orders(request):
+    return render(
+        request,
+        "etalage/storefront/orders.html",
+        {"orders": request.user.orders.prefetch_related("sub_orders__merchant")[:50]},
+    )
+
+
+def _own_order(request, number: str) -> Order:
+    order = (
+        Order.objects.filter(buyer=request.user, number=number)
+        .prefetch_related("sub_orders__merchant", "sub_orders__lines", "transitions")
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+@login_required
+def order(request, number: str):
+    order = _own_order(request, number)
+    language = get_language()
+
+    def money(amount) -> str:
+        return format_money(Money(amount, order.currency), language)
+
+    subs = [
+        {
+            "sub": sub,
+            "lines": [
+                {
+                    "line": line,
+                    "name": line.name_zh
+                    if language == "zh-hans"
+                    else line.name_merchant,
+                    "unit": money(line.unit_price),
+                    "goods": money(line.goods),
+                }  # fmt: skip
+                for line in sub.lines.all()
+            ],
+            "goods": money(sub.goods),
+            "freight": money(sub.freight),
+            "tax": money(sub.tax),
+            "total": money(sub.total),
+        }
+        for sub in order.sub_orders.all()
+    ]
+    return render(
+        request,
+        "etalage/storefront/order.html",
+        {
+            "order": order,
+            "subs": subs,
+            "total": money(order.total),
+            "cancellable": any(
+                s.state in states.CANCELLABLE for s in order.sub_orders.all()
+            ),
+            "history": [t for t in order.transitions.all() if t.sub_order_id is None],
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_cancel_view(request, number: str):
+    order = _own_order(request, number)
+    # Shipped meanwhile: nothing to cancel; the page shows where the order is.
+    with contextlib.suppress(states.IllegalTransition):
+        order_cancel(order=order, by=request.user, reason="cancelled by the buyer")
+    return redirect("web:order", number=order.number)

@@ -1,0 +1,109 @@
+"""Checkout and the buyer's order pages, as a buyer uses them."""
+
+import re
+
+import pytest
+
+from etalage.inventory.models import Stock
+from etalage.orders.models import Order
+
+
+@pytest.fixture
+def buyer(shopping, client):
+    buyer = shopping.buyer()
+    p = shopping.products
+    shopping.cart(buyer, [(p["a"], 2), (p["c"], 1)])
+    client.force_login(buyer)
+    return buyer
+
+
+def token_of(html):
+    return re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
+
+
+def place(client, buyer, token):
+    return client.post("/en/checkout/", {
+        "token": token,
+        "identity": str(buyer.identities.get().pk),
+        "address": str(buyer.addresses.get().pk),
+    })  # fmt: skip
+
+
+def test_checkout_shows_each_parcel_the_identity_masked_and_the_total(client, buyer):
+    html = client.get("/en/checkout/").content.decode()
+    assert html.count('class="sub-order"') == 2
+    assert "Parcel 1: First" in html and "Parcel 2: Second" in html
+    assert buyer.identities.get().id_number_masked in html
+    assert "customs mode 9610" in html and "To pay" in html
+    assert "Place the order" in html and " disabled>" not in html
+    assert "keeps the goods for you for 15 minutes" in html
+
+
+def test_placing_twice_with_one_page_gives_one_order(client, buyer):
+    token = token_of(client.get("/en/checkout/").content.decode())
+    first = place(client, buyer, token)
+    second = place(client, buyer, token)
+    order = Order.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/en/orders/{order.number}/"
+    page = client.get(first["Location"]).content.decode()
+    assert order.number in page and "Placed, awaiting payment" in page
+    assert "Beijing time" in page
+    assert order.number in client.get("/en/orders/").content.decode()
+
+
+def test_the_cart_links_to_checkout_and_checkout_needs_a_signed_in_buyer(
+    client, shopping
+):
+    assert client.get("/en/checkout/")["Location"].startswith("/en/login/")
+
+
+def test_a_buyer_without_identity_is_asked_for_one(client, shopping):
+    from django.contrib.auth import get_user_model
+
+    newcomer = get_user_model().objects.create_user("newcomer")
+    shopping.cart(newcomer, [(shopping.products["a"], 1)])
+    client.force_login(newcomer)
+    html = client.get("/en/checkout/").content.decode()
+    assert "You have not added an identity yet." in html and " disabled>" in html
+    response = client.post("/en/account/addresses/new/?next=checkout", {
+        "recipient": "王小明", "phone": "12345", "province": "上海市",
+        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
+    })  # fmt: skip
+    assert "Enter a mainland China mobile number." in response.content.decode()
+    response = client.post("/en/account/addresses/new/?next=checkout", {
+        "recipient": "王小明", "phone": "13800138000", "province": "上海市",
+        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
+    })  # fmt: skip
+    assert response["Location"].startswith("/en/checkout/?address=")
+
+
+def test_the_buyer_cancels_and_the_stock_comes_back(client, buyer):
+    token = token_of(client.get("/en/checkout/").content.decode())
+    place(client, buyer, token)
+    order = Order.objects.get()
+    assert sum(Stock.objects.values_list("allocated", flat=True)) == 3
+    client.post(f"/en/orders/{order.number}/cancel/")
+    order.refresh_from_db()
+    assert order.state == "cancelled"
+    assert sum(Stock.objects.values_list("allocated", flat=True)) == 0
+
+
+def test_another_buyers_order_is_not_found(client, buyer, shopping):
+    token = token_of(client.get("/en/checkout/").content.decode())
+    place(client, buyer, token)
+    order = Order.objects.get()
+    client.force_login(shopping.buyer())
+    assert client.get(f"/en/orders/{order.number}/").status_code == 404
+    assert client.post(f"/en/orders/{order.number}/cancel/").status_code == 404
+    order.refresh_from_db()
+    assert order.state == "placed"
+
+
+def test_stock_gone_since_the_cart_is_said_plainly(client, buyer, shopping):
+    token = token_of(client.get("/en/checkout/").content.decode())
+    Stock.objects.filter(variant__product=shopping.products["a"]).update(allocated=19)
+    html = place(client, buyer, token).content.decode()
+    sku = shopping.products["a"].variants.get().sku
+    assert f"{sku}: 2 wanted, 1 left." in html
+    assert not Order.objects.exists()
