@@ -50,10 +50,13 @@ ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 def _mount_merchant_api() -> None:
     from etalage.api.merchant import router
+    from etalage.api.orders import buyer_router, merchant_router
     from etalage.api.quotes import router as quotes_router
 
+    router.add_router("", merchant_router)
     api.add_router("/merchant", router)
     api.add_router("", quotes_router)
+    api.add_router("", buyer_router)
 
 
 MAX_PAGE_SIZE = 100

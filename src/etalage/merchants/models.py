@@ -175,6 +175,7 @@ class ApiKey(models.Model):
     class Scope(models.TextChoices):
         CATALOG_READ = "catalog:read", _("Read the catalogue")
         CATALOG_WRITE = "catalog:write", _("Change the catalogue")
+        ORDERS_READ = "orders:read", _("Read your orders")
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     merchant = models.ForeignKey(

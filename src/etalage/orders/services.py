@@ -56,9 +56,9 @@ class Placed:
     created: bool  # False: the same request was placed before; this is that order
 
 
-def request_digest(*, market_code: str, identity_id, address_id) -> str:
+def request_digest(*, market_code: str, identity_id, address_id, language: str) -> str:
     body = {"market": market_code, "identity": str(identity_id or ""),
-            "address": str(address_id or "")}  # fmt: skip
+            "address": str(address_id or ""), "language": language}  # fmt: skip
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -78,7 +78,7 @@ def order_place(
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
     digest = request_digest(market_code=market.code, identity_id=identity_id,
-                            address_id=address_id)  # fmt: skip
+                            address_id=address_id, language=language)  # fmt: skip
     for attempt in range(3):
         try:
             with transaction.atomic():

@@ -1,0 +1,314 @@
+"""Orders over the API: buyers place and follow theirs (session sign-in, CSRF),
+merchants read their sub-orders (API key with the ``orders:read`` scope).
+
+``POST /api/v1/orders`` places the signed-in buyer's cart. The ``Idempotency-Key``
+header is required: the same key with the same body answers with the same order
+(200, ``Idempotent-Replayed: true``), never a second one; with another body it is
+refused (409).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import SessionAuth
+
+from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.checkout.models import Cart
+from etalage.merchants.models import ApiKey
+from etalage.orders import states
+from etalage.orders.models import Order, SubOrder
+from etalage.orders.services import (
+    IdempotencyConflict,
+    OrderRefused,
+    order_cancel,
+    order_place,
+)
+from etalage.pricing.models import Market
+from etalage.pricing.selectors import market_pricing
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+          422: ErrorOut, 429: ErrorOut}  # fmt: skip
+
+buyer_router = Router(auth=SessionAuth(), tags=["buyer orders"])
+merchant_router = Router(tags=["merchant orders"])
+
+
+class OrderIn(Schema):
+    market: str = "CN"
+    identity: str = Field(..., description="The key of one of your identities.")
+    address: str = Field(..., description="The key of one of your addresses.")
+    lang: str = Field(
+        "zh-hans", description="Language of messages: zh-hans, fr, nl, en."
+    )
+
+
+class LineOut(Schema):
+    sku: str
+    name_zh: str
+    name_merchant: str
+    attributes: dict
+    quantity: int
+    hs_code: str
+    origin_country: str
+    unit_price_eur: Decimal
+    unit_price: Decimal
+    goods: Decimal
+    freight_share: Decimal
+    tax: Decimal
+
+
+class SubOrderOut(Schema):
+    number: str
+    merchant: str
+    state: str
+    route: str
+    customs_mode: str
+    weight_grams: int
+    goods: Decimal
+    freight: Decimal
+    tariff: Decimal
+    consumption_tax: Decimal
+    vat: Decimal
+    total: Decimal
+    lines: list[LineOut]
+
+
+class DeliveryOut(Schema):
+    recipient: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    street: str
+
+
+class OrderOut(Schema):
+    number: str
+    state: str
+    market: str
+    currency: str
+    placed_at: datetime
+    pay_before: datetime | None
+    goods: Decimal
+    freight: Decimal
+    tax: Decimal
+    total: Decimal
+    fx_rate: Decimal | None
+    fx_rate_date: str | None
+    buyer_name: str
+    id_number_masked: str
+    delivery: DeliveryOut
+    sub_orders: list[SubOrderOut]
+
+
+class OrderPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[OrderOut]
+
+
+class MerchantSubOrderOut(SubOrderOut):
+    order: str
+    currency: str
+    placed_at: datetime
+    delivery: DeliveryOut
+
+
+class MerchantSubOrderPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[MerchantSubOrderOut]
+
+
+def _lines(sub: SubOrder) -> list[LineOut]:
+    return [
+        LineOut(
+            sku=line.sku,
+            name_zh=line.name_zh,
+            name_merchant=line.name_merchant,
+            attributes=line.attributes,
+            quantity=line.quantity,
+            hs_code=line.hs_code,
+            origin_country=line.origin_country,
+            unit_price_eur=line.unit_price_eur,
+            unit_price=line.unit_price,
+            goods=line.goods,
+            freight_share=line.freight_share,
+            tax=line.tariff + line.consumption_tax + line.vat,
+        )  # fmt: skip
+        for line in sub.lines.all()
+    ]
+
+
+def _sub(sub: SubOrder) -> dict:
+    return {
+        "number": sub.number, "merchant": sub.merchant.slug, "state": sub.state,
+        "route": sub.route, "customs_mode": sub.customs_mode,
+        "weight_grams": sub.weight_grams, "goods": sub.goods, "freight": sub.freight,
+        "tariff": sub.tariff, "consumption_tax": sub.consumption_tax, "vat": sub.vat,
+        "total": sub.total, "lines": _lines(sub),
+    }  # fmt: skip
+
+
+def _delivery(order: Order) -> DeliveryOut:
+    return DeliveryOut(recipient=order.recipient, phone=order.phone,
+                       province=order.province, city=order.city,
+                       district=order.district, street=order.street)  # fmt: skip
+
+
+def order_out(order: Order) -> OrderOut:
+    return OrderOut(
+        number=order.number, state=order.state, market=order.market.code,
+        currency=order.currency, placed_at=order.created_at,
+        pay_before=order.hold_expires_at if order.state == states.PLACED else None,
+        goods=order.goods, freight=order.freight, tax=order.tax, total=order.total,
+        fx_rate=order.fx_rate,
+        fx_rate_date=order.fx_rate_date.isoformat() if order.fx_rate_date else None,
+        buyer_name=order.buyer_name, id_number_masked=order.id_number_masked,
+        delivery=_delivery(order),
+        sub_orders=[SubOrderOut(**_sub(s)) for s in order.sub_orders.all()],
+    )  # fmt: skip
+
+
+def _buyer_orders(request):
+    return Order.objects.filter(buyer=request.auth).select_related("market")
+
+
+def _with_parts(orders):
+    return orders.prefetch_related("sub_orders__merchant", "sub_orders__lines")
+
+
+@buyer_router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS})
+def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn):
+    """Place the signed-in buyer's cart as an order (see the section's description)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise ApiError(422, "required", "send an Idempotency-Key header",
+                       "Idempotency-Key")  # fmt: skip
+    market = Market.objects.filter(code=payload.market, is_active=True).first()
+    if market is None:
+        raise not_found("market", "market")
+    cart = Cart.objects.filter(user=request.auth).order_by("-created_at").first()
+    if cart is None:
+        cart = Cart.objects.create(user=request.auth)
+    with translation.override(payload.lang):
+        try:
+            placed = order_place(
+                buyer=request.auth, cart=cart, market=market,
+                pricing=market_pricing(market=market),
+                identity_id=payload.identity, address_id=payload.address,
+                idempotency_key=key, language=payload.lang,
+            )  # fmt: skip
+        except IdempotencyConflict:
+            raise ApiError(409, "idempotency_key_reused",
+                           "this Idempotency-Key was used with another request",
+                           "Idempotency-Key") from None  # fmt: skip
+        except OrderRefused as refused:
+            field, errors = next(iter(refused.error_dict.items()))
+            message = " ".join(e.messages[0] for e in errors)
+            code = errors[0].code or "invalid"
+            raise ApiError(422, code, message, field) from None
+    order = _with_parts(_buyer_orders(request)).get(pk=placed.order.pk)
+    if not placed.created:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201 if placed.created else 200, order_out(order))
+
+
+@buyer_router.get("/orders", response={200: OrderPage, **ERRORS})
+def orders_list(request: HttpRequest, page: int = Query(1, ge=1)):
+    """The signed-in buyer's orders, newest first, 20 a page."""
+    paginator = Paginator(_with_parts(_buyer_orders(request)), 20)
+    current = paginator.get_page(page)
+    return OrderPage(count=paginator.count, page=current.number,
+                     pages=paginator.num_pages,
+                     items=[order_out(o) for o in current])  # fmt: skip
+
+
+def _buyer_order(request, number: str) -> Order:
+    order = _with_parts(_buyer_orders(request)).filter(number=number).first()
+    if order is None:
+        raise not_found("order", "number")
+    return order
+
+
+@buyer_router.get("/orders/{number}", response={200: OrderOut, **ERRORS})
+def orders_get(request: HttpRequest, number: str):
+    return order_out(_buyer_order(request, number))
+
+
+@buyer_router.post("/orders/{number}/cancel", response={200: OrderOut, **ERRORS})
+def orders_cancel(request: HttpRequest, number: str):
+    """Cancel what has not shipped; its stock and CBEC usage are given back."""
+    order = _buyer_order(request, number)
+    try:
+        order_cancel(order=order, by=request.auth, reason="cancelled by the buyer")
+    except states.IllegalTransition:
+        message = f"an order {order.state} can no longer be cancelled"
+        raise ApiError(409, "not_cancellable", message) from None
+    return order_out(_buyer_order(request, number))
+
+
+# Merchants ---------------------------------------------------------------------
+
+
+def _merchant_key(request: HttpRequest) -> ApiKey:
+    from etalage.api.merchant import _key
+
+    return _key(request, ApiKey.Scope.ORDERS_READ)
+
+
+def _own_sub_orders(key: ApiKey):
+    return (
+        SubOrder.objects.filter(merchant_id=key.merchant_id)
+        .select_related("order", "merchant")
+        .prefetch_related("lines")
+    )
+
+
+def merchant_sub_order_out(sub: SubOrder) -> MerchantSubOrderOut:
+    order = sub.order
+    return MerchantSubOrderOut(order=order.number, currency=order.currency,
+                               placed_at=sub.created_at, delivery=_delivery(order),
+                               **_sub(sub))  # fmt: skip
+
+
+class SubOrderFilter(Schema):
+    state: str | None = Field(None, description="Only sub-orders in this state.")
+    page: int = Field(1, ge=1)
+
+
+@merchant_router.get("/orders", response={200: MerchantSubOrderPage, **ERRORS})
+def merchant_orders_list(request: HttpRequest, filters: Query[SubOrderFilter]):
+    """Your sub-orders (one per parcel), newest first, 50 a page."""
+    key = _merchant_key(request)
+    subs = _own_sub_orders(key).order_by("-created_at")
+    if filters.state:
+        if filters.state not in states.TRANSITIONS:
+            raise ApiError(422, "invalid", "not a state of an order", "state")
+        subs = subs.filter(state=filters.state)
+    paginator = Paginator(subs, 50)
+    current = paginator.get_page(filters.page)
+    return MerchantSubOrderPage(
+        count=paginator.count,
+        page=current.number,
+        pages=paginator.num_pages,
+        items=[merchant_sub_order_out(s) for s in current],
+    )
+
+
+@merchant_router.get("/orders/{number}", response={200: MerchantSubOrderOut, **ERRORS})
+def merchant_orders_get(request: HttpRequest, number: str):
+    key = _merchant_key(request)
+    sub = _own_sub_orders(key).filter(number=number).first()
+    if sub is None:
+        raise not_found("sub-order", "number")
+    return merchant_sub_order_out(sub)
