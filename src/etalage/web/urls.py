@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from etalage.web import cart, checkout, onboarding, portal, portal_products, views
+from etalage.web import (
+    cart,
+    checkout,
+    onboarding,
+    portal,
+    portal_orders,
+    portal_products,
+    views,
+)
 
 app_name = "web"
 
@@ -31,6 +39,12 @@ urlpatterns = [
     path("portal/staff/", portal.staff, name="portal-staff"),
     path("portal/company/", portal.company, name="portal-company"),
     path("portal/products/", portal_products.product_list, name="portal-products"),
+    path("portal/orders/", portal_orders.sub_order_list, name="portal-orders"),
+    path(
+        "portal/orders/<str:number>/",
+        portal_orders.sub_order_detail,
+        name="portal-order",
+    ),
     path(
         "portal/products/new/", portal_products.product_edit, name="portal-product-new"
     ),

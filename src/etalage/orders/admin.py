@@ -1,0 +1,126 @@
+"""The back-office's orders: read everything, change states only through the
+services, each change with the operator's reason."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.admin_decisions import decide_with_form
+from etalage.orders import states
+from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
+from etalage.orders.services import order_cancel, order_pay, sub_order_move
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnly, admin.TabularInline):
+    model = OrderTransition
+    fields = ["at", "sub_order", "from_state", "to_state", "by", "reason"]
+    readonly_fields = fields
+    extra = 0
+
+
+class SubOrderInline(ReadOnly, admin.TabularInline):
+    model = SubOrder
+    fields = ["number", "merchant", "state", "customs_mode", "goods", "freight",
+              "consumption_tax", "vat", "tariff", "total"]  # fmt: skip
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+
+class LineInline(ReadOnly, admin.TabularInline):
+    model = OrderLine
+    fields = ["sku", "name_zh", "name_merchant", "hs_code", "origin_country",
+              "quantity", "unit_price_eur", "unit_price", "freight_share",
+              "consumption_tax", "vat", "tariff"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why (kept in the order's history)"),
+                             max_length=300)  # fmt: skip
+
+
+def _moving(model_admin, request, queryset, *, action, submit, move):
+    def decide(obj, data):
+        try:
+            move(obj, request.user, data["reason"])
+        except states.IllegalTransition as illegal:
+            raise ValidationError(str(illegal)) from None
+
+    return decide_with_form(
+        model_admin, request, queryset, action=action, form_class=ReasonForm,
+        intro=submit, submit=submit, decide=decide,
+    )  # fmt: skip
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "created_at", "buyer", "state", "total", "currency",
+                    "hold_expires_at"]  # fmt: skip
+    list_filter = ["state", "market"]
+    search_fields = ["number", "buyer__username", "buyer__email"]
+    list_select_related = ["buyer"]
+    exclude = ["id_number_hmac", "idempotency_key", "request_digest"]
+    inlines = [SubOrderInline, TransitionInline]
+    actions = ["mark_paid", "cancel"]
+
+    @admin.action(description=_("Payment received: mark as paid"))
+    def mark_paid(self, request, queryset):
+        def pay(order, by, why):
+            order_pay(order=order, by=by, reason=why)
+
+        submit = str(_("Mark as paid"))
+        return _moving(self, request, queryset, action="mark_paid", submit=submit,
+                       move=pay)  # fmt: skip
+
+    @admin.action(description=_("Cancel what has not shipped"))
+    def cancel(self, request, queryset):
+        def cancel(order, by, why):
+            order_cancel(order=order, by=by, reason=why)
+
+        submit = str(_("Cancel"))
+        return _moving(self, request, queryset, action="cancel", submit=submit,
+                       move=cancel)  # fmt: skip
+
+
+def _sub_order_action(to: str, description):
+    def move(sub_order, by, why):
+        sub_order_move(sub_order=sub_order, to=to, by=by, reason=why)
+
+    def action(model_admin, request, queryset):
+        return _moving(model_admin, request, queryset, action=f"move_{to}",
+                       submit=str(description), move=move)  # fmt: skip
+
+    action.__name__ = f"move_{to}"
+    return admin.action(description=description)(action)
+
+
+@admin.register(SubOrder)
+class SubOrderAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "created_at", "merchant", "state", "customs_mode",
+                    "total"]  # fmt: skip
+    list_filter = ["state", "customs_mode", "merchant"]
+    search_fields = ["number", "merchant__name"]
+    list_select_related = ["merchant"]
+    inlines = [LineInline]
+    actions = [
+        _sub_order_action(states.CUSTOMS_DECLARED, _("Declared to customs")),
+        _sub_order_action(states.RELEASED, _("Released by customs")),
+        _sub_order_action(states.CANCELLED, _("Refused by customs or cancelled")),
+        _sub_order_action(states.SHIPPED, _("Shipped")),
+        _sub_order_action(states.DELIVERED, _("Delivered")),
+        _sub_order_action(states.COMPLETED, _("Completed")),
+    ]

@@ -1,0 +1,35 @@
+"""The portal's orders: a merchant's own parcels, for the roles that handle them."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from etalage.merchants.models import MerchantMember
+
+
+@pytest.fixture
+def placed(shopping):
+    buyer = shopping.buyer()
+    p = shopping.products
+    shopping.cart(buyer, [(p["a"], 2), (p["c"], 1)])
+    return shopping.place(buyer).order
+
+
+def member(client, merchant, role):
+    user = get_user_model().objects.create_user(f"{merchant.slug}-{role}")
+    MerchantMember.objects.create(merchant=merchant, user=user, role=role)
+    client.force_login(user)
+
+
+def test_fulfilment_staff_see_their_parcel_and_where_it_goes(client, placed, shopping):
+    member(client, shopping.products["a"].merchant, "fulfilment")
+    html = client.get("/en/portal/orders/").content.decode()
+    assert f"{placed.number}-1" in html and f"{placed.number}-2" not in html
+    detail = client.get(f"/en/portal/orders/{placed.number}-1/").content.decode()
+    assert "世纪大道 100 号" in detail and "1806900000" in detail
+    assert placed.id_number_masked not in detail  # the ID is for customs only
+    assert "Placed, awaiting payment" in detail
+
+
+def test_catalogue_staff_do_not_see_orders(client, placed, shopping):
+    member(client, shopping.products["a"].merchant, "catalogue")
+    assert client.get("/en/portal/orders/").status_code == 403
