@@ -30,8 +30,7 @@ from etalage.orders.services import (
     order_cancel,
     order_place,
 )
-from etalage.pricing.models import Market
-from etalage.pricing.selectors import market_pricing
+from etalage.pricing.selectors import markets_priced
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           422: ErrorOut, 429: ErrorOut}  # fmt: skip
@@ -194,7 +193,10 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
     if not key:
         raise ApiError(422, "required", "send an Idempotency-Key header",
                        "Idempotency-Key")  # fmt: skip
-    market = Market.objects.filter(code=payload.market, is_active=True).first()
+    market, pricing = next(
+        ((m, p) for m, p in markets_priced() if m.code == payload.market),
+        (None, None),
+    )
     if market is None:
         raise not_found("market", "market")
     cart = Cart.objects.filter(user=request.auth).order_by("-created_at").first()
@@ -204,7 +206,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
         try:
             placed = order_place(
                 buyer=request.auth, cart=cart, market=market,
-                pricing=market_pricing(market=market),
+                pricing=pricing,
                 identity_id=payload.identity, address_id=payload.address,
                 idempotency_key=key, language=payload.lang,
             )  # fmt: skip
@@ -217,7 +219,10 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
             message = " ".join(e.messages[0] for e in errors)
             code = errors[0].code or "invalid"
             raise ApiError(422, code, message, field) from None
-    order = _with_parts(_buyer_orders(request)).get(pk=placed.order.pk)
+    # A new order comes back with its parts; a replayed one is read again.
+    order = (
+        placed.order if placed.created else _buyer_order(request, placed.order.number)
+    )
     if not placed.created:
         response["Idempotent-Replayed"] = "true"
     return Status(201 if placed.created else 200, order_out(order))

@@ -300,6 +300,20 @@ def _write(*, buyer, market, pricing, language, key, digest, identity, address,
     order.save(force_insert=True)
     SubOrder.objects.bulk_create(sub_orders)
     OrderLine.objects.bulk_create(order_lines)
+    # Keep the parts on the order, so that the caller can show it without reading
+    # it back (Django's prefetch cache, as prefetch_related would fill it).
+    merchants = {
+        s.merchant_id: s.lines[0].variant.product.merchant for s in quote.sub_orders
+    }
+    for sub_order in sub_orders:
+        sub_order.merchant = merchants[sub_order.merchant_id]
+        lines = [line for line in order_lines if line.sub_order is sub_order]
+        sub_order._prefetched_objects_cache = {
+            "lines": _fetched(OrderLine.objects.filter(sub_order=sub_order), lines)
+        }
+    order._prefetched_objects_cache = {
+        "sub_orders": _fetched(SubOrder.objects.filter(order=order), sub_orders)
+    }
     OrderTransition.objects.bulk_create(
         [OrderTransition(order=order, to_state=states.PLACED, by=buyer)]
         + [
@@ -308,6 +322,13 @@ def _write(*, buyer, market, pricing, language, key, digest, identity, address,
         ]
     )
     return order
+
+
+def _fetched(queryset, objects):
+    """``queryset`` as if it had been evaluated to ``objects``."""
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    return queryset
 
 
 # Later in the order's life ----------------------------------------------------------

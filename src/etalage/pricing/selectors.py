@@ -1,6 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
@@ -36,6 +38,30 @@ def market_get(*, code: str) -> Market:
 
 def markets_active() -> list[Market]:
     return list(Market.objects.filter(is_active=True))
+
+
+def reference_cached(key: str, build):
+    """Reuse rarely changing reference data for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
+    seconds = settings.ETALAGE_REFERENCE_CACHE_SECONDS
+    if not seconds:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+def markets_priced() -> list[tuple[Market, MarketPricing]]:
+    """The active markets with today's pricing, reused for a while (see above)."""
+    today = timezone.localdate()
+    return reference_cached(
+        f"etalage:markets:{today.isoformat()}",
+        lambda: [
+            (market, market_pricing(market=market, on=today))
+            for market in Market.objects.filter(is_active=True)
+        ],
+    )
 
 
 def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:

@@ -9,29 +9,17 @@ operator's change shows on the storefront within that time.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from etalage.catalog.selectors import CategoryTree, category_tree
 from etalage.catalog.selectors import merchant_choices as catalog_merchant_choices
 from etalage.pricing.models import Market
-from etalage.pricing.selectors import market_pricing
+from etalage.pricing.selectors import markets_priced
+from etalage.pricing.selectors import reference_cached as _cached
 from etalage.pricing.strategy import MarketPricing
-
-
-def _cached(key: str, build):
-    seconds = settings.ETALAGE_REFERENCE_CACHE_SECONDS
-    if not seconds:
-        return build()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value
 
 
 class CachedCountPaginator(Paginator):
@@ -49,14 +37,7 @@ class CachedCountPaginator(Paginator):
 
 
 def _markets() -> list[tuple[Market, MarketPricing]]:
-    today = timezone.localdate()
-    return _cached(
-        f"etalage:markets:{today.isoformat()}",
-        lambda: [
-            (market, market_pricing(market=market, on=today))
-            for market in Market.objects.filter(is_active=True)
-        ],
-    )
+    return markets_priced()
 
 
 def request_market(request) -> tuple[Market, MarketPricing]:

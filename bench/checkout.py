@@ -1,0 +1,265 @@
+"""Benchmark placing orders over HTTP, and a flash sale, against `etalage serve`.
+
+    .venv/bin/python bench/checkout.py --database postgres   # local PostgreSQL
+    .venv/bin/python bench/checkout.py                       # SQLite, for reference
+    .venv/bin/python bench/checkout.py --duration 5 --concurrency 1,8
+
+It prepares a fresh database: 10 merchants with stocked products at the Liège hub and
+tens of thousands of buyers, each signed in with an identity, an address and a cart
+of 3 lines from 2 merchants. It starts the server the production way (`etalage
+serve`: gunicorn, its worker and clock, debug off) and, from a separate process over
+loopback, sends `POST /api/v1/orders` (each with its own Idempotency-Key, each buyer
+once) at each concurrency for a fixed time. It prints placed orders per second and
+p50/p95/p99 latency, and on PostgreSQL the ceiling of the same database server
+measured with pgbench (TPC-B, same concurrency) and the ratio of the two.
+
+Then the flash sale: 500 buyers at once for one variant with 100 in stock. Exactly
+100 orders must be placed and 400 refused with a clear reason; `etalage check` must
+find the books clean. The machine it ran on is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from machine import database_url, machine
+from shoppers import order_request, prepare_market, prepare_shoppers
+from storefront import free_port, percentile, wait_until_serving
+
+ETALAGE = Path(sys.executable).with_name("etalage")
+TARGET_PER_SECOND = 300  # on PostgreSQL at concurrency 32, 2 cores
+
+
+async def _read_response(reader) -> tuple[int, bytes, bool]:
+    """Return the status, the body and whether the server closes the connection."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("the server closed the connection")
+    length, close = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "connection" and "close" in value.lower():
+            close = True
+    body = await reader.readexactly(length)
+    return int(status_line.split()[1]), body, close
+
+
+async def _client(port, queue, deadline, results):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while (deadline is None or time.perf_counter() < deadline) and queue:
+            request = queue.pop()
+            started = time.perf_counter()
+            try:
+                writer.write(request)
+                await writer.drain()
+                status, body, close = await _read_response(reader)
+            except (ConnectionError, asyncio.IncompleteReadError) as error:
+                status, body, close = 0, repr(error).encode(), True
+            if close:  # gunicorn's sync workers answer one request per connection
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            results.append((status, time.perf_counter() - started, body[:300]))
+    finally:
+        writer.close()
+
+
+async def _load(port, requests, concurrency, duration):
+    queue = list(reversed(requests))
+    results: list = []
+    deadline = None if duration is None else time.perf_counter() + duration
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_client(port, queue, deadline, results) for _ in range(concurrency))
+    )
+    return results, time.perf_counter() - started
+
+
+def _in_process(port, requests, concurrency, duration, out):
+    out.put(asyncio.run(_load(port, requests, concurrency, duration)))
+
+
+def run_load(port, requests, concurrency, duration):
+    """Send ``requests`` from ``concurrency`` connections in a process of its own."""
+    out = multiprocessing.Queue()
+    process = multiprocessing.Process(
+        target=_in_process, args=(port, requests, concurrency, duration, out)
+    )
+    process.start()
+    result = out.get(timeout=(duration or 120) + 300)
+    process.join()
+    return result
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    return "\n    ".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def pgbench_tps(url: str, concurrency: int, duration: float) -> float | None:
+    """TPC-B transactions per second of the same server at the same concurrency."""
+    if shutil.which("pgbench") is None:
+        return None
+    base = url.rsplit("/", 1)[0]
+    subprocess.run(["psql", f"{base}/postgres", "-qc", "DROP DATABASE IF EXISTS "
+                    "etalage_pgbench", "-c", "CREATE DATABASE etalage_pgbench"],
+                   check=True, capture_output=True)  # fmt: skip
+    target = f"{base}/etalage_pgbench"
+    subprocess.run(["pgbench", "-i", "-q", "-s", "10", target], check=True,
+                   capture_output=True)  # fmt: skip
+    done = subprocess.run(
+        ["pgbench", "-c", str(concurrency), "-j", str(min(concurrency, 2)),
+         "-T", str(max(int(duration), 1)), target],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    found = re.search(r"tps = ([0-9.]+)", done.stdout)
+    return float(found.group(1)) if found else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database", default="sqlite", help="sqlite, postgres or a URL"
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    parser.add_argument("--concurrency", default="1,8,32,128")
+    parser.add_argument("--buyers", type=int, default=0,
+                        help="prepared checkouts (default: enough for 600 orders/s)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    per_level = args.buyers or int(600 * args.duration) + 200
+
+    data_dir = Path(tempfile.mkdtemp(prefix="etalage-bench-"))
+    url, engine = database_url(args.database, data_dir, name="etalage_bench_checkout")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ETALAGE_DATA_DIR": str(data_dir),
+        "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "ETALAGE_DEBUG": "0",
+        "ETALAGE_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "etalage.settings",
+    }
+    os.environ.update(env)
+    started = time.perf_counter()
+    print(f"Preparing {per_level * len(levels) + 500:,} checkouts on {engine} ...")
+    market = prepare_market()
+    shops = market["shops"]
+
+    def three_lines(n):  # 2 lines from one merchant, 1 from another
+        a, b = shops[n % len(shops)], shops[(n + 1) % len(shops)]
+        return [(a[n % 9], 1), (a[(n + 3) % 9], 2), (b[n % 9], 1)]
+
+    pools = [
+        prepare_shoppers(per_level, three_lines, first=i * per_level)
+        for i in range(len(levels))
+    ]
+    from etalage.inventory.models import Stock, StockMovement
+
+    # The flash sale's variant (kept out of the carts above): 100 in stock.
+    flash_variant = shops[0][-1]
+    Stock.objects.filter(variant=flash_variant).update(on_hand=100)
+    StockMovement.objects.filter(stock__variant=flash_variant).update(on_hand_delta=100)
+    flash = prepare_shoppers(500, lambda n: [(flash_variant, 1)],
+                             first=len(levels) * per_level)  # fmt: skip
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    connection.close()
+    print(f"  prepared in {time.perf_counter() - started:.0f} s")
+
+    port = free_port()
+    log = (data_dir / "server.log").open("wb")
+    server = subprocess.Popen(
+        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_serving(port, server)
+        print()
+        print(f"Machine: {machine()}")
+        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, worker "
+              f"and clock, debug off), {engine}")  # fmt: skip
+        print(f"Load: POST /api/v1/orders, cart of 3 lines from 2 merchants, "
+              f"{args.duration:.0f} s per run, separate process over loopback")  # fmt: skip
+        print()
+        header = f"{'conc.':>6}{'placed':>8}{'orders/s':>10}{'p50 ms':>9}"
+        header += f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        if connection.vendor == "postgresql":
+            header += f"{'pgbench tps':>13}{'ratio':>8}"
+        print(header)
+        by_level = {}
+        for level, pool in zip(levels, pools, strict=True):
+            requests = [order_request(s, str(uuid.uuid4())) for s in pool]
+            results, elapsed = run_load(port, requests, level, args.duration)
+            placed = [r for r in results if r[0] == 201]
+            ms = [r[1] * 1000 for r in placed] or [0.0]
+            rate = len(placed) / elapsed
+            by_level[level] = rate
+            errors = [r for r in results if r[0] != 201]
+            row = (f"{level:>6}{len(placed):>8}{rate:>10.0f}{statistics.median(ms):>9.1f}"
+                   f"{percentile(ms, 0.95):>9.1f}{percentile(ms, 0.99):>9.1f}"
+                   f"{len(errors):>8}")  # fmt: skip
+            if connection.vendor == "postgresql":
+                tps = pgbench_tps(url, level, args.duration)
+                row += f"{tps or 0:>13.0f}{(rate / tps if tps else 0):>8.2f}"
+            print(row, flush=True)
+            if errors:
+                print(f"  first error: {errors[0][0]} {errors[0][2]!r}")
+                print("  server log: " + _tail(data_dir / "server.log"))
+            if len(results) == len(pool):
+                print("  (the prepared checkouts ran out before the time did)")
+
+        print("\nFlash sale: 500 buyers at once, one variant, 100 in stock")
+        requests = [order_request(s, str(uuid.uuid4())) for s in flash]
+        results, elapsed = run_load(port, requests, 500, None)
+        placed = sum(1 for r in results if r[0] == 201)
+        refused = [r for r in results if r[0] == 422 and b"out_of_stock" in r[2]]
+        other = [r for r in results if r[0] != 201 and r not in refused]
+        print(f"  placed {placed}, refused (out of stock) {len(refused)}, other "
+              f"{len(other)}, in {elapsed:.1f} s")  # fmt: skip
+        if refused:
+            print(f"  a refusal: {refused[0][2].decode(errors='replace')}")
+        if other:
+            print(f"  first other answer: {other[0][0]} {other[0][2]!r}")
+        check = subprocess.run([str(ETALAGE), "check"], env=env, capture_output=True,
+                               text=True)  # fmt: skip
+        print(f"  etalage check: {check.stdout.strip().splitlines()[-1]}")
+        ok = placed == 100 and len(refused) == 400 and check.returncode == 0
+        print(f"  flash sale: {'correct' if ok else 'WRONG'}")
+        if 32 in by_level and connection.vendor == "postgresql":
+            verdict = "met" if by_level[32] >= TARGET_PER_SECOND else "NOT met"
+            print(f"\nTarget: at least {TARGET_PER_SECOND} orders/s on PostgreSQL at "
+                  f"concurrency 32: {verdict} ({by_level[32]:.0f}/s)")  # fmt: skip
+        if not ok:
+            sys.exit(1)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
