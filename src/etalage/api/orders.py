@@ -20,7 +20,6 @@ from ninja.responses import Status
 from ninja.security import SessionAuth
 
 from etalage.api.errors import ApiError, ErrorOut, not_found
-from etalage.checkout.models import Cart
 from etalage.merchants.models import ApiKey
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
@@ -199,13 +198,10 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
     )
     if market is None:
         raise not_found("market", "market")
-    cart = Cart.objects.filter(user=request.auth).order_by("-created_at").first()
-    if cart is None:
-        cart = Cart.objects.create(user=request.auth)
     with translation.override(payload.lang):
         try:
             placed = order_place(
-                buyer=request.auth, cart=cart, market=market,
+                buyer=request.auth, cart=None, market=market,
                 pricing=pricing,
                 identity_id=payload.identity, address_id=payload.address,
                 idempotency_key=key, language=payload.lang,

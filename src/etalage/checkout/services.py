@@ -38,15 +38,11 @@ def warehouse_kinds_for(*, market, variant: Variant) -> list[str]:
 def warehouse_kinds_by_variant(*, market, variants: list[Variant]) -> dict:
     """``warehouse_kinds_for`` for many variants at once (one query at most)."""
     kinds = list(market.warehouse_priority)
-    bonded_only: set[str] = set()
+    bonded_only: frozenset[str] = frozenset()
     if market.country == "CN" and variants:
-        from etalage.customs.models import PositiveListEntry
+        from etalage.customs.selectors import bonded_only_hs_codes
 
-        bonded_only = set(
-            PositiveListEntry.objects.filter(
-                hs_code__in={v.product.hs_code for v in variants}, bonded_only=True
-            ).values_list("hs_code", flat=True)
-        )
+        bonded_only = bonded_only_hs_codes()
     bonded = [kind for kind in kinds if kind == "bonded"]
     return {
         v.pk: (bonded if v.product.hs_code in bonded_only else kinds) for v in variants

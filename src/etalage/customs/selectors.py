@@ -48,3 +48,19 @@ def positive_list_entry(*, hs_code: str):
     from etalage.customs.models import PositiveListEntry
 
     return PositiveListEntry.objects.filter(hs_code=hs_code).first()
+
+
+def bonded_only_hs_codes() -> frozenset[str]:
+    """The HS codes China's positive list allows only as bonded imports (1210);
+    reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
+    from etalage.customs.models import PositiveListEntry
+    from etalage.pricing.selectors import reference_cached
+
+    return reference_cached(
+        "etalage:bonded-only",
+        lambda: frozenset(
+            PositiveListEntry.objects.filter(bonded_only=True).values_list(
+                "hs_code", flat=True
+            )
+        ),
+    )

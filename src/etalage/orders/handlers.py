@@ -11,12 +11,7 @@ from etalage.orders.services import ORDER_CANCELLED, ORDER_PLACED
 
 
 def _email_buyer(payload: dict, template: str) -> None:
-    order = (
-        Order.objects.select_related("buyer")
-        .prefetch_related("sub_orders__merchant", "sub_orders__lines")
-        .filter(pk=payload["order"])
-        .first()
-    )
+    order = Order.objects.select_related("buyer").filter(pk=payload["order"]).first()
     if order is None or not order.buyer.email:
         return
     with translation.override(order.language):

@@ -65,7 +65,7 @@ def request_digest(*, market_code: str, identity_id, address_id, language: str) 
 def order_place(
     *,
     buyer,
-    cart: Cart,
+    cart: Cart | None,
     market,
     pricing: MarketPricing,
     identity_id,
@@ -73,7 +73,8 @@ def order_place(
     idempotency_key: str,
     language: str,
 ) -> Placed:
-    """Place the buyer's cart as an order (see the module's docstring)."""
+    """Place the buyer's cart (by default their newest) as an order (see the module's
+    docstring)."""
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
@@ -111,8 +112,13 @@ def _place(*, buyer, cart, market, pricing, identity_id, address_id, key, digest
            language) -> Placed:  # fmt: skip
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
-    if not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists():
-        raise _refuse("cart", _("This cart is not yours."))
+    if cart is None:
+        cart = Cart.objects.filter(user=buyer).order_by("-created_at").first()
+    if (
+        cart is None
+        or not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists()
+    ):
+        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
     earlier = _earlier(buyer, key, digest)
     if earlier is not None:
         return Placed(earlier, created=False)
