@@ -117,17 +117,37 @@ def pgbench_tps(url: str, concurrency: int, duration: float) -> float | None:
     if shutil.which("pgbench") is None:
         return None
     base = url.rsplit("/", 1)[0]
-    subprocess.run(["psql", f"{base}/postgres", "-qc", "DROP DATABASE IF EXISTS "
-                    "etalage_pgbench", "-c", "CREATE DATABASE etalage_pgbench"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "psql",
+            f"{base}/postgres",
+            "-qc",
+            "DROP DATABASE IF EXISTS etalage_pgbench",
+            "-c",
+            "CREATE DATABASE etalage_pgbench",
+        ],
+        check=True,
+        capture_output=True,
+    )
     target = f"{base}/etalage_pgbench"
-    subprocess.run(["pgbench", "-i", "-q", "-s", "10", target], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["pgbench", "-i", "-q", "-s", "10", target], check=True, capture_output=True
+    )
     done = subprocess.run(
-        ["pgbench", "-c", str(concurrency), "-j", str(min(concurrency, 2)),
-         "-T", str(max(int(duration), 1)), target],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            "pgbench",
+            "-c",
+            str(concurrency),
+            "-j",
+            str(min(concurrency, 2)),
+            "-T",
+            str(max(int(duration), 1)),
+            target,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     found = re.search(r"tps = ([0-9.]+)", done.stdout)
     return float(found.group(1)) if found else None
 
@@ -139,8 +159,12 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--concurrency", default="1,8,32,128")
-    parser.add_argument("--buyers", type=int, default=0,
-                        help="prepared checkouts (default: enough for 600 orders/s)")  # fmt: skip
+    parser.add_argument(
+        "--buyers",
+        type=int,
+        default=0,
+        help="prepared checkouts (default: enough for 600 orders/s)",
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
@@ -177,8 +201,9 @@ def main() -> None:
     flash_variant = shops[0][-1]
     Stock.objects.filter(variant=flash_variant).update(on_hand=100)
     StockMovement.objects.filter(stock__variant=flash_variant).update(on_hand_delta=100)
-    flash = prepare_shoppers(500, lambda n: [(flash_variant, 1)],
-                             first=len(levels) * per_level)  # fmt: skip
+    flash = prepare_shoppers(
+        500, lambda n: [(flash_variant, 1)], first=len(levels) * per_level
+    )
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -191,16 +216,23 @@ def main() -> None:
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
         [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
     try:
         wait_until_serving(port, server)
         print()
         print(f"Machine: {machine()}")
-        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, worker "
-              f"and clock, debug off), {engine}")  # fmt: skip
-        print(f"Load: POST /api/v1/orders, cart of 3 lines from 2 merchants, "
-              f"{args.duration:.0f} s per run, separate process over loopback")  # fmt: skip
+        print(
+            f"Server: etalage serve (gunicorn, {args.workers} sync workers, worker "
+            f"and clock, debug off), {engine}"
+        )
+        print(
+            f"Load: POST /api/v1/orders, cart of 3 lines from 2 merchants, "
+            f"{args.duration:.0f} s per run, separate process over loopback"
+        )
         print()
         header = f"{'conc.':>6}{'placed':>8}{'orders/s':>10}{'p50 ms':>9}"
         header += f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
@@ -216,9 +248,11 @@ def main() -> None:
             rate = len(placed) / elapsed
             by_level[level] = rate
             errors = [r for r in results if r[0] != 201]
-            row = (f"{level:>6}{len(placed):>8}{rate:>10.0f}{statistics.median(ms):>9.1f}"
-                   f"{percentile(ms, 0.95):>9.1f}{percentile(ms, 0.99):>9.1f}"
-                   f"{len(errors):>8}")  # fmt: skip
+            row = (
+                f"{level:>6}{len(placed):>8}{rate:>10.0f}{statistics.median(ms):>9.1f}"
+                f"{percentile(ms, 0.95):>9.1f}{percentile(ms, 0.99):>9.1f}"
+                f"{len(errors):>8}"
+            )
             if connection.vendor == "postgresql":
                 tps = pgbench_tps(url, level, args.duration)
                 row += f"{tps or 0:>13.0f}{(rate / tps if tps else 0):>8.2f}"
@@ -235,21 +269,26 @@ def main() -> None:
         placed = sum(1 for r in results if r[0] == 201)
         refused = [r for r in results if r[0] == 422 and b"out_of_stock" in r[2]]
         other = [r for r in results if r[0] != 201 and r not in refused]
-        print(f"  placed {placed}, refused (out of stock) {len(refused)}, other "
-              f"{len(other)}, in {elapsed:.1f} s")  # fmt: skip
+        print(
+            f"  placed {placed}, refused (out of stock) {len(refused)}, other "
+            f"{len(other)}, in {elapsed:.1f} s"
+        )
         if refused:
             print(f"  a refusal: {refused[0][2].decode(errors='replace')}")
         if other:
             print(f"  first other answer: {other[0][0]} {other[0][2]!r}")
-        check = subprocess.run([str(ETALAGE), "check"], env=env, capture_output=True,
-                               text=True)  # fmt: skip
+        check = subprocess.run(
+            [str(ETALAGE), "check"], env=env, capture_output=True, text=True
+        )
         print(f"  etalage check: {check.stdout.strip().splitlines()[-1]}")
         ok = placed == 100 and len(refused) == 400 and check.returncode == 0
         print(f"  flash sale: {'correct' if ok else 'WRONG'}")
         if 32 in by_level and connection.vendor == "postgresql":
             verdict = "met" if by_level[32] >= TARGET_PER_SECOND else "NOT met"
-            print(f"\nTarget: at least {TARGET_PER_SECOND} orders/s on PostgreSQL at "
-                  f"concurrency 32: {verdict} ({by_level[32]:.0f}/s)")  # fmt: skip
+            print(
+                f"\nTarget: at least {TARGET_PER_SECOND} orders/s on PostgreSQL at "
+                f"concurrency 32: {verdict} ({by_level[32]:.0f}/s)"
+            )
         if not ok:
             sys.exit(1)
     finally:

@@ -33,16 +33,16 @@ def database_url(
 ) -> tuple[str, str]:
     if choice == "sqlite":
         return f"sqlite:///{data_dir / 'bench.sqlite3'}", "SQLite (WAL)"
-    if choice == "postgres":
+    if choice == "postgres" or choice.startswith(("postgres://", "postgresql://")):
+        # "postgres": the local server; a URL: that server. A fresh database either way.
         import psycopg
 
-        admin = "postgres://postgres@127.0.0.1:5432/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
+        server = "postgres://postgres@127.0.0.1:5432"
+        if choice != "postgres":
+            server = choice.rsplit("/", 1)[0] if choice.count("/") > 2 else choice
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
             conn.execute(f"CREATE DATABASE {name}")
             version = conn.execute("SHOW server_version").fetchone()[0]
-        return (
-            f"postgres://postgres@127.0.0.1:5432/{name}",
-            f"PostgreSQL {version}",
-        )
+        return f"{server}/{name}", f"PostgreSQL {version}"
     return choice, choice.split(":", 1)[0]

@@ -195,11 +195,22 @@ class CheckoutFactory:
         user = get_user_model().objects.create_user(
             name or f"buyer{self.count}", email=f"buyer{self.count}@example.cn"
         )
-        identity_add(user=user, real_name="王小明", id_number=resident_id(self.count),
-                     mobile="13800138000", consent=True)  # fmt: skip
-        address_add(user=user, recipient="王小明", phone="13800138000",
-                    province="上海市", city="上海市", district="浦东新区",
-                    street="世纪大道 100 号")  # fmt: skip
+        identity_add(
+            user=user,
+            real_name="王小明",
+            id_number=resident_id(self.count),
+            mobile="13800138000",
+            consent=True,
+        )
+        address_add(
+            user=user,
+            recipient="王小明",
+            phone="13800138000",
+            province="上海市",
+            city="上海市",
+            district="浦东新区",
+            street="世纪大道 100 号",
+        )
         return user
 
     def stock(self, product, quantity=20, kind="hub"):
@@ -257,9 +268,12 @@ def shopping(catalogue, ecb_rates, today_is_2024_07_01):
 
     from etalage.pricing.models import FreightRate
 
-    FreightRate.objects.create(route="direct_liege", max_grams=5000,
-                               price_cny=Decimal("58.00"),
-                               effective_from=date(2024, 1, 1))  # fmt: skip
+    FreightRate.objects.create(
+        route="direct_liege",
+        max_grams=5000,
+        price_cny=Decimal("58.00"),
+        effective_from=date(2024, 1, 1),
+    )
     factory = CheckoutFactory(catalogue)
     first, second = catalogue.merchant("First"), catalogue.merchant("Second")
     factory.products = {

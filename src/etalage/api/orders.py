@@ -31,8 +31,15 @@ from etalage.orders.services import (
 )
 from etalage.pricing.selectors import markets_priced
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          422: ErrorOut, 429: ErrorOut}  # fmt: skip
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 buyer_router = Router(auth=SessionAuth(), tags=["buyer orders"])
 merchant_router = Router(tags=["merchant orders"])
@@ -142,39 +149,59 @@ def _lines(sub: SubOrder) -> list[LineOut]:
             goods=line.goods,
             freight_share=line.freight_share,
             tax=line.tariff + line.consumption_tax + line.vat,
-        )  # fmt: skip
+        )
         for line in sub.lines.all()
     ]
 
 
 def _sub(sub: SubOrder) -> dict:
     return {
-        "number": sub.number, "merchant": sub.merchant.slug, "state": sub.state,
-        "route": sub.route, "customs_mode": sub.customs_mode,
-        "weight_grams": sub.weight_grams, "goods": sub.goods, "freight": sub.freight,
-        "tariff": sub.tariff, "consumption_tax": sub.consumption_tax, "vat": sub.vat,
-        "total": sub.total, "lines": _lines(sub),
-    }  # fmt: skip
+        "number": sub.number,
+        "merchant": sub.merchant.slug,
+        "state": sub.state,
+        "route": sub.route,
+        "customs_mode": sub.customs_mode,
+        "weight_grams": sub.weight_grams,
+        "goods": sub.goods,
+        "freight": sub.freight,
+        "tariff": sub.tariff,
+        "consumption_tax": sub.consumption_tax,
+        "vat": sub.vat,
+        "total": sub.total,
+        "lines": _lines(sub),
+    }
 
 
 def _delivery(order: Order) -> DeliveryOut:
-    return DeliveryOut(recipient=order.recipient, phone=order.phone,
-                       province=order.province, city=order.city,
-                       district=order.district, street=order.street)  # fmt: skip
+    return DeliveryOut(
+        recipient=order.recipient,
+        phone=order.phone,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        street=order.street,
+    )
 
 
 def order_out(order: Order) -> OrderOut:
     return OrderOut(
-        number=order.number, state=order.state, market=order.market.code,
-        currency=order.currency, placed_at=order.created_at,
+        number=order.number,
+        state=order.state,
+        market=order.market.code,
+        currency=order.currency,
+        placed_at=order.created_at,
         pay_before=order.hold_expires_at if order.state == states.PLACED else None,
-        goods=order.goods, freight=order.freight, tax=order.tax, total=order.total,
+        goods=order.goods,
+        freight=order.freight,
+        tax=order.tax,
+        total=order.total,
         fx_rate=order.fx_rate,
         fx_rate_date=order.fx_rate_date.isoformat() if order.fx_rate_date else None,
-        buyer_name=order.buyer_name, id_number_masked=order.id_number_masked,
+        buyer_name=order.buyer_name,
+        id_number_masked=order.id_number_masked,
         delivery=_delivery(order),
         sub_orders=[SubOrderOut(**_sub(s)) for s in order.sub_orders.all()],
-    )  # fmt: skip
+    )
 
 
 def _buyer_orders(request):
@@ -190,8 +217,9 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
     """Place the signed-in buyer's cart as an order (see the section's description)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        raise ApiError(422, "required", "send an Idempotency-Key header",
-                       "Idempotency-Key")  # fmt: skip
+        raise ApiError(
+            422, "required", "send an Idempotency-Key header", "Idempotency-Key"
+        )
     market, pricing = next(
         ((m, p) for m, p in markets_priced() if m.code == payload.market),
         (None, None),
@@ -201,15 +229,22 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
     with translation.override(payload.lang):
         try:
             placed = order_place(
-                buyer=request.auth, cart=None, market=market,
+                buyer=request.auth,
+                cart=None,
+                market=market,
                 pricing=pricing,
-                identity_id=payload.identity, address_id=payload.address,
-                idempotency_key=key, language=payload.lang,
-            )  # fmt: skip
+                identity_id=payload.identity,
+                address_id=payload.address,
+                idempotency_key=key,
+                language=payload.lang,
+            )
         except IdempotencyConflict:
-            raise ApiError(409, "idempotency_key_reused",
-                           "this Idempotency-Key was used with another request",
-                           "Idempotency-Key") from None  # fmt: skip
+            raise ApiError(
+                409,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used with another request",
+                "Idempotency-Key",
+            ) from None
         except OrderRefused as refused:
             field, errors = next(iter(refused.error_dict.items()))
             message = " ".join(e.messages[0] for e in errors)
@@ -229,9 +264,12 @@ def orders_list(request: HttpRequest, page: int = Query(1, ge=1)):
     """The signed-in buyer's orders, newest first, 20 a page."""
     paginator = Paginator(_with_parts(_buyer_orders(request)), 20)
     current = paginator.get_page(page)
-    return OrderPage(count=paginator.count, page=current.number,
-                     pages=paginator.num_pages,
-                     items=[order_out(o) for o in current])  # fmt: skip
+    return OrderPage(
+        count=paginator.count,
+        page=current.number,
+        pages=paginator.num_pages,
+        items=[order_out(o) for o in current],
+    )
 
 
 def _buyer_order(request, number: str) -> Order:
@@ -277,9 +315,13 @@ def _own_sub_orders(key: ApiKey):
 
 def merchant_sub_order_out(sub: SubOrder) -> MerchantSubOrderOut:
     order = sub.order
-    return MerchantSubOrderOut(order=order.number, currency=order.currency,
-                               placed_at=sub.created_at, delivery=_delivery(order),
-                               **_sub(sub))  # fmt: skip
+    return MerchantSubOrderOut(
+        order=order.number,
+        currency=order.currency,
+        placed_at=sub.created_at,
+        delivery=_delivery(order),
+        **_sub(sub),
+    )
 
 
 class SubOrderFilter(Schema):

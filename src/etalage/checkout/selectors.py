@@ -29,8 +29,13 @@ class FulfilmentPlan:
     shortages: list[Shortage] = field(default_factory=list)
 
 
-def fulfilment_plan(*, market, lines: list[CartLine], stocks: list[Stock] | None = None,
-                    kinds: dict | None = None) -> FulfilmentPlan:  # fmt: skip
+def fulfilment_plan(
+    *,
+    market,
+    lines: list[CartLine],
+    stocks: list[Stock] | None = None,
+    kinds: dict | None = None,
+) -> FulfilmentPlan:
     """Choose a warehouse for each line by the market's priority (the cart shows the
     plan; placing the order makes it again on locked stock rows)."""
     from etalage.checkout.services import warehouse_kinds_by_variant

@@ -159,11 +159,24 @@ ADDRESS_FIELDS = {
 }
 
 
-def address_add(*, user, recipient: str, phone: str, province: str, city: str,
-                district: str, street: str) -> DeliveryAddress:  # fmt: skip
+def address_add(
+    *,
+    user,
+    recipient: str,
+    phone: str,
+    province: str,
+    city: str,
+    district: str,
+    street: str,
+) -> DeliveryAddress:
     """Keep a delivery address in mainland China for the buyer's parcels."""
-    values = {"recipient": recipient, "province": province, "city": city,
-              "district": district, "street": street}  # fmt: skip
+    values = {
+        "recipient": recipient,
+        "province": province,
+        "city": city,
+        "district": district,
+        "street": street,
+    }
     errors = {}
     for name, (shortest, longest) in ADDRESS_FIELDS.items():
         values[name] = " ".join((values[name] or "").split())

@@ -32,8 +32,18 @@ class TransitionInline(ReadOnly, admin.TabularInline):
 
 class SubOrderInline(ReadOnly, admin.TabularInline):
     model = SubOrder
-    fields = ["number", "merchant", "state", "customs_mode", "goods", "freight",
-              "consumption_tax", "vat", "tariff", "total"]  # fmt: skip
+    fields = [
+        "number",
+        "merchant",
+        "state",
+        "customs_mode",
+        "goods",
+        "freight",
+        "consumption_tax",
+        "vat",
+        "tariff",
+        "total",
+    ]
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -41,16 +51,28 @@ class SubOrderInline(ReadOnly, admin.TabularInline):
 
 class LineInline(ReadOnly, admin.TabularInline):
     model = OrderLine
-    fields = ["sku", "name_zh", "name_merchant", "hs_code", "origin_country",
-              "quantity", "unit_price_eur", "unit_price", "freight_share",
-              "consumption_tax", "vat", "tariff"]  # fmt: skip
+    fields = [
+        "sku",
+        "name_zh",
+        "name_merchant",
+        "hs_code",
+        "origin_country",
+        "quantity",
+        "unit_price_eur",
+        "unit_price",
+        "freight_share",
+        "consumption_tax",
+        "vat",
+        "tariff",
+    ]
     readonly_fields = fields
     extra = 0
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why (kept in the order's history)"),
-                             max_length=300)  # fmt: skip
+    reason = forms.CharField(
+        label=_("Why (kept in the order's history)"), max_length=300
+    )
 
 
 def _moving(model_admin, request, queryset, *, action, submit, move):
@@ -61,15 +83,28 @@ def _moving(model_admin, request, queryset, *, action, submit, move):
             raise ValidationError(str(illegal)) from None
 
     return decide_with_form(
-        model_admin, request, queryset, action=action, form_class=ReasonForm,
-        intro=submit, submit=submit, decide=decide,
-    )  # fmt: skip
+        model_admin,
+        request,
+        queryset,
+        action=action,
+        form_class=ReasonForm,
+        intro=submit,
+        submit=submit,
+        decide=decide,
+    )
 
 
 @admin.register(Order)
 class OrderAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["number", "created_at", "buyer", "state", "total", "currency",
-                    "hold_expires_at"]  # fmt: skip
+    list_display = [
+        "number",
+        "created_at",
+        "buyer",
+        "state",
+        "total",
+        "currency",
+        "hold_expires_at",
+    ]
     list_filter = ["state", "market"]
     search_fields = ["number", "buyer__username", "buyer__email"]
     list_select_related = ["buyer"]
@@ -83,8 +118,9 @@ class OrderAdmin(ReadOnly, admin.ModelAdmin):
             order_pay(order=order, by=by, reason=why)
 
         submit = str(_("Mark as paid"))
-        return _moving(self, request, queryset, action="mark_paid", submit=submit,
-                       move=pay)  # fmt: skip
+        return _moving(
+            self, request, queryset, action="mark_paid", submit=submit, move=pay
+        )
 
     @admin.action(description=_("Cancel what has not shipped"))
     def cancel(self, request, queryset):
@@ -92,8 +128,9 @@ class OrderAdmin(ReadOnly, admin.ModelAdmin):
             order_cancel(order=order, by=by, reason=why)
 
         submit = str(_("Cancel"))
-        return _moving(self, request, queryset, action="cancel", submit=submit,
-                       move=cancel)  # fmt: skip
+        return _moving(
+            self, request, queryset, action="cancel", submit=submit, move=cancel
+        )
 
 
 def _sub_order_action(to: str, description):
@@ -101,8 +138,14 @@ def _sub_order_action(to: str, description):
         sub_order_move(sub_order=sub_order, to=to, by=by, reason=why)
 
     def action(model_admin, request, queryset):
-        return _moving(model_admin, request, queryset, action=f"move_{to}",
-                       submit=str(description), move=move)  # fmt: skip
+        return _moving(
+            model_admin,
+            request,
+            queryset,
+            action=f"move_{to}",
+            submit=str(description),
+            move=move,
+        )
 
     action.__name__ = f"move_{to}"
     return admin.action(description=description)(action)
@@ -110,8 +153,14 @@ def _sub_order_action(to: str, description):
 
 @admin.register(SubOrder)
 class SubOrderAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["number", "created_at", "merchant", "state", "customs_mode",
-                    "total"]  # fmt: skip
+    list_display = [
+        "number",
+        "created_at",
+        "merchant",
+        "state",
+        "customs_mode",
+        "total",
+    ]
     list_filter = ["state", "customs_mode", "merchant"]
     search_fields = ["number", "merchant__name"]
     list_select_related = ["merchant"]

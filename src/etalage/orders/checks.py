@@ -14,8 +14,13 @@ from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, SubOrder
 
 RESERVED = (states.PLACED, states.PAID, states.CUSTOMS_DECLARED)
-CONFIRMED = (states.RELEASED, states.SHIPPED, states.DELIVERED, states.COMPLETED,
-             states.REFUNDED_PART)  # fmt: skip
+CONFIRMED = (
+    states.RELEASED,
+    states.SHIPPED,
+    states.DELIVERED,
+    states.COMPLETED,
+    states.REFUNDED_PART,
+)
 
 
 def order_problems() -> list[str]:
@@ -74,9 +79,16 @@ def _orders() -> list[str]:
     problems = []
     subs_by_order = defaultdict(list)
     for sub in SubOrder.objects.only(
-        "order_id", "number", "state", "goods", "freight", "tariff",
-        "consumption_tax", "vat", "total",
-    ):  # fmt: skip
+        "order_id",
+        "number",
+        "state",
+        "goods",
+        "freight",
+        "tariff",
+        "consumption_tax",
+        "vat",
+        "total",
+    ):
         subs_by_order[sub.order_id].append(sub)
         if sub.total != sub.goods + sub.freight + sub.tax:
             problems.append(f"{sub.number}: total {sub.total} is not goods+freight+tax")
@@ -88,6 +100,7 @@ def _orders() -> list[str]:
         if order.total != sum(s.total for s in subs):
             problems.append(f"{order.number}: total {order.total} is not its parts'")
         if order.state != states.order_state([s.state for s in subs]):
-            problems.append(f"{order.number}: state {order.state} disagrees with its "
-                            "sub-orders'")  # fmt: skip
+            problems.append(
+                f"{order.number}: state {order.state} disagrees with its sub-orders'"
+            )
     return problems

@@ -42,14 +42,18 @@ class Order(Entity):
     )
     market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(_("language"), max_length=8)
-    state = models.CharField(_("state"), max_length=20, choices=State,
-                             default=State.PLACED)  # fmt: skip
+    state = models.CharField(
+        _("state"), max_length=20, choices=State, default=State.PLACED
+    )
     idempotency_key = models.CharField(max_length=100)
     request_digest = models.CharField(max_length=64)
     identity = models.ForeignKey(
-        BuyerIdentity, on_delete=models.PROTECT, null=True, blank=True,
+        BuyerIdentity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="orders",
-    )  # fmt: skip
+    )
     buyer_name = models.CharField(_("buyer's real name"), max_length=60, blank=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True)
     id_number_hmac = models.CharField(max_length=64, blank=True, editable=False)
@@ -64,11 +68,13 @@ class Order(Entity):
     freight = _money(_("freight"))
     tax = _money(_("tax"))
     total = _money(_("total"))
-    fx_rate = models.DecimalField(_("ECB rate"), max_digits=14, decimal_places=6,
-                                  null=True, blank=True)  # fmt: skip
+    fx_rate = models.DecimalField(
+        _("ECB rate"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
     fx_rate_date = models.DateField(_("ECB rate of"), null=True, blank=True)
-    fx_margin_percent = models.DecimalField(_("FX margin %"), max_digits=5,
-                                            decimal_places=2, default=0)  # fmt: skip
+    fx_margin_percent = models.DecimalField(
+        _("FX margin %"), max_digits=5, decimal_places=2, default=0
+    )
     cbec_year = models.PositiveSmallIntegerField(null=True, blank=True)
     usage_amount = _money(_("counted toward the yearly limit"))
     hold_expires_at = models.DateTimeField(_("pay before"))
@@ -108,8 +114,9 @@ class SubOrder(Entity):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     route = models.CharField(_("route"), max_length=16)
     customs_mode = models.CharField(_("customs mode"), max_length=4)
-    state = models.CharField(_("state"), max_length=20, choices=State,
-                             default=State.PLACED)  # fmt: skip
+    state = models.CharField(
+        _("state"), max_length=20, choices=State, default=State.PLACED
+    )
     weight_grams = models.PositiveIntegerField(_("weight (g)"))
     goods = _money(_("goods"))
     freight = _money(_("freight"))
@@ -152,8 +159,9 @@ class OrderLine(models.Model):
     origin_country = models.CharField(_("country of origin"), max_length=2)
     tax_class = models.CharField(_("tax class"), max_length=20)
     quantity = models.PositiveSmallIntegerField(_("quantity"))
-    unit_price_eur = models.DecimalField(_("unit price (EUR)"), max_digits=12,
-                                         decimal_places=2)  # fmt: skip
+    unit_price_eur = models.DecimalField(
+        _("unit price (EUR)"), max_digits=12, decimal_places=2
+    )
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     goods = _money(_("goods"))
     freight_share = _money(_("freight share"))
@@ -177,15 +185,22 @@ class OrderTransition(models.Model):
         Order, on_delete=models.CASCADE, related_name="transitions"
     )
     sub_order = models.ForeignKey(
-        SubOrder, on_delete=models.CASCADE, null=True, blank=True,
+        SubOrder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="transitions",
-    )  # fmt: skip
+    )
     from_state = models.CharField(_("from"), max_length=20, blank=True, choices=State)
     to_state = models.CharField(_("to"), max_length=20, choices=State)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     reason = models.CharField(_("why"), max_length=300, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 

@@ -10,13 +10,14 @@ order is numbered again.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_BITS = 60
 
 
-def order_number(on: date, randbits=secrets.randbits) -> str:
+def order_number(on: date, randbits: Callable[[int], int] = secrets.randbits) -> str:
     value = randbits(RANDOM_BITS)
     chars = "".join(
         ALPHABET[(value >> shift) & 31] for shift in range(RANDOM_BITS - 5, -1, -5)

@@ -57,8 +57,12 @@ class Placed:
 
 
 def request_digest(*, market_code: str, identity_id, address_id, language: str) -> str:
-    body = {"market": market_code, "identity": str(identity_id or ""),
-            "address": str(address_id or ""), "language": language}  # fmt: skip
+    body = {
+        "market": market_code,
+        "identity": str(identity_id or ""),
+        "address": str(address_id or ""),
+        "language": language,
+    }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -78,14 +82,26 @@ def order_place(
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
-    digest = request_digest(market_code=market.code, identity_id=identity_id,
-                            address_id=address_id, language=language)  # fmt: skip
+    digest = request_digest(
+        market_code=market.code,
+        identity_id=identity_id,
+        address_id=address_id,
+        language=language,
+    )
     for attempt in range(3):
         try:
             with transaction.atomic():
-                return _place(buyer=buyer, cart=cart, market=market, pricing=pricing,
-                              identity_id=identity_id, address_id=address_id,
-                              key=key, digest=digest, language=language)  # fmt: skip
+                return _place(
+                    buyer=buyer,
+                    cart=cart,
+                    market=market,
+                    pricing=pricing,
+                    identity_id=identity_id,
+                    address_id=address_id,
+                    key=key,
+                    digest=digest,
+                    language=language,
+                )
         except IntegrityError:
             # Another request with this key committed first, or (rarely) the random
             # order number was taken: answer with that order, or number again.
@@ -108,8 +124,9 @@ def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
     return OrderRefused({field: ValidationError(message, code=code)})
 
 
-def _place(*, buyer, cart, market, pricing, identity_id, address_id, key, digest,
-           language) -> Placed:  # fmt: skip
+def _place(
+    *, buyer, cart, market, pricing, identity_id, address_id, key, digest, language
+) -> Placed:
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
     if cart is None:
@@ -152,10 +169,13 @@ def _place(*, buyer, cart, market, pricing, identity_id, address_id, key, digest
     year = cbec_year(now)
     usage = usage_lock(id_number_hmac=identity.id_number_hmac, year=year)
     try:
-        quote = cart_quote(pricing=pricing,
-                           lines=[(line.variant, line.quantity) for line in lines],
-                           year_used=usage.used, language=language,
-                           placements=placements)  # fmt: skip
+        quote = cart_quote(
+            pricing=pricing,
+            lines=[(line.variant, line.quantity) for line in lines],
+            year_used=usage.used,
+            language=language,
+            placements=placements,
+        )
     except QuoteRefused as refused:
         raise _refuse("cart", str(refused), "not_quotable") from None
     if not quote.allowed:
@@ -166,20 +186,35 @@ def _place(*, buyer, cart, market, pricing, identity_id, address_id, key, digest
                     for s in quote.sub_orders
                     if s.problem
                 ]
-            }  # fmt: skip
+            }
         )
 
-    order = _write(buyer=buyer, market=market, pricing=pricing, language=language,
-                   key=key, digest=digest, identity=identity, address=address,
-                   quote=quote, taken=taken, year=year, now=now)  # fmt: skip
-    stock_move_locked(moves=list(taken.values()), reason=StockMovement.Reason.ALLOCATED,
-                      note=order.number)  # fmt: skip
+    order = _write(
+        buyer=buyer,
+        market=market,
+        pricing=pricing,
+        language=language,
+        key=key,
+        digest=digest,
+        identity=identity,
+        address=address,
+        quote=quote,
+        taken=taken,
+        year=year,
+        now=now,
+    )
+    stock_move_locked(
+        moves=list(taken.values()),
+        reason=StockMovement.Reason.ALLOCATED,
+        note=order.number,
+    )
     if order.usage_amount:
         YearlyUsage.objects.filter(pk=usage.pk).update(
             reserved=usage.reserved + order.usage_amount
         )
-    event_record(topic=ORDER_PLACED, payload={"order": str(order.pk),
-                                              "number": order.number})  # fmt: skip
+    event_record(
+        topic=ORDER_PLACED, payload={"order": str(order.pk), "number": order.number}
+    )
     CartLine.objects.filter(cart=cart).delete()
     return Placed(order, created=True)
 
@@ -208,7 +243,7 @@ def _plan(lines, stocks: list[Stock], kinds: dict, market):
                             "sku": names[s.variant_id].sku,
                             "wanted": s.wanted,
                             "available": max(s.available, 0),
-                        },  # fmt: skip
+                        },
                         code="out_of_stock",
                     )
                     for s in plan.shortages
@@ -218,8 +253,21 @@ def _plan(lines, stocks: list[Stock], kinds: dict, market):
     return plan.placements, plan.taken
 
 
-def _write(*, buyer, market, pricing, language, key, digest, identity, address,
-           quote: CartQuote, taken, year, now) -> Order:  # fmt: skip
+def _write(
+    *,
+    buyer,
+    market,
+    pricing,
+    language,
+    key,
+    digest,
+    identity,
+    address,
+    quote: CartQuote,
+    taken,
+    year,
+    now,
+) -> Order:
     currency = quote.currency
     fx = pricing.fx
     order = Order(
@@ -379,8 +427,14 @@ def _give_back(order: Order, subs: list[SubOrder], note: str, by) -> None:
         )
 
 
-def _record(order: Order, subs: list[SubOrder], moved: list[SubOrder], wanted: str,
-            by, reason: str) -> None:  # fmt: skip
+def _record(
+    order: Order,
+    subs: list[SubOrder],
+    moved: list[SubOrder],
+    wanted: str,
+    by,
+    reason: str,
+) -> None:
     """Save the moved sub-orders, follow with the order, record every transition."""
     transitions = []
     for sub in moved:
@@ -392,7 +446,7 @@ def _record(order: Order, subs: list[SubOrder], moved: list[SubOrder], wanted: s
                 to_state=wanted,
                 by=by,
                 reason=reason,
-            )  # fmt: skip
+            )
         )
         sub.state = wanted
     SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
@@ -405,7 +459,7 @@ def _record(order: Order, subs: list[SubOrder], moved: list[SubOrder], wanted: s
                 to_state=new_state,
                 by=by,
                 reason=reason,
-            )  # fmt: skip
+            )
         )
         Order.objects.filter(pk=order.pk).update(state=new_state)
         order.state = new_state
@@ -459,8 +513,9 @@ def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
         raise states.IllegalTransition(order.state, states.CANCELLED)
     _give_back(order, open_subs, f"{order.number} cancelled", by)
     _record(order, subs, open_subs, states.CANCELLED, by, reason)
-    event_record(topic=ORDER_CANCELLED, payload={"order": str(order.pk),
-                                                 "number": order.number})  # fmt: skip
+    event_record(
+        topic=ORDER_CANCELLED, payload={"order": str(order.pk), "number": order.number}
+    )
     return order
 
 

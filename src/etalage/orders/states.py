@@ -50,9 +50,17 @@ CANCELLABLE = frozenset({PLACED, PAID, CUSTOMS_DECLARED, RELEASED})
 HOLDING_STOCK = CANCELLABLE
 # States in which the order's CBEC value counts toward the buyer's year.
 COUNTING_USAGE = frozenset(
-    {PLACED, PAID, CUSTOMS_DECLARED, RELEASED, SHIPPED, DELIVERED, COMPLETED,
-     REFUNDED_PART}
-)  # fmt: skip
+    {
+        PLACED,
+        PAID,
+        CUSTOMS_DECLARED,
+        RELEASED,
+        SHIPPED,
+        DELIVERED,
+        COMPLETED,
+        REFUNDED_PART,
+    }
+)
 
 
 class IllegalTransition(ValueError):

@@ -81,7 +81,7 @@ def checkout(request):
             "sku": s.variant_id and _sku(lines, s.variant_id),
             "wanted": s.wanted,
             "available": max(s.available, 0),
-        }  # fmt: skip
+        }
         for s in plan.shortages
     ]
     used = (
@@ -102,9 +102,13 @@ def checkout(request):
         problems.append(str(refused))
     line_ids = {line.variant_id: line.pk for line in lines}
     can_place = bool(
-        quote and quote.allowed and not plan.shortages and chosen_identity
-        and chosen_address and market.country == "CN"
-    )  # fmt: skip
+        quote
+        and quote.allowed
+        and not plan.shortages
+        and chosen_identity
+        and chosen_address
+        and market.country == "CN"
+    )
     return render(
         request,
         "etalage/storefront/checkout.html",
@@ -207,7 +211,7 @@ def order(request, number: str):
                     else line.name_merchant,
                     "unit": money(line.unit_price),
                     "goods": money(line.goods),
-                }  # fmt: skip
+                }
                 for line in sub.lines.all()
             ],
             "goods": money(sub.goods),

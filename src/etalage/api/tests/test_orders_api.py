@@ -27,8 +27,12 @@ def body(buyer, **changes):
 
 
 def place(client, payload, key="k-1"):
-    return client.post("/api/v1/orders", payload, content_type="application/json",
-                       headers={"Idempotency-Key": key} if key else {})  # fmt: skip
+    return client.post(
+        "/api/v1/orders",
+        payload,
+        content_type="application/json",
+        headers={"Idempotency-Key": key} if key else {},
+    )
 
 
 def test_a_buyer_places_the_cart_once_whatever_the_retries(client, buyer):
@@ -55,9 +59,10 @@ def test_placing_without_a_key_or_with_bad_choices_names_the_field(client, buyer
     wrong = place(client, body(buyer, address="nope"), key="k-2")
     assert wrong.status_code == 422
     assert wrong.json()["error"] == {
-        "code": "address_required", "message": "Choose a delivery address.",
+        "code": "address_required",
+        "message": "Choose a delivery address.",
         "field": "address",
-    }  # fmt: skip
+    }
     assert not Order.objects.exists()
 
 
@@ -97,10 +102,16 @@ def test_merchants_read_only_their_own_sub_orders(client, buyer, shopping):
     assert sub["order"] == number and sub["delivery"]["city"] == "上海市"
     assert "id_number_masked" not in sub
     assert [line["quantity"] for line in sub["lines"]] == [2]
-    assert merchant.get(f"/api/v1/merchant/orders/{number}-2",
-                        headers=auth).status_code == 404  # fmt: skip
-    assert merchant.get("/api/v1/merchant/orders?state=shipped",
-                        headers=auth).json()["count"] == 0  # fmt: skip
+    assert (
+        merchant.get(f"/api/v1/merchant/orders/{number}-2", headers=auth).status_code
+        == 404
+    )
+    assert (
+        merchant.get("/api/v1/merchant/orders?state=shipped", headers=auth).json()[
+            "count"
+        ]
+        == 0
+    )
     other_key = {"Authorization": f"Bearer {catalogue_only}"}
     denied = merchant.get("/api/v1/merchant/orders", headers=other_key)
     assert denied.status_code == 403

@@ -14,6 +14,7 @@ CONTEXTS = [
     "customs",
     "inventory",
     "checkout",
+    "orders",
     "core",
 ]
 PURE_CORES = [
@@ -24,6 +25,8 @@ PURE_CORES = [
     "customs/cbec.py",
     "inventory/allocation.py",
     "pricing/freight.py",
+    "orders/states.py",
+    "orders/numbers.py",
 ]
 
 

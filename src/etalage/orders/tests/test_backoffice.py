@@ -44,18 +44,26 @@ def test_the_operator_marks_an_order_paid_with_a_reason(client, operator, placed
     assert placed.state == "paid"
     change = OrderTransition.objects.filter(order=placed, sub_order=None).last()
     assert (change.to_state, change.by, change.reason) == (
-        "paid", operator, "bank transfer 7781"
-    )  # fmt: skip
+        "paid",
+        operator,
+        "bank transfer 7781",
+    )
 
 
 def test_an_illegal_move_in_the_back_office_is_refused_by_name(
     client, operator, placed
 ):
     sub = placed.sub_orders.first()
-    response = client.post("/backoffice/orders/suborder/", {
-        "action": "move_shipped", ACTION_CHECKBOX_NAME: [str(sub.pk)],
-        "confirm": "1", "reason": "oops",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        "/backoffice/orders/suborder/",
+        {
+            "action": "move_shipped",
+            ACTION_CHECKBOX_NAME: [str(sub.pk)],
+            "confirm": "1",
+            "reason": "oops",
+        },
+        follow=True,
+    )
     assert "cannot go from placed to shipped" in response.content.decode()
     sub.refresh_from_db()
     assert sub.state == "placed"

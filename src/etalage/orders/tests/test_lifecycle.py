@@ -91,10 +91,14 @@ def test_a_sub_order_travels_from_payment_to_delivery(order):
         )
     )
     assert history == [
-        ("", "placed"), ("placed", "paid"), ("paid", "customs_declared"),
-        ("customs_declared", "released"), ("released", "shipped"),
-        ("shipped", "delivered"), ("delivered", "completed"),
-    ]  # fmt: skip
+        ("", "placed"),
+        ("placed", "paid"),
+        ("paid", "customs_declared"),
+        ("customs_declared", "released"),
+        ("released", "shipped"),
+        ("shipped", "delivered"),
+        ("delivered", "completed"),
+    ]
 
 
 def test_an_illegal_move_is_refused_and_changes_nothing(order):
@@ -117,8 +121,11 @@ def test_cancelling_gives_back_the_stock_and_the_usage(order):
     assert books_clean()
     change = OrderTransition.objects.filter(order=order, sub_order=None).last()
     assert (change.from_state, change.to_state, change.by, change.reason) == (
-        "placed", "cancelled", order.buyer, "changed my mind"
-    )  # fmt: skip
+        "placed",
+        "cancelled",
+        order.buyer,
+        "changed my mind",
+    )
     with pytest.raises(states.IllegalTransition):
         order_cancel(order=order)
 

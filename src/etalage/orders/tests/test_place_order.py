@@ -92,9 +92,15 @@ def test_the_same_key_gives_the_same_order_and_another_request_is_refused(shoppi
     assert Order.objects.count() == 1
     from etalage.customs.services import address_add
 
-    other = address_add(user=buyer, recipient="李雷", phone="13900139000",
-                        province="北京市", city="北京市", district="朝阳区",
-                        street="建国路 1 号")  # fmt: skip
+    other = address_add(
+        user=buyer,
+        recipient="李雷",
+        phone="13900139000",
+        province="北京市",
+        city="北京市",
+        district="朝阳区",
+        street="建国路 1 号",
+    )
     with pytest.raises(IdempotencyConflict):
         shopping.place(buyer, key="click-1", address_id=other.pk)
 
@@ -114,8 +120,11 @@ def test_what_cannot_be_had_is_refused_and_nothing_is_written(shopping):
 
 def test_an_order_past_the_yearly_limit_is_refused_with_the_limit_named(shopping):
     buyer = shopping.buyer()
-    usage_reserve(id_number_hmac=buyer.identities.get().id_number_hmac,
-                  year=cbec_year(), amount=D("25950.00"))  # fmt: skip
+    usage_reserve(
+        id_number_hmac=buyer.identities.get().id_number_hmac,
+        year=cbec_year(),
+        amount=D("25950.00"),
+    )
     shopping.cart(buyer, [(shopping.products["c"], 1)])
     with pytest.raises(OrderRefused) as refused:
         shopping.place(buyer)
@@ -183,8 +192,12 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):
     from etalage.pricing.models import FreightRate
 
-    FreightRate.objects.create(route="bonded", max_grams=None, price_cny=D("12.00"),
-                               effective_from=timezone.localdate())  # fmt: skip
+    FreightRate.objects.create(
+        route="bonded",
+        max_grams=None,
+        price_cny=D("12.00"),
+        effective_from=timezone.localdate(),
+    )
     buyer = shopping.buyer()
     shopping.stock(shopping.products["b"], quantity=5, kind="bonded")
     shopping.cart(buyer, [(shopping.products["a"], 1), (shopping.products["b"], 1)])

@@ -22,11 +22,14 @@ def token_of(html):
 
 
 def place(client, buyer, token):
-    return client.post("/en/checkout/", {
-        "token": token,
-        "identity": str(buyer.identities.get().pk),
-        "address": str(buyer.addresses.get().pk),
-    })  # fmt: skip
+    return client.post(
+        "/en/checkout/",
+        {
+            "token": token,
+            "identity": str(buyer.identities.get().pk),
+            "address": str(buyer.addresses.get().pk),
+        },
+    )
 
 
 def test_checkout_shows_each_parcel_the_identity_masked_and_the_total(client, buyer):
@@ -66,15 +69,29 @@ def test_a_buyer_without_identity_is_asked_for_one(client, shopping):
     client.force_login(newcomer)
     html = client.get("/en/checkout/").content.decode()
     assert "You have not added an identity yet." in html and " disabled>" in html
-    response = client.post("/en/account/addresses/new/?next=checkout", {
-        "recipient": "王小明", "phone": "12345", "province": "上海市",
-        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
-    })  # fmt: skip
+    response = client.post(
+        "/en/account/addresses/new/?next=checkout",
+        {
+            "recipient": "王小明",
+            "phone": "12345",
+            "province": "上海市",
+            "city": "上海市",
+            "district": "浦东新区",
+            "street": "世纪大道 100 号",
+        },
+    )
     assert "Enter a mainland China mobile number." in response.content.decode()
-    response = client.post("/en/account/addresses/new/?next=checkout", {
-        "recipient": "王小明", "phone": "13800138000", "province": "上海市",
-        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
-    })  # fmt: skip
+    response = client.post(
+        "/en/account/addresses/new/?next=checkout",
+        {
+            "recipient": "王小明",
+            "phone": "13800138000",
+            "province": "上海市",
+            "city": "上海市",
+            "district": "浦东新区",
+            "street": "世纪大道 100 号",
+        },
+    )
     assert response["Location"].startswith("/en/checkout/?address=")
 
 
