@@ -242,6 +242,29 @@ def _demo_stock(products) -> None:
                 )
 
 
+def _demo_buyer_identity(buyer) -> None:
+    """The demo buyer's identity and address, fictional (the ID number only passes
+    the checksum, date and area checks), so that checkout works at once."""
+    from etalage.customs.services import address_add, identity_add
+
+    identity_add(
+        user=buyer,
+        real_name="王小明",
+        id_number="360426199101010071",
+        mobile="13800138000",
+        consent=True,
+    )
+    address_add(
+        user=buyer,
+        recipient="王小明",
+        phone="13800138000",
+        province="上海市",
+        city="上海市",
+        district="浦东新区",
+        street="世纪大道 100 号 (demo)",
+    )
+
+
 def _load_catalogue(log):
     User = get_user_model()
     operator = User.objects.create_superuser(
@@ -250,13 +273,14 @@ def _load_catalogue(log):
         "etalage-operator",
         first_name="Operator",
     )
-    User.objects.create_user(
+    buyer = User.objects.create_user(
         "buyer",
         "buyer@etalage.example",
         "etalage-buyer",
         first_name="小明",
         last_name="王",
     )
+    _demo_buyer_identity(buyer)
 
     categories = create_categories()
     _demo_positive_list(LINES)

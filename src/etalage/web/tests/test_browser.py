@@ -184,3 +184,38 @@ def test_a_merchant_fixes_two_bad_rows_and_sees_the_products_in_review(
     page.goto(live_server.url + "/en/portal/")
     in_review = page.locator("tr", has_text="In review").locator("td")
     assert in_review.inner_text() == "1"
+
+
+def test_a_buyer_fills_the_cart_signs_in_checks_out_and_cancels(
+    live_server, browser_page, shopping
+):
+    from etalage.orders.models import Order
+
+    buyer = shopping.buyer("mei")
+    buyer.set_password("a decent password")
+    buyer.save()
+    product = shopping.products["a"]
+    page = browser_page
+    page.goto(f"{live_server.url}/en/p/{product.slug}/")
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/en/cart/")
+    page.goto(live_server.url + "/en/login/?next=/en/cart/")
+    page.get_by_label("User name").fill("mei")
+    page.get_by_label("Password").fill("a decent password")
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/cart/")
+    page.get_by_role("link", name="Check out").click()
+    page.wait_for_url("**/en/checkout/")
+    identity = page.get_by_role("group", name="Identity for customs")
+    assert identity.get_by_role("radio").is_checked()
+    assert "3604**********" in identity.inner_text()
+    assert "Parcel 1: First" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Place the order").click()
+    page.wait_for_url("**/en/orders/E*/")
+    order = Order.objects.get()
+    main = page.locator("main").inner_text()
+    assert order.number in main and "Placed, awaiting payment" in main
+    page.get_by_role("button", name="Cancel what has not shipped").click()
+    page.wait_for_selector("text=Cancelled")
+    order.refresh_from_db()
+    assert order.state == "cancelled"
