@@ -7,7 +7,7 @@ clause), so two buyers can never both take the last unit, whatever the database.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -156,16 +156,25 @@ def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str 
         stock.allocated += allocated_sign * quantity
         if stock.allocated < 0 or stock.allocated > stock.on_hand or stock.on_hand < 0:
             raise OutOfStock(_("Not enough units left."), code="out_of_stock")
-        rows.append(stock)
+        rows.append((stock.pk, on_hand_sign * quantity, allocated_sign * quantity))
         movements.append(
-            StockMovement(
-                stock=stock,
-                reason=reason,
-                by=by,
-                note=note,
-                on_hand_delta=on_hand_sign * quantity,
-                allocated_delta=allocated_sign * quantity,
-            )  # fmt: skip
-        )
-    Stock.objects.bulk_update(rows, ["on_hand", "allocated"])
+            StockMovement(stock=stock, reason=reason, by=by, note=note,
+                          on_hand_delta=on_hand_sign * quantity,
+                          allocated_delta=allocated_sign * quantity)
+        )  # fmt: skip
+    _apply_deltas(rows)
     StockMovement.objects.bulk_create(movements)
+
+
+def _apply_deltas(rows: list[tuple[int, int, int]]) -> None:
+    """Add (on hand, allocated) deltas to stock rows in one statement."""
+    table = connection.ops.quote_name(Stock._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v (id, on_hand_delta, allocated_delta) AS (VALUES {values}) "  # noqa: S608 (names from the model, values bound)
+            f"UPDATE {table} SET on_hand = {table}.on_hand + v.on_hand_delta, "
+            f"allocated = {table}.allocated + v.allocated_delta "
+            f"FROM v WHERE {table}.id = v.id",
+            [value for row in rows for value in row],
+        )

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from etalage.checkout.models import Cart, CartLine
@@ -90,7 +90,7 @@ def order_place(
     )
     for attempt in range(3):
         try:
-            with transaction.atomic():
+            with translation.override(language), transaction.atomic():
                 return _place(
                     buyer=buyer,
                     cart=cart,
