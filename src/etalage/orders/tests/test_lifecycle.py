@@ -207,3 +207,24 @@ def test_a_failing_handler_leaves_the_event_for_the_next_round(order, monkeypatc
 def test_the_books_check_finds_a_stray_allocation(order):
     Stock.objects.filter(allocated__gt=0).update(allocated=D("1"))
     assert any("open orders hold" in p for p in order_problems())
+
+
+def test_the_clock_cancels_expired_holds_and_delivers_stale_events(order):
+    from etalage.core.clock import clock_round
+
+    Order.objects.filter(pk=order.pk).update(
+        hold_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    OutboxEvent.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    done = clock_round()
+    order.refresh_from_db()
+    assert order.state == "cancelled"
+    assert done["orders_expired"] == 1 and done["events_delivered"] >= 1
+    assert books_clean()
+
+
+def test_the_books_check_finds_usage_the_orders_do_not_explain(order):
+    YearlyUsage.objects.update(reserved=D("1.00"))
+    problems = order_problems()
+    assert len(problems) == 1 and "orders say" in problems[0]
+    assert order.id_number_hmac not in problems[0]  # only a prefix, never the key
