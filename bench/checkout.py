@@ -29,36 +29,16 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from machine import database_url, machine
+from machine import bench_environment, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
-from storefront import free_port, percentile, wait_until_serving
+from storefront import free_port, percentile, read_response, wait_until_serving
 
 ETALAGE = Path(sys.executable).with_name("etalage")
 TARGET_PER_SECOND = 300  # on PostgreSQL at concurrency 32, 2 cores
-
-
-async def _read_response(reader) -> tuple[int, bytes, bool]:
-    """Return the status, the body and whether the server closes the connection."""
-    status_line = await reader.readline()
-    if not status_line:
-        raise ConnectionResetError("the server closed the connection")
-    length, close = 0, False
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b""):
-            break
-        name, _, value = line.decode("latin-1").partition(":")
-        if name.lower() == "content-length":
-            length = int(value)
-        elif name.lower() == "connection" and "close" in value.lower():
-            close = True
-    body = await reader.readexactly(length)
-    return int(status_line.split()[1]), body, close
 
 
 async def _client(port, queue, deadline, results):
@@ -70,7 +50,7 @@ async def _client(port, queue, deadline, results):
             try:
                 writer.write(request)
                 await writer.drain()
-                status, body, close = await _read_response(reader)
+                status, body, close = await read_response(reader)
             except (ConnectionError, asyncio.IncompleteReadError) as error:
                 status, body, close = 0, repr(error).encode(), True
             if close:  # gunicorn's sync workers answer one request per connection
@@ -112,44 +92,32 @@ def _tail(path: Path, lines: int = 15) -> str:
     return "\n    ".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def pgbench_tps(url: str, concurrency: int, duration: float) -> float | None:
-    """TPC-B transactions per second of the same server at the same concurrency."""
+def pgbench_tps(
+    url: str, concurrency: int, duration: float
+) -> tuple[float, int] | None:
+    """TPC-B transactions per second of the same server at the same concurrency (as
+    many clients as the server accepts), and the clients used."""
     if shutil.which("pgbench") is None:
         return None
+    import psycopg
+
     base = url.rsplit("/", 1)[0]
-    subprocess.run(
-        [
-            "psql",
-            f"{base}/postgres",
-            "-qc",
-            "DROP DATABASE IF EXISTS etalage_pgbench",
-            "-c",
-            "CREATE DATABASE etalage_pgbench",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        limit = int(conn.execute("SHOW max_connections").fetchone()[0])
+        conn.execute("DROP DATABASE IF EXISTS etalage_pgbench")
+        conn.execute("CREATE DATABASE etalage_pgbench")
+    clients = min(concurrency, limit - 15)  # leave room for the server's own
     target = f"{base}/etalage_pgbench"
     subprocess.run(
         ["pgbench", "-i", "-q", "-s", "10", target], check=True, capture_output=True
     )
     done = subprocess.run(
-        [
-            "pgbench",
-            "-c",
-            str(concurrency),
-            "-j",
-            str(min(concurrency, 2)),
-            "-T",
-            str(max(int(duration), 1)),
-            target,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+        ["pgbench", "-c", str(clients), "-j", str(min(clients, 2)),
+         "-T", str(max(int(duration), 1)), target],
+        capture_output=True, text=True,
+    )  # fmt: skip
     found = re.search(r"tps = ([0-9.]+)", done.stdout)
-    return float(found.group(1)) if found else None
+    return (float(found.group(1)), clients) if found else None
 
 
 def main() -> None:
@@ -170,18 +138,9 @@ def main() -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     per_level = args.buyers or int(600 * args.duration) + 200
 
-    data_dir = Path(tempfile.mkdtemp(prefix="etalage-bench-"))
-    url, engine = database_url(args.database, data_dir, name="etalage_bench_checkout")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ETALAGE_DATA_DIR": str(data_dir),
-        "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
-        "ETALAGE_DEBUG": "0",
-        "ETALAGE_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "etalage.settings",
-    }
-    os.environ.update(env)
+    data_dir, url, engine, env = bench_environment(
+        args.database, "etalage-bench-", "etalage_bench_checkout"
+    )
     started = time.perf_counter()
     print(f"Preparing {per_level * len(levels) + 500:,} checkouts on {engine} ...")
     market = prepare_market()
@@ -254,8 +213,11 @@ def main() -> None:
                 f"{len(errors):>8}"
             )
             if connection.vendor == "postgresql":
-                tps = pgbench_tps(url, level, args.duration)
-                row += f"{tps or 0:>13.0f}{(rate / tps if tps else 0):>8.2f}"
+                measured = pgbench_tps(url, level, args.duration)
+                tps, clients = measured or (0.0, level)
+                row += f"{tps:>13.0f}{(rate / tps if tps else 0):>8.2f}"
+                if clients != level:
+                    row += f"  (pgbench: {clients} clients, the server's limit)"
             print(row, flush=True)
             if errors:
                 print(f"  first error: {errors[0][0]} {errors[0][2]!r}")
@@ -292,12 +254,7 @@ def main() -> None:
         if not ok:
             sys.exit(1)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        stop(server, data_dir)
 
 
 if __name__ == "__main__":

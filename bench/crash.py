@@ -24,17 +24,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-from machine import database_url, machine
+from machine import bench_environment, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
 from storefront import free_port, wait_until_serving
 
@@ -87,18 +85,9 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=2)
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="etalage-crash-"))
-    url, engine = database_url(args.database, data_dir, name="etalage_bench_crash")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ETALAGE_DATA_DIR": str(data_dir),
-        "ETALAGE_SECRET_KEY": "crash-" + os.urandom(16).hex(),
-        "ETALAGE_DEBUG": "0",
-        "ETALAGE_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "etalage.settings",
-    }
-    os.environ.update(env)
+    data_dir, _url, engine, env = bench_environment(
+        args.database, "etalage-crash-", "etalage_bench_crash"
+    )
     print(f"Machine: {machine()}\nDatabase: {engine}")
     shops = prepare_market(stock=1_000)["shops"]
 
@@ -153,12 +142,7 @@ def main() -> None:
         time.sleep(7)  # let the clock deliver what the crashes left in the outbox
         failures = verify(requests, answers, env)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        stop(server, data_dir)
     retried = sum(1 for _s, _p, attempts in answers.values() if attempts > 1)
     print(
         f"{len(requests)} buyers, {args.kills} kills, {elapsed:.1f} s; "

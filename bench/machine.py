@@ -46,3 +46,40 @@ def database_url(
             version = conn.execute("SHOW server_version").fetchone()[0]
         return f"{server}/{name}", f"PostgreSQL {version}"
     return choice, choice.split(":", 1)[0]
+
+
+def bench_environment(database: str, prefix: str, name: str):
+    """A fresh data directory and database, and the environment that points the
+    server and this process at them; returns (data_dir, url, engine, env)."""
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    url, engine = database_url(database, data_dir, name=name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ETALAGE_DATA_DIR": str(data_dir),
+        "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "ETALAGE_DEBUG": "0",
+        "ETALAGE_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "etalage.settings",
+    }
+    os.environ.update(env)
+    return data_dir, url, engine, env
+
+
+def stop(server, data_dir: Path) -> None:
+    """Stop the server (and its process group when it has one); remove the data."""
+    import shutil
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    shutil.rmtree(data_dir, ignore_errors=True)

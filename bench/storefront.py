@@ -20,17 +20,15 @@ import asyncio
 import multiprocessing
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from machine import database_url, machine
+from machine import bench_environment, machine, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ETALAGE = Path(sys.executable).with_name("etalage")
@@ -170,6 +168,25 @@ def build_catalogue(products: int) -> dict:
 # --- the load ------------------------------------------------------------------------
 
 
+async def read_response(reader) -> tuple[int, bytes, bool]:
+    """Return the status, the body and whether the server closes the connection."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("the server closed the connection")
+    length, close = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "connection" and "close" in value.lower():
+            close = True
+    body = await reader.readexactly(length)
+    return int(status_line.split()[1]), body, close
+
+
 async def _worker(port, paths, deadline, max_requests, latencies, errors, counter):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -183,21 +200,10 @@ async def _worker(port, paths, deadline, max_requests, latencies, errors, counte
             started = time.perf_counter()
             writer.write(request)
             await writer.drain()
-            status_line = await reader.readline()
-            length, close = 0, False
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "connection" and "close" in value.lower():
-                    close = True
-            await reader.readexactly(length)
+            status, _body, close = await read_response(reader)
             latencies.append(time.perf_counter() - started)
-            if b" 200 " not in status_line:
-                errors.append(status_line.decode().strip())
+            if status != 200:
+                errors.append(str(status))
             if close:
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -276,18 +282,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="etalage-bench-"))
-    url, engine = database_url(args.database, data_dir)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ETALAGE_DATA_DIR": str(data_dir),
-        "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
-        "ETALAGE_DEBUG": "0",
-        "ETALAGE_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "etalage.settings",
-    }
-    os.environ.update(env)
+    data_dir, _url, engine, env = bench_environment(
+        args.database, "etalage-bench-", "etalage_bench"
+    )
     print(f"Building {args.products:,} products on {engine} in {data_dir} ...")
     started = time.perf_counter()
     urls = build_catalogue(args.products)
@@ -353,12 +350,7 @@ def main() -> None:
                 f"concurrency 8: {verdict} ({p95:.1f} ms)"
             )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        stop(server, data_dir)
 
 
 if __name__ == "__main__":
