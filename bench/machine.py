@@ -41,7 +41,7 @@ def database_url(
         if choice != "postgres":
             server = choice.rsplit("/", 1)[0] if choice.count("/") > 2 else choice
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {name}")
             version = conn.execute("SHOW server_version").fetchone()[0]
         return f"{server}/{name}", f"PostgreSQL {version}"
