@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,11 @@ class PositiveListEntry(Entity):
         help_text=_("For example: 2 kg."),
     )
     list_version = models.CharField(_("list"), max_length=40)
+    # The yearly cap read from its text (see customs/caps.py), kept in step on save.
+    cap_amount = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True, editable=False
+    )
+    cap_unit = models.CharField(max_length=8, blank=True, editable=False)
 
     class Meta:
         ordering = ["hs_code"]
@@ -119,6 +125,22 @@ class PositiveListEntry(Entity):
 
     def __str__(self) -> str:
         return f"{self.hs_code} {self.description}"
+
+    def clean(self) -> None:
+        from etalage.customs.caps import parse_cap
+
+        try:
+            parse_cap(self.yearly_cap)
+        except ValueError as error:
+            raise ValidationError({"yearly_cap": str(error)}) from None
+
+    def save(self, *args, **kwargs) -> None:
+        from etalage.customs.caps import parse_cap
+
+        cap = parse_cap(self.yearly_cap)
+        self.cap_amount = cap.amount if cap else None
+        self.cap_unit = cap.unit if cap else ""
+        super().save(*args, **kwargs)
 
 
 class BuyerIdentity(Entity):
@@ -173,6 +195,29 @@ class DeliveryAddress(Entity):
 
     def __str__(self) -> str:
         return f"{self.recipient}, {self.province}{self.city}{self.district}"
+
+
+class YearlyQuantity(models.Model):
+    """How much of a capped positive-list line one person bought in a year.
+
+    Keyed by the HMAC of the ID number and the HS code; in the cap's unit (grams,
+    millilitres or pieces)."""
+
+    id_number_hmac = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    hs_code = models.CharField(max_length=10)
+    used = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hmac", "year", "hs_code"],
+                name="yearly_quantity_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.hs_code}: {self.used}"
 
 
 class YearlyUsage(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from etalage.catalog.validators import normalize_hs_code
+from etalage.customs.caps import parse_cap
 from etalage.customs.models import PositiveListEntry
 
 COLUMNS = ("hs_code", "description", "remarks", "bonded_only", "yearly_cap")
@@ -49,6 +50,12 @@ def positive_list_load(*, data: bytes, list_version: str) -> tuple[int, int]:
         if not (row.get("description") or "").strip():
             problems.append(f"line {number}: description: required")
             continue
+        cap_text = (row.get("yearly_cap") or "").strip()[:100]
+        try:
+            cap = parse_cap(cap_text)
+        except ValueError as error:
+            problems.append(f"line {number}: yearly_cap: {error}")
+            continue
         entries.append(
             PositiveListEntry(
                 hs_code=code,
@@ -56,7 +63,9 @@ def positive_list_load(*, data: bytes, list_version: str) -> tuple[int, int]:
                 remarks=(row.get("remarks") or "").strip(),
                 bonded_only=(row.get("bonded_only") or "").strip().lower()
                 in {"1", "yes", "true", "y", "是"},
-                yearly_cap=(row.get("yearly_cap") or "").strip()[:100],
+                yearly_cap=cap_text,
+                cap_amount=cap.amount if cap else None,
+                cap_unit=cap.unit if cap else "",
                 list_version=list_version,
             )
         )

@@ -64,3 +64,21 @@ def bonded_only_hs_codes() -> frozenset[str]:
             )
         ),
     )
+
+
+def yearly_caps() -> dict:
+    """{HS code: (Cap, description)} of the positive-list lines with a yearly cap per
+    person; reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
+    from etalage.customs.caps import Cap
+    from etalage.customs.models import PositiveListEntry
+    from etalage.pricing.selectors import reference_cached
+
+    return reference_cached(
+        "etalage:yearly-caps",
+        lambda: {
+            code: (Cap(amount=amount, unit=unit), description)
+            for code, amount, unit, description in PositiveListEntry.objects.filter(
+                cap_amount__isnull=False
+            ).values_list("hs_code", "cap_amount", "cap_unit", "description")
+        },
+    )

@@ -192,3 +192,65 @@ def address_add(
     if errors:
         raise ValidationError(errors)
     return DeliveryAddress.objects.create(user=user, **values)
+
+
+class CapExceeded(ValidationError):
+    """An order would take a person past a positive-list line's yearly cap."""
+
+
+def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
+    """Count ``wanted`` ({HS code: amount in the cap's unit}) toward the person's
+    yearly caps, or raise CapExceeded naming the line, the cap and what is left.
+
+    Locks the person's rows for those HS codes until the transaction ends (two
+    queries and one update, whatever the number of codes)."""
+    from etalage.customs.caps import describe
+    from etalage.customs.models import YearlyQuantity
+    from etalage.customs.selectors import yearly_caps
+
+    if not wanted:
+        return
+    caps = yearly_caps()
+    YearlyQuantity.objects.bulk_create(
+        [YearlyQuantity(id_number_hmac=id_number_hmac, year=year, hs_code=code)
+         for code in wanted],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    rows = list(
+        YearlyQuantity.objects.select_for_update()
+        .filter(id_number_hmac=id_number_hmac, year=year, hs_code__in=list(wanted))
+        .order_by("hs_code")
+    )
+    for row in rows:
+        cap, description = caps[row.hs_code]
+        if row.used + wanted[row.hs_code] > cap.amount:
+            left = max(cap.amount - row.used, Decimal(0))
+            raise CapExceeded(
+                _(
+                    "China allows each person %(cap)s a year of %(goods)s (HS %(hs)s); "
+                    "%(left)s is left for you this year: buy less, or wait until "
+                    "next year."
+                )
+                % {
+                    "cap": describe(cap),
+                    "goods": description,
+                    "hs": row.hs_code,
+                    "left": describe(type(cap)(amount=left, unit=cap.unit))
+                    if left
+                    else "0",
+                },  # fmt: skip
+                code="yearly_cap",
+            )
+        row.used += wanted[row.hs_code]
+    YearlyQuantity.objects.bulk_update(rows, ["used"])
+
+
+def caps_release(*, id_number_hmac: str, year: int, amounts: dict) -> None:
+    """Give back what cancelled lines counted toward the person's yearly caps."""
+    from etalage.customs.models import YearlyQuantity
+
+    for code, amount in amounts.items():
+        if amount:
+            YearlyQuantity.objects.filter(
+                id_number_hmac=id_number_hmac, year=year, hs_code=code
+            ).update(used=F("used") - amount)

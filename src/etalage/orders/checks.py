@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from etalage.customs.models import YearlyUsage
+from etalage.customs.models import YearlyQuantity, YearlyUsage
 from etalage.inventory.models import Stock
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, SubOrder
@@ -24,7 +24,7 @@ CONFIRMED = (
 
 
 def order_problems() -> list[str]:
-    return _allocations() + _usage() + _orders()
+    return _allocations() + _usage() + _caps() + _orders()
 
 
 def _allocations() -> list[str]:
@@ -71,6 +71,30 @@ def _usage() -> list[str]:
             )
     for key in expected.keys() - seen:
         problems.append(f"yearly usage {key[1]} of identity {key[0][:8]}… is missing")
+    return problems
+
+
+def _caps() -> list[str]:
+    """What each person counted toward yearly quantity caps is what their orders say."""
+    expected = {
+        (digest, year, code): amount
+        for digest, year, code, amount in OrderLine.objects.filter(
+            cap_counted__gt=0, sub_order__state__in=RESERVED + CONFIRMED
+        )
+        .values_list("sub_order__order__id_number_hmac", "sub_order__order__cbec_year",
+                     "hs_code")
+        .annotate(amount=Sum("cap_counted"))
+    }  # fmt: skip
+    problems = []
+    for row in YearlyQuantity.objects.all():
+        ordered = expected.pop((row.id_number_hmac, row.year, row.hs_code), 0)
+        if row.used != ordered:
+            problems.append(
+                f"yearly cap {row.year} of HS {row.hs_code} for identity "
+                f"{row.id_number_hmac[:8]}…: used {row.used}, orders say {ordered}"
+            )
+    for digest, year, code in expected:
+        problems.append(f"yearly cap {year} of HS {code} for {digest[:8]}… is missing")
     return problems
 
 

@@ -168,6 +168,9 @@ class OrderLine(models.Model):
     tariff = _money(_("import duty"))
     consumption_tax = _money(_("consumption tax"))
     vat = _money(_("import VAT"))
+    cap_counted = models.DecimalField(
+        _("counted toward a yearly cap"), max_digits=14, decimal_places=3, default=0
+    )
 
     class Meta:
         ordering = ["id"]

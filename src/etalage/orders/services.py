@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,8 +29,16 @@ from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, fulfilment_plan
 from etalage.core.languages import pick_translation
 from etalage.core.outbox import event_record
+from etalage.customs.caps import counted
 from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
-from etalage.customs.services import cbec_year, usage_lock
+from etalage.customs.selectors import yearly_caps
+from etalage.customs.services import (
+    CapExceeded,
+    caps_release,
+    caps_reserve,
+    cbec_year,
+    usage_lock,
+)
 from etalage.inventory.models import Stock, StockMovement
 from etalage.inventory.services import stock_lock, stock_move_locked
 from etalage.orders import states
@@ -189,6 +198,7 @@ def _place(
             }
         )
 
+    cap_counted = _reserve_caps(lines, identity, year)
     order = _write(
         buyer=buyer,
         market=market,
@@ -202,6 +212,7 @@ def _place(
         taken=taken,
         year=year,
         now=now,
+        cap_counted=cap_counted,
     )
     stock_move_locked(
         moves=list(taken.values()),
@@ -227,6 +238,25 @@ def _key(value):
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def _reserve_caps(lines, identity, year) -> dict:
+    """Count the lines under a positive-list yearly cap toward the person's caps;
+    return what each line counted (by variant key)."""
+    caps = yearly_caps()
+    by_line, wanted = {}, {}
+    for line in lines:
+        product = line.variant.product
+        if product.hs_code in caps:
+            amount = counted(caps[product.hs_code][0], quantity=line.quantity,
+                             net_grams_per_unit=product.net_weight_grams)  # fmt: skip
+            by_line[line.variant_id] = amount
+            wanted[product.hs_code] = wanted.get(product.hs_code, 0) + amount
+    try:
+        caps_reserve(id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted)
+    except CapExceeded as exceeded:
+        raise _refuse("cart", exceeded.messages[0], "yearly_cap") from None
+    return by_line
 
 
 def _plan(lines, stocks: list[Stock], kinds: dict, market):
@@ -255,6 +285,7 @@ def _plan(lines, stocks: list[Stock], kinds: dict, market):
 
 def _write(
     *,
+    cap_counted: dict,
     buyer,
     market,
     pricing,
@@ -344,6 +375,7 @@ def _write(
                     tariff=line_tax.tariff if line_tax else 0,
                     consumption_tax=line_tax.consumption_tax if line_tax else 0,
                     vat=line_tax.vat if line_tax else 0,
+                    cap_counted=cap_counted.get(variant.pk, 0),
                 )
             )
     order.goods = sum(s.goods for s in sub_orders)
@@ -420,6 +452,15 @@ def _give_back(order: Order, subs: list[SubOrder], note: str, by) -> None:
     _move_stock(subs, StockMovement.Reason.RELEASED, note, by)
     reserved = sum(s.usage_amount for s in subs if s.state != states.RELEASED)
     confirmed = sum(s.usage_amount for s in subs if s.state == states.RELEASED)
+    capped = dict(
+        OrderLine.objects.filter(sub_order__in=subs, cap_counted__gt=0)
+        .values("hs_code")
+        .annotate(amount=Sum("cap_counted"))
+        .values_list("hs_code", "amount")
+    )
+    if order.id_number_hmac and capped:
+        caps_release(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
+                     amounts=capped)  # fmt: skip
     if order.id_number_hmac and (reserved or confirmed):
         usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
         YearlyUsage.objects.filter(pk=usage.pk).update(

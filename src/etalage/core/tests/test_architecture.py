@@ -27,6 +27,7 @@ PURE_CORES = [
     "pricing/freight.py",
     "orders/states.py",
     "orders/numbers.py",
+    "customs/caps.py",
 ]
 
 

@@ -23,6 +23,17 @@ def test_loads_the_list_and_replaces_the_old_one(db):
         "2 kg",
         "2022",
     )
+    assert (sugar.cap_amount, sugar.cap_unit) == (2000, "g")
+
+
+def test_a_cap_that_is_not_a_quantity_is_refused_by_line(db):
+    bad = GOOD + b"1905310000,Biscuits,,,a few boxes\n"
+    with pytest.raises(PositiveListRefused) as error:
+        positive_list_load(data=bad, list_version="2022")
+    assert error.value.problems == [
+        "line 4: yearly_cap: 'a few boxes' is not a yearly cap: write an amount and "
+        "kg, g, L, ml or pieces"
+    ]
 
 
 def test_a_bad_line_loads_nothing_and_names_it(db):

@@ -184,9 +184,10 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
     shopping.cart(buyer, lines)
     with CaptureQueriesContext(connection) as many:
         shopping.place(buyer, key="many")
-    # 20 in the transaction (locks, checks, 7 writes), 4 reading the market's
-    # pricing and 3 the test's own lookups.
-    assert len(one) == len(many) == 27
+    # 21 in the transaction (locks, checks, 7 writes; the yearly caps read, which
+    # the reference cache spares in production), 4 reading the market's pricing and
+    # 3 the test's own lookups.
+    assert len(one) == len(many) == 28
 
 
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):
@@ -206,3 +207,27 @@ def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):
     assert set(subs) == {"direct_liege", "bonded"}
     assert subs["bonded"].customs_mode == "1210" and subs["bonded"].freight == 12
     assert subs["direct_liege"].merchant_id == subs["bonded"].merchant_id
+
+
+def test_a_yearly_quantity_cap_of_the_positive_list_is_enforced_per_person(shopping):
+    from etalage.customs.models import PositiveListEntry, YearlyQuantity
+    from etalage.orders.services import order_cancel
+
+    entry = PositiveListEntry.objects.get(hs_code="1806900000")
+    entry.yearly_cap = "1 kg"
+    entry.save()
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 3)])  # 3 x 250 g
+    order = shopping.place(buyer, key="first").order
+    assert YearlyQuantity.objects.get().used == 750
+    shopping.cart(buyer, [(shopping.products["c"], 2)])  # 500 g more: over 1 kg
+    with pytest.raises(OrderRefused) as refused:
+        shopping.place(buyer, key="second")
+    (message,) = refused.value.message_dict["cart"]
+    assert "1 kg a year of Chocolate (test entry) (HS 1806900000)" in message
+    assert "250 g is left" in message
+    assert Order.objects.count() == 1 and order_problems() == []
+    order_cancel(order=order)  # gives the 750 g back
+    assert YearlyQuantity.objects.get().used == 0
+    assert shopping.place(buyer, key="third").created
+    assert order_problems() == []
