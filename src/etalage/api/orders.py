@@ -20,6 +20,7 @@ from ninja.responses import Status
 from ninja.security import SessionAuth
 
 from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
@@ -215,6 +216,8 @@ def _with_parts(orders):
 @buyer_router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS})
 def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn):
     """Place the signed-in buyer's cart as an order (see the section's description)."""
+    if payload.lang not in LANGUAGE_CODES:
+        raise ApiError(422, "invalid", f"one of {', '.join(LANGUAGE_CODES)}", "lang")
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         raise ApiError(

@@ -4,6 +4,7 @@ with its freight and tax, the limits' verdict and the exact total, place once.""
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from etalage.web.cart import present_quote, request_cart
 from etalage.web.forms import add_service_errors
 from etalage.web.request_data import request_market
 
+PAGE_EXPIRED = _("This page has expired: check the totals, then place the order again.")
 SENT_BEFORE = _(
     "This page was sent before with other choices; check your orders before "
     "placing it again."
@@ -50,7 +52,10 @@ def checkout(request):
     chosen_identity = _chosen(request, "identity", identities)
     chosen_address = _chosen(request, "address", addresses)
     problems: list[str] = []
-    if request.method == "POST":
+    token = request.POST.get("token", "")
+    if request.method == "POST" and not re.fullmatch(r"[0-9a-f]{32}", token):
+        problems = [str(PAGE_EXPIRED)]
+    elif request.method == "POST":
         try:
             placed = order_place(
                 buyer=request.user,
@@ -59,7 +64,7 @@ def checkout(request):
                 pricing=pricing,
                 identity_id=request.POST.get("identity"),
                 address_id=request.POST.get("address"),
-                idempotency_key="web:" + request.POST.get("token", ""),
+                idempotency_key="web:" + token,
                 language=get_language(),
             )
         except OrderRefused as refused:
@@ -126,7 +131,9 @@ def checkout(request):
             "can_place": can_place,
             "delivers_here": market.country == "CN",
             "hold_minutes": market.hold_minutes,
-            "token": request.POST.get("token") or uuid.uuid4().hex,
+            "token": token
+            if re.fullmatch(r"[0-9a-f]{32}", token)
+            else uuid.uuid4().hex,
         },
     )
 
@@ -216,7 +223,11 @@ def order(request, number: str):
             ],
             "goods": money(sub.goods),
             "freight": money(sub.freight),
-            "tax": money(sub.tax),
+            "consumption_tax": money(sub.consumption_tax)
+            if sub.consumption_tax
+            else "",
+            "vat": money(sub.vat),
+            "tariff": money(sub.tariff) if sub.tariff else "",
             "total": money(sub.total),
         }
         for sub in order.sub_orders.all()

@@ -115,3 +115,9 @@ def test_merchants_read_only_their_own_sub_orders(client, buyer, shopping):
     other_key = {"Authorization": f"Bearer {catalogue_only}"}
     denied = merchant.get("/api/v1/merchant/orders", headers=other_key)
     assert denied.status_code == 403
+
+
+def test_an_unknown_language_is_refused_by_name(client, buyer):
+    response = place(client, body(buyer, lang="xx"))
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "lang"

@@ -124,3 +124,9 @@ def test_stock_gone_since_the_cart_is_said_plainly(client, buyer, shopping):
     sku = shopping.products["a"].variants.get().sku
     assert f"{sku}: 2 wanted, 1 left." in html
     assert not Order.objects.exists()
+
+
+def test_a_page_without_its_token_places_nothing(client, buyer):
+    html = place(client, buyer, "").content.decode()
+    assert "This page has expired" in html and not Order.objects.exists()
+    assert re.search(r'name="token" value="[0-9a-f]{32}"', html)
