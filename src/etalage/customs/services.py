@@ -198,19 +198,72 @@ class CapExceeded(ValidationError):
     """An order would take a person past a positive-list line's yearly cap."""
 
 
+def caps_wanted(items) -> tuple[dict, dict]:
+    """What lines count toward yearly caps. ``items``: (key, HS code, net grams per
+    unit, quantity); returns ({key: amount}, {HS code: amount}) for capped codes."""
+    from etalage.customs.caps import counted
+    from etalage.customs.selectors import yearly_caps
+
+    caps = yearly_caps()
+    by_key: dict = {}
+    by_code: dict = {}
+    for key, hs_code, net_grams, quantity in items:
+        if hs_code in caps:
+            amount = counted(caps[hs_code][0], net_grams_per_unit=net_grams,
+                             quantity=quantity)  # fmt: skip
+            by_key[key] = amount
+            by_code[hs_code] = by_code.get(hs_code, 0) + amount
+    return by_key, by_code
+
+
+def _cap_problem(hs_code: str, used: Decimal, adding: Decimal) -> str:
+    """The refusal for going past a cap, or "" within it."""
+    from etalage.customs.caps import Cap, describe
+    from etalage.customs.selectors import yearly_caps
+
+    cap, description = yearly_caps()[hs_code]
+    if used + adding <= cap.amount:
+        return ""
+    left = max(cap.amount - used, Decimal(0))
+    return _(
+        "China allows each person %(cap)s a year of %(goods)s (HS %(hs)s); "
+        "%(left)s is left for you this year: buy less, or wait until next year."
+    ) % {
+        "cap": describe(cap),
+        "goods": description,
+        "hs": hs_code,
+        "left": describe(Cap(amount=left, unit=cap.unit)) if left else "0",
+    }
+
+
+def caps_check(*, id_number_hmac: str, year: int, wanted: dict) -> list[str]:
+    """The caps ``wanted`` would break, as messages (reads only; for pages)."""
+    from etalage.customs.models import YearlyQuantity
+
+    if not wanted:
+        return []
+    used = dict(
+        YearlyQuantity.objects.filter(
+            id_number_hmac=id_number_hmac, year=year, hs_code__in=list(wanted)
+        ).values_list("hs_code", "used")
+    )
+    problems = [
+        _cap_problem(code, used.get(code, Decimal(0)), amount)
+        for code, amount in sorted(wanted.items())
+    ]
+    return [problem for problem in problems if problem]
+
+
 def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
     """Count ``wanted`` ({HS code: amount in the cap's unit}) toward the person's
     yearly caps, or raise CapExceeded naming the line, the cap and what is left.
 
     Locks the person's rows for those HS codes until the transaction ends (two
     queries and one update, whatever the number of codes)."""
-    from etalage.customs.caps import describe
     from etalage.customs.models import YearlyQuantity
-    from etalage.customs.selectors import yearly_caps
 
     if not wanted:
         return
-    caps = yearly_caps()
     YearlyQuantity.objects.bulk_create(
         [YearlyQuantity(id_number_hmac=id_number_hmac, year=year, hs_code=code)
          for code in wanted],
@@ -222,25 +275,9 @@ def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
         .order_by("hs_code")
     )
     for row in rows:
-        cap, description = caps[row.hs_code]
-        if row.used + wanted[row.hs_code] > cap.amount:
-            left = max(cap.amount - row.used, Decimal(0))
-            raise CapExceeded(
-                _(
-                    "China allows each person %(cap)s a year of %(goods)s (HS %(hs)s); "
-                    "%(left)s is left for you this year: buy less, or wait until "
-                    "next year."
-                )
-                % {
-                    "cap": describe(cap),
-                    "goods": description,
-                    "hs": row.hs_code,
-                    "left": describe(type(cap)(amount=left, unit=cap.unit))
-                    if left
-                    else "0",
-                },  # fmt: skip
-                code="yearly_cap",
-            )
+        problem = _cap_problem(row.hs_code, row.used, wanted[row.hs_code])
+        if problem:
+            raise CapExceeded(problem, code="yearly_cap")
         row.used += wanted[row.hs_code]
     YearlyQuantity.objects.bulk_update(rows, ["used"])
 

@@ -29,13 +29,12 @@ from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, fulfilment_plan
 from etalage.core.languages import pick_translation
 from etalage.core.outbox import event_record
-from etalage.customs.caps import counted
 from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
-from etalage.customs.selectors import yearly_caps
 from etalage.customs.services import (
     CapExceeded,
     caps_release,
     caps_reserve,
+    caps_wanted,
     cbec_year,
     usage_lock,
 )
@@ -243,15 +242,11 @@ def _key(value):
 def _reserve_caps(lines, identity, year) -> dict:
     """Count the lines under a positive-list yearly cap toward the person's caps;
     return what each line counted (by variant key)."""
-    caps = yearly_caps()
-    by_line, wanted = {}, {}
-    for line in lines:
-        product = line.variant.product
-        if product.hs_code in caps:
-            amount = counted(caps[product.hs_code][0], quantity=line.quantity,
-                             net_grams_per_unit=product.net_weight_grams)  # fmt: skip
-            by_line[line.variant_id] = amount
-            wanted[product.hs_code] = wanted.get(product.hs_code, 0) + amount
+    by_line, wanted = caps_wanted(
+        (line.variant_id, line.variant.product.hs_code,
+         line.variant.product.net_weight_grams, line.quantity)
+        for line in lines
+    )  # fmt: skip
     try:
         caps_reserve(id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted)
     except CapExceeded as exceeded:

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_POST
 
 from etalage.checkout.selectors import cart_lines, fulfilment_plan
 from etalage.customs.cbec import ANNUAL_LIMIT
-from etalage.customs.services import address_add, cbec_year, yearly_used
+from etalage.customs.services import (
+    address_add,
+    caps_check,
+    caps_wanted,
+    cbec_year,
+    yearly_used,
+)
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
@@ -79,6 +85,7 @@ def checkout(request):
     if not lines:
         return redirect("web:cart")
     language = get_language()
+    refused_before = len(problems)  # what a refused post said; the page may still place
     plan = fulfilment_plan(market=market, lines=lines)
     problems += [
         str(_("%(sku)s: %(wanted)d wanted, %(available)d left."))
@@ -105,8 +112,16 @@ def checkout(request):
         )
     except QuoteRefused as refused:
         problems.append(str(refused))
+    if chosen_identity is not None:
+        _by_line, wanted = caps_wanted(
+            (line.variant_id, line.variant.product.hs_code,
+             line.variant.product.net_weight_grams, line.quantity)
+            for line in lines
+        )  # fmt: skip
+        problems += caps_check(id_number_hmac=chosen_identity.id_number_hmac,
+                               year=cbec_year(), wanted=wanted)  # fmt: skip
     line_ids = {line.variant_id: line.pk for line in lines}
-    can_place = bool(
+    can_place = len(problems) == refused_before and bool(
         quote
         and quote.allowed
         and not plan.shortages

@@ -130,3 +130,16 @@ def test_a_page_without_its_token_places_nothing(client, buyer):
     html = place(client, buyer, "").content.decode()
     assert "This page has expired" in html and not Order.objects.exists()
     assert re.search(r'name="token" value="[0-9a-f]{32}"', html)
+
+
+def test_checkout_says_before_placing_that_a_yearly_cap_would_be_passed(
+    client, buyer
+):
+    from etalage.customs.models import PositiveListEntry
+
+    entry = PositiveListEntry.objects.get(hs_code="1806900000")
+    entry.yearly_cap = "500 g"
+    entry.save()
+    html = client.get("/en/checkout/").content.decode()  # 3 x 250 g in the cart
+    assert "China allows each person 500 g a year" in html
+    assert "500 g is left for you this year" in html and " disabled>" in html
