@@ -132,9 +132,7 @@ def test_a_page_without_its_token_places_nothing(client, buyer):
     assert re.search(r'name="token" value="[0-9a-f]{32}"', html)
 
 
-def test_checkout_says_before_placing_that_a_yearly_cap_would_be_passed(
-    client, buyer
-):
+def test_checkout_says_before_placing_that_a_yearly_cap_would_be_passed(client, buyer):
     from etalage.customs.models import PositiveListEntry
 
     entry = PositiveListEntry.objects.get(hs_code="1806900000")
