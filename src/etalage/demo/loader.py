@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import ean
 
-from etalage.catalog.models import Category, CategoryTranslation, PavilionEntry, Product
+from etalage.catalog.models import (
+    Category,
+    CategoryTranslation,
+    PavilionEntry,
+    Product,
+    Variant,
+)
 from etalage.catalog.services import (
     ProductText,
     VariantData,
@@ -96,6 +102,7 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
         products = _load_catalogue(log)
     with transaction.atomic():
         _demo_stock(products)
+    _demo_orders(log)
     if with_images:
         for index, (product, category_slug, colour) in enumerate(products):
             product_image_add(
@@ -240,6 +247,58 @@ def _demo_stock(products) -> None:
                     quantity=rng.randint(10, 40),
                     note="demo stock at the hub",
                 )
+
+
+def _demo_orders(log) -> None:
+    """The demo buyer's orders, placed and moved by the services: one travelling
+    (paid, a parcel delivered, the other declared to customs), one paid, one
+    cancelled. Both demo merchants' portals then list parcels."""
+    from etalage.checkout.models import Cart
+    from etalage.checkout.services import cart_add
+    from etalage.orders.services import order_cancel, order_pay, order_place
+    from etalage.orders.services import sub_order_move as move
+    from etalage.pricing.models import Market
+    from etalage.pricing.selectors import market_pricing
+
+    buyer = get_user_model().objects.get(username="buyer")
+    market = Market.objects.get(code="CN")
+    pricing = market_pricing(market=market)
+    operator = get_user_model().objects.get(username="operator")
+
+    def place(key, picks):
+        cart = Cart.objects.create(user=buyer)
+        for slug, quantity in picks:
+            variant = (
+                Variant.objects.filter(product__merchant__slug=slug, is_active=True,
+                                       product__status="live", stock__on_hand__gt=5,
+                                       weight_grams__lte=3000)
+                .order_by("sku")
+                .first()
+            )  # fmt: skip
+            cart_add(cart=cart, variant_id=variant.pk, quantity=quantity, market=market)
+        placed = order_place(
+            buyer=buyer,
+            cart=cart,
+            market=market,
+            pricing=pricing,
+            identity_id=buyer.identities.get().pk,
+            address_id=buyer.addresses.get().pk,
+            idempotency_key=f"demo-{key}",
+            language="zh-hans",
+        )
+        return placed.order
+
+    travelling = place(1, [("maison-verhaeghe", 2), ("brasserie-val-ourthe", 1)])
+    order_pay(order=travelling, by=operator, reason="demo payment")
+    first, second = travelling.sub_orders.order_by("number")
+    for state in ("customs_declared", "released", "shipped", "delivered"):
+        move(sub_order=first, to=state, by=operator, reason="demo")
+    move(sub_order=second, to="customs_declared", by=operator, reason="demo")
+    order_pay(order=place(2, [("maison-verhaeghe", 1)]), by=operator,
+              reason="demo payment")  # fmt: skip
+    order_cancel(order=place(3, [("brasserie-val-ourthe", 2)]), by=buyer,
+                 reason="cancelled by the buyer")  # fmt: skip
+    log("Placed 3 demo orders for the demo buyer.")
 
 
 def _demo_buyer_identity(buyer) -> None:
