@@ -216,6 +216,11 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("ETALAGE_LOG_LEVEL", "INFO"),
     },
+    # The task worker logs every task at INFO; follow the chosen level.
+    "loggers": {
+        name: {"level": os.environ.get("ETALAGE_LOG_LEVEL", "INFO")}
+        for name in ("django_tasks", "django_tasks_db")
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -260,6 +265,10 @@ ETALAGE_LOGIN_LOCKOUT_SECONDS = int(
 # Requests a merchant API key may make a minute.
 ETALAGE_API_REQUESTS_PER_MINUTE = int(
     os.environ.get("ETALAGE_API_REQUESTS_PER_MINUTE", 600)
+)
+# Orders a signed-in buyer may place or cancel through the API in a minute.
+ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE = int(
+    os.environ.get("ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE", 20)
 )
 # The commission proposed at approval when none of the merchant's categories has one.
 ETALAGE_DEFAULT_COMMISSION_PERCENT = os.environ.get(

@@ -16,7 +16,6 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -25,6 +24,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.api.limits import count_request
 from etalage.catalog.models import Category, Product, Variant
 from etalage.catalog.services import (
     ProductText,
@@ -56,20 +56,9 @@ class MerchantKey(HttpBearer):
 
 
 def _count_request(key: ApiKey) -> None:
-    """Refuse the request past the key's per-minute allowance (fixed windows)."""
+    """Refuse the request past the key's per-minute allowance."""
     limit = settings.ETALAGE_API_REQUESTS_PER_MINUTE
-    window = f"etalage:api-rate:{key.pk}"
-    if cache.add(window, 1, 60):
-        return
-    try:
-        count = cache.incr(window)
-    except ValueError:  # the window expired between add and incr
-        cache.add(window, 1, 60)
-        return
-    if count > limit:
-        raise ApiError(
-            429, "rate_limited", f"more than {limit} requests a minute for this key"
-        )
+    count_request(subject=f"key:{key.pk}", limit=limit, what="requests for this key")
 
 
 router = Router(auth=MerchantKey(), tags=["merchant catalogue"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -20,6 +21,7 @@ from ninja.responses import Status
 from ninja.security import SessionAuth
 
 from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.api.limits import count_request
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
 from etalage.orders import states
@@ -205,6 +207,12 @@ def order_out(order: Order) -> OrderOut:
     )
 
 
+def _count_write(request) -> None:
+    count_request(subject=f"buyer:{request.auth.pk}",
+                  limit=settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE,
+                  what="order placements or cancellations")  # fmt: skip
+
+
 def _buyer_orders(request):
     return Order.objects.filter(buyer=request.auth).select_related("market")
 
@@ -216,6 +224,7 @@ def _with_parts(orders):
 @buyer_router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS})
 def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn):
     """Place the signed-in buyer's cart as an order (see the section's description)."""
+    _count_write(request)
     if payload.lang not in LANGUAGE_CODES:
         raise ApiError(422, "invalid", f"one of {', '.join(LANGUAGE_CODES)}", "lang")
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -290,6 +299,7 @@ def orders_get(request: HttpRequest, number: str):
 @buyer_router.post("/orders/{number}/cancel", response={200: OrderOut, **ERRORS})
 def orders_cancel(request: HttpRequest, number: str):
     """Cancel what has not shipped; its stock and CBEC usage are given back."""
+    _count_write(request)
     order = _buyer_order(request, number)
     try:
         order_cancel(order=order, by=request.auth, reason="cancelled by the buyer")

@@ -121,3 +121,14 @@ def test_an_unknown_language_is_refused_by_name(client, buyer):
     response = place(client, body(buyer, lang="xx"))
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "lang"
+
+
+def test_a_buyer_placing_too_fast_is_told_to_slow_down(client, buyer, settings):
+    settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE = 2
+    from django.core.cache import cache
+
+    cache.clear()
+    answers = [place(client, body(buyer), key=f"k-{n}").status_code for n in range(3)]
+    assert answers[2] == 429
+    assert client.get("/api/v1/orders").status_code == 200  # reading is not counted
+    cache.clear()
