@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.checkout.services import warehouse_kinds_by_variant
 from etalage.core.languages import pick_translation
 from etalage.core.outbox import event_record
 from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
@@ -148,8 +149,7 @@ def _place(
     if earlier is not None:
         return Placed(earlier, created=False)
 
-    cbec = market.country == "CN"
-    if not cbec:
+    if market.country != "CN":  # the CBEC regime is the only one built so far
         raise _refuse("market", _("Étalage delivers orders to mainland China only."))
     lines = cart_lines(cart=cart)
     if not lines:
@@ -164,8 +164,6 @@ def _place(
     address = DeliveryAddress.objects.filter(user=buyer, pk=_key(address_id)).first()
     if address is None:
         raise _refuse("address", _("Choose a delivery address."), "address_required")
-
-    from etalage.checkout.services import warehouse_kinds_by_variant
 
     variants = [line.variant for line in lines]
     kinds = warehouse_kinds_by_variant(market=market, variants=variants)
