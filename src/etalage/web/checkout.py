@@ -47,60 +47,79 @@ SENT_BEFORE = _(
 )
 
 
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
 @login_required
 def checkout(request):
     # A page sent twice (a double click, a retry) answers with the order the first
     # placed, so the placing comes before looking at the (by then empty) cart.
     cart = request_cart(request, create=request.method == "POST")
     market, pricing = request_market(request)
-    identities = list(request.user.identities.all())
-    addresses = list(request.user.addresses.all())
-    chosen_identity = _chosen(request, "identity", identities)
-    chosen_address = _chosen(request, "address", addresses)
-    problems: list[str] = []
     token = request.POST.get("token", "")
-    if request.method == "POST" and not re.fullmatch(r"[0-9a-f]{32}", token):
-        problems = [str(PAGE_EXPIRED)]
-    elif request.method == "POST":
-        try:
-            placed = order_place(
-                buyer=request.user,
-                cart=cart,
-                market=market,
-                pricing=pricing,
-                identity_id=request.POST.get("identity"),
-                address_id=request.POST.get("address"),
-                idempotency_key="web:" + token,
-                language=get_language(),
-            )
-        except OrderRefused as refused:
-            problems = [
-                m for messages in refused.message_dict.values() for m in messages
-            ]
-        except IdempotencyConflict:
-            problems = [str(SENT_BEFORE)]
-        else:
+    refused: list[str] = []
+    if request.method == "POST":
+        placed, refused = _place_from_page(request, cart, market, pricing, token)
+        if placed is not None:
             return redirect("web:order", number=placed.order.number)
     lines = cart_lines(cart=cart) if cart is not None else []
     if not lines:
         return redirect("web:cart")
+    context = _page(request, lines, market, pricing, refused)
+    context["token"] = token if TOKEN.fullmatch(token) else uuid.uuid4().hex
+    return render(request, "etalage/storefront/checkout.html", context)
+
+
+def _place_from_page(request, cart, market, pricing, token: str):
+    """Place the order the page shows; return (placed or None, why not)."""
+    if not TOKEN.fullmatch(token):
+        return None, [str(PAGE_EXPIRED)]
+    try:
+        placed = order_place(
+            buyer=request.user,
+            cart=cart,
+            market=market,
+            pricing=pricing,
+            identity_id=request.POST.get("identity"),
+            address_id=request.POST.get("address"),
+            idempotency_key="web:" + token,
+            language=get_language(),
+        )
+    except OrderRefused as refusal:
+        return None, [m for ms in refusal.message_dict.values() for m in ms]
+    except IdempotencyConflict:
+        return None, [str(SENT_BEFORE)]
+    return placed, []
+
+
+def _page(request, lines, market, pricing, refused: list[str]) -> dict:
+    """What the checkout page shows for the buyer's choices: every parcel, the
+    problems that stop the order (after what a refused post said) and the total."""
     language = get_language()
-    refused_before = len(problems)  # what a refused post said; the page may still place
+    identities = list(request.user.identities.all())
+    addresses = list(request.user.addresses.all())
+    identity = _chosen(request, "identity", identities)
+    address = _chosen(request, "address", addresses)
     plan = fulfilment_plan(market=market, lines=lines)
-    problems += [
+    problems = [
         str(_("%(sku)s: %(wanted)d wanted, %(available)d left."))
         % {
-            "sku": s.variant_id and _sku(lines, s.variant_id),
+            "sku": _sku(lines, s.variant_id),
             "wanted": s.wanted,
             "available": max(s.available, 0),
         }
         for s in plan.shortages
     ]
-    used = (
-        yearly_used(id_number_hmac=chosen_identity.id_number_hmac, year=cbec_year())
-        if chosen_identity
-        else Decimal("0.00")
-    )
+    used = Decimal("0.00")
+    if identity is not None:
+        used = yearly_used(id_number_hmac=identity.id_number_hmac, year=cbec_year())
+        _by_line, wanted = caps_wanted(
+            (line.variant_id, line.variant.product.hs_code,
+             line.variant.product.net_weight_grams, line.quantity)
+            for line in lines
+        )  # fmt: skip
+        problems += caps_check(id_number_hmac=identity.id_number_hmac,
+                               year=cbec_year(), wanted=wanted)  # fmt: skip
     quote = None
     try:
         quote = cart_quote(
@@ -110,47 +129,32 @@ def checkout(request):
             language=language,
             placements=plan.placements,
         )
-    except QuoteRefused as refused:
-        problems.append(str(refused))
-    if chosen_identity is not None:
-        _by_line, wanted = caps_wanted(
-            (line.variant_id, line.variant.product.hs_code,
-             line.variant.product.net_weight_grams, line.quantity)
-            for line in lines
-        )  # fmt: skip
-        problems += caps_check(id_number_hmac=chosen_identity.id_number_hmac,
-                               year=cbec_year(), wanted=wanted)  # fmt: skip
-    line_ids = {line.variant_id: line.pk for line in lines}
-    can_place = len(problems) == refused_before and bool(
-        quote
+    except QuoteRefused as refusal:
+        problems.append(str(refusal))
+    can_place = bool(
+        not problems
+        and quote
         and quote.allowed
-        and not plan.shortages
-        and chosen_identity
-        and chosen_address
+        and identity
+        and address
         and market.country == "CN"
     )
-    return render(
-        request,
-        "etalage/storefront/checkout.html",
-        {
-            "sub_orders": present_quote(quote, line_ids, language) if quote else [],
-            "total": format_money(quote.total, language) if quote else None,
-            "identities": identities,
-            "addresses": addresses,
-            "chosen_identity": chosen_identity,
-            "chosen_address": chosen_address,
-            "year_left": format_money(
-                Money(max(ANNUAL_LIMIT - used, Decimal("0.00")), "CNY"), language
-            ),
-            "problems": problems,
-            "can_place": can_place,
-            "delivers_here": market.country == "CN",
-            "hold_minutes": market.hold_minutes,
-            "token": token
-            if re.fullmatch(r"[0-9a-f]{32}", token)
-            else uuid.uuid4().hex,
-        },
-    )
+    line_ids = {line.variant_id: line.pk for line in lines}
+    return {
+        "sub_orders": present_quote(quote, line_ids, language) if quote else [],
+        "total": format_money(quote.total, language) if quote else None,
+        "identities": identities,
+        "addresses": addresses,
+        "chosen_identity": identity,
+        "chosen_address": address,
+        "year_left": format_money(
+            Money(max(ANNUAL_LIMIT - used, Decimal("0.00")), "CNY"), language
+        ),
+        "problems": refused + problems,
+        "can_place": can_place,
+        "delivers_here": market.country == "CN",
+        "hold_minutes": market.hold_minutes,
+    }
 
 
 def _sku(lines, variant_id) -> str:
