@@ -258,6 +258,7 @@ def order(request, number: str):
             "order": order,
             "subs": subs,
             "total": money(order.total),
+            "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
             "cancellable": any(
                 s.state in states.CANCELLABLE for s in order.sub_orders.all()
             ),
