@@ -55,6 +55,13 @@ class OrderIn(Schema):
     lang: str = Field(
         "zh-hans", description="Language of messages: zh-hans, fr, nl, en."
     )
+    expected_total: Decimal | None = Field(
+        None,
+        max_digits=12,
+        decimal_places=2,
+        description="The total the buyer was shown (from POST /quotes); when the "
+        "order's total differs, it is refused with `total_changed`.",
+    )
 
 
 class LineOut(Schema):
@@ -249,6 +256,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
                 address_id=payload.address,
                 idempotency_key=key,
                 language=payload.lang,
+                expected_total=payload.expected_total,
             )
         except IdempotencyConflict:
             raise ApiError(

@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -41,6 +42,7 @@ from etalage.customs.services import (
 )
 from etalage.inventory.models import Stock, StockMovement
 from etalage.inventory.services import stock_lock, stock_move_locked
+from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.numbers import order_number, sub_order_number
@@ -65,12 +67,15 @@ class Placed:
     created: bool  # False: the same request was placed before; this is that order
 
 
-def request_digest(*, market_code: str, identity_id, address_id, language: str) -> str:
+def request_digest(
+    *, market_code: str, identity_id, address_id, language: str, expected_total=None
+) -> str:
     body = {
         "market": market_code,
         "identity": str(identity_id or ""),
         "address": str(address_id or ""),
         "language": language,
+        "expected_total": str(expected_total) if expected_total is not None else None,
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -85,17 +90,25 @@ def order_place(
     address_id,
     idempotency_key: str,
     language: str,
+    expected_total: Decimal | None = None,
 ) -> Placed:
     """Place the buyer's cart (by default their newest) as an order (see the module's
-    docstring)."""
+    docstring). With ``expected_total`` (what the buyer was shown), an order whose
+    total has changed since (a price, the day's rate, a line gone) is refused."""
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
+    if expected_total is not None and (
+        not expected_total.is_finite()
+        or expected_total != expected_total.quantize(Decimal("0.01"))
+    ):
+        raise OrderRefused({"expected_total": _("Send the total in whole cents.")})
     digest = request_digest(
         market_code=market.code,
         identity_id=identity_id,
         address_id=address_id,
         language=language,
+        expected_total=expected_total,
     )
     for attempt in range(3):
         try:
@@ -110,6 +123,7 @@ def order_place(
                     key=key,
                     digest=digest,
                     language=language,
+                    expected_total=expected_total,
                 )
         except IntegrityError:
             # Another request with this key committed first, or (rarely) the random
@@ -134,7 +148,17 @@ def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
 
 
 def _place(
-    *, buyer, cart, market, pricing, identity_id, address_id, key, digest, language
+    *,
+    buyer,
+    cart,
+    market,
+    pricing,
+    identity_id,
+    address_id,
+    key,
+    digest,
+    language,
+    expected_total,
 ) -> Placed:
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
@@ -195,6 +219,17 @@ def _place(
             }
         )
 
+    if expected_total is not None and quote.total.amount != expected_total:
+        shown = format_money(Money(expected_total, quote.currency), language)
+        raise _refuse(
+            "expected_total",
+            _(
+                "The total is now %(now)s, not %(shown)s as shown: check the order "
+                "and place it again."
+            )
+            % {"now": format_money(quote.total, language), "shown": shown},
+            "total_changed",
+        )
     cap_counted = _reserve_caps(lines, identity, year)
     order = _write(
         buyer=buyer,

@@ -72,7 +72,11 @@ def checkout(request):
 
 def _place_from_page(request, cart, market, pricing, token: str):
     """Place the order the page shows; return (placed or None, why not)."""
-    if not TOKEN.fullmatch(token):
+    try:
+        shown = Decimal(request.POST.get("total", ""))
+    except ArithmeticError:
+        shown = None
+    if not TOKEN.fullmatch(token) or shown is None or not shown.is_finite():
         return None, [str(PAGE_EXPIRED)]
     try:
         placed = order_place(
@@ -84,6 +88,7 @@ def _place_from_page(request, cart, market, pricing, token: str):
             address_id=request.POST.get("address"),
             idempotency_key="web:" + token,
             language=get_language(),
+            expected_total=shown,
         )
     except OrderRefused as refusal:
         return None, [m for ms in refusal.message_dict.values() for m in ms]
@@ -143,6 +148,7 @@ def _page(request, lines, market, pricing, refused: list[str]) -> dict:
     return {
         "sub_orders": present_quote(quote, line_ids, language) if quote else [],
         "total": format_money(quote.total, language) if quote else None,
+        "total_amount": quote.total.amount if quote else "",
         "identities": identities,
         "addresses": addresses,
         "chosen_identity": identity,

@@ -132,3 +132,11 @@ def test_a_buyer_placing_too_fast_is_told_to_slow_down(client, buyer, settings):
     assert answers[2] == 429
     assert client.get("/api/v1/orders").status_code == 200  # reading is not counted
     cache.clear()
+
+
+def test_an_order_whose_total_changed_since_the_quote_is_refused(client, buyer):
+    response = place(client, body(buyer, expected_total="1.00"))
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("total_changed", "expected_total")
+    assert not Order.objects.exists()

@@ -1,6 +1,7 @@
 """Checkout and the buyer's order pages, as a buyer uses them."""
 
 import re
+from decimal import Decimal as D
 
 import pytest
 
@@ -21,11 +22,18 @@ def token_of(html):
     return re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
 
 
-def place(client, buyer, token):
+def total_of(html):
+    return re.search(r'name="total" value="([0-9.]*)"', html).group(1)
+
+
+def place(client, buyer, token, total=None):
+    if total is None:
+        total = total_of(client.get("/en/checkout/").content.decode())
     return client.post(
         "/en/checkout/",
         {
             "token": token,
+            "total": total,
             "identity": str(buyer.identities.get().pk),
             "address": str(buyer.addresses.get().pk),
         },
@@ -43,9 +51,10 @@ def test_checkout_shows_each_parcel_the_identity_masked_and_the_total(client, bu
 
 
 def test_placing_twice_with_one_page_gives_one_order(client, buyer):
-    token = token_of(client.get("/en/checkout/").content.decode())
-    first = place(client, buyer, token)
-    second = place(client, buyer, token)
+    page = client.get("/en/checkout/").content.decode()
+    token, total = token_of(page), total_of(page)
+    first = place(client, buyer, token, total)
+    second = place(client, buyer, token, total)
     order = Order.objects.get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == f"/en/orders/{order.number}/"
@@ -141,3 +150,13 @@ def test_checkout_says_before_placing_that_a_yearly_cap_would_be_passed(client, 
     html = client.get("/en/checkout/").content.decode()  # 3 x 250 g in the cart
     assert "China allows each person 500 g a year" in html
     assert "500 g is left for you this year" in html and " disabled>" in html
+
+
+def test_a_total_that_changed_since_the_page_places_nothing(client, buyer, shopping):
+    page = client.get("/en/checkout/").content.decode()
+    variant = shopping.products["a"].variants.get()
+    variant.price_eur = D("11.00")
+    variant.save()
+    html = place(client, buyer, token_of(page), total_of(page)).content.decode()
+    assert "The total is now" in html and "as shown" in html
+    assert not Order.objects.exists()
