@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from etalage.core.outbox import handles
-from etalage.orders.models import Order
-from etalage.orders.services import ORDER_CANCELLED, ORDER_PLACED
+from etalage.merchants.notifications import notify_merchant
+from etalage.orders.models import Order, SubOrder
+from etalage.orders.services import ORDER_CANCELLED, ORDER_PAID, ORDER_PLACED
 
 
 def _email_buyer(payload: dict, template: str) -> None:
@@ -32,3 +33,17 @@ def order_placed_email(payload: dict) -> None:
 @handles(ORDER_CANCELLED)
 def order_cancelled_email(payload: dict) -> None:
     _email_buyer(payload, "order_cancelled")
+
+
+@handles(ORDER_PAID)
+def order_paid_tell_merchants(payload: dict) -> None:
+    """Each merchant learns, in its own language, that a parcel is to be prepared."""
+    parcels = (
+        SubOrder.objects.filter(pk__in=payload.get("sub_orders", []))
+        .select_related("merchant", "order")
+        .prefetch_related("lines")
+    )
+    for parcel in parcels:
+        notify_merchant(
+            merchant=parcel.merchant, template="parcel_paid", context={"sub": parcel}
+        )

@@ -51,6 +51,7 @@ from etalage.pricing.strategy import MarketPricing
 
 ORDER_PLACED = "OrderPlaced"
 ORDER_CANCELLED = "OrderCancelled"
+ORDER_PAID = "OrderPaid"
 
 
 class OrderRefused(ValidationError):
@@ -570,6 +571,10 @@ def order_pay(*, order: Order, by=None, reason: str = "") -> Order:
     if not waiting:
         states.check_transition(order.state, states.PAID)
     _record(order, subs, waiting, states.PAID, by, reason)
+    event_record(
+        topic=ORDER_PAID,
+        payload={"order": str(order.pk), "sub_orders": [str(s.pk) for s in waiting]},
+    )
     return order
 
 

@@ -228,3 +228,20 @@ def test_the_books_check_finds_usage_the_orders_do_not_explain(order):
     problems = order_problems()
     assert len(problems) == 1 and "orders say" in problems[0]
     assert order.id_number_hmac not in problems[0]  # only a prefix, never the key
+
+
+def test_merchants_are_told_in_their_language_when_a_parcel_is_paid(
+    order, django_capture_on_commit_callbacks
+):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.update(
+        contact_email="shop@example.be", contact_name="Anne", language="nl"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_pay(order=order, reason="payment 7")
+        outbox_deliver()
+    subjects = sorted(m.subject for m in mail.outbox if m.to == ["shop@example.be"])
+    numbers = sorted(s.number for s in order.sub_orders.all())
+    assert subjects == [f"Pakket {n} is betaald: maak het klaar" for n in numbers]
