@@ -12,7 +12,7 @@ from etalage.merchants.models import Merchant
 from etalage.pricing.models import ExchangeRate
 
 
-def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(db):
+def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(markets):
     assert load_demo(log=lambda _: None, with_images=False) is True
     assert Merchant.objects.filter(status="approved").count() == 12
     assert Product.objects.count() == 152
