@@ -105,11 +105,17 @@ def yearly_used(*, id_number_hmac: str, year: int) -> Decimal:
 def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
     """The person's usage row for the year, locked until the transaction ends, so that
     two orders of one person are checked against the limit one after the other."""
-    usage, _created = YearlyUsage.objects.select_for_update().get_or_create(
-        id_number_hmac=id_number_hmac,
-        year=year,
-        defaults={"reserved": Decimal("0.00"), "confirmed": Decimal("0.00")},
+    rows = YearlyUsage.objects.select_for_update().filter(
+        id_number_hmac=id_number_hmac, year=year
     )
+    usage = rows.first()
+    if usage is None:  # the person's first order this year (no savepoint needed)
+        YearlyUsage.objects.bulk_create(
+            [YearlyUsage(id_number_hmac=id_number_hmac, year=year,
+                         reserved=Decimal("0.00"), confirmed=Decimal("0.00"))],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        usage = rows.get()
     return usage
 
 
