@@ -72,12 +72,20 @@ def dashboard(request):
         .exclude(hs_code__in=PositiveListEntry.objects.values("hs_code"))
         .order_by("slug")[:50]
     )
+    from etalage.orders.models import SubOrder
+
+    to_prepare = (
+        SubOrder.objects.filter(merchant=merchant, state="paid").count()
+        if membership.role != MerchantMember.Role.CATALOGUE
+        else 0
+    )
     return render(
         request,
         "etalage/portal/dashboard.html",
         {
             "merchant": merchant,
             "membership": membership,
+            "to_prepare": to_prepare,
             "statuses": statuses,
             "rejected": rejected,
             "missing_chinese": missing_chinese,

@@ -33,3 +33,12 @@ def test_fulfilment_staff_see_their_parcel_and_where_it_goes(client, placed, sho
 def test_catalogue_staff_do_not_see_orders(client, placed, shopping):
     member(client, shopping.products["a"].merchant, "catalogue")
     assert client.get("/en/portal/orders/").status_code == 403
+
+
+def test_the_dashboard_counts_the_paid_parcels_to_prepare(client, placed, shopping):
+    from etalage.orders.services import order_pay
+
+    order_pay(order=placed)
+    member(client, shopping.products["a"].merchant, "fulfilment")
+    html = client.get("/en/portal/").content.decode()
+    assert "1 paid parcel waits for you." in html
