@@ -1,7 +1,8 @@
 """The clock: the periodic chores of a running Étalage (``etalage clock``).
 
-Each round cancels the orders whose hold ran out and delivers outbox events that
-waited longer than a round (their wake-up was lost, or the worker crashed). Several
+Each round cancels the orders whose hold ran out, delivers outbox events that waited
+longer than a round (their wake-up was lost, or the worker crashed), and marks as
+failed the catalogue imports a dead worker left half-way. Several
 clocks may run at once: every chore takes only rows no one else holds.
 """
 
@@ -18,8 +19,12 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+# An import still checking or writing this long after it started lost its worker.
+IMPORT_GIVE_UP = timedelta(hours=1)
+
 
 def clock_round(*, outbox_grace: timedelta = timedelta(seconds=5)) -> dict[str, int]:
+    from etalage.catalog.product_import import product_import_runs_abandon
     from etalage.core.models import OutboxEvent
     from etalage.core.outbox import outbox_deliver
     from etalage.orders.services import orders_expire
@@ -29,6 +34,9 @@ def clock_round(*, outbox_grace: timedelta = timedelta(seconds=5)) -> dict[str, 
         delivered_at__isnull=True, created_at__lte=timezone.now() - outbox_grace
     ).exists()
     done["events_delivered"] = outbox_deliver() if late else 0
+    done["imports_abandoned"] = product_import_runs_abandon(
+        started_before=timezone.now() - IMPORT_GIVE_UP
+    )
     return done
 
 

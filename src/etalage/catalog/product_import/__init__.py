@@ -21,6 +21,7 @@ from etalage.catalog.product_import.writing import (
     product_import_enqueue,
     product_import_run,
     product_import_run_queued,
+    product_import_runs_abandon,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "problems_csv",
     "product_import",
     "product_import_enqueue",
+    "product_import_runs_abandon",
     "product_import_run",
     "product_import_run_queued",
 ]

@@ -377,3 +377,13 @@ def _run_import(run: ProductImportRun, data: bytes) -> ProductImportRun:
         run.upload.delete(save=False)  # the merchant's file is not kept once imported
     run.save()
     return run
+
+
+def product_import_runs_abandon(*, started_before) -> int:
+    """Mark as failed the imports a dead worker left half-way (checking or writing,
+    started before ``started_before``): their transaction rolled back, so nothing was
+    imported, and the merchant's page says so instead of waiting forever."""
+    return ProductImportRun.objects.filter(
+        status__in=[ProductImportRun.Status.CHECKING, ProductImportRun.Status.WRITING],
+        created_at__lt=started_before,
+    ).update(status=ProductImportRun.Status.FAILED)

@@ -276,3 +276,24 @@ def test_the_stock_column_counts_units_in_the_merchants_warehouse(maker):
         refused(maker, to_csv(rows))[(2, "stock")]
         == "a whole number of units, 0 or more"
     )
+
+
+def test_an_import_its_worker_left_half_way_is_marked_failed_by_the_clock(maker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.catalog.models import ProductImportRun
+    from etalage.core.clock import clock_round
+
+    stuck, _recent, waiting = (
+        ProductImportRun.objects.create(merchant=maker, file_name=name, status=status)
+        for name, status in (("a.csv", "checking"), ("b.csv", "writing"),
+                             ("c.csv", "queued"))
+    )  # fmt: skip
+    ProductImportRun.objects.filter(pk__in=[stuck.pk, waiting.pk]).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    assert clock_round()["imports_abandoned"] == 1
+    states = dict(ProductImportRun.objects.values_list("file_name", "status"))
+    assert states == {"a.csv": "failed", "b.csv": "writing", "c.csv": "queued"}
