@@ -137,6 +137,7 @@ def cart_view(request):
             "problem": problem,
             "identity_known": identity_known,
             "cbec": pricing.has_cbec_tax,
+            "takes_orders": market.country == "CN",
         },
     )
 

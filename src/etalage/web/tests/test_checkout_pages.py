@@ -160,3 +160,12 @@ def test_a_total_that_changed_since_the_page_places_nothing(client, buyer, shopp
     html = place(client, buyer, token_of(page), total_of(page)).content.decode()
     assert "The total is now" in html and "as shown" in html
     assert not Order.objects.exists()
+
+
+def test_the_cart_of_another_market_says_where_orders_go(client, buyer):
+    client.cookies["etalage_market"] = "BE"
+    html = client.get("/en/cart/").content.decode()
+    assert "Étalage delivers orders to mainland China only" in html
+    assert "/en/checkout/" not in html
+    client.cookies["etalage_market"] = "CN"
+    assert "/en/checkout/" in client.get("/en/cart/").content.decode()
