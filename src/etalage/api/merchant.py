@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from etalage.catalog.services import (
     variant_add,
     variant_price_set,
 )
+from etalage.core.ids import parse_id
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.api_keys import api_key_authenticate
 from etalage.merchants.models import ApiKey, IdempotentRequest
@@ -204,11 +204,8 @@ def _own_products(key: ApiKey):
 
 def _own_product(key: ApiKey, product_id: str) -> Product:
     """Return the key's merchant's product, or 404 as if no such product existed."""
-    try:
-        pk = uuid.UUID(product_id)
-    except ValueError:
-        raise not_found(f"product {product_id!r}", "id") from None
-    product = _own_products(key).filter(pk=pk).first()
+    pk = parse_id(product_id)
+    product = _own_products(key).filter(pk=pk).first() if pk else None
     if product is None:
         raise not_found(f"product {product_id!r}", "id")
     return product

@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from etalage.catalog.models import ProductTranslation
 from etalage.checkout.models import Cart, CartLine
@@ -43,6 +44,16 @@ CART_LINE_FIELDS = (
 )  # fmt: skip
 
 
+def cap_items(lines: list[CartLine]) -> list[tuple]:
+    """The lines as the positive list's yearly caps count them: (variant key, HS
+    code, net grams per unit, quantity)."""
+    return [
+        (line.variant_id, line.variant.product.hs_code,
+         line.variant.product.net_weight_grams, line.quantity)
+        for line in lines
+    ]  # fmt: skip
+
+
 @dataclass
 class FulfilmentPlan:
     """Where each line ships from, and what cannot be had."""
@@ -50,6 +61,19 @@ class FulfilmentPlan:
     placements: dict = field(default_factory=dict)  # variant key -> Placement
     taken: dict = field(default_factory=dict)  # variant key -> (Stock, quantity)
     shortages: list[Shortage] = field(default_factory=list)
+
+    def shortage_messages(self, lines: list[CartLine]) -> list[str]:
+        """What cannot be had, a line each, in the active language."""
+        skus = {line.variant_id: line.variant.sku for line in lines}
+        return [
+            _("%(sku)s: %(wanted)d wanted, %(available)d left.")
+            % {
+                "sku": skus[s.variant_id],
+                "wanted": s.wanted,
+                "available": max(s.available, 0),
+            }
+            for s in self.shortages
+        ]
 
 
 def fulfilment_plan(

@@ -13,3 +13,12 @@ from uuid6 import uuid7
 def new_id() -> uuid.UUID:
     """Return a new UUIDv7 as a standard ``uuid.UUID``."""
     return uuid.UUID(int=uuid7().int)
+
+
+def parse_id(value) -> uuid.UUID | None:
+    """The key a visitor sent (a form field, a cookie, a URL), or None when it is not
+    even a key; lookups then find nothing instead of failing."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None

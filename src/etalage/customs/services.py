@@ -119,13 +119,24 @@ def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
     return usage
 
 
+def usage_change(*, usage: YearlyUsage, reserved=Decimal(0), confirmed=Decimal(0)):
+    """Add to (or take from) a usage row locked by ``usage_lock``, in one statement;
+    refuse to give back more than was counted."""
+    if usage.reserved + reserved < 0 or usage.confirmed + confirmed < 0:
+        raise ValidationError(_("More is given back than was counted."))
+    YearlyUsage.objects.filter(pk=usage.pk).update(
+        reserved=F("reserved") + reserved, confirmed=F("confirmed") + confirmed
+    )
+    usage.reserved += reserved
+    usage.confirmed += confirmed
+    return usage
+
+
 @transaction.atomic
 def usage_reserve(*, id_number_hmac: str, year: int, amount: Decimal) -> YearlyUsage:
     """Count an order placed toward the year (before customs release it)."""
     usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
-    YearlyUsage.objects.filter(pk=usage.pk).update(reserved=F("reserved") + amount)
-    usage.refresh_from_db()
-    return usage
+    return usage_change(usage=usage, reserved=amount)
 
 
 @transaction.atomic
@@ -134,11 +145,7 @@ def usage_confirm(*, id_number_hmac: str, year: int, amount: Decimal) -> YearlyU
     usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
     if usage.reserved < amount:
         raise ValidationError(_("More is confirmed than was reserved."))
-    YearlyUsage.objects.filter(pk=usage.pk).update(
-        reserved=F("reserved") - amount, confirmed=F("confirmed") + amount
-    )
-    usage.refresh_from_db()
-    return usage
+    return usage_change(usage=usage, reserved=-amount, confirmed=amount)
 
 
 @transaction.atomic
@@ -148,12 +155,9 @@ def usage_release(
     """Give an amount back: a cancelled or refused order (reserved), or a return
     within 30 days of release (confirmed)."""
     usage = usage_lock(id_number_hmac=id_number_hmac, year=year)
-    column = "confirmed" if confirmed else "reserved"
-    if getattr(usage, column) < amount:
-        raise ValidationError(_("More is given back than was counted."))
-    YearlyUsage.objects.filter(pk=usage.pk).update(**{column: F(column) - amount})
-    usage.refresh_from_db()
-    return usage
+    if confirmed:
+        return usage_change(usage=usage, confirmed=-amount)
+    return usage_change(usage=usage, reserved=-amount)
 
 
 ADDRESS_FIELDS = {

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.inventory.models import Stock, StockMovement, Warehouse
 
 
@@ -28,7 +29,7 @@ class StockAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "at",
         "stock",
@@ -41,12 +42,3 @@ class StockMovementAdmin(admin.ModelAdmin):
     list_filter = ["reason"]
     search_fields = ["stock__variant__sku", "note"]
     list_select_related = ["stock__variant", "stock__warehouse", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

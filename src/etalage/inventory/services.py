@@ -1,7 +1,9 @@
 """Changes of stock, each recorded as a movement in the same transaction.
 
-Allocation uses a conditional update (``allocated + n <= on_hand`` in the WHERE
-clause), so two buyers can never both take the last unit, whatever the database.
+Units are allocated, released and shipped on rows locked first (always in key order,
+so that two orders never deadlock) by ``stock_move_locked``; a database constraint
+(allocated never above on hand) backs it, so two buyers can never both take the last
+unit, whatever the database.
 """
 
 from __future__ import annotations
@@ -66,27 +68,21 @@ def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int, by=None
     return stock
 
 
+@transaction.atomic
 def stock_allocate(*, stock: Stock, quantity: int, note: str = "") -> None:
-    """Promise units to an order, or raise OutOfStock (call inside the order's
-    transaction, which also writes the order)."""
-    taken = Stock.objects.filter(
-        pk=stock.pk, on_hand__gte=F("allocated") + quantity
-    ).update(allocated=F("allocated") + quantity)
-    if not taken:
-        raise OutOfStock(_("Not enough units left."), code="out_of_stock")
-    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.ALLOCATED,
-                                 allocated_delta=quantity, note=note)  # fmt: skip
+    """Promise units of one stock row, or raise OutOfStock (orders allocate many rows
+    at once with ``stock_lock`` and ``stock_move_locked``)."""
+    locked = stock_lock_by_key([stock.pk])[stock.pk]
+    stock_move_locked(moves=[(locked, quantity)], reason=StockMovement.Reason.ALLOCATED,
+                      note=note)  # fmt: skip
 
 
+@transaction.atomic
 def stock_release(*, stock: Stock, quantity: int, note: str = "") -> None:
-    """Give promised units back (an order cancelled or expired)."""
-    released = Stock.objects.filter(pk=stock.pk, allocated__gte=quantity).update(
-        allocated=F("allocated") - quantity
-    )
-    if not released:
-        raise ValidationError(_("Fewer units are promised than are released."))
-    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RELEASED,
-                                 allocated_delta=-quantity, note=note)  # fmt: skip
+    """Give promised units of one stock row back."""
+    locked = stock_lock_by_key([stock.pk])[stock.pk]
+    stock_move_locked(moves=[(locked, quantity)], reason=StockMovement.Reason.RELEASED,
+                      note=note)  # fmt: skip
 
 
 def stock_available(*, variant_ids: list, kinds: list[str]) -> dict:
@@ -118,12 +114,22 @@ def stock_lock(*, variant_ids: list, kinds: list[str]) -> list[Stock]:
     """Lock the stock rows of ``variant_ids`` in warehouses of ``kinds`` until the
     transaction ends, always in key order, so that two orders never deadlock."""
     return list(
-        Stock.objects.select_for_update(of=("self",))
-        .filter(
+        _locking().filter(
             variant_id__in=variant_ids,
             warehouse__kind__in=kinds,
             warehouse__is_active=True,
         )
+    )
+
+
+def stock_lock_by_key(keys) -> dict:
+    """Lock the stock rows with these keys (in key order); return them by key."""
+    return {stock.pk: stock for stock in _locking().filter(pk__in=set(keys))}
+
+
+def _locking():
+    return (
+        Stock.objects.select_for_update(of=("self",))
         .select_related("warehouse")
         .order_by("pk")
     )
@@ -148,13 +154,15 @@ def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str 
     for stock, quantity in moves:
         if quantity <= 0:
             raise ValueError("move at least one unit")
-        _, already = merged.get(stock.pk, (stock, 0))
+        already = merged.get(stock.pk, (stock, 0))[1]
         merged[stock.pk] = (stock, already + quantity)
     rows, movements = [], []
     for stock, quantity in merged.values():
         stock.on_hand += on_hand_sign * quantity
         stock.allocated += allocated_sign * quantity
-        if stock.allocated < 0 or stock.allocated > stock.on_hand or stock.on_hand < 0:
+        if stock.allocated < 0:
+            raise ValidationError(_("Fewer units are promised than are released."))
+        if stock.allocated > stock.on_hand or stock.on_hand < 0:
             raise OutOfStock(_("Not enough units left."), code="out_of_stock")
         rows.append((stock.pk, on_hand_sign * quantity, allocated_sign * quantity))
         movements.append(

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from etalage.core.emails import render_email
 from etalage.merchants.models import Merchant
 
 
@@ -17,16 +16,11 @@ def notify_merchant(
     recipient = recipient or merchant.contact_email
     if not recipient:
         return
-    with translation.override(merchant.language):
-        full_context = {
-            "merchant": merchant,
-            "site_url": settings.ETALAGE_SITE_URL,
-            **context,
-        }
-        subject = render_to_string(
-            f"etalage/merchants/email/{template}.subject.txt", full_context
-        ).strip()
-        body = render_to_string(f"etalage/merchants/email/{template}.txt", full_context)
+    subject, body = render_email(
+        f"etalage/merchants/email/{template}",
+        {"merchant": merchant, **context},
+        merchant.language,
+    )
     transaction.on_commit(
         lambda: send_mail(
             subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False

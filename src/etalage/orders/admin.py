@@ -7,30 +7,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_decisions import decide_with_form
+from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.services import order_cancel, order_pay, sub_order_move
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TransitionInline(ReadOnly, admin.TabularInline):
+class TransitionInline(ReadOnlyAdmin, admin.TabularInline):
     model = OrderTransition
     fields = ["at", "sub_order", "from_state", "to_state", "by", "reason"]
     readonly_fields = fields
     extra = 0
 
 
-class SubOrderInline(ReadOnly, admin.TabularInline):
+class SubOrderInline(ReadOnlyAdmin, admin.TabularInline):
     model = SubOrder
     fields = [
         "number",
@@ -49,7 +39,7 @@ class SubOrderInline(ReadOnly, admin.TabularInline):
     extra = 0
 
 
-class LineInline(ReadOnly, admin.TabularInline):
+class LineInline(ReadOnlyAdmin, admin.TabularInline):
     model = OrderLine
     fields = [
         "sku",
@@ -95,7 +85,7 @@ def _moving(model_admin, request, queryset, *, action, submit, move):
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnly, admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "number",
         "created_at",
@@ -152,7 +142,7 @@ def _sub_order_action(to: str, description):
 
 
 @admin.register(SubOrder)
-class SubOrderAdmin(ReadOnly, admin.ModelAdmin):
+class SubOrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "number",
         "created_at",

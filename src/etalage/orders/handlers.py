@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from etalage.core.emails import render_email
 from etalage.core.outbox import handles
 from etalage.merchants.notifications import notify_merchant
 from etalage.orders.models import Order, SubOrder
@@ -15,12 +14,9 @@ def _email_buyer(payload: dict, template: str) -> None:
     order = Order.objects.select_related("buyer").filter(pk=payload["order"]).first()
     if order is None or not order.buyer.email:
         return
-    with translation.override(order.language):
-        context = {"order": order, "site_url": settings.ETALAGE_SITE_URL}
-        subject = render_to_string(
-            f"etalage/orders/email/{template}.subject.txt", context
-        ).strip()
-        body = render_to_string(f"etalage/orders/email/{template}.txt", context)
+    subject, body = render_email(
+        f"etalage/orders/email/{template}", {"order": order}, order.language
+    )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
 
 

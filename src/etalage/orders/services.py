@@ -27,22 +27,29 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from etalage.checkout.models import Cart, CartLine
-from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.checkout.selectors import cap_items, cart_lines, fulfilment_plan
 from etalage.checkout.services import warehouse_kinds_by_variant
+from etalage.core.ids import parse_id
 from etalage.core.languages import pick_translation
 from etalage.core.outbox import event_record
-from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
+from etalage.customs.models import BuyerIdentity, DeliveryAddress
 from etalage.customs.services import (
     CapExceeded,
     caps_release,
     caps_reserve,
     caps_wanted,
     cbec_year,
+    usage_change,
+    usage_confirm,
     usage_lock,
 )
 from etalage.inventory.models import Stock, StockMovement
-from etalage.inventory.services import stock_lock, stock_move_locked
-from etalage.money import Money, format_money
+from etalage.inventory.services import (
+    stock_lock,
+    stock_lock_by_key,
+    stock_move_locked,
+)
+from etalage.money import Money, MoneyError, format_money
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.numbers import order_number, sub_order_number
@@ -99,10 +106,7 @@ def order_place(
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
-    if expected_total is not None and (
-        not expected_total.is_finite()
-        or expected_total != expected_total.quantize(Decimal("0.01"))
-    ):
+    if expected_total is not None and not _whole_cents(expected_total, market.currency):
         raise OrderRefused({"expected_total": _("Send the total in whole cents.")})
     digest = request_digest(
         market_code=market.code,
@@ -135,6 +139,13 @@ def order_place(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _whole_cents(amount: Decimal, currency: str) -> bool:
+    try:
+        return Money(amount, currency).is_rounded()
+    except MoneyError:  # not a finite number
+        return False
 
 
 def _earlier(buyer, key: str, digest: str) -> Order | None:
@@ -179,14 +190,18 @@ def _place(
     lines = cart_lines(cart=cart)
     if not lines:
         raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    identity = BuyerIdentity.objects.filter(user=buyer, pk=_key(identity_id)).first()
+    identity = BuyerIdentity.objects.filter(
+        user=buyer, pk=parse_id(identity_id)
+    ).first()
     if identity is None:
         raise _refuse(
             "identity",
             _("Choose the identity customs will check (the payer's own)."),
             "identity_required",
         )
-    address = DeliveryAddress.objects.filter(user=buyer, pk=_key(address_id)).first()
+    address = DeliveryAddress.objects.filter(
+        user=buyer, pk=parse_id(address_id)
+    ).first()
     if address is None:
         raise _refuse("address", _("Choose a delivery address."), "address_required")
 
@@ -253,9 +268,7 @@ def _place(
         note=order.number,
     )
     if order.usage_amount:
-        YearlyUsage.objects.filter(pk=usage.pk).update(
-            reserved=usage.reserved + order.usage_amount
-        )
+        usage_change(usage=usage, reserved=order.usage_amount)
     event_record(
         topic=ORDER_PLACED, payload={"order": str(order.pk), "number": order.number}
     )
@@ -263,24 +276,10 @@ def _place(
     return Placed(order, created=True)
 
 
-def _key(value):
-    """A posted key, or None when it is not even a key."""
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _reserve_caps(lines, identity, year) -> dict:
     """Count the lines under a positive-list yearly cap toward the person's caps;
     return what each line counted (by variant key)."""
-    by_line, wanted = caps_wanted(
-        (line.variant_id, line.variant.product.hs_code,
-         line.variant.product.net_weight_grams, line.quantity)
-        for line in lines
-    )  # fmt: skip
+    by_line, wanted = caps_wanted(cap_items(lines))
     try:
         caps_reserve(id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted)
     except CapExceeded as exceeded:
@@ -292,20 +291,11 @@ def _plan(lines, stocks: list[Stock], kinds: dict, market):
     """Choose a warehouse per line among the locked rows; refuse what is missing."""
     plan = fulfilment_plan(market=market, lines=lines, stocks=stocks, kinds=kinds)
     if plan.shortages:
-        names = {line.variant_id: line.variant for line in lines}
         raise OrderRefused(
             {
                 "cart": [
-                    ValidationError(
-                        _("%(sku)s: %(wanted)d wanted, %(available)d left.")
-                        % {
-                            "sku": names[s.variant_id].sku,
-                            "wanted": s.wanted,
-                            "available": max(s.available, 0),
-                        },
-                        code="out_of_stock",
-                    )
-                    for s in plan.shortages
+                    ValidationError(message, code="out_of_stock")
+                    for message in plan.shortage_messages(lines)
                 ]
             }
         )
@@ -462,12 +452,7 @@ def _move_stock(subs: list[SubOrder], reason: str, note: str, by) -> None:
     )
     if not lines:
         return
-    by_stock = {
-        stock.pk: stock
-        for stock in Stock.objects.select_for_update()
-        .filter(pk__in={stock_id for stock_id, _q in lines})
-        .order_by("pk")
-    }
+    by_stock = stock_lock_by_key(stock_id for stock_id, _q in lines)
     stock_move_locked(
         moves=[(by_stock[stock_id], quantity) for stock_id, quantity in lines],
         reason=reason,
@@ -492,9 +477,7 @@ def _give_back(order: Order, subs: list[SubOrder], note: str, by) -> None:
                      amounts=capped)  # fmt: skip
     if order.id_number_hmac and (reserved or confirmed):
         usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
-        YearlyUsage.objects.filter(pk=usage.pk).update(
-            reserved=usage.reserved - reserved, confirmed=usage.confirmed - confirmed
-        )
+        usage_change(usage=usage, reserved=-reserved, confirmed=-confirmed)
 
 
 def _record(
@@ -552,11 +535,8 @@ def sub_order_move(
     if to == states.CANCELLED:
         _give_back(order, [sub], f"{sub.number} cancelled", by)
     elif to == states.RELEASED and sub.usage_amount and order.id_number_hmac:
-        usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
-        YearlyUsage.objects.filter(pk=usage.pk).update(
-            reserved=usage.reserved - sub.usage_amount,
-            confirmed=usage.confirmed + sub.usage_amount,
-        )
+        usage_confirm(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
+                      amount=sub.usage_amount)  # fmt: skip
     elif to == states.SHIPPED:
         _move_stock([sub], StockMovement.Reason.SHIPPED, sub.number, by)
     _record(order, subs, [sub], to, by, reason)

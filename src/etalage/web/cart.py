@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from etalage.checkout.models import Cart
 from etalage.checkout.selectors import cart_lines, fulfilment_plan
 from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
+from etalage.core.ids import parse_id
 from etalage.money import Money, format_money
 from etalage.pricing.quote import QuoteRefused, cart_quote
 from etalage.web.auth import ThrottledAuthenticationForm
@@ -31,22 +32,12 @@ def request_cart(request, create: bool = False) -> Cart | None:
     token = request.COOKIES.get(CART_COOKIE, "")
     cart = (
         Cart.objects.filter(pk=token, user__isnull=True).first()
-        if _uuid(token)
+        if parse_id(token)
         else None
     )
     if cart is None and create:
         cart = Cart.objects.create()
     return cart
-
-
-def _uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _remember(response, request, cart: Cart):

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.checkout.selectors import cap_items, cart_lines, fulfilment_plan
 from etalage.customs.cbec import ANNUAL_LIMIT
 from etalage.customs.services import (
     address_add,
@@ -106,25 +106,15 @@ def _page(request, lines, market, pricing, refused: list[str]) -> dict:
     identity = _chosen(request, "identity", identities)
     address = _chosen(request, "address", addresses)
     plan = fulfilment_plan(market=market, lines=lines)
-    problems = [
-        str(_("%(sku)s: %(wanted)d wanted, %(available)d left."))
-        % {
-            "sku": _sku(lines, s.variant_id),
-            "wanted": s.wanted,
-            "available": max(s.available, 0),
-        }
-        for s in plan.shortages
-    ]
+    problems = plan.shortage_messages(lines)
     used = Decimal("0.00")
     if identity is not None:
-        used = yearly_used(id_number_hmac=identity.id_number_hmac, year=cbec_year())
-        _by_line, wanted = caps_wanted(
-            (line.variant_id, line.variant.product.hs_code,
-             line.variant.product.net_weight_grams, line.quantity)
-            for line in lines
-        )  # fmt: skip
-        problems += caps_check(id_number_hmac=identity.id_number_hmac,
-                               year=cbec_year(), wanted=wanted)  # fmt: skip
+        year = cbec_year()
+        used = yearly_used(id_number_hmac=identity.id_number_hmac, year=year)
+        _by_line, wanted = caps_wanted(cap_items(lines))
+        problems += caps_check(
+            id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted
+        )
     quote = None
     try:
         quote = cart_quote(
@@ -161,10 +151,6 @@ def _page(request, lines, market, pricing, refused: list[str]) -> dict:
         "delivers_here": market.country == "CN",
         "hold_minutes": market.hold_minutes,
     }
-
-
-def _sku(lines, variant_id) -> str:
-    return next(line.variant.sku for line in lines if line.variant_id == variant_id)
 
 
 def _chosen(request, name: str, options: list):

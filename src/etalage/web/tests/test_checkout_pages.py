@@ -169,3 +169,21 @@ def test_the_cart_of_another_market_says_where_orders_go(client, buyer):
     assert "/en/checkout/" not in html
     client.cookies["etalage_market"] = "CN"
     assert "/en/checkout/" in client.get("/en/cart/").content.decode()
+
+
+def test_the_checkout_page_reads_the_same_queries_for_few_or_many_lines(
+    client, buyer, shopping, catalogue
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/checkout/")
+    for n in range(6):
+        merchant = shopping.products["ac"[n % 2]].merchant
+        product = catalogue.product(merchant=merchant)
+        shopping.stock(product)
+        shopping.cart(buyer, [(product, 1)])
+    with CaptureQueriesContext(connection) as many:
+        client.get("/en/checkout/")
+    assert len(few) == len(many) == 17
