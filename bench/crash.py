@@ -126,20 +126,26 @@ def main() -> None:
         thread.start()
     kills = []
     try:
-        for _ in range(args.kills):
-            time.sleep(1.5)
-            before = len(answers)
+        for number in range(1, args.kills + 1):
+            # Kill while orders are in flight: once a share of the buyers has an
+            # answer (a third, two thirds, ... for two kills), not after a fixed time.
+            wait_for(
+                lambda n=number: len(answers) >= len(requests) * n // (args.kills + 1),
+                timeout=120,
+                what="answers before the kill",
+            )
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-            kills.append(before)
+            kills.append(len(answers))
             print(f"  SIGKILL after {len(answers)} answers; restarting", flush=True)
-            time.sleep(0.5)
             server = start_server(port, env, log)
             wait_until_serving(port, server)
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        time.sleep(7)  # let the clock deliver what the crashes left in the outbox
+        # The clock delivers what the crashes left in the outbox: wait until it has.
+        drained = wait_for(outbox_drained, timeout=60, what="the outbox to drain")
+        print(f"  outbox drained {drained:.1f} s after the last order", flush=True)
         failures = verify(requests, answers, env)
     finally:
         stop(server, data_dir)
@@ -154,10 +160,27 @@ def main() -> None:
     print("every order exists exactly once; the books are clean")
 
 
+def wait_for(condition, *, timeout: float, what: str) -> float:
+    """Poll ``condition`` until it holds; return how long it took (a bounded wait)."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            print(f"  gave up waiting for {what} after {timeout:.0f} s", flush=True)
+            break
+        time.sleep(0.25)
+    return time.monotonic() - started
+
+
+def outbox_drained() -> bool:
+    from etalage.events.models import OutboxEvent
+
+    return not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()
+
+
 def verify(requests: dict, answers: dict, env: dict) -> list[str]:
     import json
 
-    from etalage.core.models import OutboxEvent
+    from etalage.events.models import OutboxEvent
     from etalage.orders.models import Order
 
     failures = []

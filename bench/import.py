@@ -31,7 +31,7 @@ VARIANTS_PER_PRODUCT = 4
 
 
 def catalogue_csv(variants: int, seed: int = 3, reprice_every: int = 0) -> bytes:
-    from etalage.catalog.product_import import COLUMNS
+    from etalage.imports import COLUMNS
 
     rng = random.Random(seed)
     buffer = io.StringIO()
@@ -101,8 +101,8 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         from etalage.catalog.models import Product, Variant
-        from etalage.catalog.product_import import product_import
         from etalage.demo.loader import create_categories
+        from etalage.imports import product_import
         from etalage.merchants.models import Merchant
 
         create_categories()

@@ -241,16 +241,16 @@ class CheckoutFactory:
 
     def place(self, buyer, key="k1", language="en", **overrides):
         from etalage.checkout.models import Cart
-        from etalage.orders.services import order_place
+        from etalage.checkout.placement import order_place
         from etalage.pricing.models import Market
-        from etalage.pricing.selectors import market_pricing
+        from etalage.pricing.selectors import market_strategy
 
         market = Market.objects.get(code="CN")
         values = {
             "buyer": buyer,
             "cart": Cart.objects.filter(user=buyer).first(),
             "market": market,
-            "pricing": market_pricing(market=market),
+            "strategy": market_strategy(market=market),
             "identity_id": buyer.identities.first().pk,
             "address_id": buyer.addresses.first().pk,
             "idempotency_key": key,

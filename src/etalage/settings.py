@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "etalage.core",
+    "etalage.events",
     "etalage.merchants",
     "etalage.catalog",
     "etalage.pricing",

@@ -7,19 +7,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
 from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
+from etalage.api.merchant import router as merchant_router
+from etalage.api.orders import buyer_router
+from etalage.api.orders import merchant_router as merchant_orders_router
+from etalage.api.quotes import router as quotes_router
 from etalage.api.schemas import (
     CategoryOut,
     ImageOut,
     MerchantRef,
-    MoneyOut,
-    PricingOut,
     ProductDetailOut,
     ProductOut,
     ProductPageOut,
@@ -28,12 +30,9 @@ from etalage.api.schemas import (
 )
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
+from etalage.catalog.selectors import image_view, variant_label
 from etalage.core.languages import LANGUAGE_CODES, pick_translation
-from etalage.money import Money, format_money
-from etalage.pricing.models import Market
-from etalage.pricing.selectors import market_pricing
-from etalage.pricing.strategy import MarketPricing
-from etalage.web.presenters import image_view, shown_price, variant_label
+from etalage.pricing.strategy import MarketStrategy
 
 api = NinjaAPI(
     title="Étalage API",
@@ -48,13 +47,9 @@ api = NinjaAPI(
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _mount_merchant_api() -> None:
-    from etalage.api.merchant import router
-    from etalage.api.orders import buyer_router, merchant_router
-    from etalage.api.quotes import router as quotes_router
-
-    router.add_router("", merchant_router)
-    api.add_router("/merchant", router)
+def _mount_routers() -> None:
+    merchant_router.add_router("", merchant_orders_router)
+    api.add_router("/merchant", merchant_router)
     api.add_router("", quotes_router)
     api.add_router("", buyer_router)
 
@@ -119,13 +114,6 @@ def _http_error(request, exc: HttpError):
     )
 
 
-class MarketQuery(Schema):
-    market: str = Field("CN", description="Market code, e.g. CN or BE.")
-    lang: str | None = Field(
-        None, description="zh-hans, fr, nl or en; default: the market's language."
-    )
-
-
 class ProductFilters(MarketQuery):
     category: str | None = Field(
         None, description="Category slug (with subcategories)."
@@ -138,55 +126,13 @@ class ProductFilters(MarketQuery):
     page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
 
 
-def _context(query: MarketQuery) -> tuple[MarketPricing, str]:
-    market = Market.objects.filter(code=query.market.upper(), is_active=True).first()
-    if market is None:
-        raise ApiError(
-            404, "unknown_market", f"market {query.market!r} does not exist", "market"
-        )
-    language = (query.lang or market.default_language).lower()
-    if language not in LANGUAGE_CODES:
-        raise ApiError(
-            422,
-            "invalid",
-            f"lang must be one of {', '.join(LANGUAGE_CODES)}",
-            "lang",
-        )
-    return market_pricing(market=market), language
-
-
-def _money(money: Money | None, language: str) -> MoneyOut | None:
-    if money is None:
-        return None
-    return MoneyOut(
-        amount=money.amount,
-        currency=money.currency,
-        formatted=format_money(money, language),
-    )
-
-
-def _pricing_out(pricing: MarketPricing, language: str) -> PricingOut:
-    with translation.override(language):
-        note = str(pricing.tax_note)
-    fx = pricing.fx
-    return PricingOut(
-        market=pricing.market_code,
-        currency=pricing.currency,
-        language=language,
-        rate=fx.rate if fx else None,
-        rate_date=fx.rate_date if fx else None,
-        fx_margin_percent=fx.margin_percent if fx else None,
-        tax_note=note,
-    )
-
-
 def _image(image) -> ImageOut | None:
     view = image_view(image)
     return ImageOut(**vars(view)) if view else None
 
 
 def _summary_fields(
-    product: Product, pricing: MarketPricing, language: str, category_slug: str
+    product: Product, pricing: MarketStrategy, language: str, category_slug: str
 ) -> dict:
     translation_row = pick_translation(product.translations.all(), language)
     images = list(product.images.all())
@@ -196,9 +142,8 @@ def _summary_fields(
         "brand": product.brand,
         "category": category_slug,
         "merchant": MerchantRef(slug=product.merchant.slug, name=product.merchant.name),
-        "price_from": _money(
-            shown_price(
-                pricing,
+        "price_from": money_out(
+            pricing.shown_price(
                 product.price_from_eur,
                 tax_class=product.tax_class,
                 weight_grams=product.price_from_weight_grams,
@@ -213,7 +158,7 @@ def _summary_fields(
 @api.get("/products", response={200: ProductPageOut, **ERRORS}, tags=["catalogue"])
 def products_list(request: HttpRequest, filters: Query[ProductFilters]):
     """List the products on sale in a market, filtered and paginated."""
-    pricing, language = _context(filters)
+    pricing, language = market_context(filters)
     if filters.sort not in catalog.Sort.CHOICES:
         raise ApiError(422, "invalid", "sort must be newest, price or -price", "sort")
     if (
@@ -254,7 +199,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
         for p in (page.object_list if page else [])
     ]
     return ProductPageOut(
-        pricing=_pricing_out(pricing, language),
+        pricing=pricing_out(pricing, language),
         count=paginator.count,
         page=filters.page,
         pages=paginator.num_pages if paginator.count else 0,
@@ -267,7 +212,7 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
 )
 def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
     """Return one product on sale, with its variants and prices in the market."""
-    pricing, language = _context(query)
+    pricing, language = market_context(query)
     try:
         product = catalog.storefront_product(slug=slug)
     except Product.DoesNotExist:
@@ -289,9 +234,8 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
                 gtin=v.gtin,
                 label=variant_label(v, language),
                 attributes=v.attributes,
-                price=_money(
-                    shown_price(
-                        pricing,
+                price=money_out(
+                    pricing.shown_price(
                         v.price_eur,
                         tax_class=product.tax_class,
                         weight_grams=v.weight_grams,
@@ -305,7 +249,7 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
         ],
         images=[_image(i) for i in product.images.all()],
     )
-    return ProductDetailOut(pricing=_pricing_out(pricing, language), product=out)
+    return ProductDetailOut(pricing=pricing_out(pricing, language), product=out)
 
 
 class LanguageQuery(Schema):
@@ -354,4 +298,4 @@ def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
     return _category_out(node)
 
 
-_mount_merchant_api()
+_mount_routers()

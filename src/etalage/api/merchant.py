@@ -14,16 +14,14 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import HttpBearer
 
+from etalage.api.auth import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
-from etalage.api.limits import count_request
 from etalage.catalog.models import Category, Product, Variant
 from etalage.catalog.services import (
     ProductText,
@@ -36,7 +34,6 @@ from etalage.catalog.services import (
 )
 from etalage.core.ids import parse_id
 from etalage.inventory.services import merchant_warehouse, stock_count
-from etalage.merchants.api_keys import api_key_authenticate
 from etalage.merchants.models import ApiKey, IdempotentRequest
 
 READ = ApiKey.Scope.CATALOG_READ
@@ -45,30 +42,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
           429: ErrorOut}  # fmt: skip
 
 
-class MerchantKey(HttpBearer):
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        key = api_key_authenticate(token)
-        if key is not None:
-            _count_request(key)
-        return key
-
-
-def _count_request(key: ApiKey) -> None:
-    """Refuse the request past the key's per-minute allowance."""
-    limit = settings.ETALAGE_API_REQUESTS_PER_MINUTE
-    count_request(subject=f"key:{key.pk}", limit=limit, what="requests for this key")
-
-
 router = Router(auth=MerchantKey(), tags=["merchant catalogue"])
-
-
-def _key(request: HttpRequest, scope: str) -> ApiKey:
-    key: ApiKey = request.auth
-    if scope not in key.scopes:
-        raise ApiError(403, "forbidden_scope", f"this key lacks the scope {scope}")
-    return key
 
 
 # Schemas ---------------------------------------------------------------------
@@ -281,7 +255,7 @@ def merchant_products_list(
     page_size: int = Query(50, ge=1, le=200),
 ):
     """List your products, every status, newest first."""
-    key = _key(request, READ)
+    key = merchant_key(request, READ)
     queryset = _own_products(key)
     if status:
         if status not in Product.Status.values:
@@ -306,14 +280,14 @@ def merchant_products_list(
 @router.get("/products/{product_id}", response={200: MerchantProductOut, **ERRORS})
 def merchant_product_get(request: HttpRequest, product_id: str):
     """Return one of your products."""
-    key = _key(request, READ)
+    key = merchant_key(request, READ)
     return _out(_own_product(key, product_id))
 
 
 @router.post("/products", response={201: MerchantProductOut, **ERRORS})
 def merchant_product_create(request: HttpRequest, payload: ProductIn):
     """Create a product (a draft) with its texts and variants."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         if (
@@ -350,7 +324,7 @@ def merchant_product_update(
     request: HttpRequest, product_id: str, payload: ProductPatch
 ):
     """Change a product's fields or texts (only those sent)."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         product = _own_product(key, product_id)
@@ -373,7 +347,7 @@ def merchant_product_update(
 )
 def merchant_variant_add(request: HttpRequest, product_id: str, payload: VariantIn):
     """Add a variant to one of your products."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         product = _own_product(key, product_id)
@@ -391,7 +365,7 @@ def merchant_variant_price_set(
     request: HttpRequest, product_id: str, sku: str, payload: PriceIn
 ):
     """Set the EUR price of one of your variants."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         product = _own_product(key, product_id)
@@ -413,7 +387,7 @@ def merchant_variant_stock_set(
     request: HttpRequest, product_id: str, sku: str, payload: StockIn
 ):
     """Set the counted stock of one of your variants in your own warehouse."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         product = _own_product(key, product_id)
@@ -436,7 +410,7 @@ def merchant_variant_stock_set(
 )
 def merchant_product_submit(request: HttpRequest, product_id: str):
     """Submit a draft or rejected product for the operator's review."""
-    key = _key(request, WRITE)
+    key = merchant_key(request, WRITE)
 
     def compute():
         product_submit_for_review(product=_own_product(key, product_id))

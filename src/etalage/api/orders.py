@@ -20,19 +20,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import SessionAuth
 
+from etalage.api.auth import merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.limits import count_request
+from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
-from etalage.orders.services import (
-    IdempotencyConflict,
-    OrderRefused,
-    order_cancel,
-    order_place,
-)
-from etalage.pricing.selectors import markets_priced
+from etalage.orders.services import order_cancel
+from etalage.pricing.selectors import market_strategies
 
 ERRORS = {
     400: ErrorOut,
@@ -239,8 +236,8 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
         raise ApiError(
             422, "required", "send an Idempotency-Key header", "Idempotency-Key"
         )
-    market, pricing = next(
-        ((m, p) for m, p in markets_priced() if m.code == payload.market),
+    market, strategy = next(
+        ((m, p) for m, p in market_strategies() if m.code == payload.market),
         (None, None),
     )
     if market is None:
@@ -251,7 +248,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
                 buyer=request.auth,
                 cart=None,
                 market=market,
-                pricing=pricing,
+                strategy=strategy,
                 identity_id=payload.identity,
                 address_id=payload.address,
                 idempotency_key=key,
@@ -321,9 +318,7 @@ def orders_cancel(request: HttpRequest, number: str):
 
 
 def _merchant_key(request: HttpRequest) -> ApiKey:
-    from etalage.api.merchant import _key
-
-    return _key(request, ApiKey.Scope.ORDERS_READ)
+    return merchant_key(request, ApiKey.Scope.ORDERS_READ)
 
 
 def _own_sub_orders(key: ApiKey):

@@ -8,12 +8,16 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Router, Schema
 
-from etalage.api.errors import ApiError, ErrorOut
+from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
+from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.schemas import MerchantRef, MoneyOut, PricingOut
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
+from etalage.checkout.info import checkout_info
+from etalage.checkout.selectors import CheckoutLine
+from etalage.core.ids import parse_id
+from etalage.customs.models import BuyerIdentity
 from etalage.money import Money
-from etalage.pricing.quote import QuoteRefused, cart_quote
 
 router = Router(tags=["quotes"])
 
@@ -28,6 +32,13 @@ class QuoteIn(Schema):
     market: str = "CN"
     lang: str | None = None
     lines: list[QuoteLineIn] = Field(..., min_length=1, max_length=100)
+    identity: str | None = Field(
+        None,
+        description=(
+            "Signed-in buyers: the key of the identity the order will use (by "
+            "default their first); its yearly allowance and caps are counted."
+        ),
+    )
 
 
 class QuoteLineOut(Schema):
@@ -70,10 +81,15 @@ class QuoteOut(Schema):
 
 @router.post("/quotes", response={200: QuoteOut, 404: ErrorOut, 422: ErrorOut})
 def quote_create(request: HttpRequest, payload: QuoteIn):
-    """Quote a cart: goods, freight, CBEC tax and the limits, per merchant sub-order."""
-    from etalage.api.api import MarketQuery, _context, _money, _pricing_out
+    """Quote a cart: goods, freight, CBEC tax and the limits, per merchant sub-order.
 
-    pricing, language = _context(MarketQuery(market=payload.market, lang=payload.lang))
+    The same checkout as the cart page's and the order's: each line ships from the
+    warehouse the order would take it from, and for a signed-in buyer the chosen
+    identity's yearly allowance and caps count, so an order placed with this total
+    as its ``expected_total`` is placed at it."""
+    strategy, language = market_context(
+        MarketQuery(market=payload.market, lang=payload.lang)
+    )
     wanted = {(line.product, line.sku) for line in payload.lines}
     variants = {
         (v.product.slug, v.sku): v
@@ -92,15 +108,20 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
                 f"no variant {line.sku!r} of a product {line.product!r} on sale",
                 f"lines.{index}.sku",
             )
-        lines.append((variant, line.quantity))
-    try:
-        with translation.override(language):
-            quote = cart_quote(pricing=pricing, lines=lines, language=language)
-    except QuoteRefused as refused:
-        raise ApiError(422, "not_quotable", str(refused), "lines") from None
+        lines.append(CheckoutLine(variant, line.quantity))
+    with translation.override(language):
+        info = checkout_info(
+            strategy=strategy,
+            lines=lines,
+            language=language,
+            identity=_identity(request, payload.identity),
+        )
+    quote = info.quote
+    if quote is None:
+        raise ApiError(422, "not_quotable", info.messages[-1], "lines")
 
     def money(amount) -> MoneyOut:
-        return _money(Money(amount, quote.currency), language)
+        return money_out(Money(amount, quote.currency), language)
 
     sub_orders = []
     for sub in quote.sub_orders:
@@ -113,19 +134,19 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
                         product=ql.variant.product.slug,
                         sku=ql.variant.sku,
                         quantity=ql.quantity,
-                        unit_price=_money(ql.unit_price, language),
-                        goods=_money(ql.unit_price * ql.quantity, language),
+                        unit_price=money_out(ql.unit_price, language),
+                        goods=money_out(ql.unit_price * ql.quantity, language),
                     )
                     for ql in sub.lines
                 ],
                 weight_grams=sub.weight_grams,
-                goods=_money(sub.goods, language),
-                freight=_money(sub.freight, language),
+                goods=money_out(sub.goods, language),
+                freight=money_out(sub.freight, language),
                 consumption_tax=money(tax.consumption_tax if tax else 0),
                 vat=money(tax.vat if tax else 0),
                 tariff=money(tax.tariff if tax else 0),
                 tax=money(tax.tax if tax else 0),
-                total=_money(sub.total, language),
+                total=money_out(sub.total, language),
                 limits=LimitsOut(
                     verdict=tax.limits.verdict,
                     allowed=tax.limits.allowed,
@@ -139,8 +160,24 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
             )
         )
     return QuoteOut(
-        pricing=_pricing_out(pricing, language),
+        pricing=pricing_out(strategy, language),
         allowed=quote.allowed,
-        total=_money(quote.total, language),
+        total=money_out(quote.total, language),
         sub_orders=sub_orders,
     )
+
+
+def _identity(request: HttpRequest, key: str | None) -> BuyerIdentity | None:
+    """The signed-in buyer's identity ``key`` (their first when none is given)."""
+    user = request.user
+    if not user.is_authenticated:
+        if key:
+            raise ApiError(401, "unauthorized", "sign in to quote for an identity")
+        return None
+    identities = BuyerIdentity.objects.filter(user=user).order_by("created_at")
+    if not key:
+        return identities.first()
+    identity = identities.filter(pk=parse_id(key)).first()
+    if identity is None:
+        raise not_found("identity", "identity")
+    return identity

@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "etalage.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from etalage.catalog.services import product_import_runs_abandon
+        from etalage.core.clock import chore_register
+
+        chore_register("imports_abandoned", product_import_runs_abandon)

@@ -5,10 +5,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from etalage.catalog.validators import validate_gtin, validate_hs_code
+from etalage.catalog.validators import validate_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.customs.hs_codes import validate_hs_code
 from etalage.customs.tax_classes import TaxClass  # noqa: F401  (catalogue field choices)
 from etalage.merchants.models import Merchant
 

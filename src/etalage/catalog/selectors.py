@@ -13,6 +13,7 @@ from etalage.catalog.models import (
     Product,
     ProductImage,
     ProductTranslation,
+    Variant,
 )
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
@@ -203,3 +204,41 @@ def pavilion_entries() -> tuple[list[PavilionEntry], list[PavilionEntry]]:
         and e.product.merchant.status == Merchant.Status.APPROVED
     ]
     return merchants, products
+
+
+# How a product's pictures and variants read, for pages and the API -----------------
+
+
+@dataclass(frozen=True)
+class ImageView:
+    thumbnail: str
+    medium: str
+    large: str
+    width: int
+    height: int
+    is_illustration: bool
+
+
+def image_view(image: ProductImage | None) -> ImageView | None:
+    if image is None:
+        return None
+    return ImageView(
+        thumbnail=image.thumbnail.url,
+        medium=image.medium.url,
+        large=image.image.url,
+        width=image.width,
+        height=image.height,
+        is_illustration=image.is_illustration,
+    )
+
+
+def variant_label(variant: Variant, language: str) -> str:
+    parts = []
+    for value in variant.attributes.values():
+        if isinstance(value, dict):
+            parts.append(
+                value.get(language) or value.get("en") or next(iter(value.values()), "")
+            )
+        else:
+            parts.append(str(value))
+    return " · ".join(p for p in parts if p) or variant.sku

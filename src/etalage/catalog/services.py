@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,16 +20,18 @@ from etalage.catalog.models import (
     Category,
     Product,
     ProductImage,
+    ProductImportRun,
     ProductTranslation,
     Variant,
 )
-from etalage.catalog.validators import normalize_gtin, normalize_hs_code
+from etalage.catalog.validators import normalize_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.selectors import positive_list_entry
 from etalage.merchants.models import Merchant
 from etalage.money import Money
-from etalage.pricing.models import Market
+from etalage.pricing.selectors import market_strategies
 
 
 @dataclass(frozen=True)
@@ -174,18 +177,11 @@ def listing_problems(*, product: Product) -> list[str]:
     names = {
         t.language for t in product.translations.all() if t.name and t.name.strip()
     }
-    for market in Market.objects.filter(is_active=True):
-        if (
-            market.country == "CN"
-            and positive_list_entry(hs_code=product.hs_code) is None
-        ):
-            problems.append(
-                _(
-                    "HS code %(hs_code)s is not on China's cross-border e-commerce "
-                    "positive list: the product cannot be sold to China."
-                )
-                % {"hs_code": product.hs_code}
-            )
+    entry = positive_list_entry(hs_code=product.hs_code)
+    for market, strategy in market_strategies():
+        problems += strategy.listing_problems(
+            hs_code=product.hs_code, on_positive_list=entry is not None
+        )
         if market.default_language not in names:
             problems.append(
                 _(
@@ -354,3 +350,17 @@ def variant_update(
     if refresh:
         product_price_from_refresh(product=variant.product)
     return variant
+
+
+# An import still checking or writing this long after it started lost its worker.
+IMPORT_GIVE_UP = timedelta(hours=1)
+
+
+def product_import_runs_abandon() -> int:
+    """Mark as failed the imports a dead worker left half-way (checking or writing,
+    started over ``IMPORT_GIVE_UP`` ago): their transaction rolled back, so nothing
+    was imported, and the merchant's page says so instead of waiting forever."""
+    return ProductImportRun.objects.filter(
+        status__in=[ProductImportRun.Status.CHECKING, ProductImportRun.Status.WRITING],
+        created_at__lt=timezone.now() - IMPORT_GIVE_UP,
+    ).update(status=ProductImportRun.Status.FAILED)

@@ -1,13 +1,16 @@
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from etalage.catalog.models import ProductTranslation
+from etalage.catalog.models import ProductTranslation, Variant
 from etalage.checkout.models import Cart, CartLine
+from etalage.checkout.quote import Placement
 from etalage.inventory.allocation import Shortage, StockLevel, allocate
 from etalage.inventory.models import Stock
-from etalage.pricing.quote import Placement
+from etalage.pricing.strategy import MarketStrategy
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:
@@ -44,11 +47,19 @@ CART_LINE_FIELDS = (
 )  # fmt: skip
 
 
-def cap_items(lines: list[CartLine]) -> list[tuple]:
+@dataclass(frozen=True)
+class CheckoutLine:
+    """A variant and how many: a cart's line, or a line a client asks to quote."""
+
+    variant: Variant
+    quantity: int
+
+
+def cap_items(lines: Sequence[CheckoutLine]) -> list[tuple]:
     """The lines as the positive list's yearly caps count them: (variant key, HS
     code, net grams per unit, quantity)."""
     return [
-        (line.variant_id, line.variant.product.hs_code,
+        (line.variant.pk, line.variant.product.hs_code,
          line.variant.product.net_weight_grams, line.quantity)
         for line in lines
     ]  # fmt: skip
@@ -58,13 +69,13 @@ def cap_items(lines: list[CartLine]) -> list[tuple]:
 class FulfilmentPlan:
     """Where each line ships from, and what cannot be had."""
 
-    placements: dict = field(default_factory=dict)  # variant key -> Placement
-    taken: dict = field(default_factory=dict)  # variant key -> (Stock, quantity)
+    placements: dict[UUID, Placement] = field(default_factory=dict)
+    taken: dict[UUID, tuple[Stock, int]] = field(default_factory=dict)
     shortages: list[Shortage] = field(default_factory=list)
 
-    def shortage_messages(self, lines: list[CartLine]) -> list[str]:
+    def shortage_messages(self, lines: Sequence[CheckoutLine]) -> list[str]:
         """What cannot be had, a line each, in the active language."""
-        skus = {line.variant_id: line.variant.sku for line in lines}
+        skus = {line.variant.pk: line.variant.sku for line in lines}
         return [
             _("%(sku)s: %(wanted)d wanted, %(available)d left.")
             % {
@@ -76,20 +87,23 @@ class FulfilmentPlan:
         ]
 
 
+def stock_sources_by_variant(
+    *, strategy: MarketStrategy, variants: Sequence[Variant]
+) -> dict[UUID, tuple[str, ...]]:
+    """The kinds of warehouse each variant may come from for the market."""
+    return {v.pk: strategy.stock_sources(v.product.hs_code) for v in variants}
+
+
 def fulfilment_plan(
     *,
-    market,
-    lines: list[CartLine],
+    strategy: MarketStrategy,
+    lines: Sequence[CheckoutLine],
     stocks: list[Stock] | None = None,
-    kinds: dict | None = None,
 ) -> FulfilmentPlan:
-    """Choose a warehouse for each line by the market's priority (the cart shows the
-    plan; placing the order makes it again on locked stock rows)."""
-    from etalage.checkout.services import warehouse_kinds_by_variant
-
+    """Choose a warehouse for each line by the market's priority: on the stock rows
+    as they are (pages), or on the rows placement has locked (``stocks``)."""
     variants = [line.variant for line in lines]
-    if kinds is None:
-        kinds = warehouse_kinds_by_variant(market=market, variants=variants)
+    kinds = stock_sources_by_variant(strategy=strategy, variants=variants)
     if stocks is None:
         stocks = list(
             Stock.objects.filter(variant__in=variants, warehouse__is_active=True)
@@ -102,15 +116,15 @@ def fulfilment_plan(
         if s.warehouse.kind in kinds[s.variant_id]
     ]
     allocations, shortages = allocate(
-        [(line.variant_id, line.quantity) for line in lines],
+        [(line.variant.pk, line.quantity) for line in lines],
         levels,
-        list(market.warehouse_priority),
+        list(strategy.warehouse_priority),
     )
     plan = FulfilmentPlan(shortages=shortages)
     by_place = {(s.warehouse_id, s.variant_id): s for s in stocks}
     for allocation in allocations:
         stock = by_place[(allocation.warehouse_id, allocation.variant_id)]
-        route = "bonded" if stock.warehouse.kind == "bonded" else "direct_liege"
+        route = strategy.route_for(stock.warehouse.kind)
         plan.placements[allocation.variant_id] = Placement(stock.warehouse_id, route)
         plan.taken[allocation.variant_id] = (stock, allocation.quantity)
     return plan

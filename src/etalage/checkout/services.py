@@ -11,6 +11,7 @@ from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.models import Cart, CartLine
 from etalage.inventory.services import stock_available
+from etalage.pricing.strategy import MarketStrategy
 
 MAX_QUANTITY = 99
 
@@ -29,43 +30,17 @@ def _on_sale(variant_id) -> Variant:
     return variant
 
 
-def warehouse_kinds_for(*, market, variant: Variant) -> list[str]:
-    """Where a line for ``market`` may be taken from: the market's priority, narrowed to
-    bonded warehouses for goods China's positive list allows only as bonded imports."""
-    return warehouse_kinds_by_variant(market=market, variants=[variant])[variant.pk]
-
-
-def warehouse_kinds_by_variant(*, market, variants: list[Variant]) -> dict:
-    """``warehouse_kinds_for`` for many variants at once (one query at most)."""
-    kinds = list(market.warehouse_priority)
-    bonded_only: frozenset[str] = frozenset()
-    if market.country == "CN" and variants:
-        from etalage.customs.selectors import bonded_only_hs_codes
-
-        bonded_only = bonded_only_hs_codes()
-    bonded = [kind for kind in kinds if kind == "bonded"]
-    return {
-        v.pk: (bonded if v.product.hs_code in bonded_only else kinds) for v in variants
-    }
-
-
-def _check_available(variant: Variant, wanted: int, kinds: list[str] | None) -> None:
-    if kinds is None:
+def _check_available(
+    variant: Variant, wanted: int, strategy: MarketStrategy | None
+) -> None:
+    if strategy is None:
         return
-    available = stock_available(variant_ids=[variant.pk], kinds=kinds).get(
+    kinds = strategy.stock_sources(variant.product.hs_code)
+    available = stock_available(variant_ids=[variant.pk], kinds=list(kinds)).get(
         variant.pk, 0
     )
-    if available <= 0 and kinds == ["bonded"]:
-        raise ValidationError(
-            {
-                "quantity": _(
-                    "China allows this product only from a bonded warehouse in China, "
-                    "and none is in stock there."
-                )
-            }
-        )
     if available <= 0:
-        raise ValidationError({"quantity": _("This product is out of stock.")})
+        raise ValidationError({"quantity": strategy.out_of_stock_message(kinds)})
     if wanted > available:
         raise ValidationError({"quantity": _("Only %(n)d left.") % {"n": available}})
 
@@ -76,22 +51,19 @@ def cart_add(
     cart: Cart,
     variant_id,
     quantity: int,
-    market=None,
-    warehouse_kinds: list[str] | None = None,
+    strategy: MarketStrategy | None = None,
 ) -> CartLine:
     """Add units of a variant on sale; a line already in the cart grows.
 
-    With a ``market`` (or explicit ``warehouse_kinds``), the cart may not hold more
-    units than the warehouses the market takes them from have available.
+    With the market's ``strategy``, the cart may not hold more units than the
+    warehouses the market takes them from have available.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
     variant = _on_sale(variant_id)
-    if market is not None:
-        warehouse_kinds = warehouse_kinds_for(market=market, variant=variant)
     existing = CartLine.objects.filter(cart=cart, variant=variant).first()
     _check_available(variant, quantity + (existing.quantity if existing else 0),
-                     warehouse_kinds)  # fmt: skip
+                     strategy)  # fmt: skip
     line, created = CartLine.objects.select_for_update().get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity}
     )
@@ -104,10 +76,14 @@ def cart_add(
 
 
 @transaction.atomic
-def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, market=None) -> None:
+def cart_set_quantity(
+    *, cart: Cart, line_id: int, quantity: int, strategy: MarketStrategy | None = None
+) -> None:
     """Set a line's quantity; 0 removes it."""
     line = (
-        CartLine.objects.filter(cart=cart, pk=line_id).select_related("variant").first()
+        CartLine.objects.filter(cart=cart, pk=line_id)
+        .select_related("variant__product")
+        .first()
     )
     if line is None:
         raise ValidationError({"line": _("This line is not in your cart.")})
@@ -116,8 +92,7 @@ def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, market=None) -
         return
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
-    kinds = warehouse_kinds_for(market=market, variant=line.variant) if market else None
-    _check_available(line.variant, quantity, kinds)
+    _check_available(line.variant, quantity, strategy)
     CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
 
 

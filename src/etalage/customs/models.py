@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.models import Entity
+from etalage.customs.caps import parse_cap
 from etalage.customs.cbec import ConsumptionBasis
 from etalage.customs.tax_classes import TaxClass
 
@@ -127,7 +128,6 @@ class PositiveListEntry(Entity):
         return f"{self.hs_code} {self.description}"
 
     def clean(self) -> None:
-        from etalage.customs.caps import parse_cap
 
         try:
             parse_cap(self.yearly_cap)
@@ -135,7 +135,6 @@ class PositiveListEntry(Entity):
             raise ValidationError({"yearly_cap": str(error)}) from None
 
     def save(self, *args, **kwargs) -> None:
-        from etalage.customs.caps import parse_cap
 
         cap = parse_cap(self.yearly_cap)
         self.cap_amount = cap.amount if cap else None

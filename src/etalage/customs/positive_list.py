@@ -8,8 +8,8 @@ import io
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from etalage.catalog.validators import normalize_hs_code
 from etalage.customs.caps import parse_cap
+from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.models import PositiveListEntry
 
 COLUMNS = ("hs_code", "description", "remarks", "bonded_only", "yearly_cap")

@@ -1,8 +1,10 @@
 from datetime import date
 from decimal import Decimal
 
+from etalage.core.reference import reference_cached
+from etalage.customs.caps import Cap
 from etalage.customs.cbec import ConsumptionBasis, TaxRates
-from etalage.customs.models import TariffRate, TaxClassRate
+from etalage.customs.models import PositiveListEntry, TariffRate, TaxClassRate
 
 
 class NoRatesInForce(LookupError):
@@ -45,7 +47,6 @@ def tariff_in_force(*, hs_code: str, on: date) -> Decimal:
 
 def positive_list_entry(*, hs_code: str):
     """Return the positive-list line of ``hs_code``, or None when it is not listed."""
-    from etalage.customs.models import PositiveListEntry
 
     return PositiveListEntry.objects.filter(hs_code=hs_code).first()
 
@@ -53,8 +54,6 @@ def positive_list_entry(*, hs_code: str):
 def bonded_only_hs_codes() -> frozenset[str]:
     """The HS codes China's positive list allows only as bonded imports (1210);
     reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
-    from etalage.customs.models import PositiveListEntry
-    from etalage.pricing.selectors import reference_cached
 
     return reference_cached(
         "etalage:bonded-only",
@@ -69,9 +68,6 @@ def bonded_only_hs_codes() -> frozenset[str]:
 def yearly_caps() -> dict:
     """{HS code: (Cap, description)} of the positive-list lines with a yearly cap per
     person; reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
-    from etalage.customs.caps import Cap
-    from etalage.customs.models import PositiveListEntry
-    from etalage.pricing.selectors import reference_cached
 
     return reference_cached(
         "etalage:yearly-caps",

@@ -14,13 +14,20 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from etalage.customs.caps import Cap, counted, describe
 from etalage.customs.identity_crypto import (
     encrypt_id_number,
     id_number_hmac,
     mask_id_number,
     reencrypt_id_number,
 )
-from etalage.customs.models import BuyerIdentity, DeliveryAddress, YearlyUsage
+from etalage.customs.models import (
+    BuyerIdentity,
+    DeliveryAddress,
+    YearlyQuantity,
+    YearlyUsage,
+)
+from etalage.customs.selectors import yearly_caps
 
 
 def normalize_resident_id(value: str) -> str:
@@ -211,8 +218,6 @@ class CapExceeded(ValidationError):
 def caps_wanted(items) -> tuple[dict, dict]:
     """What lines count toward yearly caps. ``items``: (key, HS code, net grams per
     unit, quantity); returns ({key: amount}, {HS code: amount}) for capped codes."""
-    from etalage.customs.caps import counted
-    from etalage.customs.selectors import yearly_caps
 
     caps = yearly_caps()
     by_key: dict = {}
@@ -228,8 +233,6 @@ def caps_wanted(items) -> tuple[dict, dict]:
 
 def _cap_problem(hs_code: str, used: Decimal, adding: Decimal) -> str:
     """The refusal for going past a cap, or "" within it."""
-    from etalage.customs.caps import Cap, describe
-    from etalage.customs.selectors import yearly_caps
 
     cap, description = yearly_caps()[hs_code]
     if used + adding <= cap.amount:
@@ -248,7 +251,6 @@ def _cap_problem(hs_code: str, used: Decimal, adding: Decimal) -> str:
 
 def caps_check(*, id_number_hmac: str, year: int, wanted: dict) -> list[str]:
     """The caps ``wanted`` would break, as messages (reads only; for pages)."""
-    from etalage.customs.models import YearlyQuantity
 
     if not wanted:
         return []
@@ -270,7 +272,6 @@ def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
 
     Locks the person's rows for those HS codes until the transaction ends (two
     queries and one update, whatever the number of codes)."""
-    from etalage.customs.models import YearlyQuantity
 
     if not wanted:
         return
@@ -294,7 +295,6 @@ def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
 
 def caps_release(*, id_number_hmac: str, year: int, amounts: dict) -> None:
     """Give back what cancelled lines counted toward the person's yearly caps."""
-    from etalage.customs.models import YearlyQuantity
 
     for code, amount in amounts.items():
         if amount:

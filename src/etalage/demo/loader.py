@@ -31,12 +31,23 @@ from etalage.catalog.services import (
     product_reject,
     product_submit_for_review,
 )
+from etalage.checkout.models import Cart
+from etalage.checkout.placement import order_place
+from etalage.checkout.services import cart_add
+from etalage.customs.models import PositiveListEntry
+from etalage.customs.routes import Route
+from etalage.customs.services import address_add, identity_add
 from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.products import LINES
+from etalage.inventory.models import Warehouse
+from etalage.inventory.services import stock_receive
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
 from etalage.money import Money
-from etalage.pricing.models import ExchangeRate
+from etalage.orders.services import order_cancel, order_pay
+from etalage.orders.services import sub_order_move as move
+from etalage.pricing.models import ExchangeRate, FreightRate, Market
+from etalage.pricing.selectors import market_strategy
 from etalage.pricing.services import exchange_rates_import
 
 ECB_FILE = Path(__file__).resolve().parent / "data" / "eurofxref-hist.zip"
@@ -170,7 +181,6 @@ def _demo_positive_list(lines) -> None:
 
     A real marketplace loads the official list with `etalage positive_list load`.
     """
-    from etalage.customs.models import PositiveListEntry
 
     codes = sorted(
         {
@@ -199,13 +209,11 @@ DEMO_FREIGHT = [(500, "58.00"), (1000, "78.00"), (2000, "118.00"), (5000, "228.0
 def _demo_freight() -> None:
     from datetime import date
 
-    from etalage.pricing.models import FreightRate
-
     if FreightRate.objects.exists():
         return
     FreightRate.objects.bulk_create(
         FreightRate(
-            route=FreightRate.Route.DIRECT_LIEGE,
+            route=Route.DIRECT_MAIL,
             max_grams=grams,
             price_cny=Decimal(price),
             effective_from=date(2026, 1, 1),
@@ -217,9 +225,6 @@ def _demo_freight() -> None:
 def _demo_stock(products) -> None:
     """Each merchant keeps stock in its own warehouse; one also at the Liège hub."""
     import random
-
-    from etalage.inventory.models import Warehouse
-    from etalage.inventory.services import stock_receive
 
     rng = random.Random(5)  # noqa: S311 (demo quantities, not secrets)
     hub = Warehouse.objects.create(code="liege-hub", name="Liège hub", kind="hub")
@@ -253,16 +258,10 @@ def _demo_orders(log) -> None:
     """The demo buyer's orders, placed and moved by the services: one travelling
     (paid, a parcel delivered, the other declared to customs), one paid, one
     cancelled. Both demo merchants' portals then list parcels."""
-    from etalage.checkout.models import Cart
-    from etalage.checkout.services import cart_add
-    from etalage.orders.services import order_cancel, order_pay, order_place
-    from etalage.orders.services import sub_order_move as move
-    from etalage.pricing.models import Market
-    from etalage.pricing.selectors import market_pricing
 
     buyer = get_user_model().objects.get(username="buyer")
     market = Market.objects.get(code="CN")
-    pricing = market_pricing(market=market)
+    strategy = market_strategy(market=market)
     operator = get_user_model().objects.get(username="operator")
 
     def place(key, picks):
@@ -275,12 +274,13 @@ def _demo_orders(log) -> None:
                 .order_by("sku")
                 .first()
             )  # fmt: skip
-            cart_add(cart=cart, variant_id=variant.pk, quantity=quantity, market=market)
+            cart_add(cart=cart, variant_id=variant.pk, quantity=quantity,
+                     strategy=strategy)  # fmt: skip
         placed = order_place(
             buyer=buyer,
             cart=cart,
             market=market,
-            pricing=pricing,
+            strategy=strategy,
             identity_id=buyer.identities.get().pk,
             address_id=buyer.addresses.get().pk,
             idempotency_key=f"demo-{key}",
@@ -304,7 +304,6 @@ def _demo_orders(log) -> None:
 def _demo_buyer_identity(buyer) -> None:
     """The demo buyer's identity and address, fictional (the ID number only passes
     the checksum, date and area checks), so that checkout works at once."""
-    from etalage.customs.services import address_add, identity_add
 
     identity_add(
         user=buyer,

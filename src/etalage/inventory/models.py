@@ -4,16 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import Variant
 from etalage.core.models import Entity
+from etalage.customs.routes import WarehouseKind
 from etalage.merchants.models import Merchant
 
 
 class Warehouse(Entity):
     """Where stock is: a merchant's own, the Liège hub, or a bonded warehouse."""
 
-    class Kind(models.TextChoices):
-        MERCHANT = "merchant", _("Merchant's own warehouse (direct mail, 9610)")
-        HUB = "hub", _("Liège hub (direct mail, 9610)")
-        BONDED = "bonded", _("Bonded warehouse in China (1210)")
+    Kind = WarehouseKind
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -44,10 +42,6 @@ class Warehouse(Entity):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def customs_mode(self) -> str:
-        return "1210" if self.kind == self.Kind.BONDED else "9610"
 
 
 class Stock(models.Model):

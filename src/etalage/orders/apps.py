@@ -7,4 +7,8 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from etalage.orders import handlers  # noqa: F401  (registers outbox handlers)
+        from etalage.core.clock import chore_register
+        from etalage.orders import handlers  # noqa: F401  (registers event handlers)
+        from etalage.orders.services import orders_expire
+
+        chore_register("orders_expired", orders_expire)

@@ -4,14 +4,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from etalage.core.emails import render_email
-from etalage.core.outbox import handles
+from etalage.events.outbox import handles
+from etalage.events.types import OrderCancelled, OrderPaid, OrderPlaced
 from etalage.merchants.notifications import notify_merchant
 from etalage.orders.models import Order, SubOrder
-from etalage.orders.services import ORDER_CANCELLED, ORDER_PAID, ORDER_PLACED
 
 
-def _email_buyer(payload: dict, template: str) -> None:
-    order = Order.objects.select_related("buyer").filter(pk=payload["order"]).first()
+def _email_buyer(event: OrderPlaced | OrderCancelled, template: str) -> None:
+    order = Order.objects.select_related("buyer").filter(pk=event.order_id).first()
     if order is None or not order.buyer.email:
         return
     subject, body = render_email(
@@ -20,22 +20,22 @@ def _email_buyer(payload: dict, template: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
 
 
-@handles(ORDER_PLACED)
-def order_placed_email(payload: dict) -> None:
+@handles(OrderPlaced)
+def order_placed_email(event: OrderPlaced) -> None:
     """Tell the buyer the order is placed and by when to pay."""
-    _email_buyer(payload, "order_placed")
+    _email_buyer(event, "order_placed")
 
 
-@handles(ORDER_CANCELLED)
-def order_cancelled_email(payload: dict) -> None:
-    _email_buyer(payload, "order_cancelled")
+@handles(OrderCancelled)
+def order_cancelled_email(event: OrderCancelled) -> None:
+    _email_buyer(event, "order_cancelled")
 
 
-@handles(ORDER_PAID)
-def order_paid_tell_merchants(payload: dict) -> None:
+@handles(OrderPaid)
+def order_paid_tell_merchants(event: OrderPaid) -> None:
     """Each merchant learns, in its own language, that a parcel is to be prepared."""
     parcels = (
-        SubOrder.objects.filter(pk__in=payload.get("sub_orders", []))
+        SubOrder.objects.filter(pk__in=event.sub_order_ids)
         .select_related("merchant", "order")
         .prefetch_related("lines")
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from etalage.catalog.models import Variant
 from etalage.core.models import Entity
 from etalage.customs.models import BuyerIdentity
+from etalage.customs.routes import Route
 from etalage.inventory.models import Stock, Warehouse
 from etalage.merchants.models import Merchant
 from etalage.orders import states
@@ -112,7 +113,7 @@ class SubOrder(Entity):
         Merchant, on_delete=models.PROTECT, related_name="sub_orders"
     )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    route = models.CharField(_("route"), max_length=16)
+    route = models.CharField(_("route"), max_length=16, choices=Route)
     customs_mode = models.CharField(_("customs mode"), max_length=4)
     state = models.CharField(
         _("state"), max_length=20, choices=State, default=State.PLACED

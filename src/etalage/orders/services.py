@@ -1,442 +1,31 @@
-"""Placing orders and moving them through their lives.
+"""Moving orders through their lives (placing them is the checkout's).
 
-``order_place`` is the one way an order comes to be: in one transaction it locks the
-buyer's cart, the stock rows (in key order) and the buyer's yearly CBEC usage, checks
-again what the cart page showed, writes the order, its sub-orders and lines, takes
-the stock, counts the usage and records ``OrderPlaced`` in the outbox. The number of
-queries does not grow with the number of lines. The same idempotency key gives the
-same order, never two.
-
-Every later change goes through ``sub_order_move`` (or the order-wide helpers built
-on it), which refuses what the state machine does not allow, gives back stock and
-usage where a move requires it, and records who, when and why.
+Every change goes through ``sub_order_move`` or the order-wide services built on the
+same steps: lock the order and its sub-orders, refuse what the state machine does
+not allow, apply what the move does to the books (``states.move_effects``: stock
+released or shipped, yearly CBEC usage confirmed or given back, caps given back),
+record who, when and why, and write the events.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from etalage.checkout.models import Cart, CartLine
-from etalage.checkout.selectors import cap_items, cart_lines, fulfilment_plan
-from etalage.checkout.services import warehouse_kinds_by_variant
-from etalage.core.ids import parse_id
-from etalage.core.languages import pick_translation
-from etalage.core.outbox import event_record
-from etalage.customs.models import BuyerIdentity, DeliveryAddress
-from etalage.customs.services import (
-    CapExceeded,
-    caps_release,
-    caps_reserve,
-    caps_wanted,
-    cbec_year,
-    usage_change,
-    usage_confirm,
-    usage_lock,
-)
-from etalage.inventory.models import Stock, StockMovement
-from etalage.inventory.services import (
-    stock_lock,
-    stock_lock_by_key,
-    stock_move_locked,
-)
-from etalage.money import Money, MoneyError, format_money
+from etalage.customs.services import caps_release, usage_change, usage_lock
+from etalage.events.outbox import event_record
+from etalage.events.types import OrderCancelled, OrderPaid, SubOrderMoved
+from etalage.inventory.models import StockMovement
+from etalage.inventory.services import stock_lock_by_key, stock_move_locked
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
-from etalage.orders.numbers import order_number, sub_order_number
-from etalage.pricing.quote import CartQuote, QuoteRefused, cart_quote
-from etalage.pricing.strategy import MarketPricing
+from etalage.orders.states import StockEffect, UsageEffect
 
-ORDER_PLACED = "OrderPlaced"
-ORDER_CANCELLED = "OrderCancelled"
-ORDER_PAID = "OrderPaid"
-
-
-class OrderRefused(ValidationError):
-    """The order cannot be placed; ``message_dict`` names the field and the reason."""
-
-
-class IdempotencyConflict(ValueError):
-    """The idempotency key was used for another request."""
-
-
-@dataclass(frozen=True)
-class Placed:
-    order: Order
-    created: bool  # False: the same request was placed before; this is that order
-
-
-def request_digest(
-    *, market_code: str, identity_id, address_id, language: str, expected_total=None
-) -> str:
-    body = {
-        "market": market_code,
-        "identity": str(identity_id or ""),
-        "address": str(address_id or ""),
-        "language": language,
-        "expected_total": str(expected_total) if expected_total is not None else None,
-    }
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-
-
-def order_place(
-    *,
-    buyer,
-    cart: Cart | None,
-    market,
-    pricing: MarketPricing,
-    identity_id,
-    address_id,
-    idempotency_key: str,
-    language: str,
-    expected_total: Decimal | None = None,
-) -> Placed:
-    """Place the buyer's cart (by default their newest) as an order (see the module's
-    docstring). With ``expected_total`` (what the buyer was shown), an order whose
-    total has changed since (a price, the day's rate, a line gone) is refused."""
-    key = (idempotency_key or "").strip()
-    if not 1 <= len(key) <= 100:
-        raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
-    if expected_total is not None and not _whole_cents(expected_total, market.currency):
-        raise OrderRefused({"expected_total": _("Send the total in whole cents.")})
-    digest = request_digest(
-        market_code=market.code,
-        identity_id=identity_id,
-        address_id=address_id,
-        language=language,
-        expected_total=expected_total,
-    )
-    for attempt in range(3):
-        try:
-            with translation.override(language), transaction.atomic():
-                return _place(
-                    buyer=buyer,
-                    cart=cart,
-                    market=market,
-                    pricing=pricing,
-                    identity_id=identity_id,
-                    address_id=address_id,
-                    key=key,
-                    digest=digest,
-                    language=language,
-                    expected_total=expected_total,
-                )
-        except IntegrityError:
-            # Another request with this key committed first, or (rarely) the random
-            # order number was taken: answer with that order, or number again.
-            earlier = _earlier(buyer, key, digest)
-            if earlier is not None:
-                return Placed(earlier, created=False)
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _whole_cents(amount: Decimal, currency: str) -> bool:
-    try:
-        return Money(amount, currency).is_rounded()
-    except MoneyError:  # not a finite number
-        return False
-
-
-def _earlier(buyer, key: str, digest: str) -> Order | None:
-    order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
-    if order is not None and order.request_digest != digest:
-        raise IdempotencyConflict(key)
-    return order
-
-
-def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
-    return OrderRefused({field: ValidationError(message, code=code)})
-
-
-def _place(
-    *,
-    buyer,
-    cart,
-    market,
-    pricing,
-    identity_id,
-    address_id,
-    key,
-    digest,
-    language,
-    expected_total,
-) -> Placed:
-    # The cart's lock makes two checkouts of one cart (a double click, a retry while
-    # the first is still running) wait for each other.
-    if cart is None:
-        cart = Cart.objects.filter(user=buyer).order_by("-created_at").first()
-    if (
-        cart is None
-        or not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists()
-    ):
-        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    earlier = _earlier(buyer, key, digest)
-    if earlier is not None:
-        return Placed(earlier, created=False)
-
-    if market.country != "CN":  # the CBEC regime is the only one built so far
-        raise _refuse("market", _("Étalage delivers orders to mainland China only."))
-    lines = cart_lines(cart=cart)
-    if not lines:
-        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    identity = BuyerIdentity.objects.filter(
-        user=buyer, pk=parse_id(identity_id)
-    ).first()
-    if identity is None:
-        raise _refuse(
-            "identity",
-            _("Choose the identity customs will check (the payer's own)."),
-            "identity_required",
-        )
-    address = DeliveryAddress.objects.filter(
-        user=buyer, pk=parse_id(address_id)
-    ).first()
-    if address is None:
-        raise _refuse("address", _("Choose a delivery address."), "address_required")
-
-    variants = [line.variant for line in lines]
-    kinds = warehouse_kinds_by_variant(market=market, variants=variants)
-    wanted_kinds = sorted({kind for some in kinds.values() for kind in some})
-    stocks = stock_lock(variant_ids=[v.pk for v in variants], kinds=wanted_kinds)
-    placements, taken = _plan(lines, stocks, kinds, market)
-
-    now = timezone.now()
-    year = cbec_year(now)
-    usage = usage_lock(id_number_hmac=identity.id_number_hmac, year=year)
-    try:
-        quote = cart_quote(
-            pricing=pricing,
-            lines=[(line.variant, line.quantity) for line in lines],
-            year_used=usage.used,
-            language=language,
-            placements=placements,
-        )
-    except QuoteRefused as refused:
-        raise _refuse("cart", str(refused), "not_quotable") from None
-    if not quote.allowed:
-        raise OrderRefused(
-            {
-                "cart": [
-                    ValidationError(s.problem, code="cbec_limit")
-                    for s in quote.sub_orders
-                    if s.problem
-                ]
-            }
-        )
-
-    if expected_total is not None and quote.total.amount != expected_total:
-        shown = format_money(Money(expected_total, quote.currency), language)
-        raise _refuse(
-            "expected_total",
-            _(
-                "The total is now %(now)s, not %(shown)s as shown: check the order "
-                "and place it again."
-            )
-            % {"now": format_money(quote.total, language), "shown": shown},
-            "total_changed",
-        )
-    cap_counted = _reserve_caps(lines, identity, year)
-    order = _write(
-        buyer=buyer,
-        market=market,
-        pricing=pricing,
-        language=language,
-        key=key,
-        digest=digest,
-        identity=identity,
-        address=address,
-        quote=quote,
-        taken=taken,
-        year=year,
-        now=now,
-        cap_counted=cap_counted,
-    )
-    stock_move_locked(
-        moves=list(taken.values()),
-        reason=StockMovement.Reason.ALLOCATED,
-        note=order.number,
-    )
-    if order.usage_amount:
-        usage_change(usage=usage, reserved=order.usage_amount)
-    event_record(
-        topic=ORDER_PLACED, payload={"order": str(order.pk), "number": order.number}
-    )
-    CartLine.objects.filter(cart=cart).delete()
-    return Placed(order, created=True)
-
-
-def _reserve_caps(lines, identity, year) -> dict:
-    """Count the lines under a positive-list yearly cap toward the person's caps;
-    return what each line counted (by variant key)."""
-    by_line, wanted = caps_wanted(cap_items(lines))
-    try:
-        caps_reserve(id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted)
-    except CapExceeded as exceeded:
-        raise _refuse("cart", exceeded.messages[0], "yearly_cap") from None
-    return by_line
-
-
-def _plan(lines, stocks: list[Stock], kinds: dict, market):
-    """Choose a warehouse per line among the locked rows; refuse what is missing."""
-    plan = fulfilment_plan(market=market, lines=lines, stocks=stocks, kinds=kinds)
-    if plan.shortages:
-        raise OrderRefused(
-            {
-                "cart": [
-                    ValidationError(message, code="out_of_stock")
-                    for message in plan.shortage_messages(lines)
-                ]
-            }
-        )
-    return plan.placements, plan.taken
-
-
-def _write(
-    *,
-    cap_counted: dict,
-    buyer,
-    market,
-    pricing,
-    language,
-    key,
-    digest,
-    identity,
-    address,
-    quote: CartQuote,
-    taken,
-    year,
-    now,
-) -> Order:
-    currency = quote.currency
-    fx = pricing.fx
-    order = Order(
-        number=order_number(timezone.localdate(now)),
-        buyer=buyer,
-        market=market,
-        language=language,
-        idempotency_key=key,
-        request_digest=digest,
-        identity=identity,
-        buyer_name=identity.real_name,
-        id_number_masked=identity.id_number_masked,
-        id_number_hmac=identity.id_number_hmac,
-        recipient=address.recipient,
-        phone=address.phone,
-        province=address.province,
-        city=address.city,
-        district=address.district,
-        street=address.street,
-        currency=currency,
-        fx_rate=fx.rate if fx else None,
-        fx_rate_date=fx.rate_date if fx else None,
-        fx_margin_percent=fx.margin_percent if fx else 0,
-        cbec_year=year,
-        hold_expires_at=now + timedelta(minutes=market.hold_minutes),
-    )
-    sub_orders, order_lines = [], []
-    for index, sub in enumerate(quote.sub_orders, start=1):
-        tax = sub.tax
-        stock_of_first = taken[sub.lines[0].variant.pk][0]
-        sub_order = SubOrder(
-            order=order,
-            number=sub_order_number(order.number, index),
-            merchant_id=sub.merchant_id,
-            warehouse_id=sub.placement.warehouse_id,
-            route=sub.placement.route,
-            customs_mode=stock_of_first.warehouse.customs_mode,
-            weight_grams=sub.weight_grams,
-            goods=sub.goods.amount,
-            freight=sub.freight.amount,
-            tariff=tax.tariff if tax else 0,
-            consumption_tax=tax.consumption_tax if tax else 0,
-            vat=tax.vat if tax else 0,
-            total=sub.total.amount,
-            usage_amount=tax.limits.counted if tax else 0,
-        )
-        sub_orders.append(sub_order)
-        line_taxes = {lt.key: lt for lt in tax.lines} if tax else {}
-        for ql in sub.lines:
-            variant, product = ql.variant, ql.variant.product
-            merchant_language = product.merchant.language
-            translations = product.translations.all()
-            zh = pick_translation(translations, "zh-hans")
-            own = pick_translation(translations, merchant_language)
-            line_tax = line_taxes.get(str(variant.pk))
-            order_lines.append(
-                OrderLine(
-                    sub_order=sub_order,
-                    variant=variant,
-                    stock=taken[variant.pk][0],
-                    sku=variant.sku,
-                    name_zh=zh.name if zh else product.slug,
-                    name_merchant=own.name if own else product.slug,
-                    merchant_language=merchant_language,
-                    attributes=variant.attributes,
-                    hs_code=product.hs_code,
-                    origin_country=product.origin_country,
-                    tax_class=product.tax_class,
-                    quantity=ql.quantity,
-                    unit_price_eur=variant.price_eur,
-                    unit_price=ql.unit_price.amount,
-                    goods=(ql.unit_price * ql.quantity).amount,
-                    freight_share=line_tax.freight if line_tax else 0,
-                    tariff=line_tax.tariff if line_tax else 0,
-                    consumption_tax=line_tax.consumption_tax if line_tax else 0,
-                    vat=line_tax.vat if line_tax else 0,
-                    cap_counted=cap_counted.get(variant.pk, 0),
-                )
-            )
-    order.goods = sum(s.goods for s in sub_orders)
-    order.freight = sum(s.freight for s in sub_orders)
-    order.tax = sum(s.tax for s in sub_orders)
-    order.total = sum(s.total for s in sub_orders)
-    order.usage_amount = sum(s.usage_amount for s in sub_orders)
-    order.save(force_insert=True)
-    SubOrder.objects.bulk_create(sub_orders)
-    OrderLine.objects.bulk_create(order_lines)
-    # Keep the parts on the order, so that the caller can show it without reading
-    # it back (Django's prefetch cache, as prefetch_related would fill it).
-    merchants = {
-        s.merchant_id: s.lines[0].variant.product.merchant for s in quote.sub_orders
-    }
-    for sub_order in sub_orders:
-        sub_order.merchant = merchants[sub_order.merchant_id]
-        lines = [line for line in order_lines if line.sub_order is sub_order]
-        sub_order._prefetched_objects_cache = {
-            "lines": _fetched(OrderLine.objects.filter(sub_order=sub_order), lines)
-        }
-    order._prefetched_objects_cache = {
-        "sub_orders": _fetched(SubOrder.objects.filter(order=order), sub_orders)
-    }
-    OrderTransition.objects.bulk_create(
-        [OrderTransition(order=order, to_state=states.PLACED, by=buyer)]
-        + [
-            OrderTransition(order=order, sub_order=s, to_state=states.PLACED, by=buyer)
-            for s in sub_orders
-        ]
-    )
-    return order
-
-
-def _fetched(queryset, objects):
-    """``queryset`` as if it had been evaluated to ``objects``."""
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    return queryset
-
-
-# Later in the order's life ----------------------------------------------------------
+Actor = AbstractBaseUser | None
 
 
 def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
@@ -445,7 +34,7 @@ def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
     return order, subs
 
 
-def _move_stock(subs: list[SubOrder], reason: str, note: str, by) -> None:
+def _move_stock(subs: list[SubOrder], reason: str, note: str, by: Actor) -> None:
     """Release or ship the units the sub-orders' lines took, locking their rows."""
     lines = list(
         OrderLine.objects.filter(sub_order__in=subs).values_list("stock_id", "quantity")
@@ -461,119 +50,137 @@ def _move_stock(subs: list[SubOrder], reason: str, note: str, by) -> None:
     )
 
 
-def _give_back(order: Order, subs: list[SubOrder], note: str, by) -> None:
-    """Release the stock the sub-orders hold and the CBEC usage they counted."""
-    _move_stock(subs, StockMovement.Reason.RELEASED, note, by)
-    reserved = sum(s.usage_amount for s in subs if s.state != states.RELEASED)
-    confirmed = sum(s.usage_amount for s in subs if s.state == states.RELEASED)
-    capped = dict(
-        OrderLine.objects.filter(sub_order__in=subs, cap_counted__gt=0)
-        .values("hs_code")
-        .annotate(amount=Sum("cap_counted"))
-        .values_list("hs_code", "amount")
-    )
-    if order.id_number_hmac and capped:
-        caps_release(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
-                     amounts=capped)  # fmt: skip
-    if order.id_number_hmac and (reserved or confirmed):
+def _apply_books(
+    order: Order, subs: list[SubOrder], wanted: str, note: str, by: Actor
+) -> None:
+    """Do to stock, yearly usage and caps what moving ``subs`` to ``wanted`` does
+    (``states.move_effects``), a few statements whatever the number of sub-orders."""
+    effects = {sub.pk: states.move_effects(sub.state, wanted) for sub in subs}
+    for effect, reason in (
+        (StockEffect.RELEASE, StockMovement.Reason.RELEASED),
+        (StockEffect.SHIP, StockMovement.Reason.SHIPPED),
+    ):
+        moving = [s for s in subs if effects[s.pk].stock == effect]
+        if moving:
+            _move_stock(moving, reason, note, by)
+    if not order.id_number_hmac:
+        return
+
+    def amount(effect: UsageEffect) -> int:
+        return sum(s.usage_amount for s in subs if effects[s.pk].usage == effect)
+
+    confirm = amount(UsageEffect.CONFIRM)
+    reserved_back = amount(UsageEffect.GIVE_BACK_RESERVED)
+    confirmed_back = amount(UsageEffect.GIVE_BACK_CONFIRMED)
+    if confirm or reserved_back or confirmed_back:
         usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
-        usage_change(usage=usage, reserved=-reserved, confirmed=-confirmed)
+        usage_change(
+            usage=usage,
+            reserved=-confirm - reserved_back,
+            confirmed=confirm - confirmed_back,
+        )
+    capped_subs = [s for s in subs if effects[s.pk].caps_given_back]
+    if capped_subs:
+        capped = dict(
+            OrderLine.objects.filter(sub_order__in=capped_subs, cap_counted__gt=0)
+            .values("hs_code")
+            .annotate(amount=Sum("cap_counted"))
+            .values_list("hs_code", "amount")
+        )
+        if capped:
+            caps_release(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
+                         amounts=capped)  # fmt: skip
 
 
-def _record(
+def _move(
     order: Order,
     subs: list[SubOrder],
     moved: list[SubOrder],
     wanted: str,
-    by,
+    by: Actor,
     reason: str,
+    note: str,
 ) -> None:
-    """Save the moved sub-orders, follow with the order, record every transition."""
-    transitions = []
+    """Move ``moved`` (some of the order's ``subs``) to ``wanted``: check each move,
+    apply it to the books, save, follow with the order, record every transition and
+    a ``SubOrderMoved`` per sub-order."""
+    for sub in moved:
+        states.check_transition(sub.state, wanted)
+    _apply_books(order, moved, wanted, note, by)
+    transitions, events = [], []
     for sub in moved:
         transitions.append(
-            OrderTransition(
-                order=order,
-                sub_order=sub,
-                from_state=sub.state,
-                to_state=wanted,
-                by=by,
-                reason=reason,
-            )
-        )
+            OrderTransition(order=order, sub_order=sub, from_state=sub.state,
+                            to_state=wanted, by=by, reason=reason)
+        )  # fmt: skip
+        events.append(
+            SubOrderMoved(order_id=order.pk, sub_order_id=sub.pk, number=sub.number,
+                          from_state=sub.state, to_state=wanted)
+        )  # fmt: skip
         sub.state = wanted
     SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
     new_state = states.order_state([s.state for s in subs])
     if new_state != order.state:
         transitions.append(
-            OrderTransition(
-                order=order,
-                from_state=order.state,
-                to_state=new_state,
-                by=by,
-                reason=reason,
-            )
-        )
+            OrderTransition(order=order, from_state=order.state, to_state=new_state,
+                            by=by, reason=reason)
+        )  # fmt: skip
         Order.objects.filter(pk=order.pk).update(state=new_state)
         order.state = new_state
     OrderTransition.objects.bulk_create(transitions)
+    event_record(*events)
 
 
 @transaction.atomic
 def sub_order_move(
-    *, sub_order: SubOrder, to: str, by=None, reason: str = ""
+    *, sub_order: SubOrder, to: str, by: Actor = None, reason: str = ""
 ) -> SubOrder:
     """Move one sub-order to ``to``; refuse a move the state machine does not allow.
 
-    Released by customs: its usage is confirmed. Shipped: its units leave the
-    warehouse. Cancelled (refused by customs, or by the buyer before shipping): its
-    stock and usage are given back.
+    What the move does to stock, yearly usage and caps is the state table's
+    (``states.BOOKS``): released by customs confirms its usage, shipping takes its
+    units off the shelf, cancelling (refused by customs, or by the buyer before
+    shipping) gives its stock, usage and caps back.
     """
     order, subs = _locked(sub_order.order)
     sub = next(s for s in subs if s.pk == sub_order.pk)
-    states.check_transition(sub.state, to)
-    if to == states.CANCELLED:
-        _give_back(order, [sub], f"{sub.number} cancelled", by)
-    elif to == states.RELEASED and sub.usage_amount and order.id_number_hmac:
-        usage_confirm(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
-                      amount=sub.usage_amount)  # fmt: skip
-    elif to == states.SHIPPED:
-        _move_stock([sub], StockMovement.Reason.SHIPPED, sub.number, by)
-    _record(order, subs, [sub], to, by, reason)
+    note = f"{sub.number} cancelled" if to == states.CANCELLED else sub.number
+    _move(order, subs, [sub], to, by, reason, note)
     return sub
 
 
 @transaction.atomic
-def order_pay(*, order: Order, by=None, reason: str = "") -> Order:
+def order_pay(*, order: Order, by: Actor = None, reason: str = "") -> Order:
     """The buyer's payment was received: every sub-order awaiting it is paid."""
     order, subs = _locked(order)
     waiting = [s for s in subs if s.state == states.PLACED]
     if not waiting:
         states.check_transition(order.state, states.PAID)
-    _record(order, subs, waiting, states.PAID, by, reason)
+    _move(order, subs, waiting, states.PAID, by, reason, order.number)
     event_record(
-        topic=ORDER_PAID,
-        payload={"order": str(order.pk), "sub_orders": [str(s.pk) for s in waiting]},
-    )
+        OrderPaid(order_id=order.pk, number=order.number,
+                  sub_order_ids=tuple(s.pk for s in waiting))
+    )  # fmt: skip
     return order
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
+def order_cancel(*, order: Order, by: Actor = None, reason: str = "") -> Order:
     """Cancel whatever has not shipped yet, giving back its stock and CBEC usage."""
     order, subs = _locked(order)
     open_subs = [s for s in subs if s.state in states.CANCELLABLE]
     if not open_subs:
         raise states.IllegalTransition(order.state, states.CANCELLED)
-    _give_back(order, open_subs, f"{order.number} cancelled", by)
-    _record(order, subs, open_subs, states.CANCELLED, by, reason)
+    _move(order, subs, open_subs, states.CANCELLED, by, reason,
+          f"{order.number} cancelled")  # fmt: skip
     event_record(
-        topic=ORDER_CANCELLED, payload={"order": str(order.pk), "number": order.number}
-    )
+        OrderCancelled(order_id=order.pk, number=order.number,
+                       sub_order_ids=tuple(s.pk for s in open_subs))
+    )  # fmt: skip
     return order
 
 
-def orders_expire(*, now=None, batch: int = 100) -> int:
+def orders_expire(*, now: datetime | None = None, batch: int = 100) -> int:
     """Cancel the orders not paid before their hold ran out; return how many.
 
     Safe to run in several processes at once: each takes orders no one else holds.

@@ -7,6 +7,9 @@ advanced state among those not cancelled (cancelled or refunded when all are).
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 PLACED = "placed"
 PAID = "paid"
 CUSTOMS_DECLARED = "customs_declared"
@@ -46,21 +49,106 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Before shipping the buyer may still cancel.
 CANCELLABLE = frozenset({PLACED, PAID, CUSTOMS_DECLARED, RELEASED})
+
+
+# What each state counts in the books ----------------------------------------------
+#
+# One table says, for every state, where the sub-order's units are, how its CBEC
+# value counts toward the buyer's yearly allowance and whether its lines count toward
+# positive-list caps. The services apply the difference between two states when a
+# sub-order moves (``move_effects``); ``etalage check`` recomputes the books from it.
+
+
+class Units(enum.Enum):
+    ALLOCATED = "allocated"  # promised on the shelf
+    SHIPPED = "shipped"  # left the warehouse
+    NONE = "none"  # given back, or never taken
+
+
+class Usage(enum.Enum):
+    RESERVED = "reserved"  # counts toward the year until customs release
+    CONFIRMED = "confirmed"  # released by customs
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Books:
+    units: Units
+    usage: Usage
+    caps: bool  # the lines count toward positive-list yearly caps
+
+
+BOOKS: dict[str, Books] = {
+    PLACED: Books(Units.ALLOCATED, Usage.RESERVED, caps=True),
+    PAID: Books(Units.ALLOCATED, Usage.RESERVED, caps=True),
+    CUSTOMS_DECLARED: Books(Units.ALLOCATED, Usage.RESERVED, caps=True),
+    RELEASED: Books(Units.ALLOCATED, Usage.CONFIRMED, caps=True),
+    SHIPPED: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
+    DELIVERED: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
+    COMPLETED: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
+    REFUNDED_PART: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
+    CANCELLED: Books(Units.NONE, Usage.NONE, caps=False),
+    # A refunded parcel was cancelled first (its units given back) or delivered
+    # (its units gone); returns will bring units back on their own.
+    REFUNDED: Books(Units.NONE, Usage.NONE, caps=False),
+}
+
+
+def states_where(*, units: Units | None = None, usage: Usage | None = None,
+                 caps: bool | None = None) -> frozenset[str]:  # fmt: skip
+    """The states whose books say so."""
+    return frozenset(
+        state
+        for state, books in BOOKS.items()
+        if (units is None or books.units == units)
+        and (usage is None or books.usage == usage)
+        and (caps is None or books.caps == caps)
+    )
+
+
 # States in which the order still holds its stock (allocated, not yet shipped).
-HOLDING_STOCK = CANCELLABLE
+HOLDING_STOCK = states_where(units=Units.ALLOCATED)
+USAGE_RESERVED = states_where(usage=Usage.RESERVED)
+USAGE_CONFIRMED = states_where(usage=Usage.CONFIRMED)
 # States in which the order's CBEC value counts toward the buyer's year.
-COUNTING_USAGE = frozenset(
-    {
-        PLACED,
-        PAID,
-        CUSTOMS_DECLARED,
-        RELEASED,
-        SHIPPED,
-        DELIVERED,
-        COMPLETED,
-        REFUNDED_PART,
-    }
-)
+COUNTING_USAGE = USAGE_RESERVED | USAGE_CONFIRMED
+COUNTING_CAPS = states_where(caps=True)
+
+
+class StockEffect(enum.Enum):
+    RELEASE = "release"  # allocated units go back on the shelf
+    SHIP = "ship"  # allocated units leave the warehouse
+
+
+class UsageEffect(enum.Enum):
+    CONFIRM = "confirm"  # reserved becomes confirmed
+    GIVE_BACK_RESERVED = "give_back_reserved"
+    GIVE_BACK_CONFIRMED = "give_back_confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class MoveEffects:
+    """What a move does to the books."""
+
+    stock: StockEffect | None
+    usage: UsageEffect | None
+    caps_given_back: bool
+
+
+def move_effects(current: str, wanted: str) -> MoveEffects:
+    """The difference between the books of ``current`` and ``wanted``."""
+    before, after = BOOKS[current], BOOKS[wanted]
+    stock = None
+    if before.units == Units.ALLOCATED and after.units == Units.SHIPPED:
+        stock = StockEffect.SHIP
+    elif before.units == Units.ALLOCATED and after.units == Units.NONE:
+        stock = StockEffect.RELEASE
+    usage = {
+        (Usage.RESERVED, Usage.CONFIRMED): UsageEffect.CONFIRM,
+        (Usage.RESERVED, Usage.NONE): UsageEffect.GIVE_BACK_RESERVED,
+        (Usage.CONFIRMED, Usage.NONE): UsageEffect.GIVE_BACK_CONFIRMED,
+    }.get((before.usage, after.usage))
+    return MoveEffects(stock, usage, caps_given_back=before.caps and not after.caps)
 
 
 class IllegalTransition(ValueError):

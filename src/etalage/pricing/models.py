@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.customs.routes import Route
 
 
 class Market(Entity):
@@ -114,9 +115,7 @@ class ExchangeRateImport(Entity):
 class FreightRate(Entity):
     """A weight band of a shipping route's price list, in CNY, from a date on."""
 
-    class Route(models.TextChoices):
-        DIRECT_LIEGE = "direct_liege", _("Direct mail through the Liège hub (9610)")
-        BONDED = "bonded", _("Bonded warehouse in China (1210)")
+    Route = Route
 
     route = models.CharField(_("route"), max_length=16, choices=Route)
     max_grams = models.PositiveIntegerField(

@@ -1,14 +1,15 @@
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from etalage.core.reference import reference_cached
+from etalage.customs.routes import Route
+from etalage.customs.selectors import bonded_only_hs_codes, tax_rates_in_force
 from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
 from etalage.pricing.freight import WeightBand
 from etalage.pricing.models import ExchangeRate, FreightRate, Market
-from etalage.pricing.strategy import MarketPricing
+from etalage.pricing.strategy import MarketStrategy, ReferenceData, strategy_class
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -40,35 +41,37 @@ def markets_active() -> list[Market]:
     return list(Market.objects.filter(is_active=True))
 
 
-def reference_cached(key: str, build):
-    """Reuse rarely changing reference data for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
-    seconds = settings.ETALAGE_REFERENCE_CACHE_SECONDS
-    if not seconds:
-        return build()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value
-
-
-def markets_priced() -> list[tuple[Market, MarketPricing]]:
-    """The active markets with today's pricing, reused for a while (see above)."""
+def market_strategies() -> list[tuple[Market, MarketStrategy]]:
+    """The active markets with today's strategy, reused for a while (see
+    ``core.reference``)."""
     today = timezone.localdate()
     return reference_cached(
         f"etalage:markets:{today.isoformat()}",
-        lambda: [
-            (market, market_pricing(market=market, on=today))
-            for market in Market.objects.filter(is_active=True)
-        ],
+        lambda: _strategies(Market.objects.filter(is_active=True), today),
     )
 
 
-def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
-    """Return the pricing strategy of ``market`` for the day ``on`` (today)."""
-    on = on or timezone.localdate()
+def market_strategy(*, market: Market, on: date | None = None) -> MarketStrategy:
+    """Return the strategy of ``market`` for the day ``on`` (today)."""
+    return _strategies([market], on or timezone.localdate())[0][1]
+
+
+def _strategies(markets, on: date) -> list[tuple[Market, MarketStrategy]]:
+    markets = list(markets)
+    data = ReferenceData(
+        tax_rates=tax_rates_in_force(on=on),
+        freight={
+            Route(r): tuple(bands) for r, bands in _freight_in_force(on=on).items()
+        },
+        bonded_only_hs_codes=bonded_only_hs_codes(),
+    )
+    return [(market, _strategy(market, on, data)) for market in markets]
+
+
+def _strategy(market: Market, on: date, data: ReferenceData) -> MarketStrategy:
+    fx: FxQuote | None
     if market.currency == BASE_CURRENCY:
-        fx: FxQuote | None = FxQuote.identity()
+        fx = FxQuote.identity()
     else:
         try:
             rate = rate_in_force(currency=market.currency, on=on)
@@ -81,27 +84,18 @@ def market_pricing(*, market: Market, on: date | None = None) -> MarketPricing:
                 rate_date=rate.rate_date,
                 margin_percent=market.fx_margin_percent,
             )
-    tax_rates, bands, bonded = {}, (), ()
-    if market.country == "CN":
-        from etalage.customs.selectors import tax_rates_in_force
-
-        tax_rates = tax_rates_in_force(on=on)
-        routes = _freight_in_force(on=on)
-        bands = tuple(routes.get(FreightRate.Route.DIRECT_LIEGE, ()))
-        bonded = tuple(routes.get(FreightRate.Route.BONDED, ()))
-    return MarketPricing(
+    return strategy_class(market.country).build(
         market_code=market.code,
         country=market.country,
         currency=market.currency,
         default_language=market.default_language,
         fx=fx,
-        tax_rates=tax_rates,
-        freight_bands=bands,
-        bonded_freight_bands=bonded,
+        warehouse_priority=market.warehouse_priority,
+        data=data,
     )
 
 
-def freight_bands_in_force(*, route: str, on: date) -> list[WeightBand]:
+def freight_bands_in_force(*, route: Route, on: date) -> list[WeightBand]:
     """The weight bands of ``route``'s latest price list in force on ``on``."""
     return _freight_in_force(on=on, route=route).get(route, [])
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from etalage.catalog.selectors import variant_label
+from etalage.checkout.info import checkout_info
 from etalage.checkout.models import Cart
-from etalage.checkout.selectors import cart_lines, fulfilment_plan
+from etalage.checkout.selectors import cart_lines
 from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
 from etalage.core.ids import parse_id
+from etalage.customs.models import BuyerIdentity
 from etalage.money import Money, format_money
-from etalage.pricing.quote import QuoteRefused, cart_quote
 from etalage.web.auth import ThrottledAuthenticationForm
-from etalage.web.presenters import product_name, variant_label
+from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
 
 CART_COOKIE = "etalage_cart"
@@ -53,28 +53,27 @@ def _remember(response, request, cart: Cart):
     return response
 
 
-def _year_used(request) -> tuple[Decimal, bool]:
-    """What the signed-in buyer's first identity used this year (and whether known)."""
+def buyer_identity(request, wanted: str | None = None) -> BuyerIdentity | None:
+    """The identity the signed-in buyer chose (``wanted``), else their first one."""
     if not request.user.is_authenticated:
-        return Decimal("0"), False
-    identity = request.user.identities.first()
-    if identity is None:
-        return Decimal("0"), False
-    from etalage.customs.services import cbec_year, yearly_used
-
-    return yearly_used(id_number_hmac=identity.id_number_hmac, year=cbec_year()), True
+        return None
+    identities = list(request.user.identities.all())
+    return next(
+        (i for i in identities if str(i.pk) == wanted),
+        identities[0] if identities else None,
+    )
 
 
 @require_POST
 def cart_add_view(request):
     cart = request_cart(request, create=True)
-    market, _pricing = request_market(request)
+    _market, strategy = request_market(request)
     try:
         cart_add(
             cart=cart,
             variant_id=request.POST.get("variant", ""),
             quantity=int(request.POST.get("quantity") or 1),
-            market=market,
+            strategy=strategy,
         )
     except (ValidationError, ValueError) as error:
         request.session["cart_problem"] = (
@@ -85,7 +84,7 @@ def cart_add_view(request):
 
 def cart_view(request):
     cart = request_cart(request)
-    market, pricing = request_market(request)
+    _market, strategy = request_market(request)
     if request.method == "POST" and cart is not None:
         for key, value in request.POST.items():
             if key.startswith("line-"):
@@ -94,7 +93,7 @@ def cart_view(request):
                         cart=cart,
                         line_id=int(key[5:]),
                         quantity=int(value or 0),
-                        market=market,
+                        strategy=strategy,
                     )
                 except ValidationError as error:
                     request.session["cart_problem"] = error.messages[0]
@@ -103,20 +102,18 @@ def cart_view(request):
         return redirect("web:cart")
     language = get_language()
     lines = cart_lines(cart=cart) if cart is not None else []
-    year_used, identity_known = _year_used(request)
-    quote, problem = None, request.session.pop("cart_problem", None)
-    if lines:
-        plan = fulfilment_plan(market=market, lines=lines)
-        try:
-            quote = cart_quote(
-                pricing=pricing,
-                lines=[(line.variant, line.quantity) for line in lines],
-                year_used=year_used,
-                language=language,
-                placements=plan.placements,
-            )
-        except QuoteRefused as refused:
-            problem = str(refused)
+    identity = buyer_identity(request)
+    info = (
+        checkout_info(
+            strategy=strategy, lines=lines, language=language, identity=identity
+        )
+        if lines
+        else None
+    )
+    quote = info.quote if info else None
+    problem = request.session.pop("cart_problem", None)
+    if info and info.quote is None:
+        problem = info.messages[-1]
     line_ids = {line.variant_id: line.pk for line in lines}
     return render(
         request,
@@ -126,9 +123,9 @@ def cart_view(request):
             "sub_orders": present_quote(quote, line_ids, language) if quote else [],
             "total": format_money(quote.total, language) if quote else None,
             "problem": problem,
-            "identity_known": identity_known,
-            "cbec": pricing.has_cbec_tax,
-            "takes_orders": market.country == "CN",
+            "identity_known": identity is not None,
+            "cbec": strategy.has_cbec_tax,
+            "takes_orders": strategy.takes_orders,
         },
     )
 
@@ -147,6 +144,8 @@ def present_quote(quote, line_ids, language):
         views.append(
             {
                 "route": sub.placement.route,
+                "route_description": sub.placement.route.description,
+                "freight_label": sub.placement.route.freight_label,
                 "merchant": sub.merchant_name,
                 "merchant_slug": sub.merchant_slug,
                 "lines": [

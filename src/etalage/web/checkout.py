@@ -13,29 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from etalage.checkout.selectors import cap_items, cart_lines, fulfilment_plan
-from etalage.customs.cbec import ANNUAL_LIMIT
-from etalage.customs.services import (
-    address_add,
-    caps_check,
-    caps_wanted,
-    cbec_year,
-    yearly_used,
-)
+from etalage.checkout.info import checkout_info
+from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
+from etalage.checkout.selectors import cart_lines
+from etalage.customs.routes import Route
+from etalage.customs.services import address_add
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
-from etalage.orders.services import (
-    IdempotencyConflict,
-    OrderRefused,
-    order_cancel,
-    order_place,
-)
-from etalage.pricing.quote import QuoteRefused, cart_quote
+from etalage.orders.services import order_cancel
 from etalage.web.cart import present_quote, request_cart
 from etalage.web.forms import add_service_errors
 from etalage.web.request_data import request_market
@@ -55,22 +46,22 @@ def checkout(request):
     # A page sent twice (a double click, a retry) answers with the order the first
     # placed, so the placing comes before looking at the (by then empty) cart.
     cart = request_cart(request, create=request.method == "POST")
-    market, pricing = request_market(request)
+    market, strategy = request_market(request)
     token = request.POST.get("token", "")
     refused: list[str] = []
     if request.method == "POST":
-        placed, refused = _place_from_page(request, cart, market, pricing, token)
+        placed, refused = _place_from_page(request, cart, market, strategy, token)
         if placed is not None:
             return redirect("web:order", number=placed.order.number)
     lines = cart_lines(cart=cart) if cart is not None else []
     if not lines:
         return redirect("web:cart")
-    context = _page(request, lines, market, pricing, refused)
+    context = _page(request, lines, strategy, refused)
     context["token"] = token if TOKEN.fullmatch(token) else uuid.uuid4().hex
     return render(request, "etalage/storefront/checkout.html", context)
 
 
-def _place_from_page(request, cart, market, pricing, token: str):
+def _place_from_page(request, cart, market, strategy, token: str):
     """Place the order the page shows; return (placed or None, why not)."""
     try:
         shown = Decimal(request.POST.get("total", ""))
@@ -83,7 +74,7 @@ def _place_from_page(request, cart, market, pricing, token: str):
             buyer=request.user,
             cart=cart,
             market=market,
-            pricing=pricing,
+            strategy=strategy,
             identity_id=request.POST.get("identity"),
             address_id=request.POST.get("address"),
             idempotency_key="web:" + token,
@@ -97,7 +88,7 @@ def _place_from_page(request, cart, market, pricing, token: str):
     return placed, []
 
 
-def _page(request, lines, market, pricing, refused: list[str]) -> dict:
+def _page(request, lines, strategy, refused: list[str]) -> dict:
     """What the checkout page shows for the buyer's choices: every parcel, the
     problems that stop the order (after what a refused post said) and the total."""
     language = get_language()
@@ -105,35 +96,14 @@ def _page(request, lines, market, pricing, refused: list[str]) -> dict:
     addresses = list(request.user.addresses.all())
     identity = _chosen(request, "identity", identities)
     address = _chosen(request, "address", addresses)
-    plan = fulfilment_plan(market=market, lines=lines)
-    problems = plan.shortage_messages(lines)
-    used = Decimal("0.00")
-    if identity is not None:
-        year = cbec_year()
-        used = yearly_used(id_number_hmac=identity.id_number_hmac, year=year)
-        _by_line, wanted = caps_wanted(cap_items(lines))
-        problems += caps_check(
-            id_number_hmac=identity.id_number_hmac, year=year, wanted=wanted
-        )
-    quote = None
-    try:
-        quote = cart_quote(
-            pricing=pricing,
-            lines=[(line.variant, line.quantity) for line in lines],
-            year_used=used,
-            language=language,
-            placements=plan.placements,
-        )
-    except QuoteRefused as refusal:
-        problems.append(str(refusal))
-    can_place = bool(
-        not problems
-        and quote
-        and quote.allowed
-        and identity
-        and address
-        and market.country == "CN"
+    info = checkout_info(
+        strategy=strategy,
+        lines=lines,
+        language=language,
+        identity=identity,
+        address=address,
     )
+    quote = info.quote
     line_ids = {line.variant_id: line.pk for line in lines}
     return {
         "sub_orders": present_quote(quote, line_ids, language) if quote else [],
@@ -143,13 +113,11 @@ def _page(request, lines, market, pricing, refused: list[str]) -> dict:
         "addresses": addresses,
         "chosen_identity": identity,
         "chosen_address": address,
-        "year_left": format_money(
-            Money(max(ANNUAL_LIMIT - used, Decimal("0.00")), "CNY"), language
-        ),
-        "problems": refused + problems,
-        "can_place": can_place,
-        "delivers_here": market.country == "CN",
-        "hold_minutes": market.hold_minutes,
+        "year_left": format_money(info.year_left, language),
+        "problems": refused + info.messages,
+        "can_place": info.can_place,
+        "delivers_here": strategy.takes_orders,
+        "hold_minutes": request_market(request)[0].hold_minutes,
     }
 
 
@@ -185,8 +153,6 @@ def address_new(request):
 
 
 def _url(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)
 
 
@@ -221,6 +187,7 @@ def order(request, number: str):
     subs = [
         {
             "sub": sub,
+            "route_description": Route(sub.route).description,
             "lines": [
                 {
                     "line": line,

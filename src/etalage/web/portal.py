@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import Product, ProductImportRun
-from etalage.catalog.product_import import (
+from etalage.imports import (
     COLUMNS,
     ImportProblem,
     import_template_csv,

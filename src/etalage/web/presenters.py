@@ -6,21 +6,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from etalage.catalog.models import Product, ProductImage, Variant
+from etalage.catalog.models import Product, Variant
+from etalage.catalog.selectors import variant_label
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
 from etalage.money import Money, format_money
-from etalage.pricing.strategy import MarketPricing
-
-
-@dataclass(frozen=True)
-class ImageView:
-    thumbnail: str
-    medium: str
-    large: str
-    width: int
-    height: int
-    is_illustration: bool
+from etalage.pricing.strategy import MarketStrategy
 
 
 @dataclass(frozen=True)
@@ -52,19 +43,6 @@ class VariantView:
     available: int = 0
 
 
-def image_view(image: ProductImage | None) -> ImageView | None:
-    if image is None:
-        return None
-    return ImageView(
-        thumbnail=image.thumbnail.url,
-        medium=image.medium.url,
-        large=image.image.url,
-        width=image.width,
-        height=image.height,
-        is_illustration=image.is_illustration,
-    )
-
-
 def price_text(money: Money | None, language: str) -> str | None:
     return format_money(money, language) if money is not None else None
 
@@ -78,28 +56,12 @@ def merchant_text(merchant: Merchant, language: str):
     return pick_translation(merchant.translations.all(), language)
 
 
-def shown_price(
-    pricing: MarketPricing,
-    amount_eur,
-    *,
-    tax_class: str,
-    weight_grams: int,
-    net_grams: int,
-) -> Money | None:
-    """The price a buyer sees: with the estimated CBEC tax where the market has it."""
-    estimate = pricing.estimate(
-        amount_eur, tax_class=tax_class, weight_grams=weight_grams, net_grams=net_grams
-    )
-    return estimate.with_tax if estimate is not None else pricing.price(amount_eur)
-
-
 def product_card(
-    product: Product, pricing: MarketPricing, language: str
+    product: Product, pricing: MarketStrategy, language: str
 ) -> ProductCard:
     images = list(product.images.all())
     first = images[0] if images else None
-    price = shown_price(
-        pricing,
+    price = pricing.shown_price(
         product.price_from_eur,
         tax_class=product.tax_class,
         weight_grams=product.price_from_weight_grams,
@@ -117,27 +79,14 @@ def product_card(
     )
 
 
-def variant_label(variant: Variant, language: str) -> str:
-    parts = []
-    for value in variant.attributes.values():
-        if isinstance(value, dict):
-            parts.append(
-                value.get(language) or value.get("en") or next(iter(value.values()), "")
-            )
-        else:
-            parts.append(str(value))
-    return " · ".join(p for p in parts if p) or variant.sku
-
-
 def variant_view(
     variant: Variant,
     product: Product,
-    pricing: MarketPricing,
+    pricing: MarketStrategy,
     language: str,
     available: int = 0,
 ) -> VariantView:
-    price = shown_price(
-        pricing,
+    price = pricing.shown_price(
         variant.price_eur,
         tax_class=product.tax_class,
         weight_grams=variant.weight_grams,
@@ -163,7 +112,7 @@ class EstimateView:
 
 
 def estimate_view(
-    variant: Variant, product: Product, pricing: MarketPricing, language: str
+    variant: Variant, product: Product, pricing: MarketStrategy, language: str
 ) -> EstimateView | None:
     estimate = pricing.estimate(
         variant.price_eur,

@@ -16,10 +16,10 @@ from django.utils.translation import get_language
 
 from etalage.catalog.selectors import CategoryTree, category_tree
 from etalage.catalog.selectors import merchant_choices as catalog_merchant_choices
+from etalage.core.reference import reference_cached as _cached
 from etalage.pricing.models import Market
-from etalage.pricing.selectors import markets_priced
-from etalage.pricing.selectors import reference_cached as _cached
-from etalage.pricing.strategy import MarketPricing
+from etalage.pricing.selectors import market_strategies
+from etalage.pricing.strategy import MarketStrategy
 
 
 class CachedCountPaginator(Paginator):
@@ -36,11 +36,11 @@ class CachedCountPaginator(Paginator):
         return _cached(f"etalage:count:{digest}", self.object_list.count)
 
 
-def _markets() -> list[tuple[Market, MarketPricing]]:
-    return markets_priced()
+def _markets() -> list[tuple[Market, MarketStrategy]]:
+    return market_strategies()
 
 
-def request_market(request) -> tuple[Market, MarketPricing]:
+def request_market(request) -> tuple[Market, MarketStrategy]:
     """Return the market the visitor shops in, and its pricing strategy."""
     cached = getattr(request, "_etalage_market", None)
     if cached is not None:

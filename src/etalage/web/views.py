@@ -17,13 +17,15 @@ from django.views.decorators.http import require_POST
 
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
+from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
+from etalage.customs.services import identity_add
+from etalage.inventory.services import stock_available
 from etalage.merchants.models import Merchant
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
     estimate_view,
-    image_view,
     merchant_text,
     product_card,
     product_name,
@@ -160,10 +162,7 @@ def product(request, slug):
     cheapest = min(variants, key=lambda v: (v.price_eur, v.position), default=None)
     available = {}
     if variants:
-        from etalage.checkout.services import warehouse_kinds_for
-        from etalage.inventory.services import stock_available
-
-        kinds = warehouse_kinds_for(market=market, variant=variants[0])
+        kinds = list(pricing.stock_sources(found.hs_code))
         available = stock_available(variant_ids=[v.pk for v in variants], kinds=kinds)
     return render(
         request,
@@ -241,8 +240,6 @@ class IdentityForm(forms.Form):
 @login_required
 def account(request):
     """The buyer's account: identities for customs (masked) and delivery addresses."""
-    from etalage.customs.services import identity_add
-
     form = IdentityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

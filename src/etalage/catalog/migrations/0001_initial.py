@@ -4,6 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import etalage.catalog.models
 import etalage.catalog.validators
+import etalage.customs.hs_codes
 import etalage.core.ids
 from decimal import Decimal
 from django.conf import settings
@@ -44,7 +45,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('slug', models.SlugField(max_length=160, unique=True)),
                 ('brand', models.CharField(max_length=120, verbose_name='brand')),
-                ('hs_code', models.CharField(max_length=10, validators=[etalage.catalog.validators.validate_hs_code], verbose_name='HS code')),
+                ('hs_code', models.CharField(max_length=10, validators=[etalage.customs.hs_codes.validate_hs_code], verbose_name='HS code')),
                 ('origin_country', models.CharField(default='BE', max_length=2, verbose_name='country of origin')),
                 ('tax_class', models.CharField(choices=[('ordinary-13', 'Ordinary goods (VAT 13%)'), ('food-9', 'Foods and books (VAT 9%)'), ('wine', 'Wine and spirits (consumption tax)'), ('beer', 'Beer (consumption tax per tonne)'), ('cosmetics', 'Cosmetics (high-end: consumption tax)'), ('jewellery', 'Jewellery and diamonds (consumption tax)')], default='ordinary-13', max_length=16, verbose_name='CBEC tax class')),
                 ('net_weight_grams', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='net weight (g)')),

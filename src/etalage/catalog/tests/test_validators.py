@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from etalage.catalog.validators import normalize_gtin, normalize_hs_code
+from etalage.catalog.validators import normalize_gtin
+from etalage.customs.hs_codes import normalize_hs_code
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from etalage.core.models import OutboxEvent
-from etalage.core.outbox import outbox_deliver
 from etalage.customs.models import YearlyUsage
+from etalage.events.models import OutboxEvent
+from etalage.events.outbox import outbox_deliver
 from etalage.inventory.checks import inventory_problems
 from etalage.inventory.models import Stock
 from etalage.orders import states
@@ -188,19 +188,23 @@ def test_events_are_delivered_once_after_commit(
 
 
 def test_a_failing_handler_leaves_the_event_for_the_next_round(order, monkeypatch):
-    from etalage.core import outbox
+    from etalage.events import outbox
+    from etalage.events.types import OrderCancelled
 
-    def broken(payload):
+    def broken(event):
         raise RuntimeError("mail server down")
 
     outbox_deliver()  # the order's own event
-    monkeypatch.setitem(outbox._HANDLERS, "Test", [broken])
-    event = OutboxEvent.objects.create(topic="Test", payload={})
+    monkeypatch.setitem(outbox._HANDLERS, "OrderCancelled", [broken])
+    outbox.event_record(
+        OrderCancelled(order_id=order.pk, number=order.number, sub_order_ids=())
+    )
+    event = OutboxEvent.objects.get(topic="OrderCancelled")
     assert outbox_deliver() == 0
     event.refresh_from_db()
     assert event.delivered_at is None and event.attempts == 1
     assert "mail server down" in event.last_error
-    monkeypatch.setitem(outbox._HANDLERS, "Test", [])
+    monkeypatch.setitem(outbox._HANDLERS, "OrderCancelled", [])
     assert outbox_deliver() == 1
 
 

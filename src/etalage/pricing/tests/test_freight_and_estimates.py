@@ -3,13 +3,14 @@ from decimal import Decimal as D
 
 import pytest
 
+from etalage.customs.routes import Route
 from etalage.customs.selectors import tax_rates_in_force
 from etalage.money import Money
 from etalage.pricing.core import FxQuote
 from etalage.pricing.freight import TooHeavy, WeightBand, parcel_freight
 from etalage.pricing.models import FreightRate
 from etalage.pricing.selectors import freight_bands_in_force
-from etalage.pricing.strategy import MarketPricing
+from etalage.pricing.strategy import CrossBorderChina
 
 BANDS = [
     WeightBand(1000, D("78.00")),
@@ -45,14 +46,14 @@ def test_the_latest_price_list_in_force_is_used(db):
 
 
 def test_the_china_estimate_adds_freight_and_taxes_both(markets):
-    pricing = MarketPricing(
+    pricing = CrossBorderChina(
         market_code="CN",
         country="CN",
         currency="CNY",
         default_language="zh-hans",
         fx=FxQuote("CNY", D("7.7748"), date(2024, 6, 28), D("2.00")),
         tax_rates=tax_rates_in_force(on=date(2026, 1, 1)),
-        freight_bands=(WeightBand(500, D("58.00")),),
+        freight={Route.DIRECT_MAIL: (WeightBand(500, D("58.00")),)},
     )
     estimate = pricing.estimate(D("10.00"), tax_class="ordinary-13", weight_grams=300)
     # goods 79.30; tax (79.30 + 58.00) x 13 % x 70 % = 12.4943 -> 12.49

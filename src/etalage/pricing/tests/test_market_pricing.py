@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from etalage.money import Money, MoneyError
 from etalage.pricing.core import FxQuote, NoRateInForce
 from etalage.pricing.models import Market
-from etalage.pricing.selectors import market_pricing, rate_in_force
+from etalage.pricing.selectors import market_strategy, rate_in_force
 
 
 def cny(margin="2.00", rate="7.7748"):
@@ -65,7 +65,7 @@ def test_there_is_no_rate_before_the_first_published_one(ecb_rates):
 
 
 def test_a_market_without_a_rate_cannot_show_prices(ecb_rates):
-    pricing = market_pricing(market=Market.objects.get(code="CN"), on=date(2020, 1, 1))
+    pricing = market_strategy(market=Market.objects.get(code="CN"), on=date(2020, 1, 1))
     assert not pricing.can_price
     assert pricing.price(Decimal("10")) is None
 
@@ -74,6 +74,6 @@ def test_the_china_market_prices_in_cny_with_the_operators_margin(ecb_rates):
     market = Market.objects.get(code="CN")
     market.fx_margin_percent = Decimal("2.00")
     market.save()
-    pricing = market_pricing(market=market, on=date(2024, 7, 1))
+    pricing = market_strategy(market=market, on=date(2024, 7, 1))
     assert pricing.price(Decimal("10.00")) == Money("79.30", "CNY")
     assert pricing.fx.rate_date == date(2024, 6, 28)

@@ -137,7 +137,7 @@ def test_filters_narrow_the_results_without_reloading_the_page(
 def test_a_merchant_fixes_two_bad_rows_and_sees_the_products_in_review(
     live_server, browser_page, catalogue, tmp_path, django_user_model
 ):
-    from etalage.catalog.product_import import import_template_csv
+    from etalage.imports import import_template_csv
     from etalage.merchants.models import MerchantMember
 
     catalogue.category("pralines")

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from etalage.catalog.models import Product
-from etalage.catalog.product_import import import_template_csv
+from etalage.imports import import_template_csv
 from etalage.web.tests.test_merchant_onboarding import GOOD
 
 

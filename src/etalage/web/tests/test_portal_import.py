@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from etalage.catalog.models import Product, ProductImportRun
-from etalage.catalog.product_import import import_template_csv
+from etalage.imports import import_template_csv
 from etalage.merchants.models import MerchantMember
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import get_resolver
 
 from etalage.catalog.models import ProductImportRun
-from etalage.catalog.product_import import product_import_run
+from etalage.imports import product_import_run
 from etalage.merchants.models import MerchantMember
 
 # Each portal URL that takes an object of a merchant, and how to build it for the

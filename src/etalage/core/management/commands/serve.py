@@ -50,12 +50,7 @@ class Command(BaseCommand):
             )
         )
         if demo:
-            from etalage.demo.loader import DEMO_LOGINS
-
-            self.stdout.write("Demo logins (user / password):")
-            for role, username, password in DEMO_LOGINS:
-                self.stdout.write(f"  {role:<26}  {username} / {password}")
-            self.stdout.write("")
+            call_command("demo", "logins", stdout=self.stdout)
         self.stdout.flush()
         server = [
             sys.executable,

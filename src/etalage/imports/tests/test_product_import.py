@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from etalage.catalog.models import Product, ProductImage, ProductImportRun, Variant
-from etalage.catalog.product_import import (
+from etalage.imports import (
     COLUMNS,
     ImportRefused,
     import_template_csv,

@@ -7,7 +7,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from etalage.catalog.product_import.format import COLUMNS, ImportProblem
+from etalage.imports.format import COLUMNS, ImportProblem
 
 
 def problems_csv(problems: list[ImportProblem]) -> bytes:

@@ -9,15 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from etalage.checkout.models import CartLine
-from etalage.core.models import OutboxEvent
+from etalage.checkout.placement import IdempotencyConflict, OrderRefused
 from etalage.customs.models import YearlyUsage
 from etalage.customs.services import cbec_year, usage_reserve
+from etalage.events.models import OutboxEvent
 from etalage.inventory.checks import inventory_problems
 from etalage.inventory.models import Stock
 from etalage.orders import states
 from etalage.orders.checks import order_problems
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
-from etalage.orders.services import IdempotencyConflict, OrderRefused
 
 
 def usage_of(buyer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from uuid import UUID
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +20,11 @@ from etalage.customs.cbec import (
     cart_tax,
     order_tax,
 )
+from etalage.customs.routes import Route, WarehouseKind
 from etalage.customs.selectors import NoRatesInForce, tariff_in_force
 from etalage.money import Money, format_money
 from etalage.pricing.freight import TooHeavy, parcel_freight
-from etalage.pricing.strategy import MarketPricing
+from etalage.pricing.strategy import MarketStrategy
 
 
 class QuoteRefused(ValueError):
@@ -40,11 +42,8 @@ class QuoteLine:
 class Placement:
     """Where a line ships from: a warehouse, and the route its parcel takes."""
 
-    warehouse_id: object
-    route: str  # "direct_liege" (9610) or "bonded" (1210)
-
-
-DIRECT = Placement(warehouse_id=None, route="direct_liege")
+    warehouse_id: UUID | None
+    route: Route
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,9 @@ class SubOrderQuote:
     goods: Money
     freight: Money
     total: Money
+    placement: Placement
+    merchant_id: UUID
     problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
-    placement: Placement = DIRECT
-    merchant_id: object = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def _with_tariff(sub_order: SubOrder, built_sub_order, used: Decimal) -> OrderTa
 
 def cart_quote(
     *,
-    pricing: MarketPricing,
+    pricing: MarketStrategy,
     lines: list[tuple[Variant, int]],
     year_used: Decimal = Decimal("0"),
     language: str = "zh-hans",
@@ -139,9 +138,11 @@ def cart_quote(
     cart's order. ``placements`` maps a variant's key to where it ships from (by
     default, direct mail from the merchant through the Liège hub)."""
     placements = placements or {}
+    # A line no warehouse was chosen for yet ships as the merchant's own would.
+    default = Placement(None, pricing.route_for(WarehouseKind.MERCHANT))
     groups: dict[tuple, list[tuple[Variant, int]]] = {}
     for variant, quantity in lines:
-        placement = placements.get(variant.pk, DIRECT)
+        placement = placements.get(variant.pk, default)
         key = (variant.product.merchant_id, placement)
         groups.setdefault(key, []).append((variant, quantity))
     currency = pricing.currency

@@ -9,19 +9,18 @@ and nothing is imported. The columns are documented in the README and in
 ``COLUMNS`` below; ``import_template_csv`` and ``import_example_csv`` give the files.
 """
 
-from etalage.catalog.product_import.files import import_template_csv, problems_csv
-from etalage.catalog.product_import.format import (
+from etalage.imports.files import import_template_csv, problems_csv
+from etalage.imports.format import (
     COLUMNS,
     ImportProblem,
     ImportRefused,
     ImportSummary,
 )
-from etalage.catalog.product_import.writing import (
+from etalage.imports.writing import (
     product_import,
     product_import_enqueue,
     product_import_run,
     product_import_run_queued,
-    product_import_runs_abandon,
 )
 
 __all__ = [
@@ -33,7 +32,6 @@ __all__ = [
     "problems_csv",
     "product_import",
     "product_import_enqueue",
-    "product_import_runs_abandon",
     "product_import_run",
     "product_import_run_queued",
 ]

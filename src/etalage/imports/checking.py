@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Category, TaxClass, Variant
-from etalage.catalog.product_import.format import (
+from etalage.catalog.validators import normalize_gtin
+from etalage.core.languages import LANGUAGE_CODES
+from etalage.customs.hs_codes import normalize_hs_code
+from etalage.imports.format import (
     _COUNTRIES,
     _SKU,
     _WEIGHT,
@@ -25,8 +28,6 @@ from etalage.catalog.product_import.format import (
     Table,
     VariantDraft,
 )
-from etalage.catalog.validators import normalize_gtin, normalize_hs_code
-from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import Merchant
 from etalage.money import Money
 

@@ -10,11 +10,11 @@ import threading
 import pytest
 from django.db import OperationalError, connection
 
+from etalage.checkout.placement import OrderRefused
 from etalage.inventory.checks import inventory_problems
 from etalage.inventory.models import Stock
 from etalage.orders.checks import order_problems
 from etalage.orders.models import Order
-from etalage.orders.services import OrderRefused
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

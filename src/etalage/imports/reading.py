@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
-from etalage.catalog.product_import.format import (
+from etalage.imports.format import (
     MAX_ZIP_BYTES,
     ImportProblem,
     ImportRefused,

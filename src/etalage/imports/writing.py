@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import task
 
 from etalage.catalog.images import process_image
 from etalage.catalog.models import (
@@ -16,8 +18,9 @@ from etalage.catalog.models import (
     ProductTranslation,
     Variant,
 )
-from etalage.catalog.product_import.checking import check_rows
-from etalage.catalog.product_import.format import (
+from etalage.core.ids import new_id
+from etalage.imports.checking import check_rows
+from etalage.imports.format import (
     TEXT_FIELDS,
     ImportProblem,
     ImportRefused,
@@ -25,8 +28,8 @@ from etalage.catalog.product_import.format import (
     ProductDraft,
     Table,
 )
-from etalage.catalog.product_import.reading import read_table
-from etalage.core.ids import new_id
+from etalage.imports.reading import read_table
+from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.models import Merchant
 
 
@@ -210,8 +213,6 @@ def _count_stock(merchant: Merchant, drafts: list[ProductDraft]) -> None:
     counts = {v.sku: v.stock for d in drafts for v in d.variants if v.stock is not None}
     if not counts:
         return
-    from etalage.inventory.services import merchant_warehouse, stock_count
-
     warehouse = merchant_warehouse(merchant=merchant)
     for variant in Variant.objects.filter(merchant=merchant, sku__in=list(counts)):
         stock_count(
@@ -253,8 +254,6 @@ def _refresh_listing_prices(products: list[Product]) -> None:
 
 
 def _attach_images(drafts, existing, new_products, processed) -> int:
-    from django.core.files.base import ContentFile
-
     by_ref = {p.merchant_ref: p for p in [*existing.values(), *new_products]}
     added = 0
     for draft in drafts:
@@ -313,10 +312,6 @@ def product_import_enqueue(
     submit_for_review: bool = False,
 ) -> ProductImportRun:
     """Keep the file and import it in the background; the run shows its progress."""
-    from django.core.files.base import ContentFile
-
-    from etalage.catalog.tasks import catalogue_file_import
-
     with transaction.atomic():
         run = ProductImportRun(
             merchant=merchant,
@@ -379,11 +374,7 @@ def _run_import(run: ProductImportRun, data: bytes) -> ProductImportRun:
     return run
 
 
-def product_import_runs_abandon(*, started_before) -> int:
-    """Mark as failed the imports a dead worker left half-way (checking or writing,
-    started before ``started_before``): their transaction rolled back, so nothing was
-    imported, and the merchant's page says so instead of waiting forever."""
-    return ProductImportRun.objects.filter(
-        status__in=[ProductImportRun.Status.CHECKING, ProductImportRun.Status.WRITING],
-        created_at__lt=started_before,
-    ).update(status=ProductImportRun.Status.FAILED)
+@task()
+def catalogue_file_import(run_id: str) -> str:
+    """Import a catalogue file that a merchant uploaded (a queued import run)."""
+    return product_import_run_queued(run_id=run_id).status

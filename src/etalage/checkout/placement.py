@@ -1,0 +1,384 @@
+"""Placing an order: the checkout's last step.
+
+``order_place`` is the one way an order comes to be: in one transaction it locks the
+buyer's cart, the stock rows (in key order) and the buyer's yearly CBEC usage,
+builds the checkout again on them (``checkout_info``, as the pages and the quotes
+API did), refuses what changed, writes the order, its sub-orders and lines, takes
+the stock, counts the usage and records ``OrderPlaced`` in the outbox. The number of
+queries does not grow with the number of lines. The same idempotency key gives the
+same order, never two. What happens to an order afterwards is the orders context's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from etalage.checkout.info import CheckoutInfo, checkout_info
+from etalage.checkout.models import Cart, CartLine
+from etalage.checkout.selectors import cart_lines, stock_sources_by_variant
+from etalage.core.ids import parse_id
+from etalage.core.languages import pick_translation
+from etalage.customs.models import BuyerIdentity, DeliveryAddress
+from etalage.customs.services import (
+    CapExceeded,
+    caps_reserve,
+    cbec_year,
+    usage_change,
+    usage_lock,
+)
+from etalage.events.outbox import event_record
+from etalage.events.types import OrderPlaced
+from etalage.inventory.models import StockMovement
+from etalage.inventory.services import stock_lock, stock_move_locked
+from etalage.money import Money, MoneyError, format_money
+from etalage.orders import states
+from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
+from etalage.orders.numbers import order_number, sub_order_number
+from etalage.pricing.models import Market
+from etalage.pricing.strategy import MarketStrategy
+
+
+class OrderRefused(ValidationError):
+    """The order cannot be placed; ``message_dict`` names the field and the reason."""
+
+
+class IdempotencyConflict(ValueError):
+    """The idempotency key was used for another request."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    created: bool  # False: the same request was placed before; this is that order
+
+
+def request_digest(
+    *, market_code: str, identity_id, address_id, language: str, expected_total=None
+) -> str:
+    body = {
+        "market": market_code,
+        "identity": str(identity_id or ""),
+        "address": str(address_id or ""),
+        "language": language,
+        "expected_total": str(expected_total) if expected_total is not None else None,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def order_place(
+    *,
+    buyer,
+    cart: Cart | None,
+    market: Market,
+    strategy: MarketStrategy,
+    identity_id,
+    address_id,
+    idempotency_key: str,
+    language: str,
+    expected_total: Decimal | None = None,
+) -> Placed:
+    """Place the buyer's cart (by default their newest) as an order (see the module's
+    docstring). With ``expected_total`` (what the buyer was shown), an order whose
+    total has changed since (a price, the day's rate, a line gone) is refused."""
+    key = (idempotency_key or "").strip()
+    if not 1 <= len(key) <= 100:
+        raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
+    if expected_total is not None and not _whole_cents(expected_total, market.currency):
+        raise OrderRefused({"expected_total": _("Send the total in whole cents.")})
+    digest = request_digest(
+        market_code=market.code,
+        identity_id=identity_id,
+        address_id=address_id,
+        language=language,
+        expected_total=expected_total,
+    )
+    for attempt in range(3):
+        try:
+            with translation.override(language), transaction.atomic():
+                return _place(
+                    buyer=buyer,
+                    cart=cart,
+                    market=market,
+                    strategy=strategy,
+                    identity_id=identity_id,
+                    address_id=address_id,
+                    key=key,
+                    digest=digest,
+                    language=language,
+                    expected_total=expected_total,
+                )
+        except IntegrityError:
+            # Another request with this key committed first, or (rarely) the random
+            # order number was taken: answer with that order, or number again.
+            earlier = _earlier(buyer, key, digest)
+            if earlier is not None:
+                return Placed(earlier, created=False)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _whole_cents(amount: Decimal, currency: str) -> bool:
+    try:
+        return Money(amount, currency).is_rounded()
+    except MoneyError:  # not a finite number
+        return False
+
+
+def _earlier(buyer, key: str, digest: str) -> Order | None:
+    order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if order is not None and order.request_digest != digest:
+        raise IdempotencyConflict(key)
+    return order
+
+
+def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
+    return OrderRefused({field: ValidationError(message, code=code)})
+
+
+def _place(
+    *,
+    buyer,
+    cart,
+    market,
+    strategy,
+    identity_id,
+    address_id,
+    key,
+    digest,
+    language,
+    expected_total,
+) -> Placed:
+    # The cart's lock makes two checkouts of one cart (a double click, a retry while
+    # the first is still running) wait for each other.
+    if cart is None:
+        cart = Cart.objects.filter(user=buyer).order_by("-created_at").first()
+    if (
+        cart is None
+        or not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists()
+    ):
+        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
+    earlier = _earlier(buyer, key, digest)
+    if earlier is not None:
+        return Placed(earlier, created=False)
+
+    if not strategy.takes_orders:
+        raise _refuse("market", _("Étalage delivers orders to mainland China only."))
+    lines = cart_lines(cart=cart)
+    if not lines:
+        raise _refuse("cart", _("Your cart is empty."), "empty_cart")
+    identity = BuyerIdentity.objects.filter(
+        user=buyer, pk=parse_id(identity_id)
+    ).first()
+    if identity is None:
+        raise _refuse(
+            "identity",
+            _("Choose the identity customs will check (the payer's own)."),
+            "identity_required",
+        )
+    address = DeliveryAddress.objects.filter(
+        user=buyer, pk=parse_id(address_id)
+    ).first()
+    if address is None:
+        raise _refuse("address", _("Choose a delivery address."), "address_required")
+
+    variants = [line.variant for line in lines]
+    kinds = stock_sources_by_variant(strategy=strategy, variants=variants)
+    wanted_kinds = sorted({kind for some in kinds.values() for kind in some})
+    stocks = stock_lock(variant_ids=[v.pk for v in variants], kinds=wanted_kinds)
+    now = timezone.now()
+    year = cbec_year(now)
+    usage = usage_lock(id_number_hmac=identity.id_number_hmac, year=year)
+    info = checkout_info(
+        strategy=strategy,
+        lines=lines,
+        language=language,
+        identity=identity,
+        address=address,
+        year=year,
+        year_used=usage.used,
+        stocks=stocks,
+    )
+    if info.problems or info.quote is None:
+        raise OrderRefused(
+            {"cart": [ValidationError(p.message, code=p.code) for p in info.problems]}
+        )
+    quote = info.quote
+    if expected_total is not None and quote.total.amount != expected_total:
+        shown = format_money(Money(expected_total, quote.currency), language)
+        raise _refuse(
+            "expected_total",
+            _(
+                "The total is now %(now)s, not %(shown)s as shown: check the order "
+                "and place it again."
+            )
+            % {"now": format_money(quote.total, language), "shown": shown},
+            "total_changed",
+        )
+    try:
+        caps_reserve(
+            id_number_hmac=identity.id_number_hmac, year=year, wanted=info.caps_by_code
+        )
+    except CapExceeded as exceeded:
+        raise _refuse("cart", exceeded.messages[0], "yearly_cap") from None
+    order = _write(
+        buyer=buyer,
+        market=market,
+        info=info,
+        language=language,
+        key=key,
+        digest=digest,
+        now=now,
+    )
+    taken = info.plan.taken
+    stock_move_locked(
+        moves=list(taken.values()),
+        reason=StockMovement.Reason.ALLOCATED,
+        note=order.number,
+    )
+    if order.usage_amount:
+        usage_change(usage=usage, reserved=order.usage_amount)
+    event_record(OrderPlaced(order_id=order.pk, number=order.number))
+    CartLine.objects.filter(cart=cart).delete()
+    return Placed(order, created=True)
+
+
+def _write(
+    *,
+    buyer: User,
+    market: Market,
+    info: CheckoutInfo,
+    language: str,
+    key: str,
+    digest: str,
+    now: datetime,
+) -> Order:
+    """Build the order, its sub-orders and lines from the checkout; insert them."""
+    assert info.quote is not None and info.identity and info.address
+    quote, identity, address = info.quote, info.identity, info.address
+    taken, cap_counted, year = info.plan.taken, info.caps_by_line, info.year
+    currency = quote.currency
+    fx = info.strategy.fx
+    order = Order(
+        number=order_number(timezone.localdate(now)),
+        buyer=buyer,
+        market=market,
+        language=language,
+        idempotency_key=key,
+        request_digest=digest,
+        identity=identity,
+        buyer_name=identity.real_name,
+        id_number_masked=identity.id_number_masked,
+        id_number_hmac=identity.id_number_hmac,
+        recipient=address.recipient,
+        phone=address.phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        street=address.street,
+        currency=currency,
+        fx_rate=fx.rate if fx else None,
+        fx_rate_date=fx.rate_date if fx else None,
+        fx_margin_percent=fx.margin_percent if fx else 0,
+        cbec_year=year,
+        hold_expires_at=now + timedelta(minutes=market.hold_minutes),
+    )
+    sub_orders, order_lines = [], []
+    for index, sub in enumerate(quote.sub_orders, start=1):
+        tax = sub.tax
+        sub_order = SubOrder(
+            order=order,
+            number=sub_order_number(order.number, index),
+            merchant_id=sub.merchant_id,
+            warehouse_id=sub.placement.warehouse_id,
+            route=sub.placement.route,
+            customs_mode=sub.placement.route.customs_mode,
+            weight_grams=sub.weight_grams,
+            goods=sub.goods.amount,
+            freight=sub.freight.amount,
+            tariff=tax.tariff if tax else 0,
+            consumption_tax=tax.consumption_tax if tax else 0,
+            vat=tax.vat if tax else 0,
+            total=sub.total.amount,
+            usage_amount=tax.limits.counted if tax else 0,
+        )
+        sub_orders.append(sub_order)
+        line_taxes = {lt.key: lt for lt in tax.lines} if tax else {}
+        for ql in sub.lines:
+            variant, product = ql.variant, ql.variant.product
+            merchant_language = product.merchant.language
+            translations = product.translations.all()
+            zh = pick_translation(translations, "zh-hans")
+            own = pick_translation(translations, merchant_language)
+            line_tax = line_taxes.get(str(variant.pk))
+            order_lines.append(
+                OrderLine(
+                    sub_order=sub_order,
+                    variant=variant,
+                    stock=taken[variant.pk][0],
+                    sku=variant.sku,
+                    name_zh=zh.name if zh else product.slug,
+                    name_merchant=own.name if own else product.slug,
+                    merchant_language=merchant_language,
+                    attributes=variant.attributes,
+                    hs_code=product.hs_code,
+                    origin_country=product.origin_country,
+                    tax_class=product.tax_class,
+                    quantity=ql.quantity,
+                    unit_price_eur=variant.price_eur,
+                    unit_price=ql.unit_price.amount,
+                    goods=(ql.unit_price * ql.quantity).amount,
+                    freight_share=line_tax.freight if line_tax else 0,
+                    tariff=line_tax.tariff if line_tax else 0,
+                    consumption_tax=line_tax.consumption_tax if line_tax else 0,
+                    vat=line_tax.vat if line_tax else 0,
+                    cap_counted=cap_counted.get(variant.pk, 0),
+                )
+            )
+    order.goods = sum(s.goods for s in sub_orders)
+    order.freight = sum(s.freight for s in sub_orders)
+    order.tax = sum(s.tax for s in sub_orders)
+    order.total = sum(s.total for s in sub_orders)
+    order.usage_amount = sum(s.usage_amount for s in sub_orders)
+    order.save(force_insert=True)
+    SubOrder.objects.bulk_create(sub_orders)
+    OrderLine.objects.bulk_create(order_lines)
+    # Keep the parts on the order, so that the caller can show it without reading
+    # it back (Django's prefetch cache, as prefetch_related would fill it).
+    merchants = {
+        s.merchant_id: s.lines[0].variant.product.merchant for s in quote.sub_orders
+    }
+    for sub_order in sub_orders:
+        sub_order.merchant = merchants[sub_order.merchant_id]
+        lines = [line for line in order_lines if line.sub_order is sub_order]
+        sub_order._prefetched_objects_cache = {
+            "lines": _fetched(OrderLine.objects.filter(sub_order=sub_order), lines)
+        }
+    order._prefetched_objects_cache = {
+        "sub_orders": _fetched(SubOrder.objects.filter(order=order), sub_orders)
+    }
+    OrderTransition.objects.bulk_create(
+        [OrderTransition(order=order, to_state=states.PLACED, by=buyer)]
+        + [
+            OrderTransition(order=order, sub_order=s, to_state=states.PLACED, by=buyer)
+            for s in sub_orders
+        ]
+    )
+    return order
+
+
+def _fetched(queryset, objects):
+    """``queryset`` as if it had been evaluated to ``objects``."""
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    return queryset

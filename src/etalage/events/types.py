@@ -1,0 +1,130 @@
+"""The marketplace's domain events: what happened, as frozen dataclasses. Pure.
+
+Each event is written to the outbox in the transaction that made it happen and
+handed, after commit, to the handlers registered for its type (``events.outbox``).
+An event carries keys and the few facts its handlers need, never a whole row: a
+handler reads the rest as it is when it runs. Payments, the ledger, customs and
+logistics subscribe to these; a context that needs a new event adds it here, so the
+whole vocabulary of what can happen is in one file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+from uuid import UUID
+
+
+class EventError(ValueError):
+    """A payload that does not make the event it names."""
+
+
+# Every event type by its name, as the outbox stores it.
+EVENT_TYPES: dict[str, type[DomainEvent]] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    """Base of every event: a frozen dataclass of keys, strings, numbers."""
+
+    name: ClassVar[str] = "DomainEvent"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+        EVENT_TYPES[cls.__name__] = cls
+
+    def to_payload(self) -> dict[str, Any]:
+        """The event as JSON-ready values (UUIDs and decimals as strings)."""
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Self:
+        """Rebuild the event from ``to_payload``'s values; refuse what does not fit."""
+        hints = typing.get_type_hints(cls)
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in payload:
+                raise EventError(f"{cls.__name__}: {f.name} is missing")
+            values[f.name] = _load(
+                hints[f.name], payload[f.name], f"{cls.__name__}.{f.name}"
+            )
+        return cls(**values)
+
+
+def event_from_payload(name: str, payload: dict[str, Any]) -> DomainEvent:
+    """The event of type ``name`` stored as ``payload``."""
+    try:
+        event_type = EVENT_TYPES[name]
+    except KeyError:
+        raise EventError(f"no event type {name!r}") from None
+    return event_type.from_payload(payload)
+
+
+def _dump(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_dump(item) for item in value]
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    return value
+
+
+def _load(hint: object, value: object, where: str) -> object:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        if not isinstance(value, list | tuple):
+            raise EventError(f"{where}: expected a list, got {value!r}")
+        return tuple(_load(item_hint, item, where) for item in value)
+    try:
+        if hint is UUID:
+            return UUID(str(value))
+        if hint is Decimal:
+            return Decimal(str(value))
+    except (ValueError, ArithmeticError):
+        raise EventError(f"{where}: {value!r} is not a {hint}") from None
+    if hint in (str, int, bool) and type(value) is hint:
+        return value
+    raise EventError(f"{where}: {value!r} is not a {hint}")
+
+
+# Orders ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderPlaced(DomainEvent):
+    """A buyer placed an order: stock and yearly usage are held, payment awaited."""
+
+    order_id: UUID
+    number: str
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderPaid(DomainEvent):
+    """The buyer's payment was received for these sub-orders."""
+
+    order_id: UUID
+    number: str
+    sub_order_ids: tuple[UUID, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderCancelled(DomainEvent):
+    """What had not shipped of the order was cancelled; stock and usage are back."""
+
+    order_id: UUID
+    number: str
+    sub_order_ids: tuple[UUID, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SubOrderMoved(DomainEvent):
+    """One merchant's parcel changed state (declared, released, shipped, …)."""
+
+    order_id: UUID
+    sub_order_id: UUID
+    number: str
+    from_state: str
+    to_state: str
