@@ -59,6 +59,10 @@ class LimitsOut(Schema):
 
 class SubOrderOut(Schema):
     merchant: MerchantRef
+    route: str = Field(
+        ..., description="direct_liege (9610), bonded (1210) or domestic"
+    )
+    customs_mode: str = Field(..., description="9610, 1210, or empty within a country")
     lines: list[QuoteLineOut]
     weight_grams: int
     goods: MoneyOut
@@ -129,6 +133,8 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
         sub_orders.append(
             SubOrderOut(
                 merchant=MerchantRef(slug=sub.merchant_slug, name=sub.merchant_name),
+                route=sub.placement.route.value,
+                customs_mode=sub.placement.route.customs_mode,
                 lines=[
                     QuoteLineOut(
                         product=ql.variant.product.slug,

@@ -14,7 +14,12 @@ from etalage.catalog.models import (
     ProductTranslation,
     Variant,
 )
-from etalage.catalog.services import product_approve, product_image_add, product_reject
+from etalage.catalog.services import (
+    product_approve,
+    product_image_add,
+    product_price_from_refresh,
+    product_reject,
+)
 from etalage.core.admin_decisions import decide_with_form
 
 
@@ -139,7 +144,6 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from etalage.catalog.services import product_price_from_refresh
 
         product_price_from_refresh(product=form.instance)
         upload = form.cleaned_data.get("new_image")

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -309,7 +310,6 @@ class PavilionEntry(models.Model):
 
 
 def _private_storage():
-    from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_ROOT)
 

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from etalage.core.ids import new_id
+
 SOURCE = (
     "Caiguanshui [2016] No. 18 and [2018] No. 49; VAT rates of 2019-04-01; "
     "consumption-tax schedule"
@@ -22,7 +24,6 @@ RATES = [
 def create_default_tax_rates(TaxClassRate) -> None:  # noqa: N803 (a model class)
     """Create the rates in force since 2019-04-01 that are missing (``TaxClassRate``:
     the model class, so that a data migration can pass its historical one)."""
-    from etalage.core.ids import new_id
 
     for code, vat, basis, rate, per_tonne, per_gram, per_piece in RATES:
         TaxClassRate.objects.get_or_create(

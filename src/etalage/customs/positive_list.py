@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,6 @@ class PositiveListRefused(ValueError):
 
 def positive_list_load(*, data: bytes, list_version: str) -> tuple[int, int]:
     """Replace the positive list by the file's lines; return (added, removed)."""
-    from django.core.exceptions import ValidationError
 
     try:
         text = data.decode("utf-8-sig")

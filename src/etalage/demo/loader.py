@@ -7,6 +7,8 @@ Loading is idempotent: when the marketplace already has merchants, nothing chang
 
 from __future__ import annotations
 
+import random
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -207,7 +209,6 @@ DEMO_FREIGHT = [(500, "58.00"), (1000, "78.00"), (2000, "118.00"), (5000, "228.0
 
 
 def _demo_freight() -> None:
-    from datetime import date
 
     if FreightRate.objects.exists():
         return
@@ -224,7 +225,6 @@ def _demo_freight() -> None:
 
 def _demo_stock(products) -> None:
     """Each merchant keeps stock in its own warehouse; one also at the Liège hub."""
-    import random
 
     rng = random.Random(5)  # noqa: S311 (demo quantities, not secrets)
     hub = Warehouse.objects.create(code="liege-hub", name="Liège hub", kind="hub")

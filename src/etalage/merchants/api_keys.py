@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,6 @@ def api_key_create(
     *, merchant: Merchant, name: str, scopes: list[str], created_by
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with its plain text, which is never stored."""
-    from django.core.exceptions import ValidationError
 
     name = (name or "").strip()
     if not name:

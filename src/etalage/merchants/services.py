@@ -12,11 +12,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -281,9 +284,6 @@ def merchant_member_invite(
     else:
         user = User.objects.create_user(username=email, email=email)  # no password yet
     member = MerchantMember.objects.create(merchant=merchant, user=user, role=role)
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
     notify_merchant(
         merchant=merchant,

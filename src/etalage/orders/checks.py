@@ -13,14 +13,10 @@ from etalage.inventory.models import Stock
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, SubOrder
 
-RESERVED = (states.PLACED, states.PAID, states.CUSTOMS_DECLARED)
-CONFIRMED = (
-    states.RELEASED,
-    states.SHIPPED,
-    states.DELIVERED,
-    states.COMPLETED,
-    states.REFUNDED_PART,
-)
+# What each state counts is the state table's (``states.BOOKS``), as the services
+# apply it.
+RESERVED = tuple(sorted(states.USAGE_RESERVED))
+CONFIRMED = tuple(sorted(states.USAGE_CONFIRMED))
 
 
 def order_problems() -> list[str]:
@@ -79,7 +75,7 @@ def _caps() -> list[str]:
     expected = {
         (digest, year, code): amount
         for digest, year, code, amount in OrderLine.objects.filter(
-            cap_counted__gt=0, sub_order__state__in=RESERVED + CONFIRMED
+            cap_counted__gt=0, sub_order__state__in=states.COUNTING_CAPS
         )
         .values_list("sub_order__order__id_number_hmac", "sub_order__order__cbec_year",
                      "hs_code")

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from etalage.core.ids import new_id
+
 DEFAULT_MARKETS = [
     {
         "code": "CN",
@@ -29,7 +31,6 @@ DEFAULT_MARKETS = [
 def create_default_markets(market_model) -> None:
     """Create the default markets that are missing (``market_model``: the model class,
     so that a data migration can pass its historical one)."""
-    from etalage.core.ids import new_id
 
     fields = {f.name for f in market_model._meta.get_fields()}
     for values in DEFAULT_MARKETS:

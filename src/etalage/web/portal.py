@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import Product, ProductImportRun
+from etalage.customs.models import PositiveListEntry
 from etalage.imports import (
     COLUMNS,
     ImportProblem,
@@ -20,8 +21,15 @@ from etalage.imports import (
 )
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
-from etalage.merchants.services import merchant_member_invite, merchant_member_remove
+from etalage.merchants.services import (
+    CompanyDetails,
+    merchant_details_update,
+    merchant_member_invite,
+    merchant_member_remove,
+)
+from etalage.orders.models import SubOrder
 from etalage.web.forms import add_service_errors, posted_or_404
+from etalage.web.onboarding import CompanyDetailsForm
 
 CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
 
@@ -65,14 +73,12 @@ def dashboard(request):
         .prefetch_related("translations")
         .order_by("slug")[:50]
     )
-    from etalage.customs.models import PositiveListEntry
 
     off_positive_list = list(
         Product.objects.filter(merchant=merchant)
         .exclude(hs_code__in=PositiveListEntry.objects.values("hs_code"))
         .order_by("slug")[:50]
     )
-    from etalage.orders.models import SubOrder
 
     to_prepare = (
         SubOrder.objects.filter(merchant=merchant, state="paid").count()
@@ -272,8 +278,6 @@ def staff(request):
 @login_required
 def company(request):
     """The owner keeps the company's address, contacts and payout account up to date."""
-    from etalage.merchants.services import CompanyDetails, merchant_details_update
-    from etalage.web.onboarding import CompanyDetailsForm
 
     membership = _membership(request, (MerchantMember.Role.OWNER,))
     merchant = membership.merchant

@@ -28,6 +28,7 @@ from etalage.catalog.services import (
     variant_update,
 )
 from etalage.core.languages import Language
+from etalage.inventory.models import Stock
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.portal import CATALOGUE_ROLES, _membership
@@ -306,7 +307,6 @@ def product_edit(request, pk=None):
 
 
 def _stock_rows(merchant, product):
-    from etalage.inventory.models import Stock
 
     warehouse = merchant_warehouse(merchant=merchant)
     levels = {
