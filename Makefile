@@ -36,7 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
-	$(BIN)/mypy
+	ETALAGE_TESTING=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format src bench

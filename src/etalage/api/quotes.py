@@ -14,7 +14,7 @@ from etalage.api.schemas import MerchantRef, MoneyOut, PricingOut
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.info import checkout_info
-from etalage.checkout.selectors import CheckoutLine
+from etalage.checkout.selectors import RequestedLine
 from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
 from etalage.money import Money
@@ -112,7 +112,7 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
                 f"no variant {line.sku!r} of a product {line.product!r} on sale",
                 f"lines.{index}.sku",
             )
-        lines.append(CheckoutLine(variant, line.quantity))
+        lines.append(RequestedLine(variant, line.quantity))
     with translation.override(language):
         info = checkout_info(
             strategy=strategy,

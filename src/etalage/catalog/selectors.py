@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
@@ -30,10 +31,10 @@ class Sort:
 class CategoryNode:
     """A category with its name in the reader's language and its place in the tree."""
 
-    id: object
+    id: UUID
     slug: str
     name: str
-    parent_id: object | None
+    parent_id: UUID | None
     children: list[CategoryNode] = field(default_factory=list)
     parent: CategoryNode | None = None
     url: str = ""  # set by the storefront, which knows its own URLs
@@ -46,7 +47,7 @@ class CategoryNode:
             node = node.parent
         return list(reversed(chain))
 
-    def descendant_ids(self) -> list:
+    def descendant_ids(self) -> list[UUID]:
         ids = [self.id]
         for child in self.children:
             ids.extend(child.descendant_ids())
@@ -57,7 +58,7 @@ class CategoryNode:
 class CategoryTree:
     roots: list[CategoryNode]
     by_slug: dict[str, CategoryNode]
-    by_id: dict[object, CategoryNode]
+    by_id: dict[UUID, CategoryNode]
 
 
 def category_tree(*, language: str) -> CategoryTree:
@@ -111,7 +112,7 @@ def visible_products() -> QuerySet[Product]:
 
 def storefront_products(
     *,
-    category_ids: list | None = None,
+    category_ids: list[UUID] | None = None,
     merchant: Merchant | None = None,
     merchant_slug: str | None = None,
     price_min_eur: Decimal | None = None,
@@ -194,12 +195,12 @@ def pavilion_entries() -> tuple[list[PavilionEntry], list[PavilionEntry]]:
     merchants = [
         e
         for e in entries
-        if e.merchant_id and e.merchant.status == Merchant.Status.APPROVED
+        if e.merchant is not None and e.merchant.status == Merchant.Status.APPROVED
     ]
     products = [
         e
         for e in entries
-        if e.product_id
+        if e.product is not None
         and e.product.status == Product.Status.LIVE
         and e.product.merchant.status == Merchant.Status.APPROVED
     ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -47,10 +50,10 @@ class VariantData:
     price_eur: Decimal
     weight_grams: int
     gtin: str = ""
-    attributes: dict | None = None
+    attributes: dict[str, object] | None = None
 
 
-def _field(name: str, normalize, value: str) -> str:
+def _field(name: str, normalize: Callable[[str], str], value: str) -> str:
     """Run a normaliser and name the field in the error it raises."""
     try:
         return normalize(value)
@@ -212,7 +215,7 @@ def product_submit_for_review(*, product: Product) -> Product:
 
 
 def _record_review(
-    *, product: Product, reviewer, status: str, reason: str = ""
+    *, product: Product, reviewer: User | None, status: str, reason: str = ""
 ) -> None:
     product.status = status
     product.rejection_reason = reason
@@ -230,7 +233,7 @@ def _record_review(
 
 
 @transaction.atomic
-def product_approve(*, product: Product, reviewer) -> Product:
+def product_approve(*, product: Product, reviewer: User | None) -> Product:
     """Put a listing live, if it meets the marketplace's rules."""
     product = Product.objects.select_for_update().get(pk=product.pk)
     problems = listing_problems(product=product)
@@ -241,7 +244,7 @@ def product_approve(*, product: Product, reviewer) -> Product:
 
 
 @transaction.atomic
-def product_reject(*, product: Product, reviewer, reason: str) -> Product:
+def product_reject(*, product: Product, reviewer: User | None, reason: str) -> Product:
     """Refuse a listing; the merchant sees the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -262,7 +265,7 @@ def product_reject(*, product: Product, reviewer, reason: str) -> Product:
 def product_update(
     *,
     product: Product,
-    fields: dict,
+    fields: dict[str, Any],
     texts: dict[str, ProductText] | None = None,
 ) -> Product:
     """Change a product's own fields and texts; validation errors name the field."""

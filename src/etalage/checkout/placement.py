@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -47,6 +50,8 @@ from etalage.orders.numbers import order_number, sub_order_number
 from etalage.pricing.models import Market
 from etalage.pricing.strategy import MarketStrategy
 
+M = TypeVar("M", bound=models.Model)
+
 
 class OrderRefused(ValidationError):
     """The order cannot be placed; ``message_dict`` names the field and the reason."""
@@ -63,7 +68,12 @@ class Placed:
 
 
 def request_digest(
-    *, market_code: str, identity_id, address_id, language: str, expected_total=None
+    *,
+    market_code: str,
+    identity_id: object,
+    address_id: object,
+    language: str,
+    expected_total: Decimal | None = None,
 ) -> str:
     body = {
         "market": market_code,
@@ -77,12 +87,12 @@ def request_digest(
 
 def order_place(
     *,
-    buyer,
+    buyer: User,
     cart: Cart | None,
     market: Market,
     strategy: MarketStrategy,
-    identity_id,
-    address_id,
+    identity_id: object,
+    address_id: object,
     idempotency_key: str,
     language: str,
     expected_total: Decimal | None = None,
@@ -135,7 +145,7 @@ def _whole_cents(amount: Decimal, currency: str) -> bool:
         return False
 
 
-def _earlier(buyer, key: str, digest: str) -> Order | None:
+def _earlier(buyer: User, key: str, digest: str) -> Order | None:
     order = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
     if order is not None and order.request_digest != digest:
         raise IdempotencyConflict(key)
@@ -148,16 +158,16 @@ def _refuse(field: str, message: str, code: str = "invalid") -> OrderRefused:
 
 def _place(
     *,
-    buyer,
-    cart,
-    market,
-    strategy,
-    identity_id,
-    address_id,
-    key,
-    digest,
-    language,
-    expected_total,
+    buyer: User,
+    cart: Cart | None,
+    market: Market,
+    strategy: MarketStrategy,
+    identity_id: object,
+    address_id: object,
+    key: str,
+    digest: str,
+    language: str,
+    expected_total: Decimal | None,
 ) -> Placed:
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
@@ -177,18 +187,23 @@ def _place(
     lines = cart_lines(cart=cart)
     if not lines:
         raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    identity = BuyerIdentity.objects.filter(
-        user=buyer, pk=parse_id(identity_id)
-    ).first()
+    identity_key, address_key = parse_id(identity_id), parse_id(address_id)
+    identity = (
+        BuyerIdentity.objects.filter(user=buyer, pk=identity_key).first()
+        if identity_key
+        else None
+    )
     if identity is None:
         raise _refuse(
             "identity",
             _("Choose the identity customs will check (the payer's own)."),
             "identity_required",
         )
-    address = DeliveryAddress.objects.filter(
-        user=buyer, pk=parse_id(address_id)
-    ).first()
+    address = (
+        DeliveryAddress.objects.filter(user=buyer, pk=address_key).first()
+        if address_key
+        else None
+    )
     if address is None:
         raise _refuse("address", _("Choose a delivery address."), "address_required")
 
@@ -296,6 +311,8 @@ def _write(
     sub_orders, order_lines = [], []
     for index, sub in enumerate(quote.sub_orders, start=1):
         tax = sub.tax
+        # Placement goes on only when every line has its warehouse (no shortage).
+        assert sub.placement.warehouse_id is not None, "a line without a warehouse"
         sub_order = SubOrder(
             order=order,
             number=sub_order_number(order.number, index),
@@ -361,10 +378,10 @@ def _write(
     for sub_order in sub_orders:
         sub_order.merchant = merchants[sub_order.merchant_id]
         lines = [line for line in order_lines if line.sub_order is sub_order]
-        sub_order._prefetched_objects_cache = {
+        sub_order._prefetched_objects_cache = {  # type: ignore[attr-defined]
             "lines": _fetched(OrderLine.objects.filter(sub_order=sub_order), lines)
         }
-    order._prefetched_objects_cache = {
+    order._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "sub_orders": _fetched(SubOrder.objects.filter(order=order), sub_orders)
     }
     OrderTransition.objects.bulk_create(
@@ -377,8 +394,8 @@ def _write(
     return order
 
 
-def _fetched(queryset, objects):
+def _fetched(queryset: QuerySet[M], objects: Iterable[M]) -> QuerySet[M]:
     """``queryset`` as if it had been evaluated to ``objects``."""
     queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset

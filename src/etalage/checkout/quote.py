@@ -4,6 +4,7 @@ CBEC tax and the limits' verdict. The same numbers for the API, the cart and che
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from uuid import UUID
@@ -22,6 +23,7 @@ from etalage.customs.cbec import (
 )
 from etalage.customs.routes import Route, WarehouseKind
 from etalage.customs.selectors import NoRatesInForce, tariff_in_force
+from etalage.merchants.models import Merchant
 from etalage.money import Money, format_money
 from etalage.pricing.freight import TooHeavy, parcel_freight
 from etalage.pricing.strategy import MarketStrategy
@@ -60,6 +62,17 @@ class SubOrderQuote:
     placement: Placement
     merchant_id: UUID
     problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A sub-order priced and weighed, before its tax."""
+
+    merchant: Merchant
+    lines: tuple[QuoteLine, ...]
+    weight: int
+    freight: Decimal
+    placement: Placement
 
 
 @dataclass(frozen=True)
@@ -105,10 +118,10 @@ def _limit_message(tax: OrderTax, merchant: str, currency: str, language: str) -
     return ""
 
 
-def _with_tariff(sub_order: SubOrder, built_sub_order, used: Decimal) -> OrderTax:
+def _with_tariff(sub_order: SubOrder, built: _Built, used: Decimal) -> OrderTax:
     """Tax the single-item exception again, with the tariff of the item's HS code."""
     (line,) = sub_order.lines
-    variant = built_sub_order[1][0].variant
+    variant = built.lines[0].variant
     try:
         tariff = tariff_in_force(
             hs_code=variant.product.hs_code, on=timezone.localdate()
@@ -132,7 +145,7 @@ def cart_quote(
     lines: list[tuple[Variant, int]],
     year_used: Decimal = Decimal("0"),
     language: str = "zh-hans",
-    placements: dict | None = None,
+    placements: Mapping[UUID, Placement] | None = None,
 ) -> CartQuote:
     """Quote a cart: one sub-order (one parcel) per merchant and warehouse, in the
     cart's order. ``placements`` maps a variant's key to where it ships from (by
@@ -140,21 +153,21 @@ def cart_quote(
     placements = placements or {}
     # A line no warehouse was chosen for yet ships as the merchant's own would.
     default = Placement(None, pricing.route_for(WarehouseKind.MERCHANT))
-    groups: dict[tuple, list[tuple[Variant, int]]] = {}
+    groups: dict[tuple[UUID, Placement], list[tuple[Variant, int]]] = {}
     for variant, quantity in lines:
         placement = placements.get(variant.pk, default)
         key = (variant.product.merchant_id, placement)
         groups.setdefault(key, []).append((variant, quantity))
     currency = pricing.currency
-    built = []
+    built: list[_Built] = []
     for (_merchant_id, placement), group in groups.items():
         merchant = group[0][0].product.merchant
-        quote_lines = []
+        priced: list[QuoteLine] = []
         for variant, quantity in group:
             price = pricing.price(variant.price_eur)
             if price is None:
                 raise QuoteRefused(_("No exchange rate is in force for this market."))
-            quote_lines.append(QuoteLine(variant, quantity, price))
+            priced.append(QuoteLine(variant, quantity, price))
         weight = sum(v.weight_grams * q for v, q in group)
         freight = Decimal("0")
         bands = pricing.bands_for(placement.route)
@@ -169,13 +182,13 @@ def cart_quote(
                     )
                     % {"merchant": merchant.name, "grams": weight}
                 ) from None
-        built.append((merchant, tuple(quote_lines), weight, freight, placement))
+        built.append(_Built(merchant, tuple(priced), weight, freight, placement))
 
     taxes: list[OrderTax | None] = [None] * len(built)
     if pricing.has_cbec_tax:
         sub_orders = [
             SubOrder(
-                key=f"{merchant.pk}:{where.warehouse_id}",
+                key=f"{b.merchant.pk}:{b.placement.warehouse_id}",
                 lines=tuple(
                     OrderLine(
                         key=str(ql.variant.pk),
@@ -184,11 +197,11 @@ def cart_quote(
                         rates=pricing.tax_rates[ql.variant.product.tax_class],
                         net_grams_per_unit=ql.variant.product.net_weight_grams,
                     )
-                    for ql in quote_lines
+                    for ql in b.lines
                 ),
-                freight=freight,
+                freight=b.freight,
             )
-            for merchant, quote_lines, _weight, freight, where in built
+            for b in built
         ]
         taxes = list(cart_tax(sub_orders=sub_orders, year_used=year_used))
         # One indivisible unit over 5,000 CNY pays the full taxes, tariff included:
@@ -202,13 +215,12 @@ def cart_quote(
                 taxes[index] = _with_tariff(sub_orders[index], built[index], used)
 
     quotes = []
-    for (merchant, quote_lines, weight, freight, placement), tax in zip(
-        built, taxes, strict=True
-    ):
+    for b, tax in zip(built, taxes, strict=True):
+        merchant = b.merchant
         goods = sum(
-            (ql.unit_price * ql.quantity for ql in quote_lines), Money.zero(currency)
+            (ql.unit_price * ql.quantity for ql in b.lines), Money.zero(currency)
         )
-        freight_money = Money(freight, currency)
+        freight_money = Money(b.freight, currency)
         tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
         problem = (
             _limit_message(tax, merchant.name, currency, language)
@@ -219,15 +231,15 @@ def cart_quote(
             SubOrderQuote(
                 merchant_name=merchant.name,
                 merchant_slug=merchant.slug,
-                lines=quote_lines,
-                weight_grams=weight,
+                lines=b.lines,
+                weight_grams=b.weight,
                 tax=tax,
                 currency=currency,
                 goods=goods,
                 freight=freight_money,
                 total=goods + freight_money + tax_money,
                 problem=problem,
-                placement=placement,
+                placement=b.placement,
                 merchant_id=merchant.pk,
             )
         )

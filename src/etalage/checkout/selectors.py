@@ -1,5 +1,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from uuid import UUID
 
 from django.db.models import Prefetch
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from etalage.catalog.models import ProductTranslation, Variant
 from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.quote import Placement
+from etalage.customs.services import CapItem
 from etalage.inventory.allocation import Shortage, StockLevel, allocate
 from etalage.inventory.models import Stock
 from etalage.pricing.strategy import MarketStrategy
@@ -47,15 +49,25 @@ CART_LINE_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class CheckoutLine:
+class CheckoutLine(Protocol):
     """A variant and how many: a cart's line, or a line a client asks to quote."""
+
+    @property
+    def variant(self) -> Variant: ...
+
+    @property
+    def quantity(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class RequestedLine:
+    """A line a client asks to quote (not in a cart)."""
 
     variant: Variant
     quantity: int
 
 
-def cap_items(lines: Sequence[CheckoutLine]) -> list[tuple]:
+def cap_items(lines: Sequence[CheckoutLine]) -> list[CapItem]:
     """The lines as the positive list's yearly caps count them: (variant key, HS
     code, net grams per unit, quantity)."""
     return [
@@ -75,7 +87,7 @@ class FulfilmentPlan:
 
     def shortage_messages(self, lines: Sequence[CheckoutLine]) -> list[str]:
         """What cannot be had, a line each, in the active language."""
-        skus = {line.variant.pk: line.variant.sku for line in lines}
+        skus: dict[object, str] = {line.variant.pk: line.variant.sku for line in lines}
         return [
             _("%(sku)s: %(wanted)d wanted, %(available)d left.")
             % {
@@ -121,10 +133,12 @@ def fulfilment_plan(
         list(strategy.warehouse_priority),
     )
     plan = FulfilmentPlan(shortages=shortages)
-    by_place = {(s.warehouse_id, s.variant_id): s for s in stocks}
+    by_place: dict[tuple[object, object], Stock] = {
+        (s.warehouse_id, s.variant_id): s for s in stocks
+    }
     for allocation in allocations:
         stock = by_place[(allocation.warehouse_id, allocation.variant_id)]
         route = strategy.route_for(stock.warehouse.kind)
-        plan.placements[allocation.variant_id] = Placement(stock.warehouse_id, route)
-        plan.taken[allocation.variant_id] = (stock, allocation.quantity)
+        plan.placements[stock.variant_id] = Placement(stock.warehouse_id, route)
+        plan.taken[stock.variant_id] = (stock, allocation.quantity)
     return plan

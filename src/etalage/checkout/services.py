@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -16,10 +17,10 @@ from etalage.pricing.strategy import MarketStrategy
 MAX_QUANTITY = 99
 
 
-def _on_sale(variant_id) -> Variant:
+def _on_sale(variant_id: object) -> Variant:
     try:
         variant = (
-            Variant.objects.filter(pk=variant_id, is_active=True)
+            Variant.objects.filter(pk=str(variant_id), is_active=True)
             .filter(product__in=visible_products())
             .first()
         )
@@ -49,7 +50,7 @@ def _check_available(
 def cart_add(
     *,
     cart: Cart,
-    variant_id,
+    variant_id: object,
     quantity: int,
     strategy: MarketStrategy | None = None,
 ) -> CartLine:
@@ -97,7 +98,7 @@ def cart_set_quantity(
 
 
 @transaction.atomic
-def cart_merge(*, source: Cart, user) -> Cart:
+def cart_merge(*, source: Cart, user: User) -> Cart:
     """Fold an anonymous cart into the signed-in buyer's cart (quantities add up, to
     99 at most); return the buyer's cart."""
     target = Cart.objects.filter(user=user).order_by("-created_at").first()

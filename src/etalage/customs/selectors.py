@@ -45,7 +45,7 @@ def tariff_in_force(*, hs_code: str, on: date) -> Decimal:
     raise NoRatesInForce(f"no tariff for HS code {hs_code} on {on}")
 
 
-def positive_list_entry(*, hs_code: str):
+def positive_list_entry(*, hs_code: str) -> PositiveListEntry | None:
     """Return the positive-list line of ``hs_code``, or None when it is not listed."""
 
     return PositiveListEntry.objects.filter(hs_code=hs_code).first()
@@ -65,7 +65,7 @@ def bonded_only_hs_codes() -> frozenset[str]:
     )
 
 
-def yearly_caps() -> dict:
+def yearly_caps() -> dict[str, tuple[Cap, str]]:
     """{HS code: (Cap, description)} of the positive-list lines with a yearly cap per
     person; reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
 
@@ -76,5 +76,6 @@ def yearly_caps() -> dict:
             for code, amount, unit, description in PositiveListEntry.objects.filter(
                 cap_amount__isnull=False
             ).values_list("hs_code", "cap_amount", "cap_unit", "description")
+            if amount is not None
         },
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -57,7 +61,7 @@ def normalize_china_mobile(value: str) -> str:
 
 @transaction.atomic
 def identity_add(
-    *, user, real_name: str, id_number: str, mobile: str, consent: bool
+    *, user: User, real_name: str, id_number: str, mobile: str, consent: bool
 ) -> BuyerIdentity:
     """Keep a buyer's identity for customs, with the separate consent PIPL requires."""
     if not consent:
@@ -99,7 +103,7 @@ def identities_rotate() -> int:
 CBEC_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 
 
-def cbec_year(at=None) -> int:
+def cbec_year(at: datetime | None = None) -> int:
     """The calendar year an order counts toward: China's, in Beijing time."""
     return (at or timezone.now()).astimezone(CBEC_TIME_ZONE).year
 
@@ -126,7 +130,12 @@ def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
     return usage
 
 
-def usage_change(*, usage: YearlyUsage, reserved=Decimal(0), confirmed=Decimal(0)):
+def usage_change(
+    *,
+    usage: YearlyUsage,
+    reserved: Decimal = Decimal(0),
+    confirmed: Decimal = Decimal(0),
+) -> YearlyUsage:
     """Add to (or take from) a usage row locked by ``usage_lock``, in one statement;
     refuse to give back more than was counted."""
     if usage.reserved + reserved < 0 or usage.confirmed + confirmed < 0:
@@ -178,7 +187,7 @@ ADDRESS_FIELDS = {
 
 def address_add(
     *,
-    user,
+    user: User,
     recipient: str,
     phone: str,
     province: str,
@@ -215,13 +224,19 @@ class CapExceeded(ValidationError):
     """An order would take a person past a positive-list line's yearly cap."""
 
 
-def caps_wanted(items) -> tuple[dict, dict]:
+# A line as the caps count it: (variant key, HS code, net grams per unit, quantity).
+CapItem = tuple[UUID, str, int, int]
+
+
+def caps_wanted(
+    items: Iterable[CapItem],
+) -> tuple[dict[UUID, Decimal], dict[str, Decimal]]:
     """What lines count toward yearly caps. ``items``: (key, HS code, net grams per
     unit, quantity); returns ({key: amount}, {HS code: amount}) for capped codes."""
 
     caps = yearly_caps()
-    by_key: dict = {}
-    by_code: dict = {}
+    by_key: dict[UUID, Decimal] = {}
+    by_code: dict[str, Decimal] = {}
     for key, hs_code, net_grams, quantity in items:
         if hs_code in caps:
             amount = counted(caps[hs_code][0], net_grams_per_unit=net_grams,
@@ -249,7 +264,9 @@ def _cap_problem(hs_code: str, used: Decimal, adding: Decimal) -> str:
     }
 
 
-def caps_check(*, id_number_hmac: str, year: int, wanted: dict) -> list[str]:
+def caps_check(
+    *, id_number_hmac: str, year: int, wanted: Mapping[str, Decimal]
+) -> list[str]:
     """The caps ``wanted`` would break, as messages (reads only; for pages)."""
 
     if not wanted:
@@ -266,7 +283,9 @@ def caps_check(*, id_number_hmac: str, year: int, wanted: dict) -> list[str]:
     return [problem for problem in problems if problem]
 
 
-def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
+def caps_reserve(
+    *, id_number_hmac: str, year: int, wanted: Mapping[str, Decimal]
+) -> None:
     """Count ``wanted`` ({HS code: amount in the cap's unit}) toward the person's
     yearly caps, or raise CapExceeded naming the line, the cap and what is left.
 
@@ -293,7 +312,9 @@ def caps_reserve(*, id_number_hmac: str, year: int, wanted: dict) -> None:
     YearlyQuantity.objects.bulk_update(rows, ["used"])
 
 
-def caps_release(*, id_number_hmac: str, year: int, amounts: dict) -> None:
+def caps_release(
+    *, id_number_hmac: str, year: int, amounts: Mapping[str, Decimal]
+) -> None:
     """Give back what cancelled lines counted toward the person's yearly caps."""
 
     for code, amount in amounts.items():

@@ -8,13 +8,18 @@ unit, whatever the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Variant
 from etalage.inventory.models import Stock, StockMovement, Warehouse
+from etalage.merchants.models import Merchant
 
 
 class OutOfStock(ValidationError):
@@ -32,7 +37,8 @@ def _stock(warehouse: Warehouse, variant: Variant) -> Stock:
 
 
 @transaction.atomic
-def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int, by=None,
+def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int,
+                  by: User | None = None,
                   note: str = "") -> Stock:  # fmt: skip
     """Units arrive in a warehouse."""
     if quantity <= 0:
@@ -46,7 +52,8 @@ def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int, by=N
 
 
 @transaction.atomic
-def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int, by=None,
+def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int,
+                by: User | None = None,
                 note: str = "") -> Stock:  # fmt: skip
     """Set the counted number of units; never below what is promised to orders."""
     if on_hand < 0:
@@ -85,9 +92,11 @@ def stock_release(*, stock: Stock, quantity: int, note: str = "") -> None:
                       note=note)  # fmt: skip
 
 
-def stock_available(*, variant_ids: list, kinds: list[str]) -> dict:
+def stock_available(
+    *, variant_ids: Iterable[UUID], kinds: Iterable[str]
+) -> dict[UUID, int]:
     """Units available per variant over the warehouses of ``kinds`` (one query)."""
-    totals: dict = {}
+    totals: dict[UUID, int] = {}
     for variant_id, on_hand, allocated in Stock.objects.filter(
         variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
     ).values_list("variant_id", "on_hand", "allocated"):
@@ -95,7 +104,7 @@ def stock_available(*, variant_ids: list, kinds: list[str]) -> dict:
     return totals
 
 
-def merchant_warehouse(*, merchant) -> Warehouse:
+def merchant_warehouse(*, merchant: Merchant) -> Warehouse:
     """The merchant's own warehouse, made the first time it is needed."""
     warehouse = Warehouse.objects.filter(
         merchant=merchant, kind=Warehouse.Kind.MERCHANT, is_active=True
@@ -110,7 +119,7 @@ def merchant_warehouse(*, merchant) -> Warehouse:
     return warehouse
 
 
-def stock_lock(*, variant_ids: list, kinds: list[str]) -> list[Stock]:
+def stock_lock(*, variant_ids: Iterable[UUID], kinds: Iterable[str]) -> list[Stock]:
     """Lock the stock rows of ``variant_ids`` in warehouses of ``kinds`` until the
     transaction ends, always in key order, so that two orders never deadlock."""
     return list(
@@ -122,12 +131,12 @@ def stock_lock(*, variant_ids: list, kinds: list[str]) -> list[Stock]:
     )
 
 
-def stock_lock_by_key(keys) -> dict:
+def stock_lock_by_key(keys: Iterable[int]) -> dict[int, Stock]:
     """Lock the stock rows with these keys (in key order); return them by key."""
     return {stock.pk: stock for stock in _locking().filter(pk__in=set(keys))}
 
 
-def _locking():
+def _locking() -> QuerySet[Stock]:
     return (
         Stock.objects.select_for_update(of=("self",))
         .select_related("warehouse")
@@ -135,7 +144,7 @@ def _locking():
     )
 
 
-_MOVES = {
+_MOVES: dict[str, tuple[int, int]] = {
     # reason: (on-hand sign, allocated sign)
     StockMovement.Reason.ALLOCATED: (0, 1),
     StockMovement.Reason.RELEASED: (0, -1),
@@ -144,7 +153,7 @@ _MOVES = {
 
 
 def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str = "",
-                      by=None) -> None:  # fmt: skip
+                      by: User | None = None) -> None:  # fmt: skip
     """Allocate, release or ship units on rows locked by ``stock_lock`` (or re-read
     under lock), in two queries whatever the number of rows: the order's
     transaction writes stock and movements together. The database's constraint

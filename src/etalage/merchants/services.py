@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -55,7 +56,7 @@ class MerchantApplication:
     iban: str
     bic: str
     language: str
-    category_ids: list = field(default_factory=list)
+    category_ids: list[int] = field(default_factory=list)
     stories: dict[str, str] = field(default_factory=dict)
 
 
@@ -156,7 +157,7 @@ def default_commission(*, merchant: Merchant) -> Decimal:
 def _decide(
     *,
     merchant: Merchant,
-    operator,
+    operator: User,
     action: str,
     status: str,
     message: str = "",
@@ -194,7 +195,7 @@ def _require_message(message: str, field_name: str) -> str:
 
 @transaction.atomic
 def merchant_approve(
-    *, merchant: Merchant, operator, commission_percent: Decimal | None = None
+    *, merchant: Merchant, operator: User, commission_percent: Decimal | None = None
 ) -> Merchant:
     """Approve an application (its email must be verified) at a commission rate."""
     if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
@@ -222,7 +223,7 @@ def merchant_approve(
 
 
 @transaction.atomic
-def merchant_reject(*, merchant: Merchant, operator, reason: str) -> Merchant:
+def merchant_reject(*, merchant: Merchant, operator: User, reason: str) -> Merchant:
     if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
         raise MerchantDecisionRefused(_("Only an application can be rejected."))
     return _decide(
@@ -235,7 +236,9 @@ def merchant_reject(*, merchant: Merchant, operator, reason: str) -> Merchant:
 
 
 @transaction.atomic
-def merchant_request_info(*, merchant: Merchant, operator, message: str) -> Merchant:
+def merchant_request_info(
+    *, merchant: Merchant, operator: User, message: str
+) -> Merchant:
     if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
         raise MerchantDecisionRefused(
             _("More information can be asked only of an application.")
@@ -250,7 +253,7 @@ def merchant_request_info(*, merchant: Merchant, operator, message: str) -> Merc
 
 
 @transaction.atomic
-def merchant_suspend(*, merchant: Merchant, operator, reason: str) -> Merchant:
+def merchant_suspend(*, merchant: Merchant, operator: User, reason: str) -> Merchant:
     """Take an approved merchant off the marketplace; its listings disappear."""
     if merchant.status != Merchant.Status.APPROVED:
         raise MerchantDecisionRefused(_("Only an approved merchant can be suspended."))
@@ -265,7 +268,7 @@ def merchant_suspend(*, merchant: Merchant, operator, reason: str) -> Merchant:
 
 @transaction.atomic
 def merchant_member_invite(
-    *, merchant: Merchant, email: str, role: str, invited_by
+    *, merchant: Merchant, email: str, role: str, invited_by: User
 ) -> MerchantMember:
     """Give a person a role at the merchant; a newcomer gets a link to a password."""
     User = get_user_model()
@@ -301,7 +304,7 @@ def merchant_member_invite(
 
 
 @transaction.atomic
-def merchant_member_remove(*, member: MerchantMember, removed_by) -> None:
+def merchant_member_remove(*, member: MerchantMember, removed_by: User) -> None:
     """Take a person off the merchant's team; the last owner stays."""
     if member.user_id == getattr(removed_by, "pk", None):
         raise ValidationError(_("You cannot remove yourself."))
@@ -340,7 +343,7 @@ def merchant_details_update(*, merchant: Merchant, details: CompanyDetails) -> M
 
 
 @transaction.atomic
-def merchant_bank_account_approve(*, merchant: Merchant, operator) -> Merchant:
+def merchant_bank_account_approve(*, merchant: Merchant, operator: User) -> Merchant:
     """Make the merchant's new IBAN and BIC the payout account."""
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     if not merchant.pending_iban:

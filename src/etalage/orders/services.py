@@ -10,8 +10,9 @@ record who, when and why, and write the events.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -25,7 +26,7 @@ from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.states import StockEffect, UsageEffect
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 
 
 def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
@@ -63,17 +64,19 @@ def _apply_books(
         moving = [s for s in subs if effects[s.pk].stock == effect]
         if moving:
             _move_stock(moving, reason, note, by)
-    if not order.id_number_hmac:
+    year = order.cbec_year
+    if not order.id_number_hmac or year is None:
         return
 
-    def amount(effect: UsageEffect) -> int:
-        return sum(s.usage_amount for s in subs if effects[s.pk].usage == effect)
+    def amount(effect: UsageEffect) -> Decimal:
+        moving = (s.usage_amount for s in subs if effects[s.pk].usage == effect)
+        return sum(moving, Decimal(0))
 
     confirm = amount(UsageEffect.CONFIRM)
     reserved_back = amount(UsageEffect.GIVE_BACK_RESERVED)
     confirmed_back = amount(UsageEffect.GIVE_BACK_CONFIRMED)
     if confirm or reserved_back or confirmed_back:
-        usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
+        usage = usage_lock(id_number_hmac=order.id_number_hmac, year=year)
         usage_change(
             usage=usage,
             reserved=-confirm - reserved_back,
@@ -88,7 +91,7 @@ def _apply_books(
             .values_list("hs_code", "amount")
         )
         if capped:
-            caps_release(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
+            caps_release(id_number_hmac=order.id_number_hmac, year=year,
                          amounts=capped)  # fmt: skip
 
 

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -56,7 +57,9 @@ def market_strategy(*, market: Market, on: date | None = None) -> MarketStrategy
     return _strategies([market], on or timezone.localdate())[0][1]
 
 
-def _strategies(markets, on: date) -> list[tuple[Market, MarketStrategy]]:
+def _strategies(
+    markets: Iterable[Market], on: date
+) -> list[tuple[Market, MarketStrategy]]:
     markets = list(markets)
     data = ReferenceData(
         tax_rates=tax_rates_in_force(on=on),
@@ -100,13 +103,15 @@ def freight_bands_in_force(*, route: Route, on: date) -> list[WeightBand]:
     return _freight_in_force(on=on, route=route).get(route, [])
 
 
-def _freight_in_force(*, on: date, route: str | None = None) -> dict:
+def _freight_in_force(
+    *, on: date, route: str | None = None
+) -> dict[str, list[WeightBand]]:
     """Each route's latest price list in force on ``on`` (one query)."""
     rows = FreightRate.objects.filter(effective_from__lte=on)
     if route is not None:
         rows = rows.filter(route=route)
-    latest: dict = {}
-    bands: dict = {}
+    latest: dict[str, date] = {}
+    bands: dict[str, list[WeightBand]] = {}
     for row in rows.order_by("route", "-effective_from"):
         latest.setdefault(row.route, row.effective_from)
         if row.effective_from == latest[row.route]:

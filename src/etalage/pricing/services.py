@@ -1,3 +1,4 @@
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from etalage.pricing.ecb import parse_ecb_file
@@ -6,7 +7,7 @@ from etalage.pricing.models import ExchangeRate, ExchangeRateImport
 
 @transaction.atomic
 def exchange_rates_import(
-    *, data: bytes, file_name: str, imported_by=None
+    *, data: bytes, file_name: str, imported_by: User | None = None
 ) -> ExchangeRateImport:
     """Import an ECB reference-rate file: all of it, or nothing (EcbFileError).
 

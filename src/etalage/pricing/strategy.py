@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,8 @@ class MarketStrategy:
     fx: FxQuote | None  # None: no exchange rate in force, prices cannot be shown
     warehouse_priority: tuple[str, ...] = ()
     freight: Mapping[Route, tuple[WeightBand, ...]] = field(default_factory=dict)
+    # The rates of each CBEC tax class (none outside China's regime).
+    tax_rates: Mapping[str, TaxRates] = field(default_factory=dict)
 
     takes_orders: ClassVar[bool] = False
     # The buyer's identity counts toward personal limits (a yearly allowance, caps).
@@ -95,7 +97,7 @@ class MarketStrategy:
         )
 
     @classmethod
-    def regime_data(cls, data: ReferenceData) -> dict[str, object]:
+    def regime_data(cls, data: ReferenceData) -> dict[str, Any]:
         """What the regime keeps of the day's reference data."""
         return {}
 
@@ -187,14 +189,13 @@ class MarketStrategy:
 class CrossBorderChina(MarketStrategy):
     """Mainland China under the cross-border e-commerce (CBEC) regime."""
 
-    tax_rates: Mapping[str, TaxRates] = field(default_factory=dict)
     bonded_only_hs_codes: frozenset[str] = frozenset()
 
     takes_orders: ClassVar[bool] = True
     has_personal_limits: ClassVar[bool] = True
 
     @classmethod
-    def regime_data(cls, data: ReferenceData) -> dict[str, object]:
+    def regime_data(cls, data: ReferenceData) -> dict[str, Any]:
         return {
             "tax_rates": dict(data.tax_rates),
             "bonded_only_hs_codes": data.bonded_only_hs_codes,
