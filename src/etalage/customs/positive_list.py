@@ -30,7 +30,9 @@ def positive_list_load(*, data: bytes, list_version: str) -> tuple[int, int]:
     except UnicodeDecodeError:
         raise PositiveListRefused([_("The file is not UTF-8 text.")]) from None
     rows = list(csv.DictReader(io.StringIO(text)))
-    problems, entries, seen = [], [], {}
+    problems: list[str] = []
+    entries: list[PositiveListEntry] = []
+    seen: dict[str, int] = {}
     if not rows or "hs_code" not in rows[0] or "description" not in rows[0]:
         raise PositiveListRefused(
             [_("line 1: the columns are %s") % ", ".join(COLUMNS)]

@@ -7,10 +7,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from etalage.catalog.models import Category, TaxClass, Variant
+from etalage.catalog.models import Category, Variant
 from etalage.catalog.validators import normalize_gtin
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.hs_codes import normalize_hs_code
+from etalage.customs.tax_classes import TaxClass
 from etalage.imports.format import (
     _COUNTRIES,
     _SKU,
@@ -25,6 +26,7 @@ from etalage.imports.format import (
     ImportProblem,
     ImportRefused,
     ProductDraft,
+    Progress,
     Table,
     VariantDraft,
 )
@@ -70,7 +72,9 @@ def _price(value: str) -> Decimal:
     return price
 
 
-def check_rows(table: Table, merchant: Merchant, progress=None) -> list[ProductDraft]:
+def check_rows(
+    table: Table, merchant: Merchant, progress: Progress | None = None
+) -> list[ProductDraft]:
     problems: list[ImportProblem] = []
 
     def problem(row: int, column: str, message: str) -> None:
@@ -209,6 +213,8 @@ def check_rows(table: Table, merchant: Merchant, progress=None) -> list[ProductD
         if len(problems) > errors_before or not ref:
             continue
         if ref not in products:
+            if category is None:  # its first row was refused, so is the file
+                continue
             products[ref] = ProductDraft(
                 row=number,
                 ref=ref,

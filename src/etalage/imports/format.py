@@ -4,6 +4,7 @@ writing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +36,10 @@ ATTRIBUTE_PREFIX = "attr_"
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(g|kg)?\s*$", re.IGNORECASE)
 _COUNTRIES = frozenset(Locale("en").territories)
+
+
+# Told how far an import got: (status, percent).
+Progress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class VariantDraft:
     gtin: str
     price_eur: Decimal
     weight_grams: int
-    attributes: dict
+    attributes: dict[str, object]
     images: list[str]
     stock: int | None = None  # units counted in the merchant's own warehouse
 

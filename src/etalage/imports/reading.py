@@ -81,7 +81,7 @@ def _read_xlsx(data: bytes) -> Table:
     return Table([c.strip().lower() for c in lines[0]], rows, {})
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if isinstance(value, float):
         return format(Decimal(repr(value)), "f")
     return str(value)

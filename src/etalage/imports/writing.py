@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -10,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from etalage.catalog.images import process_image
+from etalage.catalog.images import ProcessedImage, process_image
 from etalage.catalog.models import (
     Product,
     ProductImage,
@@ -26,6 +29,7 @@ from etalage.imports.format import (
     ImportRefused,
     ImportSummary,
     ProductDraft,
+    Progress,
     Table,
 )
 from etalage.imports.reading import read_table
@@ -40,7 +44,7 @@ def product_import(
     data: bytes,
     images: bool = True,
     submit_for_review: bool = False,
-    progress=None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Check the whole file, then import it in one transaction (ImportRefused).
 
@@ -56,7 +60,9 @@ def product_import(
         return _write(merchant, drafts, processed, submit_for_review)
 
 
-def _process_images(drafts: list[ProductDraft], table: Table) -> dict:
+def _process_images(
+    drafts: list[ProductDraft], table: Table
+) -> dict[str, ProcessedImage]:
     problems, processed = [], {}
     for draft in drafts:
         for variant in draft.variants:
@@ -81,7 +87,7 @@ def _process_images(drafts: list[ProductDraft], table: Table) -> dict:
 def _write(
     merchant: Merchant,
     drafts: list[ProductDraft],
-    processed: dict,
+    processed: dict[str, ProcessedImage],
     submit_for_review: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary()
@@ -234,7 +240,7 @@ def _refresh_listing_prices(products: list[Product]) -> None:
         .values("product_id")
         .annotate(low=Min("price_eur"), count=Count("pk"))
     }
-    weights: dict = {}
+    weights: dict[UUID, int] = {}
     for variant in (
         Variant.objects.filter(product_id__in=ids, is_active=True)
         .order_by("product_id", "price_eur", "position")
@@ -253,7 +259,12 @@ def _refresh_listing_prices(products: list[Product]) -> None:
     )
 
 
-def _attach_images(drafts, existing, new_products, processed) -> int:
+def _attach_images(
+    drafts: list[ProductDraft],
+    existing: dict[str, Product],
+    new_products: list[Product],
+    processed: dict[str, ProcessedImage],
+) -> int:
     by_ref = {p.merchant_ref: p for p in [*existing.values(), *new_products]}
     added = 0
     for draft in drafts:
@@ -287,7 +298,7 @@ def _attach_images(drafts, existing, new_products, processed) -> int:
 def product_import_run(
     *,
     merchant: Merchant,
-    user,
+    user: User | None,
     file_name: str,
     data: bytes,
     submit_for_review: bool = False,
@@ -306,7 +317,7 @@ def product_import_run(
 def product_import_enqueue(
     *,
     merchant: Merchant,
-    user,
+    user: User | None,
     file_name: str,
     data: bytes,
     submit_for_review: bool = False,

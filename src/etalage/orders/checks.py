@@ -44,7 +44,9 @@ def _allocations() -> list[str]:
 
 def _usage() -> list[str]:
     """Each person's yearly CBEC usage is what their orders count."""
-    expected: dict[tuple, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
+    expected: dict[tuple[str, int], list[Decimal]] = defaultdict(
+        lambda: [Decimal(0)] * 2
+    )
     rows = (
         SubOrder.objects.exclude(order__id_number_hmac="")
         .filter(state__in=RESERVED + CONFIRMED)
