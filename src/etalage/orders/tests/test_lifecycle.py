@@ -249,3 +249,66 @@ def test_merchants_are_told_in_their_language_when_a_parcel_is_paid(
     subjects = sorted(m.subject for m in mail.outbox if m.to == ["shop@example.be"])
     numbers = sorted(s.number for s in order.sub_orders.all())
     assert subjects == [f"Pakket {n} is betaald: maak het klaar" for n in numbers]
+
+
+def test_each_move_does_to_the_books_the_difference_of_its_states():
+    # Every legal move between two states that hold stock and usage alike does
+    # nothing; the others release, ship, confirm or give back exactly once.
+    effects = {
+        (a, b): states.move_effects(a, b)
+        for a, allowed in states.TRANSITIONS.items()
+        for b in allowed
+    }
+    assert effects[("released", "shipped")].stock == states.StockEffect.SHIP
+    assert effects[("paid", "cancelled")].stock == states.StockEffect.RELEASE
+    assert effects[("customs_declared", "released")].usage == (
+        states.UsageEffect.CONFIRM
+    )
+    assert effects[("released", "cancelled")].usage == (
+        states.UsageEffect.GIVE_BACK_CONFIRMED
+    )
+    assert effects[("delivered", "refunded")].caps_given_back
+    assert effects[("placed", "paid")] == states.MoveEffects(None, None, False)
+    assert states.HOLDING_STOCK == states.CANCELLABLE
+    assert (
+        frozenset(states.TRANSITIONS)
+        - {
+            "cancelled",
+            "refunded",
+        }
+        == states.COUNTING_USAGE
+    )
+
+
+def test_a_delivered_parcel_refunded_in_full_gives_its_usage_back(order):
+    order_pay(order=order, reason="paid")
+    first, _second = order.sub_orders.order_by("number")
+    for to in ("customs_declared", "released", "shipped", "delivered"):
+        sub_order_move(sub_order=first, to=to, reason=to)
+    _reserved, confirmed = usage(order)
+    assert confirmed == first.usage_amount
+    sub_order_move(sub_order=first, to="refunded", reason="returned within 30 days")
+    assert usage(order)[1] == 0
+    assert books_clean(), inventory_problems() + order_problems()
+
+
+def test_every_move_of_a_parcel_is_an_event(order):
+    order_pay(order=order, reason="paid")
+    first = order.sub_orders.order_by("number").first()
+    sub_order_move(sub_order=first, to="customs_declared", reason="declared")
+    moves = [
+        (e.payload["number"], e.payload["from_state"], e.payload["to_state"])
+        for e in OutboxEvent.objects.filter(topic="SubOrderMoved").order_by(
+            "created_at"
+        )
+    ]
+    assert moves[-1] == (first.number, "paid", "customs_declared")
+    assert sorted(m[2] for m in moves[:-1]) == ["paid", "paid"]
+    paid = OutboxEvent.objects.get(topic="OrderPaid").payload
+    assert len(paid["sub_order_ids"]) == 2
+
+
+def test_each_context_registers_its_chores_with_the_clock():
+    from etalage.core.clock import _CHORES
+
+    assert set(_CHORES) == {"orders_expired", "events_delivered", "imports_abandoned"}
