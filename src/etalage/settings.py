@@ -178,6 +178,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 _redis_url = os.environ.get("ETALAGE_REDIS_URL")
+# Counts shared by every worker (rate limits, sign-in lockout) go to Redis when set,
+# else to the database (etalage.core.limits).
+ETALAGE_REDIS_URL = _redis_url or ""
 CACHES = {
     "default": (
         {

@@ -17,6 +17,7 @@ from etalage.checkout.info import checkout_info
 from etalage.checkout.selectors import RequestedLine
 from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
+from etalage.customs.selectors import identities_of
 from etalage.money import Money
 
 router = Router(tags=["quotes"])
@@ -180,10 +181,11 @@ def _identity(request: HttpRequest, key: str | None) -> BuyerIdentity | None:
         if key:
             raise ApiError(401, "unauthorized", "sign in to quote for an identity")
         return None
-    identities = BuyerIdentity.objects.filter(user=user).order_by("created_at")
+    identities = identities_of(user=user)
     if not key:
-        return identities.first()
-    identity = identities.filter(pk=parse_id(key)).first()
+        return identities[0] if identities else None
+    wanted = parse_id(key)
+    identity = next((i for i in identities if i.pk == wanted), None)
     if identity is None:
         raise not_found("identity", "identity")
     return identity

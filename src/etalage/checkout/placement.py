@@ -189,7 +189,9 @@ def _place(
         raise _refuse("cart", _("Your cart is empty."), "empty_cart")
     identity_key, address_key = parse_id(identity_id), parse_id(address_id)
     identity = (
-        BuyerIdentity.objects.filter(user=buyer, pk=identity_key).first()
+        BuyerIdentity.objects.filter(
+            user=buyer, pk=identity_key, deleted_at__isnull=True
+        ).first()
         if identity_key
         else None
     )

@@ -12,3 +12,18 @@ class Entity(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RateCounter(models.Model):
+    """How many times something happened in one time window (``core.limits``).
+
+    Shared by every worker and server through the database; expired windows are
+    swept by the clock. With Redis configured the counts live there instead.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

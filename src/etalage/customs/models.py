@@ -159,14 +159,18 @@ class BuyerIdentity(Entity):
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     mobile = models.CharField(_("mobile"), max_length=20)
     consent_at = models.DateTimeField(_("consent to customs use given at"))
+    # Deleted by the buyer: no longer offered, but the number stays the account's
+    # (its yearly usage still counts, and no other account may add it).
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("buyer identity")
         verbose_name_plural = _("buyer identities")
         constraints = [
+            # An ID number belongs to one account (compared by its keyed hash).
             models.UniqueConstraint(
-                fields=["user", "id_number_hmac"], name="buyer_identity_once_per_user"
+                fields=["id_number_hmac"], name="buyer_identity_number_once"
             )
         ]
 

@@ -1,10 +1,18 @@
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from etalage.core.reference import reference_cached
 from etalage.customs.caps import Cap
 from etalage.customs.cbec import ConsumptionBasis, TaxRates
-from etalage.customs.models import PositiveListEntry, TariffRate, TaxClassRate
+from etalage.customs.models import (
+    BuyerIdentity,
+    DeliveryAddress,
+    PositiveListEntry,
+    TariffRate,
+    TaxClassRate,
+)
 
 
 class NoRatesInForce(LookupError):
@@ -79,3 +87,17 @@ def yearly_caps() -> dict[str, tuple[Cap, str]]:
             if amount is not None
         },
     )
+
+
+def identities_of(*, user: User | AnonymousUser) -> list[BuyerIdentity]:
+    """The identities a buyer may use (not deleted), oldest first."""
+    if not user.is_authenticated:
+        return []
+    return list(BuyerIdentity.objects.filter(user=user, deleted_at__isnull=True))
+
+
+def addresses_of(*, user: User | AnonymousUser) -> list[DeliveryAddress]:
+    """The buyer's delivery addresses, oldest first."""
+    if not user.is_authenticated:
+        return []
+    return list(DeliveryAddress.objects.filter(user=user))

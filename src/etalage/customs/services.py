@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -34,14 +35,50 @@ from etalage.customs.models import (
 from etalage.customs.selectors import yearly_caps
 
 
-def normalize_resident_id(value: str) -> str:
-    """Return an 18-character resident ID number (checksum, date and area checked)."""
+def normalize_resident_id(value: str, *, today: date | None = None) -> str:
+    """Return an 18-character resident ID number, or refuse it saying why.
+
+    Checked: the length and digits, the check digit, a real birth date not in the
+    future, and an area code of mainland China that has existed at some time. The
+    area is where the number was issued, which may be later than the birth (a
+    Pudong code, 310115, dates from 1993 and is held by people born before), so the
+    area is not required to have existed in the birth year.
+    """
+    number = ric.compact(value or "")
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({"id_number": message})
+
+    if (
+        len(number) != 18
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
+        raise refuse(
+            _("A resident ID number has 18 characters: 17 digits, then a digit or X.")
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise refuse(
+            _(
+                "The last character (the check digit) does not match the others: "
+                "check the number for a typing error."
+            )
+        )
     try:
-        return ric.validate((value or "").strip().upper())
+        born = ric.get_birth_date(number)
     except StdnumError:
-        raise ValidationError(
-            {"id_number": _("This is not a valid resident ID number.")}
-        ) from None
+        born = None
+    if born is None or born > (today or timezone.localdate()) or born.year < 1900:
+        raise refuse(
+            _("Characters 7 to 14 (%(digits)s) are not a possible birth date.")
+            % {"digits": number[6:14]}
+        )
+    if not any(props for _part, props in numdb.get("cn/loc").info(number[:6])):
+        raise refuse(
+            _("The first six digits (%(area)s) are not an area code of mainland China.")
+            % {"area": number[:6]}
+        )
+    return number
 
 
 def normalize_china_mobile(value: str) -> str:
@@ -68,25 +105,72 @@ def identity_add(
         raise ValidationError(
             {"consent": _("Customs need your consent to use your ID number.")}
         )
-    real_name = (real_name or "").strip()
-    if not 2 <= len(real_name) <= 60:
-        raise ValidationError({"real_name": _("Enter your name as on your ID card.")})
+    real_name = _real_name(real_name)
     number = normalize_resident_id(id_number)
     phone = normalize_china_mobile(mobile)
     digest = id_number_hmac(number)
-    if BuyerIdentity.objects.filter(user=user, id_number_hmac=digest).exists():
+    held = (
+        BuyerIdentity.objects.select_for_update().filter(id_number_hmac=digest).first()
+    )
+    if held is not None and held.user_id != user.pk:
+        # An ID number belongs to one account: its yearly allowance is the person's.
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "This ID number belongs to another account. If it is yours, "
+                    "sign in to that account, or write to us."
+                )
+            }
+        )
+    if held is not None and held.deleted_at is None:
         raise ValidationError(
             {"id_number": _("You have added this ID number already.")}
         )
-    return BuyerIdentity.objects.create(
-        user=user,
-        real_name=real_name,
-        id_number_encrypted=encrypt_id_number(number),
-        id_number_hmac=digest,
-        id_number_masked=mask_id_number(number),
-        mobile=phone,
-        consent_at=timezone.now(),
-    )
+    if held is not None:  # deleted before: the same number comes back
+        held.real_name, held.mobile, held.deleted_at = real_name, phone, None
+        held.consent_at = timezone.now()
+        held.save(update_fields=["real_name", "mobile", "deleted_at", "consent_at"])
+        return held
+    try:
+        with transaction.atomic():
+            return BuyerIdentity.objects.create(
+                user=user,
+                real_name=real_name,
+                id_number_encrypted=encrypt_id_number(number),
+                id_number_hmac=digest,
+                id_number_masked=mask_id_number(number),
+                mobile=phone,
+                consent_at=timezone.now(),
+            )
+    except IntegrityError:  # another account added it at this very moment
+        raise ValidationError(
+            {"id_number": _("This ID number belongs to another account.")}
+        ) from None
+
+
+def _real_name(value: str) -> str:
+    real_name = " ".join((value or "").split())
+    if not 2 <= len(real_name) <= 60:
+        raise ValidationError({"real_name": _("Enter your name as on your ID card.")})
+    return real_name
+
+
+@transaction.atomic
+def identity_update(
+    *, identity: BuyerIdentity, real_name: str, mobile: str
+) -> BuyerIdentity:
+    """Correct the name or the mobile number of an identity (the ID number stays:
+    another number is another identity)."""
+    identity.real_name = _real_name(real_name)
+    identity.mobile = normalize_china_mobile(mobile)
+    identity.save(update_fields=["real_name", "mobile", "updated_at"])
+    return identity
+
+
+def identity_delete(*, identity: BuyerIdentity) -> None:
+    """Stop offering an identity. Its number stays the account's: the yearly usage
+    it ran up still counts, and no other account may add it."""
+    BuyerIdentity.objects.filter(pk=identity.pk).update(deleted_at=timezone.now())
 
 
 def identities_rotate() -> int:
@@ -185,17 +269,16 @@ ADDRESS_FIELDS = {
 }
 
 
-def address_add(
+def _address_values(
     *,
-    user: User,
     recipient: str,
     phone: str,
     province: str,
     city: str,
     district: str,
     street: str,
-) -> DeliveryAddress:
-    """Keep a delivery address in mainland China for the buyer's parcels."""
+) -> dict[str, str]:
+    """The fields of an address, tidied, or every refusal at once."""
     values = {
         "recipient": recipient,
         "province": province,
@@ -217,7 +300,26 @@ def address_add(
         errors["phone"] = _("Enter a mainland China mobile number.")
     if errors:
         raise ValidationError(errors)
-    return DeliveryAddress.objects.create(user=user, **values)
+    return values
+
+
+def address_add(*, user: User, **fields: str) -> DeliveryAddress:
+    """Keep a delivery address in mainland China for the buyer's parcels (fields:
+    recipient, phone, province, city, district, street)."""
+    return DeliveryAddress.objects.create(user=user, **_address_values(**fields))
+
+
+def address_update(*, address: DeliveryAddress, **fields: str) -> DeliveryAddress:
+    """Change an address; orders already placed keep the address they were sent to."""
+    for name, value in _address_values(**fields).items():
+        setattr(address, name, value)
+    address.save()
+    return address
+
+
+def address_delete(*, address: DeliveryAddress) -> None:
+    """Forget an address (orders keep their own copy of where they went)."""
+    address.delete()
 
 
 class CapExceeded(ValidationError):

@@ -2,7 +2,7 @@
 
 After ``ETALAGE_LOGIN_ATTEMPTS`` failed attempts for one user name from one address,
 further attempts are refused for ``ETALAGE_LOGIN_LOCKOUT_SECONDS``, even with the
-right password. The counts live in the cache (shared across servers with Redis).
+right password. The counts are shared by every worker and server (``core.limits``).
 """
 
 import hashlib
@@ -10,36 +10,34 @@ import hashlib
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from etalage.core.limits import limit_clear, limit_count, limit_hit
+
 
 class ThrottledLoginMixin:
-    def _throttle_key(self) -> str:
+    def _throttle_subject(self) -> str:
         username = (self.data.get("username") or "").strip().lower()
         address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
         digest = hashlib.sha256(f"{username}|{address}".encode()).hexdigest()
-        return f"etalage:login-failures:{digest}"
+        return f"login-failures:{digest}"
 
     def clean(self):
-        key = self._throttle_key()
-        if cache.get(key, 0) >= settings.ETALAGE_LOGIN_ATTEMPTS:
+        subject = self._throttle_subject()
+        seconds = settings.ETALAGE_LOGIN_LOCKOUT_SECONDS
+        if limit_count(subject, seconds=seconds) >= settings.ETALAGE_LOGIN_ATTEMPTS:
             raise ValidationError(
                 _("Too many failed attempts. Try again in %(minutes)d minutes."),
                 code="throttled",
-                params={"minutes": settings.ETALAGE_LOGIN_LOCKOUT_SECONDS // 60},
+                params={"minutes": seconds // 60},
             )
         try:
             cleaned = super().clean()
         except ValidationError:
-            if not cache.add(key, 1, settings.ETALAGE_LOGIN_LOCKOUT_SECONDS):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.add(key, 1, settings.ETALAGE_LOGIN_LOCKOUT_SECONDS)
+            limit_hit(subject, seconds=seconds)
             raise
-        cache.delete(key)
+        limit_clear(subject, seconds=seconds)
         return cleaned
 
 

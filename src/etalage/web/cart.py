@@ -15,6 +15,7 @@ from etalage.checkout.selectors import cart_lines
 from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
 from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
+from etalage.customs.selectors import identities_of
 from etalage.money import Money, format_money
 from etalage.web.auth import ThrottledAuthenticationForm
 from etalage.web.presenters import product_name
@@ -53,11 +54,18 @@ def _remember(response, request, cart: Cart):
     return response
 
 
-def buyer_identity(request, wanted: str | None = None) -> BuyerIdentity | None:
-    """The identity the signed-in buyer chose (``wanted``), else their first one."""
-    if not request.user.is_authenticated:
-        return None
-    identities = list(request.user.identities.all())
+# The identity the buyer last chose at checkout: the cart checks the limits for it.
+CHOSEN_IDENTITY = "etalage_identity"
+
+
+def buyer_identity(
+    request, wanted: str | None = None, identities: list[BuyerIdentity] | None = None
+) -> BuyerIdentity | None:
+    """The identity the signed-in buyer chose (``wanted``, else the one chosen last
+    at checkout), else their first one."""
+    if identities is None:
+        identities = identities_of(user=request.user)
+    wanted = wanted or request.session.get(CHOSEN_IDENTITY)
     return next(
         (i for i in identities if str(i.pk) == wanted),
         identities[0] if identities else None,

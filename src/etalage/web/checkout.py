@@ -22,12 +22,18 @@ from etalage.checkout.info import checkout_info
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.checkout.selectors import cart_lines
 from etalage.customs.routes import Route
+from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import address_add
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.orders.services import order_cancel
-from etalage.web.cart import present_quote, request_cart
+from etalage.web.cart import (
+    CHOSEN_IDENTITY,
+    buyer_identity,
+    present_quote,
+    request_cart,
+)
 from etalage.web.forms import add_service_errors
 from etalage.web.request_data import request_market
 
@@ -92,9 +98,12 @@ def _page(request, lines, strategy, refused: list[str]) -> dict:
     """What the checkout page shows for the buyer's choices: every parcel, the
     problems that stop the order (after what a refused post said) and the total."""
     language = get_language()
-    identities = list(request.user.identities.all())
-    addresses = list(request.user.addresses.all())
-    identity = _chosen(request, "identity", identities)
+    identities = identities_of(user=request.user)
+    addresses = addresses_of(user=request.user)
+    wanted = request.POST.get("identity") or request.GET.get("identity")
+    identity = buyer_identity(request, wanted, identities)
+    if identity is not None and wanted:  # the cart checks the limits for it too
+        request.session[CHOSEN_IDENTITY] = str(identity.pk)
     address = _chosen(request, "address", addresses)
     info = checkout_info(
         strategy=strategy,

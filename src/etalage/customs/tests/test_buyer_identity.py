@@ -8,12 +8,17 @@ from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
+from stdnum.cn import ric
 
 from etalage.customs.identity_crypto import decrypt_id_number, id_number_hmac
 from etalage.customs.models import BuyerIdentity
+from etalage.customs.selectors import identities_of
 from etalage.customs.services import (
     identities_rotate,
     identity_add,
+    identity_delete,
+    identity_update,
+    normalize_resident_id,
     usage_confirm,
     usage_release,
     usage_reserve,
@@ -129,8 +134,61 @@ def test_the_yearly_usage_is_reserved_confirmed_and_given_back(buyer):
         )
 
 
-def test_two_accounts_with_one_id_number_share_one_yearly_limit(buyer):
+def test_an_id_number_belongs_to_one_account(buyer):
     other = get_user_model().objects.create_user("other")
-    first, second = add(buyer), add(other)
+    first = add(buyer)
     usage_reserve(id_number_hmac=first.id_number_hmac, year=2026, amount=D("20000.00"))
-    assert yearly_used(id_number_hmac=second.id_number_hmac, year=2026) == D("20000.00")
+    with pytest.raises(ValidationError) as refused:
+        add(other, real_name="李四")
+    assert "belongs to another account" in refused.value.message_dict["id_number"][0]
+    assert not BuyerIdentity.objects.filter(user=other).exists()
+
+
+def test_a_deleted_identity_keeps_its_number_and_its_usage(buyer):
+    other = get_user_model().objects.create_user("other")
+    identity = add(buyer)
+    usage_reserve(id_number_hmac=identity.id_number_hmac, year=2026, amount=D("100.00"))
+    identity_delete(identity=identity)
+    assert identities_of(user=buyer) == []
+    with pytest.raises(ValidationError):
+        add(other)  # still the first account's number
+    again = add(buyer, real_name="王 小明")
+    assert again.pk == identity.pk and again.real_name == "王 小明"
+    assert yearly_used(id_number_hmac=again.id_number_hmac, year=2026) == D("100.00")
+
+
+def test_an_identity_s_name_and_mobile_can_be_corrected(buyer):
+    identity = identity_update(identity=add(buyer), real_name="  王  晓明 ",
+                               mobile="139 0013 9000")  # fmt: skip
+    identity.refresh_from_db()
+    assert (identity.real_name, identity.mobile) == ("王 晓明", "+8613900139000")
+    with pytest.raises(ValidationError) as refused:
+        identity_update(identity=identity, real_name="王晓明", mobile="12")
+    assert "mobile" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "number", ["310115198505120032", "440305198001011235", "360426199101010071"]
+)
+def test_real_numbers_issued_where_the_code_came_later_are_accepted(number):
+    assert normalize_resident_id(number) == number
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("310115198505120033", "check digit"),
+        ("31011519850512003", "18 characters"),
+        ("3101151985051200A2", "18 characters"),
+        ("310115198513120039", "birth date"),
+        ("310115209901010036", "birth date"),
+        ("990115198505120032", "area code"),
+    ],
+)
+def test_a_wrong_number_is_refused_saying_what_is_wrong(number, reason):
+    body = number[:17]
+    if reason in ("birth date", "area code"):  # a right check digit, to reach it
+        number = body + ric.calc_check_digit(body + "0")
+    with pytest.raises(ValidationError) as refused:
+        normalize_resident_id(number)
+    assert reason in refused.value.message_dict["id_number"][0]

@@ -311,4 +311,9 @@ def test_every_move_of_a_parcel_is_an_event(order):
 def test_each_context_registers_its_chores_with_the_clock():
     from etalage.core.clock import _CHORES
 
-    assert set(_CHORES) == {"orders_expired", "events_delivered", "imports_abandoned"}
+    assert set(_CHORES) == {
+        "orders_expired",
+        "events_delivered",
+        "imports_abandoned",
+        "limit_windows_swept",
+    }

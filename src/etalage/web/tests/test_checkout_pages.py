@@ -187,3 +187,17 @@ def test_the_checkout_page_reads_the_same_queries_for_few_or_many_lines(
     with CaptureQueriesContext(connection) as many:
         client.get("/en/checkout/")
     assert len(few) == len(many) == 17
+
+
+def test_the_cart_checks_the_limits_of_the_identity_chosen_at_checkout(client, buyer):
+    from etalage.conftest import resident_id
+    from etalage.customs.services import cbec_year, identity_add, usage_reserve
+
+    other = identity_add(user=buyer, real_name="李四", id_number=resident_id(900),
+                         mobile="13900139000", consent=True)  # fmt: skip
+    usage_reserve(id_number_hmac=other.id_number_hmac, year=cbec_year(),
+                  amount=D("25990.00"))  # fmt: skip
+    assert "over China's limit" not in client.get("/en/cart/").content.decode()
+    client.get(f"/en/checkout/?identity={other.pk}")
+    cart = client.get("/en/cart/").content.decode()
+    assert "over China&#x27;s limit of 26,000 CNY a year" in cart
