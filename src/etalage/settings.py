@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "etalage.core",
     "etalage.events",
     "etalage.merchants",
+    "etalage.accounts",
     "etalage.catalog",
     "etalage.pricing",
     "etalage.customs",
@@ -98,6 +99,15 @@ TEMPLATES = [
                 "etalage.web.context_processors.storefront",
             ],
         },
+    },
+    {
+        # Plain-text emails: the same templates, never HTML-escaped (d'abbaye, not
+        # d&#x27;abbaye).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -226,6 +236,14 @@ LOGGING = {
         for name in ("django_tasks", "django_tasks_db")
     },
 }
+
+# Text messages (one-time codes): a class with send(to, text); the console by default.
+ETALAGE_SMS_BACKEND = os.environ.get(
+    "ETALAGE_SMS_BACKEND",
+    "etalage.accounts.sms.MemorySmsBackend"
+    if TESTING
+    else "etalage.accounts.sms.ConsoleSmsBackend",
+)
 
 EMAIL_BACKEND = os.environ.get(
     "ETALAGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -10,5 +10,5 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str]
     the site's address as ``site_url``; return (subject, body)."""
     with translation.override(language):
         full = {"site_url": settings.ETALAGE_SITE_URL, **context}
-        subject = render_to_string(f"{template}.subject.txt", full).strip()
-        return subject, render_to_string(f"{template}.txt", full)
+        subject = render_to_string(f"{template}.subject.txt", full, using="text")
+        return subject.strip(), render_to_string(f"{template}.txt", full, using="text")

@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from etalage.accounts.services import login_username
 from etalage.core.limits import limit_clear, limit_count, limit_hit
 
 
@@ -42,7 +43,10 @@ class ThrottledLoginMixin:
 
 
 class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
-    pass
+    def clean_username(self) -> str:
+        """Sign in with the email address or mobile number signed up with, as typed
+        (13800138000, +86 138 0013 8000, Mei@Example.cn) or by user name."""
+        return login_username(self.cleaned_data.get("username", ""))
 
 
 class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):

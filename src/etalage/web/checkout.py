@@ -8,7 +8,6 @@ import re
 import uuid
 from decimal import Decimal
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,6 +27,7 @@ from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.orders.services import order_cancel
+from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
     buyer_identity,
@@ -135,15 +135,6 @@ def _chosen(request, name: str, options: list):
     return next(
         (o for o in options if str(o.pk) == wanted), options[0] if options else None
     )
-
-
-class AddressForm(forms.Form):
-    recipient = forms.CharField(label=_("Recipient"), max_length=60)
-    phone = forms.CharField(label=_("Mobile number"), max_length=20)
-    province = forms.CharField(label=_("Province"), max_length=30)
-    city = forms.CharField(label=_("City"), max_length=30)
-    district = forms.CharField(label=_("District"), max_length=30)
-    street = forms.CharField(label=_("Street address"), max_length=200)
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from etalage.web import (
+    accounts,
     cart,
     checkout,
     onboarding,
@@ -30,6 +31,38 @@ urlpatterns = [
     ),
     path("account/addresses/new/", checkout.address_new, name="address-new"),
     path("account/", views.account, name="account"),
+    path("account/identities/<uuid:pk>/", accounts.identity_edit, name="identity"),
+    path(
+        "account/identities/<uuid:pk>/delete/",
+        accounts.identity_remove,
+        name="identity-delete",
+    ),
+    path("account/addresses/<uuid:pk>/", accounts.address_edit, name="address"),
+    path(
+        "account/addresses/<uuid:pk>/delete/",
+        accounts.address_remove,
+        name="address-delete",
+    ),
+    path("signup/", accounts.sign_up, name="sign-up"),
+    path("signup/sent/", accounts.sign_up_sent, name="sign-up-sent"),
+    path("signup/code/", accounts.sign_up_code_again, name="sign-up-code"),
+    path(
+        "signup/confirm/<uidb64>/<token>/",
+        accounts.sign_up_confirm,
+        name="sign-up-confirm",
+    ),
+    path("password/", accounts.password_forgotten, name="password-forgotten"),
+    path("password/sent/", accounts.password_sent, name="password-sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="etalage/accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("web:account"),
+            post_reset_login=True,
+            post_reset_login_backend=accounts.BACKEND,
+        ),
+        name="password-reset",
+    ),
     path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("portal/", portal.dashboard, name="portal"),

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from etalage.accounts.services import person_name
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
+from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available
 from etalage.merchants.models import Merchant
@@ -254,8 +256,9 @@ def account(request):
         request,
         "etalage/storefront/account.html",
         {
-            "identities": request.user.identities.all(),
-            "addresses": request.user.addresses.all(),
+            "identities": identities_of(user=request.user),
+            "addresses": addresses_of(user=request.user),
+            "person_name": person_name(request.user),
             "form": form,
         },
     )

@@ -24,6 +24,7 @@ LAYERS = [
     ["events"],
     ["merchants"],
     ["customs"],
+    ["accounts"],
     ["pricing"],
     ["catalog"],
     ["inventory"],

@@ -201,3 +201,34 @@ def test_the_cart_checks_the_limits_of_the_identity_chosen_at_checkout(client, b
     client.get(f"/en/checkout/?identity={other.pk}")
     cart = client.get("/en/cart/").content.decode()
     assert "over China&#x27;s limit of 26,000 CNY a year" in cart
+
+
+def test_a_buyer_corrects_and_deletes_identities_and_addresses(client, buyer):
+    identity, address = buyer.identities.get(), buyer.addresses.get()
+    client.post(f"/en/account/identities/{identity.pk}/",
+                {"real_name": "王晓明", "mobile": "13900139000"})  # fmt: skip
+    client.post(f"/en/account/addresses/{address.pk}/",
+                {"recipient": "王晓明", "phone": "13900139000", "province": "北京市",
+                 "city": "北京市", "district": "朝阳区", "street": "建国路 1 号"})  # fmt: skip
+    identity.refresh_from_db()
+    address.refresh_from_db()
+    assert identity.real_name == "王晓明" and address.city == "北京市"
+    client.post(f"/en/account/identities/{identity.pk}/delete/")
+    client.post(f"/en/account/addresses/{address.pk}/delete/")
+    page = client.get("/en/account/").content.decode()
+    assert "王晓明" not in page and "3604" not in page
+    identity.refresh_from_db()
+    assert identity.deleted_at is not None  # its number and usage stay the account's
+    assert not buyer.addresses.exists()
+
+
+def test_another_buyer_cannot_touch_my_identity_or_address(client, buyer, shopping):
+    stranger = shopping.buyer()
+    client.force_login(stranger)
+    identity, address = buyer.identities.get(), buyer.addresses.get()
+    for url in (f"/en/account/identities/{identity.pk}/",
+                f"/en/account/addresses/{address.pk}/"):  # fmt: skip
+        assert client.get(url).status_code == 404
+        assert client.post(url + "delete/").status_code == 404
+    identity.refresh_from_db()
+    assert identity.deleted_at is None and buyer.addresses.exists()

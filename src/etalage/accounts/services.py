@@ -1,0 +1,290 @@
+"""Buyers' accounts: sign-up with an email address or a mainland mobile number,
+confirmation by a link or a one-time code, and a new password by either.
+
+An account is created inactive and becomes usable once its address or number is
+confirmed. Whether an address or a number already has an account is never told to
+whoever types it: the form answers the same, and the owner is told instead (an
+email or a text saying someone tried to sign up with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from etalage.accounts.models import OneTimeCode
+from etalage.accounts.sms import send_sms
+from etalage.core.emails import render_email
+from etalage.core.limits import limit_hit
+from etalage.customs.services import normalize_china_mobile
+
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+# Codes sent to one number in an hour, at most (text messages cost, and annoy).
+CODES_PER_HOUR = 5
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """A link that confirms an address once: it stops working when the account is
+    active (or its password changes)."""
+
+    key_salt = "etalage.accounts.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):  # type: ignore[no-untyped-def]
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+@dataclass(frozen=True)
+class Login:
+    """What a person signs in with: an email address or a mobile number."""
+
+    kind: str  # "email" or "mobile"
+    value: str  # lower-case address, or the number in E.164 (+86…)
+
+
+def login_parse(text: str) -> Login:
+    """Read an email address or a mainland mobile number, or refuse it."""
+    text = (text or "").strip()
+    if "@" in text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValidationError(
+                {"login": _("Enter a valid email address or mobile number.")}
+            ) from None
+        return Login("email", text.lower())
+    try:
+        return Login("mobile", normalize_china_mobile(text))
+    except ValidationError:
+        raise ValidationError(
+            {
+                "login": _(
+                    "Enter a valid email address or a mainland China mobile number."
+                )
+            }
+        ) from None
+
+
+def login_username(text: str) -> str:
+    """The user name an email or a mobile number signs in as (else ``text``)."""
+    try:
+        return login_parse(text).value
+    except ValidationError:
+        return (text or "").strip()
+
+
+@transaction.atomic
+def buyer_sign_up(
+    *, login: str, password: str, language: str, site_url: str = ""
+) -> Login:
+    """Open an account, inactive until confirmed, and send the link or the code.
+
+    When the address or number has an account already, nothing is created and its
+    owner is told, so that the form reveals nothing about who has an account.
+    """
+    who = login_parse(login)
+    existing = User.objects.filter(username=who.value).first()
+    if existing is not None and existing.is_active:
+        _tell_owner_of_attempt(existing, who, language, site_url)
+        return who
+    user = existing or User(username=who.value, is_active=False)
+    if who.kind == "email":
+        user.email = who.value
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.save()
+    if who.kind == "email":
+        _send_confirmation_email(user, language, site_url)
+    else:
+        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
+                           language=language)  # fmt: skip
+    return who
+
+
+def _send_confirmation_email(user: User, language: str, site_url: str) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_token.make_token(user)
+    _email(user, "confirm", {"uid": uid, "token": token}, language, site_url)
+
+
+def _email(
+    user: User,
+    template: str,
+    context: dict[str, object],
+    language: str,
+    site_url: str = "",
+) -> None:
+    """Email ``user`` after the commit; links go to ``site_url``, the address the
+    request came to (else ``ETALAGE_SITE_URL``)."""
+    where = {"site_url": site_url} if site_url else {}
+    subject, body = render_email(
+        f"etalage/accounts/email/{template}",
+        {"user": user, **context, **where},
+        language,
+    )
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    )
+
+
+def _tell_owner_of_attempt(
+    user: User, who: Login, language: str, site_url: str
+) -> None:
+    if who.kind == "email":
+        _email(user, "already_registered", {}, language, site_url)
+    else:
+        with translation.override(language):
+            text = _(
+                "Étalage: someone tried to open an account with this number, which "
+                "has one already. Sign in, or choose a new password if you forgot it."
+            )
+        transaction.on_commit(lambda: send_sms(to=user.username, text=text))
+
+
+def email_confirm(*, uidb64: str, token: str) -> User | None:
+    """Activate the account the link names; None when the link is wrong or used."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def _code_hmac(user: User, purpose: str, code: str) -> str:
+    message = f"{user.pk}:{purpose}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def one_time_code_send(*, user: User, purpose: str, language: str) -> None:
+    """Text a new six-digit code to the account's number (earlier codes stop
+    working); at most ``CODES_PER_HOUR`` an hour."""
+    if limit_hit(f"sms:{user.username}", seconds=3600) > CODES_PER_HOUR:
+        raise ValidationError(
+            {
+                "code": _(
+                    "Too many codes were sent to this number: try again in an hour."
+                )
+            }
+        )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    OneTimeCode.objects.create(
+        user=user,
+        purpose=purpose,
+        code_hmac=_code_hmac(user, purpose, code),
+        expires_at=timezone.now() + CODE_LIFETIME,
+    )
+    with translation.override(language):
+        text = _("Étalage: your code is %(code)s. It works for 10 minutes.") % {
+            "code": code
+        }
+    transaction.on_commit(lambda: send_sms(to=user.username, text=text))
+
+
+def one_time_code_check(*, login: str, purpose: str, code: str) -> User:
+    """The account whose latest code of ``purpose`` is ``code`` (the code is used
+    up), or a refusal; five wrong tries end a code. Each try is committed before
+    the answer, so that a refusal still counts."""
+    refused = ValidationError(
+        {"code": _("This code is wrong or no longer valid: ask for a new one.")}
+    )
+    user = User.objects.filter(username=login_username(login)).first()
+    if user is None:
+        raise refused
+    with transaction.atomic():
+        current = (
+            OneTimeCode.objects.select_for_update()
+            .filter(user=user, purpose=purpose, used_at__isnull=True,
+                    expires_at__gt=timezone.now(), attempts__lt=CODE_ATTEMPTS)
+            .order_by("-created_at")
+            .first()
+        )  # fmt: skip
+        if current is None:
+            right = False
+        else:
+            wanted = _code_hmac(user, purpose, (code or "").strip())
+            right = hmac.compare_digest(current.code_hmac, wanted)
+            OneTimeCode.objects.filter(pk=current.pk).update(
+                attempts=F("attempts") + 1,
+                used_at=timezone.now() if right else None,
+            )
+    if not right:
+        raise refused
+    return user
+
+
+def mobile_sign_up_confirm(*, login: str, code: str) -> User:
+    """Activate the account the code was sent for."""
+    user = one_time_code_check(login=login, purpose=OneTimeCode.Purpose.SIGN_UP,
+                               code=code)  # fmt: skip
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def password_reset_code_send(*, login: str, language: str) -> None:
+    """Text a code for a new password to the number's account, if it has one
+    (nothing tells whether it has)."""
+    try:
+        who = login_parse(login)
+    except ValidationError:
+        return
+    user = User.objects.filter(username=who.value, is_active=True).first()
+    if user is not None and who.kind == "mobile":
+        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+                           language=language)  # fmt: skip
+
+
+def password_reset_by_code(*, login: str, code: str, password: str) -> User:
+    """Set a new password with a code texted for it (a password refused does not
+    use the code up)."""
+    user = User.objects.filter(username=login_username(login)).first()
+    if user is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+    user = one_time_code_check(login=login, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+                               code=code)  # fmt: skip
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def person_name(user: User) -> str:
+    """A person's name as they write it: family name first, without a space, for a
+    Chinese name (王小明); given name first otherwise (Anne Dupont)."""
+    given, family = user.first_name.strip(), user.last_name.strip()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in given + family):
+        return f"{family}{given}"
+    return " ".join(part for part in (given, family) if part)

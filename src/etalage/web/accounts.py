@@ -1,0 +1,268 @@
+"""Buyers join and manage their account: sign up with an email address or a mobile
+number, confirm it, choose a new password, keep identities and addresses."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from etalage.accounts.models import OneTimeCode
+from etalage.accounts.services import (
+    buyer_sign_up,
+    email_confirm,
+    login_parse,
+    mobile_sign_up_confirm,
+    one_time_code_send,
+    password_reset_by_code,
+    password_reset_code_send,
+)
+from etalage.core.ids import parse_id
+from etalage.customs.models import BuyerIdentity, DeliveryAddress
+from etalage.customs.services import (
+    address_delete,
+    address_update,
+    identity_delete,
+    identity_update,
+)
+from etalage.web.forms import add_service_errors
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGN_UP_LOGIN = "etalage_sign_up"
+RESET_EMAIL = "etalage/accounts/email/password_reset"
+
+
+class SignUpForm(forms.Form):
+    login = forms.CharField(
+        label=_("Email address or mainland China mobile number"), max_length=254
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(render_value=False)
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(render_value=False)
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("The code we sent"), max_length=6, min_length=6)
+
+
+@sensitive_post_parameters("password", "password_again")
+def sign_up(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            who = buyer_sign_up(
+                login=form.cleaned_data["login"],
+                password=form.cleaned_data["password"],
+                language=get_language(),
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[SIGN_UP_LOGIN] = who.value
+            return redirect("web:sign-up-sent")
+    return render(request, "etalage/accounts/sign_up.html", {"form": form})
+
+
+def sign_up_sent(request):
+    """Where the link or the code went; a code is typed here."""
+    sent_to = request.session.get(SIGN_UP_LOGIN)
+    if not sent_to:
+        return redirect("web:sign-up")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = mobile_sign_up_confirm(login=sent_to, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            del request.session[SIGN_UP_LOGIN]
+            login(request, user, backend=BACKEND)
+            return redirect("web:account")
+    return render(
+        request,
+        "etalage/accounts/sign_up_sent.html",
+        {"sent_to": sent_to, "by_email": "@" in sent_to, "form": form},
+    )
+
+
+@require_POST
+def sign_up_code_again(request):
+    sent_to = request.session.get(SIGN_UP_LOGIN, "")
+    user = User.objects.filter(username=sent_to, is_active=False).first()
+    if user is not None:
+        try:
+            one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
+                               language=get_language())  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    return redirect("web:sign-up-sent")
+
+
+def sign_up_confirm(request, uidb64: str, token: str):
+    user = email_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "etalage/accounts/link_expired.html", status=400)
+    login(request, user, backend=BACKEND)
+    messages.success(request, _("Your email address is confirmed: welcome."))
+    return redirect("web:account")
+
+
+class ForgotForm(forms.Form):
+    login = forms.CharField(
+        label=_("Email address or mainland China mobile number"), max_length=254
+    )
+
+
+class NewPasswordByCodeForm(CodeForm):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+def password_forgotten(request):
+    """Ask for a link (email) or a code (mobile); say the same whoever asks."""
+    form = ForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            who = login_parse(form.cleaned_data["login"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if who.kind == "email":
+                reset = PasswordResetForm({"email": who.value})
+                reset.is_valid()
+                reset.save(
+                    request=request,
+                    use_https=request.is_secure(),
+                    subject_template_name=f"{RESET_EMAIL}.subject.txt",
+                    email_template_name=f"{RESET_EMAIL}.txt",
+                )
+            else:
+                try:
+                    password_reset_code_send(login=who.value, language=get_language())
+                except ValidationError as error:
+                    messages.error(request, error.messages[0])
+            request.session[SIGN_UP_LOGIN] = who.value
+            return redirect("web:password-sent")
+    return render(request, "etalage/accounts/password_forgotten.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+def password_sent(request):
+    sent_to = request.session.get(SIGN_UP_LOGIN)
+    if not sent_to:
+        return redirect("web:password-forgotten")
+    form = NewPasswordByCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = password_reset_by_code(
+                login=sent_to,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            del request.session[SIGN_UP_LOGIN]
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Your new password is set."))
+            return redirect("web:account")
+    return render(
+        request,
+        "etalage/accounts/password_sent.html",
+        {"sent_to": sent_to, "by_email": "@" in sent_to, "form": form},
+    )
+
+
+# Identities and addresses --------------------------------------------------------
+
+
+class IdentityEditForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name, as on your ID card"), max_length=60)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
+
+
+class AddressForm(forms.Form):
+    recipient = forms.CharField(label=_("Recipient"), max_length=60)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    province = forms.CharField(label=_("Province"), max_length=30)
+    city = forms.CharField(label=_("City"), max_length=30)
+    district = forms.CharField(label=_("District"), max_length=30)
+    street = forms.CharField(label=_("Street address"), max_length=200)
+
+
+def _own(model, request, pk):
+    found = model.objects.filter(user=request.user, pk=parse_id(str(pk))).first()
+    if found is None or getattr(found, "deleted_at", None):
+        raise Http404
+    return found
+
+
+@login_required
+def identity_edit(request, pk):
+    identity = _own(BuyerIdentity, request, pk)
+    form = IdentityEditForm(
+        request.POST or None,
+        initial={"real_name": identity.real_name, "mobile": identity.mobile},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity_update(identity=identity, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The identity is saved."))
+            return redirect("web:account")
+    return render(request, "etalage/accounts/identity_form.html",
+                  {"form": form, "identity": identity})  # fmt: skip
+
+
+@login_required
+@require_POST
+def identity_remove(request, pk):
+    identity_delete(identity=_own(BuyerIdentity, request, pk))
+    messages.success(request, _("The identity is deleted."))
+    return redirect("web:account")
+
+
+@login_required
+def address_edit(request, pk):
+    address = _own(DeliveryAddress, request, pk)
+    initial = {name: getattr(address, name) for name in AddressForm.base_fields}
+    form = AddressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            address_update(address=address, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The address is saved."))
+            return redirect("web:account")
+    return render(request, "etalage/storefront/address_form.html",
+                  {"form": form, "address": address})  # fmt: skip
+
+
+@login_required
+@require_POST
+def address_remove(request, pk):
+    address_delete(address=_own(DeliveryAddress, request, pk))
+    messages.success(request, _("The address is deleted."))
+    return redirect("web:account")
