@@ -207,8 +207,14 @@ def test_a_buyer_corrects_and_deletes_identities_and_addresses(client, buyer):
     identity, address = buyer.identities.get(), buyer.addresses.get()
     client.post(f"/en/account/identities/{identity.pk}/",
                 {"real_name": "王晓明", "mobile": "13900139000"})  # fmt: skip
-    new_address = {"recipient": "王晓明", "phone": "13900139000", "province": "北京市",
-                   "city": "北京市", "district": "朝阳区", "street": "建国路 1 号"}  # fmt: skip
+    new_address = {
+        "recipient": "王晓明",
+        "phone": "13900139000",
+        "province": "北京市",
+        "city": "北京市",
+        "district": "朝阳区",
+        "street": "建国路 1 号",
+    }
     client.post(f"/en/account/addresses/{address.pk}/", new_address)
     identity.refresh_from_db()
     address.refresh_from_db()
