@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 from etalage.accounts.models import OneTimeCode
 from etalage.accounts.sms import send_sms
 from etalage.core.emails import render_email
-from etalage.core.limits import limit_hit
+from etalage.core.limits import limit_clear, limit_count, limit_hit
 from etalage.customs.services import normalize_china_mobile
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -288,3 +290,29 @@ def person_name(user: User) -> str:
     if any("\u4e00" <= ch <= "\u9fff" for ch in given + family):
         return f"{family}{given}"
     return " ".join(part for part in (given, family) if part)
+
+
+T = TypeVar("T")
+
+
+def sign_in_attempt(*, login: str, address: str, check: Callable[[], T]) -> T:
+    """Run ``check`` (which raises ValidationError for a wrong password) unless the
+    login is locked: after ``ETALAGE_LOGIN_ATTEMPTS`` failures for one login from one
+    address, every attempt is refused for ``ETALAGE_LOGIN_LOCKOUT_SECONDS``, even
+    with the right password. Counted where every worker sees it (``core.limits``)."""
+    digest = hashlib.sha256(f"{login.strip().lower()}|{address}".encode()).hexdigest()
+    subject = f"login-failures:{digest}"
+    seconds = settings.ETALAGE_LOGIN_LOCKOUT_SECONDS
+    if limit_count(subject, seconds=seconds) >= settings.ETALAGE_LOGIN_ATTEMPTS:
+        raise ValidationError(
+            _("Too many failed attempts. Try again in %(minutes)d minutes."),
+            code="throttled",
+            params={"minutes": seconds // 60},
+        )
+    try:
+        result = check()
+    except ValidationError:
+        limit_hit(subject, seconds=seconds)
+        raise
+    limit_clear(subject, seconds=seconds)
+    return result

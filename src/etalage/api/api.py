@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from etalage.api.auth_buyer import router as buyer_auth_router
+from etalage.api.buyer import router as buyer_account_router
 from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
 from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
 from etalage.api.merchant import router as merchant_router
@@ -52,6 +54,8 @@ def _mount_routers() -> None:
     api.add_router("/merchant", merchant_router)
     api.add_router("", quotes_router)
     api.add_router("", buyer_router)
+    api.add_router("", buyer_account_router)
+    api.add_router("", buyer_auth_router)
 
 
 MAX_PAGE_SIZE = 100

@@ -13,7 +13,7 @@ from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.schemas import MerchantRef, MoneyOut, PricingOut
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
-from etalage.checkout.info import checkout_info
+from etalage.checkout.info import CheckoutInfo, checkout_info
 from etalage.checkout.selectors import RequestedLine
 from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
@@ -82,6 +82,12 @@ class QuoteOut(Schema):
     allowed: bool
     total: MoneyOut
     sub_orders: list[SubOrderOut]
+    problems: list[str] = Field(
+        ..., description="What stops the order (stock, limits, caps), in the language."
+    )
+    can_place: bool = Field(
+        ..., description="Nothing stops it, and an identity and address are chosen."
+    )
 
 
 @router.post("/quotes", response={200: QuoteOut, 404: ErrorOut, 422: ErrorOut})
@@ -121,9 +127,15 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
             language=language,
             identity=_identity(request, payload.identity),
         )
-    quote = info.quote
-    if quote is None:
+    if info.quote is None:
         raise ApiError(422, "not_quotable", info.messages[-1], "lines")
+    return quote_out(info, language)
+
+
+def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
+    """A checkout's quote as the API answers it (quotes and the cart)."""
+    strategy, quote = info.strategy, info.quote
+    assert quote is not None
 
     def money(amount) -> MoneyOut:
         return money_out(Money(amount, quote.currency), language)
@@ -171,6 +183,8 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
         allowed=quote.allowed,
         total=money_out(quote.total, language),
         sub_orders=sub_orders,
+        problems=info.messages,
+        can_place=info.can_place,
     )
 
 

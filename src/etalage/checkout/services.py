@@ -117,3 +117,11 @@ def cart_merge(*, source: Cart, user: User) -> Cart:
             CartLine.objects.filter(pk=line.pk).update(cart=target)
     source.delete()
     return target
+
+
+def buyer_cart(*, user: User, create: bool = False) -> Cart | None:
+    """The signed-in buyer's cart (their newest), made when ``create`` asks."""
+    cart = Cart.objects.filter(user=user).order_by("-created_at").first()
+    if cart is None and create:
+        cart = Cart.objects.create(user=user)
+    return cart

@@ -32,6 +32,7 @@ class WorkplaceLanguageMiddleware:
 
     BACKOFFICE = "/backoffice/"
     PORTAL = "/portal/"  # under the storefront's language prefixes: /fr/portal/…
+    API = "/api/"  # messages in the caller's Accept-Language, else Chinese
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,6 +41,10 @@ class WorkplaceLanguageMiddleware:
         path = request.path_info
         if path.startswith(self.BACKOFFICE):
             language = self._language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        elif path.startswith(self.API) and request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            language = translation.get_language_from_request(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
         elif path.startswith(self.PORTAL):
