@@ -219,3 +219,64 @@ def test_a_buyer_fills_the_cart_signs_in_checks_out_and_cancels(
     page.wait_for_selector("text=Cancelled")
     order.refresh_from_db()
     assert order.state == "cancelled"
+
+
+def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
+    live_server, browser_page, shopping
+):
+    import re
+
+    from django.core import mail
+
+    from etalage.orders.models import Order
+
+    page = browser_page
+    page.goto(f"{live_server.url}/en/")
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Email address or mainland China mobile number").fill(
+        "zhang.wei@example.cn"
+    )
+    page.get_by_label("Password", exact=True).fill("a quiet harbour 42")
+    page.get_by_label("Password again").fill("a quiet harbour 42")
+    page.get_by_role("button", name="Create the account").click()
+    page.wait_for_url("**/en/signup/sent/")
+    assert "zhang.wei@example.cn" in page.locator("main").inner_text()
+    link = re.search(r"https?://\S+/en/signup/confirm/\S+/", mail.outbox[-1].body)
+    assert link.group(0).startswith(live_server.url)  # the address actually served
+    page.goto(link.group(0))
+    page.wait_for_url("**/en/account/")
+    assert "Your email address is confirmed" in page.locator("main").inner_text()
+
+    page.get_by_label("Real name, as on your ID card").fill("张伟")
+    page.get_by_label("Resident ID number").fill("310115198505120032")
+    page.get_by_label("Mobile number").fill("13912345678")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Add this identity").click()
+    page.wait_for_url("**/en/account/")
+    assert "3101**********0032" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Add a delivery address").click()
+    address = {
+        "Recipient": "张伟",
+        "Mobile number": "13912345678",
+        "Province": "上海市",
+        "City": "上海市",
+        "District": "浦东新区",
+        "Street address": "世纪大道 100 号",
+    }
+    for label, value in address.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Save this address").click()
+    page.wait_for_url("**/en/account/")
+
+    product = shopping.products["a"]
+    page.goto(f"{live_server.url}/en/p/{product.slug}/")
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/en/cart/")
+    page.get_by_role("link", name="Check out").click()
+    page.wait_for_url("**/en/checkout/")
+    page.get_by_role("button", name="Place the order").click()
+    page.wait_for_url("**/en/orders/E*/")
+    order = Order.objects.get()
+    assert order.buyer.username == "zhang.wei@example.cn"
+    assert order.id_number_masked == "3101**********0032"
+    assert order.number in page.locator("main").inner_text()
