@@ -129,8 +129,11 @@ def checkout_info(
     except QuoteRefused as refused:
         problems.append(Problem("not_quotable", str(refused)))
     else:
-        limits = [sub.problem for sub in quote.sub_orders if sub.problem]
-        problems += [Problem("cbec_limit", message) for message in limits]
+        problems += [
+            Problem(sub.problem_code, sub.problem)
+            for sub in quote.sub_orders
+            if sub.problem
+        ]
     if not lines:
         problems.append(Problem("empty_cart", _("Your cart is empty.")))
     return CheckoutInfo(

@@ -62,6 +62,7 @@ class SubOrderQuote:
     placement: Placement
     merchant_id: UUID
     problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
+    problem_code: str = ""  # cbec_limit, or not_quotable (no duty known for it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +186,7 @@ def cart_quote(
         built.append(_Built(merchant, tuple(priced), weight, freight, placement))
 
     taxes: list[OrderTax | None] = [None] * len(built)
+    unquotable: dict[int, str] = {}
     if pricing.has_cbec_tax:
         sub_orders = [
             SubOrder(
@@ -212,21 +214,23 @@ def cart_quote(
                     (t.limits.counted for t in taxes[:index] if t and t.limits.allowed),
                     Decimal("0"),
                 )
-                taxes[index] = _with_tariff(sub_orders[index], built[index], used)
+                try:
+                    taxes[index] = _with_tariff(sub_orders[index], built[index], used)
+                except QuoteRefused as refused:  # this parcel only, not the cart
+                    unquotable[index] = str(refused)
 
     quotes = []
-    for b, tax in zip(built, taxes, strict=True):
+    for index, (b, tax) in enumerate(zip(built, taxes, strict=True)):
         merchant = b.merchant
         goods = sum(
             (ql.unit_price * ql.quantity for ql in b.lines), Money.zero(currency)
         )
         freight_money = Money(b.freight, currency)
         tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
-        problem = (
-            _limit_message(tax, merchant.name, currency, language)
-            if tax is not None and not tax.limits.allowed
-            else ""
-        )
+        problem, code = unquotable.get(index, ""), "not_quotable"
+        if not problem and tax is not None and not tax.limits.allowed:
+            problem = _limit_message(tax, merchant.name, currency, language)
+            code = "cbec_limit"
         quotes.append(
             SubOrderQuote(
                 merchant_name=merchant.name,
@@ -239,6 +243,7 @@ def cart_quote(
                 freight=freight_money,
                 total=goods + freight_money + tax_money,
                 problem=problem,
+                problem_code=code if problem else "",
                 placement=b.placement,
                 merchant_id=merchant.pk,
             )

@@ -99,11 +99,14 @@ def test_bad_quantities_are_refused(client, shop):
     assert response.json()["error"]["field"] == "lines.0.quantity"
 
 
-def test_an_item_over_5000_without_a_known_tariff_cannot_be_quoted(client, shop):
+def test_an_item_over_5000_without_a_known_tariff_refuses_its_parcel_only(client, shop):
     TariffRate.objects.all().delete()
-    response = post(client, {"lang": "en", "lines": [line(shop["dear"])]})
-    assert response.status_code == 422
-    assert (
-        "import duty for HS code 1806900000 is not known"
-        in response.json()["error"]["message"]
-    )
+    body = {"lang": "en", "lines": [line(shop["cheap"]), line(shop["dear"])]}
+    response = post(client, body)
+    assert response.status_code == 200
+    quote = response.json()
+    assert quote["allowed"] is False
+    cheap, dear = quote["sub_orders"]
+    assert cheap["problem"] == "" and D(cheap["total"]["amount"]) > 0
+    assert "import duty for HS code 1806900000 is not known" in dear["problem"]
+    assert any("import duty" in p for p in quote["problems"])
