@@ -100,6 +100,9 @@ class MerchantAdmin(admin.ModelAdmin):
     inlines = [MerchantDecisionInline, MerchantTranslationInline, MerchantMemberInline]
     actions = ["approve", "request_info", "reject", "suspend", "approve_bank_account"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a merchant is suspended, never deleted: orders and books keep it
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_products=Count("products"))
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,9 @@ class MarketAdmin(admin.ModelAdmin):
         "position",
     ]
     list_editable = ["fx_margin_percent", "is_active", "position"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # orders and prices refer to markets: deactivate one instead
 
 
 class EcbUploadForm(forms.Form):
@@ -49,6 +53,9 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # rates are the ECB's: a corrected file replaces them
+
     def get_urls(self):
         return [
             path(
@@ -60,6 +67,9 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        # An import changes every price: only who may add exchange rates may do it.
+        if not request.user.has_perm("pricing.add_exchangerate"):
+            raise PermissionDenied
         form = EcbUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

@@ -112,3 +112,22 @@ def test_the_back_office_is_for_staff_only(client, db):
     response = client.get("/backoffice/catalog/product/")
     assert response.status_code == 302
     assert "/backoffice/login/" in response["Location"]
+
+
+def test_staff_without_the_permission_cannot_import_rates(client, db):
+    clerk = get_user_model().objects.create_user("clerk", is_staff=True)
+    client.force_login(clerk)
+    upload = SimpleUploadedFile(
+        "eurofxref-daily.xml", (FILES / "eurofxref-daily-2024-06-28.xml").read_bytes()
+    )
+    response = client.post("/backoffice/pricing/exchangerate/import/", {"file": upload})
+    assert response.status_code == 403
+    assert not ExchangeRate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "page", ["pricing/market/", "pricing/exchangerate/", "merchants/merchant/"]
+)
+def test_markets_rates_and_merchants_cannot_be_deleted_in_bulk(operator_client, page):
+    html = operator_client.get(f"/backoffice/{page}").content.decode()
+    assert 'value="delete_selected"' not in html
