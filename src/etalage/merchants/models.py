@@ -22,6 +22,12 @@ class Merchant(Entity):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
+    @property
+    def may_change(self) -> bool:
+        """Whether the merchant's people may change its catalogue, stock and
+        settings (a suspended or rejected merchant's portal is read-only)."""
+        return self.status not in (self.Status.SUSPENDED, self.Status.REJECTED)
+
     name = models.CharField(_("trading name"), max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=200)

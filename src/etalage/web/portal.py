@@ -45,6 +45,10 @@ def _membership(request, roles=None) -> MerchantMember:
         raise PermissionDenied("this account does not belong to a merchant")
     if roles is not None and membership.role not in roles:
         raise PermissionDenied("this role may not do this")
+    if request.method not in ("GET", "HEAD") and not membership.merchant.may_change:
+        raise PermissionDenied(
+            _("Your shop is suspended: the portal shows your data but changes nothing.")
+        )
     return membership
 
 

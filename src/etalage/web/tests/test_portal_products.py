@@ -128,3 +128,14 @@ def test_the_merchant_counts_stock_and_each_count_is_a_movement(editor, catalogu
     html = editor.get(f"/en/portal/products/{product.pk}/").content.decode()
     assert "A count cannot be negative." in html
     assert inventory_problems() == []
+
+
+def test_a_suspended_merchant_s_portal_shows_but_changes_nothing(editor):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.filter(pk=editor.merchant.pk).update(status="suspended")
+    assert editor.get("/en/portal/products/").status_code == 200
+    refused = editor.post("/en/portal/products/new/", form_data(editor.category))
+    assert refused.status_code == 403
+    assert not Product.objects.exists()
+    assert editor.post("/en/portal/import/", {}).status_code == 403
