@@ -23,8 +23,9 @@ def storefront(request):
                     "code": m.code,
                     "name": territories.get(m.country, m.name),
                     "currency": m.currency,
+                    "takes_orders": strategy.takes_orders,
                 }
-                for m in request._etalage_markets
+                for m, strategy in request._etalage_market_strategies
             ],
         }
 

@@ -54,7 +54,7 @@ def request_market(request) -> tuple[Market, MarketStrategy]:
     if chosen is None:
         raise LookupError("no active market is configured")
     request._etalage_market = chosen
-    request._etalage_markets = [market for market, _pricing in markets.values()]
+    request._etalage_market_strategies = list(markets.values())
     return chosen
 
 

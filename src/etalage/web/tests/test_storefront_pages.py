@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -240,3 +241,11 @@ def test_the_product_page_says_which_versions_are_in_stock(client, shop):
     assert "Only 3 left" in html
     assert "Out of stock" in html
     assert f'<option value="{second.pk}" disabled>' in html
+
+
+def test_the_ship_to_menu_says_which_markets_take_no_orders_yet(client, shop):
+    html = client.get("/en/").content.decode()
+    china = re.search(r'<option value="CN"[^>]*>([^<]*)</option>', html).group(1)
+    belgium = re.search(r'<option value="BE"[^>]*>([^<]*)</option>', html).group(1)
+    assert "no orders" not in china
+    assert "prices only, no orders yet" in belgium
