@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "ninja",  # the API docs page from Étalage's own static files, not a CDN
     "django_tasks_db",
     "etalage.core",
     "etalage.events",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "etalage.web.middleware.WorkplaceLanguageMiddleware",
     "etalage.web.middleware.MarketMiddleware",
+    "etalage.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "etalage.urls"

@@ -1,4 +1,21 @@
+import os
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _private_sqlite_files(sender, connection, **kwargs) -> None:
+    """Keep the SQLite database (and its journal files) readable by its owner only:
+    it holds the ID numbers' ciphertexts and every order."""
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +28,4 @@ class CoreConfig(AppConfig):
         from etalage.core.limits import limits_sweep
 
         chore_register("limit_windows_swept", limits_sweep)
+        connection_created.connect(_private_sqlite_files, dispatch_uid="sqlite-0600")

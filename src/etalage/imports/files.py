@@ -16,8 +16,14 @@ def problems_csv(problems: list[ImportProblem]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([_("row"), _("column"), _("problem")])
     for p in problems:
-        writer.writerow([p.row, p.column, p.message])
+        writer.writerow([p.row, _inert(p.column), _inert(p.message)])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (a message may
+    quote the merchant's own cell, say "=HYPERLINK(…)")."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 EXAMPLE_ROWS = [

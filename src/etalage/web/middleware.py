@@ -1,8 +1,42 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 MARKET_COOKIE = "etalage_market"
+
+
+# What pages may load: only Étalage's own scripts (no inline ones), styles, images
+# and forms; never framed. Inline style attributes are allowed (htmx and a few
+# widths use them).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every page, and pages shown to a signed-in person
+    never kept by a browser's or a proxy's cache (``no-store``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class MarketMiddleware:
