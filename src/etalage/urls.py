@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from etalage.api.api import api
+from etalage.api.api import api, api_not_found
 from etalage.web.auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Étalage back-office"
@@ -15,6 +15,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Any other address under /api/ answers in the API's own JSON shape.
+    re_path(r"^api/", api_not_found),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns.append(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,6 +19,7 @@ from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
 from etalage.api.merchant import router as merchant_router
 from etalage.api.orders import buyer_router
 from etalage.api.orders import merchant_router as merchant_orders_router
+from etalage.api.parser import StrictParser
 from etalage.api.quotes import router as quotes_router
 from etalage.api.schemas import (
     CategoryOut,
@@ -44,6 +45,7 @@ api = NinjaAPI(
         'shape: `{"error": {"code", "message", "field"}}`.'
     ),
     urls_namespace="api",
+    parser=StrictParser(),
 )
 
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -112,6 +114,8 @@ def _service_refused(request, exc: DjangoValidationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NinjaValidationError):  # a body the parser refused
+        return _validation_error(request, exc.__cause__)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
     return api.create_response(
         request, error_body(code, str(exc.message)), status=exc.status_code
@@ -123,8 +127,12 @@ class ProductFilters(MarketQuery):
         None, description="Category slug (with subcategories)."
     )
     merchant: str | None = Field(None, description="Merchant slug.")
-    price_min: Decimal | None = Field(None, ge=0, description="In the market currency.")
-    price_max: Decimal | None = Field(None, ge=0, description="In the market currency.")
+    price_min: Decimal | None = Field(
+        None, ge=0, le=10**9, description="In the market currency."
+    )
+    price_max: Decimal | None = Field(
+        None, ge=0, le=10**9, description="In the market currency."
+    )
     sort: str = Field(catalog.Sort.NEWEST, description="newest, price or -price.")
     page: int = Field(1, ge=1)
     page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
@@ -303,3 +311,9 @@ def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
 
 
 _mount_routers()
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """An address under /api/ that no endpoint answers, in the API's error shape."""
+    body = error_body("not_found", f"no endpoint at {request.path}")
+    return JsonResponse(body, status=404)

@@ -96,7 +96,7 @@ class PriceIn(Schema):
     price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
 
 
-class VariantOut(Schema):
+class MerchantVariantOut(Schema):
     sku: str
     on_hand: int = 0
     allocated: int = 0
@@ -121,7 +121,7 @@ class MerchantProductOut(Schema):
     net_weight_grams: int
     price_from_eur: Decimal | None
     texts: dict[str, TextIn]
-    variants: list[VariantOut]
+    variants: list[MerchantVariantOut]
 
 
 class MerchantProductPage(Schema):
@@ -152,7 +152,7 @@ def _out(product: Product) -> MerchantProductOut:
             for t in product.translations.all()
         },
         variants=[
-            VariantOut(
+            MerchantVariantOut(
                 sku=v.sku,
                 gtin=v.gtin,
                 price_eur=v.price_eur,

@@ -27,7 +27,7 @@ from etalage.catalog.models import (
     ProductTranslation,
     Variant,
 )
-from etalage.catalog.validators import normalize_gtin
+from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.hs_codes import normalize_hs_code
@@ -97,7 +97,7 @@ def product_create(
         brand=brand,
         hs_code=_field("hs_code", normalize_hs_code, hs_code),
         tax_class=tax_class,
-        origin_country=origin_country,
+        origin_country=_field("origin_country", normalize_country, origin_country),
         net_weight_grams=net_weight_grams,
     )
     product.full_clean()
@@ -278,6 +278,8 @@ def product_update(
     for name, value in fields.items():
         if name == "hs_code":
             value = _field("hs_code", normalize_hs_code, value)
+        if name == "origin_country":
+            value = _field("origin_country", normalize_country, value)
         setattr(product, name, value)
     product.full_clean(exclude=["slug", "merchant"])
     product.save()

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Category, Variant
-from etalage.catalog.validators import normalize_gtin
+from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.tax_classes import TaxClass
 from etalage.imports.format import (
-    _COUNTRIES,
     _SKU,
     _WEIGHT,
     ATTRIBUTE_PREFIX,
@@ -141,8 +140,10 @@ def check_rows(
                 hs_code = normalize_hs_code(row["hs_code"])
             except ValidationError as error:
                 problem(number, "hs_code", error.messages[0])
-        country = (row.get("origin_country") or "BE").upper()
-        if country not in _COUNTRIES or len(country) != 2:
+        try:
+            country = normalize_country(row.get("origin_country") or "BE")
+        except ValidationError:
+            country = "BE"
             problem(number, "origin_country", _("not an ISO 3166 country code"))
         if row.get("tax_class") and row["tax_class"] not in TaxClass.values:
             problem(

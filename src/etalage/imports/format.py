@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from babel import Locale
-
 from etalage.catalog.models import Category
 from etalage.core.languages import LANGUAGE_CODES
 
@@ -35,7 +33,6 @@ REQUIRED_FOR_PRODUCT = ("category", "brand", "hs_code", "tax_class", "net_weight
 ATTRIBUTE_PREFIX = "attr_"
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(g|kg)?\s*$", re.IGNORECASE)
-_COUNTRIES = frozenset(Locale("en").territories)
 
 
 # Told how far an import got: (status, percent).

@@ -139,3 +139,38 @@ def test_the_openapi_schema_is_valid(client, db):
 
 def test_the_docs_page_is_served(client, db):
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/products?price_min=1e30", "price_min"),
+        ("/api/v1/products?category=%00", "category"),
+    ],
+)
+def test_a_query_out_of_bounds_is_a_422_naming_the_field(client, markets, url, field):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\u0000b"])
+def test_text_the_database_cannot_keep_is_refused_in_a_body(client, markets, text):
+    body = '{"lines": [{"product": "TEXT", "sku": "x", "quantity": 1}]}'
+    body = body.replace("TEXT", text)
+    response = client.post("/api/v1/quotes", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "lines.0.product"
+
+
+def test_an_unrouted_api_address_answers_the_api_s_json(client, db):
+    response = client.get("/api/v2/nothing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_openapi_document_names_each_schema_once(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    variant = document["components"]["schemas"]["VariantOut"]["properties"]
+    assert {"label", "price"} <= set(variant)  # the catalogue's, not the merchant's
+    assert "MerchantVariantOut" in document["components"]["schemas"]

@@ -235,3 +235,16 @@ def test_sets_the_counted_stock_of_a_variant(client, shop):
     bad = call(client, "put", f"/products/{pid}/variants/{sku}/stock", shop["key"],
                {"on_hand": -1})  # fmt: skip
     assert bad.json()["error"]["field"] == "on_hand"
+
+
+def test_an_origin_that_is_not_an_iso_country_is_refused(client, shop):
+    product = shop["my_product"]
+    for body in ({"origin_country": "XX"}, [None, None]):
+        response = call(client, "patch", f"/products/{product.pk}", shop["key"], body)
+        assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "invalid"
+    refused = call(client, "patch", f"/products/{product.pk}", shop["key"],
+                   {"origin_country": "XX"})  # fmt: skip
+    assert refused.json()["error"]["field"] == "origin_country"
+    product.refresh_from_db()
+    assert product.origin_country == "BE"
