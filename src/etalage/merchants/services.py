@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from etalage.core.emails import render_email
 from etalage.core.ids import new_id
 from etalage.merchants.exceptions import MerchantDecisionRefused
 from etalage.merchants.models import (
@@ -68,19 +71,38 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def merchant_apply(*, application: MerchantApplication) -> Merchant:
-    """Record an application and its owner's account; send the verification link."""
+def merchant_apply(*, application: MerchantApplication) -> Merchant | None:
+    """Record an application and its owner's account; send the verification link.
+
+    An email address that has an account already gets no second one, and nothing
+    tells the applicant so: the address's owner is told by email instead (None).
+    """
     User = get_user_model()
+    candidate = User(username=application.email, email=application.email,
+                     first_name=application.contact_name[:150])  # fmt: skip
+    try:
+        validate_password(application.password, candidate)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
     if Merchant.objects.filter(
         enterprise_number=application.enterprise_number
     ).exists():
         raise ValidationError(
             {"enterprise_number": _("A merchant with this enterprise number exists.")}
         )
-    if User.objects.filter(username__iexact=application.email).exists():
-        raise ValidationError(
-            {"email": _("An account with this email address exists.")}
+    existing = User.objects.filter(username__iexact=application.email).first()
+    if existing is not None:
+        subject, body = render_email(
+            "etalage/merchants/email/application_account_exists",
+            {"name": application.contact_name, "shop": application.name},
+            application.language,
         )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [application.email]
+            )  # fmt: skip
+        )
+        return None
     merchant = Merchant.objects.create(
         name=application.name,
         slug=_unique_slug(application.name),

@@ -1,7 +1,6 @@
 """The producer's way in: the public application form and the email confirmation."""
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -129,11 +128,6 @@ class MerchantApplicationForm(ContactAndPayoutCleaning, forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
-
     def clean(self):
         cleaned = super().clean()
         number, vat = cleaned.get("enterprise_number"), cleaned.get("vat_number")
@@ -191,12 +185,15 @@ def apply(request):
     form = MerchantApplicationForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
         try:
-            merchant = merchant_apply(application=form.application())
+            merchant_apply(application=form.application())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # The same page whether or not the address had an account already.
             return render(
-                request, "etalage/portal/applied.html", {"merchant": merchant}
+                request,
+                "etalage/portal/applied.html",
+                {"email": form.cleaned_data["email"]},
             )
     return render(request, "etalage/portal/apply.html", {"form": form})
 

@@ -218,3 +218,28 @@ def test_a_suspension_needs_a_reason_and_an_approved_merchant(catalogue, operato
         )
     with pytest.raises(ValidationError, match="why"):
         merchant_suspend(merchant=catalogue.merchant(), operator=operator, reason=" ")
+
+
+def test_an_address_with_an_account_gets_no_second_one_and_the_page_says_nothing(
+    client, chocolate, django_capture_on_commit_callbacks
+):
+    get_user_model().objects.create_user("anne@chocolaterie.example",
+                                         "anne@chocolaterie.example", "pw 123 long")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = apply(client, chocolate)
+    fresh = apply(client, chocolate, email="new@chocolaterie.example",
+                  enterprise_number="0403.170.701", vat_number="BE0403170701")  # fmt: skip
+    assert taken.status_code == fresh.status_code == 200
+    assert "anne@chocolaterie.example" in taken.content.decode()
+    assert (
+        Merchant.objects.filter(contact_email="anne@chocolaterie.example").count() == 0
+    )
+    (told,) = [m for m in mail.outbox if m.to == ["anne@chocolaterie.example"]]
+    assert "has an Étalage account already" in told.body
+
+
+def test_a_password_like_the_applicant_s_own_details_is_refused(client, chocolate):
+    html = apply(
+        client, chocolate, password="anne@chocolaterie.example"
+    ).content.decode()
+    assert "mot de passe" in html.lower() and Merchant.objects.count() == 0
