@@ -223,12 +223,13 @@ def test_a_suspension_needs_a_reason_and_an_approved_merchant(catalogue, operato
 def test_an_address_with_an_account_gets_no_second_one_and_the_page_says_nothing(
     client, chocolate, django_capture_on_commit_callbacks
 ):
-    get_user_model().objects.create_user("anne@chocolaterie.example",
-                                         "anne@chocolaterie.example", "pw 123 long")  # fmt: skip
+    anne = "anne@chocolaterie.example"
+    get_user_model().objects.create_user(anne, anne, "pw 123 long")
     with django_capture_on_commit_callbacks(execute=True):
         taken = apply(client, chocolate)
-    fresh = apply(client, chocolate, email="new@chocolaterie.example",
-                  enterprise_number="0403.170.701", vat_number="BE0403170701")  # fmt: skip
+    other = {"email": "new@chocolaterie.example", "enterprise_number": "0403.170.701",
+             "vat_number": "BE0403170701"}  # fmt: skip
+    fresh = apply(client, chocolate, **other)
     assert taken.status_code == fresh.status_code == 200
     assert "anne@chocolaterie.example" in taken.content.decode()
     assert (
