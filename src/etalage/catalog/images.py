@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -36,10 +37,18 @@ def process_image(data: bytes, stem: str) -> ProcessedImage:
             _("The image is larger than 10 MB."), code="image_too_large"
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            probe.verify()
+        with warnings.catch_warnings():
+            # A decompression bomb (a small file of a huge picture) is refused
+            # before a single pixel is decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                image_format = probe.format
+                width, height = probe.size
+                probe.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("The image has too many pixels."), code="image_pixels"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(
             _("The file is not a readable image."), code="image_unreadable"

@@ -12,7 +12,8 @@ from etalage.catalog.models import Category
 from etalage.core.languages import LANGUAGE_CODES
 
 MAX_ROWS = 50_000
-MAX_ZIP_BYTES = 500 * 1024 * 1024
+# Unpacked, a ZIP of pictures and its table, or an XLSX's own XML.
+MAX_ZIP_BYTES = 100 * 1024 * 1024
 TEXT_FIELDS = ("name", "description", "ingredients")
 PRODUCT_COLUMNS = (
     "product_ref",

@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
 from etalage.imports.format import (
+    MAX_ROWS,
     MAX_ZIP_BYTES,
     ImportProblem,
     ImportRefused,
@@ -53,28 +55,45 @@ def _read_csv(data: bytes) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines = list(reader)
+    lines = _at_most(reader)
     if not lines:
         raise _refuse(_("The file is empty."))
     rows = [(number, cells) for number, cells in enumerate(lines[1:], start=2)]
     return Table([c.strip().lower() for c in lines[0]], rows, {})
 
 
+def _at_most(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """The header and up to ``MAX_ROWS`` rows, read as a stream: a file with more
+    is refused as soon as the row after the limit is read, not after all of it."""
+    lines: list[list[str]] = []
+    for row in rows:
+        if len(lines) > MAX_ROWS:
+            raise _refuse(_("A file has at most %(n)d rows.") % {"n": MAX_ROWS})
+        lines.append(["" if cell is None else _cell_text(cell) for cell in row])
+    return lines
+
+
 def _read_xlsx(data: bytes) -> Table:
+    # openpyxl is loaded when a spreadsheet comes, not by every web worker.
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(m.file_size for m in package.infolist())
+    except zipfile.BadZipFile:
+        unpacked = 0
+    if unpacked > MAX_ZIP_BYTES:
+        raise _refuse(_("The spreadsheet is larger than 100 MB once unpacked."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise _refuse(
             _("The spreadsheet cannot be read; is it a real XLSX file?")
         ) from None
-    sheet = workbook.worksheets[0]
-    lines = [
-        ["" if cell is None else _cell_text(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
+    try:
+        lines = _at_most(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
     if not lines:
         raise _refuse(_("The file is empty."))
     rows = [(number, cells) for number, cells in enumerate(lines[1:], start=2)]
@@ -95,7 +114,7 @@ def _read_zip(data: bytes) -> Table:
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            raise _refuse(_("The ZIP archive is larger than 500 MB once unpacked."))
+            raise _refuse(_("The ZIP archive is larger than 100 MB once unpacked."))
         tables = [m for m in members if m.filename.lower().endswith((".csv", ".xlsx"))]
         if len(tables) != 1:
             raise _refuse(

@@ -123,9 +123,10 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        in_background = (
-            upload.size > settings.ETALAGE_IMPORT_INLINE_BYTES
-            or upload.name.lower().endswith(".zip")
+        # A ZIP or a spreadsheet (whose size says little of its rows) is read by the
+        # background worker, never by a web worker.
+        in_background = upload.size > settings.ETALAGE_IMPORT_INLINE_BYTES or (
+            upload.name.lower().endswith((".zip", ".xlsx"))
         )
         run = (product_import_enqueue if in_background else product_import_run)(
             merchant=membership.merchant,

@@ -297,3 +297,57 @@ def test_an_import_its_worker_left_half_way_is_marked_failed_by_the_clock(maker)
     assert clock_round()["imports_abandoned"] == 1
     states = dict(ProductImportRun.objects.values_list("file_name", "status"))
     assert states == {"a.csv": "failed", "b.csv": "writing", "c.csv": "queued"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_past_the_row_limit_is_refused_as_soon_as_the_limit_is_read(
+    maker, monkeypatch, kind
+):
+    from openpyxl import Workbook
+
+    from etalage.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    read = []
+
+    def counted(rows):
+        for row in rows:
+            read.append(row)
+            yield row
+
+    original = reading._at_most
+    monkeypatch.setattr(reading, "_at_most", lambda rows: original(counted(rows)))
+    if kind == "csv":
+        data = ("sku\n" + "A\n" * 1000).encode()
+    else:
+        workbook = Workbook()
+        for n in range(1000):
+            workbook.active.append([f"A{n}"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = buffer.getvalue()
+    with pytest.raises(ImportRefused) as refused:
+        product_import(merchant=maker, file_name=f"big.{kind}", data=data)
+    assert "at most 10 rows" in refused.value.problems[0].message
+    assert len(read) == 12  # the header, ten rows, and the one past the limit
+
+
+def test_a_decompression_bomb_is_a_clear_refusal(maker):
+    import struct
+    import zlib
+
+    from django.core.exceptions import ValidationError
+
+    from etalage.catalog.images import process_image
+
+    def chunk(kind, body):
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    # A 20,000 x 20,000 grey PNG header: a tiny file for 400 million pixels.
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
+    pixels = chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
+    with pytest.raises(ValidationError) as refused:
+        process_image(bomb, stem="bomb")
+    assert refused.value.code == "image_pixels"

@@ -1,5 +1,7 @@
 """The merchant portal's import pages: roles, isolation, results and reports."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -108,3 +110,18 @@ def test_a_large_file_imports_in_the_background_and_its_page_follows_it(
     assert "The file is imported." in html
     assert "every 2s" not in html
     assert Product.objects.filter(merchant=shop).count() == 1
+
+
+def test_a_spreadsheet_always_imports_in_the_background(
+    client, shop, django_capture_on_commit_callbacks
+):
+    from openpyxl import Workbook
+
+    client.force_login(member(shop, "owner"))
+    workbook = Workbook()
+    workbook.active.append(["sku"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(client, buffer.getvalue(), name="small.xlsx")
+    assert ProductImportRun.objects.get().status == ProductImportRun.Status.QUEUED
