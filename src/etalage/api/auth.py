@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer
 
 from etalage.api.errors import ApiError
@@ -19,6 +20,10 @@ class MerchantKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         key = api_key_authenticate(token)
         if key is not None:
+            # Answers in the merchant's language unless the caller asks for another.
+            if not request.META.get("HTTP_ACCEPT_LANGUAGE"):
+                translation.activate(key.merchant.language)
+                request.LANGUAGE_CODE = key.merchant.language
             _count_request(key)
         return key
 

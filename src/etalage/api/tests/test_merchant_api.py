@@ -248,3 +248,16 @@ def test_an_origin_that_is_not_an_iso_country_is_refused(client, shop):
     assert refused.json()["error"]["field"] == "origin_country"
     product.refresh_from_db()
     assert product.origin_country == "BE"
+
+
+def test_errors_speak_the_merchant_s_language_unless_the_caller_asks(client, shop):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.filter(pk=shop["mine"].pk).update(language="fr")
+    product = shop["my_product"]
+    french = call(client, "patch", f"/products/{product.pk}", shop["key"],
+                  {"hs_code": "12"})  # fmt: skip
+    assert "chiffres" in french.json()["error"]["message"]
+    english = call(client, "patch", f"/products/{product.pk}", shop["key"],
+                   {"hs_code": "12"}, **{"Accept-Language": "en"})  # fmt: skip
+    assert "digits" in english.json()["error"]["message"]

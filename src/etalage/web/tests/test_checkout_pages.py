@@ -238,3 +238,17 @@ def test_another_buyer_cannot_touch_my_identity_or_address(client, buyer, shoppi
         assert client.post(url + "delete/").status_code == 404
     identity.refresh_from_db()
     assert identity.deleted_at is None and buyer.addresses.exists()
+
+
+def test_my_orders_show_money_as_money_and_the_email_greets_by_name(
+    client, buyer, shopping
+):
+    from django.core import mail
+
+    from etalage.events.outbox import outbox_deliver
+
+    order = shopping.place(buyer).order
+    html = client.get("/en/orders/").content.decode()
+    assert f"CN¥{order.total:,.2f}" in html and f"{order.total} CNY" not in html
+    outbox_deliver()
+    assert mail.outbox[-1].body.startswith("Hello 王小明,")
