@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +33,20 @@ def _on_sale(variant_id: object) -> Variant:
     return variant
 
 
+@dataclass(frozen=True)
+class CartAddition:
+    line: CartLine
+    added: int  # fewer than asked when the warehouses had no more
+    asked: int
+
+
+def _available(variant: Variant, strategy: MarketStrategy) -> int:
+    kinds = strategy.stock_sources(variant.product.hs_code)
+    return stock_available(variant_ids=[variant.pk], kinds=list(kinds)).get(
+        variant.pk, 0
+    )
+
+
 def _check_available(
     variant: Variant, wanted: int, strategy: MarketStrategy | None
 ) -> None:
@@ -53,18 +69,25 @@ def cart_add(
     variant_id: object,
     quantity: int,
     strategy: MarketStrategy | None = None,
-) -> CartLine:
+) -> CartAddition:
     """Add units of a variant on sale; a line already in the cart grows.
 
     With the market's ``strategy``, the cart may not hold more units than the
-    warehouses the market takes them from have available.
+    warehouses the market takes them from have available: asked for more, it takes
+    what there is (``CartAddition.added`` says how many), refused only when there
+    is none left to add.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose between 1 and 99.")})
+    asked = quantity
     variant = _on_sale(variant_id)
     existing = CartLine.objects.filter(cart=cart, variant=variant).first()
-    _check_available(variant, quantity + (existing.quantity if existing else 0),
-                     strategy)  # fmt: skip
+    in_cart = existing.quantity if existing else 0
+    if strategy is not None:
+        available = _available(variant, strategy)
+        if available - in_cart <= 0:
+            _check_available(variant, in_cart + 1, strategy)  # says why not
+        quantity = min(quantity, available - in_cart)
     line, created = CartLine.objects.select_for_update().get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity}
     )
@@ -73,7 +96,7 @@ def cart_add(
             raise ValidationError({"quantity": _("Choose between 1 and 99.")})
         CartLine.objects.filter(pk=line.pk).update(quantity=F("quantity") + quantity)
         line.refresh_from_db()
-    return line
+    return CartAddition(line=line, added=quantity, asked=asked)
 
 
 @transaction.atomic

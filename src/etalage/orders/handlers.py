@@ -5,8 +5,9 @@ from django.core.mail import send_mail
 
 from etalage.core.emails import render_email
 from etalage.events.outbox import handles
-from etalage.events.types import OrderCancelled, OrderPaid, OrderPlaced
+from etalage.events.types import OrderCancelled, OrderPaid, OrderPlaced, SubOrderMoved
 from etalage.merchants.notifications import notify_merchant
+from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
 
 
@@ -43,3 +44,18 @@ def order_paid_tell_merchants(event: OrderPaid) -> None:
         notify_merchant(
             merchant=parcel.merchant, template="parcel_paid", context={"sub": parcel}
         )
+
+
+@handles(SubOrderMoved)
+def parcel_cancelled_tell_merchant(event: SubOrderMoved) -> None:
+    """A parcel the merchant was told to prepare (paid) is cancelled: say so."""
+    if event.to_state != states.CANCELLED or event.from_state == states.PLACED:
+        return
+    parcel = (
+        SubOrder.objects.filter(pk=event.sub_order_id)
+        .select_related("merchant", "order")
+        .first()
+    )
+    if parcel is not None:
+        notify_merchant(merchant=parcel.merchant, template="parcel_cancelled",
+                        context={"sub": parcel})  # fmt: skip

@@ -6,6 +6,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from etalage.catalog.selectors import variant_label
@@ -77,12 +78,17 @@ def cart_add_view(request):
     cart = request_cart(request, create=True)
     _market, strategy = request_market(request)
     try:
-        cart_add(
+        addition = cart_add(
             cart=cart,
             variant_id=request.POST.get("variant", ""),
             quantity=int(request.POST.get("quantity") or 1),
             strategy=strategy,
         )
+        if addition.added < addition.asked:
+            request.session["cart_problem"] = _(
+                "Only %(added)d more could be added: your cart now holds all %(n)d "
+                "there are."
+            ) % {"added": addition.added, "n": addition.line.quantity}
     except (ValidationError, ValueError) as error:
         request.session["cart_problem"] = (
             error.messages[0] if isinstance(error, ValidationError) else str(error)

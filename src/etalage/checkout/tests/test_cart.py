@@ -119,12 +119,18 @@ def test_the_cart_page_reads_the_same_few_queries_for_few_or_many_lines(
     assert len(few) == len(many)
 
 
-def test_the_cart_never_holds_more_than_is_available(client, shop, catalogue):
+def test_the_cart_takes_what_there_is_and_never_more(client, shop, catalogue):
     scarce = catalogue.product(merchant=shop["a"].merchant)
     stocked([scarce], quantity=3)
     add(client, scarce, 2)
-    add(client, scarce, 2)
-    assert CartLine.objects.get(variant__product=scarce).quantity == 2
+    add(client, scarce, 2)  # one more is all there is: the line keeps it
+    assert CartLine.objects.get(variant__product=scarce).quantity == 3
+    assert (
+        "Only 1 more could be added: your cart now holds all 3 there are."
+        in client.get("/en/cart/").content.decode()
+    )
+    add(client, scarce, 1)
+    assert CartLine.objects.get(variant__product=scarce).quantity == 3
     assert "Only 3 left." in client.get("/en/cart/").content.decode()
     empty = catalogue.product(merchant=shop["a"].merchant)
     add(client, empty)

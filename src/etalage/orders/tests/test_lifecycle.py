@@ -317,3 +317,34 @@ def test_each_context_registers_its_chores_with_the_clock():
         "imports_abandoned",
         "limit_windows_swept",
     }
+
+
+def test_merchants_of_paid_parcels_are_told_when_the_buyer_cancels(
+    order, django_capture_on_commit_callbacks
+):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.update(contact_email="shop@example.be", language="en")
+    order_pay(order=order, reason="paid")
+    outbox_deliver()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order, reason="cancelled by the buyer")
+        outbox_deliver()
+    told = sorted(m.subject for m in mail.outbox if m.to == ["shop@example.be"])
+    numbers = sorted(s.number for s in order.sub_orders.all())
+    assert told == [f"Parcel {n} is cancelled: do not ship it" for n in numbers]
+
+
+def test_no_merchant_hears_of_an_unpaid_order_s_cancellation(
+    order, django_capture_on_commit_callbacks
+):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.update(contact_email="shop@example.be")
+    outbox_deliver()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order, reason="cancelled by the buyer")
+        outbox_deliver()
+    assert not [m for m in mail.outbox if m.to == ["shop@example.be"]]

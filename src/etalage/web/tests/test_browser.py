@@ -213,10 +213,13 @@ def test_a_buyer_fills_the_cart_signs_in_checks_out_and_cancels(
     order = Order.objects.get()
     main = page.locator("main").inner_text()
     assert order.number in main and "Placed, awaiting payment" in main
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Cancel what has not shipped").click()
     page.wait_for_selector("text=Cancelled")
     order.refresh_from_db()
     assert order.state == "cancelled"
+    assert asked == ["Cancel every parcel of this order that has not shipped yet?"]
 
 
 def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(

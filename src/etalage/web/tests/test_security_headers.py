@@ -47,3 +47,10 @@ def test_an_error_report_cell_never_runs_as_a_formula():
          ImportProblem(row=3, column="@sku", message="plain")]
     ).decode("utf-8-sig")  # fmt: skip
     assert "'=HYPERLINK" in report and "'@sku" in report and ",plain" in report
+
+
+def test_every_page_names_its_icon(client, markets):
+    assert (
+        'rel="icon" href="/static/etalage/favicon.svg"'
+        in client.get("/en/").content.decode()
+    )
