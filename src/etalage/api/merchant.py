@@ -358,7 +358,7 @@ def merchant_variant_add(request: HttpRequest, product_id: str, payload: Variant
 
 
 @router.put(
-    "/products/{product_id}/variants/{sku}/price",
+    "/products/{product_id}/variants/{path:sku}/price",
     response={200: MerchantProductOut, **ERRORS},
 )
 def merchant_variant_price_set(
@@ -380,7 +380,7 @@ def merchant_variant_price_set(
 
 
 @router.put(
-    "/products/{product_id}/variants/{sku}/stock",
+    "/products/{product_id}/variants/{path:sku}/stock",
     response={200: MerchantProductOut, **ERRORS},
 )
 def merchant_variant_stock_set(

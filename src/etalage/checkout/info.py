@@ -102,6 +102,11 @@ def checkout_info(
     problems: list[Problem] = []
     plan = fulfilment_plan(strategy=strategy, lines=lines, stocks=stocks)
     problems += [Problem("out_of_stock", m) for m in plan.shortage_messages(lines)]
+    for hs_code in dict.fromkeys(line.variant.product.hs_code for line in lines):
+        problems += [
+            Problem("not_sellable", message)
+            for message in strategy.line_problems(hs_code=hs_code)
+        ]
 
     caps_by_line: dict[UUID, Decimal] = {}
     caps_by_code: dict[str, Decimal] = {}

@@ -73,6 +73,15 @@ def bonded_only_hs_codes() -> frozenset[str]:
     )
 
 
+def positive_list_hs_codes() -> frozenset[str]:
+    """Every HS code on China's positive list; reference data, reused for
+    ``ETALAGE_REFERENCE_CACHE_SECONDS``."""
+    return reference_cached(
+        "etalage:positive-list",
+        lambda: frozenset(PositiveListEntry.objects.values_list("hs_code", flat=True)),
+    )
+
+
 def yearly_caps() -> dict[str, tuple[Cap, str]]:
     """{HS code: (Cap, description)} of the positive-list lines with a yearly cap per
     person; reference data, reused for ``ETALAGE_REFERENCE_CACHE_SECONDS``."""

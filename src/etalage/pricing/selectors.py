@@ -6,7 +6,11 @@ from django.utils import timezone
 
 from etalage.core.reference import reference_cached
 from etalage.customs.routes import Route
-from etalage.customs.selectors import bonded_only_hs_codes, tax_rates_in_force
+from etalage.customs.selectors import (
+    bonded_only_hs_codes,
+    positive_list_hs_codes,
+    tax_rates_in_force,
+)
 from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
 from etalage.pricing.freight import WeightBand
 from etalage.pricing.models import ExchangeRate, FreightRate, Market
@@ -67,6 +71,7 @@ def _strategies(
             Route(r): tuple(bands) for r, bands in _freight_in_force(on=on).items()
         },
         bonded_only_hs_codes=bonded_only_hs_codes(),
+        positive_list_hs_codes=positive_list_hs_codes(),
     )
     return [(market, _strategy(market, on, data)) for market in markets]
 

@@ -52,6 +52,7 @@ class ReferenceData:
     tax_rates: Mapping[str, TaxRates] = field(default_factory=dict)
     freight: Mapping[Route, tuple[WeightBand, ...]] = field(default_factory=dict)
     bonded_only_hs_codes: frozenset[str] = frozenset()
+    positive_list_hs_codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,11 @@ class MarketStrategy:
 
     # Listing rules -----------------------------------------------------------------
 
+    def line_problems(self, *, hs_code: str) -> list[str]:
+        """Why a line of ``hs_code`` cannot be ordered now (checked at checkout and
+        again when the order is placed, whatever the listing's state)."""
+        return []
+
     def listing_problems(self, *, hs_code: str, on_positive_list: bool) -> list[str]:
         """Why a product cannot be sold in this market (besides its names)."""
         return []
@@ -190,6 +196,7 @@ class CrossBorderChina(MarketStrategy):
     """Mainland China under the cross-border e-commerce (CBEC) regime."""
 
     bonded_only_hs_codes: frozenset[str] = frozenset()
+    positive_list_hs_codes: frozenset[str] = frozenset()
 
     takes_orders: ClassVar[bool] = True
     has_personal_limits: ClassVar[bool] = True
@@ -199,6 +206,7 @@ class CrossBorderChina(MarketStrategy):
         return {
             "tax_rates": dict(data.tax_rates),
             "bonded_only_hs_codes": data.bonded_only_hs_codes,
+            "positive_list_hs_codes": data.positive_list_hs_codes,
         }
 
     @property
@@ -272,6 +280,17 @@ class CrossBorderChina(MarketStrategy):
                 "and none is in stock there."
             )
         return super().out_of_stock_message(kinds)
+
+    def line_problems(self, *, hs_code: str) -> list[str]:
+        if hs_code in self.positive_list_hs_codes:
+            return []
+        return [
+            _(
+                "HS code %(hs_code)s is not on China's cross-border e-commerce "
+                "positive list: this product cannot be sold to China."
+            )
+            % {"hs_code": hs_code}
+        ]
 
     def listing_problems(self, *, hs_code: str, on_positive_list: bool) -> list[str]:
         if on_positive_list:

@@ -1,5 +1,7 @@
 """The merchant API: keys, scopes, idempotency, rate limits and isolation."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -261,3 +263,14 @@ def test_errors_speak_the_merchant_s_language_unless_the_caller_asks(client, sho
     english = call(client, "patch", f"/products/{product.pk}", shop["key"],
                    {"hs_code": "12"}, **{"Accept-Language": "en"})  # fmt: skip
     assert "digits" in english.json()["error"]["message"]
+
+
+def test_a_sku_with_a_slash_is_addressable(client, shop):
+    pid = shop["my_product"].pk
+    new = {"sku": "BOX/12", "price_eur": "5.00", "weight_grams": 100}
+    assert call(client, "post", f"/products/{pid}/variants", shop["key"],
+                new).status_code == 201  # fmt: skip
+    priced = call(client, "put", f"/products/{pid}/variants/BOX/12/price",
+                  shop["key"], {"price_eur": "4.50"})  # fmt: skip
+    assert priced.status_code == 200, priced.content
+    assert shop["my_product"].variants.get(sku="BOX/12").price_eur == Decimal("4.50")

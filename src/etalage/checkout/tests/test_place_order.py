@@ -185,9 +185,10 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
     with CaptureQueriesContext(connection) as many:
         shopping.place(buyer, key="many")
     # 21 in the transaction (locks, checks, 7 writes; the yearly caps read, which
-    # the reference cache spares in production), 4 reading the market's pricing and
-    # 3 the test's own lookups.
-    assert len(one) == len(many) == 28
+    # the reference cache spares in production), 5 reading the market's strategy
+    # (rates, freight, the positive list: cached in production) and 3 the test's
+    # own lookups.
+    assert len(one) == len(many) == 29
 
 
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):
@@ -231,3 +232,16 @@ def test_a_yearly_quantity_cap_of_the_positive_list_is_enforced_per_person(shopp
     assert YearlyQuantity.objects.get().used == 0
     assert shopping.place(buyer, key="third").created
     assert order_problems() == []
+
+
+def test_an_order_is_refused_when_its_hs_code_left_the_positive_list(shopping):
+    from etalage.customs.models import PositiveListEntry
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    PositiveListEntry.objects.filter(hs_code="1806900000").delete()
+    with pytest.raises(OrderRefused) as refused:
+        shopping.place(buyer)
+    (error,) = refused.value.error_dict["cart"]
+    assert error.code == "not_sellable" and "positive list" in error.messages[0]
+    assert not Order.objects.exists()

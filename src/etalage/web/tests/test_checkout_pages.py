@@ -186,7 +186,7 @@ def test_the_checkout_page_reads_the_same_queries_for_few_or_many_lines(
         shopping.cart(buyer, [(product, 1)])
     with CaptureQueriesContext(connection) as many:
         client.get("/en/checkout/")
-    assert len(few) == len(many) == 17
+    assert len(few) == len(many) == 18
 
 
 def test_the_cart_checks_the_limits_of_the_identity_chosen_at_checkout(client, buyer):
