@@ -90,7 +90,8 @@ WSGI_APPLICATION = "etalage.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The back-office's own pages over Django's admin (searched before the apps).
+        "DIRS": [PACKAGE_DIR / "web" / "backoffice_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "etalage.web.context_processors.storefront",
+                "etalage.web.context_processors.backoffice",
             ],
         },
     },

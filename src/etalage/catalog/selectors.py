@@ -243,3 +243,7 @@ def variant_label(variant: Variant, language: str) -> str:
         else:
             parts.append(str(value))
     return " · ".join(p for p in parts if p) or variant.sku
+
+
+def listings_in_review_count() -> int:
+    return Product.objects.filter(status=Product.Status.IN_REVIEW).count()

@@ -71,3 +71,18 @@ class FxQuote:
             if base_high * rate >= high + half:
                 base_high -= _CENT
         return base_low, base_high
+
+
+def business_days_after(earlier: date, later: date) -> int:
+    """How many weekdays (Monday to Friday) come after ``earlier`` up to ``later``:
+    a rate of Friday read on Monday is one business day old. TARGET holidays, when
+    the ECB publishes nothing either, are counted as business days."""
+    days = (later - earlier).days
+    if days <= 0:
+        return 0
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (earlier.toordinal() + offset) % 7 not in (0, 6):  # ordinal 1 is a Monday
+            count += 1
+    return count

@@ -11,7 +11,12 @@ from etalage.customs.selectors import (
     positive_list_hs_codes,
     tax_rates_in_force,
 )
-from etalage.pricing.core import BASE_CURRENCY, FxQuote, NoRateInForce
+from etalage.pricing.core import (
+    BASE_CURRENCY,
+    FxQuote,
+    NoRateInForce,
+    business_days_after,
+)
 from etalage.pricing.freight import WeightBand
 from etalage.pricing.models import ExchangeRate, FreightRate, Market
 from etalage.pricing.strategy import MarketStrategy, ReferenceData, strategy_class
@@ -124,3 +129,25 @@ def _freight_in_force(
                 WeightBand(max_grams=row.max_grams, price=row.price_cny)
             )
     return bands
+
+
+def stale_rates(
+    *, today: date | None = None, older_than: int = 3
+) -> list[ExchangeRate]:
+    """The rate in force of each active market's currency when it is more than
+    ``older_than`` business days old (the ECB publishes every business day)."""
+    today = today or timezone.localdate()
+    stale = []
+    currencies = set(
+        Market.objects.filter(is_active=True)
+        .exclude(currency=BASE_CURRENCY)
+        .values_list("currency", flat=True)
+    )
+    for currency in sorted(currencies):
+        try:
+            rate = rate_in_force(currency=currency, on=today)
+        except NoRateInForce:
+            continue
+        if business_days_after(rate.rate_date, today) > older_than:
+            stale.append(rate)
+    return stale

@@ -1,9 +1,18 @@
 from babel import Locale
 from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from etalage.catalog.selectors import listings_in_review_count
+from etalage.merchants.selectors import applications_waiting_count
 from etalage.money.formatting import cldr_locale
+from etalage.orders.selectors import (
+    orders_awaiting_payment_count,
+    parcels_waiting_count,
+)
+from etalage.pricing.selectors import stale_rates
 from etalage.web.request_data import request_category_tree, request_market
 
 
@@ -56,3 +65,27 @@ def _path_without_language(path: str, language: str) -> str:
     if language != settings.LANGUAGE_CODE and path.startswith(prefix):
         return path[len(prefix) - 1 :]
     return path
+
+
+def backoffice(request):
+    """What waits for the operator, and a stale ECB rate, on back-office pages
+    (computed only when a back-office template reads it)."""
+    if not request.path_info.startswith("/backoffice/"):
+        return {}
+
+    def waiting():
+        return [
+            (_("Merchant applications to decide"), applications_waiting_count(),
+             reverse("admin:merchants_merchant_changelist") + "?status__exact=applied"),
+            (_("Listings to review"), listings_in_review_count(),
+             reverse("admin:catalog_product_changelist") + "?status__exact=in_review"),
+            (_("Orders awaiting payment"), orders_awaiting_payment_count(),
+             reverse("admin:orders_order_changelist") + "?state__exact=placed"),
+            (_("Paid parcels not yet shipped"), parcels_waiting_count(),
+             reverse("admin:orders_suborder_changelist")),
+        ]  # fmt: skip
+
+    return {
+        "operator_waiting": SimpleLazyObject(waiting),
+        "stale_rates": SimpleLazyObject(stale_rates),
+    }

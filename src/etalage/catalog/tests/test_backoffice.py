@@ -1,5 +1,6 @@
 """The operator's back-office: reviewing listings, curating, importing ECB files."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,41 @@ def test_staff_without_the_permission_cannot_import_rates(client, db):
 def test_markets_rates_and_merchants_cannot_be_deleted_in_bulk(operator_client, page):
     html = operator_client.get(f"/backoffice/{page}").content.decode()
     assert 'value="delete_selected"' not in html
+
+
+def test_the_first_page_shows_what_waits_for_the_operator(operator_client, catalogue):
+    catalogue.product(status="in_review")
+    html = operator_client.get("/backoffice/").content.decode()
+    assert "What waits for you" in html
+    listings = re.search(r"Listings to review</a></th><td>(\d+)<", html)
+    assert listings.group(1) == "1"
+
+
+def test_every_page_warns_when_the_rate_in_force_is_stale(operator_client, settings):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from etalage.pricing.models import ExchangeRate
+
+    today = timezone.localdate()
+    ExchangeRate.objects.create(currency="CNY", rate="7.8", rate_date=today)
+    assert (
+        "more than three business days old"
+        not in operator_client.get("/backoffice/").content.decode()
+    )
+    ExchangeRate.objects.all().delete()
+    ExchangeRate.objects.create(currency="CNY", rate="7.8", rate_date=date(2020, 1, 3))
+    html = operator_client.get("/backoffice/catalog/product/").content.decode()
+    assert "The EUR/CNY rate in force is of 2020-01-03" in html
+
+
+def test_business_days_count_weekdays_only():
+    from datetime import date
+
+    from etalage.pricing.core import business_days_after
+
+    friday, monday = date(2026, 11, 27), date(2026, 11, 30)
+    assert business_days_after(friday, monday) == 1
+    assert business_days_after(friday, date(2026, 12, 3)) == 4
+    assert business_days_after(monday, monday) == 0
