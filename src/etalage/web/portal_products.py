@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import Category, Product, ProductImage, TaxClass
@@ -175,11 +176,26 @@ def product_list(request):
         "etalage/portal/products.html",
         {
             "merchant": merchant,
-            "products": products.order_by("-updated_at")[:200],
+            "products": [
+                (product, _portal_name(product, merchant))
+                for product in products.order_by("-updated_at")[:200]
+            ],
             "statuses": Product.Status.choices,
             "status": status,
             "query": query,
         },
+    )
+
+
+def _portal_name(product, merchant) -> str:
+    """The product's name as its merchant reads it: in the portal's language, else
+    the merchant's own, else any (never the slug when a name exists)."""
+    translations = [t for t in product.translations.all() if t.name]
+    by_language = {t.language: t.name for t in translations}
+    return (
+        by_language.get(get_language())
+        or by_language.get(merchant.language)
+        or next(iter(by_language.values()), product.slug)
     )
 
 

@@ -175,7 +175,7 @@ def test_a_merchant_fixes_two_bad_rows_and_sees_the_products_in_review(
         in page.locator("#error-summary").inner_text()
     )
 
-    page.get_by_role("link", name="Import products").click()
+    page.locator("main").get_by_role("link", name="Import products").click()
     page.get_by_label("Catalogue file").set_input_files(str(good_file))
     page.get_by_role("button", name="Import").click()
     page.wait_for_selector("text=The file is imported.")

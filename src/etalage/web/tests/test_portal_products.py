@@ -139,3 +139,13 @@ def test_a_suspended_merchant_s_portal_shows_but_changes_nothing(editor):
     assert refused.status_code == 403
     assert not Product.objects.exists()
     assert editor.post("/en/portal/import/", {}).status_code == 403
+
+
+def test_the_portal_has_its_own_frame_and_names_products_in_the_reader_s_language(
+    editor,
+):
+    editor.post("/en/portal/products/new/", form_data(editor.category))
+    html = editor.get("/en/portal/products/").content.decode()
+    assert ">Pralines<" in html and "果仁糖" not in html  # no English name: French
+    assert "Ship to" not in html and 'href="/en/cart/"' not in html
+    assert "Merchant portal" in html and 'href="/en/portal/orders/"' in html
