@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
@@ -13,6 +14,8 @@ admin.site.index_title = "Run the marketplace"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on every page that names no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url="/static/etalage/favicon.svg")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     # Any other address under /api/ answers in the API's own JSON shape.

@@ -54,3 +54,9 @@ def test_every_page_names_its_icon(client, markets):
         'rel="icon" href="/static/etalage/favicon.svg"'
         in client.get("/en/").content.decode()
     )
+
+
+def test_the_icon_is_found_where_browsers_look_for_it(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/etalage/favicon.svg"
