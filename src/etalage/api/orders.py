@@ -28,6 +28,7 @@ from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
+from etalage.orders.reasons import CANCELLED_BY_BUYER
 from etalage.orders.services import order_cancel
 from etalage.pricing.selectors import market_strategies
 
@@ -307,7 +308,7 @@ def orders_cancel(request: HttpRequest, number: str):
     _count_write(request)
     order = _buyer_order(request, number)
     try:
-        order_cancel(order=order, by=request.auth, reason="cancelled by the buyer")
+        order_cancel(order=order, by=request.auth, reason=CANCELLED_BY_BUYER)
     except states.IllegalTransition:
         message = f"an order {order.state} can no longer be cancelled"
         raise ApiError(409, "not_cancellable", message) from None

@@ -24,6 +24,7 @@ from etalage.inventory.models import StockMovement
 from etalage.inventory.services import stock_lock_by_key, stock_move_locked
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
+from etalage.orders.reasons import HOLD_RAN_OUT
 from etalage.orders.states import StockEffect, UsageEffect
 
 Actor = User | None
@@ -198,7 +199,7 @@ def orders_expire(*, now: datetime | None = None, batch: int = 100) -> int:
                 .order_by("hold_expires_at")[:batch]
             )
             for order in due:
-                order_cancel(order=order, reason="Not paid before the hold ran out.")
+                order_cancel(order=order, reason=HOLD_RAN_OUT)
             cancelled += len(due)
         if len(due) < batch:
             return cancelled

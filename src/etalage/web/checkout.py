@@ -26,6 +26,7 @@ from etalage.customs.services import address_add
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
+from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
 from etalage.orders.services import order_cancel
 from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
@@ -168,7 +169,9 @@ def orders(request):
 def _own_order(request, number: str) -> Order:
     order = (
         Order.objects.filter(buyer=request.user, number=number)
-        .prefetch_related("sub_orders__merchant", "sub_orders__lines", "transitions")
+        .prefetch_related(
+            "sub_orders__merchant", "sub_orders__lines", "transitions__by"
+        )
         .first()
     )
     if order is None:
@@ -221,7 +224,22 @@ def order(request, number: str):
             "cancellable": any(
                 s.state in states.CANCELLABLE for s in order.sub_orders.all()
             ),
-            "history": [t for t in order.transitions.all() if t.sub_order_id is None],
+            "history": [
+                {
+                    "at": t.at,
+                    "state": t.get_to_state_display(),
+                    "reason": reason_shown(t.reason),
+                    # Words an operator typed, shown as theirs (not translated).
+                    "by_operator": bool(
+                        t.reason
+                        and not is_system_reason(t.reason)
+                        and t.by is not None
+                        and t.by.is_staff
+                    ),
+                }
+                for t in order.transitions.all()
+                if t.sub_order_id is None
+            ],
         },
     )
 
@@ -232,5 +250,5 @@ def order_cancel_view(request, number: str):
     order = _own_order(request, number)
     # Shipped meanwhile: nothing to cancel; the page shows where the order is.
     with contextlib.suppress(states.IllegalTransition):
-        order_cancel(order=order, by=request.user, reason="cancelled by the buyer")
+        order_cancel(order=order, by=request.user, reason=CANCELLED_BY_BUYER)
     return redirect("web:order", number=order.number)

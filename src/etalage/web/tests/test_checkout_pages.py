@@ -252,3 +252,24 @@ def test_my_orders_show_money_as_money_and_the_email_greets_by_name(
     assert f"CN¥{order.total:,.2f}" in html and f"{order.total} CNY" not in html
     outbox_deliver()
     assert mail.outbox[-1].body.startswith("Hello 王小明,")
+
+
+def test_the_history_speaks_the_buyer_s_language_and_marks_an_operator_s_words(
+    client, buyer, shopping
+):
+    from django.contrib.auth import get_user_model
+
+    from etalage.orders.services import order_pay, orders_expire
+
+    order = shopping.place(buyer).order
+    Order.objects.filter(pk=order.pk).update(hold_expires_at=order.created_at)
+    orders_expire()
+    html = client.get(f"/fr/orders/{order.number}/").content.decode()
+    assert "Non payée avant la fin de la réservation." in html
+
+    operator = get_user_model().objects.create_user("op", is_staff=True)
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    paid = order_pay(order=shopping.place(buyer, key="k2").order, by=operator,
+                     reason="virement reçu")  # fmt: skip
+    html = client.get(f"/en/orders/{paid.number}/").content.decode()
+    assert "Paid (Étalage's note: “virement reçu”)" in html

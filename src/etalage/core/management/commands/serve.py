@@ -31,6 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, demo, **options):
+        # Links in emails lead where Étalage is served, unless configured otherwise.
+        os.environ.setdefault("ETALAGE_SITE_URL", f"http://{host}:{port}")
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("demo", "load", stdout=self.stdout)
