@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -304,6 +305,7 @@ def company(request):
         merchant_details_update(
             merchant=merchant, details=CompanyDetails(**form.cleaned_data)
         )
+        messages.success(request, _("The company details are saved."))
         return redirect("web:portal-company")
     return render(
         request, "etalage/portal/company.html", {"merchant": merchant, "form": form}

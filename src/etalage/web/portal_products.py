@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -262,6 +263,8 @@ def product_edit(request, pk=None):
             product_submit_for_review(product=product)
         except ValidationError as error:
             request.session["portal_problem"] = error.messages[0]
+        else:
+            messages.success(request, _("The product is submitted for review."))
         return redirect("web:portal-product", pk=product.pk)
     if request.method == "POST" and "set_stock" in request.POST and product:
         _set_stock(request, merchant, product)
@@ -307,6 +310,7 @@ def product_edit(request, pk=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(request, _("The product is saved."))
             return redirect("web:portal-product", pk=saved.pk)
     return render(
         request,

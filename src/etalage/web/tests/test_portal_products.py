@@ -149,3 +149,9 @@ def test_the_portal_has_its_own_frame_and_names_products_in_the_reader_s_languag
     assert ">Pralines<" in html and "果仁糖" not in html  # no English name: French
     assert "Ship to" not in html and 'href="/en/cart/"' not in html
     assert "Merchant portal" in html and 'href="/en/portal/orders/"' in html
+
+
+def test_a_save_is_confirmed(editor):
+    response = editor.post("/en/portal/products/new/", form_data(editor.category),
+                           follow=True)  # fmt: skip
+    assert "The product is saved." in response.content.decode()
