@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import (
@@ -21,6 +22,7 @@ from etalage.catalog.services import (
     product_reject,
 )
 from etalage.core.admin_decisions import decide_with_form
+from etalage.core.languages import pick_translation
 
 
 class CategoryTranslationInline(admin.TabularInline):
@@ -109,7 +111,8 @@ class RejectForm(forms.Form):
 class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
     list_display = [
-        "slug",
+        "picture",
+        "name",
         "merchant",
         "category",
         "status",
@@ -118,6 +121,7 @@ class ProductAdmin(admin.ModelAdmin):
         "submitted_at",
         "reviewed_at",
     ]
+    list_display_links = ["picture", "name"]
     list_filter = ["status", "merchant", "category", "tax_class"]
     list_select_related = ["merchant", "category"]
     search_fields = ["slug", "brand", "hs_code", "translations__name", "variants__sku"]
@@ -135,6 +139,32 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductTranslationInline, VariantInline, ProductImageInline]
     actions = ["approve", "reject"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "translations",
+                Prefetch("images", ProductImage.objects.order_by("position", "id")),
+            )
+        )
+
+    @admin.display(description=_("picture"))
+    def picture(self, product):
+        images = list(product.images.all())
+        if not images:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="48" height="48" style="object-fit:cover">',
+            images[0].thumbnail.url,
+        )
+
+    @admin.display(description=_("name"), ordering="slug")
+    def name(self, product):
+        """The name in the operator's language, else the first there is."""
+        translation = pick_translation(product.translations.all(), get_language())
+        return translation.name if translation else product.slug
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(

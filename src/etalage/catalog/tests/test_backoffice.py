@@ -170,3 +170,14 @@ def test_business_days_count_weekdays_only():
     assert business_days_after(friday, monday) == 1
     assert business_days_after(friday, date(2026, 12, 3)) == 4
     assert business_days_after(monday, monday) == 0
+
+
+def test_products_are_listed_by_name_with_their_picture(operator_client, catalogue):
+    from etalage.catalog.services import product_image_add
+    from etalage.catalog.tests.test_product_images import picture
+
+    product = catalogue.product(name="Grand coffret")
+    product_image_add(product=product, data=picture((400, 300)))
+    html = operator_client.get("/backoffice/catalog/product/").content.decode()
+    assert ">Grand coffret (en)<" in html  # the operator's language
+    assert re.search(r'<img src="[^"]+\.webp" alt="" width="48"', html)
