@@ -166,6 +166,14 @@ def _tell_owner_of_attempt(
         transaction.on_commit(lambda: send_sms(to=user.username, text=text))
 
 
+def sign_up_code_resend(*, login: str, language: str) -> None:
+    """Text a new code for a sign-up not confirmed yet (nothing for any other)."""
+    user = User.objects.filter(username=login_username(login), is_active=False).first()
+    if user is not None:
+        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
+                           language=language)  # fmt: skip
+
+
 def email_confirm(*, uidb64: str, token: str) -> User | None:
     """Activate the account the link names; None when the link is wrong or used."""
     try:

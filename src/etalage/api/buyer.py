@@ -22,7 +22,12 @@ from etalage.checkout.models import CartLine
 from etalage.checkout.selectors import cart_lines
 from etalage.checkout.services import buyer_cart, cart_add, cart_set_quantity
 from etalage.customs.models import BuyerIdentity, DeliveryAddress
-from etalage.customs.selectors import addresses_of, identities_of
+from etalage.customs.selectors import (
+    address_of,
+    addresses_of,
+    identities_of,
+    identity_of,
+)
 from etalage.customs.services import (
     address_add,
     address_delete,
@@ -78,17 +83,20 @@ def _cart_out(request: HttpRequest, query: CartQuery) -> CartOut:
     ]  # fmt: skip
     if not lines:
         return CartOut(lines=out)
-    identities = identities_of(user=request.auth)
-    identity = next((i for i in identities if i.pk == query.identity), None)
-    if query.identity and identity is None:
-        raise not_found("identity", "identity")
+    if query.identity:
+        identity = identity_of(user=request.auth, key=query.identity)
+        if identity is None:
+            raise not_found("identity", "identity")
+    else:
+        identities = identities_of(user=request.auth)
+        identity = identities[0] if identities else None
     addresses = addresses_of(user=request.auth)
     with translation.override(language):
         info = checkout_info(
             strategy=strategy,
             lines=lines,
             language=language,
-            identity=identity or (identities[0] if identities else None),
+            identity=identity,
             address=addresses[0] if addresses else None,
         )
     return CartOut(lines=out, quote=quote_out(info, language) if info.quote else None)
@@ -208,9 +216,7 @@ def identities_add(request: HttpRequest, payload: IdentityIn):
 @router.delete("/me/identities/{identity_id}", response={204: None, **ERRORS})
 def identities_delete(request: HttpRequest, identity_id: UUID):
     """Stop using an identity (its number and this year's usage stay the account's)."""
-    identity = next(
-        (i for i in identities_of(user=request.auth) if i.pk == identity_id), None
-    )
+    identity = identity_of(user=request.auth, key=identity_id)
     if identity is None:
         raise not_found("identity", "identity_id")
     identity_delete(identity=identity)
@@ -231,9 +237,7 @@ def addresses_add(request: HttpRequest, payload: AddressIn):
 
 @router.delete("/me/addresses/{address_id}", response={204: None, **ERRORS})
 def addresses_delete(request: HttpRequest, address_id: UUID):
-    address = next(
-        (a for a in addresses_of(user=request.auth) if a.pk == address_id), None
-    )
+    address = address_of(user=request.auth, key=address_id)
     if address is None:
         raise not_found("address", "address_id")
     address_delete(address=address)

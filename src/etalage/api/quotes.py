@@ -15,9 +15,8 @@ from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.info import CheckoutInfo, checkout_info
 from etalage.checkout.selectors import RequestedLine
-from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
-from etalage.customs.selectors import identities_of
+from etalage.customs.selectors import identities_of, identity_of
 from etalage.money import Money
 
 router = Router(tags=["quotes"])
@@ -90,7 +89,9 @@ class QuoteOut(Schema):
     )
 
 
-@router.post("/quotes", response={200: QuoteOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/quotes", response={200: QuoteOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
 def quote_create(request: HttpRequest, payload: QuoteIn):
     """Quote a cart: goods, freight, CBEC tax and the limits, per merchant sub-order.
 
@@ -195,11 +196,10 @@ def _identity(request: HttpRequest, key: str | None) -> BuyerIdentity | None:
         if key:
             raise ApiError(401, "unauthorized", "sign in to quote for an identity")
         return None
-    identities = identities_of(user=user)
     if not key:
+        identities = identities_of(user=user)
         return identities[0] if identities else None
-    wanted = parse_id(key)
-    identity = next((i for i in identities if i.pk == wanted), None)
+    identity = identity_of(user=user, key=key)
     if identity is None:
         raise not_found("identity", "identity")
     return identity

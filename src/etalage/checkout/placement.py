@@ -29,9 +29,8 @@ from django.utils.translation import gettext as _
 from etalage.checkout.info import CheckoutInfo, checkout_info
 from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, stock_sources_by_variant
-from etalage.core.ids import parse_id
 from etalage.core.languages import pick_translation
-from etalage.customs.models import BuyerIdentity, DeliveryAddress
+from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
     CapExceeded,
     caps_reserve,
@@ -187,25 +186,14 @@ def _place(
     lines = cart_lines(cart=cart)
     if not lines:
         raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    identity_key, address_key = parse_id(identity_id), parse_id(address_id)
-    identity = (
-        BuyerIdentity.objects.filter(
-            user=buyer, pk=identity_key, deleted_at__isnull=True
-        ).first()
-        if identity_key
-        else None
-    )
+    identity = identity_of(user=buyer, key=identity_id)
     if identity is None:
         raise _refuse(
             "identity",
             _("Choose the identity customs will check (the payer's own)."),
             "identity_required",
         )
-    address = (
-        DeliveryAddress.objects.filter(user=buyer, pk=address_key).first()
-        if address_key
-        else None
-    )
+    address = address_of(user=buyer, key=address_id)
     if address is None:
         raise _refuse("address", _("Choose a delivery address."), "address_required")
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from etalage.core.ids import parse_id
 from etalage.core.reference import reference_cached
 from etalage.customs.caps import Cap
 from etalage.customs.cbec import ConsumptionBasis, TaxRates
@@ -103,6 +104,25 @@ def identities_of(*, user: User | AnonymousUser) -> list[BuyerIdentity]:
     if not user.is_authenticated:
         return []
     return list(BuyerIdentity.objects.filter(user=user, deleted_at__isnull=True))
+
+
+def identity_of(*, user: User, key: object) -> BuyerIdentity | None:
+    """The buyer's identity with the key ``key`` (a UUID or its text), if it is one
+    of theirs and not deleted; None for anything else, malformed keys included."""
+    pk = parse_id(key)
+    if pk is None:
+        return None
+    return BuyerIdentity.objects.filter(
+        user=user, pk=pk, deleted_at__isnull=True
+    ).first()
+
+
+def address_of(*, user: User, key: object) -> DeliveryAddress | None:
+    """The buyer's delivery address with the key ``key``, if it is one of theirs."""
+    pk = parse_id(key)
+    if pk is None:
+        return None
+    return DeliveryAddress.objects.filter(user=user, pk=pk).first()
 
 
 def addresses_of(*, user: User | AnonymousUser) -> list[DeliveryAddress]:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,18 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from etalage.accounts.models import OneTimeCode
 from etalage.accounts.services import (
     buyer_sign_up,
     email_confirm,
     login_parse,
     mobile_sign_up_confirm,
-    one_time_code_send,
     password_reset_by_code,
     password_reset_code_send,
+    sign_up_code_resend,
 )
-from etalage.core.ids import parse_id
-from etalage.customs.models import BuyerIdentity, DeliveryAddress
+from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
     address_delete,
     address_update,
@@ -107,14 +104,11 @@ def sign_up_sent(request):
 
 @require_POST
 def sign_up_code_again(request):
-    sent_to = request.session.get(SIGN_UP_LOGIN, "")
-    user = User.objects.filter(username=sent_to, is_active=False).first()
-    if user is not None:
-        try:
-            one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
-                               language=get_language())  # fmt: skip
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+    try:
+        sign_up_code_resend(login=request.session.get(SIGN_UP_LOGIN, ""),
+                            language=get_language())  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     return redirect("web:sign-up-sent")
 
 
@@ -209,16 +203,16 @@ class AddressForm(forms.Form):
     street = forms.CharField(label=_("Street address"), max_length=200)
 
 
-def _own(model, request, pk):
-    found = model.objects.filter(user=request.user, pk=parse_id(str(pk))).first()
-    if found is None or getattr(found, "deleted_at", None):
+def _own(found):
+    """The buyer's own identity or address, else 404 (another's reads as none)."""
+    if found is None:
         raise Http404
     return found
 
 
 @login_required
 def identity_edit(request, pk):
-    identity = _own(BuyerIdentity, request, pk)
+    identity = _own(identity_of(user=request.user, key=pk))
     form = IdentityEditForm(
         request.POST or None,
         initial={"real_name": identity.real_name, "mobile": identity.mobile},
@@ -238,14 +232,14 @@ def identity_edit(request, pk):
 @login_required
 @require_POST
 def identity_remove(request, pk):
-    identity_delete(identity=_own(BuyerIdentity, request, pk))
+    identity_delete(identity=_own(identity_of(user=request.user, key=pk)))
     messages.success(request, _("The identity is deleted."))
     return redirect("web:account")
 
 
 @login_required
 def address_edit(request, pk):
-    address = _own(DeliveryAddress, request, pk)
+    address = _own(address_of(user=request.user, key=pk))
     initial = {name: getattr(address, name) for name in AddressForm.base_fields}
     form = AddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -263,6 +257,6 @@ def address_edit(request, pk):
 @login_required
 @require_POST
 def address_remove(request, pk):
-    address_delete(address=_own(DeliveryAddress, request, pk))
+    address_delete(address=_own(address_of(user=request.user, key=pk)))
     messages.success(request, _("The address is deleted."))
     return redirect("web:account")

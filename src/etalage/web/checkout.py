@@ -63,7 +63,7 @@ def checkout(request):
     lines = cart_lines(cart=cart) if cart is not None else []
     if not lines:
         return redirect("web:cart")
-    context = _page(request, lines, strategy, refused)
+    context = _page(request, lines, market, strategy, refused)
     context["token"] = token if TOKEN.fullmatch(token) else uuid.uuid4().hex
     return render(request, "etalage/storefront/checkout.html", context)
 
@@ -95,7 +95,7 @@ def _place_from_page(request, cart, market, strategy, token: str):
     return placed, []
 
 
-def _page(request, lines, strategy, refused: list[str]) -> dict:
+def _page(request, lines, market, strategy, refused: list[str]) -> dict:
     """What the checkout page shows for the buyer's choices: every parcel, the
     problems that stop the order (after what a refused post said) and the total."""
     language = get_language()
@@ -127,7 +127,7 @@ def _page(request, lines, strategy, refused: list[str]) -> dict:
         "problems": refused + info.messages,
         "can_place": info.can_place,
         "delivers_here": strategy.takes_orders,
-        "hold_minutes": request_market(request)[0].hold_minutes,
+        "hold_minutes": market.hold_minutes,
     }
 
 
