@@ -60,7 +60,7 @@ def catalogue_csv(variants: int, seed: int = 3, reprice_every: int = 0) -> bytes
                     "hs_code": "1806.90.00.00",
                     "origin_country": "BE",
                     "tax_class": "ordinary-13",
-                    "net_weight": "250 g",
+                    "net_content": "250 g",
                     "name_zh-hans": f"比利时果仁糖 {product}",
                     "name_fr": f"Pralines belges {product}",
                     "name_nl": f"Belgische pralines {product}",

@@ -93,7 +93,6 @@ def prepare_market(
                 brand=merchant.name,
                 hs_code="1806900000",
                 tax_class="ordinary-13",
-                net_weight_grams=250,
                 status=Product.Status.LIVE,
                 price_from_eur=Decimal("12.50"),
                 active_variant_count=1,
@@ -113,6 +112,8 @@ def prepare_market(
                 sku=f"B-{m}-{p}",
                 price_eur=Decimal("12.50"),
                 weight_grams=300,
+                net_content=250,
+                net_unit="g",
             )
             stock_row = Stock.objects.create(
                 warehouse=hub, variant=variant, on_hand=stock

@@ -98,7 +98,6 @@ def build_catalogue(products: int) -> dict:
                 brand=merchant.name,
                 hs_code="1806900000",
                 tax_class="ordinary-13",
-                net_weight_grams=250,
                 status=Product.Status.LIVE,
                 price_from_eur=price,
                 active_variant_count=1,
@@ -127,6 +126,8 @@ def build_catalogue(products: int) -> dict:
                     sku=f"B-{i}",
                     price_eur=price,
                     weight_grams=300,
+                    net_content=250,
+                    net_unit="g",
                     attributes={"weight": "250 g"},
                 )
             )

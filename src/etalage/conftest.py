@@ -163,11 +163,14 @@ class CatalogueFactory:
             brand="Brand",
             hs_code="1806.90.00.00",
             tax_class="ordinary-13",
-            net_weight_grams=250,
             texts=texts,
             variants=[
                 VariantData(
-                    sku=f"SKU-{n}-{i}", price_eur=Decimal(price), weight_grams=300
+                    sku=f"SKU-{n}-{i}",
+                    price_eur=Decimal(price),
+                    weight_grams=300,
+                    net_content=250,
+                    net_unit="g",
                 )
                 for i, price in enumerate(prices)
             ],

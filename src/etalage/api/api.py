@@ -159,7 +159,7 @@ def _summary_fields(
                 product.price_from_eur,
                 tax_class=product.tax_class,
                 weight_grams=product.price_from_weight_grams,
-                net_grams=product.net_weight_grams,
+                net=product.price_from_net,
             ),
             language,
         ),
@@ -238,7 +238,6 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
         text_language=translation_row.language if translation_row else language,
         hs_code=product.hs_code,
         origin_country=product.origin_country,
-        net_weight_grams=product.net_weight_grams,
         tax_class=product.tax_class,
         variants=[
             VariantOut(
@@ -251,11 +250,13 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
                         v.price_eur,
                         tax_class=product.tax_class,
                         weight_grams=v.weight_grams,
-                        net_grams=product.net_weight_grams,
+                        net=v.net,
                     ),
                     language,
                 ),
                 weight_grams=v.weight_grams,
+                net_content=v.net_content,
+                net_unit=v.net_unit,
             )
             for v in variants
         ],

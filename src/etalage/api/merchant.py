@@ -22,6 +22,7 @@ from ninja.responses import Status
 
 from etalage.api.auth import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.api.schemas import NetUnitName
 from etalage.catalog.models import Category, Product, Variant
 from etalage.catalog.services import (
     ProductText,
@@ -59,7 +60,15 @@ class VariantIn(Schema):
         ..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$"
     )
     price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
-    weight_grams: int = Field(..., gt=0)
+    weight_grams: int = Field(..., gt=0, le=1_000_000, description="Shipping weight.")
+    net_content: int = Field(
+        ...,
+        gt=0,
+        le=10_000_000,
+        description="What one unit holds, in net_unit: 330 (ml of beer), 250 (g of "
+        "pralines), 10 (sheet masks). Customs taxes beer and cosmetics by it.",
+    )
+    net_unit: NetUnitName
     gtin: str = ""
     attributes: dict = {}
 
@@ -71,7 +80,6 @@ class ProductIn(Schema):
     hs_code: str
     tax_class: str
     origin_country: str = Field("BE", min_length=2, max_length=2)
-    net_weight_grams: int = Field(..., gt=0)
     texts: dict[str, TextIn]
     variants: list[VariantIn] = Field(..., min_length=1)
 
@@ -82,7 +90,6 @@ class ProductPatch(Schema):
     hs_code: str | None = None
     tax_class: str | None = None
     origin_country: str | None = Field(None, min_length=2, max_length=2)
-    net_weight_grams: int | None = Field(None, gt=0)
     texts: dict[str, TextIn] | None = None
 
 
@@ -103,6 +110,8 @@ class MerchantVariantOut(Schema):
     gtin: str
     price_eur: Decimal
     weight_grams: int
+    net_content: int
+    net_unit: NetUnitName
     attributes: dict
     is_active: bool
 
@@ -118,7 +127,6 @@ class MerchantProductOut(Schema):
     hs_code: str
     tax_class: str
     origin_country: str
-    net_weight_grams: int
     price_from_eur: Decimal | None
     texts: dict[str, TextIn]
     variants: list[MerchantVariantOut]
@@ -143,7 +151,6 @@ def _out(product: Product) -> MerchantProductOut:
         hs_code=product.hs_code,
         tax_class=product.tax_class,
         origin_country=product.origin_country,
-        net_weight_grams=product.net_weight_grams,
         price_from_eur=product.price_from_eur,
         texts={
             t.language: TextIn(
@@ -157,6 +164,8 @@ def _out(product: Product) -> MerchantProductOut:
                 gtin=v.gtin,
                 price_eur=v.price_eur,
                 weight_grams=v.weight_grams,
+                net_content=v.net_content,
+                net_unit=v.net_unit,
                 attributes=v.attributes,
                 is_active=v.is_active,
                 on_hand=sum(s.on_hand for s in v.stock.all()),
@@ -303,7 +312,6 @@ def merchant_product_create(request: HttpRequest, payload: ProductIn):
             brand=payload.brand,
             hs_code=payload.hs_code,
             tax_class=payload.tax_class,
-            net_weight_grams=payload.net_weight_grams,
             origin_country=payload.origin_country.upper(),
             texts={
                 lang: ProductText(**text.dict()) for lang, text in payload.texts.items()

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+# A unit's net content: grams (net weight), millilitres (volume) or pieces.
+NetUnitName = Literal["g", "ml", "piece"]
 
 
 class MoneyOut(Schema):
@@ -40,6 +44,8 @@ class VariantOut(Schema):
     attributes: dict
     price: MoneyOut | None
     weight_grams: int
+    net_content: int = Field(..., description="What one unit holds, in net_unit.")
+    net_unit: NetUnitName
 
 
 class ProductSummaryOut(Schema):
@@ -58,7 +64,6 @@ class ProductOut(ProductSummaryOut):
     text_language: str
     hs_code: str
     origin_country: str
-    net_weight_grams: int
     tax_class: str
     variants: list[VariantOut]
     images: list[ImageOut]

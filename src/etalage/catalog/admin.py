@@ -97,7 +97,6 @@ class ProductAdminForm(forms.ModelForm):
             "hs_code",
             "origin_country",
             "tax_class",
-            "net_weight_grams",
         ]
 
 

@@ -10,9 +10,16 @@ from etalage.catalog.validators import validate_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.customs.cbec import NetContent, NetUnit
 from etalage.customs.hs_codes import validate_hs_code
 from etalage.customs.tax_classes import TaxClass  # noqa: F401  (catalogue field choices)
 from etalage.merchants.models import Merchant
+
+NET_UNIT_CHOICES = [
+    (NetUnit.GRAM.value, _("g (net weight)")),
+    (NetUnit.MILLILITRE.value, _("ml (volume)")),
+    (NetUnit.PIECE.value, _("pieces")),
+]
 
 
 class Category(Entity):
@@ -108,9 +115,6 @@ class Product(Entity):
         choices=TaxClass,
         default=TaxClass.ORDINARY_13,
     )
-    net_weight_grams = models.PositiveIntegerField(
-        _("net weight (g)"), validators=[MinValueValidator(1)]
-    )
     status = models.CharField(
         _("listing status"), max_length=16, choices=Status, default=Status.DRAFT
     )
@@ -133,6 +137,11 @@ class Product(Entity):
     active_variant_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # The shipping weight of that cheapest variant, for the estimated freight and tax.
     price_from_weight_grams = models.PositiveIntegerField(default=0, editable=False)
+    # And its net content, for the thresholds and per-tonne tax in that estimate.
+    price_from_net_content = models.PositiveIntegerField(default=0, editable=False)
+    price_from_net_unit = models.CharField(
+        max_length=8, choices=NET_UNIT_CHOICES, default=NetUnit.GRAM, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,6 +166,15 @@ class Product(Entity):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
+
+    @property
+    def price_from_net(self) -> NetContent | None:
+        """The cheapest variant's net content (None before it has a variant)."""
+        if not self.price_from_net_content:
+            return None
+        return NetContent(
+            self.price_from_net_content, NetUnit(self.price_from_net_unit)
+        )
 
 
 class ProductTranslation(models.Model):
@@ -207,6 +225,15 @@ class Variant(models.Model):
     weight_grams = models.PositiveIntegerField(
         _("shipping weight (g)"), validators=[MinValueValidator(1)]
     )
+    # What one unit holds, as customs counts it: 330 ml of beer, 250 g of pralines,
+    # 10 sheet masks. The cosmetics thresholds (per ml or g, or per piece), beer's
+    # per-tonne tax and the positive list's yearly caps read it.
+    net_content = models.PositiveIntegerField(
+        _("net content"), validators=[MinValueValidator(1)]
+    )
+    net_unit = models.CharField(
+        _("net content unit"), max_length=8, choices=NET_UNIT_CHOICES
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -222,6 +249,10 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+    @property
+    def net(self) -> NetContent:
+        return NetContent(self.net_content, NetUnit(self.net_unit))
 
 
 def _image_path(instance: "ProductImage", filename: str) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import ngettext
 
 from etalage.catalog.models import (
     Category,
@@ -17,6 +18,7 @@ from etalage.catalog.models import (
     Variant,
 )
 from etalage.core.languages import pick_translation
+from etalage.customs.cbec import NetUnit
 from etalage.merchants.models import Merchant
 
 
@@ -231,6 +233,15 @@ def image_view(image: ProductImage | None) -> ImageView | None:
         height=image.height,
         is_illustration=image.is_illustration,
     )
+
+
+def net_content_text(variant: Variant) -> str:
+    """What one unit holds, in words of the active language: "330 ml", "10 pieces"."""
+    if variant.net_unit == NetUnit.PIECE:
+        return ngettext("%(n)d piece", "%(n)d pieces", variant.net_content) % {
+            "n": variant.net_content
+        }
+    return f"{variant.net_content} {variant.net_unit}"
 
 
 def variant_label(variant: Variant, language: str) -> str:

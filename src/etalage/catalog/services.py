@@ -30,8 +30,9 @@ from etalage.catalog.models import (
 from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.customs.cbec import NetUnit
 from etalage.customs.hs_codes import normalize_hs_code
-from etalage.customs.selectors import positive_list_entry
+from etalage.customs.selectors import net_unit_problem, positive_list_entry
 from etalage.merchants.models import Merchant
 from etalage.money import Money
 from etalage.pricing.selectors import market_strategies
@@ -49,8 +50,26 @@ class VariantData:
     sku: str
     price_eur: Decimal
     weight_grams: int
+    net_content: int
+    net_unit: str
     gtin: str = ""
     attributes: dict[str, object] | None = None
+
+
+def _variant_fill(variant: Variant, data: VariantData) -> Variant:
+    """Set a variant's fields from ``data`` and check them (errors name the field)."""
+    variant.sku = data.sku
+    variant.gtin = _field("gtin", normalize_gtin, data.gtin) if data.gtin else ""
+    variant.attributes = data.attributes or {}
+    variant.price_eur = data.price_eur
+    variant.weight_grams = data.weight_grams
+    variant.net_content = data.net_content
+    variant.net_unit = data.net_unit
+    variant.full_clean(exclude=["product", "merchant"])
+    problem = net_unit_problem(hs_code=variant.product.hs_code, net_unit=data.net_unit)
+    if problem:
+        raise ValidationError({"net_unit": problem})
+    return variant
 
 
 def _field(name: str, normalize: Callable[[str], str], value: str) -> str:
@@ -74,7 +93,6 @@ def product_create(
     brand: str,
     hs_code: str,
     tax_class: str,
-    net_weight_grams: int,
     texts: dict[str, ProductText],
     variants: list[VariantData],
     origin_country: str = "BE",
@@ -98,7 +116,6 @@ def product_create(
         hs_code=_field("hs_code", normalize_hs_code, hs_code),
         tax_class=tax_class,
         origin_country=_field("origin_country", normalize_country, origin_country),
-        net_weight_grams=net_weight_grams,
     )
     product.full_clean()
     product.save()
@@ -120,20 +137,10 @@ def product_create(
                 % ", ".join(repeated or taken)
             }
         )
-    rows = []
-    for position, data in enumerate(variants):
-        variant = Variant(
-            product=product,
-            merchant=merchant,
-            sku=data.sku,
-            gtin=_field("gtin", normalize_gtin, data.gtin) if data.gtin else "",
-            attributes=data.attributes or {},
-            price_eur=data.price_eur,
-            weight_grams=data.weight_grams,
-            position=position,
-        )
-        variant.full_clean(exclude=["product", "merchant"])
-        rows.append(variant)
+    rows = [
+        _variant_fill(Variant(product=product, merchant=merchant, position=i), data)
+        for i, data in enumerate(variants)
+    ]
     Variant.objects.bulk_create(rows)
     product_price_from_refresh(product=product)
     return product
@@ -147,10 +154,14 @@ def product_price_from_refresh(*, product: Product) -> None:
     product.price_from_eur = summary["low"]
     product.active_variant_count = summary["count"]
     product.price_from_weight_grams = cheapest.weight_grams if cheapest else 0
+    product.price_from_net_content = cheapest.net_content if cheapest else 0
+    product.price_from_net_unit = cheapest.net_unit if cheapest else NetUnit.GRAM
     Product.objects.filter(pk=product.pk).update(
         price_from_eur=summary["low"],
         active_variant_count=summary["count"],
         price_from_weight_grams=product.price_from_weight_grams,
+        price_from_net_content=product.price_from_net_content,
+        price_from_net_unit=product.price_from_net_unit,
     )
 
 
@@ -269,8 +280,7 @@ def product_update(
     texts: dict[str, ProductText] | None = None,
 ) -> Product:
     """Change a product's own fields and texts; validation errors name the field."""
-    allowed = {"brand", "hs_code", "tax_class", "origin_country", "net_weight_grams",
-               "category"}  # fmt: skip
+    allowed = {"brand", "hs_code", "tax_class", "origin_country", "category"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed.")})
@@ -282,6 +292,10 @@ def product_update(
             value = _field("origin_country", normalize_country, value)
         setattr(product, name, value)
     product.full_clean(exclude=["slug", "merchant"])
+    for unit in set(product.variants.values_list("net_unit", flat=True)):
+        problem = net_unit_problem(hs_code=product.hs_code, net_unit=unit)
+        if problem:
+            raise ValidationError({"hs_code": problem})
     product.save()
     for language, text in (texts or {}).items():
         if language not in LANGUAGE_CODES:
@@ -303,15 +317,9 @@ def variant_add(
     variant = Variant(
         product=product,
         merchant_id=product.merchant_id,
-        sku=data.sku,
-        gtin=_field("gtin", normalize_gtin, data.gtin) if data.gtin else "",
-        attributes=data.attributes or {},
-        price_eur=data.price_eur,
-        weight_grams=data.weight_grams,
         position=product.variants.count(),
     )
-    variant.full_clean(exclude=["product", "merchant"])
-    variant.save()
+    _variant_fill(variant, data).save()
     if refresh:  # callers changing several variants refresh once at the end
         product_price_from_refresh(product=product)
     return variant
@@ -344,14 +352,8 @@ def variant_update(
         raise ValidationError(
             {"sku": _("SKU already used by this merchant: %s") % data.sku}
         )
-    variant.sku = data.sku
-    variant.gtin = _field("gtin", normalize_gtin, data.gtin) if data.gtin else ""
-    variant.price_eur = data.price_eur
-    variant.weight_grams = data.weight_grams
-    variant.attributes = data.attributes or {}
     variant.is_active = is_active
-    variant.full_clean(exclude=["product", "merchant"])
-    variant.save()
+    _variant_fill(variant, data).save()
     if refresh:
         product_price_from_refresh(product=variant.product)
     return variant

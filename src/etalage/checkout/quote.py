@@ -197,7 +197,7 @@ def cart_quote(
                         unit_price=ql.unit_price.amount,
                         quantity=ql.quantity,
                         rates=pricing.tax_rates[ql.variant.product.tax_class],
-                        net_grams_per_unit=ql.variant.product.net_weight_grams,
+                        net=ql.variant.net,
                     )
                     for ql in b.lines
                 ),

@@ -43,7 +43,7 @@ CART_LINE_FIELDS = (
     "variant__attributes", "variant__merchant_id", "variant__product_id",
     "variant__product__id", "variant__product__slug", "variant__product__hs_code",
     "variant__product__origin_country", "variant__product__tax_class",
-    "variant__product__net_weight_grams", "variant__product__merchant_id",
+    "variant__net_content", "variant__net_unit", "variant__product__merchant_id",
     "variant__product__merchant__id", "variant__product__merchant__name",
     "variant__product__merchant__slug", "variant__product__merchant__language",
 )  # fmt: skip
@@ -69,10 +69,10 @@ class RequestedLine:
 
 def cap_items(lines: Sequence[CheckoutLine]) -> list[CapItem]:
     """The lines as the positive list's yearly caps count them: (variant key, HS
-    code, net grams per unit, quantity)."""
+    code, net content per unit, quantity)."""
     return [
-        (line.variant.pk, line.variant.product.hs_code,
-         line.variant.product.net_weight_grams, line.quantity)
+        (line.variant.pk, line.variant.product.hs_code, line.variant.net,
+         line.quantity)
         for line in lines
     ]  # fmt: skip
 

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-GRAMS, MILLILITRES, PIECES = "g", "ml", "piece"
+from etalage.customs.cbec import NetContent, NetUnit
 
-_UNITS: dict[str, tuple[str, Decimal]] = {
+GRAMS, MILLILITRES, PIECES = NetUnit.GRAM, NetUnit.MILLILITRE, NetUnit.PIECE
+
+_UNITS: dict[str, tuple[NetUnit, Decimal]] = {
     "kg": (GRAMS, Decimal(1000)),
     "千克": (GRAMS, Decimal(1000)),
     "公斤": (GRAMS, Decimal(1000)),
@@ -22,11 +24,16 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "克": (GRAMS, Decimal(1)),
     "l": (MILLILITRES, Decimal(1000)),
     "升": (MILLILITRES, Decimal(1000)),
+    "cl": (MILLILITRES, Decimal(10)),
     "ml": (MILLILITRES, Decimal(1)),
     "毫升": (MILLILITRES, Decimal(1)),
     "piece": (PIECES, Decimal(1)),
     "pieces": (PIECES, Decimal(1)),
     "pcs": (PIECES, Decimal(1)),
+    "pc": (PIECES, Decimal(1)),
+    "pièces": (PIECES, Decimal(1)),
+    "stuks": (PIECES, Decimal(1)),
+    "片": (PIECES, Decimal(1)),
     "件": (PIECES, Decimal(1)),
     "个": (PIECES, Decimal(1)),
 }
@@ -36,7 +43,21 @@ _CAP = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s].*?)\s*$")
 @dataclass(frozen=True, slots=True)
 class Cap:
     amount: Decimal  # in the unit below
-    unit: str  # GRAMS, MILLILITRES or PIECES
+    unit: NetUnit  # GRAMS, MILLILITRES or PIECES
+
+
+def parse_quantity(text: str) -> tuple[Decimal, NetUnit] | None:
+    """Read "2 kg", "33 cl", "750 ml", "6 pieces" (or 件, 千克, 升…) as an amount in
+    grams, millilitres or pieces; None when the text is not such a quantity."""
+    found = _CAP.match(text)
+    unit = _UNITS.get(found.group(2).lower()) if found else None
+    if found is None or unit is None:
+        return None
+    try:
+        amount = Decimal(found.group(1).replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return None
+    return amount * unit[1], unit[0]
 
 
 def parse_cap(text: str) -> Cap | None:
@@ -46,30 +67,37 @@ def parse_cap(text: str) -> Cap | None:
     """
     if not text.strip():
         return None
-    found = _CAP.match(text)
-    unit = _UNITS.get(found.group(2).lower()) if found else None
-    if found is None or unit is None:
+    quantity = parse_quantity(text)
+    if quantity is None:
         raise ValueError(
             f"{text!r} is not a yearly cap: write an amount and kg, g, L, ml or pieces"
         )
-    try:
-        amount = Decimal(found.group(1).replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(f"{text!r} is not a number") from None
-    if amount <= 0:
+    if quantity[0] <= 0:
         raise ValueError("a yearly cap is more than nothing")
-    return Cap(amount=amount * unit[1], unit=unit[0])
+    return Cap(amount=quantity[0], unit=quantity[1])
 
 
-def counted(cap: Cap, *, net_grams_per_unit: int, quantity: int) -> Decimal:
-    """How much of ``cap`` a line of ``quantity`` units uses.
+def counted(cap: Cap, *, net: NetContent, quantity: int) -> Decimal:
+    """How much of ``cap`` a line of ``quantity`` units, each holding ``net``, uses.
 
-    Weights and volumes count the product's net content per unit (a millilitre counted
-    as a gram: the catalogue keeps one net content, in grams, per product).
+    A cap in pieces counts the pieces (a box of 10 masks is 10); a cap by weight or
+    volume counts the net content, a millilitre as a gram (the positive list gives
+    one figure per line and customs reads it so). Raises ValueError when the net
+    content is a count of pieces and the cap a weight: the catalogue refuses that.
     """
     if cap.unit == PIECES:
-        return Decimal(quantity)
-    return Decimal(net_grams_per_unit) * quantity
+        per_unit = net.amount if net.unit == NetUnit.PIECE else 1
+        return Decimal(per_unit * quantity)
+    if net.unit == NetUnit.PIECE:
+        raise ValueError(
+            f"a cap of {describe(cap)} counts weight or volume, not pieces"
+        )
+    return Decimal(net.amount * quantity)
+
+
+def fits(cap: Cap, unit: NetUnit) -> bool:
+    """Whether a net content in ``unit`` can be counted against ``cap``."""
+    return cap.unit == PIECES or unit != NetUnit.PIECE
 
 
 def describe(cap: Cap) -> str:

@@ -9,7 +9,9 @@ The rules (Caiguanshui [2016] No. 18 and [2018] No. 49; see
   + insurance; coupons and points are *not* deducted.
 * Statutory taxes on a dutiable value ``P`` with VAT rate ``v`` and ad-valorem
   consumption-tax rate ``c``: ``CT = P / (1 - c) * c`` and ``VAT = (P + CT) * v``.
-  Beer's consumption tax is per tonne, not ad valorem.
+  Beer's consumption tax is per tonne, not ad valorem: 250 CNY a tonne when the
+  dutiable value and duty come to 3,000 CNY a tonne or more (class A), 220 below;
+  litres convert to tonnes at 988 L a tonne.
 * An order over 5,000 CNY whose only item is one indivisible unit may still go through
   CBEC if the year stays within 26,000 CNY, but at the full statutory tariff, VAT and
   consumption tax (the general-trade formula): ``duty = P * t``,
@@ -42,6 +44,9 @@ WITHIN_LIMITS_SHARE = Decimal("0.7")
 ORDER_LIMIT = Decimal("5000")
 ANNUAL_LIMIT = Decimal("26000")
 GRAMS_PER_TONNE = Decimal("1000000")
+# The consumption-tax rules' conversion table: a tonne of beer is 988 litres.
+BEER_LITRES_PER_TONNE = Decimal("988")
+MILLILITRES_PER_LITRE = Decimal("1000")
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -55,6 +60,37 @@ class ConsumptionBasis(StrEnum):
     PER_TONNE = "per_tonne"
 
 
+class NetUnit(StrEnum):
+    """How a unit's net content is measured: weight, volume or pieces."""
+
+    GRAM = "g"
+    MILLILITRE = "ml"
+    PIECE = "piece"
+
+
+@dataclass(frozen=True, slots=True)
+class NetContent:
+    """What one unit sold holds: 330 ml of beer, 250 g of pralines, 10 face masks."""
+
+    amount: int
+    unit: NetUnit
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or self.amount < 1:
+            raise ValueError("a net content is a whole number above 0")
+        object.__setattr__(self, "unit", NetUnit(self.unit))
+
+    def tonnes(self) -> Decimal | None:
+        """Its weight in tonnes as the per-tonne consumption tax counts it (a volume
+        at 988 L per tonne, the beer conversion); None for a count of pieces."""
+        if self.unit == NetUnit.GRAM:
+            return Decimal(self.amount) / GRAMS_PER_TONNE
+        if self.unit == NetUnit.MILLILITRE:
+            litres = Decimal(self.amount) / MILLILITRES_PER_LITRE
+            return litres / BEER_LITRES_PER_TONNE
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class TaxRates:
     """The statutory rates of one tax class (and, for the exception, the tariff)."""
@@ -62,7 +98,12 @@ class TaxRates:
     vat: Decimal
     consumption: Decimal = ZERO  # ad valorem, e.g. 0.10 for wine
     consumption_basis: ConsumptionBasis = ConsumptionBasis.NONE
-    consumption_per_tonne: Decimal = ZERO  # CNY per tonne, for beer
+    # Beer: CNY per tonne, ``consumption_per_tonne`` (class A) when the dutiable
+    # value and duty come to ``per_tonne_class_a_from`` CNY a tonne or more, else
+    # ``consumption_per_tonne_lower`` (when set).
+    consumption_per_tonne: Decimal = ZERO
+    consumption_per_tonne_lower: Decimal | None = None
+    per_tonne_class_a_from: Decimal | None = None
     # High-end cosmetics: consumption tax only from this unit price per ml or g
     # (or per piece, when the product is sold by the piece).
     threshold_per_gram: Decimal | None = None
@@ -70,8 +111,12 @@ class TaxRates:
     tariff: Decimal = ZERO  # only the single-item exception pays it
 
     def __post_init__(self) -> None:
-        for name in ("vat", "consumption", "consumption_per_tonne", "tariff"):
+        optional = ("consumption_per_tonne_lower", "per_tonne_class_a_from")
+        required = ("vat", "consumption", "consumption_per_tonne", "tariff")
+        for name in (*required, *optional):
             value = getattr(self, name)
+            if value is None and name in optional:
+                continue
             if not isinstance(value, Decimal) or value < 0:
                 raise ValueError(f"{name} must be a non-negative Decimal")
         if self.consumption >= ONE:
@@ -86,10 +131,9 @@ class OrderLine:
     unit_price: Decimal
     quantity: int
     rates: TaxRates
-    net_grams_per_unit: int = (
-        0  # net weight or volume (g or ml), for thresholds and beer
-    )
-    sold_by_piece: bool = False
+    # What one unit holds: for the cosmetics thresholds (per ml or g, or per piece),
+    # beer's per-tonne tax and the positive list's yearly caps.
+    net: NetContent | None = None
     indivisible: bool = True  # one unit cannot be split across parcels
 
     def __post_init__(self) -> None:
@@ -208,14 +252,42 @@ def check_limits(
 
 
 def _consumption_applies(line: OrderLine) -> bool:
+    """High-end cosmetics pay consumption tax from 10 CNY per ml or g, or 15 CNY per
+    piece when sold by the piece; without a net content, the high-end class."""
+    rates, net = line.rates, line.net
+    if net is None:
+        return True
+    if net.unit == NetUnit.PIECE:
+        threshold = rates.threshold_per_piece
+    else:
+        threshold = rates.threshold_per_gram
+    if threshold is None:
+        return True
+    return line.unit_price / net.amount >= threshold
+
+
+def _per_tonne(line: OrderLine, taxable: Decimal) -> Decimal:
+    """Beer's consumption tax: its tonnes (988 L a tonne) at the rate of its class,
+    the class read from ``taxable`` (dutiable value + duty) per tonne."""
     rates = line.rates
-    if rates.threshold_per_piece is not None and line.sold_by_piece:
-        return line.unit_price >= rates.threshold_per_piece
-    if rates.threshold_per_gram is not None:
-        if line.net_grams_per_unit <= 0:
-            return True  # without a net quantity, assume the high-end class
-        return line.unit_price / line.net_grams_per_unit >= rates.threshold_per_gram
-    return True
+    tonnes_each = line.net.tonnes() if line.net is not None else None
+    if not tonnes_each:
+        raise ValueError(
+            f"line {line.key}: a per-tonne tax needs a net content in ml or g"
+        )
+    tonnes = tonnes_each * line.quantity
+    rate = rates.consumption_per_tonne
+    lower, class_a_from = (
+        rates.consumption_per_tonne_lower,
+        rates.per_tonne_class_a_from,
+    )
+    if (
+        lower is not None
+        and class_a_from is not None
+        and taxable / tonnes < class_a_from
+    ):
+        rate = lower
+    return rate * tonnes
 
 
 def _line_tax(
@@ -232,8 +304,7 @@ def _line_tax(
                 (dutiable + duty) / (ONE - rates.consumption) * rates.consumption
             )
         elif rates.consumption_basis == ConsumptionBasis.PER_TONNE:
-            tonnes = Decimal(line.net_grams_per_unit * line.quantity) / GRAMS_PER_TONNE
-            consumption = rates.consumption_per_tonne * tonnes
+            consumption = _per_tonne(line, dutiable + duty)
     vat = (dutiable + duty + consumption) * rates.vat
     return LineTax(
         key=line.key,

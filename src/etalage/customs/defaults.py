@@ -21,11 +21,21 @@ RATES = [
 ]
 
 
+# Beer's two classes: 220 CNY a tonne below 3,000 CNY a tonne (988 L a tonne).
+BEER_CLASSES = {
+    "consumption_per_tonne_lower": Decimal("220"),
+    "per_tonne_class_a_from": Decimal("3000"),
+}
+
+
 def create_default_tax_rates(TaxClassRate) -> None:  # noqa: N803 (a model class)
     """Create the rates in force since 2019-04-01 that are missing (``TaxClassRate``:
     the model class, so that a data migration can pass its historical one)."""
 
     for code, vat, basis, rate, per_tonne, per_gram, per_piece in RATES:
+        # A migration older than the beer classes passes a model without them.
+        fields = {field.name for field in TaxClassRate._meta.get_fields()}
+        beer = BEER_CLASSES if code == "beer" and set(BEER_CLASSES) <= fields else {}
         TaxClassRate.objects.get_or_create(
             tax_class=code,
             effective_from=date(2019, 4, 1),
@@ -38,5 +48,6 @@ def create_default_tax_rates(TaxClassRate) -> None:  # noqa: N803 (a model class
                 "threshold_per_gram": Decimal(per_gram) if per_gram else None,
                 "threshold_per_piece": Decimal(per_piece) if per_piece else None,
                 "source": SOURCE,
+                **beer,
             },
         )

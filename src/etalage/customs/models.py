@@ -42,6 +42,25 @@ class TaxClassRate(Entity):
     consumption_per_tonne = models.DecimalField(
         _("consumption tax per tonne (CNY)"), max_digits=10, decimal_places=2, default=0
     )
+    consumption_per_tonne_lower = models.DecimalField(
+        _("consumption tax per tonne below the class A price (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Beer: 220 CNY a tonne below 3,000 CNY a tonne (class B)."),
+    )
+    per_tonne_class_a_from = models.DecimalField(
+        _("class A from CNY per tonne"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Beer: the dutiable value and duty per tonne from which the higher rate "
+            "applies (3,000 CNY)."
+        ),
+    )
     threshold_per_gram = models.DecimalField(
         _("taxed from CNY per ml or g"),
         max_digits=10,

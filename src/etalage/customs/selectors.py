@@ -2,11 +2,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
 
 from etalage.core.ids import parse_id
 from etalage.core.reference import reference_cached
-from etalage.customs.caps import Cap
-from etalage.customs.cbec import ConsumptionBasis, TaxRates
+from etalage.customs.caps import Cap, describe, fits
+from etalage.customs.cbec import ConsumptionBasis, NetUnit, TaxRates
 from etalage.customs.models import (
     BuyerIdentity,
     DeliveryAddress,
@@ -33,6 +34,8 @@ def tax_rates_in_force(*, on: date) -> dict[str, TaxRates]:
             consumption=row.consumption_rate,
             consumption_basis=ConsumptionBasis(row.consumption_basis),
             consumption_per_tonne=row.consumption_per_tonne,
+            consumption_per_tonne_lower=row.consumption_per_tonne_lower,
+            per_tonne_class_a_from=row.per_tonne_class_a_from,
             threshold_per_gram=row.threshold_per_gram,
             threshold_per_piece=row.threshold_per_piece,
         )
@@ -90,13 +93,26 @@ def yearly_caps() -> dict[str, tuple[Cap, str]]:
     return reference_cached(
         "etalage:yearly-caps",
         lambda: {
-            code: (Cap(amount=amount, unit=unit), description)
+            code: (Cap(amount=amount, unit=NetUnit(unit)), description)
             for code, amount, unit, description in PositiveListEntry.objects.filter(
                 cap_amount__isnull=False
             ).values_list("hs_code", "cap_amount", "cap_unit", "description")
             if amount is not None
         },
     )
+
+
+def net_unit_problem(*, hs_code: str, net_unit: str) -> str:
+    """Why a unit whose net content is counted in ``net_unit`` cannot be sold under
+    ``hs_code`` ("" when it can): a yearly cap by weight or volume cannot count
+    pieces."""
+    capped = yearly_caps().get(hs_code)
+    if capped is None or fits(capped[0], NetUnit(net_unit)):
+        return ""
+    return _(
+        "China allows each person %(cap)s a year of HS %(hs)s: give the net content "
+        "in g or ml, not pieces."
+    ) % {"cap": describe(capped[0]), "hs": hs_code}
 
 
 def identities_of(*, user: User | AnonymousUser) -> list[BuyerIdentity]:

@@ -20,6 +20,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from etalage.customs.caps import Cap, counted, describe
+from etalage.customs.cbec import NetContent
 from etalage.customs.identity_crypto import (
     encrypt_id_number,
     id_number_hmac,
@@ -326,23 +327,22 @@ class CapExceeded(ValidationError):
     """An order would take a person past a positive-list line's yearly cap."""
 
 
-# A line as the caps count it: (variant key, HS code, net grams per unit, quantity).
-CapItem = tuple[UUID, str, int, int]
+# A line as the caps count it: (variant key, HS code, net content per unit, quantity).
+CapItem = tuple[UUID, str, NetContent, int]
 
 
 def caps_wanted(
     items: Iterable[CapItem],
 ) -> tuple[dict[UUID, Decimal], dict[str, Decimal]]:
-    """What lines count toward yearly caps. ``items``: (key, HS code, net grams per
-    unit, quantity); returns ({key: amount}, {HS code: amount}) for capped codes."""
+    """What lines count toward yearly caps. ``items``: (key, HS code, net content
+    per unit, quantity); returns ({key: amount}, {HS code: amount}) for capped codes."""
 
     caps = yearly_caps()
     by_key: dict[UUID, Decimal] = {}
     by_code: dict[str, Decimal] = {}
-    for key, hs_code, net_grams, quantity in items:
+    for key, hs_code, net, quantity in items:
         if hs_code in caps:
-            amount = counted(caps[hs_code][0], net_grams_per_unit=net_grams,
-                             quantity=quantity)  # fmt: skip
+            amount = counted(caps[hs_code][0], net=net, quantity=quantity)
             by_key[key] = amount
             by_code[hs_code] = by_code.get(hs_code, 0) + amount
     return by_key, by_code

@@ -410,6 +410,8 @@ def _load_catalogue(log):
                             sku=f"{prefix.upper()}-{b + 1}{e + 1:02d}-{code}",
                             price_eur=_price(base["price"], edition["factor"], factor),
                             weight_grams=int(net * Decimal("1.15")) + 60,
+                            net_content=int(net),
+                            net_unit=base.get("unit", line.get("unit", "g")),
                             gtin=_gtin(gtin_seed),
                             attributes=attributes,
                         )
@@ -421,7 +423,6 @@ def _load_catalogue(log):
                     brand=data["name"],
                     hs_code=base.get("hs", line["hs"]),
                     tax_class=base.get("tax_override", line["tax"]),
-                    net_weight_grams=base["net"],
                     texts=texts,
                     variants=variants,
                 )

@@ -431,6 +431,7 @@ LINES = {
         "category": "beer",
         "hs": "2203000000",
         "tax": "beer",
+        "unit": "ml",
         "bases": [
             {
                 "name": t(
@@ -573,6 +574,7 @@ LINES = {
         "category": "jenever",
         "hs": "2208500000",
         "tax": "wine",
+        "unit": "ml",
         "bases": [
             {
                 "name": t(
@@ -884,6 +886,7 @@ LINES = {
                     "Water, sunflower oil, shea butter, glycerin, plant extracts.",
                 ),
                 "net": 50,
+                "unit": "ml",
                 "price": "34.00",
                 "variants": [("50", {"volume": "50 ml"}, "1", 1)],
             },
@@ -902,8 +905,46 @@ LINES = {
                     "Jojoba oil, rosehip oil, vitamin E, plant extracts.",
                 ),
                 "net": 30,
+                "unit": "ml",
                 "price": "42.00",
                 "variants": [("30", {"volume": "30 ml"}, "1", 1)],
+            },
+            {
+                "name": t("面膜", "Masques en tissu", "Sheetmaskers", "Sheet masks"),
+                "desc": t(
+                    "浸满植物精华的棉质面膜，每片独立包装。",
+                    "Des masques en coton imprégnés d'extraits de plantes, emballés un à un.",
+                    "Katoenen maskers gedrenkt in plantenextracten, per stuk verpakt.",
+                    "Cotton masks soaked in plant extracts, each wrapped on its own.",
+                ),
+                "ing": t(
+                    "水、甘油、芦荟提取物、透明质酸钠、植物提取物。",
+                    "Eau, glycérine, extrait d'aloe vera, hyaluronate de sodium, extraits de plantes.",
+                    "Water, glycerine, aloë-vera-extract, natriumhyaluronaat, plantenextracten.",
+                    "Water, glycerin, aloe vera extract, sodium hyaluronate, plant extracts.",
+                ),
+                # Sold by the piece: high-end from 15 CNY a mask (5 masks: 75 CNY).
+                "net": 5,
+                "unit": "piece",
+                "price": "19.50",
+                "variants": [
+                    (
+                        "5",
+                        {"pack": t("5片装", "Boîte de 5", "Doos van 5", "Box of 5")},
+                        "1",
+                        1,
+                    ),
+                    (
+                        "10",
+                        {
+                            "pack": t(
+                                "10片装", "Boîte de 10", "Doos van 10", "Box of 10"
+                            )
+                        },
+                        "1.8",
+                        2,
+                    ),
+                ],
             },
             {
                 "name": t(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,9 @@ from django.utils.translation import gettext as _
 from etalage.catalog.models import Category, Variant
 from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.customs.caps import parse_quantity
 from etalage.customs.hs_codes import normalize_hs_code
+from etalage.customs.selectors import net_unit_problem
 from etalage.customs.tax_classes import TaxClass
 from etalage.imports.format import (
     _SKU,
@@ -19,6 +22,7 @@ from etalage.imports.format import (
     COLUMNS,
     MAX_ROWS,
     PRODUCT_COLUMNS,
+    RENAMED_COLUMNS,
     REQUIRED,
     REQUIRED_FOR_PRODUCT,
     TEXT_FIELDS,
@@ -45,6 +49,9 @@ class _Categories:
         return self.by_key.get(value.strip().lower())
 
 
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
 def _weight_grams(value: str) -> int:
     match = _WEIGHT.match(value or "")
     if not match:
@@ -54,6 +61,20 @@ def _weight_grams(value: str) -> int:
     if grams <= 0 or grams != grams.to_integral_value():
         raise ValueError(_("the weight must be a positive whole number of grams"))
     return int(grams)
+
+
+def _net_content(value: str) -> tuple[int, str]:
+    """ "330 ml", "33 cl", "250 g", "0.25 kg", "10 pieces" (a bare number: grams)."""
+    text = value.strip()
+    quantity = parse_quantity(f"{text} g" if _NUMBER.match(text) else text)
+    if quantity is None:
+        raise ValueError(_("write a net content such as 330 ml, 250 g or 10 pieces"))
+    amount, unit = quantity
+    if amount <= 0 or amount != amount.to_integral_value() or amount > 10_000_000:
+        raise ValueError(
+            _("the net content is a whole number of g, ml or pieces above 0")
+        )
+    return int(amount), unit.value
 
 
 def _price(value: str) -> Decimal:
@@ -79,7 +100,7 @@ def check_rows(
     def problem(row: int, column: str, message: str) -> None:
         problems.append(ImportProblem(row, column, message))
 
-    header = table.header
+    header = [RENAMED_COLUMNS.get(column, column) for column in table.header]
     known = set(COLUMNS)
     for column in header:
         if column and column not in known and not column.startswith(ATTRIBUTE_PREFIX):
@@ -151,18 +172,23 @@ def check_rows(
                 "tax_class",
                 _("one of %(values)s") % {"values": ", ".join(TaxClass.values)},
             )
-        net_weight = weight = 0
-        for column in ("net_weight", "weight"):
-            if row.get(column):
-                try:
-                    grams = _weight_grams(row[column])
-                except ValueError as error:
-                    problem(number, column, str(error))
-                else:
-                    if column == "net_weight":
-                        net_weight = grams
-                    else:
-                        weight = grams
+        weight, net = 0, (0, "g")
+        if row.get("weight"):
+            try:
+                weight = _weight_grams(row["weight"])
+            except ValueError as error:
+                problem(number, "weight", str(error))
+        if row.get("net_content"):
+            try:
+                net = _net_content(row["net_content"])
+            except ValueError as error:
+                problem(number, "net_content", str(error))
+            else:
+                earlier = products.get(row.get("product_ref", ""))
+                code = hs_code or (earlier.hs_code if earlier else "")
+                unit_problem = net_unit_problem(hs_code=code, net_unit=net[1])
+                if unit_problem:
+                    problem(number, "net_content", unit_problem)
         price = Decimal(0)
         if row.get("price_eur"):
             try:
@@ -224,7 +250,6 @@ def check_rows(
                 hs_code=hs_code,
                 origin_country=country,
                 tax_class=row["tax_class"],
-                net_weight_grams=net_weight,
                 texts={
                     lang: {f: row.get(f"{f}_{lang}", "") for f in TEXT_FIELDS}
                     for lang in LANGUAGE_CODES
@@ -238,6 +263,8 @@ def check_rows(
                 gtin=gtin,
                 price_eur=price,
                 weight_grams=weight,
+                net_content=net[0],
+                net_unit=net[1],
                 attributes={
                     column[len(ATTRIBUTE_PREFIX) :]: row[column]
                     for column in attribute_columns

@@ -30,7 +30,7 @@ EXAMPLE_ROWS = [
     {
         "product_ref": "PRAL-250", "category": "pralines", "brand": "Maison Exemple",
         "hs_code": "1806.90.00.00", "origin_country": "BE", "tax_class": "ordinary-13",
-        "net_weight": "250 g", "name_zh-hans": "果仁糖礼盒",
+        "net_content": "250 g", "name_zh-hans": "果仁糖礼盒",
         "name_fr": "Ballotin de pralines",
         "name_nl": "Ballotin pralines", "name_en": "Praline ballotin",
         "description_fr": "Pralines belges garnies à la main.",
@@ -41,7 +41,8 @@ EXAMPLE_ROWS = [
     },
     {
         "product_ref": "PRAL-250", "sku": "PRAL-250-MILK", "gtin": "5400000000010",
-        "price_eur": "23,90", "weight": "350 g", "attr_flavour": "Milk",
+        "price_eur": "23,90", "weight": "350 g", "net_content": "250 g",
+        "attr_flavour": "Milk",
     },
 ]  # fmt: skip
 

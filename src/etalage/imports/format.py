@@ -22,15 +22,18 @@ PRODUCT_COLUMNS = (
     "hs_code",
     "origin_country",
     "tax_class",
-    "net_weight",
     *(f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGE_CODES),
 )
-VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "stock", "image")
+VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "net_content", "stock",
+                   "image")  # fmt: skip
+# Headers of earlier versions of the format, read as their new names: net content
+# was one weight per product before each variant had its own, with its unit.
+RENAMED_COLUMNS = {"net_weight": "net_content"}
 COLUMNS = (*PRODUCT_COLUMNS, *VARIANT_COLUMNS)
 # Required on every row, and on the first row of each product (later rows of the
 # same product_ref may leave the product's columns empty).
-REQUIRED = ("sku", "product_ref", "price_eur", "weight")
-REQUIRED_FOR_PRODUCT = ("category", "brand", "hs_code", "tax_class", "net_weight")
+REQUIRED = ("sku", "product_ref", "price_eur", "weight", "net_content")
+REQUIRED_FOR_PRODUCT = ("category", "brand", "hs_code", "tax_class")
 ATTRIBUTE_PREFIX = "attr_"
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(g|kg)?\s*$", re.IGNORECASE)
@@ -73,6 +76,8 @@ class VariantDraft:
     gtin: str
     price_eur: Decimal
     weight_grams: int
+    net_content: int
+    net_unit: str
     attributes: dict[str, object]
     images: list[str]
     stock: int | None = None  # units counted in the merchant's own warehouse
@@ -87,7 +92,6 @@ class ProductDraft:
     hs_code: str
     origin_country: str
     tax_class: str
-    net_weight_grams: int
     texts: dict[str, dict[str, str]]
     variants: list[VariantDraft] = field(default_factory=list)
 

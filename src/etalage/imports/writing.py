@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -109,7 +110,6 @@ def _write(
             "hs_code": draft.hs_code,
             "origin_country": draft.origin_country,
             "tax_class": draft.tax_class,
-            "net_weight_grams": draft.net_weight_grams,
         }
         if product is None:
             name = draft.texts.get("en", {}).get("name") or next(
@@ -154,6 +154,8 @@ def _write(
                 "gtin": variant_draft.gtin,
                 "price_eur": variant_draft.price_eur,
                 "weight_grams": variant_draft.weight_grams,
+                "net_content": variant_draft.net_content,
+                "net_unit": variant_draft.net_unit,
                 "attributes": variant_draft.attributes,
             }
             variant = variants_by_sku.get(variant_draft.sku)
@@ -194,7 +196,6 @@ def _write(
             "hs_code",
             "origin_country",
             "tax_class",
-            "net_weight_grams",
         ],
         batch_size=1000,
     )
@@ -205,7 +206,7 @@ def _write(
     Variant.objects.bulk_create(new_variants, batch_size=2000)
     Variant.objects.bulk_update(
         changed_variants,
-        ["gtin", "price_eur", "weight_grams", "attributes"],
+        ["gtin", "price_eur", "weight_grams", "net_content", "net_unit", "attributes"],
         batch_size=2000,
     )
     _refresh_listing_prices(touched)
@@ -240,23 +241,27 @@ def _refresh_listing_prices(products: list[Product]) -> None:
         .values("product_id")
         .annotate(low=Min("price_eur"), count=Count("pk"))
     }
-    weights: dict[UUID, int] = {}
+    cheapest: dict[UUID, dict[str, Any]] = {}
     for variant in (
         Variant.objects.filter(product_id__in=ids, is_active=True)
         .order_by("product_id", "price_eur", "position")
-        .values("product_id", "weight_grams")
+        .values("product_id", "weight_grams", "net_content", "net_unit")
     ):
-        weights.setdefault(variant["product_id"], variant["weight_grams"])
+        cheapest.setdefault(variant["product_id"], dict(variant))
     for product in products:
         row = figures.get(product.pk, {"low": None, "count": 0})
         product.price_from_eur = row["low"]
         product.active_variant_count = row["count"]
-        product.price_from_weight_grams = weights.get(product.pk, 0)
+        first = cheapest.get(product.pk, {})
+        product.price_from_weight_grams = first.get("weight_grams", 0)
+        product.price_from_net_content = first.get("net_content", 0)
+        product.price_from_net_unit = first.get("net_unit", "g")
     Product.objects.bulk_update(
         products,
-        ["price_from_eur", "active_variant_count", "price_from_weight_grams"],
+        ["price_from_eur", "active_variant_count", "price_from_weight_grams",
+         "price_from_net_content", "price_from_net_unit"],
         batch_size=1000,
-    )
+    )  # fmt: skip
 
 
 def _attach_images(

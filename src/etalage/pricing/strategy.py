@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from etalage.customs.cbec import OrderLine, TaxRates, order_tax
+from etalage.customs.cbec import NetContent, OrderLine, TaxRates, order_tax
 from etalage.customs.routes import Route, WarehouseKind
 from etalage.money import Money
 from etalage.pricing.core import BASE_CURRENCY, FxQuote
@@ -132,7 +132,7 @@ class MarketStrategy:
         *,
         tax_class: str,
         weight_grams: int,
-        net_grams: int = 0,
+        net: NetContent | None = None,
     ) -> PriceEstimate | None:
         """The tax of one unit shipped alone (None: no tax in the price)."""
         return None
@@ -143,14 +143,14 @@ class MarketStrategy:
         *,
         tax_class: str,
         weight_grams: int,
-        net_grams: int,
+        net: NetContent | None,
     ) -> Money | None:
         """The price a buyer sees: with the estimated tax where the market has it."""
         estimate = self.estimate(
             amount_eur,
             tax_class=tax_class,
             weight_grams=weight_grams,
-            net_grams=net_grams,
+            net=net,
         )
         return estimate.with_tax if estimate is not None else self.price(amount_eur)
 
@@ -219,7 +219,7 @@ class CrossBorderChina(MarketStrategy):
         *,
         tax_class: str,
         weight_grams: int,
-        net_grams: int = 0,
+        net: NetContent | None = None,
     ) -> PriceEstimate | None:
         goods = self.price(amount_eur)
         rates = self.tax_rates.get(tax_class)
@@ -237,7 +237,7 @@ class CrossBorderChina(MarketStrategy):
             unit_price=goods.amount,
             quantity=1,
             rates=rates,
-            net_grams_per_unit=net_grams,
+            net=net,
         )
         tax = order_tax(lines=[line], freight=freight or Decimal("0"))
         return PriceEstimate(

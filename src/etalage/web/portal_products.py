@@ -17,7 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from etalage.catalog.models import Category, Product, ProductImage, TaxClass
+from etalage.catalog.models import (
+    NET_UNIT_CHOICES,
+    Category,
+    Product,
+    ProductImage,
+    TaxClass,
+)
 from etalage.catalog.services import (
     ProductText,
     VariantData,
@@ -47,7 +53,6 @@ class ProductForm(forms.Form):
     origin_country = forms.CharField(
         label=_("Country of origin"), max_length=2, initial="BE"
     )
-    net_weight_grams = forms.IntegerField(label=_("Net weight (g)"), min_value=1)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +117,12 @@ class VariantForm(forms.Form):
         decimal_places=2,
     )
     weight_grams = forms.IntegerField(label=_("Shipping weight (g)"), min_value=1)
+    net_content = forms.IntegerField(
+        label=_("Net content"),
+        min_value=1,
+        help_text=_("What one unit holds: 330 ml, 250 g, 10 pieces."),
+    )
+    net_unit = forms.ChoiceField(label=_("Unit"), choices=NET_UNIT_CHOICES)
     attributes = forms.CharField(
         label=_("Attributes"),
         required=False,
@@ -139,6 +150,8 @@ class VariantForm(forms.Form):
             sku=d["sku"],
             price_eur=d["price_eur"],
             weight_grams=d["weight_grams"],
+            net_content=d["net_content"],
+            net_unit=d["net_unit"],
             gtin=d["gtin"],
             attributes=d["attributes"],
         )
@@ -208,7 +221,6 @@ def _save(request, merchant, product, form, variants):
         "hs_code": form.cleaned_data["hs_code"],
         "tax_class": form.cleaned_data["tax_class"],
         "origin_country": form.cleaned_data["origin_country"].upper(),
-        "net_weight_grams": form.cleaned_data["net_weight_grams"],
     }
     rows = [v for v in variants if v.cleaned_data and v.cleaned_data.get("sku")]
     with transaction.atomic():
@@ -283,7 +295,6 @@ def product_edit(request, pk=None):
             "hs_code": product.hs_code,
             "tax_class": product.tax_class,
             "origin_country": product.origin_country,
-            "net_weight_grams": product.net_weight_grams,
         }
         for t in product.translations.all():
             initial.update({f"name_{t.language}": t.name,
@@ -296,6 +307,8 @@ def product_edit(request, pk=None):
                 "gtin": v.gtin,
                 "price_eur": v.price_eur,
                 "weight_grams": v.weight_grams,
+                "net_content": v.net_content,
+                "net_unit": v.net_unit,
                 "attributes": _attributes_text(v.attributes),
                 "is_active": v.is_active,
             }

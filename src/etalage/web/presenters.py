@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from etalage.catalog.models import Product, Variant
-from etalage.catalog.selectors import variant_label
+from etalage.catalog.selectors import net_content_text, variant_label
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
 from etalage.money import Money, format_money
@@ -39,6 +39,7 @@ class VariantView:
     label: str
     price: str | None
     weight_grams: int
+    net: str
     gtin: str
     available: int = 0
 
@@ -65,7 +66,7 @@ def product_card(
         product.price_from_eur,
         tax_class=product.tax_class,
         weight_grams=product.price_from_weight_grams,
-        net_grams=product.net_weight_grams,
+        net=product.price_from_net,
     )
     return ProductCard(
         slug=product.slug,
@@ -90,7 +91,7 @@ def variant_view(
         variant.price_eur,
         tax_class=product.tax_class,
         weight_grams=variant.weight_grams,
-        net_grams=product.net_weight_grams,
+        net=variant.net,
     )
     return VariantView(
         id=str(variant.pk),
@@ -98,6 +99,7 @@ def variant_view(
         label=variant_label(variant, language),
         price=price_text(price, language),
         weight_grams=variant.weight_grams,
+        net=net_content_text(variant),
         gtin=variant.gtin,
         available=available,
     )
@@ -118,7 +120,7 @@ def estimate_view(
         variant.price_eur,
         tax_class=product.tax_class,
         weight_grams=variant.weight_grams,
-        net_grams=product.net_weight_grams,
+        net=variant.net,
     )
     if estimate is None:
         return None

@@ -15,9 +15,16 @@ NEW_PRODUCT = {
     "brand": "Maison",
     "hs_code": "1806.90.00.00",
     "tax_class": "ordinary-13",
-    "net_weight_grams": 250,
     "texts": {"zh-hans": {"name": "果仁糖"}, "fr": {"name": "Pralines"}},
-    "variants": [{"sku": "PRAL-1-250", "price_eur": "24.50", "weight_grams": 350}],
+    "variants": [
+        {
+            "sku": "PRAL-1-250",
+            "price_eur": "24.50",
+            "weight_grams": 350,
+            "net_content": 250,
+            "net_unit": "g",
+        }
+    ],
 }
 
 
@@ -91,7 +98,13 @@ def test_sets_a_price_adds_a_variant_updates_and_submits(client, shop):
         {"price_eur": "7.25"},
     )
     assert response.json()["price_from_eur"] == "7.25"
-    new = {"sku": "NEW-1", "price_eur": "5.00", "weight_grams": 100}
+    new = {
+        "sku": "NEW-1",
+        "price_eur": "5.00",
+        "weight_grams": 100,
+        "net_content": 100,
+        "net_unit": "g",
+    }
     response = call(client, "post", f"/products/{pid}/variants", shop["key"], new)
     assert response.status_code == 201
     assert response.json()["price_from_eur"] == "5.00"
@@ -110,7 +123,7 @@ def their_endpoints(shop):
         ("get", f"/products/{pid}", None),
         ("patch", f"/products/{pid}", {"brand": "Stolen"}),
         ("post", f"/products/{pid}/variants", {"sku": "X-1", "price_eur": "1.00",
-                                               "weight_grams": 1}),
+            "weight_grams": 1, "net_content": 1, "net_unit": "g"}),
         ("put", f"/products/{pid}/variants/{sku}/price", {"price_eur": "0.01"}),
         ("post", f"/products/{pid}/submit", None),
         ("put", f"/products/{pid}/variants/{sku}/stock", {"on_hand": 99}),
@@ -168,7 +181,8 @@ def test_an_idempotency_key_reused_with_another_body_is_refused(client, shop):
         **{"Idempotency-Key": "k-2"},
     )
     other = {**NEW_PRODUCT, "merchant_ref": "PRAL-2", "variants": [
-        {"sku": "PRAL-2-250", "price_eur": "9.00", "weight_grams": 100}]}  # fmt: skip
+        {"sku": "PRAL-2-250", "price_eur": "9.00", "weight_grams": 100,
+           "net_content": 100, "net_unit": "g"}]}  # fmt: skip
     response = call(
         client, "post", "/products", shop["key"], other, **{"Idempotency-Key": "k-2"}
     )
@@ -209,7 +223,15 @@ def test_bad_input_names_the_field(client, shop):
     assert (error["code"], error["field"]) == ("invalid", "hs_code")
     body = {
         **NEW_PRODUCT,
-        "variants": [{"sku": "A", "price_eur": "-1", "weight_grams": 1}],
+        "variants": [
+            {
+                "sku": "A",
+                "price_eur": "-1",
+                "weight_grams": 1,
+                "net_content": 1,
+                "net_unit": "g",
+            }
+        ],
     }
     error = call(client, "post", "/products", shop["key"], body).json()["error"]
     assert error["field"] == "variants.0.price_eur"
@@ -267,7 +289,13 @@ def test_errors_speak_the_merchant_s_language_unless_the_caller_asks(client, sho
 
 def test_a_sku_with_a_slash_is_addressable(client, shop):
     pid = shop["my_product"].pk
-    new = {"sku": "BOX/12", "price_eur": "5.00", "weight_grams": 100}
+    new = {
+        "sku": "BOX/12",
+        "price_eur": "5.00",
+        "weight_grams": 100,
+        "net_content": 100,
+        "net_unit": "g",
+    }
     assert call(client, "post", f"/products/{pid}/variants", shop["key"],
                 new).status_code == 201  # fmt: skip
     priced = call(client, "put", f"/products/{pid}/variants/BOX/12/price",

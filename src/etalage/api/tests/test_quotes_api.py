@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from etalage.customs.cbec import OrderLine, order_tax
+from etalage.customs.cbec import NetContent, NetUnit, OrderLine, order_tax
 from etalage.customs.models import TariffRate
 from etalage.customs.selectors import tax_rates_in_force
 from etalage.pricing.models import FreightRate
@@ -55,7 +55,7 @@ def test_a_cart_of_two_merchants_is_two_sub_orders_with_the_cores_figures(client
     rates = tax_rates_in_force(on=date(2024, 7, 1))["ordinary-13"]
     core = order_tax(
         lines=[OrderLine(key="a", unit_price=D("79.30"), quantity=2, rates=rates,
-                         net_grams_per_unit=250)],
+                         net=NetContent(250, NetUnit.GRAM))],
         freight=D("78.00"),
     )  # fmt: skip
     assert D(first["tax"]["amount"]) == core.tax == D("21.53")
@@ -110,3 +110,62 @@ def test_an_item_over_5000_without_a_known_tariff_refuses_its_parcel_only(client
     assert cheap["problem"] == "" and D(cheap["total"]["amount"]) > 0
     assert "import duty for HS code 1806900000 is not known" in dear["problem"]
     assert any("import duty" in p for p in quote["problems"])
+
+
+def _with_variant(product, *, tax_class, net_content, net_unit):
+    product.tax_class = tax_class
+    product.save(update_fields=["tax_class"])
+    product.variants.update(
+        net_content=net_content, net_unit=net_unit, weight_grams=150
+    )
+    return product
+
+
+def _core_tax(price_eur_line, quantity, rates, net, freight):
+    return order_tax(
+        lines=[OrderLine(key="a", unit_price=price_eur_line, quantity=quantity,
+                         rates=rates, net=net)],
+        freight=freight,
+    )  # fmt: skip
+
+
+def test_beer_is_quoted_per_tonne_at_988_litres_from_the_variants_volume(
+    client, catalogue, shop
+):
+    beer = _with_variant(
+        catalogue.product(prices=("2.00",)),
+        tax_class="beer", net_content=330, net_unit="ml",
+    )  # fmt: skip
+    body = post(client, {"lines": [line(beer, 24)]}).json()
+    assert "sub_orders" in body, body
+    (sub_order,) = body["sub_orders"]
+    unit = D(sub_order["goods"]["amount"]) / 24
+    freight = D(sub_order["freight"]["amount"])
+    rates = tax_rates_in_force(on=date(2024, 7, 1))["beer"]
+    core = _core_tax(unit, 24, rates, NetContent(330, NetUnit.MILLILITRE), freight)
+    assert D(sub_order["tax"]["amount"]) == core.tax
+    # 7.92 L is 0.0080162 t: 250 CNY/t (class A) * 0.7 = 1.40 of consumption tax.
+    assert core.consumption_tax == D("1.40")
+
+
+def test_sheet_masks_sold_by_the_piece_pay_consumption_tax_from_15_cny_a_piece(
+    client, catalogue, shop
+):
+    # 10.00 EUR is 79.30 CNY at the fixture's rate.
+    masks = _with_variant(
+        catalogue.product(prices=("10.00",)),
+        tax_class="cosmetics", net_content=5, net_unit="piece",
+    )  # fmt: skip
+    dear = post(client, {"lines": [line(masks)]}).json()["sub_orders"][0]
+    masks.variants.update(net_content=6)  # 13.22 CNY a mask: not high-end
+    cheap = post(client, {"lines": [line(masks)]}).json()["sub_orders"][0]
+    rates = tax_rates_in_force(on=date(2024, 7, 1))["cosmetics"]
+    freight = D(dear["freight"]["amount"])
+    for quote, pieces in ((dear, 5), (cheap, 6)):
+        net = NetContent(pieces, NetUnit.PIECE)
+        core = _core_tax(D("79.30"), 1, rates, net, freight)
+        assert D(quote["tax"]["amount"]) == core.tax
+    with_ct = _core_tax(D("79.30"), 1, rates, NetContent(5, NetUnit.PIECE), freight)
+    without = _core_tax(D("79.30"), 1, rates, NetContent(6, NetUnit.PIECE), freight)
+    assert with_ct.consumption_tax > 0 and without.consumption_tax == 0
+    assert D(dear["tax"]["amount"]) > D(cheap["tax"]["amount"])

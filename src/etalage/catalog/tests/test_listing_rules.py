@@ -96,9 +96,16 @@ def test_a_sku_is_unique_per_merchant_and_the_error_names_it(catalogue):
             brand="B",
             hs_code="1806900000",
             tax_class="ordinary-13",
-            net_weight_grams=100,
             texts={"en": ProductText(name="Copy")},
-            variants=[VariantData(sku=sku, price_eur=Decimal("1"), weight_grams=1)],
+            variants=[
+                VariantData(
+                    sku=sku,
+                    price_eur=Decimal("1"),
+                    weight_grams=1,
+                    net_content=1,
+                    net_unit="g",
+                )
+            ],
         )
     assert sku in str(error.value.message_dict["sku"])
     assert Product.objects.count() == 1
@@ -114,9 +121,16 @@ def test_the_same_sku_may_be_used_by_two_merchants(catalogue):
         brand="B",
         hs_code="1806900000",
         tax_class="ordinary-13",
-        net_weight_grams=100,
         texts={"en": ProductText(name="Other")},
-        variants=[VariantData(sku=sku, price_eur=Decimal("1"), weight_grams=1)],
+        variants=[
+            VariantData(
+                sku=sku,
+                price_eur=Decimal("1"),
+                weight_grams=1,
+                net_content=1,
+                net_unit="g",
+            )
+        ],
     )
 
 
@@ -131,11 +145,15 @@ def test_a_bad_hs_code_or_gtin_creates_nothing(catalogue):
                 brand="B",
                 hs_code=hs_code,
                 tax_class="ordinary-13",
-                net_weight_grams=100,
                 texts={"en": ProductText(name="X")},
                 variants=[
                     VariantData(
-                        sku="X1", price_eur=Decimal("1"), weight_grams=1, gtin=gtin
+                        sku="X1",
+                        price_eur=Decimal("1"),
+                        weight_grams=1,
+                        gtin=gtin,
+                        net_content=1,
+                        net_unit="g",
                     )
                 ],
             )

@@ -13,6 +13,7 @@ from etalage.customs.caps import (
     describe,
     parse_cap,
 )
+from etalage.customs.cbec import NetContent, NetUnit
 
 
 @pytest.mark.parametrize(
@@ -44,8 +45,17 @@ def test_no_text_is_no_cap():
 
 
 def test_a_line_counts_its_net_content_or_its_pieces():
-    assert counted(Cap(D("2000"), GRAMS), net_grams_per_unit=250, quantity=3) == 750
-    assert counted(Cap(D("6"), PIECES), net_grams_per_unit=250, quantity=3) == 3
+    grams = NetContent(250, NetUnit.GRAM)
+    box_of_ten = NetContent(10, NetUnit.PIECE)
+    assert counted(Cap(D("2000"), GRAMS), net=grams, quantity=3) == 750
+    assert counted(Cap(D("6"), PIECES), net=grams, quantity=3) == 3
+    # A box of 10 masks is 10 pieces of a cap in pieces.
+    assert counted(Cap(D("60"), PIECES), net=box_of_ten, quantity=3) == 30
+    # A millilitre counts as a gram against a cap by weight.
+    assert counted(Cap(D("2000"), GRAMS), net=NetContent(330, NetUnit.MILLILITRE),
+                   quantity=2) == 660  # fmt: skip
+    with pytest.raises(ValueError, match="not pieces"):
+        counted(Cap(D("2000"), GRAMS), net=box_of_ten, quantity=1)
     assert describe(Cap(D("2000"), GRAMS)) == "2 kg"
     assert describe(Cap(D("750"), GRAMS)) == "750 g"
     assert describe(Cap(D("1500"), MILLILITRES)) == "1.5 L"

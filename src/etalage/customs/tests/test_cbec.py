@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from etalage.customs.cbec import (
     ConsumptionBasis,
+    NetContent,
+    NetUnit,
     OrderLine,
     TaxRates,
     Verdict,
@@ -31,7 +33,10 @@ BEER = TaxRates(
     vat=D("0.13"),
     consumption_basis=ConsumptionBasis.PER_TONNE,
     consumption_per_tonne=D("250"),
+    consumption_per_tonne_lower=D("220"),
+    per_tonne_class_a_from=D("3000"),
 )
+ML, G, PIECE = NetUnit.MILLILITRE, NetUnit.GRAM, NetUnit.PIECE
 
 
 def line(price, quantity=1, rates=ORDINARY, key="a", **kwargs):
@@ -78,18 +83,62 @@ def test_wine_pays_consumption_tax_then_vat_on_both():
 
 
 def test_high_end_cosmetics_pay_consumption_tax_from_the_threshold():
-    cheap = order_tax(lines=[line("300.00", rates=COSMETICS, net_grams_per_unit=50)])
-    dear = order_tax(lines=[line("600.00", rates=COSMETICS, net_grams_per_unit=50)])
+    net = NetContent(50, ML)
+    cheap = order_tax(lines=[line("300.00", rates=COSMETICS, net=net)])
+    dear = order_tax(lines=[line("600.00", rates=COSMETICS, net=net)])
     assert cheap.consumption_tax == 0  # 6 CNY per ml
     assert dear.consumption_tax == D("74.12")  # 12 CNY per ml: 600/0.85*0.15*0.7
-    piece = order_tax(lines=[line("14.00", rates=COSMETICS, sold_by_piece=True)])
-    assert piece.consumption_tax == 0
+    at_threshold = order_tax(lines=[line("500.00", rates=COSMETICS, net=net)])
+    assert at_threshold.consumption_tax > 0  # 10 CNY per ml exactly is high-end
 
 
-def test_beer_pays_consumption_tax_per_tonne():
-    # 24 bottles of 330 g: 0.00792 t * 250 CNY/t = 1.98; within limits 1.386 -> 1.39
-    tax = order_tax(lines=[line("10.00", 24, BEER, net_grams_per_unit=330)])
+def test_cosmetics_sold_by_the_piece_are_taxed_from_15_cny_a_piece():
+    # A box of 10 sheet masks: 140 CNY is 14 CNY a piece (no consumption tax),
+    # 150 CNY is 15 CNY a piece: CT = 150 / 0.85 * 0.15 * 0.7 = 18.529… -> 18.53.
+    box = NetContent(10, PIECE)
+    cheap = order_tax(lines=[line("140.00", rates=COSMETICS, net=box)])
+    dear = order_tax(lines=[line("150.00", rates=COSMETICS, net=box)])
+    assert cheap.consumption_tax == 0
+    assert dear.consumption_tax == D("18.53")
+    # Read per gram (14 CNY >= 10) the cheap box would pay: pieces have their own rule.
+    assert cheap.vat == D("12.74")  # 140 * 0.13 * 0.7
+
+
+def test_beer_converts_litres_at_988_a_tonne_and_pays_class_a_rate():
+    # 24 bottles of 330 ml at 10 CNY: 7.92 L = 7.92 / 988 t = 0.0080162 t.
+    # Taxable 240 CNY / 0.0080162 t = 29,939 CNY/t >= 3,000: class A, 250 CNY/t.
+    # CT = 250 * 7.92 / 988 = 2.00405 ; within limits * 0.7 = 1.4028 -> 1.40.
+    # VAT = (240 + 2.00405) * 0.13 * 0.7 = 22.0224 -> 22.02.
+    tax = order_tax(lines=[line("10.00", 24, BEER, net=NetContent(330, ML))])
+    assert tax.consumption_tax == D("1.40")
+    assert tax.vat == D("22.02")
+
+
+def test_cheap_beer_below_3000_cny_a_tonne_pays_220():
+    # 20 L kegs at 50 CNY: 50 / (20 / 988) = 2,470 CNY/t < 3,000: class B, 220/t.
+    # CT = 220 * 20 / 988 = 4.45344 ; * 0.7 = 3.1174 -> 3.12.
+    keg = order_tax(lines=[line("50.00", 1, BEER, net=NetContent(20000, ML))])
+    assert keg.consumption_tax == D("3.12")
+    # 60 CNY a keg is 2,964 CNY/t, still class B; 61 CNY is 3,013.4: class A.
+    assert order_tax(
+        lines=[line("61.00", 1, BEER, net=NetContent(20000, ML))]
+    ).consumption_tax == D("3.54")  # 250 * 20 / 988 * 0.7 = 3.5425
+    # Freight counts in the taxable value that picks the class: 50 + 11 = 61.
+    with_freight = order_tax(
+        lines=[line("50.00", 1, BEER, net=NetContent(20000, ML))], freight=D("11.00")
+    )
+    assert with_freight.consumption_tax == D("3.54")
+
+
+def test_beer_by_weight_counts_grams_as_they_are():
+    tax = order_tax(lines=[line("10.00", 24, BEER, net=NetContent(330, G))])
+    # 7.92 kg = 0.00792 t * 250 = 1.98 ; * 0.7 = 1.386 -> 1.39
     assert tax.consumption_tax == D("1.39")
+
+
+def test_beer_without_a_volume_cannot_be_taxed():
+    with pytest.raises(ValueError, match="net content in ml or g"):
+        order_tax(lines=[line("10.00", 1, BEER, net=NetContent(6, PIECE))])
 
 
 def test_the_order_limit_is_5000_exactly():
@@ -155,7 +204,7 @@ lines_strategy = st.lists(
         st.integers(min_value=1, max_value=300_000).map(lambda c: D(c) / 100),
         st.integers(min_value=1, max_value=5),
         rate_sets,
-        st.integers(min_value=0, max_value=2000),
+        st.integers(min_value=1, max_value=2000),
     ),
     min_size=1,
     max_size=6,
@@ -168,7 +217,7 @@ def test_every_order_satisfies_the_customs_identity(
     specs, freight, insurance, year_used
 ):
     lines = [
-        OrderLine(key=str(i), unit_price=p, quantity=q, rates=r, net_grams_per_unit=g)
+        OrderLine(key=str(i), unit_price=p, quantity=q, rates=r, net=NetContent(g, ML))
         for i, (p, q, r, g) in enumerate(specs)
     ]
     goods = sum((ln.goods for ln in lines), D(0))

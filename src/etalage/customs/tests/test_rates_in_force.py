@@ -25,6 +25,8 @@ def test_todays_rates_are_loaded_for_every_tax_class(markets):
     assert rates["food-9"].vat == D("0.09")
     assert rates["wine"].consumption_basis == ConsumptionBasis.AD_VALOREM
     assert rates["beer"].consumption_per_tonne == D("250")
+    assert rates["beer"].consumption_per_tonne_lower == D("220")
+    assert rates["beer"].per_tonne_class_a_from == D("3000")
     assert rates["cosmetics"].threshold_per_gram == D("10")
 
 

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from etalage.catalog.models import Product, ProductImage, ProductImportRun, Variant
+from etalage.customs.models import PositiveListEntry
 from etalage.imports import (
     COLUMNS,
     ImportRefused,
@@ -66,12 +67,12 @@ def test_the_example_file_creates_a_draft_product_with_two_variants(maker):
     assert product.status == Product.Status.DRAFT
     assert product.merchant_ref == "PRAL-250"
     assert product.hs_code == "1806900000"
-    assert product.net_weight_grams == 250
     assert product.price_from_eur == Decimal("23.90")
     assert product.active_variant_count == 2
     assert product.translations.get(language="zh-hans").name == "果仁糖礼盒"
     dark = Variant.objects.get(sku="PRAL-250-DARK")
     assert (dark.weight_grams, dark.attributes) == (350, {"flavour": "Dark"})
+    assert (dark.net_content, dark.net_unit) == (250, "g")
 
 
 def test_importing_the_same_file_again_changes_nothing(maker):
@@ -95,7 +96,8 @@ def test_a_changed_file_updates_by_sku_and_says_what_it_did(maker):
     rows = example_rows()
     rows[1]["price_eur"] = "21.00"
     white = {"product_ref": "PRAL-250", "sku": "PRAL-250-WHITE", "price_eur": "22.00"}
-    rows.append({**white, "weight": "350 g", "attr_flavour": "White"})
+    rows.append({**white, "weight": "350 g", "net_content": "250 g",
+                 "attr_flavour": "White"})  # fmt: skip
     summary = product_import(merchant=maker, file_name="b.csv", data=to_csv(rows))
     counts = (summary.variants_created, summary.variants_updated)
     assert (*counts, summary.variants_unchanged) == (1, 1, 1)
@@ -351,3 +353,41 @@ def test_a_decompression_bomb_is_a_clear_refusal(maker):
     with pytest.raises(ValidationError) as refused:
         process_image(bomb, stem="bomb")
     assert refused.value.code == "image_pixels"
+
+
+def test_each_variant_has_its_net_content_in_ml_g_or_pieces(maker):
+    rows = example_rows()
+    rows[0]["net_content"] = "33 cl"
+    rows[1]["net_content"] = "10 pieces"
+    product_import(merchant=maker, file_name="a.csv", data=to_csv(rows))
+    dark = Variant.objects.get(sku="PRAL-250-DARK")
+    milk = Variant.objects.get(sku="PRAL-250-MILK")
+    assert (dark.net_content, dark.net_unit) == (330, "ml")
+    assert (milk.net_content, milk.net_unit) == (10, "piece")
+
+
+def test_a_net_content_that_is_no_quantity_is_refused_by_row(maker):
+    rows = example_rows()
+    rows[0]["net_content"] = "a bottle"
+    rows[1]["net_content"] = "0.5 g"
+    problems = refused(maker, to_csv(rows))
+    assert "330 ml" in problems[(2, "net_content")]
+    assert "whole number" in problems[(3, "net_content")]
+
+
+def test_a_file_of_the_earlier_format_reads_net_weight_as_net_content(maker):
+    text = import_template_csv(example=True).decode("utf-8-sig")
+    old = text.replace("net_content", "net_weight", 1)
+    assert old.splitlines()[0].count("net_weight") == 1
+    product_import(merchant=maker, file_name="old.csv", data=old.encode())
+    assert Variant.objects.get(sku="PRAL-250-DARK").net_content == 250
+
+
+def test_pieces_are_refused_where_the_positive_list_caps_the_weight(maker):
+    entry = PositiveListEntry.objects.get(hs_code="1806900000")
+    entry.yearly_cap = "2 kg"
+    entry.save()
+    rows = example_rows()
+    rows[1]["net_content"] = "10 pieces"
+    problems = refused(maker, to_csv(rows))
+    assert "2 kg" in problems[(3, "net_content")]

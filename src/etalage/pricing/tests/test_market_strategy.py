@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal as D
 
-from etalage.customs.cbec import TaxRates
+from etalage.customs.cbec import NetContent, NetUnit, TaxRates
 from etalage.customs.routes import Route, WarehouseKind
 from etalage.pricing.core import FxQuote
 from etalage.pricing.freight import WeightBand
@@ -79,7 +79,10 @@ def test_a_domestic_market_prices_without_cross_border_tax_or_orders():
     assert belgium.stock_sources("3304990099") == ("bonded", "hub", "merchant")
     assert belgium.estimate(D("10"), tax_class="ordinary-13", weight_grams=300) is None
     assert belgium.shown_price(
-        D("10.00"), tax_class="ordinary-13", weight_grams=300, net_grams=250
+        D("10.00"),
+        tax_class="ordinary-13",
+        weight_grams=300,
+        net=NetContent(250, NetUnit.GRAM),
     ).amount == D("10.00")
     assert belgium.listing_problems(hs_code="x", on_positive_list=False) == []
     assert belgium.tax_rates == {}
@@ -88,7 +91,10 @@ def test_a_domestic_market_prices_without_cross_border_tax_or_orders():
 def test_the_china_price_shown_includes_the_estimated_tax():
     china = build("CN")
     shown = china.shown_price(
-        D("10.00"), tax_class="ordinary-13", weight_grams=300, net_grams=250
+        D("10.00"),
+        tax_class="ordinary-13",
+        weight_grams=300,
+        net=NetContent(250, NetUnit.GRAM),
     )
     # goods 10 x 7.4326 x 1.02 = 75.81; tax (75.81 + 58.00) x 13 % x 70 % = 12.18
     assert shown.amount == D("87.99")

@@ -25,7 +25,6 @@ def form_data(category, **changes):
         "hs_code": "1806.90.00.00",
         "tax_class": "ordinary-13",
         "origin_country": "BE",
-        "net_weight_grams": "250",
         "name_zh-hans": "果仁糖",
         "name_fr": "Pralines",
         "description_fr": "Faites main.",
@@ -34,6 +33,8 @@ def form_data(category, **changes):
         "variants-0-sku": "PR-250",
         "variants-0-price_eur": "24.50",
         "variants-0-weight_grams": "350",
+        "variants-0-net_content": "250",
+        "variants-0-net_unit": "g",
         "variants-0-attributes": "flavour: dark",
         "variants-0-is_active": "on",
     }
@@ -59,6 +60,8 @@ def test_a_catalogue_manager_creates_edits_and_submits_a_product(editor):
             "variants-1-sku": "PR-500",
             "variants-1-price_eur": "40.00",
             "variants-1-weight_grams": "600",
+            "variants-1-net_content": "500",
+            "variants-1-net_unit": "g",
         },
     )
     editor.post(f"/en/portal/products/{product.pk}/", edit)
