@@ -180,6 +180,18 @@ class CatalogueFactory:
             product.refresh_from_db()
         return product
 
+    def picture(self, product, colour=(120, 60, 30)):
+        """Attach a plain picture (a listing needs one to go live)."""
+        import io
+
+        from PIL import Image
+
+        from etalage.catalog.services import product_image_add
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (200, 200), colour).save(buffer, "PNG")
+        return product_image_add(product=product, data=buffer.getvalue())
+
 
 def resident_id(n: int) -> str:
     """A valid mainland resident ID number, different for each ``n``."""

@@ -209,6 +209,8 @@ def listing_problems(*, product: Product) -> list[str]:
             )
     if not product.variants.filter(is_active=True).exists():
         problems.append(_("The product has no active variant with a price."))
+    if not product.images.exists():
+        problems.append(_("The product has no picture: buyers see one on every card."))
     return problems
 
 

@@ -7,6 +7,7 @@ Loading is idempotent: when the marketplace already has merchants, nothing chang
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 from stdnum import ean
 
 from etalage.catalog.models import (
@@ -112,24 +114,27 @@ def load_demo(*, log=print, with_images: bool = True) -> bool:
             f"({result.first_date} to {result.last_date})."
         )
     with transaction.atomic():
-        products = _load_catalogue(log)
+        products = _load_catalogue(log, with_images)
     with transaction.atomic():
         _demo_stock(products)
     _demo_orders(log)
-    if with_images:
-        for index, (product, category_slug, colour) in enumerate(products):
-            product_image_add(
-                product=product,
-                data=draw_illustration(
-                    category=category_slug,
-                    colour=colour,
-                    seed=product.slug,
-                    variant=index,
-                ),
-                is_illustration=True,
-            )
-        log(f"Drew {len(products)} product illustrations.")
     return True
+
+
+def _illustrate(products, with_images: bool) -> None:
+    """Give each product its picture (a listing needs one to go live): a drawn
+    illustration, or, for quick test loads, a plain square of the merchant's colour,
+    marked as an illustration all the same."""
+    for index, (product, category_slug, colour) in enumerate(products):
+        if with_images:
+            data = draw_illustration(
+                category=category_slug, colour=colour, seed=product.slug, variant=index
+            )
+        else:
+            buffer = io.BytesIO()
+            Image.new("RGB", (200, 200), colour).save(buffer, "PNG")
+            data = buffer.getvalue()
+        product_image_add(product=product, data=data, is_illustration=True)
 
 
 def create_categories() -> dict[str, Category]:
@@ -323,7 +328,7 @@ def _demo_buyer_identity(buyer) -> None:
     )
 
 
-def _load_catalogue(log):
+def _load_catalogue(log, with_images: bool = True):
     User = get_user_model()
     operator = User.objects.create_superuser(
         "operator",
@@ -429,6 +434,9 @@ def _load_catalogue(log):
                 created.append((product, category_slug, data["colour"]))
                 by_key[(slug, b, e)] = product
 
+    _illustrate(created, with_images)
+    if with_images:
+        log(f"Drew {len(created)} product illustrations.")
     # Every listing is reviewed by the operator, except a few of Maison Verhaeghe's
     # that show the merchant portal's other states.
     in_review = {("maison-verhaeghe", 3, 2), ("maison-verhaeghe", 3, 3)}

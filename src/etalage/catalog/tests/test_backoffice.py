@@ -66,6 +66,7 @@ def test_approving_says_what_stops_a_listing_from_going_live(
     operator_client, catalogue
 ):
     complete = catalogue.product(status="in_review")
+    catalogue.picture(complete)
     no_chinese = catalogue.product(status="in_review", languages=("fr", "en"))
     response = operator_client.post(
         "/backoffice/catalog/product/",

@@ -35,6 +35,7 @@ def test_a_product_without_a_chinese_name_cannot_go_live(catalogue, operator):
 
 def test_the_operator_puts_a_complete_listing_live(catalogue, operator):
     product = catalogue.product(status="draft")
+    catalogue.picture(product)
     product_submit_for_review(product=product)
     product_approve(product=product, reviewer=operator)
     product.refresh_from_db()
@@ -160,10 +161,23 @@ def test_a_bad_hs_code_or_gtin_creates_nothing(catalogue):
     assert not Product.objects.exists()
 
 
+def test_a_listing_without_a_picture_cannot_go_live(catalogue, operator):
+    product = catalogue.product(status="draft")
+    product_submit_for_review(product=product)
+    with pytest.raises(ListingRuleBroken) as error:
+        product_approve(product=product, reviewer=operator)
+    assert error.value.messages == [
+        "The product has no picture: buyers see one on every card."
+    ]
+    catalogue.picture(product)
+    product_approve(product=product, reviewer=operator)
+
+
 def test_a_product_off_the_positive_list_cannot_go_live_for_china(catalogue, operator):
     from etalage.customs.models import PositiveListEntry
 
     product = catalogue.product(status="draft")
+    catalogue.picture(product)
     PositiveListEntry.objects.filter(hs_code=product.hs_code).delete()
     product_submit_for_review(product=product)
     with pytest.raises(ListingRuleBroken) as error:

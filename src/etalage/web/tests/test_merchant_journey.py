@@ -1,10 +1,14 @@
 """From the application to a product on sale, through every step a person takes."""
 
+import io
 import re
+import zipfile
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from PIL import Image
 
 from etalage.catalog.models import Product
 from etalage.imports import import_template_csv
@@ -39,6 +43,16 @@ def test_apply_confirm_approve_sign_in_import_review_and_sell(
         )
     client.logout()
 
+    # Its catalogue, with a photo of the box (a listing needs a picture to go live).
+    table = import_template_csv(example=True).decode("utf-8-sig").splitlines()
+    table[1] = table[1].replace(",40,,", ",40,box.png,", 1)
+    assert "box.png" in table[1]
+    photo, archive = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (400, 400), (90, 50, 30)).save(photo, "JPEG")
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("catalogue.csv", "\n".join(table))
+        z.writestr("box.png", photo.getvalue())
+
     # The owner signs in with the password it chose and imports its catalogue.
     signed_in = client.post(
         "/fr/login/",
@@ -46,13 +60,14 @@ def test_apply_confirm_approve_sign_in_import_review_and_sell(
          "next": "/fr/portal/import/"},
     )  # fmt: skip
     assert signed_in.status_code == 302
-    client.post(
-        "/fr/portal/import/",
-        {
-            "file": SimpleUploadedFile("c.csv", import_template_csv(example=True)),
-            "submit_for_review": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # a ZIP: in the background
+        client.post(
+            "/fr/portal/import/",
+            {
+                "file": SimpleUploadedFile("c.zip", archive.getvalue()),
+                "submit_for_review": "on",
+            },
+        )
     product = Product.objects.get()
     assert product.status == Product.Status.IN_REVIEW
     assert client.get(f"/p/{product.slug}/").status_code == 404
