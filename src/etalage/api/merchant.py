@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -23,7 +26,7 @@ from ninja.responses import Status
 from etalage.api.auth import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.schemas import NetUnitName
-from etalage.catalog.models import Category, Product, Variant
+from etalage.catalog.models import Category, ListingChange, Product, Variant
 from etalage.catalog.services import (
     ProductText,
     VariantData,
@@ -116,6 +119,25 @@ class MerchantVariantOut(Schema):
     is_active: bool
 
 
+class NetOut(Schema):
+    net_content: int
+    net_unit: NetUnitName
+
+
+class ListingChangeOut(Schema):
+    """Changes to a live listing's reviewed fields: the approved version stays on
+    sale until the marketplace approves them."""
+
+    status: Literal["pending", "approved", "rejected"]
+    fields: dict[str, str] = Field(
+        ..., description="hs_code, tax_class, origin_country, category (a slug)."
+    )
+    names: dict[str, str] = Field(..., description="New names by language.")
+    net_contents: dict[str, NetOut] = Field(..., description="By SKU.")
+    submitted_at: datetime
+    rejection_reason: str
+
+
 class MerchantProductOut(Schema):
     id: str
     merchant_ref: str
@@ -130,6 +152,9 @@ class MerchantProductOut(Schema):
     price_from_eur: Decimal | None
     texts: dict[str, TextIn]
     variants: list[MerchantVariantOut]
+    latest_change: ListingChangeOut | None = Field(
+        None, description="The latest change put up for review, whatever its fate."
+    )
 
 
 class MerchantProductPage(Schema):
@@ -173,6 +198,31 @@ def _out(product: Product) -> MerchantProductOut:
             )
             for v in product.variants.all()
         ],
+        latest_change=_change_out(product),
+    )
+
+
+def _change_out(product: Product) -> ListingChangeOut | None:
+    changes = list(product.changes.all())  # newest first
+    if not changes:
+        return None
+    change = changes[0]
+    skus = {str(v.pk): v.sku for v in product.variants.all()}
+    fields = dict(change.fields)
+    if "category" in fields:
+        category = Category.objects.filter(pk=fields["category"]).first()
+        fields["category"] = category.slug if category else fields["category"]
+    return ListingChangeOut(
+        status=change.status,
+        fields=fields,
+        names={lang: text.get("name", "") for lang, text in change.texts.items()},
+        net_contents={
+            skus[pk]: NetOut(net_content=content, net_unit=unit)
+            for pk, (content, unit) in change.nets.items()
+            if pk in skus
+        },
+        submitted_at=change.created_at,
+        rejection_reason=change.rejection_reason,
     )
 
 
@@ -180,7 +230,11 @@ def _own_products(key: ApiKey):
     return (
         Product.objects.filter(merchant_id=key.merchant_id)
         .select_related("category")
-        .prefetch_related("translations", "variants__stock")
+        .prefetch_related(
+            "translations",
+            "variants__stock",
+            Prefetch("changes", ListingChange.objects.order_by("-created_at")),
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -331,7 +385,11 @@ def merchant_product_create(request: HttpRequest, payload: ProductIn):
 def merchant_product_update(
     request: HttpRequest, product_id: str, payload: ProductPatch
 ):
-    """Change a product's fields or texts (only those sent)."""
+    """Change a product's fields or texts (only those sent).
+
+    On a live listing, changes to names, HS code, tax class, origin or category
+    wait for the marketplace's review (see ``latest_change``) while the approved
+    version stays on sale; brand, descriptions and ingredients change at once."""
     key = merchant_key(request, WRITE)
 
     def compute():

@@ -1,21 +1,32 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.utils.html import format_html
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from etalage.catalog.models import (
     Category,
     CategoryTranslation,
+    ListingChange,
     PavilionEntry,
     Product,
     ProductImage,
     ProductTranslation,
     Variant,
 )
+from etalage.catalog.selectors import (
+    listing_change_pending,
+    listing_change_rows,
+    net_content_text,
+)
 from etalage.catalog.services import (
+    listing_change_approve,
+    listing_change_reject,
     product_approve,
     product_image_add,
     product_price_from_refresh,
@@ -50,12 +61,37 @@ class VariantInline(admin.TabularInline):
     fields = [
         "sku",
         "gtin",
-        "attributes",
+        "attributes_text",
         "price_eur",
         "weight_grams",
+        "net",
         "position",
         "is_active",
     ]
+    # The merchant owns its attributes and net content (a change to the net
+    # content of a live listing comes to review as a change of its own).
+    readonly_fields = ["attributes_text", "net"]
+
+    @admin.display(description=_("attributes"))
+    def attributes_text(self, variant):
+        """One line per attribute, in the operator's language."""
+        language = get_language()
+        lines = []
+        for name, value in variant.attributes.items():
+            if isinstance(value, dict):
+                value = (
+                    value.get(language)
+                    or value.get("en")
+                    or next(iter(value.values()), "")
+                )
+            lines.append((name, value))
+        if not lines:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}: {}", lines)
+
+    @admin.display(description=_("net content"))
+    def net(self, variant):
+        return net_content_text(variant)
 
 
 class ProductImageInline(admin.TabularInline):
@@ -188,6 +224,55 @@ class ProductAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 self.message_user(request, "; ".join(exc.messages), messages.ERROR)
 
+    def get_urls(self):
+        decide = self.admin_site.admin_view(require_POST(self.decide_view))
+        return [
+            path("<uuid:object_id>/decide/", decide, name="catalog_product_decide"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        product = self.get_object(request, object_id)
+        change = listing_change_pending(product) if product else None
+        rows = listing_change_rows(change, get_language()) if change else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}),
+                                           "pending_change_rows": rows},
+        )  # fmt: skip
+
+    def decide_view(self, request, object_id):
+        """Approve or reject the listing, or its pending change, from its page."""
+        product = get_object_or_404(Product, pk=object_id)
+        if not self.has_change_permission(request, product):
+            raise PermissionDenied
+        decision, reason = request.POST.get("decision"), request.POST.get("reason", "")
+        change = listing_change_pending(product)
+        decisions = {
+            "approve": lambda: product_approve(product=product, reviewer=request.user),
+            "reject": lambda: product_reject(
+                product=product, reviewer=request.user, reason=reason
+            ),
+            "approve_change": lambda: (
+                change and listing_change_approve(change=change, reviewer=request.user)
+            ),
+            "reject_change": lambda: (
+                change
+                and listing_change_reject(
+                    change=change, reviewer=request.user, reason=reason
+                )
+            ),
+        }
+        if decision not in decisions:
+            self.message_user(request, _("Choose a decision."), messages.ERROR)
+        else:
+            try:
+                decisions[decision]()
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Decision recorded."), messages.SUCCESS)
+        return redirect(reverse("admin:catalog_product_change", args=[product.pk]))
+
     @admin.action(description=_("Approve: put the selected listings live"))
     def approve(self, request, queryset):
         approved = 0
@@ -234,3 +319,65 @@ class PavilionEntryAdmin(admin.ModelAdmin):
         (None, {"fields": ["merchant", "product", "position", "is_active"]}),
         (_("Story"), {"fields": ["story_zh_hans", "story_fr", "story_nl", "story_en"]}),
     ]
+
+
+@admin.register(ListingChange)
+class ListingChangeAdmin(admin.ModelAdmin):
+    """Changes merchants made to live listings, waiting for review; each is
+    decided on its product's page, or several at once here."""
+
+    list_display = ["product_link", "merchant", "status", "created_at", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["product__merchant"]
+    search_fields = ["product__slug", "product__translations__name"]
+    readonly_fields = ["product", "status", "what", "rejection_reason", "created_at",
+                       "reviewed_at", "reviewed_by"]  # fmt: skip
+    fields = readonly_fields
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("product"), ordering="product__slug")
+    def product_link(self, change):
+        url = reverse("admin:catalog_product_change", args=[change.product_id])
+        return format_html('<a href="{}">{}</a>', url, change.product.slug)
+
+    @admin.display(description=_("merchant"))
+    def merchant(self, change):
+        return change.product.merchant.name
+
+    @admin.display(description=_("changes"))
+    def what(self, change):
+        rows = listing_change_rows(change, get_language())
+        return format_html_join(
+            format_html("<br>"), "{}: {} → {}", ((r.label, r.before, r.after)
+                                                  for r in rows),
+        )  # fmt: skip
+
+    @admin.action(description=_("Approve the selected changes"))
+    def approve(self, request, queryset):
+        return decide_with_form(
+            self, request, queryset.filter(status=ListingChange.Status.PENDING),
+            action="approve", form_class=forms.Form,
+            intro=_("These changes will go live on their listings:"),
+            submit=_("Approve"),
+            decide=lambda change, data: listing_change_approve(
+                change=change, reviewer=request.user
+            ),
+        )  # fmt: skip
+
+    @admin.action(description=_("Refuse the selected changes, with a reason"))
+    def reject(self, request, queryset):
+        return decide_with_form(
+            self, request, queryset.filter(status=ListingChange.Status.PENDING),
+            action="reject", form_class=RejectForm,
+            intro=_("These changes will be refused; the merchant sees the reason:"),
+            submit=_("Refuse"),
+            decide=lambda change, data: listing_change_reject(
+                change=change, reviewer=request.user, reason=data["reason"]
+            ),
+        )  # fmt: skip

@@ -396,3 +396,59 @@ class ProductImportRun(Entity):
             self.Status.CHECKING,
             self.Status.WRITING,
         )
+
+
+class ListingChange(Entity):
+    """Changes a merchant made to the reviewed fields of a live listing (names, HS
+    code, tax class, origin, category, net content), waiting for the operator. The
+    approved version stays on sale until the change is approved; a product has at
+    most one change pending, later edits join it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("product"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING
+    )
+    # {"hs_code": "2203000000", "tax_class": "beer", "origin_country": "FR",
+    #  "category": "<category id>"}
+    fields = models.JSONField(_("fields"), default=dict, blank=True)
+    # {"zh-hans": {"name": "…"}}; a language the listing did not have yet carries
+    # its description and ingredients too.
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
+    # {"<variant id>": [330, "ml"]}
+    nets = models.JSONField(_("net contents"), default=dict, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("change to a live listing")
+        verbose_name_plural = _("changes to live listings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=models.Q(status="pending"),
+                name="listing_change_one_pending",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.get_status_display()})"

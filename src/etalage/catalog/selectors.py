@@ -7,17 +7,19 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from etalage.catalog.models import (
     Category,
+    ListingChange,
     PavilionEntry,
     Product,
     ProductImage,
     ProductTranslation,
     Variant,
 )
-from etalage.core.languages import pick_translation
+from etalage.core.languages import Language, pick_translation
 from etalage.customs.cbec import NetUnit
 from etalage.merchants.models import Merchant
 
@@ -237,11 +239,7 @@ def image_view(image: ProductImage | None) -> ImageView | None:
 
 def net_content_text(variant: Variant) -> str:
     """What one unit holds, in words of the active language: "330 ml", "10 pieces"."""
-    if variant.net_unit == NetUnit.PIECE:
-        return ngettext("%(n)d piece", "%(n)d pieces", variant.net_content) % {
-            "n": variant.net_content
-        }
-    return f"{variant.net_content} {variant.net_unit}"
+    return net_text(variant.net_content, variant.net_unit)
 
 
 def variant_label(variant: Variant, language: str) -> str:
@@ -258,3 +256,75 @@ def variant_label(variant: Variant, language: str) -> str:
 
 def listings_in_review_count() -> int:
     return Product.objects.filter(status=Product.Status.IN_REVIEW).count()
+
+
+def listing_changes_pending_count() -> int:
+    return ListingChange.objects.filter(status=ListingChange.Status.PENDING).count()
+
+
+def net_text(content: int, unit: str) -> str:
+    """A net content in words of the active language: "330 ml", "10 pieces"."""
+    if unit == NetUnit.PIECE:
+        return ngettext("%(n)d piece", "%(n)d pieces", content) % {"n": content}
+    return f"{content} {unit}"
+
+
+def listing_change_pending(product: Product) -> ListingChange | None:
+    """The change to a live listing waiting for the operator, if any."""
+    return ListingChange.objects.filter(
+        product=product, status=ListingChange.Status.PENDING
+    ).first()
+
+
+def listing_change_latest(product: Product) -> ListingChange | None:
+    """The most recent change put up for a listing, whatever became of it."""
+    return ListingChange.objects.filter(product=product).order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    after: str
+
+
+def listing_change_rows(change: ListingChange, language: str) -> list[ChangeRow]:
+    """What a change changes, a row per field, in the reader's language."""
+    product = change.product
+    rows = []
+    for name, value in change.fields.items():
+        model_field = Product._meta.get_field(name)
+        label = str(getattr(model_field, "verbose_name", name))
+        before, after = str(getattr(product, name if name != "category" else
+                                    "category_id")), value  # fmt: skip
+        if name == "category":
+            names = {
+                str(c.pk): _category_name(c, language)
+                for c in Category.objects.filter(pk__in=[before, after])
+                .prefetch_related("translations")
+            }  # fmt: skip
+            before, after = names.get(before, before), names.get(after, after)
+        rows.append(ChangeRow(label[:1].upper() + label[1:], before, after))
+    names = {t.language: t.name for t in product.translations.all()}
+    labels = dict(Language.choices)
+    for lang, text in change.texts.items():
+        label = _("Name (%(language)s)") % {"language": labels.get(lang, lang)}
+        rows.append(ChangeRow(label, names.get(lang, "—"), text.get("name", "")))
+    variants = {str(v.pk): v for v in product.variants.all()}
+    for variant_id, (content, unit) in change.nets.items():
+        variant = variants.get(variant_id)
+        if variant is None:
+            continue
+        rows.append(
+            ChangeRow(
+                _("Net content · %(sku)s") % {"sku": variant.sku},
+                net_text(variant.net_content, variant.net_unit),
+                net_text(content, unit),
+            )
+        )
+    return rows
+
+
+def _category_name(category: Category, language: str) -> str:
+    translation = pick_translation(category.translations.all(), language)
+    return translation.name if translation else category.slug

@@ -17,25 +17,31 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from etalage.catalog.changes import (
+    REVIEWED_FIELDS,
+    listing_change_propose,
+    reviewed_texts,
+)
 from etalage.catalog.exceptions import ListingRuleBroken
 from etalage.catalog.images import process_image
 from etalage.catalog.models import (
     Category,
+    ListingChange,
     Product,
     ProductImage,
     ProductImportRun,
     ProductTranslation,
     Variant,
 )
+from etalage.catalog.rules import listing_problems
 from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.cbec import NetUnit
 from etalage.customs.hs_codes import normalize_hs_code
-from etalage.customs.selectors import net_unit_problem, positive_list_entry
+from etalage.customs.selectors import net_unit_problem
 from etalage.merchants.models import Merchant
 from etalage.money import Money
-from etalage.pricing.selectors import market_strategies
 
 
 @dataclass(frozen=True)
@@ -185,35 +191,6 @@ def product_image_add(
     return image
 
 
-def listing_problems(*, product: Product) -> list[str]:
-    """Return, in the reader's language, why the product cannot go live."""
-    problems = []
-    names = {
-        t.language for t in product.translations.all() if t.name and t.name.strip()
-    }
-    entry = positive_list_entry(hs_code=product.hs_code)
-    for market, strategy in market_strategies():
-        problems += strategy.listing_problems(
-            hs_code=product.hs_code, on_positive_list=entry is not None
-        )
-        if market.default_language not in names:
-            problems.append(
-                _(
-                    "The name in %(language)s is missing; "
-                    "the %(market)s market needs it."
-                )
-                % {
-                    "language": market.get_default_language_display(),
-                    "market": market.name,
-                }
-            )
-    if not product.variants.filter(is_active=True).exists():
-        problems.append(_("The product has no active variant with a price."))
-    if not product.images.exists():
-        problems.append(_("The product has no picture: buyers see one on every card."))
-    return problems
-
-
 @transaction.atomic
 def product_submit_for_review(*, product: Product) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
@@ -274,6 +251,69 @@ def product_reject(*, product: Product, reviewer: User | None, reason: str) -> P
     return product
 
 
+def _change_for_decision(change: ListingChange) -> ListingChange:
+    change = ListingChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ListingChange.Status.PENDING:
+        raise ListingRuleBroken(_("This change was already decided."))
+    return change
+
+
+@transaction.atomic
+def listing_change_approve(
+    *, change: ListingChange, reviewer: User | None
+) -> ListingChange:
+    """Apply a change to a live listing, if the listing still meets the
+    marketplace's rules with it (else nothing changes and it stays pending)."""
+    change = _change_for_decision(change)
+    product = Product.objects.select_for_update().get(pk=change.product_id)
+    for name, value in change.fields.items():
+        if name == "category":
+            product.category = Category.objects.get(pk=value)
+        else:
+            setattr(product, name, value)
+    product.full_clean(exclude=["slug", "merchant"])
+    product.save()
+    for language, values in change.texts.items():
+        ProductTranslation.objects.update_or_create(
+            product=product, language=language, defaults=values
+        )
+    for variant_id, (content, unit) in change.nets.items():
+        product.variants.filter(pk=variant_id).update(
+            net_content=content, net_unit=unit
+        )
+    problems = [
+        problem
+        for unit in set(product.variants.values_list("net_unit", flat=True))
+        if (problem := net_unit_problem(hs_code=product.hs_code, net_unit=unit))
+    ]
+    problems += listing_problems(product=product) if product.is_live else []
+    if problems:
+        raise ListingRuleBroken(problems)  # the transaction rolls back
+    product_price_from_refresh(product=product)
+    change.status = ListingChange.Status.APPROVED
+    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
+    change.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def listing_change_reject(
+    *, change: ListingChange, reviewer: User | None, reason: str
+) -> ListingChange:
+    """Refuse a change; the live listing stays as approved, the merchant sees why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the merchant a reason for rejection.")}
+        )
+    change = _change_for_decision(change)
+    change.status = ListingChange.Status.REJECTED
+    change.rejection_reason = reason
+    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
+    change.save()
+    return change
+
+
 @transaction.atomic
 def product_update(
     *,
@@ -281,12 +321,22 @@ def product_update(
     fields: dict[str, Any],
     texts: dict[str, ProductText] | None = None,
 ) -> Product:
-    """Change a product's own fields and texts; validation errors name the field."""
+    """Change a product's own fields and texts; validation errors name the field.
+
+    On a live listing, changes to reviewed fields (names, HS code, tax class,
+    origin, category) are checked, then wait for the operator (``catalog.changes``)
+    while the approved version stays on sale; the rest changes at once.
+    """
     allowed = {"brand", "hs_code", "tax_class", "origin_country", "category"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot be changed.")})
+    unknown = set(texts or {}) - set(LANGUAGE_CODES)
+    if unknown:
+        raise ValidationError({"texts": _("Unknown language: %s") % min(unknown)})
     product = Product.objects.select_for_update().get(pk=product.pk)
+    live = product.is_live
+    approved = {name: getattr(product, name) for name in REVIEWED_FIELDS}
     for name, value in fields.items():
         if name == "hs_code":
             value = _field("hs_code", normalize_hs_code, value)
@@ -298,12 +348,24 @@ def product_update(
         problem = net_unit_problem(hs_code=product.hs_code, net_unit=unit)
         if problem:
             raise ValidationError({"hs_code": problem})
+    proposed = {name: getattr(product, name) for name in REVIEWED_FIELDS}
+    if live:  # the approved values stay on sale until the operator decides
+        for name, value in approved.items():
+            setattr(product, name, value)
     product.save()
-    for language, text in (texts or {}).items():
-        if language not in LANGUAGE_CODES:
-            raise ValidationError({"texts": _("Unknown language: %s") % language})
+    text_values = {lang: vars(text) for lang, text in (texts or {}).items()}
+    direct, reviewed = (
+        reviewed_texts(product, text_values) if live else (text_values, {})
+    )
+    for language, values in direct.items():
         ProductTranslation.objects.update_or_create(
-            product=product, language=language, defaults=vars(text)
+            product=product, language=language, defaults=values
+        )
+    if live:
+        listing_change_propose(
+            product=product,
+            fields={k: v for k, v in proposed.items() if k in fields},
+            texts=reviewed,
         )
     return product
 
@@ -355,7 +417,15 @@ def variant_update(
             {"sku": _("SKU already used by this merchant: %s") % data.sku}
         )
     variant.is_active = is_active
-    _variant_fill(variant, data).save()
+    approved_net = (variant.net_content, variant.net_unit)
+    _variant_fill(variant, data)
+    if variant.product.is_live:  # a new net content waits for the operator
+        variant.net_content, variant.net_unit = approved_net
+        listing_change_propose(
+            product=variant.product,
+            nets={variant.pk: (data.net_content, data.net_unit)},
+        )
+    variant.save()
     if refresh:
         product_price_from_refresh(product=variant.product)
     return variant

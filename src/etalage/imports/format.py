@@ -67,6 +67,9 @@ class ImportSummary:
     variants_updated: int = 0
     variants_unchanged: int = 0
     images_added: int = 0
+    # Live listings whose names, HS code, tax class, origin, category or net
+    # content the file changes: those changes wait for the operator's review.
+    changes_in_review: int = 0
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
+from etalage.catalog.changes import (
+    REVIEWED_FIELDS,
+    listing_change_propose,
+    reviewed_texts,
+)
 from etalage.catalog.images import ProcessedImage, process_image
 from etalage.catalog.models import (
     Product,
@@ -85,6 +91,41 @@ def _process_images(
     return processed
 
 
+@dataclass
+class _HeldForReview:
+    product: Product
+    fields: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    nets: dict[UUID, tuple[int, str]] = field(default_factory=dict)
+
+
+def _hold_for_review(product: Product, draft: ProductDraft) -> _HeldForReview:
+    """Take out of ``draft`` what would change a live listing's reviewed fields,
+    leaving the approved values in it; the rest of the draft is written at once."""
+    held = _HeldForReview(product)
+    wanted = {
+        "category": draft.category.pk,
+        "hs_code": draft.hs_code,
+        "origin_country": draft.origin_country,
+        "tax_class": draft.tax_class,
+    }
+    held.fields = {k: v for k, v in wanted.items() if k in REVIEWED_FIELDS}  # fmt: skip
+    draft.category = product.category
+    draft.hs_code, draft.origin_country = product.hs_code, product.origin_country
+    draft.tax_class = product.tax_class
+    direct, held.texts = reviewed_texts(product, draft.texts)
+    names = {t.language: t.name for t in product.translations.all()}
+    draft.texts = {lang: {**text, "name": names[lang]} for lang, text in direct.items()}
+    variants = {v.sku: v for v in product.variants.all()}
+    for variant_draft in draft.variants:
+        variant = variants.get(variant_draft.sku)
+        if variant is not None:
+            held.nets[variant.pk] = (variant_draft.net_content, variant_draft.net_unit)
+            variant_draft.net_content = variant.net_content
+            variant_draft.net_unit = variant.net_unit
+    return held
+
+
 def _write(
     merchant: Merchant,
     drafts: list[ProductDraft],
@@ -94,7 +135,8 @@ def _write(
     summary = ImportSummary()
     existing = {
         product.merchant_ref: product
-        for product in Product.objects.select_for_update()
+        for product in Product.objects.select_for_update(of=("self",))
+        .select_related("category")
         .filter(merchant=merchant, merchant_ref__in=[d.ref for d in drafts])
         .prefetch_related("translations", "variants", "images")
     }
@@ -102,6 +144,11 @@ def _write(
     new_texts, changed_texts = [], []
     new_variants, changed_variants = [], []
     touched = []
+    held = [
+        _hold_for_review(existing[draft.ref], draft)
+        for draft in drafts
+        if draft.ref in existing and existing[draft.ref].is_live
+    ]
     for draft in drafts:
         product = existing.get(draft.ref)
         values = {
@@ -209,6 +256,14 @@ def _write(
         ["gtin", "price_eur", "weight_grams", "net_content", "net_unit", "attributes"],
         batch_size=2000,
     )
+    for change in held:
+        proposed = listing_change_propose(
+            product=change.product,
+            fields=change.fields,
+            texts=change.texts,
+            nets=change.nets,
+        )
+        summary.changes_in_review += proposed is not None
     _refresh_listing_prices(touched)
     _count_stock(merchant, drafts)
     summary.images_added = _attach_images(drafts, existing, new_products, processed)

@@ -5,7 +5,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from etalage.catalog.selectors import listings_in_review_count
+from etalage.catalog.selectors import (
+    listing_changes_pending_count,
+    listings_in_review_count,
+)
 from etalage.merchants.selectors import applications_waiting_count
 from etalage.money.formatting import cldr_locale
 from etalage.orders.selectors import (
@@ -79,6 +82,9 @@ def backoffice(request):
              reverse("admin:merchants_merchant_changelist") + "?status__exact=applied"),
             (_("Listings to review"), listings_in_review_count(),
              reverse("admin:catalog_product_changelist") + "?status__exact=in_review"),
+            (_("Changes to live listings to review"), listing_changes_pending_count(),
+             reverse("admin:catalog_listingchange_changelist")
+             + "?status__exact=pending"),
             (_("Orders awaiting payment"), orders_awaiting_payment_count(),
              reverse("admin:orders_order_changelist") + "?state__exact=placed"),
             (_("Paid parcels not yet shipped"), parcels_waiting_count(),

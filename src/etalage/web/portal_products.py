@@ -20,9 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from etalage.catalog.models import (
     NET_UNIT_CHOICES,
     Category,
+    ListingChange,
     Product,
     ProductImage,
     TaxClass,
+)
+from etalage.catalog.selectors import (
+    listing_change_latest,
+    listing_change_pending,
+    listing_change_rows,
 )
 from etalage.catalog.services import (
     ProductText,
@@ -287,33 +293,9 @@ def product_edit(request, pk=None):
         ).delete()
         return redirect("web:portal-product", pk=product.pk)
 
-    initial, variant_initial = {}, []
-    if product is not None:
-        initial = {
-            "category": str(product.category_id),
-            "brand": product.brand,
-            "hs_code": product.hs_code,
-            "tax_class": product.tax_class,
-            "origin_country": product.origin_country,
-        }
-        for t in product.translations.all():
-            initial.update({f"name_{t.language}": t.name,
-                            f"description_{t.language}": t.description,
-                            f"ingredients_{t.language}": t.ingredients})  # fmt: skip
-        variant_initial = [
-            {
-                "pk": v.pk,
-                "sku": v.sku,
-                "gtin": v.gtin,
-                "price_eur": v.price_eur,
-                "weight_grams": v.weight_grams,
-                "net_content": v.net_content,
-                "net_unit": v.net_unit,
-                "attributes": _attributes_text(v.attributes),
-                "is_active": v.is_active,
-            }
-            for v in product.variants.all()
-        ]
+    change = listing_change_latest(product) if product is not None else None
+    pending = change if change and change.status == change.Status.PENDING else None
+    initial, variant_initial = _initial(product, pending) if product else ({}, [])
     post = request.POST if request.method == "POST" else None
     form = ProductForm(post, initial=initial, categories=categories)
     variants = VariantFormSet(post, initial=variant_initial, prefix="variants")
@@ -323,7 +305,15 @@ def product_edit(request, pk=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The product is saved."))
+            if listing_change_pending(saved):
+                messages.success(request, _(
+                    "The product is saved. The changes to its names, customs code, "
+                    "tax class, origin, category or net content wait for the "
+                    "marketplace's review; the approved version stays on sale "
+                    "until then."
+                ))  # fmt: skip
+            else:
+                messages.success(request, _("The product is saved."))
             return redirect("web:portal-product", pk=saved.pk)
     return render(
         request,
@@ -335,8 +325,40 @@ def product_edit(request, pk=None):
             "variants": variants,
             "problem": request.session.pop("portal_problem", None),
             "stock_rows": _stock_rows(merchant, product) if product else [],
+            "change": change,
+            "change_rows": listing_change_rows(change, get_language())
+            if change and change.status != ListingChange.Status.APPROVED
+            else [],
         },
     )
+
+
+def _initial(product: Product, pending: ListingChange | None) -> tuple[dict, list]:
+    """The form's values: the product as it is, with the changes waiting for
+    review in place of the approved values (the merchant edits what it proposed)."""
+    proposed = pending.fields if pending else {}
+    initial = {
+        "category": proposed.get("category", str(product.category_id)),
+        "brand": product.brand,
+        **{name: proposed.get(name, getattr(product, name))
+           for name in ("hs_code", "tax_class", "origin_country")},
+    }  # fmt: skip
+    for t in product.translations.all():
+        initial.update({f"name_{t.language}": t.name,
+                        f"description_{t.language}": t.description,
+                        f"ingredients_{t.language}": t.ingredients})  # fmt: skip
+    for language, text in (pending.texts if pending else {}).items():
+        initial.update({f"{field}_{language}": value for field, value in text.items()})
+    nets = pending.nets if pending else {}
+    variant_initial = []
+    for v in product.variants.all():
+        content, unit = nets.get(str(v.pk), (v.net_content, v.net_unit))
+        variant_initial.append({
+            "pk": v.pk, "sku": v.sku, "gtin": v.gtin, "price_eur": v.price_eur,
+            "weight_grams": v.weight_grams, "net_content": content, "net_unit": unit,
+            "attributes": _attributes_text(v.attributes), "is_active": v.is_active,
+        })  # fmt: skip
+    return initial, variant_initial
 
 
 def _stock_rows(merchant, product):

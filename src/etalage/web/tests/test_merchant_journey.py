@@ -7,7 +7,6 @@ import zipfile
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from PIL import Image
 
 from etalage.catalog.models import Product
