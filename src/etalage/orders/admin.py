@@ -158,7 +158,8 @@ class SubOrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     actions = [
         _sub_order_action(states.CUSTOMS_DECLARED, _("Declared to customs")),
         _sub_order_action(states.RELEASED, _("Released by customs")),
-        _sub_order_action(states.CANCELLED, _("Refused by customs or cancelled")),
+        _sub_order_action(states.CUSTOMS_REFUSED, _("Refused by customs")),
+        _sub_order_action(states.CANCELLED, _("Cancelled")),
         _sub_order_action(states.SHIPPED, _("Shipped")),
         _sub_order_action(states.DELIVERED, _("Delivered")),
         _sub_order_action(states.COMPLETED, _("Completed")),

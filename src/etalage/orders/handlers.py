@@ -48,8 +48,10 @@ def order_paid_tell_merchants(event: OrderPaid) -> None:
 
 @handles(SubOrderMoved)
 def parcel_cancelled_tell_merchant(event: SubOrderMoved) -> None:
-    """A parcel the merchant was told to prepare (paid) is cancelled: say so."""
-    if event.to_state != states.CANCELLED or event.from_state == states.PLACED:
+    """A parcel the merchant was told to prepare (paid) is cancelled or refused by
+    customs: say so."""
+    stopped = (states.CANCELLED, states.CUSTOMS_REFUSED)
+    if event.to_state not in stopped or event.from_state == states.PLACED:
         return
     parcel = (
         SubOrder.objects.filter(pk=event.sub_order_id)

@@ -21,6 +21,7 @@ class State(models.TextChoices):
     DELIVERED = states.DELIVERED, _("Delivered")
     COMPLETED = states.COMPLETED, _("Completed")
     CANCELLED = states.CANCELLED, _("Cancelled")
+    CUSTOMS_REFUSED = states.CUSTOMS_REFUSED, _("Refused by customs")
     REFUNDED_PART = states.REFUNDED_PART, _("Partly refunded")
     REFUNDED = states.REFUNDED, _("Refunded")
 

@@ -148,7 +148,9 @@ def sub_order_move(
     """
     order, subs = _locked(sub_order.order)
     sub = next(s for s in subs if s.pk == sub_order.pk)
-    note = f"{sub.number} cancelled" if to == states.CANCELLED else sub.number
+    note = {states.CANCELLED: f"{sub.number} cancelled",
+            states.CUSTOMS_REFUSED: f"{sub.number} refused by customs"}.get(
+        to, sub.number)  # fmt: skip
     _move(order, subs, [sub], to, by, reason, note)
     return sub
 

@@ -2,7 +2,10 @@
 
 A sub-order (one merchant's parcel from one warehouse) moves on its own through
 customs and delivery; the order's state follows its sub-orders: it is the least
-advanced state among those not cancelled (cancelled or refunded when all are).
+advanced state among those not cancelled (cancelled or refunded when all are),
+except that an order with a parcel refused by customs reads so until that parcel
+is refunded, and one with a parcel refunded never reads "delivered" or "completed"
+but "partly refunded".
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ SHIPPED = "shipped"
 DELIVERED = "delivered"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
+CUSTOMS_REFUSED = "customs_refused"
 REFUNDED_PART = "refunded_part"
 REFUNDED = "refunded"
 
@@ -37,13 +41,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     PLACED: frozenset({PAID, CANCELLED}),
     PAID: frozenset({CUSTOMS_DECLARED, CANCELLED}),
     # Customs may refuse a declaration; the buyer may cancel until shipping.
-    CUSTOMS_DECLARED: frozenset({RELEASED, CANCELLED}),
+    CUSTOMS_DECLARED: frozenset({RELEASED, CUSTOMS_REFUSED, CANCELLED}),
     RELEASED: frozenset({SHIPPED, CANCELLED}),
     SHIPPED: frozenset({DELIVERED}),
     DELIVERED: frozenset({COMPLETED, REFUNDED_PART, REFUNDED}),
     COMPLETED: frozenset({REFUNDED_PART, REFUNDED}),
     REFUNDED_PART: frozenset({REFUNDED_PART, REFUNDED, COMPLETED}),
     CANCELLED: frozenset({REFUNDED}),  # a paid order cancelled, then refunded
+    CUSTOMS_REFUSED: frozenset({REFUNDED}),
     REFUNDED: frozenset(),
 }
 
@@ -88,6 +93,9 @@ BOOKS: dict[str, Books] = {
     COMPLETED: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
     REFUNDED_PART: Books(Units.SHIPPED, Usage.CONFIRMED, caps=True),
     CANCELLED: Books(Units.NONE, Usage.NONE, caps=False),
+    # Refused by customs before release: the goods go back to the warehouse they
+    # were declared from, and the refused value does not count toward the year.
+    CUSTOMS_REFUSED: Books(Units.NONE, Usage.NONE, caps=False),
     # A refunded parcel was cancelled first (its units given back) or delivered
     # (its units gone); returns will bring units back on their own.
     REFUNDED: Books(Units.NONE, Usage.NONE, caps=False),
@@ -169,7 +177,12 @@ def order_state(sub_order_states: list[str]) -> str:
     """The order's state from its sub-orders' states."""
     if not sub_order_states:
         raise ValueError("an order has at least one sub-order")
+    if CUSTOMS_REFUSED in sub_order_states:
+        return CUSTOMS_REFUSED  # until its parcel is refunded
     live = [state for state in sub_order_states if state not in (CANCELLED, REFUNDED)]
     if not live:
         return REFUNDED if REFUNDED in sub_order_states else CANCELLED
-    return min(live, key=PROGRESS.index)
+    state = min(live, key=PROGRESS.index)
+    if REFUNDED in sub_order_states and state in (DELIVERED, COMPLETED):
+        return REFUNDED_PART
+    return state

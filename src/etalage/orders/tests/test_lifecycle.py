@@ -69,6 +69,11 @@ def test_the_order_follows_its_least_advanced_sub_order():
     assert states.order_state(["cancelled", "shipped"]) == "shipped"
     assert states.order_state(["cancelled", "cancelled"]) == "cancelled"
     assert states.order_state(["cancelled", "refunded"]) == "refunded"
+    # A parcel refused by customs: the order never reads "delivered".
+    assert states.order_state(["customs_refused", "delivered"]) == "customs_refused"
+    assert states.order_state(["refunded", "delivered"]) == "refunded_part"
+    assert states.order_state(["refunded", "completed"]) == "refunded_part"
+    assert states.order_state(["refunded", "shipped"]) == "shipped"
 
 
 def test_a_sub_order_travels_from_payment_to_delivery(order):
@@ -268,12 +273,16 @@ def test_each_move_does_to_the_books_the_difference_of_its_states():
         states.UsageEffect.GIVE_BACK_CONFIRMED
     )
     assert effects[("delivered", "refunded")].caps_given_back
+    assert effects[("customs_declared", "customs_refused")] == states.MoveEffects(
+        states.StockEffect.RELEASE, states.UsageEffect.GIVE_BACK_RESERVED, True
+    )
     assert effects[("placed", "paid")] == states.MoveEffects(None, None, False)
     assert states.HOLDING_STOCK == states.CANCELLABLE
     assert (
         frozenset(states.TRANSITIONS)
         - {
             "cancelled",
+            "customs_refused",
             "refunded",
         }
         == states.COUNTING_USAGE
@@ -348,3 +357,33 @@ def test_no_merchant_hears_of_an_unpaid_order_s_cancellation(
         order_cancel(order=order, reason="cancelled by the buyer")
         outbox_deliver()
     assert not [m for m in mail.outbox if m.to == ["shop@example.be"]]
+
+
+def test_an_order_with_a_parcel_refused_by_customs_never_reads_delivered(
+    order, django_capture_on_commit_callbacks
+):
+    from etalage.merchants.models import Merchant
+
+    Merchant.objects.update(contact_email="shop@example.be", language="en")
+    order_pay(order=order)
+    outbox_deliver()
+    mail.outbox.clear()
+    refused, delivered = order.sub_orders.order_by("number")
+    with django_capture_on_commit_callbacks(execute=True):
+        sub_order_move(sub_order=refused, to="customs_declared")
+        sub_order_move(sub_order=refused, to="customs_refused", reason="ID mismatch")
+        outbox_deliver()
+    for to in ("customs_declared", "released", "shipped", "delivered"):
+        sub_order_move(sub_order=delivered, to=to)
+    order.refresh_from_db()
+    assert order.state == "customs_refused"
+    assert order.get_state_display() == "Refused by customs"
+    assert books_clean()
+    assert [m.subject for m in mail.outbox] == [
+        f"Parcel {refused.number} refused by customs: do not ship it"
+    ]
+    assert "China customs refused the declaration" in mail.outbox[0].body
+    sub_order_move(sub_order=refused, to="refunded", reason="refunded")
+    order.refresh_from_db()
+    assert order.state == "refunded_part"
+    assert books_clean()
