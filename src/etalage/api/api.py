@@ -186,12 +186,12 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
         if node is None:
             raise not_found(f"category {filters.category!r}", "category")
         category_ids = node.descendant_ids()
-    low, high = pricing.base_bounds(filters.price_min, filters.price_max)
     queryset = catalog.storefront_products(
         category_ids=category_ids,
         merchant_slug=filters.merchant,
-        price_min_eur=low,
-        price_max_eur=high,
+        market_code=pricing.market_code,
+        price_min=filters.price_min,
+        price_max=filters.price_max,
         sort=filters.sort,
     )
     paginator = Paginator(queryset, filters.page_size)

@@ -8,7 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self) -> None:
+        from etalage.catalog.listing_prices import listing_prices_dated
         from etalage.catalog.services import product_import_runs_abandon
         from etalage.core.clock import chore_register
 
         chore_register("imports_abandoned", product_import_runs_abandon)
+        chore_register("listing_prices_dated", listing_prices_dated)

@@ -452,3 +452,31 @@ class ListingChange(Entity):
 
     def __str__(self) -> str:
         return f"{self.product} ({self.get_status_display()})"
+
+
+class ListingPrice(models.Model):
+    """What a listing's card shows in one market (the cheapest variant, converted,
+    with its estimated CBEC tax where the market has one), kept by the catalogue so
+    that listings filter and sort by the price buyers see."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="listing_prices"
+    )
+    market_code = models.CharField(max_length=8)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    computed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "market_code"], name="listing_price_one_per_market"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["market_code", "amount"]),
+            models.Index(fields=["computed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.amount} {self.currency}"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -119,11 +120,15 @@ def storefront_products(
     category_ids: list[UUID] | None = None,
     merchant: Merchant | None = None,
     merchant_slug: str | None = None,
-    price_min_eur: Decimal | None = None,
-    price_max_eur: Decimal | None = None,
+    market_code: str = "",
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
     sort: str = Sort.NEWEST,
 ) -> QuerySet[Product]:
-    """Return the visible products matching the filters, ready for listing pages."""
+    """Return the visible products matching the filters, ready for listing pages.
+
+    Prices filter and sort by what the cards show in ``market_code`` (the stored
+    ``ListingPrice``: with the estimated tax where the market has one)."""
     queryset = visible_products()
     if category_ids:
         queryset = queryset.filter(category_id__in=category_ids)
@@ -131,13 +136,21 @@ def storefront_products(
         queryset = queryset.filter(merchant=merchant)
     if merchant_slug:
         queryset = queryset.filter(merchant__slug=merchant_slug)
-    if price_min_eur is not None:
-        queryset = queryset.filter(price_from_eur__gte=price_min_eur)
-    if price_max_eur is not None:
-        queryset = queryset.filter(price_from_eur__lte=price_max_eur)
-    order = {
-        Sort.PRICE_LOW: ["price_from_eur", "id"],
-        Sort.PRICE_HIGH: ["-price_from_eur", "-id"],
+    by_price = price_min is not None or price_max is not None or sort != Sort.NEWEST
+    if by_price:
+        queryset = queryset.annotate(
+            shown=FilteredRelation(
+                "listing_prices", condition=Q(listing_prices__market_code=market_code)
+            )
+        )
+    # (keywords of the annotated relation, out of the type checker's sight)
+    if price_min is not None:
+        queryset = queryset.filter(**{"shown__amount__gte": price_min})
+    if price_max is not None:
+        queryset = queryset.filter(**{"shown__amount__lte": price_max})
+    order: list[Any] = {
+        Sort.PRICE_LOW: [F("shown__amount").asc(nulls_last=True), "id"],
+        Sort.PRICE_HIGH: [F("shown__amount").desc(nulls_last=True), "-id"],
     }.get(sort, ["-created_at", "-id"])
     return _with_listing_data(queryset.order_by(*order))
 

@@ -24,6 +24,7 @@ from etalage.catalog.changes import (
 )
 from etalage.catalog.exceptions import ListingRuleBroken
 from etalage.catalog.images import process_image
+from etalage.catalog.listing_prices import listing_prices_refresh
 from etalage.catalog.models import (
     Category,
     ListingChange,
@@ -162,6 +163,7 @@ def product_price_from_refresh(*, product: Product) -> None:
     product.price_from_weight_grams = cheapest.weight_grams if cheapest else 0
     product.price_from_net_content = cheapest.net_content if cheapest else 0
     product.price_from_net_unit = cheapest.net_unit if cheapest else NetUnit.GRAM
+    listing_prices_refresh(products=[product])
     Product.objects.filter(pk=product.pk).update(
         price_from_eur=summary["low"],
         active_variant_count=summary["count"],
@@ -353,6 +355,7 @@ def product_update(
         for name, value in approved.items():
             setattr(product, name, value)
     product.save()
+    listing_prices_refresh(products=[product])
     text_values = {lang: vars(text) for lang, text in (texts or {}).items()}
     direct, reviewed = (
         reviewed_texts(product, text_values) if live else (text_values, {})

@@ -6,10 +6,11 @@ from etalage.customs.models import (
     TariffRate,
     TaxClassRate,
 )
+from etalage.events.admin_mixins import PricingInputAdmin
 
 
 @admin.register(TaxClassRate)
-class TaxClassRateAdmin(admin.ModelAdmin):
+class TaxClassRateAdmin(PricingInputAdmin, admin.ModelAdmin):
     list_display = [
         "tax_class",
         "effective_from",

@@ -128,3 +128,12 @@ class SubOrderMoved(DomainEvent):
     number: str
     from_state: str
     to_state: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PricingChanged(DomainEvent):
+    """Something every shown price depends on changed: exchange rates imported, a
+    market's margin, a tax class rate or a freight rate. Listings recompute the
+    prices they filter and sort by."""
+
+    reason: str

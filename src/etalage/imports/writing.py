@@ -21,6 +21,7 @@ from etalage.catalog.changes import (
     reviewed_texts,
 )
 from etalage.catalog.images import ProcessedImage, process_image
+from etalage.catalog.listing_prices import listing_prices_refresh
 from etalage.catalog.models import (
     Product,
     ProductImage,
@@ -317,6 +318,7 @@ def _refresh_listing_prices(products: list[Product]) -> None:
          "price_from_net_content", "price_from_net_unit"],
         batch_size=1000,
     )  # fmt: skip
+    listing_prices_refresh(products=products)
 
 
 def _attach_images(

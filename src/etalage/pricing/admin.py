@@ -5,13 +5,14 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from etalage.events.admin_mixins import PricingInputAdmin
 from etalage.pricing.ecb import EcbFileError
 from etalage.pricing.models import ExchangeRate, ExchangeRateImport, FreightRate, Market
 from etalage.pricing.services import exchange_rates_import
 
 
 @admin.register(Market)
-class MarketAdmin(admin.ModelAdmin):
+class MarketAdmin(PricingInputAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -136,7 +137,7 @@ class ExchangeRateImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(FreightRate)
-class FreightRateAdmin(admin.ModelAdmin):
+class FreightRateAdmin(PricingInputAdmin, admin.ModelAdmin):
     list_display = ["route", "max_grams", "price_cny", "effective_from"]
     list_filter = ["route"]
     date_hierarchy = "effective_from"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
-from etalage.money import Money, MoneyError, minor_unit_exponent
+from etalage.money import Money, MoneyError
 
 BASE_CURRENCY = "EUR"
 _HUNDRED = Decimal(100)
@@ -49,28 +49,6 @@ class FxQuote:
         if self.currency == BASE_CURRENCY:
             return price.rounded()
         return Money(price.amount * self.effective_rate, self.currency).rounded()
-
-    def base_bounds(
-        self, low: Decimal | None, high: Decimal | None
-    ) -> tuple[Decimal | None, Decimal | None]:
-        """Return the EUR bounds that select exactly the prices shown in [low, high].
-
-        Lets a listing be filtered by a range typed in the market's currency without
-        converting every product: for a EUR price ``p`` in whole cents,
-        ``low <= convert(p) <= high`` exactly when ``base_low <= p <= base_high``.
-        Rounding half-up shows ``x`` as at most ``high`` when ``x < high + half a
-        unit``, and as at least ``low`` when ``x >= low - half a unit``.
-        """
-        rate = Decimal(1) if self.currency == BASE_CURRENCY else self.effective_rate
-        half = minor_unit_exponent(self.currency) / 2
-        base_low = base_high = None
-        if low is not None:
-            base_low = ((low - half) / rate).quantize(_CENT, ROUND_CEILING)
-        if high is not None:
-            base_high = ((high + half) / rate).quantize(_CENT, ROUND_FLOOR)
-            if base_high * rate >= high + half:
-                base_high -= _CENT
-        return base_low, base_high
 
 
 def business_days_after(earlier: date, later: date) -> int:

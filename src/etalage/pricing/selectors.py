@@ -61,6 +61,13 @@ def market_strategies() -> list[tuple[Market, MarketStrategy]]:
     )
 
 
+def strategies_for(
+    markets: Iterable[Market], on: date | None = None
+) -> list[tuple[Market, MarketStrategy]]:
+    """The strategies of ``markets`` for the day ``on`` (today), read now."""
+    return _strategies(markets, on or timezone.localdate())
+
+
 def market_strategy(*, market: Market, on: date | None = None) -> MarketStrategy:
     """Return the strategy of ``market`` for the day ``on`` (today)."""
     return _strategies([market], on or timezone.localdate())[0][1]

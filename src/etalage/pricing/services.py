@@ -1,6 +1,8 @@
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from etalage.events.outbox import event_record
+from etalage.events.types import PricingChanged
 from etalage.pricing.ecb import parse_ecb_file
 from etalage.pricing.models import ExchangeRate, ExchangeRateImport
 
@@ -46,6 +48,8 @@ def exchange_rates_import(
             unchanged += 1
     ExchangeRate.objects.bulk_create(to_create, batch_size=2000)
     ExchangeRate.objects.bulk_update(to_update, ["rate", "source"], batch_size=2000)
+    if to_create or to_update:
+        event_record(PricingChanged(reason=f"exchange rates imported from {file_name}"))
     return ExchangeRateImport.objects.create(
         file_name=file_name,
         file_format=parsed.file_format,

@@ -119,13 +119,6 @@ class MarketStrategy:
             return None
         return self.fx.convert(Money(amount_eur, BASE_CURRENCY))
 
-    def base_bounds(
-        self, low: Decimal | None, high: Decimal | None
-    ) -> tuple[Decimal | None, Decimal | None]:
-        if self.fx is None:
-            return None, None
-        return self.fx.base_bounds(low, high)
-
     def estimate(
         self,
         amount_eur: Decimal | None,

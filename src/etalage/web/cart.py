@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -145,12 +147,21 @@ def cart_view(request):
 
 
 def present_quote(quote, line_ids, language):
+    """The cart's (and checkout's) sub-orders for a page. A line's price is the kind
+    the product page shows: goods with the line's own CBEC tax, where the market
+    has one; freight is added once per parcel."""
+
     def money(amount: Money) -> str:
         return format_money(amount, language)
 
     views = []
     for sub in quote.sub_orders:
         tax = sub.tax
+        line_tax = {t.key: t.tax for t in tax.lines} if tax else {}
+
+        def with_tax(ql, currency=sub.currency, line_tax=line_tax) -> Money:
+            own = line_tax.get(str(ql.variant.pk), Decimal(0))
+            return ql.unit_price * ql.quantity + Money(own, currency)
 
         def cny(amount, currency=sub.currency) -> str:
             return money(Money(amount, currency))
@@ -169,8 +180,8 @@ def present_quote(quote, line_ids, language):
                         "label": variant_label(ql.variant, language),
                         "slug": ql.variant.product.slug,
                         "quantity": ql.quantity,
-                        "unit_price": money(ql.unit_price),
-                        "goods": money(ql.unit_price * ql.quantity),
+                        "unit_price": money((with_tax(ql) / ql.quantity).rounded()),
+                        "goods": money(with_tax(ql)),
                     }
                     for ql in sub.lines
                 ],

@@ -127,6 +127,7 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
         "problems": refused + info.messages,
         "can_place": info.can_place,
         "delivers_here": strategy.takes_orders,
+        "cbec": strategy.has_cbec_tax,
         "hold_minutes": market.hold_minutes,
     }
 

@@ -80,13 +80,13 @@ def _listing(request, *, template, context, category_ids=None, merchant=None):
     merchants = [] if merchant else merchant_choices()
     form = ListingFilterForm(request.GET or None, merchants=merchants)
     filters = form.cleaned_data if form.is_valid() else {}
-    low, high = pricing.base_bounds(filters.get("price_min"), filters.get("price_max"))
     products = catalog.storefront_products(
         category_ids=category_ids,
         merchant=merchant,
         merchant_slug=filters.get("merchant") or None,
-        price_min_eur=low,
-        price_max_eur=high,
+        market_code=market.code,
+        price_min=filters.get("price_min"),
+        price_max=filters.get("price_max"),
         sort=filters.get("sort") or catalog.Sort.NEWEST,
     )
     page = CachedCountPaginator(products, settings.ETALAGE_PAGE_SIZE).get_page(

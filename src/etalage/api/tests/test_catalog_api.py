@@ -53,10 +53,14 @@ def test_filters_by_category_with_its_subcategories_and_by_merchant(client, shop
 
 
 def test_filters_by_price_in_the_market_currency_and_sorts(client, shop):
+    # The range is of the prices shown: 79.30 goods + 7.22 estimated tax = 86.52.
     body = client.get(
-        "/api/v1/products", {"price_min": "79.30", "price_max": "800", "sort": "-price"}
+        "/api/v1/products", {"price_min": "86.52", "price_max": "900", "sort": "-price"}
     ).json()
     assert [i["slug"] for i in body["items"]] == [shop["dear"].slug, shop["cheap"].slug]
+    assert body["items"][1]["price_from"]["amount"] == "86.52"
+    above = client.get("/api/v1/products", {"price_min": "86.53"}).json()
+    assert shop["cheap"].slug not in [i["slug"] for i in above["items"]]
 
 
 def test_paginates(client, shop):

@@ -2,8 +2,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from etalage.money import Money, MoneyError
 from etalage.pricing.core import FxQuote, NoRateInForce
@@ -34,23 +32,6 @@ def test_only_euro_prices_are_converted():
 
 def test_the_euro_market_shows_the_merchant_price():
     assert FxQuote.identity().convert(Money("12.5", "EUR")) == Money("12.50", "EUR")
-
-
-cents = st.integers(min_value=1, max_value=10_000_000).map(lambda c: Decimal(c) / 100)
-shown = st.integers(min_value=0, max_value=80_000_000).map(lambda c: Decimal(c) / 100)
-margins = st.sampled_from(["0", "1.5", "2.00", "3.25"])
-rates = st.sampled_from(["7.7748", "7.4326", "1", "0.5", "171.94"])
-
-
-@given(cents, shown, shown, margins, rates)
-def test_price_range_bounds_select_exactly_the_prices_shown_in_the_range(
-    price, a, b, margin, rate
-):
-    low, high = min(a, b), max(a, b)
-    quote = FxQuote("CNY", Decimal(rate), None, Decimal(margin))
-    base_low, base_high = quote.base_bounds(low, high)
-    shown_price = quote.convert(Money(price, "EUR")).amount
-    assert (low <= shown_price <= high) == (base_low <= price <= base_high)
 
 
 def test_the_rate_in_force_on_a_sunday_is_fridays(ecb_rates):

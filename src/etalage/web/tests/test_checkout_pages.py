@@ -273,3 +273,19 @@ def test_the_history_speaks_the_buyer_s_language_and_marks_an_operator_s_words(
                      reason="virement reçu")  # fmt: skip
     html = client.get(f"/en/orders/{paid.number}/").content.decode()
     assert "Paid (Étalage's note: “virement reçu”)" in html
+
+
+def test_a_cart_line_costs_what_its_product_page_says(client, shopping):
+    """One unit alone in the cart: the product page's price (goods and their CBEC
+    tax) is the cart line's price, and the parcel adds only its shipping."""
+    buyer = shopping.buyer()
+    product = shopping.products["c"]
+    shopping.cart(buyer, [(product, 1)])
+    client.force_login(buyer)
+    page = client.get(f"/en/p/{product.slug}/").content.decode()
+    shown = re.search(r'<td class="price">([^<]+)</td>', page).group(1)
+    cart = client.get("/en/cart/").content.decode()
+    assert "Unit price, tax incl." in cart
+    row = re.search(r'<tr>\s*<th scope="row"><a href="/en/p/[^>]*>.*?</tr>', cart, re.S)
+    unit, subtotal = re.findall(r"<td>([^<]+)</td>", row.group(0))
+    assert unit == subtotal == shown
