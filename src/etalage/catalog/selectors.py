@@ -186,10 +186,18 @@ def storefront_merchants() -> list[Merchant]:
     )
 
 
-def merchant_choices() -> list[tuple[str, str]]:
-    """Return (slug, name) of the approved merchants, for filters."""
+def merchant_choices(
+    category_ids: list[UUID] | None = None,
+) -> list[tuple[str, str]]:
+    """Return (slug, name) of the merchants with products on sale (in the categories
+    ``category_ids``, when given), for filters: no choice leads to an empty page."""
+    selling = visible_products()
+    if category_ids:
+        selling = selling.filter(category_id__in=category_ids)
     return list(
-        Merchant.objects.filter(status=Merchant.Status.APPROVED)
+        Merchant.objects.filter(
+            status=Merchant.Status.APPROVED, pk__in=selling.values("merchant_id")
+        )
         .order_by("name")
         .values_list("slug", "name")
     )

@@ -7,6 +7,7 @@ operator's change shows on the storefront within that time.
 """
 
 import hashlib
+from uuid import UUID
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -65,9 +66,15 @@ def _tree_with_urls(language: str) -> CategoryTree:
     return tree
 
 
-def merchant_choices() -> list[tuple[str, str]]:
-    """Return (slug, name) of the approved merchants, for the listing filters."""
-    return _cached("etalage:merchant-choices", catalog_merchant_choices)
+def merchant_choices(
+    category_ids: list[UUID] | None = None, key: str = ""
+) -> list[tuple[str, str]]:
+    """Return (slug, name) of the merchants selling in the listing (``key`` names
+    it: a category's slug, or "" for all), for the listing filters."""
+    return _cached(
+        f"etalage:merchant-choices:{key}",
+        lambda: catalog_merchant_choices(category_ids),
+    )
 
 
 def request_category_tree(request) -> CategoryTree:

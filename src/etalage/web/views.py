@@ -74,10 +74,12 @@ def home(request):
     )
 
 
-def _listing(request, *, template, context, category_ids=None, merchant=None):
+def _listing(
+    request, *, template, context, category_ids=None, merchant=None, cache_key=""
+):
     language = get_language()
     market, pricing = request_market(request)
-    merchants = [] if merchant else merchant_choices()
+    merchants = [] if merchant else merchant_choices(category_ids, cache_key)
     form = ListingFilterForm(request.GET or None, merchants=merchants)
     filters = form.cleaned_data if form.is_valid() else {}
     products = catalog.storefront_products(
@@ -120,6 +122,7 @@ def category(request, slug):
         template="etalage/storefront/category.html",
         context={"category": node, "categories": tree.roots},
         category_ids=node.descendant_ids(),
+        cache_key=node.slug,
     )
 
 

@@ -250,3 +250,21 @@ def test_the_ship_to_menu_says_which_markets_take_no_orders_yet(client, shop):
     belgium = re.search(r'<option value="BE"[^>]*>([^<]*)</option>', html).group(1)
     assert "no orders" not in china
     assert "prices only, no orders yet" in belgium
+
+
+def test_the_merchant_filter_offers_only_merchants_selling_in_the_category(
+    client, catalogue, shop
+):
+    hats = catalogue.category("hats")
+    milliner = catalogue.merchant("Chapellerie")
+    catalogue.product(merchant=milliner, category=hats)
+    idle = catalogue.merchant("Nothing on sale")
+    catalogue.product(merchant=idle, category=shop["pralines"], status="draft")
+    html = client.get("/en/c/chocolate/").content.decode()
+    options = re.findall(
+        r'<option value="([^"]*)"',
+        html.split('name="merchant"')[1].split("</select>")[0],
+    )
+    assert options == ["", shop["maker"].slug]
+    hats_page = client.get("/en/c/hats/").content.decode()
+    assert milliner.slug in hats_page and shop["maker"].slug not in hats_page
