@@ -19,6 +19,11 @@ from etalage.pricing.selectors import stale_rates
 from etalage.web.request_data import request_category_tree, request_market
 
 
+# What a narrow screen shows of each language's name (the full name stays for
+# screen readers).
+SHORT_LANGUAGE_NAMES = {"zh-hans": "中文", "fr": "FR", "nl": "NL", "en": "EN"}
+
+
 def storefront(request):
     """Give every page the language links, the market and the category menu."""
     current = get_language()
@@ -46,6 +51,7 @@ def storefront(request):
             {
                 "code": code,
                 "name": name,
+                "short": SHORT_LANGUAGE_NAMES.get(code, code.upper()),
                 "url": path if code == settings.LANGUAGE_CODE else f"/{code}{path}",
                 "current": code == current,
             }

@@ -11,14 +11,14 @@ class ListingFilterForm(forms.Form):
 
     merchant = forms.ChoiceField(label=_("Merchant"), required=False)
     price_min = forms.DecimalField(
-        label=_("Goods price from"),
+        label=_("Price from"),
         required=False,
         min_value=0,
         max_digits=12,
         decimal_places=2,
     )
     price_max = forms.DecimalField(
-        label=_("Goods price up to"),
+        label=_("Price up to"),
         required=False,
         min_value=0,
         max_digits=12,

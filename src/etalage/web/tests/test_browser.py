@@ -125,7 +125,7 @@ def test_filters_narrow_the_results_without_reloading_the_page(
     page.goto(live_server.url + "/en/c/chocolate/")
     assert page.locator(".count").inner_text() == "2 products"
     page.evaluate("window.__marker = 'still here'")
-    page.get_by_label("Goods price up to (CNY, before tax)").fill("100")
+    page.get_by_label("Price up to (CNY, tax incl.)").fill("100")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_selector(".count:has-text('1 product')")
     assert page.evaluate("window.__marker") == "still here"  # htmx swapped the results
@@ -281,3 +281,39 @@ def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
     assert order.buyer.username == "zhang.wei@example.cn"
     assert order.id_number_masked == "3101**********0032"
     assert order.number in page.locator("main").inner_text()
+
+
+def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
+    live_server, browser_page, shop, catalogue
+):
+    for n in range(8):  # more categories than a phone's width holds
+        catalogue.category(f"category-{n}", names={"fr": f"Catégorie numéro {n}"})
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/fr/c/chocolate/")
+    rows = page.evaluate(
+        """() => [".brand", ".account", ".languages", ".market-form"].map(
+            (s) => Math.round(document.querySelector(s).getBoundingClientRect().top))"""
+    )
+    brand, account, languages, market = rows
+    assert abs(brand - account) < 12 and abs(languages - market) < 12
+    assert languages > brand  # exactly two rows
+    bar = page.locator(".categories ul")
+    assert bar.evaluate("(el) => el.scrollWidth > el.clientWidth")  # it scrolls
+    card = page.locator(".card").first.bounding_box()
+    assert card["y"] < 844  # the first product is in the first screen
+    page.get_by_text("Filtrer et trier").click()  # the folded filters open
+    assert page.get_by_label("Prix jusqu’à (CNY, taxes comprises)").is_visible()
+
+
+def test_on_a_wide_screen_every_category_is_in_sight(live_server, browser_page, shop,
+                                                     catalogue):  # fmt: skip
+    for n in range(8):
+        catalogue.category(f"category-{n}", names={"fr": f"Catégorie numéro {n}"})
+    page = browser_page
+    page.goto(live_server.url + "/fr/c/chocolate/")
+    width = page.viewport_size["width"]
+    rights = page.locator(".categories a").evaluate_all(
+        "(links) => links.map((a) => a.getBoundingClientRect().right)"
+    )
+    assert max(rights) <= width

@@ -6,3 +6,15 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// On a narrow screen the listing's filters start folded, so that products show in
+// the first screen; without JavaScript they stay open.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(max-width: 899px)").matches) {
+    document.querySelectorAll("details[data-close-on-narrow]").forEach((box) => {
+      if (!box.querySelector(".error")) {
+        box.open = false;
+      }
+    });
+  }
+});
