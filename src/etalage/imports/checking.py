@@ -108,8 +108,6 @@ def check_rows(
     for column in (*REQUIRED, *REQUIRED_FOR_PRODUCT):
         if column not in header:
             problem(1, column, _("required column missing"))
-    if len(table.rows) > MAX_ROWS:
-        problem(1, "", _("at most %(n)d rows a file") % {"n": MAX_ROWS})
     if problems:
         raise ImportRefused(problems)
 
@@ -119,10 +117,10 @@ def check_rows(
     sku_rows: dict[str, int] = {}
     attribute_columns = [c for c in header if c.startswith(ATTRIBUTE_PREFIX)]
 
-    total = len(table.rows) or 1
+    total = table.rows_expected or MAX_ROWS
     for index, (number, cells) in enumerate(table.rows):
         if progress is not None and index % 500 == 0:
-            progress("checking", 5 + 80 * index // total)
+            progress("checking", 5 + 80 * min(index, total) // total)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):

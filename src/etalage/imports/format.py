@@ -4,7 +4,7 @@ writing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,6 +101,10 @@ class ProductDraft:
 
 @dataclass
 class Table:
+    """A file's header, then its rows as a stream (each read once, so that a large
+    file is never held whole as cells), and the pictures that came with it."""
+
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
-    images: dict[str, bytes]
+    rows: Iterator[tuple[int, list[str]]]  # (row number in the file, cells)
+    images: Mapping[str, bytes]
+    rows_expected: int = 0  # for the progress bar: an estimate, 0 when unknown

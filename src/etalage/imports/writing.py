@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -44,12 +44,16 @@ from etalage.imports.reading import read_table
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.models import Merchant
 
+# Products written at a time, in the import's one transaction: the rows and model
+# objects of a batch are let go before the next (a file may hold 50,000 rows).
+WRITE_BATCH = 500
+
 
 def product_import(
     *,
     merchant: Merchant,
     file_name: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     images: bool = True,
     submit_for_review: bool = False,
     progress: Progress | None = None,
@@ -64,8 +68,14 @@ def product_import(
     processed = _process_images(drafts, table) if images else {}
     if progress is not None:
         progress("writing", 90)
-    with transaction.atomic():
-        return _write(merchant, drafts, processed, submit_for_review)
+    summary = ImportSummary()
+    with transaction.atomic():  # all or nothing, written a batch of products at a time
+        for start in range(0, len(drafts), WRITE_BATCH):
+            part = _write(merchant, drafts[start : start + WRITE_BATCH], processed,
+                          submit_for_review)  # fmt: skip
+            for name, value in vars(part).items():
+                setattr(summary, name, getattr(summary, name) + value)
+    return summary
 
 
 def _process_images(
@@ -404,12 +414,12 @@ def product_import_run_queued(*, run_id: str) -> ProductImportRun:
     run = ProductImportRun.objects.get(pk=run_id)
     if run.status != ProductImportRun.Status.QUEUED:
         return run  # already done: a task may run twice
+    # The file is read where it lies, not loaded whole: a ZIP's pictures one by one.
     with run.upload.open("rb") as upload:
-        data = upload.read()
-    return _run_import(run, data)
+        return _run_import(run, upload)
 
 
-def _run_import(run: ProductImportRun, data: bytes) -> ProductImportRun:
+def _run_import(run: ProductImportRun, data: bytes | BinaryIO) -> ProductImportRun:
     def progress(status: str, percent: int) -> None:
         ProductImportRun.objects.filter(pk=run.pk).update(
             status=status, progress=percent

@@ -18,7 +18,6 @@ from etalage.orders.selectors import (
 from etalage.pricing.selectors import stale_rates
 from etalage.web.request_data import request_category_tree, request_market
 
-
 # What a narrow screen shows of each language's name (the full name stays for
 # screen readers).
 SHORT_LANGUAGE_NAMES = {"zh-hans": "中文", "fr": "FR", "nl": "NL", "en": "EN"}

@@ -317,12 +317,16 @@ def test_a_file_past_the_row_limit_is_refused_as_soon_as_the_limit_is_read(
             read.append(row)
             yield row
 
-    original = reading._at_most
-    monkeypatch.setattr(reading, "_at_most", lambda rows: original(counted(rows)))
+    original = reading._table
+    monkeypatch.setattr(
+        reading, "_table", lambda rows, expected: original(counted(rows), expected)
+    )
+    header = ",".join(COLUMNS)
     if kind == "csv":
-        data = ("sku\n" + "A\n" * 1000).encode()
+        data = (header + "\n" + "A\n" * 1000).encode()
     else:
         workbook = Workbook()
+        workbook.active.append(list(COLUMNS))
         for n in range(1000):
             workbook.active.append([f"A{n}"])
         buffer = io.BytesIO()
