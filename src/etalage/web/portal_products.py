@@ -128,7 +128,10 @@ class VariantForm(forms.Form):
         min_value=1,
         help_text=_("What one unit holds: 330 ml, 250 g, 10 pieces."),
     )
-    net_unit = forms.ChoiceField(label=_("Unit"), choices=NET_UNIT_CHOICES)
+    # (an initial value, so that the empty card for a new variant stays unchanged)
+    net_unit = forms.ChoiceField(
+        label=_("Unit"), choices=NET_UNIT_CHOICES, initial=NET_UNIT_CHOICES[0][0]
+    )
     attributes = forms.CharField(
         label=_("Attributes"),
         required=False,

@@ -184,10 +184,14 @@ def test_the_portal_shows_the_change_waiting_and_the_storefront_the_approved_nam
     variants = page.context["variants"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data["name_zh-hans"] = "新名字"
-    data.update({"variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1"})
+    # As a browser sends it: the variant, and the empty card for a new one, whose
+    # unit menu always sends its first choice.
+    data.update({"variants-TOTAL_FORMS": "2", "variants-INITIAL_FORMS": "1"})
     for name, value in variants.forms[0].initial.items():
         data[f"variants-0-{name}"] = value
     data["variants-0-is_active"] = "on"
+    data["variants-1-net_unit"] = "g"
+    data["variants-1-is_active"] = "on"
     saved = client.post(f"/en/portal/products/{live.pk}/", data, follow=True)
     html = saved.content.decode()
     assert "wait for the marketplace&#x27;s review" in html
