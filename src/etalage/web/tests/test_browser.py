@@ -317,3 +317,27 @@ def test_on_a_wide_screen_every_category_is_in_sight(live_server, browser_page, 
         "(links) => links.map((a) => a.getBoundingClientRect().right)"
     )
     assert max(rights) <= width
+
+
+def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
+    live_server, browser_page, shop, catalogue, django_user_model
+):
+    from etalage.catalog.models import ListingChange
+    from etalage.catalog.services import product_update
+
+    product = shop  # live
+    assert product.is_live
+    product_update(product=product, fields={"tax_class": "food-9"})
+    django_user_model.objects.create_superuser("op", "op@example.com", "op password")
+    page = browser_page
+    page.goto(live_server.url + "/backoffice/login/")
+    page.fill("#id_username", "op")
+    page.fill("#id_password", "op password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/backoffice/catalog/product/{product.pk}/change/")
+    page.get_by_role("button", name="Approve the changes").click()
+    page.wait_for_selector(".messagelist")
+    assert "Decision recorded." in page.locator(".messagelist").inner_text()
+    product.refresh_from_db()
+    assert product.tax_class == "food-9"
+    assert ListingChange.objects.get().status == "approved"
