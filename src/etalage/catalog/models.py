@@ -151,6 +151,8 @@ class Product(Entity):
             models.Index(fields=["status", "category", "-created_at"]),
             models.Index(fields=["status", "category", "price_from_eur"]),
             models.Index(fields=["merchant", "status"]),
+            # Which merchants sell in a category (the listing's merchant filter).
+            models.Index(fields=["status", "category", "merchant"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -191,13 +191,14 @@ def merchant_choices(
 ) -> list[tuple[str, str]]:
     """Return (slug, name) of the merchants with products on sale (in the categories
     ``category_ids``, when given), for filters: no choice leads to an empty page."""
-    selling = visible_products()
+    # The merchants of the live products, read from an index that holds them
+    # (status, category, merchant), then the approved ones among those few.
+    live = Product.objects.filter(status=Product.Status.LIVE)
     if category_ids:
-        selling = selling.filter(category_id__in=category_ids)
+        live = live.filter(category_id__in=category_ids)
+    selling = set(live.values_list("merchant_id", flat=True).distinct())
     return list(
-        Merchant.objects.filter(
-            status=Merchant.Status.APPROVED, pk__in=selling.values("merchant_id")
-        )
+        Merchant.objects.filter(status=Merchant.Status.APPROVED, pk__in=selling)
         .order_by("name")
         .values_list("slug", "name")
     )
