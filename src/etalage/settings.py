@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "etalage.inventory",
     "etalage.checkout",
     "etalage.orders",
+    "etalage.payments",
     "etalage.web",
     "etalage.api",
     "etalage.demo",

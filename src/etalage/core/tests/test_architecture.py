@@ -31,6 +31,7 @@ LAYERS = [
     ["imports"],
     ["orders"],
     ["checkout"],
+    ["payments"],
     ["demo"],
     ["web", "api"],
 ]
@@ -48,6 +49,7 @@ PURE_CORES = [
     "orders/numbers.py",
     "customs/caps.py",
     "events/types.py",
+    "payments/antom_signing.py",
 ]
 # Where an import inside a function is the framework's way, not a dodge.
 FUNCTION_IMPORTS_ALLOWED = {"apps.py", "cli.py"}
