@@ -315,3 +315,14 @@ ETALAGE_REFERENCE_CACHE_SECONDS = int(
     os.environ.get("ETALAGE_REFERENCE_CACHE_SECONDS", 0 if TESTING else 60)
 )
 ETALAGE_SITE_NAME = _("Étalage")
+
+# Payments. The embedded sandbox (Étalage's own stand-in for Antom, with test keys
+# made in the data directory) is on in the demo (`make run`) and the tests, never
+# by default: production sets the real provider's settings instead.
+ETALAGE_PAYMENT_SANDBOX = _env_bool("ETALAGE_PAYMENT_SANDBOX", TESTING)
+ETALAGE_ANTOM_CLIENT_ID = os.environ.get("ETALAGE_ANTOM_CLIENT_ID", "")
+ETALAGE_ANTOM_PRIVATE_KEY = os.environ.get("ETALAGE_ANTOM_PRIVATE_KEY", "")
+ETALAGE_ANTOM_PUBLIC_KEY = os.environ.get("ETALAGE_ANTOM_PUBLIC_KEY", "")
+ETALAGE_ANTOM_GATEWAY = os.environ.get(
+    "ETALAGE_ANTOM_GATEWAY", "https://open-eu-global.alipay.com"
+)

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
+from etalage.web import payments
 from etalage.web.auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Étalage back-office"
@@ -18,6 +19,14 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/etalage/favicon.svg")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Providers' notifications and the embedded payment sandbox: no language prefix.
+    path("payments/notify/antom/", payments.notify_antom, name="payments-notify-antom"),
+    path("sandbox/antom/v1/payments/pay", payments.sandbox_antom_pay),
+    path(
+        "sandbox/antom/cashier/<str:payment_id>/",
+        payments.sandbox_antom_cashier,
+        name="sandbox-antom-cashier",
+    ),
     # Any other address under /api/ answers in the API's own JSON shape.
     re_path(r"^api/", api_not_found),
 ]

@@ -58,9 +58,14 @@ def load_public_key(pem: str | bytes) -> rsa.RSAPublicKey:
 
 
 def sign(
-    key: rsa.RSAPrivateKey, *, method: str, path: str, client_id: str, time: str,
+    key: rsa.RSAPrivateKey,
+    *,
+    method: str,
+    path: str,
+    client_id: str,
+    time: str,
     body: str,
-) -> str:  # fmt: skip
+) -> str:
     """The ``Signature`` header's value for a message."""
     raw = key.sign(
         signed_content(method, path, client_id, time, body),
@@ -95,9 +100,15 @@ def parse_header(header: str) -> SignatureHeader:
 
 
 def verify(
-    key: rsa.RSAPublicKey, header: str, *, method: str, path: str, client_id: str,
-    time: str, body: str,
-) -> None:  # fmt: skip
+    key: rsa.RSAPublicKey,
+    header: str,
+    *,
+    method: str,
+    path: str,
+    client_id: str,
+    time: str,
+    body: str,
+) -> None:
     """Check a message's ``Signature`` header against its content (SignatureRefused).
 
     The RSA verification compares the whole recovered digest; nothing is compared

@@ -6,6 +6,7 @@ from etalage.web import (
     cart,
     checkout,
     onboarding,
+    payments,
     portal,
     portal_orders,
     portal_products,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/", checkout.orders, name="orders"),
     path("orders/<str:number>/", checkout.order, name="order"),
+    path("orders/<str:number>/pay/<str:provider>/", payments.pay, name="order-pay"),
     path(
         "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
     ),

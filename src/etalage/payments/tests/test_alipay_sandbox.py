@@ -1,0 +1,199 @@
+"""Paying with Alipay through the embedded Antom sandbox: the buyer's journey, and
+every kind of notification (duplicate, forged, replayed, wrong amount, unknown)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from etalage.orders.models import OrderTransition
+from etalage.payments import antom, sandbox
+from etalage.payments.models import Notification, Payment, SandboxPayment
+from etalage.payments.services import notification_process
+
+
+@pytest.fixture
+def order(shopping, client):
+    buyer = shopping.buyer()
+    p = shopping.products
+    shopping.cart(buyer, [(p["a"], 1)])
+    client.force_login(buyer)
+    return shopping.place(buyer).order
+
+
+@pytest.fixture
+def over_http(client, monkeypatch):
+    """The sandbox sends its notifications to Étalage's endpoint as HTTP requests
+    (through the test client instead of a socket); returns what it sent."""
+    sent = []
+
+    def transport(url, headers, body):
+        sent.append((url, dict(headers), body))
+        response = client.post(
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
+        return response.status_code, {}, response.content
+
+    monkeypatch.setattr(sandbox, "NOTIFY_TRANSPORT", [transport])
+    return sent
+
+
+def start(client, order):
+    response = client.post(f"/en/orders/{order.number}/pay/alipay/")
+    assert response.status_code == 302, response.content
+    return response["Location"]
+
+
+def test_the_buyer_pays_at_the_sandbox_cashier_and_the_order_is_paid(
+    client, order, over_http, django_capture_on_commit_callbacks
+):
+    cashier = start(client, order)
+    payment = Payment.objects.get(order=order)
+    assert cashier.endswith(f"/sandbox/antom/cashier/{payment.provider_payment_id}/")
+    page = client.get(urlsplit(cashier).path).content.decode()
+    assert "Sandbox" in page and "no money moves" in page
+    assert f"{order.total:.2f} CNY" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.post(urlsplit(cashier).path, {"decision": "pay"})
+    assert back["Location"].endswith(f"/orders/{order.number}/")
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.state == "paid"
+    assert payment.state == "succeeded" and payment.paid_at is not None
+    (notification,) = Notification.objects.all()
+    assert notification.verdict == "processed"
+    assert notification.headers["signature"].startswith("algorithm=RSA256,")
+    assert "paymentRequestId" in notification.body  # kept as it came
+    # Asking to pay again starts nothing new: the order is paid.
+    assert client.post(f"/en/orders/{order.number}/pay/alipay/").status_code == 302
+    assert Payment.objects.count() == 1
+
+
+def test_a_second_start_reuses_the_payment_waiting(client, order):
+    first, second = start(client, order), start(client, order)
+    assert first == second and Payment.objects.count() == 1
+    assert SandboxPayment.objects.count() == 1
+
+
+def _deliver(client, url, headers, body):
+    response = client.post(
+        urlsplit(url).path,
+        data=body,
+        content_type=headers["Content-Type"],
+        headers={k: v for k, v in headers.items() if k != "Content-Type"},
+    )
+    assert response.json()["result"]["resultStatus"] == "S"  # always acknowledged
+    return Notification.objects.order_by("-created_at").first()
+
+
+def _paid_sandbox_payment(client, order):
+    start(client, order)
+    payment = SandboxPayment.objects.get()
+    payment.state = SandboxPayment.State.PAID
+    payment.save()
+    return payment
+
+
+def test_a_duplicate_notification_pays_once(
+    client, order, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    message = sandbox.notification_for(paid)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _deliver(client, *message)
+        again = _deliver(client, *sandbox.notification_for(paid))
+    first.refresh_from_db()
+    again.refresh_from_db()
+    assert (first.verdict, again.verdict) == ("processed", "duplicate")
+    moves = OrderTransition.objects.filter(order=order, to_state="paid", sub_order=None)
+    assert moves.count() == 1
+
+
+def test_a_forged_signature_changes_nothing(
+    client, order, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        forged = _deliver(client, *sandbox.notification_for(paid, corrupt=True))
+    forged.refresh_from_db()
+    order.refresh_from_db()
+    assert forged.verdict == "forged" and order.state == "placed"
+
+
+def test_a_replayed_notification_is_refused(
+    client, order, monkeypatch, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    monkeypatch.setattr(antom, "now_text", lambda: "2026-01-01T00:00:00+00:00")
+    old = sandbox.notification_for(paid)  # validly signed, long ago
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        replayed = _deliver(client, *old)
+    replayed.refresh_from_db()
+    order.refresh_from_db()
+    assert replayed.verdict == "stale" and order.state == "placed"
+
+
+def test_a_wrong_amount_holds_the_payment_and_never_pays_the_order(
+    client, order, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    paid.amount_minor -= 1  # the sandbox reports one fen less, signed properly
+    with django_capture_on_commit_callbacks(execute=True):
+        held = _deliver(client, *sandbox.notification_for(paid))
+    held.refresh_from_db()
+    order.refresh_from_db()
+    assert held.verdict == "held" and order.state == "placed"
+    assert Payment.objects.get().state == "held"
+
+
+def test_an_unknown_payment_is_recorded_and_ignored(
+    client, order, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    paid.request_id = "E0000-NOPE-P1"
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = _deliver(client, *sandbox.notification_for(paid))
+    unknown.refresh_from_db()
+    assert unknown.verdict == "unknown"
+
+
+def test_a_declined_payment_leaves_the_order_waiting(
+    client, order, over_http, django_capture_on_commit_callbacks
+):
+    cashier = start(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(cashier).path, {"decision": "decline"})
+    order.refresh_from_db()
+    assert order.state == "placed"
+    assert Payment.objects.get().state == "failed"
+
+
+def test_the_adapter_refuses_an_answer_that_does_not_verify(client, order, monkeypatch):
+    honest = sandbox.sandbox_transport
+
+    def tampered(url, headers, body):
+        status, answer_headers, answer = honest(url, headers, body)
+        return status, answer_headers, answer.replace(b"PAYMENT_IN_PROCESS", b"X")
+
+    monkeypatch.setattr(sandbox, "sandbox_transport", tampered)
+    response = client.post(f"/en/orders/{order.number}/pay/alipay/", follow=True)
+    assert "Alipay cannot take this payment now" in response.content.decode()
+    assert Payment.objects.get().state == "failed"
+
+
+def test_processing_a_notification_twice_applies_it_once(
+    client, order, django_capture_on_commit_callbacks
+):
+    paid = _paid_sandbox_payment(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = _deliver(client, *sandbox.notification_for(paid))
+    assert notification_process(kept).verdict == "processed"  # a task run twice
+    assert (
+        OrderTransition.objects.filter(
+            order=order, to_state="paid", sub_order=None
+        ).count()
+        == 1
+    )
