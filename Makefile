@@ -27,6 +27,7 @@ $(ETALAGE_DATA_DIR)/secret_key:
 ## Install, migrate, load the demo marketplace (first time only) and serve it.
 run: install $(ETALAGE_DATA_DIR)/secret_key
 	ETALAGE_SECRET_KEY="$$(cat $(ETALAGE_DATA_DIR)/secret_key)" \
+	  ETALAGE_PAYMENT_SANDBOX=$${ETALAGE_PAYMENT_SANDBOX:-1} \
 	  $(BIN)/etalage serve --demo --port $(PORT)
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).

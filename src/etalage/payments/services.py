@@ -48,11 +48,12 @@ def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
         raise PaymentRefused(_("This payment method is not available."))
     if order.state != states.PLACED:
         raise PaymentRefused(_("This order is not waiting for payment."))
-    waiting = order.payments.filter(provider=provider, state=Payment.State.PENDING)
+    of_order = Payment.objects.filter(order=order)
+    waiting = of_order.filter(provider=provider, state=Payment.State.PENDING)
     existing = waiting.exclude(redirect_url="").first()
     if existing is not None:
         return existing
-    count = order.payments.count()
+    count = of_order.count()
     payment = Payment.objects.create(
         order=order,
         provider=provider,
@@ -163,7 +164,14 @@ def notification_process(notification: Notification) -> Notification:
     return _apply(notification, payment, kind, status, reported, data)
 
 
-def _apply(notification, payment, kind, status, reported, data) -> Notification:
+def _apply(
+    notification: Notification,
+    payment: Payment,
+    kind: str,
+    status: str,
+    reported: Money,
+    data: dict[str, Any],
+) -> Notification:
     if kind != "PAYMENT_RESULT":
         return _verdict(notification, Notification.Verdict.PROCESSED, kind)
     expected = Money(payment.amount, payment.currency)
