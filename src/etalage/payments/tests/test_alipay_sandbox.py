@@ -53,7 +53,7 @@ def test_the_buyer_pays_at_the_sandbox_cashier_and_the_order_is_paid(
     payment = Payment.objects.get(order=order)
     assert cashier.endswith(f"/sandbox/antom/cashier/{payment.provider_payment_id}/")
     page = client.get(urlsplit(cashier).path).content.decode()
-    assert "Sandbox" in page and "no money moves" in page
+    assert "沙盒" in page and "不会有资金流动" in page  # (Chinese: no language prefix)
     assert f"{order.total:.2f} CNY" in page
     with django_capture_on_commit_callbacks(execute=True):
         back = client.post(urlsplit(cashier).path, {"decision": "pay"})
@@ -197,3 +197,16 @@ def test_processing_a_notification_twice_applies_it_once(
         ).count()
         == 1
     )
+
+
+def test_anything_posted_is_kept_raw_and_a_stranger_gets_nowhere(
+    client, order, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/payments/notify/antom/", data="not json",
+                               content_type="text/plain")  # fmt: skip
+    assert response.status_code == 200
+    (kept,) = Notification.objects.all()
+    assert kept.body == "not json" and kept.verdict == "forged"  # no signature
+    order.refresh_from_db()
+    assert order.state == "placed"

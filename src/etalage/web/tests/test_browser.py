@@ -341,3 +341,29 @@ def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     product.refresh_from_db()
     assert product.tax_class == "food-9"
     assert ListingChange.objects.get().status == "approved"
+
+
+def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
+    live_server, browser_page, shopping, settings
+):
+    """Place, pay at the sandbox cashier, come back: the sandbox's notification
+    travels over HTTP to the live server and the order page says paid."""
+    settings.ETALAGE_SITE_URL = live_server.url
+    buyer = shopping.buyer()
+    buyer.set_password("a decent password")
+    buyer.save()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    order = shopping.place(buyer).order
+    page = browser_page
+    page.goto(f"{live_server.url}/en/login/?next=/en/orders/{order.number}/")
+    page.fill("#id_username", buyer.username)
+    page.fill("#id_password", "a decent password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Pay with Alipay").click()
+    page.wait_for_url("**/sandbox/antom/cashier/**")
+    assert "Sandbox" in page.content() or "沙盒" in page.content()
+    page.locator("button[value=pay]").click()
+    page.wait_for_url(f"**/orders/{order.number}/")
+    assert page.locator(".state").first.inner_text() == "Paid"
+    order.refresh_from_db()
+    assert order.state == "paid"
