@@ -28,6 +28,7 @@ from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
 from etalage.orders.services import order_cancel
+from etalage.payments.selectors import payment_waiting
 from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
@@ -221,6 +222,9 @@ def order(request, number: str):
             "order": order,
             "subs": subs,
             "total": money(order.total),
+            # While a payment is out, the page follows it (the notification may
+            # come a second after the buyer is back from the cashier).
+            "follow_payment": order.state == states.PLACED and payment_waiting(order),
             "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
             "cancellable": any(
                 s.state in states.CANCELLABLE for s in order.sub_orders.all()

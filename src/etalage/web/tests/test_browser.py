@@ -367,3 +367,37 @@ def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
     assert page.locator(".state").first.inner_text() == "Paid"
     order.refresh_from_db()
     assert order.state == "paid"
+
+
+def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
+    live_server, browser_page, shopping, settings
+):
+    from etalage.payments import sandbox
+    from etalage.payments.models import SandboxPayment
+    from etalage.payments.services import notification_process, notification_receive
+
+    settings.ETALAGE_SITE_URL = live_server.url
+    buyer = shopping.buyer()
+    buyer.set_password("a decent password")
+    buyer.save()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    order = shopping.place(buyer).order
+    page = browser_page
+    page.goto(f"{live_server.url}/en/login/?next=/en/orders/{order.number}/")
+    page.fill("#id_username", buyer.username)
+    page.fill("#id_password", "a decent password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Pay with Alipay").click()
+    page.wait_for_url("**/sandbox/antom/cashier/**")
+    page.go_back()  # the buyer comes back before paying: the page follows
+    page.reload()
+    assert page.locator(".state").first.inner_text() == "Placed, awaiting payment"
+    paid = SandboxPayment.objects.get()
+    paid.state = SandboxPayment.State.PAID
+    paid.save()
+    _url, headers, body = sandbox.notification_for(paid)
+    kept = notification_receive(provider="alipay", headers=headers, body=body,
+                                remote_addr="127.0.0.1")  # fmt: skip
+    notification_process(kept)
+    # No reload: the page follows the payment by itself.
+    page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=5000)
