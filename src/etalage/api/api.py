@@ -20,6 +20,7 @@ from etalage.api.merchant import router as merchant_router
 from etalage.api.orders import buyer_router
 from etalage.api.orders import merchant_router as merchant_orders_router
 from etalage.api.parser import StrictParser
+from etalage.api.payments import payments_router
 from etalage.api.quotes import router as quotes_router
 from etalage.api.schemas import (
     CategoryOut,
@@ -56,6 +57,7 @@ def _mount_routers() -> None:
     api.add_router("/merchant", merchant_router)
     api.add_router("", quotes_router)
     api.add_router("", buyer_router)
+    api.add_router("", payments_router)
     api.add_router("", buyer_account_router)
     api.add_router("", buyer_auth_router)
 

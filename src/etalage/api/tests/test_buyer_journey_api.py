@@ -86,3 +86,50 @@ def test_a_wrong_identity_names_its_field(client, shopping):
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "id_number"
     assert "check digit" in refused.json()["error"]["message"]
+
+
+def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch):
+    from urllib.parse import urlsplit
+
+    from etalage.payments import sandbox
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    order = shopping.place(buyer).order
+    api = Client(enforce_csrf_checks=True)
+    api.force_login(buyer)
+    token = api.get("/api/v1/auth/csrf").json()["csrf_token"]
+    path = f"/api/v1/orders/{order.number}/payments"
+    body = {"provider": "alipay"}
+    without_key = api.post(path, body, content_type="application/json",
+                           headers={"X-CSRFToken": token})  # fmt: skip
+    assert without_key.status_code == 422
+    key = {"X-CSRFToken": token, "Idempotency-Key": uuid.uuid4().hex}
+    started = api.post(path, body, content_type="application/json", headers=key)
+    assert started.status_code == 201, started.content
+    payment = started.json()
+    assert (
+        payment["state"] == "pending"
+        and "/sandbox/antom/cashier/" in (payment["redirect_url"])
+    )
+    again = api.post(path, body, content_type="application/json", headers=key)
+    assert again.json()["request_id"] == payment["request_id"]
+    # The buyer pays at the cashier; the sandbox's notification comes back.
+    cashier = Client()
+
+    def transport(url, headers, sent):
+        answer = cashier.post(urlsplit(url).path, data=sent,
+                              content_type=headers["Content-Type"],
+                              headers={k: v for k, v in headers.items()
+                                       if k != "Content-Type"})  # fmt: skip
+        return answer.status_code, {}, answer.content
+
+    monkeypatch.setattr(sandbox, "NOTIFY_TRANSPORT", [transport])
+    cashier.post(urlsplit(payment["redirect_url"]).path, {"decision": "pay"})
+    (paid,) = api.get(path).json()
+    assert paid["state"] == "succeeded" and paid["paid_at"]
+    assert api.get(f"/api/v1/orders/{order.number}").json()["state"] == "paid"
+    other = shopping.buyer()
+    stranger = Client()
+    stranger.force_login(other)
+    assert stranger.get(path).status_code == 404
