@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from etalage.core.admin_read_only import ReadOnlyAdmin
-from etalage.payments.models import Notification, Payment, SandboxPayment
+from etalage.payments.models import Notification, Payment, Refund, SandboxPayment
 
 
 @admin.register(Payment)
@@ -29,3 +29,12 @@ class SandboxPaymentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["payment_id", "request_id", "state", "amount_minor", "currency",
                     "notifications_sent"]  # fmt: skip
     search_fields = ["payment_id", "request_id"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["request_id", "payment", "state", "amount", "currency",
+                    "provider_refund_id", "created_at"]  # fmt: skip
+    list_filter = ["state"]
+    search_fields = ["request_id", "payment__order__number", "provider_refund_id"]
+    list_select_related = ["payment"]

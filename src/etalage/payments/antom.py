@@ -38,6 +38,7 @@ from etalage.payments.antom_signing import (
 )
 
 PAY_PATH = "/v1/payments/pay"
+REFUND_PATH = "/v1/payments/refund"
 # How far a notification's Request-Time may be from now (a replay is older).
 TIME_TOLERANCE = timedelta(minutes=5)
 SANDBOX_PATH = "/sandbox/antom"
@@ -246,6 +247,9 @@ class AntomClient:
             ) from None
         answer: dict[str, Any] = json.loads(text)
         if status != 200 or answer.get("result", {}).get("resultStatus") == "F":
+            # (a refused refund is an answer, not an error: the caller reads it)
+            if path == REFUND_PATH and status == 200:
+                return answer
             raise AntomError(f"{path}: {answer.get('result', {}).get('resultMessage')}")
         return answer
 
@@ -277,5 +281,22 @@ class AntomClient:
                 "paymentRedirectUrl": redirect_url,
                 "paymentNotifyUrl": notify_url,
                 "settlementStrategy": {"settlementCurrency": "EUR"},
+            },
+        )
+
+    def refund(
+        self, *, request_id: str, payment_id: str, amount: Money, reason: str
+    ) -> dict[str, Any]:
+        """Give back ``amount`` of a payment (``refundRequestId`` makes it once)."""
+        return self.call(
+            REFUND_PATH,
+            {
+                "refundRequestId": request_id,
+                "paymentId": payment_id,
+                "refundAmount": {
+                    "currency": amount.currency,
+                    "value": minor_units(amount),
+                },
+                "refundReason": reason[:256],
             },
         )

@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
     name = "etalage.payments"
     label = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        from etalage.payments import handlers  # noqa: F401  (registers event handlers)

@@ -121,6 +121,9 @@ class SandboxPayment(Entity):
     redirect_url = models.URLField(max_length=500)
     state = models.CharField(max_length=16, choices=State, default=State.WAITING)
     notifications_sent = models.PositiveSmallIntegerField(default=0)
+    # {refundRequestId: [refundId, value in minor units]}: a refund asked twice is
+    # answered twice the same, and refunds never pass what was paid.
+    refunds = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("sandbox payment")
@@ -128,3 +131,39 @@ class SandboxPayment(Entity):
 
     def __str__(self) -> str:
         return self.payment_id
+
+
+class Refund(Entity):
+    """Money given back from a payment, in full or in part. Its ``request_id`` is the
+    provider's idempotency key (Antom's ``refundRequestId``)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        SUCCEEDED = "succeeded", _("refunded")
+        FAILED = "failed", _("failed")
+
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("payment"),
+    )
+    request_id = models.CharField(_("request id"), max_length=64, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State, default=State.REQUESTED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    provider_refund_id = models.CharField(
+        _("provider's refund id"), max_length=64, blank=True
+    )
+    failure = models.TextField(_("provider's answer"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return self.request_id

@@ -117,6 +117,55 @@ def sandbox_pay(
     )
 
 
+def sandbox_refund(
+    headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """``POST /v1/payments/refund``: refunds at once (resultStatus S), never more
+    than was paid, the same answer for the same ``refundRequestId``."""
+    path = antom.REFUND_PATH
+    text = body.decode("utf-8", "replace")
+    merchant = antom.sandbox_keys().merchant.public_key()
+    try:
+        antom.message_verify(merchant, path=path, headers=headers, body=text)
+    except SignatureRefused as refused:
+        return _failure(path, 401, "INVALID_SIGNATURE", str(refused))
+    try:
+        request = json.loads(text)
+        request_id, payment_id = request["refundRequestId"], request["paymentId"]
+        value = int(request["refundAmount"]["value"])
+    except (ValueError, KeyError, TypeError):
+        return _failure(path, 400, "PARAM_ILLEGAL", "the request lacks a field")
+    with transaction.atomic():
+        payment = (SandboxPayment.objects.select_for_update()
+                   .filter(payment_id=payment_id).first())  # fmt: skip
+        if payment is None or payment.state != SandboxPayment.State.PAID:
+            return _failure(path, 200, "PAYMENT_NOT_EXIST", "no paid payment")
+        if request_id not in payment.refunds:
+            done = sum(v for _id, v in payment.refunds.values())
+            if done + value > payment.amount_minor:
+                return _failure(path, 200, "REFUND_AMOUNT_EXCEED",
+                                "more than what is left to refund")  # fmt: skip
+            payment.refunds[request_id] = ["SANDBOXR" + new_id().hex[:24], value]
+            payment.save(update_fields=["refunds", "updated_at"])
+    refund_id, value = payment.refunds[request_id]
+    return _answer(
+        path,
+        200,
+        {
+            "result": {
+                "resultCode": "SUCCESS",
+                "resultStatus": "S",
+                "resultMessage": "success",
+            },
+            "refundRequestId": request_id,
+            "refundId": refund_id,
+            "paymentId": payment_id,
+            "refundAmount": {"currency": payment.currency, "value": str(value)},
+            "refundTime": timezone.now().replace(microsecond=0).isoformat(),
+        },
+    )
+
+
 def sandbox_transport(
     url: str, headers: dict[str, str], body: bytes
 ) -> tuple[int, dict[str, str], bytes]:
@@ -125,6 +174,8 @@ def sandbox_transport(
     lowered = {k.lower(): v for k, v in headers.items()}
     if url.endswith(antom.PAY_PATH):
         return sandbox_pay(lowered, body)
+    if url.endswith(antom.REFUND_PATH):
+        return sandbox_refund(lowered, body)
     return _failure(url, 404, "NOT_FOUND", "the sandbox does not serve this path")
 
 

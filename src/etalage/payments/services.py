@@ -16,10 +16,10 @@ from django_tasks import task
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import Order
-from etalage.orders.services import order_pay
+from etalage.orders.services import order_pay, sub_order_move
 from etalage.payments import antom, sandbox
 from etalage.payments.antom_signing import SignatureRefused
-from etalage.payments.models import Notification, Payment, Provider
+from etalage.payments.models import Notification, Payment, Provider, Refund
 
 # Antom's acknowledgement of a notification, and of one it must send again.
 ACKNOWLEDGED = {
@@ -189,8 +189,11 @@ def _apply(
             order_pay(
                 order=order, reason=f"Alipay payment {payment.provider_payment_id}"
             )
-        else:  # the hold ran out and the order was cancelled: the refund comes next
-            payment.reason = f"paid while the order was {order.state}: to refund"
+        else:  # the hold ran out and the order was cancelled: give the money back
+            payment.reason = f"paid while the order was {order.state}: refunded"
+            transaction.on_commit(
+                lambda: late_payment_refund_task.enqueue(str(payment.pk))
+            )
     elif status == "F":
         payment.state = Payment.State.FAILED
         payment.reason = data.get("result", {}).get("resultMessage", "")
@@ -213,3 +216,80 @@ def notification_process_task(notification_id: str) -> str:
         return notification_process(notification).verdict
     except IntegrityError:  # pragma: no cover - a concurrent run took it
         return "retried elsewhere"
+
+
+def refund_request(*, payment: Payment, amount: Money, reason: str) -> Refund:
+    """Give back ``amount`` of a paid payment through its provider. The refund's
+    request id makes it once at the provider, whatever happens here."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        count = Refund.objects.filter(payment=locked).count()
+        refund = Refund.objects.create(
+            payment=locked,
+            request_id=f"{locked.request_id}-R{count + 1}",
+            amount=amount.amount,
+            currency=amount.currency,
+            reason=reason,
+        )
+    try:
+        answer = _client().refund(
+            request_id=refund.request_id,
+            payment_id=payment.provider_payment_id,
+            amount=amount,
+            reason=reason,
+        )
+    except antom.AntomError as error:
+        refund.state, refund.failure = Refund.State.FAILED, str(error)
+    else:
+        result = answer.get("result", {})
+        if result.get("resultStatus") == "S":
+            refund.state = Refund.State.SUCCEEDED
+            refund.provider_refund_id = answer.get("refundId", "")
+        elif result.get("resultStatus") == "F":
+            refund.state = Refund.State.FAILED
+            refund.failure = (
+                f"{result.get('resultCode')}: {result.get('resultMessage')}"
+            )
+    refund.save(update_fields=["state", "provider_refund_id", "failure", "updated_at"])
+    return refund
+
+
+def order_refund_cancelled(
+    *, order: Order, sub_order_ids: tuple[Any, ...]
+) -> Refund | None:
+    """The buyer (or the operator) cancelled paid parcels: refund their totals and
+    mark them refunded once the provider agrees."""
+    payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
+    cancelled = [
+        s
+        for s in order.sub_orders.all()
+        if s.pk in sub_order_ids and s.state == states.CANCELLED
+    ]
+    if payment is None or not cancelled:
+        return None
+    amount = sum(
+        (Money(s.total, order.currency) for s in cancelled), Money.zero(order.currency)
+    )
+    refund = refund_request(
+        payment=payment, amount=amount, reason=f"cancelled: {order.number}"
+    )
+    if refund.state == Refund.State.SUCCEEDED:
+        for sub in cancelled:
+            sub_order_move(
+                sub_order=sub,
+                to=states.REFUNDED,
+                reason=f"Alipay refund {refund.provider_refund_id}",
+            )
+    return refund
+
+
+@task()
+def late_payment_refund_task(payment_id: str) -> str:
+    """A payment that came after its order was cancelled goes back in full."""
+    payment = Payment.objects.get(pk=payment_id)
+    refund = refund_request(
+        payment=payment,
+        amount=Money(payment.amount, payment.currency),
+        reason="paid after the order was cancelled",
+    )
+    return refund.state

@@ -210,3 +210,69 @@ def test_anything_posted_is_kept_raw_and_a_stranger_gets_nowhere(
     assert kept.body == "not json" and kept.verdict == "forged"  # no signature
     order.refresh_from_db()
     assert order.state == "placed"
+
+
+def _pay(client, order, over_http, capture):
+    cashier = start(client, order)
+    with capture(execute=True):
+        client.post(urlsplit(cashier).path, {"decision": "pay"})
+    order.refresh_from_db()
+    assert order.state == "paid"
+    return Payment.objects.get(order=order)
+
+
+def test_cancelling_a_paid_order_refunds_it_in_full(
+    client, order, over_http, django_capture_on_commit_callbacks
+):
+    from etalage.events.outbox import outbox_deliver
+    from etalage.payments.models import Refund
+
+    payment = _pay(client, order, over_http, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/orders/{order.number}/cancel/")
+    outbox_deliver()
+    refund = Refund.objects.get()
+    assert (refund.state, refund.amount) == ("succeeded", payment.amount)
+    assert refund.provider_refund_id.startswith("SANDBOXR")
+    order.refresh_from_db()
+    assert order.state == "refunded"
+    sandboxed = SandboxPayment.objects.get()
+    assert sum(v for _id, v in sandboxed.refunds.values()) == sandboxed.amount_minor
+
+
+def test_the_sandbox_refunds_once_per_request_and_never_more_than_was_paid(
+    client, order, over_http, django_capture_on_commit_callbacks
+):
+    from etalage.money import Money
+    from etalage.payments.services import refund_request
+
+    payment = _pay(client, order, over_http, django_capture_on_commit_callbacks)
+    half = Money(payment.amount, payment.currency) / 2
+    first = refund_request(payment=payment, amount=half.rounded(), reason="part")
+    too_much = refund_request(
+        payment=payment, amount=Money(payment.amount, payment.currency), reason="all"
+    )
+    assert first.state == "succeeded"
+    assert too_much.state == "failed" and "REFUND_AMOUNT_EXCEED" in too_much.failure
+    # The same refundRequestId asked again gets the same answer, not a second refund.
+    client_ = antom.AntomClient(antom.antom_config(), sandbox.sandbox_transport)
+    again = client_.refund(request_id=first.request_id,
+                           payment_id=payment.provider_payment_id,
+                           amount=half.rounded(), reason="part")  # fmt: skip
+    assert again["refundId"] == first.provider_refund_id
+    assert len(SandboxPayment.objects.get().refunds) == 1
+
+
+def test_a_payment_after_the_order_was_cancelled_is_refunded(
+    client, order, django_capture_on_commit_callbacks
+):
+    from etalage.orders.services import order_cancel
+    from etalage.payments.models import Refund
+
+    paid = _paid_sandbox_payment(client, order)
+    order_cancel(order=order, reason="hold ran out")
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(client, *sandbox.notification_for(paid))
+    payment = Payment.objects.get()
+    assert payment.state == "succeeded" and "refunded" in payment.reason
+    assert Refund.objects.get().state == "succeeded"
