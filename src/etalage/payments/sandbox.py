@@ -53,19 +53,28 @@ def _failure(path: str, status: int, code: str, message: str):
     )
 
 
+def _unsigned(path: str, headers: dict[str, str], body: bytes):
+    """The sandbox's refusal of a request its merchant did not sign, or None."""
+    merchant = antom.sandbox_keys().merchant.public_key()
+    try:
+        antom.message_verify(
+            merchant, path=path, headers=headers, body=body.decode("utf-8", "replace")
+        )
+    except SignatureRefused as refused:
+        return _failure(path, 401, "INVALID_SIGNATURE", str(refused))
+    return None
+
+
 def sandbox_pay(
     headers: dict[str, str], body: bytes
 ) -> tuple[int, dict[str, str], bytes]:
     """``POST /v1/payments/pay`` as Antom answers it (headers lower-cased)."""
     path = antom.PAY_PATH
-    text = body.decode("utf-8", "replace")
-    merchant = antom.sandbox_keys().merchant.public_key()
+    refused = _unsigned(path, headers, body)
+    if refused:
+        return refused
     try:
-        antom.message_verify(merchant, path=path, headers=headers, body=text)
-    except SignatureRefused as refused:
-        return _failure(path, 401, "INVALID_SIGNATURE", str(refused))
-    try:
-        request = json.loads(text)
+        request = json.loads(body)
         amount = request["paymentAmount"]
         fields = (
             request["paymentRequestId"],
@@ -123,14 +132,11 @@ def sandbox_refund(
     """``POST /v1/payments/refund``: refunds at once (resultStatus S), never more
     than was paid, the same answer for the same ``refundRequestId``."""
     path = antom.REFUND_PATH
-    text = body.decode("utf-8", "replace")
-    merchant = antom.sandbox_keys().merchant.public_key()
+    refused = _unsigned(path, headers, body)
+    if refused:
+        return refused
     try:
-        antom.message_verify(merchant, path=path, headers=headers, body=text)
-    except SignatureRefused as refused:
-        return _failure(path, 401, "INVALID_SIGNATURE", str(refused))
-    try:
-        request = json.loads(text)
+        request = json.loads(body)
         request_id, payment_id = request["refundRequestId"], request["paymentId"]
         value = int(request["refundAmount"]["value"])
     except (ValueError, KeyError, TypeError):

@@ -276,3 +276,15 @@ def test_a_payment_after_the_order_was_cancelled_is_refunded(
     payment = Payment.objects.get()
     assert payment.state == "succeeded" and "refunded" in payment.reason
     assert Refund.objects.get().state == "succeeded"
+
+
+def test_the_sandbox_refuses_a_request_its_merchant_did_not_sign(db):
+    body = b'{"paymentRequestId":"X-P1"}'
+    other = antom.rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    headers = antom.signed_headers(other, client_id="SANDBOX_ETALAGE",
+                                   path=antom.PAY_PATH, body=body.decode())  # fmt: skip
+    status, _headers, answer = sandbox.sandbox_transport(
+        "http://127.0.0.1/sandbox/antom" + antom.PAY_PATH, headers, body
+    )
+    assert status == 401 and b"INVALID_SIGNATURE" in answer
+    assert not SandboxPayment.objects.exists()
