@@ -8,4 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        from etalage.core.books import books_check_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
+        from etalage.payments.checks import payment_problems
+
+        books_check_register("payments", payment_problems)

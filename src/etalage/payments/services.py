@@ -7,12 +7,14 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from etalage.core.emails import render_email
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import Order
@@ -251,7 +253,22 @@ def refund_request(*, payment: Payment, amount: Money, reason: str) -> Refund:
                 f"{result.get('resultCode')}: {result.get('resultMessage')}"
             )
     refund.save(update_fields=["state", "provider_refund_id", "failure", "updated_at"])
+    if refund.state == Refund.State.SUCCEEDED:
+        transaction.on_commit(lambda: _tell_buyer_refunded(refund))
     return refund
+
+
+def _tell_buyer_refunded(refund: Refund) -> None:
+    """The buyer learns of the refund by email, in the order's language."""
+    order = Order.objects.select_related("buyer").get(pk=refund.payment.order_id)
+    if not order.buyer.email:
+        return
+    subject, body = render_email(
+        "etalage/payments/email/refunded",
+        {"refund": refund, "order": order},
+        order.language,
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
 
 
 def order_refund_cancelled(

@@ -4,6 +4,7 @@ every kind of notification (duplicate, forged, replayed, wrong amount, unknown).
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 
 from etalage.orders.models import OrderTransition
 from etalage.payments import antom, sandbox
@@ -230,7 +231,8 @@ def test_cancelling_a_paid_order_refunds_it_in_full(
     payment = _pay(client, order, over_http, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/orders/{order.number}/cancel/")
-    outbox_deliver()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver()
     refund = Refund.objects.get()
     assert (refund.state, refund.amount) == ("succeeded", payment.amount)
     assert refund.provider_refund_id.startswith("SANDBOXR")
@@ -238,6 +240,10 @@ def test_cancelling_a_paid_order_refunds_it_in_full(
     assert order.state == "refunded"
     sandboxed = SandboxPayment.objects.get()
     assert sum(v for _id, v in sandboxed.refunds.values()) == sandboxed.amount_minor
+    # The buyer is told, in the order's language, with the amount as money.
+    told = [m for m in mail.outbox if "refunded" in m.subject]
+    assert [m.to for m in told] == [[order.buyer.email]]
+    assert f"{payment.amount:,.2f}" in told[0].body and "&#" not in told[0].body
 
 
 def test_the_sandbox_refunds_once_per_request_and_never_more_than_was_paid(
@@ -288,3 +294,28 @@ def test_the_sandbox_refuses_a_request_its_merchant_did_not_sign(db):
     )
     assert status == 401 and b"INVALID_SIGNATURE" in answer
     assert not SandboxPayment.objects.exists()
+
+
+def test_the_books_check_finds_payments_that_disagree_with_their_orders(
+    client, order, over_http, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from etalage.core.books import books_problems
+    from etalage.orders.models import Order
+    from etalage.payments.checks import payment_problems
+    from etalage.payments.models import Refund
+
+    payment = _pay(client, order, over_http, django_capture_on_commit_callbacks)
+    assert payment_problems() == [] and books_problems() == []
+    Order.objects.filter(pk=order.pk).update(state="placed")
+    assert payment_problems() == [
+        f"payment {payment.request_id} succeeded, its order waits"
+    ]
+    Order.objects.filter(pk=order.pk).update(state="paid")
+    too_much = payment.amount + Decimal("0.01")
+    Refund.objects.create(payment=payment, request_id="R-1", currency="CNY",
+                          amount=too_much, state="succeeded")  # fmt: skip
+    assert payment_problems() == [f"payment {payment.pk} refunded more than it took"]
+    Payment.objects.filter(pk=payment.pk).update(state="failed")
+    assert f"order {order.number} is past payment with no payment" in payment_problems()

@@ -2,18 +2,18 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from etalage.inventory.checks import inventory_problems
-from etalage.orders.checks import order_problems
+from etalage.core.books import books_problems
 
 
 class Command(BaseCommand):
     help = (
         "Verify the books: stock against its movements, allocations and yearly CBEC "
-        "usage against the orders, order totals and states; exit 1 when wrong."
+        "usage against the orders, order totals and states, payments and refunds "
+        "against the orders; exit 1 when wrong."
     )
 
     def handle(self, *args, **options):
-        problems = inventory_problems() + order_problems()
+        problems = books_problems()
         for problem in problems:
             self.stdout.write(problem)
         if problems:
