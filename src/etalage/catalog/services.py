@@ -155,22 +155,43 @@ def product_create(
 
 def product_price_from_refresh(*, product: Product) -> None:
     """Store the lowest active variant price on the product for listing pages."""
-    active = product.variants.filter(is_active=True)
-    summary = active.aggregate(low=Min("price_eur"), count=Count("pk"))
-    cheapest = active.order_by("price_eur", "position").first()
-    product.price_from_eur = summary["low"]
-    product.active_variant_count = summary["count"]
-    product.price_from_weight_grams = cheapest.weight_grams if cheapest else 0
-    product.price_from_net_content = cheapest.net_content if cheapest else 0
-    product.price_from_net_unit = cheapest.net_unit if cheapest else NetUnit.GRAM
-    listing_prices_refresh(products=[product])
-    Product.objects.filter(pk=product.pk).update(
-        price_from_eur=summary["low"],
-        active_variant_count=summary["count"],
-        price_from_weight_grams=product.price_from_weight_grams,
-        price_from_net_content=product.price_from_net_content,
-        price_from_net_unit=product.price_from_net_unit,
-    )
+    products_price_from_refresh(products=[product])
+
+
+def products_price_from_refresh(*, products: list[Product]) -> None:
+    """Store on each product what its listing card shows: the lowest active price,
+    the number of active variants, and the cheapest variant's shipping weight and
+    net content (for the estimated tax); then its prices in every market."""
+    if not products:
+        return
+    ids = [p.pk for p in products]
+    active = Variant.objects.filter(product_id__in=ids, is_active=True)
+    figures = {
+        row["product_id"]: row
+        for row in active.values("product_id").annotate(
+            low=Min("price_eur"), count=Count("pk")
+        )
+    }
+    cheapest: dict[Any, dict[str, Any]] = {}
+    for variant in active.order_by("product_id", "price_eur", "position").values(
+        "product_id", "weight_grams", "net_content", "net_unit"
+    ):
+        cheapest.setdefault(variant["product_id"], dict(variant))
+    for product in products:
+        row = figures.get(product.pk, {"low": None, "count": 0})
+        first = cheapest.get(product.pk, {})
+        product.price_from_eur = row["low"]
+        product.active_variant_count = row["count"]
+        product.price_from_weight_grams = first.get("weight_grams", 0)
+        product.price_from_net_content = first.get("net_content", 0)
+        product.price_from_net_unit = first.get("net_unit", NetUnit.GRAM)
+    Product.objects.bulk_update(
+        products,
+        ["price_from_eur", "active_variant_count", "price_from_weight_grams",
+         "price_from_net_content", "price_from_net_unit"],
+        batch_size=1000,
+    )  # fmt: skip
+    listing_prices_refresh(products=products)
 
 
 def product_image_add(

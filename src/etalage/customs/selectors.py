@@ -102,11 +102,13 @@ def yearly_caps() -> dict[str, tuple[Cap, str]]:
     )
 
 
-def net_unit_problem(*, hs_code: str, net_unit: str) -> str:
+def net_unit_problem(
+    *, hs_code: str, net_unit: str, caps: dict[str, tuple[Cap, str]] | None = None
+) -> str:
     """Why a unit whose net content is counted in ``net_unit`` cannot be sold under
     ``hs_code`` ("" when it can): a yearly cap by weight or volume cannot count
-    pieces."""
-    capped = yearly_caps().get(hs_code)
+    pieces. ``caps``: ``yearly_caps()``, read once by a caller checking many."""
+    capped = (yearly_caps() if caps is None else caps).get(hs_code)
     if capped is None or fits(capped[0], NetUnit(net_unit)):
         return ""
     return _(

@@ -13,7 +13,7 @@ from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.caps import parse_quantity
 from etalage.customs.hs_codes import normalize_hs_code
-from etalage.customs.selectors import net_unit_problem
+from etalage.customs.selectors import net_unit_problem, yearly_caps
 from etalage.customs.tax_classes import TaxClass
 from etalage.imports.format import (
     _SKU,
@@ -112,6 +112,7 @@ def check_rows(
         raise ImportRefused(problems)
 
     categories = _Categories()
+    caps = yearly_caps()  # once for the file, not once a row
     products: dict[str, ProductDraft] = {}
     product_rows: dict[str, dict[str, str]] = {}
     sku_rows: dict[str, int] = {}
@@ -184,7 +185,9 @@ def check_rows(
             else:
                 earlier = products.get(row.get("product_ref", ""))
                 code = hs_code or (earlier.hs_code if earlier else "")
-                unit_problem = net_unit_problem(hs_code=code, net_unit=net[1])
+                unit_problem = net_unit_problem(
+                    hs_code=code, net_unit=net[1], caps=caps
+                )
                 if unit_problem:
                     problem(number, "net_content", unit_problem)
         price = Decimal(0)

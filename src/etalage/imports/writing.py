@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
@@ -21,7 +20,6 @@ from etalage.catalog.changes import (
     reviewed_texts,
 )
 from etalage.catalog.images import ProcessedImage, process_image
-from etalage.catalog.listing_prices import listing_prices_refresh
 from etalage.catalog.models import (
     Product,
     ProductImage,
@@ -29,6 +27,7 @@ from etalage.catalog.models import (
     ProductTranslation,
     Variant,
 )
+from etalage.catalog.services import products_price_from_refresh
 from etalage.core.ids import new_id
 from etalage.imports.checking import check_rows
 from etalage.imports.format import (
@@ -275,7 +274,7 @@ def _write(
             nets=change.nets,
         )
         summary.changes_in_review += proposed is not None
-    _refresh_listing_prices(touched)
+    products_price_from_refresh(products=touched)
     _count_stock(merchant, drafts)
     summary.images_added = _attach_images(drafts, existing, new_products, processed)
     return summary
@@ -294,41 +293,6 @@ def _count_stock(merchant: Merchant, drafts: list[ProductDraft]) -> None:
             on_hand=counts[variant.sku],
             note="count by import",
         )
-
-
-def _refresh_listing_prices(products: list[Product]) -> None:
-    """Store each touched product's lowest active price and its variant count."""
-    if not products:
-        return
-    ids = [p.pk for p in products]
-    figures = {
-        row["product_id"]: row
-        for row in Variant.objects.filter(product_id__in=ids, is_active=True)
-        .values("product_id")
-        .annotate(low=Min("price_eur"), count=Count("pk"))
-    }
-    cheapest: dict[UUID, dict[str, Any]] = {}
-    for variant in (
-        Variant.objects.filter(product_id__in=ids, is_active=True)
-        .order_by("product_id", "price_eur", "position")
-        .values("product_id", "weight_grams", "net_content", "net_unit")
-    ):
-        cheapest.setdefault(variant["product_id"], dict(variant))
-    for product in products:
-        row = figures.get(product.pk, {"low": None, "count": 0})
-        product.price_from_eur = row["low"]
-        product.active_variant_count = row["count"]
-        first = cheapest.get(product.pk, {})
-        product.price_from_weight_grams = first.get("weight_grams", 0)
-        product.price_from_net_content = first.get("net_content", 0)
-        product.price_from_net_unit = first.get("net_unit", "g")
-    Product.objects.bulk_update(
-        products,
-        ["price_from_eur", "active_variant_count", "price_from_weight_grams",
-         "price_from_net_content", "price_from_net_unit"],
-        batch_size=1000,
-    )  # fmt: skip
-    listing_prices_refresh(products=products)
 
 
 def _attach_images(

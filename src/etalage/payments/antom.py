@@ -69,7 +69,7 @@ def minor_units(money: Money) -> str:
     return str(int((money.rounded().amount * 100).to_integral_value()))
 
 
-def from_minor_units(value: str, currency: str) -> Money:
+def from_minor_units(value: str | int, currency: str) -> Money:
     return Money(Decimal(int(value)) / 100, currency)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -212,8 +213,6 @@ def notification_for(
         },
         separators=(",", ":"),
     )
-    from urllib.parse import urlsplit
-
     path = urlsplit(payment.notify_url).path
     headers = antom.signed_headers(
         antom.sandbox_keys().antom, client_id=payment.client_id, path=path, body=body

@@ -33,8 +33,7 @@ class PaymentRefused(ValueError):
     """The order cannot be paid now (the reason is for the buyer)."""
 
 
-def _client() -> antom.AntomClient:
-    config = antom.antom_config()
+def _client(config: antom.AntomConfig) -> antom.AntomClient:
     transport = sandbox.sandbox_transport if config.sandbox else antom.http_transport
     return antom.AntomClient(config, transport)
 
@@ -45,47 +44,52 @@ def notify_url() -> str:
 
 def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
     """Ask the provider for a payment of the order's total and return it, with the
-    cashier address to send the buyer to. A payment already waiting is reused."""
+    cashier address to send the buyer to. A payment already waiting is reused; the
+    order is held while one is asked for, so two clicks make one payment."""
     if provider != Provider.ALIPAY:
         raise PaymentRefused(_("This payment method is not available."))
-    if order.state != states.PLACED:
-        raise PaymentRefused(_("This order is not waiting for payment."))
-    of_order = Payment.objects.filter(order=order)
-    waiting = of_order.filter(provider=provider, state=Payment.State.PENDING)
-    existing = waiting.exclude(redirect_url="").first()
-    if existing is not None:
-        return existing
-    count = of_order.count()
-    payment = Payment.objects.create(
-        order=order,
-        provider=provider,
-        request_id=f"{order.number}-P{count + 1}",
-        amount=order.total,
-        currency=order.currency,
-    )
-    try:
-        answer = _client().pay(
-            request_id=payment.request_id,
-            amount=Money(order.total, order.currency),
-            reference=order.number,
-            description=f"Étalage {order.number}",
-            redirect_url=return_url,
-            notify_url=notify_url(),
-        )
-    except antom.AntomError as error:
-        Payment.objects.filter(pk=payment.pk).update(
-            state=Payment.State.FAILED, reason=str(error)
-        )
-        raise PaymentRefused(
-            _("Alipay cannot take this payment now; try again.")
-        ) from None
-    gateway = antom.antom_config().gateway
-    url = answer.get("normalUrl", "")
-    if url.startswith("/") and antom.antom_config().sandbox:
-        url = settings.ETALAGE_SITE_URL + url
-    payment.provider_payment_id = answer.get("paymentId", "")
-    payment.redirect_url = url or gateway
-    payment.save(update_fields=["provider_payment_id", "redirect_url", "updated_at"])
+    config = antom.antom_config()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != states.PLACED:
+            raise PaymentRefused(_("This order is not waiting for payment."))
+        of_order = Payment.objects.filter(order=order)
+        existing = of_order.filter(provider=provider, state=Payment.State.PENDING
+                                   ).exclude(redirect_url="").first()  # fmt: skip
+        if existing is not None:
+            return existing
+        payment = Payment.objects.create(
+            order=order, provider=provider,
+            request_id=f"{order.number}-P{of_order.count() + 1}",
+            amount=order.total, currency=order.currency,
+        )  # fmt: skip
+        try:
+            answer = _client(config).pay(
+                request_id=payment.request_id,
+                amount=Money(order.total, order.currency),
+                reference=order.number,
+                description=f"Étalage {order.number}",
+                redirect_url=return_url,
+                notify_url=notify_url(),
+            )
+            url = answer.get("normalUrl", "")
+            if not url:
+                raise antom.AntomError("the answer names no cashier (normalUrl)")
+        except antom.AntomError as error:
+            payment.state, payment.reason = Payment.State.FAILED, str(error)
+            payment.save(update_fields=["state", "reason", "updated_at"])
+            failed = True
+        else:
+            failed = False
+            if url.startswith("/") and config.sandbox:
+                url = settings.ETALAGE_SITE_URL + url
+            payment.provider_payment_id = answer.get("paymentId", "")
+            payment.redirect_url = url
+            payment.save(
+                update_fields=["provider_payment_id", "redirect_url", "updated_at"]
+            )
+    if failed:
+        raise PaymentRefused(_("Alipay cannot take this payment now; try again."))
     return payment
 
 
@@ -234,7 +238,7 @@ def refund_request(*, payment: Payment, amount: Money, reason: str) -> Refund:
             reason=reason,
         )
     try:
-        answer = _client().refund(
+        answer = _client(antom.antom_config()).refund(
             request_id=refund.request_id,
             payment_id=payment.provider_payment_id,
             amount=amount,

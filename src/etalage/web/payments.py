@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from etalage.payments.antom import from_minor_units
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.sandbox import sandbox_decide, sandbox_pay
 from etalage.payments.services import (
@@ -78,5 +79,8 @@ def sandbox_antom_cashier(request, payment_id: str):
     return render(
         request,
         "etalage/payments/sandbox_cashier.html",
-        {"payment": payment, "amount": payment.amount_minor / 100},
+        {
+            "payment": payment,
+            "amount": from_minor_units(payment.amount_minor, payment.currency).amount,
+        },
     )

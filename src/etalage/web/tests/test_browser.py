@@ -343,24 +343,31 @@ def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     assert ListingChange.objects.get().status == "approved"
 
 
-def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
-    live_server, browser_page, shopping, settings
-):
-    """Place, pay at the sandbox cashier, come back: the sandbox's notification
-    travels over HTTP to the live server and the order page says paid."""
+def _at_the_cashier(live_server, page, shopping, settings):
+    """A buyer with a placed order signs in and presses Pay with Alipay; the page is
+    left at the sandbox's cashier. Returns the order."""
     settings.ETALAGE_SITE_URL = live_server.url
     buyer = shopping.buyer()
     buyer.set_password("a decent password")
     buyer.save()
     shopping.cart(buyer, [(shopping.products["a"], 1)])
     order = shopping.place(buyer).order
-    page = browser_page
     page.goto(f"{live_server.url}/en/login/?next=/en/orders/{order.number}/")
     page.fill("#id_username", buyer.username)
     page.fill("#id_password", "a decent password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Pay with Alipay").click()
     page.wait_for_url("**/sandbox/antom/cashier/**")
+    return order
+
+
+def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
+    live_server, browser_page, shopping, settings
+):
+    """Place, pay at the sandbox cashier, come back: the sandbox's notification
+    travels over HTTP to the live server and the order page says paid."""
+    page = browser_page
+    order = _at_the_cashier(live_server, page, shopping, settings)
     assert "Sandbox" in page.content() or "沙盒" in page.content()
     page.locator("button[value=pay]").click()
     page.wait_for_url(f"**/orders/{order.number}/")
@@ -376,19 +383,8 @@ def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
     from etalage.payments.models import SandboxPayment
     from etalage.payments.services import notification_process, notification_receive
 
-    settings.ETALAGE_SITE_URL = live_server.url
-    buyer = shopping.buyer()
-    buyer.set_password("a decent password")
-    buyer.save()
-    shopping.cart(buyer, [(shopping.products["a"], 1)])
-    order = shopping.place(buyer).order
     page = browser_page
-    page.goto(f"{live_server.url}/en/login/?next=/en/orders/{order.number}/")
-    page.fill("#id_username", buyer.username)
-    page.fill("#id_password", "a decent password")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Pay with Alipay").click()
-    page.wait_for_url("**/sandbox/antom/cashier/**")
+    _at_the_cashier(live_server, page, shopping, settings)
     page.go_back()  # the buyer comes back before paying: the page follows
     page.reload()
     assert page.locator(".state").first.inner_text() == "Placed, awaiting payment"
