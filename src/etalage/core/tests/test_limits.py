@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,10 +39,13 @@ def test_ended_windows_are_swept_by_the_clock():
 COUNT = """
 import django
 django.setup()
-from etalage.core.limits import limit_count, limit_hit
 import sys
+from etalage.core import limits
+from etalage.core.limits import limit_count, limit_hit
+# Every process counts in the same window, even when the test runs across an hour.
+limits.time.time = lambda: float(sys.argv[2])
 if sys.argv[1] == "hit":
-    for _ in range(int(sys.argv[2])):
+    for _ in range(int(sys.argv[3])):
         limit_hit("shared-by-processes", seconds=3600)
 else:
     print(limit_count("shared-by-processes", seconds=3600))
@@ -67,8 +71,9 @@ def test_a_limit_is_one_count_for_every_process(tmp_path):
         return subprocess.Popen([sys.executable, "-c", COUNT, *args], env=env,
                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
 
-    workers = [run("hit", "40"), run("hit", "40")]
+    middle = str(int(time.time()) // 3600 * 3600 + 1800)
+    workers = [run("hit", middle, "40"), run("hit", middle, "40")]
     assert [w.wait(timeout=120) for w in workers] == [0, 0]
-    reader = run("count")
+    reader = run("count", middle)
     out, _err = reader.communicate(timeout=60)
     assert out.strip() == "80"
