@@ -326,3 +326,28 @@ ETALAGE_ANTOM_PUBLIC_KEY = os.environ.get("ETALAGE_ANTOM_PUBLIC_KEY", "")
 ETALAGE_ANTOM_GATEWAY = os.environ.get(
     "ETALAGE_ANTOM_GATEWAY", "https://open-eu-global.alipay.com"
 )
+ETALAGE_WECHAT_MCHID = os.environ.get("ETALAGE_WECHAT_MCHID", "")
+ETALAGE_WECHAT_APPID = os.environ.get("ETALAGE_WECHAT_APPID", "")
+ETALAGE_WECHAT_PRIVATE_KEY = os.environ.get("ETALAGE_WECHAT_PRIVATE_KEY", "")
+ETALAGE_WECHAT_SERIAL_NO = os.environ.get("ETALAGE_WECHAT_SERIAL_NO", "")
+ETALAGE_WECHAT_PLATFORM_KEY = os.environ.get("ETALAGE_WECHAT_PLATFORM_KEY", "")
+ETALAGE_WECHAT_PLATFORM_SERIAL = os.environ.get("ETALAGE_WECHAT_PLATFORM_SERIAL", "")
+ETALAGE_WECHAT_API_V3_KEY = os.environ.get("ETALAGE_WECHAT_API_V3_KEY", "")
+ETALAGE_WECHAT_GATEWAY = os.environ.get(
+    "ETALAGE_WECHAT_GATEWAY", "https://apihk.mch.weixin.qq.com"
+)
+ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE = os.environ.get(
+    "ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE", "5499"
+)
+# The payment's declaration to customs (through the provider, one per parcel): the
+# customs office it goes to and the platform's registration there.
+ETALAGE_CUSTOMS_OFFICE = os.environ.get("ETALAGE_CUSTOMS_OFFICE", "ZHENGZHOU")
+ETALAGE_MERCHANT_CUSTOMS_CODE = os.environ.get(
+    "ETALAGE_MERCHANT_CUSTOMS_CODE", "4101960ETL"
+)
+ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
+    "ETALAGE_MERCHANT_CUSTOMS_NAME", "Étalage cross-border platform"
+)
+# Notifications: the largest body kept, and how many one address may post a minute.
+ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
+ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 6000))

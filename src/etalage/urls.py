@@ -20,12 +20,25 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     # Providers' notifications and the embedded payment sandbox: no language prefix.
-    path("payments/notify/antom/", payments.notify_antom, name="payments-notify-antom"),
-    path("sandbox/antom/v1/payments/pay", payments.sandbox_antom_pay),
+    path("payments/notify/<str:provider>/", payments.notify, name="payments-notify"),
+    path("sandbox/antom/v1/<path:rest>", payments.sandbox_antom_api),
+    path("sandbox/wechat/v3/<path:rest>", payments.sandbox_wechat_api),
     path(
         "sandbox/antom/cashier/<str:payment_id>/",
-        payments.sandbox_antom_cashier,
+        payments.sandbox_cashier,
+        {"provider": "alipay"},
         name="sandbox-antom-cashier",
+    ),
+    path(
+        "sandbox/wechat/scan/<str:payment_id>/",
+        payments.sandbox_cashier,
+        {"provider": "wechat"},
+        name="sandbox-wechat-scan",
+    ),
+    path(
+        "sandbox/<str:provider>/settlement/<str:day>.csv",
+        payments.sandbox_settlement,
+        name="sandbox-settlement",
     ),
     # Any other address under /api/ answers in the API's own JSON shape.
     re_path(r"^api/", api_not_found),

@@ -24,7 +24,11 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 
 
 class PaymentIn(Schema):
-    provider: Literal["alipay"] = Field(..., description="alipay (Antom).")
+    provider: Literal["alipay", "wechat"] = Field(
+        ...,
+        description="alipay (Antom: a cashier to send the buyer to) or wechat "
+        "(WeChat Pay Global, native: a QR code to show).",
+    )
     return_url: str = Field(
         "", max_length=500,
         description="Where the cashier sends the buyer back (the order's page by "
@@ -38,7 +42,13 @@ class PaymentOut(Schema):
     state: Literal["pending", "succeeded", "failed", "held"]
     amount: Decimal
     currency: str
-    redirect_url: str = Field(..., description="The cashier to send the buyer to.")
+    redirect_url: str = Field(
+        ..., description="The cashier to send the buyer to (Alipay), or empty."
+    )
+    qr_code: str = Field(
+        ...,
+        description="The text of the QR code the buyer scans (WeChat Pay), or empty.",
+    )
     paid_at: datetime | None
     created_at: datetime
 
@@ -47,7 +57,8 @@ def _out(payment: Payment) -> PaymentOut:
     return PaymentOut(
         request_id=payment.request_id, provider=payment.provider, state=payment.state,
         amount=payment.amount, currency=payment.currency,
-        redirect_url=payment.redirect_url, paid_at=payment.paid_at,
+        redirect_url=payment.redirect_url, qr_code=payment.qr_code,
+        paid_at=payment.paid_at,
         created_at=payment.created_at,
     )  # fmt: skip
 

@@ -1,58 +1,70 @@
-"""The Antom (Alipay cross-border) adapter: requests signed and responses and
+"""The Antom (Alipay cross-border) adapter: requests signed and answers and
 notifications verified as Antom does (``antom_signing``), over a transport that is
-HTTP for the real Antom and the same bytes for the embedded sandbox.
+HTTPS for the real Antom and the same bytes for the embedded sandbox.
 
 Settings: ``ETALAGE_ANTOM_CLIENT_ID``, ``ETALAGE_ANTOM_PRIVATE_KEY`` (the merchant's,
 PEM), ``ETALAGE_ANTOM_PUBLIC_KEY`` (Antom's, PEM), ``ETALAGE_ANTOM_GATEWAY`` (e.g.
 ``https://open-eu-global.alipay.com``). With ``ETALAGE_PAYMENT_SANDBOX`` on (the demo
 and tests), the gateway is Étalage's own sandbox and both key pairs are the
-sandbox's test keys, made once per data directory.
+sandbox's test keys.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import os
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
-from functools import cache
-from pathlib import Path
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
 from etalage.money import Money
 from etalage.payments.antom_signing import (
-    SignatureRefused,
     load_private_key,
     load_public_key,
     sign,
     verify,
 )
+from etalage.payments.provider import (
+    Declaration,
+    Declared,
+    Event,
+    Malformed,
+    ProviderError,
+    RefundAnswer,
+    SettlementRow,
+    SignatureRefused,
+    StaleMessage,
+    Started,
+    Status,
+    Transport,
+    from_minor_units,
+    minor_units,
+    signed_within,
+)
+from etalage.payments.transport import sandbox_key
 
 PAY_PATH = "/v1/payments/pay"
+INQUIRY_PATH = "/v1/payments/inquiryPayment"
 REFUND_PATH = "/v1/payments/refund"
-# How far a notification's Request-Time may be from now (a replay is older).
-TIME_TOLERANCE = timedelta(minutes=5)
+DECLARE_PATH = "/v1/customs/declare"
 SANDBOX_PATH = "/sandbox/antom"
-
-# (url, headers, body) -> (status, headers with lower-case names, body)
-Transport = Callable[[str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
-
-
-class AntomError(RuntimeError):
-    """Antom answered with a failure, or an answer that does not verify."""
-
-
-class StaleMessage(SignatureRefused):
-    """A message signed too long ago (or in the future): a replay."""
+SANDBOX_CLIENT_ID = "SANDBOX_ETALAGE"
+# Antom's acknowledgement of a notification.
+ACKNOWLEDGED = {
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}
+}
+# The settlement report's columns Étalage reads (Antom's settlement file, CSV).
+SETTLEMENT_COLUMNS = (
+    "transactionRequestId", "transactionId", "transactionType",
+    "transactionAmountValue", "transactionCurrency", "settlementAmountValue",
+    "settlementCurrency", "quotePrice", "feeAmountValue", "feeCurrency",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,47 +76,12 @@ class AntomConfig:
     sandbox: bool
 
 
-def minor_units(money: Money) -> str:
-    """Antom's amounts are whole minor units as text: 195.30 CNY is "19530"."""
-    return str(int((money.rounded().amount * 100).to_integral_value()))
-
-
-def from_minor_units(value: str | int, currency: str) -> Money:
-    return Money(Decimal(int(value)) / 100, currency)
-
-
-def now_text() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def http_transport(
-    url: str, headers: dict[str, str], body: bytes
-) -> tuple[int, dict[str, str], bytes]:
-    if not url.startswith(("https://", "http://")):
-        raise ValueError(f"{url!r}: Antom is reached over HTTPS")
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-            return (
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        return (
-            error.code,
-            {k.lower(): v for k, v in error.headers.items()},
-            error.read(),
-        )
-
-
 def antom_config() -> AntomConfig:
     if settings.ETALAGE_PAYMENT_SANDBOX:
-        keys = sandbox_keys()
         return AntomConfig(
-            client_id="SANDBOX_ETALAGE",
-            merchant_key=keys.merchant,
-            antom_key=keys.antom.public_key(),
+            client_id=SANDBOX_CLIENT_ID,
+            merchant_key=sandbox_key("antom-merchant"),
+            antom_key=sandbox_key("antom-provider").public_key(),
             gateway=settings.ETALAGE_SITE_URL.rstrip("/") + SANDBOX_PATH,
             sandbox=True,
         )
@@ -117,49 +94,12 @@ def antom_config() -> AntomConfig:
     )
 
 
-@dataclass(frozen=True)
-class SandboxKeys:
-    merchant: rsa.RSAPrivateKey  # what Étalage signs with in the sandbox
-    antom: rsa.RSAPrivateKey  # what the sandbox signs with, as Antom would
-
-
-@cache
-def sandbox_keys() -> SandboxKeys:
-    """The sandbox's two test key pairs, made once per data directory in its private
-    folder (0600); every process of the installation reads the same ones."""
-    folder = Path(settings.PRIVATE_ROOT) / "sandbox-keys"
-    folder.mkdir(parents=True, exist_ok=True)
-    return SandboxKeys(
-        *(_key_file(folder / f"antom-{name}.pem") for name in ("merchant", "antom"))
-    )
-
-
-def _key_file(path: Path) -> rsa.RSAPrivateKey:
-    """Read a key, or make it if no process has yet (exclusive create: two
-    processes starting together end up with one key)."""
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        for _attempt in range(50):  # another process may be writing it right now
-            try:
-                return load_private_key(path.read_bytes())
-            except ValueError:
-                time.sleep(0.1)
-        return load_private_key(path.read_bytes())
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-    return key
+def now_text() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def signed_headers(
-    config_key: rsa.RSAPrivateKey,
+    key: rsa.RSAPrivateKey,
     *,
     client_id: str,
     path: str,
@@ -172,12 +112,7 @@ def signed_headers(
         "client-id": client_id,
         time_header: time,
         "Signature": sign(
-            config_key,
-            method="POST",
-            path=path,
-            client_id=client_id,
-            time=time,
-            body=body,
+            key, method="POST", path=path, client_id=client_id, time=time, body=body
         ),
     }
 
@@ -192,7 +127,7 @@ def message_verify(
     now: datetime | None = None,
 ) -> None:
     """Check a message from Antom (a notification, or an answer): its signature
-    and that it was signed within ``TIME_TOLERANCE`` (SignatureRefused, StaleMessage).
+    and that it was signed within the tolerance (SignatureRefused, StaleMessage).
     ``headers`` are lower-cased."""
     client_id, time = headers.get("client-id", ""), headers.get(time_header, "")
     verify(
@@ -208,20 +143,33 @@ def message_verify(
         signed_at = datetime.fromisoformat(time)
     except ValueError:
         raise StaleMessage(f"{time_header} {time!r} is not a time") from None
-    if signed_at.tzinfo is None:
-        raise StaleMessage(f"{time_header} has no time zone")
-    if abs((now or datetime.now(UTC)) - signed_at) > TIME_TOLERANCE:
-        raise StaleMessage(f"signed at {time}, outside the tolerance")
+    signed_within(signed_at, now)
 
 
-class AntomClient:
-    """Calls Antom's API with signed requests and verified answers."""
+def _money(field: dict[str, Any]) -> Money:
+    return from_minor_units(field["value"], field["currency"])
+
+
+def _value(money: Money) -> dict[str, str]:
+    return {"currency": money.currency, "value": str(minor_units(money))}
+
+
+_STATUS: dict[str, Status] = {"S": "succeeded", "F": "failed", "U": "pending"}
+
+
+class AntomProvider:
+    """Antom's API in the terms of ``provider.PaymentProvider``."""
+
+    name = "alipay"
+    notify_headers = ("client-id", "request-time", "signature", "content-type")
 
     def __init__(self, config: AntomConfig, transport: Transport):
         self.config = config
         self.transport = transport
 
     def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A signed request and its verified answer (ProviderError otherwise; a
+        business failure, resultStatus F, is an answer for the caller to read)."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         headers = signed_headers(
             self.config.merchant_key,
@@ -230,7 +178,7 @@ class AntomClient:
             body=body,
         )
         status, answer_headers, raw = self.transport(
-            self.config.gateway + path, headers, body.encode()
+            "POST", self.config.gateway + path, headers, body.encode()
         )
         text = raw.decode("utf-8", "replace")
         try:
@@ -242,15 +190,13 @@ class AntomClient:
                 time_header="response-time",
             )
         except SignatureRefused as refused:
-            raise AntomError(
+            raise ProviderError(
                 f"{path}: the answer does not verify ({refused})"
             ) from None
         answer: dict[str, Any] = json.loads(text)
-        if status != 200 or answer.get("result", {}).get("resultStatus") == "F":
-            # (a refused refund is an answer, not an error: the caller reads it)
-            if path == REFUND_PATH and status == 200:
-                return answer
-            raise AntomError(f"{path}: {answer.get('result', {}).get('resultMessage')}")
+        if status != 200:
+            message = answer.get("result", {}).get("resultMessage")
+            raise ProviderError(f"{path}: HTTP {status}, {message}")
         return answer
 
     def pay(
@@ -260,12 +206,12 @@ class AntomClient:
         amount: Money,
         reference: str,
         description: str,
-        redirect_url: str,
+        return_url: str,
         notify_url: str,
-    ) -> dict[str, Any]:
-        """Ask Antom for a cashier payment in CNY, settled in EUR."""
-        value = {"currency": amount.currency, "value": minor_units(amount)}
-        return self.call(
+    ) -> Started:
+        """A cashier payment in CNY, settled in EUR."""
+        value = _value(amount)
+        answer = self.call(
             PAY_PATH,
             {
                 "productCode": "CASHIER_PAYMENT",
@@ -278,25 +224,190 @@ class AntomClient:
                 },
                 "paymentAmount": value,
                 "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
-                "paymentRedirectUrl": redirect_url,
+                "paymentRedirectUrl": return_url,
                 "paymentNotifyUrl": notify_url,
                 "settlementStrategy": {"settlementCurrency": "EUR"},
             },
         )
+        result = answer.get("result", {})
+        url = answer.get("normalUrl", "")
+        if result.get("resultStatus") == "F" or not url:
+            raise ProviderError(
+                f"{PAY_PATH}: {result.get('resultCode')} {result.get('resultMessage')}"
+                if result.get("resultStatus") == "F"
+                else f"{PAY_PATH}: the answer names no cashier (normalUrl)"
+            )
+        if url.startswith("/") and self.config.sandbox:
+            url = settings.ETALAGE_SITE_URL.rstrip("/") + url
+        return Started(answer.get("paymentId", ""), redirect_url=url)
+
+    def query(self, *, request_id: str) -> Event | None:
+        """Antom's word on a payment (``inquiryPayment``); None while it has none."""
+        answer = self.call(INQUIRY_PATH, {"paymentRequestId": request_id})
+        status = {"SUCCESS": "succeeded", "FAIL": "failed"}.get(
+            answer.get("paymentStatus", "")
+        )
+        if status is None or "paymentAmount" not in answer:
+            return None
+        code = "S" if status == "succeeded" else "F"
+        return Event(
+            kind="payment",
+            key=f"PAYMENT_RESULT:{request_id}:{code}",
+            request_id=request_id,
+            status="succeeded" if code == "S" else "failed",
+            amount=_money(answer["paymentAmount"]),
+            provider_payment_id=answer.get("paymentId", ""),
+            failure=answer.get("paymentResultMessage", ""),
+        )
 
     def refund(
-        self, *, request_id: str, payment_id: str, amount: Money, reason: str
-    ) -> dict[str, Any]:
-        """Give back ``amount`` of a payment (``refundRequestId`` makes it once)."""
-        return self.call(
+        self,
+        *,
+        request_id: str,
+        payment_request_id: str,
+        provider_payment_id: str,
+        amount: Money,
+        paid: Money,
+        reason: str,
+        notify_url: str,
+    ) -> RefundAnswer:
+        answer = self.call(
             REFUND_PATH,
             {
                 "refundRequestId": request_id,
-                "paymentId": payment_id,
-                "refundAmount": {
-                    "currency": amount.currency,
-                    "value": minor_units(amount),
-                },
+                "paymentId": provider_payment_id,
+                "refundAmount": _value(amount),
                 "refundReason": reason[:256],
+                "refundNotifyUrl": notify_url,
             },
         )
+        result = answer.get("result", {})
+        state = _STATUS.get(result.get("resultStatus", ""), "pending")
+        return RefundAnswer(
+            state=state,
+            provider_refund_id=answer.get("refundId", ""),
+            failure=""
+            if state != "failed"
+            else f"{result.get('resultCode')}: {result.get('resultMessage')}",
+        )
+
+    def notification_read(
+        self, *, path: str, headers: dict[str, str], body: str
+    ) -> Event:
+        """Verify a ``notifyPayment`` or ``notifyRefund`` and say what it reports."""
+        message_verify(self.config.antom_key, path=path, headers=headers, body=body)
+        try:
+            data: dict[str, Any] = json.loads(body)
+            if "refundRequestId" in data:  # notifyRefund
+                code = {"SUCCESS": "S", "FAIL": "F"}.get(data["refundStatus"], "U")
+                return Event(
+                    kind="refund",
+                    key=f"REFUND_RESULT:{data['refundRequestId']}:{code}",
+                    request_id="",
+                    status=_STATUS[code],
+                    amount=_money(data["refundAmount"]),
+                    refund_request_id=data["refundRequestId"],
+                    provider_refund_id=data.get("refundId", ""),
+                    failure=data.get("result", {}).get("resultMessage", "")
+                    if code == "F"
+                    else "",
+                )
+            kind, request_id = data["notifyType"], data["paymentRequestId"]
+            code = data["result"]["resultStatus"]
+            settlement = data.get("grossSettlementAmount")
+            return Event(
+                kind="payment" if kind == "PAYMENT_RESULT" else "other",
+                key=f"{kind}:{request_id}:{code}",
+                request_id=request_id,
+                status=_STATUS[code],
+                amount=_money(data["paymentAmount"]),
+                provider_payment_id=data.get("paymentId", ""),
+                failure=data["result"].get("resultMessage", "") if code == "F" else "",
+                settlement=_money(settlement) if settlement else None,
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise Malformed(repr(error)) from None
+
+    def acknowledgement(self) -> tuple[int, str]:
+        return 200, json.dumps(ACKNOWLEDGED)
+
+    def customs_declare(self, declaration: Declaration) -> Declared:
+        """``/v1/customs/declare``: one sub-order's share of the payment."""
+        d = declaration
+        answer = self.call(
+            DECLARE_PATH,
+            {
+                "declarationRequestId": d.request_id,
+                "paymentId": d.provider_payment_id,
+                "declarationAmount": _value(d.amount),
+                "customs": {"customsCode": d.customs, "region": "CN"},
+                "merchantCustomsInfo": {
+                    "merchantCustomsCode": d.merchant_customs_code,
+                    "merchantCustomsName": d.merchant_customs_name,
+                },
+                "splitOrder": True,
+                "subOrderId": d.sub_order_number,
+                "buyerCertificate": {
+                    "certificateType": "ID_CARD",
+                    "certificateNo": d.buyer_id_number,
+                    "holderName": {"fullName": d.buyer_name},
+                },
+            },
+        )
+        result = answer.get("result", {})
+        if result.get("resultStatus") == "F":
+            return Declared(
+                state="failed",
+                failure=f"{result.get('resultCode')}: {result.get('resultMessage')}",
+            )
+        identity = {"CHECK_PASSED": "same", "CHECK_NOT_PASSED": "different"}.get(
+            answer.get("identityCheckResult", ""), "unchecked"
+        )
+        return Declared(
+            state="succeeded" if result.get("resultStatus") == "S" else "submitted",
+            provider_declaration_id=answer.get("customsPaymentId", ""),
+            pay_transaction_id=answer.get("clearingTransactionId", ""),
+            verifying_department=answer.get("clearingChannel", ""),
+            identity=identity,  # type: ignore[arg-type]
+        )
+
+    def settlement_read(self, text: str) -> list[SettlementRow]:
+        """Antom's settlement file: CSV, amounts in major units, refunds negative."""
+        return [
+            _settlement_row(row, n) for n, row in _csv_rows(text, SETTLEMENT_COLUMNS)
+        ]
+
+
+def _csv_rows(
+    text: str, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise Malformed(f"the report lacks the columns {', '.join(missing)}")
+    for number, row in enumerate(reader, start=2):
+        if any((value or "").strip() for value in row.values()):
+            yield number, row
+
+
+def _settlement_row(row: dict[str, str], number: int) -> SettlementRow:
+    try:
+        kind = {"PAYMENT": "payment", "REFUND": "refund"}[row["transactionType"]]
+        amount = Money(Decimal(row["transactionAmountValue"]).copy_abs(),
+                       row["transactionCurrency"])  # fmt: skip
+        settled = Money(Decimal(row["settlementAmountValue"]).copy_abs(),
+                        row["settlementCurrency"])  # fmt: skip
+        fee = Money(Decimal(row["feeAmountValue"] or "0").copy_abs(),
+                    row["feeCurrency"] or row["settlementCurrency"])  # fmt: skip
+        rate = Decimal(row["quotePrice"])
+    except (KeyError, InvalidOperation, ValueError) as error:
+        raise Malformed(f"line {number}: {error!r}") from None
+    return SettlementRow(
+        kind=kind,  # type: ignore[arg-type]
+        request_id=row["transactionRequestId"],
+        provider_id=row["transactionId"],
+        amount=amount,
+        settlement=settled,
+        fee=fee,
+        rate=rate,
+    )

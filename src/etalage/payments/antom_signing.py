@@ -24,12 +24,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from etalage.payments.provider import SignatureRefused
+
+__all__ = ["SignatureRefused", "load_private_key", "load_public_key", "sign", "verify"]
+
 ALGORITHM = "RSA256"
 KEY_VERSION = "1"
-
-
-class SignatureRefused(ValueError):
-    """A signature header that is missing, malformed or does not verify."""
 
 
 def signed_content(

@@ -9,7 +9,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from etalage.core.books import books_check_register
+        from etalage.core.clock import chore_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
         from etalage.payments.checks import payment_problems
+        from etalage.payments.notifications import payments_quiet_queried
 
         books_check_register("payments", payment_problems)
+        chore_register("payments_quiet_queried", payments_quiet_queried)

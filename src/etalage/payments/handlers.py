@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from etalage.events.outbox import handles
-from etalage.events.types import OrderCancelled
+from etalage.events.types import OrderCancelled, OrderPaid
 from etalage.orders.models import Order
+from etalage.payments.declarations import order_payment_declare_task
+from etalage.payments.models import Payment
 from etalage.payments.services import order_refund_cancelled
 
 
@@ -14,3 +18,14 @@ def cancelled_paid_parcels_refunded(event: OrderCancelled) -> None:
     order = Order.objects.filter(pk=event.order_id).first()
     if order is not None:
         order_refund_cancelled(order=order, sub_order_ids=event.sub_order_ids)
+
+
+@handles(OrderPaid)
+def paid_parcels_declared(event: OrderPaid) -> None:
+    """A payment through a provider is declared to customs, parcel by parcel (in the
+    background: the provider is asked once per parcel)."""
+    if Payment.objects.filter(order_id=event.order_id,
+                              state=Payment.State.SUCCEEDED).exists():  # fmt: skip
+        transaction.on_commit(
+            lambda: order_payment_declare_task.enqueue(str(event.order_id))
+        )

@@ -10,7 +10,8 @@ from etalage.orders.models import Order
 
 
 class Provider(models.TextChoices):
-    ALIPAY = "alipay", _("Alipay (Antom)")
+    ALIPAY = "alipay", _("Alipay")
+    WECHAT = "wechat", _("WeChat Pay")
 
 
 class Payment(Entity):
@@ -41,7 +42,9 @@ class Payment(Entity):
         _("provider's payment id"), max_length=64, blank=True, db_index=True
     )
     redirect_url = models.TextField(_("cashier address"), blank=True)
+    qr_code = models.TextField(_("QR code"), blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    queried_at = models.DateTimeField(_("last asked about"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     settlement_amount = models.DecimalField(
         _("settlement amount"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -72,6 +75,7 @@ class Notification(Entity):
         HELD = "held", _("amount or currency differs: held")
         UNKNOWN = "unknown", _("unknown payment")
         MALFORMED = "malformed", _("malformed")
+        DEFERRED = "deferred", _("waiting for the payment's own notification")
 
     provider = models.CharField(_("provider"), max_length=16, choices=Provider)
     headers = models.JSONField(_("headers"), default=dict)
@@ -111,6 +115,16 @@ class SandboxPayment(Entity):
         PAID = "paid", _("paid")
         DECLINED = "declined", _("declined")
 
+    class Misbehaviour(models.TextChoices):
+        NONE = "", _("none")
+        DUPLICATE = "duplicate", _("send each notification twice")
+        DELAY = "delay", _("send the payment notification a minute late")
+        REORDER = "reorder", _("send the payment notification after the refund's")
+        CORRUPT = "corrupt", _("corrupt the first notification's signature")
+
+    provider = models.CharField(
+        max_length=16, choices=Provider, default=Provider.ALIPAY
+    )
     payment_id = models.CharField(max_length=64, unique=True)
     request_id = models.CharField(max_length=64, unique=True)
     client_id = models.CharField(max_length=64)
@@ -120,10 +134,17 @@ class SandboxPayment(Entity):
     notify_url = models.URLField(max_length=500)
     redirect_url = models.URLField(max_length=500)
     state = models.CharField(max_length=16, choices=State, default=State.WAITING)
+    paid_at = models.DateTimeField(null=True, blank=True)
     notifications_sent = models.PositiveSmallIntegerField(default=0)
-    # {refundRequestId: [refundId, value in minor units]}: a refund asked twice is
-    # answered twice the same, and refunds never pass what was paid.
+    # {refund request id: [refund id, value in minor units, time]}: a refund asked
+    # twice is answered twice the same, and refunds never pass what was paid.
     refunds = models.JSONField(default=dict)
+    # The tester said the payer is someone else than the person the order names:
+    # a customs declaration's identity check then fails, as the provider's would.
+    payer_other = models.BooleanField(default=False)
+    misbehaviour = models.CharField(
+        max_length=16, choices=Misbehaviour, default=Misbehaviour.NONE, blank=True
+    )
 
     class Meta:
         verbose_name = _("sandbox payment")
@@ -159,11 +180,127 @@ class Refund(Entity):
         _("provider's refund id"), max_length=64, blank=True
     )
     failure = models.TextField(_("provider's answer"), blank=True)
+    # The parcels (sub-order ids) that read refunded once the provider refunds.
+    parcels = models.JSONField(_("parcels"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return self.request_id
+
+
+class CustomsDeclaration(Entity):
+    """One sub-order's share of a payment declared to customs through the provider
+    (the payment order of the CBEC messages): what customs will read of it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        SUCCEEDED = "succeeded", _("accepted")
+        FAILED = "failed", _("failed")
+
+    class Identity(models.TextChoices):
+        SAME = "same", _("the payer is the person named")
+        DIFFERENT = "different", _("the payer is someone else")
+        UNCHECKED = "unchecked", _("not checked")
+
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("payment"),
+    )
+    sub_order = models.OneToOneField(
+        "orders.SubOrder",
+        on_delete=models.PROTECT,
+        related_name="payment_declaration",
+        verbose_name=_("parcel"),
+    )
+    request_id = models.CharField(_("request id"), max_length=64, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    customs = models.CharField(_("customs office"), max_length=32)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State, default=State.SUBMITTED
+    )
+    identity = models.CharField(
+        _("payer check"), max_length=16, choices=Identity, default=Identity.UNCHECKED
+    )
+    provider_declaration_id = models.CharField(
+        _("provider's declaration id"), max_length=64, blank=True
+    )
+    pay_transaction_id = models.CharField(
+        _("payment transaction id"), max_length=64, blank=True
+    )
+    verifying_department = models.CharField(
+        _("verifying department"), max_length=32, blank=True
+    )
+    failure = models.TextField(_("provider's answer"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("customs payment declaration")
+        verbose_name_plural = _("customs payment declarations")
+
+    def __str__(self) -> str:
+        return self.request_id
+
+
+class SettlementReport(Entity):
+    """A provider's daily settlement report, imported and matched line by line."""
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider)
+    name = models.CharField(_("file"), max_length=200)
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    lines_count = models.PositiveIntegerField(_("lines"), default=0)
+    differences_count = models.PositiveIntegerField(_("differences"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("settlement report")
+        verbose_name_plural = _("settlement reports")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SettlementLine(Entity):
+    """One transaction the provider settled, the payment or refund it matched, and
+    what differs (empty when nothing does)."""
+
+    report = models.ForeignKey(
+        SettlementReport,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("report"),
+    )
+    kind = models.CharField(_("kind"), max_length=8)
+    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    provider_id = models.CharField(_("provider's id"), max_length=64, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    settlement_amount = models.DecimalField(
+        _("settled"), max_digits=12, decimal_places=2
+    )
+    settlement_currency = models.CharField(_("settlement currency"), max_length=3)
+    fee = models.DecimalField(_("fee"), max_digits=12, decimal_places=2)
+    rate = models.DecimalField(_("provider's rate"), max_digits=16, decimal_places=8)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="settlement_lines", verbose_name=_("payment"),
+    )  # fmt: skip
+    refund = models.ForeignKey(
+        Refund, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="settlement_lines", verbose_name=_("refund"),
+    )  # fmt: skip
+    difference = models.TextField(_("difference"), blank=True)
+
+    class Meta:
+        ordering = ["report", "request_id"]
+        verbose_name = _("settlement line")
+        verbose_name_plural = _("settlement lines")
 
     def __str__(self) -> str:
         return self.request_id

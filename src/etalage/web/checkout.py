@@ -8,6 +8,7 @@ import re
 import uuid
 from decimal import Decimal
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,7 +29,8 @@ from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
 from etalage.orders.services import order_cancel
-from etalage.payments.selectors import payment_waiting
+from etalage.payments.models import Provider
+from etalage.payments.selectors import order_refunds, payment_waiting
 from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
@@ -215,6 +217,7 @@ def order(request, number: str):
         }
         for sub in order.sub_orders.all()
     ]
+    waiting = payment_waiting(order) if order.state == states.PLACED else None
     return render(
         request,
         "etalage/storefront/order.html",
@@ -224,7 +227,15 @@ def order(request, number: str):
             "total": money(order.total),
             # While a payment is out, the page follows it (the notification may
             # come a second after the buyer is back from the cashier).
-            "follow_payment": order.state == states.PLACED and payment_waiting(order),
+            "follow_payment": waiting is not None,
+            "qr_code": segno.make(waiting.qr_code, error="m").svg_data_uri(scale=5)
+            if waiting and waiting.qr_code
+            else "",
+            "waiting": waiting,
+            "refunds": [
+                (r, money(r.amount), Provider(r.payment.provider).label)
+                for r in order_refunds(order)
+            ],
             "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
             "cancellable": any(
                 s.state in states.CANCELLABLE for s in order.sub_orders.all()

@@ -3,24 +3,28 @@ the embedded sandbox's pages. Thin: the payments context does the work."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from etalage.payments.antom import from_minor_units
+from etalage.core.limits import limit_hit
+from etalage.payments.adapters import adapter
 from etalage.payments.models import Provider, SandboxPayment
-from etalage.payments.sandbox import sandbox_decide, sandbox_pay
-from etalage.payments.services import (
-    ACKNOWLEDGED,
-    PaymentRefused,
-    notification_receive,
-    payment_start,
+from etalage.payments.notifications import notification_receive
+from etalage.payments.provider import from_minor_units
+from etalage.payments.sandbox import (
+    sandbox_decide,
+    sandbox_transport,
+    settlement_report,
 )
+from etalage.payments.services import PaymentRefused, payment_start
 from etalage.web.checkout import _own_order
 
 
@@ -34,20 +38,36 @@ def pay(request, number: str, provider: str):
     except PaymentRefused as refused:
         messages.error(request, str(refused))
         return redirect("web:order", number=order.number)
-    return redirect(payment.redirect_url)
+    if payment.redirect_url:
+        return redirect(payment.redirect_url)
+    return redirect("web:order", number=order.number)  # the page shows the QR code
 
 
 @csrf_exempt
 @require_POST
-def notify_antom(request):
-    """Antom's notifications: kept raw, acknowledged, processed after commit."""
+def notify(request, provider: str):
+    """A provider's notification: kept raw, acknowledged, processed after commit.
+    A sender posting more than the limit a minute, or a body past the size cap, is
+    refused before anything is kept."""
+    if provider not in Provider.values:
+        raise Http404("no such provider")
+    sender = request.META.get("REMOTE_ADDR", "")
+    if limit_hit(f"notify:{sender}", seconds=60) > settings.ETALAGE_NOTIFY_PER_MINUTE:
+        return HttpResponse(status=429, headers={"Retry-After": "60"})
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.ETALAGE_NOTIFY_MAX_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(settings.ETALAGE_NOTIFY_MAX_BYTES + 1)
+    if len(body) > settings.ETALAGE_NOTIFY_MAX_BYTES:
+        return HttpResponse(status=413)
     notification_receive(
-        provider=Provider.ALIPAY,
+        provider=provider,
         headers=dict(request.headers),
-        body=request.body.decode("utf-8", "replace"),
-        remote_addr=request.META.get("REMOTE_ADDR", ""),
+        body=body.decode("utf-8", "replace"),
+        remote_addr=sender,
     )
-    return JsonResponse(ACKNOWLEDGED)
+    status, answer = adapter(provider).acknowledgement()
+    return HttpResponse(answer, status=status, content_type="application/json")
 
 
 def _sandbox_on() -> None:
@@ -55,13 +75,9 @@ def _sandbox_on() -> None:
         raise Http404("the payment sandbox is off")
 
 
-@csrf_exempt
-@require_POST
-def sandbox_antom_pay(request):
-    """The sandbox's ``POST /v1/payments/pay`` over HTTP, for clients outside."""
-    _sandbox_on()
-    status, headers, body = sandbox_pay(
-        {k.lower(): v for k, v in request.headers.items()}, request.body
+def _relay(request, url: str) -> HttpResponse:
+    status, headers, body = sandbox_transport(
+        request.method, url, dict(request.headers), request.body
     )
     response = HttpResponse(body, status=status, content_type="application/json")
     for name, value in headers.items():
@@ -70,17 +86,63 @@ def sandbox_antom_pay(request):
     return response
 
 
-def sandbox_antom_cashier(request, payment_id: str):
+@csrf_exempt
+def sandbox_antom_api(request, rest: str):
+    """The sandbox's Antom API over HTTP, for clients outside this process."""
     _sandbox_on()
-    payment = get_object_or_404(SandboxPayment, payment_id=payment_id)
+    return _relay(request, request.build_absolute_uri())
+
+
+@csrf_exempt
+def sandbox_wechat_api(request, rest: str):
+    """The sandbox's WeChat Pay API over HTTP."""
+    _sandbox_on()
+    return _relay(request, request.build_absolute_uri())
+
+
+def sandbox_cashier(request, provider: str, payment_id: str):
+    """The sandbox's cashier (Alipay) or the page a scan of its QR code opens
+    (WeChat Pay): pay, decline, or come back later."""
+    _sandbox_on()
+    payment = get_object_or_404(
+        SandboxPayment, payment_id=payment_id, provider=provider
+    )
     if request.method == "POST" and payment.state == SandboxPayment.State.WAITING:
-        payment = sandbox_decide(payment, pay=request.POST.get("decision") == "pay")
-        return redirect(payment.redirect_url)
+        misbehaviour = request.POST.get("misbehaviour", "")
+        payment = sandbox_decide(
+            payment,
+            pay=request.POST.get("decision") == "pay",
+            payer_other=request.POST.get("payer") == "other",
+            misbehaviour=misbehaviour
+            if misbehaviour in SandboxPayment.Misbehaviour.values
+            else "",
+        )
+        if payment.redirect_url:
+            return redirect(payment.redirect_url)
+        return redirect(request.path)
     return render(
         request,
         "etalage/payments/sandbox_cashier.html",
         {
             "payment": payment,
+            "provider": Provider(provider).label,
             "amount": from_minor_units(payment.amount_minor, payment.currency).amount,
+            "misbehaviours": SandboxPayment.Misbehaviour.choices,
         },
+    )
+
+
+def sandbox_settlement(request, provider: str, day: str):
+    """The sandbox's settlement report of a day, in the provider's format."""
+    _sandbox_on()
+    if provider not in Provider.values:
+        raise Http404("no such provider")
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("not a date") from None
+    return HttpResponse(
+        settlement_report(provider, when),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{provider}-{day}.csv"'},
     )

@@ -91,7 +91,7 @@ def test_a_wrong_identity_names_its_field(client, shopping):
 def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch):
     from urllib.parse import urlsplit
 
-    from etalage.payments import sandbox
+    from etalage.payments import sandbox_store
 
     buyer = shopping.buyer()
     shopping.cart(buyer, [(shopping.products["a"], 1)])
@@ -111,20 +111,21 @@ def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch)
     assert (
         payment["state"] == "pending"
         and "/sandbox/antom/cashier/" in (payment["redirect_url"])
+        and payment["qr_code"] == ""
     )
     again = api.post(path, body, content_type="application/json", headers=key)
     assert again.json()["request_id"] == payment["request_id"]
     # The buyer pays at the cashier; the sandbox's notification comes back.
     cashier = Client()
 
-    def transport(url, headers, sent):
+    def transport(method, url, headers, sent):
         answer = cashier.post(urlsplit(url).path, data=sent,
                               content_type=headers["Content-Type"],
                               headers={k: v for k, v in headers.items()
                                        if k != "Content-Type"})  # fmt: skip
         return answer.status_code, {}, answer.content
 
-    monkeypatch.setattr(sandbox, "NOTIFY_TRANSPORT", [transport])
+    monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
     cashier.post(urlsplit(payment["redirect_url"]).path, {"decision": "pay"})
     (paid,) = api.get(path).json()
     assert paid["state"] == "succeeded" and paid["paid_at"]

@@ -326,6 +326,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "events_delivered",
         "imports_abandoned",
         "limit_windows_swept",
+        "payments_quiet_queried",
     }
 
 

@@ -379,9 +379,12 @@ def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
 def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
     live_server, browser_page, shopping, settings
 ):
-    from etalage.payments import sandbox
+    from etalage.payments import sandbox_antom
     from etalage.payments.models import SandboxPayment
-    from etalage.payments.services import notification_process, notification_receive
+    from etalage.payments.notifications import (
+        notification_process,
+        notification_receive,
+    )
 
     page = browser_page
     _at_the_cashier(live_server, page, shopping, settings)
@@ -391,7 +394,7 @@ def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
     paid = SandboxPayment.objects.get()
     paid.state = SandboxPayment.State.PAID
     paid.save()
-    _url, headers, body = sandbox.notification_for(paid)
+    _url, headers, body = sandbox_antom.payment_notice(paid)
     kept = notification_receive(provider="alipay", headers=headers, body=body,
                                 remote_addr="127.0.0.1")  # fmt: skip
     notification_process(kept)

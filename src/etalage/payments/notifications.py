@@ -1,0 +1,234 @@
+"""What the providers say: their notifications, kept raw first, then verified and
+applied once, and their answers to a query about a payment that went quiet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from etalage.orders import states
+from etalage.orders.services import order_pay
+from etalage.payments.adapters import adapter
+from etalage.payments.models import Notification, Payment, Provider, Refund
+from etalage.payments.provider import (
+    Event,
+    Malformed,
+    ProviderError,
+    SignatureRefused,
+    StaleMessage,
+)
+from etalage.payments.services import (
+    PROVIDER_NAMES,
+    late_payment_refund_task,
+    refund_failed,
+    refund_settled,
+)
+
+Verdict = Notification.Verdict
+# A payment no notification has settled after this long is asked about.
+QUERY_AFTER = timedelta(minutes=2)
+
+
+def notification_receive(
+    *, provider: str, headers: dict[str, str], body: str, remote_addr: str
+) -> Notification:
+    """Keep a notification exactly as it came, then have it processed after commit
+    (the provider is answered at once; processing never holds its connection)."""
+    wanted = adapter(provider).notify_headers
+    kept = {k.lower(): v for k, v in headers.items() if k.lower() in wanted}
+    notification = Notification.objects.create(
+        provider=provider, headers=kept, body=body, remote_addr=remote_addr
+    )
+    transaction.on_commit(
+        lambda: notification_process_task.enqueue(str(notification.pk))
+    )
+    return notification
+
+
+def _verdict(
+    notification: Notification, verdict: str, reason: str = ""
+) -> Notification:
+    notification.verdict = verdict
+    notification.reason = reason[:2000]
+    notification.processed_at = timezone.now()
+    notification.save(
+        update_fields=[
+            "verdict",
+            "reason",
+            "processed_at",
+            "event_key",
+            "payment",
+            "updated_at",
+        ]
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_process(notification: Notification) -> Notification:
+    """Verify a kept notification and apply what it reports, once."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.verdict not in (Verdict.RECEIVED, Verdict.DEFERRED):
+        return notification  # processed already (a task may run twice)
+    path = reverse("payments-notify", args=[notification.provider])
+    try:
+        event = adapter(notification.provider).notification_read(
+            path=path, headers=notification.headers, body=notification.body
+        )
+    except StaleMessage as stale:
+        return _verdict(notification, Verdict.STALE, str(stale))
+    except SignatureRefused as refused:
+        return _verdict(notification, Verdict.FORGED, str(refused))
+    except Malformed as malformed:
+        return _verdict(notification, Verdict.MALFORMED, str(malformed))
+    notification.event_key = event.key[:200]
+    if Notification.objects.filter(
+        event_key=notification.event_key, verdict=Verdict.PROCESSED
+    ).exists():
+        return _verdict(notification, Verdict.DUPLICATE)
+    verdict, reason, payment = event_apply(event)
+    notification.payment = payment
+    processed = _verdict(notification, verdict, reason)
+    if verdict == Verdict.PROCESSED and event.kind == "payment" and payment:
+        deferred = [
+            str(pk)
+            for pk in payment.notifications.filter(
+                verdict=Verdict.DEFERRED
+            ).values_list("pk", flat=True)
+        ]
+        transaction.on_commit(lambda: _process_all(deferred))
+    return processed
+
+
+def event_apply(event: Event) -> tuple[str, str, Payment | None]:
+    """Apply what a provider reported: (verdict, reason, the payment concerned)."""
+    if event.kind == "refund":
+        return _refund_apply(event)
+    if event.kind != "payment":
+        return Verdict.PROCESSED, "nothing to do", None
+    payment = (
+        Payment.objects.select_for_update().filter(request_id=event.request_id).first()
+    )
+    if payment is None:
+        return Verdict.UNKNOWN, event.request_id, None
+    if (
+        event.amount.amount != payment.amount
+        or event.amount.currency != payment.currency
+    ):
+        if payment.state == Payment.State.PENDING:
+            payment.state = Payment.State.HELD
+            payment.reason = (
+                f"reported {event.amount}, expected {payment.amount} {payment.currency}"
+            )
+            payment.save(update_fields=["state", "reason", "updated_at"])
+        return Verdict.HELD, f"reported {event.amount}", payment
+    if payment.state != Payment.State.PENDING:
+        return Verdict.DUPLICATE, f"the payment is {payment.state} already", payment
+    if event.status == "succeeded":
+        _succeeded(payment, event)
+    elif event.status == "failed":
+        payment.state, payment.reason = Payment.State.FAILED, event.failure
+        payment.save(update_fields=["state", "reason", "updated_at"])
+    return Verdict.PROCESSED, "", payment
+
+
+def _succeeded(payment: Payment, event: Event) -> None:
+    payment.state = Payment.State.SUCCEEDED
+    payment.paid_at = timezone.now()
+    payment.provider_payment_id = (
+        event.provider_payment_id or payment.provider_payment_id
+    )
+    if event.settlement:
+        payment.settlement_amount = event.settlement.amount
+        payment.settlement_currency = event.settlement.currency
+    order = payment.order
+    if order.state == states.PLACED:
+        label = PROVIDER_NAMES[Provider(payment.provider)]
+        order_pay(order=order, reason=f"{label} payment {payment.provider_payment_id}")
+    else:  # the hold ran out and the order was cancelled: give the money back
+        payment.reason = f"paid while the order was {order.state}: refunded"
+        transaction.on_commit(lambda: late_payment_refund_task.enqueue(str(payment.pk)))
+    payment.save(
+        update_fields=[
+            "state",
+            "paid_at",
+            "provider_payment_id",
+            "reason",
+            "settlement_amount",
+            "settlement_currency",
+            "updated_at",
+        ]
+    )
+
+
+def _refund_apply(event: Event) -> tuple[str, str, Payment | None]:
+    refund = (
+        Refund.objects.select_related("payment")
+        .filter(request_id=event.refund_request_id)
+        .first()
+    )
+    if refund is None:
+        return Verdict.UNKNOWN, f"no refund {event.refund_request_id}", None
+    payment = refund.payment
+    if payment.state != Payment.State.SUCCEEDED:
+        # A refund's notice before its payment's: kept until the payment's comes.
+        return Verdict.DEFERRED, "the payment's own notification has not come", payment
+    if event.amount.amount != refund.amount:
+        return Verdict.HELD, f"reported {event.amount}, asked {refund.amount}", payment
+    if event.status == "succeeded":
+        refund_settled(refund, provider_refund_id=event.provider_refund_id)
+    elif event.status == "failed":
+        refund_failed(refund, failure=event.failure)
+    return Verdict.PROCESSED, "", payment
+
+
+def _process_all(notification_ids: list[str]) -> None:
+    for notification_id in notification_ids:
+        notification_process_task.enqueue(notification_id)
+
+
+@task()
+def notification_process_task(notification_id: str) -> str:
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        return notification_process(notification).verdict
+    except IntegrityError:  # pragma: no cover - a concurrent run took it
+        return "retried elsewhere"
+
+
+@transaction.atomic
+def payment_refresh(payment: Payment) -> Payment:
+    """Ask the provider about a payment still waiting (its notification may be late
+    or lost) and apply the answer as its notification would be."""
+    if payment.state != Payment.State.PENDING:
+        return payment
+    try:
+        event = adapter(payment.provider).query(request_id=payment.request_id)
+    except ProviderError:
+        return payment
+    if event is not None:
+        event_apply(event)
+    payment.refresh_from_db()
+    return payment
+
+
+def payments_quiet_queried() -> int:
+    """Payments of the last two days waiting for a notification longer than
+    ``QUERY_AFTER`` are asked about, each at most once every ``QUERY_AFTER`` (200 a
+    round, the longest unasked first). The clock's chore."""
+    now = timezone.now()
+    quiet = list(
+        Payment.objects.filter(
+            state=Payment.State.PENDING,
+            created_at__range=(now - timedelta(days=2), now - QUERY_AFTER),
+        )
+        .exclude(queried_at__gt=now - QUERY_AFTER)
+        .order_by(F("queried_at").asc(nulls_first=True))[:200]
+    )
+    Payment.objects.filter(pk__in=[p.pk for p in quiet]).update(queried_at=now)
+    return sum(payment_refresh(p).state != Payment.State.PENDING for p in quiet)
