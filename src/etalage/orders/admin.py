@@ -102,7 +102,7 @@ class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     inlines = [SubOrderInline, TransitionInline]
     actions = ["mark_paid", "cancel"]
 
-    @admin.action(description=_("Payment received: mark as paid"))
+    @admin.action(description=_("Bank transfer received: mark as paid"))
     def mark_paid(self, request, queryset):
         def pay(order, by, why):
             order_pay(order=order, by=by, reason=why)

@@ -1,15 +1,55 @@
-from django.contrib import admin
+from decimal import Decimal
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.admin_decisions import decide_with_form
 from etalage.core.admin_read_only import ReadOnlyAdmin
+from etalage.money import Money
+from etalage.orders import states
+from etalage.orders.models import SubOrder
 from etalage.payments.models import (
     CustomsDeclaration,
     Notification,
     Payment,
+    Provider,
     Refund,
     SandboxPayment,
     SettlementLine,
     SettlementReport,
 )
+from etalage.payments.services import PaymentRefused, refund_request
+from etalage.payments.settlement import ReportRefused, settlement_import
+
+
+class RefundForm(forms.Form):
+    """How much of one payment to give back, why, and which stopped parcels the
+    refund covers (they read refunded once the provider has refunded)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to refund"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    reason = forms.CharField(label=_("Why (the buyer reads it)"), max_length=300)
+    parcels = forms.ModelMultipleChoiceField(
+        label=_("Parcels it covers"),
+        queryset=SubOrder.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parcels"].queryset = SubOrder.objects.filter(
+            order=payment.order_id,
+            state__in=[states.CANCELLED, states.CUSTOMS_REFUSED],
+        )
 
 
 @admin.register(Payment)
@@ -27,6 +67,45 @@ class PaymentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["provider", "state"]
     search_fields = ["request_id", "order__number", "provider_payment_id"]
     list_select_related = ["order"]
+    actions = ["refund"]
+
+    @admin.action(description=_("Refund all or part of the payment"))
+    def refund(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Refund one payment at a time."), messages.ERROR
+            )
+            return None
+        payment = queryset.get()
+
+        def decide(payment, data):
+            try:
+                done = refund_request(
+                    payment=payment,
+                    amount=Money(data["amount"], payment.currency),
+                    reason=data["reason"],
+                    parcels=tuple(data["parcels"]),
+                )
+            except PaymentRefused as refused:
+                raise ValidationError(str(refused)) from None
+            if done.state == Refund.State.FAILED:
+                raise ValidationError(done.failure)
+
+        left = payment.amount - sum(
+            r.amount for r in payment.refunds.exclude(state=Refund.State.FAILED)
+        )
+        submit = str(_("Refund"))
+        return decide_with_form(
+            self,
+            request,
+            queryset,
+            action="refund",
+            form_class=lambda *a, **k: RefundForm(*a, payment=payment, **k),
+            intro=_("At most %(left)s is left to refund.")
+            % {"left": Money(left, payment.currency)},
+            submit=submit,
+            decide=decide,
+        )
 
 
 @admin.register(Notification)
@@ -126,8 +205,68 @@ class SettlementLineInline(admin.TabularInline):
         return False
 
 
+class SettlementUploadForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Provider"), choices=Provider.choices)
+    file = forms.FileField(label=_("Settlement report (CSV)"))
+
+
 @admin.register(SettlementReport)
 class SettlementReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The providers' reports; "Import a report" reads one and matches it."""
+
+    change_list_template = "admin/payments/settlementreport/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="payments_settlementreport_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        form = SettlementUploadForm(request.POST or None, request.FILES or None)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = settlement_import(
+                    provider=form.cleaned_data["provider"],
+                    name=upload.name,
+                    text=upload.read().decode("utf-8-sig"),
+                )
+            except (ReportRefused, UnicodeDecodeError) as refused:
+                form.add_error("file", str(refused))
+            else:
+                self.message_user(
+                    request,
+                    _("Lines matched: %(lines)s; with a difference: %(differences)s.")
+                    % {
+                        "lines": report.lines_count,
+                        "differences": report.differences_count,
+                    },
+                    messages.WARNING if report.differences_count else messages.SUCCESS,
+                )
+                return redirect("admin:payments_settlementreport_change", report.pk)
+        return render(
+            request,
+            "admin/etalage/decision_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import a settlement report"),
+                "intro": _(
+                    "The provider's daily report: each line is matched with the "
+                    "payment or refund Étalage recorded."
+                ),
+                "submit": _("Import"),
+                "form": form,
+                "objects": [],
+                "opts": self.model._meta,
+                "multipart": True,
+            },
+        )
+
     list_display = [
         "name",
         "provider",
