@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +51,10 @@ from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslati
 from etalage.money import Money
 from etalage.orders.services import order_cancel, order_pay
 from etalage.orders.services import sub_order_move as move
+from etalage.payments.models import SandboxPayment
+from etalage.payments.notifications import notification_process, notification_receive
+from etalage.payments.sandbox import NOTICES
+from etalage.payments.services import order_refund_cancelled, payment_start
 from etalage.pricing.models import ExchangeRate, FreightRate, Market
 from etalage.pricing.selectors import market_strategy
 from etalage.pricing.services import exchange_rates_import
@@ -293,17 +298,50 @@ def _demo_orders(log) -> None:
         )
         return placed.order
 
+    def pay(order, provider):
+        if settings.ETALAGE_PAYMENT_SANDBOX:
+            _paid_in_sandbox(order, provider)
+        else:  # no sandbox: the operator records a bank transfer
+            order_pay(order=order, by=operator, reason="demo bank transfer")
+
     travelling = place(1, [("maison-verhaeghe", 2), ("brasserie-val-ourthe", 1)])
-    order_pay(order=travelling, by=operator, reason="demo payment")
+    pay(travelling, "alipay")
     first, second = travelling.sub_orders.order_by("number")
     for state in ("customs_declared", "released", "shipped", "delivered"):
         move(sub_order=first, to=state, by=operator, reason="demo")
     move(sub_order=second, to="customs_declared", by=operator, reason="demo")
-    order_pay(order=place(2, [("maison-verhaeghe", 1)]), by=operator,
-              reason="demo payment")  # fmt: skip
+    pay(place(2, [("maison-verhaeghe", 1)]), "wechat")
     order_cancel(order=place(3, [("brasserie-val-ourthe", 2)]), by=buyer,
                  reason="cancelled by the buyer")  # fmt: skip
-    log("Placed 3 demo orders for the demo buyer.")
+    refunded = place(4, [("brasserie-val-ourthe", 1)])
+    pay(refunded, "alipay")
+    order_cancel(order=refunded, by=buyer, reason="cancelled by the buyer")
+    # (what the OrderCancelled handler does when the worker delivers the event;
+    # it then finds the parcel covered and does nothing again)
+    order_refund_cancelled(
+        order=refunded, sub_order_ids=tuple(s.pk for s in refunded.sub_orders.all())
+    )
+    log("Placed 4 demo orders for the demo buyer (paid in the payment sandbox, one "
+        "refunded).")  # fmt: skip
+
+
+def _paid_in_sandbox(order, provider: str) -> None:
+    """Pay a demo order as a buyer would in the payment sandbox: the payment asked
+    of the provider's stand-in, paid there, and its signed notification received
+    and verified by Étalage (in this process: the server is not up yet)."""
+    payment = payment_start(
+        order=order, provider=provider,
+        return_url=f"{settings.ETALAGE_SITE_URL}/orders/{order.number}/",
+    )  # fmt: skip
+    sandboxed = SandboxPayment.objects.get(request_id=payment.request_id)
+    sandboxed.state, sandboxed.paid_at = SandboxPayment.State.PAID, timezone.now()
+    sandboxed.save(update_fields=["state", "paid_at", "updated_at"])
+    payment_notice, _refund_notice = NOTICES[provider]
+    url, headers, body = payment_notice(sandboxed)
+    kept = notification_receive(provider=provider, headers=headers, body=body,
+                                remote_addr="127.0.0.1")  # fmt: skip
+    if notification_process(kept).verdict != "processed":
+        raise RuntimeError(f"the demo payment {payment.request_id} did not verify")
 
 
 def _demo_buyer_identity(buyer) -> None:

@@ -215,12 +215,25 @@ def order_refund_cancelled(
     """The buyer (or the operator, or a failed identity check) cancelled paid
     parcels: refund their totals; they read refunded once the provider agrees."""
     payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
+    if payment is None:
+        return None
+    # Parcels a refund already covers are not refunded twice (the event that asks
+    # may be delivered more than once).
+    covered = {
+        parcel
+        for parcels in payment.refunds.exclude(state=Refund.State.FAILED).values_list(
+            "parcels", flat=True
+        )
+        for parcel in parcels
+    }
     cancelled = tuple(
         s
-        for s in order.sub_orders.all()
-        if s.pk in sub_order_ids and s.state == states.CANCELLED
+        for s in SubOrder.objects.filter(
+            order=order, pk__in=sub_order_ids, state=states.CANCELLED
+        )
+        if str(s.pk) not in covered
     )
-    if payment is None or not cancelled:
+    if not cancelled:
         return None
     amount = sum(
         (Money(s.total, order.currency) for s in cancelled), Money.zero(order.currency)

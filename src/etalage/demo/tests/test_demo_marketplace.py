@@ -43,9 +43,17 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
     from etalage.orders.models import Order
 
     assert sorted(Order.objects.values_list("state", flat=True)) == [
-        "cancelled", "customs_declared", "paid"
+        "cancelled", "customs_declared", "paid", "refunded"
     ]  # fmt: skip
-    assert inventory_problems() + order_problems() == []
+    # Paid in the payment sandbox, by signed notifications, with either provider.
+    from etalage.payments.checks import payment_problems
+    from etalage.payments.models import Notification, Payment, Refund
+
+    assert set(Payment.objects.values_list("provider", "state")) == {
+        ("alipay", "succeeded"), ("wechat", "succeeded")}  # fmt: skip
+    assert set(Notification.objects.values_list("verdict", flat=True)) == {"processed"}
+    assert Refund.objects.get().state == "succeeded"
+    assert inventory_problems() + order_problems() + payment_problems() == []
 
 
 def test_every_category_has_an_illustration_marked_as_such():

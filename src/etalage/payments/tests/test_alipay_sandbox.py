@@ -246,6 +246,15 @@ def test_cancelling_a_paid_order_refunds_it_in_full(
     told = [m for m in mail.outbox if "refunded" in m.subject]
     assert [m.to for m in told] == [[order.buyer.email]]
     assert f"{payment.amount:,.2f}" in told[0].body and "&#" not in told[0].body
+    # The event delivered again (the outbox delivers at least once): no second refund.
+    from etalage.events.types import OrderCancelled
+    from etalage.payments.handlers import cancelled_paid_parcels_refunded
+
+    cancelled_paid_parcels_refunded(OrderCancelled(
+        order_id=order.pk, number=order.number,
+        sub_order_ids=tuple(order.sub_orders.values_list("pk", flat=True)),
+    ))  # fmt: skip
+    assert Refund.objects.count() == 1
 
 
 def test_the_sandbox_refunds_once_per_request_and_never_more_than_was_paid(
