@@ -292,10 +292,21 @@ class AntomProvider:
         )
 
     def notification_read(
-        self, *, path: str, headers: dict[str, str], body: str
+        self,
+        *,
+        path: str,
+        headers: dict[str, str],
+        body: str,
+        received_at: datetime | None = None,
     ) -> Event:
         """Verify a ``notifyPayment`` or ``notifyRefund`` and say what it reports."""
-        message_verify(self.config.antom_key, path=path, headers=headers, body=body)
+        message_verify(
+            self.config.antom_key,
+            path=path,
+            headers=headers,
+            body=body,
+            now=received_at,
+        )
         try:
             data: dict[str, Any] = json.loads(body)
             if "refundRequestId" in data:  # notifyRefund

@@ -78,7 +78,11 @@ def notification_process(notification: Notification) -> Notification:
     path = reverse("payments-notify", args=[notification.provider])
     try:
         event = adapter(notification.provider).notification_read(
-            path=path, headers=notification.headers, body=notification.body
+            path=path,
+            headers=notification.headers,
+            body=notification.body,
+            # A replay is judged by when it came, not by when the worker got to it.
+            received_at=notification.created_at,
         )
     except StaleMessage as stale:
         return _verdict(notification, Verdict.STALE, str(stale))

@@ -172,8 +172,17 @@ class PaymentProvider(Protocol):
     ) -> RefundAnswer: ...
 
     def notification_read(
-        self, *, path: str, headers: dict[str, str], body: str
-    ) -> Event: ...
+        self,
+        *,
+        path: str,
+        headers: dict[str, str],
+        body: str,
+        received_at: datetime | None = None,
+    ) -> Event:
+        """Verify a notification (signed within the tolerance of ``received_at``,
+        when it came) and say what it reports (SignatureRefused, StaleMessage,
+        Malformed)."""
+        ...
 
     def acknowledgement(self) -> tuple[int, str]: ...
 

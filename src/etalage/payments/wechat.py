@@ -335,10 +335,15 @@ class WeChatProvider:
         )
 
     def notification_read(
-        self, *, path: str, headers: dict[str, str], body: str
+        self,
+        *,
+        path: str,
+        headers: dict[str, str],
+        body: str,
+        received_at: datetime | None = None,
     ) -> Event:
         """Verify a notification, decrypt its resource, say what it reports."""
-        message_verify(self.config, headers=headers, body=body)
+        message_verify(self.config, headers=headers, body=body, now=received_at)
         try:
             data: dict[str, Any] = json.loads(body)
             resource = data["resource"]

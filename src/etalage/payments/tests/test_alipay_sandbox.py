@@ -338,3 +338,29 @@ def test_the_books_check_finds_payments_that_disagree_with_their_orders(
     assert payment_problems() == [f"payment {payment.pk} refunded more than it took"]
     Payment.objects.filter(pk=payment.pk).update(state="failed")
     assert f"order {order.number} is past payment with no payment" in payment_problems()
+
+
+def test_a_notification_is_judged_by_when_it_came_not_when_it_was_processed(
+    client, order, monkeypatch
+):
+    """A worker an hour behind still accepts a notification that came on time (and
+    still refuses one that was stale when it came)."""
+    from datetime import UTC, datetime, timedelta
+
+    from etalage.payments import provider
+    from etalage.payments.notifications import notification_receive
+
+    paid = _paid_sandbox_payment(client, order)
+    _url, headers, body = sandbox_antom.payment_notice(paid)
+    kept = notification_receive(provider="alipay", headers=headers, body=body,
+                                remote_addr="127.0.0.1")  # fmt: skip
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz or UTC) + timedelta(hours=1)
+
+    monkeypatch.setattr(provider, "datetime", Later)
+    assert notification_process(kept).verdict == "processed"
+    order.refresh_from_db()
+    assert order.state == "paid"
