@@ -348,6 +348,9 @@ ETALAGE_MERCHANT_CUSTOMS_CODE = os.environ.get(
 ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
     "ETALAGE_MERCHANT_CUSTOMS_NAME", "Étalage cross-border platform"
 )
+# How long a payment or a refund may wait for the provider's notification before
+# Étalage asks the provider about it (a lost notification, a crash mid-request).
+ETALAGE_PAYMENT_ASK_AFTER = int(os.environ.get("ETALAGE_PAYMENT_ASK_AFTER", 120))
 # Notifications: the largest body kept, and how many one address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
 ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 6000))

@@ -177,9 +177,12 @@ class AntomProvider:
             path=path,
             body=body,
         )
-        status, answer_headers, raw = self.transport(
-            "POST", self.config.gateway + path, headers, body.encode()
-        )
+        try:
+            status, answer_headers, raw = self.transport(
+                "POST", self.config.gateway + path, headers, body.encode()
+            )
+        except OSError as error:  # unreachable, reset, timed out
+            raise ProviderError(f"{path}: {error}") from None
         text = raw.decode("utf-8", "replace")
         try:
             message_verify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -25,13 +26,17 @@ from etalage.payments.provider import (
 from etalage.payments.services import (
     PROVIDER_NAMES,
     late_payment_refund_task,
+    refund_ask,
     refund_failed,
     refund_settled,
 )
 
 Verdict = Notification.Verdict
-# A payment no notification has settled after this long is asked about.
-QUERY_AFTER = timedelta(minutes=2)
+
+
+def _ask_after() -> timedelta:
+    """How long a payment or refund waits for its notification before Étalage asks."""
+    return timedelta(seconds=settings.ETALAGE_PAYMENT_ASK_AFTER)
 
 
 def notification_receive(
@@ -223,16 +228,31 @@ def payment_refresh(payment: Payment) -> Payment:
 
 def payments_quiet_queried() -> int:
     """Payments of the last two days waiting for a notification longer than
-    ``QUERY_AFTER`` are asked about, each at most once every ``QUERY_AFTER`` (200 a
-    round, the longest unasked first). The clock's chore."""
-    now = timezone.now()
+    ``ETALAGE_PAYMENT_ASK_AFTER`` are asked about, each at most once in that time
+    (200 a round, the longest unasked first). The clock's chore."""
+    now, after = timezone.now(), _ask_after()
     quiet = list(
         Payment.objects.filter(
             state=Payment.State.PENDING,
-            created_at__range=(now - timedelta(days=2), now - QUERY_AFTER),
+            created_at__range=(now - timedelta(days=2), now - after),
         )
-        .exclude(queried_at__gt=now - QUERY_AFTER)
+        .exclude(queried_at__gt=now - after)
         .order_by(F("queried_at").asc(nulls_first=True))[:200]
     )
     Payment.objects.filter(pk__in=[p.pk for p in quiet]).update(queried_at=now)
     return sum(payment_refresh(p).state != Payment.State.PENDING for p in quiet)
+
+
+def refunds_quiet_asked_again() -> int:
+    """Refunds still "requested" after ``ETALAGE_PAYMENT_ASK_AFTER`` (the provider's
+    answer lost to a crash, or its notification to the network) are asked for again
+    with the same request id, which the provider answers without refunding twice
+    (200 a round). The clock's chore."""
+    now = timezone.now()
+    quiet = list(
+        Refund.objects.filter(
+            state=Refund.State.REQUESTED,
+            updated_at__range=(now - timedelta(days=7), now - _ask_after()),
+        ).select_related("payment")[:200]
+    )
+    return sum(refund_ask(r).state != Refund.State.REQUESTED for r in quiet)

@@ -138,19 +138,26 @@ def refund_request(
             reason=reason,
             parcels=[str(p.pk) for p in parcels],
         )
+    return refund_ask(refund)
+
+
+def refund_ask(refund: Refund) -> Refund:
+    """Ask the provider for a recorded refund (again: the request id makes it once)
+    and record its answer; a refund it has not settled yet stays requested."""
+    payment = refund.payment
     try:
         answer = adapter(payment.provider).refund(
             request_id=refund.request_id,
             payment_request_id=payment.request_id,
             provider_payment_id=payment.provider_payment_id,
-            amount=amount,
+            amount=Money(refund.amount, refund.currency),
             paid=Money(payment.amount, payment.currency),
-            reason=reason,
+            reason=refund.reason,
             notify_url=notify_url(payment.provider),
         )
-    except ProviderError as error:
-        refund.state, refund.failure = Refund.State.FAILED, str(error)
-        refund.save(update_fields=["state", "failure", "updated_at"])
+    except ProviderError as error:  # unanswered: asked again later (the clock)
+        refund.failure = str(error)
+        refund.save(update_fields=["failure", "updated_at"])
         return refund
     if answer.state == "succeeded":
         return refund_settled(refund, provider_refund_id=answer.provider_refund_id)

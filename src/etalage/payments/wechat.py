@@ -236,9 +236,12 @@ class WeChatProvider:
                 body=body,
             ),
         }
-        status, answer_headers, raw = self.transport(
-            method, c.gateway + path, headers, body.encode()
-        )
+        try:
+            status, answer_headers, raw = self.transport(
+                method, c.gateway + path, headers, body.encode()
+            )
+        except OSError as error:  # unreachable, reset, timed out
+            raise ProviderError(f"{path}: {error}") from None
         text = raw.decode("utf-8", "replace")
         try:
             message_verify(c, headers=answer_headers, body=text)

@@ -327,6 +327,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "imports_abandoned",
         "limit_windows_swept",
         "payments_quiet_queried",
+        "refunds_quiet_asked_again",
     }
 
 

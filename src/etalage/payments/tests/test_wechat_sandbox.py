@@ -344,3 +344,36 @@ def test_the_notify_endpoint_caps_bodies_and_senders(client, db, settings):
     assert Notification.objects.count() == 2
     assert client.post("/payments/notify/nobody/", data="{}",
                        content_type="application/json").status_code == 404  # fmt: skip
+
+
+def test_a_refund_whose_answer_was_lost_is_asked_for_again_and_made_once(
+    client, order, over_http, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from etalage.payments import sandbox
+    from etalage.payments.notifications import refunds_quiet_asked_again
+
+    _paid(client, order, over_http, django_capture_on_commit_callbacks)
+    sandbox_store.NOTIFY_TRANSPORT[:] = [lambda *a: (503, {}, b"")]  # notices lost
+    honest = sandbox.sandbox_transport
+
+    def cut(method, url, headers, body):  # the refund is made, its answer lost
+        answer = honest(method, url, headers, body)
+        if "refunds" in url:
+            raise OSError("connection reset")
+        return answer
+
+    monkeypatch.setattr(sandbox, "sandbox_transport", cut)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/orders/{order.number}/cancel/")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver()
+    refund = Refund.objects.get()
+    assert refund.state == "requested" and "connection reset" in refund.failure
+    monkeypatch.setattr(sandbox, "sandbox_transport", honest)
+    settings.ETALAGE_PAYMENT_ASK_AFTER = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refunds_quiet_asked_again() == 1
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.state == "succeeded" and order.state == "refunded"
+    assert len(SandboxPayment.objects.get().refunds) == 1  # made once
