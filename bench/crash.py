@@ -16,6 +16,14 @@ until they get an answer. Afterwards:
 - `etalage check` finds the books clean (stock, allocations, yearly CBEC usage);
 - the outbox events a crash interrupted are delivered after the restart.
 
+Then the same over payments: every order's Alipay notification (signed by the
+sandbox; a tenth of them sent twice) is posted by threads that, like the provider,
+post again until acknowledged, while the server is killed again; then a fifth of
+the paid orders are cancelled by their buyers through the API (refunds through the
+sandbox) while the server is killed once more. Afterwards every order is paid
+exactly once, every cancelled one refunded exactly once (at Étalage and at the
+provider), no notification is left unprocessed and `etalage check` agrees.
+
 It exits non-zero if any of this fails.
 """
 
@@ -30,6 +38,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 from machine import bench_environment, machine, stop
@@ -75,6 +84,59 @@ def place_until_answered(port, request: bytes, deadline: float, answers, key):
     answers[key] = (0, b"no answer before the deadline", attempts)
 
 
+def post_until_acknowledged(port, request: bytes, deadline: float) -> int:
+    """Post a request again and again until the server answers below 500, as a
+    provider does with a notification; return the attempts."""
+    head, _, body = request.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    method, path, _version = lines[0].split(" ")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    attempts = 0
+    while time.monotonic() < deadline:
+        attempts += 1
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+            continue
+        finally:
+            connection.close()
+        if response.status < 500:
+            return attempts
+        time.sleep(0.2)
+    return 0
+
+
+def in_threads(port, requests: list[bytes], threads: int, on_progress) -> list[int]:
+    """Post every request until acknowledged from ``threads`` threads; ``on_progress``
+    is called with the count done while they run (it kills the server)."""
+    work = list(requests)
+    done: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + 300
+
+    def sender():
+        while True:
+            with lock:
+                if not work:
+                    return
+                request = work.pop()
+            attempts = post_until_acknowledged(port, request, deadline)
+            with lock:
+                done.append(attempts)
+
+    running = [threading.Thread(target=sender) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    on_progress(lambda: len(done))
+    for thread in running:
+        thread.join()
+    return done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -102,6 +164,12 @@ def main() -> None:
     requests = {str(uuid.uuid4()): s for s in shoppers}
 
     port = free_port()
+    # The payment sandbox on, and a refund whose answer a crash lost asked for
+    # again after 5 s (not the 2 minutes of production).
+    extra = {"ETALAGE_PAYMENT_SANDBOX": "1", "ETALAGE_PAYMENT_ASK_AFTER": "5",
+             "ETALAGE_SITE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+    env.update(extra)
+    os.environ.update(extra)
     log = (data_dir / "server.log").open("ab")
     server = start_server(port, env, log)
     wait_until_serving(port, server)
@@ -147,6 +215,20 @@ def main() -> None:
         drained = wait_for(outbox_drained, timeout=60, what="the outbox to drain")
         print(f"  outbox drained {drained:.1f} s after the last order", flush=True)
         failures = verify(requests, answers, env)
+
+        def kill_when(share):
+            def at(count):
+                nonlocal server
+                wait_for(lambda: count() >= share, timeout=120, what="notifications")
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+                print(f"  SIGKILL after {count()} acknowledged; restarting", flush=True)
+                server = start_server(port, env, log)
+                wait_until_serving(port, server)
+
+            return at
+
+        failures += crash_payments(port, requests, answers, args.threads, kill_when)
     finally:
         stop(server, data_dir)
     retried = sum(1 for _s, _p, attempts in answers.values() if attempts > 1)
@@ -215,6 +297,98 @@ def verify(requests: dict, answers: dict, env: dict) -> list[str]:
     if check.returncode:
         failures.append("etalage check: " + check.stdout.strip())
     return failures
+
+
+def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
+    """Notifications and refunds across crashes; return what went wrong."""
+    import json
+    import random
+
+    from django.db.models import Count
+    from payments import notification_request, payments_for
+
+    from etalage.orders.models import Order, OrderTransition
+    from etalage.payments.models import Notification, Refund, SandboxPayment
+    from etalage.payments.sandbox_antom import payment_notice
+
+    told = {
+        key: json.loads(payload)["number"]
+        for key, (status, payload, _a) in answers.items()
+        if status in (200, 201)
+    }
+    numbers = sorted(told.values())
+    sandboxed = payments_for(numbers)
+    messages = []
+    for payment in sandboxed:
+        _url, headers, body = payment_notice(payment)
+        messages.append(notification_request("/payments/notify/alipay/", headers, body))
+    random.seed(11)
+    flood = messages + random.sample(messages, len(messages) // 10)
+    random.shuffle(flood)
+    from django.db import connection
+
+    connection.close()
+    print(f"  payments: {len(flood)} notifications for {len(numbers)} orders")
+    in_threads(port, flood, threads, kill_when(len(flood) // 2))
+    wait_for(lambda: not Notification.objects.filter(verdict="received").exists(),
+             timeout=180, what="the notifications to be processed")  # fmt: skip
+    # A fifth of the buyers cancel their paid order (refunds through the sandbox).
+    by_number = {number: requests[key] for key, number in told.items()}
+    cancelling = numbers[: len(numbers) // 5]
+    cancels = [cancel_request(by_number[n], n) for n in cancelling]
+    in_threads(port, cancels, threads, kill_when(len(cancels) // 2))
+    wait_for(lambda: Order.objects.filter(number__in=cancelling, state="refunded"
+                                          ).count() == len(cancelling),
+             timeout=240, what="the refunds")  # fmt: skip
+    wait_for(outbox_drained, timeout=60, what="the outbox to drain")
+    failures = []
+    moves = OrderTransition.objects.filter(sub_order=None, to_state="paid")
+    paid = dict(
+        moves.values("order__number")
+        .annotate(n=Count("id"))
+        .values_list("order__number", "n")
+    )
+    twice = [n for n in numbers if paid.get(n) != 1]
+    if twice:
+        failures.append(f"{len(twice)} orders not paid exactly once: {twice[:3]}")
+    states = dict(
+        Order.objects.filter(number__in=numbers).values_list("number", "state")
+    )
+    unrefunded = [n for n in cancelling if states[n] != "refunded"]
+    if unrefunded:
+        failures.append(f"{len(unrefunded)} cancelled orders not refunded")
+    refunds = Counter(
+        Refund.objects.filter(state="succeeded").values_list("payment__order__number",
+                                                               flat=True))  # fmt: skip
+    at_provider = Counter({p.request_id.rsplit("-P", 1)[0]: len(p.refunds)
+                           for p in SandboxPayment.objects.all()})  # fmt: skip
+    expected = {n: (1, 1) if n in cancelling else (0, 0) for n in numbers}
+    wrong = [n for n in numbers if (refunds[n], at_provider[n]) != expected[n]]
+    if wrong:
+        failures.append(f"{len(wrong)} orders refunded other than once: {wrong[:3]}")
+    left = Notification.objects.filter(verdict="received").count()
+    if left:
+        failures.append(f"{left} notifications never processed")
+    verdicts = Counter(Notification.objects.values_list("verdict", flat=True))
+    print(f"  verdicts: {dict(verdicts)}; cancelled and refunded "
+          f"{len(cancelling) - len(unrefunded)} of {len(cancelling)}")  # fmt: skip
+    return failures + check_books()
+
+
+def cancel_request(shopper, number: str) -> bytes:
+    return (
+        f"POST /api/v1/orders/{number}/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: sessionid={shopper.session}; csrftoken={shopper.csrf}\r\n"
+        f"X-CSRFToken: {shopper.csrf}\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()
+
+
+def check_books() -> list[str]:
+    check = subprocess.run([str(ETALAGE), "check"], env=os.environ.copy(),
+                           capture_output=True, text=True)  # fmt: skip
+    print(f"  etalage check: {check.stdout.strip().splitlines()[-1]}")
+    return ["etalage check: " + check.stdout.strip()] if check.returncode else []
 
 
 if __name__ == "__main__":

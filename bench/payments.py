@@ -121,6 +121,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     print(f"  prepared in {time.perf_counter() - started:.0f} s")
 
     port = free_port()
+    env["ETALAGE_SITE_URL"] = f"http://127.0.0.1:{port}"
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
         [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -191,8 +192,9 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
         time.sleep(0.5)
     drained = time.perf_counter() - first_sent
     processed_rate = len(flood) / drained
-    print(f"   verified and processed by the worker: {len(flood):,} in {drained:.1f} s"
-          f" = {processed_rate:.0f}/s (from the first send to the last verdict)")  # fmt: skip
+    print(f"   verified and processed by the worker: {len(flood):,} in "
+          f"{drained:.1f} s = {processed_rate:.0f}/s "
+          "(first send to last verdict)")  # fmt: skip
 
     # 3. The outcome.
     verdicts = Counter(Notification.objects.values_list("verdict", flat=True))

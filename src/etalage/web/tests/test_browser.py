@@ -343,9 +343,8 @@ def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     assert ListingChange.objects.get().status == "approved"
 
 
-def _at_the_cashier(live_server, page, shopping, settings):
-    """A buyer with a placed order signs in and presses Pay with Alipay; the page is
-    left at the sandbox's cashier. Returns the order."""
+def _signed_in_at_the_order(live_server, page, shopping, settings):
+    """A buyer with a placed order signs in and is at its page. Returns the order."""
     settings.ETALAGE_SITE_URL = live_server.url
     buyer = shopping.buyer()
     buyer.set_password("a decent password")
@@ -356,9 +355,36 @@ def _at_the_cashier(live_server, page, shopping, settings):
     page.fill("#id_username", buyer.username)
     page.fill("#id_password", "a decent password")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/orders/{order.number}/")
+    return order
+
+
+def _at_the_cashier(live_server, page, shopping, settings):
+    """The buyer presses Pay with Alipay; the page is left at the sandbox's cashier."""
+    order = _signed_in_at_the_order(live_server, page, shopping, settings)
     page.get_by_role("button", name="Pay with Alipay").click()
     page.wait_for_url("**/sandbox/antom/cashier/**")
     return order
+
+
+def test_a_buyer_scans_the_wechat_qr_code_and_the_order_page_turns_paid(
+    live_server, browser_page, shopping, settings
+):
+    """Pay with WeChat Pay: the order page shows the QR code; "scanning" it (the
+    sandbox's page, in a second tab as a phone would) and paying turns the first
+    page paid by itself."""
+    page = browser_page
+    order = _signed_in_at_the_order(live_server, page, shopping, settings)
+    page.get_by_role("button", name="Pay with WeChat Pay").click()
+    page.wait_for_selector("figure.pay-qr img[src^='data:image/svg+xml']")
+    phone = page.context.browser.new_page()  # another device: no session
+    phone.goto(page.locator("figure.pay-qr a").get_attribute("href"))
+    assert "微信支付" in phone.content()  # a phone in China: the page in Chinese
+    phone.locator("button[value=pay]").click()
+    phone.wait_for_load_state()
+    page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=10000)
+    order.refresh_from_db()
+    assert order.state == "paid"
 
 
 def test_a_buyer_pays_with_alipay_in_the_sandbox_and_sees_the_order_paid(
