@@ -353,4 +353,4 @@ ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
 ETALAGE_PAYMENT_ASK_AFTER = int(os.environ.get("ETALAGE_PAYMENT_ASK_AFTER", 120))
 # Notifications: the largest body kept, and how many one address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
-ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 6000))
+ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 60000))

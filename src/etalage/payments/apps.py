@@ -13,10 +13,12 @@ class PaymentsConfig(AppConfig):
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
         from etalage.payments.checks import payment_problems
         from etalage.payments.notifications import (
+            notifications_late_processed,
             payments_quiet_queried,
             refunds_quiet_asked_again,
         )
 
         books_check_register("payments", payment_problems)
+        chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)
         chore_register("refunds_quiet_asked_again", refunds_quiet_asked_again)

@@ -3,10 +3,12 @@ applied once, and their answers to a query about a payment that went quiet."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +33,7 @@ from etalage.payments.services import (
     refund_settled,
 )
 
+logger = logging.getLogger(__name__)
 Verdict = Notification.Verdict
 
 
@@ -49,10 +52,18 @@ def notification_receive(
     notification = Notification.objects.create(
         provider=provider, headers=kept, body=body, remote_addr=remote_addr
     )
-    transaction.on_commit(
-        lambda: notification_process_task.enqueue(str(notification.pk))
-    )
+    transaction.on_commit(_wake_worker)
     return notification
+
+
+WAKE = "etalage:notifications-wake"
+
+
+def _wake_worker() -> None:
+    # One wake-up at a time: the worker that takes it clears it, then processes
+    # every notification kept before it looks; the clock catches any left behind.
+    if cache.add(WAKE, 1, 1):
+        notifications_process_task.enqueue()
 
 
 def _verdict(
@@ -77,7 +88,14 @@ def _verdict(
 @transaction.atomic
 def notification_process(notification: Notification) -> Notification:
     """Verify a kept notification and apply what it reports, once."""
-    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    locked = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(pk=notification.pk)
+        .first()
+    )
+    if locked is None:
+        return notification  # another worker is processing it
+    notification = locked
     if notification.verdict not in (Verdict.RECEIVED, Verdict.DEFERRED):
         return notification  # processed already (a task may run twice)
     path = reverse("payments-notify", args=[notification.provider])
@@ -103,14 +121,16 @@ def notification_process(notification: Notification) -> Notification:
     verdict, reason, payment = event_apply(event)
     notification.payment = payment
     processed = _verdict(notification, verdict, reason)
-    if verdict == Verdict.PROCESSED and event.kind == "payment" and payment:
-        deferred = [
-            str(pk)
-            for pk in payment.notifications.filter(
-                verdict=Verdict.DEFERRED
-            ).values_list("pk", flat=True)
-        ]
-        transaction.on_commit(lambda: _process_all(deferred))
+    # Refund notices that came before this payment's are processed again.
+    if (
+        verdict == Verdict.PROCESSED
+        and event.kind == "payment"
+        and payment
+        and payment.notifications.filter(verdict=Verdict.DEFERRED).update(
+            verdict=Verdict.RECEIVED
+        )
+    ):
+        transaction.on_commit(_wake_worker)
     return processed
 
 
@@ -196,18 +216,48 @@ def _refund_apply(event: Event) -> tuple[str, str, Payment | None]:
     return Verdict.PROCESSED, "", payment
 
 
-def _process_all(notification_ids: list[str]) -> None:
-    for notification_id in notification_ids:
-        notification_process_task.enqueue(notification_id)
+# Notifications processed in one transaction (each in its own savepoint): one
+# commit for many, and a worker's batch never waits for another's.
+BATCH = 25
+# Notifications still waiting after this are the clock's (a lost wake-up, a crash).
+LATE_AFTER = timedelta(seconds=5)
+
+
+def notifications_process(
+    *, limit: int = 1000, older_than: timedelta | None = None
+) -> int:
+    """Process up to ``limit`` kept notifications, oldest first, in batches that
+    several workers take side by side; return how many."""
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            waiting = Notification.objects.select_for_update(skip_locked=True).filter(
+                verdict=Verdict.RECEIVED
+            )
+            if older_than is not None:
+                waiting = waiting.filter(created_at__lte=timezone.now() - older_than)
+            batch = list(waiting.order_by("created_at")[: min(BATCH, limit - done)])
+            for notification in batch:
+                try:
+                    notification_process(notification)
+                except Exception:  # its savepoint is undone; the clock tries again
+                    logger.exception("notification %s failed", notification.pk)
+        if not batch:
+            break
+        done += len(batch)
+    return done
 
 
 @task()
-def notification_process_task(notification_id: str) -> str:
-    notification = Notification.objects.get(pk=notification_id)
-    try:
-        return notification_process(notification).verdict
-    except IntegrityError:  # pragma: no cover - a concurrent run took it
-        return "retried elsewhere"
+def notifications_process_task() -> int:
+    """Process the notifications waiting (the background worker, when woken)."""
+    cache.delete(WAKE)
+    return notifications_process()
+
+
+def notifications_late_processed() -> int:
+    """Process what waited longer than ``LATE_AFTER``. The clock's chore."""
+    return notifications_process(older_than=LATE_AFTER)
 
 
 @transaction.atomic

@@ -326,6 +326,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "events_delivered",
         "imports_abandoned",
         "limit_windows_swept",
+        "notifications_late_processed",
         "payments_quiet_queried",
         "refunds_quiet_asked_again",
     }

@@ -25,12 +25,18 @@ class Command(BaseCommand):
             default=int(os.environ.get("ETALAGE_WORKERS", (os.cpu_count() or 1) + 1)),
         )
         parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ.get("ETALAGE_TASK_WORKERS", 2)),
+            help="background worker processes (notifications, outbox, imports)",
+        )
+        parser.add_argument(
             "--demo",
             action="store_true",
             help="load the demo marketplace if the database has none yet",
         )
 
-    def handle(self, *args, host, port, workers, demo, **options):
+    def handle(self, *args, host, port, workers, task_workers, demo, **options):
         # Links in emails lead where Étalage is served, unless configured otherwise.
         os.environ.setdefault("ETALAGE_SITE_URL", f"http://{host}:{port}")
         call_command("migrate", interactive=False, verbosity=0)
@@ -70,11 +76,11 @@ class Command(BaseCommand):
             server.append("--reload")
         worker = [sys.executable, "-m", "etalage", "db_worker", "--interval", "1"]
         clock = [sys.executable, "-m", "etalage", "clock"]
-        self._supervise([server, worker, clock])
+        self._supervise([server, *[worker] * max(task_workers, 1), clock])
 
     def _supervise(self, commands: list[list[str]]) -> None:
-        """Run the web server, the background worker and the clock; stop all when one
-        stops."""
+        """Run the web server, the background workers and the clock; stop all when
+        one stops."""
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
 
         def stop(*_args):
