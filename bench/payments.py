@@ -95,6 +95,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     parser.add_argument("--orders", type=int, default=9000, help="orders to place")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--task-workers", type=int, default=2)
     args = parser.parse_args()
 
     data_dir, url, engine, env = bench_environment(
@@ -124,14 +125,16 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     env["ETALAGE_SITE_URL"] = f"http://127.0.0.1:{port}"
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
+        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers),
+         "--task-workers", str(args.task_workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )  # fmt: skip
     try:
         wait_until_serving(port, server)
         print(f"\nMachine: {machine()}")
-        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, one "
-              f"background worker and the clock, debug off), {engine}")  # fmt: skip
+        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, "
+              f"{args.task_workers} background workers and the clock, debug off), "
+              f"{engine}")  # fmt: skip
         _run(args, port, pool, url, env, data_dir)
     finally:
         stop(server, data_dir)

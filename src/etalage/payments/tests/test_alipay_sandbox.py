@@ -364,3 +364,46 @@ def test_a_notification_is_judged_by_when_it_came_not_when_it_was_processed(
     assert notification_process(kept).verdict == "processed"
     order.refresh_from_db()
     assert order.state == "paid"
+
+
+@pytest.mark.parametrize(
+    ("misbehaviour", "verdicts"),
+    [
+        ("duplicate", ["processed", "duplicate"]),
+        # The corrupt first try is refused; the provider's retry is processed.
+        ("corrupt", ["forged", "processed"]),
+    ],
+)
+def test_the_cashier_can_make_the_sandbox_misbehave(
+    misbehaviour, verdicts, client, order, over_http, django_capture_on_commit_callbacks
+):
+    cashier = start(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(cashier).path,
+                    {"decision": "pay", "misbehaviour": misbehaviour})  # fmt: skip
+    assert [n.verdict for n in Notification.objects.order_by("created_at")] == verdicts
+    order.refresh_from_db()
+    assert order.state == "paid"
+    assert OrderTransition.objects.filter(order=order, to_state="paid",
+                                          sub_order=None).count() == 1  # fmt: skip
+
+
+def test_a_payment_notice_held_back_is_found_by_asking(
+    client, order, over_http, settings, django_capture_on_commit_callbacks
+):
+    """ "Reorder" holds the payment's notification back until a refund's: Étalage
+    asks Antom about the quiet payment and the order is paid."""
+    from etalage.payments.notifications import payments_quiet_queried
+
+    cashier = start(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(cashier).path,
+                    {"decision": "pay", "misbehaviour": "reorder"})  # fmt: skip
+    assert not Notification.objects.exists()
+    order.refresh_from_db()
+    assert order.state == "placed"
+    settings.ETALAGE_PAYMENT_ASK_AFTER = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payments_quiet_queried() == 1
+    order.refresh_from_db()
+    assert order.state == "paid"
