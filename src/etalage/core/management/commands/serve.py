@@ -38,7 +38,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, task_workers, demo, **options):
         # Links in emails lead where Étalage is served, unless configured otherwise.
-        os.environ.setdefault("ETALAGE_SITE_URL", f"http://{host}:{port}")
+        if "ETALAGE_SITE_URL" not in os.environ:
+            os.environ["ETALAGE_SITE_URL"] = f"http://{host}:{port}"
+            # (this process too: the demo's payments name their notify address)
+            settings.ETALAGE_SITE_URL = os.environ["ETALAGE_SITE_URL"]
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("demo", "load", stdout=self.stdout)
