@@ -342,7 +342,8 @@ class AntomProvider:
         except (ValueError, KeyError, TypeError) as error:
             raise Malformed(repr(error)) from None
 
-    def acknowledgement(self) -> tuple[int, str]:
+    @staticmethod
+    def acknowledgement() -> tuple[int, str]:
         return 200, json.dumps(ACKNOWLEDGED)
 
     def customs_declare(self, declaration: Declaration) -> Declared:

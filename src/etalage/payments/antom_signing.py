@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote_plus, unquote_plus
 
 from cryptography.exceptions import InvalidSignature
@@ -39,6 +40,7 @@ def signed_content(
     return f"{method.upper()} {path}\n{client_id}.{time}.{body}".encode()
 
 
+@lru_cache(maxsize=16)  # parsed once per process, not once a request
 def load_private_key(pem: str | bytes) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(
         pem.encode() if isinstance(pem, str) else pem, password=None
@@ -48,6 +50,7 @@ def load_private_key(pem: str | bytes) -> rsa.RSAPrivateKey:
     return key
 
 
+@lru_cache(maxsize=16)
 def load_public_key(pem: str | bytes) -> rsa.RSAPublicKey:
     key = serialization.load_pem_public_key(
         pem.encode() if isinstance(pem, str) else pem

@@ -16,7 +16,7 @@ from django_tasks import task
 
 from etalage.orders import states
 from etalage.orders.services import order_pay
-from etalage.payments.adapters import adapter
+from etalage.payments.adapters import adapter, adapter_class
 from etalage.payments.models import Notification, Payment, Provider, Refund
 from etalage.payments.provider import (
     Event,
@@ -47,7 +47,7 @@ def notification_receive(
 ) -> Notification:
     """Keep a notification exactly as it came, then have it processed after commit
     (the provider is answered at once; processing never holds its connection)."""
-    wanted = adapter(provider).notify_headers
+    wanted = adapter_class(provider).notify_headers
     kept = {k.lower(): v for k, v in headers.items() if k.lower() in wanted}
     notification = Notification.objects.create(
         provider=provider, headers=kept, body=body, remote_addr=remote_addr

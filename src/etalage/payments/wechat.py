@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -108,6 +109,7 @@ def sandbox_api_v3_key() -> bytes:
     return hashlib.sha256(b"api-v3-key" + der).hexdigest()[:32].encode()
 
 
+@lru_cache(maxsize=4)
 def _platform_key(pem: str) -> rsa.RSAPublicKey:
     data = pem.encode()
     key = (
@@ -375,7 +377,8 @@ class WeChatProvider:
                 raise
             raise Malformed(repr(error)) from None
 
-    def acknowledgement(self) -> tuple[int, str]:
+    @staticmethod
+    def acknowledgement() -> tuple[int, str]:
         return 204, ""  # API v3: a 200 or 204 answer is the acknowledgement
 
     def customs_declare(self, declaration: Declaration) -> Declared:

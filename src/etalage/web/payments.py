@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from etalage.core.limits import limit_hit
-from etalage.payments.adapters import adapter
+from etalage.payments.adapters import adapter_class
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.notifications import notification_receive
 from etalage.payments.provider import from_minor_units
@@ -66,7 +66,7 @@ def notify(request, provider: str):
         body=body.decode("utf-8", "replace"),
         remote_addr=sender,
     )
-    status, answer = adapter(provider).acknowledgement()
+    status, answer = adapter_class(provider).acknowledgement()
     return HttpResponse(answer, status=status, content_type="application/json")
 
 
