@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "etalage.checkout",
     "etalage.orders",
     "etalage.payments",
+    "etalage.search",
     "etalage.web",
     "etalage.api",
     "etalage.demo",
@@ -351,6 +352,8 @@ ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
 # How long a payment or a refund may wait for the provider's notification before
 # Étalage asks the provider about it (a lost notification, a crash mid-request).
 ETALAGE_PAYMENT_ASK_AFTER = int(os.environ.get("ETALAGE_PAYMENT_ASK_AFTER", 120))
+# Search: the engine (sqlite, postgresql; empty: the database's own).
+ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
 # Notifications: the largest body kept, and how many one address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
 ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 60000))

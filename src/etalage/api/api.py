@@ -24,19 +24,25 @@ from etalage.api.payments import payments_router
 from etalage.api.quotes import router as quotes_router
 from etalage.api.schemas import (
     CategoryOut,
+    FacetValueOut,
     ImageOut,
     MerchantRef,
     ProductDetailOut,
     ProductOut,
     ProductPageOut,
     ProductSummaryOut,
+    SearchOut,
+    SuggestionOut,
+    SuggestOut,
     VariantOut,
 )
 from etalage.catalog import selectors as catalog
-from etalage.catalog.models import Product
+from etalage.catalog.models import Category, Product
 from etalage.catalog.selectors import image_view, variant_label
 from etalage.core.languages import LANGUAGE_CODES, pick_translation
+from etalage.merchants.models import Merchant
 from etalage.pricing.strategy import MarketStrategy
+from etalage.search import selectors as search
 
 api = NinjaAPI(
     title="Étalage API",
@@ -125,6 +131,17 @@ def _http_error(request, exc: HttpError):
 
 
 class ProductFilters(MarketQuery):
+    q: str | None = Field(
+        None,
+        max_length=1000,
+        description="Search words in any of the four languages, pinyin or "
+        "Traditional characters, a SKU or an HS code; the products then come by "
+        "relevance (unless sorted) with facets in `search`.",
+    )
+    origin: str | None = Field(
+        None, max_length=2, description="With q: origin country."
+    )
+    in_stock: bool = Field(False, description="With q: only products in stock.")
     category: str | None = Field(
         None, description="Category slug (with subcategories)."
     )
@@ -138,6 +155,10 @@ class ProductFilters(MarketQuery):
     sort: str = Field(catalog.Sort.NEWEST, description="newest, price or -price.")
     page: int = Field(1, ge=1)
     page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
+
+
+class SuggestQuery(MarketQuery):
+    q: str = Field(..., min_length=1, max_length=1000, description="What was typed.")
 
 
 def _image(image) -> ImageOut | None:
@@ -188,6 +209,8 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
         if node is None:
             raise not_found(f"category {filters.category!r}", "category")
         category_ids = node.descendant_ids()
+    if filters.q is not None and filters.q.strip():
+        return _searched(filters, pricing, language, tree)
     queryset = catalog.storefront_products(
         category_ids=category_ids,
         merchant_slug=filters.merchant,
@@ -219,6 +242,130 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
         pages=paginator.num_pages if paginator.count else 0,
         items=items,
     )
+
+
+SEARCH_SORTS = {
+    catalog.Sort.NEWEST: "newest",
+    "price": "price_low",
+    "-price": "price_high",
+}
+
+
+def _searched(filters: ProductFilters, pricing, language: str, tree) -> ProductPageOut:
+    """``GET /products?q=``: the search's ranking, filters and facets."""
+    chosen = search.Filters(
+        category=Category.objects.filter(slug=filters.category).first()
+        if filters.category
+        else None,
+        merchant=Merchant.objects.filter(
+            slug=filters.merchant, status=Merchant.Status.APPROVED
+        ).first()
+        if filters.merchant
+        else None,
+        origin=(filters.origin or "").upper(),
+        in_stock=filters.in_stock,
+        price_min=filters.price_min,
+        price_max=filters.price_max,
+    )
+    if filters.merchant and chosen.merchant is None:
+        raise not_found(f"merchant {filters.merchant!r}", "merchant")
+    sort = (
+        "relevance"
+        if filters.sort == catalog.Sort.NEWEST
+        and "sort" not in (filters.model_fields_set)
+        else SEARCH_SORTS[filters.sort]
+    )
+    found = search.search_products(
+        text=filters.q or "",
+        market_code=pricing.market_code,
+        currency=pricing.currency,
+        filters=chosen,
+        sort=sort,
+        page=filters.page,
+        per_page=filters.page_size,
+    )
+    pages = -(-found.total // filters.page_size)
+    if filters.page > 1 and filters.page > pages:
+        raise ApiError(
+            404, "not_found", f"page {filters.page} is past the last page", "page"
+        )
+    ranges = search.PRICE_RANGES.get(pricing.currency, search.PRICE_RANGES["EUR"])
+    return ProductPageOut(
+        pricing=pricing_out(pricing, language),
+        count=found.total,
+        page=filters.page,
+        pages=pages,
+        items=[
+            ProductSummaryOut(
+                **_summary_fields(p, pricing, language, tree.by_id[p.category_id].slug)
+            )
+            for p in found.products
+        ],
+        search=SearchOut(
+            query=found.query.text,
+            words=found.query.words,
+            corrections=found.query.corrections,
+            did_you_mean=found.did_you_mean,
+            related_categories=[c.slug for c in found.related_categories],
+            facets=_facets_out(found.facets, tree),
+            price_ranges=[[low, high] for low, high in ranges],
+        ),
+    )
+
+
+def _facets_out(facets: dict, tree) -> dict[str, list[FacetValueOut]]:
+    out: dict[str, list[FacetValueOut]] = {}
+    for f in facets.get("category", []):
+        node = tree.by_id.get(f["object"].pk) if f.get("object") else None
+        if node:
+            out.setdefault("category", []).append(
+                FacetValueOut(value=node.slug, label=node.name, count=f["count"])
+            )
+    for f in facets.get("merchant", []):
+        if f.get("object"):
+            out.setdefault("merchant", []).append(
+                FacetValueOut(
+                    value=f["object"].slug, label=f["object"].name, count=f["count"]
+                )
+            )
+    for f in facets.get("origin", []):
+        out.setdefault("origin", []).append(
+            FacetValueOut(value=f["value"], label=f["value"], count=f["count"])
+        )
+    for i, f in enumerate(facets.get("price", [])):
+        out.setdefault("price", []).append(
+            FacetValueOut(value=str(i), label=str(i), count=f["count"])
+        )
+    for f in facets.get("in_stock", []):
+        out["in_stock"] = [
+            FacetValueOut(value="true", label="in stock", count=f["count"])
+        ]
+    return out
+
+
+@api.get("/search/suggest", response={200: SuggestOut, **ERRORS}, tags=["catalogue"])
+def search_suggest(request: HttpRequest, query: Query[SuggestQuery]):
+    """What the buyer may be typing: categories, merchants and products."""
+    pricing, language = market_context(query)
+    tree = catalog.category_tree(language=language)
+    found = search.search_suggest(query.q)
+    items = [
+        SuggestionOut(
+            kind="category", slug=tree.by_id[c.pk].slug, name=tree.by_id[c.pk].name
+        )
+        for c in found.categories
+        if c.pk in tree.by_id
+    ]
+    items += [
+        SuggestionOut(kind="merchant", slug=m.slug, name=m.name)
+        for m in found.merchants
+    ]
+    for p in found.products:
+        row = pick_translation(p.translations.all(), language)
+        items.append(
+            SuggestionOut(kind="product", slug=p.slug, name=row.name if row else p.slug)
+        )
+    return SuggestOut(query=query.q, suggestions=items)
 
 
 @api.get(

@@ -79,12 +79,59 @@ class PricingOut(Schema):
     tax_note: str
 
 
+class FacetValueOut(Schema):
+    value: str = Field(
+        ..., description="What to send back in the filter of the same name."
+    )
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    """What a search (``q``) found besides the products."""
+
+    query: str
+    words: list[str] = Field(..., description="The words searched for, as read.")
+    corrections: dict[str, str] = Field(
+        ...,
+        description="Words the catalogue does not have, and the word also searched.",
+    )
+    did_you_mean: str = Field(
+        ..., description="A corrected query, when nothing matched."
+    )
+    related_categories: list[str] = Field(
+        ...,
+        description="Category slugs where some of the words are found, when "
+        "nothing matched them all.",
+    )
+    facets: dict[str, list[FacetValueOut]] = Field(
+        ...,
+        description="category, merchant, origin, price (index of the range "
+        "in price_ranges), in_stock: each value with how many products have it.",
+    )
+    price_ranges: list[list[int | None]] = Field(
+        ..., description="The price facet's ranges in the market currency, [low, high)."
+    )
+
+
 class ProductPageOut(Schema):
     pricing: PricingOut
     count: int
     page: int
     pages: int
     items: list[ProductSummaryOut]
+    search: SearchOut | None = Field(None, description="With q: what the search found.")
+
+
+class SuggestionOut(Schema):
+    kind: str = Field(..., description="product, category or merchant")
+    slug: str
+    name: str
+
+
+class SuggestOut(Schema):
+    query: str
+    suggestions: list[SuggestionOut]
 
 
 class ProductDetailOut(Schema):

@@ -41,6 +41,8 @@ from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.cbec import NetUnit
 from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.selectors import net_unit_problem
+from etalage.events.outbox import event_record
+from etalage.events.types import ProductsChanged
 from etalage.merchants.models import Merchant
 from etalage.money import Money
 
@@ -192,6 +194,12 @@ def products_price_from_refresh(*, products: list[Product]) -> None:
         batch_size=1000,
     )  # fmt: skip
     listing_prices_refresh(products=products)
+    _changed(products)
+
+
+def _changed(products: list[Product]) -> None:
+    """Tell whoever follows the catalogue (search) that these listings changed."""
+    event_record(ProductsChanged(product_ids=tuple(p.pk for p in products)))
 
 
 def product_image_add(
@@ -243,6 +251,7 @@ def _record_review(
             "updated_at",
         ]
     )
+    _changed([product])
 
 
 @transaction.atomic
@@ -377,6 +386,7 @@ def product_update(
             setattr(product, name, value)
     product.save()
     listing_prices_refresh(products=[product])
+    _changed([product])
     text_values = {lang: vars(text) for lang, text in (texts or {}).items()}
     direct, reviewed = (
         reviewed_texts(product, text_values) if live else (text_values, {})

@@ -137,3 +137,23 @@ class PricingChanged(DomainEvent):
     prices they filter and sort by."""
 
     reason: str
+
+
+# Catalogue ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductsChanged(DomainEvent):
+    """Listings changed: their texts, prices, variants, or whether buyers may see
+    them (approved, rejected, a change to a live listing approved). Search
+    reindexes them."""
+
+    product_ids: tuple[UUID, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class MerchantChanged(DomainEvent):
+    """A merchant's standing or name changed (approved, suspended): its listings
+    may have appeared or disappeared."""
+
+    merchant_id: UUID

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from etalage.core.emails import render_email
 from etalage.core.ids import new_id
+from etalage.events.outbox import event_record
+from etalage.events.types import MerchantChanged
 from etalage.merchants.exceptions import MerchantDecisionRefused
 from etalage.merchants.models import (
     Merchant,
@@ -195,6 +197,7 @@ def _decide(
         merchant.approved_at = timezone.now()
         fields.append("approved_at")
     merchant.save(update_fields=fields)
+    event_record(MerchantChanged(merchant_id=merchant.pk))
     decision = MerchantDecision.objects.create(
         merchant=merchant,
         action=action,

@@ -10,6 +10,7 @@ from etalage.web import (
     portal,
     portal_orders,
     portal_products,
+    search,
     views,
 )
 
@@ -18,6 +19,8 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:slug>/", views.category, name="category"),
+    path("search/", search.search, name="search"),
+    path("search/suggest/", search.suggest, name="search-suggest"),
     path("merchants/", views.merchants, name="merchants"),
     path("m/<slug:slug>/", views.merchant, name="merchant"),
     path("p/<slug:slug>/", views.product, name="product"),

@@ -283,7 +283,7 @@ def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
     assert order.number in page.locator("main").inner_text()
 
 
-def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
+def test_on_a_phone_the_header_takes_three_rows_and_products_show_at_once(
     live_server, browser_page, shop, catalogue
 ):
     for n in range(8):  # more categories than a phone's width holds
@@ -292,12 +292,13 @@ def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/fr/c/chocolate/")
     rows = page.evaluate(
-        """() => [".brand", ".account", ".languages", ".market-form"].map(
-            (s) => Math.round(document.querySelector(s).getBoundingClientRect().top))"""
+        """() => [".brand", ".account", ".languages", ".market-form", ".search-box"]
+            .map((s) => document.querySelector(s).getBoundingClientRect().top)
+            .map(Math.round)"""
     )
-    brand, account, languages, market = rows
+    brand, account, languages, market, search = rows
     assert abs(brand - account) < 12 and abs(languages - market) < 12
-    assert languages > brand  # exactly two rows
+    assert search > languages > brand  # three rows: the search box has its own
     bar = page.locator(".categories ul")
     assert bar.evaluate("(el) => el.scrollWidth > el.clientWidth")  # it scrolls
     card = page.locator(".card").first.bounding_box()

@@ -1,0 +1,188 @@
+"""Keeping the index: a document per visible product, written from the catalogue
+(and its figures: stock, sales, the pavilion), removed when the product is no
+longer visible. The engine's own full-text index follows the documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from babel import Locale
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from etalage.catalog.models import PavilionEntry, Product
+from etalage.catalog.selectors import visible_products
+from etalage.inventory.models import Stock
+from etalage.orders import states
+from etalage.orders.models import OrderLine
+from etalage.search.engines import engine
+from etalage.search.models import SearchDocument, SearchTerm
+from etalage.search.text import index_terms, is_latin, joined
+
+BATCH = 500
+LOCALES = ("zh_Hans", "fr", "nl", "en")
+
+
+@cache
+def country_names(code: str) -> str:
+    """A country's name in the marketplace's four languages (BE: 比利时 Belgique
+    België Belgium), so an origin is found in any of them."""
+    return " ".join(Locale.parse(loc).territories.get(code, "") for loc in LOCALES)
+
+
+def _documents(products: list[Product]) -> list[SearchDocument]:
+    ids = [p.pk for p in products]
+    merchant_ids = {p.merchant_id for p in products}
+    featured = set(
+        PavilionEntry.objects.filter(is_active=True)
+        .filter(Q(product_id__in=ids) | Q(merchant_id__in=merchant_ids))
+        .values_list("product_id", "merchant_id")
+    )
+    featured_products = {p for p, _m in featured if p}
+    featured_merchants = {m for p, m in featured if not p}
+    documents = []
+    for product in products:
+        names = [t.name for t in product.translations.all()]
+        category = product.category
+        categories = [t.name for t in category.translations.all()]
+        if category.parent is not None:
+            categories += [t.name for t in category.parent.translations.all()]
+        codes = [v.sku for v in product.variants.all()] + [
+            v.gtin for v in product.variants.all() if v.gtin
+        ]
+        title = index_terms(
+            *names, product.brand, product.merchant.name, *codes, product.hs_code
+        )
+        body = index_terms(
+            *categories,
+            *(t.description for t in product.translations.all()),
+            *(t.ingredients for t in product.translations.all()),
+            country_names(product.origin_country),
+        )
+        documents.append(
+            SearchDocument(
+                product=product,
+                title=joined(title),
+                body=joined(body),
+                category_id=product.category_id,
+                merchant_id=product.merchant_id,
+                origin_country=product.origin_country,
+                featured=product.pk in featured_products
+                or product.merchant_id in featured_merchants,
+                listed_at=product.reviewed_at or product.created_at,
+            )
+        )
+    return documents
+
+
+def _loaded(queryset) -> list[Product]:
+    return list(
+        queryset.select_related("merchant", "category__parent").prefetch_related(
+            "translations",
+            "category__translations",
+            "category__parent__translations",
+            "variants",
+        )
+    )
+
+
+@transaction.atomic
+def products_index(product_ids: Iterable[UUID]) -> int:
+    """Write (or remove) the documents of these products, as they are now: visible
+    ones indexed, the others gone. Returns how many are indexed."""
+    ids = list(product_ids)
+    products = _loaded(visible_products().filter(pk__in=ids))
+    SearchDocument.objects.filter(product_id__in=ids).exclude(
+        product_id__in=[p.pk for p in products]
+    ).delete()
+    documents = _documents(products)
+    _write(documents)
+    figures_refresh(
+        SearchDocument.objects.filter(product_id__in=[p.pk for p in products])
+    )
+    return len(documents)
+
+
+def _write(documents: list[SearchDocument]) -> None:
+    if not documents:
+        return
+    SearchDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["product"],
+        update_fields=[
+            "title",
+            "body",
+            "category",
+            "merchant",
+            "origin_country",
+            "featured",
+            "listed_at",
+        ],
+    )
+    terms = {
+        t for d in documents for t in d.title.split() if is_latin(t) and len(t) > 3
+    }
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t[:64]) for t in terms], ignore_conflicts=True
+    )
+
+
+def search_reindex(*, progress: Callable[[int, int], Any] | None = None) -> int:
+    """Rebuild the whole index from the catalogue; ``progress(done, total)`` is told
+    after each batch. Returns how many products are indexed."""
+    ids = list(visible_products().order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        SearchDocument.objects.exclude(product_id__in=ids).delete()
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            products = _loaded(
+                Product.objects.filter(pk__in=ids[start : start + BATCH])
+            )
+            _write(_documents(products))
+        done += len(products)
+        if progress:
+            progress(done, len(ids))
+    figures_refresh(SearchDocument.objects.all())
+    engine().optimize()
+    return done
+
+
+def figures_refresh(documents) -> int:
+    """Set what ranks a document after its text: in stock anywhere, units sold."""
+    in_stock = Stock.objects.filter(
+        variant__product_id=OuterRef("product_id"),
+        variant__is_active=True,
+        on_hand__gt=0,
+    )
+    updated = documents.update(in_stock=Exists(in_stock))
+    sold = (
+        OrderLine.objects.exclude(
+            sub_order__state__in=[states.CANCELLED, states.REFUNDED]
+        )
+        .values("variant__product_id")
+        .annotate(units=Sum("quantity"))
+    )
+    by_product = {row["variant__product_id"]: row["units"] for row in sold}
+    changed = [
+        d
+        for d in documents.only("id", "product_id", "sales")
+        if d.sales != by_product.get(d.product_id, 0)
+    ]
+    for d in changed:
+        d.sales = by_product.get(d.product_id, 0)
+    SearchDocument.objects.bulk_update(changed, ["sales"], batch_size=1000)
+    return updated
+
+
+def search_figures_refresh() -> int:
+    """Stock and sales move all day; the clock refreshes them every five minutes
+    (a chore)."""
+    if not caches["default"].add("etalage:search-figures", 1, 300):
+        return 0
+    return figures_refresh(SearchDocument.objects.all())

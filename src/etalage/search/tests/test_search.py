@@ -1,0 +1,188 @@
+"""Search over a catalogue: the index follows the catalogue's events, queries in any
+language find products, facets count, filters narrow, bad input never breaks, the
+page, the suggestions and the API answer; and the relevance set over the demo."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from etalage.catalog.models import Product
+from etalage.catalog.services import product_approve, product_reject
+from etalage.events.outbox import outbox_deliver
+from etalage.merchants.models import Merchant
+from etalage.search.index import products_index, search_reindex
+from etalage.search.models import SearchDocument
+from etalage.search.selectors import Filters, search_products, search_suggest
+
+
+@pytest.fixture
+def shelf(catalogue, ecb_rates, today_is_2024_07_01):
+    """Beers from a brewery named in French, chocolates named in Dutch."""
+    beer_names = {"zh-hans": "啤酒", "fr": "Bières", "nl": "Bier", "en": "Beer"}
+    beer_category = catalogue.category("beer", names=beer_names)
+    sweet_names = {"zh-hans": "巧克力", "fr": "Chocolat", "nl": "Chocolade",
+                   "en": "Chocolate"}  # fmt: skip
+    sweets = catalogue.category("chocolate", names=sweet_names)
+    brewery = catalogue.merchant("Brasserie de la Lesse")
+    made = {
+        "tripel": catalogue.product(merchant=brewery, category=beer_category,
+                                    name="Bière triple d'abbaye"),
+        "saison": catalogue.product(merchant=brewery, category=beer_category,
+                                    name="Saison de la Lesse", prices=("4.00",)),
+        "truffles": catalogue.product(category=sweets, name="Chocoladetruffels"),
+        "bar": catalogue.product(category=sweets, name="Reep pure chocolade",
+                                 prices=("30.00",)),
+    }  # fmt: skip
+    Product.objects.filter(pk=made["tripel"].pk).update(origin_country="BE")
+    search_reindex()
+    return made
+
+
+def slugs(results):
+    return {p.slug for p in results.products}
+
+
+def test_a_chinese_query_finds_products_written_in_french_and_dutch(shelf):
+    beers = search_products(text="啤酒", market_code="CN", currency="CNY")
+    assert slugs(beers) == {shelf["tripel"].slug, shelf["saison"].slug}
+    assert slugs(search_products(text="pijiu", market_code="CN", currency="CNY")) == (
+        slugs(beers)
+    )
+    chocolates = search_products(text="朱古力", market_code="CN", currency="CNY")
+    assert slugs(chocolates) == {shelf["truffles"].slug, shelf["bar"].slug}
+
+
+def test_typos_codes_and_prefixes_find_their_products(shelf):
+    found = search_products(text="saisn lesse", market_code="CN", currency="CNY")
+    assert slugs(found) == {shelf["saison"].slug}
+    assert found.query.corrections == {"saisn": "saison"}
+    sku = shelf["bar"].variants.get().sku
+    assert slugs(search_products(text=sku, market_code="CN", currency="CNY")) == {
+        shelf["bar"].slug
+    }
+    assert slugs(search_products(text="chocola", market_code="CN", currency="CNY"))
+
+
+def test_facets_count_and_filters_narrow(shelf):
+    found = search_products(text="Brand", market_code="CN", currency="CNY")
+    assert found.total == 4
+    by_category = {f["object"].slug: f["count"] for f in found.facets["category"]}
+    assert by_category == {"beer": 2, "chocolate": 2}
+    assert sum(f["count"] for f in found.facets["price"]) == 4
+    brewery = Merchant.objects.get(name="Brasserie de la Lesse")
+    narrowed = search_products(text="Brand", market_code="CN", currency="CNY",
+                               filters=Filters(merchant=brewery))  # fmt: skip
+    assert narrowed.total == 2
+    by_price = search_products(text="Brand", market_code="CN", currency="CNY",
+                               sort="price_low")  # fmt: skip
+    assert by_price.products[0] == shelf["saison"]
+    assert by_price.products[-1] == shelf["bar"]
+
+
+def test_nothing_found_offers_related_categories_and_a_correction(shelf):
+    found = search_products(text="chocolade bier", market_code="CN", currency="CNY")
+    assert found.total == 0
+    assert {c.slug for c in found.related_categories} == {"beer", "chocolate"}
+
+
+def test_the_index_follows_the_catalogues_events(
+    shelf, catalogue, django_user_model, django_capture_on_commit_callbacks
+):
+    operator = django_user_model.objects.create_superuser("op", "op@example.com", "p")
+    draft = catalogue.product(name="Gueuze de la Lesse", status="in_review")
+    catalogue.picture(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_approve(product=draft, reviewer=None)
+        outbox_deliver()
+    assert SearchDocument.objects.filter(product=draft).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Product.objects.filter(pk=draft.pk).update(status="in_review")
+        product_reject(product=Product.objects.get(pk=draft.pk), reviewer=None,
+                       reason="a picture of the label, please")  # fmt: skip
+        outbox_deliver()
+    assert not SearchDocument.objects.filter(product=draft).exists()
+    # A merchant suspended: its listings leave search.
+    from etalage.merchants.services import merchant_suspend
+
+    brewery = Merchant.objects.get(name="Brasserie de la Lesse")
+    with django_capture_on_commit_callbacks(execute=True):
+        merchant_suspend(merchant=brewery, operator=operator, reason="unpaid fees")
+        outbox_deliver()
+    assert not search_products(text="啤酒", market_code="CN", currency="CNY").total
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "x" * 1000, "🍫🍺🎉", "'; DROP TABLE catalog_product; --", '"unbalanced',
+     "chocolade\" OR 1=1 --", "NEAR(a b)", "a* AND -b", "\x00\x01", "啤酒" * 300],
+)  # fmt: skip
+def test_bad_input_gives_results_or_a_clear_message_never_an_error(client, shelf,
+                                                                   query):  # fmt: skip
+    page = client.get("/en/search/", {"q": query})
+    assert page.status_code == 200
+    text = page.content.decode()
+    if len(query) > 200:
+        assert "Only the first 200 characters of your search were used" in text
+    if query.startswith("🍫"):
+        assert "no letters, characters or digits" in text
+    api = client.get("/api/v1/products", {"q": query})
+    assert api.status_code in (200, 422), api.content
+    suggest = client.get("/en/search/suggest/", {"q": query})
+    assert suggest.status_code == 200
+
+
+def test_the_page_shows_results_facets_and_keeps_the_query_in_the_url(client, shelf):
+    page = client.get("/en/search/", {"q": "比利時啤酒"}).content.decode()
+    assert "Results for “比利時啤酒”" in page and "2 products" in page
+    assert 'value="比利時啤酒"' in page  # the header's box keeps the query
+    assert "?q=%E6%AF%94%E5%88%A9%E6%99%82%E5%95%A4%E9%85%92&amp;category=beer" in page
+    filtered = client.get("/en/search/", {"q": "Brand", "category": "chocolate"})
+    assert "2 products" in filtered.content.decode()
+
+
+def test_suggestions_name_products_categories_and_merchants(client, shelf):
+    found = search_suggest("choco")
+    assert {p.slug for p in found.products} == {shelf["truffles"].slug,
+                                                shelf["bar"].slug}  # fmt: skip
+    assert [c.slug for c in found.categories] == ["chocolate"]
+    html = client.get("/en/search/suggest/", {"q": "lesse"}).content.decode()
+    assert "Brasserie de la Lesse" in html and "All results for" in html
+    api = client.get("/api/v1/search/suggest", {"q": "pij", "lang": "en"}).json()
+    assert {s["kind"] for s in api["suggestions"]} >= {"product", "category"}
+
+
+def test_the_api_searches_with_the_same_ranking_and_facets(client, shelf):
+    answer = client.get("/api/v1/products", {"q": "啤酒", "lang": "en"}).json()
+    assert answer["count"] == 2
+    assert {i["slug"] for i in answer["items"]} == {shelf["tripel"].slug,
+                                                   shelf["saison"].slug}  # fmt: skip
+    assert answer["search"]["words"] == ["啤酒"]
+    assert answer["search"]["facets"]["category"][0]["value"] == "beer"
+    narrowed = client.get("/api/v1/products", {"q": "Brand", "category": "beer",
+                                               "sort": "price"}).json()  # fmt: skip
+    assert [i["slug"] for i in narrowed["items"]] == [shelf["saison"].slug,
+                                                     shelf["tripel"].slug]  # fmt: skip
+    assert client.get("/api/v1/products").json()["search"] is None
+
+
+def test_reindex_rebuilds_the_index(shelf, capsys):
+    SearchDocument.objects.all().delete()
+    call_command("search", "reindex")
+    assert "indexed 4 products" in capsys.readouterr().out
+    assert products_index([shelf["bar"].pk]) == 1
+
+
+@pytest.mark.django_db
+def test_the_relevance_set_over_the_demo_catalogue():
+    """Every query of the relevance set has only right answers in its first five."""
+    from etalage.demo.loader import load_demo
+    from etalage.search.relevance import evaluate
+
+    load_demo(log=lambda *_a: None, with_images=False)
+    search_reindex()
+    category = dict(Product.objects.values_list("pk", "category__slug"))
+    with translation.override("en"):
+        rows = evaluate(lambda q: [category[p.pk] for p in search_products(
+            text=q, market_code="CN", currency="CNY").products])  # fmt: skip
+    wrong = [(q, p, top) for q, p, _r, top in rows if p < 1]
+    assert not wrong, wrong
