@@ -12,7 +12,7 @@ from uuid import UUID
 from babel import Locale
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from etalage.catalog.models import PavilionEntry, Product
 from etalage.catalog.selectors import visible_products
@@ -79,7 +79,7 @@ def _documents(products: list[Product]) -> list[SearchDocument]:
     return documents
 
 
-def _loaded(queryset) -> list[Product]:
+def _loaded(queryset: QuerySet[Product]) -> list[Product]:
     return list(
         queryset.select_related("merchant", "category__parent").prefetch_related(
             "translations",
@@ -153,7 +153,7 @@ def search_reindex(*, progress: Callable[[int, int], Any] | None = None) -> int:
     return done
 
 
-def figures_refresh(documents) -> int:
+def figures_refresh(documents: QuerySet[SearchDocument]) -> int:
     """Set what ranks a document after its text: in stock anywhere, units sold."""
     in_stock = Stock.objects.filter(
         variant__product_id=OuterRef("product_id"),
@@ -177,7 +177,7 @@ def figures_refresh(documents) -> int:
     for d in changed:
         d.sales = by_product.get(d.product_id, 0)
     SearchDocument.objects.bulk_update(changed, ["sales"], batch_size=1000)
-    return updated
+    return int(updated)
 
 
 def search_figures_refresh() -> int:

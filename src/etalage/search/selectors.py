@@ -4,9 +4,10 @@ facets and counts; suggestions as the buyer types."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -28,9 +29,11 @@ PRICE_RANGES = {
     "EUR": [(0, 10), (10, 25), (25, 50), (50, 100), (100, None)],
 }
 _CACHE: dict[str, tuple[float, Any]] = {}
+T = TypeVar("T")
+Facet = dict[str, Any]
 
 
-def _cached(key: str, seconds: float, make):
+def _cached(key: str, seconds: float, make: Callable[[], T]) -> T:
     """Reference data of search (glossary, vocabulary, names) kept in this process
     for ``seconds`` (none when reference caching is off, as in tests)."""
     if not settings.ETALAGE_REFERENCE_CACHE_SECONDS:
@@ -40,7 +43,7 @@ def _cached(key: str, seconds: float, make):
     if hit is None or now - hit[0] > seconds:
         hit = (now, make())
         _CACHE[key] = hit
-    return hit[1]
+    return cast(T, hit[1])
 
 
 def _glossary() -> dict[str, set[str]]:
@@ -140,7 +143,7 @@ def _filters_sql(filters: Filters, market_code: str) -> tuple[str, list[Any]]:
     return " AND ".join(sql), params
 
 
-def _base(match: Match, filters: Filters, market_code: str):
+def _base(match: Match, filters: Filters, market_code: str) -> tuple[str, list[Any]]:
     """FROM … WHERE … of the matching, filtered documents, and its parameters."""
     where, params = _filters_sql(filters, market_code)
     sql = (
@@ -219,7 +222,7 @@ def search_products(
 def _categories_named() -> list[tuple[set[str], Any, Any]]:
     """Each category with the terms of its names and its parent's id."""
 
-    def make():
+    def make() -> list[tuple[set[str], Any, Any]]:
         return [
             (
                 set(index_terms(*(t.name for t in c.translations.all()))),
@@ -263,8 +266,8 @@ def _products(ids: list[Any]) -> list[Product]:
     return [by_id[i] for i in wanted if i in by_id]
 
 
-def _facets(base: str, params: list[Any], currency: str) -> dict[str, list[dict]]:
-    facets: dict[str, list[dict]] = {}
+def _facets(base: str, params: list[Any], currency: str) -> dict[str, list[Facet]]:
+    facets: dict[str, list[Facet]] = {}
     with connection.cursor() as cursor:
         for name, column in (
             ("category", "d.category_id"),
@@ -297,7 +300,7 @@ def _facets(base: str, params: list[Any], currency: str) -> dict[str, list[dict]
     return facets
 
 
-def _name_facets(facets: dict[str, list[dict]]) -> None:
+def _name_facets(facets: dict[str, list[Facet]]) -> None:
     categories = Category.objects.in_bulk(
         [UUID(str(f["value"])) for f in facets.get("category", [])]
     )
@@ -337,7 +340,7 @@ class Suggestions:
 def _named() -> list[tuple[set[str], Any]]:
     """Categories and approved merchants with the terms of their names."""
 
-    def make():
+    def make() -> list[tuple[set[str], Any]]:
         named: list[tuple[set[str], Any]] = []
         for category in Category.objects.prefetch_related("translations"):
             names = [t.name for t in category.translations.all()]
@@ -367,7 +370,8 @@ def search_suggest(text: str, *, limit: int = 6) -> Suggestions:
         )
         products = _products([row[0] for row in cursor.fetchall()])
     last = query.groups[-1]
-    categories, merchants = [], []
+    categories: list[Category] = []
+    merchants: list[Merchant] = []
     for terms, named in _named():
         if any(t.startswith(form) for t in terms for form in last):
             (categories if isinstance(named, Category) else merchants).append(named)
