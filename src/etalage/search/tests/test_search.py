@@ -188,13 +188,16 @@ def test_the_relevance_set_over_the_demo_catalogue():
     assert not wrong, wrong
 
 
-def test_the_operator_edits_the_glossary_and_search_follows(client, shelf,
-                                                            django_user_model):  # fmt: skip
+def test_the_operator_edits_the_glossary_and_search_follows(
+    client, shelf, django_user_model
+):
     operator = django_user_model.objects.create_superuser("op", "op@example.com", "p")
     client.force_login(operator)
     assert not search_products(text="kriek", market_code="CN", currency="CNY").total
-    answer = client.post("/backoffice/search/glossaryentry/add/",
-                         {"terms": "kriek → saison", "note": "cherry beer"})  # fmt: skip
+    answer = client.post(
+        "/backoffice/search/glossaryentry/add/",
+        {"terms": "kriek → saison", "note": "cherry beer"},
+    )
     assert answer.status_code == 302
     found = search_products(text="kriek", market_code="CN", currency="CNY")
     assert slugs(found) == {shelf["saison"].slug}
