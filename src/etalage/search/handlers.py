@@ -1,6 +1,15 @@
-"""What search does when the catalogue changes (registered by the app's ready)."""
+"""What search does when the catalogue changes (registered by the app's ready).
+
+The handlers run inside the outbox's delivery transaction: they only ask the
+background worker to index, after commit, so that indexing (segmentation, pinyin)
+never holds the delivery of other events."""
 
 from __future__ import annotations
+
+from uuid import UUID
+
+from django.db import transaction
+from django_tasks import task
 
 from etalage.catalog.models import Product
 from etalage.events.outbox import handles
@@ -8,19 +17,32 @@ from etalage.events.types import MerchantChanged, ProductsChanged
 from etalage.search.index import products_index
 
 
+@task()
+def products_index_task(product_ids: list[str]) -> int:
+    ids = [UUID(i) for i in product_ids]
+    return sum(products_index(ids[s : s + 500]) for s in range(0, len(ids), 500))
+
+
+def _index_later(ids: list[UUID]) -> None:
+    if ids:
+        transaction.on_commit(
+            lambda: products_index_task.enqueue([str(i) for i in ids])
+        )
+
+
 @handles(ProductsChanged)
 def changed_listings_reindexed(event: ProductsChanged) -> None:
     """A listing that goes live appears; one rejected disappears; others follow."""
-    products_index(event.product_ids)
+    _index_later(list(event.product_ids))
 
 
 @handles(MerchantChanged)
 def merchant_listings_reindexed(event: MerchantChanged) -> None:
     """A merchant suspended takes its listings out of search; approved, back in."""
-    ids = list(
-        Product.objects.filter(merchant_id=event.merchant_id).values_list(
-            "pk", flat=True
+    _index_later(
+        list(
+            Product.objects.filter(merchant_id=event.merchant_id).values_list(
+                "pk", flat=True
+            )
         )
     )
-    for start in range(0, len(ids), 500):
-        products_index(ids[start : start + 500])

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--task-workers",
             type=int,
-            default=int(os.environ.get("ETALAGE_TASK_WORKERS", 2)),
-            help="background worker processes (notifications, outbox, imports)",
+            default=int(os.environ.get("ETALAGE_TASK_WORKERS", 0)),
+            help="background worker processes (notifications, outbox, imports); "
+            "default: 2 on PostgreSQL, 1 on SQLite (one writer at a time)",
         )
         parser.add_argument(
             "--demo",
@@ -79,7 +81,9 @@ class Command(BaseCommand):
             server.append("--reload")
         worker = [sys.executable, "-m", "etalage", "db_worker", "--interval", "1"]
         clock = [sys.executable, "-m", "etalage", "clock"]
-        self._supervise([server, *[worker] * max(task_workers, 1), clock])
+        if not task_workers:
+            task_workers = 1 if connection.vendor == "sqlite" else 2
+        self._supervise([server, *[worker] * task_workers, clock])
 
     def _supervise(self, commands: list[list[str]]) -> None:
         """Run the web server, the background workers and the clock; stop all when
