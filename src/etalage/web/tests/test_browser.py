@@ -383,7 +383,9 @@ def test_a_buyer_scans_the_wechat_qr_code_and_the_order_page_turns_paid(
     assert "微信支付" in phone.content()  # a phone in China: the page in Chinese
     phone.locator("button[value=pay]").click()
     phone.wait_for_load_state()
-    page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=10000)
+    phone.close()
+    page.bring_to_front()  # the buyer looks back at the order (a visible page polls)
+    page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=20000)
     order.refresh_from_db()
     assert order.state == "paid"
 
