@@ -86,11 +86,16 @@ class Command(BaseCommand):
         self._supervise([server, *[worker] * task_workers, clock])
 
     def _supervise(self, commands: list[list[str]]) -> None:
-        """Run the web server, the background workers and the clock; stop all when
-        one stops."""
+        """Run the web server (the first command), the background workers and the
+        clock. A worker or the clock that exits is started again (a database lock
+        that outlasted its timeout must not take the site down); when the web
+        server stops, or on SIGTERM/SIGINT, everything stops."""
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+        stopping = False
 
         def stop(*_args):
+            nonlocal stopping
+            stopping = True
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -98,7 +103,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            while all(child.poll() is None for child in children):
+            while not stopping and children[0].poll() is None:
+                for i, child in enumerate(children[1:], start=1):
+                    if child.poll() is not None and not stopping:
+                        self.stderr.write(
+                            f"{' '.join(commands[i][2:])} exited ({child.returncode});"
+                            " starting it again"
+                        )
+                        children[i] = subprocess.Popen(commands[i])  # noqa: S603
                 time.sleep(0.5)
         finally:
             stop()
@@ -107,6 +119,6 @@ class Command(BaseCommand):
                     child.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [c.returncode for c in children if c.returncode not in (0, -15, None)]
-        if failed:
-            sys.exit(failed[0])
+        code = children[0].returncode
+        if code not in (0, -15, None):
+            sys.exit(code)
