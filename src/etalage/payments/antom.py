@@ -11,10 +11,7 @@ sandbox's test keys.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -43,6 +40,7 @@ from etalage.payments.provider import (
     Started,
     Status,
     Transport,
+    csv_rows,
     from_minor_units,
     minor_units,
     signed_within,
@@ -389,20 +387,8 @@ class AntomProvider:
     def settlement_read(self, text: str) -> list[SettlementRow]:
         """Antom's settlement file: CSV, amounts in major units, refunds negative."""
         return [
-            _settlement_row(row, n) for n, row in _csv_rows(text, SETTLEMENT_COLUMNS)
+            _settlement_row(row, n) for n, row in csv_rows(text, SETTLEMENT_COLUMNS)
         ]
-
-
-def _csv_rows(
-    text: str, columns: tuple[str, ...]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise Malformed(f"the report lacks the columns {', '.join(missing)}")
-    for number, row in enumerate(reader, start=2):
-        if any((value or "").strip() for value in row.values()):
-            yield number, row
 
 
 def _settlement_row(row: dict[str, str], number: int) -> SettlementRow:

@@ -9,7 +9,9 @@ settlement report. Adapters: ``antom.AntomProvider`` (Alipay cross-border) and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -35,6 +37,20 @@ def minor_units(money: Money) -> int:
 
 def from_minor_units(value: str | int, currency: str) -> Money:
     return Money(Decimal(int(value)) / 100, currency)
+
+
+def csv_rows(
+    text: str, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """A provider's CSV report: (line number, row) of each row that is not blank;
+    Malformed when a column Étalage reads is missing."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise Malformed(f"the report lacks the columns {', '.join(missing)}")
+    for number, row in enumerate(reader, start=2):
+        if any((value or "").strip() for value in row.values()):
+            yield number, row
 
 
 def signed_within(signed_at: datetime, now: datetime | None = None) -> None:

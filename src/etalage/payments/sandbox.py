@@ -16,13 +16,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from etalage.money import Money
 from etalage.payments import antom, sandbox_antom, sandbox_wechat, wechat
 from etalage.payments.models import Provider, SandboxPayment
+from etalage.payments.provider import from_minor_units
 from etalage.payments.sandbox_store import (
     NOTICES,
     NOTIFY_TRANSPORT,
@@ -65,13 +67,10 @@ def sandbox_transport(
 
 def _eur(minor: int) -> tuple[Decimal, Decimal, Decimal]:
     """(amount CNY, settled EUR, fee EUR) of ``minor`` fen, at the sandbox's rate."""
-    amount = Decimal(minor) / 100
-    settled = (amount * SANDBOX_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return (
-        amount,
-        settled,
-        (settled * SANDBOX_FEE).quantize(Decimal("0.01"), ROUND_HALF_UP),
-    )
+    amount = from_minor_units(minor, "CNY")
+    settled = Money(amount.amount * SANDBOX_RATE, "EUR").rounded()
+    fee = Money(settled.amount * SANDBOX_FEE, "EUR").rounded()
+    return amount.amount, settled.amount, fee.amount
 
 
 def settlement_report(provider: str, day: date) -> str:

@@ -4,11 +4,13 @@ customs declarations ``declarations``; settlement reports ``settlement``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -119,10 +121,9 @@ def refund_request(
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.state != Payment.State.SUCCEEDED:
             raise PaymentRefused(_("Only a payment received can be refunded."))
-        given = sum(
-            (r.amount for r in locked.refunds.exclude(state=Refund.State.FAILED)),
-            start=Money.zero(locked.currency).amount,
-        )
+        given = locked.refunds.exclude(state=Refund.State.FAILED).aggregate(
+            total=Sum("amount")
+        )["total"] or Decimal(0)
         if amount.currency != locked.currency or not (
             0 < amount.amount <= locked.amount - given
         ):

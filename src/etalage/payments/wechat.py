@@ -13,9 +13,7 @@ Settings: ``ETALAGE_WECHAT_MCHID``, ``ETALAGE_WECHAT_APPID``,
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import secrets
 import time
@@ -47,6 +45,7 @@ from etalage.payments.provider import (
     Started,
     Status,
     Transport,
+    csv_rows,
     from_minor_units,
     minor_units,
     signed_within,
@@ -424,15 +423,9 @@ class WeChatProvider:
     def settlement_read(self, text: str) -> list[SettlementRow]:
         """WeChat Pay's bill: CSV whose values start with a backquote, amounts in
         major units, the exchange rate × 10⁸; summary lines after the rows."""
-        clean = "\n".join(
-            line.replace("`", "") for line in text.lstrip("\ufeff").splitlines()
-        )
-        reader = csv.DictReader(io.StringIO(clean))
-        missing = [n for n in SETTLEMENT_COLUMNS if n not in (reader.fieldnames or [])]
-        if missing:
-            raise Malformed(f"the bill lacks the columns {', '.join(missing)}")
+        clean = "\n".join(line.replace("`", "") for line in text.splitlines())
         rows = []
-        for number, row in enumerate(reader, start=2):
+        for number, row in csv_rows(clean, SETTLEMENT_COLUMNS):
             if not (row.get("Vendor order number") or "").strip():
                 break  # the summary after the rows
             rows.append(_bill_row(row, number))

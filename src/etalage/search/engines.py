@@ -53,17 +53,25 @@ def _safe(term: str) -> tuple[str, bool]:
     return "".join(c for c in term if c.isalnum()), term.endswith("*")
 
 
+def _expression(groups: Groups, *, term: str, prefix: str, any_: str, all_: str) -> str:
+    """A query in an engine's syntax: each group's forms joined by ``any_`` (quoted
+    as ``term``, ``prefix`` after a prefix), the groups by ``all_``."""
+    parts = []
+    for group in groups:
+        forms = sorted(t for t in map(_safe, group) if t[0])
+        parts.append(
+            "(" + any_.join(term.format(t) + (prefix if p else "") for t, p in forms)
+            + ")"
+        )  # fmt: skip
+    return all_.join(parts)
+
+
 class SqliteEngine:
     name = "sqlite"
 
     def match(self, groups: Groups) -> Match:
-        parts = []
-        for group in groups:
-            terms = sorted(t for t in map(_safe, group) if t[0])
-            parts.append(
-                "(" + " OR ".join(f'"{t}"' + ("*" if p else "") for t, p in terms) + ")"
-            )
-        expression = " AND ".join(parts)
+        expression = _expression(groups, term='"{}"', prefix="*", any_=" OR ",
+                                 all_=" AND ")  # fmt: skip
         return Match(
             joins="JOIN search_fts ON search_fts.rowid = d.id",
             condition="search_fts MATCH %s",
@@ -81,13 +89,8 @@ class PostgresEngine:
     name = "postgresql"
 
     def match(self, groups: Groups) -> Match:
-        parts = []
-        for group in groups:
-            terms = sorted(t for t in map(_safe, group) if t[0])
-            parts.append(
-                "(" + " | ".join(f"'{t}'" + (":*" if p else "") for t, p in terms) + ")"
-            )
-        expression = " & ".join(parts)
+        expression = _expression(groups, term="'{}'", prefix=":*", any_=" | ",
+                                 all_=" & ")  # fmt: skip
         return Match(
             joins="",
             condition="d.vector @@ to_tsquery('simple', %s)",

@@ -163,18 +163,17 @@ def figures_refresh(documents: QuerySet[SearchDocument]) -> int:
         variant__is_active=True,
         on_hand__gt=0,
     )
-    sold = (
-        OrderLine.objects.exclude(
-            sub_order__state__in=[states.CANCELLED, states.REFUNDED]
-        )
-        .values("variant__product_id")
-        .annotate(units=Sum("quantity"))
-    )
-    by_product = {row["variant__product_id"]: row["units"] for row in sold}
     ids = list(documents.order_by("id").values_list("id", flat=True))
     changed_count = 0
     for start in range(0, len(ids), FIGURES_SLICE):
         part = SearchDocument.objects.filter(id__in=ids[start : start + FIGURES_SLICE])
+        sold = (  # units sold of this slice's products only
+            OrderLine.objects.filter(variant__product_id__in=part.values("product_id"))
+            .exclude(sub_order__state__in=[states.CANCELLED, states.REFUNDED])
+            .values("variant__product_id")
+            .annotate(units=Sum("quantity"))
+        )
+        by_product = {row["variant__product_id"]: row["units"] for row in sold}
         rows = list(part.annotate(stocked=Exists(in_stock)).only(
             "id", "product_id", "sales", "in_stock"))  # fmt: skip
         changed = []

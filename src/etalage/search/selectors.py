@@ -306,7 +306,7 @@ def _category_boost(query: Query) -> tuple[str, list[Any]]:
 def _products(ids: list[Any]) -> list[Product]:
     wanted = [UUID(str(i)) if not isinstance(i, UUID) else i for i in ids]
     found = Product.objects.filter(pk__in=wanted).select_related("merchant")
-    found = found.prefetch_related("translations", "images", "listing_prices")
+    found = found.prefetch_related("translations", "images")
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in wanted if i in by_id]
 

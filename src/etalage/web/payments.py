@@ -54,9 +54,6 @@ def notify(request, provider: str):
     sender = request.META.get("REMOTE_ADDR", "")
     if limit_hit(f"notify:{sender}", seconds=60) > settings.ETALAGE_NOTIFY_PER_MINUTE:
         return HttpResponse(status=429, headers={"Retry-After": "60"})
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.ETALAGE_NOTIFY_MAX_BYTES:
-        return HttpResponse(status=413)
     body = request.read(settings.ETALAGE_NOTIFY_MAX_BYTES + 1)
     if len(body) > settings.ETALAGE_NOTIFY_MAX_BYTES:
         return HttpResponse(status=413)
