@@ -55,8 +55,24 @@ class ProductTranslationInline(admin.StackedInline):
     extra = 0
 
 
+class VariantForm(forms.ModelForm):
+    """Narrow inputs, so that a product's variants fit a laptop's screen."""
+
+    class Meta:
+        model = Variant
+        fields = ["sku", "gtin", "price_eur", "weight_grams", "position", "is_active"]
+        widgets = {
+            "sku": forms.TextInput(attrs={"size": 14}),
+            "gtin": forms.TextInput(attrs={"size": 14}),
+            "price_eur": forms.NumberInput(attrs={"style": "width: 7em"}),
+            "weight_grams": forms.NumberInput(attrs={"style": "width: 6em"}),
+            "position": forms.NumberInput(attrs={"style": "width: 4em"}),
+        }
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantForm
     extra = 0
     fields = [
         "sku",
@@ -201,12 +217,6 @@ class ProductAdmin(admin.ModelAdmin):
         translation = pick_translation(product.translations.all(), get_language())
         return translation.name if translation else product.slug
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
-        return queryset, may_have_duplicates
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
 
@@ -235,10 +245,10 @@ class ProductAdmin(admin.ModelAdmin):
         product = self.get_object(request, object_id)
         change = listing_change_pending(product) if product else None
         rows = listing_change_rows(change, get_language()) if change else []
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}),
-                                           "pending_change_rows": rows},
-        )  # fmt: skip
+        context = {**(extra_context or {}), "pending_change_rows": rows}
+        if product:  # its name, not its slug, over the form
+            context["subtitle"] = self.name(product)
+        return super().change_view(request, object_id, form_url, context)
 
     def decide_view(self, request, object_id):
         """Approve or reject the listing, or its pending change, from its page."""

@@ -4,6 +4,7 @@ services, each change with the operator's reason."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_decisions import decide_with_form
@@ -43,20 +44,35 @@ class LineInline(ReadOnlyAdmin, admin.TabularInline):
     model = OrderLine
     fields = [
         "sku",
-        "name_zh",
-        "name_merchant",
+        "product",
         "hs_code",
         "origin_country",
         "quantity",
         "unit_price_eur",
         "unit_price",
         "freight_share",
-        "consumption_tax",
-        "vat",
-        "tariff",
+        "taxes",
     ]
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("taxes"))
+    def taxes(self, line):
+        """Consumption tax, import VAT and duty, one under the other."""
+        return format_html_join(
+            format_html("<br>"),
+            "{}: {}",
+            (
+                (_("consumption tax"), line.consumption_tax),
+                (_("import VAT"), line.vat),
+                (_("import duty"), line.tariff),
+            ),
+        )
+
+    @admin.display(description=_("product"))
+    def product(self, line):
+        """Its name in the merchant's language over its Chinese name."""
+        return format_html("{}<br>{}", line.name_merchant, line.name_zh)
 
 
 class ReasonForm(forms.Form):

@@ -283,22 +283,29 @@ def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
     assert order.number in page.locator("main").inner_text()
 
 
-def test_on_a_phone_the_header_takes_three_rows_and_products_show_at_once(
+def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
     live_server, browser_page, shop, catalogue
 ):
     for n in range(8):  # more categories than a phone's width holds
         catalogue.category(f"category-{n}", names={"fr": f"Catégorie numéro {n}"})
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 360, "height": 780})
     page.goto(live_server.url + "/fr/c/chocolate/")
-    rows = page.evaluate(
-        """() => [".brand", ".account", ".languages", ".market-form", ".search-box"]
-            .map((s) => document.querySelector(s).getBoundingClientRect().top)
-            .map(Math.round)"""
+    tops = page.evaluate(
+        """() => [".brand", ".languages", ".account", ".search-box", ".market-form"]
+            .map((s) => document.querySelector(s).getBoundingClientRect())
+            .map((r) => [Math.round(r.top + r.height / 2), Math.round(r.right)])"""
     )
-    brand, account, languages, market, search = rows
-    assert abs(brand - account) < 12 and abs(languages - market) < 12
-    assert search > languages > brand  # three rows: the search box has its own
+    (brand, _), (languages, _), (account, _), (search, _), (market, _) = tops
+    assert abs(brand - languages) < 12 and abs(brand - account) < 12  # one row
+    assert abs(search - market) < 12 and search > brand + 20  # and a second
+    assert max(right for _, right in tops) <= 360  # nothing sticks out
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.select_option("#market-select", "BE")  # applies at once, no button
+    page.wait_for_url("**/fr/c/chocolate/")
+    assert page.locator("#market-select").input_value() == "BE"
+    page.select_option("#market-select", "CN")
+    page.wait_for_url("**/fr/c/chocolate/")
     bar = page.locator(".categories ul")
     assert bar.evaluate("(el) => el.scrollWidth > el.clientWidth")  # it scrolls
     card = page.locator(".card").first.bounding_box()
@@ -336,6 +343,9 @@ def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     page.fill("#id_password", "op password")
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/backoffice/catalog/product/{product.pk}/change/")
+    # The page fits the screen, under the product's name rather than its slug.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200
+    assert page.locator("#content h2").first.inner_text() == "Ballotin (en)"
     page.get_by_role("button", name="Approve the changes").click()
     page.wait_for_selector(".messagelist")
     assert "Decision recorded." in page.locator(".messagelist").inner_text()
@@ -429,3 +439,26 @@ def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
     notification_process(kept)
     # No reload: the page follows the payment by itself.
     page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=5000)
+
+
+def test_the_operator_reads_an_order_and_its_parcel_on_a_laptop_screen(
+    live_server, browser_page, shopping, django_user_model
+):
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 2), (shopping.products["b"], 1)])
+    order = shopping.place(buyer).order
+    django_user_model.objects.create_superuser("op", "op@example.com", "op password")
+    page = browser_page
+    page.goto(live_server.url + "/backoffice/login/")
+    page.fill("#id_username", "op")
+    page.fill("#id_password", "op password")
+    page.click("input[type=submit]")
+    sub_order = order.sub_orders.first()
+    for address in (
+        f"/backoffice/orders/order/{order.pk}/change/",
+        f"/backoffice/orders/suborder/{sub_order.pk}/change/",
+        "/backoffice/orders/order/",
+    ):
+        page.goto(live_server.url + address)
+        assert order.number in page.locator("#content").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1200, address

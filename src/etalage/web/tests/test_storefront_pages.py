@@ -44,7 +44,7 @@ def test_the_home_page_is_in_chinese_with_cny_prices(client, shop):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" ' in html
     assert "比利时国家馆" in html
     # 10.00 EUR at 7.7748 CNY and a 2 % margin: 79.30 CNY, the lowest of two variants,
     # plus its estimated CBEC tax: 79.30 x 13 % x 70 % = 7.22 -> 86.52 CNY.

@@ -7,6 +7,16 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// With JavaScript, choosing another market applies it at once (the form's button
+// is for browsers without JavaScript and hides itself under the "js" class).
+document.documentElement.classList.replace("no-js", "js");
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (form && "submitOnChange" in form.dataset) {
+    form.requestSubmit();
+  }
+});
+
 // On a narrow screen the listing's filters start folded, so that products show in
 // the first screen; without JavaScript they stay open.
 document.addEventListener("DOMContentLoaded", () => {
