@@ -341,6 +341,10 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
                                           ).count() == len(cancelling),
              timeout=240, what="the refunds")  # fmt: skip
     wait_for(outbox_drained, timeout=60, what="the outbox to drain")
+    # The sandbox's refund notices come after the refunds it answered at once; each
+    # must be processed too (woken at once, or by the clock after a few seconds).
+    wait_for(lambda: not Notification.objects.filter(verdict="received").exists(),
+             timeout=120, what="the refund notices to be processed")  # fmt: skip
     failures = []
     moves = OrderTransition.objects.filter(sub_order=None, to_state="paid")
     paid = dict(
