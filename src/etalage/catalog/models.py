@@ -478,6 +478,13 @@ class ListingPrice(models.Model):
         indexes = [
             models.Index(fields=["market_code", "amount"]),
             models.Index(fields=["computed_on"]),
+            # Search reads every match's price in one market from this index alone
+            # (PostgreSQL; the covered column is ignored elsewhere).
+            models.Index(
+                fields=["market_code", "product"],
+                include=["amount"],
+                name="listing_price_by_market",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ work, so the engines only match terms and rank).
 - ``sqlite``: an FTS5 table kept from the documents by triggers, ranked by BM25
   with the title weighing ten times the body. Needs no server: the default.
 - ``postgresql``: a generated ``tsvector`` (title weight A, body B, the ``simple``
-  configuration: terms are already normalized and stemmed) with a GIN index,
-  ranked by ``ts_rank_cd``.
+  configuration: terms are already normalized and stemmed) with a GIN index that
+  every search goes through, and a small title-only vector kept in the row that
+  ranks the matches (see ``PostgresEngine``).
 
 ``ETALAGE_SEARCH_ENGINE`` chooses (default: the database's own). An engine past one
 PostgreSQL (OpenSearch, Meilisearch) would be a third class here speaking its HTTP
@@ -15,11 +16,11 @@ API, fed by the same documents (``search.index``) through the same events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 # Each group: the forms one query word may take; a form ending in "*" is a prefix
 # (the word the buyer is still typing).
@@ -35,8 +36,10 @@ class Match:
     joins: str
     condition: str
     condition_params: list[Any]
-    score: str
+    score: str  # rounded, so that near-equal matches fall to the next criteria
     score_params: list[Any]
+    # Statements run in the search's transaction before its query.
+    setup: tuple[str, ...] = ()
 
 
 class SearchEngine(Protocol):
@@ -44,7 +47,29 @@ class SearchEngine(Protocol):
 
     def match(self, groups: Groups) -> Match: ...
 
+    def suggest(self, groups: Groups, limit: int) -> list[Any]: ...
+
     def optimize(self) -> None: ...
+
+
+def run(match: Match, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query built on ``match``, after the engine's setup."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in match.setup:
+            cursor.execute(statement)
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _suggest(match: Match, limit: int, order: str) -> list[Any]:
+    return [row[0] for row in run(
+        match,
+        # The fragments are the engine's; every value is a parameter.
+        f"SELECT d.product_id FROM search_searchdocument d {match.joins} "  # noqa: S608
+        f"WHERE {match.condition} ORDER BY {order} LIMIT %s",
+        [*match.score_params, *match.condition_params, limit],
+    )]  # fmt: skip
 
 
 def _safe(term: str) -> tuple[str, bool]:
@@ -76,9 +101,14 @@ class SqliteEngine:
             joins="JOIN search_fts ON search_fts.rowid = d.id",
             condition="search_fts MATCH %s",
             condition_params=[expression],
-            score="-bm25(search_fts, 10.0, 1.0)",
+            score="ROUND(-bm25(search_fts, 10.0, 1.0), 1)",
             score_params=[],
         )
+
+    def suggest(self, groups: Groups, limit: int) -> list[Any]:
+        match = self.match(groups)
+        return _suggest(match, limit, f"{match.score} DESC, d.in_stock DESC, "
+                                      "d.sales DESC, d.id")  # fmt: skip
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
@@ -86,7 +116,21 @@ class SqliteEngine:
 
 
 class PostgresEngine:
+    """Built so that no search reads a document's text or full vector row by row:
+
+    - matching always goes through the GIN index (the planner, which does not
+      count the cost of reading a large vector back, would otherwise scan every
+      row for a common word and read each one's vector to test it);
+    - matches are ranked by the small title vector kept in the row (a title match
+      first, weighed by ``ts_rank``), then by the selectors' criteria;
+    - suggestions first walk the most popular documents (a bounded number, in the
+      order of an index) for titles that start so, and only for rarer words fall
+      back to the title index.
+    """
+
     name = "postgresql"
+    SETUP = ("SET LOCAL enable_seqscan = off",)
+    POPULAR_WALK = 5000
 
     def match(self, groups: Groups) -> Match:
         expression = _expression(groups, term="'{}'", prefix=":*", any_=" | ",
@@ -95,9 +139,31 @@ class PostgresEngine:
             joins="",
             condition="d.vector @@ to_tsquery('simple', %s)",
             condition_params=[expression],
-            score="ts_rank_cd(d.vector, to_tsquery('simple', %s))",
+            score="CAST(100 * ts_rank(d.title_vector, to_tsquery('simple', %s)) "
+            "AS INTEGER)",
             score_params=[expression],
+            setup=self.SETUP,
         )
+
+    def suggest(self, groups: Groups, limit: int) -> list[Any]:
+        expression = _expression(groups, term="'{}'", prefix=":*", any_=" | ",
+                                 all_=" & ")  # fmt: skip
+        titles = Match(
+            joins="", condition="d.title_vector @@ to_tsquery('simple', %s)",
+            condition_params=[expression], score="0", score_params=[],
+        )  # fmt: skip
+        popular = "d.in_stock DESC, d.featured DESC, d.sales DESC, d.id"
+        found = [row[0] for row in run(
+            titles,
+            # (the fragments are this class's own; values are parameters)
+            f"SELECT d.product_id FROM (SELECT * FROM search_searchdocument d "  # noqa: S608
+            f"ORDER BY {popular} LIMIT %s) d WHERE {titles.condition} "
+            f"ORDER BY {popular} LIMIT %s",
+            [self.POPULAR_WALK, *titles.condition_params, limit],
+        )]  # fmt: skip
+        if len(found) < limit:  # a rarer word: its few titles from the index
+            found = _suggest(replace(titles, setup=self.SETUP), limit, popular)
+        return found
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:

@@ -55,11 +55,13 @@ def _documents(products: list[Product]) -> list[SearchDocument]:
         codes = [v.sku for v in product.variants.all()] + [
             v.gtin for v in product.variants.all() if v.gtin
         ]
+        # The title: what names the product (and its category, so that a
+        # suggestion finds beers from 啤酒 or "pij"); the body: what describes it.
         title = index_terms(
-            *names, product.brand, product.merchant.name, *codes, product.hs_code
-        )
+            *names, product.brand, product.merchant.name, *categories, *codes,
+            product.hs_code,
+        )  # fmt: skip
         body = index_terms(
-            *categories,
             *(t.description for t in product.translations.all()),
             *(t.ingredients for t in product.translations.all()),
             country_names(product.origin_country),

@@ -18,7 +18,7 @@ class SearchDocument(models.Model):
     product = models.OneToOneField(
         "catalog.Product", on_delete=models.CASCADE, related_name="search_document"
     )
-    title = models.TextField()  # names, brand, merchant, category, SKUs, HS code
+    title = models.TextField()  # names, brand, merchant, categories, SKUs, HS code
     body = models.TextField()  # descriptions, ingredients, origin
     category = models.ForeignKey(
         "catalog.Category", on_delete=models.CASCADE, related_name="+"

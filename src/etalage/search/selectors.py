@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from etalage.catalog.models import Category, Product
 from etalage.merchants.models import Merchant
-from etalage.search.engines import Groups, Match, engine
+from etalage.search.engines import Groups, Match, engine, run
 from etalage.search.glossary import also_means, glossary_read
 from etalage.search.models import GlossaryEntry, SearchTerm
 from etalage.search.text import index_terms, is_latin, query_words, word_forms
@@ -161,8 +161,7 @@ def _ids(value: Any) -> Any:
 
 
 ORDER = {
-    "relevance": "boost DESC, ROUND(CAST(score AS NUMERIC), 1) DESC, in_stock DESC, "
-    "featured DESC, sales DESC, id",
+    "relevance": "boost DESC, score DESC, in_stock DESC, featured DESC, sales DESC, id",
     "price_low": "amount IS NULL, amount, id",
     "price_high": "amount IS NULL, amount DESC, id",
     "newest": "listed_at DESC, id",
@@ -212,23 +211,23 @@ def search_products(
             + " THEN 1 ELSE 0 END), 0), 0 FROM m"
         )
         facet_params += [low, high] if high is not None else [low]
+    order = ORDER.get(sort, ORDER["relevance"])
     sql = (  # the fragments are the engine's and this module's; values are parameters
         "WITH m AS MATERIALIZED (SELECT d.product_id, d.id, d.category_id, "  # noqa: S608
         "d.merchant_id, d.origin_country, d.in_stock, d.featured, d.sales, "
         f"d.listed_at, lp.amount, {match.score} AS score, {boost} AS boost {base}) "
+        # The page: the first rows in order (a top-N sort of the matches), numbered.
         "SELECT * FROM (SELECT 'product', CAST(product_id AS TEXT), 0, "
-        f"ROW_NUMBER() OVER (ORDER BY {ORDER.get(sort, ORDER['relevance'])}) AS n "
-        f"FROM m ORDER BY n LIMIT %s OFFSET %s) page UNION ALL "
+        f"ROW_NUMBER() OVER (ORDER BY {order}) AS n FROM (SELECT * FROM m "
+        f"ORDER BY {order} LIMIT %s OFFSET %s) page) page UNION ALL "
         + " UNION ALL ".join(facet_rows)
     )
     if connection.vendor == "sqlite":  # (SQLite's CTEs need no keyword)
         sql = sql.replace("AS MATERIALIZED (", "AS (", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [
-            *match.score_params, *boost_params, *params,
-            per_page, (max(page, 1) - 1) * per_page, *facet_params,
-        ])  # fmt: skip
-        rows = cursor.fetchall()
+    rows = run(match, sql, [
+        *match.score_params, *boost_params, *params,
+        per_page, (max(page, 1) - 1) * per_page, *facet_params,
+    ])  # fmt: skip
     ranked = [value for kind, value, _c, _n in rows if kind == "product"]
     total = next((count for kind, _v, count, _n in rows if kind == "total"), 0)
     results = Results(query=query, products=_products(ranked), total=total)
@@ -330,13 +329,9 @@ def _related(query: Query, market_code: str) -> list[Category]:
     merged: set[str] = set().union(*query.groups)
     match = engine().match([{t for t in merged if not t.endswith("*")}])
     base, params = _base(match, Filters(), market_code)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.category_id, COUNT(*) {base} GROUP BY d.category_id "
-            "ORDER BY COUNT(*) DESC LIMIT 5",
-            params,
-        )
-        ids = [UUID(str(row[0])) for row in cursor.fetchall()]
+    rows = run(match, f"SELECT d.category_id, COUNT(*) {base} GROUP BY d.category_id "
+                      "ORDER BY COUNT(*) DESC LIMIT 5", params)  # fmt: skip
+    ids = [UUID(str(row[0])) for row in rows]
     found = Category.objects.in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
@@ -369,17 +364,7 @@ def search_suggest(text: str, *, limit: int = 6) -> Suggestions:
     query = query_read(text)
     if not query.groups:
         return Suggestions([], [], [])
-    match = engine().match(query.groups)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # The fragments are the engine's; every value is a parameter.
-            "SELECT product_id FROM (SELECT d.product_id, d.in_stock, d.sales, "  # noqa: S608
-            f"{match.score} AS score FROM search_searchdocument d {match.joins} "
-            f"WHERE {match.condition}) ranked "
-            "ORDER BY score DESC, in_stock DESC, sales DESC LIMIT %s",
-            [*match.score_params, *match.condition_params, limit],
-        )
-        products = _products([row[0] for row in cursor.fetchall()])
+    products = _products(engine().suggest(query.groups, limit))
     last = query.groups[-1]
     categories: list[Category] = []
     merchants: list[Merchant] = []
