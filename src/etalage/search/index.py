@@ -12,7 +12,8 @@ from uuid import UUID
 from babel import Locale
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from etalage.catalog.models import PavilionEntry, Product
 from etalage.catalog.selectors import visible_products
@@ -158,33 +159,40 @@ def search_reindex(*, progress: Callable[[int, int], Any] | None = None) -> int:
 
 def figures_refresh(documents: QuerySet[SearchDocument]) -> int:
     """Set what ranks a document after its text: in stock anywhere, units sold.
-    Written a slice at a time, only where a figure changed, so that no write holds
-    the database for long."""
-    in_stock = Stock.objects.filter(
-        variant__product_id=OuterRef("product_id"),
-        variant__is_active=True,
-        on_hand__gt=0,
+    Written a slice at a time by the database itself (one statement that finds the
+    documents whose figures changed, one that rewrites only those), so that no
+    write holds the database for long and nothing comes back to Python but ids."""
+    in_stock = Exists(
+        Stock.objects.filter(
+            variant__product_id=OuterRef("product_id"),
+            variant__is_active=True,
+            on_hand__gt=0,
+        )
+    )
+    sold = Coalesce(
+        Subquery(
+            OrderLine.objects.filter(variant__product_id=OuterRef("product_id"))
+            .exclude(sub_order__state__in=[states.CANCELLED, states.REFUNDED])
+            .values("variant__product_id")
+            .annotate(units=Sum("quantity"))
+            .values("units")
+        ),
+        0,
     )
     ids = list(documents.order_by("id").values_list("id", flat=True))
     changed_count = 0
     for start in range(0, len(ids), FIGURES_SLICE):
         part = SearchDocument.objects.filter(id__in=ids[start : start + FIGURES_SLICE])
-        sold = (  # units sold of this slice's products only
-            OrderLine.objects.filter(variant__product_id__in=part.values("product_id"))
-            .exclude(sub_order__state__in=[states.CANCELLED, states.REFUNDED])
-            .values("variant__product_id")
-            .annotate(units=Sum("quantity"))
+        changed = list(
+            part.annotate(stocked=in_stock, units=sold)
+            .exclude(Q(in_stock=F("stocked")) & Q(sales=F("units")))
+            .values_list("id", flat=True)
         )
-        by_product = {row["variant__product_id"]: row["units"] for row in sold}
-        rows = list(part.annotate(stocked=Exists(in_stock)).only(
-            "id", "product_id", "sales", "in_stock"))  # fmt: skip
-        changed = []
-        for d in rows:
-            sales = by_product.get(d.product_id, 0)
-            if (d.sales, d.in_stock) != (sales, d.stocked):
-                d.sales, d.in_stock = sales, d.stocked
-                changed.append(d)
-        SearchDocument.objects.bulk_update(changed, ["sales", "in_stock"])
+        if changed:
+            with transaction.atomic():
+                SearchDocument.objects.filter(id__in=changed).update(
+                    in_stock=in_stock, sales=sold
+                )
         changed_count += len(changed)
     return changed_count
 

@@ -201,3 +201,24 @@ def test_the_operator_edits_the_glossary_and_search_follows(
     assert answer.status_code == 302
     found = search_products(text="kriek", market_code="CN", currency="CNY")
     assert slugs(found) == {shelf["saison"].slug}
+
+
+def test_the_figures_follow_stock_and_sales_and_rewrite_only_what_changed(shopping):
+    from etalage.orders.services import order_cancel
+    from etalage.search.index import figures_refresh
+
+    search_reindex()
+    a, b = shopping.products["a"], shopping.products["b"]
+    documents = SearchDocument.objects.all()
+    assert figures_refresh(documents) == 0  # nothing changed since the reindex
+    assert SearchDocument.objects.get(product=a).in_stock
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(a, 3), (b, 1)])
+    order = shopping.place(buyer).order
+    assert figures_refresh(documents) == 2
+    figures = dict(SearchDocument.objects.values_list("product_id", "sales"))
+    assert (figures[a.pk], figures[b.pk]) == (3, 1)
+    assert figures_refresh(documents) == 0  # the same figures are not written again
+    order_cancel(order=order, by=buyer, reason="changed my mind")
+    assert figures_refresh(documents) == 2  # a cancelled order sold nothing
+    assert set(SearchDocument.objects.values_list("sales", flat=True)) == {0}
