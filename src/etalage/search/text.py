@@ -21,13 +21,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import Any
 
-import jieba
 import opencc
 import snowballstemmer
-from pypinyin import lazy_pinyin
-
-jieba.setLogLevel(60)  # no "Building prefix dict" chatter in logs
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[-./][a-z0-9]+)*")
@@ -35,6 +32,23 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 STEMMERS = ("french", "dutch", "english")
 MAX_QUERY_CHARS = 200
 MAX_GROUPS = 12
+
+
+# jieba and pypinyin are loaded on first use: about 80 MB that a process which never
+# reads Chinese text (an import worker, the clock) need not hold.
+@cache
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(60)  # no "Building prefix dict" chatter in logs
+    return jieba
+
+
+@cache
+def _lazy_pinyin() -> Any:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
 
 
 @cache
@@ -66,7 +80,7 @@ WORDS_REMEMBERED = 100_000
 @lru_cache(maxsize=WORDS_REMEMBERED)
 def pinyin(word: str) -> str:
     """A Chinese word in pinyin without tones, syllables joined: 巧克力 → qiaokeli."""
-    return "".join(lazy_pinyin(word))
+    return "".join(_lazy_pinyin()(word))
 
 
 @lru_cache(maxsize=WORDS_REMEMBERED)
@@ -89,7 +103,7 @@ def index_terms(*texts: str) -> list[str]:
     for text in texts:
         for run in _RUN.findall(normalize(text)):
             if _IS_CJK.match(run):
-                for word in jieba.cut_for_search(run):
+                for word in _jieba().cut_for_search(run):
                     seen.setdefault(word)
                     if len(word) > 1:
                         seen.setdefault(pinyin(word))
@@ -110,7 +124,7 @@ def query_words(query: str) -> list[str]:
     words: list[str] = []
     for run in _RUN.findall(normalize(query[:MAX_QUERY_CHARS])):
         if _IS_CJK.match(run):
-            words.extend(w for w in jieba.cut(run) if w.strip())
+            words.extend(w for w in _jieba().cut(run) if w.strip())
         else:
             words.append(run)
     return words[:MAX_GROUPS]
