@@ -135,9 +135,12 @@ class PostgresEngine:
     SETUP = ("SET LOCAL enable_seqscan = off",)
     POPULAR_WALK = 5000
 
+    @staticmethod
+    def _tsquery(groups: Groups) -> str:
+        return _expression(groups, term="'{}'", prefix=":*", any_=" | ", all_=" & ")
+
     def match(self, groups: Groups) -> Match:
-        expression = _expression(groups, term="'{}'", prefix=":*", any_=" | ",
-                                 all_=" & ")  # fmt: skip
+        expression = self._tsquery(groups)
         return Match(
             joins="",
             condition="d.vector @@ to_tsquery('simple', %s)",
@@ -149,17 +152,16 @@ class PostgresEngine:
         )
 
     def suggest(self, groups: Groups, limit: int) -> list[Any]:
-        expression = _expression(groups, term="'{}'", prefix=":*", any_=" | ",
-                                 all_=" & ")  # fmt: skip
         titles = Match(
             joins="", condition="d.title_vector @@ to_tsquery('simple', %s)",
-            condition_params=[expression], score="0", score_params=[],
+            condition_params=[self._tsquery(groups)], score="0", score_params=[],
         )  # fmt: skip
         popular = "d.in_stock DESC, d.featured DESC, d.sales DESC, d.id"
         found = [row[0] for row in run(
             titles,
             # (the fragments are this class's own; values are parameters)
-            f"SELECT d.product_id FROM (SELECT * FROM search_searchdocument d "  # noqa: S608
+            "SELECT d.product_id FROM (SELECT d.product_id, d.title_vector, "  # noqa: S608
+            "d.in_stock, d.featured, d.sales, d.id FROM search_searchdocument d "
             f"ORDER BY {popular} LIMIT %s) d WHERE {titles.condition} "
             f"ORDER BY {popular} LIMIT %s",
             [self.POPULAR_WALK, *titles.condition_params, limit],
