@@ -62,13 +62,20 @@ def run(match: Match, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
+def materialized() -> str:
+    """The keyword that has a common table expression evaluated once, before the
+    query that reads it (SQLite evaluates a CTE read twice only once anyway, and
+    older versions do not know the keyword)."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
 def _suggest(match: Match, limit: int, order: str) -> list[Any]:
     # The matches first (through the engine's index), then their order: never a
     # walk of every document in that order testing each one.
     return [row[0] for row in run(
         match,
         # The fragments are the engine's; every value is a parameter.
-        "WITH d AS MATERIALIZED (SELECT d.product_id, d.in_stock, d.featured, "  # noqa: S608
+        f"WITH d AS {materialized()}(SELECT d.product_id, d.in_stock, d.featured, "  # noqa: S608
         f"d.sales, d.id, {match.score} AS score FROM search_searchdocument d "
         f"{match.joins} WHERE {match.condition}) "
         f"SELECT d.product_id FROM d ORDER BY {order} LIMIT %s",

@@ -14,13 +14,13 @@ from django_tasks import task
 from etalage.catalog.models import Product
 from etalage.events.outbox import handles
 from etalage.events.types import MerchantChanged, ProductsChanged
-from etalage.search.index import products_index
+from etalage.search.index import BATCH, products_index
 
 
 @task()
 def products_index_task(product_ids: list[str]) -> int:
     ids = [UUID(i) for i in product_ids]
-    return sum(products_index(ids[s : s + 500]) for s in range(0, len(ids), 500))
+    return sum(products_index(ids[s : s + BATCH]) for s in range(0, len(ids), BATCH))
 
 
 def _index_later(ids: list[UUID]) -> None:

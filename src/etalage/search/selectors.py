@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from etalage.catalog.models import Category, Product
 from etalage.merchants.models import Merchant
-from etalage.search.engines import Groups, Match, engine, run
+from etalage.search.engines import Groups, Match, engine, materialized, run
 from etalage.search.glossary import also_means, glossary_read
 from etalage.search.models import GlossaryEntry, SearchTerm
 from etalage.search.text import index_terms, is_latin, query_words, word_forms
@@ -213,7 +213,7 @@ def search_products(
         facet_params += [low, high] if high is not None else [low]
     order = ORDER.get(sort, ORDER["relevance"])
     sql = (  # the fragments are the engine's and this module's; values are parameters
-        "WITH m AS MATERIALIZED (SELECT d.product_id, d.id, d.category_id, "  # noqa: S608
+        f"WITH m AS {materialized()}(SELECT d.product_id, d.id, d.category_id, "  # noqa: S608
         "d.merchant_id, d.origin_country, d.in_stock, d.featured, d.sales, "
         f"d.listed_at, lp.amount, {match.score} AS score, {boost} AS boost {base}) "
         # The page: the first rows in order (a top-N sort of the matches), numbered.
@@ -222,8 +222,6 @@ def search_products(
         f"ORDER BY {order} LIMIT %s OFFSET %s) page) page UNION ALL "
         + " UNION ALL ".join(facet_rows)
     )
-    if connection.vendor == "sqlite":  # (SQLite's CTEs need no keyword)
-        sql = sql.replace("AS MATERIALIZED (", "AS (", 1)
     rows = run(match, sql, [
         *match.score_params, *boost_params, *params,
         per_page, (max(page, 1) - 1) * per_page, *facet_params,
@@ -247,17 +245,20 @@ def _facets_from(
     rows: list[tuple[Any, ...]], ranges: list[tuple[int, int | None]]
 ) -> dict[str, list[Facet]]:
     facets: dict[str, list[Facet]] = {"category": [], "merchant": [], "origin": []}
+    prices: dict[int, int] = {}
+    stocked = 0
     for kind, value, count, _n in rows:
         if kind in facets:
             facets[kind].append({"value": value, "count": int(count)})
+        elif kind == "price":
+            prices[int(value)] = int(count)
+        elif kind == "in_stock":
+            stocked = int(count)
     for name in ("category", "merchant", "origin"):
-        facets[name].sort(key=lambda f: -f["count"])
-        facets[name] = facets[name][:30]
-    prices = {int(v): int(c) for kind, v, c, _n in rows if kind == "price"}
+        facets[name] = sorted(facets[name], key=lambda f: -f["count"])[:30]
     facets["price"] = [
         {"value": r, "count": prices.get(i, 0)} for i, r in enumerate(ranges)
     ]
-    stocked = sum(int(c) for kind, _v, c, _n in rows if kind == "in_stock")
     facets["in_stock"] = [{"value": True, "count": stocked}]
     _name_facets(facets)
     return facets

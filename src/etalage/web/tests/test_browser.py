@@ -327,6 +327,16 @@ def test_on_a_wide_screen_every_category_is_in_sight(live_server, browser_page, 
     assert max(rights) <= width
 
 
+def _operator_signed_in(live_server, page, django_user_model):
+    """An operator account, signed in to the back-office. Returns the page."""
+    django_user_model.objects.create_superuser("op", "op@example.com", "op password")
+    page.goto(live_server.url + "/backoffice/login/")
+    page.fill("#id_username", "op")
+    page.fill("#id_password", "op password")
+    page.click("input[type=submit]")
+    return page
+
+
 def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     live_server, browser_page, shop, catalogue, django_user_model
 ):
@@ -336,12 +346,7 @@ def test_the_operator_approves_a_change_to_a_live_listing_from_its_page(
     product = shop  # live
     assert product.is_live
     product_update(product=product, fields={"tax_class": "food-9"})
-    django_user_model.objects.create_superuser("op", "op@example.com", "op password")
-    page = browser_page
-    page.goto(live_server.url + "/backoffice/login/")
-    page.fill("#id_username", "op")
-    page.fill("#id_password", "op password")
-    page.click("input[type=submit]")
+    page = _operator_signed_in(live_server, browser_page, django_user_model)
     page.goto(f"{live_server.url}/backoffice/catalog/product/{product.pk}/change/")
     # The page fits the screen, under the product's name rather than its slug.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1200
@@ -447,12 +452,7 @@ def test_the_operator_reads_an_order_and_its_parcel_on_a_laptop_screen(
     buyer = shopping.buyer()
     shopping.cart(buyer, [(shopping.products["a"], 2), (shopping.products["b"], 1)])
     order = shopping.place(buyer).order
-    django_user_model.objects.create_superuser("op", "op@example.com", "op password")
-    page = browser_page
-    page.goto(live_server.url + "/backoffice/login/")
-    page.fill("#id_username", "op")
-    page.fill("#id_password", "op password")
-    page.click("input[type=submit]")
+    page = _operator_signed_in(live_server, browser_page, django_user_model)
     sub_order = order.sub_orders.first()
     for address in (
         f"/backoffice/orders/order/{order.pk}/change/",
