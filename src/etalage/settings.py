@@ -5,6 +5,7 @@ Every setting that differs between machines comes from an ``ETALAGE_*`` variable
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "etalage.checkout",
     "etalage.orders",
     "etalage.payments",
+    "etalage.ledger",
     "etalage.search",
     "etalage.web",
     "etalage.api",
@@ -352,6 +354,34 @@ ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
 # How long a payment or a refund may wait for the provider's notification before
 # Étalage asks the provider about it (a lost notification, a crash mid-request).
 ETALAGE_PAYMENT_ASK_AFTER = int(os.environ.get("ETALAGE_PAYMENT_ASK_AFTER", 120))
+
+# The ledger and payouts. Commission is invoiced to Belgian merchants with Belgian
+# VAT; a sub-order's net becomes available for payout once delivered and the
+# return window is over; a payout run pays merchants owed at least the minimum.
+ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
+    os.environ.get("ETALAGE_COMMISSION_VAT_PERCENT", "21")
+)
+ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
+ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "25"))
+# The operator's account the payouts are paid from (the debtor of the pain.001
+# files): name, IBAN, BIC and a structured address (town and country required).
+# Without ETALAGE_PAYOUT_IBAN no payout can run, except with the bank sandbox,
+# which pays from the ISO 13616 example account and says so on every page.
+ETALAGE_BANK_SANDBOX = _env_bool("ETALAGE_BANK_SANDBOX", ETALAGE_PAYMENT_SANDBOX)
+ETALAGE_PAYOUT_DEBTOR = {
+    "name": os.environ.get("ETALAGE_PAYOUT_NAME", "Etalage operator"),
+    "IBAN": os.environ.get(
+        "ETALAGE_PAYOUT_IBAN", "BE68539007547034" if ETALAGE_BANK_SANDBOX else ""
+    ),
+    "BIC": os.environ.get(
+        "ETALAGE_PAYOUT_BIC", "BBRUBEBB" if ETALAGE_BANK_SANDBOX else ""
+    ),
+    "street_name": os.environ.get("ETALAGE_PAYOUT_STREET", "Rue Montoyer"),
+    "building_number": os.environ.get("ETALAGE_PAYOUT_BUILDING", "63"),
+    "postcode": os.environ.get("ETALAGE_PAYOUT_POSTCODE", "1000"),
+    "town": os.environ.get("ETALAGE_PAYOUT_TOWN", "Bruxelles"),
+    "country": os.environ.get("ETALAGE_PAYOUT_COUNTRY", "BE"),
+}
 # Search: the engine (sqlite, postgresql; empty: the database's own).
 ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
 # Notifications: the largest body kept, and how many one address may post a minute.

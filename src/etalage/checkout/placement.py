@@ -318,6 +318,10 @@ def _write(
             vat=tax.vat if tax else 0,
             total=sub.total.amount,
             usage_amount=tax.limits.counted if tax else 0,
+            goods_eur=sum(ql.variant.price_eur * ql.quantity for ql in sub.lines),
+            commission_percent=sub.lines[
+                0
+            ].variant.product.merchant.default_commission_percent,
         )
         sub_orders.append(sub_order)
         line_taxes = {lt.key: lt for lt in tax.lines} if tax else {}

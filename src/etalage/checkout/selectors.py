@@ -46,6 +46,7 @@ CART_LINE_FIELDS = (
     "variant__net_content", "variant__net_unit", "variant__product__merchant_id",
     "variant__product__merchant__id", "variant__product__merchant__name",
     "variant__product__merchant__slug", "variant__product__merchant__language",
+    "variant__product__merchant__default_commission_percent",
 )  # fmt: skip
 
 

@@ -6,6 +6,11 @@ the worker to deliver; ``outbox_deliver`` rebuilds each waiting event and hands 
 the handlers registered for its type with ``@handles(OrderPaid)``. The clock
 delivers what a crash left behind (``outbox_deliver_late``). Handlers must be safe to
 run twice.
+
+A few subscribers must write in the very transaction that records the event, not
+after it: the ledger's postings commit with the payment, the refund or the delivery
+that causes them, or not at all. They register with ``@within(OrderPaid)`` and run
+inside ``event_record``; a failure there rolls the cause back with it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ LATE_AFTER = timedelta(seconds=5)
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[DomainEvent], None]
 _HANDLERS: dict[str, list[Handler]] = {}
+_WITHIN: dict[str, list[Handler]] = {}
 
 
 def handles(
@@ -46,10 +52,27 @@ def handles(
     return register
 
 
+def within(
+    event_type: type[E],
+) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
+    """Register a function to run on every event of ``event_type`` inside the
+    transaction that records it (keep it to a few statements)."""
+
+    def register(function: Callable[[E], None]) -> Callable[[E], None]:
+        _WITHIN.setdefault(event_type.name, []).append(function)  # type: ignore[arg-type]
+        return function
+
+    return register
+
+
 def event_record(*events: DomainEvent) -> None:
-    """Write events in the current transaction; they are delivered after commit."""
+    """Write events in the current transaction; they are delivered after commit.
+    The ``within`` subscribers run now, in the same transaction."""
     if not events:
         return
+    for event in events:
+        for subscriber in _WITHIN.get(event.name, []):
+            subscriber(event)
     rows = [OutboxEvent(topic=e.name, payload=e.to_payload()) for e in events]
     if len(rows) == 1:
         rows[0].save(force_insert=True)

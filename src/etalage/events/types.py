@@ -130,6 +130,35 @@ class SubOrderMoved(DomainEvent):
     to_state: str
 
 
+# Payments --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PaymentReceivedLate(DomainEvent):
+    """A payment came after its order was cancelled: the money is the buyer's and
+    goes back in full."""
+
+    payment_id: UUID
+    order_id: UUID
+
+
+@dataclasses.dataclass(frozen=True)
+class RefundSucceeded(DomainEvent):
+    """The provider gave money back to the buyer."""
+
+    refund_id: UUID
+    payment_id: UUID
+    order_id: UUID
+
+
+@dataclasses.dataclass(frozen=True)
+class SettlementImported(DomainEvent):
+    """A provider's settlement report was imported: its lines say what was
+    converted to EUR, at which rate and for which fee."""
+
+    report_id: UUID
+
+
 @dataclasses.dataclass(frozen=True)
 class PricingChanged(DomainEvent):
     """Something every shown price depends on changed: exchange rates imported, a

@@ -127,6 +127,12 @@ class SubOrder(Entity):
     vat = _money(_("import VAT"))
     total = _money(_("total"))
     usage_amount = _money(_("counted toward the yearly limit"))
+    # What the merchant sold, at the prices it listed, and the commission agreed
+    # when the buyer placed the order (the ledger charges it at delivery).
+    goods_eur = _money(_("goods (EUR, the merchant's prices)"))
+    commission_percent = models.DecimalField(
+        _("commission %"), max_digits=5, decimal_places=2, default=0
+    )
 
     class Meta:
         ordering = ["number"]

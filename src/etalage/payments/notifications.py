@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from etalage.events.outbox import event_record
+from etalage.events.types import PaymentReceivedLate
 from etalage.orders import states
 from etalage.orders.services import order_pay
 from etalage.payments.adapters import adapter, adapter_class
@@ -176,12 +178,11 @@ def _succeeded(payment: Payment, event: Event) -> None:
         payment.settlement_amount = event.settlement.amount
         payment.settlement_currency = event.settlement.currency
     order = payment.order
-    if order.state == states.PLACED:
-        label = PROVIDER_NAMES[Provider(payment.provider)]
-        order_pay(order=order, reason=f"{label} payment {payment.provider_payment_id}")
-    else:  # the hold ran out and the order was cancelled: give the money back
+    late = order.state != states.PLACED
+    if late:  # the hold ran out and the order was cancelled: give the money back
         payment.reason = f"paid while the order was {order.state}: refunded"
-        transaction.on_commit(lambda: late_payment_refund_task.enqueue(str(payment.pk)))
+    # Saved before the order moves: what the payment pays is read from it (the
+    # ledger posts the capture in this transaction).
     payment.save(
         update_fields=[
             "state",
@@ -193,6 +194,12 @@ def _succeeded(payment: Payment, event: Event) -> None:
             "updated_at",
         ]
     )
+    if not late:
+        label = PROVIDER_NAMES[Provider(payment.provider)]
+        order_pay(order=order, reason=f"{label} payment {payment.provider_payment_id}")
+    else:
+        event_record(PaymentReceivedLate(payment_id=payment.pk, order_id=order.pk))
+        transaction.on_commit(lambda: late_payment_refund_task.enqueue(str(payment.pk)))
 
 
 def _refund_apply(event: Event) -> tuple[str, str, Payment | None]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from etalage.core.emails import render_email
+from etalage.events.outbox import event_record
+from etalage.events.types import RefundSucceeded
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
@@ -180,6 +182,10 @@ def refund_settled(refund: Refund, *, provider_refund_id: str = "") -> Refund:
     refund.failure = ""
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
     refund.save(update_fields=["state", "failure", "provider_refund_id", "updated_at"])
+    event_record(
+        RefundSucceeded(refund_id=refund.pk, payment_id=refund.payment_id,
+                        order_id=refund.payment.order_id)
+    )  # fmt: skip
     label = PROVIDER_NAMES[Provider(refund.payment.provider)]
     for parcel in SubOrder.objects.filter(pk__in=refund.parcels):
         if parcel.state in (states.CANCELLED, states.CUSTOMS_REFUSED):

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from etalage.events.outbox import event_record
+from etalage.events.types import SettlementImported
 from etalage.payments.adapters import adapter
 from etalage.payments.models import Payment, Refund, SettlementLine, SettlementReport
 from etalage.payments.provider import Malformed, SettlementRow
@@ -39,6 +41,7 @@ def settlement_import(*, provider: str, name: str, text: str) -> SettlementRepor
     report.lines_count = len(lines)
     report.differences_count = sum(bool(line.difference) for line in lines)
     report.save(update_fields=["lines_count", "differences_count", "updated_at"])
+    event_record(SettlementImported(report_id=report.pk))
     return report
 
 

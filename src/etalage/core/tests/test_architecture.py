@@ -32,6 +32,7 @@ LAYERS = [
     ["orders"],
     ["checkout"],
     ["payments", "search"],
+    ["ledger"],
     ["demo"],
     ["web", "api"],
 ]
@@ -50,6 +51,8 @@ PURE_CORES = [
     "customs/caps.py",
     "events/types.py",
     "payments/antom_signing.py",
+    "ledger/chart.py",
+    "ledger/posting.py",
     "payments/provider.py",
     "payments/wechat_signing.py",
     "search/text.py",

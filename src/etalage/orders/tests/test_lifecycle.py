@@ -325,6 +325,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "orders_expired",
         "events_delivered",
         "imports_abandoned",
+        "ledger_books_matured",
         "limit_windows_swept",
         "notifications_late_processed",
         "payments_quiet_queried",

@@ -1,0 +1,289 @@
+"""The bank's camt.053 statement, imported: payouts booked are settled, payouts the
+bank returned go back to the merchant's available balance with the bank's reason,
+and the providers' settlements arriving are matched with their reports.
+
+Entries are read with ``pycamt`` (a maintained camt.053 parser over lxml, with
+entities and network access off); the return reason (``RtrInf``), which it does
+not extract, is read from the same parsed tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from lxml import etree
+from pycamt.parser import Camt053Parser
+
+from etalage.ledger import chart
+from etalage.ledger.chart import account_key
+from etalage.ledger.journal import post
+from etalage.ledger.models import BankLine, BankStatement, Payout
+from etalage.ledger.posting import transfer_legs
+from etalage.ledger.postings import minor
+from etalage.payments.models import SettlementReport
+
+# ISO 20022 ExternalReturnReason1Code: the reasons a SEPA bank gives most.
+RETURN_REASONS = {
+    "AC01": gettext_lazy("The account number is wrong."),
+    "AC04": gettext_lazy("The account is closed."),
+    "AC06": gettext_lazy("The account is blocked."),
+    "AG01": gettext_lazy(
+        "The bank does not allow this kind of transfer to the account."
+    ),
+    "AG02": gettext_lazy("The bank refused the operation code."),
+    "AM05": gettext_lazy("The bank saw it as a duplicate."),
+    "BE04": gettext_lazy("The creditor's address is missing or incomplete."),
+    "MD07": gettext_lazy("The account holder has died."),
+    "MS02": gettext_lazy("Refused by the account holder, without a reason."),
+    "MS03": gettext_lazy("Refused by the bank, without a reason."),
+    "RC01": gettext_lazy("The bank identifier (BIC) is wrong."),
+    "RR01": gettext_lazy("The account holder's identification is missing."),
+    "RR02": gettext_lazy("The account holder's name or address is missing."),
+    "RR03": gettext_lazy("The creditor's name or address is missing."),
+    "RR04": gettext_lazy("Regulatory reason."),
+    "FOCR": gettext_lazy("Returned after a cancellation request."),
+}
+
+
+def return_reason_text(code: str) -> str:
+    text = RETURN_REASONS.get(code)
+    return (
+        str(text) if text else _("The bank gave reason code %(code)s.") % {"code": code}
+    )
+
+
+class StatementRefused(ValueError):
+    """The file is not a camt.053 statement Étalage can read (reason for the
+    operator)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """One booked movement of a statement."""
+
+    booked_on: date | None
+    credit: bool
+    amount: Decimal
+    currency: str
+    end_to_end_id: str
+    reference: str
+    counterparty: str
+    return_reason: str
+
+
+def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
+    """The statement's id, account IBAN and booked movements."""
+    try:
+        parser = Camt053Parser(data)
+        transactions = parser.get_transactions()
+        info = parser.get_statement_info()
+    except (etree.XMLSyntaxError, ValueError, AttributeError) as error:
+        raise StatementRefused(
+            _("This is not a camt.053 statement: %(error)s") % {"error": error}
+        ) from None
+    reasons = _return_reasons(parser)
+    booked = []
+    for number, tx in enumerate(transactions, start=1):
+        if tx.get("Status") not in ("BOOK", None):
+            continue  # pending or information only
+        try:
+            amount = Decimal(tx["Amount"])
+        except (KeyError, TypeError, InvalidOperation):
+            raise StatementRefused(
+                _("Entry %(n)s has no amount.") % {"n": number}
+            ) from None
+        e2e = tx.get("EndToEndId") or ""
+        credit = tx.get("CreditDebitIndicator") == "CRDT"
+        booked.append(
+            Booked(
+                booked_on=date.fromisoformat(tx["BookingDate"][:10])
+                if tx.get("BookingDate")
+                else None,
+                credit=credit,
+                amount=amount,
+                currency=tx.get("Currency") or "EUR",
+                end_to_end_id="" if e2e == "NOTPROVIDED" else e2e,
+                reference=(
+                    tx.get("RemittanceInformationFull")
+                    or tx.get("AdditionalEntryInformation")
+                    or ""
+                )[:140],
+                counterparty=(
+                    (tx.get("DebtorName") if credit else tx.get("CreditorName")) or ""
+                )[:140],
+                return_reason=reasons.get(e2e, "") if credit else "",
+            )
+        )
+    statements = info if isinstance(info, list) else [info]
+    first = statements[0] if statements else {}
+    return (
+        str(first.get("StatementID") or first.get("Id") or "")[:35],
+        str(first.get("IBAN") or "")[:34],
+        booked,
+    )
+
+
+def _return_reasons(parser: Camt053Parser) -> dict[str, str]:
+    """End-to-end id: ISO return reason code, for the transactions that carry one."""
+    ns = {"c": parser.tree.nsmap.get(None, "")}
+    reasons = {}
+    for details in parser.tree.iterfind(".//c:TxDtls", namespaces=ns):
+        code = details.findtext("c:RtrInf/c:Rsn/c:Cd", namespaces=ns)
+        e2e = details.findtext("c:Refs/c:EndToEndId", namespaces=ns)
+        if code and e2e:
+            reasons[e2e] = code
+    return reasons
+
+
+@transaction.atomic
+def statement_import(*, name: str, data: bytes) -> BankStatement:
+    """Import a statement once: match every booked movement, post what it proves."""
+    digest = hashlib.sha256(data).hexdigest()
+    if BankStatement.objects.filter(digest=digest).exists():
+        raise StatementRefused(_("This statement was imported already."))
+    statement_id, iban, booked = statement_read(data)
+    statement = BankStatement.objects.create(
+        name=name[:200], digest=digest, statement_id=statement_id, iban=iban
+    )
+    lines = []
+    for index, movement in enumerate(booked):
+        line = BankLine(
+            statement=statement,
+            booked_on=movement.booked_on,
+            credit=movement.credit,
+            amount_minor=minor(movement.amount),
+            currency=movement.currency,
+            reference=movement.reference,
+            end_to_end_id=movement.end_to_end_id,
+            return_reason=movement.return_reason,
+            counterparty=movement.counterparty,
+        )
+        line.outcome = _match(line, f"{digest[:16]}:{index}")
+        lines.append(line)
+    BankLine.objects.bulk_create(lines)
+    statement.lines_count = len(lines)
+    statement.unmatched_count = sum(
+        1 for line in lines if not (line.payout_id or line.settlement_id)
+    )
+    statement.save(update_fields=["lines_count", "unmatched_count", "updated_at"])
+    return statement
+
+
+def _match(line: BankLine, key: str) -> str:
+    if line.currency != "EUR":
+        return "not in EUR: for the operator"
+    if line.end_to_end_id:
+        payout = (
+            Payout.objects.select_for_update()
+            .select_related("merchant")
+            .filter(end_to_end_id=line.end_to_end_id)
+            .first()
+        )
+        if payout is not None:
+            line.payout = payout
+            if line.credit:
+                return _returned(payout, line)
+            return _settled(payout, line)
+    if line.credit:
+        return _settlement_arrived(line)
+    return "no payout matches"
+
+
+def _settled(payout: Payout, line: BankLine) -> str:
+    if payout.amount_minor != line.amount_minor:
+        return f"booked {line.amount}, the payout is {payout.amount}: for the operator"
+    if payout.state != Payout.State.SENT:
+        return f"the payout is {payout.state}: nothing to do"
+    post(
+        reference=f"payout-settled:{payout.end_to_end_id}",
+        kind="payout_settled",
+        legs=transfer_legs(
+            chart.PAYOUTS_IN_TRANSIT, chart.BANK, "EUR", payout.amount_minor
+        ),
+        memo=f"{payout.end_to_end_id} booked by the bank",
+        merchant=payout.merchant,
+    )
+    payout.state, payout.settled_on = Payout.State.SETTLED, line.booked_on
+    payout.save(update_fields=["state", "settled_on", "updated_at"])
+    return "payout paid"
+
+
+def _returned(payout: Payout, line: BankLine) -> str:
+    """The bank sent the transfer back: the merchant is owed it again (available),
+    and sees why."""
+    if payout.amount_minor != line.amount_minor:
+        return (
+            f"returned {line.amount}, the payout is {payout.amount}: for the operator"
+        )
+    if payout.state not in (Payout.State.SENT, Payout.State.SETTLED):
+        return f"the payout is {payout.state}: nothing to do"
+    # Booked and then returned: the money came back to the bank; returned before
+    # it was booked: it never left payouts in transit.
+    source = (
+        chart.BANK if payout.state == Payout.State.SETTLED else chart.PAYOUTS_IN_TRANSIT
+    )
+    post(
+        reference=f"payout-returned:{payout.end_to_end_id}",
+        kind="payout_returned",
+        legs=transfer_legs(
+            source,
+            account_key(chart.MERCHANT_AVAILABLE, payout.merchant_id),
+            "EUR",
+            payout.amount_minor,
+        ),
+        memo=f"{payout.end_to_end_id} returned ({line.return_reason or '?'})",
+        merchant=payout.merchant,
+    )
+    payout.state = Payout.State.RETURNED
+    payout.return_reason = line.return_reason or "?"
+    payout.return_text = return_reason_text(line.return_reason)[:200]
+    payout.save(update_fields=["state", "return_reason", "return_text", "updated_at"])
+    return f"payout returned ({payout.return_reason})"
+
+
+def settlement_net(report: SettlementReport) -> int:
+    """What the provider pays into the bank for a report: settled payments less
+    refunds, less fees (cents)."""
+    net = 0
+    for line in report.lines.filter(settlement_currency="EUR").exclude(
+        Q(payment=None) & Q(refund=None)
+    ):
+        sign = 1 if line.kind == "payment" else -1
+        net += sign * minor(line.settlement_amount) - minor(line.fee)
+    return net
+
+
+def _settlement_arrived(line: BankLine) -> str:
+    """A provider's transfer: the report it pays is named in the remittance, or is
+    the only one waiting for exactly this amount."""
+    waiting = [
+        report
+        for report in SettlementReport.objects.exclude(
+            pk__in=BankLine.objects.exclude(settlement=None).values("settlement_id")
+        )
+        if settlement_net(report) == line.amount_minor
+    ]
+    named = [r for r in waiting if r.name and r.name in line.reference]
+    chosen = named[0] if named else (waiting[0] if len(waiting) == 1 else None)
+    if chosen is None:
+        return "no payout or settlement matches: for the operator"
+    line.settlement = chosen
+    post(
+        reference=f"settlement-banked:{chosen.pk}",
+        kind="settlement_banked",
+        legs=transfer_legs(
+            chart.BANK,
+            account_key(chart.PROVIDER_SETTLEMENT, chosen.provider),
+            "EUR",
+            line.amount_minor,
+        ),
+        memo=f"{chosen.provider} settlement {chosen.name} in the bank",
+    )
+    return f"settlement {chosen.name} arrived"

@@ -1,0 +1,100 @@
+"""The journal's invariants, held by the database itself (SQLite and PostgreSQL).
+
+Entries are written before their transaction's header (foreign keys are checked at
+commit); the header's insert checks that its entries sum to zero in each currency
+and that there are as many as it says; an entry for a transaction already posted is
+refused; an entry's currency is its account's; entries and headers never change;
+each account's balance moves with every entry. On PostgreSQL entries and headers
+cannot be deleted either; SQLite's test-suite flush deletes rows one table at a
+time, so there a deletion is caught by ``etalage check`` (balances against
+entries) rather than refused.
+"""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE TRIGGER ledger_entry_checked BEFORE INSERT ON ledger_entry
+    BEGIN
+      SELECT RAISE(ABORT, 'ledger: the transaction is posted; correct it by a reversing one')
+      WHERE EXISTS (SELECT 1 FROM ledger_transaction WHERE id = NEW.transaction_id);
+      SELECT RAISE(ABORT, 'ledger: an entry is in its account''s currency')
+      WHERE NEW.currency IS NOT (SELECT currency FROM ledger_account WHERE id = NEW.account_id);
+    END""",
+    """CREATE TRIGGER ledger_entry_balance AFTER INSERT ON ledger_entry
+    BEGIN
+      UPDATE ledger_account SET balance_minor = balance_minor + NEW.amount_minor
+      WHERE id = NEW.account_id;
+    END""",
+    """CREATE TRIGGER ledger_transaction_balanced AFTER INSERT ON ledger_transaction
+    BEGIN
+      SELECT RAISE(ABORT, 'ledger: the entries do not sum to zero in each currency')
+      WHERE EXISTS (SELECT 1 FROM ledger_entry WHERE transaction_id = NEW.id
+                    GROUP BY currency HAVING SUM(amount_minor) <> 0);
+      SELECT RAISE(ABORT, 'ledger: the transaction has not the entries it names')
+      WHERE (SELECT COUNT(*) FROM ledger_entry WHERE transaction_id = NEW.id)
+            <> NEW.entries_count OR NEW.entries_count < 2;
+    END""",
+    """CREATE TRIGGER ledger_entry_unchanged BEFORE UPDATE ON ledger_entry
+    BEGIN SELECT RAISE(ABORT, 'ledger: entries never change'); END""",
+    """CREATE TRIGGER ledger_transaction_unchanged BEFORE UPDATE ON ledger_transaction
+    BEGIN SELECT RAISE(ABORT, 'ledger: posted transactions never change'); END""",
+]
+
+POSTGRESQL = [
+    """CREATE FUNCTION ledger_entry_checked() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ledger_transaction WHERE id = NEW.transaction_id) THEN
+        RAISE EXCEPTION 'ledger: the transaction is posted; correct it by a reversing one';
+      END IF;
+      UPDATE ledger_account SET balance_minor = balance_minor + NEW.amount_minor
+      WHERE id = NEW.account_id AND currency = NEW.currency;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'ledger: an entry is in its account''s currency';
+      END IF;
+      RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER ledger_entry_checked BEFORE INSERT ON ledger_entry
+    FOR EACH ROW EXECUTE FUNCTION ledger_entry_checked()""",
+    """CREATE FUNCTION ledger_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ledger_entry WHERE transaction_id = NEW.id
+                 GROUP BY currency HAVING SUM(amount_minor) <> 0) THEN
+        RAISE EXCEPTION 'ledger: the entries do not sum to zero in each currency';
+      END IF;
+      IF NEW.entries_count < 2 OR (SELECT COUNT(*) FROM ledger_entry
+                                   WHERE transaction_id = NEW.id) <> NEW.entries_count THEN
+        RAISE EXCEPTION 'ledger: the transaction has not the entries it names';
+      END IF;
+      RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER ledger_transaction_balanced AFTER INSERT ON ledger_transaction
+    FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balanced()""",
+    """CREATE FUNCTION ledger_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'ledger: % never changes; correct it by a reversing transaction',
+        TG_TABLE_NAME;
+    END $$""",
+    """CREATE TRIGGER ledger_entry_unchanged BEFORE UPDATE OR DELETE ON ledger_entry
+    FOR EACH ROW EXECUTE FUNCTION ledger_unchanged()""",
+    """CREATE TRIGGER ledger_transaction_unchanged BEFORE UPDATE OR DELETE
+    ON ledger_transaction FOR EACH ROW EXECUTE FUNCTION ledger_unchanged()""",
+]
+
+
+def install(apps, schema_editor):
+    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}.get(
+        schema_editor.connection.vendor
+    )
+    if statements is None:
+        raise RuntimeError(
+            f"the ledger's invariants are written for SQLite and PostgreSQL, "
+            f"not {schema_editor.connection.vendor}"
+        )
+    for statement in statements:
+        schema_editor.execute(statement, None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]

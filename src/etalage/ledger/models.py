@@ -1,0 +1,340 @@
+"""The journal (accounts, transactions, entries), each sub-order's figures, payouts
+and bank statements.
+
+Amounts are integers in minor units (``*_minor``): the database sums them exactly,
+on SQLite as on PostgreSQL, and its triggers (migration 0002) hold the invariant:
+a transaction's entries sum to zero in each currency, an entry is in its account's
+currency, nothing is added to a transaction once posted, nothing posted changes,
+and each account's balance is the sum of its entries.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.models import Entity
+from etalage.ledger.chart import CHART, Kind
+from etalage.merchants.models import Merchant
+from etalage.orders.models import Order, SubOrder
+
+
+def to_decimal(minor: int) -> Decimal:
+    return Decimal(minor).scaleb(-2)
+
+
+class Account(Entity):
+    """One account of the chart, for one owner and currency; its balance is kept by
+    the database from its entries."""
+
+    key = models.CharField(_("account"), max_length=80)
+    currency = models.CharField(_("currency"), max_length=3)
+    kind = models.CharField(_("kind"), max_length=10, choices=[(k, k) for k in Kind])
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_accounts",
+        verbose_name=_("merchant"),
+    )
+    balance_minor = models.BigIntegerField(_("balance (minor units)"), default=0)
+
+    class Meta:
+        ordering = ["key", "currency"]
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "currency"], name="ledger_account_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.currency}"
+
+    @property
+    def balance(self) -> Decimal:
+        return to_decimal(self.balance_minor)
+
+    @property
+    def label(self) -> str:
+        return CHART[self.key.split(":", 1)[0]].label
+
+
+class Transaction(models.Model):
+    """A journal transaction: two or more entries that sum to zero per currency.
+    ``reference`` names what caused it, once: a second posting of the same cause is
+    refused by the database."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, db_index=True)
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), db_index=True)
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merchant"),
+    )
+    entries_count = models.PositiveSmallIntegerField(_("entries"))
+
+    class Meta:
+        ordering = ["-posted_at"]
+        verbose_name = _("journal transaction")
+        verbose_name_plural = _("journal transactions")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Entry(models.Model):
+    """One line of a transaction: an amount (debit positive) on one account."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(
+        Transaction,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("transaction"),
+    )
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("account"),
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    amount_minor = models.BigIntegerField(_("amount (minor units, debit +)"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        indexes = [models.Index(fields=["account", "id"], name="ledger_entry_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount_minor}"
+
+    @property
+    def amount(self) -> Decimal:
+        return to_decimal(self.amount_minor)
+
+
+class SubOrderBook(models.Model):
+    """One sub-order's figures in the ledger: what it brought in, what was refunded,
+    the commission at the rate recorded at placement, and when the merchant may be
+    paid. The merchant's statement reads these; the entries are the truth they
+    summarize (``etalage check`` compares them)."""
+
+    sub_order = models.OneToOneField(
+        SubOrder,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="book",
+        verbose_name=_("sub-order"),
+    )
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="+", verbose_name=_("merchant")
+    )
+    paid_at = models.DateTimeField(_("paid at"))
+    goods_paid = models.BigIntegerField()
+    freight_paid = models.BigIntegerField()
+    tax_paid = models.BigIntegerField()
+    goods_eur = models.BigIntegerField()
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    vat_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    refunded_goods_paid = models.BigIntegerField(default=0)
+    refunded_freight_paid = models.BigIntegerField(default=0)
+    refunded_tax_paid = models.BigIntegerField(default=0)
+    refunded_goods_eur = models.BigIntegerField(default=0)
+    commission_eur = models.BigIntegerField(default=0)
+    commission_vat_eur = models.BigIntegerField(default=0)
+    net_eur = models.BigIntegerField(default=0)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    available_at = models.DateTimeField(_("available from"), null=True, blank=True)
+    matured_at = models.DateTimeField(_("available since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-paid_at"]
+        verbose_name = _("sub-order in the ledger")
+        verbose_name_plural = _("sub-orders in the ledger")
+        indexes = [
+            models.Index(fields=["merchant", "-paid_at"], name="ledger_book_merchant"),
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(matured_at__isnull=True, available_at__isnull=False),
+                name="ledger_book_maturing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.sub_order_id)
+
+
+class PayoutRun(Entity):
+    """One payout run: a SEPA credit-transfer file for every merchant owed enough.
+    Only one run is open at a time; its file is downloaded once."""
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("prepared")
+        SENT = "sent", _("file downloaded for the bank")
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State, default=State.PREPARED
+    )
+    message_id = models.CharField(_("message id"), max_length=35, blank=True)
+    execution_date = models.DateField(_("execution date"))
+    total_minor = models.BigIntegerField(_("total (cents)"), default=0)
+    payouts_count = models.PositiveIntegerField(_("payouts"), default=0)
+    file = models.BinaryField(_("pain.001 file"), editable=False)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    downloaded_by = models.CharField(_("downloaded by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payout run")
+        verbose_name_plural = _("payout runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="prepared"),
+                name="ledger_one_open_payout_run",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total(self) -> Decimal:
+        return to_decimal(self.total_minor)
+
+
+class Payout(Entity):
+    """One merchant's payout in a run: a SEPA credit transfer of its available
+    balance. Its end-to-end id comes back on the bank's statement."""
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("prepared")
+        SENT = "sent", _("sent to the bank")
+        SETTLED = "settled", _("paid")
+        RETURNED = "returned", _("returned by the bank")
+
+    run = models.ForeignKey(
+        PayoutRun,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        verbose_name=_("run"),
+    )
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        verbose_name=_("merchant"),
+    )
+    end_to_end_id = models.CharField(_("end-to-end id"), max_length=35, unique=True)
+    amount_minor = models.BigIntegerField(_("amount (cents)"))
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State, default=State.PREPARED
+    )
+    return_reason = models.CharField(_("bank's reason"), max_length=8, blank=True)
+    return_text = models.CharField(_("reason"), max_length=200, blank=True)
+    settled_on = models.DateField(_("booked on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+
+    def __str__(self) -> str:
+        return self.end_to_end_id
+
+    @property
+    def amount(self) -> Decimal:
+        return to_decimal(self.amount_minor)
+
+
+class BankStatement(Entity):
+    """A camt.053 statement of the operator's bank account, imported once."""
+
+    name = models.CharField(_("file"), max_length=200)
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    statement_id = models.CharField(_("statement id"), max_length=35, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    lines_count = models.PositiveIntegerField(_("lines"), default=0)
+    unmatched_count = models.PositiveIntegerField(_("unmatched"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BankLine(models.Model):
+    """One booked entry of a statement and what it was matched to (a payout paid
+    or returned, a provider's settlement), or why it was not."""
+
+    statement = models.ForeignKey(
+        BankStatement,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("statement"),
+    )
+    booked_on = models.DateField(_("booked on"), null=True, blank=True)
+    credit = models.BooleanField(_("credit"))
+    amount_minor = models.BigIntegerField(_("amount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    reference = models.CharField(_("reference"), max_length=140, blank=True)
+    end_to_end_id = models.CharField(_("end-to-end id"), max_length=35, blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=8, blank=True)
+    counterparty = models.CharField(_("counterparty"), max_length=140, blank=True)
+    payout = models.ForeignKey(
+        Payout,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_lines",
+        verbose_name=_("payout"),
+    )
+    settlement = models.ForeignKey(
+        "payments.SettlementReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement report"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["statement", "id"]
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount_minor}"
+
+    @property
+    def amount(self) -> Decimal:
+        return to_decimal(self.amount_minor)

@@ -1,0 +1,178 @@
+"""Payout runs: every merchant owed at least the minimum is paid its available
+balance by SEPA credit transfer, in one pain.001 file per run.
+
+A run moves each payout's amount from the merchant's available balance to payouts
+in transit, in the transaction that creates it; only one run waits for its file at
+a time (a partial unique index holds it across workers); the file is handed out
+once, and the payouts are then sent. The bank's statement (``bank``) settles or
+returns them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from etalage.ledger import chart
+from etalage.ledger.chart import account_key
+from etalage.ledger.journal import post
+from etalage.ledger.models import Account, Payout, PayoutRun
+from etalage.ledger.posting import transfer_legs
+from etalage.ledger.postings import minor
+from etalage.ledger.sepa import FileRefused, Transfer, pain001
+from etalage.merchants.models import Merchant
+
+
+class PayoutRefused(ValueError):
+    """A run or a download that cannot be done now (the reason is for the
+    operator)."""
+
+
+def _execution_date(today: date) -> date:
+    """The next bank working day (Saturdays and Sundays skipped)."""
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def payout_run(*, by: str = "", today: date | None = None) -> PayoutRun:
+    """Prepare a run paying every approved merchant with an account its available
+    balance, when it is at least ``ETALAGE_PAYOUT_MINIMUM_EUR``."""
+    today = today or timezone.localdate()
+    minimum = minor(settings.ETALAGE_PAYOUT_MINIMUM_EUR)
+    try:
+        with transaction.atomic():
+            return _run(today, minimum, by)
+    except IntegrityError:
+        raise PayoutRefused(
+            _("Another payout run was started at the same time.")
+        ) from None
+
+
+def _run(today: date, minimum: int, by: str) -> PayoutRun:
+    open_run = PayoutRun.objects.filter(state=PayoutRun.State.PREPARED).first()
+    if open_run is not None:
+        raise PayoutRefused(
+            _(
+                "Payout run %(number)s waits for its file to be downloaded; download "
+                "it before starting another."
+            )
+            % {"number": open_run.number}
+        )
+    count = PayoutRun.objects.filter(created_at__date=today).count()
+    run = PayoutRun.objects.create(
+        number=f"PAYOUT-{today:%Y%m%d}-{count + 1:03d}",
+        execution_date=_execution_date(today),
+        file=b"",
+    )
+    owed = list(
+        Account.objects.select_for_update()
+        .filter(
+            key__startswith=f"{chart.MERCHANT_AVAILABLE}:",
+            currency="EUR",
+            balance_minor__lte=-minimum,
+        )
+        .exclude(balance_minor=0)
+        .order_by("key")
+    )
+    merchants = Merchant.objects.in_bulk([a.merchant_id for a in owed])
+    transfers: list[Transfer] = []
+    payouts: list[Payout] = []
+    for account in owed:
+        merchant = merchants[account.merchant_id]
+        if merchant.status != Merchant.Status.APPROVED or not merchant.iban:
+            continue  # held: suspended, or no approved account yet
+        payout = Payout(
+            run=run,
+            merchant=merchant,
+            end_to_end_id=f"{run.number}-{len(payouts) + 1:05d}",
+            amount_minor=-account.balance_minor,
+            iban=merchant.iban,
+            bic=merchant.bic,
+        )
+        payouts.append(payout)
+        transfers.append(
+            Transfer(
+                end_to_end_id=payout.end_to_end_id,
+                name=merchant.legal_name,
+                iban=merchant.iban,
+                bic=merchant.bic,
+                amount_cents=payout.amount_minor,
+                remittance=f"Etalage {run.number} {merchant.name}",
+                street=merchant.street,
+                postcode=merchant.postal_code,
+                town=merchant.city,
+                country="BE",
+            )
+        )
+    if not payouts:
+        raise PayoutRefused(
+            _("No merchant is owed at least %(minimum)s EUR with an approved account.")
+            % {"minimum": settings.ETALAGE_PAYOUT_MINIMUM_EUR}
+        )
+    try:
+        run.message_id, run.file = pain001(
+            debtor=settings.ETALAGE_PAYOUT_DEBTOR,
+            execution_date=run.execution_date,
+            transfers=transfers,
+        )
+    except FileRefused as refused:
+        raise PayoutRefused(str(refused)) from None
+    Payout.objects.bulk_create(payouts)
+    for payout in payouts:
+        post(
+            reference=f"payout:{payout.end_to_end_id}",
+            kind="payout",
+            legs=transfer_legs(
+                account_key(chart.MERCHANT_AVAILABLE, payout.merchant_id),
+                chart.PAYOUTS_IN_TRANSIT,
+                "EUR",
+                payout.amount_minor,
+            ),
+            memo=f"{run.number}: payout to {payout.merchant.name}",
+            merchant=payout.merchant,
+        )
+    run.total_minor = sum(p.amount_minor for p in payouts)
+    run.payouts_count = len(payouts)
+    run.file_sha256 = hashlib.sha256(run.file).hexdigest()
+    run.save(
+        update_fields=[
+            "message_id",
+            "file",
+            "file_sha256",
+            "total_minor",
+            "payouts_count",
+            "updated_at",
+        ]
+    )
+    return run
+
+
+@transaction.atomic
+def payout_file_take(*, run: PayoutRun, by: str) -> bytes:
+    """The run's pain.001 file, once: its payouts are sent from now on, and the
+    next run may start."""
+    run = PayoutRun.objects.select_for_update().get(pk=run.pk)
+    if run.downloaded_at is not None:
+        raise PayoutRefused(
+            _(
+                "The file of %(number)s was downloaded on %(when)s by %(who)s; it is "
+                "given once, so that no transfer is sent twice."
+            )
+            % {
+                "number": run.number,
+                "when": f"{run.downloaded_at:%Y-%m-%d %H:%M}",
+                "who": run.downloaded_by or "?",
+            }
+        )
+    run.downloaded_at, run.downloaded_by = timezone.now(), by[:150]
+    run.state = PayoutRun.State.SENT
+    run.save(update_fields=["downloaded_at", "downloaded_by", "state", "updated_at"])
+    run.payouts.filter(state=Payout.State.PREPARED).update(state=Payout.State.SENT)
+    return bytes(run.file)
