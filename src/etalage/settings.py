@@ -363,24 +363,30 @@ ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
 )
 ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
 ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "25"))
-# The operator's account the payouts are paid from (the debtor of the pain.001
-# files): name, IBAN, BIC and a structured address (town and country required).
-# Without ETALAGE_PAYOUT_IBAN no payout can run, except with the bank sandbox,
-# which pays from the ISO 13616 example account and says so on every page.
+# The operator: who invoices the commission and pays the payouts (the debtor of the
+# pain.001 files), with a structured address (town and country are required). In
+# the sandbox (the demo), a fictitious operator with the ISO 13616 example account,
+# said so on every page and document; in production these come from the
+# environment and a payout run refuses to start without ETALAGE_PAYOUT_IBAN.
 ETALAGE_BANK_SANDBOX = _env_bool("ETALAGE_BANK_SANDBOX", ETALAGE_PAYMENT_SANDBOX)
+_demo = ETALAGE_BANK_SANDBOX
+ETALAGE_OPERATOR = {
+    "name": os.environ.get(
+        "ETALAGE_OPERATOR_NAME", "Etalage demo operator" if _demo else ""
+    ),
+    "vat_number": os.environ.get(
+        "ETALAGE_OPERATOR_VAT", "BE0987654394" if _demo else ""
+    ),
+    "street_name": os.environ.get("ETALAGE_OPERATOR_STREET", "Rue Montoyer"),
+    "building_number": os.environ.get("ETALAGE_OPERATOR_BUILDING", "63"),
+    "postcode": os.environ.get("ETALAGE_OPERATOR_POSTCODE", "1000"),
+    "town": os.environ.get("ETALAGE_OPERATOR_TOWN", "Bruxelles"),
+    "country": os.environ.get("ETALAGE_OPERATOR_COUNTRY", "BE"),
+}
 ETALAGE_PAYOUT_DEBTOR = {
-    "name": os.environ.get("ETALAGE_PAYOUT_NAME", "Etalage operator"),
-    "IBAN": os.environ.get(
-        "ETALAGE_PAYOUT_IBAN", "BE68539007547034" if ETALAGE_BANK_SANDBOX else ""
-    ),
-    "BIC": os.environ.get(
-        "ETALAGE_PAYOUT_BIC", "BBRUBEBB" if ETALAGE_BANK_SANDBOX else ""
-    ),
-    "street_name": os.environ.get("ETALAGE_PAYOUT_STREET", "Rue Montoyer"),
-    "building_number": os.environ.get("ETALAGE_PAYOUT_BUILDING", "63"),
-    "postcode": os.environ.get("ETALAGE_PAYOUT_POSTCODE", "1000"),
-    "town": os.environ.get("ETALAGE_PAYOUT_TOWN", "Bruxelles"),
-    "country": os.environ.get("ETALAGE_PAYOUT_COUNTRY", "BE"),
+    **ETALAGE_OPERATOR,
+    "IBAN": os.environ.get("ETALAGE_PAYOUT_IBAN", "BE68539007547034" if _demo else ""),
+    "BIC": os.environ.get("ETALAGE_PAYOUT_BIC", "BBRUBEBB" if _demo else ""),
 }
 # Search: the engine (sqlite, postgresql; empty: the database's own).
 ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")

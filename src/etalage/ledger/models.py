@@ -338,3 +338,82 @@ class BankLine(models.Model):
     @property
     def amount(self) -> Decimal:
         return to_decimal(self.amount_minor)
+
+
+class CommissionCharge(models.Model):
+    """The commission (and its VAT) one posting charged a merchant for one sub-order:
+    positive at delivery, negative when a refund gives part of it back. A month's
+    charges make the merchant's commission invoice (or credit note)."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="+", verbose_name=_("merchant")
+    )
+    sub_order = models.ForeignKey(
+        SubOrder,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sub-order"),
+    )
+    transaction = models.ForeignKey(
+        Transaction,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("transaction"),
+    )
+    at = models.DateTimeField(_("at"))
+    goods_minor = models.BigIntegerField(_("goods (cents)"))
+    commission_minor = models.BigIntegerField(_("commission (cents)"))
+    vat_minor = models.BigIntegerField(_("VAT (cents)"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("commission charge")
+        verbose_name_plural = _("commission charges")
+        indexes = [models.Index(fields=["merchant", "at"], name="ledger_charge_month")]
+
+    def __str__(self) -> str:
+        return f"{self.sub_order_id} {self.commission_minor}"
+
+
+class CommissionInvoice(models.Model):
+    """The operator's monthly invoice of commission to a merchant, numbered without
+    gaps per year (a credit note when refunds gave more back than was charged)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("number in the year"))
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        related_name="commission_invoices",
+        verbose_name=_("merchant"),
+    )
+    month = models.DateField(_("month"))
+    issued_on = models.DateField(_("issued on"))
+    goods_minor = models.BigIntegerField(_("goods (cents)"))
+    commission_minor = models.BigIntegerField(_("commission (cents)"))
+    vat_minor = models.BigIntegerField(_("VAT (cents)"))
+    vat_percent = models.DecimalField(_("VAT %"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("commission invoice")
+        verbose_name_plural = _("commission invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="ledger_invoice_number"
+            ),
+            models.UniqueConstraint(
+                fields=["merchant", "month"], name="ledger_invoice_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.year}-{self.sequence:06d}"
+
+    @property
+    def credit_note(self) -> bool:
+        return self.commission_minor < 0

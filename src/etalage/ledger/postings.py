@@ -16,7 +16,7 @@ from django.utils import timezone
 from etalage.ledger import chart
 from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
-from etalage.ledger.models import SubOrderBook, Transaction
+from etalage.ledger.models import CommissionCharge, SubOrderBook, Transaction
 from etalage.ledger.posting import (
     Leg,
     SubOrderFigures,
@@ -177,9 +177,12 @@ def refund_post(*, refund_id: UUID) -> None:
         order=order,
         memo=f"{order.number}: refund {refund.request_id}",
     )
-    if posted is not None:
-        for after in afters:
-            _keep(books[after.key], after)
+    if posted is None:
+        return
+    for after in afters:
+        book = books[after.key]
+        _charged(book, figures(book), after, posted)
+        _keep(book, after)
 
 
 def commission_post(*, sub_order_id: UUID) -> None:
@@ -195,7 +198,7 @@ def commission_post(*, sub_order_id: UUID) -> None:
         return  # never paid through the ledger, or delivered before
     legs, after = commission_legs(figures(book))
     now = timezone.now()
-    post(
+    posted = post(
         reference=f"commission:{book.pk}",
         kind="commission",
         legs=legs,
@@ -203,8 +206,38 @@ def commission_post(*, sub_order_id: UUID) -> None:
         merchant=book.merchant,
         memo=f"{book.sub_order.number}: commission {book.commission_percent}%",
     )
+    if posted is not None:
+        _charged(book, figures(book), after, posted)
     window = timedelta(days=settings.ETALAGE_RETURN_WINDOW_DAYS)
     _keep(book, after, delivered_at=now, available_at=now + window)
+
+
+def _charged(
+    book: SubOrderBook,
+    before: SubOrderFigures,
+    after: SubOrderFigures,
+    posted: Transaction,
+) -> None:
+    """Record what a posting changed of the commission charged to the merchant
+    (the lines of its monthly commission invoice)."""
+    commission = after.commission_eur - before.commission_eur
+    vat = after.commission_vat_eur - before.commission_vat_eur
+    if not (commission or vat):
+        return
+    base = (
+        after.net_goods_eur
+        if not before.commission_posted
+        else (after.net_goods_eur - before.net_goods_eur)
+    )
+    CommissionCharge.objects.create(
+        merchant_id=book.merchant_id,
+        sub_order_id=book.sub_order_id,
+        transaction=posted,
+        at=posted.posted_at,
+        goods_minor=base,
+        commission_minor=commission,
+        vat_minor=vat,
+    )
 
 
 def books_matured(*, now: datetime | None = None, batch: int = 500) -> int:

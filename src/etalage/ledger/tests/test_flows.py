@@ -56,8 +56,9 @@ def test_a_payment_after_cancellation_is_owed_back_then_refunded(
     assert ledger_problems() == []
 
 
+@pytest.mark.usefixtures("over_http")
 def test_refunds_before_and_after_settlement_and_the_settlement_in_the_bank(
-    books, client, over_http, django_capture_on_commit_callbacks
+    books, client, django_capture_on_commit_callbacks
 ):
     from etalage.money import Money
     from etalage.payments.services import refund_request
@@ -89,9 +90,13 @@ def test_refunds_before_and_after_settlement_and_the_settlement_in_the_bank(
     assert balance("provider_receivable:alipay", "CNY") == D("-5.00")
     # The provider's transfer arrives in the bank: matched to its report by name.
     statement = sandbox_bank.statement(
-        iban="BE68539007547034", day=date.today(), opening=D(0),
-        credits=[sandbox_bank.Credit(D(net) / 100, "Antom", f"Settlement {report.name}")],
-    )  # fmt: skip
+        iban="BE68539007547034",
+        day=date.today(),
+        opening=D(0),
+        credits=[
+            sandbox_bank.Credit(D(net) / 100, "Antom", f"Settlement {report.name}")
+        ],
+    )
     imported = bank.statement_import(name="camt.xml", data=statement)
     assert imported.unmatched_count == 0
     assert balance("provider_settlement:alipay", "EUR") == 0
@@ -174,8 +179,10 @@ def test_any_sequence_of_events_leaves_the_books_balanced(
             _act(books, action, orders[index], amount)
         assert ledger_problems() == []
         for merchant in Merchant.objects.all():
-            owed = -(balance(f"merchant_pending:{merchant.pk}", "EUR")
-                     + balance(f"merchant_available:{merchant.pk}", "EUR"))  # fmt: skip
+            owed = -(
+                balance(f"merchant_pending:{merchant.pk}", "EUR")
+                + balance(f"merchant_available:{merchant.pk}", "EUR")
+            )
             nets = sum(
                 b.net_eur for b in SubOrderBook.objects.filter(merchant=merchant)
             )
@@ -228,10 +235,13 @@ def _act(books, action, order, amount):
         payout = Payout.objects.filter(state="sent").first()
         if payout is not None:
             statement = sandbox_bank.statement(
-                iban="BE68539007547034", day=date.today(), opening=D(0),
-                runs=[payout.run], returns={payout.end_to_end_id: "AC01"},
+                iban="BE68539007547034",
+                day=date.today(),
+                opening=D(0),
+                runs=[payout.run],
+                returns={payout.end_to_end_id: "AC01"},
                 number=Payout.objects.count() + amount,
-            )  # fmt: skip
+            )
             bank.statement_import(name="camt.xml", data=statement)
             payout.refresh_from_db()
             assert (payout.state, payout.return_reason) == ("returned", "AC01")

@@ -1,0 +1,258 @@
+"""A merchant's monthly statement (CSV and PDF) and the operator's commission
+invoice of the month, numbered without gaps per year.
+
+The invoice carries what a Belgian VAT invoice must (Code TVA art. 53, AR n° 1
+art. 5): issue date, sequential number, the operator's and the merchant's names,
+addresses and VAT numbers, the service and its period, the taxable amount, the VAT
+rate and amount, and the total. A month whose refunds gave back more commission
+than was charged gets a credit note instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from text_unidecode import unidecode
+
+from etalage.ledger.models import CommissionInvoice, SubOrderBook, to_decimal
+from etalage.ledger.selectors import (
+    commission_of_month,
+    merchant_statement,
+    month_bounds,
+    statement_totals,
+)
+from etalage.merchants.models import Merchant
+
+
+class MonthNotOver(ValueError):
+    """An invoice is issued once its month is over."""
+
+
+def commission_invoice(merchant: Merchant, month: date) -> CommissionInvoice | None:
+    """The month's commission invoice, issued the first time it is asked for once
+    the month is over; None when nothing was charged that month."""
+    month = month.replace(day=1)
+    if month_bounds(month)[1] > timezone.now():
+        raise MonthNotOver(_("The month is not over yet."))
+    existing = CommissionInvoice.objects.filter(merchant=merchant, month=month).first()
+    if existing is not None:
+        return existing
+    charged = commission_of_month(merchant, month)
+    if not (charged["commission"] or charged["vat"]):
+        return None
+    today = timezone.localdate()
+    for _attempt in range(5):  # two issued at once: the second takes the next number
+        try:
+            with transaction.atomic():
+                last = CommissionInvoice.objects.filter(year=today.year).aggregate(
+                    n=Max("sequence")
+                )["n"]
+                return CommissionInvoice.objects.create(
+                    year=today.year,
+                    sequence=(last or 0) + 1,
+                    merchant=merchant,
+                    month=month,
+                    issued_on=today,
+                    goods_minor=charged["goods"],
+                    commission_minor=charged["commission"],
+                    vat_minor=charged["vat"],
+                    vat_percent=settings.ETALAGE_COMMISSION_VAT_PERCENT,
+                )
+        except IntegrityError:
+            existing = CommissionInvoice.objects.filter(
+                merchant=merchant, month=month
+            ).first()
+            if existing is not None:
+                return existing
+    raise RuntimeError("could not number the invoice")
+
+
+COLUMNS = [
+    "paid_on",
+    "sub_order",
+    "goods_eur",
+    "refunded_eur",
+    "commission_eur",
+    "commission_vat_eur",
+    "net_eur",
+    "available_from",
+]
+
+
+def _row(book: SubOrderBook) -> list[str]:
+    return [
+        f"{timezone.localtime(book.paid_at):%Y-%m-%d}",
+        book.sub_order.number,
+        *(
+            f"{to_decimal(v)}"
+            for v in (
+                book.goods_eur,
+                book.refunded_goods_eur,
+                book.commission_eur,
+                book.commission_vat_eur,
+                book.net_eur,
+            )
+        ),
+        f"{timezone.localtime(book.available_at):%Y-%m-%d}"
+        if book.available_at
+        else "",
+    ]
+
+
+def statement_csv(merchant: Merchant, month: date) -> str:
+    """The month's statement lines as CSV (amounts in EUR, a dot for decimals)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    books = merchant_statement(merchant, month)
+    for book in books:
+        writer.writerow(_row(book))
+    totals = statement_totals(books)
+    writer.writerow(
+        [
+            "total",
+            "",
+            totals["goods"],
+            totals["refunded"],
+            totals["commission"],
+            totals["vat"],
+            totals["net"],
+            "",
+        ]
+    )
+    return out.getvalue()
+
+
+def _latin(text: str) -> str:
+    """What the PDF's built-in fonts can draw (Latin-1; the rest transliterated)."""
+    return "".join(c if ord(c) < 256 else unidecode(c) for c in text)
+
+
+def _eur(minor: int | Decimal) -> str:
+    amount = minor if isinstance(minor, Decimal) else to_decimal(minor)
+    return f"{amount:,.2f} EUR".replace(",", " ")
+
+
+def statement_pdf(merchant: Merchant, month: date) -> bytes:
+    """The month's statement and, once the month is over, its commission invoice
+    (or credit note), as one PDF."""
+    month = month.replace(day=1)
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    operator = settings.ETALAGE_OPERATOR
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(
+        0,
+        8,
+        _latin(_("Statement %(month)s") % {"month": f"{month:%Y-%m}"}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "", 9)
+    if settings.ETALAGE_BANK_SANDBOX:
+        pdf.set_text_color(180, 0, 0)
+        pdf.cell(
+            0,
+            5,
+            _latin(_("Demo data (sandbox): not a real statement or invoice.")),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
+    pdf.multi_cell(
+        0,
+        5,
+        _latin(
+            f"{merchant.legal_name}\n{merchant.street}\n"
+            f"{merchant.postal_code} {merchant.city}\n{merchant.vat_number}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(3)
+    widths = (20, 52, 20, 20, 20, 18, 20, 20)
+    heads = (
+        _("Paid"),
+        _("Parcel"),
+        _("Goods"),
+        _("Refunded"),
+        _("Commission"),
+        _("VAT"),
+        _("Net"),
+        _("Available"),
+    )
+    pdf.set_font("Helvetica", "B", 8)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 6, _latin(head), border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    books = merchant_statement(merchant, month)
+    for book in books:
+        for n, (width, value) in enumerate(zip(widths, _row(book), strict=True)):
+            pdf.cell(width, 5, value, align="R" if 2 <= n <= 6 else "L")
+        pdf.ln()
+    totals = statement_totals(books)
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.cell(widths[0] + widths[1], 6, _latin(_("Total")), border="T")
+    for width, key in zip(
+        widths[2:7], ("goods", "refunded", "commission", "vat", "net"), strict=True
+    ):
+        pdf.cell(width, 6, f"{totals[key]}", border="T", align="R")
+    pdf.cell(widths[7], 6, "", border="T")
+    pdf.ln(10)
+    if month_bounds(month)[1] <= timezone.now():
+        invoice = commission_invoice(merchant, month)
+        if invoice is not None:
+            _invoice(pdf, invoice, merchant, operator)
+    return bytes(pdf.output())
+
+
+def _invoice(
+    pdf: FPDF, invoice: CommissionInvoice, merchant: Merchant, operator: dict[str, str]
+) -> None:
+    title = _("Credit note") if invoice.credit_note else _("Invoice")
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 7, _latin(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    seller = (
+        f"{operator['name']}\n{operator['street_name']} {operator['building_number']}\n"
+        f"{operator['postcode']} {operator['town']} ({operator['country']})\n"
+        f"{_('VAT')} {operator['vat_number']}"
+    )
+    buyer = (
+        f"{merchant.legal_name}\n{merchant.street}\n{merchant.postal_code} "
+        f"{merchant.city} (BE)\n{_('VAT')} {merchant.vat_number}"
+    )
+    top = pdf.get_y()
+    pdf.multi_cell(90, 5, _latin(seller))
+    pdf.set_xy(110, top)
+    pdf.multi_cell(90, 5, _latin(buyer), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    start, end = month_bounds(invoice.month)
+    last = end.date().toordinal() - 1
+    lines = [
+        (_("Issued on"), f"{invoice.issued_on:%Y-%m-%d}"),
+        (_("Service"), _("Marketplace commission on goods sold and delivered")),
+        (_("Period"), f"{start:%Y-%m-%d} - {date.fromordinal(last):%Y-%m-%d}"),
+        (_("Goods the commission is on"), _eur(invoice.goods_minor)),
+        (_("Commission (taxable amount)"), _eur(invoice.commission_minor)),
+        (
+            _("VAT %(rate)s %%") % {"rate": f"{invoice.vat_percent:g}"},
+            _eur(invoice.vat_minor),
+        ),
+        (_("Total"), _eur(invoice.commission_minor + invoice.vat_minor)),
+        (_("Settlement"), _("Deducted from your payouts; nothing to pay.")),
+    ]
+    for label, value in lines:
+        pdf.cell(60, 5, _latin(label))
+        pdf.cell(0, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
