@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -230,3 +230,11 @@ def owed_summary() -> dict[str, Decimal]:
         "merchants": to_decimal(-merchants),
         "buyers": to_decimal(-sums.get(chart.REFUNDS_DUE, 0)),
     }
+
+
+def payouts_returned_count() -> int:
+    """Payouts the bank returned to an account the merchant still has: someone must
+    ask the merchant for a working one (the operator's to-do)."""
+    return Payout.objects.filter(
+        state=Payout.State.RETURNED, merchant__iban=F("iban")
+    ).count()

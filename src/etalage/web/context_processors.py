@@ -9,6 +9,7 @@ from etalage.catalog.selectors import (
     listing_changes_pending_count,
     listings_in_review_count,
 )
+from etalage.ledger.selectors import payouts_returned_count
 from etalage.merchants.selectors import applications_waiting_count
 from etalage.money.formatting import cldr_locale
 from etalage.orders.selectors import (
@@ -94,6 +95,9 @@ def backoffice(request):
              reverse("admin:orders_order_changelist") + "?state__exact=placed"),
             (_("Paid parcels not yet shipped"), parcels_waiting_count(),
              reverse("admin:orders_suborder_changelist")),
+            (_("Payouts returned by the bank, account unchanged"),
+             payouts_returned_count(),
+             reverse("admin:ledger_payout_changelist") + "?state__exact=returned"),
         ]  # fmt: skip
 
     return {

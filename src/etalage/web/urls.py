@@ -8,6 +8,7 @@ from etalage.web import (
     onboarding,
     payments,
     portal,
+    portal_money,
     portal_orders,
     portal_products,
     search,
@@ -78,6 +79,12 @@ urlpatterns = [
     path("portal/company/", portal.company, name="portal-company"),
     path("portal/products/", portal_products.product_list, name="portal-products"),
     path("portal/orders/", portal_orders.sub_order_list, name="portal-orders"),
+    path("portal/money/", portal_money.money, name="portal-money"),
+    path(
+        "portal/money/statement.<str:kind>",
+        portal_money.money_statement,
+        name="portal-money-statement",
+    ),
     path(
         "portal/orders/<str:number>/",
         portal_orders.sub_order_detail,

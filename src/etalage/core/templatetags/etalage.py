@@ -18,3 +18,10 @@ def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
     return format_money(Money(amount, currency), get_language() or "en")
+
+
+@register.filter
+def cents(minor: int | None) -> Decimal | None:
+    """``{{ book.net_eur|cents|money:"EUR" }}``: minor units (the ledger's) as an
+    amount."""
+    return None if minor is None else Decimal(minor).scaleb(-2)

@@ -1,0 +1,101 @@
+"""The merchant portal's money: balances, each sub-order's statement line, payouts
+with their state (and the bank's reason when one came back), months in a chart,
+and the monthly statement with its commission invoice as CSV and PDF. Owners and
+finance people only; a merchant sees its own money only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from etalage.ledger.models import CommissionInvoice, Payout
+from etalage.ledger.selectors import (
+    merchant_balances,
+    merchant_months,
+    merchant_statement,
+    statement_totals,
+)
+from etalage.ledger.statements import statement_csv, statement_pdf
+from etalage.merchants.models import MerchantMember
+from etalage.web.portal import _membership
+
+MONEY_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE)
+
+
+def _month(request) -> date:
+    """The month asked for (``?month=2026-11``), this month by default."""
+    today = timezone.localdate()
+    text = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        chosen = date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+    if not (date(2000, 1, 1) <= chosen <= today):
+        return today.replace(day=1)
+    return chosen
+
+
+def _chart(months: list[dict]) -> dict:
+    """Bars of sales and payouts per month, scaled to the largest (an SVG drawn by
+    the template: no script needed)."""
+    top = max([m["sales"] for m in months] + [m["payouts"] for m in months] + [1])
+    bars = []
+    for index, month in enumerate(months):
+        bars.append(
+            {
+                **month,
+                "x": 10 + index * 50,
+                "sales_h": int(140 * month["sales"] / top),
+                "payouts_h": int(140 * month["payouts"] / top),
+            }
+        )
+    return {"bars": bars, "top": top, "width": 20 + 50 * len(months)}
+
+
+@login_required
+def money(request):
+    merchant = _membership(request, MONEY_ROLES).merchant
+    month = _month(request)
+    books = merchant_statement(merchant, month)
+    this_month = timezone.localdate().replace(day=1)
+    months = merchant_months(merchant)
+    return render(
+        request,
+        "etalage/portal/money.html",
+        {
+            "merchant": merchant,
+            "balances": merchant_balances(merchant),
+            "month": month,
+            "month_over": month < this_month,
+            "months": [m["month"] for m in reversed(months)],
+            "books": books[:500],
+            "totals": statement_totals(books),
+            "payouts": Payout.objects.filter(merchant=merchant).select_related("run")[
+                :50
+            ],
+            "invoices": CommissionInvoice.objects.filter(merchant=merchant)[:24],
+            "chart": _chart(months),
+        },
+    )
+
+
+@login_required
+def money_statement(request, kind: str):
+    merchant = _membership(request, MONEY_ROLES).merchant
+    month = _month(request)
+    name = f"etalage-{merchant.slug}-{month:%Y-%m}"
+    if kind == "csv":
+        response = HttpResponse(statement_csv(merchant, month), content_type="text/csv")
+    elif kind == "pdf":
+        response = HttpResponse(
+            statement_pdf(merchant, month), content_type="application/pdf"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
