@@ -362,7 +362,7 @@ ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
     os.environ.get("ETALAGE_COMMISSION_VAT_PERCENT", "21")
 )
 ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
-ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "25"))
+ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "10"))
 # The operator: who invoices the commission and pays the payouts (the debtor of the
 # pain.001 files), with a structured address (town and country are required). In
 # the sandbox (the demo), a fictitious operator with the ISO 13616 example account,

@@ -44,6 +44,7 @@ from etalage.customs.routes import Route
 from etalage.customs.services import address_add, identity_add
 from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
+from etalage.demo.money import demo_money
 from etalage.demo.products import LINES
 from etalage.inventory.models import Warehouse
 from etalage.inventory.services import stock_receive
@@ -321,8 +322,11 @@ def _demo_orders(log) -> None:
     order_refund_cancelled(
         order=refunded, sub_order_ids=tuple(s.pk for s in refunded.sub_orders.all())
     )
-    log("Placed 4 demo orders for the demo buyer (paid in the payment sandbox, one "
-        "refunded).")  # fmt: skip
+    log(
+        "Placed 4 demo orders for the demo buyer (paid in the payment sandbox, one "
+        "refunded)."
+    )
+    demo_money(place, pay, log)
 
 
 def _paid_in_sandbox(order, provider: str) -> None:

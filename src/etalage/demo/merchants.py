@@ -202,7 +202,7 @@ MERCHANTS = [
         "city": "Durbuy",
         "founded": 2009,
         "colour": (176, 120, 20),
-        "iban": "",
+        "iban": "BE25068249751482",
         "tagline": {
             "zh-hans": "阿登山区的瓶内二次发酵啤酒",
             "fr": "Bières refermentées en bouteille, au cœur des Ardennes",

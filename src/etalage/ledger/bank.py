@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
-from pycamt.parser import Camt053Parser
+from pycamt.parser import Camt053ParseError, Camt053Parser
 
 from etalage.ledger import chart
 from etalage.ledger.chart import account_key
@@ -84,9 +84,15 @@ def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
         parser = Camt053Parser(data)
         transactions = parser.get_transactions()
         info = parser.get_statement_info()
-    except (etree.XMLSyntaxError, ValueError, AttributeError) as error:
+    except (
+        etree.XMLSyntaxError,
+        Camt053ParseError,
+        ValueError,
+        AttributeError,
+    ) as error:
         raise StatementRefused(
-            _("This is not a camt.053 statement: %(error)s") % {"error": error}
+            _("This is not a camt.053 statement: %(error)s")
+            % {"error": str(error) or _("no statement (BkToCstmrStmt) in it")}
         ) from None
     reasons = _return_reasons(parser)
     booked = []

@@ -44,7 +44,7 @@ def _execution_date(today: date) -> date:
 def payout_run(*, by: str = "", today: date | None = None) -> PayoutRun:
     """Prepare a run paying every approved merchant with an account its available
     balance, when it is at least ``ETALAGE_PAYOUT_MINIMUM_EUR``."""
-    today = today or timezone.localdate()
+    today = today or timezone.localtime().date()
     minimum = minor(settings.ETALAGE_PAYOUT_MINIMUM_EUR)
     try:
         with transaction.atomic():

@@ -124,7 +124,7 @@ def merchant_months(merchant: Merchant, count: int = 12) -> list[dict[str, Any]]
         by_month[_day(when)]["sales"] += total
     for when, total in paid.items():
         by_month[_day(when)]["payouts"] += total
-    this = timezone.localdate().replace(day=1)
+    this = timezone.localtime().date().replace(day=1)
     months = []
     for back in range(count - 1, -1, -1):
         year, month = divmod(this.year * 12 + this.month - 1 - back, 12)

@@ -49,7 +49,7 @@ def commission_invoice(merchant: Merchant, month: date) -> CommissionInvoice | N
     charged = commission_of_month(merchant, month)
     if not (charged["commission"] or charged["vat"]):
         return None
-    today = timezone.localdate()
+    today = timezone.localtime().date()
     for _attempt in range(5):  # two issued at once: the second takes the next number
         try:
             with transaction.atomic():

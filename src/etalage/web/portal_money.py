@@ -28,7 +28,7 @@ MONEY_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE)
 
 def _month(request) -> date:
     """The month asked for (``?month=2026-11``), this month by default."""
-    today = timezone.localdate()
+    today = timezone.localtime().date()
     text = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-"))
@@ -62,7 +62,7 @@ def money(request):
     merchant = _membership(request, MONEY_ROLES).merchant
     month = _month(request)
     books = merchant_statement(merchant, month)
-    this_month = timezone.localdate().replace(day=1)
+    this_month = timezone.localtime().date().replace(day=1)
     months = merchant_months(merchant)
     return render(
         request,

@@ -43,7 +43,7 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
     from etalage.orders.models import Order
 
     assert sorted(Order.objects.values_list("state", flat=True)) == [
-        "cancelled", "customs_declared", "paid", "refunded"
+        "cancelled", "customs_declared", "delivered", "delivered", "paid", "refunded"
     ]  # fmt: skip
     # Paid in the payment sandbox, by signed notifications, with either provider.
     from etalage.payments.checks import payment_problems
@@ -54,6 +54,14 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
     assert set(Notification.objects.values_list("verdict", flat=True)) == {"processed"}
     assert Refund.objects.get().state == "succeeded"
     assert inventory_problems() + order_problems() + payment_problems() == []
+    # Money: merchants with balances, one payout paid, one returned by the bank.
+    from etalage.ledger.checks import ledger_problems
+    from etalage.ledger.models import Payout
+
+    assert sorted(Payout.objects.values_list("merchant__slug", "state")) == [
+        ("brasserie-val-ourthe", "returned"), ("maison-verhaeghe", "settled")
+    ]  # fmt: skip
+    assert ledger_problems() == []
 
 
 def test_every_category_has_an_illustration_marked_as_such():

@@ -16,8 +16,14 @@ PAGES = {
     "portal-import-report": lambda other: {"pk": other["run"].pk},
     "portal-order": lambda other: {"number": other["sub_order"].number},
 }
-# Portal URLs whose arguments are not a merchant's object.
-NOT_OBJECTS = {"portal-welcome", "merchant-verify", "portal-import-template"}
+# Portal URLs whose arguments are not a merchant's object (the statement's is its
+# format; whose money it shows is the signed-in merchant's: test_money_pages).
+NOT_OBJECTS = {
+    "portal-welcome",
+    "merchant-verify",
+    "portal-import-template",
+    "portal-money-statement",
+}
 
 
 @pytest.fixture
