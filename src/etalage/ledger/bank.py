@@ -150,7 +150,9 @@ def _return_reasons(parser: Camt053Parser) -> dict[str, str]:
 
 @transaction.atomic
 def statement_import(*, name: str, data: bytes) -> BankStatement:
-    """Import a statement once: match every booked movement, post what it proves."""
+    """Import a statement once: match every booked movement, post what it proves
+    (the payouts it pays in one transaction; each return and settlement on its
+    own)."""
     digest = hashlib.sha256(data).hexdigest()
     if BankStatement.objects.filter(digest=digest).exists():
         raise StatementRefused(_("This statement was imported already."))
@@ -158,8 +160,8 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     statement = BankStatement.objects.create(
         name=name[:200], digest=digest, statement_id=statement_id, iban=iban
     )
-    lines = []
-    for index, movement in enumerate(booked):
+    lines, paid = [], []
+    for movement in booked:
         line = BankLine(
             statement=statement,
             booked_on=movement.booked_on,
@@ -171,8 +173,16 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
             return_reason=movement.return_reason,
             counterparty=movement.counterparty,
         )
-        line.outcome = _match(line, f"{digest[:16]}:{index}")
+        line.outcome = _match(line, paid)
         lines.append(line)
+    if paid:
+        total = sum(payout.amount_minor for payout in paid)
+        post(
+            reference=f"payouts-paid:{digest[:32]}",
+            kind="payout_settled",
+            legs=transfer_legs(chart.PAYOUTS_IN_TRANSIT, chart.BANK, "EUR", total),
+            memo=f"{len(paid)} payouts booked by the bank ({name[:100]})",
+        )
     BankLine.objects.bulk_create(lines)
     statement.lines_count = len(lines)
     statement.unmatched_count = sum(
@@ -182,7 +192,7 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     return statement
 
 
-def _match(line: BankLine, key: str) -> str:
+def _match(line: BankLine, paid: list[Payout]) -> str:
     if line.currency != "EUR":
         return "not in EUR: for the operator"
     if line.end_to_end_id:
@@ -196,28 +206,20 @@ def _match(line: BankLine, key: str) -> str:
             line.payout = payout
             if line.credit:
                 return _returned(payout, line)
-            return _settled(payout, line)
+            return _settled(payout, line, paid)
     if line.credit:
         return _settlement_arrived(line)
     return "no payout matches"
 
 
-def _settled(payout: Payout, line: BankLine) -> str:
+def _settled(payout: Payout, line: BankLine, paid: list[Payout]) -> str:
     if payout.amount_minor != line.amount_minor:
         return f"booked {line.amount}, the payout is {payout.amount}: for the operator"
     if payout.state != Payout.State.SENT:
         return f"the payout is {payout.state}: nothing to do"
-    post(
-        reference=f"payout-settled:{payout.end_to_end_id}",
-        kind="payout_settled",
-        legs=transfer_legs(
-            chart.PAYOUTS_IN_TRANSIT, chart.BANK, "EUR", payout.amount_minor
-        ),
-        memo=f"{payout.end_to_end_id} booked by the bank",
-        merchant=payout.merchant,
-    )
     payout.state, payout.settled_on = Payout.State.SETTLED, line.booked_on
     payout.save(update_fields=["state", "settled_on", "updated_at"])
+    paid.append(payout)
     return "payout paid"
 
 

@@ -13,6 +13,12 @@ from etalage.ledger.postings import figures
 
 
 def ledger_problems() -> list[str]:
+    return journal_problems() + merchant_problems()
+
+
+def journal_problems() -> list[str]:
+    """Every account's balance against its entries; every currency and every
+    transaction summing to zero."""
     problems = []
     sums = dict(
         Entry.objects.values("account_id")
@@ -20,7 +26,6 @@ def ledger_problems() -> list[str]:
         .values_list("account_id", "total")
     )
     totals: dict[str, int] = defaultdict(int)
-    payable: dict[str, int] = defaultdict(int)
     for account in Account.objects.all():
         if account.balance_minor != sums.get(account.pk, 0):
             problems.append(
@@ -28,9 +33,6 @@ def ledger_problems() -> list[str]:
                 f"{to_decimal(sums.get(account.pk, 0))}"
             )
         totals[account.currency] += sums.get(account.pk, 0)
-        name = account.key.split(":", 1)[0]
-        if name in (chart.MERCHANT_PENDING, chart.MERCHANT_AVAILABLE):
-            payable[str(account.merchant_id)] -= sums.get(account.pk, 0)
     for currency, total in totals.items():
         if total:
             problems.append(f"ledger: {currency} accounts sum to {to_decimal(total)}")
@@ -46,6 +48,22 @@ def ledger_problems() -> list[str]:
     )
     for row in short[:20]:
         problems.append(f"ledger: transaction {row['transaction_id']} has one entry")
+    return problems
+
+
+def merchant_problems() -> list[str]:
+    """Each sub-order's net against its figures; each merchant's payable against
+    its sub-orders' nets less its payouts (those the bank did not return)."""
+    problems = []
+    payable: dict[str, int] = defaultdict(int)
+    merchant_accounts = Account.objects.filter(
+        Q(key__startswith=f"{chart.MERCHANT_PENDING}:")
+        | Q(key__startswith=f"{chart.MERCHANT_AVAILABLE}:")
+    )
+    for merchant_id, balance in merchant_accounts.values_list(
+        "merchant_id", "balance_minor"
+    ):
+        payable[str(merchant_id)] -= balance
     owed: dict[str, int] = defaultdict(int)
     for book in SubOrderBook.objects.all().iterator():
         computed = figures(book).net_eur

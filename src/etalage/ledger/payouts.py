@@ -22,7 +22,7 @@ from etalage.ledger import chart
 from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
 from etalage.ledger.models import Account, Payout, PayoutRun
-from etalage.ledger.posting import transfer_legs
+from etalage.ledger.posting import Leg
 from etalage.ledger.postings import minor
 from etalage.ledger.sepa import FileRefused, Transfer, pain001
 from etalage.merchants.models import Merchant
@@ -125,19 +125,22 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
     except FileRefused as refused:
         raise PayoutRefused(str(refused)) from None
     Payout.objects.bulk_create(payouts)
-    for payout in payouts:
-        post(
-            reference=f"payout:{payout.end_to_end_id}",
-            kind="payout",
-            legs=transfer_legs(
-                account_key(chart.MERCHANT_AVAILABLE, payout.merchant_id),
-                chart.PAYOUTS_IN_TRANSIT,
+    # One transaction for the run: each merchant's available balance to payouts in
+    # transit (the bank settles or returns each payout on its own later).
+    post(
+        reference=f"payout-run:{run.number}",
+        kind="payout",
+        legs=[
+            Leg(
+                account_key(chart.MERCHANT_AVAILABLE, p.merchant_id),
                 "EUR",
-                payout.amount_minor,
-            ),
-            memo=f"{run.number}: payout to {payout.merchant.name}",
-            merchant=payout.merchant,
-        )
+                p.amount_minor,
+            )
+            for p in payouts
+        ]
+        + [Leg(chart.PAYOUTS_IN_TRANSIT, "EUR", -sum(p.amount_minor for p in payouts))],
+        memo=f"{run.number}: {len(payouts)} payouts",
+    )
     run.total_minor = sum(p.amount_minor for p in payouts)
     run.payouts_count = len(payouts)
     run.file_sha256 = hashlib.sha256(run.file).hexdigest()

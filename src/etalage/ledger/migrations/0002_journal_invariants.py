@@ -40,35 +40,52 @@ SQLITE = [
     BEGIN SELECT RAISE(ABORT, 'ledger: posted transactions never change'); END""",
 ]
 
+# On PostgreSQL the sums are checked and the balances moved once per statement
+# (transition tables): posting many entries to one account in one transaction
+# updates its row once per statement, not once per entry (each update of a row in
+# the same transaction walks the versions the previous ones left).
 POSTGRESQL = [
     """CREATE FUNCTION ledger_entry_checked() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF EXISTS (SELECT 1 FROM ledger_transaction WHERE id = NEW.transaction_id) THEN
         RAISE EXCEPTION 'ledger: the transaction is posted; correct it by a reversing one';
       END IF;
-      UPDATE ledger_account SET balance_minor = balance_minor + NEW.amount_minor
-      WHERE id = NEW.account_id AND currency = NEW.currency;
-      IF NOT FOUND THEN
+      IF NEW.currency IS DISTINCT FROM
+         (SELECT currency FROM ledger_account WHERE id = NEW.account_id) THEN
         RAISE EXCEPTION 'ledger: an entry is in its account''s currency';
       END IF;
       RETURN NEW;
     END $$""",
     """CREATE TRIGGER ledger_entry_checked BEFORE INSERT ON ledger_entry
     FOR EACH ROW EXECUTE FUNCTION ledger_entry_checked()""",
-    """CREATE FUNCTION ledger_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION ledger_balances_moved() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF EXISTS (SELECT 1 FROM ledger_entry WHERE transaction_id = NEW.id
-                 GROUP BY currency HAVING SUM(amount_minor) <> 0) THEN
+      UPDATE ledger_account AS account
+      SET balance_minor = account.balance_minor + moved.total
+      FROM (SELECT account_id, SUM(amount_minor) AS total FROM added
+            GROUP BY account_id) AS moved
+      WHERE account.id = moved.account_id;
+      RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER ledger_balances_moved AFTER INSERT ON ledger_entry
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_balances_moved()""",
+    """CREATE FUNCTION ledger_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ledger_entry e JOIN added t ON t.id = e.transaction_id
+                 GROUP BY e.transaction_id, e.currency HAVING SUM(e.amount_minor) <> 0) THEN
         RAISE EXCEPTION 'ledger: the entries do not sum to zero in each currency';
       END IF;
-      IF NEW.entries_count < 2 OR (SELECT COUNT(*) FROM ledger_entry
-                                   WHERE transaction_id = NEW.id) <> NEW.entries_count THEN
+      IF EXISTS (SELECT 1 FROM added t
+                 WHERE t.entries_count < 2 OR t.entries_count <>
+                   (SELECT COUNT(*) FROM ledger_entry e WHERE e.transaction_id = t.id)) THEN
         RAISE EXCEPTION 'ledger: the transaction has not the entries it names';
       END IF;
-      RETURN NEW;
+      RETURN NULL;
     END $$""",
-    """CREATE TRIGGER ledger_transaction_balanced AFTER INSERT ON ledger_transaction
-    FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balanced()""",
+    """CREATE TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transaction
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_transactions_balanced()""",
     """CREATE FUNCTION ledger_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       RAISE EXCEPTION 'ledger: % never changes; correct it by a reversing transaction',
