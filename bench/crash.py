@@ -22,7 +22,16 @@ post again until acknowledged, while the server is killed again; then a fifth of
 the paid orders are cancelled by their buyers through the API (refunds through the
 sandbox) while the server is killed once more. Afterwards every order is paid
 exactly once, every cancelled one refunded exactly once (at Étalage and at the
-provider), no notification is left unprocessed and `etalage check` agrees.
+provider), no notification is left unprocessed, each payment and refund posted to
+the ledger exactly once, and `etalage check` agrees.
+
+Then the same over payouts: the parcels still paid are delivered and their return
+window passed (the clock read 31 days later); `etalage payouts run` is started and
+SIGKILLed at random moments until one run has written its file, then again until no
+merchant is owed; the bank sandbox's statement of the runs is imported by
+`etalage payouts statement`, SIGKILLed the same way until it is in. Afterwards each
+merchant was paid exactly what it was owed, once, every payout is settled, and
+`etalage check` (the ledger's balances, sums and each merchant's payable) agrees.
 
 It exits non-zero if any of this fails.
 """
@@ -166,8 +175,11 @@ def main() -> None:
     port = free_port()
     # The payment sandbox on, and a refund whose answer a crash lost asked for
     # again after 5 s (not the 2 minutes of production).
-    extra = {"ETALAGE_PAYMENT_SANDBOX": "1", "ETALAGE_PAYMENT_ASK_AFTER": "5",
-             "ETALAGE_SITE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+    extra = {
+        "ETALAGE_PAYMENT_SANDBOX": "1",
+        "ETALAGE_PAYMENT_ASK_AFTER": "5",
+        "ETALAGE_SITE_URL": f"http://127.0.0.1:{port}",
+    }
     env.update(extra)
     os.environ.update(extra)
     log = (data_dir / "server.log").open("ab")
@@ -229,6 +241,7 @@ def main() -> None:
             return at
 
         failures += crash_payments(port, requests, answers, args.threads, kill_when)
+        failures += crash_payouts(data_dir)
     finally:
         stop(server, data_dir)
     retried = sum(1 for _s, _p, attempts in answers.values() if attempts > 1)
@@ -330,21 +343,32 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
     connection.close()
     print(f"  payments: {len(flood)} notifications for {len(numbers)} orders")
     in_threads(port, flood, threads, kill_when(len(flood) // 2))
-    wait_for(lambda: not Notification.objects.filter(verdict="received").exists(),
-             timeout=180, what="the notifications to be processed")  # fmt: skip
+    wait_for(
+        lambda: not Notification.objects.filter(verdict="received").exists(),
+        timeout=180,
+        what="the notifications to be processed",
+    )
     # A fifth of the buyers cancel their paid order (refunds through the sandbox).
     by_number = {number: requests[key] for key, number in told.items()}
     cancelling = numbers[: len(numbers) // 5]
     cancels = [cancel_request(by_number[n], n) for n in cancelling]
     in_threads(port, cancels, threads, kill_when(len(cancels) // 2))
-    wait_for(lambda: Order.objects.filter(number__in=cancelling, state="refunded"
-                                          ).count() == len(cancelling),
-             timeout=240, what="the refunds")  # fmt: skip
+    wait_for(
+        lambda: (
+            Order.objects.filter(number__in=cancelling, state="refunded").count()
+            == len(cancelling)
+        ),
+        timeout=240,
+        what="the refunds",
+    )
     wait_for(outbox_drained, timeout=60, what="the outbox to drain")
     # The sandbox's refund notices come after the refunds it answered at once; each
     # must be processed too (woken at once, or by the clock after a few seconds).
-    wait_for(lambda: not Notification.objects.filter(verdict="received").exists(),
-             timeout=120, what="the refund notices to be processed")  # fmt: skip
+    wait_for(
+        lambda: not Notification.objects.filter(verdict="received").exists(),
+        timeout=120,
+        what="the refund notices to be processed",
+    )
     failures = []
     moves = OrderTransition.objects.filter(sub_order=None, to_state="paid")
     paid = dict(
@@ -362,10 +386,16 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
     if unrefunded:
         failures.append(f"{len(unrefunded)} cancelled orders not refunded")
     refunds = Counter(
-        Refund.objects.filter(state="succeeded").values_list("payment__order__number",
-                                                               flat=True))  # fmt: skip
-    at_provider = Counter({p.request_id.rsplit("-P", 1)[0]: len(p.refunds)
-                           for p in SandboxPayment.objects.all()})  # fmt: skip
+        Refund.objects.filter(state="succeeded").values_list(
+            "payment__order__number", flat=True
+        )
+    )
+    at_provider = Counter(
+        {
+            p.request_id.rsplit("-P", 1)[0]: len(p.refunds)
+            for p in SandboxPayment.objects.all()
+        }
+    )
     expected = {n: (1, 1) if n in cancelling else (0, 0) for n in numbers}
     wrong = [n for n in numbers if (refunds[n], at_provider[n]) != expected[n]]
     if wrong:
@@ -373,9 +403,133 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
     left = Notification.objects.filter(verdict="received").count()
     if left:
         failures.append(f"{left} notifications never processed")
+    from etalage.ledger.models import Transaction
+
+    captures = Counter(
+        Transaction.objects.filter(kind="capture").values_list(
+            "order__number", flat=True
+        )
+    )
+    posted_refunds = Counter(
+        Transaction.objects.filter(kind="refund").values_list(
+            "order__number", flat=True
+        )
+    )
+    wrong = [
+        n for n in numbers if (captures[n], posted_refunds[n]) != expected[n][:1] * 2
+    ]
+    if wrong:
+        failures.append(f"{len(wrong)} orders posted other than once: {wrong[:3]}")
     verdicts = Counter(Notification.objects.values_list("verdict", flat=True))
-    print(f"  verdicts: {dict(verdicts)}; cancelled and refunded "
-          f"{len(cancelling) - len(unrefunded)} of {len(cancelling)}")  # fmt: skip
+    print(
+        f"  verdicts: {dict(verdicts)}; cancelled and refunded "
+        f"{len(cancelling) - len(unrefunded)} of {len(cancelling)}"
+    )
+    return failures + check_books()
+
+
+def killed_until_done(command: list[str], done, *, attempts: int = 12) -> int:
+    """Run ``command`` and SIGKILL it at a random moment, again and again, until
+    ``done()``; the last attempts run to the end. Returns how many were killed."""
+    import random
+
+    killed = 0
+    for attempt in range(attempts):
+        if done():
+            return killed
+        process = subprocess.Popen(
+            command,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        if attempt < attempts // 2:
+            try:
+                process.wait(timeout=random.uniform(0.5, 3.0))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                killed += 1
+        output = process.communicate()[0].decode(errors="replace")
+        if process.returncode not in (0, -signal.SIGKILL):
+            print(f"    {command[1:3]}: {output.strip().splitlines()[-1:]}")
+    return killed
+
+
+def crash_payouts(data_dir: Path) -> list[str]:
+    """Payout runs and the bank's statement across SIGKILLs; what went wrong."""
+    import random
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.db.models import Sum
+    from django.utils import timezone
+    from schwifty import IBAN
+
+    from etalage.ledger.models import Account, BankStatement, Payout, PayoutRun
+    from etalage.ledger.postings import books_matured
+    from etalage.ledger.sandbox_bank import statement
+    from etalage.merchants.models import Merchant
+    from etalage.orders.models import SubOrder
+    from etalage.orders.services import sub_order_move
+
+    random.seed(13)
+    for n, merchant in enumerate(Merchant.objects.filter(iban="")):
+        merchant.iban = str(
+            IBAN.generate("BE", bank_code="068", account_code=f"{n:07d}")
+        )
+        merchant.save(update_fields=["iban"])
+    for sub in SubOrder.objects.filter(state="paid"):
+        for state in ("customs_declared", "released", "shipped", "delivered"):
+            sub = sub_order_move(sub_order=sub, to=state, reason="crash test")
+    books_matured(now=timezone.now() + timedelta(days=31))
+    owed = {
+        a.merchant_id: -a.balance_minor
+        for a in Account.objects.filter(key__startswith="merchant_available:")
+        if -a.balance_minor >= 1000
+    }
+    connection.close()
+    print(f"  payouts: {len(owed)} merchants owed {sum(owed.values()) / 100:,.2f} EUR")
+
+    def nobody_owed() -> bool:
+        return (
+            not Account.objects.filter(
+                key__startswith="merchant_available:", balance_minor__lte=-1000
+            ).exists()
+            and not PayoutRun.objects.filter(state="prepared").exists()
+        )
+
+    killed = 0
+    command = [str(ETALAGE), "payouts", "run", "--dir", str(data_dir)]
+    for _round in range(12):
+        if nobody_owed():
+            break
+        killed += killed_until_done(command, nobody_owed, attempts=2)
+    runs = list(PayoutRun.objects.all())
+    print(f"  payouts: {len(runs)} runs, {killed} `etalage payouts run` killed")
+    camt = statement(
+        iban="BE68539007547034", day=timezone.localdate(), opening=0, runs=runs
+    )
+    path = data_dir / "statement.xml"
+    path.write_bytes(camt)
+    killed = killed_until_done(
+        [str(ETALAGE), "payouts", "statement", str(path)],
+        lambda: BankStatement.objects.exists(),
+    )
+    print(f"  statement: {killed} `etalage payouts statement` killed")
+    failures = []
+    paid = dict(
+        Payout.objects.values("merchant_id")
+        .annotate(t=Sum("amount_minor"))
+        .values_list("merchant_id", "t")
+    )
+    wrong = [m for m in owed if paid.get(m) != owed[m]]
+    if wrong or set(paid) - set(owed):
+        failures.append(f"{len(wrong)} merchants paid other than what they were owed")
+    if (
+        Payout.objects.exclude(state="settled").exists()
+        or not BankStatement.objects.exists()
+    ):
+        failures.append("payouts not all settled by the statement")
     return failures + check_books()
 
 
@@ -389,8 +543,9 @@ def cancel_request(shopper, number: str) -> bytes:
 
 
 def check_books() -> list[str]:
-    check = subprocess.run([str(ETALAGE), "check"], env=os.environ.copy(),
-                           capture_output=True, text=True)  # fmt: skip
+    check = subprocess.run(
+        [str(ETALAGE), "check"], env=os.environ.copy(), capture_output=True, text=True
+    )
     print(f"  etalage check: {check.stdout.strip().splitlines()[-1]}")
     return ["etalage check: " + check.stdout.strip()] if check.returncode else []
 

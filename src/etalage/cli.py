@@ -4,7 +4,7 @@ etalage serve [--demo] [--port 8000]   migrate, load the demo if asked, serve
 etalage migrate                        apply database migrations
 etalage demo load                      load the demo marketplace (once)
 etalage fx import FILE                 import an ECB reference-rate file
-etalage payouts run --out FILE         pay the merchants: a SEPA pain.001 file
+etalage payouts run [--dir DIR]         pay the merchants: a SEPA pain.001 file
 etalage payouts statement FILE         import the bank's camt.053 statement
 etalage translations compile           compile the interface translations
 """

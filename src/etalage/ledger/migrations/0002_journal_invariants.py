@@ -58,13 +58,17 @@ POSTGRESQL = [
     END $$""",
     """CREATE TRIGGER ledger_entry_checked BEFORE INSERT ON ledger_entry
     FOR EACH ROW EXECUTE FUNCTION ledger_entry_checked()""",
+    # Accounts are updated in the order of their keys, so that two postings that
+    # share accounts lock them in the same order and never deadlock.
     """CREATE FUNCTION ledger_balances_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      moved record;
     BEGIN
-      UPDATE ledger_account AS account
-      SET balance_minor = account.balance_minor + moved.total
-      FROM (SELECT account_id, SUM(amount_minor) AS total FROM added
-            GROUP BY account_id) AS moved
-      WHERE account.id = moved.account_id;
+      FOR moved IN SELECT account_id, SUM(amount_minor) AS total FROM added
+                   GROUP BY account_id ORDER BY account_id LOOP
+        UPDATE ledger_account SET balance_minor = balance_minor + moved.total
+        WHERE id = moved.account_id;
+      END LOOP;
       RETURN NULL;
     END $$""",
     """CREATE TRIGGER ledger_balances_moved AFTER INSERT ON ledger_entry

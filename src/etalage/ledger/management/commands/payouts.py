@@ -1,7 +1,10 @@
+import hashlib
+import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from etalage.ledger.bank import StatementRefused, statement_import
 from etalage.ledger.models import PayoutRun
@@ -21,41 +24,43 @@ class Command(BaseCommand):
             "run", help="pay every merchant owed at least the minimum; write the file"
         )
         run.add_argument(
-            "--out",
+            "--dir",
             type=Path,
-            required=True,
-            help="where to write the pain.001 file (given once)",
+            default=Path("."),
+            help="where to write <run number>.pain.001.xml (default: here)",
         )
         statement = sub.add_parser("statement", help="import a camt.053 statement")
         statement.add_argument("file", type=Path)
 
     def handle(self, *args, action, **options):
         if action == "run":
-            self._run(options["out"])
+            self._run(options["dir"])
         else:
             self._statement(options["file"])
 
-    def _run(self, out: Path) -> None:
-        if out.exists():
-            raise CommandError(
-                f"{out} exists: the file is given once, choose a new path"
-            )
+    def _run(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a directory")
         books_matured()  # what became available since the clock last ran
-        try:
-            run = payout_run(by="etalage payouts run")
-        except PayoutRefused as refused:
-            open_run = PayoutRun.objects.filter(state=PayoutRun.State.PREPARED).first()
-            if open_run is None:
+        run = PayoutRun.objects.filter(state=PayoutRun.State.PREPARED).first()
+        if run is None:  # (one prepared in the back-office is taken as it is)
+            try:
+                run = payout_run(by="etalage payouts run")
+            except PayoutRefused as refused:
                 raise CommandError(str(refused)) from None
-            run = open_run  # prepared in the back-office, never downloaded
-        try:
-            data = payout_file_take(run=run, by="etalage payouts run")
-        except PayoutRefused as refused:
-            raise CommandError(str(refused)) from None
-        out.write_bytes(data)
+        path = folder / f"{run.number}.pain.001.xml"
+        # The file is on disk before the run reads "downloaded": a crash between
+        # the two leaves the file and the run still to take, and taking it again
+        # finds the same bytes in the same place.
+        with transaction.atomic():
+            try:
+                data = payout_file_take(run=run, by="etalage payouts run")
+            except PayoutRefused as refused:
+                raise CommandError(str(refused)) from None
+            _write_once(path, data)
         self.stdout.write(
             f"{run.number}: {run.payouts_count} payouts, {run.total} EUR, to be "
-            f"executed on {run.execution_date}; file {out} "
+            f"executed on {run.execution_date}; file {path} "
             f"(SHA-256 {run.file_sha256[:16]}…)"
         )
         if settings.ETALAGE_BANK_SANDBOX:
@@ -77,7 +82,19 @@ class Command(BaseCommand):
             f"{statement.unmatched_count} not matched"
         )
         for line in statement.lines.all():
-            self.stdout.write(
-                f"  {line.booked_on} {'+' if line.credit else '-'}"
-                f"{line.amount} {line.currency}: {line.outcome}"
-            )
+            amount = f"{'+' if line.credit else '-'}{line.amount} {line.currency}"
+            self.stdout.write(f"  {line.booked_on} {amount}: {line.outcome}")
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` durably; a file already there must be the same."""
+    if path.exists():
+        if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(data).digest():
+            raise CommandError(f"{path} exists with other content; nothing written")
+        return
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    partial.replace(path)
