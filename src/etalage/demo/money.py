@@ -1,9 +1,9 @@
 """The demo's money: parcels delivered and past their return window, the providers'
-settlement reports imported, a payout run whose file the bank sandbox books — one
-transfer paid, one returned (account closed) — and that statement imported. Every
-step is the product's own service; only the return window of these history
-parcels is shortened to none, so that their money is available at once (new
-orders wait the configured 30 days)."""
+settlement reports imported, a payout run whose file the bank sandbox books (the
+Brasserie's transfer paid, Maison Verhaeghe's returned: account closed) and that
+statement imported. Every step is the product's own service; only the return window
+of these history parcels is shortened to none, so that their money is available at
+once (new orders wait the configured 30 days)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def demo_money(
     ]  # fmt: skip
     run = payout_run(by=operator.get_username())
     payout_file_take(run=run, by=operator.get_username())
-    bounced = run.payouts.get(merchant__slug="brasserie-val-ourthe")
+    bounced = run.payouts.get(merchant__slug="maison-verhaeghe")
     statement = sandbox_bank.statement(
         iban=settings.ETALAGE_PAYOUT_DEBTOR["IBAN"],
         day=run.execution_date,

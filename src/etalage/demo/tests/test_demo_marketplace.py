@@ -59,7 +59,7 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
     from etalage.ledger.models import Payout
 
     assert sorted(Payout.objects.values_list("merchant__slug", "state")) == [
-        ("brasserie-val-ourthe", "returned"), ("maison-verhaeghe", "settled")
+        ("brasserie-val-ourthe", "settled"), ("maison-verhaeghe", "returned")
     ]  # fmt: skip
     assert ledger_problems() == []
 
