@@ -24,6 +24,7 @@ from etalage.ledger.journal import post
 from etalage.ledger.models import Account, Payout, PayoutRun
 from etalage.ledger.posting import Leg
 from etalage.ledger.postings import minor
+from etalage.ledger.selectors import merchants_with_bounced_account
 from etalage.ledger.sepa import FileRefused, Transfer, pain001
 from etalage.merchants.models import Merchant
 
@@ -82,12 +83,17 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
         .order_by("key")
     )
     merchants = Merchant.objects.in_bulk([a.merchant_id for a in owed])
+    bounced = merchants_with_bounced_account(list(merchants))
     transfers: list[Transfer] = []
     payouts: list[Payout] = []
     for account in owed:
         merchant = merchants[account.merchant_id]
-        if merchant.status != Merchant.Status.APPROVED or not merchant.iban:
-            continue  # held: suspended, or no approved account yet
+        if (
+            merchant.status != Merchant.Status.APPROVED
+            or not merchant.iban
+            or merchant.pk in bounced
+        ):
+            continue  # held: suspended, no approved account, or its account bounced
         payout = Payout(
             run=run,
             merchant=merchant,

@@ -232,9 +232,22 @@ def owed_summary() -> dict[str, Decimal]:
     }
 
 
+def merchants_with_bounced_account(merchant_ids: list[Any] | None = None) -> set[Any]:
+    """Merchants whose latest payout to the account they still have came back
+    from the bank: no payout goes there again until they give another account (the
+    one rule for the payout run and the operator's to-do)."""
+    payouts = Payout.objects.filter(merchant__iban=F("iban"))
+    if merchant_ids is not None:
+        payouts = payouts.filter(merchant_id__in=merchant_ids)
+    latest: dict[Any, str] = {}
+    for merchant_id, state in payouts.order_by(
+        "merchant_id", "-created_at"
+    ).values_list("merchant_id", "state"):
+        latest.setdefault(merchant_id, state)
+    return {m for m, state in latest.items() if state == Payout.State.RETURNED}
+
+
 def payouts_returned_count() -> int:
-    """Payouts the bank returned to an account the merchant still has: someone must
-    ask the merchant for a working one (the operator's to-do)."""
-    return Payout.objects.filter(
-        state=Payout.State.RETURNED, merchant__iban=F("iban")
-    ).count()
+    """Merchants whose payouts are held because the bank returned the last one to
+    their account: someone must ask them for a working one."""
+    return len(merchants_with_bounced_account())

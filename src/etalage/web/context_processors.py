@@ -95,7 +95,7 @@ def backoffice(request):
              reverse("admin:orders_order_changelist") + "?state__exact=placed"),
             (_("Paid parcels not yet shipped"), parcels_waiting_count(),
              reverse("admin:orders_suborder_changelist")),
-            (_("Payouts returned by the bank, account unchanged"),
+            (_("Merchants whose payouts bounced, account unchanged"),
              payouts_returned_count(),
              reverse("admin:ledger_payout_changelist") + "?state__exact=returned"),
         ]  # fmt: skip
