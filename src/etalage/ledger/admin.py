@@ -19,12 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.ledger import sandbox_bank
-from etalage.ledger.bank import (
-    RETURN_REASONS,
-    StatementRefused,
-    settlement_net,
-    statement_import,
-)
+from etalage.ledger.bank import StatementRefused, settlement_net, statement_import
 from etalage.ledger.chart import CHART
 from etalage.ledger.models import (
     Account,
@@ -39,6 +34,7 @@ from etalage.ledger.models import (
 )
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
 from etalage.ledger.postings import debt_paid_post
+from etalage.ledger.reasons import RETURN_REASONS
 from etalage.ledger.selectors import monthly_results, owed_summary, trial_balance
 from etalage.payments.models import SettlementReport
 
@@ -229,7 +225,9 @@ class SandboxStatementForm(forms.Form):
     )
     reason = forms.ChoiceField(
         label=_("Return reason"),
-        choices=[(code, f"{code}: {text}") for code, text in RETURN_REASONS.items()],
+        choices=lambda: [
+            (code, f"{code}: {text}") for code, text in RETURN_REASONS.items()
+        ],
         initial="AC04",
     )
     settlements = forms.BooleanField(

@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from lxml import etree
 from pycamt.parser import Camt053ParseError, Camt053Parser
 
@@ -28,35 +27,6 @@ from etalage.ledger.models import BankLine, BankStatement, Payout
 from etalage.ledger.posting import transfer_legs
 from etalage.ledger.postings import minor
 from etalage.payments.models import SettlementReport
-
-# ISO 20022 ExternalReturnReason1Code: the reasons a SEPA bank gives most.
-RETURN_REASONS = {
-    "AC01": gettext_lazy("The account number is wrong."),
-    "AC04": gettext_lazy("The account is closed."),
-    "AC06": gettext_lazy("The account is blocked."),
-    "AG01": gettext_lazy(
-        "The bank does not allow this kind of transfer to the account."
-    ),
-    "AG02": gettext_lazy("The bank refused the operation code."),
-    "AM05": gettext_lazy("The bank saw it as a duplicate."),
-    "BE04": gettext_lazy("The creditor's address is missing or incomplete."),
-    "MD07": gettext_lazy("The account holder has died."),
-    "MS02": gettext_lazy("Refused by the account holder, without a reason."),
-    "MS03": gettext_lazy("Refused by the bank, without a reason."),
-    "RC01": gettext_lazy("The bank identifier (BIC) is wrong."),
-    "RR01": gettext_lazy("The account holder's identification is missing."),
-    "RR02": gettext_lazy("The account holder's name or address is missing."),
-    "RR03": gettext_lazy("The creditor's name or address is missing."),
-    "RR04": gettext_lazy("Regulatory reason."),
-    "FOCR": gettext_lazy("Returned after a cancellation request."),
-}
-
-
-def return_reason_text(code: str) -> str:
-    text = RETURN_REASONS.get(code)
-    return (
-        str(text) if text else _("The bank gave reason code %(code)s.") % {"code": code}
-    )
 
 
 class StatementRefused(ValueError):
@@ -251,8 +221,7 @@ def _returned(payout: Payout, line: BankLine) -> str:
     )
     payout.state = Payout.State.RETURNED
     payout.return_reason = line.return_reason or "?"
-    payout.return_text = return_reason_text(line.return_reason)[:200]
-    payout.save(update_fields=["state", "return_reason", "return_text", "updated_at"])
+    payout.save(update_fields=["state", "return_reason", "updated_at"])
     return f"payout returned ({payout.return_reason})"
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from etalage.core.models import Entity
 from etalage.ledger.chart import CHART, Kind
+from etalage.ledger.reasons import return_reason_text
 from etalage.merchants.models import Merchant
 from etalage.orders.models import Order, SubOrder
 
@@ -256,7 +257,6 @@ class Payout(Entity):
         _("state"), max_length=12, choices=State, default=State.PREPARED
     )
     return_reason = models.CharField(_("bank's reason"), max_length=8, blank=True)
-    return_text = models.CharField(_("reason"), max_length=200, blank=True)
     settled_on = models.DateField(_("booked on"), null=True, blank=True)
 
     class Meta:
@@ -270,6 +270,11 @@ class Payout(Entity):
     @property
     def amount(self) -> Decimal:
         return to_decimal(self.amount_minor)
+
+    @property
+    def return_text(self) -> str:
+        """The bank's reason, in the reader's language."""
+        return return_reason_text(self.return_reason) if self.return_reason else ""
 
 
 class BankStatement(Entity):

@@ -35,8 +35,14 @@ def test_the_command_writes_the_file_once_and_imports_the_statement(owed, tmp_pa
     with pytest.raises(CommandError, match="No merchant is owed"):
         call_command("payouts", "run", "--dir", str(tmp_path), stdout=StringIO())
     camt = tmp_path / "statement.xml"
-    camt.write_bytes(sandbox_bank.statement(iban="BE68539007547034", day=run.execution_date,
-                                            opening=Decimal(0), runs=[run]))  # fmt: skip
+    camt.write_bytes(
+        sandbox_bank.statement(
+            iban="BE68539007547034",
+            day=run.execution_date,
+            opening=Decimal(0),
+            runs=[run],
+        )
+    )
     out = StringIO()
     call_command("payouts", "statement", str(camt), stdout=out)
     assert (

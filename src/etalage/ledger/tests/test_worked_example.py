@@ -33,7 +33,7 @@ from django.utils import translation
 
 from etalage.ledger import bank, sandbox_bank
 from etalage.ledger.checks import ledger_problems
-from etalage.ledger.models import Payout, PayoutRun, SubOrderBook
+from etalage.ledger.models import Payout, SubOrderBook
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
 from etalage.ledger.tests.conftest import balance
 from etalage.merchants.models import Merchant
