@@ -130,7 +130,8 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     statement = BankStatement.objects.create(
         name=name[:200], digest=digest, statement_id=statement_id, iban=iban
     )
-    lines, paid = [], []
+    lines: list[BankLine] = []
+    paid: list[Payout] = []
     for movement in booked:
         line = BankLine(
             statement=statement,
