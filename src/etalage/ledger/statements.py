@@ -169,22 +169,13 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
             new_y="NEXT",
         )
         pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(
-        0,
-        5,
-        _latin(
-            f"{merchant.legal_name}\n{merchant.street}\n"
-            f"{merchant.postal_code} {merchant.city}\n{merchant.vat_number}"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(0, 5, _latin(_address(merchant)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     widths = (20, 52, 20, 20, 20, 18, 20, 20)
     heads = (
         _("Paid"),
         _("Parcel"),
-        _("Goods"),
+        _("Goods (EUR)"),
         _("Refunded"),
         _("Commission"),
         _("VAT"),
@@ -192,8 +183,8 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
         _("Available"),
     )
     pdf.set_font("Helvetica", "B", 8)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 6, _latin(head), border="B")
+    for n, (width, head) in enumerate(zip(widths, heads, strict=True)):
+        pdf.cell(width, 6, _latin(head), border="B", align="R" if 2 <= n <= 6 else "L")
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
     books = merchant_statement(merchant, month)
@@ -217,6 +208,14 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
     return bytes(pdf.output())
 
 
+def _address(merchant: Merchant, vat: str = "") -> str:
+    """The merchant's name, address and VAT number, a line each (none empty)."""
+    lines = [merchant.legal_name, merchant.street,
+             f"{merchant.postal_code} {merchant.city}".strip(),
+             f"{vat} {merchant.vat_number}".strip()]  # fmt: skip
+    return "\n".join(line for line in lines if line)
+
+
 def _invoice(
     pdf: FPDF, invoice: CommissionInvoice, merchant: Merchant, operator: dict[str, str]
 ) -> None:
@@ -229,10 +228,7 @@ def _invoice(
         f"{operator['postcode']} {operator['town']} ({operator['country']})\n"
         f"{_('VAT')} {operator['vat_number']}"
     )
-    buyer = (
-        f"{merchant.legal_name}\n{merchant.street}\n{merchant.postal_code} "
-        f"{merchant.city} (BE)\n{_('VAT')} {merchant.vat_number}"
-    )
+    buyer = _address(merchant, vat=_("VAT"))
     top = pdf.get_y()
     pdf.multi_cell(90, 5, _latin(seller))
     pdf.set_xy(110, top)
