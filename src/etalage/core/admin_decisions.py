@@ -54,3 +54,21 @@ def decide_with_form(
             "opts": model_admin.model._meta,
         },
     )
+
+
+def form_page(model_admin, request, *, title, intro, submit, form, multipart=False):
+    """A back-office page of one form (an import, a record) in the admin's frame."""
+    return render(
+        request,
+        "admin/etalage/decision_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "form": form,
+            "objects": [],
+            "opts": model_admin.model._meta,
+            "multipart": multipart,
+        },
+    )

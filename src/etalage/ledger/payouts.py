@@ -72,51 +72,7 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
         execution_date=_execution_date(today),
         file=b"",
     )
-    owed = list(
-        Account.objects.select_for_update()
-        .filter(
-            key__startswith=f"{chart.MERCHANT_AVAILABLE}:",
-            currency="EUR",
-            balance_minor__lte=-minimum,
-        )
-        .exclude(balance_minor=0)
-        .order_by("key")
-    )
-    merchants = Merchant.objects.in_bulk([a.merchant_id for a in owed])
-    bounced = merchants_with_bounced_account(list(merchants))
-    transfers: list[Transfer] = []
-    payouts: list[Payout] = []
-    for account in owed:
-        merchant = merchants[account.merchant_id]
-        if (
-            merchant.status != Merchant.Status.APPROVED
-            or not merchant.iban
-            or merchant.pk in bounced
-        ):
-            continue  # held: suspended, no approved account, or its account bounced
-        payout = Payout(
-            run=run,
-            merchant=merchant,
-            end_to_end_id=f"{run.number}-{len(payouts) + 1:05d}",
-            amount_minor=-account.balance_minor,
-            iban=merchant.iban,
-            bic=merchant.bic,
-        )
-        payouts.append(payout)
-        transfers.append(
-            Transfer(
-                end_to_end_id=payout.end_to_end_id,
-                name=merchant.legal_name,
-                iban=merchant.iban,
-                bic=merchant.bic,
-                amount_cents=payout.amount_minor,
-                remittance=f"Etalage {run.number} {merchant.name}",
-                street=merchant.street,
-                postcode=merchant.postal_code,
-                town=merchant.city,
-                country="BE",
-            )
-        )
+    payouts = _payouts(run, minimum)
     if not payouts:
         raise PayoutRefused(
             _("No merchant is owed at least %(minimum)s EUR with an approved account.")
@@ -126,11 +82,12 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
         run.message_id, run.file = pain001(
             debtor=settings.ETALAGE_PAYOUT_DEBTOR,
             execution_date=run.execution_date,
-            transfers=transfers,
+            transfers=[_transfer(run, payout) for payout in payouts],
         )
     except FileRefused as refused:
         raise PayoutRefused(str(refused)) from None
     Payout.objects.bulk_create(payouts)
+    total = sum(p.amount_minor for p in payouts)
     # One transaction for the run: each merchant's available balance to payouts in
     # transit (the bank settles or returns each payout on its own later).
     post(
@@ -144,11 +101,10 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
             )
             for p in payouts
         ]
-        + [Leg(chart.PAYOUTS_IN_TRANSIT, "EUR", -sum(p.amount_minor for p in payouts))],
+        + [Leg(chart.PAYOUTS_IN_TRANSIT, "EUR", -total)],
         memo=f"{run.number}: {len(payouts)} payouts",
     )
-    run.total_minor = sum(p.amount_minor for p in payouts)
-    run.payouts_count = len(payouts)
+    run.total_minor, run.payouts_count = total, len(payouts)
     run.file_sha256 = hashlib.sha256(run.file).hexdigest()
     run.save(
         update_fields=[
@@ -161,6 +117,58 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
         ]
     )
     return run
+
+
+def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
+    """A payout of its whole available balance for each merchant owed at least
+    ``minimum``, unless its payouts are held (suspended, no approved account, or
+    the bank returned the last payout to the account it still has). The balances
+    are locked until the run commits."""
+    owed = list(
+        Account.objects.select_for_update()
+        .filter(
+            key__startswith=f"{chart.MERCHANT_AVAILABLE}:",
+            currency="EUR",
+            balance_minor__lte=-minimum,
+        )
+        .exclude(balance_minor=0)
+        .order_by("key")
+    )
+    merchants = Merchant.objects.in_bulk([a.merchant_id for a in owed])
+    bounced = merchants_with_bounced_account(list(merchants))
+    payouts: list[Payout] = []
+    for account in owed:
+        merchant = merchants[account.merchant_id]
+        held = merchant.status != Merchant.Status.APPROVED or not merchant.iban
+        if held or merchant.pk in bounced:
+            continue
+        payouts.append(
+            Payout(
+                run=run,
+                merchant=merchant,
+                end_to_end_id=f"{run.number}-{len(payouts) + 1:05d}",
+                amount_minor=-account.balance_minor,
+                iban=merchant.iban,
+                bic=merchant.bic,
+            )
+        )
+    return payouts
+
+
+def _transfer(run: PayoutRun, payout: Payout) -> Transfer:
+    merchant = payout.merchant
+    return Transfer(
+        end_to_end_id=payout.end_to_end_id,
+        name=merchant.legal_name,
+        iban=payout.iban,
+        bic=payout.bic,
+        amount_cents=payout.amount_minor,
+        remittance=f"Etalage {run.number} {merchant.name}",
+        street=merchant.street,
+        postcode=merchant.postal_code,
+        town=merchant.city,
+        country="BE",
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -171,6 +171,16 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
         pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 5, _latin(_address(merchant)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
+    _table(pdf, merchant_statement(merchant, month))
+    if month_bounds(month)[1] <= timezone.now():
+        invoice = commission_invoice(merchant, month)
+        if invoice is not None:
+            _invoice(pdf, invoice, merchant, operator)
+    return bytes(pdf.output())
+
+
+def _table(pdf: FPDF, books: QuerySet[SubOrderBook]) -> None:
+    """One line per parcel, and the totals."""
     widths = (20, 52, 20, 20, 20, 18, 20, 20)
     heads = (
         _("Paid"),
@@ -187,7 +197,6 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
         pdf.cell(width, 6, _latin(head), border="B", align="R" if 2 <= n <= 6 else "L")
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
-    books = merchant_statement(merchant, month)
     for book in books:
         for n, (width, value) in enumerate(zip(widths, _row(book), strict=True)):
             pdf.cell(width, 5, value, align="R" if 2 <= n <= 6 else "L")
@@ -201,11 +210,6 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
         pdf.cell(width, 6, f"{totals[key]}", border="T", align="R")
     pdf.cell(widths[7], 6, "", border="T")
     pdf.ln(10)
-    if month_bounds(month)[1] <= timezone.now():
-        invoice = commission_invoice(merchant, month)
-        if invoice is not None:
-            _invoice(pdf, invoice, merchant, operator)
-    return bytes(pdf.output())
 
 
 def _address(merchant: Merchant, vat: str = "") -> str:

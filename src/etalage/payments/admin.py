@@ -3,11 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from etalage.core.admin_decisions import decide_with_form
+from etalage.core.admin_decisions import decide_with_form, form_page
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.money import Money
 from etalage.orders import states
@@ -249,22 +249,17 @@ class SettlementReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                     messages.WARNING if report.differences_count else messages.SUCCESS,
                 )
                 return redirect("admin:payments_settlementreport_change", report.pk)
-        return render(
+        return form_page(
+            self,
             request,
-            "admin/etalage/decision_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Import a settlement report"),
-                "intro": _(
-                    "The provider's daily report: each line is matched with the "
-                    "payment or refund Étalage recorded."
-                ),
-                "submit": _("Import"),
-                "form": form,
-                "objects": [],
-                "opts": self.model._meta,
-                "multipart": True,
-            },
+            title=_("Import a settlement report"),
+            intro=_(
+                "The provider's daily report: each line is matched with the "
+                "payment or refund Étalage recorded."
+            ),
+            submit=_("Import"),
+            form=form,
+            multipart=True,
         )
 
     list_display = [
