@@ -458,35 +458,15 @@ def killed_until_done(command: list[str], done, *, attempts: int = 12) -> int:
 def crash_payouts(data_dir: Path) -> list[str]:
     """Payout runs and the bank's statement across SIGKILLs; what went wrong."""
     import random
-    from datetime import timedelta
 
     from django.db import connection
-    from django.db.models import Sum
     from django.utils import timezone
-    from schwifty import IBAN
 
-    from etalage.ledger.models import Account, BankStatement, Payout, PayoutRun
-    from etalage.ledger.postings import books_matured
+    from etalage.ledger.models import Account, BankStatement, PayoutRun
     from etalage.ledger.sandbox_bank import statement
-    from etalage.merchants.models import Merchant
-    from etalage.orders.models import SubOrder
-    from etalage.orders.services import sub_order_move
 
     random.seed(13)
-    for n, merchant in enumerate(Merchant.objects.filter(iban="")):
-        merchant.iban = str(
-            IBAN.generate("BE", bank_code="068", account_code=f"{n:07d}")
-        )
-        merchant.save(update_fields=["iban"])
-    for sub in SubOrder.objects.filter(state="paid"):
-        for state in ("customs_declared", "released", "shipped", "delivered"):
-            sub = sub_order_move(sub_order=sub, to=state, reason="crash test")
-    books_matured(now=timezone.now() + timedelta(days=31))
-    owed = {
-        a.merchant_id: -a.balance_minor
-        for a in Account.objects.filter(key__startswith="merchant_available:")
-        if -a.balance_minor >= 1000
-    }
+    owed = payouts_due()
     connection.close()
     print(f"  payouts: {len(owed)} merchants owed {sum(owed.values()) / 100:,.2f} EUR")
 
@@ -506,16 +486,57 @@ def crash_payouts(data_dir: Path) -> list[str]:
         killed += killed_until_done(command, nobody_owed, attempts=2)
     runs = list(PayoutRun.objects.all())
     print(f"  payouts: {len(runs)} runs, {killed} `etalage payouts run` killed")
-    camt = statement(
-        iban="BE68539007547034", day=timezone.localdate(), opening=0, runs=runs
-    )
     path = data_dir / "statement.xml"
-    path.write_bytes(camt)
+    path.write_bytes(
+        statement(
+            iban="BE68539007547034", day=timezone.localdate(), opening=0, runs=runs
+        )
+    )
     killed = killed_until_done(
         [str(ETALAGE), "payouts", "statement", str(path)],
         lambda: BankStatement.objects.exists(),
     )
     print(f"  statement: {killed} `etalage payouts statement` killed")
+    return payouts_verified(owed, runs, data_dir) + check_books()
+
+
+def payouts_due() -> dict:
+    """Deliver the parcels still paid and read the clock 31 days later: what each
+    merchant (given an account if it had none) is then owed, in cents."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from schwifty import IBAN
+
+    from etalage.ledger.models import Account
+    from etalage.ledger.postings import books_matured
+    from etalage.merchants.models import Merchant
+    from etalage.orders.models import SubOrder
+    from etalage.orders.services import sub_order_move
+
+    for n, merchant in enumerate(Merchant.objects.filter(iban="")):
+        merchant.iban = str(
+            IBAN.generate("BE", bank_code="068", account_code=f"{n:07d}")
+        )
+        merchant.save(update_fields=["iban"])
+    for sub in SubOrder.objects.filter(state="paid"):
+        for state in ("customs_declared", "released", "shipped", "delivered"):
+            sub = sub_order_move(sub_order=sub, to=state, reason="crash test")
+    books_matured(now=timezone.now() + timedelta(days=31))
+    return {
+        a.merchant_id: -a.balance_minor
+        for a in Account.objects.filter(key__startswith="merchant_available:")
+        if -a.balance_minor >= 1000
+    }
+
+
+def payouts_verified(owed: dict, runs: list, data_dir: Path) -> list[str]:
+    """Each merchant paid what it was owed, once; every payout settled; one file
+    per run."""
+    from django.db.models import Sum
+
+    from etalage.ledger.models import BankStatement, Payout
+
     failures = []
     paid = dict(
         Payout.objects.values("merchant_id")
@@ -530,7 +551,10 @@ def crash_payouts(data_dir: Path) -> list[str]:
         or not BankStatement.objects.exists()
     ):
         failures.append("payouts not all settled by the statement")
-    return failures + check_books()
+    written = sorted(p.name for p in data_dir.glob("*.pain.001.xml"))
+    if written != sorted(f"{r.number}.pain.001.xml" for r in runs):
+        failures.append(f"pain.001 files {written} for runs {[r.number for r in runs]}")
+    return failures
 
 
 def cancel_request(shopper, number: str) -> bytes:
