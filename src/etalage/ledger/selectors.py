@@ -24,6 +24,8 @@ from etalage.ledger.models import (
     to_decimal,
 )
 from etalage.merchants.models import Merchant
+from etalage.pricing.core import NoRateInForce
+from etalage.pricing.selectors import rate_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +183,11 @@ def trial_balance() -> list[TrialRow]:
 
 
 def monthly_results(count: int = 12) -> list[dict[str, Any]]:
-    """Each month's commission earned (net of what refunds gave back), provider fees
-    and movement of the FX position, newest first."""
+    """Each month's commission earned (net of what refunds gave back), provider fees,
+    the FX position's movements, and the month's FX result (a gain is positive):
+    the change in what the position is worth in EUR, its foreign side valued at the
+    ECB rate of each month's last day (marked to market: what is converted is
+    realized, what is still open valued at that rate). Newest first."""
     names = {
         chart.COMMISSION: "commission",
         chart.PROVIDER_FEES: "fees",
@@ -202,7 +207,34 @@ def monthly_results(count: int = 12) -> list[dict[str, Any]]:
         sign = -1 if CHART[row["account__key"]].kind == Kind.REVENUE else 1
         key = f"{name}_{row['currency'].lower()}" if name == "fx" else name
         month[key] = to_decimal(sign * row["total"])
+    held: dict[str, Decimal] = defaultdict(Decimal)  # the position, cumulated
+    worth: Decimal | None = Decimal(0)
+    for start in sorted(months):
+        month = months[start]
+        for key, amount in month.items():
+            if key.startswith("fx_"):
+                held[key.removeprefix("fx_").upper()] += amount
+        now_worth = _position_worth(held, month_bounds(start)[1].date())
+        month["fx_result"] = (
+            None if now_worth is None or worth is None else now_worth - worth
+        )
+        worth = now_worth
     return [{"month": m, **v} for m, v in sorted(months.items(), reverse=True)[:count]]
+
+
+def _position_worth(held: dict[str, Decimal], end: date) -> Decimal | None:
+    """What the FX position is worth in EUR on the day before ``end``, its foreign
+    currencies at the ECB rate in force (None without one)."""
+    worth = -held.get("EUR", Decimal(0))
+    for currency, amount in held.items():
+        if currency == "EUR":
+            continue
+        try:
+            rate = rate_in_force(currency=currency, on=end - timedelta(days=1))
+        except NoRateInForce:
+            return None
+        worth -= amount / rate.rate
+    return worth.quantize(Decimal("0.01"))
 
 
 def owed_summary() -> dict[str, Decimal]:

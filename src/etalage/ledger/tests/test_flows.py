@@ -16,6 +16,7 @@ from etalage.ledger.checks import ledger_problems
 from etalage.ledger.models import Payout, SubOrderBook, Transaction
 from etalage.ledger.payouts import payout_file_take, payout_run
 from etalage.ledger.postings import figures
+from etalage.ledger.selectors import monthly_results
 from etalage.ledger.tests.conftest import balance
 from etalage.merchants.models import Merchant
 from etalage.orders import states
@@ -102,6 +103,13 @@ def test_refunds_before_and_after_settlement_and_the_settlement_in_the_bank(
     assert balance("provider_settlement:alipay", "EUR") == 0
     assert balance("bank", "EUR") == D(net) / 100
     assert ledger_problems() == []
+    # The month's FX result: the position's EUR side, and its CNY side (tax and
+    # freight still owed in yuan) valued at the ECB rate in force (7.7748).
+    (month,) = monthly_results()
+    eur, cny = balance("fx", "EUR"), balance("fx", "CNY")
+    assert month["fx_eur"] == eur and month["fx_cny"] == cny
+    assert month["fx_result"] == (-(eur + cny / D("7.7748"))).quantize(D("0.01"))
+    assert "commission" not in month  # nothing delivered yet
 
 
 def test_a_parcel_refused_by_customs_is_refunded_and_owes_nothing(books):
