@@ -445,7 +445,7 @@ def killed_until_done(command: list[str], done, *, attempts: int = 12) -> int:
         )
         if attempt < attempts // 2:
             try:
-                process.wait(timeout=random.uniform(0.5, 3.0))
+                process.wait(timeout=random.uniform(0.3, 2.0))
             except subprocess.TimeoutExpired:
                 process.kill()
                 killed += 1
