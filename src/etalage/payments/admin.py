@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from etalage.core.admin_decisions import decide_with_form, form_page
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.money import Money
-from etalage.orders import states
 from etalage.orders.models import SubOrder
 from etalage.payments.models import (
     CustomsDeclaration,
@@ -27,8 +26,10 @@ from etalage.payments.settlement import ReportRefused, settlement_import
 
 
 class RefundForm(forms.Form):
-    """How much of one payment to give back, why, and which stopped parcels the
-    refund covers (they read refunded once the provider has refunded)."""
+    """How much of one payment to give back, why, and which parcels the refund is
+    for: the ledger charges it to their merchants first (in proportion over all the
+    order's parcels when none is ticked); stopped parcels (cancelled, refused by
+    customs) read refunded once the provider has refunded."""
 
     amount = forms.DecimalField(
         label=_("Amount to refund"),
@@ -39,6 +40,10 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=_("Why (the buyer reads it)"), max_length=300)
     parcels = forms.ModelMultipleChoiceField(
         label=_("Parcels it covers"),
+        help_text=_(
+            "Their merchants give the refund back first. None ticked: it is shared "
+            "over the order's parcels in proportion."
+        ),
         queryset=SubOrder.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -47,9 +52,8 @@ class RefundForm(forms.Form):
     def __init__(self, *args, payment: Payment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parcels"].queryset = SubOrder.objects.filter(
-            order=payment.order_id,
-            state__in=[states.CANCELLED, states.CUSTOMS_REFUSED],
-        )
+            order=payment.order_id
+        ).select_related("merchant")
 
 
 @admin.register(Payment)

@@ -86,6 +86,26 @@ def test_a_refund_covering_a_stopped_parcel_moves_it_to_refunded(
     assert paid.order.state == "paid"  # the other parcel goes on
 
 
+def test_a_partial_refund_for_one_delivered_parcel_is_charged_to_its_merchant(
+    client, operator, paid, django_capture_on_commit_callbacks
+):
+    from etalage.ledger.models import SubOrderBook
+
+    first, second = paid.order.sub_orders.order_by("number")
+    for state in ("customs_declared", "released", "shipped", "delivered"):
+        first = sub_order_move(sub_order=first, to=state, reason="on its way")
+    form = {"action": "refund", ACTION_CHECKBOX_NAME: [str(paid.pk)], "confirm": "1",
+            "amount": "10.00", "reason": "a bar arrived broken",
+            "parcels": [str(first.pk)]}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form)
+    books = {b.pk: b for b in SubOrderBook.objects.all()}
+    assert books[first.pk].refunded_goods_paid == 1000
+    assert books[second.pk].refunded_goods_paid == 0
+    first.refresh_from_db()
+    assert first.state == "delivered"  # partly refunded goods, still delivered
+
+
 def test_the_back_office_lists_open_and_search_by_order_number(client, operator, paid):
     number = paid.order.number
     for url in (
