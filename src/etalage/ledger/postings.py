@@ -162,6 +162,8 @@ def refund_post(*, refund_id: UUID) -> None:
         .filter(sub_order__order=order)
         .order_by("sub_order_id")
     }
+    if not books:
+        return  # paid before the ledger was kept: nothing of the order is in it
     subs = [figures(b) for b in books.values()]
     legs: list[Leg] = []
     afters: list[SubOrderFigures] = []

@@ -253,3 +253,22 @@ def _act(books, action, order, amount):
             bank.statement_import(name="camt.xml", data=statement)
             payout.refresh_from_db()
             assert (payout.state, payout.return_reason) == ("returned", "AC01")
+
+
+def test_a_refund_of_an_order_paid_before_the_ledger_posts_nothing(books):
+    from django.utils import timezone
+
+    from etalage.orders.models import Order, SubOrder
+
+    order = books.place([(books.shopping.products["a"], 1)])
+    # Paid before the ledger was kept: the order moved, no capture was posted.
+    Order.objects.filter(pk=order.pk).update(state="paid")
+    SubOrder.objects.filter(order=order).update(state="paid")
+    Payment.objects.create(
+        order=order, provider="alipay", request_id=f"{order.number}-P1",
+        amount=order.total, currency=order.currency, state="succeeded",
+        paid_at=timezone.now(),
+    )  # fmt: skip
+    refund = books.refund(order, "5.00")
+    assert refund.state == "succeeded"
+    assert not Transaction.objects.exists() and ledger_problems() == []
