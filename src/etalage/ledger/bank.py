@@ -99,11 +99,10 @@ def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
         )
     statements = info if isinstance(info, list) else [info]
     first = statements[0] if statements else {}
-    return (
-        str(first.get("StatementID") or first.get("Id") or "")[:35],
-        str(first.get("IBAN") or "")[:34],
-        booked,
-    )
+    # The statement's own id (pycamt does not read it): camt.053's Stmt/Id.
+    ns = {"c": parser.tree.nsmap.get(None, "")}
+    statement_id = parser.tree.findtext(".//c:Stmt/c:Id", namespaces=ns) or ""
+    return statement_id[:35], str(first.get("IBAN") or "")[:34], booked
 
 
 def _return_reasons(parser: Camt053Parser) -> dict[str, str]:

@@ -143,6 +143,8 @@ def test_a_two_merchant_order_from_payment_to_payout(books, merchants, settings)
     xmlschema.XMLSchema(str(sandbox_bank.SCHEMA)).validate(statement.decode())
     imported = bank.statement_import(name="camt053-20240805.xml", data=statement)
     assert (imported.lines_count, imported.unmatched_count) == (3, 0)
+    assert imported.statement_id == "SANDBOX-STMT-20240805-1"
+    assert imported.iban == "BE68539007547034"
     paid = Payout.objects.get(merchant=first)
     returned.refresh_from_db()
     assert (paid.state, paid.settled_on) == ("settled", date(2024, 8, 5))
