@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "etalage.orders",
     "etalage.payments",
     "etalage.ledger",
+    "etalage.logistics",
     "etalage.search",
     "etalage.web",
     "etalage.api",
@@ -388,6 +389,18 @@ ETALAGE_PAYOUT_DEBTOR = {
     "IBAN": os.environ.get("ETALAGE_PAYOUT_IBAN", "BE68539007547034" if _demo else ""),
     "BIC": os.environ.get("ETALAGE_PAYOUT_BIC", "BBRUBEBB" if _demo else ""),
 }
+# The Liège hub: its address on labels, and how far a parcel's weight at the hub may
+# be from the weight the merchant packed (whichever of the two is larger).
+ETALAGE_HUB_ADDRESS = os.environ.get(
+    "ETALAGE_HUB_ADDRESS",
+    "Étalage hub, Liège Airport, Rue de l'Aéroport, 4460 Grâce-Hollogne, BE",
+)
+ETALAGE_HUB_WEIGHT_TOLERANCE_PERCENT = Decimal(
+    os.environ.get("ETALAGE_HUB_WEIGHT_TOLERANCE_PERCENT", "10")
+)
+ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
+    os.environ.get("ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS", 50)
+)
 # Search: the engine (sqlite, postgresql; empty: the database's own).
 ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
 # Notifications: the largest body kept, and how many one address may post a minute.

@@ -1,0 +1,153 @@
+"""The shipping label (100 × 150 mm, the 4 × 6 in of thermal printers) and the
+packing list of parcels, as PDF.
+
+The label carries the parcel's code as a Code 128 barcode (``python-barcode``,
+drawn for 203 dpi) and as text, the sub-order's number, the sender, the Liège hub's
+address, the route and customs mode, the packed weight and a QR code (``segno``)
+with the same facts for scanners that read QR only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import barcode
+import segno
+from barcode.writer import ImageWriter
+from django.conf import settings
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from text_unidecode import unidecode
+
+from etalage.logistics.models import Parcel
+
+LABEL_MM = (100, 150)
+
+
+def _latin(text: str) -> str:
+    """What the PDF's built-in fonts draw (Latin-1; the rest transliterated)."""
+    return "".join(c if ord(c) < 256 else unidecode(c) for c in text)
+
+
+def code128_png(code: str) -> bytes:
+    """The parcel code as a Code 128 barcode, a PNG at 203 dpi, no text under it."""
+    out = io.BytesIO()
+    barcode.get("code128", code, writer=ImageWriter()).write(
+        out,
+        options={
+            "write_text": False,
+            "module_width": 0.25,
+            "module_height": 18.0,
+            "quiet_zone": 2.5,
+            "dpi": 203,
+        },
+    )
+    return out.getvalue()
+
+
+def qr_text(parcel: Parcel) -> str:
+    sub = parcel.sub_order
+    return f"ETALAGE|{parcel.code}|{sub.customs_mode}|{parcel.declared_grams}g"
+
+
+def _qr_png(text: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=6, border=2)
+    return out.getvalue()
+
+
+def labels_pdf(parcels: Sequence[Parcel]) -> bytes:
+    """One 100 × 150 mm page per parcel (bulk printing: many parcels, one file)."""
+    pdf = FPDF(unit="mm", format=LABEL_MM)
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(5, 5, 5)
+    for parcel in parcels:
+        _label(pdf, parcel)
+    return bytes(pdf.output())
+
+
+def _label(pdf: FPDF, parcel: Parcel) -> None:
+    sub = parcel.sub_order
+    merchant = sub.merchant
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(
+        0,
+        6,
+        _latin(f"Etalage · {_('direct mail')} {sub.customs_mode}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "", 8)
+    sender = f"{_('From')}: {merchant.legal_name}, {merchant.city} (BE)"
+    pdf.multi_cell(90, 4, _latin(sender), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.cell(0, 4, _latin(_("To")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(
+        90,
+        6,
+        _latin(settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.image(io.BytesIO(code128_png(parcel.code)), x=5, w=90, h=24)
+    pdf.set_font("Courier", "B", 12)
+    pdf.cell(90, 6, parcel.code, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(_qr_png(qr_text(parcel))), x=5, y=top, w=32, h=32)
+    pdf.set_xy(40, top)
+    pdf.set_font("Helvetica", "", 9)
+    facts = [
+        f"{_('Order')}: {sub.order.number}",
+        f"{_('Parcel')}: {sub.number}",
+        f"{_('Packed weight')}: {parcel.declared_grams} g",
+        f"{_('Lines')}: {sum(line.quantity for line in sub.lines.all())}",
+        f"{_('Customs mode')}: {sub.customs_mode}",
+    ]
+    pdf.multi_cell(55, 5, _latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+
+
+def packing_list_pdf(parcel: Parcel) -> bytes:
+    """A4: what is in the box, for the packer and for the hub's checks."""
+    sub = parcel.sub_order
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(
+        0, 8, _latin(f"{_('Packing list')} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        _latin(
+            f"{sub.merchant.legal_name}\n{_('Order')} {sub.order.number} · "
+            f"{_('customs mode')} {sub.customs_mode} · {parcel.declared_grams} g"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(3)
+    widths, heads = (
+        (35, 95, 25, 15, 20),
+        (_("SKU"), _("Product"), _("HS code"), _("Qty"), _("Checked")),
+    )
+    pdf.set_font("Helvetica", "B", 9)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 7, _latin(head), border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for line in sub.lines.all():
+        for width, value in zip(
+            widths,
+            (line.sku, line.name_merchant, line.hs_code, str(line.quantity), "[  ]"),
+            strict=True,
+        ):
+            pdf.cell(width, 7, _latin(value)[:60])
+        pdf.ln()
+    return bytes(pdf.output())

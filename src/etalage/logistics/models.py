@@ -1,0 +1,124 @@
+"""Parcels and what happens to them on their way."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.models import Entity
+from etalage.logistics.vocabulary import Step
+from etalage.orders.models import SubOrder
+
+STEP_LABELS = {
+    Step.INFO_RECEIVED: _("Packed, waiting for the hub"),
+    Step.RECEIVED_AT_HUB: _("Received at the Liège hub"),
+    Step.DEPARTED_LIEGE: _("Departed Liège"),
+    Step.ARRIVED_IN_CHINA: _("Arrived in China"),
+    Step.CUSTOMS_RELEASED: _("Released by customs"),
+    Step.OUT_FOR_DELIVERY: _("Out for delivery"),
+    Step.DELIVERY_FAILED: _("Delivery failed"),
+    Step.DELIVERED: _("Delivered"),
+    Step.EXCEPTION: _("Exception"),
+}
+
+
+class Parcel(Entity):
+    """One sub-order's box: packed, handed to the Liège hub, received there (or
+    refused), and on. Its code is the sub-order's number, printed as a Code 128
+    barcode on the label."""
+
+    class State(models.TextChoices):
+        PACKED = "packed", _("packed")
+        HANDED_OVER = "handed_over", _("handed to the hub")
+        RECEIVED = "received", _("received at the hub")
+        REFUSED = "refused", _("refused by the hub")
+
+    class Refusal(models.TextChoices):
+        DAMAGED = "damaged", _("damaged")
+        OVERWEIGHT = "overweight", _("heavier than declared")
+        UNDERWEIGHT = "underweight", _("lighter than declared")
+        MISSING = "missing", _("announced but missing")
+        UNLABELLED = "unlabelled", _("label missing or unreadable")
+
+    sub_order = models.OneToOneField(
+        SubOrder,
+        on_delete=models.PROTECT,
+        related_name="parcel",
+        verbose_name=_("sub-order"),
+    )
+    code = models.CharField(_("parcel code"), max_length=32, unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State, default=State.PACKED
+    )
+    declared_grams = models.PositiveIntegerField(_("packed weight (g)"))
+    measured_grams = models.PositiveIntegerField(
+        _("weight at the hub (g)"), null=True, blank=True
+    )
+    refusal = models.CharField(
+        _("refused because"), max_length=16, choices=Refusal, blank=True
+    )
+    refusal_note = models.CharField(_("note"), max_length=300, blank=True)
+    packed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("packed by"),
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        permissions = [
+            ("receive_parcel", _("Can receive and refuse parcels at the hub"))
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class TrackingEvent(models.Model):
+    """One step of a parcel's way, once: a carrier that sends it twice (the same
+    source and reference) is recorded once."""
+
+    parcel = models.ForeignKey(
+        Parcel,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("parcel"),
+    )
+    step = models.CharField(
+        _("step"), max_length=24, choices=[(s.value, STEP_LABELS[s]) for s in Step]
+    )
+    at = models.DateTimeField(_("at"))
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=120)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel", "source", "reference"], name="tracking_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id} {self.step}"

@@ -1,0 +1,255 @@
+"""Packing a parcel, handing it to the Liège hub, receiving or refusing it there,
+and recording each step of its way (once, whoever reports it twice)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from etalage.customs.routes import Route
+from etalage.logistics.models import Parcel, TrackingEvent
+from etalage.logistics.vocabulary import Step
+from etalage.orders import states
+from etalage.orders.models import SubOrder
+
+Person = AbstractBaseUser | AnonymousUser | None
+
+# A parcel may be packed once paid, until it leaves (cancelled ones never).
+PACKABLE = frozenset({states.PAID, states.CUSTOMS_DECLARED, states.RELEASED})
+HUB = "Liège hub"
+
+
+class ParcelRefused(ValueError):
+    """What the person asked cannot be done to this parcel; the message says why,
+    in the person's language."""
+
+    def __init__(self, message: str, field: str = "code"):
+        super().__init__(message)
+        self.field = field
+
+
+def _user(person: Person) -> AbstractBaseUser | None:
+    return person if isinstance(person, AbstractBaseUser) else None
+
+
+def step_record(
+    *,
+    parcel: Parcel,
+    step: Step,
+    source: str,
+    reference: str,
+    at: datetime | None = None,
+    place: str = "",
+    detail: str = "",
+) -> TrackingEvent | None:
+    """Record a step once per source and reference; None when it was recorded
+    before (a carrier's duplicate)."""
+    try:
+        with transaction.atomic():
+            return TrackingEvent.objects.create(
+                parcel=parcel,
+                step=step,
+                at=at or timezone.now(),
+                place=place[:120],
+                detail=detail[:300],
+                source=source[:40],
+                reference=reference[:120],
+            )
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def parcel_pack(*, sub_order: SubOrder, grams: int, by: Person = None) -> Parcel:
+    """The parcel of a paid direct-mail sub-order is packed and weighed: its label
+    can be printed. Packing again (the weight corrected) keeps the same parcel
+    until it is handed over."""
+    sub = SubOrder.objects.select_for_update().get(pk=sub_order.pk)
+    if sub.route != Route.DIRECT_MAIL:
+        raise ParcelRefused(
+            _(
+                "This parcel ships from the bonded warehouse in China, "
+                "not through Liège."
+            )
+        )
+    if sub.state not in PACKABLE:
+        raise ParcelRefused(
+            _(
+                "A parcel is packed once paid and before it leaves; "
+                "this one is %(state)s."
+            )
+            % {"state": sub.get_state_display()}
+        )
+    if not 1 <= grams <= 31_500:
+        raise ParcelRefused(_("The packed weight is 1 to 31,500 grams."), field="grams")
+    parcel = Parcel.objects.select_for_update().filter(sub_order=sub).first()
+    if parcel is None:
+        parcel = Parcel.objects.create(
+            sub_order=sub, code=sub.number, declared_grams=grams, packed_by=_user(by)
+        )
+        step_record(
+            parcel=parcel,
+            step=Step.INFO_RECEIVED,
+            source="etalage",
+            reference="packed",
+            place=sub.warehouse.name,
+        )
+        return parcel
+    if parcel.state not in (Parcel.State.PACKED, Parcel.State.REFUSED):
+        raise ParcelRefused(_("This parcel was handed to the hub already."))
+    if parcel.state == Parcel.State.REFUSED:  # packed again after the hub refused it
+        step_record(
+            parcel=parcel,
+            step=Step.INFO_RECEIVED,
+            source="etalage",
+            reference=f"repacked:{parcel.events.count()}",
+            place=sub.warehouse.name,
+        )
+    parcel.state, parcel.refusal, parcel.refusal_note = Parcel.State.PACKED, "", ""
+    parcel.declared_grams, parcel.packed_by = grams, _user(by)
+    parcel.save(
+        update_fields=[
+            "state",
+            "refusal",
+            "refusal_note",
+            "declared_grams",
+            "packed_by",
+            "updated_at",
+        ]
+    )
+    return parcel
+
+
+@transaction.atomic
+def parcel_hand_over(*, parcel: Parcel) -> Parcel:
+    """The merchant handed the packed parcel to the hub's pick-up (or dropped it
+    there)."""
+    parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    if parcel.state == Parcel.State.HANDED_OVER:
+        return parcel
+    if parcel.state != Parcel.State.PACKED:
+        raise ParcelRefused(
+            _("This parcel is %(state)s.") % {"state": parcel.get_state_display()}
+        )
+    parcel.state, parcel.handed_over_at = Parcel.State.HANDED_OVER, timezone.now()
+    parcel.save(update_fields=["state", "handed_over_at", "updated_at"])
+    return parcel
+
+
+def weight_tolerance(declared: int) -> int:
+    """How many grams a parcel may weigh more or less at the hub than packed."""
+    share = declared * settings.ETALAGE_HUB_WEIGHT_TOLERANCE_PERCENT / Decimal(100)
+    return max(int(share), settings.ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS)
+
+
+def _scanned(code: str) -> Parcel:
+    parcel = (
+        Parcel.objects.select_for_update()
+        .select_related("sub_order")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if parcel is None:
+        raise ParcelRefused(
+            _("No parcel has the code %(code)s.") % {"code": code.strip()}
+        )
+    if parcel.state == Parcel.State.RECEIVED:
+        raise ParcelRefused(
+            _("%(code)s was received already, on %(when)s.")
+            % {
+                "code": parcel.code,
+                "when": f"{timezone.localtime(parcel.received_at):%Y-%m-%d %H:%M}",
+            }
+        )
+    if parcel.state == Parcel.State.REFUSED:
+        raise ParcelRefused(
+            _("%(code)s was refused: %(why)s.")
+            % {"code": parcel.code, "why": parcel.get_refusal_display()}
+        )
+    return parcel
+
+
+@transaction.atomic
+def hub_receive(*, code: str, grams: int, by: Person = None) -> Parcel:
+    """Hub staff scan a parcel and weigh it: received when its weight is within the
+    tolerance of what was packed; otherwise refused as over- or underweight (the
+    merchant is told). An unknown code, or one received before, changes nothing."""
+    parcel = _scanned(code)
+    if grams <= 0:
+        raise ParcelRefused(
+            _("Weigh the parcel: a weight above 0 grams."), field="grams"
+        )
+    gap = grams - parcel.declared_grams
+    if abs(gap) > weight_tolerance(parcel.declared_grams):
+        refusal = Parcel.Refusal.OVERWEIGHT if gap > 0 else Parcel.Refusal.UNDERWEIGHT
+        note = _("%(grams)s g at the hub, %(declared)s g packed") % {
+            "grams": grams,
+            "declared": parcel.declared_grams,
+        }
+        return _refuse(parcel, refusal, note, grams=grams, by=by)
+    now = timezone.now()
+    parcel.state, parcel.measured_grams = Parcel.State.RECEIVED, grams
+    parcel.received_at, parcel.received_by = now, _user(by)
+    parcel.save(
+        update_fields=[
+            "state",
+            "measured_grams",
+            "received_at",
+            "received_by",
+            "updated_at",
+        ]
+    )
+    step_record(
+        parcel=parcel,
+        step=Step.RECEIVED_AT_HUB,
+        source="etalage",
+        reference="received",
+        at=now,
+        place=HUB,
+    )
+    return parcel
+
+
+@transaction.atomic
+def hub_refuse(*, code: str, refusal: str, note: str = "", by: Person = None) -> Parcel:
+    """Hub staff refuse a parcel (damaged, unlabelled, …) with the reason."""
+    if refusal not in Parcel.Refusal.values:
+        raise ParcelRefused(_("Choose why the parcel is refused."), field="refusal")
+    return _refuse(_scanned(code), Parcel.Refusal(refusal), note, grams=None, by=by)
+
+
+def _refuse(
+    parcel: Parcel, refusal: Parcel.Refusal, note: str, *, grams: int | None, by: Person
+) -> Parcel:
+    parcel.state, parcel.refusal, parcel.refusal_note = (
+        Parcel.State.REFUSED,
+        refusal,
+        note[:300],
+    )
+    parcel.measured_grams = grams
+    parcel.received_by = _user(by)
+    parcel.save(
+        update_fields=[
+            "state",
+            "refusal",
+            "refusal_note",
+            "measured_grams",
+            "received_by",
+            "updated_at",
+        ]
+    )
+    step_record(
+        parcel=parcel,
+        step=Step.EXCEPTION,
+        source="etalage",
+        reference="refused",
+        place=HUB,
+        detail=f"{refusal.label}: {note}" if note else str(refusal.label),
+    )
+    return parcel
