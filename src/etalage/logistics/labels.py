@@ -92,6 +92,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         _latin(settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)),
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
     pdf.ln(2)
     pdf.image(io.BytesIO(code128_png(parcel.code)), x=5, w=90, h=24)
@@ -110,6 +111,27 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         f"{_('Customs mode')}: {sub.customs_mode}",
     ]
     pdf.multi_cell(55, 5, _latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(5, 130)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.multi_cell(
+        90,
+        4.5,
+        _latin(
+            f"{_('Final destination')}: {_city_in_latin(sub.order.city)} (CN)\n"
+            f"{_('Via the Liège hub; the carrier in China adds its own label.')}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+        align="L",
+    )
+
+
+def _city_in_latin(city: str) -> str:
+    """A Chinese city's name in pinyin, as on an envelope (上海市: Shanghai)."""
+    from pypinyin import lazy_pinyin  # (its dictionary loads on first use)
+
+    name = city.removesuffix("市")
+    return "".join(lazy_pinyin(name)).capitalize() if name else city
 
 
 def packing_list_pdf(parcel: Parcel) -> bytes:

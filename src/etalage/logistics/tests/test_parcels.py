@@ -1,0 +1,120 @@
+"""Air waybill numbers, packing, the hub's scan and its refusals, and labels."""
+
+import pytest
+from django.utils import translation
+
+from etalage.logistics.awb import AwbRefused, awb_check_digit, awb_parse
+from etalage.logistics.labels import labels_pdf, packing_list_pdf
+from etalage.logistics.models import Parcel, TrackingEvent
+from etalage.logistics.services import (
+    ParcelRefused,
+    hub_receive,
+    hub_refuse,
+    parcel_hand_over,
+    parcel_pack,
+    step_record,
+    weight_tolerance,
+)
+from etalage.logistics.vocabulary import Step
+
+
+def test_the_check_digit_is_the_serial_modulo_seven():
+    assert awb_check_digit("1234567") == 5  # the rules' example
+    assert str(awb_parse("176-12345675")) == "176-12345675"
+    assert str(awb_parse(" 176 1234567 5 ")) == "176-12345675"
+    with pytest.raises(AwbRefused, match="is 5 .* not 4"):
+        awb_parse("176-12345674")
+    with pytest.raises(AwbRefused, match="11 digits"):
+        awb_parse("176-123456")
+
+
+@pytest.fixture
+def paid(shopping):
+    from etalage.orders.services import order_pay
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 2)])
+    order = order_pay(order=shopping.place(buyer).order)
+    return order.sub_orders.get()
+
+
+def test_a_packed_parcel_is_received_at_the_hub_within_the_tolerance(paid):
+    parcel = parcel_pack(sub_order=paid, grams=1000)
+    assert parcel.code == paid.number and weight_tolerance(1000) == 100
+    parcel_hand_over(parcel=parcel)
+    received = hub_receive(code=paid.number.lower(), grams=1090)
+    assert (received.state, received.measured_grams) == ("received", 1090)
+    steps = list(parcel.events.values_list("step", flat=True))
+    assert steps == [Step.INFO_RECEIVED, Step.RECEIVED_AT_HUB]
+    with (
+        translation.override("en"),
+        pytest.raises(ParcelRefused, match="received already"),
+    ):
+        hub_receive(code=paid.number, grams=1000)
+    assert parcel.events.count() == 2  # nothing changed
+
+
+def test_a_parcel_far_from_its_packed_weight_is_refused_and_packed_again(paid):
+    parcel = parcel_pack(sub_order=paid, grams=500)
+    refused = hub_receive(code=parcel.code, grams=800)  # tolerance 50 g
+    assert (refused.state, refused.refusal) == ("refused", "overweight")
+    assert "800 g at the hub, 500 g packed" in refused.refusal_note
+    assert parcel.events.last().step == Step.EXCEPTION
+    with translation.override("en"), pytest.raises(ParcelRefused, match="was refused"):
+        hub_receive(code=parcel.code, grams=500)
+    again = parcel_pack(sub_order=paid, grams=800)
+    assert (again.state, again.refusal) == ("packed", "")
+    assert hub_receive(code=parcel.code, grams=810).state == "received"
+
+
+def test_unknown_codes_and_wrong_parcels_are_refused_by_name(paid, shopping):
+    with translation.override("en"):
+        with pytest.raises(ParcelRefused, match="No parcel has the code NOPE"):
+            hub_receive(code="NOPE", grams=10)
+        with pytest.raises(ParcelRefused) as bad:
+            parcel_pack(sub_order=paid, grams=0)
+        assert bad.value.field == "grams"
+        parcel = parcel_pack(sub_order=paid, grams=100)
+        with pytest.raises(ParcelRefused, match="Choose why"):
+            hub_refuse(code=parcel.code, refusal="bored")
+    assert hub_refuse(
+        code=parcel.code, refusal="damaged", note="box torn"
+    ).refusal_note == ("box torn")
+    assert not Parcel.objects.filter(state="received").exists()
+
+
+def test_a_step_reported_twice_is_recorded_once(paid):
+    parcel = parcel_pack(sub_order=paid, grams=100)
+    first = step_record(
+        parcel=parcel, step=Step.OUT_FOR_DELIVERY, source="sandbox", reference="E1"
+    )
+    again = step_record(
+        parcel=parcel, step=Step.OUT_FOR_DELIVERY, source="sandbox", reference="E1"
+    )
+    assert first is not None and again is None
+    assert TrackingEvent.objects.filter(step=Step.OUT_FOR_DELIVERY).count() == 1
+
+
+def test_the_label_is_100_by_150_mm_and_its_codes_scan(paid, tmp_path):
+    """Rendered to an image as a printer would (PDFium, 203 dpi), the label's Code 128
+    and QR code are read back by a barcode reader (zxing-cpp); the PNG is kept for
+    people to look at (``ETALAGE_KEEP_RENDERINGS``)."""
+    import os
+
+    import pypdfium2
+    import zxingcpp
+
+    parcel = parcel_pack(sub_order=paid, grams=1000)
+    document = pypdfium2.PdfDocument(labels_pdf([parcel, parcel]))
+    assert len(document) == 2
+    page = document[0]
+    assert [round(v / 72 * 25.4) for v in page.get_size()] == [100, 150]
+    image = page.render(scale=203 / 72).to_pil()
+    if os.environ.get("ETALAGE_KEEP_RENDERINGS"):
+        image.save(os.path.join(os.environ["ETALAGE_KEEP_RENDERINGS"], "label.png"))
+    found = {(r.format.name, r.text) for r in zxingcpp.read_barcodes(image)}
+    assert ("Code128", parcel.code) in found
+    assert ("QRCode", f"ETALAGE|{parcel.code}|9610|1000g") in found
+    listing = pypdfium2.PdfDocument(packing_list_pdf(parcel))[0].get_textpage()
+    text = listing.get_text_range()
+    assert paid.number in text and paid.lines.first().sku in text
