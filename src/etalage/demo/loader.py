@@ -48,6 +48,7 @@ from etalage.demo.money import demo_money
 from etalage.demo.products import LINES
 from etalage.inventory.models import Warehouse
 from etalage.inventory.services import stock_receive
+from etalage.logistics.services import hub_staff_add
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
 from etalage.money import Money
 from etalage.orders.services import order_cancel, order_pay
@@ -67,6 +68,7 @@ DEMO_LOGINS = [
     ("merchant Maison Verhaeghe", "verhaeghe", "etalage-merchant"),
     ("merchant Brasserie", "brasserie", "etalage-merchant"),
     ("buyer", "buyer", "etalage-buyer"),
+    ("hub staff (the Liège hub's screen, /hub/)", "hub", "etalage-hub"),
 ]
 _MERCHANT_LOGINS = {
     "verhaeghe": "maison-verhaeghe",
@@ -386,6 +388,8 @@ def _load_catalogue(log, with_images: bool = True):
         last_name="王",
     )
     _demo_buyer_identity(buyer)
+    hub_staff_add(User.objects.create_user("hub", "hub@etalage.example", "etalage-hub",
+                                           first_name="Hub"))  # fmt: skip
 
     categories = create_categories()
     _demo_positive_list(LINES)

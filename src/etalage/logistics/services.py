@@ -7,7 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    Group,
+    Permission,
+)
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -253,3 +258,18 @@ def _refuse(
         detail=f"{refusal.label}: {note}" if note else str(refusal.label),
     )
     return parcel
+
+
+HUB_STAFF = "Hub staff"
+
+
+def hub_staff_add(user: AbstractBaseUser) -> None:
+    """Make ``user`` one of the hub's staff: the group that may receive and refuse
+    parcels (created the first time)."""
+    group, _created = Group.objects.get_or_create(name=HUB_STAFF)
+    group.permissions.add(
+        Permission.objects.get(
+            codename="receive_parcel", content_type__app_label="logistics"
+        )
+    )
+    user.groups.add(group)  # type: ignore[attr-defined]

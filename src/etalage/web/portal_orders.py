@@ -1,9 +1,17 @@
-"""The merchant portal's orders: the merchant's sub-orders (one per parcel) only."""
+"""The merchant portal's orders: the merchant's sub-orders (one per parcel) only, and
+shipping them: packing, the label and packing list, handing over to the hub."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from etalage.logistics.labels import labels_pdf, packing_list_pdf
+from etalage.logistics.models import Parcel
+from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
 from etalage.merchants.models import MerchantMember
 from etalage.orders.models import State, SubOrder
 from etalage.web.portal import _membership
@@ -13,6 +21,12 @@ ORDER_ROLES = (
     MerchantMember.Role.FULFILMENT,
     MerchantMember.Role.FINANCE,
 )
+
+
+class PackForm(forms.Form):
+    grams = forms.IntegerField(
+        label=gettext_lazy("Packed weight (g)"), min_value=1, max_value=31_500
+    )
 
 
 @login_required
@@ -49,8 +63,113 @@ def sub_order_detail(request, number: str):
     )
     if sub is None:
         raise Http404
+    parcel = Parcel.objects.filter(sub_order=sub).prefetch_related("events").first()
     return render(
         request,
         "etalage/portal/order.html",
-        {"merchant": merchant, "sub": sub, "order": sub.order},
+        {
+            "merchant": merchant,
+            "sub": sub,
+            "order": sub.order,
+            "parcel": parcel,
+            "pack_form": PackForm(
+                initial={"grams": parcel.declared_grams if parcel else sub.weight_grams}
+            ),
+            "may_ship": _membership(request).role in SHIP_ROLES,
+        },
     )
+
+
+# Shipping (direct mail through the Liège hub) -------------------------------------
+
+SHIP_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.FULFILMENT)
+
+
+def _own_sub_order(request, number: str) -> SubOrder:
+    merchant = _membership(request, SHIP_ROLES).merchant
+    sub = (
+        SubOrder.objects.filter(merchant=merchant, number=number)
+        .select_related("order", "merchant", "warehouse")
+        .first()
+    )
+    if sub is None:
+        raise Http404
+    return sub
+
+
+def _own_parcel(request, number: str) -> Parcel:
+    parcel = Parcel.objects.filter(sub_order=_own_sub_order(request, number)).first()
+    if parcel is None:
+        raise Http404
+    return parcel
+
+
+@login_required
+def parcel_pack_view(request, number: str):
+    sub = _own_sub_order(request, number)
+    if request.method != "POST":
+        return redirect("web:portal-order", number=sub.number)
+    form = PackForm(request.POST)
+    if form.is_valid():
+        try:
+            parcel_pack(
+                sub_order=sub, grams=form.cleaned_data["grams"], by=request.user
+            )
+        except ParcelRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("Packed: print its label and hand it to the hub.")
+            )
+    else:
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("web:portal-order", number=sub.number)
+
+
+@login_required
+def parcel_hand_over_view(request, number: str):
+    parcel = _own_parcel(request, number)
+    if request.method != "POST":
+        return redirect("web:portal-order", number=number)
+    try:
+        parcel_hand_over(parcel=parcel)
+    except ParcelRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Handed to the Liège hub."))
+    return redirect("web:portal-order", number=number)
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def parcel_label(request, number: str):
+    return _pdf(labels_pdf([_own_parcel(request, number)]), f"label-{number}.pdf")
+
+
+@login_required
+def parcel_packing_list(request, number: str):
+    parcel = _own_parcel(request, number)
+    return _pdf(packing_list_pdf(parcel), f"packing-list-{number}.pdf")
+
+
+@login_required
+def parcel_labels(request):
+    """Every parcel packed and not yet handed over, one label a page."""
+    merchant = _membership(request, SHIP_ROLES).merchant
+    parcels = list(
+        Parcel.objects.filter(sub_order__merchant=merchant, state=Parcel.State.PACKED)
+        .select_related("sub_order__order", "sub_order__merchant")
+        .prefetch_related("sub_order__lines")
+        .order_by("code")[:500]
+    )
+    if not parcels:
+        messages.info(request, _("No packed parcel waits for its label."))
+        return redirect("web:portal-orders")
+    return _pdf(labels_pdf(parcels), "labels.pdf")

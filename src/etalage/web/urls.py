@@ -5,6 +5,7 @@ from etalage.web import (
     accounts,
     cart,
     checkout,
+    hub,
     onboarding,
     payments,
     portal,
@@ -71,6 +72,7 @@ urlpatterns = [
     ),
     path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
+    path("hub/", hub.hub_scan, name="hub"),
     path("portal/", portal.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
     path("portal/import/", portal.import_upload, name="portal-import"),
@@ -79,6 +81,27 @@ urlpatterns = [
     path("portal/company/", portal.company, name="portal-company"),
     path("portal/products/", portal_products.product_list, name="portal-products"),
     path("portal/orders/", portal_orders.sub_order_list, name="portal-orders"),
+    path("portal/orders/labels.pdf", portal_orders.parcel_labels, name="portal-labels"),
+    path(
+        "portal/orders/<str:number>/pack/",
+        portal_orders.parcel_pack_view,
+        name="portal-parcel-pack",
+    ),
+    path(
+        "portal/orders/<str:number>/hand-over/",
+        portal_orders.parcel_hand_over_view,
+        name="portal-parcel-hand-over",
+    ),
+    path(
+        "portal/orders/<str:number>/label.pdf",
+        portal_orders.parcel_label,
+        name="portal-parcel-label",
+    ),
+    path(
+        "portal/orders/<str:number>/packing-list.pdf",
+        portal_orders.parcel_packing_list,
+        name="portal-parcel-packing-list",
+    ),
     path("portal/money/", portal_money.money, name="portal-money"),
     path(
         "portal/money/statement.<str:kind>",

@@ -15,6 +15,10 @@ PAGES = {
     "portal-import-run": lambda other: {"pk": other["run"].pk},
     "portal-import-report": lambda other: {"pk": other["run"].pk},
     "portal-order": lambda other: {"number": other["sub_order"].number},
+    "portal-parcel-pack": lambda other: {"number": other["sub_order"].number},
+    "portal-parcel-hand-over": lambda other: {"number": other["sub_order"].number},
+    "portal-parcel-label": lambda other: {"number": other["sub_order"].number},
+    "portal-parcel-packing-list": lambda other: {"number": other["sub_order"].number},
 }
 # Portal URLs whose arguments are not a merchant's object (the statement's is its
 # format; whose money it shows is the signed-in merchant's: test_money_pages).

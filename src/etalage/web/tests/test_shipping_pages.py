@@ -1,0 +1,85 @@
+"""Shipping as people do it: the merchant packs, prints and hands over in the portal;
+hub staff scan and weigh at the hub's screen; the wrong input is refused by name."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from etalage.logistics.models import Parcel
+from etalage.logistics.services import hub_staff_add
+from etalage.merchants.models import MerchantMember
+
+
+@pytest.fixture
+def paid(shopping):
+    from etalage.inventory.services import merchant_warehouse, stock_receive
+    from etalage.orders.services import order_pay
+
+    product = shopping.products["a"]
+    # From the merchant's own warehouse (direct mail: it packs and hands over).
+    warehouse = merchant_warehouse(merchant=product.merchant)
+    stock_receive(warehouse=warehouse, variant=product.variants.get(), quantity=5)
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(product, 1)])
+    order = order_pay(order=shopping.place(buyer).order)
+    return order.sub_orders.get()
+
+
+def sign_in(client, merchant, role):
+    user = get_user_model().objects.create_user(f"{merchant.slug}-{role}")
+    MerchantMember.objects.create(merchant=merchant, user=user, role=role)
+    client.force_login(user)
+    return user
+
+
+def test_the_merchant_packs_prints_and_hands_over(client, paid):
+    sign_in(client, paid.merchant, "fulfilment")
+    page = f"/en/portal/orders/{paid.number}/"
+    assert "Packed: print the label" in client.get(page).content.decode()
+    refused = client.post(f"/en/portal/orders/{paid.number}/pack/", {"grams": "0"},
+                          follow=True).content.decode()  # fmt: skip
+    assert "greater than or equal to 1" in refused and not Parcel.objects.exists()
+    client.post(f"/en/portal/orders/{paid.number}/pack/", {"grams": "640"})
+    html = client.get(page).content.decode()
+    assert "Packed weight 640 g" in html and "Handed to the Liège hub" in html
+    label = client.get(f"/en/portal/orders/{paid.number}/label.pdf")
+    assert label["Content-Type"] == "application/pdf" and label.content.startswith(b"%PDF")
+    assert client.get("/en/portal/orders/labels.pdf").content.startswith(b"%PDF")
+    client.post(f"/en/portal/orders/{paid.number}/hand-over/")
+    assert Parcel.objects.get().state == "handed_over"
+    html = client.get(page).content.decode()
+    assert "handed to the hub" in html and "Packed, waiting for the hub" in html
+
+
+def test_catalogue_staff_cannot_ship(client, paid):
+    sign_in(client, paid.merchant, "catalogue")
+    assert client.post(f"/en/portal/orders/{paid.number}/pack/", {"grams": "9"}).status_code == 403
+
+
+@pytest.fixture
+def hub_staff(client, db):
+    user = get_user_model().objects.create_user("hubby")
+    hub_staff_add(user)
+    client.force_login(user)
+    return user
+
+
+def test_hub_staff_receive_and_refuse_at_the_scan_screen(client, paid, hub_staff):
+    from etalage.logistics.services import parcel_pack
+
+    parcel = parcel_pack(sub_order=paid, grams=640)
+    assert "autofocus" in client.get("/en/hub/").content.decode()
+    wrong = client.post("/en/hub/", {"code": "NOT-A-PARCEL", "grams": "100"}).content.decode()
+    assert "No parcel has the code NOT-A-PARCEL." in wrong
+    missing = client.post("/en/hub/", {"code": parcel.code}).content.decode()
+    assert "Weigh the parcel, or choose why it is refused." in missing
+    done = client.post("/en/hub/", {"code": parcel.code, "grams": "655"}, follow=True)
+    assert f"{parcel.code} received." in done.content.decode()
+    again = client.post("/en/hub/", {"code": parcel.code, "grams": "655"}).content.decode()
+    assert "received already" in again
+    parcel.refresh_from_db()
+    assert (parcel.state, parcel.measured_grams, parcel.received_by) == ("received", 655, hub_staff)
+
+
+def test_the_hub_screen_is_for_hub_staff_only(client, paid):
+    client.force_login(get_user_model().objects.create_user("someone"))
+    assert client.get("/en/hub/").status_code == 403
