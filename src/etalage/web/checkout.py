@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -174,13 +174,25 @@ def _own_order(request, number: str) -> Order:
     order = (
         Order.objects.filter(buyer=request.user, number=number)
         .prefetch_related(
-            "sub_orders__merchant", "sub_orders__lines", "transitions__by"
+            "sub_orders__merchant",
+            "sub_orders__lines",
+            "transitions__by",
+            "sub_orders__parcel__events",
         )
         .first()
     )
     if order is None:
         raise Http404
     return order
+
+
+def _tracking(sub) -> list:
+    """The parcel's steps, newest first (none before it is packed)."""
+    try:
+        parcel = sub.parcel
+    except ObjectDoesNotExist:
+        return []
+    return sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
 
 
 @login_required
@@ -214,6 +226,7 @@ def order(request, number: str):
             "vat": money(sub.vat),
             "tariff": money(sub.tariff) if sub.tariff else "",
             "total": money(sub.total),
+            "tracking": _tracking(sub),
         }
         for sub in order.sub_orders.all()
     ]

@@ -42,7 +42,9 @@ def test_the_merchant_packs_prints_and_hands_over(client, paid):
     html = client.get(page).content.decode()
     assert "Packed weight 640 g" in html and "Handed to the Liège hub" in html
     label = client.get(f"/en/portal/orders/{paid.number}/label.pdf")
-    assert label["Content-Type"] == "application/pdf" and label.content.startswith(b"%PDF")
+    assert label["Content-Type"] == "application/pdf" and label.content.startswith(
+        b"%PDF"
+    )
     assert client.get("/en/portal/orders/labels.pdf").content.startswith(b"%PDF")
     client.post(f"/en/portal/orders/{paid.number}/hand-over/")
     assert Parcel.objects.get().state == "handed_over"
@@ -52,7 +54,12 @@ def test_the_merchant_packs_prints_and_hands_over(client, paid):
 
 def test_catalogue_staff_cannot_ship(client, paid):
     sign_in(client, paid.merchant, "catalogue")
-    assert client.post(f"/en/portal/orders/{paid.number}/pack/", {"grams": "9"}).status_code == 403
+    assert (
+        client.post(
+            f"/en/portal/orders/{paid.number}/pack/", {"grams": "9"}
+        ).status_code
+        == 403
+    )
 
 
 @pytest.fixture
@@ -68,18 +75,46 @@ def test_hub_staff_receive_and_refuse_at_the_scan_screen(client, paid, hub_staff
 
     parcel = parcel_pack(sub_order=paid, grams=640)
     assert "autofocus" in client.get("/en/hub/").content.decode()
-    wrong = client.post("/en/hub/", {"code": "NOT-A-PARCEL", "grams": "100"}).content.decode()
+    wrong = client.post(
+        "/en/hub/", {"code": "NOT-A-PARCEL", "grams": "100"}
+    ).content.decode()
     assert "No parcel has the code NOT-A-PARCEL." in wrong
     missing = client.post("/en/hub/", {"code": parcel.code}).content.decode()
     assert "Weigh the parcel, or choose why it is refused." in missing
     done = client.post("/en/hub/", {"code": parcel.code, "grams": "655"}, follow=True)
     assert f"{parcel.code} received." in done.content.decode()
-    again = client.post("/en/hub/", {"code": parcel.code, "grams": "655"}).content.decode()
+    again = client.post(
+        "/en/hub/", {"code": parcel.code, "grams": "655"}
+    ).content.decode()
     assert "received already" in again
     parcel.refresh_from_db()
-    assert (parcel.state, parcel.measured_grams, parcel.received_by) == ("received", 655, hub_staff)
+    assert (parcel.state, parcel.measured_grams, parcel.received_by) == (
+        "received",
+        655,
+        hub_staff,
+    )
 
 
 def test_the_hub_screen_is_for_hub_staff_only(client, paid):
     client.force_login(get_user_model().objects.create_user("someone"))
     assert client.get("/en/hub/").status_code == 403
+
+
+def test_the_buyer_reads_the_timeline_in_beijing_time(client, paid):
+    from datetime import UTC, datetime
+
+    from etalage.logistics.services import hub_receive, parcel_pack, step_record
+    from etalage.logistics.vocabulary import Step
+
+    parcel = parcel_pack(sub_order=paid, grams=640)
+    hub_receive(code=parcel.code, grams=640)
+    step_record(parcel=parcel, step=Step.DEPARTED_LIEGE, source="etalage",
+                reference="flight", at=datetime(2026, 11, 30, 20, 5, tzinfo=UTC),
+                place="Liège Airport (LGG)")  # fmt: skip
+    client.force_login(paid.order.buyer)
+    html = client.get(f"/en/orders/{paid.order.number}/").content.decode()
+    assert "Where your parcel is" in html and "(Beijing time)" in html
+    assert "2026-12-01 04:05</time> <strong>Departed Liège</strong>" in html
+    assert html.index("Departed Liège") < html.index("Received at the Liège hub")
+    zh = client.get(f"/orders/{paid.order.number}/").content.decode()
+    assert "北京时间" in zh and "已从列日起飞" in zh
