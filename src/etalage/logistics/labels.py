@@ -25,7 +25,7 @@ from etalage.logistics.models import Parcel
 LABEL_MM = (100, 150)
 
 
-def _latin(text: str) -> str:
+def latin(text: str) -> str:
     """What the PDF's built-in fonts draw (Latin-1; the rest transliterated)."""
     return "".join(c if ord(c) < 256 else unidecode(c) for c in text)
 
@@ -75,21 +75,21 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.cell(
         0,
         6,
-        _latin(f"Etalage · {_('direct mail')} {sub.customs_mode}"),
+        latin(f"Etalage · {_('direct mail')} {sub.customs_mode}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 8)
     sender = f"{_('From')}: {merchant.legal_name}, {merchant.city} (BE)"
-    pdf.multi_cell(90, 4, _latin(sender), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(90, 4, latin(sender), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(0, 4, _latin(_("To")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 4, latin(_("To")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 12)
     pdf.multi_cell(
         90,
         6,
-        _latin(settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)),
+        latin(settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)),
         new_x="LMARGIN",
         new_y="NEXT",
         align="L",
@@ -110,13 +110,13 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         f"{_('Lines')}: {sum(line.quantity for line in sub.lines.all())}",
         f"{_('Customs mode')}: {sub.customs_mode}",
     ]
-    pdf.multi_cell(55, 5, _latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(55, 5, latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_xy(5, 130)
     pdf.set_font("Helvetica", "B", 9)
     pdf.multi_cell(
         90,
         4.5,
-        _latin(
+        latin(
             f"{_('Final destination')}: {_city_in_latin(sub.order.city)} (CN)\n"
             f"{_('Via the Liège hub; the carrier in China adds its own label.')}"
         ),
@@ -141,13 +141,13 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, _latin(f"{_('Packing list')} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
+        0, 8, latin(f"{_('Packing list')} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         0,
         5,
-        _latin(
+        latin(
             f"{sub.merchant.legal_name}\n{_('Order')} {sub.order.number} · "
             f"{_('customs mode')} {sub.customs_mode} · {parcel.declared_grams} g"
         ),
@@ -161,7 +161,7 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     )
     pdf.set_font("Helvetica", "B", 9)
     for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 7, _latin(head), border="B")
+        pdf.cell(width, 7, latin(head), border="B")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
     for line in sub.lines.all():
@@ -170,6 +170,6 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
             (line.sku, line.name_merchant, line.hs_code, str(line.quantity), "[  ]"),
             strict=True,
         ):
-            pdf.cell(width, 7, _latin(value)[:60])
+            pdf.cell(width, 7, latin(value)[:60])
         pdf.ln()
     return bytes(pdf.output())

@@ -23,6 +23,50 @@ STEP_LABELS = {
 }
 
 
+class Flight(Entity):
+    """A flight out of Liège carrying bags of parcels under one master air waybill
+    (IATA: airline prefix, serial, check digit)."""
+
+    mawb = models.CharField(_("master air waybill"), max_length=12, unique=True)
+    airline = models.CharField(_("airline"), max_length=60)
+    flight_number = models.CharField(_("flight"), max_length=10)
+    origin = models.CharField(_("from (IATA)"), max_length=3, default="LGG")
+    destination = models.CharField(_("to (IATA)"), max_length=3)
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("flight")
+        verbose_name_plural = _("flights")
+
+    def __str__(self) -> str:
+        return f"{self.mawb} {self.flight_number}"
+
+
+class Bag(Entity):
+    """A bag of parcels received at the hub, sealed and loaded on a flight."""
+
+    code = models.CharField(_("bag"), max_length=20, unique=True)
+    flight = models.ForeignKey(
+        Flight,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bags",
+        verbose_name=_("flight"),
+    )
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bag")
+        verbose_name_plural = _("bags")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Parcel(Entity):
     """One sub-order's box: packed, handed to the Liège hub, received there (or
     refused), and on. Its code is the sub-order's number, printed as a Code 128
@@ -76,6 +120,14 @@ class Parcel(Entity):
         blank=True,
         related_name="+",
         verbose_name=_("received by"),
+    )
+    bag = models.ForeignKey(
+        Bag,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcels",
+        verbose_name=_("bag"),
     )
 
     class Meta:

@@ -118,3 +118,65 @@ def test_the_label_is_100_by_150_mm_and_its_codes_scan(paid, tmp_path):
     listing = pypdfium2.PdfDocument(packing_list_pdf(parcel))[0].get_textpage()
     text = listing.get_text_range()
     assert paid.number in text and paid.lines.first().sku in text
+
+
+def test_bags_and_a_flight_under_its_air_waybill_move_every_parcel(paid, tmp_path):
+    import os
+
+    import pypdfium2
+
+    from etalage.logistics.consolidation import (
+        bag_fill,
+        bag_seal,
+        flight_arrive,
+        flight_create,
+        flight_depart,
+        flight_load,
+        manifest_csv,
+        manifest_pdf,
+    )
+
+    parcel = parcel_pack(sub_order=paid, grams=1000)
+    with translation.override("en"):
+        with pytest.raises(ParcelRefused, match="not received at the hub"):
+            bag_fill(bag_code="bag-1", codes=[parcel.code])
+        hub_receive(code=parcel.code, grams=1000)
+        bag = bag_fill(bag_code="bag-1", codes=[parcel.code])
+        with pytest.raises(AwbRefused, match="check digit"):
+            flight_create(
+                mawb="176-12345674",
+                airline="Air Cargo",
+                flight_number="x1",
+                destination="CGO",
+            )
+        flight = flight_create(
+            mawb="176 1234567 5",
+            airline="Air Cargo",
+            flight_number="ac123",
+            destination="cgo",
+        )
+        assert (flight.mawb, flight.destination) == ("176-12345675", "CGO")
+        with pytest.raises(ParcelRefused, match="Seal bag BAG-1 first"):
+            flight_load(flight=flight, bag=bag)
+        flight_load(flight=flight, bag=bag_seal(bag=bag))
+        with pytest.raises(ParcelRefused, match="is sealed"):
+            bag_fill(bag_code="BAG-1", codes=[parcel.code])
+    flight_depart(flight=flight)
+    flight_depart(flight=flight)  # twice: once in the timeline
+    flight_arrive(flight=flight)
+    steps = list(parcel.events.values_list("step", flat=True))
+    assert steps == [
+        Step.INFO_RECEIVED,
+        Step.RECEIVED_AT_HUB,
+        Step.DEPARTED_LIEGE,
+        Step.ARRIVED_IN_CHINA,
+    ]
+    rows = manifest_csv(flight).splitlines()
+    assert rows[0].startswith("mawb,flight,bag,parcel")
+    assert rows[1].startswith(f"176-12345675,AC123,BAG-1,{parcel.code},")
+    page = pypdfium2.PdfDocument(manifest_pdf(flight))[0]
+    assert parcel.code in page.get_textpage().get_text_range()
+    if os.environ.get("ETALAGE_KEEP_RENDERINGS"):
+        page.render(scale=1.5).to_pil().save(
+            os.path.join(os.environ["ETALAGE_KEEP_RENDERINGS"], "manifest.png")
+        )

@@ -1,0 +1,270 @@
+"""Consolidation at the Liège hub: received parcels into bags, sealed bags onto a
+flight under its master air waybill, the cargo manifest, departure and arrival
+(each parcel's timeline follows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from etalage.logistics.awb import awb_parse
+from etalage.logistics.labels import latin
+from etalage.logistics.models import Bag, Flight, Parcel
+from etalage.logistics.services import HUB, ParcelRefused, step_record
+from etalage.logistics.vocabulary import Step
+
+
+@transaction.atomic
+def bag_fill(*, bag_code: str, codes: list[str]) -> Bag:
+    """Put received parcels into a bag (opened the first time its code is used);
+    refuse the lot, naming the parcel, if one is not received or bagged already."""
+    bag, _created = Bag.objects.select_for_update().get_or_create(
+        code=bag_code.strip().upper()
+    )
+    if bag.sealed_at is not None:
+        raise ParcelRefused(
+            _("Bag %(bag)s is sealed.") % {"bag": bag.code}, field="bag"
+        )
+    parcels = []
+    for code in codes:
+        parcel = (
+            Parcel.objects.select_for_update().filter(code=code.strip().upper()).first()
+        )
+        if parcel is None:
+            raise ParcelRefused(_("No parcel has the code %(code)s.") % {"code": code})
+        if parcel.state != Parcel.State.RECEIVED:
+            raise ParcelRefused(
+                _("%(code)s is %(state)s, not received at the hub.")
+                % {"code": parcel.code, "state": parcel.get_state_display()}
+            )
+        if parcel.bag_id not in (None, bag.pk):
+            raise ParcelRefused(
+                _("%(code)s is in another bag.") % {"code": parcel.code}
+            )
+        parcels.append(parcel)
+    Parcel.objects.filter(pk__in=[p.pk for p in parcels]).update(bag=bag)
+    return bag
+
+
+@transaction.atomic
+def bag_seal(*, bag: Bag) -> Bag:
+    bag = Bag.objects.select_for_update().get(pk=bag.pk)
+    if not bag.parcels.exists():
+        raise ParcelRefused(_("An empty bag is not sealed."), field="bag")
+    if bag.sealed_at is None:
+        bag.sealed_at = timezone.now()
+        bag.save(update_fields=["sealed_at", "updated_at"])
+    return bag
+
+
+def flight_create(
+    *, mawb: str, airline: str, flight_number: str, destination: str
+) -> Flight:
+    """A flight under its master air waybill (refused when the number's check digit
+    is wrong) to a Chinese airport (IATA code)."""
+    number = str(awb_parse(mawb))  # AwbRefused says why
+    destination = destination.strip().upper()
+    if not (len(destination) == 3 and destination.isalpha()):
+        raise ParcelRefused(
+            _("An airport is its 3-letter IATA code (CGO, PVG…)."), field="destination"
+        )
+    if Flight.objects.filter(mawb=number).exists():
+        raise ParcelRefused(
+            _("Air waybill %(mawb)s is used already.") % {"mawb": number}, field="mawb"
+        )
+    return Flight.objects.create(
+        mawb=number,
+        airline=airline.strip()[:60],
+        flight_number=flight_number.strip().upper()[:10],
+        destination=destination,
+    )
+
+
+@transaction.atomic
+def flight_load(*, flight: Flight, bag: Bag) -> Bag:
+    flight = Flight.objects.select_for_update().get(pk=flight.pk)
+    bag = Bag.objects.select_for_update().get(pk=bag.pk)
+    if flight.departed_at is not None:
+        raise ParcelRefused(_("Flight %(mawb)s has left.") % {"mawb": flight.mawb})
+    if bag.sealed_at is None:
+        raise ParcelRefused(
+            _("Seal bag %(bag)s first.") % {"bag": bag.code}, field="bag"
+        )
+    if bag.flight_id not in (None, flight.pk):
+        raise ParcelRefused(_("Bag %(bag)s is on another flight.") % {"bag": bag.code})
+    bag.flight = flight
+    bag.save(update_fields=["flight", "updated_at"])
+    return bag
+
+
+def _parcels(flight: Flight):
+    return (
+        Parcel.objects.filter(bag__flight=flight)
+        .select_related("bag", "sub_order__order", "sub_order__merchant")
+        .prefetch_related("sub_order__lines")
+        .order_by("bag__code", "code")
+    )
+
+
+@transaction.atomic
+def flight_depart(*, flight: Flight, at: datetime | None = None) -> Flight:
+    """The flight left Liège: every parcel on it says so."""
+    flight = Flight.objects.select_for_update().get(pk=flight.pk)
+    if flight.departed_at is not None:
+        return flight
+    parcels = list(_parcels(flight))
+    if not parcels:
+        raise ParcelRefused(_("Load a bag before the flight leaves."))
+    flight.departed_at = at or timezone.now()
+    flight.save(update_fields=["departed_at", "updated_at"])
+    place = f"Liège Airport ({flight.origin}) · {flight.flight_number}"
+    for parcel in parcels:
+        step_record(
+            parcel=parcel,
+            step=Step.DEPARTED_LIEGE,
+            source="etalage",
+            reference=f"departed:{flight.mawb}",
+            at=flight.departed_at,
+            place=place,
+        )
+    return flight
+
+
+@transaction.atomic
+def flight_arrive(*, flight: Flight, at: datetime | None = None) -> Flight:
+    """The flight landed in China: every parcel on it says so."""
+    flight = Flight.objects.select_for_update().get(pk=flight.pk)
+    if flight.departed_at is None:
+        raise ParcelRefused(
+            _("Flight %(mawb)s has not left yet.") % {"mawb": flight.mawb}
+        )
+    if flight.arrived_at is not None:
+        return flight
+    flight.arrived_at = at or timezone.now()
+    flight.save(update_fields=["arrived_at", "updated_at"])
+    for parcel in _parcels(flight):
+        step_record(
+            parcel=parcel,
+            step=Step.ARRIVED_IN_CHINA,
+            source="etalage",
+            reference=f"arrived:{flight.mawb}",
+            at=flight.arrived_at,
+            place=f"{flight.destination}",
+        )
+    return flight
+
+
+MANIFEST_COLUMNS = [
+    "mawb",
+    "flight",
+    "bag",
+    "parcel",
+    "order",
+    "merchant",
+    "customs_mode",
+    "declared_g",
+    "measured_g",
+    "pieces",
+    "hs_codes",
+    "consignee_city",
+]
+
+
+def manifest_rows(flight: Flight) -> list[list[str]]:
+    rows = []
+    for parcel in _parcels(flight):
+        sub = parcel.sub_order
+        lines = list(sub.lines.all())
+        rows.append(
+            [
+                flight.mawb,
+                flight.flight_number,
+                parcel.bag.code if parcel.bag else "",
+                parcel.code,
+                sub.order.number,
+                sub.merchant.legal_name,
+                sub.customs_mode,
+                str(parcel.declared_grams),
+                str(parcel.measured_grams or ""),
+                str(sum(line.quantity for line in lines)),
+                " ".join(sorted({line.hs_code for line in lines})),
+                sub.order.city,
+            ]
+        )
+    return rows
+
+
+def manifest_csv(flight: Flight) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerows(manifest_rows(flight))
+    return out.getvalue()
+
+
+def manifest_pdf(flight: Flight) -> bytes:
+    """The cargo manifest of one master air waybill, landscape A4."""
+    rows = manifest_rows(flight)
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(
+        0,
+        8,
+        latin(f"{_('Cargo manifest')} · MAWB {flight.mawb}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "", 9)
+    total = sum(int(r[8] or r[7]) for r in rows)
+    pdf.cell(
+        0,
+        5,
+        latin(
+            f"{flight.airline} {flight.flight_number} · "
+            f"{flight.origin}-{flight.destination}"
+            f" · {len(rows)} {_('parcels')} · {total / 1000:.1f} kg · {HUB}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    widths = (24, 52, 44, 50, 14, 18, 18, 12, 45)
+    heads = (
+        "Bag",
+        "Parcel",
+        "Order",
+        "Merchant",
+        "Mode",
+        "Decl. g",
+        "Meas. g",
+        "Pcs",
+        "HS codes",
+    )
+    pdf.set_font("Helvetica", "B", 8)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 6, head, border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    for row in rows:
+        values = (
+            row[2],
+            row[3],
+            row[4],
+            row[5][:30],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10][:30],
+        )
+        for width, value in zip(widths, values, strict=True):
+            pdf.cell(width, 5, latin(value))
+        pdf.ln()
+    return bytes(pdf.output())
