@@ -9,11 +9,12 @@ import io
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from etalage.logistics.awb import awb_parse
+from etalage.logistics.awb import AwbRefused, awb_parse
 from etalage.logistics.labels import latin
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
@@ -68,7 +69,20 @@ def flight_create(
 ) -> Flight:
     """A flight under its master air waybill (refused when the number's check digit
     is wrong) to a Chinese airport (IATA code)."""
-    number = str(awb_parse(mawb))  # AwbRefused says why
+    try:
+        number = str(awb_parse(mawb))
+    except AwbRefused as refused:
+        if refused.kind == "check_digit":
+            message = _(
+                "The check digit of this air waybill is %(digit)s "
+                "(its serial modulo 7)."
+            ) % {"digit": refused.expected}
+        else:
+            message = _(
+                "An air waybill number is 11 digits: the airline's 3, a 7-digit serial "
+                "and a check digit (176-12345675)."
+            )
+        raise ParcelRefused(message, field="mawb") from None
     destination = destination.strip().upper()
     if not (len(destination) == 3 and destination.isalpha()):
         raise ParcelRefused(
@@ -103,7 +117,7 @@ def flight_load(*, flight: Flight, bag: Bag) -> Bag:
     return bag
 
 
-def _parcels(flight: Flight):
+def _parcels(flight: Flight) -> QuerySet[Parcel]:
     return (
         Parcel.objects.filter(bag__flight=flight)
         .select_related("bag", "sub_order__order", "sub_order__merchant")

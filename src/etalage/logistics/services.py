@@ -12,6 +12,7 @@ from django.contrib.auth.models import (
     AnonymousUser,
     Group,
     Permission,
+    User,
 )
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,8 +40,8 @@ class ParcelRefused(ValueError):
         self.field = field
 
 
-def _user(person: Person) -> AbstractBaseUser | None:
-    return person if isinstance(person, AbstractBaseUser) else None
+def _user(person: Person) -> User | None:
+    return person if isinstance(person, User) else None
 
 
 def step_record(

@@ -1,20 +1,41 @@
-"""The Liège hub's screen (hub staff, on a tablet): scan or type a parcel's code,
-weigh it, receive it or refuse it with a reason. Views only: the rules are
-``logistics.services``."""
+"""The Liège hub's screens (hub staff, on a tablet): receiving (scan or type a
+parcel's code, weigh it, receive it or refuse it with a reason), bags (scan a bag,
+then its parcels; seal it), flights (under a master air waybill: load sealed bags,
+depart, arrive; the cargo manifest). Views only: the rules are ``logistics``'s."""
 
 from __future__ import annotations
+
+import uuid
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from etalage.logistics.models import Parcel
+from etalage.logistics.consolidation import (
+    bag_fill,
+    bag_seal,
+    flight_arrive,
+    flight_create,
+    flight_depart,
+    flight_load,
+    manifest_csv,
+    manifest_pdf,
+)
+from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import ParcelRefused, hub_receive, hub_refuse
+
+
+def _hub_staff(request) -> None:
+    if not request.user.has_perm("logistics.receive_parcel"):
+        raise PermissionDenied("hub staff only")
 
 
 class ScanForm(forms.Form):
@@ -43,8 +64,7 @@ class ScanForm(forms.Form):
 
 @login_required
 def hub_scan(request):
-    if not request.user.has_perm("logistics.receive_parcel"):
-        raise PermissionDenied("hub staff only")
+    _hub_staff(request)
     form = ScanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,3 +115,126 @@ def hub_scan(request):
         "etalage/hub/scan.html",
         {"form": form, "recent": recent, "waiting": waiting},
     )
+
+
+# Consolidation: bags and flights ---------------------------------------------------
+
+
+class BagForm(forms.Form):
+    bag = forms.CharField(label=gettext_lazy("Bag (scan or type)"), max_length=20)
+    code = forms.CharField(
+        label=gettext_lazy("Parcel code (scan or type)"), max_length=40
+    )
+
+
+class FlightForm(forms.Form):
+    mawb = forms.CharField(label=gettext_lazy("Master air waybill"), max_length=16)
+    airline = forms.CharField(label=gettext_lazy("Airline"), max_length=60)
+    flight_number = forms.CharField(label=gettext_lazy("Flight"), max_length=10)
+    destination = forms.CharField(label=gettext_lazy("To (IATA airport)"), max_length=3)
+
+
+@login_required
+def hub_bags(request):
+    """Scan a bag, then its parcels, one at a time; seal a bag when full."""
+    _hub_staff(request)
+    form = BagForm(request.POST or None, initial={"bag": request.GET.get("bag", "")})
+    if request.method == "POST" and "seal" in request.POST:
+        try:
+            bag_seal(bag=_posted(Bag, request.POST["seal"]))
+        except ParcelRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("web:hub-bags")
+    if request.method == "POST" and form.is_valid():
+        try:
+            bag = bag_fill(
+                bag_code=form.cleaned_data["bag"], codes=[form.cleaned_data["code"]]
+            )
+        except ParcelRefused as refused:
+            form.add_error("bag" if refused.field == "bag" else "code", str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(code)s in bag %(bag)s.")
+                % {"code": form.cleaned_data["code"].strip().upper(), "bag": bag.code},
+            )
+            return redirect(f"{reverse('web:hub-bags')}?bag={bag.code}")
+    open_bags = (
+        Bag.objects.filter(flight=None)
+        .annotate(count=Count("parcels"))
+        .order_by("sealed_at", "code")
+    )
+    unbagged = Parcel.objects.filter(state=Parcel.State.RECEIVED, bag=None).count()
+    return render(
+        request,
+        "etalage/hub/bags.html",
+        {"form": form, "bags": open_bags, "unbagged": unbagged},
+    )
+
+
+@login_required
+def hub_flights(request):
+    """Flights under their air waybills: create, load sealed bags, depart, arrive;
+    each with its cargo manifest."""
+    _hub_staff(request)
+    form = FlightForm(request.POST if "mawb" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if form.is_bound:
+                if form.is_valid():
+                    flight_create(**form.cleaned_data)
+                    return redirect("web:hub-flights")
+            else:
+                _flight_action(request)
+                return redirect("web:hub-flights")
+        except ParcelRefused as refused:
+            if form.is_bound:
+                form.add_error(
+                    refused.field if refused.field in form.fields else None,
+                    str(refused),
+                )
+            else:
+                messages.error(request, str(refused))
+                return redirect("web:hub-flights")
+    flights = Flight.objects.prefetch_related("bags").annotate(
+        count=Count("bags__parcels")
+    )[:20]
+    sealed = Bag.objects.filter(flight=None).exclude(sealed_at=None).order_by("code")
+    return render(
+        request,
+        "etalage/hub/flights.html",
+        {"form": form, "flights": flights, "sealed": sealed},
+    )
+
+
+def _flight_action(request) -> None:
+    flight = _posted(Flight, request.POST.get("flight"))
+    action = request.POST.get("action")
+    if action == "load":
+        flight_load(flight=flight, bag=_posted(Bag, request.POST.get("bag")))
+    elif action == "depart":
+        flight_depart(flight=flight)
+    elif action == "arrive":
+        flight_arrive(flight=flight)
+
+
+def _posted(model, value):
+    """The row a form names by its id; 404 for an id that is not one."""
+    try:
+        return get_object_or_404(model, pk=uuid.UUID(str(value)))
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def hub_manifest(request, mawb: str, kind: str):
+    _hub_staff(request)
+    flight = Flight.objects.filter(mawb=mawb).first()
+    if flight is None or kind not in ("csv", "pdf"):
+        raise Http404
+    if kind == "csv":
+        response = HttpResponse(manifest_csv(flight), content_type="text/csv")
+    else:
+        response = HttpResponse(manifest_pdf(flight), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="manifest-{mawb}.{kind}"'
+    return response

@@ -73,6 +73,13 @@ urlpatterns = [
     path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("hub/", hub.hub_scan, name="hub"),
+    path("hub/bags/", hub.hub_bags, name="hub-bags"),
+    path("hub/flights/", hub.hub_flights, name="hub-flights"),
+    path(
+        "hub/flights/<str:mawb>/manifest.<str:kind>",
+        hub.hub_manifest,
+        name="hub-manifest",
+    ),
     path("portal/", portal.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
     path("portal/import/", portal.import_upload, name="portal-import"),

@@ -142,7 +142,7 @@ def test_bags_and_a_flight_under_its_air_waybill_move_every_parcel(paid, tmp_pat
             bag_fill(bag_code="bag-1", codes=[parcel.code])
         hub_receive(code=parcel.code, grams=1000)
         bag = bag_fill(bag_code="bag-1", codes=[parcel.code])
-        with pytest.raises(AwbRefused, match="check digit"):
+        with pytest.raises(ParcelRefused, match="check digit of this air waybill is 5"):
             flight_create(
                 mawb="176-12345674",
                 airline="Air Cargo",

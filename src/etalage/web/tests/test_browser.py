@@ -314,8 +314,9 @@ def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
     assert page.get_by_label("Prix jusqu’à (CNY, taxes comprises)").is_visible()
 
 
-def test_on_a_wide_screen_every_category_is_in_sight(live_server, browser_page, shop,
-                                                     catalogue):  # fmt: skip
+def test_on_a_wide_screen_every_category_is_in_sight(
+    live_server, browser_page, shop, catalogue
+):
     for n in range(8):
         catalogue.category(f"category-{n}", names={"fr": f"Catégorie numéro {n}"})
     page = browser_page
@@ -439,8 +440,9 @@ def test_the_order_page_turns_paid_by_itself_when_the_notification_comes(
     paid.state = SandboxPayment.State.PAID
     paid.save()
     _url, headers, body = sandbox_antom.payment_notice(paid)
-    kept = notification_receive(provider="alipay", headers=headers, body=body,
-                                remote_addr="127.0.0.1")  # fmt: skip
+    kept = notification_receive(
+        provider="alipay", headers=headers, body=body, remote_addr="127.0.0.1"
+    )
     notification_process(kept)
     # No reload: the page follows the payment by itself.
     page.wait_for_selector("#order-live .state:text-is('Paid')", timeout=5000)
@@ -462,3 +464,57 @@ def test_the_operator_reads_an_order_and_its_parcel_on_a_laptop_screen(
         page.goto(live_server.url + address)
         assert order.number in page.locator("#content").inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= 1200, address
+
+
+def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
+    live_server, browser_page, shopping, django_user_model
+):
+    """On a tablet-sized screen: scan a parcel in (the scanner types the code and
+    Enter), bag it, seal the bag, load it on a flight under its air waybill (a wrong
+    check digit refused first), depart: the parcel's timeline says so."""
+    from etalage.logistics.services import hub_staff_add, parcel_pack
+    from etalage.orders.services import order_pay
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    sub = order_pay(order=shopping.place(buyer).order).sub_orders.get()
+    parcel = parcel_pack(sub_order=sub, grams=400)
+    staff = django_user_model.objects.create_user("hubby", password="hub password")
+    hub_staff_add(staff)
+    page = browser_page
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(live_server.url + "/en/login/?next=/en/hub/")
+    page.fill("input[name=username]", "hubby")
+    page.fill("input[name=password]", "hub password")
+    page.click("form:has(input[name=password]) [type=submit]")
+    page.wait_for_url("**/en/hub/")
+    assert page.evaluate("document.activeElement.id") == "id_code"  # ready to scan
+    page.fill("#id_grams", "410")
+    page.focus("#id_code")
+    page.keyboard.type(parcel.code.lower())
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"text={parcel.code} received.")
+    page.click("text=Bags")
+    page.fill("#id_bag", "bag-7")
+    page.fill("#id_code", parcel.code)
+    page.click("text=Put in the bag")
+    page.wait_for_selector(f"text={parcel.code} in bag BAG-7.")
+    page.click("#bags button:has-text('Seal')")
+    page.click("text=Flights")
+    page.fill("#id_mawb", "176-12345674")
+    page.fill("#id_airline", "Air Cargo")
+    page.fill("#id_flight_number", "AC123")
+    page.fill("#id_destination", "CGO")
+    page.click("text=New flight")
+    page.wait_for_selector("text=The check digit of this air waybill is 5")
+    page.fill("#id_mawb", "176-12345675")
+    page.click("text=New flight")
+    page.click("#flight-176-12345675 button:has-text('Load')")
+    page.wait_for_selector("#flight-176-12345675 code:has-text('BAG-7')")
+    page.click("#flight-176-12345675 button:has-text('Departed')")
+    page.wait_for_selector("#flight-176-12345675 button:has-text('Arrived')")
+    assert list(parcel.events.values_list("step", flat=True)) == [
+        "info_received",
+        "received_at_hub",
+        "departed_liege",
+    ]

@@ -118,3 +118,18 @@ def test_the_buyer_reads_the_timeline_in_beijing_time(client, paid):
     assert html.index("Departed Liège") < html.index("Received at the Liège hub")
     zh = client.get(f"/orders/{paid.order.number}/").content.decode()
     assert "北京时间" in zh and "已从列日起飞" in zh
+
+
+def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff):
+    assert (
+        client.post(
+            "/en/hub/flights/", {"flight": "nope", "action": "depart"}
+        ).status_code
+        == 404
+    )
+    page = client.post(
+        "/en/hub/flights/",
+        {"mawb": "176-123", "airline": "A", "flight_number": "1", "destination": "CGO"},
+    )
+    assert "An air waybill number is 11 digits" in page.content.decode()
+    assert client.get("/en/hub/flights/176-12345675/manifest.csv").status_code == 404
