@@ -4,6 +4,8 @@ Every setting that differs between machines comes from an ``ETALAGE_*`` variable
 ``DATABASE_URL``; nothing here needs editing to deploy.
 """
 
+import base64
+import hashlib
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -401,6 +403,23 @@ ETALAGE_HUB_WEIGHT_TOLERANCE_PERCENT = Decimal(
 ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
     os.environ.get("ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS", 50)
 )
+# The last mile in China: the carrier parcels are handed to once released, and each
+# carrier's Standard Webhooks secret for its tracking pushes. The embedded sandbox
+# carrier (on with the payment sandbox) pushes a step every few seconds.
+ETALAGE_CARRIER_SANDBOX = _env_bool("ETALAGE_CARRIER_SANDBOX", ETALAGE_PAYMENT_SANDBOX)
+ETALAGE_CARRIER = os.environ.get("ETALAGE_CARRIER", "sandbox")
+ETALAGE_CARRIER_SANDBOX_STEP_SECONDS = int(
+    os.environ.get("ETALAGE_CARRIER_SANDBOX_STEP_SECONDS", 20)
+)
+ETALAGE_CARRIERS = {
+    "sandbox": {
+        "secret": os.environ.get("ETALAGE_CARRIER_SANDBOX_SECRET")
+        or "whsec_"
+        + base64.b64encode(
+            hashlib.sha256(f"carrier-sandbox:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    }
+}
 # Search: the engine (sqlite, postgresql; empty: the database's own).
 ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
 # Notifications: the largest body kept, and how many one address may post a minute.

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
-from etalage.web import payments
+from etalage.web import carriers, payments
 from etalage.web.auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Étalage back-office"
@@ -21,6 +21,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Providers' notifications and the embedded payment sandbox: no language prefix.
     path("payments/notify/<str:provider>/", payments.notify, name="payments-notify"),
+    # Carriers' tracking pushes (Standard Webhooks).
+    path(
+        "logistics/carriers/<str:name>/events",
+        carriers.carrier_events,
+        name="logistics-carrier-events",
+    ),
     path("sandbox/antom/v1/<path:rest>", payments.sandbox_antom_api),
     path("sandbox/wechat/v3/<path:rest>", payments.sandbox_wechat_api),
     path(

@@ -6,3 +6,10 @@ class LogisticsConfig(AppConfig):
     name = "etalage.logistics"
     label = "logistics"
     verbose_name = _("Logistics")
+
+    def ready(self) -> None:
+        from etalage.core.clock import chore_register
+        from etalage.logistics import handlers  # noqa: F401  (registers event handlers)
+        from etalage.logistics.sandbox_carrier import sandbox_carrier_advanced
+
+        chore_register("sandbox_carrier_advanced", sandbox_carrier_advanced)

@@ -121,6 +121,10 @@ class Parcel(Entity):
         related_name="+",
         verbose_name=_("received by"),
     )
+    carrier = models.CharField(_("carrier in China"), max_length=20, blank=True)
+    waybill = models.CharField(
+        _("carrier's waybill"), max_length=40, blank=True, db_index=True
+    )
     bag = models.ForeignKey(
         Bag,
         on_delete=models.PROTECT,
@@ -174,3 +178,51 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parcel_id} {self.step}"
+
+
+class CarrierPush(Entity):
+    """A carrier's tracking push, kept as it came before anything is done with it,
+    and what became of it. Its ``webhook-id`` makes it once."""
+
+    class Verdict(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSED = "processed", _("processed")
+        DUPLICATE = "duplicate", _("duplicate")
+        REFUSED = "refused", _("refused")
+
+    carrier = models.CharField(_("carrier"), max_length=20)
+    webhook_id = models.CharField(_("webhook id"), max_length=120)
+    headers = models.JSONField(_("headers"), default=dict)
+    body = models.TextField(_("body"))
+    verdict = models.CharField(
+        _("verdict"), max_length=12, choices=Verdict, default=Verdict.RECEIVED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    events_count = models.PositiveSmallIntegerField(_("events"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("carrier push")
+        verbose_name_plural = _("carrier pushes")
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.webhook_id}"
+
+
+class SandboxShipment(Entity):
+    """The embedded sandbox carrier's own record of a parcel it was handed (the
+    stand-in's side, never a real carrier's): it pushes the parcel's events as
+    time goes by."""
+
+    waybill = models.CharField(max_length=40, unique=True)
+    parcel_code = models.CharField(max_length=32)
+    city = models.CharField(max_length=30, blank=True)
+    pushed = models.PositiveSmallIntegerField(default=0)  # steps pushed so far
+    fail_first = models.BooleanField(default=False)  # one failed attempt first
+
+    class Meta:
+        verbose_name = _("sandbox shipment")
+        verbose_name_plural = _("sandbox shipments")
+
+    def __str__(self) -> str:
+        return self.waybill

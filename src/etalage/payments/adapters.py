@@ -3,11 +3,11 @@ or the embedded sandbox's when ``ETALAGE_PAYMENT_SANDBOX`` is on)."""
 
 from __future__ import annotations
 
+from etalage.core.http import http_transport
 from etalage.payments import antom, sandbox, wechat
 from etalage.payments.antom import AntomProvider
 from etalage.payments.models import Provider
 from etalage.payments.provider import PaymentProvider
-from etalage.payments.transport import http_transport
 from etalage.payments.wechat import WeChatProvider
 
 

@@ -12,10 +12,10 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task, task_backends
 
+from etalage.core.http import http_transport
 from etalage.core.ids import new_id
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import Transport
-from etalage.payments.transport import http_transport
 
 
 def refund_record(

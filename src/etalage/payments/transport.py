@@ -1,12 +1,10 @@
-"""How adapters reach their providers: HTTPS for the real ones, and the test keys
-the embedded sandbox signs with (made once per data directory)."""
+"""The test keys the embedded payment sandbox signs with (made once per data
+directory). The adapters reach the real providers with ``core.http``."""
 
 from __future__ import annotations
 
 import os
 import time
-import urllib.error
-import urllib.request
 from functools import cache
 from pathlib import Path
 
@@ -15,30 +13,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
 from etalage.payments.antom_signing import load_private_key
-
-
-def http_transport(
-    method: str, url: str, headers: dict[str, str], body: bytes
-) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP request; the answer whatever its status (the adapter reads it)."""
-    if not url.startswith(("https://", "http://")):
-        raise ValueError(f"{url!r}: a provider is reached over HTTPS")
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url, data=body if method != "GET" else None, headers=headers, method=method
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-            return (
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        return (
-            error.code,
-            {k.lower(): v for k, v in error.headers.items()},
-            error.read(),
-        )
 
 
 @cache

@@ -330,6 +330,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "notifications_late_processed",
         "payments_quiet_queried",
         "refunds_quiet_asked_again",
+        "sandbox_carrier_advanced",
         "search_figures_refreshed",
     }
 

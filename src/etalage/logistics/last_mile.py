@@ -1,0 +1,145 @@
+"""The last mile: a released parcel handed to the carrier in China, and the
+carrier's pushes turned into steps of the parcel's way (the sub-order follows:
+shipped when the carrier takes it, delivered when it says so)."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django_tasks import task
+
+from etalage.logistics import sandbox_carrier
+from etalage.logistics.carriers import CarrierEvent, CarrierRefused, carrier_push_read
+from etalage.logistics.models import CarrierPush, Parcel
+from etalage.logistics.services import step_record
+from etalage.logistics.vocabulary import Step
+from etalage.orders import states
+from etalage.orders.services import sub_order_move
+
+
+def parcel_released(*, sub_order_id: UUID) -> None:
+    """Customs released the sub-order: its parcel says so, and goes to the carrier
+    (in the background: the carrier is asked)."""
+    parcel = Parcel.objects.filter(sub_order_id=sub_order_id).first()
+    if parcel is None:
+        return  # not a parcel through Liège (or not packed: the operator's to see)
+    step_record(
+        parcel=parcel,
+        step=Step.CUSTOMS_RELEASED,
+        source="etalage",
+        reference="released",
+    )
+    if not parcel.waybill:
+        transaction.on_commit(lambda: parcel_last_mile_task.enqueue(str(parcel.pk)))
+
+
+def _hand_over(parcel: Parcel) -> str:
+    carrier = settings.ETALAGE_CARRIER
+    if carrier == sandbox_carrier.NAME and settings.ETALAGE_CARRIER_SANDBOX:
+        return sandbox_carrier.shipment_create(parcel)
+    raise CarrierRefused(f"no adapter for the carrier {carrier!r}")
+
+
+@task()
+def parcel_last_mile_task(parcel_id: str) -> str:
+    """Hand a released parcel to the carrier: its waybill number, and the sub-order
+    shipped."""
+    with transaction.atomic():
+        parcel = (
+            Parcel.objects.select_for_update()
+            .select_related("sub_order")
+            .get(pk=parcel_id)
+        )
+        if parcel.waybill:
+            return parcel.waybill
+        parcel.carrier, parcel.waybill = settings.ETALAGE_CARRIER, _hand_over(parcel)
+        parcel.save(update_fields=["carrier", "waybill", "updated_at"])
+        if parcel.sub_order.state == states.RELEASED:
+            sub_order_move(
+                sub_order=parcel.sub_order,
+                to=states.SHIPPED,
+                reason=f"{parcel.carrier} {parcel.waybill}",
+            )
+        return parcel.waybill
+
+
+def carrier_push_receive(
+    *, carrier: str, headers: dict[str, str], body: bytes
+) -> CarrierPush:
+    """Keep a carrier's push as it came, then apply it once: every event recorded
+    once, the sub-orders delivered; a push with a bad signature, a malformed event
+    or a waybill Étalage never gave is refused whole and changes nothing (but is
+    kept, with the reason)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    push = CarrierPush.objects.create(
+        carrier=carrier[:20],
+        webhook_id=lowered.get("webhook-id", "")[:120],
+        headers={k: v for k, v in lowered.items() if k.startswith("webhook-")},
+        body=body.decode("utf-8", "replace"),
+    )
+    done_before = CarrierPush.objects.filter(
+        carrier=push.carrier,
+        webhook_id=push.webhook_id,
+        verdict=CarrierPush.Verdict.PROCESSED,
+    ).exclude(pk=push.pk)
+    if push.webhook_id and done_before.exists():
+        return _verdict(push, CarrierPush.Verdict.DUPLICATE)
+    try:
+        with transaction.atomic():
+            events = carrier_push_read(carrier, lowered, body)
+            parcels = _parcels_of(carrier, events)
+            for event in events:
+                if event.step is not None:
+                    _apply(parcels[event.waybill], carrier, event)
+    except CarrierRefused as refused:
+        _verdict(push, CarrierPush.Verdict.REFUSED, str(refused))
+        raise
+    push.events_count = len(events)
+    return _verdict(push, CarrierPush.Verdict.PROCESSED)
+
+
+def _verdict(push: CarrierPush, verdict: str, reason: str = "") -> CarrierPush:
+    push.verdict, push.reason = verdict, reason
+    push.save(update_fields=["verdict", "reason", "events_count", "updated_at"])
+    return push
+
+
+def _parcels_of(carrier: str, events: list[CarrierEvent]) -> dict[str, Parcel]:
+    waybills = {e.waybill for e in events}
+    parcels = {
+        p.waybill: p
+        for p in Parcel.objects.select_related("sub_order").filter(
+            carrier=carrier, waybill__in=waybills
+        )
+    }
+    unknown = sorted(waybills - parcels.keys())
+    if unknown:
+        raise CarrierRefused(
+            f"waybill {unknown[0]}: no parcel of this carrier has it", status=422
+        )
+    return parcels
+
+
+def _apply(parcel: Parcel, carrier: str, event: CarrierEvent) -> None:
+    assert event.step is not None
+    recorded = step_record(
+        parcel=parcel,
+        step=event.step,
+        source=f"carrier:{carrier}",
+        reference=event.event_id,
+        at=event.at,
+        place=event.place,
+        detail=event.detail,
+    )
+    sub = parcel.sub_order
+    if recorded and event.step == Step.DELIVERED and sub.state == states.SHIPPED:
+        sub_order_move(
+            sub_order=sub, to=states.DELIVERED, reason=f"{carrier} {parcel.waybill}"
+        )
+
+
+def push_answer(push: CarrierPush) -> str:
+    return json.dumps({"result": push.verdict, "events": push.events_count})
