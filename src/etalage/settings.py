@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "etalage.payments",
     "etalage.ledger",
     "etalage.logistics",
+    "etalage.webhooks",
     "etalage.search",
     "etalage.web",
     "etalage.api",

@@ -8,7 +8,7 @@ import urllib.request
 
 
 def http_transport(
-    method: str, url: str, headers: dict[str, str], body: bytes
+    method: str, url: str, headers: dict[str, str], body: bytes, timeout: float = 15
 ) -> tuple[int, dict[str, str], bytes]:
     """One HTTP request; the answer whatever its status (the adapter reads it)."""
     if not url.startswith(("https://", "http://")):
@@ -17,7 +17,7 @@ def http_transport(
         url, data=body if method != "GET" else None, headers=headers, method=method
     )
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return (
                 response.status,
                 {k.lower(): v for k, v in response.headers.items()},

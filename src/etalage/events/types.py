@@ -130,6 +130,19 @@ class SubOrderMoved(DomainEvent):
     to_state: str
 
 
+# Logistics -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ParcelStepped(DomainEvent):
+    """A parcel's way has a new step (received at the hub, departed, delivered…)."""
+
+    parcel_id: UUID
+    sub_order_id: UUID
+    step: str
+    at: str  # ISO 8601
+
+
 # Payments --------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etalage.customs.routes import Route
+from etalage.events.outbox import event_record
+from etalage.events.types import ParcelStepped
 from etalage.logistics.models import Parcel, TrackingEvent
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
@@ -58,7 +60,7 @@ def step_record(
     before (a carrier's duplicate)."""
     try:
         with transaction.atomic():
-            return TrackingEvent.objects.create(
+            recorded = TrackingEvent.objects.create(
                 parcel=parcel,
                 step=step,
                 at=at or timezone.now(),
@@ -69,6 +71,15 @@ def step_record(
             )
     except IntegrityError:
         return None
+    event_record(
+        ParcelStepped(
+            parcel_id=parcel.pk,
+            sub_order_id=parcel.sub_order_id,
+            step=str(step),
+            at=recorded.at.isoformat(),
+        )
+    )
+    return recorded
 
 
 @transaction.atomic

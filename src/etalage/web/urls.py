@@ -12,6 +12,7 @@ from etalage.web import (
     portal_money,
     portal_orders,
     portal_products,
+    portal_webhooks,
     search,
     views,
 )
@@ -110,6 +111,17 @@ urlpatterns = [
         name="portal-parcel-packing-list",
     ),
     path("portal/money/", portal_money.money, name="portal-money"),
+    path("portal/webhooks/", portal_webhooks.webhooks, name="portal-webhooks"),
+    path(
+        "portal/webhooks/<uuid:pk>/",
+        portal_webhooks.webhook_endpoint,
+        name="portal-webhook",
+    ),
+    path(
+        "portal/webhooks/deliveries/<uuid:pk>/send-again/",
+        portal_webhooks.webhook_send_again,
+        name="portal-webhook-send-again",
+    ),
     path(
         "portal/money/statement.<str:kind>",
         portal_money.money_statement,

@@ -32,7 +32,7 @@ LAYERS = [
     ["orders"],
     ["checkout"],
     ["payments", "search", "logistics"],
-    ["ledger"],
+    ["ledger", "webhooks"],
     ["demo"],
     ["web", "api"],
 ]
@@ -54,6 +54,7 @@ PURE_CORES = [
     "ledger/chart.py",
     "logistics/awb.py",
     "logistics/vocabulary.py",
+    "webhooks/schedule.py",
     "ledger/posting.py",
     "payments/provider.py",
     "payments/wechat_signing.py",

@@ -332,6 +332,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "refunds_quiet_asked_again",
         "sandbox_carrier_advanced",
         "search_figures_refreshed",
+        "webhooks_sent",
     }
 
 

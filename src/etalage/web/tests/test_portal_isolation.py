@@ -19,6 +19,8 @@ PAGES = {
     "portal-parcel-hand-over": lambda other: {"number": other["sub_order"].number},
     "portal-parcel-label": lambda other: {"number": other["sub_order"].number},
     "portal-parcel-packing-list": lambda other: {"number": other["sub_order"].number},
+    "portal-webhook": lambda other: {"pk": other["endpoint"].pk},
+    "portal-webhook-send-again": lambda other: {"pk": other["delivery"].pk},
 }
 # Portal URLs whose arguments are not a merchant's object (the statement's is its
 # format; whose money it shows is the signed-in merchant's: test_money_pages).
@@ -41,7 +43,22 @@ def setting(client, catalogue, ecb_rates, today_is_2024_07_01):
     )
     client.force_login(owner)
     product = catalogue.product(merchant=theirs)
-    return {"product": product, "run": run, "sub_order": _their_sub_order(product)}
+    from etalage.webhooks.delivery import endpoint_create
+    from etalage.webhooks.models import Delivery
+
+    endpoint, _secret = endpoint_create(
+        merchant=theirs, url="https://theirs.example/", events=["order.paid"]
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, message_id="msg_theirs", event="order.paid", payload={}
+    )
+    return {
+        "product": product,
+        "run": run,
+        "sub_order": _their_sub_order(product),
+        "endpoint": endpoint,
+        "delivery": delivery,
+    }
 
 
 def _their_sub_order(product):

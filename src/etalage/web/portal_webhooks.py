@@ -1,0 +1,124 @@
+"""The merchant portal's webhooks (owners): endpoints and the events they receive,
+the secret shown once, every delivery with its attempts and answers, "send again"."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from etalage.merchants.models import MerchantMember
+from etalage.web.portal import _membership
+from etalage.webhooks.delivery import (
+    EndpointRefused,
+    delivery_send_again,
+    endpoint_create,
+    endpoint_roll_secret,
+    endpoint_update,
+)
+from etalage.webhooks.models import Delivery, Endpoint
+from etalage.webhooks.schedule import EVENTS
+
+OWNER = (MerchantMember.Role.OWNER,)
+
+
+class EndpointForm(forms.Form):
+    url = forms.URLField(
+        label=gettext_lazy("URL"), max_length=500, assume_scheme="https"
+    )
+    events = forms.MultipleChoiceField(
+        label=gettext_lazy("Events"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(name, f"{name}: {_(text)}") for name, text in EVENTS.items()],
+    )
+    enabled = forms.BooleanField(
+        label=gettext_lazy("Enabled"), required=False, initial=True
+    )
+
+
+@login_required
+def webhooks(request):
+    merchant = _membership(request, OWNER).merchant
+    form = EndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint, secret = endpoint_create(
+                merchant=merchant,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+            )
+        except EndpointRefused as refused:
+            form.add_error(refused.field, str(refused))
+        else:
+            request.session["webhook_secret"] = [str(endpoint.pk), secret]
+            return redirect("web:portal-webhooks")
+    shown = request.session.pop("webhook_secret", None)
+    endpoints = Endpoint.objects.filter(merchant=merchant)
+    deliveries = (
+        Delivery.objects.filter(endpoint__merchant=merchant)
+        .select_related("endpoint")
+        .prefetch_related("attempt_log")[:50]
+    )
+    return render(
+        request,
+        "etalage/portal/webhooks.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "endpoints": endpoints,
+            "deliveries": deliveries,
+            "secret": shown,
+            "events": EVENTS,
+        },
+    )
+
+
+@login_required
+def webhook_endpoint(request, pk):
+    merchant = _membership(request, OWNER).merchant
+    endpoint = Endpoint.objects.filter(merchant=merchant, pk=pk).first()
+    if endpoint is None:
+        raise Http404
+    if request.method != "POST":
+        return redirect("web:portal-webhooks")
+    if "roll" in request.POST:
+        request.session["webhook_secret"] = [
+            str(endpoint.pk),
+            endpoint_roll_secret(endpoint=endpoint),
+        ]
+        return redirect("web:portal-webhooks")
+    form = EndpointForm(request.POST)
+    if form.is_valid():
+        try:
+            endpoint_update(
+                endpoint=endpoint,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                enabled=form.cleaned_data["enabled"],
+            )
+        except EndpointRefused as refused:
+            messages.error(request, str(refused))
+    else:
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("web:portal-webhooks")
+
+
+@login_required
+def webhook_send_again(request, pk):
+    merchant = _membership(request, OWNER).merchant
+    delivery = Delivery.objects.filter(endpoint__merchant=merchant, pk=pk).first()
+    if delivery is None:
+        raise Http404
+    if request.method == "POST":
+        attempt = delivery_send_again(delivery=delivery)
+        messages.info(
+            request,
+            _("Sent again: %(answer)s") % {"answer": attempt.status or attempt.error},
+        )
+    return redirect("web:portal-webhooks")

@@ -1,0 +1,238 @@
+"""Webhooks to merchants, per the Standard Webhooks specification (signed with the
+maintained ``standardwebhooks`` package): endpoints and their secrets, deliveries
+queued in the transaction of their cause, attempts on the spec's schedule with
+jitter (``schedule``), endpoints disabled after days of failure or at once by a
+410 Gone, every attempt kept with its answer, and "send again"."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+from standardwebhooks import Webhook
+
+from etalage.core.http import http_transport
+from etalage.merchants.models import Merchant
+from etalage.webhooks.models import Attempt, Delivery, Endpoint
+from etalage.webhooks.schedule import DISABLE_AFTER, EVENTS, retry_after
+
+Transport = Callable[..., tuple[int, dict[str, str], bytes]]
+# Tests swap the transport for a receiver of their own.
+TRANSPORT: list[Transport] = [http_transport]
+TIMEOUT = 10  # seconds a receiver has to answer
+
+
+class EndpointRefused(ValueError):
+    """The endpoint cannot be saved; the message names the field and why."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _fernet() -> Fernet:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"etalage webhook secrets"
+    ).derive(settings.SECRET_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def endpoint_secret(endpoint: Endpoint) -> str:
+    return _fernet().decrypt(endpoint.secret_encrypted.encode()).decode()
+
+
+def _new_secret() -> tuple[str, str]:
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    return secret, _fernet().encrypt(secret.encode()).decode()
+
+
+def _check(url: str, events: list[str]) -> None:
+    # Plain http only where the sandboxes are on (a receiver on the developer's
+    # machine); production sends over https only.
+    schemes = (
+        ("https://", "http://") if settings.ETALAGE_PAYMENT_SANDBOX else ("https://",)
+    )
+    if not url.startswith(schemes):
+        raise EndpointRefused(_("A webhook URL starts with https://."), field="url")
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown or not events:
+        raise EndpointRefused(
+            _("Choose at least one of the events offered."), field="events"
+        )
+
+
+def endpoint_create(
+    *, merchant: Merchant, url: str, events: list[str]
+) -> tuple[Endpoint, str]:
+    """A new endpoint and its secret (shown to the merchant once)."""
+    _check(url, events)
+    secret, encrypted = _new_secret()
+    endpoint = Endpoint.objects.create(
+        merchant=merchant, url=url, events=sorted(events), secret_encrypted=encrypted
+    )
+    return endpoint, secret
+
+
+def endpoint_update(
+    *, endpoint: Endpoint, url: str, events: list[str], enabled: bool
+) -> Endpoint:
+    _check(url, events)
+    endpoint.url, endpoint.events, endpoint.enabled = url, sorted(events), enabled
+    if enabled:
+        endpoint.disabled_reason, endpoint.failing_since = "", None
+    endpoint.save(
+        update_fields=[
+            "url",
+            "events",
+            "enabled",
+            "disabled_reason",
+            "failing_since",
+            "updated_at",
+        ]
+    )
+    return endpoint
+
+
+def endpoint_roll_secret(*, endpoint: Endpoint) -> str:
+    secret, endpoint.secret_encrypted = _new_secret()
+    endpoint.save(update_fields=["secret_encrypted", "updated_at"])
+    return secret
+
+
+def deliveries_queue(*, merchant_id: Any, event: str, data: dict[str, Any]) -> int:
+    """Queue ``event`` for every enabled endpoint of the merchant that chose it, in
+    the caller's transaction; sent after commit. Returns how many."""
+    now = timezone.now()
+    created = []
+    for endpoint in Endpoint.objects.filter(merchant_id=merchant_id, enabled=True):
+        if event not in endpoint.events:
+            continue
+        message_id = f"msg_{uuid.uuid4().hex}"
+        created.append(
+            Delivery(
+                endpoint=endpoint,
+                message_id=message_id,
+                event=event,
+                next_attempt_at=now,
+                payload={"type": event, "timestamp": now.isoformat(), "data": data},
+            )
+        )
+    Delivery.objects.bulk_create(created)
+    if created:
+        ids = [str(d.pk) for d in created]
+        transaction.on_commit(lambda: webhooks_send_task.enqueue(ids))
+    return len(created)
+
+
+def delivery_attempt(delivery: Delivery) -> Attempt:
+    """Send it once, signed; record the answer; schedule the next try, give up, or
+    disable the endpoint as the answer says."""
+    endpoint = delivery.endpoint
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
+    now = datetime.now(UTC)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Etalage-Webhooks/1",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(endpoint_secret(endpoint)).sign(
+            delivery.message_id, now, body
+        ),
+    }
+    started = time.monotonic()
+    attempt = Attempt(delivery=delivery)
+    try:
+        status, _h, answer = TRANSPORT[0](
+            "POST", endpoint.url, headers, body.encode(), timeout=TIMEOUT
+        )
+        attempt.status, attempt.response = (
+            status,
+            answer[:2000].decode("utf-8", "replace"),
+        )
+    except (OSError, ValueError) as error:
+        status, attempt.error = 0, f"{type(error).__name__}: {error}"[:300]
+    attempt.milliseconds = int((time.monotonic() - started) * 1000)
+    attempt.save()
+    delivery.attempts += 1
+    _after(delivery, endpoint, status)
+    return attempt
+
+
+def _after(delivery: Delivery, endpoint: Endpoint, status: int) -> None:
+    now = timezone.now()
+    if 200 <= status < 300:
+        delivery.state, delivery.next_attempt_at = Delivery.State.SUCCEEDED, None
+        if endpoint.failing_since:
+            Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+    else:
+        wait = None if status == 410 else retry_after(delivery.attempts)
+        delivery.next_attempt_at = now + wait if wait else None
+        if wait is None:
+            delivery.state = Delivery.State.GAVE_UP
+        since = endpoint.failing_since or now
+        reason = ""
+        if status == 410:
+            reason = _("The endpoint answered 410 Gone.")
+        elif now - since >= DISABLE_AFTER:
+            reason = _("Every delivery failed for 5 days.")
+        Endpoint.objects.filter(pk=endpoint.pk).update(
+            failing_since=since,
+            **({"enabled": False, "disabled_reason": reason} if reason else {}),
+        )
+    delivery.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+
+
+@task()
+def webhooks_send_task(delivery_ids: list[str]) -> int:
+    """The first attempt of new deliveries, right after their cause commits."""
+    return webhooks_sent(ids=delivery_ids)
+
+
+def webhooks_sent(*, ids: list[str] | None = None, batch: int = 50) -> int:
+    """Attempt the deliveries that are due (the clock's chore); several workers
+    share them. Returns how many were attempted."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            due = Delivery.objects.select_for_update(skip_locked=True).filter(
+                state=Delivery.State.PENDING,
+                next_attempt_at__lte=timezone.now(),
+                endpoint__enabled=True,
+            )
+            if ids is not None:
+                due = due.filter(pk__in=ids)
+            chosen = list(
+                due.select_related("endpoint").order_by("next_attempt_at")[:batch]
+            )
+            for delivery in chosen:
+                delivery_attempt(delivery)
+        done += len(chosen)
+        if len(chosen) < batch:
+            return done
+
+
+def delivery_send_again(*, delivery: Delivery) -> Attempt:
+    """The merchant asked: try it now, whatever its state (a new attempt, the same
+    message id, so the receiver can tell it is the same event)."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .select_related("endpoint")
+            .get(pk=delivery.pk)
+        )
+        delivery.state = Delivery.State.PENDING
+        return delivery_attempt(delivery)
