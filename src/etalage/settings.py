@@ -404,6 +404,9 @@ ETALAGE_HUB_WEIGHT_TOLERANCE_PERCENT = Decimal(
 ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
     os.environ.get("ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS", 50)
 )
+# Days a merchant has to hand a paid parcel to the hub before it is flagged late to
+# the merchant and the operator.
+ETALAGE_HANDLING_DAYS = int(os.environ.get("ETALAGE_HANDLING_DAYS", 3))
 # The last mile in China: the carrier parcels are handed to once released, and each
 # carrier's Standard Webhooks secret for its tracking pushes. The embedded sandbox
 # carrier (on with the payment sandbox) pushes a step every few seconds.

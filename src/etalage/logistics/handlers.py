@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from etalage.core.emails import render_email
 from etalage.events.outbox import handles
-from etalage.events.types import SubOrderMoved
+from etalage.events.types import ParcelStepped, SubOrderMoved
 from etalage.logistics.last_mile import parcel_released
+from etalage.logistics.models import STEP_LABELS, TrackingEvent
+from etalage.logistics.vocabulary import EMAILED, Step
 from etalage.orders import states
 
 
@@ -12,3 +19,37 @@ from etalage.orders import states
 def released_parcels_go_to_the_carrier(event: SubOrderMoved) -> None:
     if event.to_state == states.RELEASED:
         parcel_released(sub_order_id=event.sub_order_id)
+
+
+@handles(ParcelStepped)
+def buyers_told_of_the_big_steps(event: ParcelStepped) -> None:
+    """Departed Liège, released, out for delivery, delivered: the buyer is told by
+    email too, in the order's language (after the delivery commits)."""
+    if Step(event.step) not in EMAILED:
+        return
+    transaction.on_commit(lambda: _email(event))
+
+
+def _email(event: ParcelStepped) -> None:
+    tracked = (
+        TrackingEvent.objects.select_related("parcel__sub_order__order__buyer")
+        .filter(parcel_id=event.parcel_id, step=event.step)
+        .order_by("-at")
+        .first()
+    )
+    if tracked is None:
+        return
+    order = tracked.parcel.sub_order.order
+    if not order.buyer.email:
+        return
+    subject, body = render_email(
+        "etalage/logistics/email/step",
+        {
+            "order": order,
+            "parcel": tracked.parcel,
+            "event": tracked,
+            "step_label": STEP_LABELS[Step(event.step)],
+        },
+        order.language,
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])

@@ -14,6 +14,7 @@ from django.contrib.auth.models import (
     Permission,
     User,
 )
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,9 +280,11 @@ def hub_staff_add(user: AbstractBaseUser) -> None:
     """Make ``user`` one of the hub's staff: the group that may receive and refuse
     parcels (created the first time)."""
     group, _created = Group.objects.get_or_create(name=HUB_STAFF)
-    group.permissions.add(
-        Permission.objects.get(
-            codename="receive_parcel", content_type__app_label="logistics"
-        )
+    # (made here too: a database whose permissions were flushed has none yet)
+    permission, _created = Permission.objects.get_or_create(
+        codename="receive_parcel",
+        content_type=ContentType.objects.get_for_model(Parcel),
+        defaults={"name": "Can receive and refuse parcels at the hub"},
     )
+    group.permissions.add(permission)
     user.groups.add(group)  # type: ignore[attr-defined]

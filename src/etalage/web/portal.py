@@ -20,6 +20,7 @@ from etalage.imports import (
     product_import_enqueue,
     product_import_run,
 )
+from etalage.logistics.selectors import parcels_late_to_hand_over
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
 from etalage.merchants.services import (
@@ -85,11 +86,11 @@ def dashboard(request):
         .order_by("slug")[:50]
     )
 
+    ships = membership.role != MerchantMember.Role.CATALOGUE
     to_prepare = (
-        SubOrder.objects.filter(merchant=merchant, state="paid").count()
-        if membership.role != MerchantMember.Role.CATALOGUE
-        else 0
+        SubOrder.objects.filter(merchant=merchant, state="paid").count() if ships else 0
     )
+    late = parcels_late_to_hand_over(merchant.pk).count() if ships else 0
     return render(
         request,
         "etalage/portal/dashboard.html",
@@ -97,6 +98,8 @@ def dashboard(request):
             "merchant": merchant,
             "membership": membership,
             "to_prepare": to_prepare,
+            "late": late,
+            "handling_days": settings.ETALAGE_HANDLING_DAYS,
             "statuses": statuses,
             "rejected": rejected,
             "missing_chinese": missing_chinese,

@@ -61,7 +61,11 @@ def released(shopping, django_capture_on_commit_callbacks):
     return parcel
 
 
-def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(released, over_http):
+def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(
+    released, over_http, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
     from etalage.ledger.models import SubOrderBook
 
     assert released.carrier == "sandbox" and released.waybill.startswith("SBX")
@@ -83,6 +87,16 @@ def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(released, over_h
     assert released.events.get(step=Step.DELIVERED).at > start
     # Delivered: the ledger charged the commission (the return window starts).
     assert SubOrderBook.objects.get(pk=released.sub_order_id).delivered_at is not None
+    # The buyer is told of release, out for delivery and delivery by email.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver()
+    subjects = [m.subject for m in mail.outbox]
+    number = released.sub_order.order.number
+    assert f"Order {number}: Delivered" in subjects
+    assert f"Order {number}: Out for delivery" in subjects
+    delivered = next(m for m in mail.outbox if m.subject.endswith("Delivered"))
+    assert released.waybill in delivered.body and "Beijing time" in delivered.body
 
 
 def _signed(body: str, *, secret=None, at=None, message_id="msg_1"):
