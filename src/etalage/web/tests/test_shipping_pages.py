@@ -133,3 +133,19 @@ def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff):
     )
     assert "An air waybill number is 11 digits" in page.content.decode()
     assert client.get("/en/hub/flights/176-12345675/manifest.csv").status_code == 404
+
+
+def test_a_parcel_not_with_the_hub_in_time_is_flagged(client, paid):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.orders.models import OrderTransition
+
+    sign_in(client, paid.merchant, "owner")
+    assert "not with the hub" not in client.get("/en/portal/").content.decode()
+    OrderTransition.objects.filter(sub_order=paid, to_state="paid").update(
+        at=timezone.now() - timedelta(days=4)
+    )
+    page = client.get("/en/portal/").content.decode()
+    assert "1 paid parcel is not with the hub after 3 days." in page

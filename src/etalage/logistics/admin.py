@@ -1,0 +1,83 @@
+"""Logistics in the back-office (read-only: parcels move through the hub's screens,
+the merchants' portal and the carriers' pushes): every parcel with its steps,
+flights and bags, carriers' pushes as they came, the sandbox carrier's shipments."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from etalage.core.admin_read_only import ReadOnlyAdmin
+from etalage.logistics.models import (
+    Bag,
+    CarrierPush,
+    Flight,
+    Parcel,
+    SandboxShipment,
+    TrackingEvent,
+)
+
+
+class TrackingEventInline(ReadOnlyAdmin, admin.TabularInline):
+    model = TrackingEvent
+    fields = ["at", "step", "place", "detail", "source", "reference"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = [
+        "code",
+        "sub_order",
+        "state",
+        "declared_grams",
+        "measured_grams",
+        "refusal",
+        "bag",
+        "carrier",
+        "waybill",
+        "updated_at",
+    ]
+    list_filter = ["state", "refusal", "carrier"]
+    search_fields = ["code", "waybill", "sub_order__order__number"]
+    list_select_related = ["sub_order", "bag"]
+    inlines = [TrackingEventInline]
+
+
+@admin.register(Flight)
+class FlightAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = [
+        "mawb",
+        "airline",
+        "flight_number",
+        "destination",
+        "departed_at",
+        "arrived_at",
+    ]
+    search_fields = ["mawb", "flight_number"]
+
+
+@admin.register(Bag)
+class BagAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["code", "flight", "sealed_at"]
+    search_fields = ["code"]
+
+
+@admin.register(CarrierPush)
+class CarrierPushAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "carrier",
+        "webhook_id",
+        "verdict",
+        "events_count",
+        "reason",
+    ]
+    list_filter = ["carrier", "verdict"]
+    search_fields = ["webhook_id", "body"]
+
+
+@admin.register(SandboxShipment)
+class SandboxShipmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["waybill", "parcel_code", "pushed", "created_at"]
+    search_fields = ["waybill", "parcel_code"]
