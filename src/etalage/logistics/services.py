@@ -14,7 +14,6 @@ from django.contrib.auth.models import (
     Permission,
     User,
 )
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -277,14 +276,22 @@ HUB_STAFF = "Hub staff"
 
 
 def hub_staff_add(user: AbstractBaseUser) -> None:
-    """Make ``user`` one of the hub's staff: the group that may receive and refuse
-    parcels (created the first time)."""
+    """Make ``user`` one of the hub's staff (the group, created the first time,
+    carries the permission to receive and refuse parcels)."""
     group, _created = Group.objects.get_or_create(name=HUB_STAFF)
-    # (made here too: a database whose permissions were flushed has none yet)
-    permission, _created = Permission.objects.get_or_create(
-        codename="receive_parcel",
-        content_type=ContentType.objects.get_for_model(Parcel),
-        defaults={"name": "Can receive and refuse parcels at the hub"},
-    )
-    group.permissions.add(permission)
+    permission = Permission.objects.filter(
+        codename="receive_parcel", content_type__app_label="logistics"
+    ).first()
+    if permission is not None:
+        group.permissions.add(permission)
     user.groups.add(group)  # type: ignore[attr-defined]
+
+
+def is_hub_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether ``user`` may use the hub's screens: in the group, or given the
+    permission on its own."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.has_perm("logistics.receive_parcel"):
+        return True
+    return user.groups.filter(name=HUB_STAFF).exists()

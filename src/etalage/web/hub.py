@@ -30,11 +30,16 @@ from etalage.logistics.consolidation import (
     manifest_pdf,
 )
 from etalage.logistics.models import Bag, Flight, Parcel
-from etalage.logistics.services import ParcelRefused, hub_receive, hub_refuse
+from etalage.logistics.services import (
+    ParcelRefused,
+    hub_receive,
+    hub_refuse,
+    is_hub_staff,
+)
 
 
 def _hub_staff(request) -> None:
-    if not request.user.has_perm("logistics.receive_parcel"):
+    if not is_hub_staff(request.user):
         raise PermissionDenied("hub staff only")
 
 
