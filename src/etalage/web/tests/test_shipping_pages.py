@@ -120,7 +120,7 @@ def test_the_buyer_reads_the_timeline_in_beijing_time(client, paid):
     assert "北京时间" in zh and "已从列日起飞" in zh
 
 
-def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff):
+def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff, markets):
     assert (
         client.post(
             "/en/hub/flights/", {"flight": "nope", "action": "depart"}
