@@ -62,7 +62,7 @@ def released(shopping, django_capture_on_commit_callbacks):
 
 
 def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(
-    released, over_http, django_capture_on_commit_callbacks
+    client, released, over_http, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
@@ -85,6 +85,9 @@ def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(
     timeline = list(released.events.values_list("step", flat=True))
     assert timeline[-1] == Step.DELIVERED and Step.OUT_FOR_DELIVERY in timeline
     assert released.events.get(step=Step.DELIVERED).at > start
+    client.force_login(released.sub_order.order.buyer)
+    page = client.get(f"/en/orders/{released.sub_order.order.number}/").content.decode()
+    assert f"Carrier's waybill: {released.waybill}" in page
     # Delivered: the ledger charged the commission (the return window starts).
     assert SubOrderBook.objects.get(pk=released.sub_order_id).delivered_at is not None
     # The buyer is told of release, out for delivery and delivery by email.
