@@ -18,12 +18,12 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache(settings):
-    """With Redis (ETALAGE_REDIS_URL), every test starts from an empty cache, as
-    the database's rows roll back: counts of one test never reach the next."""
-    if settings.ETALAGE_REDIS_URL:
-        from django.core.cache import caches
+    """Every test starts from an empty cache (Redis or each process's memory), as
+    the database's rows roll back: counts and once-a-second wake-ups of one test
+    never reach the next."""
+    from django.core.cache import caches
 
-        caches["default"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

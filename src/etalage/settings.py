@@ -407,6 +407,10 @@ ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
 # Days a merchant has to hand a paid parcel to the hub before it is flagged late to
 # the merchant and the operator.
 ETALAGE_HANDLING_DAYS = int(os.environ.get("ETALAGE_HANDLING_DAYS", 3))
+# The demo's clock (`etalage serve --demo` turns it on): demo parcels move a step
+# every few seconds through the same services people use.
+ETALAGE_DEMO_CLOCK = _env_bool("ETALAGE_DEMO_CLOCK", False)
+ETALAGE_DEMO_STEP_SECONDS = int(os.environ.get("ETALAGE_DEMO_STEP_SECONDS", 30))
 # The last mile in China: the carrier parcels are handed to once released, and each
 # carrier's Standard Webhooks secret for its tracking pushes. The embedded sandbox
 # carrier (on with the payment sandbox) pushes a step every few seconds.

@@ -321,6 +321,7 @@ def test_each_context_registers_its_chores_with_the_clock():
     from etalage.core.clock import _CHORES
 
     assert set(_CHORES) == {
+        "demo_parcels_moved",
         "listing_prices_dated",
         "orders_expired",
         "events_delivered",

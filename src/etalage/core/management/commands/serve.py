@@ -47,6 +47,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("demo", "load", stdout=self.stdout)
+            # The demo's paid parcels move by themselves (the clock's chore).
+            os.environ.setdefault("ETALAGE_DEMO_CLOCK", "1")
         call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{host}:{port}"
         self.stdout.write(

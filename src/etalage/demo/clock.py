@@ -1,0 +1,96 @@
+"""The demo's clock: when Étalage is served with its demo (``etalage serve --demo``
+sets ``ETALAGE_DEMO_CLOCK``), the demo's paid direct-mail parcels move along by
+themselves, a step every ``ETALAGE_DEMO_STEP_SECONDS``: packed and handed over (as
+the merchant would), received, bagged and flown (as the hub's staff would), declared
+and released (as customs will, once the customs messages exist) — each through the
+same services as people use; the sandbox carrier then delivers them. So a new user
+sees a parcel's tracking happen within minutes. Never on outside the demo."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from etalage.customs.routes import Route
+from etalage.logistics.awb import awb_check_digit
+from etalage.logistics.consolidation import (
+    bag_fill,
+    bag_seal,
+    flight_arrive,
+    flight_create,
+    flight_depart,
+    flight_load,
+)
+from etalage.logistics.models import Flight, Parcel
+from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
+from etalage.orders import states
+from etalage.orders.models import SubOrder
+from etalage.orders.services import sub_order_move
+
+# A demo airline's prefix (000 is no airline's) and the demo's flights' serials.
+DEMO_PREFIX = "000"
+
+
+def demo_parcels_moved(*, now: datetime | None = None) -> int:
+    """Move each demo parcel one step whose time has come; return how many moved."""
+    if not settings.ETALAGE_DEMO_CLOCK:
+        return 0
+    now = now or timezone.now()
+    due = now - timedelta(seconds=settings.ETALAGE_DEMO_STEP_SECONDS)
+    moved = 0
+    for sub in SubOrder.objects.filter(
+        route=Route.DIRECT_MAIL, state=states.PAID, parcel=None, updated_at__lte=due
+    )[:20]:
+        parcel_hand_over(
+            parcel=parcel_pack(sub_order=sub, grams=sub.weight_grams + 150)
+        )
+        moved += 1
+    for parcel in Parcel.objects.filter(
+        state=Parcel.State.HANDED_OVER, handed_over_at__lte=due
+    )[:20]:
+        hub_receive(code=parcel.code, grams=parcel.declared_grams)
+        moved += 1
+    received = list(
+        Parcel.objects.filter(
+            state=Parcel.State.RECEIVED, bag=None, received_at__lte=due
+        )[:50]
+    )
+    if received:
+        _fly(received, now)
+        moved += len(received)
+    for flight in Flight.objects.filter(
+        mawb__startswith=f"{DEMO_PREFIX}-", arrived_at=None, departed_at__lte=due
+    ):
+        flight_arrive(flight=flight)
+        moved += 1
+    for parcel in Parcel.objects.select_related("sub_order").filter(
+        bag__flight__arrived_at__lte=due, sub_order__state=states.PAID
+    )[:20]:
+        sub_order_move(
+            sub_order=parcel.sub_order,
+            to=states.CUSTOMS_DECLARED,
+            reason="demo clock: declared",
+        )
+        sub_order_move(
+            sub_order=parcel.sub_order,
+            to=states.RELEASED,
+            reason="demo clock: released",
+        )
+        moved += 1
+    return moved
+
+
+def _fly(parcels: list[Parcel], now: datetime) -> None:
+    serial = f"{Flight.objects.count() + 1:07d}"
+    stamp = f"{now:%Y%m%d%H%M%S}"
+    bag = bag_fill(bag_code=f"DEMO-{stamp}", codes=[p.code for p in parcels])
+    flight = flight_create(
+        mawb=f"{DEMO_PREFIX}-{serial}{awb_check_digit(serial)}",
+        airline="Demo Cargo (demo clock)",
+        flight_number=f"DM{int(serial) % 1000:03d}",
+        destination="CGO",
+    )
+    flight_load(flight=flight, bag=bag_seal(bag=bag))
+    flight_depart(flight=flight)
