@@ -182,6 +182,7 @@ class ApiKey(models.Model):
         CATALOG_READ = "catalog:read", _("Read the catalogue")
         CATALOG_WRITE = "catalog:write", _("Change the catalogue")
         ORDERS_READ = "orders:read", _("Read your orders")
+        ORDERS_WRITE = "orders:write", _("Ship your orders (pack, label, hand over)")
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     merchant = models.ForeignKey(
