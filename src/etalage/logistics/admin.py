@@ -5,6 +5,7 @@ flights and bags, carriers' pushes as they came, the sandbox carrier's shipments
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.logistics.models import (
@@ -15,6 +16,26 @@ from etalage.logistics.models import (
     SandboxShipment,
     TrackingEvent,
 )
+from etalage.logistics.selectors import LATE_AFTER, parcels_late
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = _("late at")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("hub", _("the hub (handed over 2 days ago, not received)")),
+            ("departure", _("departure (received 2 days ago, not flown)")),
+            ("arrival", _("arrival (flying for 2 days)")),
+            ("release", _("customs (arrived 3 days ago, not released)")),
+            ("delivery", _("delivery (with the carrier for 7 days)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in LATE_AFTER:
+            return queryset.filter(pk__in=parcels_late(self.value()).values("pk"))
+        return queryset
 
 
 class TrackingEventInline(ReadOnlyAdmin, admin.TabularInline):
@@ -38,7 +59,7 @@ class ParcelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "waybill",
         "updated_at",
     ]
-    list_filter = ["state", "refusal", "carrier"]
+    list_filter = [LateFilter, "state", "refusal", "carrier"]
     search_fields = ["code", "waybill", "sub_order__order__number"]
     list_select_related = ["sub_order", "bag"]
     inlines = [TrackingEventInline]

@@ -31,3 +31,45 @@ def parcels_late_to_hand_over(merchant_id: Any = None) -> QuerySet[SubOrder]:
     if merchant_id is not None:
         late = late.filter(merchant_id=merchant_id)
     return late.distinct()
+
+
+# How long each leg may take before the parcel counts as late at its next step.
+LATE_AFTER = {
+    "hub": timedelta(days=2),  # handed over, not received at the hub
+    "departure": timedelta(days=2),  # received, not departed
+    "arrival": timedelta(days=2),  # departed, not arrived
+    "release": timedelta(days=3),  # arrived, not released by customs
+    "delivery": timedelta(days=7),  # with the carrier, not delivered
+}
+
+
+def parcels_late(step: str) -> QuerySet[Parcel]:
+    """Parcels late at ``step`` (one of ``LATE_AFTER``): the operator's list."""
+    before = timezone.now() - LATE_AFTER[step]
+    parcels = Parcel.objects.all()
+    if step == "hub":
+        return parcels.filter(
+            state=Parcel.State.HANDED_OVER, handed_over_at__lte=before
+        )
+    if step == "departure":
+        return parcels.filter(
+            state=Parcel.State.RECEIVED,
+            received_at__lte=before,
+            bag__flight__departed_at=None,
+        )
+    if step == "arrival":
+        return parcels.filter(
+            bag__flight__departed_at__lte=before, bag__flight__arrived_at=None
+        )
+    if step == "release":
+        return parcels.filter(
+            bag__flight__arrived_at__lte=before,
+            sub_order__state__in=[states.PAID, states.CUSTOMS_DECLARED],
+        )
+    return parcels.filter(
+        sub_order__state=states.SHIPPED, waybill__gt="", updated_at__lte=before
+    )
+
+
+def parcels_late_count() -> int:
+    return sum(parcels_late(step).count() for step in LATE_AFTER)

@@ -10,7 +10,7 @@ from etalage.catalog.selectors import (
     listings_in_review_count,
 )
 from etalage.ledger.selectors import payouts_returned_count
-from etalage.logistics.selectors import parcels_late_to_hand_over
+from etalage.logistics.selectors import parcels_late_count, parcels_late_to_hand_over
 from etalage.merchants.selectors import applications_waiting_count
 from etalage.money.formatting import cldr_locale
 from etalage.orders.selectors import (
@@ -98,6 +98,8 @@ def backoffice(request):
              reverse("admin:orders_suborder_changelist")),
             (_("Parcels late to reach the hub"), parcels_late_to_hand_over().count(),
              reverse("admin:orders_suborder_changelist") + "?state__exact=paid"),
+            (_("Parcels late on their way"), parcels_late_count(),
+             reverse("admin:logistics_parcel_changelist") + "?late=hub"),
             (_("Merchants whose payouts bounced, account unchanged"),
              payouts_returned_count(),
              reverse("admin:ledger_payout_changelist") + "?state__exact=returned"),

@@ -180,3 +180,31 @@ def test_bags_and_a_flight_under_its_air_waybill_move_every_parcel(paid, tmp_pat
         page.render(scale=1.5).to_pil().save(
             os.path.join(os.environ["ETALAGE_KEEP_RENDERINGS"], "manifest.png")
         )
+
+
+def test_the_operator_sees_parcels_late_at_each_step(paid, client, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.logistics.selectors import parcels_late, parcels_late_count
+
+    parcel = parcel_hand_over(parcel=parcel_pack(sub_order=paid, grams=100))
+    assert parcels_late_count() == 0
+    Parcel.objects.filter(pk=parcel.pk).update(
+        handed_over_at=timezone.now() - timedelta(days=3)
+    )
+    assert list(parcels_late("hub")) == [parcel] and parcels_late_count() == 1
+    hub_receive(code=parcel.code, grams=100)
+    Parcel.objects.filter(pk=parcel.pk).update(
+        received_at=timezone.now() - timedelta(days=3)
+    )
+    assert (
+        list(parcels_late("departure")) == [parcel] and not parcels_late("hub").exists()
+    )
+    client.force_login(
+        django_user_model.objects.create_superuser("op", "o@x.example", "pw")
+    )
+    page = client.get("/backoffice/logistics/parcel/?late=departure").content.decode()
+    assert parcel.code in page
+    assert "Parcels late on their way" in client.get("/backoffice/").content.decode()
