@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 from text_unidecode import unidecode
 
@@ -31,6 +32,9 @@ from etalage.ledger.selectors import (
     statement_totals,
 )
 from etalage.merchants.models import Merchant
+
+# Words printed inside formatted lines (marked here: gettext cannot read f-strings).
+T_VAT = gettext_lazy("VAT")
 
 
 class MonthNotOver(ValueError):
@@ -230,7 +234,7 @@ def _invoice(
     seller = (
         f"{operator['name']}\n{operator['street_name']} {operator['building_number']}\n"
         f"{operator['postcode']} {operator['town']} ({operator['country']})\n"
-        f"{_('VAT')} {operator['vat_number']}"
+        f"{T_VAT} {operator['vat_number']}"
     )
     buyer = _address(merchant, vat=_("VAT"))
     top = pdf.get_y()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
 from etalage.logistics.awb import AwbRefused, awb_parse
@@ -19,6 +20,10 @@ from etalage.logistics.labels import latin
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
 from etalage.logistics.vocabulary import Step
+
+# Words printed inside formatted lines (marked here: gettext cannot read f-strings).
+T_CARGO_MANIFEST = gettext_lazy("Cargo manifest")
+T_PARCELS = gettext_lazy("parcels")
 
 
 @transaction.atomic
@@ -231,7 +236,7 @@ def manifest_pdf(flight: Flight) -> bytes:
     pdf.cell(
         0,
         8,
-        latin(f"{_('Cargo manifest')} · MAWB {flight.mawb}"),
+        latin(f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -243,7 +248,7 @@ def manifest_pdf(flight: Flight) -> bytes:
         latin(
             f"{flight.airline} {flight.flight_number} · "
             f"{flight.origin}-{flight.destination}"
-            f" · {len(rows)} {_('parcels')} · {total / 1000:.1f} kg · {HUB}"
+            f" · {len(rows)} {T_PARCELS} · {total / 1000:.1f} kg · {HUB}"
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -17,12 +17,30 @@ import segno
 from barcode.writer import ImageWriter
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 from text_unidecode import unidecode
 
+from etalage.customs.routes import Route
 from etalage.logistics.models import Parcel
 
 LABEL_MM = (100, 150)
+
+# Words printed inside formatted lines (marked here: gettext cannot read f-strings).
+T_CUSTOMS_MODE = gettext_lazy("Customs mode")
+T_FINAL_DESTINATION = gettext_lazy("Final destination")
+T_FROM = gettext_lazy("From")
+T_LINES = gettext_lazy("Lines")
+T_ORDER = gettext_lazy("Order")
+T_PACKED_WEIGHT = gettext_lazy("Packed weight")
+T_PACKING_LIST = gettext_lazy("Packing list")
+T_PARCEL = gettext_lazy("Parcel")
+T_VIA_THE_HUB = gettext_lazy(
+    "Via the Liège hub; the carrier in China adds its own label."
+)
+T_CUSTOMS_MODE_IN_TEXT = gettext_lazy("customs mode")
+T_FOR = gettext_lazy("for")
+T_CARRIER_ADDS_LABEL = gettext_lazy("the carrier in China adds the address label")
 
 
 def latin(text: str) -> str:
@@ -70,30 +88,34 @@ def labels_pdf(parcels: Sequence[Parcel]) -> bytes:
 def _label(pdf: FPDF, parcel: Parcel) -> None:
     sub = parcel.sub_order
     merchant = sub.merchant
+    bonded = sub.route == Route.BONDED
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)
+    kind = _("bonded warehouse") if bonded else _("direct mail")
     pdf.cell(
         0,
         6,
-        latin(f"Etalage · {_('direct mail')} {sub.customs_mode}"),
+        latin(f"Etalage · {kind} {sub.customs_mode}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 8)
-    sender = f"{_('From')}: {merchant.legal_name}, {merchant.city} (BE)"
+    sender = f"{T_FROM}: {merchant.legal_name}, {merchant.city} (BE)"
+    if bonded:
+        sender = f"{T_FROM}: {sub.warehouse.name} (CN), {T_FOR} {merchant.legal_name}"
     pdf.multi_cell(90, 4, latin(sender), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font("Helvetica", "B", 8)
     pdf.cell(0, 4, latin(_("To")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(
-        90,
-        6,
-        latin(settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
+    order = sub.order
+    to = (
+        f"{_city_in_latin(order.city)}, {_city_in_latin(order.province)} (CN)\n"
+        f"{T_CARRIER_ADDS_LABEL}"
+        if bonded
+        else settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)
     )
+    pdf.multi_cell(90, 6, latin(to), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
     pdf.image(io.BytesIO(code128_png(parcel.code)), x=5, w=90, h=24)
     pdf.set_font("Courier", "B", 12)
@@ -104,21 +126,23 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.set_xy(40, top)
     pdf.set_font("Helvetica", "", 9)
     facts = [
-        f"{_('Order')}: {sub.order.number}",
-        f"{_('Parcel')}: {sub.number}",
-        f"{_('Packed weight')}: {parcel.declared_grams} g",
-        f"{_('Lines')}: {sum(line.quantity for line in sub.lines.all())}",
-        f"{_('Customs mode')}: {sub.customs_mode}",
+        f"{T_ORDER}: {sub.order.number}",
+        f"{T_PARCEL}: {sub.number}",
+        f"{T_PACKED_WEIGHT}: {parcel.declared_grams} g",
+        f"{T_LINES}: {sum(line.quantity for line in sub.lines.all())}",
+        f"{T_CUSTOMS_MODE}: {sub.customs_mode}",
     ]
     pdf.multi_cell(55, 5, latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    if bonded:
+        return
     pdf.set_xy(5, 130)
     pdf.set_font("Helvetica", "B", 9)
     pdf.multi_cell(
         90,
         4.5,
         latin(
-            f"{_('Final destination')}: {_city_in_latin(sub.order.city)} (CN)\n"
-            f"{_('Via the Liège hub; the carrier in China adds its own label.')}"
+            f"{T_FINAL_DESTINATION}: {_city_in_latin(sub.order.city)} (CN)\n"
+            f"{T_VIA_THE_HUB}"
         ),
         new_x="LMARGIN",
         new_y="NEXT",
@@ -130,7 +154,7 @@ def _city_in_latin(city: str) -> str:
     """A Chinese city's name in pinyin, as on an envelope (上海市: Shanghai)."""
     from pypinyin import lazy_pinyin  # (its dictionary loads on first use)
 
-    name = city.removesuffix("市")
+    name = city.removesuffix("市").removesuffix("省")
     return "".join(lazy_pinyin(name)).capitalize() if name else city
 
 
@@ -141,15 +165,15 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, latin(f"{_('Packing list')} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
+        0, 8, latin(f"{T_PACKING_LIST} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         0,
         5,
         latin(
-            f"{sub.merchant.legal_name}\n{_('Order')} {sub.order.number} · "
-            f"{_('customs mode')} {sub.customs_mode} · {parcel.declared_grams} g"
+            f"{sub.merchant.legal_name}\n{T_ORDER} {sub.order.number} · "
+            f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · {parcel.declared_grams} g"
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -83,17 +83,24 @@ def step_record(
 
 
 @transaction.atomic
-def parcel_pack(*, sub_order: SubOrder, grams: int, by: Person = None) -> Parcel:
-    """The parcel of a paid direct-mail sub-order is packed and weighed: its label
-    can be printed. Packing again (the weight corrected) keeps the same parcel
-    until it is handed over."""
+def parcel_pack(
+    *, sub_order: SubOrder, grams: int, by: Person = None, bonded: bool = False
+) -> Parcel:
+    """The parcel of a paid sub-order is packed and weighed: its label can be
+    printed. Direct mail: the merchant (or the hub) packs; ``bonded``: the bonded
+    warehouse in China picks and packs. Packing again (the weight corrected) keeps
+    the same parcel until it is handed over."""
     sub = SubOrder.objects.select_for_update().get(pk=sub_order.pk)
-    if sub.route != Route.DIRECT_MAIL:
+    if sub.route == Route.BONDED and not bonded:
         raise ParcelRefused(
             _(
                 "This parcel ships from the bonded warehouse in China, "
                 "not through Liège."
             )
+        )
+    if sub.route != Route.BONDED and bonded:
+        raise ParcelRefused(
+            _("This parcel ships through Liège, not from the bonded warehouse.")
         )
     if sub.state not in PACKABLE:
         raise ParcelRefused(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from etalage.customs.routes import Route
 from etalage.logistics.consolidation import (
     bag_fill,
     bag_seal,
@@ -29,13 +30,17 @@ from etalage.logistics.consolidation import (
     manifest_csv,
     manifest_pdf,
 )
+from etalage.logistics.labels import labels_pdf
 from etalage.logistics.models import Bag, Flight, Parcel
+from etalage.logistics.selectors import WAITING_FOR_HAND_OVER
 from etalage.logistics.services import (
     ParcelRefused,
     hub_receive,
     hub_refuse,
     is_hub_staff,
+    parcel_pack,
 )
+from etalage.orders.models import SubOrder
 
 
 def _hub_staff(request) -> None:
@@ -242,4 +247,75 @@ def hub_manifest(request, mawb: str, kind: str):
     else:
         response = HttpResponse(manifest_pdf(flight), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="manifest-{mawb}.{kind}"'
+    return response
+
+
+# The bonded warehouse in China (1210) ---------------------------------------------
+
+
+class BondedPackForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Parcel (scan the picking list)"), max_length=40
+    )
+    grams = forms.IntegerField(
+        label=gettext_lazy("Packed weight (g)"), min_value=1, max_value=31_500
+    )
+
+
+@login_required
+def bonded_packing(request):
+    """Pick and pack the bonded warehouse's paid parcels; each gets its label."""
+    _hub_staff(request)
+    form = BondedPackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sub = SubOrder.objects.filter(
+            number=form.cleaned_data["code"].strip().upper(), route=Route.BONDED
+        ).first()
+        if sub is None:
+            form.add_error(
+                "code",
+                _("No bonded parcel has the number %(code)s.")
+                % {"code": form.cleaned_data["code"].strip()},
+            )
+        else:
+            try:
+                parcel = parcel_pack(
+                    sub_order=sub,
+                    grams=form.cleaned_data["grams"],
+                    by=request.user,
+                    bonded=True,
+                )
+            except ParcelRefused as refused:
+                form.add_error(
+                    "grams" if refused.field == "grams" else "code", str(refused)
+                )
+            else:
+                messages.success(request, _("%(code)s packed.") % {"code": parcel.code})
+                return redirect("web:hub-bonded")
+    to_pick = (
+        SubOrder.objects.filter(
+            route=Route.BONDED, state__in=WAITING_FOR_HAND_OVER, parcel=None
+        )
+        .select_related("warehouse", "merchant")
+        .prefetch_related("lines")
+        .order_by("created_at")[:50]
+    )
+    packed = Parcel.objects.filter(
+        sub_order__route=Route.BONDED, waybill=""
+    ).select_related("sub_order")[:50]
+    return render(
+        request,
+        "etalage/hub/bonded.html",
+        {"form": form, "to_pick": to_pick, "packed": packed},
+    )
+
+
+@login_required
+def bonded_label(request, number: str):
+    _hub_staff(request)
+    parcel = Parcel.objects.filter(code=number, sub_order__route=Route.BONDED).first()
+    if parcel is None:
+        raise Http404
+    response = HttpResponse(labels_pdf([parcel]), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="label-{number}.pdf"'
     return response

@@ -75,6 +75,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("hub/", hub.hub_scan, name="hub"),
     path("hub/bags/", hub.hub_bags, name="hub-bags"),
+    path("hub/bonded/", hub.bonded_packing, name="hub-bonded"),
+    path(
+        "hub/bonded/<str:number>/label.pdf", hub.bonded_label, name="hub-bonded-label"
+    ),
     path("hub/flights/", hub.hub_flights, name="hub-flights"),
     path(
         "hub/flights/<str:mawb>/manifest.<str:kind>",

@@ -149,3 +149,31 @@ def test_a_parcel_not_with_the_hub_in_time_is_flagged(client, paid):
     )
     page = client.get("/en/portal/").content.decode()
     assert "1 paid parcel is not with the hub after 3 days." in page
+
+
+def test_the_bonded_warehouse_picks_packs_and_labels_its_parcels(
+    client, shopping, catalogue, hub_staff
+):
+    from etalage.orders.services import order_pay
+
+    product = catalogue.product(merchant=shopping.products["a"].merchant)
+    shopping.stock(product, kind="bonded")
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(product, 1)])
+    sub = order_pay(order=shopping.place(buyer).order).sub_orders.get()
+    assert sub.route == "bonded"
+    page = client.get("/en/hub/bonded/").content.decode()
+    assert sub.number in page  # to pick
+    wrong = client.post("/en/hub/bonded/", {"code": "E-NOPE", "grams": "300"})
+    assert "No bonded parcel has the number E-NOPE." in wrong.content.decode()
+    done = client.post(
+        "/en/hub/bonded/", {"code": sub.number, "grams": "300"}, follow=True
+    )
+    assert f"{sub.number} packed." in done.content.decode()
+    import pypdfium2
+
+    label = client.get(f"/en/hub/bonded/{sub.number}/label.pdf")
+    text = pypdfium2.PdfDocument(label.content)[0].get_textpage().get_text_range()
+    assert "bonded warehouse 1210" in text and "Shanghai" in text
+    parcel = Parcel.objects.get(sub_order=sub)
+    assert parcel.events.get().step == "info_received"
