@@ -32,7 +32,7 @@ LAYERS = [
     ["orders"],
     ["checkout"],
     ["payments", "search", "logistics"],
-    ["ledger", "webhooks"],
+    ["ledger", "webhooks", "declarations"],
     ["demo"],
     ["web", "api"],
 ]
@@ -55,6 +55,7 @@ PURE_CORES = [
     "logistics/awb.py",
     "logistics/vocabulary.py",
     "webhooks/schedule.py",
+    "declarations/messages.py",
     "ledger/posting.py",
     "payments/provider.py",
     "payments/wechat_signing.py",
