@@ -17,15 +17,9 @@ import hmac
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-
-def _derive(label: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"etalage " + label
-    ).derive(settings.SECRET_KEY.encode())
+from etalage.core.keys import derived_key
 
 
 @lru_cache(maxsize=4)
@@ -39,7 +33,7 @@ def _keys() -> tuple[str, ...]:
     )
     if configured:
         return configured
-    return (base64.urlsafe_b64encode(_derive(b"id encryption")).decode(),)
+    return (base64.urlsafe_b64encode(derived_key(b"id encryption")).decode(),)
 
 
 def encrypt_id_number(number: str) -> str:
@@ -59,7 +53,7 @@ def id_number_hmac(number: str) -> str:
     key = (
         settings.ETALAGE_ID_HMAC_KEY.encode()
         if settings.ETALAGE_ID_HMAC_KEY
-        else _derive(b"id hmac")
+        else derived_key(b"id hmac")
     )
     return hmac.new(key, number.upper().encode(), hashlib.sha256).hexdigest()
 

@@ -17,7 +17,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from etalage.ledger import sandbox_bank
-from etalage.ledger.bank import settlement_net, statement_import
+from etalage.ledger.bank import settlements_waiting, statement_import
+from etalage.ledger.models import to_decimal
 from etalage.ledger.payouts import payout_file_take, payout_run
 from etalage.ledger.postings import books_matured
 from etalage.orders.models import Order
@@ -50,11 +51,9 @@ def demo_money(
         log("Demo payouts skipped: they need the payment and bank sandboxes.")
         return
     today = timezone.localtime().date()
-    reports = [
+    for provider in ("alipay", "wechat"):
         settlement_import(provider=provider, name=f"{provider}-{today}.csv",
-                          text=settlement_report(provider, today))
-        for provider in ("alipay", "wechat")
-    ]  # fmt: skip
+                          text=settlement_report(provider, today))  # fmt: skip
     run = payout_run(by=operator.get_username())
     payout_file_take(run=run, by=operator.get_username())
     bounced = run.payouts.get(merchant__slug="maison-verhaeghe")
@@ -65,9 +64,10 @@ def demo_money(
         runs=[run],
         returns={bounced.end_to_end_id: "AC04"},
         credits=[
-            sandbox_bank.Credit(Decimal(settlement_net(r)).scaleb(-2), r.provider,
-                                f"Settlement {r.name}")
-            for r in reports if settlement_net(r) > 0
+            sandbox_bank.Credit(
+                to_decimal(net), report.provider, f"Settlement {report.name}"
+            )
+            for report, net in settlements_waiting().items() if net > 0
         ],
     )  # fmt: skip
     imported = statement_import(

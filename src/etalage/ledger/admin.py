@@ -27,6 +27,7 @@ from etalage.ledger.models import (
     Entry,
     SubOrderBook,
     Transaction,
+    to_decimal,
 )
 from etalage.ledger.postings import debt_paid_post
 from etalage.ledger.selectors import monthly_results, owed_summary, trial_balance
@@ -194,15 +195,15 @@ class SubOrderBookAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("goods (EUR)"))
     def goods(self, book):
-        return Decimal(book.goods_eur).scaleb(-2)
+        return to_decimal(book.goods_eur)
 
     @admin.display(description=_("commission (EUR)"))
     def commission(self, book):
-        return Decimal(book.commission_eur).scaleb(-2)
+        return to_decimal(book.commission_eur)
 
     @admin.display(description=_("net (EUR)"))
     def net(self, book):
-        return Decimal(book.net_eur).scaleb(-2)
+        return to_decimal(book.net_eur)
 
 
 @admin.register(CommissionInvoice)
@@ -213,8 +214,8 @@ class CommissionInvoiceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("commission (EUR)"))
     def commission(self, invoice):
-        return Decimal(invoice.commission_minor).scaleb(-2)
+        return to_decimal(invoice.commission_minor)
 
     @admin.display(description=_("VAT (EUR)"))
     def vat(self, invoice):
-        return Decimal(invoice.vat_minor).scaleb(-2)
+        return to_decimal(invoice.vat_minor)

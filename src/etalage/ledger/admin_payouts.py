@@ -17,12 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from etalage.core.admin_decisions import form_page
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.ledger import sandbox_bank
-from etalage.ledger.bank import StatementRefused, settlement_net, statement_import
-from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun
+from etalage.ledger.bank import (
+    StatementRefused,
+    settlements_waiting,
+    statement_import,
+)
+from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun, to_decimal
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
 from etalage.ledger.reasons import RETURN_REASONS
 from etalage.ledger.selectors import owed_summary
-from etalage.payments.models import SettlementReport
 
 
 class PayoutInline(ReadOnlyAdmin, admin.TabularInline):
@@ -197,15 +200,11 @@ class PayoutRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 def _sandbox_statement(run: PayoutRun, data: dict) -> bytes:
     credits = []
     if data["settlements"]:
-        banked = BankLine.objects.exclude(settlement=None).values("settlement_id")
-        for report in SettlementReport.objects.exclude(pk__in=banked):
-            net = settlement_net(report)
+        for report, net in settlements_waiting().items():
             if net > 0:
                 credits.append(
                     sandbox_bank.Credit(
-                        Decimal(net).scaleb(-2),
-                        report.provider,
-                        f"Settlement {report.name}",
+                        to_decimal(net), report.provider, f"Settlement {report.name}"
                     )
                 )
     return sandbox_bank.statement(

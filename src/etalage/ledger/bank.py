@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from lxml import etree
 from pycamt.parser import Camt053ParseError, Camt053Parser
@@ -25,8 +25,8 @@ from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
 from etalage.ledger.models import BankLine, BankStatement, Payout
 from etalage.ledger.posting import transfer_legs
-from etalage.ledger.postings import minor
-from etalage.payments.models import SettlementReport
+from etalage.money import Money, MoneyError
+from etalage.payments.models import SettlementLine, SettlementReport
 
 
 class StatementRefused(ValueError):
@@ -75,6 +75,14 @@ def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
             raise StatementRefused(
                 _("Entry %(n)s has no amount.") % {"n": number}
             ) from None
+        currency = tx.get("Currency") or "EUR"
+        try:
+            Money(amount, currency)
+        except MoneyError:
+            raise StatementRefused(
+                _("Entry %(n)s: %(currency)s is not a currency.")
+                % {"n": number, "currency": currency}
+            ) from None
         e2e = tx.get("EndToEndId") or ""
         credit = tx.get("CreditDebitIndicator") == "CRDT"
         booked.append(
@@ -84,7 +92,7 @@ def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
                 else None,
                 credit=credit,
                 amount=amount,
-                currency=tx.get("Currency") or "EUR",
+                currency=currency,
                 end_to_end_id="" if e2e == "NOTPROVIDED" else e2e,
                 reference=(
                     tx.get("RemittanceInformationFull")
@@ -131,19 +139,20 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     )
     lines: list[BankLine] = []
     paid: list[Payout] = []
+    waiting = settlements_waiting()
     for movement in booked:
         line = BankLine(
             statement=statement,
             booked_on=movement.booked_on,
             credit=movement.credit,
-            amount_minor=minor(movement.amount),
+            amount_minor=Money(movement.amount, movement.currency).minor_units(),
             currency=movement.currency,
             reference=movement.reference,
             end_to_end_id=movement.end_to_end_id,
             return_reason=movement.return_reason,
             counterparty=movement.counterparty,
         )
-        line.outcome = _match(line, paid)
+        line.outcome = _match(line, paid, waiting)
         lines.append(line)
     if paid:
         total = sum(payout.amount_minor for payout in paid)
@@ -162,7 +171,9 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     return statement
 
 
-def _match(line: BankLine, paid: list[Payout]) -> str:
+def _match(
+    line: BankLine, paid: list[Payout], waiting: dict[SettlementReport, int]
+) -> str:
     if line.currency != "EUR":
         return "not in EUR: for the operator"
     if line.end_to_end_id:
@@ -178,7 +189,7 @@ def _match(line: BankLine, paid: list[Payout]) -> str:
                 return _returned(payout, line)
             return _settled(payout, line, paid)
     if line.credit:
-        return _settlement_arrived(line)
+        return _settlement_arrived(line, waiting)
     return "no payout matches"
 
 
@@ -225,32 +236,48 @@ def _returned(payout: Payout, line: BankLine) -> str:
     return f"payout returned ({payout.return_reason})"
 
 
+def _line_net(line: SettlementLine) -> int:
+    """What one settled line brings into the bank (cents): a payment its settled
+    amount, a refund less it, both less the fee."""
+    sign = 1 if line.kind == "payment" else -1
+    settled = Money(line.settlement_amount, line.settlement_currency)
+    fee = Money(line.fee, line.settlement_currency)
+    return sign * settled.minor_units() - fee.minor_units()
+
+
+def _settled_lines() -> QuerySet[SettlementLine]:
+    return SettlementLine.objects.filter(settlement_currency="EUR").exclude(
+        Q(payment=None) & Q(refund=None)
+    )
+
+
 def settlement_net(report: SettlementReport) -> int:
     """What the provider pays into the bank for a report: settled payments less
     refunds, less fees (cents)."""
-    net = 0
-    for line in report.lines.filter(settlement_currency="EUR").exclude(
-        Q(payment=None) & Q(refund=None)
-    ):
-        sign = 1 if line.kind == "payment" else -1
-        net += sign * minor(line.settlement_amount) - minor(line.fee)
-    return net
+    lines = _settled_lines().filter(report=report)
+    return sum((_line_net(line) for line in lines), 0)
 
 
-def _settlement_arrived(line: BankLine) -> str:
+def settlements_waiting() -> dict[SettlementReport, int]:
+    """The providers' reports not yet seen arriving in the bank, each with what it
+    pays in (cents), read in one query."""
+    banked = BankLine.objects.exclude(settlement=None).values("settlement_id")
+    waiting: dict[SettlementReport, int] = {}
+    lines = _settled_lines().exclude(report__in=banked).select_related("report")
+    for line in lines.order_by("report__created_at", "pk"):
+        waiting[line.report] = waiting.get(line.report, 0) + _line_net(line)
+    return waiting
+
+
+def _settlement_arrived(line: BankLine, waiting: dict[SettlementReport, int]) -> str:
     """A provider's transfer: the report it pays is named in the remittance, or is
-    the only one waiting for exactly this amount."""
-    waiting = [
-        report
-        for report in SettlementReport.objects.exclude(
-            pk__in=BankLine.objects.exclude(settlement=None).values("settlement_id")
-        )
-        if settlement_net(report) == line.amount_minor
-    ]
-    named = [r for r in waiting if r.name and r.name in line.reference]
-    chosen = named[0] if named else (waiting[0] if len(waiting) == 1 else None)
+    the only one waiting for exactly this amount. A report is matched once."""
+    waiting_for = [r for r, net in waiting.items() if net == line.amount_minor]
+    named = [r for r in waiting_for if r.name and r.name in line.reference]
+    chosen = named[0] if named else (waiting_for[0] if len(waiting_for) == 1 else None)
     if chosen is None:
         return "no payout or settlement matches: for the operator"
+    del waiting[chosen]
     line.settlement = chosen
     post(
         reference=f"settlement-banked:{chosen.pk}",

@@ -23,10 +23,10 @@ from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
 from etalage.ledger.models import Account, Payout, PayoutRun
 from etalage.ledger.posting import Leg
-from etalage.ledger.postings import minor
 from etalage.ledger.selectors import merchants_with_bounced_account
 from etalage.ledger.sepa import FileRefused, Transfer, pain001
 from etalage.merchants.models import Merchant
+from etalage.money import Money
 
 
 class PayoutRefused(ValueError):
@@ -46,7 +46,7 @@ def payout_run(*, by: str = "", today: date | None = None) -> PayoutRun:
     """Prepare a run paying every approved merchant with an account its available
     balance, when it is at least ``ETALAGE_PAYOUT_MINIMUM_EUR``."""
     today = today or timezone.localtime().date()
-    minimum = minor(settings.ETALAGE_PAYOUT_MINIMUM_EUR)
+    minimum = Money(settings.ETALAGE_PAYOUT_MINIMUM_EUR, "EUR").minor_units()
     try:
         with transaction.atomic():
             return _run(today, minimum, by)

@@ -29,13 +29,9 @@ from etalage.ledger.posting import (
     settlement_legs,
     transfer_legs,
 )
+from etalage.money import Money
 from etalage.orders.models import Order, SubOrder
 from etalage.payments.models import Payment, Refund, SettlementLine
-
-
-def minor(amount: Decimal) -> int:
-    """``amount`` in minor units (two decimals: CNY and EUR)."""
-    return int((amount * 100).to_integral_value())
 
 
 def figures(book: SubOrderBook) -> SubOrderFigures:
@@ -95,13 +91,13 @@ def capture_post(*, order_id: UUID, sub_order_ids: tuple[UUID, ...]) -> None:
             sub_order=sub,
             merchant_id=sub.merchant_id,
             paid_at=now,
-            goods_paid=minor(sub.goods),
-            freight_paid=minor(sub.freight),
-            tax_paid=minor(sub.tax),
-            goods_eur=minor(sub.goods_eur),
+            goods_paid=Money(sub.goods, order.currency).minor_units(),
+            freight_paid=Money(sub.freight, order.currency).minor_units(),
+            tax_paid=Money(sub.tax, order.currency).minor_units(),
+            goods_eur=Money(sub.goods_eur, "EUR").minor_units(),
             commission_percent=sub.commission_percent,
             vat_percent=settings.ETALAGE_COMMISSION_VAT_PERCENT,
-            net_eur=minor(sub.goods_eur),
+            net_eur=Money(sub.goods_eur, "EUR").minor_units(),
         )
         for sub in SubOrder.objects.filter(pk__in=sub_order_ids).order_by("pk")
     ]
@@ -130,7 +126,7 @@ def late_payment_post(*, payment_id: UUID) -> None:
             _receivable(payment),
             chart.REFUNDS_DUE,
             payment.currency,
-            minor(payment.amount),
+            Money(payment.amount, payment.currency).minor_units(),
         ),
         memo=f"{payment.order.number}: paid after cancellation ({payment.request_id})",
         order=payment.order,
@@ -143,7 +139,8 @@ def refund_post(*, refund_id: UUID) -> None:
     in EUR and gets its commission on them back."""
     refund = Refund.objects.select_related("payment__order").get(pk=refund_id)
     payment, order = refund.payment, refund.payment.order
-    receivable, amount = _receivable(payment), minor(refund.amount)
+    receivable = _receivable(payment)
+    amount = Money(refund.amount, refund.currency).minor_units()
     reference = f"refund:{refund.pk}"
     if Transaction.objects.filter(reference=reference).exists():
         return
@@ -289,9 +286,9 @@ def settlement_post(*, report_id: UUID) -> None:
                 provider=payment.provider,
                 kind=line.kind,
                 currency=line.currency,
-                amount_paid=minor(line.amount),
-                settled_eur=minor(line.settlement_amount),
-                fee_eur=minor(line.fee),
+                amount_paid=Money(line.amount, line.currency).minor_units(),
+                settled_eur=Money(line.settlement_amount, "EUR").minor_units(),
+                fee_eur=Money(line.fee, "EUR").minor_units(),
             ),
             memo=f"{line.kind} {line.request_id} settled at {line.rate}",
             order=payment.order,
@@ -311,6 +308,11 @@ def debt_paid_post(
     return post(
         reference=f"{debt}-paid:{reference}",
         kind=f"{debt}_paid",
-        legs=debt_paid_legs(DEBTS[debt], currency, minor(amount), minor(eur)),
+        legs=debt_paid_legs(
+            DEBTS[debt],
+            currency,
+            Money(amount, currency).minor_units(),
+            Money(eur, "EUR").minor_units(),
+        ),
         memo=f"{debt} paid: {amount} {currency} for {eur} EUR ({reference})",
     )

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
-from text_unidecode import unidecode
 
+from etalage.core.pdf import pdf_text
 from etalage.ledger.models import CommissionInvoice, SubOrderBook, to_decimal
 from etalage.ledger.selectors import (
     commission_of_month,
@@ -136,11 +136,6 @@ def statement_csv(merchant: Merchant, month: date) -> str:
     return out.getvalue()
 
 
-def _latin(text: str) -> str:
-    """What the PDF's built-in fonts can draw (Latin-1; the rest transliterated)."""
-    return "".join(c if ord(c) < 256 else unidecode(c) for c in text)
-
-
 def _eur(minor: int | Decimal) -> str:
     amount = minor if isinstance(minor, Decimal) else to_decimal(minor)
     return f"{amount:,.2f} EUR".replace(",", " ")
@@ -158,7 +153,7 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
     pdf.cell(
         0,
         8,
-        _latin(_("Statement %(month)s") % {"month": f"{month:%Y-%m}"}),
+        pdf_text(_("Statement %(month)s") % {"month": f"{month:%Y-%m}"}),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -168,12 +163,12 @@ def statement_pdf(merchant: Merchant, month: date) -> bytes:
         pdf.cell(
             0,
             5,
-            _latin(_("Demo data (sandbox): not a real statement or invoice.")),
+            pdf_text(_("Demo data (sandbox): not a real statement or invoice.")),
             new_x="LMARGIN",
             new_y="NEXT",
         )
         pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(0, 5, _latin(_address(merchant)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, pdf_text(_address(merchant)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _table(pdf, merchant_statement(merchant, month))
     if month_bounds(month)[1] <= timezone.now():
@@ -198,7 +193,9 @@ def _table(pdf: FPDF, books: QuerySet[SubOrderBook]) -> None:
     )
     pdf.set_font("Helvetica", "B", 8)
     for n, (width, head) in enumerate(zip(widths, heads, strict=True)):
-        pdf.cell(width, 6, _latin(head), border="B", align="R" if 2 <= n <= 6 else "L")
+        pdf.cell(
+            width, 6, pdf_text(head), border="B", align="R" if 2 <= n <= 6 else "L"
+        )
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
     for book in books:
@@ -207,7 +204,7 @@ def _table(pdf: FPDF, books: QuerySet[SubOrderBook]) -> None:
         pdf.ln()
     totals = statement_totals(books)
     pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(widths[0] + widths[1], 6, _latin(_("Total")), border="T")
+    pdf.cell(widths[0] + widths[1], 6, pdf_text(_("Total")), border="T")
     for width, key in zip(
         widths[2:7], ("goods", "refunded", "commission", "vat", "net"), strict=True
     ):
@@ -229,7 +226,7 @@ def _invoice(
 ) -> None:
     title = _("Credit note") if invoice.credit_note else _("Invoice")
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, _latin(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, pdf_text(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     seller = (
         f"{operator['name']}\n{operator['street_name']} {operator['building_number']}\n"
@@ -238,9 +235,9 @@ def _invoice(
     )
     buyer = _address(merchant, vat=_("VAT"))
     top = pdf.get_y()
-    pdf.multi_cell(90, 5, _latin(seller))
+    pdf.multi_cell(90, 5, pdf_text(seller))
     pdf.set_xy(110, top)
-    pdf.multi_cell(90, 5, _latin(buyer), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(90, 5, pdf_text(buyer), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     start, end = month_bounds(invoice.month)
     last = end.date().toordinal() - 1
@@ -258,5 +255,5 @@ def _invoice(
         (_("Settlement"), _("Deducted from your payouts; nothing to pay.")),
     ]
     for label, value in lines:
-        pdf.cell(60, 5, _latin(label))
-        pdf.cell(0, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(60, 5, pdf_text(label))
+        pdf.cell(0, 5, pdf_text(value), new_x="LMARGIN", new_y="NEXT")

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
+from etalage.core.pdf import pdf_text
 from etalage.logistics.awb import AwbRefused, awb_parse
-from etalage.logistics.labels import latin
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
 from etalage.logistics.vocabulary import Step
@@ -236,7 +236,7 @@ def manifest_pdf(flight: Flight) -> bytes:
     pdf.cell(
         0,
         8,
-        latin(f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}"),
+        pdf_text(f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -245,7 +245,7 @@ def manifest_pdf(flight: Flight) -> bytes:
     pdf.cell(
         0,
         5,
-        latin(
+        pdf_text(
             f"{flight.airline} {flight.flight_number} · "
             f"{flight.origin}-{flight.destination}"
             f" · {len(rows)} {T_PARCELS} · {total / 1000:.1f} kg · {HUB}"
@@ -284,6 +284,6 @@ def manifest_pdf(flight: Flight) -> bytes:
             row[10][:30],
         )
         for width, value in zip(widths, values, strict=True):
-            pdf.cell(width, 5, latin(value))
+            pdf.cell(width, 5, pdf_text(value))
         pdf.ln()
     return bytes(pdf.output())

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
-from text_unidecode import unidecode
 
+from etalage.core.pdf import pdf_text
 from etalage.customs.routes import Route
 from etalage.logistics.models import Parcel
 
@@ -41,11 +41,6 @@ T_VIA_THE_HUB = gettext_lazy(
 T_CUSTOMS_MODE_IN_TEXT = gettext_lazy("customs mode")
 T_FOR = gettext_lazy("for")
 T_CARRIER_ADDS_LABEL = gettext_lazy("the carrier in China adds the address label")
-
-
-def latin(text: str) -> str:
-    """What the PDF's built-in fonts draw (Latin-1; the rest transliterated)."""
-    return "".join(c if ord(c) < 256 else unidecode(c) for c in text)
 
 
 def code128_png(code: str) -> bytes:
@@ -95,7 +90,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.cell(
         0,
         6,
-        latin(f"Etalage · {kind} {sub.customs_mode}"),
+        pdf_text(f"Etalage · {kind} {sub.customs_mode}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -103,10 +98,10 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     sender = f"{T_FROM}: {merchant.legal_name}, {merchant.city} (BE)"
     if bonded:
         sender = f"{T_FROM}: {sub.warehouse.name} (CN), {T_FOR} {merchant.legal_name}"
-    pdf.multi_cell(90, 4, latin(sender), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(90, 4, pdf_text(sender), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(0, 4, latin(_("To")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 4, pdf_text(_("To")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 12)
     order = sub.order
     to = (
@@ -115,7 +110,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         if bonded
         else settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)
     )
-    pdf.multi_cell(90, 6, latin(to), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(90, 6, pdf_text(to), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
     pdf.image(io.BytesIO(code128_png(parcel.code)), x=5, w=90, h=24)
     pdf.set_font("Courier", "B", 12)
@@ -132,7 +127,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         f"{T_LINES}: {sum(line.quantity for line in sub.lines.all())}",
         f"{T_CUSTOMS_MODE}: {sub.customs_mode}",
     ]
-    pdf.multi_cell(55, 5, latin("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(55, 5, pdf_text("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
     if bonded:
         return
     pdf.set_xy(5, 130)
@@ -140,7 +135,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.multi_cell(
         90,
         4.5,
-        latin(
+        pdf_text(
             f"{T_FINAL_DESTINATION}: {_city_in_latin(sub.order.city)} (CN)\n"
             f"{T_VIA_THE_HUB}"
         ),
@@ -165,13 +160,13 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, latin(f"{T_PACKING_LIST} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
+        0, 8, pdf_text(f"{T_PACKING_LIST} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         0,
         5,
-        latin(
+        pdf_text(
             f"{sub.merchant.legal_name}\n{T_ORDER} {sub.order.number} · "
             f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · {parcel.declared_grams} g"
         ),
@@ -185,7 +180,7 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     )
     pdf.set_font("Helvetica", "B", 9)
     for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 7, latin(head), border="B")
+        pdf.cell(width, 7, pdf_text(head), border="B")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
     for line in sub.lines.all():
@@ -194,6 +189,6 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
             (line.sku, line.name_merchant, line.hs_code, str(line.quantity), "[  ]"),
             strict=True,
         ):
-            pdf.cell(width, 7, latin(value)[:60])
+            pdf.cell(width, 7, pdf_text(value)[:60])
         pdf.ln()
     return bytes(pdf.output())

@@ -39,6 +39,11 @@ def minor_unit_exponent(currency: str) -> Decimal:
     return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
+def _places(currency: str) -> int:
+    """The exponent of the currency's minor unit: -2 for CNY and EUR."""
+    return -get_currency_precision(currency)
+
+
 def _to_decimal(value: object) -> Decimal:
     if isinstance(value, bool | float):
         kind = type(value).__name__
@@ -85,6 +90,15 @@ class Money:
 
     def is_rounded(self) -> bool:
         return self.amount == self.rounded().amount
+
+    def minor_units(self) -> int:
+        """The amount rounded, in whole minor units: 195.30 CNY is 19530."""
+        return int(self.rounded().amount.scaleb(-_places(self.currency)))
+
+    @classmethod
+    def from_minor_units(cls, value: str | int, currency: str) -> Money:
+        """``value`` whole minor units of ``currency``: 19530 CNY fen is 195.30."""
+        return cls(Decimal(int(value)).scaleb(_places(currency)), currency)
 
     # Arithmetic.
     def _same_currency(self, other: object) -> Money:

@@ -32,11 +32,11 @@ TIME_TOLERANCE = timedelta(minutes=5)
 
 def minor_units(money: Money) -> int:
     """Providers count whole minor units: 195.30 CNY is 19530."""
-    return int((money.rounded().amount * 100).to_integral_value())
+    return money.minor_units()
 
 
 def from_minor_units(value: str | int, currency: str) -> Money:
-    return Money(Decimal(int(value)) / 100, currency)
+    return Money.from_minor_units(value, currency)
 
 
 def csv_rows(

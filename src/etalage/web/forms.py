@@ -74,3 +74,13 @@ def posted_or_404(queryset, pk):
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, ValidationError):
         raise Http404("no such object") from None
+
+
+def form_errors_text(form: forms.Form) -> str:
+    """A form's errors as one line for a message, each with its field's label."""
+    parts = []
+    for name, messages in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        text = " ".join(messages)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)

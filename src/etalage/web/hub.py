@@ -5,15 +5,13 @@ depart, arrive; the cargo manifest). Views only: the rules are ``logistics``'s."
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +39,7 @@ from etalage.logistics.services import (
     parcel_pack,
 )
 from etalage.orders.models import SubOrder
+from etalage.web.forms import posted_or_404
 
 
 def _hub_staff(request) -> None:
@@ -151,7 +150,7 @@ def hub_bags(request):
     form = BagForm(request.POST or None, initial={"bag": request.GET.get("bag", "")})
     if request.method == "POST" and "seal" in request.POST:
         try:
-            bag_seal(bag=_posted(Bag, request.POST["seal"]))
+            bag_seal(bag=posted_or_404(Bag.objects.all(), request.POST["seal"]))
         except ParcelRefused as refused:
             messages.error(request, str(refused))
         return redirect("web:hub-bags")
@@ -218,22 +217,16 @@ def hub_flights(request):
 
 
 def _flight_action(request) -> None:
-    flight = _posted(Flight, request.POST.get("flight"))
+    flight = posted_or_404(Flight.objects.all(), request.POST.get("flight"))
     action = request.POST.get("action")
     if action == "load":
-        flight_load(flight=flight, bag=_posted(Bag, request.POST.get("bag")))
+        flight_load(
+            flight=flight, bag=posted_or_404(Bag.objects.all(), request.POST.get("bag"))
+        )
     elif action == "depart":
         flight_depart(flight=flight)
     elif action == "arrive":
         flight_arrive(flight=flight)
-
-
-def _posted(model, value):
-    """The row a form names by its id; 404 for an id that is not one."""
-    try:
-        return get_object_or_404(model, pk=uuid.UUID(str(value)))
-    except ValueError:
-        raise Http404 from None
 
 
 @login_required

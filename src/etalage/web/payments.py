@@ -52,11 +52,9 @@ def notify(request, provider: str):
     if provider not in Provider.values:
         raise Http404("no such provider")
     sender = request.META.get("REMOTE_ADDR", "")
-    if limit_hit(f"notify:{sender}", seconds=60) > settings.ETALAGE_NOTIFY_PER_MINUTE:
-        return HttpResponse(status=429, headers={"Retry-After": "60"})
-    body = request.read(settings.ETALAGE_NOTIFY_MAX_BYTES + 1)
-    if len(body) > settings.ETALAGE_NOTIFY_MAX_BYTES:
-        return HttpResponse(status=413)
+    body = capped_body(request, f"notify:{sender}")
+    if isinstance(body, HttpResponse):
+        return body
     notification_receive(
         provider=provider,
         headers=dict(request.headers),
@@ -65,6 +63,18 @@ def notify(request, provider: str):
     )
     status, answer = adapter_class(provider).acknowledgement()
     return HttpResponse(answer, status=status, content_type="application/json")
+
+
+def capped_body(request, counter: str) -> bytes | HttpResponse:
+    """The body a party outside posted, or the refusal: 429 past
+    ``ETALAGE_NOTIFY_PER_MINUTE`` posts a minute on ``counter`` (a sender), 413 past
+    ``ETALAGE_NOTIFY_MAX_BYTES``. Read before anything is kept."""
+    if limit_hit(counter, seconds=60) > settings.ETALAGE_NOTIFY_PER_MINUTE:
+        return HttpResponse(status=429, headers={"Retry-After": "60"})
+    body: bytes = request.read(settings.ETALAGE_NOTIFY_MAX_BYTES + 1)
+    if len(body) > settings.ETALAGE_NOTIFY_MAX_BYTES:
+        return HttpResponse(status=413)
+    return body
 
 
 def _sandbox_on() -> None:

@@ -14,6 +14,7 @@ from etalage.logistics.models import Parcel
 from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
 from etalage.merchants.models import MerchantMember
 from etalage.orders.models import State, SubOrder
+from etalage.web.forms import form_errors_text
 from etalage.web.portal import _membership
 
 ORDER_ROLES = (
@@ -54,7 +55,8 @@ def sub_order_list(request):
 
 @login_required
 def sub_order_detail(request, number: str):
-    merchant = _membership(request, ORDER_ROLES).merchant
+    membership = _membership(request, ORDER_ROLES)
+    merchant = membership.merchant
     sub = (
         SubOrder.objects.filter(merchant=merchant, number=number)
         .select_related("order", "warehouse")
@@ -75,7 +77,7 @@ def sub_order_detail(request, number: str):
             "pack_form": PackForm(
                 initial={"grams": parcel.declared_grams if parcel else sub.weight_grams}
             ),
-            "may_ship": _membership(request).role in SHIP_ROLES,
+            "may_ship": membership.role in SHIP_ROLES,
         },
     )
 
@@ -122,9 +124,7 @@ def parcel_pack_view(request, number: str):
                 request, _("Packed: print its label and hand it to the hub.")
             )
     else:
-        messages.error(
-            request, " ".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, form_errors_text(form))
     return redirect("web:portal-order", number=sub.number)
 
 

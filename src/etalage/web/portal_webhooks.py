@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etalage.merchants.models import MerchantMember
+from etalage.web.forms import form_errors_text
 from etalage.web.portal import _membership
 from etalage.webhooks.delivery import (
     EndpointRefused,
@@ -103,9 +104,7 @@ def webhook_endpoint(request, pk):
         except EndpointRefused as refused:
             messages.error(request, str(refused))
     else:
-        messages.error(
-            request, " ".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, form_errors_text(form))
     return redirect("web:portal-webhooks")
 
 

@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +24,7 @@ from django_tasks import task
 from standardwebhooks import Webhook
 
 from etalage.core.http import http_transport
+from etalage.core.keys import derived_key
 from etalage.merchants.models import Merchant
 from etalage.webhooks.models import Attempt, Delivery, Endpoint
 from etalage.webhooks.schedule import DISABLE_AFTER, EVENTS, retry_after
@@ -45,10 +44,7 @@ class EndpointRefused(ValueError):
 
 
 def _fernet() -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"etalage webhook secrets"
-    ).derive(settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+    return Fernet(base64.urlsafe_b64encode(derived_key(b"webhook secrets")))
 
 
 def endpoint_secret(endpoint: Endpoint) -> str:
