@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.payments.models import Payment, Refund
 
@@ -12,6 +13,18 @@ def payment_waiting(order: Order) -> Payment | None:
         Payment.objects.filter(order=order, state=Payment.State.PENDING)
         .order_by("-created_at")
         .first()
+    )
+
+
+def payment_followed(order: Order) -> bool:
+    """Whether the order's page keeps following a payment: one is out, or one
+    has just succeeded while the order, read a moment before, still says placed
+    (the next look shows it paid; stopping here would leave the page behind)."""
+    return (
+        order.state == states.PLACED
+        and Payment.objects.filter(
+            order=order, state__in=(Payment.State.PENDING, Payment.State.SUCCEEDED)
+        ).exists()
     )
 
 

@@ -30,7 +30,11 @@ from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
 from etalage.orders.services import order_cancel
 from etalage.payments.models import Provider
-from etalage.payments.selectors import order_refunds, payment_waiting
+from etalage.payments.selectors import (
+    order_refunds,
+    payment_followed,
+    payment_waiting,
+)
 from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
@@ -240,7 +244,7 @@ def order(request, number: str):
             "total": money(order.total),
             # While a payment is out, the page follows it (the notification may
             # come a second after the buyer is back from the cashier).
-            "follow_payment": waiting is not None,
+            "follow_payment": payment_followed(order),
             "qr_code": segno.make(waiting.qr_code, error="m").svg_data_uri(scale=5)
             if waiting and waiting.qr_code
             else "",

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
 from django.utils import translation
 
-from etalage.orders.models import OrderTransition
+from etalage.orders.models import Order, OrderTransition
 from etalage.payments import adapters, antom, sandbox, sandbox_antom, sandbox_store
 from etalage.payments.models import Notification, Payment, SandboxPayment
 from etalage.payments.notifications import notification_process
@@ -407,3 +407,23 @@ def test_a_payment_notice_held_back_is_found_by_asking(
         assert payments_quiet_queried() == 1
     order.refresh_from_db()
     assert order.state == "paid"
+
+
+def test_the_order_page_follows_a_payment_until_it_reads_the_order_paid(
+    client, order, django_capture_on_commit_callbacks
+):
+    """A page read between the payment's success and its own look at the order (the
+    order read still says placed) keeps following: it never stops short of "paid"."""
+    from etalage.payments.selectors import payment_followed
+
+    assert not payment_followed(order)  # nothing started: nothing to follow
+    paid = _paid_sandbox_payment(client, order)
+    assert payment_followed(order)  # out at the cashier
+    stale = Order.objects.get(pk=order.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(client, *sandbox_antom.payment_notice(paid))
+    assert Payment.objects.get().state == "succeeded"
+    assert payment_followed(stale)  # read before the notification: keeps looking
+    assert not payment_followed(Order.objects.get(pk=order.pk))  # paid: done
+    page = client.get(f"/en/orders/{order.number}/").content.decode()
+    assert 'hx-trigger="every 1s"' not in page and "Paid" in page
