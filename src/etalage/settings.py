@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "etalage.ledger",
     "etalage.logistics",
     "etalage.webhooks",
+    "etalage.declarations",
     "etalage.search",
     "etalage.web",
     "etalage.api",
@@ -354,6 +355,53 @@ ETALAGE_MERCHANT_CUSTOMS_CODE = os.environ.get(
 )
 ETALAGE_MERCHANT_CUSTOMS_NAME = os.environ.get(
     "ETALAGE_MERCHANT_CUSTOMS_NAME", "Étalage cross-border platform"
+)
+# Customs declarations (CEB messages) and the single window. The embedded simulator
+# (on with the payment sandbox: the demo and the tests) receives the messages and
+# answers like the gateway; production turns it off, names its gateway (files
+# exchanged with the customs client software in ETALAGE_CUSTOMS_GATEWAY_DIR) and its
+# signer (the certificate in a hardware device, ETALAGE_CUSTOMS_SIGNER). The codes
+# are the installation's registration with customs and the office it declares at.
+ETALAGE_CUSTOMS_SANDBOX = _env_bool("ETALAGE_CUSTOMS_SANDBOX", ETALAGE_PAYMENT_SANDBOX)
+# The worker declares paid parcels (off: the operator declares by hand).
+ETALAGE_CUSTOMS_DECLARE = _env_bool("ETALAGE_CUSTOMS_DECLARE", True)
+ETALAGE_CUSTOMS_GATEWAY = os.environ.get(
+    "ETALAGE_CUSTOMS_GATEWAY", "simulator" if ETALAGE_CUSTOMS_SANDBOX else "files"
+)
+ETALAGE_CUSTOMS_GATEWAY_DIR = os.environ.get("ETALAGE_CUSTOMS_GATEWAY_DIR", "")
+ETALAGE_CUSTOMS_SIGNER = os.environ.get("ETALAGE_CUSTOMS_SIGNER", "")
+ETALAGE_CUSTOMS_DECLARING_OFFICE = os.environ.get(
+    "ETALAGE_CUSTOMS_DECLARING_OFFICE", "4600"
+)
+ETALAGE_CUSTOMS_PORT = os.environ.get("ETALAGE_CUSTOMS_PORT", "4600")
+ETALAGE_CUSTOMS_DXP_ID = os.environ.get("ETALAGE_CUSTOMS_DXP_ID", "")
+ETALAGE_CUSTOMS_LOGISTICS_CODE = os.environ.get(
+    "ETALAGE_CUSTOMS_LOGISTICS_CODE", "4101980ETH"
+)
+ETALAGE_CUSTOMS_LOGISTICS_NAME = os.environ.get(
+    "ETALAGE_CUSTOMS_LOGISTICS_NAME", "Étalage Liège hub logistics"
+)
+# The payment companies' registration codes with customs (payCode), by provider.
+ETALAGE_CUSTOMS_PAY_COMPANIES = {
+    "alipay": (
+        os.environ.get("ETALAGE_CUSTOMS_ALIPAY_CODE", "31222699S7"),
+        "支付宝（中国）网络技术有限公司",
+    ),
+    "wechat": (
+        os.environ.get("ETALAGE_CUSTOMS_WECHAT_CODE", "4403169D3W"),
+        "财付通支付科技有限公司",
+    ),
+}
+# Told to, the simulator misbehaves as the real gateway does: "reorder", "duplicate"
+# or "drop" (comma-separated).
+ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE = os.environ.get(
+    "ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE", ""
+)
+# A declared message with no final answer after this long is asked about again.
+ETALAGE_CUSTOMS_QUERY_AFTER = int(os.environ.get("ETALAGE_CUSTOMS_QUERY_AFTER", 600))
+# The simulator answers a step every few seconds (entered, audited, released).
+ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS = int(
+    os.environ.get("ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS", 5)
 )
 # How long a payment or a refund may wait for the provider's notification before
 # Étalage asks the provider about it (a lost notification, a crash mid-request).

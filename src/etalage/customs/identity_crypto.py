@@ -44,6 +44,15 @@ def decrypt_id_number(token: str) -> str:
     return _fernet(_keys()).decrypt(token.encode()).decode()
 
 
+def encrypt_carrying_id(document: bytes) -> str:
+    """A document that carries ID numbers (a customs message), under the same keys."""
+    return _fernet(_keys()).encrypt(document).decode()
+
+
+def decrypt_carrying_id(token: str) -> bytes:
+    return _fernet(_keys()).decrypt(token.encode())
+
+
 def reencrypt_id_number(token: str) -> str:
     """Return the ciphertext under the newest key (for key rotation)."""
     return _fernet(_keys()).rotate(token.encode()).decode()

@@ -6,8 +6,10 @@ checks arithmetically (the amount paid is goods + freight + tax - discount; the
 lines add up to the goods), then validated against the schema Étalage keeps for it
 (``xsd/``, written from the published field lists: the official XSDs are not
 public). What fails says which field and why; nothing invalid is ever sent.
-Started with CEB311 (the order); the payment (CEB411), waybill (CEB511), inventory
-(CEB621), cancellation (CEB623) and return (CEB625) follow the same pattern.
+This module holds what every message shares and the three documents customs
+matches (CEB311 order, CEB411 payment, CEB511 waybill); ``inventory`` the
+inventory declaration, its cancellation and its return (CEB621, CEB623, CEB625);
+``receipts`` what comes back.
 """
 
 from __future__ import annotations
@@ -96,9 +98,54 @@ def _money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 
 
-def _add(parent: etree._Element, tag: str, text: object) -> None:
+def _kg(grams: int) -> str:
+    return f"{Decimal(grams) / 1000:.3f}"
+
+
+Fields = Sequence[tuple[str, object]]
+
+
+def node(parent: etree._Element, tag: str, fields: Fields = ()) -> etree._Element:
+    """``parent``'s new ``tag`` holding ``fields`` in order; an empty value is an
+    optional field left out."""
     element = etree.SubElement(parent, f"{{{CEB}}}{tag}")
-    element.text = str(text)
+    for name, value in fields:
+        if value is None or value == "":
+            continue
+        etree.SubElement(element, f"{{{CEB}}}{name}").text = str(value)
+    return element
+
+
+def head_start(guid: str, app_time: datetime) -> Fields:
+    """The fields every declared head opens with: a new declaration (appType 1)
+    declared (appStatus 2)."""
+    return (
+        ("guid", guid),
+        ("appType", "1"),
+        ("appTime", f"{app_time:%Y%m%d%H%M%S}"),
+        ("appStatus", "2"),
+    )
+
+
+def envelope(kind: str, guid: str) -> etree._Element:
+    return etree.Element(
+        f"{{{CEB}}}CEB{kind}Message", nsmap={"ceb": CEB}, guid=guid, version="1.0"
+    )
+
+
+def closed(root: etree._Element, transfer: Transfer, kind: str) -> bytes:
+    """The envelope closed with its transfer block, validated."""
+    node(
+        root,
+        "BaseTransfer",
+        (
+            ("copCode", transfer.cop.code),
+            ("copName", transfer.cop.name),
+            ("dxpMode", transfer.dxp_mode),
+            ("dxpId", transfer.dxp_id or "-"),
+        ),
+    )
+    return validated(root, f"ceb{kind}")
 
 
 def _check_order(order: OrderDoc) -> None:
@@ -119,69 +166,151 @@ def _check_order(order: OrderDoc) -> None:
 
 def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> bytes:
     """The CEB311 message declaring ``orders``, validated."""
-    root = etree.Element(
-        f"{{{CEB}}}CEB311Message", nsmap={"ceb": CEB}, guid=guid, version="1.0"
-    )
+    root = envelope("311", guid)
     for order in orders:
         _check_order(order)
-        node = etree.SubElement(root, f"{{{CEB}}}Order")
-        head = etree.SubElement(node, f"{{{CEB}}}OrderHead")
-        for tag, value in (
-            ("guid", order.guid),
-            ("appType", "1"),
-            ("appTime", f"{order.app_time:%Y%m%d%H%M%S}"),
-            ("appStatus", "2"),
-            ("orderType", "I"),
-            ("orderNo", order.order_no),
-            ("ebpCode", order.platform.code),
-            ("ebpName", order.platform.name),
-            ("ebcCode", order.seller.code),
-            ("ebcName", order.seller.name),
-            ("goodsValue", _money(order.goods_value)),
-            ("freight", _money(order.freight)),
-            ("discount", _money(order.discount)),
-            ("taxTotal", _money(order.tax_total)),
-            ("acturalPaid", _money(order.paid)),
-            ("currency", CNY),
-            ("buyerRegNo", order.buyer_reg_no),
-            ("buyerName", order.buyer_name),
-            ("buyerIdType", ID_CARD),
-            ("buyerIdNumber", order.buyer_id_number),
-            ("payCode", order.pay_company.code),
-            ("payName", order.pay_company.name),
-            ("payTransactionId", order.pay_transaction_id),
-            ("consignee", order.consignee),
-            ("consigneeTelephone", order.consignee_telephone),
-            ("consigneeAddress", order.consignee_address),
-        ):
-            _add(head, tag, value)
-        for gnum, line in enumerate(order.lines, start=1):
-            item = etree.SubElement(node, f"{{{CEB}}}OrderList")
-            fields: tuple[tuple[str, str], ...] = (
-                ("gnum", str(gnum)),
-                ("itemNo", line.item_no),
-                ("itemName", line.name),
-                ("barCode", line.bar_code),
-                ("unit", line.unit),
-                ("qty", str(line.qty)),
-                ("price", _money(line.price)),
-                ("totalPrice", _money(line.total)),
+        document = etree.SubElement(root, f"{{{CEB}}}Order")
+        node(
+            document,
+            "OrderHead",
+            (
+                *head_start(order.guid, order.app_time),
+                ("orderType", "I"),
+                ("orderNo", order.order_no),
+                ("ebpCode", order.platform.code),
+                ("ebpName", order.platform.name),
+                ("ebcCode", order.seller.code),
+                ("ebcName", order.seller.name),
+                ("goodsValue", _money(order.goods_value)),
+                ("freight", _money(order.freight)),
+                ("discount", _money(order.discount)),
+                ("taxTotal", _money(order.tax_total)),
+                ("acturalPaid", _money(order.paid)),
                 ("currency", CNY),
-                ("country", line.country),
+                ("buyerRegNo", order.buyer_reg_no),
+                ("buyerName", order.buyer_name),
+                ("buyerIdType", ID_CARD),
+                ("buyerIdNumber", order.buyer_id_number),
+                ("payCode", order.pay_company.code),
+                ("payName", order.pay_company.name),
+                ("payTransactionId", order.pay_transaction_id),
+                ("consignee", order.consignee),
+                ("consigneeTelephone", order.consignee_telephone),
+                ("consigneeAddress", order.consignee_address),
+            ),
+        )
+        for gnum, line in enumerate(order.lines, start=1):
+            node(
+                document,
+                "OrderList",
+                (
+                    ("gnum", gnum),
+                    ("itemNo", line.item_no),
+                    ("itemName", line.name),
+                    ("barCode", line.bar_code),
+                    ("unit", line.unit),
+                    ("qty", line.qty),
+                    ("price", _money(line.price)),
+                    ("totalPrice", _money(line.total)),
+                    ("currency", CNY),
+                    ("country", line.country),
+                ),
             )
-            for tag, value in fields:
-                if tag == "barCode" and not value:
-                    continue
-                _add(item, tag, value)
-    base = etree.SubElement(root, f"{{{CEB}}}BaseTransfer")
-    for tag, value in (
-        ("copCode", transfer.cop.code),
-        ("copName", transfer.cop.name),
-        ("dxpMode", transfer.dxp_mode),
-        ("dxpId", transfer.dxp_id or "-"),
-    ):
-        _add(base, tag, value)
-    return validated(root, "ceb311")
+    return closed(root, transfer, "311")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentDoc:
+    """The buyer's payment of one sub-order as customs reads it (CEB411)."""
+
+    guid: str
+    app_time: datetime
+    order_no: str
+    platform: Party
+    pay_company: Party
+    pay_transaction_id: str
+    payer_name: str
+    payer_id_number: str
+    telephone: str
+    amount_paid: Decimal
+    pay_time: datetime
+    verifying_department: str = ""  # 1 UnionPay, 2 NetsUnion, 3 other ("179")
+
+
+def ceb411(payments: Sequence[PaymentDoc], transfer: Transfer, *, guid: str) -> bytes:
+    root = envelope("411", guid)
+    for pay in payments:
+        document = etree.SubElement(root, f"{{{CEB}}}Payment")
+        node(
+            document,
+            "PaymentHead",
+            (
+                *head_start(pay.guid, pay.app_time),
+                ("payCode", pay.pay_company.code),
+                ("payName", pay.pay_company.name),
+                ("payTransactionId", pay.pay_transaction_id),
+                ("orderNo", pay.order_no),
+                ("ebpCode", pay.platform.code),
+                ("ebpName", pay.platform.name),
+                ("payerIdType", ID_CARD),
+                ("payerIdNumber", pay.payer_id_number),
+                ("payerName", pay.payer_name),
+                ("telephone", pay.telephone),
+                ("amountPaid", _money(pay.amount_paid)),
+                ("currency", CNY),
+                ("payTime", f"{pay.pay_time:%Y%m%d%H%M%S}"),
+                ("verDept", pay.verifying_department),
+            ),
+        )
+    return closed(root, transfer, "411")
+
+
+@dataclass(frozen=True, slots=True)
+class WaybillDoc:
+    """The parcel as its logistics company reports it (CEB511): its waybill, the
+    master air waybill it flies under (direct purchase), freight and weight."""
+
+    guid: str
+    app_time: datetime
+    order_no: str
+    logistics: Party
+    logistics_no: str
+    bill_no: str
+    freight: Decimal
+    grams: int
+    consignee: str
+    consignee_address: str
+    consignee_telephone: str
+    goods_info: str = ""
+    packages: int = 1
+
+
+def ceb511(waybills: Sequence[WaybillDoc], transfer: Transfer, *, guid: str) -> bytes:
+    root = envelope("511", guid)
+    for bill in waybills:
+        document = etree.SubElement(root, f"{{{CEB}}}Logistics")
+        node(
+            document,
+            "LogisticsHead",
+            (
+                *head_start(bill.guid, bill.app_time),
+                ("logisticsCode", bill.logistics.code),
+                ("logisticsName", bill.logistics.name),
+                ("logisticsNo", bill.logistics_no),
+                ("billNo", bill.bill_no),
+                ("orderNo", bill.order_no),
+                ("freight", _money(bill.freight)),
+                ("insuredFee", "0.00"),
+                ("currency", CNY),
+                ("weight", _kg(bill.grams)),
+                ("packNo", bill.packages),
+                ("goodsInfo", bill.goods_info[:250]),
+                ("consignee", bill.consignee),
+                ("consigneeAddress", bill.consignee_address),
+                ("consigneeTelephone", bill.consignee_telephone),
+            ),
+        )
+    return closed(root, transfer, "511")
 
 
 @cache

@@ -165,6 +165,28 @@ class RefundSucceeded(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class CustomsTaxAssessed(DomainEvent):
+    """Customs assessed the tax on one parcel's inventory (its tax bill)."""
+
+    tax_bill_id: int
+    sub_order_id: UUID
+    tax_no: str
+    amount: Decimal
+    currency: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomsTaxPaid(DomainEvent):
+    """A tax bill was paid (debited from the operator's guarantee with customs)."""
+
+    tax_bill_id: int
+    sub_order_id: UUID
+    tax_no: str
+    amount: Decimal
+    currency: str
+
+
+@dataclasses.dataclass(frozen=True)
 class SettlementImported(DomainEvent):
     """A provider's settlement report was imported: its lines say what was
     converted to EUR, at which rate and for which fee."""

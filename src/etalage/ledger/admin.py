@@ -141,7 +141,7 @@ class DebtPaidForm(forms.Form):
     debt = forms.ChoiceField(
         label=_("Paid to"),
         choices=[
-            ("tax", _("Customs (CBEC tax withheld)")),
+            ("guarantee", _("Customs guarantee (customs debits the tax bills)")),
             ("freight", _("A carrier (freight)")),
         ],
     )

@@ -46,6 +46,8 @@ PROVIDER_SETTLEMENT = "provider_settlement"
 PROVIDER_FEES = "provider_fees"
 PAYOUTS_IN_TRANSIT = "payouts_in_transit"
 BANK = "bank"
+CUSTOMS_GUARANTEE = "customs_guarantee"
+TAX_DIFFERENCES = "customs_tax_differences"
 
 CHART: dict[str, Chart] = {
     PROVIDER_RECEIVABLE: Chart(
@@ -56,6 +58,12 @@ CHART: dict[str, Chart] = {
     ),
     CBEC_TAX_PAYABLE: Chart(
         Kind.LIABILITY, None, None, "CBEC tax withheld, payable to customs"
+    ),
+    CUSTOMS_GUARANTEE: Chart(
+        Kind.ASSET, None, None, "Guarantee with customs, debited for each tax bill"
+    ),
+    TAX_DIFFERENCES: Chart(
+        Kind.EXPENSE, None, None, "Tax assessed by customs beyond what was withheld"
     ),
     FREIGHT_PAYABLE: Chart(
         Kind.LIABILITY, None, None, "Freight collected, payable to carriers"

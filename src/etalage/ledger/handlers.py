@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from etalage.events.outbox import within
 from etalage.events.types import (
+    CustomsTaxAssessed,
+    CustomsTaxPaid,
     OrderPaid,
     PaymentReceivedLate,
     RefundSucceeded,
@@ -14,6 +16,7 @@ from etalage.events.types import (
 )
 from etalage.ledger import postings
 from etalage.orders import states
+from etalage.orders.models import SubOrder
 
 
 @within(OrderPaid)
@@ -40,3 +43,17 @@ def delivery_posted(event: SubOrderMoved) -> None:
 @within(SettlementImported)
 def settlement_posted(event: SettlementImported) -> None:
     postings.settlement_post(report_id=event.report_id)
+
+
+@within(CustomsTaxAssessed)
+def tax_assessed_posted(event: CustomsTaxAssessed) -> None:
+    postings.tax_assessed_post(sub_order_id=event.sub_order_id,
+                               reference=event.tax_no, assessed=event.amount,
+                               currency=event.currency)  # fmt: skip
+
+
+@within(CustomsTaxPaid)
+def tax_paid_posted(event: CustomsTaxPaid) -> None:
+    sub = SubOrder.objects.select_related("order").get(pk=event.sub_order_id)
+    postings.tax_paid_post(reference=event.tax_no, amount=event.amount,
+                           currency=event.currency, order=sub.order)  # fmt: skip

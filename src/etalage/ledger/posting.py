@@ -299,9 +299,9 @@ def settlement_legs(
 def debt_paid_legs(
     liability: str, currency: str, amount: int, eur: int
 ) -> tuple[Leg, ...]:
-    """A debt in the buyer's currency (tax to customs, freight to a carrier) paid
-    from the EUR bank account: the currency bought through the FX position at the
-    rate paid."""
+    """A debt in the buyer's currency (freight to a carrier; the guarantee customs
+    debits the tax bills from, funded) paid from the EUR bank account: the
+    currency bought through the FX position at the rate paid."""
     return legs_merged(
         [
             Leg(liability, currency, amount),
@@ -309,6 +309,19 @@ def debt_paid_legs(
             Leg(chart.FX, "EUR", eur),
             Leg(chart.BANK, "EUR", -eur),
         ]
+    )
+
+
+def tax_assessed_legs(currency: str, withheld: int, assessed: int) -> tuple[Leg, ...]:
+    """Customs assessed ``assessed`` on a parcel whose buyer paid ``withheld``: the
+    debt to customs becomes what customs says; the difference is the operator's
+    (an expense when customs asks more, a gain back when less)."""
+    difference = assessed - withheld
+    if difference == 0:
+        return ()
+    return (
+        Leg(chart.CBEC_TAX_PAYABLE, currency, -difference),
+        Leg(chart.TAX_DIFFERENCES, currency, difference),
     )
 
 

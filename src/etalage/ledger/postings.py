@@ -27,6 +27,7 @@ from etalage.ledger.posting import (
     refund_legs,
     refund_shares,
     settlement_legs,
+    tax_assessed_legs,
     transfer_legs,
 )
 from etalage.money import Money
@@ -295,14 +296,17 @@ def settlement_post(*, report_id: UUID) -> None:
         )
 
 
-DEBTS = {"tax": chart.CBEC_TAX_PAYABLE, "freight": chart.FREIGHT_PAYABLE}
+# What the operator pays from the bank in the buyers' currency: the guarantee with
+# customs (which customs debits for each tax bill, ``tax_paid_post``) and carriers.
+DEBTS = {"guarantee": chart.CUSTOMS_GUARANTEE, "freight": chart.FREIGHT_PAYABLE}
 
 
 def debt_paid_post(
     *, debt: str, amount: Decimal, currency: str, eur: Decimal, reference: str
 ) -> Transaction | None:
-    """The operator paid customs (tax) or a carrier (freight) ``amount`` in the
-    buyer's currency, for ``eur`` from the bank: the rate is what was paid."""
+    """The operator funded its guarantee with customs, or paid a carrier (freight),
+    ``amount`` in the buyer's currency, for ``eur`` from the bank: the rate is what
+    was paid."""
     if amount <= 0 or eur <= 0:
         raise ValueError("amounts paid are more than nothing")
     return post(
@@ -315,4 +319,42 @@ def debt_paid_post(
             Money(eur, "EUR").minor_units(),
         ),
         memo=f"{debt} paid: {amount} {currency} for {eur} EUR ({reference})",
+    )
+
+
+def tax_assessed_post(*, sub_order_id: UUID, reference: str, assessed: Decimal,
+                      currency: str) -> Transaction | None:  # fmt: skip
+    """Customs' tax bill for a parcel: the tax payable becomes what customs
+    assessed (nothing to post when it is what the buyer paid)."""
+    book = SubOrderBook.objects.filter(sub_order_id=sub_order_id).first()
+    if book is None:
+        return None  # paid before the ledger was kept
+    legs = tax_assessed_legs(
+        currency, book.tax_paid, Money(assessed, currency).minor_units()
+    )
+    if not legs:
+        return None
+    return post(
+        reference=f"tax-assessed:{reference}",
+        kind="tax_assessed",
+        legs=legs,
+        memo=f"customs tax bill {reference}: {assessed} {currency}",
+        order=book.sub_order.order,
+    )
+
+
+def tax_paid_post(*, reference: str, amount: Decimal, currency: str,
+                  order: Order) -> Transaction | None:  # fmt: skip
+    """Customs debited a tax bill from the operator's guarantee."""
+    minor = Money(amount, currency).minor_units()
+    if minor == 0:
+        return None
+    return post(
+        reference=f"tax-paid:{reference}",
+        kind="tax_paid",
+        legs=transfer_legs(
+            chart.CBEC_TAX_PAYABLE, chart.CUSTOMS_GUARANTEE, currency, minor
+        ),  # fmt: skip
+        memo=f"customs tax bill {reference} paid from the guarantee",
+        order=order,
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from etalage.events.outbox import handles
-from etalage.events.types import OrderCancelled, OrderPaid
+from etalage.events.types import OrderCancelled, OrderPaid, SubOrderMoved
+from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.payments.declarations import order_payment_declare_task
 from etalage.payments.models import Payment
@@ -18,6 +19,16 @@ def cancelled_paid_parcels_refunded(event: OrderCancelled) -> None:
     order = Order.objects.filter(pk=event.order_id).first()
     if order is not None:
         order_refund_cancelled(order=order, sub_order_ids=event.sub_order_ids)
+
+
+@handles(SubOrderMoved)
+def refused_parcel_refunded(event: SubOrderMoved) -> None:
+    """A parcel customs refused is refunded."""
+    if event.to_state != states.CUSTOMS_REFUSED:
+        return
+    order = Order.objects.filter(pk=event.order_id).first()
+    if order is not None:
+        order_refund_cancelled(order=order, sub_order_ids=(event.sub_order_id,))
 
 
 @handles(OrderPaid)

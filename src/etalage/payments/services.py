@@ -227,7 +227,8 @@ def order_refund_cancelled(
     *, order: Order, sub_order_ids: tuple[Any, ...]
 ) -> Refund | None:
     """The buyer (or the operator, or a failed identity check) cancelled paid
-    parcels: refund their totals; they read refunded once the provider agrees."""
+    parcels, or customs refused them: refund their totals; they read refunded once
+    the provider agrees."""
     payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
     if payment is None:
         return None
@@ -243,7 +244,9 @@ def order_refund_cancelled(
     cancelled = tuple(
         s
         for s in SubOrder.objects.filter(
-            order=order, pk__in=sub_order_ids, state=states.CANCELLED
+            order=order,
+            pk__in=sub_order_ids,
+            state__in=(states.CANCELLED, states.CUSTOMS_REFUSED),
         )
         if str(s.pk) not in covered
     )
@@ -252,10 +255,12 @@ def order_refund_cancelled(
     amount = sum(
         (Money(s.total, order.currency) for s in cancelled), Money.zero(order.currency)
     )
+    refused = cancelled[0].state == states.CUSTOMS_REFUSED
+    why = "refused by customs" if refused else "cancelled"
     return refund_request(
         payment=payment,
         amount=amount,
-        reason=f"cancelled: {order.number}",
+        reason=f"{why}: {order.number}",
         parcels=cancelled,
     )
 

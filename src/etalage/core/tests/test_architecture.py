@@ -56,6 +56,8 @@ PURE_CORES = [
     "logistics/vocabulary.py",
     "webhooks/schedule.py",
     "declarations/messages.py",
+    "declarations/inventory.py",
+    "declarations/receipts.py",
     "ledger/posting.py",
     "payments/provider.py",
     "payments/wechat_signing.py",

@@ -321,6 +321,10 @@ def test_each_context_registers_its_chores_with_the_clock():
     from etalage.core.clock import _CHORES
 
     assert set(_CHORES) == {
+        "declarations_send",
+        "customs_simulator_step",
+        "customs_answers_collect",
+        "declarations_requery",
         "demo_parcels_moved",
         "listing_prices_dated",
         "orders_expired",

@@ -143,19 +143,20 @@ def test_a_statement_that_is_not_camt_053_is_refused_by_name(client, operator):
     assert "This is not a camt.053 statement" in page.content.decode()
 
 
-def test_the_operator_records_tax_paid_to_customs(client, delivered, operator):
+def test_the_operator_funds_the_guarantee_customs_debits(client, delivered, operator):
     from etalage.ledger.tests.conftest import balance
 
     owed = -balance("cbec_tax_payable", "CNY")
     response = client.post(
         "/backoffice/ledger/transaction/debt-paid/",
-        {"debt": "tax", "amount": str(owed), "eur": "5.90", "reference": "GZ-2026-11"},
-    )
+        {"debt": "guarantee", "amount": str(owed), "eur": "5.90",
+         "reference": "GZ-2026-11"},
+    )  # fmt: skip
     assert response.status_code == 302
-    assert balance("cbec_tax_payable", "CNY") == 0
+    assert balance("customs_guarantee", "CNY") == owed  # the tax bills draw on it
     assert balance("bank", "EUR") == Decimal("-5.90")
     again = client.post(
         "/backoffice/ledger/transaction/debt-paid/",
-        {"debt": "tax", "amount": "1", "eur": "1", "reference": "GZ-2026-11"},
+        {"debt": "guarantee", "amount": "1", "eur": "1", "reference": "GZ-2026-11"},
     )
     assert "recorded already" in again.content.decode()

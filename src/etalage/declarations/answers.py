@@ -1,0 +1,208 @@
+"""Customs' answers move the parcels: receipts and tax bills, however they come
+(late, twice, out of order, or only when asked again).
+
+Every answer is kept as it came. A receipt already received is marked so and does
+nothing. Customs' stand on a message only moves forward: the first final answer
+(released, refused, a format error) is the one that counts, and a later answer
+that contradicts it (a refusal after release) changes nothing but is kept and
+shown to the operator as a conflict. An inventory's release moves its sub-order to
+released (the last mile takes it from there); its refusal moves it to refused,
+with customs' reason put in the buyer's language, and the refund and the
+allowance given back follow from that state. A tax bill is recorded once; its
+assessment and its payment are posted to the ledger by the events they raise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from etalage.declarations.gateway import gateway
+from etalage.declarations.messages import MessageRefused
+from etalage.declarations.models import Declaration, Kind, Receipt, TaxBill
+from etalage.declarations.receipts import (
+    REFUSED,
+    RELEASED,
+    ReceiptDoc,
+    TaxBillDoc,
+    is_final,
+    read_answer,
+)
+from etalage.events.outbox import event_record
+from etalage.events.types import CustomsTaxAssessed, CustomsTaxPaid
+from etalage.orders import states
+from etalage.orders.services import sub_order_move
+
+# What moves a declaration's state, by the final status customs gave it.
+FINAL_STATES = {
+    RELEASED: Declaration.State.RELEASED,
+    899: Declaration.State.RELEASED,
+    REFUSED: Declaration.State.REFUSED,
+}
+ACCEPTED_AT = 120  # a document entered into customs' system stands
+
+
+def _customs_time(at: datetime) -> datetime:
+    """Customs writes Beijing time without a zone."""
+    return at.replace(tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+
+def answer_receive(data: bytes) -> str:
+    """Apply one answer from the gateway; say what it did (for the log and the
+    tests): ``applied``, ``duplicate``, ``kept`` (no move), ``unknown``."""
+    try:
+        answer = read_answer(data)
+    except MessageRefused:
+        return "unreadable"
+    if isinstance(answer, TaxBillDoc):
+        return _tax_bill(answer, data)
+    return _receipt(answer, data)
+
+
+@transaction.atomic
+def _receipt(doc: ReceiptDoc, data: bytes) -> str:
+    declaration = (
+        Declaration.objects.select_for_update()
+        .select_related("sub_order")
+        .filter(guid=doc.guid, kind=doc.declared)
+        .first()
+    )
+    if declaration is None:
+        return "unknown"
+    at = _customs_time(doc.at)
+    seen = declaration.receipts.filter(status=doc.status, at=at).exists()
+    receipt = Receipt.objects.create(
+        declaration=declaration,
+        status=doc.status,
+        at=at,
+        info=doc.info[:1000],
+        duplicate=seen,
+        raw=data.decode(),
+    )
+    if seen:
+        return "duplicate"
+    if doc.invt_no and not declaration.invt_no:
+        declaration.invt_no = doc.invt_no
+    moved = _stand(declaration, doc, at)
+    declaration.save(
+        update_fields=[
+            "state",
+            "status",
+            "status_at",
+            "info",
+            "invt_no",
+            "conflict",
+            "updated_at",
+        ]
+    )
+    if moved and declaration.kind == Kind.INVENTORY:
+        receipt.applied = _move_parcel(declaration, doc)
+        receipt.save(update_fields=["applied"])
+    return "applied" if moved else "kept"
+
+
+def _stand(declaration: Declaration, doc: ReceiptDoc, at: datetime) -> bool:
+    """Record customs' stand if it is news; return whether a final one came."""
+    if declaration.status is not None and is_final(declaration.status):
+        if doc.status != declaration.status and is_final(doc.status):
+            declaration.conflict = (
+                f"{doc.status} {doc.info} ({at:%Y-%m-%d %H:%M}) after "
+                f"{declaration.status}"
+            )[:1000]
+        return False
+    if (
+        declaration.status is not None
+        and doc.status < declaration.status
+        and not (is_final(doc.status))
+    ):
+        return False  # an earlier step, arriving late
+    declaration.status, declaration.status_at = doc.status, at
+    declaration.info = doc.info[:1000]
+    if doc.status < 0:
+        declaration.state = Declaration.State.ERROR
+    elif doc.status in FINAL_STATES:
+        declaration.state = FINAL_STATES[doc.status]
+    elif doc.status >= ACCEPTED_AT and declaration.kind != Kind.INVENTORY:
+        declaration.state = Declaration.State.ACCEPTED
+    return is_final(doc.status)
+
+
+def _move_parcel(declaration: Declaration, doc: ReceiptDoc) -> bool:
+    sub = declaration.sub_order
+    sub.refresh_from_db(fields=["state"])
+    if sub.state != states.CUSTOMS_DECLARED:
+        if doc.status == REFUSED and sub.state != states.CUSTOMS_REFUSED:
+            declaration.conflict = (
+                f"{doc.status} {doc.info} while the parcel is {sub.state}"
+            )[:1000]
+            declaration.save(update_fields=["conflict"])
+        return False
+    if doc.status in (RELEASED, 899):
+        sub_order_move(sub_order=sub, to=states.RELEASED, reason=f"customs: {doc.info}")
+    elif doc.status == REFUSED:
+        sub_order_move(
+            sub_order=sub,
+            to=states.CUSTOMS_REFUSED,
+            reason=refusal_reason(sub.order.language, doc.info),
+        )
+    else:
+        return False
+    return True
+
+
+def refusal_reason(language: str, words: str) -> str:
+    """Customs' reason, introduced in the buyer's language (customs writes
+    Chinese; its words are kept as they are)."""
+    with translation.override(language):
+        return _(
+            "Customs refused this parcel (“%(words)s”). It is cancelled and its "
+            "total refunded; the amount counts no longer toward your yearly "
+            "cross-border allowance."
+        ) % {"words": words}
+
+
+@transaction.atomic
+def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
+    declaration = Declaration.objects.filter(guid=doc.guid, kind=Kind.INVENTORY).first()
+    if declaration is None:
+        return "unknown"
+    bill, made = TaxBill.objects.select_for_update().get_or_create(
+        declaration=declaration,
+        defaults={
+            "tax_no": doc.tax_no,
+            "customs_tax": doc.customs_tax,
+            "vat": doc.vat,
+            "consumption_tax": doc.consumption_tax,
+            "assessed_at": _customs_time(doc.at),
+            "raw": data.decode(),
+        },
+    )
+    facts = {
+        "tax_bill_id": bill.pk,
+        "sub_order_id": declaration.sub_order_id,
+        "tax_no": bill.tax_no,
+        "amount": bill.total,
+        "currency": bill.currency,
+    }
+    if made:
+        event_record(CustomsTaxAssessed(**facts))
+    if doc.paid and bill.paid_at is None:
+        bill.paid_at = _customs_time(doc.at)
+        bill.save(update_fields=["paid_at"])
+        event_record(CustomsTaxPaid(**facts))
+        return "applied"
+    return "applied" if made else "duplicate"
+
+
+def answers_collect(*, now: datetime | None = None) -> int:
+    """Take what the gateway holds and apply it (the clock runs it)."""
+    del now
+    done = 0
+    for data in gateway().collect():
+        answer_receive(data)
+        done += 1
+    return done

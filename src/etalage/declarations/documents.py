@@ -1,0 +1,289 @@
+"""A sub-order as customs reads it: the plain documents the messages are built
+from (``messages``, ``inventory``), read from the order, its payment, its parcel
+and the installation's registration with customs.
+
+The buyer's ID number is passed in decrypted by the caller, for the message only;
+nothing here keeps or logs it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+from etalage.customs.cbec import allocate
+from etalage.customs.routes import Route
+from etalage.declarations.inventory import (
+    BONDED,
+    DIRECT,
+    InventoryDoc,
+    InventoryLineDoc,
+    ReturnLineDoc,
+    WithdrawalDoc,
+)
+from etalage.declarations.messages import (
+    OrderDoc,
+    OrderLineDoc,
+    Party,
+    PaymentDoc,
+    Transfer,
+    WaybillDoc,
+)
+from etalage.logistics.models import Parcel
+from etalage.merchants.models import Merchant
+from etalage.orders.models import Order, OrderLine, SubOrder
+from etalage.payments.models import CustomsDeclaration, Payment
+
+
+def platform() -> Party:
+    """The platform (ebp), also the guarantor and the declaring agent."""
+    return Party(
+        settings.ETALAGE_MERCHANT_CUSTOMS_CODE, settings.ETALAGE_MERCHANT_CUSTOMS_NAME
+    )
+
+
+def seller(merchant: Merchant) -> Party:
+    """The e-commerce enterprise (ebc): the merchant, by its Belgian enterprise
+    number (merchants' own customs registration codes are not recorded yet)."""
+    digits = re.sub(r"\D", "", merchant.enterprise_number)
+    return Party(f"BE{digits}", merchant.legal_name[:100] or merchant.name)
+
+
+def logistics() -> Party:
+    return Party(
+        settings.ETALAGE_CUSTOMS_LOGISTICS_CODE, settings.ETALAGE_CUSTOMS_LOGISTICS_NAME
+    )
+
+
+def transfer() -> Transfer:
+    return Transfer(cop=platform(), dxp_id=settings.ETALAGE_CUSTOMS_DXP_ID)
+
+
+def pay_company(provider: str) -> Party:
+    code, name = settings.ETALAGE_CUSTOMS_PAY_COMPANIES[provider]
+    return Party(code, name)
+
+
+def _telephone(phone: str) -> str:
+    return re.sub(r"[^0-9+]", "", phone)[:20]
+
+
+def _address(order: Order) -> str:
+    return " ".join(
+        part
+        for part in (order.province, order.city, order.district, order.street)
+        if part
+    )[:200]
+
+
+def _lines(sub: SubOrder) -> list[OrderLine]:
+    return sorted(sub.lines.all(), key=lambda line: line.pk)
+
+
+def order_doc(
+    sub: SubOrder,
+    payment: Payment,
+    *,
+    guid: str,
+    id_number: str,
+    now: datetime,
+    transaction_id: str,
+) -> OrderDoc:
+    order = sub.order
+    return OrderDoc(
+        guid=guid,
+        app_time=now,
+        order_no=sub.number,
+        platform=platform(),
+        seller=seller(sub.merchant),
+        goods_value=sub.goods,
+        freight=sub.freight,
+        discount=Decimal("0.00"),
+        tax_total=sub.tax,
+        paid=sub.total,
+        buyer_reg_no=str(order.buyer_id),
+        buyer_name=order.buyer_name,
+        buyer_id_number=id_number,
+        pay_company=pay_company(payment.provider),
+        pay_transaction_id=transaction_id,
+        consignee=order.recipient,
+        consignee_telephone=_telephone(order.phone),
+        consignee_address=_address(order),
+        lines=[
+            OrderLineDoc(
+                item_no=line.sku,
+                name=line.name_zh,
+                qty=line.quantity,
+                price=line.unit_price,
+            )
+            for line in _lines(sub)
+        ],
+    )
+
+
+def payment_transaction(payment: Payment, sub: SubOrder) -> tuple[str, str]:
+    """The payment transaction id customs matches on, and its verifying
+    department: the provider's own declaration's when it declared the parcel,
+    else the provider's payment id."""
+    declared = CustomsDeclaration.objects.filter(
+        sub_order=sub, state=CustomsDeclaration.State.SUCCEEDED
+    ).first()
+    if declared and declared.pay_transaction_id:
+        return declared.pay_transaction_id, declared.verifying_department
+    return payment.provider_payment_id or payment.request_id, ""
+
+
+def payment_doc(
+    sub: SubOrder, payment: Payment, *, guid: str, id_number: str, now: datetime
+) -> PaymentDoc:
+    transaction_id, department = payment_transaction(payment, sub)
+    order = sub.order
+    return PaymentDoc(
+        guid=guid,
+        app_time=now,
+        order_no=sub.number,
+        platform=platform(),
+        pay_company=pay_company(payment.provider),
+        pay_transaction_id=transaction_id,
+        payer_name=order.buyer_name,
+        payer_id_number=id_number,
+        telephone=_telephone(order.identity.mobile if order.identity else order.phone),
+        amount_paid=sub.total,
+        pay_time=payment.paid_at or now,
+        verifying_department=department,
+    )
+
+
+def _flight(parcel: Parcel) -> tuple[str, str]:
+    """The master air waybill and flight of a parcel flown from Liège."""
+    flight = parcel.bag.flight if parcel.bag_id and parcel.bag.flight_id else None
+    if flight is None:
+        return "", ""
+    return flight.mawb.replace("-", ""), flight.flight_number
+
+
+def gross_grams(parcel: Parcel) -> int:
+    return parcel.measured_grams or parcel.declared_grams
+
+
+def waybill_doc(
+    sub: SubOrder, parcel: Parcel, *, guid: str, now: datetime
+) -> WaybillDoc:
+    order = sub.order
+    bill_no, _flight_number = _flight(parcel)
+    return WaybillDoc(
+        guid=guid,
+        app_time=now,
+        order_no=sub.number,
+        logistics=logistics(),
+        logistics_no=parcel.code,
+        bill_no=bill_no,
+        freight=sub.freight,
+        grams=gross_grams(parcel),
+        consignee=order.recipient,
+        consignee_address=_address(order),
+        consignee_telephone=_telephone(order.phone),
+        goods_info="; ".join(line.name_zh for line in _lines(sub)),
+    )
+
+
+def _net_grams(lines: list[OrderLine], gross: int) -> list[int]:
+    """Each line's net weight: its items' catalogue weights, scaled down to fit in
+    the parcel when those (which include the items' own packaging) come to more."""
+    weights = [line.variant.weight_grams * line.quantity for line in lines]
+    if sum(weights) <= gross:
+        return weights
+    shares = allocate(Decimal(gross - len(lines)), [Decimal(w) for w in weights])
+    return [max(1, int(share)) for share in shares]
+
+
+def inventory_doc(
+    sub: SubOrder, parcel: Parcel, *, guid: str, id_number: str, now: datetime
+) -> InventoryDoc:
+    order = sub.order
+    lines = _lines(sub)
+    gross = gross_grams(parcel)
+    bill_no, flight = _flight(parcel)
+    return InventoryDoc(
+        guid=guid,
+        app_time=now,
+        order_no=sub.number,
+        platform=platform(),
+        seller=seller(sub.merchant),
+        logistics=logistics(),
+        logistics_no=parcel.code,
+        cop_no=sub.number,
+        customs_code=settings.ETALAGE_CUSTOMS_DECLARING_OFFICE,
+        port_code=settings.ETALAGE_CUSTOMS_PORT,
+        buyer_name=order.buyer_name,
+        buyer_id_number=id_number,
+        buyer_telephone=_telephone(order.phone),
+        consignee_address=_address(order),
+        trade_mode=BONDED if sub.route == Route.BONDED else DIRECT,
+        freight=sub.freight,
+        gross_grams=gross,
+        flight=flight,
+        bill_no=bill_no,
+        lines=[
+            InventoryLineDoc(
+                item_no=line.sku,
+                name=line.name_zh,
+                hs_code=line.hs_code.ljust(10, "0"),
+                declared_name=line.name_zh,
+                model=_model(line),
+                qty=line.quantity,
+                grams=grams,
+                price=line.unit_price,
+            )
+            for line, grams in zip(lines, _net_grams(lines, gross), strict=True)
+        ],
+    )
+
+
+def _model(line: OrderLine) -> str:
+    """gmodel: the brand and what the variant is (size, contents)."""
+    described = ", ".join(f"{k} {v}" for k, v in sorted(line.attributes.items()))
+    return (
+        f"{line.name_merchant}; {described}"[:250]
+        if described
+        else (line.name_merchant[:250])
+    )
+
+
+def withdrawal_doc(
+    sub: SubOrder,
+    parcel: Parcel,
+    *,
+    guid: str,
+    id_number: str,
+    invt_no: str,
+    reason: str,
+    now: datetime,
+    returned: list[tuple[OrderLine, int]] = (),
+) -> WithdrawalDoc:
+    order = sub.order
+    return WithdrawalDoc(
+        guid=guid,
+        app_time=now,
+        customs_code=settings.ETALAGE_CUSTOMS_DECLARING_OFFICE,
+        order_no=sub.number,
+        platform=platform(),
+        seller=seller(sub.merchant),
+        logistics=logistics(),
+        logistics_no=parcel.code,
+        cop_no=sub.number,
+        invt_no=invt_no,
+        buyer_name=order.buyer_name,
+        buyer_id_number=id_number,
+        buyer_telephone=_telephone(order.phone),
+        reason=reason,
+        lines=[
+            ReturnLineDoc(
+                hs_code=line.hs_code.ljust(10, "0"), declared_name=line.name_zh, qty=qty
+            )
+            for line, qty in returned
+        ],
+    )

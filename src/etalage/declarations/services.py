@@ -1,0 +1,330 @@
+"""Declaring parcels to customs: which messages go when, sending them, sending
+them again.
+
+A paid parcel's order (CEB311) and payment (CEB411) go as soon as its payment is
+settled with the provider (the provider's own declaration, when it makes one, gives
+the transaction id customs matches on). Its waybill (CEB511) and inventory (CEB621)
+go once the parcel exists as customs will see it: flown from Liège (its master air
+waybill known, at departure) or packed in the bonded warehouse. Sending the
+inventory moves the sub-order to "declared"; customs' receipts move it on
+(``answers``). A parcel cancelled after its inventory was numbered is withdrawn
+(CEB623). The worker's clock runs ``declarations_send``; each message carries the
+heads of many parcels (one signature for all), in batches.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from etalage.customs.identity_crypto import (
+    decrypt_carrying_id,
+    decrypt_id_number,
+    encrypt_carrying_id,
+)
+from etalage.customs.routes import Route
+from etalage.declarations import documents
+from etalage.declarations.gateway import GatewayError, gateway
+from etalage.declarations.inventory import ceb621, ceb623
+from etalage.declarations.messages import MessageRefused, ceb311, ceb411, ceb511
+from etalage.declarations.models import Declaration, Kind, Message
+from etalage.declarations.signing import signer
+from etalage.logistics.models import Parcel
+from etalage.orders import states
+from etalage.orders.models import SubOrder
+from etalage.orders.services import sub_order_move
+from etalage.payments.models import CustomsDeclaration, Payment
+
+BUILDERS: dict[str, Callable[..., bytes]] = {
+    Kind.ORDER: ceb311,
+    Kind.PAYMENT: ceb411,
+    Kind.WAYBILL: ceb511,
+    Kind.INVENTORY: ceb621,
+    Kind.CANCELLATION: ceb623,
+}
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def _id_number(sub: SubOrder) -> str:
+    """The buyer's ID number, decrypted for the message being built, nowhere else."""
+    identity = sub.order.identity
+    if identity is None:
+        raise MessageRefused("the order names no identity", "buyerIdNumber")
+    return decrypt_id_number(identity.id_number_encrypted)
+
+
+def message_send(
+    kind: str, heads: Sequence[tuple[SubOrder, str, object]], *, now: datetime
+) -> Message:
+    """Build, sign and keep (encrypted) one message of ``kind`` holding ``heads``
+    (sub-order, head guid, document), with a declaration per head, in the
+    caller's transaction; it is handed over once that commits (``message_deliver``).
+    A crash in between leaves it to send, and the clock sends it (same guid)."""
+    envelope_guid = new_guid()
+    body = signer().sign(
+        BUILDERS[kind](
+            [doc for _s, _g, doc in heads], documents.transfer(), guid=envelope_guid
+        )
+    )
+    with transaction.atomic():
+        message = Message.objects.create(
+            kind=kind,
+            guid=envelope_guid,
+            state=Message.State.PENDING,
+            body_encrypted=encrypt_carrying_id(body),
+        )
+        Declaration.objects.bulk_create(
+            Declaration(message=message, sub_order=sub, kind=kind, guid=guid)
+            for sub, guid, _doc in heads
+        )
+        transaction.on_commit(lambda: message_deliver(message.pk))
+    return message
+
+
+def message_deliver(message_id: object, *, now: datetime | None = None) -> Message:
+    """Hand a kept message to the gateway: sent the first time, asked about again
+    (whole, under the same guid) after that. One the gateway does not take is
+    kept as not delivered and tried again by the clock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        body = decrypt_carrying_id(message.body_encrypted)
+        try:
+            if message.state == Message.State.SENT:
+                gateway().query(kind=message.kind, guid=message.guid, message=body)
+            else:
+                gateway().send(kind=message.kind, guid=message.guid, message=body)
+        except GatewayError as error:
+            message.state, message.failure = Message.State.FAILED, str(error)[:500]
+        else:
+            message.state, message.failure = Message.State.SENT, ""
+            message.sent_at = now
+        message.attempts += 1
+        message.save(update_fields=["state", "failure", "sent_at", "attempts"])
+    return message
+
+
+def _settled(sub: SubOrder, payment: Payment) -> bool:
+    """The provider's own declaration, if it was asked for one, has answered."""
+    declared = CustomsDeclaration.objects.filter(sub_order=sub).first()
+    return declared is None or declared.state != CustomsDeclaration.State.SUBMITTED
+
+
+def _undeclared(kind: str) -> Exists:
+    return Exists(Declaration.objects.filter(sub_order=OuterRef("pk"), kind=kind))
+
+
+def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment]]:
+    subs = (
+        SubOrder.objects.filter(state=states.PAID)
+        .exclude(_undeclared(Kind.ORDER))
+        .select_related("order__identity", "merchant")
+        .prefetch_related("lines")
+        .order_by("created_at")[:batch]
+    )
+    found = []
+    for sub in subs:
+        payment = (
+            Payment.objects.filter(order_id=sub.order_id, state=Payment.State.SUCCEEDED)
+            .order_by("-paid_at")
+            .first()
+        )
+        if payment is not None and _settled(sub, payment):
+            found.append((sub, payment))
+    return found
+
+
+def _declare_documents(batch: int, now: datetime) -> int:
+    """The order and payment of every paid parcel not declared yet."""
+    ready = _paid_not_declared(batch)
+    orders, payments = [], []
+    for sub, payment in ready:
+        id_number = _id_number(sub)
+        transaction_id, _department = documents.payment_transaction(payment, sub)
+        guid = new_guid()
+        orders.append(
+            (
+                sub,
+                guid,
+                documents.order_doc(
+                    sub,
+                    payment,
+                    guid=guid,
+                    id_number=id_number,
+                    now=now,
+                    transaction_id=transaction_id,
+                ),
+            )
+        )
+        guid = new_guid()
+        payments.append(
+            (
+                sub,
+                guid,
+                documents.payment_doc(
+                    sub, payment, guid=guid, id_number=id_number, now=now
+                ),
+            )
+        )
+    if orders:
+        message_send(Kind.ORDER, orders, now=now)
+        message_send(Kind.PAYMENT, payments, now=now)
+    return len(orders)
+
+
+def _parcels_ready(batch: int) -> list[Parcel]:
+    """Parcels whose order is declared and that customs can now see: flown from
+    Liège, or packed in the bonded warehouse."""
+    flown = Q(
+        sub_order__route=Route.DIRECT_MAIL, bag__flight__departed_at__isnull=False
+    )
+    bonded = Q(sub_order__route=Route.BONDED)
+    return list(
+        Parcel.objects.filter(flown | bonded, sub_order__state=states.PAID)
+        .filter(
+            Exists(
+                Declaration.objects.filter(
+                    sub_order=OuterRef("sub_order"), kind=Kind.ORDER
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Declaration.objects.filter(
+                    sub_order=OuterRef("sub_order"), kind=Kind.INVENTORY
+                )
+            )
+        )
+        .select_related(
+            "sub_order__order__identity", "sub_order__merchant", "bag__flight"
+        )
+        .prefetch_related("sub_order__lines__variant")
+        .order_by("created_at")[:batch]
+    )
+
+
+def _declare_parcels(batch: int, now: datetime) -> int:
+    """The waybill and inventory of every parcel ready; their sub-orders move to
+    declared."""
+    parcels = _parcels_ready(batch)
+    waybills, inventories = [], []
+    for parcel in parcels:
+        sub = parcel.sub_order
+        guid = new_guid()
+        waybills.append(
+            (sub, guid, documents.waybill_doc(sub, parcel, guid=guid, now=now))
+        )
+        guid = new_guid()
+        inventories.append(
+            (
+                sub,
+                guid,
+                documents.inventory_doc(
+                    sub, parcel, guid=guid, id_number=_id_number(sub), now=now
+                ),
+            )
+        )
+    if not parcels:
+        return 0
+    with transaction.atomic():
+        message_send(Kind.WAYBILL, waybills, now=now)
+        message_send(Kind.INVENTORY, inventories, now=now)
+        for parcel in parcels:
+            sub_order_move(
+                sub_order=parcel.sub_order, to=states.CUSTOMS_DECLARED, reason="CEB621"
+            )
+    return len(parcels)
+
+
+def _withdraw_cancelled(batch: int, now: datetime) -> int:
+    """Cancel with customs the inventories of parcels cancelled after customs
+    numbered them (and before release)."""
+    numbered = (
+        Declaration.objects.filter(
+            kind=Kind.INVENTORY,
+            sub_order__state__in=(states.CANCELLED, states.REFUNDED),
+        )
+        .exclude(invt_no="")
+        .exclude(state__in=(Declaration.State.REFUSED, Declaration.State.RELEASED))
+        .exclude(
+            Exists(
+                Declaration.objects.filter(
+                    sub_order=OuterRef("sub_order"), kind=Kind.CANCELLATION
+                )
+            )
+        )
+        .select_related(
+            "sub_order__order__identity", "sub_order__merchant", "sub_order__parcel"
+        )[:batch]
+    )
+    heads = []
+    for inventory in numbered:
+        sub, guid = inventory.sub_order, new_guid()
+        heads.append(
+            (
+                sub,
+                guid,
+                documents.withdrawal_doc(
+                    sub,
+                    sub.parcel,
+                    guid=guid,
+                    id_number=_id_number(sub),
+                    invt_no=inventory.invt_no,
+                    reason="订单取消",
+                    now=now,
+                ),
+            )
+        )
+    if heads:
+        message_send(Kind.CANCELLATION, heads, now=now)
+    return len(heads)
+
+
+def declarations_send(*, now: datetime | None = None, batch: int = 200) -> int:
+    """Declare what is due (the clock runs it); return how many parcels moved."""
+    if not settings.ETALAGE_CUSTOMS_DECLARE:
+        return 0
+    now = now or timezone.now()
+    return (
+        _declare_documents(batch, now)
+        + _declare_parcels(batch, now)
+        + _withdraw_cancelled(batch, now)
+    )
+
+
+def declarations_requery(*, now: datetime | None = None, batch: int = 100) -> int:
+    """Ask again about messages not delivered, or whose heads have waited too long
+    for customs' final answer (a lost receipt); return how many were asked."""
+    now = now or timezone.now()
+    patience = now - timedelta(seconds=settings.ETALAGE_CUSTOMS_QUERY_AFTER)
+    waiting = Declaration.objects.filter(
+        state=Declaration.State.SENT, message=OuterRef("pk")
+    ).filter(
+        Q(status_at__lt=patience) | Q(status_at=None),
+        Q(queried_at__lt=patience) | Q(queried_at=None),
+    )
+    stuck = now - timedelta(seconds=30)  # left to send by a crash, or refused
+    messages = list(
+        Message.objects.filter(
+            Q(
+                state__in=(Message.State.PENDING, Message.State.FAILED),
+                created_at__lt=stuck,
+            )
+            | Q(Exists(waiting), sent_at__lt=patience)
+        ).order_by("created_at")[:batch]
+    )
+    for message in messages:
+        message_deliver(message.pk, now=now)
+        Declaration.objects.filter(
+            message=message, state=Declaration.State.SENT
+        ).update(queried_at=now)
+    return len(messages)
