@@ -103,8 +103,8 @@ def verified(message: bytes, certificate: bytes) -> etree._Element:
     ``certificate``; refused otherwise (the digest and the signature are compared
     by signxml and cryptography, the latter in constant time)."""
     from signxml.algorithms import DigestAlgorithm, SignatureMethod
-    from signxml.verifier import SignatureConfiguration, XMLVerifier
     from signxml.exceptions import SignXMLException
+    from signxml.verifier import SignatureConfiguration, XMLVerifier
 
     expected = SignatureConfiguration(
         signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
