@@ -183,6 +183,7 @@ class SimulatorAnswer(models.Model):
     due_at = models.DateTimeField(db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     about = models.CharField(max_length=36, db_index=True)  # the head's guid
+    tax_bill = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"answer about {self.about}"

@@ -4,8 +4,8 @@ them again.
 A paid parcel's order (CEB311) and payment (CEB411) go as soon as its payment is
 settled with the provider (the provider's own declaration, when it makes one, gives
 the transaction id customs matches on). Its waybill (CEB511) and inventory (CEB621)
-go once the parcel exists as customs will see it: flown from Liège (its master air
-waybill known, at departure) or packed in the bonded warehouse. Sending the
+go once the parcel is where customs can see it: arrived on its flight from Liège
+(under its master air waybill) or packed in the bonded warehouse. Sending the
 inventory moves the sub-order to "declared"; customs' receipts move it on
 (``answers``). A parcel cancelled after its inventory was numbered is withdrawn
 (CEB623). The worker's clock runs ``declarations_send``; each message carries the
@@ -182,8 +182,9 @@ def _declare_documents(batch: int, now: datetime) -> int:
 
 
 def _parcels_ready(batch: int) -> list[Parcel]:
-    """Parcels whose order is declared and that customs can now see: flown from
-    Liège, or packed in the bonded warehouse."""
+    """Parcels whose order is declared and that customs can now see: arrived on
+    their flight from Liège (customs releases only goods that are there), or
+    packed in the bonded warehouse."""
     flown = Q(
         sub_order__route=Route.DIRECT_MAIL, bag__flight__departed_at__isnull=False
     )

@@ -200,17 +200,25 @@ def _accept(kind: str, head: etree._Element, now: datetime) -> None:
 
 
 def query(guid: str, *, now: datetime | None = None) -> bool:
-    """Answer again with the head's newest receipt (a declarant's query)."""
+    """Answer again with the head's newest receipt, and its newest tax bill (a
+    declarant's query)."""
     now = now or timezone.now()
-    last = (
-        SimulatorAnswer.objects.filter(about=guid, due_at__lte=now)
-        .order_by("-due_at", "-pk")
-        .first()
+    told = SimulatorAnswer.objects.filter(about=guid, due_at__lte=now).order_by(
+        "-due_at", "-pk"
     )
-    if last is None:
-        return False
-    SimulatorAnswer.objects.create(body=bytes(last.body), due_at=now, about=guid)
-    return True
+    again = [
+        answer
+        for answer in (
+            told.filter(tax_bill=False).first(),
+            told.filter(tax_bill=True).first(),
+        )
+        if answer is not None
+    ]
+    for answer in again:
+        SimulatorAnswer.objects.create(
+            body=bytes(answer.body), due_at=now, about=guid, tax_bill=answer.tax_bill
+        )
+    return bool(again)
 
 
 def mismatches(
@@ -306,7 +314,9 @@ def _tax_bill(
         ],
     )
     body = tax_bill_xml(bill, guid=str(uuid.uuid4()).upper())
-    SimulatorAnswer.objects.create(body=body, due_at=now, about=document.guid)
+    SimulatorAnswer.objects.create(
+        body=body, due_at=now, about=document.guid, tax_bill=True
+    )
 
 
 def _advance(document: SimulatorDocument, now: datetime) -> None:

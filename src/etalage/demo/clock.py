@@ -1,9 +1,10 @@
 """The demo's clock: when Étalage is served with its demo (``etalage serve --demo``
 sets ``ETALAGE_DEMO_CLOCK``), the demo's paid direct-mail parcels move along by
 themselves, a step every ``ETALAGE_DEMO_STEP_SECONDS``: packed and handed over (as
-the merchant would), received, bagged and flown (as the hub's staff would), declared
-and released (as customs will, once the customs messages exist) — each through the
-same services as people use; the sandbox carrier then delivers them. So a new user
+the merchant would), received, bagged and flown (as the hub's staff would) — each
+through the same services as people use. The worker then declares them to the
+simulated single window, whose answers release them, and the sandbox carrier
+delivers them. So a new user
 sees a parcel's tracking happen within minutes. Never on outside the demo."""
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from etalage.logistics.models import Flight, Parcel
 from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
 from etalage.orders import states
 from etalage.orders.models import SubOrder
-from etalage.orders.services import sub_order_move
 
 # A demo airline's prefix (000 is no airline's) and the demo's flights' serials.
 DEMO_PREFIX = "000"
@@ -64,20 +64,6 @@ def demo_parcels_moved(*, now: datetime | None = None) -> int:
         mawb__startswith=f"{DEMO_PREFIX}-", arrived_at=None, departed_at__lte=due
     ):
         flight_arrive(flight=flight)
-        moved += 1
-    for parcel in Parcel.objects.select_related("sub_order").filter(
-        bag__flight__arrived_at__lte=due, sub_order__state=states.PAID
-    )[:20]:
-        sub_order_move(
-            sub_order=parcel.sub_order,
-            to=states.CUSTOMS_DECLARED,
-            reason="demo clock: declared",
-        )
-        sub_order_move(
-            sub_order=parcel.sub_order,
-            to=states.RELEASED,
-            reason="demo clock: released",
-        )
         moved += 1
     return moved
 

@@ -12,6 +12,7 @@ from etalage.logistics.awb import awb_check_digit
 from etalage.logistics.consolidation import (
     bag_fill,
     bag_seal,
+    flight_arrive,
     flight_create,
     flight_depart,
     flight_load,
@@ -59,6 +60,7 @@ class Customs:
         )  # fmt: skip
         flight_load(flight=flight, bag=bag_seal(bag=bag))
         flight_depart(flight=flight)
+        flight_arrive(flight=flight)
         return parcels
 
     def declare(self):

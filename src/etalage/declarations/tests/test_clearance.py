@@ -3,8 +3,14 @@ at once, waybill and inventory when it flies), the simulated single window answe
 and releases it, and the last mile takes it; a refused parcel is cancelled,
 refunded and its allowance given back."""
 
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
 from etalage.customs.identity_crypto import decrypt_carrying_id
 from etalage.declarations.models import Declaration, Message, TaxBill
+from etalage.declarations.services import new_guid
 from etalage.orders import states
 
 
@@ -42,3 +48,161 @@ def test_the_message_is_kept_encrypted_and_signed(customs):
     assert number.encode() not in message.body_encrypted.encode()
     body = decrypt_carrying_id(message.body_encrypted)
     assert number.encode() in body and b"<ds:SignatureValue>" in body
+
+
+def _inventory(sub):
+    return sub.declarations.get(kind="621")
+
+
+def _declared(customs, **paid):
+    order = customs.paid(**paid)
+    customs.declare()
+    customs.flown(order)
+    customs.declare()
+    return order, order.sub_orders.get()
+
+
+def test_a_refused_parcel_is_cancelled_refunded_and_its_allowance_given_back(
+    customs, settings
+):
+    from etalage.customs.models import YearlyUsage
+    from etalage.declarations.models import SimulatorInstruction
+    from etalage.payments.models import Refund
+
+    settings.ETALAGE_PAYMENT_SANDBOX = True
+    order = customs.paid()
+    SimulatorInstruction.objects.create(
+        order_no=order.sub_orders.get().number, verdict="refuse",
+        reason="查验不符: 申报品名与实货不符",
+    )  # fmt: skip
+    customs.declare()
+    customs.flown(order)
+    customs.declare()
+    customs.answer()
+    sub = order.sub_orders.get()
+    assert _inventory(sub).state == Declaration.State.REFUSED
+    refund = Refund.objects.get(payment__order=order)
+    assert refund.amount == sub.total and str(sub.pk) in refund.parcels
+    history = sub.transitions.get(to_state="customs_refused")
+    assert "Customs refused this parcel" in history.reason
+    assert "申报品名与实货不符" in history.reason
+    usage = YearlyUsage.objects.get(id_number_hmac=order.id_number_hmac)
+    assert usage.reserved == 0 and usage.confirmed == 0
+
+
+@pytest.mark.parametrize("misbehaviour", ["reorder", "duplicate", "reorder,duplicate"])
+def test_answers_out_of_order_or_twice_leave_the_parcel_right(
+    customs, settings, misbehaviour
+):
+    settings.ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE = misbehaviour
+    order, sub = _declared(customs)
+    customs.answer()
+    sub.refresh_from_db()
+    inventory = _inventory(sub)
+    assert sub.state == states.SHIPPED and inventory.status == 800
+    statuses = list(inventory.receipts.values_list("status", "duplicate"))
+    assert {s for s, _dup in statuses} == {2, 120, 399, 800}
+    if "duplicate" in misbehaviour:
+        assert sum(dup for _s, dup in statuses) == 4  # each came twice, kept twice
+    assert inventory.receipts.filter(applied=True).count() == 1
+    assert sub.transitions.filter(to_state="released").count() == 1
+
+
+def test_a_lost_release_is_asked_for_again_after_the_timeout(customs, settings):
+    from etalage.declarations.services import declarations_requery
+
+    settings.ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE = "drop"
+    order, sub = _declared(customs)
+    customs.answer()
+    sub.refresh_from_db()
+    assert sub.state == states.CUSTOMS_DECLARED  # the 800 was lost
+    assert declarations_requery() == 0  # not waited long enough
+    later = timezone.now() + timedelta(seconds=settings.ETALAGE_CUSTOMS_QUERY_AFTER + 1)
+    with customs.capture(execute=True):
+        assert declarations_requery(now=later) == 1  # the inventory's message
+    customs.answer(rounds=1)
+    sub.refresh_from_db()
+    assert sub.state == states.SHIPPED
+    assert _inventory(sub).queried_at is not None
+
+
+def test_a_refusal_after_release_moves_nothing_and_is_shown_as_a_conflict(customs):
+    from etalage.declarations.answers import answer_receive
+    from etalage.declarations.receipts import ReceiptDoc, receipt_xml
+
+    order, sub = _declared(customs)
+    customs.answer()
+    inventory = _inventory(sub)
+    late = ReceiptDoc(declared="621", guid=inventory.guid, status=100,
+                      at=datetime(2026, 11, 30, 20, 0), info="退单")  # fmt: skip
+    with customs.capture(execute=True):
+        assert answer_receive(receipt_xml(late, guid=new_guid())) == "kept"
+    sub.refresh_from_db()
+    inventory.refresh_from_db()
+    assert sub.state == states.SHIPPED and inventory.state == "released"
+    assert inventory.conflict.startswith("100 退单")
+
+
+def test_an_answer_that_is_not_customs_xml_or_names_no_declaration_moves_nothing(
+    customs,
+):
+    from etalage.declarations.answers import answer_receive
+    from etalage.declarations.receipts import ReceiptDoc, receipt_xml
+
+    assert answer_receive(b"<html>not a receipt</html>") == "unreadable"
+    stranger = ReceiptDoc(declared="621", guid=new_guid(), status=800,
+                          at=datetime(2026, 11, 30, 20, 0), info="放行")  # fmt: skip
+    assert answer_receive(receipt_xml(stranger, guid=new_guid())) == "unknown"
+
+
+def test_the_tax_customs_assessed_is_posted_and_its_payment_recorded(customs):
+    from etalage.ledger.tests.conftest import balance
+
+    order, sub = _declared(customs)
+    withheld = -balance("cbec_tax_payable", "CNY")
+    assert withheld == sub.tax
+    customs.answer()
+    assert balance("cbec_tax_payable", "CNY") == 0  # the bill was paid…
+    assert balance("customs_guarantee", "CNY") == -sub.tax  # …from the guarantee
+    from etalage.ledger.models import Transaction
+
+    assert Transaction.objects.filter(kind="tax_paid").count() == 1
+    assert not Transaction.objects.filter(kind="tax_assessed").exists()  # no gap
+
+
+def test_a_parcel_cancelled_after_customs_numbered_it_is_withdrawn(customs):
+    from etalage.orders.services import order_cancel
+
+    order, sub = _declared(customs)
+    customs.answer(rounds=1)  # audited: numbered, not yet released
+    inventory = _inventory(sub)
+    assert inventory.invt_no and inventory.status == 399
+    with customs.capture(execute=True):
+        order_cancel(order=order, reason="changed my mind")
+    customs.declare()
+    cancel = sub.declarations.get(kind="623")
+    body = decrypt_carrying_id(cancel.message.body_encrypted)
+    assert inventory.invt_no.encode() in body
+    customs.answer(rounds=2)
+    cancel.refresh_from_db()
+    assert cancel.state == Declaration.State.ACCEPTED
+
+
+def test_a_bonded_parcel_is_declared_under_1210_once_packed(customs):
+    from etalage.customs.routes import Route
+    from etalage.logistics.services import parcel_pack
+
+    product = customs.shopping.products["a"]
+    customs.shopping.stock(product, kind="bonded")
+    order = customs.paid()
+    sub = order.sub_orders.get()
+    if sub.route != Route.BONDED:
+        pytest.skip("the catalogue's product does not ship bonded")
+    customs.declare()
+    parcel_pack(sub_order=sub, grams=sub.weight_grams + 100, bonded=True)
+    customs.declare()
+    body = decrypt_carrying_id(_inventory(sub).message.body_encrypted)
+    assert b"<ceb:tradeMode>1210</ceb:tradeMode>" in body
+    customs.answer()
+    sub.refresh_from_db()
+    assert sub.state == states.SHIPPED

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from etalage.core.clock import clock_round
 from etalage.demo.clock import demo_parcels_moved
 from etalage.events.outbox import outbox_deliver
 from etalage.logistics.models import Parcel
@@ -15,10 +16,16 @@ def test_the_demo_clock_moves_a_paid_parcel_to_the_carrier(
     shopping, settings, django_capture_on_commit_callbacks
 ):
     from etalage.orders.services import order_pay
+    from etalage.payments.models import Payment
 
     buyer = shopping.buyer()
     shopping.cart(buyer, [(shopping.products["a"], 1)])
-    sub = order_pay(order=shopping.place(buyer).order).sub_orders.get()
+    order = shopping.place(buyer).order
+    Payment.objects.create(order=order, provider="alipay", request_id="P1",
+                           amount=order.total, currency=order.currency,
+                           state="succeeded", paid_at=timezone.now())  # fmt: skip
+    sub = order_pay(order=order).sub_orders.get()
+    settings.ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS = 0
     settings.ETALAGE_DEMO_CLOCK = False
     assert demo_parcels_moved(now=timezone.now() + timedelta(hours=1)) == 0
     settings.ETALAGE_DEMO_CLOCK, settings.ETALAGE_DEMO_STEP_SECONDS = True, 30
@@ -27,6 +34,7 @@ def test_the_demo_clock_moves_a_paid_parcel_to_the_carrier(
         later += timedelta(seconds=31)
         with django_capture_on_commit_callbacks(execute=True):
             demo_parcels_moved(now=later)
+            clock_round()  # the worker's chores: customs declares and answers
             outbox_deliver()
     parcel = Parcel.objects.get(sub_order=sub)
     sub.refresh_from_db()
