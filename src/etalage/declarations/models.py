@@ -192,9 +192,17 @@ class SimulatorAnswer(models.Model):
 class SimulatorInstruction(models.Model):
     """Told by a test or the demo: refuse (or inspect) the inventory of an order."""
 
-    order_no = models.CharField(max_length=30, unique=True)
-    verdict = models.CharField(max_length=10)  # "refuse" or "inspect"
-    reason = models.CharField(max_length=200, blank=True)
+    class Verdict(models.TextChoices):
+        REFUSE = "refuse", _("refuse at audit")
+        INSPECT = "inspect", _("inspect, then release")
+
+    order_no = models.CharField(_("sub-order number"), max_length=30, unique=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict)
+    reason = models.CharField(_("customs' words"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("simulator instruction (not customs)")
+        verbose_name_plural = _("simulator instructions (not customs)")
 
     def __str__(self) -> str:
         return f"{self.verdict} {self.order_no}"
