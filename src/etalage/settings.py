@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "etalage.logistics",
     "etalage.webhooks",
     "etalage.declarations",
+    "etalage.returns",
     "etalage.search",
     "etalage.web",
     "etalage.api",

@@ -25,6 +25,7 @@ from etalage.declarations.gateway import gateway
 from etalage.declarations.messages import MessageRefused
 from etalage.declarations.models import Declaration, Kind, Receipt, TaxBill
 from etalage.declarations.receipts import (
+    AUDITED,
     REFUSED,
     RELEASED,
     ReceiptDoc,
@@ -33,7 +34,11 @@ from etalage.declarations.receipts import (
     read_answer,
 )
 from etalage.events.outbox import event_record
-from etalage.events.types import CustomsTaxAssessed, CustomsTaxPaid
+from etalage.events.types import (
+    CustomsTaxAssessed,
+    CustomsTaxPaid,
+    CustomsTaxReturned,
+)
 from etalage.orders import states
 from etalage.orders.services import sub_order_move
 
@@ -87,7 +92,14 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
         return "duplicate"
     if doc.invt_no and not declaration.invt_no:
         declaration.invt_no = doc.invt_no
+    before = declaration.status
     moved = _stand(declaration, doc, at)
+    if (
+        declaration.kind == Kind.RETURN
+        and doc.status == AUDITED
+        and (before is None or before < AUDITED)
+    ):
+        _return_accepted(declaration)
     declaration.save(
         update_fields=[
             "state",
@@ -129,6 +141,19 @@ def _stand(declaration: Declaration, doc: ReceiptDoc, at: datetime) -> bool:
     elif doc.status >= ACCEPTED_AT and declaration.kind != Kind.INVENTORY:
         declaration.state = Declaration.State.ACCEPTED
     return is_final(doc.status)
+
+
+def _return_accepted(declaration: Declaration) -> None:
+    """Customs accepted the return: the tax of the goods is given back."""
+    if declaration.tax_returned:
+        event_record(
+            CustomsTaxReturned(
+                sub_order_id=declaration.sub_order_id,
+                reference=declaration.guid,
+                amount=declaration.tax_returned,
+                currency="CNY",
+            )
+        )
 
 
 def _move_parcel(declaration: Declaration, doc: ReceiptDoc) -> bool:

@@ -86,6 +86,10 @@ class Declaration(Entity):
     invt_no = models.CharField(_("inventory number"), max_length=30, blank=True)
     conflict = models.CharField(_("conflicting answer"), max_length=1000, blank=True)
     queried_at = models.DateTimeField(_("asked again at"), null=True, blank=True)
+    # A return (CEB625): the tax customs gives back once it accepts the return.
+    tax_returned = models.DecimalField(
+        _("tax given back"), max_digits=12, decimal_places=2, default=0
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -31,13 +32,13 @@ from etalage.customs.identity_crypto import (
 from etalage.customs.routes import Route
 from etalage.declarations import documents
 from etalage.declarations.gateway import GatewayError, gateway
-from etalage.declarations.inventory import ceb621, ceb623
+from etalage.declarations.inventory import ceb621, ceb623, ceb625
 from etalage.declarations.messages import MessageRefused, ceb311, ceb411, ceb511
 from etalage.declarations.models import Declaration, Kind, Message
 from etalage.declarations.signing import signer
 from etalage.logistics.models import Parcel
 from etalage.orders import states
-from etalage.orders.models import SubOrder
+from etalage.orders.models import OrderLine, SubOrder
 from etalage.orders.services import sub_order_move
 from etalage.payments.models import CustomsDeclaration, Payment
 
@@ -47,6 +48,7 @@ BUILDERS: dict[str, Callable[..., bytes]] = {
     Kind.WAYBILL: ceb511,
     Kind.INVENTORY: ceb621,
     Kind.CANCELLATION: ceb623,
+    Kind.RETURN: ceb625,
 }
 
 
@@ -329,3 +331,30 @@ def declarations_requery(*, now: datetime | None = None, batch: int = 100) -> in
             message=message, state=Declaration.State.SENT
         ).update(queried_at=now)
     return len(messages)
+
+
+def return_declare(*, sub_order: SubOrder, lines: Sequence[tuple[OrderLine, int]],
+                   reason: str, tax: Decimal,
+                   now: datetime | None = None) -> Declaration | None:  # fmt: skip
+    """Declare goods coming back after release (CEB625), with the tax customs is
+    to give back; nothing for a parcel customs did not release through Étalage's
+    own declaration (the operator declares that one by hand)."""
+    released = Declaration.objects.filter(
+        sub_order=sub_order, kind=Kind.INVENTORY, state=Declaration.State.RELEASED
+    ).first()
+    if released is None or not released.invt_no:
+        return None
+    now = now or timezone.now()
+    sub = SubOrder.objects.select_related("order__identity", "merchant", "parcel").get(
+        pk=sub_order.pk
+    )
+    guid = new_guid()
+    doc = documents.withdrawal_doc(
+        sub, sub.parcel, guid=guid, id_number=_id_number(sub),
+        invt_no=released.invt_no, reason=reason[:250], now=now, returned=list(lines),
+    )  # fmt: skip
+    message_send(Kind.RETURN, [(sub, guid, doc)], now=now)
+    declaration = Declaration.objects.get(guid=guid)
+    declaration.tax_returned = tax
+    declaration.save(update_fields=["tax_returned"])
+    return declaration

@@ -187,6 +187,17 @@ class CustomsTaxPaid(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class CustomsTaxReturned(DomainEvent):
+    """Customs accepted a return (CEB625): the tax of the goods coming back is
+    given back to the operator's guarantee."""
+
+    sub_order_id: UUID
+    reference: str
+    amount: Decimal
+    currency: str
+
+
+@dataclasses.dataclass(frozen=True)
 class SettlementImported(DomainEvent):
     """A provider's settlement report was imported: its lines say what was
     converted to EUR, at which rate and for which fee."""

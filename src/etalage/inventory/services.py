@@ -52,6 +52,17 @@ def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int,
 
 
 @transaction.atomic
+def stock_returned(*, stock: Stock, quantity: int, by: User | None = None,
+                   note: str = "") -> None:  # fmt: skip
+    """Units a buyer sent back, inspected and fit to sell, are on the shelf again."""
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("Return at least one unit.")})
+    Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity)
+    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RETURNED,
+                                 on_hand_delta=quantity, by=by, note=note)  # fmt: skip
+
+
+@transaction.atomic
 def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int,
                 by: User | None = None,
                 note: str = "") -> Stock:  # fmt: skip

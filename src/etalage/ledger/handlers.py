@@ -8,6 +8,7 @@ from etalage.events.outbox import within
 from etalage.events.types import (
     CustomsTaxAssessed,
     CustomsTaxPaid,
+    CustomsTaxReturned,
     OrderPaid,
     PaymentReceivedLate,
     RefundSucceeded,
@@ -57,3 +58,10 @@ def tax_paid_posted(event: CustomsTaxPaid) -> None:
     sub = SubOrder.objects.select_related("order").get(pk=event.sub_order_id)
     postings.tax_paid_post(reference=event.tax_no, amount=event.amount,
                            currency=event.currency, order=sub.order)  # fmt: skip
+
+
+@within(CustomsTaxReturned)
+def tax_returned_posted(event: CustomsTaxReturned) -> None:
+    sub = SubOrder.objects.select_related("order").get(pk=event.sub_order_id)
+    postings.tax_returned_post(reference=event.reference, amount=event.amount,
+                               currency=event.currency, order=sub.order)  # fmt: skip

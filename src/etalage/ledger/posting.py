@@ -189,12 +189,25 @@ class RefundShare:
 
 
 def refund_shares(
-    amount: int, subs: Sequence[SubOrderFigures], named: frozenset[str] = frozenset()
+    amount: int,
+    subs: Sequence[SubOrderFigures],
+    named: frozenset[str] = frozenset(),
+    tax: int = 0,
 ) -> list[RefundShare]:
     """Where a refund of ``amount`` falls: the parcels it names first, each up
     to what is left of it; the rest over the other parcels in proportion to what is
     left of them (largest remainders get the odd fen); within a parcel goods, then
-    freight, then tax."""
+    freight, then tax — except the ``tax`` a return names (one parcel), which is
+    that parcel's tax."""
+    if tax:
+        (key,) = named
+        sub = next(s for s in subs if s.key == key)
+        if tax > sub.tax_paid - sub.refunded_tax_paid or amount - tax > (
+            sub.left_paid - (sub.tax_paid - sub.refunded_tax_paid)
+        ):
+            raise PostingError(f"{key}: refund beyond what was paid")
+        rest = _within(sub, amount - tax, tax_too=False)
+        return [RefundShare(key, rest.goods_paid, rest.freight_paid, tax)]
     left = {sub.key: sub.left_paid for sub in subs}
     if amount <= 0 or amount > sum(left.values()):
         raise PostingError(f"cannot refund {amount} of {sum(left.values())} left")
@@ -222,10 +235,12 @@ def refund_shares(
     return [_within(sub, take[sub.key]) for sub in subs if take.get(sub.key)]
 
 
-def _within(sub: SubOrderFigures, amount: int) -> RefundShare:
+def _within(sub: SubOrderFigures, amount: int, tax_too: bool = True) -> RefundShare:
     goods = min(amount, sub.goods_paid - sub.refunded_goods_paid)
     freight = min(amount - goods, sub.freight_paid - sub.refunded_freight_paid)
     tax = amount - goods - freight
+    if tax and not tax_too:
+        raise PostingError(f"{sub.key}: refund beyond the goods and freight paid")
     if tax > sub.tax_paid - sub.refunded_tax_paid:
         raise PostingError(f"{sub.key}: refund beyond what was paid")
     return RefundShare(sub.key, goods, freight, tax)

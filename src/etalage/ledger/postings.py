@@ -165,7 +165,9 @@ def refund_post(*, refund_id: UUID) -> None:
     subs = [figures(b) for b in books.values()]
     legs: list[Leg] = []
     afters: list[SubOrderFigures] = []
-    for share in refund_shares(amount, subs, frozenset(map(str, refund.parcels))):
+    tax = Money(refund.tax_part, refund.currency).minor_units()
+    named = frozenset(map(str, refund.parcels))
+    for share in refund_shares(amount, subs, named, tax):
         sub = next(s for s in subs if s.key == share.key)
         share_legs, after = refund_legs(receivable, refund.currency, sub, share)
         legs += share_legs
@@ -356,5 +358,23 @@ def tax_paid_post(*, reference: str, amount: Decimal, currency: str,
             chart.CBEC_TAX_PAYABLE, chart.CUSTOMS_GUARANTEE, currency, minor
         ),  # fmt: skip
         memo=f"customs tax bill {reference} paid from the guarantee",
+        order=order,
+    )
+
+
+def tax_returned_post(*, reference: str, amount: Decimal, currency: str,
+                      order: Order) -> Transaction | None:  # fmt: skip
+    """Customs accepted a return: the tax of the goods (refunded to the buyer)
+    comes back to the operator's guarantee."""
+    minor = Money(amount, currency).minor_units()
+    if minor == 0:
+        return None
+    return post(
+        reference=f"tax-returned:{reference}",
+        kind="tax_returned",
+        legs=transfer_legs(
+            chart.CUSTOMS_GUARANTEE, chart.CBEC_TAX_PAYABLE, currency, minor
+        ),  # fmt: skip
+        memo=f"customs accepted return {reference}: tax back to the guarantee",
         order=order,
     )

@@ -179,6 +179,7 @@ class OrderLine(models.Model):
     cap_counted = models.DecimalField(
         _("counted toward a yearly cap"), max_digits=14, decimal_places=3, default=0
     )
+    returned = models.PositiveSmallIntegerField(_("returned"), default=0)
 
     class Meta:
         ordering = ["id"]

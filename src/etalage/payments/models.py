@@ -182,6 +182,11 @@ class Refund(Entity):
     failure = models.TextField(_("provider's answer"), blank=True)
     # The parcels (sub-order ids) that read refunded once the provider refunds.
     parcels = models.JSONField(_("parcels"), default=list, blank=True)
+    # Of the amount, the CBEC tax given back (a return: customs cancels the tax
+    # of the goods coming back); the rest falls on goods, then freight.
+    tax_part = models.DecimalField(
+        _("of which tax"), max_digits=12, decimal_places=2, default=0
+    )
 
     class Meta:
         ordering = ["-created_at"]

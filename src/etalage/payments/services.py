@@ -115,10 +115,26 @@ def refund_request(
     amount: Money,
     reason: str,
     parcels: tuple[SubOrder, ...] = (),
+    tax_part: Money | None = None,
 ) -> Refund:
     """Give back ``amount`` of a paid payment through its provider; ``parcels`` move
     to refunded once the provider has refunded. The refund's request id makes it
     once at the provider, whatever happens here."""
+    refund = refund_record(payment=payment, amount=amount, reason=reason,
+                           parcels=parcels, tax_part=tax_part)  # fmt: skip
+    return refund_ask(refund)
+
+
+def refund_record(
+    *,
+    payment: Payment,
+    amount: Money,
+    reason: str,
+    parcels: tuple[SubOrder, ...] = (),
+    tax_part: Money | None = None,
+) -> Refund:
+    """Record a refund to ask the provider for (``refund_ask``), within what is
+    left of the payment; a caller inside a larger change asks once it commits."""
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.state != Payment.State.SUCCEEDED:
@@ -133,15 +149,15 @@ def refund_request(
                 _("A refund is more than nothing and at most %(left)s.")
                 % {"left": Money(locked.amount - given, locked.currency)}
             )
-        refund = Refund.objects.create(
+        return Refund.objects.create(
             payment=locked,
             request_id=f"{locked.request_id}-R{locked.refunds.count() + 1}",
             amount=amount.amount,
             currency=amount.currency,
             reason=reason,
             parcels=[str(p.pk) for p in parcels],
+            tax_part=tax_part.amount if tax_part else Decimal(0),
         )
-    return refund_ask(refund)
 
 
 def refund_ask(refund: Refund) -> Refund:

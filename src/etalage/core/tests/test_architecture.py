@@ -33,6 +33,7 @@ LAYERS = [
     ["checkout"],
     ["payments", "search", "logistics"],
     ["ledger", "webhooks", "declarations"],
+    ["returns"],
     ["demo"],
     ["web", "api"],
 ]

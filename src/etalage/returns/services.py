@@ -1,0 +1,242 @@
+"""Returns within the return window: the buyer asks, the seller (or the operator)
+decides, the goods come back with a label to the route's return address, and on
+receipt everything is undone that the sale did: the refund (goods and the CBEC tax
+of what came back; the freight stays paid), the stock (back on the shelf or
+written off with a reason), the customs return declaration (CEB625, whose
+acceptance gives the tax back to the operator), the yearly allowance, and through
+the refund the ledger and the merchant's statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from etalage.catalog.images import process_image
+from etalage.declarations.services import return_declare
+from etalage.inventory.services import stock_returned
+from etalage.money import Money
+from etalage.orders import states
+from etalage.orders.models import OrderLine, OrderTransition, SubOrder
+from etalage.orders.returned import sub_order_returned
+from etalage.payments.models import Payment
+from etalage.payments.services import refund_ask, refund_record
+from etalage.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
+
+MAX_PHOTOS = 5
+CENT = Decimal("0.01")
+OPEN = (ReturnRequest.State.REQUESTED, ReturnRequest.State.APPROVED)
+
+
+class ReturnError(ValidationError):
+    """A return that cannot be: the message names the field and says why, in the
+    person's language."""
+
+
+def delivered_at(sub: SubOrder) -> datetime | None:
+    moved = (
+        OrderTransition.objects.filter(sub_order=sub, to_state=states.DELIVERED)
+        .order_by("at")
+        .first()
+    )
+    return moved.at if moved else None
+
+
+def return_window_end(sub: SubOrder) -> datetime | None:
+    """The last moment the buyer may ask (None: not delivered)."""
+    at = delivered_at(sub)
+    return at + timedelta(days=settings.ETALAGE_RETURN_WINDOW_DAYS) if at else None
+
+
+def returnable(sub: SubOrder, *, now: datetime | None = None) -> bool:
+    end = return_window_end(sub)
+    return (
+        end is not None
+        and (now or timezone.now()) <= end
+        and sub.state in (states.DELIVERED, states.COMPLETED, states.REFUNDED_PART)
+        and not sub.returns.filter(state__in=OPEN).exists()
+        and any(line.returned < line.quantity for line in sub.lines.all())
+    )
+
+
+def _check_window(sub: SubOrder, now: datetime) -> None:
+    end = return_window_end(sub)
+    if end is None or sub.state not in (
+        states.DELIVERED, states.COMPLETED, states.REFUNDED_PART
+    ):  # fmt: skip
+        raise ReturnError({"sub_order": _("Only a delivered parcel can be returned.")})
+    if now > end:
+        raise ReturnError(
+            {"sub_order": _("The return period for this parcel ended on %(date)s.")
+             % {"date": date_format(timezone.localtime(end), "DATE_FORMAT")}}
+        )  # fmt: skip
+    if sub.returns.filter(state__in=OPEN).exists():
+        raise ReturnError({"sub_order": _("A return of this parcel is under way.")})
+
+
+def _check_lines(
+    sub: SubOrder, quantities: dict[int, int]
+) -> list[tuple[OrderLine, int]]:
+    lines = {line.pk: line for line in sub.lines.all()}
+    chosen = []
+    for line_id, quantity in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise ReturnError({"lines": _("A line that is not in this parcel.")})
+        if quantity < 0 or quantity > line.quantity - line.returned:
+            raise ReturnError(
+                {"lines": _("At most %(n)d of %(sku)s can come back.")
+                 % {"n": line.quantity - line.returned, "sku": line.sku}}
+            )  # fmt: skip
+        if quantity:
+            chosen.append((line, quantity))
+    if not chosen:
+        raise ReturnError({"lines": _("Choose at least one item to return.")})
+    return chosen
+
+
+def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
+               quantities: dict[int, int], photos: Sequence[bytes] = (),
+               now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+    """The buyer asks to return ``quantities`` (by order line) of a delivered
+    parcel of theirs, with a reason and photos; the seller is to decide."""
+    now = now or timezone.now()
+    if sub_order.order.buyer_id != buyer.pk:
+        raise ReturnError({"sub_order": _("This parcel is not yours.")})
+    if reason not in ReturnRequest.Reason.values:
+        raise ReturnError({"reason": _("Choose a reason.")})
+    if len(photos) > MAX_PHOTOS:
+        raise ReturnError({"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}})
+    rendered = []
+    for n, data in enumerate(photos, start=1):
+        try:
+            rendered.append(process_image(data, f"photo-{n}").renditions["medium"])
+        except ValidationError as error:
+            raise ReturnError({"photos": error.messages}) from None
+    with transaction.atomic():
+        sub = SubOrder.objects.select_for_update().get(pk=sub_order.pk)
+        _check_window(sub, now)
+        chosen = _check_lines(sub, quantities)
+        count = sub.returns.count() + 1
+        request = ReturnRequest.objects.create(
+            sub_order=sub, number=f"{sub.number}-R{count}", reason=reason,
+            details=details[:1000],
+        )  # fmt: skip
+        ReturnLine.objects.bulk_create(
+            ReturnLine(request=request, line=line, quantity=quantity)
+            for line, quantity in chosen
+        )
+        for photo in rendered:
+            ReturnPhoto.objects.create(request=request).image.save(
+                photo.name, ContentFile(photo.data)
+            )
+    return request
+
+
+def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
+                  now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+    """The seller (or the operator) approves (the buyer gets the return label) or
+    refuses (with a note the buyer reads)."""
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != ReturnRequest.State.REQUESTED:
+            raise ReturnError({"state": _("This return was decided already.")})
+        if not approve and not note.strip():
+            raise ReturnError({"decision_note": _("Say why the return is refused.")})
+        request.state = (
+            ReturnRequest.State.APPROVED if approve else ReturnRequest.State.REFUSED
+        )
+        request.decided_by, request.decided_at = by, now or timezone.now()
+        request.decision_note = note.strip()[:500]
+        request.save()
+    return request
+
+
+def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
+    """What the buyer gets back: the goods returned, and their share (by value) of
+    the parcel's CBEC tax; the last return of a parcel takes what is left of it."""
+    sub = request.sub_order
+    goods = sum((r.line.unit_price * r.quantity for r in request.lines.all()),
+                Decimal(0))  # fmt: skip
+    given = sub.returns.filter(state=ReturnRequest.State.RECEIVED).aggregate(
+        tax=Sum("tax_amount")
+    )["tax"] or Decimal(0)
+    coming = {r.line_id: r.quantity for r in request.lines.all()}
+    last = all(
+        line.returned + coming.get(line.pk, 0) == line.quantity
+        for line in sub.lines.all()
+    )
+    if last:
+        return goods, sub.tax - given
+    tax = (
+        (sub.tax * goods / sub.goods).quantize(CENT, ROUND_HALF_UP)
+        if sub.goods
+        else Decimal(0)
+    )
+    return goods, tax
+
+
+def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
+                   by, now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+    """The goods are back (``outcomes``: per return line, restocked or written off
+    with a reason): refund, stock, customs, allowance, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != ReturnRequest.State.APPROVED:
+            raise ReturnError({"state": _("Only an approved return is received.")})
+        sub = request.sub_order
+        lines = list(request.lines.select_related("line__stock"))
+        for item in lines:
+            outcome, why = outcomes.get(item.pk, ("", ""))
+            if outcome not in ReturnLine.Outcome.values:
+                raise ReturnError({"outcome": _("Say what becomes of each item.")})
+            if outcome == ReturnLine.Outcome.WRITTEN_OFF and not why.strip():
+                raise ReturnError(
+                    {"write_off_reason": _("Say why %(sku)s is written off.")
+                     % {"sku": item.line.sku}}
+                )  # fmt: skip
+            item.outcome, item.write_off_reason = outcome, why.strip()[:200]
+            if outcome == ReturnLine.Outcome.RESTOCKED:
+                stock_returned(stock=item.line.stock, quantity=item.quantity, by=by,
+                               note=request.number)  # fmt: skip
+        ReturnLine.objects.bulk_update(lines, ["outcome", "write_off_reason"])
+        goods, tax = refund_figures(request)
+        request.goods_amount, request.tax_amount = goods, tax
+        payment = Payment.objects.get(order=sub.order, state=Payment.State.SUCCEEDED)
+        refund = refund_record(
+            payment=payment,
+            amount=Money(goods + tax, sub.order.currency),
+            reason=f"returned: {request.number}",
+            parcels=(sub,),
+            tax_part=Money(tax, sub.order.currency),
+        )
+        transaction.on_commit(lambda: refund_ask(refund))
+        request.refund_id = refund.pk
+        request.state, request.received_at, request.received_by = (
+            ReturnRequest.State.RECEIVED, now, by,
+        )  # fmt: skip
+        request.save()
+        sub_order_returned(
+            sub_order=sub,
+            quantities={item.line_id: item.quantity for item in lines},
+            by=by,
+            reason=request.number,
+        )
+        return_declare(
+            sub_order=sub,
+            lines=[(item.line, item.quantity) for item in lines],
+            reason=f"{request.get_reason_display()}: {request.details}"[:250],
+            tax=tax,
+            now=now,
+        )
+    return request
