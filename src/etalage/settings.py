@@ -415,6 +415,18 @@ ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
     os.environ.get("ETALAGE_COMMISSION_VAT_PERCENT", "21")
 )
 ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
+# Where buyers send returns, by route: the cross-border return warehouse in China
+# for parcels flown from Liège (9610), the bonded warehouse for bonded stock (1210).
+ETALAGE_RETURN_ADDRESS_DIRECT = os.environ.get(
+    "ETALAGE_RETURN_ADDRESS_DIRECT",
+    "Etalage returns (sandbox address), Zhengzhou Airport Economy Zone, "
+    "Henan 451162, CN",
+)
+ETALAGE_RETURN_ADDRESS_BONDED = os.environ.get(
+    "ETALAGE_RETURN_ADDRESS_BONDED",
+    "Etalage bonded warehouse (sandbox address), Zhengzhou Xinzheng Comprehensive "
+    "Bonded Zone, Henan 451162, CN",
+)
 ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "10"))
 # The operator: who invoices the commission and pays the payouts (the debtor of the
 # pain.001 files), with a structured address (town and country are required). In

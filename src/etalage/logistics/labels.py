@@ -105,7 +105,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.set_font("Helvetica", "B", 12)
     order = sub.order
     to = (
-        f"{_city_in_latin(order.city)}, {_city_in_latin(order.province)} (CN)\n"
+        f"{city_in_latin(order.city)}, {city_in_latin(order.province)} (CN)\n"
         f"{T_CARRIER_ADDS_LABEL}"
         if bonded
         else settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)
@@ -136,7 +136,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         90,
         4.5,
         pdf_text(
-            f"{T_FINAL_DESTINATION}: {_city_in_latin(sub.order.city)} (CN)\n"
+            f"{T_FINAL_DESTINATION}: {city_in_latin(sub.order.city)} (CN)\n"
             f"{T_VIA_THE_HUB}"
         ),
         new_x="LMARGIN",
@@ -145,7 +145,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     )
 
 
-def _city_in_latin(city: str) -> str:
+def city_in_latin(city: str) -> str:
     """A Chinese city's name in pinyin, as on an envelope (上海市: Shanghai)."""
     from pypinyin import lazy_pinyin  # (its dictionary loads on first use)
 

@@ -9,15 +9,20 @@ from etalage.merchants.models import Merchant
 
 
 def notify_merchant(
-    *, merchant: Merchant, template: str, context: dict, recipient: str = ""
+    *,
+    merchant: Merchant,
+    template: str,
+    context: dict,
+    recipient: str = "",
+    package: str = "merchants",
 ) -> None:
-    """Send ``email/<template>`` to the merchant's contact (or ``recipient``) after
-    the commit, in the merchant's language."""
+    """Send ``etalage/<package>/email/<template>`` to the merchant's contact (or
+    ``recipient``) after the commit, in the merchant's language."""
     recipient = recipient or merchant.contact_email
     if not recipient:
         return
     subject, body = render_email(
-        f"etalage/merchants/email/{template}",
+        f"etalage/{package}/email/{template}",
         {"merchant": merchant, **context},
         merchant.language,
     )

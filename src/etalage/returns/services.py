@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,8 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from etalage.catalog.images import process_image
+from etalage.core.emails import render_email
 from etalage.declarations.services import return_declare
 from etalage.inventory.services import stock_returned
+from etalage.merchants.notifications import notify_merchant
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine, OrderTransition, SubOrder
@@ -137,8 +140,10 @@ def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
         )
         for photo in rendered:
             ReturnPhoto.objects.create(request=request).image.save(
-                photo.name, ContentFile(photo.data)
+                photo.name, ContentFile(photo.content)
             )
+        notify_merchant(merchant=sub.merchant, template="asked",
+                        context={"request": request}, package="returns")  # fmt: skip
     return request
 
 
@@ -158,7 +163,23 @@ def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
         request.decided_by, request.decided_at = by, now or timezone.now()
         request.decision_note = note.strip()[:500]
         request.save()
+        _tell_buyer(request)
     return request
+
+
+def _tell_buyer(request: ReturnRequest) -> None:
+    order = request.sub_order.order
+    if not order.buyer.email:
+        return
+    context = {"request": request, "order": order}
+    subject, body = render_email(
+        "etalage/returns/email/decided", context, order.language
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email]
+        )
+    )
 
 
 def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:

@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -35,6 +36,7 @@ from etalage.payments.selectors import (
     payment_followed,
     payment_waiting,
 )
+from etalage.returns.services import return_window_end, returnable
 from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
@@ -180,6 +182,7 @@ def _own_order(request, number: str) -> Order:
         .prefetch_related(
             "sub_orders__merchant",
             "sub_orders__lines",
+            "sub_orders__returns",
             "transitions__by",
             "sub_orders__parcel__events",
         )
@@ -197,6 +200,17 @@ def _tracking(sub) -> list:
     except ObjectDoesNotExist:
         return []
     return sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
+
+
+def _returns(sub) -> dict:
+    """The parcel's returns, and whether (until when) it can be returned."""
+    until = return_window_end(sub)
+    return {
+        "returns": list(sub.returns.all()),
+        "returnable": returnable(sub),
+        "return_until": until,
+        "return_closed": until is not None and timezone.now() > until,
+    }
 
 
 @login_required
@@ -231,6 +245,7 @@ def order(request, number: str):
             "tariff": money(sub.tariff) if sub.tariff else "",
             "total": money(sub.total),
             "tracking": _tracking(sub),
+            **_returns(sub),
         }
         for sub in order.sub_orders.all()
     ]

@@ -12,7 +12,9 @@ from etalage.web import (
     portal_money,
     portal_orders,
     portal_products,
+    portal_returns,
     portal_webhooks,
+    returns,
     search,
     views,
 )
@@ -33,6 +35,21 @@ urlpatterns = [
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/", checkout.orders, name="orders"),
     path("orders/<str:number>/", checkout.order, name="order"),
+    path(
+        "orders/<str:number>/return/<str:sub_number>/",
+        returns.return_start,
+        name="order-return",
+    ),
+    path(
+        "orders/<str:number>/returns/<str:return_number>/label.pdf",
+        returns.return_label,
+        name="return-label",
+    ),
+    path(
+        "orders/<str:number>/returns/<str:return_number>/photos/<int:pk>/",
+        returns.return_photo,
+        name="return-photo",
+    ),
     path("orders/<str:number>/pay/<str:provider>/", payments.pay, name="order-pay"),
     path(
         "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
@@ -80,6 +97,12 @@ urlpatterns = [
         "hub/bonded/<str:number>/label.pdf", hub.bonded_label, name="hub-bonded-label"
     ),
     path("hub/flights/", hub.hub_flights, name="hub-flights"),
+    path("hub/returns/", returns.hub_returns, name="hub-returns"),
+    path(
+        "hub/returns/<str:return_number>/receive/",
+        returns.hub_return_receive,
+        name="hub-return-receive",
+    ),
     path(
         "hub/flights/<str:mawb>/manifest.<str:kind>",
         hub.hub_manifest,
@@ -115,6 +138,22 @@ urlpatterns = [
         name="portal-parcel-packing-list",
     ),
     path("portal/money/", portal_money.money, name="portal-money"),
+    path("portal/returns/", portal_returns.return_list, name="portal-returns"),
+    path(
+        "portal/returns/<str:number>/",
+        portal_returns.return_detail,
+        name="portal-return",
+    ),
+    path(
+        "portal/returns/<str:number>/decide/",
+        portal_returns.return_decide_view,
+        name="portal-return-decide",
+    ),
+    path(
+        "portal/returns/<str:number>/photos/<int:pk>/",
+        portal_returns.return_photo,
+        name="portal-return-photo",
+    ),
     path("portal/webhooks/", portal_webhooks.webhooks, name="portal-webhooks"),
     path(
         "portal/webhooks/<uuid:pk>/",

@@ -21,6 +21,12 @@ PAGES = {
     "portal-parcel-packing-list": lambda other: {"number": other["sub_order"].number},
     "portal-webhook": lambda other: {"pk": other["endpoint"].pk},
     "portal-webhook-send-again": lambda other: {"pk": other["delivery"].pk},
+    "portal-return": lambda other: {"number": other["return"].number},
+    "portal-return-decide": lambda other: {"number": other["return"].number},
+    "portal-return-photo": lambda other: {
+        "number": other["return"].number,
+        "pk": other["photo"].pk,
+    },
 }
 # Portal URLs whose arguments are not a merchant's object (the statement's is its
 # format; whose money it shows is the signed-in merchant's: test_money_pages).
@@ -52,12 +58,20 @@ def setting(client, catalogue, ecb_rates, today_is_2024_07_01):
     delivery = Delivery.objects.create(
         endpoint=endpoint, message_id="msg_theirs", event="order.paid", payload={}
     )
+    from etalage.returns.models import ReturnPhoto, ReturnRequest
+
+    sub_order = _their_sub_order(product)
+    made = ReturnRequest.objects.create(
+        sub_order=sub_order, number=f"{sub_order.number}-R1", reason="damaged"
+    )
     return {
         "product": product,
         "run": run,
-        "sub_order": _their_sub_order(product),
+        "sub_order": sub_order,
         "endpoint": endpoint,
         "delivery": delivery,
+        "return": made,
+        "photo": ReturnPhoto.objects.create(request=made, image="returns/x.webp"),
     }
 
 
