@@ -124,22 +124,28 @@ def order_doc(
     )
 
 
-def payment_transaction(payment: Payment, sub: SubOrder) -> tuple[str, str]:
+def payment_transaction(
+    payment: Payment, declared: CustomsDeclaration | None
+) -> tuple[str, str]:
     """The payment transaction id customs matches on, and its verifying
     department: the provider's own declaration's when it declared the parcel,
     else the provider's payment id."""
-    declared = CustomsDeclaration.objects.filter(
-        sub_order=sub, state=CustomsDeclaration.State.SUCCEEDED
-    ).first()
-    if declared and declared.pay_transaction_id:
+    accepted = CustomsDeclaration.State.SUCCEEDED
+    if declared and declared.state == accepted and declared.pay_transaction_id:
         return declared.pay_transaction_id, declared.verifying_department
     return payment.provider_payment_id or payment.request_id, ""
 
 
 def payment_doc(
-    sub: SubOrder, payment: Payment, *, guid: str, id_number: str, now: datetime
+    sub: SubOrder,
+    payment: Payment,
+    *,
+    guid: str,
+    id_number: str,
+    now: datetime,
+    transaction_id: str,
+    department: str,
 ) -> PaymentDoc:
-    transaction_id, department = payment_transaction(payment, sub)
     order = sub.order
     return PaymentDoc(
         guid=guid,

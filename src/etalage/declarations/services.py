@@ -39,7 +39,7 @@ from etalage.declarations.signing import signer
 from etalage.logistics.models import Parcel
 from etalage.orders import states
 from etalage.orders.models import OrderLine, SubOrder
-from etalage.orders.services import sub_order_move
+from etalage.orders.services import sub_orders_move
 from etalage.payments.models import CustomsDeclaration, Payment
 
 BUILDERS: dict[str, Callable[..., bytes]] = {
@@ -115,33 +115,39 @@ def message_deliver(message_id: object, *, now: datetime | None = None) -> Messa
     return message
 
 
-def _settled(sub: SubOrder, payment: Payment) -> bool:
-    """The provider's own declaration, if it was asked for one, has answered."""
-    declared = CustomsDeclaration.objects.filter(sub_order=sub).first()
-    return declared is None or declared.state != CustomsDeclaration.State.SUBMITTED
-
-
 def _undeclared(kind: str) -> Exists:
     return Exists(Declaration.objects.filter(sub_order=OuterRef("pk"), kind=kind))
 
 
-def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment]]:
-    subs = (
+def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
+    """Paid parcels not declared yet whose payment is settled with the provider
+    (its own declaration, if it was asked for one, has answered), each with its
+    payment and the transaction id and verifying department customs matches on."""
+    subs = list(
         SubOrder.objects.filter(state=states.PAID)
         .exclude(_undeclared(Kind.ORDER))
         .select_related("order__identity", "merchant")
         .prefetch_related("lines")
         .order_by("created_at")[:batch]
     )
+    payments: dict[object, Payment] = {}
+    for payment in Payment.objects.filter(
+        order_id__in={s.order_id for s in subs}, state=Payment.State.SUCCEEDED
+    ).order_by("paid_at"):
+        payments[payment.order_id] = payment  # the newest wins
+    provider_declared = {
+        d.sub_order_id: d for d in CustomsDeclaration.objects.filter(sub_order__in=subs)
+    }
     found = []
     for sub in subs:
-        payment = (
-            Payment.objects.filter(order_id=sub.order_id, state=Payment.State.SUCCEEDED)
-            .order_by("-paid_at")
-            .first()
-        )
-        if payment is not None and _settled(sub, payment):
-            found.append((sub, payment))
+        payment = payments.get(sub.order_id)
+        declared = provider_declared.get(sub.pk)
+        if payment is None or (
+            declared is not None
+            and declared.state == CustomsDeclaration.State.SUBMITTED
+        ):
+            continue
+        found.append((sub, payment, *documents.payment_transaction(payment, declared)))
     return found
 
 
@@ -149,9 +155,8 @@ def _declare_documents(batch: int, now: datetime) -> int:
     """The order and payment of every paid parcel not declared yet."""
     ready = _paid_not_declared(batch)
     orders, payments = [], []
-    for sub, payment in ready:
+    for sub, payment, transaction_id, department in ready:
         id_number = _id_number(sub)
-        transaction_id, _department = documents.payment_transaction(payment, sub)
         guid = new_guid()
         orders.append(
             (
@@ -173,7 +178,13 @@ def _declare_documents(batch: int, now: datetime) -> int:
                 sub,
                 guid,
                 documents.payment_doc(
-                    sub, payment, guid=guid, id_number=id_number, now=now
+                    sub,
+                    payment,
+                    guid=guid,
+                    id_number=id_number,
+                    now=now,
+                    transaction_id=transaction_id,
+                    department=department,
                 ),
             )
         )
@@ -187,9 +198,7 @@ def _parcels_ready(batch: int) -> list[Parcel]:
     """Parcels whose order is declared and that customs can now see: arrived on
     their flight from Liège (customs releases only goods that are there), or
     packed in the bonded warehouse."""
-    flown = Q(
-        sub_order__route=Route.DIRECT_MAIL, bag__flight__departed_at__isnull=False
-    )
+    flown = Q(sub_order__route=Route.DIRECT_MAIL, bag__flight__arrived_at__isnull=False)
     bonded = Q(sub_order__route=Route.BONDED)
     return list(
         Parcel.objects.filter(flown | bonded, sub_order__state=states.PAID)
@@ -241,10 +250,11 @@ def _declare_parcels(batch: int, now: datetime) -> int:
     with transaction.atomic():
         message_send(Kind.WAYBILL, waybills, now=now)
         message_send(Kind.INVENTORY, inventories, now=now)
-        for parcel in parcels:
-            sub_order_move(
-                sub_order=parcel.sub_order, to=states.CUSTOMS_DECLARED, reason="CEB621"
-            )
+        sub_orders_move(
+            sub_orders=[p.sub_order for p in parcels],
+            to=states.CUSTOMS_DECLARED,
+            reason="CEB621",
+        )
     return len(parcels)
 
 

@@ -116,11 +116,16 @@ def _misbehaviour() -> set[str]:
     }
 
 
-def _answer(receipt: ReceiptDoc, due: datetime, customs_code: str = "") -> None:
-    body = receipt_xml(
-        receipt, guid=str(uuid.uuid4()).upper(), customs_code=customs_code
-    )
-    SimulatorAnswer.objects.create(body=body, due_at=due, about=receipt.guid)
+def _answer(receipt: ReceiptDoc, due: datetime) -> None:
+    _answers([(receipt, due)])
+
+
+def _answers(receipts: list[tuple[ReceiptDoc, datetime]]) -> None:
+    SimulatorAnswer.objects.bulk_create(
+        SimulatorAnswer(body=receipt_xml(receipt, guid=str(uuid.uuid4()).upper()),
+                        due_at=due, about=receipt.guid)
+        for receipt, due in receipts
+    )  # fmt: skip
 
 
 def _receipt(
@@ -163,13 +168,31 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
                     now,
                 )
         return 0
-    for head in heads:
-        _accept(kind, head[0], now)
+    facts = {head[0].findtext("ceb:guid", namespaces=NS): _facts(kind, head[0])
+             for head in heads}  # fmt: skip
+    known = set(
+        SimulatorDocument.objects.filter(guid__in=facts).values_list("guid", flat=True)
+    )
+    for guid in known:  # the same head again: say where it stands
+        query(guid, now=now)
+    fresh = {guid: said for guid, said in facts.items() if guid not in known}
+    moving = kind in ("621", "623", "625")
+    SimulatorDocument.objects.bulk_create(
+        SimulatorDocument(kind=kind, guid=guid, order_no=said["orderNo"], facts=said,
+                          next_at=now + 2 * _step() if moving else None)
+        for guid, said in fresh.items()
+    )  # fmt: skip
+    _answers(
+        [(_receipt(kind, guid, DECLARING, "申报中", now, said), now)
+         for guid, said in fresh.items()]
+        + [(_receipt(kind, guid, ENTERED, "已入库", now, said), now + _step())
+           for guid, said in fresh.items()]
+    )  # fmt: skip
     return len(heads)
 
 
-def _accept(kind: str, head: etree._Element, now: datetime) -> None:
-    facts = {
+def _facts(kind: str, head: etree._Element) -> dict[str, Any]:
+    facts: dict[str, Any] = {
         tag: head.findtext(f"ceb:{tag}", default="", namespaces=NS)
         for tag in FACTS[kind]
     }
@@ -185,18 +208,7 @@ def _accept(kind: str, head: etree._Element, now: datetime) -> None:
             )
             for i in items
         ]
-    guid = head.findtext("ceb:guid", namespaces=NS)
-    document, made = SimulatorDocument.objects.get_or_create(
-        guid=guid, defaults={"kind": kind, "order_no": facts["orderNo"], "facts": facts}
-    )
-    if not made:  # the same head again: say where it stands
-        query(guid, now=now)
-        return
-    _answer(_receipt(kind, guid, DECLARING, "申报中", now, facts), now)
-    _answer(_receipt(kind, guid, ENTERED, "已入库", now, facts), now + _step())
-    if kind in ("621", "623", "625"):
-        document.next_at = now + 2 * _step()
-        document.save(update_fields=["next_at"])
+    return facts
 
 
 def query(guid: str, *, now: datetime | None = None) -> bool:

@@ -108,6 +108,23 @@ def _move(
     """Move ``moved`` (some of the order's ``subs``) to ``wanted``: check each move,
     apply it to the books, save, follow with the order, record every transition and
     a ``SubOrderMoved`` per sub-order."""
+    transitions, events = _moved(order, subs, moved, wanted, by, reason, note)
+    SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
+    OrderTransition.objects.bulk_create(transitions)
+    event_record(*events)
+
+
+def _moved(
+    order: Order,
+    subs: list[SubOrder],
+    moved: list[SubOrder],
+    wanted: str,
+    by: Actor,
+    reason: str,
+    note: str,
+) -> tuple[list[OrderTransition], list[SubOrderMoved]]:
+    """``_move`` but for writing the sub-orders' states, transitions and events,
+    which it returns (the order's own state is written)."""
     for sub in moved:
         states.check_transition(sub.state, wanted)
     _apply_books(order, moved, wanted, note, by)
@@ -122,7 +139,6 @@ def _move(
                           from_state=sub.state, to_state=wanted)
         )  # fmt: skip
         sub.state = wanted
-    SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
     new_state = states.order_state([s.state for s in subs])
     if new_state != order.state:
         transitions.append(
@@ -131,8 +147,40 @@ def _move(
         )  # fmt: skip
         Order.objects.filter(pk=order.pk).update(state=new_state)
         order.state = new_state
+    return transitions, events
+
+
+@transaction.atomic
+def sub_orders_move(
+    *, sub_orders: list[SubOrder], to: str, by: Actor = None, reason: str = ""
+) -> int:
+    """Move many sub-orders (of many orders) to ``to`` at once, as ``sub_order_move``
+    would one by one: the orders locked in one statement (in key order), the
+    states, transitions and events written in one statement each."""
+    ids = {s.pk for s in sub_orders}
+    order_ids = sorted({s.order_id for s in sub_orders})
+    orders = {o.pk: o for o in Order.objects.select_for_update().filter(
+        pk__in=order_ids).order_by("pk")}  # fmt: skip
+    subs_of: dict[object, list[SubOrder]] = {}
+    for sub in (
+        SubOrder.objects.select_for_update()
+        .filter(order_id__in=order_ids)
+        .order_by("pk")
+    ):
+        subs_of.setdefault(sub.order_id, []).append(sub)
+    transitions: list[OrderTransition] = []
+    events: list[SubOrderMoved] = []
+    for order_id in order_ids:
+        subs = subs_of[order_id]
+        moved = [s for s in subs if s.pk in ids]
+        made = _moved(orders[order_id], subs, moved, to, by, reason,
+                      ", ".join(s.number for s in moved))  # fmt: skip
+        transitions += made[0]
+        events += made[1]
+    SubOrder.objects.filter(pk__in=ids).update(state=to)
     OrderTransition.objects.bulk_create(transitions)
     event_record(*events)
+    return len(ids)
 
 
 @transaction.atomic
