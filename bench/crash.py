@@ -25,6 +25,10 @@ exactly once, every cancelled one refunded exactly once (at Étalage and at the
 provider), no notification is left unprocessed, each payment and refund posted to
 the ledger exactly once, and `etalage check` agrees.
 
+Then the same over customs (``crash_customs``): the paid parcels flown to China,
+the worker declares them and applies the simulator's answers while the server is
+killed twice; each parcel is declared once per message and released once.
+
 Then the same over payouts: the parcels still paid are delivered and their return
 window passed (the clock read 31 days later); `etalage payouts run` is started and
 SIGKILLed at random moments until one run has written its file, then again until no
@@ -50,6 +54,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from crash_customs import crash_customs
 from machine import bench_environment, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
 from storefront import free_port, wait_until_serving
@@ -178,6 +183,12 @@ def main() -> None:
     extra = {
         "ETALAGE_PAYMENT_SANDBOX": "1",
         "ETALAGE_PAYMENT_ASK_AFTER": "5",
+        # Customs' simulator answers a step a second; a message whose answer a
+        # crash lost is asked about after 20 s.
+        "ETALAGE_CUSTOMS_SANDBOX": "1",
+        "ETALAGE_CUSTOMS_GATEWAY": "simulator",
+        "ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS": "1",
+        "ETALAGE_CUSTOMS_QUERY_AFTER": "20",
         "ETALAGE_SITE_URL": f"http://127.0.0.1:{port}",
     }
     env.update(extra)
@@ -241,6 +252,16 @@ def main() -> None:
             return at
 
         failures += crash_payments(port, requests, answers, args.threads, kill_when)
+
+        def kill_and_restart():
+            nonlocal server
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+            server = start_server(port, env, log)
+            wait_until_serving(port, server)
+
+        failures += crash_customs(kill_and_restart, wait_for, check_books)
+        stop_worker(server)
         failures += crash_payouts(data_dir)
     finally:
         stop(server, data_dir)
@@ -253,6 +274,13 @@ def main() -> None:
         print("FAILED:\n  " + "\n  ".join(failures))
         sys.exit(1)
     print("every order exists exactly once; the books are clean")
+
+
+def stop_worker(server) -> None:
+    """Stop the server before payouts: its clock (the carrier delivering) would
+    move parcels while the payout run is prepared."""
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
 
 
 def wait_for(condition, *, timeout: float, what: str) -> float:
@@ -519,8 +547,9 @@ def payouts_due() -> dict:
             IBAN.generate("BE", bank_code="068", account_code=f"{n:07d}")
         )
         merchant.save(update_fields=["iban"])
-    for sub in SubOrder.objects.filter(state="paid"):
-        for state in ("customs_declared", "released", "shipped", "delivered"):
+    path = ("paid", "customs_declared", "released", "shipped", "delivered")
+    for sub in SubOrder.objects.filter(state__in=path[:-1]):
+        for state in path[path.index(sub.state) + 1 :]:
             sub = sub_order_move(sub_order=sub, to=state, reason="crash test")
     books_matured(now=timezone.now() + timedelta(days=31))
     return {
