@@ -88,19 +88,21 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
               "message_state", "tax", "message_text"]  # fmt: skip
     readonly_fields = fields
     inlines = [ReceiptInline]
-    actions = ["send_again"]
+    actions = ["send_again", "declare_anew"]
 
     @admin.display(description=_("sent at"), ordering="message__sent_at")
     def sent(self, declaration):
-        return declaration.message.sent_at
+        return declaration.message.sent_at if declaration.message else None
 
     @admin.display(description=_("message guid"))
     def message_guid(self, declaration):
-        return declaration.message.guid
+        return declaration.message.guid if declaration.message else "-"
 
     @admin.display(description=_("message delivered"))
     def message_state(self, declaration):
         message = declaration.message
+        if message is None:
+            return _("not sent")
         shown = message.get_state_display()
         return f"{shown} ({message.failure})" if message.failure else shown
 
@@ -116,6 +118,8 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("message as sent (ID numbers masked)"))
     def message_text(self, declaration):
+        if declaration.message is None:
+            return "-"
         return format_html("<pre class='customs-message'>{}</pre>",
                            message_shown(declaration.message))  # fmt: skip
 
@@ -129,6 +133,26 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def has_resend_permission(self, request):
         return request.user.has_perm("declarations.change_message")
+
+    @admin.action(
+        description=_("Declare anew what could not be sent (once its data is right)"),
+        permissions=["resend"],
+    )
+    def declare_anew(self, request, queryset):
+        forgotten, _kinds = Declaration.objects.filter(
+            sub_order__in=queryset.values("sub_order"),
+            message=None,
+            state=Declaration.State.ERROR,
+        ).delete()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d declaration forgotten: the worker declares it anew.",
+                "%(count)d declarations forgotten: the worker declares them anew.",
+                forgotten,
+            )
+            % {"count": forgotten},
+        )
 
 
 @admin.register(Message)

@@ -132,8 +132,23 @@ def payment_transaction(
     else the provider's payment id."""
     accepted = CustomsDeclaration.State.SUCCEEDED
     if declared and declared.state == accepted and declared.pay_transaction_id:
-        return declared.pay_transaction_id, declared.verifying_department
+        return declared.pay_transaction_id, verifying_department_code(
+            declared.verifying_department
+        )
     return payment.provider_payment_id or payment.request_id, ""
+
+
+# verDept: who verified the payment, as customs codes it; the providers name it
+# (Antom's ``verifyDepartment``: UNIONPAY, NETSUNION; WeChat Pay's likewise).
+VERIFYING_DEPARTMENTS = {"UNIONPAY": "1", "NETSUNION": "2"}
+
+
+def verifying_department_code(named: str) -> str:
+    """1 UnionPay, 2 NetsUnion, 3 another; empty when the provider said none."""
+    named = named.strip().upper()
+    if named in ("1", "2", "3") or not named:
+        return named
+    return VERIFYING_DEPARTMENTS.get(named, "3")
 
 
 def payment_doc(

@@ -66,8 +66,13 @@ class Declaration(Entity):
         REFUSED = "refused", _("refused")
         ERROR = "error", _("refused as malformed")
 
+    # None: refused before it could be sent (``info`` says why).
     message = models.ForeignKey(
-        Message, on_delete=models.PROTECT, related_name="declarations"
+        Message,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        null=True,
+        blank=True,
     )
     sub_order = models.ForeignKey(
         SubOrder,

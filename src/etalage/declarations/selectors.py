@@ -29,5 +29,5 @@ def needing_attention() -> QuerySet[Declaration]:
     return Declaration.objects.filter(
         Q(state__in=(Declaration.State.REFUSED, Declaration.State.ERROR))
         | ~Q(conflict="")
-        | Q(message__state=Message.State.FAILED)
+        | Q(message__state__in=(Message.State.FAILED, Message.State.PENDING))
     )

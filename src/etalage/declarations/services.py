@@ -15,7 +15,7 @@ heads of many parcels (one signature for all), in batches.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -66,18 +66,28 @@ def _id_number(sub: SubOrder) -> str:
 
 def message_send(
     kind: str, heads: Sequence[tuple[SubOrder, str, object]], *, now: datetime
-) -> Message:
+) -> list[SubOrder]:
     """Build, sign and keep (encrypted) one message of ``kind`` holding ``heads``
     (sub-order, head guid, document), with a declaration per head, in the
     caller's transaction; it is handed over once that commits (``message_deliver``).
-    A crash in between leaves it to send, and the clock sends it (same guid)."""
-    envelope_guid = new_guid()
-    body = signer().sign(
-        BUILDERS[kind](
-            [doc for _s, _g, doc in heads], documents.transfer(), guid=envelope_guid
-        )
-    )
+    A crash in between leaves it to send, and the clock sends it (same guid). A
+    head the message cannot carry (a field its schema refuses) is recorded as not
+    sent, with the reason, for the operator, and the others go. Returns the
+    sub-orders whose heads went."""
+    good, bad = _sendable(kind, heads)
     with transaction.atomic():
+        Declaration.objects.bulk_create(
+            Declaration(sub_order=sub, kind=kind, guid=guid,
+                        info=f"not sent: {why}"[:1000], state=Declaration.State.ERROR)
+            for sub, guid, why in bad
+        )  # fmt: skip
+        if not good:
+            return []
+        envelope_guid = new_guid()
+        body = signer().sign(
+            BUILDERS[kind]([doc for _s, _g, doc in good], documents.transfer(),
+                           guid=envelope_guid)
+        )  # fmt: skip
         message = Message.objects.create(
             kind=kind,
             guid=envelope_guid,
@@ -86,10 +96,30 @@ def message_send(
         )
         Declaration.objects.bulk_create(
             Declaration(message=message, sub_order=sub, kind=kind, guid=guid)
-            for sub, guid, _doc in heads
+            for sub, guid, _doc in good
         )
         transaction.on_commit(lambda: message_deliver(message.pk))
-    return message
+    return [sub for sub, _guid, _doc in good]
+
+
+def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]]):
+    """The heads a message can carry, and those it cannot with the reason (each
+    tried alone once the whole message is refused)."""
+    try:
+        BUILDERS[kind]([doc for _s, _g, doc in heads], documents.transfer(),
+                       guid=new_guid())  # fmt: skip
+        return list(heads), []
+    except MessageRefused:
+        pass
+    good, bad = [], []
+    for sub, guid, doc in heads:
+        try:
+            BUILDERS[kind]([doc], documents.transfer(), guid=new_guid())
+        except MessageRefused as error:
+            bad.append((sub, guid, str(error)))
+        else:
+            good.append((sub, guid, doc))
+    return good, bad
 
 
 def message_deliver(message_id: object, *, now: datetime | None = None) -> Message:
@@ -115,17 +145,35 @@ def message_deliver(message_id: object, *, now: datetime | None = None) -> Messa
     return message
 
 
-def _undeclared(kind: str) -> Exists:
-    return Exists(Declaration.objects.filter(sub_order=OuterRef("pk"), kind=kind))
+def _lacking(*kinds: str, key: str = "pk") -> Q:
+    """Sub-orders (``key`` the sub-order's key) lacking a declaration of any of
+    ``kinds`` (a declaration refused before sending counts: the operator clears
+    it in the console to have it declared anew)."""
+    lacking = Q()
+    for kind in kinds:
+        lacking |= ~Exists(
+            Declaration.objects.filter(sub_order=OuterRef(key), kind=kind)
+        )
+    return lacking
+
+
+def _declared_kinds(sub_ids: Iterable[object]) -> dict[object, set[str]]:
+    kinds: dict[object, set[str]] = {}
+    for sub_id, kind in Declaration.objects.filter(sub_order__in=sub_ids).values_list(
+        "sub_order_id", "kind"
+    ):
+        kinds.setdefault(sub_id, set()).add(kind)
+    return kinds
 
 
 def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
-    """Paid parcels not declared yet whose payment is settled with the provider
-    (its own declaration, if it was asked for one, has answered), each with its
-    payment and the transaction id and verifying department customs matches on."""
+    """Paid parcels whose order or payment is not declared yet and whose payment
+    is settled with the provider (its own declaration, if it was asked for one,
+    has answered), each with its payment and the transaction id and verifying
+    department customs matches on."""
     subs = list(
         SubOrder.objects.filter(state=states.PAID)
-        .exclude(_undeclared(Kind.ORDER))
+        .filter(_lacking(Kind.ORDER, Kind.PAYMENT))
         .select_related("order__identity", "merchant")
         .prefetch_related("lines")
         .order_by("created_at")[:batch]
@@ -151,71 +199,61 @@ def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
     return found
 
 
+def _not_sent(sub: SubOrder, kinds: Iterable[str], error: MessageRefused) -> None:
+    Declaration.objects.bulk_create(
+        Declaration(sub_order=sub, kind=kind, guid=new_guid(),
+                    state=Declaration.State.ERROR, info=f"not sent: {error}"[:1000])
+        for kind in kinds
+    )  # fmt: skip
+
+
+Heads = list[tuple[SubOrder, str, object]]
+
+
 def _declare_documents(batch: int, now: datetime) -> int:
-    """The order and payment of every paid parcel not declared yet."""
+    """The order and payment of every paid parcel not declared yet (whichever of
+    the two is missing)."""
     ready = _paid_not_declared(batch)
-    orders, payments = [], []
+    have = _declared_kinds(sub.pk for sub, *_rest in ready)
+    orders: Heads = []
+    payments: Heads = []
     for sub, payment, transaction_id, department in ready:
-        id_number = _id_number(sub)
-        guid = new_guid()
-        orders.append(
-            (
-                sub,
-                guid,
-                documents.order_doc(
-                    sub,
-                    payment,
-                    guid=guid,
-                    id_number=id_number,
-                    now=now,
-                    transaction_id=transaction_id,
-                ),
-            )
-        )
-        guid = new_guid()
-        payments.append(
-            (
-                sub,
-                guid,
-                documents.payment_doc(
-                    sub,
-                    payment,
-                    guid=guid,
-                    id_number=id_number,
-                    now=now,
-                    transaction_id=transaction_id,
-                    department=department,
-                ),
-            )
-        )
-    if orders:
-        message_send(Kind.ORDER, orders, now=now)
-        message_send(Kind.PAYMENT, payments, now=now)
-    return len(orders)
+        missing = {Kind.ORDER, Kind.PAYMENT} - have.get(sub.pk, set())
+        try:
+            id_number = _id_number(sub)
+        except MessageRefused as error:
+            _not_sent(sub, missing, error)
+            continue
+        if Kind.ORDER in missing:
+            guid = new_guid()
+            orders.append((sub, guid, documents.order_doc(
+                sub, payment, guid=guid, id_number=id_number, now=now,
+                transaction_id=transaction_id)))  # fmt: skip
+        if Kind.PAYMENT in missing:
+            guid = new_guid()
+            payments.append((sub, guid, documents.payment_doc(
+                sub, payment, guid=guid, id_number=id_number, now=now,
+                transaction_id=transaction_id, department=department)))  # fmt: skip
+    with transaction.atomic():
+        for kind, heads in ((Kind.ORDER, orders), (Kind.PAYMENT, payments)):
+            if heads:
+                message_send(kind, heads, now=now)
+    return len(ready)
 
 
 def _parcels_ready(batch: int) -> list[Parcel]:
-    """Parcels whose order is declared and that customs can now see: arrived on
-    their flight from Liège (customs releases only goods that are there), or
-    packed in the bonded warehouse."""
+    """Parcels whose order went to customs, whose waybill or inventory has not,
+    and that customs can now see: arrived on their flight from Liège (customs
+    releases only goods that are there), or packed in the bonded warehouse."""
     flown = Q(sub_order__route=Route.DIRECT_MAIL, bag__flight__arrived_at__isnull=False)
     bonded = Q(sub_order__route=Route.BONDED)
+    order_sent = Declaration.objects.filter(
+        sub_order=OuterRef("sub_order"), kind=Kind.ORDER, message__isnull=False
+    )
     return list(
         Parcel.objects.filter(flown | bonded, sub_order__state=states.PAID)
-        .filter(
-            Exists(
-                Declaration.objects.filter(
-                    sub_order=OuterRef("sub_order"), kind=Kind.ORDER
-                )
-            )
-        )
-        .exclude(
-            Exists(
-                Declaration.objects.filter(
-                    sub_order=OuterRef("sub_order"), kind=Kind.INVENTORY
-                )
-            )
-        )
+        .filter(Exists(order_sent))
+        .filter(_lacking(Kind.WAYBILL, Kind.INVENTORY, key="sub_order"))
         .select_related(
             "sub_order__order__identity", "sub_order__merchant", "bag__flight"
         )
@@ -225,36 +263,38 @@ def _parcels_ready(batch: int) -> list[Parcel]:
 
 
 def _declare_parcels(batch: int, now: datetime) -> int:
-    """The waybill and inventory of every parcel ready; their sub-orders move to
-    declared."""
+    """The waybill and inventory of every parcel ready (whichever is missing); the
+    sub-orders whose inventory went move to declared. Returns how many parcels
+    were handled."""
     parcels = _parcels_ready(batch)
-    waybills, inventories = [], []
+    have = _declared_kinds(p.sub_order_id for p in parcels)
+    waybills: Heads = []
+    inventories: Heads = []
     for parcel in parcels:
         sub = parcel.sub_order
-        guid = new_guid()
-        waybills.append(
-            (sub, guid, documents.waybill_doc(sub, parcel, guid=guid, now=now))
-        )
-        guid = new_guid()
-        inventories.append(
-            (
-                sub,
-                guid,
-                documents.inventory_doc(
-                    sub, parcel, guid=guid, id_number=_id_number(sub), now=now
-                ),
-            )
-        )
-    if not parcels:
-        return 0
+        missing = {Kind.WAYBILL, Kind.INVENTORY} - have.get(sub.pk, set())
+        try:
+            id_number = _id_number(sub)
+        except MessageRefused as error:
+            _not_sent(sub, missing, error)
+            continue
+        if Kind.WAYBILL in missing:
+            guid = new_guid()
+            waybills.append((sub, guid, documents.waybill_doc(
+                sub, parcel, guid=guid, now=now)))  # fmt: skip
+        if Kind.INVENTORY in missing:
+            guid = new_guid()
+            inventories.append((sub, guid, documents.inventory_doc(
+                sub, parcel, guid=guid, id_number=id_number, now=now)))  # fmt: skip
     with transaction.atomic():
-        message_send(Kind.WAYBILL, waybills, now=now)
-        message_send(Kind.INVENTORY, inventories, now=now)
-        sub_orders_move(
-            sub_orders=[p.sub_order for p in parcels],
-            to=states.CUSTOMS_DECLARED,
-            reason="CEB621",
-        )
+        if waybills:
+            message_send(Kind.WAYBILL, waybills, now=now)
+        declared = message_send(Kind.INVENTORY, inventories, now=now) if (
+            inventories
+        ) else []  # fmt: skip
+        if declared:
+            sub_orders_move(sub_orders=declared, to=states.CUSTOMS_DECLARED,
+                            reason="CEB621")  # fmt: skip
     return len(parcels)
 
 

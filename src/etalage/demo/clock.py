@@ -58,7 +58,7 @@ def demo_parcels_moved(*, now: datetime | None = None) -> int:
         )[:50]
     )
     if received:
-        _fly(received, now)
+        fly(received, now)
         moved += len(received)
     for flight in Flight.objects.filter(
         mawb__startswith=f"{DEMO_PREFIX}-", arrived_at=None, departed_at__lte=due
@@ -68,7 +68,8 @@ def demo_parcels_moved(*, now: datetime | None = None) -> int:
     return moved
 
 
-def _fly(parcels: list[Parcel], now: datetime) -> None:
+def fly(parcels: list[Parcel], now: datetime) -> Flight:
+    """Bag ``parcels``, seal the bag, load it on a new demo flight, depart."""
     serial = f"{Flight.objects.count() + 1:07d}"
     stamp = f"{now:%Y%m%d%H%M%S}"
     bag = bag_fill(bag_code=f"DEMO-{stamp}", codes=[p.code for p in parcels])
@@ -80,3 +81,4 @@ def _fly(parcels: list[Parcel], now: datetime) -> None:
     )
     flight_load(flight=flight, bag=bag_seal(bag=bag))
     flight_depart(flight=flight)
+    return flight

@@ -42,6 +42,7 @@ from etalage.checkout.services import cart_add
 from etalage.customs.models import PositiveListEntry
 from etalage.customs.routes import Route
 from etalage.customs.services import address_add, identity_add
+from etalage.demo.customs import demo_customs
 from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.money import demo_money
@@ -329,6 +330,7 @@ def _demo_orders(log) -> None:
         "refunded)."
     )
     demo_money(place, pay, log)
+    demo_customs(place, pay, log)
 
 
 def _paid_in_sandbox(order, provider: str) -> None:

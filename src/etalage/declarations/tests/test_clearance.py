@@ -206,3 +206,53 @@ def test_a_bonded_parcel_is_declared_under_1210_once_packed(customs):
     customs.answer()
     sub.refresh_from_db()
     assert sub.state == states.SHIPPED
+
+
+def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(customs):
+    from etalage.payments.models import CustomsDeclaration, Payment
+
+    order = customs.paid()
+    sub = order.sub_orders.get()
+    declared = CustomsDeclaration.objects.create(
+        payment=Payment.objects.get(order=order), sub_order=sub,
+        request_id=f"{sub.number}-D", amount=sub.total, currency="CNY",
+        customs="ZHENGZHOU", state="submitted",
+    )  # fmt: skip
+    assert customs.declare() == 0  # the provider has not answered: the parcel waits
+    declared.state, declared.pay_transaction_id = "succeeded", "4200001234202611301234"
+    declared.verifying_department = "NETSUNION"
+    declared.save()
+    assert customs.declare() == 1
+    body = decrypt_carrying_id(Message.objects.get(kind="411").body_encrypted)
+    assert b"<ceb:payTransactionId>4200001234202611301234<" in body
+    assert b"<ceb:verDept>2</ceb:verDept>" in body  # NetsUnion, as customs codes it
+
+
+def test_a_parcel_whose_message_cannot_be_built_waits_for_the_operator(
+    customs, monkeypatch
+):
+    from etalage.declarations import documents
+
+    first, second = customs.paid(), customs.paid()
+    broken = first.sub_orders.get()
+    real = documents.payment_doc
+
+    def sometimes_wrong(sub, *args, **kwargs):
+        doc = real(sub, *args, **kwargs)
+        if sub.pk == broken.pk:
+            from dataclasses import replace
+
+            return replace(doc, verifying_department="X")
+        return doc
+
+    monkeypatch.setattr(documents, "payment_doc", sometimes_wrong)
+    assert customs.declare() == 2
+    stuck = broken.declarations.get(kind="411")
+    assert stuck.state == "error" and stuck.message is None
+    assert stuck.info.startswith("not sent: verDept")
+    assert second.sub_orders.get().declarations.get(kind="411").message is not None
+    monkeypatch.undo()
+    stuck.delete()  # the console's "declare anew"
+    assert customs.declare() == 1
+    assert broken.declarations.get(kind="411").message is not None
+    assert broken.declarations.filter(kind="311").count() == 1  # not twice
