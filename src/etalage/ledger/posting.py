@@ -206,8 +206,8 @@ def refund_shares(
             sub.left_paid - (sub.tax_paid - sub.refunded_tax_paid)
         ):
             raise PostingError(f"{key}: refund beyond what was paid")
-        rest = _within(sub, amount - tax, tax_too=False)
-        return [RefundShare(key, rest.goods_paid, rest.freight_paid, tax)]
+        goods = _within(sub, amount - tax, tax_too=False)
+        return [RefundShare(key, goods.goods_paid, goods.freight_paid, tax)]
     left = {sub.key: sub.left_paid for sub in subs}
     if amount <= 0 or amount > sum(left.values()):
         raise PostingError(f"cannot refund {amount} of {sum(left.values())} left")

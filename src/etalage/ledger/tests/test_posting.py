@@ -200,3 +200,15 @@ def test_any_sequence_balances_and_each_merchant_is_owed_its_net(goods, eur, ste
     assert -balances["cbec_tax_payable", "CNY"] == sum(
         s.tax_paid - s.refunded_tax_paid for s in subs
     )
+
+
+def test_a_return_names_its_tax_which_falls_on_tax_not_freight():
+    parcel = sub()
+    (share,) = refund_shares(7930 + 985, [parcel], frozenset({"s1"}), tax=985)
+    assert (share.goods_paid, share.freight_paid, share.tax_paid) == (7930, 0, 985)
+    legs, _after = refund_legs(RECEIVABLE, "CNY", parcel, share)
+    assert as_dict(legs)[("cbec_tax_payable", "CNY")] == 985
+    with pytest.raises(PostingError, match="beyond"):
+        refund_shares(100, [parcel], frozenset({"s1"}), tax=1972)  # more than paid
+    with pytest.raises(PostingError, match="beyond"):
+        refund_shares(15860 + 5800 + 1 + 985, [parcel], frozenset({"s1"}), tax=985)
