@@ -31,6 +31,7 @@ from etalage.declarations.messages import (
     envelope,
     head_start,
     node,
+    stamp,
 )
 
 KILOGRAM = "035"  # the customs' legal unit for the lines' second quantity
@@ -105,7 +106,7 @@ def ceb621(
     for doc in inventories:
         _check_inventory(doc)
         document = etree.SubElement(root, f"{{{CEB}}}Inventory")
-        day = f"{doc.app_time:%Y%m%d}"
+        day = stamp(doc.app_time, "%Y%m%d")
         node(
             document,
             "InventoryHead",

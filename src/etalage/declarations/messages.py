@@ -20,6 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -94,6 +95,17 @@ class Transfer:
     dxp_id: str = ""
 
 
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def stamp(at: datetime, pattern: str = "%Y%m%d%H%M%S") -> str:
+    """A time as customs writes it: Beijing time, no zone (a naive time is taken
+    as Beijing time already)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(BEIJING)
+    return at.strftime(pattern)
+
+
 def _money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 
@@ -122,7 +134,7 @@ def head_start(guid: str, app_time: datetime) -> Fields:
     return (
         ("guid", guid),
         ("appType", "1"),
-        ("appTime", f"{app_time:%Y%m%d%H%M%S}"),
+        ("appTime", stamp(app_time)),
         ("appStatus", "2"),
     )
 
@@ -258,7 +270,7 @@ def ceb411(payments: Sequence[PaymentDoc], transfer: Transfer, *, guid: str) -> 
                 ("telephone", pay.telephone),
                 ("amountPaid", _money(pay.amount_paid)),
                 ("currency", CNY),
-                ("payTime", f"{pay.pay_time:%Y%m%d%H%M%S}"),
+                ("payTime", stamp(pay.pay_time)),
                 ("verDept", pay.verifying_department),
             ),
         )

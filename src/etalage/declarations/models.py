@@ -108,7 +108,7 @@ class Declaration(Entity):
         indexes = [models.Index(fields=["state", "status_at"], name="declaration_open")]
 
     def __str__(self) -> str:
-        return f"CEB{self.kind} {self.sub_order_id} {self.guid}"
+        return f"CEB{self.kind} {self.sub_order.number}"
 
 
 class Receipt(models.Model):

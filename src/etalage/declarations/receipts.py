@@ -15,7 +15,14 @@ from decimal import Decimal
 
 from lxml import etree
 
-from etalage.declarations.messages import CEB, MessageRefused, envelope, node, validated
+from etalage.declarations.messages import (
+    CEB,
+    MessageRefused,
+    envelope,
+    node,
+    stamp,
+    validated,
+)
 
 # The receipt each declared message is answered with, and its block's tag.
 RECEIPTS = {
@@ -107,7 +114,7 @@ def receipt_xml(receipt: ReceiptDoc, *, guid: str, customs_code: str = "") -> by
             (reference_tag, receipt.reference),
             ("invtNo", receipt.invt_no),
             ("returnStatus", receipt.status),
-            ("returnTime", f"{receipt.at:%Y%m%d%H%M%S}"),
+            ("returnTime", stamp(receipt.at)),
             ("returnInfo", receipt.info),
         ),
     )
@@ -122,7 +129,7 @@ def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
         "TaxHeadRd",
         (
             ("guid", bill.guid),
-            ("returnTime", f"{bill.at:%Y%m%d%H%M%S}"),
+            ("returnTime", stamp(bill.at)),
             ("invtNo", bill.invt_no),
             ("taxNo", bill.tax_no),
             ("customsTax", f"{bill.customs_tax:.2f}"),

@@ -35,6 +35,8 @@ def test_a_paid_parcel_is_declared_released_and_handed_to_the_carrier(customs):
     ) == {"accepted"}
     bill = TaxBill.objects.get(declaration=inventory)
     assert bill.total == sub.tax and bill.paid_at is not None
+    released = inventory.receipts.get(status=800)
+    assert abs(released.at - released.received_at) < timedelta(minutes=1)
 
 
 def test_the_message_is_kept_encrypted_and_signed(customs):

@@ -252,3 +252,13 @@ def test_a_missing_document_is_refused(missing):
     facts[missing] = None
     (reason,) = mismatches(facts["311"], facts["411"], facts["511"], facts["621"])
     assert reason.startswith("三单比对失败: 未收到")
+
+
+def test_times_are_written_in_beijing_time_as_customs_reads_them():
+    from datetime import UTC
+
+    from etalage.declarations.messages import stamp
+
+    assert stamp(datetime(2026, 11, 30, 10, 0, tzinfo=UTC)) == "20261130180000"
+    assert stamp(datetime(2026, 11, 30, 17, 0, tzinfo=UTC), "%Y%m%d") == "20261201"
+    assert stamp(datetime(2026, 11, 30, 18, 5)) == "20261130180500"  # naive: as is
