@@ -53,7 +53,6 @@ from etalage.logistics.services import hub_staff_add
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
 from etalage.money import Money
 from etalage.orders.services import order_cancel, order_pay
-from etalage.orders.services import sub_order_move as move
 from etalage.payments.models import SandboxPayment
 from etalage.payments.notifications import notification_process, notification_receive
 from etalage.payments.sandbox import NOTICES
@@ -269,9 +268,10 @@ def _demo_stock(products) -> None:
 
 
 def _demo_orders(log) -> None:
-    """The demo buyer's orders, placed and moved by the services: one travelling
-    (paid, a parcel delivered, the other declared to customs), one paid, one
-    cancelled. Both demo merchants' portals then list parcels."""
+    """The demo buyer's orders, placed and moved by the services: two paid (the
+    demo's clock carries their parcels on), one cancelled, one cancelled and
+    refunded; then the history the money demo pays out, and the parcels the customs
+    demo releases, refuses and returns. Both demo merchants' portals list parcels."""
 
     buyer = get_user_model().objects.get(username="buyer")
     market = Market.objects.get(code="CN")
@@ -308,12 +308,9 @@ def _demo_orders(log) -> None:
         else:  # no sandbox: the operator records a bank transfer
             order_pay(order=order, by=operator, reason="demo bank transfer")
 
-    travelling = place(1, [("maison-verhaeghe", 2), ("brasserie-val-ourthe", 1)])
-    pay(travelling, "alipay")
-    first, second = travelling.sub_orders.order_by("number")
-    for state in ("customs_declared", "released", "shipped", "delivered"):
-        move(sub_order=first, to=state, by=operator, reason="demo")
-    move(sub_order=second, to="customs_declared", by=operator, reason="demo")
+    # Paid, two parcels: the demo's clock carries them through the hub, the
+    # flight, customs and the carrier while the demo runs.
+    pay(place(1, [("maison-verhaeghe", 2), ("brasserie-val-ourthe", 1)]), "alipay")
     pay(place(2, [("maison-verhaeghe", 1)]), "wechat")
     order_cancel(order=place(3, [("brasserie-val-ourthe", 2)]), by=buyer,
                  reason="cancelled by the buyer")  # fmt: skip
