@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 def fly_paid_parcels() -> int:
     """Pack, receive, bag and fly every paid parcel; return how many."""
+    from etalage.customs.routes import Route
     from etalage.logistics.awb import awb_check_digit
     from etalage.logistics.consolidation import (
         bag_fill,
@@ -31,7 +32,7 @@ def fly_paid_parcels() -> int:
     from etalage.orders.models import SubOrder
 
     codes = []
-    for sub in SubOrder.objects.filter(state="paid", route="direct_mail"):
+    for sub in SubOrder.objects.filter(state="paid", route=Route.DIRECT_MAIL):
         parcel = parcel_hand_over(parcel=parcel_pack(sub_order=sub, grams=1200))
         hub_receive(code=parcel.code, grams=1200)
         codes.append(parcel.code)
