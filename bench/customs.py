@@ -20,6 +20,8 @@ It places and pays ``--parcels`` one-parcel orders through the real services
    timed), ``declarations_send`` declares them and moves each sub-order to
    declared. Sub-orders declared per second = parcels / (time of 1 + time of 2).
    Target: 500 per second on PostgreSQL on this machine, in batches.
+   With ``--gateway files`` the messages go to exchange folders instead of the
+   simulator: Étalage's side alone (nothing answers).
 3. **Answers**: the simulator audits and releases (its own time, printed apart),
    then ``answers_collect`` applies every receipt and tax bill: each kept, the
    declarations' states moved, each release moving its sub-order (the last mile
@@ -113,6 +115,7 @@ def fly(orders: list) -> None:
 
 
 PROFILE = None
+ANSWERS_PROFILE = None
 
 
 def declare(batch: int) -> tuple[int, float]:
@@ -135,18 +138,24 @@ def main() -> None:
     parser.add_argument("--database", default="sqlite", help="sqlite, postgres or URL")
     parser.add_argument("--parcels", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument(
+        "--gateway", default="simulator", choices=["simulator", "files"],
+        help="files: hand the messages to exchange folders (Etalage's side alone, "
+        "no answers)",
+    )  # fmt: skip
     parser.add_argument("--profile", action="store_true",
                         help="print where declaring spends its time")  # fmt: skip
     args = parser.parse_args()
     if args.profile:
-        global PROFILE
+        global PROFILE, ANSWERS_PROFILE
         import cProfile
 
-        PROFILE = cProfile.Profile()
+        PROFILE, ANSWERS_PROFILE = cProfile.Profile(), cProfile.Profile()
     data_dir, url, engine, _env = bench_environment(
         args.database, "etalage-customs-", "etalage_bench_customs"
     )
-    os.environ.update(ETALAGE_CUSTOMS_SANDBOX="1", ETALAGE_CUSTOMS_GATEWAY="simulator",
+    os.environ.update(ETALAGE_CUSTOMS_SANDBOX="1", ETALAGE_CUSTOMS_GATEWAY=args.gateway,
+                      ETALAGE_CUSTOMS_GATEWAY_DIR=str(data_dir / "gateway"),
                       ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS="0",
                       ETALAGE_CARRIER_SANDBOX="1")  # fmt: skip
     setup()
@@ -175,10 +184,15 @@ def main() -> None:
     total = first_s + second_s
     print(f"   Sub-orders declared (all four messages): {second / total:,.0f}/s "
           f"in batches of {args.batch} (target 500/s on PostgreSQL){ref}")  # fmt: skip
-    answers(len(orders), ref)
+    if args.gateway == "simulator":
+        answers(len(orders), ref)
+    else:
+        print("\n3. Answers: none (the messages are in the exchange folder's out/)")
     if PROFILE:
         import pstats
 
+        print("\nWhere applying the answers spent its time (cumulative, top 30):")
+        pstats.Stats(ANSWERS_PROFILE).sort_stats("cumulative").print_stats(30)
         print("\nWhere declaring spent its time (cumulative, top 25):")
         pstats.Stats(PROFILE).sort_stats("cumulative").print_stats(25)
         pstats.Stats(PROFILE).sort_stats("tottime").print_stats(15)
@@ -195,12 +209,16 @@ def answers(parcels: int, ref: str) -> None:
         pass
     simulated = time.perf_counter() - began
     applied, began = 0, time.perf_counter()
+    if ANSWERS_PROFILE:
+        ANSWERS_PROFILE.enable()
     while True:
         done = answers_collect()
         if not done:
             break
         applied += done
     collect_s = time.perf_counter() - began
+    if ANSWERS_PROFILE:
+        ANSWERS_PROFILE.disable()
     outbox_deliver()
     released = SubOrder.objects.filter(state__in=("released", "shipped")).count()
     print(f"\n3. Answers: the simulator audited and released in {simulated:.1f} s; "
