@@ -191,8 +191,9 @@ def main() -> None:
     if PROFILE:
         import pstats
 
-        print("\nWhere applying the answers spent its time (cumulative, top 30):")
-        pstats.Stats(ANSWERS_PROFILE).sort_stats("cumulative").print_stats(30)
+        if args.gateway == "simulator":
+            print("\nWhere applying the answers spent its time (cumulative, top 30):")
+            pstats.Stats(ANSWERS_PROFILE).sort_stats("cumulative").print_stats(30)
         print("\nWhere declaring spent its time (cumulative, top 25):")
         pstats.Stats(PROFILE).sort_stats("cumulative").print_stats(25)
         pstats.Stats(PROFILE).sort_stats("tottime").print_stats(15)
