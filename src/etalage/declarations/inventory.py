@@ -24,6 +24,7 @@ from etalage.declarations.messages import (
     CNY,
     ID_CARD,
     PIECE,
+    Fields,
     MessageRefused,
     Party,
     Transfer,
@@ -99,6 +100,46 @@ def _check_inventory(doc: InventoryDoc) -> None:
         )
 
 
+def _inventory_head(doc: InventoryDoc) -> Fields:
+    day = stamp(doc.app_time, "%Y%m%d")
+    return (
+        *head_start(doc.guid, doc.app_time),
+        ("orderNo", doc.order_no),
+        ("ebpCode", doc.platform.code),
+        ("ebpName", doc.platform.name),
+        ("ebcCode", doc.seller.code),
+        ("ebcName", doc.seller.name),
+        ("logisticsNo", doc.logistics_no),
+        ("logisticsCode", doc.logistics.code),
+        ("logisticsName", doc.logistics.name),
+        ("copNo", doc.cop_no),
+        ("assureCode", doc.platform.code),
+        ("ieFlag", "I"),
+        ("declTime", day),
+        ("customsCode", doc.customs_code),
+        ("portCode", doc.port_code),
+        ("ieDate", day),
+        ("buyerIdType", ID_CARD),
+        ("buyerIdNumber", doc.buyer_id_number),
+        ("buyerName", doc.buyer_name),
+        ("buyerTelephone", doc.buyer_telephone),
+        ("consigneeAddress", doc.consignee_address),
+        ("agentCode", doc.platform.code),
+        ("agentName", doc.platform.name),
+        ("tradeMode", doc.trade_mode),
+        ("trafMode", TRANSPORT[doc.trade_mode]),
+        ("trafNo", doc.flight),
+        ("billNo", doc.bill_no),
+        ("country", BELGIUM),
+        ("freight", f"{doc.freight.quantize(Decimal('0.01'))}"),
+        ("insuredFee", "0.00"),
+        ("currency", CNY),
+        ("packNo", 1),
+        ("grossWeight", f"{Decimal(doc.gross_grams) / 1000:.3f}"),
+        ("netWeight", f"{Decimal(sum(x.grams for x in doc.lines)) / 1000:.3f}"),
+    )
+
+
 def ceb621(
     inventories: Sequence[InventoryDoc], transfer: Transfer, *, guid: str
 ) -> bytes:
@@ -106,47 +147,7 @@ def ceb621(
     for doc in inventories:
         _check_inventory(doc)
         document = etree.SubElement(root, f"{{{CEB}}}Inventory")
-        day = stamp(doc.app_time, "%Y%m%d")
-        node(
-            document,
-            "InventoryHead",
-            (
-                *head_start(doc.guid, doc.app_time),
-                ("orderNo", doc.order_no),
-                ("ebpCode", doc.platform.code),
-                ("ebpName", doc.platform.name),
-                ("ebcCode", doc.seller.code),
-                ("ebcName", doc.seller.name),
-                ("logisticsNo", doc.logistics_no),
-                ("logisticsCode", doc.logistics.code),
-                ("logisticsName", doc.logistics.name),
-                ("copNo", doc.cop_no),
-                ("assureCode", doc.platform.code),
-                ("ieFlag", "I"),
-                ("declTime", day),
-                ("customsCode", doc.customs_code),
-                ("portCode", doc.port_code),
-                ("ieDate", day),
-                ("buyerIdType", ID_CARD),
-                ("buyerIdNumber", doc.buyer_id_number),
-                ("buyerName", doc.buyer_name),
-                ("buyerTelephone", doc.buyer_telephone),
-                ("consigneeAddress", doc.consignee_address),
-                ("agentCode", doc.platform.code),
-                ("agentName", doc.platform.name),
-                ("tradeMode", doc.trade_mode),
-                ("trafMode", TRANSPORT[doc.trade_mode]),
-                ("trafNo", doc.flight),
-                ("billNo", doc.bill_no),
-                ("country", BELGIUM),
-                ("freight", f"{doc.freight.quantize(Decimal('0.01'))}"),
-                ("insuredFee", "0.00"),
-                ("currency", CNY),
-                ("packNo", 1),
-                ("grossWeight", f"{Decimal(doc.gross_grams) / 1000:.3f}"),
-                ("netWeight", f"{Decimal(sum(x.grams for x in doc.lines)) / 1000:.3f}"),
-            ),
-        )
+        node(document, "InventoryHead", _inventory_head(doc))
         for gnum, line in enumerate(doc.lines, start=1):
             node(
                 document,

@@ -206,6 +206,26 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
     return goods, tax
 
 
+def _inspected(request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
+               by) -> list[ReturnLine]:  # fmt: skip
+    """Each returned item's outcome recorded, the restocked ones on the shelf."""
+    lines = list(request.lines.select_related("line__stock"))
+    for item in lines:
+        outcome, why = outcomes.get(item.pk, ("", ""))
+        if outcome not in ReturnLine.Outcome.values:
+            raise ReturnError({"outcome": _("Say what becomes of each item.")})
+        if outcome == ReturnLine.Outcome.WRITTEN_OFF and not why.strip():
+            raise ReturnError(
+                {"write_off_reason": _("Say why %(sku)s is written off.")
+                 % {"sku": item.line.sku}}
+            )  # fmt: skip
+        item.outcome, item.write_off_reason = outcome, why.strip()[:200]
+        if outcome == ReturnLine.Outcome.RESTOCKED:
+            stock_returned(stock=item.line.stock, quantity=item.quantity, by=by,
+                           note=request.number)  # fmt: skip
+    return lines
+
+
 def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
                    by, now: datetime | None = None) -> ReturnRequest:  # fmt: skip
     """The goods are back (``outcomes``: per return line, restocked or written off
@@ -216,24 +236,20 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str
         if request.state != ReturnRequest.State.APPROVED:
             raise ReturnError({"state": _("Only an approved return is received.")})
         sub = request.sub_order
-        lines = list(request.lines.select_related("line__stock"))
-        for item in lines:
-            outcome, why = outcomes.get(item.pk, ("", ""))
-            if outcome not in ReturnLine.Outcome.values:
-                raise ReturnError({"outcome": _("Say what becomes of each item.")})
-            if outcome == ReturnLine.Outcome.WRITTEN_OFF and not why.strip():
-                raise ReturnError(
-                    {"write_off_reason": _("Say why %(sku)s is written off.")
-                     % {"sku": item.line.sku}}
-                )  # fmt: skip
-            item.outcome, item.write_off_reason = outcome, why.strip()[:200]
-            if outcome == ReturnLine.Outcome.RESTOCKED:
-                stock_returned(stock=item.line.stock, quantity=item.quantity, by=by,
-                               note=request.number)  # fmt: skip
+        lines = _inspected(request, outcomes, by)
         ReturnLine.objects.bulk_update(lines, ["outcome", "write_off_reason"])
         goods, tax = refund_figures(request)
         request.goods_amount, request.tax_amount = goods, tax
-        payment = Payment.objects.get(order=sub.order, state=Payment.State.SUCCEEDED)
+        payment = (
+            Payment.objects.filter(order=sub.order, state=Payment.State.SUCCEEDED)
+            .order_by("-paid_at")
+            .first()
+        )
+        if payment is None:
+            raise ReturnError(
+                {"state": _("This order was not paid through a provider: the "
+                            "operator refunds it by hand.")}
+            )  # fmt: skip
         refund = refund_record(
             payment=payment,
             amount=Money(goods + tax, sub.order.currency),
