@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import connection, transaction
+
 BooksCheck = Callable[[], list[str]]
 _CHECKS: dict[str, BooksCheck] = {}
 
@@ -19,5 +21,14 @@ def books_check_register(name: str, check: BooksCheck) -> None:
 
 
 def books_problems() -> list[str]:
-    """Every registered check's problems, in the order they were registered."""
-    return [problem for check in _CHECKS.values() for problem in check()]
+    """Every registered check's problems, in the order they were registered, all
+    read from one snapshot of the database: a check run while the worker moves
+    parcels must not read an order before a move and its parcels after it. On
+    PostgreSQL that is a repeatable-read transaction (when the caller has not
+    opened one of its own); SQLite's transaction is a snapshot already."""
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return [problem for check in _CHECKS.values() for problem in check()]
