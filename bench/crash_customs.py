@@ -17,34 +17,14 @@ from collections.abc import Callable
 
 
 def fly_paid_parcels() -> int:
-    """Pack, receive, bag and fly every paid parcel; return how many."""
+    """Fly every paid parcel of the direct-mail route; return how many."""
+    from customs import fly
+
     from etalage.customs.routes import Route
-    from etalage.logistics.awb import awb_check_digit
-    from etalage.logistics.consolidation import (
-        bag_fill,
-        bag_seal,
-        flight_arrive,
-        flight_create,
-        flight_depart,
-        flight_load,
-    )  # fmt: skip
-    from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
     from etalage.orders.models import SubOrder
 
-    codes = []
-    for sub in SubOrder.objects.filter(state="paid", route=Route.DIRECT_MAIL):
-        parcel = parcel_hand_over(parcel=parcel_pack(sub_order=sub, grams=1200))
-        hub_receive(code=parcel.code, grams=1200)
-        codes.append(parcel.code)
-    flight = flight_create(mawb=f"000-0000002{awb_check_digit('0000002')}",
-                           airline="Crash Cargo", flight_number="CC1",
-                           destination="CGO")  # fmt: skip
-    for n in range(0, len(codes), 300):
-        bag = bag_fill(bag_code=f"CRASH{n}", codes=codes[n : n + 300])
-        flight_load(flight=flight, bag=bag_seal(bag=bag))
-    flight_depart(flight=flight)
-    flight_arrive(flight=flight)
-    return len(codes)
+    paid = SubOrder.objects.filter(state="paid", route=Route.DIRECT_MAIL)
+    return fly(list(paid), serial="0000002")
 
 
 def _released() -> int:

@@ -36,8 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import pgbench_tps  # noqa: E402
-from ledger import setup, sqlite_reference  # noqa: E402
+from ledger import one_writer_reference, setup  # noqa: E402
 from machine import bench_environment, machine  # noqa: E402
 from storefront import percentile  # noqa: E402
 
@@ -170,22 +169,15 @@ def main() -> None:
     )
     os.environ["ETALAGE_CARRIER_SANDBOX"] = "1"
     setup()
-    from django.db import connection
-
     print(f"Machine: {machine()}")
     print(f"Database: {engine}")
-    if connection.vendor == "postgresql":
-        found = pgbench_tps(url, 1, 10)
-        reference, label = (found[0] if found else None), "pgbench TPC-B, 1 client"
-    else:
-        reference, label = sqlite_reference(data_dir / "bench.sqlite3"), "sqlite3 TPC-B"
+    ref = one_writer_reference(url, data_dir)
     began = time.perf_counter()
     parcels = prepare(args.parcels)
     print(
         f"Prepared {len(parcels):,} paid parcels handed to the hub in "
         f"{time.perf_counter() - began:.0f} s"
     )
-    ref = f" ({label} {reference:,.0f} tx/s)" if reference else ""
     s = scans(parcels)
     print(
         f"\n1. Hub scans: {s['rate']:,.0f} parcels received/s, p50 {s['p50']:.1f} ms, "

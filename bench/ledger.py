@@ -263,6 +263,21 @@ def payout_bench(count: int) -> dict:
     }
 
 
+def one_writer_reference(url: str, data_dir: Path) -> str:
+    """The same run's reference for one writer, as a suffix for the figures:
+    pgbench's TPC-B with one client on PostgreSQL, TPC-B's statements with the
+    sqlite3 module on SQLite ("" when pgbench is not there)."""
+    from checkout import pgbench_tps
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        found = pgbench_tps(url, 1, 10)
+        reference, label = (found[0] if found else None), "pgbench TPC-B, 1 client"
+    else:
+        reference, label = sqlite_reference(data_dir / "bench.sqlite3"), "sqlite3 TPC-B"
+    return f" ({label} {reference:,.0f} tx/s)" if reference else ""
+
+
 def sqlite_reference(path: Path, seconds: float = 5.0) -> float:
     """TPC-B's five statements per transaction with the sqlite3 module, in the
     benchmark's file: transactions per second."""

@@ -15,14 +15,13 @@ assessment and its payment are posted to the ledger by the events they raise.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from etalage.declarations.gateway import gateway
-from etalage.declarations.messages import MessageRefused
+from etalage.declarations.messages import BEIJING, MessageRefused
 from etalage.declarations.models import Declaration, Kind, Receipt, TaxBill
 from etalage.declarations.receipts import (
     AUDITED,
@@ -53,7 +52,7 @@ ACCEPTED_AT = 120  # a document entered into customs' system stands
 
 def _customs_time(at: datetime) -> datetime:
     """Customs writes Beijing time without a zone."""
-    return at.replace(tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    return at.replace(tzinfo=BEIJING).astimezone(UTC)
 
 
 def answer_receive(data: bytes) -> str:

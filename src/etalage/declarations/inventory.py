@@ -31,8 +31,10 @@ from etalage.declarations.messages import (
     closed,
     envelope,
     head_start,
+    kilograms,
     node,
     stamp,
+    yuan,
 )
 
 KILOGRAM = "035"  # the customs' legal unit for the lines' second quantity
@@ -131,12 +133,12 @@ def _inventory_head(doc: InventoryDoc) -> Fields:
         ("trafNo", doc.flight),
         ("billNo", doc.bill_no),
         ("country", BELGIUM),
-        ("freight", f"{doc.freight.quantize(Decimal('0.01'))}"),
+        ("freight", yuan(doc.freight)),
         ("insuredFee", "0.00"),
         ("currency", CNY),
         ("packNo", 1),
-        ("grossWeight", f"{Decimal(doc.gross_grams) / 1000:.3f}"),
-        ("netWeight", f"{Decimal(sum(x.grams for x in doc.lines)) / 1000:.3f}"),
+        ("grossWeight", kilograms(doc.gross_grams)),
+        ("netWeight", kilograms(sum(x.grams for x in doc.lines))),
     )
 
 
@@ -164,10 +166,10 @@ def ceb621(
                     ("currency", CNY),
                     ("qty", line.qty),
                     ("unit", PIECE),
-                    ("qty1", f"{Decimal(line.grams) / 1000:.3f}"),
+                    ("qty1", kilograms(line.grams)),
                     ("unit1", KILOGRAM),
-                    ("price", f"{line.price.quantize(Decimal('0.01'))}"),
-                    ("totalPrice", f"{line.total.quantize(Decimal('0.01'))}"),
+                    ("price", yuan(line.price)),
+                    ("totalPrice", yuan(line.total)),
                 ),
             )
     return closed(root, transfer, "621")

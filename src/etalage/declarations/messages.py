@@ -14,6 +14,7 @@ inventory declaration, its cancellation and its return (CEB621, CEB623, CEB625);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,12 +25,16 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from etalage.money import Money
+
 CEB = "http://www.chinaport.gov.cn/ceb"
 CNY = "142"  # the customs' currency code for the yuan
 BELGIUM = "301"  # the customs' country code for Belgium
 PIECE = "011"  # the customs' unit code for a piece (件)
 ID_CARD = "1"  # buyerIdType: resident identity card
 XSD = Path(__file__).parent / "xsd"
+# Fields that carry a buyer's ID number: their values never go into an error.
+ID_NUMBER_FIELDS = frozenset({"buyerIdNumber", "payerIdNumber"})
 
 
 class MessageRefused(ValueError):
@@ -106,11 +111,14 @@ def stamp(at: datetime, pattern: str = "%Y%m%d%H%M%S") -> str:
     return at.strftime(pattern)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}"
+def yuan(value: Decimal) -> str:
+    """An amount as the messages write it: yuan to the fen, rounded the one way
+    Étalage rounds money (``Money.rounded``)."""
+    return f"{Money(value, 'CNY').rounded().amount:.2f}"
 
 
-def _kg(grams: int) -> str:
+def kilograms(grams: int) -> str:
+    """A weight as the messages write it: kilograms to the gram."""
     return f"{Decimal(grams) / 1000:.3f}"
 
 
@@ -193,11 +201,11 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                 ("ebpName", order.platform.name),
                 ("ebcCode", order.seller.code),
                 ("ebcName", order.seller.name),
-                ("goodsValue", _money(order.goods_value)),
-                ("freight", _money(order.freight)),
-                ("discount", _money(order.discount)),
-                ("taxTotal", _money(order.tax_total)),
-                ("acturalPaid", _money(order.paid)),
+                ("goodsValue", yuan(order.goods_value)),
+                ("freight", yuan(order.freight)),
+                ("discount", yuan(order.discount)),
+                ("taxTotal", yuan(order.tax_total)),
+                ("acturalPaid", yuan(order.paid)),
                 ("currency", CNY),
                 ("buyerRegNo", order.buyer_reg_no),
                 ("buyerName", order.buyer_name),
@@ -222,8 +230,8 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                     ("barCode", line.bar_code),
                     ("unit", line.unit),
                     ("qty", line.qty),
-                    ("price", _money(line.price)),
-                    ("totalPrice", _money(line.total)),
+                    ("price", yuan(line.price)),
+                    ("totalPrice", yuan(line.total)),
                     ("currency", CNY),
                     ("country", line.country),
                 ),
@@ -268,7 +276,7 @@ def ceb411(payments: Sequence[PaymentDoc], transfer: Transfer, *, guid: str) -> 
                 ("payerIdNumber", pay.payer_id_number),
                 ("payerName", pay.payer_name),
                 ("telephone", pay.telephone),
-                ("amountPaid", _money(pay.amount_paid)),
+                ("amountPaid", yuan(pay.amount_paid)),
                 ("currency", CNY),
                 ("payTime", stamp(pay.pay_time)),
                 ("verDept", pay.verifying_department),
@@ -311,10 +319,10 @@ def ceb511(waybills: Sequence[WaybillDoc], transfer: Transfer, *, guid: str) -> 
                 ("logisticsNo", bill.logistics_no),
                 ("billNo", bill.bill_no),
                 ("orderNo", bill.order_no),
-                ("freight", _money(bill.freight)),
+                ("freight", yuan(bill.freight)),
                 ("insuredFee", "0.00"),
                 ("currency", CNY),
-                ("weight", _kg(bill.grams)),
+                ("weight", kilograms(bill.grams)),
                 ("packNo", bill.packages),
                 ("goodsInfo", bill.goods_info[:250]),
                 ("consignee", bill.consignee),
@@ -338,7 +346,10 @@ def validated(root: etree._Element, schema: str) -> bytes:
         error = checker.error_log.last_error
         last = (error.path or "").rsplit("/", 1)[-1]
         field = last.split(":", 1)[-1].split("[")[0] or schema
-        raise MessageRefused(error.message, field)
+        said = error.message
+        if field in ID_NUMBER_FIELDS:  # never repeat an ID number, even a wrong one
+            said = re.sub(r"'[^']*'", "'…'", said.replace(f"'{field}'", "the field"))
+        raise MessageRefused(said, field)
     data: bytes = etree.tostring(
         root, xml_declaration=True, encoding="UTF-8", pretty_print=True
     )

@@ -22,6 +22,7 @@ from etalage.declarations.messages import (
     node,
     stamp,
     validated,
+    yuan,
 )
 
 # The receipt each declared message is answered with, and its block's tag.
@@ -132,9 +133,9 @@ def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
             ("returnTime", stamp(bill.at)),
             ("invtNo", bill.invt_no),
             ("taxNo", bill.tax_no),
-            ("customsTax", f"{bill.customs_tax:.2f}"),
-            ("valueAddedTax", f"{bill.vat:.2f}"),
-            ("consumptionTax", f"{bill.consumption_tax:.2f}"),
+            ("customsTax", yuan(bill.customs_tax)),
+            ("valueAddedTax", yuan(bill.vat)),
+            ("consumptionTax", yuan(bill.consumption_tax)),
             ("status", "2" if bill.paid else "1"),
             ("assureCode", bill.assure_code),
             ("ebcCode", bill.ebc_code),
@@ -151,10 +152,10 @@ def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
             (
                 ("gnum", gnum),
                 ("gcode", line.hs_code),
-                ("taxPrice", f"{line.price:.2f}"),
-                ("customsTax", f"{line.customs_tax:.2f}"),
-                ("valueAddedTax", f"{line.vat:.2f}"),
-                ("consumptionTax", f"{line.consumption_tax:.2f}"),
+                ("taxPrice", yuan(line.price)),
+                ("customsTax", yuan(line.customs_tax)),
+                ("valueAddedTax", yuan(line.vat)),
+                ("consumptionTax", yuan(line.consumption_tax)),
             ),
         )
     return validated(root, "receipts")

@@ -74,7 +74,8 @@ def message_send(
     head the message cannot carry (a field its schema refuses) is recorded as not
     sent, with the reason, for the operator, and the others go. Returns the
     sub-orders whose heads went."""
-    good, bad = _sendable(kind, heads)
+    envelope_guid = new_guid()
+    good, bad, built = _sendable(kind, heads, envelope_guid)
     with transaction.atomic():
         Declaration.objects.bulk_create(
             Declaration(sub_order=sub, kind=kind, guid=guid,
@@ -83,11 +84,7 @@ def message_send(
         )  # fmt: skip
         if not good:
             return []
-        envelope_guid = new_guid()
-        body = signer().sign(
-            BUILDERS[kind]([doc for _s, _g, doc in good], documents.transfer(),
-                           guid=envelope_guid)
-        )  # fmt: skip
+        body = signer().sign(built)
         message = Message.objects.create(
             kind=kind,
             guid=envelope_guid,
@@ -102,24 +99,29 @@ def message_send(
     return [sub for sub, _guid, _doc in good]
 
 
-def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]]):
-    """The heads a message can carry, and those it cannot with the reason (each
-    tried alone once the whole message is refused)."""
+def _built(kind: str, heads: Sequence[tuple[SubOrder, str, object]],
+           guid: str) -> bytes:  # fmt: skip
+    return BUILDERS[kind]([doc for _s, _g, doc in heads], documents.transfer(),
+                          guid=guid)  # fmt: skip
+
+
+def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: str):
+    """The heads a message can carry, those it cannot with the reason (each tried
+    alone once the whole message is refused), and the message of the first,
+    built and validated (empty when none can go)."""
     try:
-        BUILDERS[kind]([doc for _s, _g, doc in heads], documents.transfer(),
-                       guid=new_guid())  # fmt: skip
-        return list(heads), []
+        return list(heads), [], _built(kind, heads, guid)
     except MessageRefused:
         pass
     good, bad = [], []
-    for sub, guid, doc in heads:
+    for sub, head, doc in heads:
         try:
-            BUILDERS[kind]([doc], documents.transfer(), guid=new_guid())
+            _built(kind, [(sub, head, doc)], guid)
         except MessageRefused as error:
-            bad.append((sub, guid, str(error)))
+            bad.append((sub, head, str(error)))
         else:
-            good.append((sub, guid, doc))
-    return good, bad
+            good.append((sub, head, doc))
+    return good, bad, _built(kind, good, guid) if good else b""
 
 
 def message_deliver(message_id: object, *, now: datetime | None = None) -> Message:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 
-from etalage.core.emails import render_email
 from etalage.events.outbox import handles
 from etalage.events.types import ParcelStepped, SubOrderMoved
 from etalage.logistics.last_mile import parcel_released
 from etalage.logistics.models import STEP_LABELS, TrackingEvent
 from etalage.logistics.vocabulary import EMAILED, Step
 from etalage.orders import states
+from etalage.orders.emails import email_buyer
 
 
 @handles(SubOrderMoved)
@@ -39,17 +37,12 @@ def _email(event: ParcelStepped) -> None:
     )
     if tracked is None:
         return
-    order = tracked.parcel.sub_order.order
-    if not order.buyer.email:
-        return
-    subject, body = render_email(
+    email_buyer(
+        tracked.parcel.sub_order.order,
         "etalage/logistics/email/step",
         {
-            "order": order,
             "parcel": tracked.parcel,
             "event": tracked,
             "step_label": STEP_LABELS[Step(event.step)],
         },
-        order.language,
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])

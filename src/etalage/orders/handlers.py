@@ -1,24 +1,17 @@
 """What happens after an order's events commit (delivered by the outbox)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-
-from etalage.core.emails import render_email
 from etalage.events.outbox import handles
 from etalage.events.types import OrderCancelled, OrderPaid, OrderPlaced, SubOrderMoved
 from etalage.merchants.notifications import notify_merchant
 from etalage.orders import states
+from etalage.orders.emails import email_buyer
 from etalage.orders.models import Order, SubOrder
 
 
 def _email_buyer(event: OrderPlaced | OrderCancelled, template: str) -> None:
     order = Order.objects.select_related("buyer").filter(pk=event.order_id).first()
-    if order is None or not order.buyer.email:
-        return
-    subject, body = render_email(
-        f"etalage/orders/email/{template}", {"order": order}, order.language
-    )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
+    if order is not None:
+        email_buyer(order, f"etalage/orders/email/{template}", {})
 
 
 @handles(OrderPlaced)

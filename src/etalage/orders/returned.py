@@ -18,11 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from etalage.customs.services import caps_release, usage_change, usage_lock
+from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine, SubOrder
 from etalage.orders.services import Actor, sub_order_move
-
-CENT = Decimal("0.01")
 
 
 class ReturnRefused(ValueError):
@@ -63,7 +62,9 @@ def _give_back_share(sub: SubOrder, back: list[tuple[OrderLine, int]]) -> None:
     goods_back = sum((line.unit_price * quantity for line, quantity in back),
                      Decimal(0))  # fmt: skip
     usage_back = (
-        (sub.usage_amount * goods_back / sub.goods).quantize(CENT, ROUND_HALF_UP)
+        Money(sub.usage_amount * goods_back / sub.goods, order.currency)
+        .rounded()
+        .amount
         if sub.goods
         else Decimal(0)
     )

@@ -8,18 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from etalage.core.emails import render_email
 from etalage.events.outbox import event_record
 from etalage.events.types import RefundSucceeded
 from etalage.money import Money
 from etalage.orders import states
+from etalage.orders.emails import email_buyer
 from etalage.orders.models import Order, SubOrder
 from etalage.orders.services import sub_order_move
 from etalage.payments.adapters import adapter
@@ -225,18 +224,11 @@ def refund_failed(refund: Refund, *, failure: str) -> Refund:
 def _tell_buyer_refunded(refund: Refund) -> None:
     """The buyer learns of the refund by email, in the order's language."""
     order = Order.objects.select_related("buyer").get(pk=refund.payment.order_id)
-    if not order.buyer.email:
-        return
-    subject, body = render_email(
+    email_buyer(
+        order,
         "etalage/payments/email/refunded",
-        {
-            "refund": refund,
-            "order": order,
-            "provider": Provider(refund.payment.provider).label,
-        },
-        order.language,
+        {"refund": refund, "provider": Provider(refund.payment.provider).label},
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
 
 
 def order_refund_cancelled(

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -23,20 +22,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from etalage.catalog.images import process_image
-from etalage.core.emails import render_email
 from etalage.declarations.services import return_declare
 from etalage.inventory.services import stock_returned
 from etalage.merchants.notifications import notify_merchant
 from etalage.money import Money
 from etalage.orders import states
-from etalage.orders.models import OrderLine, OrderTransition, SubOrder
+from etalage.orders.emails import email_buyer
+from etalage.orders.models import OrderLine, SubOrder
 from etalage.orders.returned import sub_order_returned
 from etalage.payments.models import Payment
 from etalage.payments.services import refund_ask, refund_record
 from etalage.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 
 MAX_PHOTOS = 5
-CENT = Decimal("0.01")
 OPEN = (ReturnRequest.State.REQUESTED, ReturnRequest.State.APPROVED)
 
 
@@ -46,12 +44,10 @@ class ReturnError(ValidationError):
 
 
 def delivered_at(sub: SubOrder) -> datetime | None:
-    moved = (
-        OrderTransition.objects.filter(sub_order=sub, to_state=states.DELIVERED)
-        .order_by("at")
-        .first()
-    )
-    return moved.at if moved else None
+    """When the parcel was delivered (read from its transitions, prefetched or
+    not: a page listing parcels reads them once for all)."""
+    moved = [t.at for t in sub.transitions.all() if t.to_state == states.DELIVERED]
+    return min(moved) if moved else None
 
 
 def return_window_end(sub: SubOrder) -> datetime | None:
@@ -66,7 +62,7 @@ def returnable(sub: SubOrder, *, now: datetime | None = None) -> bool:
         end is not None
         and (now or timezone.now()) <= end
         and sub.state in (states.DELIVERED, states.COMPLETED, states.REFUNDED_PART)
-        and not sub.returns.filter(state__in=OPEN).exists()
+        and not any(r.state in OPEN for r in sub.returns.all())
         and any(line.returned < line.quantity for line in sub.lines.all())
     )
 
@@ -169,15 +165,9 @@ def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
 
 def _tell_buyer(request: ReturnRequest) -> None:
     order = request.sub_order.order
-    if not order.buyer.email:
-        return
-    context = {"request": request, "order": order}
-    subject, body = render_email(
-        "etalage/returns/email/decided", context, order.language
-    )
     transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email]
+        lambda: email_buyer(
+            order, "etalage/returns/email/decided", {"request": request}
         )
     )
 
@@ -198,12 +188,11 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
     )
     if last:
         return goods, sub.tax - given
-    tax = (
-        (sub.tax * goods / sub.goods).quantize(CENT, ROUND_HALF_UP)
-        if sub.goods
-        else Decimal(0)
-    )
-    return goods, tax
+    if not sub.goods:
+        return goods, Decimal(0)
+    return goods, Money(
+        sub.tax * goods / sub.goods, sub.order.currency
+    ).rounded().amount
 
 
 def _inspected(request: ReturnRequest, outcomes: dict[int, tuple[str, str]],

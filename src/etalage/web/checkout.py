@@ -183,6 +183,7 @@ def _own_order(request, number: str) -> Order:
             "sub_orders__merchant",
             "sub_orders__lines",
             "sub_orders__returns",
+            "sub_orders__transitions",
             "transitions__by",
             "sub_orders__parcel__events",
         )
