@@ -33,7 +33,7 @@ import time
 import uuid
 from pathlib import Path
 
-from machine import bench_environment, machine, stop
+from machine import bench_environment, cpu_per, cpu_seconds, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
 from storefront import free_port, percentile, read_response, wait_until_serving
 
@@ -73,11 +73,13 @@ async def _load(port, requests, concurrency, duration):
 
 
 def _in_process(port, requests, concurrency, duration, out):
-    out.put(asyncio.run(_load(port, requests, concurrency, duration)))
+    results, elapsed = asyncio.run(_load(port, requests, concurrency, duration))
+    out.put((results, elapsed, time.process_time()))
 
 
 def run_load(port, requests, concurrency, duration):
-    """Send ``requests`` from ``concurrency`` connections in a process of its own."""
+    """Send ``requests`` from ``concurrency`` connections in a process of its own;
+    return the answers, the time taken and the CPU seconds the sending took."""
     out = multiprocessing.Queue()
     process = multiprocessing.Process(
         target=_in_process, args=(port, requests, concurrency, duration, out)
@@ -86,6 +88,21 @@ def run_load(port, requests, concurrency, duration):
     result = out.get(timeout=(duration or 120) + 300)
     process.join()
     return result
+
+
+def _drained(timeout: float = 120) -> None:
+    """Wait until the background worker has delivered every domain event."""
+    from django.db import connection
+
+    from etalage.events.models import OutboxEvent
+
+    deadline = time.monotonic() + timeout
+    while OutboxEvent.objects.filter(delivered_at__isnull=True).exists():
+        if time.monotonic() > deadline:
+            print("  (the outbox did not drain in time)")
+            break
+        time.sleep(0.2)
+    connection.close()
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -125,6 +142,9 @@ def main() -> None:
     parser.add_argument(
         "--database", default="sqlite", help="sqlite, postgres or a URL"
     )
+    parser.add_argument(
+        "--redis", default="auto", help="auto (the local one if it answers), off, a URL"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--concurrency", default="1,8,32,128")
     parser.add_argument(
@@ -139,7 +159,7 @@ def main() -> None:
     per_level = args.buyers or int(600 * args.duration) + 200
 
     data_dir, url, engine, env = bench_environment(
-        args.database, "etalage-bench-", "etalage_bench_checkout"
+        args.database, "etalage-bench-", "etalage_bench_checkout", args.redis
     )
     started = time.perf_counter()
     print(f"Preparing {per_level * len(levels) + 500:,} checkouts on {engine} ...")
@@ -163,6 +183,7 @@ def main() -> None:
     flash = prepare_shoppers(
         500, lambda n: [(flash_variant, 1)], first=len(levels) * per_level
     )
+    warm = prepare_shoppers(120, three_lines, first=len(levels) * per_level + 500)
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -193,15 +214,22 @@ def main() -> None:
             f"{args.duration:.0f} s per run, separate process over loopback"
         )
         print()
+        # Each worker's first requests load what Django and ninja load lazily.
+        run_load(port, [order_request(s, str(uuid.uuid4())) for s in warm], 4, None)
+        _drained()
         header = f"{'conc.':>6}{'placed':>8}{'orders/s':>10}{'p50 ms':>9}"
         header += f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
         if connection.vendor == "postgresql":
             header += f"{'pgbench tps':>13}{'ratio':>8}"
         print(header)
-        by_level = {}
+        by_level, cpu = {}, {}
         for level, pool in zip(levels, pools, strict=True):
             requests = [order_request(s, str(uuid.uuid4())) for s in pool]
-            results, elapsed = run_load(port, requests, level, args.duration)
+            before = cpu_seconds()
+            results, elapsed, load_cpu = run_load(port, requests, level, args.duration)
+            _drained()  # the background work the orders caused counts too
+            after = cpu_seconds()
+            after["load generator"] = load_cpu
             placed = [r for r in results if r[0] == 201]
             ms = [r[1] * 1000 for r in placed] or [0.0]
             rate = len(placed) / elapsed
@@ -219,15 +247,22 @@ def main() -> None:
                 if clients != level:
                     row += f"  (pgbench: {clients} clients, the server's limit)"
             print(row, flush=True)
+            cpu[level] = cpu_per(before, after, len(results))
             if errors:
                 print(f"  first error: {errors[0][0]} {errors[0][2]!r}")
                 print("  server log: " + _tail(data_dir / "server.log"))
             if len(results) == len(pool):
                 print("  (the prepared checkouts ran out before the time did)")
 
+        print(
+            "\nCPU per order, by process (over each run and until the background "
+            "worker had delivered its events):"
+        )
+        for level, spent in cpu.items():
+            print(f"  concurrency {level}: {spent}")
         print("\nFlash sale: 500 buyers at once, one variant, 100 in stock")
         requests = [order_request(s, str(uuid.uuid4())) for s in flash]
-        results, elapsed = run_load(port, requests, 500, None)
+        results, elapsed, _cpu = run_load(port, requests, 500, None)
         placed = sum(1 for r in results if r[0] == 201)
         refused = [r for r in results if r[0] == 422 and b"out_of_stock" in r[2]]
         other = [r for r in results if r[0] != 201 and r not in refused]

@@ -48,13 +48,40 @@ def database_url(
     return choice, choice.split(":", 1)[0]
 
 
-def bench_environment(database: str, prefix: str, name: str):
+BENCH_REDIS = "redis://127.0.0.1:6379/14"  # a database of its own, emptied first
+
+
+def redis_url(choice: str) -> str:
+    """The Redis a benchmark's server uses: "auto" (the local one if it answers),
+    "off" or a URL; emptied first. "" for none."""
+    if choice == "off":
+        return ""
+    url = BENCH_REDIS if choice == "auto" else choice
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except Exception:  # noqa: BLE001 (no Redis here: the database counts instead)
+        if choice != "auto":
+            raise
+        return ""
+    return url
+
+
+def bench_environment(database: str, prefix: str, name: str, redis: str = "off"):
     """A fresh data directory and database, and the environment that points the
-    server and this process at them; returns (data_dir, url, engine, env)."""
+    server and this process at them; returns (data_dir, url, engine, env). The
+    engine names Redis when the server uses it (cache, sessions, shared counts)."""
     import tempfile
 
     data_dir = Path(tempfile.mkdtemp(prefix=prefix))
     url, engine = database_url(database, data_dir, name=name)
+    cache = redis_url(redis)
+    if cache:
+        os.environ["ETALAGE_REDIS_URL"] = cache
+        engine += ", Redis (cache, sessions, limits)"
+    else:
+        os.environ.pop("ETALAGE_REDIS_URL", None)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -83,3 +110,49 @@ def stop(server, data_dir: Path) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# The processes a benchmark's CPU time is counted for, by what their command line has.
+_KINDS = (
+    ("gunicorn", "web workers"),
+    ("uvicorn", "web workers"),
+    ("db_worker", "background workers"),
+    ("etalage clock", "clock"),
+    ("postgres", "PostgreSQL"),
+    ("redis-server", "Redis"),
+    ("nats-server", "NATS"),
+)
+
+
+def cpu_seconds(load_pid: int | None = None) -> dict[str, float]:
+    """CPU time (user + system) used so far by each kind of process on the machine:
+    read before and after a run, the difference is what the run cost each."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if load_pid is not None and int(entry.name) == load_pid:
+            kind = "load generator"
+        else:
+            kind = next((k for mark, k in _KINDS if mark in command), "other")
+        used[kind] = used.get(kind, 0.0) + seconds
+    return used
+
+
+def cpu_per(before: dict[str, float], after: dict[str, float], count: int) -> str:
+    """Milliseconds of CPU per unit of work (``count`` units) by kind of process."""
+    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    parts = [
+        f"{kind} {seconds * 1000 / count:.2f}"
+        for kind, seconds in sorted(spent.items(), key=lambda item: -item[1])
+        if seconds * 1000 / count >= 0.05
+    ]
+    total = sum(v for v in spent.values() if v > 0) * 1000 / count
+    return f"{total:.2f} ms ({', '.join(parts)})"

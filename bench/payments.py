@@ -149,7 +149,7 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
 
     # 1. Orders placed over HTTP.
     requests = [order_request(s, str(uuid.uuid4())) for s in pool]
-    results, elapsed = run_load(port, requests, args.concurrency, None)
+    results, elapsed, _cpu = run_load(port, requests, args.concurrency, None)
     placed = [r for r in results if r[0] == 201]
     ms = [r[1] * 1000 for r in placed] or [0.0]
     placement = len(placed) / elapsed
@@ -180,7 +180,7 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
           f"forged), signed by the sandbox in {signed:.1f} s")  # fmt: skip
     connection.close()
     first_sent = time.perf_counter()
-    results, elapsed = run_load(port, flood, args.concurrency, None)
+    results, elapsed, _cpu = run_load(port, flood, args.concurrency, None)
     acknowledged = [r for r in results if r[0] == 200]
     ms = [r[1] * 1000 for r in acknowledged] or [0.0]
     print(f"   acknowledged at the endpoint: {len(acknowledged):,} in {elapsed:.1f} s "

@@ -288,13 +288,16 @@ def main() -> None:
     parser.add_argument(
         "--database", default="sqlite", help="sqlite, postgres or a URL"
     )
+    parser.add_argument(
+        "--redis", default="auto", help="auto (the local one if it answers), off, a URL"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     args = parser.parse_args()
 
     data_dir, _url, engine, env = bench_environment(
-        args.database, "etalage-bench-", "etalage_bench"
+        args.database, "etalage-bench-", "etalage_bench", args.redis
     )
     print(f"Building {args.products:,} products on {engine} in {data_dir} ...")
     started = time.perf_counter()

@@ -216,6 +216,10 @@ CACHES = {
     )
 }
 
+# With Redis, sessions are read from the cache and written through to the database
+# (a signed-in request reads no session row; a flushed cache loses no session).
+if _redis_url:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,8 +5,12 @@ buyer's cart, the stock rows (in key order) and the buyer's yearly CBEC usage,
 builds the checkout again on them (``checkout_info``, as the pages and the quotes
 API did), refuses what changed, writes the order, its sub-orders and lines, takes
 the stock, counts the usage and records ``OrderPlaced`` in the outbox. The number of
-queries does not grow with the number of lines. The same idempotency key gives the
-same order, never two. What happens to an order afterwards is the orders context's.
+queries does not grow with the number of lines: eight reads and locks, then every
+write in one round trip (``core.writes``). The same idempotency key gives the same
+order, never two: the database's unique key on (buyer, key) refuses a second one, and
+a request that is refused or collides is answered with the order placed before under
+its key, if there is one (looked up only then, not on every placement). What happens
+to an order afterwards is the orders context's.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from etalage.checkout.info import CheckoutInfo, checkout_info
 from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, stock_sources_by_variant
 from etalage.core.languages import pick_translation
+from etalage.core.writes import Writes
 from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
     CapExceeded,
@@ -126,6 +131,13 @@ def order_place(
                     language=language,
                     expected_total=expected_total,
                 )
+        except OrderRefused:
+            # A retry of a request that was placed finds its cart empty (or changed):
+            # it is answered with that order.
+            earlier = _earlier(buyer, key, digest)
+            if earlier is not None:
+                return Placed(earlier, created=False)
+            raise
         except IntegrityError:
             # Another request with this key committed first, or (rarely) the random
             # order number was taken: answer with that order, or number again.
@@ -170,16 +182,12 @@ def _place(
 ) -> Placed:
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
+    carts = Cart.objects.select_for_update().filter(user=buyer)
+    if cart is not None:
+        carts = carts.filter(pk=cart.pk)
+    cart = carts.order_by("-created_at").only("pk").first()
     if cart is None:
-        cart = Cart.objects.filter(user=buyer).order_by("-created_at").first()
-    if (
-        cart is None
-        or not Cart.objects.select_for_update().filter(pk=cart.pk, user=buyer).exists()
-    ):
         raise _refuse("cart", _("Your cart is empty."), "empty_cart")
-    earlier = _earlier(buyer, key, digest)
-    if earlier is not None:
-        return Placed(earlier, created=False)
 
     if not strategy.takes_orders:
         raise _refuse("market", _("Étalage delivers orders to mainland China only."))
@@ -236,6 +244,7 @@ def _place(
         )
     except CapExceeded as exceeded:
         raise _refuse("cart", exceeded.messages[0], "yearly_cap") from None
+    writes = Writes()
     order = _write(
         buyer=buyer,
         market=market,
@@ -244,17 +253,19 @@ def _place(
         key=key,
         digest=digest,
         now=now,
+        writes=writes,
     )
-    taken = info.plan.taken
     stock_move_locked(
-        moves=list(taken.values()),
+        moves=list(info.plan.taken.values()),
         reason=StockMovement.Reason.ALLOCATED,
         note=order.number,
+        writes=writes,
     )
     if order.usage_amount:
-        usage_change(usage=usage, reserved=order.usage_amount)
-    event_record(OrderPlaced(order_id=order.pk, number=order.number))
-    CartLine.objects.filter(cart=cart).delete()
+        usage_change(usage=usage, reserved=order.usage_amount, writes=writes)
+    event_record(OrderPlaced(order_id=order.pk, number=order.number), writes=writes)
+    writes.delete(CartLine.objects.filter(cart=cart))
+    writes.send()
     return Placed(order, created=True)
 
 
@@ -267,8 +278,10 @@ def _write(
     key: str,
     digest: str,
     now: datetime,
+    writes: Writes,
 ) -> Order:
-    """Build the order, its sub-orders and lines from the checkout; insert them."""
+    """Build the order, its sub-orders and lines from the checkout; add their inserts
+    to ``writes``."""
     assert info.quote is not None and info.identity and info.address
     quote, identity, address = info.quote, info.identity, info.address
     taken, cap_counted, year = info.plan.taken, info.caps_by_line, info.year
@@ -361,9 +374,9 @@ def _write(
     order.tax = sum(s.tax for s in sub_orders)
     order.total = sum(s.total for s in sub_orders)
     order.usage_amount = sum(s.usage_amount for s in sub_orders)
-    order.save(force_insert=True)
-    SubOrder.objects.bulk_create(sub_orders)
-    OrderLine.objects.bulk_create(order_lines)
+    writes.insert([order])
+    writes.insert(sub_orders)
+    writes.insert(order_lines)
     # Keep the parts on the order, so that the caller can show it without reading
     # it back (Django's prefetch cache, as prefetch_related would fill it).
     merchants = {
@@ -378,7 +391,7 @@ def _write(
     order._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "sub_orders": _fetched(SubOrder.objects.filter(order=order), sub_orders)
     }
-    OrderTransition.objects.bulk_create(
+    writes.insert(
         [OrderTransition(order=order, to_state=states.PLACED, by=buyer)]
         + [
             OrderTransition(order=order, sub_order=s, to_state=states.PLACED, by=buyer)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from etalage.core.writes import Writes
 from etalage.customs.caps import Cap, counted, describe
 from etalage.customs.cbec import NetContent
 from etalage.customs.identity_crypto import (
@@ -200,19 +201,37 @@ def yearly_used(*, id_number_hmac: str, year: int) -> Decimal:
 
 def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
     """The person's usage row for the year, locked until the transaction ends, so that
-    two orders of one person are checked against the limit one after the other."""
-    rows = YearlyUsage.objects.select_for_update().filter(
-        id_number_hmac=id_number_hmac, year=year
+    two orders of one person are checked against the limit one after the other.
+
+    One statement: the row is made if it is the person's first order this year, and
+    locked either way (an upsert that sets nothing locks the row it finds, as FOR
+    UPDATE would; SQLite takes its write lock at BEGIN)."""
+    q = connection.ops.quote_name
+    table = q(YearlyUsage._meta.db_table)
+    reserved = q("reserved")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('id_number_hmac')}, {q('year')}, {reserved}, "  # noqa: S608 (names from the model, values bound)
+            f"{q('confirmed')}) VALUES (%s, %s, 0, 0) "
+            f"ON CONFLICT ({q('id_number_hmac')}, {q('year')}) "
+            f"DO UPDATE SET {reserved} = {table}.{reserved} "
+            f"RETURNING {q('id')}, {reserved}, {q('confirmed')}",
+            [id_number_hmac, year],
+        )
+        pk, reserved_amount, confirmed = cursor.fetchone()
+    return YearlyUsage(
+        pk=pk,
+        id_number_hmac=id_number_hmac,
+        year=year,
+        reserved=_decimal(reserved_amount),
+        confirmed=_decimal(confirmed),
     )
-    usage = rows.first()
-    if usage is None:  # the person's first order this year (no savepoint needed)
-        YearlyUsage.objects.bulk_create(
-            [YearlyUsage(id_number_hmac=id_number_hmac, year=year,
-                         reserved=Decimal("0.00"), confirmed=Decimal("0.00"))],
-            ignore_conflicts=True,
-        )  # fmt: skip
-        usage = rows.get()
-    return usage
+
+
+def _decimal(value: object) -> Decimal:
+    # SQLite answers a RETURNING'd decimal column as it stored it (an int or float
+    # for whole amounts); the column has two places.
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def usage_change(
@@ -220,14 +239,17 @@ def usage_change(
     usage: YearlyUsage,
     reserved: Decimal = Decimal(0),
     confirmed: Decimal = Decimal(0),
+    writes: Writes | None = None,
 ) -> YearlyUsage:
-    """Add to (or take from) a usage row locked by ``usage_lock``, in one statement;
-    refuse to give back more than was counted."""
+    """Add to (or take from) a usage row locked by ``usage_lock``, in one statement
+    (sent with ``writes`` when given); refuse to give back more than was counted."""
     if usage.reserved + reserved < 0 or usage.confirmed + confirmed < 0:
         raise ValidationError(_("More is given back than was counted."))
-    YearlyUsage.objects.filter(pk=usage.pk).update(
-        reserved=F("reserved") + reserved, confirmed=F("confirmed") + confirmed
-    )
+    change = {"reserved": F("reserved") + reserved, "confirmed": F("confirmed") + confirmed}
+    if writes is None:
+        YearlyUsage.objects.filter(pk=usage.pk).update(**change)
+    else:
+        writes.update(YearlyUsage.objects.filter(pk=usage.pk), **change)
     usage.reserved += reserved
     usage.confirmed += confirmed
     return usage

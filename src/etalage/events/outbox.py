@@ -22,9 +22,11 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from etalage.core.writes import Writes
 from etalage.events.models import OutboxEvent
 from etalage.events.types import DomainEvent, event_from_payload
 
@@ -65,16 +67,19 @@ def within(
     return register
 
 
-def event_record(*events: DomainEvent) -> None:
+def event_record(*events: DomainEvent, writes: Writes | None = None) -> None:
     """Write events in the current transaction; they are delivered after commit.
-    The ``within`` subscribers run now, in the same transaction."""
+    The ``within`` subscribers run now, in the same transaction. With ``writes``,
+    the outbox's rows go with the caller's other writes."""
     if not events:
         return
     for event in events:
         for subscriber in _WITHIN.get(event.name, []):
             subscriber(event)
     rows = [OutboxEvent(topic=e.name, payload=e.to_payload()) for e in events]
-    if len(rows) == 1:
+    if writes is not None:
+        writes.insert(rows)
+    elif len(rows) == 1:
         rows[0].save(force_insert=True)
     else:
         OutboxEvent.objects.bulk_create(rows)
@@ -90,15 +95,14 @@ def _wake_worker() -> None:
 
 def outbox_deliver(*, limit: int = 200) -> int:
     """Deliver up to ``limit`` waiting events, oldest first; return how many."""
-    delivered = 0
     with transaction.atomic():
         batch = list(
             OutboxEvent.objects.select_for_update(skip_locked=True)
             .filter(delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .order_by("created_at")[:limit]
         )
+        done = []
         for row in batch:
-            row.attempts += 1
             try:
                 with transaction.atomic():
                     event = event_from_payload(row.topic, row.payload)
@@ -106,12 +110,16 @@ def outbox_deliver(*, limit: int = 200) -> int:
                         handler(event)
             except Exception as error:  # a handler's failure must not stop the others
                 logger.exception("outbox event %s (%s) failed", row.pk, row.topic)
+                row.attempts += 1
                 row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                row.save(update_fields=["attempts", "last_error"])
             else:
-                row.delivered_at = timezone.now()
-                row.last_error = ""
-                delivered += 1
-            row.save(update_fields=["attempts", "delivered_at", "last_error"])
+                done.append(row.pk)
+        # The delivered ones in one statement (a batch is up to ``limit`` events).
+        OutboxEvent.objects.filter(pk__in=done).update(
+            delivered_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+        )
+        delivered = len(done)
     return delivered
 
 

@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Variant
+from etalage.core.writes import Writes
 from etalage.inventory.models import Stock, StockMovement, Warehouse
 from etalage.merchants.models import Merchant
 
@@ -164,11 +165,12 @@ _MOVES: dict[str, tuple[int, int]] = {
 
 
 def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str = "",
-                      by: User | None = None) -> None:  # fmt: skip
+                      by: User | None = None,
+                      writes: Writes | None = None) -> None:  # fmt: skip
     """Allocate, release or ship units on rows locked by ``stock_lock`` (or re-read
-    under lock), in two queries whatever the number of rows: the order's
-    transaction writes stock and movements together. The database's constraint
-    refuses anything that would oversell."""
+    under lock), in two statements whatever the number of rows (sent with
+    ``writes`` when given): the order's transaction writes stock and movements
+    together. The database's constraint refuses anything that would oversell."""
     on_hand_sign, allocated_sign = _MOVES[reason]
     merged: dict[int, tuple[Stock, int]] = {}
     for stock, quantity in moves:
@@ -190,19 +192,22 @@ def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str 
                           on_hand_delta=on_hand_sign * quantity,
                           allocated_delta=allocated_sign * quantity)
         )  # fmt: skip
-    _apply_deltas(rows)
-    StockMovement.objects.bulk_create(movements)
+    own = writes is None
+    writes = Writes() if writes is None else writes
+    writes.execute(*_deltas_statement(rows))
+    writes.insert(movements)
+    if own:
+        writes.send()
 
 
-def _apply_deltas(rows: list[tuple[int, int, int]]) -> None:
+def _deltas_statement(rows: list[tuple[int, int, int]]) -> tuple[str, list[int]]:
     """Add (on hand, allocated) deltas to stock rows in one statement."""
     table = connection.ops.quote_name(Stock._meta.db_table)
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH v (id, on_hand_delta, allocated_delta) AS (VALUES {values}) "  # noqa: S608 (names from the model, values bound)
-            f"UPDATE {table} SET on_hand = {table}.on_hand + v.on_hand_delta, "
-            f"allocated = {table}.allocated + v.allocated_delta "
-            f"FROM v WHERE {table}.id = v.id",
-            [value for row in rows for value in row],
-        )
+    return (
+        f"WITH v (id, on_hand_delta, allocated_delta) AS (VALUES {values}) "  # noqa: S608 (names from the model, values bound)
+        f"UPDATE {table} SET on_hand = {table}.on_hand + v.on_hand_delta, "
+        f"allocated = {table}.allocated + v.allocated_delta "
+        f"FROM v WHERE {table}.id = v.id",
+        [value for row in rows for value in row],
+    )
