@@ -23,7 +23,10 @@ def _fresh_shared_cache(settings):
     never reach the next."""
     from django.core.cache import caches
 
+    from etalage.core.reference import reference_forget
+
     caches["default"].clear()
+    reference_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -327,6 +327,14 @@ ETALAGE_IMPORT_INLINE_BYTES = int(
 ETALAGE_REFERENCE_CACHE_SECONDS = int(
     os.environ.get("ETALAGE_REFERENCE_CACHE_SECONDS", 0 if TESTING else 60)
 )
+# How long the storefront keeps a rendered product or category body (web.fragments;
+# seconds; 0: off). They are shared by every worker and renewed when what they show
+# changes, so they need the shared cache: off without Redis.
+ETALAGE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get(
+        "ETALAGE_FRAGMENT_CACHE_SECONDS", 30 if _redis_url and not TESTING else 0
+    )
+)
 ETALAGE_SITE_NAME = _("Étalage")
 
 # Payments. The embedded sandbox (Étalage's own stand-in for Antom, with test keys

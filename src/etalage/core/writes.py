@@ -49,7 +49,8 @@ class Writes:
         fields = [
             f
             for f in opts.concrete_fields
-            if not getattr(f, "generated", False) and (all(with_key) or f is not opts.pk)
+            if not getattr(f, "generated", False)
+            and (all(with_key) or f is not opts.pk)
         ]
         query = InsertQuery(model)
         query.insert_values(fields, objects, raw=False)

@@ -245,7 +245,10 @@ def usage_change(
     (sent with ``writes`` when given); refuse to give back more than was counted."""
     if usage.reserved + reserved < 0 or usage.confirmed + confirmed < 0:
         raise ValidationError(_("More is given back than was counted."))
-    change = {"reserved": F("reserved") + reserved, "confirmed": F("confirmed") + confirmed}
+    change = {
+        "reserved": F("reserved") + reserved,
+        "confirmed": F("confirmed") + confirmed,
+    }
     if writes is None:
         YearlyUsage.objects.filter(pk=usage.pk).update(**change)
     else:

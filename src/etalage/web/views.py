@@ -6,10 +6,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +27,7 @@ from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available
 from etalage.merchants.models import Merchant
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
+from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
     estimate_view,
@@ -77,6 +80,22 @@ def home(request):
 def _listing(
     request, *, template, context, category_ids=None, merchant=None, cache_key=""
 ):
+    """The listing's context (filters, the page of cards) added to ``context``, and
+    the page rendered with ``template`` (only the results for htmx's requests)."""
+    _listing_context(request, context, category_ids, merchant, cache_key)
+    if _results_only(request):
+        return render(request, "etalage/storefront/_results.html", context)
+    return render(request, template, context)
+
+
+def _results_only(request) -> bool:
+    return bool(
+        request.headers.get("HX-Request")
+        and request.headers.get("HX-Target") == "results"
+    )
+
+
+def _listing_context(request, context, category_ids, merchant, cache_key) -> None:
     language = get_language()
     market, pricing = request_market(request)
     merchants = [] if merchant else merchant_choices(category_ids, cache_key)
@@ -104,12 +123,6 @@ def _listing(
             "query": query.urlencode(),
         }
     )
-    if (
-        request.headers.get("HX-Request")
-        and request.headers.get("HX-Target") == "results"
-    ):
-        return render(request, "etalage/storefront/_results.html", context)
-    return render(request, template, context)
 
 
 def category(request, slug):
@@ -117,12 +130,29 @@ def category(request, slug):
     node = tree.by_slug.get(slug)
     if node is None:
         raise Http404("no such category")
-    return _listing(
+    results_only = _results_only(request)
+    template = "_results.html" if results_only else "_category.html"
+
+    def body():
+        context = {"category": node, "categories": tree.roots, "csrf_token": CSRF_SLOT}
+        _listing_context(request, context, node.descendant_ids(), None, node.slug)
+        html = render_to_string(f"etalage/storefront/{template}", context, request)
+        return {"html": html}
+
+    market, _pricing = request_market(request)
+    query = sorted(request.GET.lists())
+    body_html = cached_fragment(
         request,
-        template="etalage/storefront/category.html",
-        context={"category": node, "categories": tree.roots},
-        category_ids=node.descendant_ids(),
-        cache_key=node.slug,
+        key=f"category:{slug}:{get_language()}:{market.code}:{template}:{query}",
+        scopes=[f"category:{slug}", LISTINGS],
+        render=body,
+    )["html"]
+    if results_only:
+        return HttpResponse(body_html)
+    return render(
+        request,
+        "etalage/storefront/category.html",
+        {"category": node, "body": {"html": body_html}},
     )
 
 
@@ -155,6 +185,25 @@ def merchants(request):
 
 def product(request, slug):
     language = get_language()
+    market, _pricing = request_market(request)
+    body = cached_fragment(
+        request,
+        key=f"product:{slug}:{language}:{market.code}",
+        scopes=[f"product:{slug}"],
+        render=lambda: _product_body(request, slug),
+    )
+    tree = request_category_tree(request)
+    return render(
+        request,
+        "etalage/storefront/product.html",
+        {"body": body, "category": tree.by_id.get(body["category_id"])},
+    )
+
+
+def _product_body(request, slug: str) -> dict:
+    """The product page's body (a fragment: ``web.fragments``), its title and
+    description."""
+    language = get_language()
     market, pricing = request_market(request)
     try:
         found = catalog.storefront_product(slug=slug)
@@ -169,12 +218,13 @@ def product(request, slug):
     if variants:
         kinds = list(pricing.stock_sources(found.hs_code))
         available = stock_available(variant_ids=[v.pk for v in variants], kinds=kinds)
-    return render(
-        request,
-        "etalage/storefront/product.html",
+    name = product_name(found, language)
+    html = render_to_string(
+        "etalage/storefront/_product.html",
         {
+            "csrf_token": CSRF_SLOT,
             "product": found,
-            "name": product_name(found, language),
+            "name": name,
             "text": translation,
             "text_language": translation.language if translation else language,
             "category": node,
@@ -189,7 +239,16 @@ def product(request, slug):
             "price": product_card(found, pricing, language).price,
             "merchant_text": merchant_text(found.merchant, language),
         },
+        request,
     )
+    return {
+        "html": html,
+        "title": f"{name} · {found.merchant.name}",
+        "description": Truncator(translation.description if translation else "").chars(
+            150
+        ),
+        "category_id": found.category_id,
+    }
 
 
 @require_POST
