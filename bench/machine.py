@@ -82,6 +82,11 @@ def bench_environment(database: str, prefix: str, name: str, redis: str = "off")
         engine += ", Redis (cache, sessions, limits)"
     else:
         os.environ.pop("ETALAGE_REDIS_URL", None)
+    if os.environ.get("ETALAGE_TASK_BROKER") == "redis" and cache:
+        engine += ", tasks on Redis (RQ)"
+    else:
+        os.environ["ETALAGE_TASK_BROKER"] = "database"
+        engine += ", tasks in the database"
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -117,6 +122,7 @@ _KINDS = (
     ("gunicorn", "web workers"),
     ("uvicorn", "web workers"),
     ("db_worker", "background workers"),
+    ("rqworker", "background workers"),
     ("etalage clock", "clock"),
     ("postgres", "PostgreSQL"),
     ("redis-server", "Redis"),

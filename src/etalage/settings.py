@@ -275,15 +275,28 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "ETALAGE_FROM_EMAIL", "Étalage <no-reply@etalage.local>"
 )
 
-# Background work (large catalogue imports): stored in the database in the same
-# transaction as the change, run by `etalage db_worker` (started by `etalage serve`).
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend",
-    }
-}
+# Background work (delivering domain events, providers' notifications, imports,
+# customs messages). By default the tasks are rows of the database, written in the
+# transaction of the change that asks for them and taken by `etalage db_worker`
+# (started by `etalage serve`), which looks for new ones every 0.2 s. With
+# ETALAGE_TASK_BROKER=redis they go to Redis (RQ) after the change commits and the
+# workers (`etalage rqworker`) take each the moment it arrives; what they work on
+# stays in the database (the outbox, the notifications kept raw, the import runs),
+# and the clock picks up anything a lost task left behind.
+ETALAGE_TASK_BROKER = os.environ.get("ETALAGE_TASK_BROKER", "database")
+if ETALAGE_TASK_BROKER not in ("database", "redis"):
+    raise ImproperlyConfigured("ETALAGE_TASK_BROKER is 'database' or 'redis'.")
+if ETALAGE_TASK_BROKER == "redis" and not _redis_url:
+    raise ImproperlyConfigured("ETALAGE_TASK_BROKER=redis needs ETALAGE_REDIS_URL.")
+if TESTING:
+    _tasks_backend = "django_tasks.backends.immediate.ImmediateBackend"
+elif ETALAGE_TASK_BROKER == "redis":
+    _tasks_backend = "django_tasks_rq.RQBackend"
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": _redis_url, "DEFAULT_TIMEOUT": 3600}}
+else:
+    _tasks_backend = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": _tasks_backend}}
 # The buyer's resident ID number: Fernet keys (newest first; all decrypt) and the key
 # of its HMAC. Unset, both are derived from ETALAGE_SECRET_KEY.
 ETALAGE_ID_ENCRYPTION_KEYS = _env_list("ETALAGE_ID_ENCRYPTION_KEYS", "")

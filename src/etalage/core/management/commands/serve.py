@@ -81,7 +81,7 @@ class Command(BaseCommand):
         ]
         if settings.DEBUG:
             server.append("--reload")
-        worker = [sys.executable, "-m", "etalage", "db_worker", "--interval", "1"]
+        worker = _task_worker()
         clock = [sys.executable, "-m", "etalage", "clock"]
         if not task_workers:
             task_workers = 1 if connection.vendor == "sqlite" else 2
@@ -124,3 +124,15 @@ class Command(BaseCommand):
         code = children[0].returncode
         if code not in (0, -15, None):
             sys.exit(code)
+
+
+def _task_worker() -> list[str]:
+    """The command of one background worker: on Redis (RQ), one that waits for the
+    next task and runs it in its own process, no fork per task, the one that holds
+    the scheduler's lock starting deferred tasks; otherwise one that looks for new
+    task rows in the database every 0.2 s."""
+    if settings.ETALAGE_TASK_BROKER == "redis":
+        return [sys.executable, "-m", "etalage", "rqworker", "default",
+                "--worker-class", "rq.worker.SimpleWorker",
+                "--job-class", "django_tasks_rq.Job", "--with-scheduler"]  # fmt: skip
+    return [sys.executable, "-m", "etalage", "db_worker", "--interval", "0.2"]
