@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "etalage.web.middleware.WorkplaceLanguageMiddleware",
     "etalage.web.middleware.MarketMiddleware",
     "etalage.web.middleware.SecurityHeadersMiddleware",
+    "etalage.web.middleware.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "etalage.urls"
@@ -145,6 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# PostgreSQL streaming replicas of the primary (comma-separated URLs): the
+# storefront's catalogue pages read the catalogue there (etalage.core.routing).
+_connection_age = DATABASES["default"]["CONN_MAX_AGE"]
+for _n, _url in enumerate(_env_list("ETALAGE_REPLICA_URLS", "")):
+    DATABASES[f"replica{_n}"] = {
+        **dj_database_url.parse(_url, conn_max_age=_connection_age),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["etalage.core.routing.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

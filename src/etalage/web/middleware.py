@@ -1,7 +1,11 @@
+from contextlib import ExitStack
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from etalage.core.routing import replica_reads
 
 MARKET_COOKIE = "etalage_market"
 
@@ -98,3 +102,30 @@ class WorkplaceLanguageMiddleware:
         if request.META.get("HTTP_ACCEPT_LANGUAGE"):
             return translation.get_language_from_request(request)
         return settings.ETALAGE_WORKPLACE_LANGUAGE
+
+
+class ReplicaReadsMiddleware:
+    """The storefront's catalogue pages, read with GET, may read the catalogue from a
+    replica (``core.routing``); every other page reads the primary."""
+
+    PAGES = frozenset(
+        {"home", "category", "product", "merchant", "merchants", "search",
+         "search-suggest"}
+    )  # fmt: skip
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with ExitStack() as reads:
+            request._etalage_reads = reads
+            return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        match = request.resolver_match
+        if (
+            request.method in ("GET", "HEAD")
+            and match.namespace == "web"
+            and match.url_name in self.PAGES
+        ):
+            request._etalage_reads.enter_context(replica_reads())
