@@ -42,7 +42,9 @@ class Writes:
         model = type(objects[0])
         opts = model._meta
         for obj in objects:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            obj._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                operation_name="bulk_create"
+            )
         with_key = [obj.pk is not None for obj in objects]
         if any(with_key) and not all(with_key):
             raise ValueError("give every instance its key, or none")
@@ -53,7 +55,7 @@ class Writes:
             and (all(with_key) or f is not opts.pk)
         ]
         query = InsertQuery(model)
-        query.insert_values(fields, objects, raw=False)
+        query.insert_values(fields, list(objects), raw=False)
         self._statements.extend(query.get_compiler(using=self.using).as_sql())
         for obj in objects:
             obj._state.adding = False
@@ -62,7 +64,7 @@ class Writes:
     def update(self, queryset: models.QuerySet[Any], **values: Any) -> None:
         """``queryset.update(**values)``, sent later."""
         query = queryset.query.chain(UpdateQuery)
-        query.add_update_values(values)
+        query.add_update_values(values)  # type: ignore[attr-defined]
         self._statements.append(query.get_compiler(self.using).as_sql())
 
     def delete(self, queryset: models.QuerySet[Any]) -> None:

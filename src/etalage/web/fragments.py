@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
@@ -55,7 +56,11 @@ def _generation_key(scope: str) -> str:
 
 
 def cached_fragment(
-    request, *, key: str, scopes: Iterable[str], render: Callable[[], Fragment]
+    request: HttpRequest,
+    *,
+    key: str,
+    scopes: Iterable[str],
+    render: Callable[[], Fragment],
 ) -> Fragment:
     """The fragment under ``key``: a dict whose ``html`` was rendered (by ``render``,
     with ``CSRF_SLOT`` as its token) no longer ago than the fragments' lifetime and
