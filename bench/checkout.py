@@ -43,7 +43,7 @@ from pathlib import Path
 
 from machine import bench_environment, cpu_per, cpu_seconds, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
-from storefront import free_port, percentile, read_response, wait_until_serving
+from storefront import percentile, read_response, start_server
 
 ETALAGE = Path(sys.executable).with_name("etalage")
 TARGET_PER_SECOND = 300  # on PostgreSQL at concurrency 32, 2 cores
@@ -99,6 +99,14 @@ def run_load(port, requests, concurrency, duration):
     result = out.get(timeout=(duration or 120) + 300)
     process.join()
     return result
+
+
+def _header(columns: str) -> None:
+    """Print a table's header, with pgbench's columns on PostgreSQL."""
+    from django.db import connection
+
+    postgres = connection.vendor == "postgresql"
+    print(columns + (f"{'pgbench tps':>13}{'ratio':>8}" if postgres else ""))
 
 
 def _drained(timeout: float = 120) -> None:
@@ -177,14 +185,8 @@ def full_checkout(args) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     connection.close()
-    port = free_port()
-    log = (data_dir / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-    )  # fmt: skip
+    port, server = start_server(env, data_dir, "--workers", str(args.workers))
     try:
-        wait_until_serving(port, server)
         warm = pools[0][-20:]
         _run(run_journeys, port, warm, 4, 30)  # each worker loads what it loads lazily
         _drained()
@@ -194,11 +196,10 @@ def full_checkout(args) -> None:
         print(f"Load: full checkouts ({', '.join(STEPS)}), {args.duration:.0f} s "
               "per run, separate process over loopback")  # fmt: skip
         print()
-        header = f"{'conc.':>6}{'checkouts':>10}{'per s':>8}{'p50 s':>8}{'p95 s':>8}"
-        header += f"{'failed':>8}{'× Saleor':>10}"
-        if connection.vendor == "postgresql":
-            header += f"{'pgbench tps':>13}{'ratio':>8}"
-        print(header)
+        _header(
+            f"{'conc.':>6}{'checkouts':>10}{'per s':>8}{'p50 s':>8}{'p95 s':>8}"
+            f"{'failed':>8}{'× Saleor':>10}"
+        )
         steps_by_level, cpu = {}, {}
         for level, pool in zip(levels, pools, strict=True):
             before = cpu_seconds()
@@ -311,17 +312,8 @@ def main() -> None:
     connection.close()
     print(f"  prepared in {time.perf_counter() - started:.0f} s")
 
-    port = free_port()
-    log = (data_dir / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        start_new_session=True,
-    )
+    port, server = start_server(env, data_dir, "--workers", str(args.workers))
     try:
-        wait_until_serving(port, server)
         print()
         print(f"Machine: {machine()}")
         print(
@@ -336,11 +328,10 @@ def main() -> None:
         # Each worker's first requests load what Django and ninja load lazily.
         run_load(port, [order_request(s, str(uuid.uuid4())) for s in warm], 4, None)
         _drained()
-        header = f"{'conc.':>6}{'placed':>8}{'orders/s':>10}{'p50 ms':>9}"
-        header += f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        if connection.vendor == "postgresql":
-            header += f"{'pgbench tps':>13}{'ratio':>8}"
-        print(header)
+        _header(
+            f"{'conc.':>6}{'placed':>8}{'orders/s':>10}{'p50 ms':>9}"
+            f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        )
         by_level, cpu = {}, {}
         for level, pool in zip(levels, pools, strict=True):
             requests = [order_request(s, str(uuid.uuid4())) for s in pool]

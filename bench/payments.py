@@ -42,7 +42,7 @@ from pathlib import Path
 from checkout import ETALAGE, pgbench_tps, run_load
 from machine import bench_environment, machine, stop
 from shoppers import order_request, prepare_market, prepare_shoppers
-from storefront import free_port, percentile, wait_until_serving
+from storefront import free_port, percentile, start_server
 
 DUPLICATES, FORGED = 0.10, 0.01
 
@@ -123,14 +123,9 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
 
     port = free_port()
     env["ETALAGE_SITE_URL"] = f"http://127.0.0.1:{port}"
-    log = (data_dir / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers),
-         "--task-workers", str(args.task_workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-    )  # fmt: skip
+    workers = ["--workers", str(args.workers), "--task-workers", str(args.task_workers)]
+    port, server = start_server(env, data_dir, *workers, port=port)
     try:
-        wait_until_serving(port, server)
         print(f"\nMachine: {machine()}")
         print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, "
               f"{args.task_workers} background workers and the clock, debug off), "

@@ -32,12 +32,11 @@ from pathlib import Path
 from checkout import pgbench_tps
 from machine import bench_environment, machine
 from storefront import (
-    ETALAGE,
     build_catalogue,
     free_port,
     percentile,
     run_load,
-    wait_until_serving,
+    start_server,
 )
 
 
@@ -129,15 +128,9 @@ def _caught_up(primary: str, replica: str, timeout: float = 300) -> float:
             time.sleep(0.05)
 
 
-def _serve_and_load(env, paths, duration, concurrency, urls):
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", "3"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+def _serve_and_load(env, data_dir, paths, duration, concurrency, urls):
+    port, server = start_server(env, data_dir, "--workers", "3")
     try:
-        wait_until_serving(port, server)
         run_load(port, paths[:100], 4, 3)  # the workers load what they load lazily
         before = {name: _statistics(url) for name, url in urls.items()}
         latencies, errors, elapsed = run_load(port, paths, concurrency, duration)
@@ -204,7 +197,12 @@ def main() -> None:
                 ("the replica", {"ETALAGE_REPLICA_URLS": replica}))  # fmt: skip
         for label, extra in runs:
             rate, p50, p95, errors, spent = _serve_and_load(
-                {**env, **extra}, paths, args.duration, args.concurrency, stats
+                {**env, **extra},
+                data_dir,
+                paths,
+                args.duration,
+                args.concurrency,
+                stats,
             )
             print(f"{label:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}"
                   f"{spent['primary'][0]:>15,}{spent['primary'][1]:>12,}"

@@ -27,15 +27,13 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 from pathlib import Path
 
-from checkout import ETALAGE
 from machine import bench_environment, machine, stop
-from storefront import free_port, percentile, run_load, wait_until_serving
+from storefront import percentile, run_load, start_server
 
 BATCH = 5000
 
@@ -186,14 +184,8 @@ def main() -> None:
           f"{p50:.1f} ms, p95 {percentile(searched, .95):.1f} ms; plain name scan "
           f"p50 {scan50:.1f} ms, p95 {percentile(scanned, .95):.1f} ms (ratio of "
           f"p50s {p50 / scan50:.2f})")  # fmt: skip
-    port = free_port()
-    log = (data_dir / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
-    )  # fmt: skip
+    port, server = start_server(env, data_dir, "--workers", str(args.workers))
     try:
-        wait_until_serving(port, server)
         print(f"\nOver HTTP (etalage serve, {args.workers} gunicorn workers), "
               f"{args.duration:.0f} s per run:")  # fmt: skip
         header = f"{'what':28}{'conc.':>6}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"

@@ -315,6 +315,27 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 12
     raise SystemExit("the server did not start")
 
 
+def start_server(env: dict, data_dir: Path, *arguments: str, port: int = 0):
+    """Start `etalage serve` (its own process group, its errors in the data
+    directory's server.log) on ``port`` or a free one; return the port and the
+    server once it answers."""
+    import signal
+
+    port = port or free_port()
+    log = (data_dir / "server.log").open("ab")
+    server = subprocess.Popen(
+        [str(ETALAGE), "serve", "--port", str(port), *arguments],
+        env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_serving(port, server)
+    except BaseException:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        raise
+    return port, server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=100_000)
@@ -337,15 +358,8 @@ def main() -> None:
     urls = build_catalogue(args.products)
     print(f"  built in {time.perf_counter() - started:.0f} s")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ETALAGE), "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    port, server = start_server(env, data_dir, "--workers", str(args.workers))
     try:
-        wait_until_serving(port, server)
         levels = [int(c) for c in args.concurrency.split(",")]
         pages = _distinct_paths(urls, random.Random(11), len(levels))
         run_load(port, [f"/p/{p}/" for p in urls["products"][-50:]], 4, 3)  # warm up
