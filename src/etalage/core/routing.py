@@ -45,6 +45,10 @@ def replica_aliases() -> list[str]:
     return [alias for alias in settings.DATABASES if alias.startswith("replica")]
 
 
+def _in_transaction() -> bool:
+    return bool(connections[PRIMARY].in_atomic_block)
+
+
 class ReplicaRouter:
     """Django's database router for the rule in the module's docstring."""
 
@@ -55,7 +59,7 @@ class ReplicaRouter:
         if (
             _replica_ok.get()
             and model._meta.app_label in REPLICA_APPS
-            and not connections[PRIMARY].in_atomic_block
+            and not _in_transaction()
         ):
             replicas = replica_aliases()
             if replicas:
