@@ -113,9 +113,16 @@ def test_a_category_listing_follows_products_under_it(client, catalogue, fragmen
     outbox_deliver()
     _count, fresh = _queries(client, f"/en/c/{parent.slug}/")
     assert "Gaufres" in fresh
-    # Another page of the same category, or the same one filtered, is its own.
-    _count, sorted_page = _queries(client, f"/en/c/{parent.slug}/?sort=price_low")
+    # Another page of the same category, or the same one filtered, is its own; so is
+    # the listing alone that htmx asks for.
+    _count, sorted_page = _queries(client, f"/en/c/{parent.slug}/?sort=price")
     assert "Gaufres" in sorted_page
+    results = client.get(
+        f"/en/c/{parent.slug}/?sort=price",
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    ).content.decode()
+    assert "Gaufres" in results and "<html" not in results
+    assert "<html" in client.get(f"/en/c/{parent.slug}/?sort=price").content.decode()
 
 
 def test_prices_and_merchants_renew_every_fragment(client, catalogue, fragments):
