@@ -83,8 +83,14 @@ class Writes:
         if not statements:
             return
         connection = connections[self.using]
+        together = (
+            connection.vendor == "postgresql"
+            and len(statements) > 1
+            # (a deployment that binds on the server prepares each statement alone)
+            and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+        )
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(statements) > 1:
+            if together:
                 cursor.execute(
                     ";\n".join(sql for sql, _ in statements),
                     [value for _, params in statements for value in params],

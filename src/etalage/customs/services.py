@@ -219,12 +219,10 @@ def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
             [id_number_hmac, year],
         )
         pk, reserved_amount, confirmed = cursor.fetchone()
-    return YearlyUsage(
-        pk=pk,
-        id_number_hmac=id_number_hmac,
-        year=year,
-        reserved=_decimal(reserved_amount),
-        confirmed=_decimal(confirmed),
+    return YearlyUsage.from_db(
+        connection.alias,
+        ["id", "id_number_hmac", "year", "reserved", "confirmed"],
+        [pk, id_number_hmac, year, _decimal(reserved_amount), _decimal(confirmed)],
     )
 
 

@@ -67,7 +67,7 @@ def cached_fragment(
     since the last change of any of ``scopes`` and of the prices; the viewer's CSRF
     token put in its slot."""
     seconds = settings.ETALAGE_FRAGMENT_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or not key:  # no key: not kept (a request unlike a page's)
         found = render()
     else:
         generation_keys = [_generation_key(s) for s in (*scopes, PRICES)]

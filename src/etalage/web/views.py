@@ -44,6 +44,7 @@ from etalage.web.request_data import (
 )
 
 HOME_NEWEST = 8
+LISTING_PARAMETERS = frozenset({"page", "sort", "price_min", "price_max", "merchant"})
 
 
 def home(request):
@@ -141,9 +142,14 @@ def category(request, slug):
 
     market, _pricing = request_market(request)
     query = sorted(request.GET.lists())
+    # Only the listing's own parameters make a page worth keeping: anything else
+    # would let any query string fill the cache.
+    listing = set(request.GET) <= LISTING_PARAMETERS
     body_html = cached_fragment(
         request,
-        key=f"category:{slug}:{get_language()}:{market.code}:{template}:{query}",
+        key=f"category:{slug}:{get_language()}:{market.code}:{template}:{query}"
+        if listing
+        else "",
         scopes=[f"category:{slug}", LISTINGS],
         render=body,
     )["html"]

@@ -123,6 +123,10 @@ def test_a_category_listing_follows_products_under_it(client, catalogue, fragmen
     ).content.decode()
     assert "Gaufres" in results and "<html" not in results
     assert "<html" in client.get(f"/en/c/{parent.slug}/?sort=price").content.decode()
+    # A query string unlike a listing's is answered but not kept.
+    first, _html = _queries(client, f"/en/c/{parent.slug}/?utm_source=x")
+    again, _html = _queries(client, f"/en/c/{parent.slug}/?utm_source=x")
+    assert again == first
 
 
 def test_prices_and_merchants_renew_every_fragment(client, catalogue, fragments):
