@@ -244,17 +244,28 @@ def _declare_documents(batch: int, now: datetime) -> int:
 
 
 def _parcels_ready(batch: int) -> list[Parcel]:
-    """Parcels whose order went to customs, whose waybill or inventory has not,
-    and that customs can now see: arrived on their flight from Liège (customs
-    releases only goods that are there), or packed in the bonded warehouse."""
+    """Parcels whose order and payment customs has received (their messages handed
+    to the gateway: an inventory that reaches customs before them is refused, "三单比对
+    失败", as one sent while a crash held them back once was), whose waybill or
+    inventory has not gone, and that customs can now see: arrived on their flight
+    from Liège (customs releases only goods that are there), or packed in the bonded
+    warehouse. (The waybill goes in the same round as the inventory, handed over
+    first.)"""
     flown = Q(sub_order__route=Route.DIRECT_MAIL, bag__flight__arrived_at__isnull=False)
     bonded = Q(sub_order__route=Route.BONDED)
-    order_sent = Declaration.objects.filter(
-        sub_order=OuterRef("sub_order"), kind=Kind.ORDER, message__isnull=False
-    )
+
+    def delivered(kind: str) -> Exists:
+        return Exists(
+            Declaration.objects.filter(
+                sub_order=OuterRef("sub_order"),
+                kind=kind,
+                message__state=Message.State.SENT,
+            )
+        )
+
     return list(
         Parcel.objects.filter(flown | bonded, sub_order__state=states.PAID)
-        .filter(Exists(order_sent))
+        .filter(delivered(Kind.ORDER), delivered(Kind.PAYMENT))
         .filter(_lacking(Kind.WAYBILL, Kind.INVENTORY, key="sub_order"))
         .select_related(
             "sub_order__order__identity", "sub_order__merchant", "bag__flight"

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from etalage.customs.identity_crypto import decrypt_carrying_id
 from etalage.declarations.models import Declaration, Message, TaxBill
-from etalage.declarations.services import new_guid
+from etalage.declarations.services import (
+    declarations_requery,
+    declarations_send,
+    new_guid,
+)
 from etalage.orders import states
 
 
@@ -126,6 +130,27 @@ def test_a_lost_release_is_asked_for_again_after_the_timeout(customs, settings):
     sub.refresh_from_db()
     assert sub.state == states.SHIPPED
     assert _inventory(sub).queried_at is not None
+
+
+def test_no_inventory_goes_before_customs_has_the_order_and_the_payment(customs):
+    """A crash between writing the order's message and handing it over leaves it
+    waiting for the requery; the inventory waits too (sent before them, customs
+    would refuse it: its three documents do not match)."""
+    order = customs.paid()
+    with customs.capture(execute=False):  # the process dies before handing over
+        assert declarations_send() == 1
+    sub = order.sub_orders.get()
+    assert set(Message.objects.values_list("state", flat=True)) == {"pending"}
+    customs.flown(order)
+    assert customs.declare() == 0  # the order and payment not handed over yet
+    assert not sub.declarations.filter(kind__in=("511", "621")).exists()
+    later = timezone.now() + timedelta(seconds=60)
+    with customs.capture(execute=True):
+        assert declarations_requery(now=later) == 2  # the order's and payment's
+    assert customs.declare() == 1  # now the waybill and the inventory
+    customs.answer()
+    sub.refresh_from_db()
+    assert sub.state == states.SHIPPED
 
 
 def test_a_refusal_after_release_moves_nothing_and_is_shown_as_a_conflict(customs):
