@@ -91,14 +91,7 @@ def _in_process(port, requests, concurrency, duration, out):
 def run_load(port, requests, concurrency, duration):
     """Send ``requests`` from ``concurrency`` connections in a process of its own;
     return the answers, the time taken and the CPU seconds the sending took."""
-    out = multiprocessing.Queue()
-    process = multiprocessing.Process(
-        target=_in_process, args=(port, requests, concurrency, duration, out)
-    )
-    process.start()
-    result = out.get(timeout=(duration or 120) + 300)
-    process.join()
-    return result
+    return _run(_in_process, port, requests, concurrency, duration)
 
 
 def _header(columns: str) -> None:
@@ -166,19 +159,19 @@ def full_checkout(args) -> None:
     data_dir, url, engine, env = bench_environment(
         args.database, "etalage-bench-", "etalage_bench_checkout", args.redis
     )
-    print(f"Preparing {per_level * len(levels):,} buyers on {engine} ...")
+    print(f"Preparing {per_level * len(levels) + 20:,} buyers on {engine} ...")
     shops = prepare_market()["shops"]
     variants = [v for shop in shops for v in shop]
-    pools = [
-        [
-            (shopper, variants[n % len(variants)].product.slug,
-             str(variants[n % len(variants)].pk))
-            for n, shopper in enumerate(
-                prepare_shoppers(per_level, lambda n: [], first=i * per_level)
-            )
-        ]
-        for i in range(len(levels))
-    ]  # fmt: skip
+
+    def buyers(count: int, first: int) -> list:
+        """Buyers with empty carts, each with the product they will buy."""
+        shoppers = prepare_shoppers(count, lambda n: [], first=first)
+        return [(shopper, variants[n % len(variants)].product.slug,
+                 str(variants[n % len(variants)].pk))
+                for n, shopper in enumerate(shoppers)]  # fmt: skip
+
+    pools = [buyers(per_level, i * per_level) for i in range(len(levels))]
+    warm = buyers(20, len(levels) * per_level)
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -187,7 +180,6 @@ def full_checkout(args) -> None:
     connection.close()
     port, server = start_server(env, data_dir, "--workers", str(args.workers))
     try:
-        warm = pools[0][-20:]
         _run(run_journeys, port, warm, 4, 30)  # each worker loads what it loads lazily
         _drained()
         print(f"\nMachine: {machine()}")
@@ -204,9 +196,8 @@ def full_checkout(args) -> None:
         for level, pool in zip(levels, pools, strict=True):
             before = cpu_seconds()
             done, failed, elapsed, load_cpu = _run(
-                run_journeys, port, pool[:-20] if pool is pools[0] else pool, level,
-                args.duration,
-            )  # fmt: skip
+                run_journeys, port, pool, level, args.duration
+            )
             _drained()
             after = cpu_seconds()
             after["load generator"] = load_cpu
@@ -232,23 +223,27 @@ def full_checkout(args) -> None:
         for level, steps in steps_by_level.items():
             print(f"  concurrency {level}: "
                   + ", ".join(f"{s} {ms:.0f}" for s, ms in steps.items()))  # fmt: skip
-        print(
-            "\nCPU per full checkout, by process (until the background work was done):"
-        )
-        for level, spent in cpu.items():
-            print(f"  concurrency {level}: {spent}")
+        _print_cpu("full checkout", cpu)
     finally:
         stop(server, data_dir)
 
 
 def _run(function, *args):
-    """Run ``function(*args, out)`` in a process of its own; return what it put."""
+    """Run ``function(*args, out)`` in a process of its own (the load beside the
+    server, not sharing this process's GIL); return what it put. The last argument
+    is the run's duration (None: until its work is done)."""
     out = multiprocessing.Queue()
     process = multiprocessing.Process(target=function, args=(*args, out))
     process.start()
-    result = out.get(timeout=args[-1] + 600)
+    result = out.get(timeout=(args[-1] or 120) + 600)
     process.join()
     return result
+
+
+def _print_cpu(unit: str, cpu: dict) -> None:
+    print(f"\nCPU per {unit}, by process (its background work included):")
+    for level, spent in cpu.items():
+        print(f"  concurrency {level}: {spent}")
 
 
 def main() -> None:
@@ -364,12 +359,7 @@ def main() -> None:
             if len(results) == len(pool):
                 print("  (the prepared checkouts ran out before the time did)")
 
-        print(
-            "\nCPU per order, by process (over each run and until the background "
-            "worker had delivered its events):"
-        )
-        for level, spent in cpu.items():
-            print(f"  concurrency {level}: {spent}")
+        _print_cpu("order", cpu)
         print("\nFlash sale: 500 buyers at once, one variant, 100 in stock")
         requests = [order_request(s, str(uuid.uuid4())) for s in flash]
         results, elapsed, _cpu = run_load(port, requests, 500, None)

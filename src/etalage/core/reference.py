@@ -31,10 +31,13 @@ def reference_cached(key: str, build: Callable[[], T]) -> T:
     local = _LOCAL.get(key)
     if local is not None and local[0] > now:
         return local[1]  # type: ignore[no-any-return]
-    stored = cache.get(key)
+    # Kept as (stale at, value) under a key of its own: a value kept bare under
+    # ``key`` by an earlier release is never read as one of these.
+    shared = f"{key}:until"
+    stored = cache.get(shared)
     if stored is None or stored[0] <= now:
         stored = (now + seconds, build())
-        cache.set(key, stored, seconds)
+        cache.set(shared, stored, seconds)
     _LOCAL[key] = stored
     return stored[1]  # type: ignore[no-any-return]
 

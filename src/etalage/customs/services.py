@@ -208,28 +208,17 @@ def usage_lock(*, id_number_hmac: str, year: int) -> YearlyUsage:
     UPDATE would; SQLite takes its write lock at BEGIN)."""
     q = connection.ops.quote_name
     table = q(YearlyUsage._meta.db_table)
-    reserved = q("reserved")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({q('id_number_hmac')}, {q('year')}, {reserved}, "  # noqa: S608 (names from the model, values bound)
-            f"{q('confirmed')}) VALUES (%s, %s, 0, 0) "
-            f"ON CONFLICT ({q('id_number_hmac')}, {q('year')}) "
-            f"DO UPDATE SET {reserved} = {table}.{reserved} "
-            f"RETURNING {q('id')}, {reserved}, {q('confirmed')}",
-            [id_number_hmac, year],
-        )
-        pk, reserved_amount, confirmed = cursor.fetchone()
-    return YearlyUsage.from_db(
-        connection.alias,
-        ["id", "id_number_hmac", "year", "reserved", "confirmed"],
-        [pk, id_number_hmac, year, _decimal(reserved_amount), _decimal(confirmed)],
+    hmac, year_, reserved, confirmed = (
+        q(name) for name in ("id_number_hmac", "year", "reserved", "confirmed")
     )
-
-
-def _decimal(value: object) -> Decimal:
-    # SQLite answers a RETURNING'd decimal column as it stored it (an int or float
-    # for whole amounts); the column has two places.
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    # raw() reads the returned row through the model's fields (their converters).
+    return YearlyUsage.objects.raw(
+        f"INSERT INTO {table} ({hmac}, {year_}, {reserved}, {confirmed}) "  # noqa: S608 (names from the model, values bound)
+        f"VALUES (%s, %s, 0, 0) ON CONFLICT ({hmac}, {year_}) "
+        f"DO UPDATE SET {reserved} = {table}.{reserved} "
+        f"RETURNING {q('id')}, {hmac}, {year_}, {reserved}, {confirmed}",
+        [id_number_hmac, year],
+    )[0]
 
 
 def usage_change(

@@ -102,10 +102,9 @@ def _check_inventory(doc: InventoryDoc) -> None:
         )
 
 
-def _inventory_head(doc: InventoryDoc) -> Fields:
-    day = stamp(doc.app_time, "%Y%m%d")
+def _order_parties(doc: InventoryDoc | WithdrawalDoc) -> Fields:
+    """The order and the parties to it, as every inventory message names them."""
     return (
-        *head_start(doc.guid, doc.app_time),
         ("orderNo", doc.order_no),
         ("ebpCode", doc.platform.code),
         ("ebpName", doc.platform.name),
@@ -115,6 +114,14 @@ def _inventory_head(doc: InventoryDoc) -> Fields:
         ("logisticsCode", doc.logistics.code),
         ("logisticsName", doc.logistics.name),
         ("copNo", doc.cop_no),
+    )
+
+
+def _inventory_head(doc: InventoryDoc) -> Fields:
+    day = stamp(doc.app_time, "%Y%m%d")
+    return (
+        *head_start(doc.guid, doc.app_time),
+        *_order_parties(doc),
         ("assureCode", doc.platform.code),
         ("ieFlag", "I"),
         ("declTime", day),
@@ -218,15 +225,7 @@ def _withdrawal(
             (
                 *head_start(doc.guid, doc.app_time),
                 ("customsCode", doc.customs_code),
-                ("orderNo", doc.order_no),
-                ("ebpCode", doc.platform.code),
-                ("ebpName", doc.platform.name),
-                ("ebcCode", doc.seller.code),
-                ("ebcName", doc.seller.name),
-                ("logisticsNo", doc.logistics_no),
-                ("logisticsCode", doc.logistics.code),
-                ("logisticsName", doc.logistics.name),
-                ("copNo", doc.cop_no),
+                *_order_parties(doc),
                 ("invtNo", doc.invt_no),
                 ("buyerIdType", ID_CARD),
                 ("buyerIdNumber", doc.buyer_id_number),

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -212,34 +213,54 @@ def _not_sent(sub: SubOrder, kinds: Iterable[str], error: MessageRefused) -> Non
 Heads = list[tuple[SubOrder, str, object]]
 
 
-def _declare_documents(batch: int, now: datetime) -> int:
-    """The order and payment of every paid parcel not declared yet (whichever of
-    the two is missing)."""
-    ready = _paid_not_declared(batch)
-    have = _declared_kinds(sub.pk for sub, *_rest in ready)
-    orders: Heads = []
-    payments: Heads = []
-    for sub, payment, transaction_id, department in ready:
-        missing = {Kind.ORDER, Kind.PAYMENT} - have.get(sub.pk, set())
+def _missing_heads(
+    wanted: Sequence[tuple[SubOrder, Any]],
+    kinds: tuple[str, ...],
+    build: Callable[[str, SubOrder, Any, str, str], object],
+) -> dict[str, Heads]:
+    """The heads of the ``kinds`` each sub-order of ``wanted`` (with what its
+    documents are built from) still lacks, by kind: ``build(kind, sub_order, what,
+    guid, id_number)`` makes each document. A sub-order whose message cannot be built
+    is kept as not sent."""
+    have = _declared_kinds(sub.pk for sub, _what in wanted)
+    heads: dict[str, Heads] = {kind: [] for kind in kinds}
+    for sub, what in wanted:
+        missing = [kind for kind in kinds if kind not in have.get(sub.pk, set())]
         try:
             id_number = _id_number(sub)
         except MessageRefused as error:
             _not_sent(sub, missing, error)
             continue
-        if Kind.ORDER in missing:
+        for kind in missing:
             guid = new_guid()
-            orders.append((sub, guid, documents.order_doc(
+            heads[kind].append((sub, guid, build(kind, sub, what, guid, id_number)))
+    return heads
+
+
+def _declare_documents(batch: int, now: datetime) -> int:
+    """The order and payment of every paid parcel not declared yet (whichever of
+    the two is missing)."""
+    ready = _paid_not_declared(batch)
+
+    def build(kind: str, sub: SubOrder, what: Any, guid: str, id_number: str) -> object:
+        payment, transaction_id, department = what
+        if kind == Kind.ORDER:
+            return documents.order_doc(
                 sub, payment, guid=guid, id_number=id_number, now=now,
-                transaction_id=transaction_id)))  # fmt: skip
-        if Kind.PAYMENT in missing:
-            guid = new_guid()
-            payments.append((sub, guid, documents.payment_doc(
-                sub, payment, guid=guid, id_number=id_number, now=now,
-                transaction_id=transaction_id, department=department)))  # fmt: skip
+                transaction_id=transaction_id,
+            )  # fmt: skip
+        return documents.payment_doc(
+            sub, payment, guid=guid, id_number=id_number, now=now,
+            transaction_id=transaction_id, department=department,
+        )  # fmt: skip
+
+    heads = _missing_heads(
+        [(sub, rest) for sub, *rest in ready], (Kind.ORDER, Kind.PAYMENT), build
+    )
     with transaction.atomic():
-        for kind, heads in ((Kind.ORDER, orders), (Kind.PAYMENT, payments)):
-            if heads:
-                message_send(kind, heads, now=now)
+        for kind, kind_heads in heads.items():
+            if kind_heads:
+                message_send(kind, kind_heads, now=now)
     return len(ready)
 
 
@@ -280,25 +301,16 @@ def _declare_parcels(batch: int, now: datetime) -> int:
     sub-orders whose inventory went move to declared. Returns how many parcels
     were handled."""
     parcels = _parcels_ready(batch)
-    have = _declared_kinds(p.sub_order_id for p in parcels)
-    waybills: Heads = []
-    inventories: Heads = []
-    for parcel in parcels:
-        sub = parcel.sub_order
-        missing = {Kind.WAYBILL, Kind.INVENTORY} - have.get(sub.pk, set())
-        try:
-            id_number = _id_number(sub)
-        except MessageRefused as error:
-            _not_sent(sub, missing, error)
-            continue
-        if Kind.WAYBILL in missing:
-            guid = new_guid()
-            waybills.append((sub, guid, documents.waybill_doc(
-                sub, parcel, guid=guid, now=now)))  # fmt: skip
-        if Kind.INVENTORY in missing:
-            guid = new_guid()
-            inventories.append((sub, guid, documents.inventory_doc(
-                sub, parcel, guid=guid, id_number=id_number, now=now)))  # fmt: skip
+
+    def build(kind: str, sub: SubOrder, parcel: Any, guid: str, id_: str) -> object:
+        if kind == Kind.WAYBILL:
+            return documents.waybill_doc(sub, parcel, guid=guid, now=now)
+        return documents.inventory_doc(sub, parcel, guid=guid, id_number=id_, now=now)
+
+    heads = _missing_heads(
+        [(p.sub_order, p) for p in parcels], (Kind.WAYBILL, Kind.INVENTORY), build
+    )
+    waybills, inventories = heads[Kind.WAYBILL], heads[Kind.INVENTORY]
     with transaction.atomic():
         if waybills:
             message_send(Kind.WAYBILL, waybills, now=now)
