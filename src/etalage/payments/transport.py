@@ -3,8 +3,9 @@ directory). The adapters reach the real providers with ``core.http``."""
 
 from __future__ import annotations
 
+import fcntl
 import os
-import time
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -26,24 +27,41 @@ def sandbox_key(name: str) -> rsa.RSAPrivateKey:
 
 
 def _key_file(path: Path) -> rsa.RSAPrivateKey:
-    """Read a key, or make it if no process has yet (exclusive create: two
-    processes starting together end up with one key)."""
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        for _attempt in range(50):  # another process may be writing it right now
-            try:
-                return load_private_key(path.read_bytes())
-            except ValueError:
-                time.sleep(0.1)
-        return load_private_key(path.read_bytes())
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
+    """Read a key, or make it if no process has yet. A key file is only ever put in
+    place whole (written aside, then renamed over), and only by the process that
+    holds the folder's lock, and only where no readable key is: processes starting
+    together end up with one key, and a process killed while making it leaves no
+    half-written key behind (a file an older release left empty is made again)."""
+    key = _key_read(path)
+    if key is not None:
+        return key
+    with (path.parent / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes or we die
+        key = _key_read(path)
+        if key is not None:
+            return key
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         )
+        descriptor, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(descriptor, "wb") as file:  # mkstemp makes it 0600
+                file.write(pem)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(aside, path)
+        except BaseException:
+            Path(aside).unlink(missing_ok=True)
+            raise
     return key
+
+
+def _key_read(path: Path) -> rsa.RSAPrivateKey | None:
+    """The key in ``path``, or None when there is none or none whole."""
+    try:
+        return load_private_key(path.read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
