@@ -264,6 +264,7 @@ def main() -> None:
         stop_worker(server)
         failures += crash_payouts(data_dir)
     finally:
+        errors = log_errors(data_dir / "server.log")
         stop(server, data_dir)
     retried = sum(1 for _s, _p, attempts in answers.values() if attempts > 1)
     print(
@@ -272,8 +273,21 @@ def main() -> None:
     )
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
+        print("The server's log, its last errors:\n" + errors, end="")
         sys.exit(1)
     print("every order exists exactly once; the books are clean")
+
+
+def log_errors(path: Path, lines: int = 60) -> str:
+    """The end of the server's log from its last few tracebacks and errors (the
+    data directory is removed with it): what a failing run needs to be read."""
+    text = path.read_text(errors="replace").splitlines()
+    wanted = [
+        i for i, line in enumerate(text)
+        if "Traceback" in line or "ERROR" in line or "exited (" in line
+    ]  # fmt: skip
+    start = max(0, wanted[-1] - lines // 2) if wanted else len(text)
+    return "".join(f"  | {line}\n" for line in text[start : start + lines])
 
 
 def stop_worker(server) -> None:
