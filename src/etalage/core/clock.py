@@ -28,9 +28,19 @@ def chore_register(name: str, chore: Chore) -> None:
     _CHORES[name] = chore
 
 
-def clock_round() -> dict[str, int]:
-    """Run every registered chore once; return what each did."""
-    return {name: chore() for name, chore in _CHORES.items()}
+def clock_round(*, keep_going: bool = False) -> dict[str, int]:
+    """Run every registered chore once; return what each did. With ``keep_going``
+    (the running clock), a chore that fails is logged and the others still run: a
+    carrier or a gateway that is down must not stop unpaid orders expiring."""
+    done = {}
+    for name, chore in _CHORES.items():
+        try:
+            done[name] = chore()
+        except Exception:
+            if not keep_going:
+                raise
+            logger.exception("clock chore %s failed", name)
+    return done
 
 
 def run_clock(*, every: float, once: bool, log: Callable[[str], object]) -> None:
@@ -45,7 +55,7 @@ def run_clock(*, every: float, once: bool, log: Callable[[str], object]) -> None
     while not stopping:
         close_old_connections()
         try:
-            done = clock_round()
+            done = clock_round(keep_going=True)
         except Exception:  # keep ticking; the next round tries again
             logger.exception("clock round failed")
         else:

@@ -5,10 +5,14 @@ shipped when the carrier takes it, delivered when it says so)."""
 from __future__ import annotations
 
 import json
+import logging
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from etalage.logistics import sandbox_carrier
@@ -18,6 +22,8 @@ from etalage.logistics.services import step_record
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
 from etalage.orders.services import sub_order_move
+
+logger = logging.getLogger(__name__)
 
 
 def parcel_released(*, sub_order_id: UUID) -> None:
@@ -45,8 +51,13 @@ def _hand_over(parcel: Parcel) -> str:
 
 @task()
 def parcel_last_mile_task(parcel_id: str) -> str:
-    """Hand a released parcel to the carrier: its waybill number, and the sub-order
-    shipped."""
+    """Hand a released parcel to the carrier (in the background)."""
+    return parcel_hand_over(parcel_id)
+
+
+def parcel_hand_over(parcel_id: UUID | str) -> str:
+    """Hand a released parcel to the carrier, once: its waybill number, and the
+    sub-order shipped."""
     with transaction.atomic():
         parcel = (
             Parcel.objects.select_for_update()
@@ -64,6 +75,40 @@ def parcel_last_mile_task(parcel_id: str) -> str:
                 reason=f"{parcel.carrier} {parcel.waybill}",
             )
         return parcel.waybill
+
+
+HAND_OVER_LATE = timedelta(minutes=1)
+HAND_OVER_AGAIN = 300  # seconds between two tries of one parcel
+
+
+def parcels_handed_over_late(*, now: datetime | None = None) -> int:
+    """Parcels customs released more than a minute ago that have no waybill yet
+    (their task lost between the commit and the queue, or the carrier refused or
+    did not answer) are handed over now: each at most once in five minutes, 50 a
+    round, and the round ends at the first refusal (the carrier may be down: one
+    wait a round, not fifty). The clock's chore."""
+    now = now or timezone.now()
+    late = (
+        Parcel.objects.filter(
+            waybill="",
+            sub_order__state=states.RELEASED,
+            events__step=Step.CUSTOMS_RELEASED,
+            events__recorded_at__lt=now - HAND_OVER_LATE,
+        )
+        .order_by("events__recorded_at")
+        .values_list("pk", flat=True)
+    )
+    handed = 0
+    for parcel_id in list(late[:50]):
+        if not cache.add(f"etalage:hand-over:{parcel_id}", 1, HAND_OVER_AGAIN):
+            continue  # tried less than five minutes ago (by this clock or another)
+        try:
+            parcel_hand_over(parcel_id)
+        except CarrierRefused as refused:
+            logger.warning("parcel %s: the carrier refused it: %s", parcel_id, refused)
+            break
+        handed += 1
+    return handed
 
 
 def carrier_push_receive(

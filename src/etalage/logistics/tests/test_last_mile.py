@@ -44,8 +44,7 @@ def over_http(client, monkeypatch, settings):
     return answers
 
 
-@pytest.fixture
-def released(shopping, django_capture_on_commit_callbacks):
+def _release(shopping, capture, *, handed_over=True):
     from etalage.orders.services import order_pay
 
     buyer = shopping.buyer()
@@ -55,10 +54,17 @@ def released(shopping, django_capture_on_commit_callbacks):
     hub_receive(code=parcel.code, grams=300)
     for state in (states.CUSTOMS_DECLARED, states.RELEASED):
         sub = sub_order_move(sub_order=sub, to=state, reason="customs")
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_deliver()  # the release reaches logistics: to the carrier
+    # The release reaches logistics: to the carrier, after commit (unless the
+    # process dies first and the task is never queued).
+    with capture(execute=handed_over):
+        outbox_deliver()
     parcel.refresh_from_db()
     return parcel
+
+
+@pytest.fixture
+def released(shopping, django_capture_on_commit_callbacks):
+    return _release(shopping, django_capture_on_commit_callbacks)
 
 
 def test_the_carrier_takes_the_parcel_and_its_pushes_deliver_it(
@@ -165,3 +171,38 @@ def test_a_push_sent_twice_and_an_event_sent_twice_count_once(client, released):
     assert released.events.filter(step=Step.OUT_FOR_DELIVERY).count() == 1
     assert json.loads(CarrierPush.objects.first().body)["events"][0]["id"] == "E1"
     assert Parcel.objects.get().waybill == released.waybill
+
+
+def test_a_parcel_whose_hand_over_was_lost_or_refused_is_handed_over_by_the_clock(
+    shopping, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from django.core.cache import cache
+
+    from etalage.core.clock import _CHORES
+    from etalage.logistics import last_mile
+    from etalage.logistics.carriers import CarrierRefused
+
+    parcel = _release(shopping, django_capture_on_commit_callbacks, handed_over=False)
+    assert parcel.waybill == "" and parcel.sub_order.state == states.RELEASED
+    chore = _CHORES["parcels_handed_over_late"]
+    assert chore is last_mile.parcels_handed_over_late
+    assert chore() == 0  # released a moment ago: its task may still be on its way
+    later = timezone.now() + timedelta(seconds=61)
+
+    def refused(parcel):
+        raise CarrierRefused("the carrier is down")
+
+    monkeypatch.setattr(last_mile, "_hand_over", refused)
+    assert chore(now=later) == 0
+    assert "the carrier is down" in caplog.text
+    parcel.refresh_from_db()
+    assert parcel.waybill == "" and parcel.sub_order.state == states.RELEASED
+    monkeypatch.undo()
+    assert chore(now=later) == 0  # tried a moment ago: not again before 5 minutes
+    cache.delete(f"etalage:hand-over:{parcel.pk}")  # five minutes later
+    assert chore(now=later) == 1
+    parcel.refresh_from_db()
+    assert parcel.carrier == "sandbox" and parcel.waybill.startswith("SBX")
+    assert parcel.sub_order.state == states.SHIPPED
+    cache.delete(f"etalage:hand-over:{parcel.pk}")
+    assert chore(now=later) == 0  # handed over once

@@ -334,6 +334,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "limit_windows_swept",
         "notifications_late_processed",
         "payments_quiet_queried",
+        "parcels_handed_over_late",
         "refunds_quiet_asked_again",
         "sandbox_carrier_advanced",
         "search_figures_refreshed",
