@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -126,6 +127,21 @@ def _service_refused(request, exc: DjangoValidationError):
 def _http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, NinjaValidationError):  # a body the parser refused
         return _validation_error(request, exc.__cause__)
+    if exc.status_code == 403 and str(exc.message).startswith("CSRF"):
+        # A signed-in browser session (cookie) that did not send its token.
+        return api.create_response(
+            request,
+            error_body(
+                "csrf_failed",
+                gettext(
+                    "Send the CSRF token in the X-CSRFToken header (the value of "
+                    "the csrftoken cookie): a request signed in by its session "
+                    "cookie needs it."
+                ),
+                "X-CSRFToken",
+            ),
+            status=403,
+        )
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
     return api.create_response(
         request, error_body(code, str(exc.message)), status=exc.status_code

@@ -66,6 +66,23 @@ def test_without_a_csrf_token_the_api_refuses_to_sign_up(markets):
     assert refused.status_code == 403
 
 
+def test_a_signed_in_session_without_its_csrf_token_is_told_which_header(shopping):
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    api = Client(enforce_csrf_checks=True)
+    api.force_login(buyer)
+    body = {"identity": str(buyer.identities.get().pk), "lang": "en"}
+    for language, words in (("en", "csrftoken cookie"), ("zh-CN", "请在")):
+        refused = api.post("/api/v1/orders", body, content_type="application/json",
+                           headers={"Idempotency-Key": uuid.uuid4().hex,
+                                    "Accept-Language": language})  # fmt: skip
+        assert refused.status_code == 403
+        error = refused.json()["error"]
+        assert error["code"] == "csrf_failed" and error["field"] == "X-CSRFToken"
+        assert words in error["message"]
+    assert not Order.objects.exists()
+
+
 def test_another_buyer_s_cart_line_and_identity_are_not_found(client, shopping):
     owner, stranger = shopping.buyer(), shopping.buyer()
     shopping.cart(owner, [(shopping.products["a"], 1)])
