@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
 Chore = Callable[[], int]
+T = TypeVar("T")
 _CHORES: dict[str, Chore] = {}
 
 
@@ -26,6 +29,23 @@ def chore_register(name: str, chore: Chore) -> None:
     """Run ``chore`` every round; it returns how many things it did, shown as
     ``name``."""
     _CHORES[name] = chore
+
+
+def tries_spaced(
+    ids: Iterable[T], *, key: str, every: int, attempt: Callable[[T], bool]
+) -> int:
+    """A chore's tries at what waits on a party outside (a carrier, a provider):
+    each of ``ids`` at most once every ``every`` seconds, whichever clock tries it,
+    and the round ends at the first try that fails (the party may be down: one
+    wait a round, not one per item). Returns how many tries succeeded."""
+    done = 0
+    for item in ids:
+        if not cache.add(f"etalage:try:{key}:{item}", 1, every):
+            continue  # tried less than ``every`` seconds ago
+        if not attempt(item):
+            break
+        done += 1
+    return done
 
 
 def clock_round(*, keep_going: bool = False) -> dict[str, int]:

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from etalage.core.clock import tries_spaced
 from etalage.logistics import sandbox_carrier
 from etalage.logistics.carriers import CarrierEvent, CarrierRefused, carrier_push_read
 from etalage.logistics.models import CarrierPush, Parcel
@@ -98,17 +98,18 @@ def parcels_handed_over_late(*, now: datetime | None = None) -> int:
         .order_by("events__recorded_at")
         .values_list("pk", flat=True)
     )
-    handed = 0
-    for parcel_id in list(late[:50]):
-        if not cache.add(f"etalage:hand-over:{parcel_id}", 1, HAND_OVER_AGAIN):
-            continue  # tried less than five minutes ago (by this clock or another)
+
+    def hand_over(parcel_id: UUID) -> bool:
         try:
             parcel_hand_over(parcel_id)
         except CarrierRefused as refused:
             logger.warning("parcel %s: the carrier refused it: %s", parcel_id, refused)
-            break
-        handed += 1
-    return handed
+            return False
+        return True
+
+    return tries_spaced(
+        list(late[:50]), key="hand-over", every=HAND_OVER_AGAIN, attempt=hand_over
+    )
 
 
 def carrier_push_receive(

@@ -12,6 +12,7 @@ class PaymentsConfig(AppConfig):
         from etalage.core.clock import chore_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
         from etalage.payments.checks import payment_problems
+        from etalage.payments.declarations import payments_declared_late
         from etalage.payments.notifications import (
             notifications_late_processed,
             payments_quiet_queried,
@@ -22,3 +23,4 @@ class PaymentsConfig(AppConfig):
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)
         chore_register("refunds_quiet_asked_again", refunds_quiet_asked_again)
+        chore_register("payments_declared_late", payments_declared_late)

@@ -16,6 +16,7 @@ from django_tasks import task
 
 from etalage.events.outbox import event_record
 from etalage.events.types import PaymentReceivedLate
+from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.services import order_pay
 from etalage.payments.adapters import adapter, adapter_class
@@ -29,9 +30,10 @@ from etalage.payments.provider import (
 )
 from etalage.payments.services import (
     PROVIDER_NAMES,
-    late_payment_refund_task,
     refund_ask,
+    refund_ask_task,
     refund_failed,
+    refund_record,
     refund_settled,
 )
 
@@ -199,7 +201,14 @@ def _succeeded(payment: Payment, event: Event) -> None:
         order_pay(order=order, reason=f"{label} payment {payment.provider_payment_id}")
     else:
         event_record(PaymentReceivedLate(payment_id=payment.pk, order_id=order.pk))
-        transaction.on_commit(lambda: late_payment_refund_task.enqueue(str(payment.pk)))
+        # Recorded with the payment, asked after commit: a refund whose task is
+        # lost is still asked for (by the clock).
+        refund = refund_record(
+            payment=payment,
+            amount=Money(payment.amount, payment.currency),
+            reason="paid after the order was cancelled",
+        )
+        transaction.on_commit(lambda: refund_ask_task.enqueue(str(refund.pk)))
 
 
 def _refund_apply(event: Event) -> tuple[str, str, Payment | None]:

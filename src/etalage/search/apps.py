@@ -10,6 +10,7 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from etalage.core.clock import chore_register
         from etalage.search import handlers  # noqa: F401  (registers event handlers)
-        from etalage.search.index import search_figures_refresh
+        from etalage.search.index import pending_late_indexed, search_figures_refresh
 
         chore_register("search_figures_refreshed", search_figures_refresh)
+        chore_register("search_pending_indexed", pending_late_indexed)

@@ -2,7 +2,9 @@
 
 The handlers run inside the outbox's delivery transaction: they only ask the
 background worker to index, after commit, so that indexing (segmentation, pinyin)
-never holds the delivery of other events."""
+never holds the delivery of other events. What they ask is marked in that
+transaction (``PendingIndex``), so a task lost between the commit and the queue
+leaves a mark the clock indexes."""
 
 from __future__ import annotations
 
@@ -14,17 +16,17 @@ from django_tasks import task
 from etalage.catalog.models import Product
 from etalage.events.outbox import handles
 from etalage.events.types import MerchantChanged, ProductsChanged
-from etalage.search.index import BATCH, products_index
+from etalage.search.index import pending_indexed, pending_mark
 
 
 @task()
 def products_index_task(product_ids: list[str]) -> int:
-    ids = [UUID(i) for i in product_ids]
-    return sum(products_index(ids[s : s + BATCH]) for s in range(0, len(ids), BATCH))
+    return pending_indexed([UUID(i) for i in product_ids])
 
 
 def _index_later(ids: list[UUID]) -> None:
     if ids:
+        pending_mark(ids)
         transaction.on_commit(
             lambda: products_index_task.enqueue([str(i) for i in ids])
         )

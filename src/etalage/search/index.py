@@ -5,6 +5,7 @@ longer visible. The engine's own full-text index follows the documents."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from etalage.catalog.models import PavilionEntry, Product
 from etalage.catalog.selectors import visible_products
@@ -21,7 +23,7 @@ from etalage.inventory.models import Stock
 from etalage.orders import states
 from etalage.orders.models import OrderLine
 from etalage.search.engines import engine
-from etalage.search.models import SearchDocument, SearchTerm
+from etalage.search.models import PendingIndex, SearchDocument, SearchTerm
 from etalage.search.text import index_terms, is_latin, joined
 
 BATCH = 500
@@ -109,6 +111,50 @@ def products_index(product_ids: Iterable[UUID]) -> int:
         SearchDocument.objects.filter(product_id__in=[p.pk for p in products])
     )
     return len(documents)
+
+
+def pending_mark(product_ids: Iterable[UUID]) -> None:
+    """Mark products to index again (in the caller's transaction); a product
+    marked already is marked anew, so a change made while it was being indexed
+    is not lost."""
+    now = timezone.now()
+    PendingIndex.objects.bulk_create(
+        [PendingIndex(product_id=i, since=now) for i in sorted(set(product_ids))],
+        update_conflicts=True,
+        unique_fields=["product_id"],
+        update_fields=["since"],
+    )
+
+
+def pending_indexed(product_ids: list[UUID]) -> int:
+    """Index these products, in batches, and take away their marks; returns how
+    many are indexed. A mark is only ever made after its change committed, and
+    the marks are locked while their products are read: a product marked again
+    meanwhile waits, then keeps its new mark for its own task."""
+    done = 0
+    for s in range(0, len(product_ids), BATCH):
+        ids = product_ids[s : s + BATCH]
+        with transaction.atomic():
+            marks = (  # locked in the order pending_mark locks them
+                PendingIndex.objects.select_for_update()
+                .filter(product_id__in=ids)
+                .order_by("product_id")
+            )
+            marked = list(marks.values_list("product_id", flat=True))
+            done += products_index(ids)
+            PendingIndex.objects.filter(product_id__in=marked).delete()
+    return done
+
+
+PENDING_LATE = timedelta(minutes=1)
+
+
+def pending_late_indexed(*, now: datetime | None = None) -> int:
+    """Index the products marked more than a minute ago (their task lost, or it
+    failed), 2,000 a round, oldest first. The clock's chore."""
+    now = now or timezone.now()
+    late = PendingIndex.objects.filter(since__lt=now - PENDING_LATE).order_by("since")
+    return pending_indexed(list(late.values_list("product_id", flat=True)[:2000]))
 
 
 def _write(documents: list[SearchDocument]) -> None:

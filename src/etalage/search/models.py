@@ -39,6 +39,22 @@ class SearchDocument(models.Model):
         return str(self.product_id)
 
 
+class PendingIndex(models.Model):
+    """A product whose document must be written again, marked in the transaction
+    that delivers the change; the mark goes once the document is written. The
+    task that indexes it runs after commit; the clock indexes the marks a lost
+    task left behind."""
+
+    product_id = models.UUIDField(primary_key=True)  # a deleted product's too
+    since = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["since"], name="search_pending_since")]
+
+    def __str__(self) -> str:
+        return str(self.product_id)
+
+
 class SearchTerm(models.Model):
     """A Latin-script word of the titles: the vocabulary a mistyped word is
     corrected against."""

@@ -199,10 +199,10 @@ def test_a_parcel_whose_hand_over_was_lost_or_refused_is_handed_over_by_the_cloc
     assert parcel.waybill == "" and parcel.sub_order.state == states.RELEASED
     monkeypatch.undo()
     assert chore(now=later) == 0  # tried a moment ago: not again before 5 minutes
-    cache.delete(f"etalage:hand-over:{parcel.pk}")  # five minutes later
+    cache.delete(f"etalage:try:hand-over:{parcel.pk}")  # five minutes later
     assert chore(now=later) == 1
     parcel.refresh_from_db()
     assert parcel.carrier == "sandbox" and parcel.waybill.startswith("SBX")
     assert parcel.sub_order.state == states.SHIPPED
-    cache.delete(f"etalage:hand-over:{parcel.pk}")
+    cache.delete(f"etalage:try:hand-over:{parcel.pk}")
     assert chore(now=later) == 0  # handed over once

@@ -334,10 +334,12 @@ def test_each_context_registers_its_chores_with_the_clock():
         "limit_windows_swept",
         "notifications_late_processed",
         "payments_quiet_queried",
+        "payments_declared_late",
         "parcels_handed_over_late",
         "refunds_quiet_asked_again",
         "sandbox_carrier_advanced",
         "search_figures_refreshed",
+        "search_pending_indexed",
         "webhooks_sent",
     }
 

@@ -303,6 +303,32 @@ def test_a_payment_after_the_order_was_cancelled_is_refunded(
     assert Refund.objects.get().state == "succeeded"
 
 
+def test_a_late_payment_s_refund_is_kept_with_it_and_asked_if_its_task_is_lost(
+    client, order, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from etalage.orders.services import order_cancel
+    from etalage.payments import notifications
+    from etalage.payments.models import Refund
+    from etalage.payments.notifications import refunds_quiet_asked_again
+
+    paid = _paid_sandbox_payment(client, order)
+    order_cancel(order=order, reason="hold ran out")
+    # The worker dies after the commit, before the refund's task is queued.
+    lost = SimpleNamespace(enqueue=lambda *args: None)
+    monkeypatch.setattr(notifications, "refund_ask_task", lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(client, *sandbox_antom.payment_notice(paid))
+    monkeypatch.undo()
+    refund = Refund.objects.get()
+    assert refund.state == "requested" and refund.amount == order.total
+    settings.ETALAGE_PAYMENT_ASK_AFTER = 0  # the clock, once the wait is over
+    assert refunds_quiet_asked_again() == 1
+    refund.refresh_from_db()
+    assert refund.state == "succeeded"
+
+
 def test_the_sandbox_refuses_a_request_its_merchant_did_not_sign(db):
     body = b'{"paymentRequestId":"X-P1"}'
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)

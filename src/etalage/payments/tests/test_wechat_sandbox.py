@@ -274,6 +274,52 @@ def test_each_parcel_is_declared_to_customs_with_the_payers_check(
     assert order.state == "paid"
 
 
+def test_a_declaration_lost_or_failed_is_made_by_the_clock(
+    client, order, over_http, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from etalage.payments import declarations, handlers
+    from etalage.payments.provider import ProviderError
+
+    payment = start(client, order, "alipay")
+    path = urlsplit(payment.redirect_url).path
+    # The worker dies after the commit, before the declaring task is queued.
+    lost = SimpleNamespace(enqueue=lambda *args: None)
+    monkeypatch.setattr(handlers, "order_payment_declare_task", lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path, {"decision": "pay"})
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver()
+    order.refresh_from_db()
+    assert order.state == "paid"
+    assert not CustomsDeclaration.objects.exists()
+    chore = declarations.payments_declared_late
+    assert chore() == 0  # paid a moment ago: its task may still come
+    later = timezone.now() + timedelta(seconds=61)
+
+    def down(self, declaration):
+        raise ProviderError("the provider did not answer")
+
+    speaker = type(declarations.adapter("alipay"))
+    monkeypatch.setattr(speaker, "customs_declare", down)
+    assert chore(now=later) == 0
+    assert set(CustomsDeclaration.objects.values_list("state", flat=True)) == {
+        "failed"}  # fmt: skip
+    monkeypatch.undo()
+    assert chore(now=later) == 0  # tried a moment ago: not before five minutes
+    cache.delete(f"etalage:try:payment-declare:{order.pk}")  # five minutes later
+    assert chore(now=later) == 1
+    for d in CustomsDeclaration.objects.all():
+        assert (d.state, d.identity) == ("succeeded", "same") and d.pay_transaction_id
+    cache.delete(f"etalage:try:payment-declare:{order.pk}")
+    assert chore(now=later) == 0  # each parcel declared once
+
+
 def test_a_payer_who_is_someone_else_cancels_and_refunds_the_order(
     client, order, over_http, django_capture_on_commit_callbacks
 ):

@@ -111,6 +111,46 @@ def test_the_index_follows_the_catalogues_events(
     assert not search_products(text="啤酒", market_code="CN", currency="CNY").total
 
 
+def test_a_change_whose_indexing_task_was_lost_is_indexed_by_the_clock(
+    shelf, catalogue, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.core.clock import _CHORES
+    from etalage.search.models import PendingIndex
+
+    draft = catalogue.product(name="Gueuze de la Lesse", status="in_review")
+    catalogue.picture(draft)
+    product_approve(product=draft, reviewer=None)
+    with django_capture_on_commit_callbacks(execute=False):  # the process dies
+        outbox_deliver()
+    assert not SearchDocument.objects.filter(product=draft).exists()
+    marked = set(PendingIndex.objects.values_list("product_id", flat=True))
+    assert draft.pk in marked  # with the shelf's products, whose events came too
+    chore = _CHORES["search_pending_indexed"]
+    assert chore() == 0  # marked a moment ago: its task may still come
+    assert chore(now=timezone.now() + timedelta(seconds=61)) == len(marked)
+    assert SearchDocument.objects.filter(product=draft).exists()
+    assert not PendingIndex.objects.exists()
+    assert chore(now=timezone.now() + timedelta(seconds=61)) == 0
+
+
+def test_a_task_takes_away_the_marks_of_what_it_indexed(
+    shelf, catalogue, django_capture_on_commit_callbacks
+):
+    from etalage.search.models import PendingIndex
+
+    draft = catalogue.product(name="Gueuze de la Lesse", status="in_review")
+    catalogue.picture(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_approve(product=draft, reviewer=None)
+        outbox_deliver()
+    assert SearchDocument.objects.filter(product=draft).exists()
+    assert not PendingIndex.objects.exists()
+
+
 @pytest.mark.parametrize(
     "query",
     ["", "x" * 1000, "🍫🍺🎉", "'; DROP TABLE catalog_product; --", '"unbalanced',
