@@ -287,13 +287,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # Background work (delivering domain events, providers' notifications, imports,
-# customs messages). By default the tasks are rows of the database, written in the
-# transaction of the change that asks for them and taken by `etalage db_worker`
-# (started by `etalage serve`), which looks for new ones every 0.2 s. With
-# ETALAGE_TASK_BROKER=redis they go to Redis (RQ) after the change commits and the
-# workers (`etalage rqworker`) take each the moment it arrives; what they work on
-# stays in the database (the outbox, the notifications kept raw, the import runs),
-# and the clock picks up anything a lost task left behind.
+# customs messages). A task is asked for once the change that needs it commits. By
+# default the tasks are rows of the database taken by `etalage db_worker` (started
+# by `etalage serve`), which looks for new ones every 0.2 s; with
+# ETALAGE_TASK_BROKER=redis they go to Redis (RQ) and the workers (`etalage
+# rqworker`) take each the moment it arrives. Either way what a task works on is
+# written in the change's own transaction (the outbox, the notifications kept raw,
+# the import runs, the refunds, the products to index) or read from the state it
+# leaves (parcels released without a waybill, payments not declared), so the clock
+# picks up anything a task lost between the commit and the queue left behind.
 ETALAGE_TASK_BROKER = os.environ.get("ETALAGE_TASK_BROKER", "database")
 if ETALAGE_TASK_BROKER not in ("database", "redis"):
     raise ImproperlyConfigured("ETALAGE_TASK_BROKER is 'database' or 'redis'.")
