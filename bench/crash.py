@@ -159,10 +159,16 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=600)
     parser.add_argument("--threads", type=int, default=24)
     parser.add_argument("--kills", type=int, default=2)
+    parser.add_argument(
+        "--redis",
+        default="off",
+        help="off (CI), auto or a URL: the server's cache, sessions and limits; with "
+        "ETALAGE_TASK_BROKER=redis in the environment its tasks too (RQ)",
+    )
     args = parser.parse_args()
 
     data_dir, _url, engine, env = bench_environment(
-        args.database, "etalage-crash-", "etalage_bench_crash"
+        args.database, "etalage-crash-", "etalage_bench_crash", args.redis
     )
     print(f"Machine: {machine()}\nDatabase: {engine}")
     shops = prepare_market(stock=1_000)["shops"]
