@@ -11,7 +11,7 @@ from etalage.catalog.services import product_approve, product_reject
 from etalage.events.outbox import outbox_deliver
 from etalage.merchants.models import Merchant
 from etalage.search.index import products_index, search_reindex
-from etalage.search.models import SearchDocument
+from etalage.search.models import PendingIndex, SearchDocument
 from etalage.search.selectors import Filters, search_products, search_suggest
 
 
@@ -95,6 +95,7 @@ def test_the_index_follows_the_catalogues_events(
         product_approve(product=draft, reviewer=None)
         outbox_deliver()
     assert SearchDocument.objects.filter(product=draft).exists()
+    assert not PendingIndex.objects.exists()  # the task took its marks away
     with django_capture_on_commit_callbacks(execute=True):
         Product.objects.filter(pk=draft.pk).update(status="in_review")
         product_reject(product=Product.objects.get(pk=draft.pk), reviewer=None,
@@ -119,7 +120,6 @@ def test_a_change_whose_indexing_task_was_lost_is_indexed_by_the_clock(
     from django.utils import timezone
 
     from etalage.core.clock import _CHORES
-    from etalage.search.models import PendingIndex
 
     draft = catalogue.product(name="Gueuze de la Lesse", status="in_review")
     catalogue.picture(draft)
@@ -135,20 +135,6 @@ def test_a_change_whose_indexing_task_was_lost_is_indexed_by_the_clock(
     assert SearchDocument.objects.filter(product=draft).exists()
     assert not PendingIndex.objects.exists()
     assert chore(now=timezone.now() + timedelta(seconds=61)) == 0
-
-
-def test_a_task_takes_away_the_marks_of_what_it_indexed(
-    shelf, catalogue, django_capture_on_commit_callbacks
-):
-    from etalage.search.models import PendingIndex
-
-    draft = catalogue.product(name="Gueuze de la Lesse", status="in_review")
-    catalogue.picture(draft)
-    with django_capture_on_commit_callbacks(execute=True):
-        product_approve(product=draft, reviewer=None)
-        outbox_deliver()
-    assert SearchDocument.objects.filter(product=draft).exists()
-    assert not PendingIndex.objects.exists()
 
 
 @pytest.mark.parametrize(
