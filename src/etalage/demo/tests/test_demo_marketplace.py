@@ -1,6 +1,7 @@
 import io
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth import authenticate
 from PIL import Image
 
@@ -71,6 +72,39 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
         ("brasserie-val-ourthe", "settled"), ("maison-verhaeghe", "returned")
     ]  # fmt: skip
     assert ledger_problems() == []
+
+
+def test_without_the_sandboxes_the_demo_loads_what_it_can_and_says_what_not(
+    markets, settings
+):
+    from etalage.core.books import books_problems
+    from etalage.orders.models import Order
+
+    settings.ETALAGE_PAYMENT_SANDBOX = False
+    settings.ETALAGE_CARRIER_SANDBOX = False
+    said = []
+    assert load_demo(log=said.append, with_images=False) is True
+    assert any("Skipped the customs demo" in line for line in said)
+    assert any("paid by bank transfer" in line for line in said)
+    assert Order.objects.filter(state="paid").exists()
+    assert books_problems() == []
+
+
+def test_a_load_that_fails_half_way_leaves_nothing_and_the_next_one_loads(
+    markets, monkeypatch
+):
+    from etalage.demo import loader
+
+    def fails(*args):
+        raise KeyboardInterrupt  # Ctrl-C while the demo's orders are placed
+
+    monkeypatch.setattr(loader, "demo_customs", fails)
+    with pytest.raises(KeyboardInterrupt):
+        load_demo(log=lambda _: None, with_images=False)
+    assert not Merchant.objects.exists() and not Product.objects.exists()
+    monkeypatch.undo()
+    assert load_demo(log=lambda _: None, with_images=False) is True
+    assert Product.objects.count() == 156
 
 
 def test_every_category_has_an_illustration_marked_as_such():
