@@ -35,9 +35,10 @@ def tries_spaced(
     ids: Iterable[T], *, key: str, every: int, attempt: Callable[[T], bool]
 ) -> int:
     """A chore's tries at what waits on a party outside (a carrier, a provider):
-    each of ``ids`` at most once every ``every`` seconds, whichever clock tries it,
-    and the round ends at the first try that fails (the party may be down: one
-    wait a round, not one per item). Returns how many tries succeeded."""
+    each of ``ids`` at most once every ``every`` seconds (by any clock, where the
+    cache is shared: Redis; each try is safe to repeat all the same), and the round
+    ends at the first try that fails (the party may be down: one wait a round, not
+    one per item). Returns how many tries succeeded."""
     done = 0
     for item in ids:
         if not cache.add(f"etalage:try:{key}:{item}", 1, every):
