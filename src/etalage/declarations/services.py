@@ -195,7 +195,8 @@ def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
         declared = provider_declared.get(sub.pk)
         if payment is None or (
             declared is not None
-            and declared.state == CustomsDeclaration.State.SUBMITTED
+            and declared.state
+            in (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.SUBMITTED)
         ):
             continue
         found.append((sub, payment, *documents.payment_transaction(payment, declared)))

@@ -21,6 +21,7 @@ from etalage.logistics.models import CarrierPush, Parcel
 from etalage.logistics.services import step_record
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
+from etalage.orders.models import SubOrder
 from etalage.orders.services import sub_order_move
 
 logger = logging.getLogger(__name__)
@@ -89,14 +90,13 @@ def parcels_handed_over_late(*, now: datetime | None = None) -> int:
     wait a round, not fifty). The clock's chore."""
     now = now or timezone.now()
     late = (
-        Parcel.objects.filter(
-            waybill="",
-            sub_order__state=states.RELEASED,
-            events__step=Step.CUSTOMS_RELEASED,
-            events__recorded_at__lt=now - HAND_OVER_LATE,
+        SubOrder.objects.filter(
+            state=states.RELEASED,
+            updated_at__lt=now - HAND_OVER_LATE,
+            parcel__waybill="",
         )
-        .order_by("events__recorded_at")
-        .values_list("pk", flat=True)
+        .order_by("updated_at")
+        .values_list("parcel__pk", flat=True)
     )
 
     def hand_over(parcel_id: UUID) -> bool:

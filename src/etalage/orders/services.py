@@ -109,7 +109,9 @@ def _move(
     apply it to the books, save, follow with the order, record every transition and
     a ``SubOrderMoved`` per sub-order."""
     transitions, events = _moved(order, subs, moved, wanted, by, reason, note)
-    SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(state=wanted)
+    SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(
+        state=wanted, updated_at=timezone.now()
+    )
     OrderTransition.objects.bulk_create(transitions)
     event_record(*events)
 

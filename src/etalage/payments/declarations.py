@@ -17,7 +17,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -35,6 +34,38 @@ from etalage.payments.provider import Declaration, ProviderError
 DECLARABLE = (states.PAID,)
 
 
+def order_payment_declarations_record(order: Order) -> int:
+    """Record, in the transaction that delivers the payment, the declaration each
+    paid parcel needs (*to declare*); the task makes them after commit, the clock
+    those a lost task or a failure left. Returns how many were recorded."""
+    payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
+    if payment is None or order.identity_id is None:
+        return 0
+    made = CustomsDeclaration.objects.bulk_create(
+        [
+            _declaration(payment, sub, order)
+            for sub in order.sub_orders.filter(state__in=DECLARABLE)
+        ],
+        ignore_conflicts=True,  # recorded already (the event delivered twice)
+    )
+    return len(made)
+
+
+def _declaration(payment: Payment, sub: SubOrder, order: Order) -> CustomsDeclaration:
+    return CustomsDeclaration(
+        payment=payment,
+        sub_order=sub,
+        request_id=f"{sub.number}-D",
+        amount=sub.total,
+        currency=order.currency,
+        customs=settings.ETALAGE_CUSTOMS_OFFICE,
+        state=CustomsDeclaration.State.PENDING,
+    )
+
+
+TO_MAKE = (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.FAILED)
+
+
 def order_payment_declare(order: Order) -> list[CustomsDeclaration]:
     """Declare the payment of each paid parcel not yet declared (again for one the
     provider failed), then cancel the order if the payer is not the person named."""
@@ -46,17 +77,10 @@ def order_payment_declare(order: Order) -> list[CustomsDeclaration]:
     made = []
     for sub in order.sub_orders.filter(state__in=DECLARABLE):
         existing = CustomsDeclaration.objects.filter(sub_order=sub).first()
-        if existing and existing.state != CustomsDeclaration.State.FAILED:
+        if existing and existing.state not in TO_MAKE:
             made.append(existing)
             continue
-        declaration = existing or CustomsDeclaration(
-            payment=payment,
-            sub_order=sub,
-            request_id=f"{sub.number}-D",
-            amount=sub.total,
-            currency=order.currency,
-            customs=settings.ETALAGE_CUSTOMS_OFFICE,
-        )
+        declaration = existing or _declaration(payment, sub, order)
         try:
             answer = speaker.customs_declare(
                 Declaration(
@@ -121,33 +145,28 @@ DECLARE_AGAIN = 300  # seconds between two tries of one order
 
 
 def payments_declared_late(*, now: datetime | None = None) -> int:
-    """Paid parcels whose payment is not declared to customs a minute after it was
-    received (the task lost between the commit and the queue), or whose
-    declaration the provider failed, are declared now: each order at most once
-    in five minutes, 50 a round, the round ending at the first failure (the
-    provider may be down: one wait a round). The clock's chore."""
+    """Declarations still to make a minute after they were recorded (the task lost
+    between the commit and the queue) or that the provider failed, for parcels still
+    paid, are made now: each order at most once in five minutes, for a week, 50
+    orders a round, the round ending at the first failure (the provider may be
+    down: one wait a round). The clock's chore."""
     now = now or timezone.now()
-    failed = CustomsDeclaration.State.FAILED
-    paid_between = (now - timedelta(days=7), now - DECLARE_LATE)
     waiting = (
-        SubOrder.objects.filter(
-            state__in=DECLARABLE,
-            order__identity__isnull=False,
-            order__payments__state=Payment.State.SUCCEEDED,
-            order__payments__paid_at__range=paid_between,
+        CustomsDeclaration.objects.filter(
+            state__in=TO_MAKE,
+            updated_at__range=(now - timedelta(days=7), now - DECLARE_LATE),
+            sub_order__state__in=DECLARABLE,
         )
-        .filter(
-            Q(payment_declaration__isnull=True) | Q(payment_declaration__state=failed)
-        )
-        .order_by("order_id")
-        .values_list("order_id", flat=True)
-        .distinct()
+        .order_by("updated_at")
+        .values_list("payment__order_id", flat=True)
     )
+    orders = list(dict.fromkeys(waiting[:200]))[:50]
 
     def declare(order_id: UUID) -> bool:
         order = Order.objects.select_related("identity").get(pk=order_id)
-        return all(d.state != failed for d in order_payment_declare(order))
+        return all(d.state != CustomsDeclaration.State.FAILED
+                   for d in order_payment_declare(order))  # fmt: skip
 
     return tries_spaced(
-        list(waiting[:50]), key="payment-declare", every=DECLARE_AGAIN, attempt=declare
+        orders, key="payment-declare", every=DECLARE_AGAIN, attempt=declare
     )

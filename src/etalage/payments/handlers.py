@@ -8,8 +8,10 @@ from etalage.events.outbox import handles
 from etalage.events.types import OrderCancelled, OrderPaid, SubOrderMoved
 from etalage.orders import states
 from etalage.orders.models import Order
-from etalage.payments.declarations import order_payment_declare_task
-from etalage.payments.models import Payment
+from etalage.payments.declarations import (
+    order_payment_declarations_record,
+    order_payment_declare_task,
+)
 from etalage.payments.services import order_refund_cancelled
 
 
@@ -33,10 +35,11 @@ def refused_parcel_refunded(event: SubOrderMoved) -> None:
 
 @handles(OrderPaid)
 def paid_parcels_declared(event: OrderPaid) -> None:
-    """A payment through a provider is declared to customs, parcel by parcel (in the
-    background: the provider is asked once per parcel)."""
-    if Payment.objects.filter(order_id=event.order_id,
-                              state=Payment.State.SUCCEEDED).exists():  # fmt: skip
+    """A payment through a provider is declared to customs, parcel by parcel: the
+    declarations recorded now, made in the background (the provider is asked once
+    per parcel)."""
+    order = Order.objects.filter(pk=event.order_id).first()
+    if order is not None and order_payment_declarations_record(order):
         transaction.on_commit(
             lambda: order_payment_declare_task.enqueue(str(event.order_id))
         )

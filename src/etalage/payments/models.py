@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.models import Entity
@@ -202,6 +203,7 @@ class CustomsDeclaration(Entity):
     (the payment order of the CBEC messages): what customs will read of it."""
 
     class State(models.TextChoices):
+        PENDING = "pending", _("to declare")
         SUBMITTED = "submitted", _("submitted")
         SUCCEEDED = "succeeded", _("accepted")
         FAILED = "failed", _("failed")
@@ -248,6 +250,13 @@ class CustomsDeclaration(Entity):
         ordering = ["-created_at"]
         verbose_name = _("customs payment declaration")
         verbose_name_plural = _("customs payment declarations")
+        indexes = [  # the few still to make: what the clock looks at every round
+            models.Index(
+                fields=["updated_at"],
+                name="declaration_to_make",
+                condition=Q(state__in=["pending", "failed"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.request_id
