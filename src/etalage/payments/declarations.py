@@ -37,7 +37,8 @@ DECLARABLE = (states.PAID,)
 def order_payment_declarations_record(order: Order) -> int:
     """Record, in the transaction that delivers the payment, the declaration each
     paid parcel needs (*to declare*); the task makes them after commit, the clock
-    those a lost task or a failure left. Returns how many were recorded."""
+    those a lost task or a failure left. Returns how many parcels it concerns
+    (a declaration recorded already is kept as it is)."""
     payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
     if payment is None or order.identity_id is None:
         return 0
