@@ -235,7 +235,10 @@ def test_a_bonded_parcel_is_declared_under_1210_once_packed(customs):
     assert sub.state == states.SHIPPED
 
 
-def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(customs):
+@pytest.mark.parametrize("waiting", ["pending", "submitted"])
+def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(
+    customs, waiting
+):
     from etalage.payments.models import CustomsDeclaration, Payment
 
     order = customs.paid()
@@ -243,9 +246,10 @@ def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(cust
     declared = CustomsDeclaration.objects.create(
         payment=Payment.objects.get(order=order), sub_order=sub,
         request_id=f"{sub.number}-D", amount=sub.total, currency="CNY",
-        customs="ZHENGZHOU", state="submitted",
+        customs="ZHENGZHOU", state=waiting,
     )  # fmt: skip
-    assert customs.declare() == 0  # the provider has not answered: the parcel waits
+    # Still to declare, or the provider has not answered: the parcel waits.
+    assert customs.declare() == 0
     declared.state, declared.pay_transaction_id = "succeeded", "4200001234202611301234"
     declared.verifying_department = "NETSUNION"
     declared.save()
