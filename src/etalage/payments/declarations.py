@@ -69,7 +69,12 @@ TO_MAKE = (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.FAILED)
 
 def order_payment_declare(order: Order) -> list[CustomsDeclaration]:
     """Declare the payment of each paid parcel not yet declared (again for one the
-    provider failed), then cancel the order if the payer is not the person named."""
+    provider failed), then cancel the order if the payer is not the person named.
+    A parcel that moved on before its declaration was made (cancelled, refunded) has
+    nothing left to declare: its declaration still to make goes."""
+    CustomsDeclaration.objects.filter(
+        payment__order=order, state=CustomsDeclaration.State.PENDING
+    ).exclude(sub_order__state__in=DECLARABLE).delete()
     payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
     if payment is None or order.identity is None:
         return []

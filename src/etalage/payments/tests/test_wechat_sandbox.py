@@ -322,6 +322,27 @@ def test_a_declaration_lost_or_failed_is_made_by_the_clock(
     assert chore(now=later) == 0  # each parcel declared once
 
 
+def test_a_parcel_cancelled_before_its_declaration_is_made_has_none_to_make(
+    client, order, over_http, monkeypatch, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from etalage.orders.services import order_cancel
+    from etalage.payments import declarations, handlers
+
+    payment = start(client, order, "alipay")
+    lost = SimpleNamespace(enqueue=lambda *args: None)  # the worker is behind
+    monkeypatch.setattr(handlers, "order_payment_declare_task", lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(payment.redirect_url).path, {"decision": "pay"})
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_deliver()
+    assert CustomsDeclaration.objects.filter(state="pending").count() == 2
+    order_cancel(order=order, reason="the buyer changed their mind")
+    declarations.order_payment_declare_task.call(str(order.pk))  # the worker
+    assert not CustomsDeclaration.objects.exists()
+
+
 def test_a_payer_who_is_someone_else_cancels_and_refunds_the_order(
     client, order, over_http, django_capture_on_commit_callbacks
 ):
