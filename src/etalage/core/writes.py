@@ -16,7 +16,8 @@ back with everything in it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, models
@@ -98,3 +99,15 @@ class Writes:
             else:
                 for sql, params in statements:
                     cursor.execute(sql, params)
+
+
+@contextmanager
+def writes_or_now(writes: Writes | None) -> Iterator[Writes]:
+    """The caller's ``writes`` (sent when the caller sends them), or writes of
+    their own, sent on leaving the block."""
+    if writes is not None:
+        yield writes
+        return
+    own = Writes()
+    yield own
+    own.send()

@@ -19,7 +19,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from etalage.core.writes import Writes
+from etalage.core.writes import Writes, writes_or_now
 from etalage.customs.caps import Cap, counted, describe
 from etalage.customs.cbec import NetContent
 from etalage.customs.identity_crypto import (
@@ -232,14 +232,12 @@ def usage_change(
     (sent with ``writes`` when given); refuse to give back more than was counted."""
     if usage.reserved + reserved < 0 or usage.confirmed + confirmed < 0:
         raise ValidationError(_("More is given back than was counted."))
-    change = {
-        "reserved": F("reserved") + reserved,
-        "confirmed": F("confirmed") + confirmed,
-    }
-    if writes is None:
-        YearlyUsage.objects.filter(pk=usage.pk).update(**change)
-    else:
-        writes.update(YearlyUsage.objects.filter(pk=usage.pk), **change)
+    with writes_or_now(writes) as sent:
+        sent.update(
+            YearlyUsage.objects.filter(pk=usage.pk),
+            reserved=F("reserved") + reserved,
+            confirmed=F("confirmed") + confirmed,
+        )
     usage.reserved += reserved
     usage.confirmed += confirmed
     return usage

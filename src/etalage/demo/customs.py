@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
@@ -86,6 +87,17 @@ def demo_customs(
     pay: Callable[[Order, str], None],
     log: Callable[[str], object],
 ) -> None:
+    if not (
+        settings.ETALAGE_PAYMENT_SANDBOX
+        and settings.ETALAGE_CARRIER_SANDBOX
+        and settings.ETALAGE_CUSTOMS_GATEWAY == "simulator"
+    ):
+        log(
+            "Skipped the customs demo (parcels through customs, one refused, one "
+            "returned): it needs the payment and carrier sandboxes and the customs "
+            "simulator (ETALAGE_PAYMENT_SANDBOX=1, as `make run` sets)."
+        )
+        return
     released = place(7, [("maison-verhaeghe", 1)])
     refused = place(8, [("brasserie-val-ourthe", 1)])
     returned = place(9, [("maison-verhaeghe", 2)])

@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Variant
-from etalage.core.writes import Writes
+from etalage.core.writes import Writes, writes_or_now
 from etalage.inventory.models import Stock, StockMovement, Warehouse
 from etalage.merchants.models import Merchant
 
@@ -192,12 +192,9 @@ def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str 
                           on_hand_delta=on_hand_sign * quantity,
                           allocated_delta=allocated_sign * quantity)
         )  # fmt: skip
-    own = writes is None
-    writes = Writes() if writes is None else writes
-    writes.execute(*_deltas_statement(rows))
-    writes.insert(movements)
-    if own:
-        writes.send()
+    with writes_or_now(writes) as sent:
+        sent.execute(*_deltas_statement(rows))
+        sent.insert(movements)
 
 
 def _deltas_statement(rows: list[tuple[int, int, int]]) -> tuple[str, list[int]]:
