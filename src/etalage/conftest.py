@@ -11,6 +11,21 @@ import pytest  # noqa: E402
 FIXTURES = Path(__file__).resolve().parent / "pricing" / "tests" / "files"
 
 
+def pytest_configure(config):
+    """ETALAGE_TEST_DAYS_AHEAD=N runs the whole suite with the clock N days on (each
+    worker's clock ticks from there), so a test whose outcome hangs on today's date
+    shows itself before the calendar finds it: `make test-later`."""
+    days = os.environ.get("ETALAGE_TEST_DAYS_AHEAD")
+    if days:
+        from datetime import UTC, datetime, timedelta
+
+        import time_machine
+
+        later = datetime.now(UTC) + timedelta(days=int(days))
+        config._etalage_later = time_machine.travel(later, tick=True)
+        config._etalage_later.start()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

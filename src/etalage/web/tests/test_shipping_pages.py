@@ -103,11 +103,15 @@ def test_the_hub_screen_is_for_hub_staff_only(client, paid):
 def test_the_buyer_reads_the_timeline_in_beijing_time(client, paid):
     from datetime import UTC, datetime
 
+    import time_machine
+
     from etalage.logistics.services import hub_receive, parcel_pack, step_record
     from etalage.logistics.vocabulary import Step
 
     parcel = parcel_pack(sub_order=paid, grams=640)
-    hub_receive(code=parcel.code, grams=640)
+    # Received on the afternoon before its flight, whatever day the suite runs.
+    with time_machine.travel(datetime(2026, 11, 30, 14, 0, tzinfo=UTC)):
+        hub_receive(code=parcel.code, grams=640)
     step_record(parcel=parcel, step=Step.DEPARTED_LIEGE, source="etalage",
                 reference="flight", at=datetime(2026, 11, 30, 20, 5, tzinfo=UTC),
                 place="Liège Airport (LGG)")  # fmt: skip
