@@ -291,3 +291,23 @@ def test_a_cart_line_costs_what_its_product_page_says(client, shopping):
     row = re.search(r'<tr>\s*<th scope="row"><a href="/en/p/[^>]*>.*?</tr>', cart, re.S)
     unit, subtotal = re.findall(r"<td>([^<]+)</td>", row.group(0))
     assert unit == subtotal == shown
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "zh-hans", "en"])
+def test_a_buyer_places_the_order_in_every_language(client, buyer, language):
+    """The form is sent back as the page wrote it: no machine value is localized."""
+    prefix = "" if language == "zh-hans" else f"/{language}"
+    page = client.get(f"{prefix}/checkout/").content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    answer = client.post(
+        f"{prefix}/checkout/",
+        {
+            **hidden,
+            "identity": str(buyer.identities.get().pk),
+            "address": str(buyer.addresses.get().pk),
+        },
+    )
+    order = Order.objects.get()
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert answer["Location"] == f"{prefix}/orders/{order.number}/"
+    assert D(hidden["total"]) == order.total
