@@ -46,12 +46,16 @@ def _chart(months: list[dict]) -> dict:
     top = max([m["sales"] for m in months] + [m["payouts"] for m in months] + [1])
     bars = []
     for index, month in enumerate(months):
+        sales_h = int(140 * month["sales"] / top)
+        payouts_h = int(140 * month["payouts"] / top)
         bars.append(
             {
                 **month,
                 "x": 10 + index * 50,
-                "sales_h": int(140 * month["sales"] / top),
-                "payouts_h": int(140 * month["payouts"] / top),
+                "sales_h": sales_h,
+                "sales_y": 150 - sales_h,
+                "payouts_h": payouts_h,
+                "payouts_y": 150 - payouts_h,
             }
         )
     return {"bars": bars, "top": top, "width": 20 + 50 * len(months)}

@@ -4,6 +4,7 @@ payout run downloaded once, the bank sandbox's statement imported."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -51,6 +52,13 @@ def test_the_merchant_sees_every_cent_of_its_own_parcels_only(client, delivered)
     for text in ("€20.00", "€1.26", "€2.81", "€0.59", "€15.34"):
         assert text in html, text
     assert "Available for payout" in html and "<svg" in html
+    # Every bar of the chart stands on the axis with a number for each coordinate.
+    bars = re.findall(r'<rect x="([^"]*)" y="([^"]*)" width="18" height="([^"]*)"', html)
+    assert bars and all(
+        re.fullmatch(r"\d+", value) for bar in bars for value in bar
+    ), bars
+    assert all(int(y) + int(h) == 150 for _, y, h in bars)
+    assert any(int(h) > 0 for _, _, h in bars)
     rows = list(
         csv.reader(
             io.StringIO(client.get("/en/portal/money/statement.csv").content.decode())
