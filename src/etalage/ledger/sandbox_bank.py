@@ -23,7 +23,7 @@ from etalage.ledger.models import PayoutRun
 CAMT = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
 PAIN = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 # The ISO 20022 schema of the statements it writes (checked in the tests).
-SCHEMA = Path(__file__).parent / "data" / "camt.053.001.08.xsd"
+SCHEMA = Path(__file__).parent / "xsd" / "camt.053.001.08.xsd"
 
 
 @dataclass(frozen=True, slots=True)
