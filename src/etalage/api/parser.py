@@ -1,7 +1,9 @@
 """Request bodies and query strings as the API accepts them: a JSON object, and
-text the database can store. A lone surrogate ("\\ud800") or a NUL character
-anywhere is refused with 422 and the field it was in, never carried to the database
-(where it would be a 500)."""
+text that may leave Étalage. A character that no text field takes
+(``etalage.core.text``: a NUL, a lone surrogate ("\\ud800"), any other control
+character but tab and line breaks) is refused anywhere with 422 and the field it was
+in, never carried to the database, a customs message, a label or a bank file; whether
+a field may hold line breaks is the service's to say."""
 
 from __future__ import annotations
 
@@ -13,22 +15,17 @@ from django.utils.datastructures import MultiValueDict
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
-
-def _refuse(where: list[str | int], what: str) -> ValidationError:
-    return ValidationError(
-        [{"loc": ["body", *where], "msg": f"text with {what} is refused",
-          "type": "string_type"}]
-    )  # fmt: skip
+from etalage.core.text import text_refusal
 
 
 def _check(value: Any, where: list[str | int]) -> None:
     if isinstance(value, str):
-        if "\x00" in value:
-            raise _refuse(where, "a NUL character")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _refuse(where, "a lone surrogate") from None
+        refusal = text_refusal(value, multiline=True)
+        if refusal is not None:
+            raise ValidationError(
+                [{"loc": ["body", *where], "msg": refusal.messages[0],
+                  "type": "string_type"}]
+            )  # fmt: skip
     elif isinstance(value, dict):
         for key, item in value.items():
             _check(key, where)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -38,6 +38,7 @@ from etalage.catalog.rules import listing_problems
 from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.core.text import texts_check
 from etalage.customs.cbec import NetUnit
 from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.selectors import net_unit_problem
@@ -65,8 +66,33 @@ class VariantData:
     attributes: dict[str, object] | None = None
 
 
+def _product_texts_check(
+    *,
+    brand: object = None,
+    texts: dict[str, ProductText] | None = None,
+    variants: Sequence[VariantData] = (),
+    prefix: str = "variants.",
+) -> None:
+    """Refuse control characters in what labels and customs messages carry: the
+    brand, the texts (``texts.fr.name``), each variant's SKU and attribute values."""
+    values: dict[str, object] = {"brand": brand}
+    multiline = set()
+    for language, text in (texts or {}).items():
+        for name, value in vars(text).items():
+            values[f"texts.{language}.{name}"] = value
+            if name != "name":
+                multiline.add(f"texts.{language}.{name}")
+    for index, data in enumerate(variants):
+        at = f"{prefix}{index}." if prefix else ""
+        values[f"{at}sku"] = data.sku
+        for key, value in (data.attributes or {}).items():
+            values[f"{at}attributes.{key}"] = f"{key} {value}"  # both checked
+    texts_check(values, multiline=multiline)
+
+
 def _variant_fill(variant: Variant, data: VariantData) -> Variant:
     """Set a variant's fields from ``data`` and check them (errors name the field)."""
+    _product_texts_check(variants=[data], prefix="")
     variant.sku = data.sku
     variant.gtin = _field("gtin", normalize_gtin, data.gtin) if data.gtin else ""
     variant.attributes = data.attributes or {}
@@ -107,6 +133,7 @@ def product_create(
     origin_country: str = "BE",
 ) -> Product:
     """Create a draft product with its translations and variants."""
+    _product_texts_check(brand=brand, texts=texts, variants=variants)
     unknown = set(texts) - set(LANGUAGE_CODES)
     if unknown:
         raise ValidationError(
@@ -366,6 +393,7 @@ def product_update(
     unknown = set(texts or {}) - set(LANGUAGE_CODES)
     if unknown:
         raise ValidationError({"texts": _("Unknown language: %s") % min(unknown)})
+    _product_texts_check(brand=fields.get("brand"), texts=texts)
     product = Product.objects.select_for_update().get(pk=product.pk)
     live = product.is_live
     approved = {name: getattr(product, name) for name in REVIEWED_FIELDS}

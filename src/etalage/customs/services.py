@@ -19,6 +19,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from etalage.core.text import texts_check
 from etalage.core.writes import Writes, writes_or_now
 from etalage.customs.caps import Cap, counted, describe
 from etalage.customs.cbec import NetContent
@@ -151,6 +152,7 @@ def identity_add(
 
 
 def _real_name(value: str) -> str:
+    texts_check({"real_name": value or ""})
     real_name = " ".join((value or "").split())
     if not 2 <= len(real_name) <= 60:
         raise ValidationError({"real_name": _("Enter your name as on your ID card.")})
@@ -298,7 +300,13 @@ def _address_values(
         "street": street,
     }
     errors = {}
+    try:
+        texts_check({name: value or "" for name, value in values.items()})
+    except ValidationError as refused:
+        errors.update(refused.error_dict)
     for name, (shortest, longest) in ADDRESS_FIELDS.items():
+        if name in errors:
+            continue
         values[name] = " ".join((values[name] or "").split())
         if not shortest <= len(values[name]) <= longest:
             errors[name] = _("Enter %(min)d to %(max)d characters.") % {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from etalage.catalog.models import Category, Variant
 from etalage.catalog.validators import normalize_country, normalize_gtin
 from etalage.core.languages import LANGUAGE_CODES
+from etalage.core.text import text_refusal
 from etalage.customs.caps import parse_quantity
 from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.selectors import net_unit_problem, yearly_caps
@@ -49,6 +50,13 @@ class _Categories:
         return self.by_key.get(value.strip().lower())
 
 
+# Cells that may hold line breaks; every other cell is one line.
+_MULTILINE_COLUMNS = frozenset(
+    f"{name}_{language}"
+    for name in TEXT_FIELDS
+    if name != "name"
+    for language in LANGUAGE_CODES
+)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
@@ -97,8 +105,11 @@ def check_rows(
 ) -> list[ProductDraft]:
     problems: list[ImportProblem] = []
 
+    refused_cells: set[tuple[int, str]] = set()  # one reason a cell is enough
+
     def problem(row: int, column: str, message: str) -> None:
-        problems.append(ImportProblem(row, column, message))
+        if (row, column) not in refused_cells:
+            problems.append(ImportProblem(row, column, message))
 
     header = [RENAMED_COLUMNS.get(column, column) for column in table.header]
     known = set(COLUMNS)
@@ -132,6 +143,11 @@ def check_rows(
             for i, col in enumerate(header)
         }
         errors_before = len(problems)
+        for column, value in row.items():
+            refusal = text_refusal(value, multiline=column in _MULTILINE_COLUMNS)
+            if refusal is not None:
+                problem(number, column, refusal.messages[0])
+                refused_cells.add((number, column))
 
         first_of_product = row.get("product_ref", "") not in product_rows
         for column in (*REQUIRED, *(REQUIRED_FOR_PRODUCT if first_of_product else ())):

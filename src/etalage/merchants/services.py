@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from etalage.core.emails import render_email
 from etalage.core.ids import new_id
+from etalage.core.text import texts_check
 from etalage.events.outbox import event_record
 from etalage.events.types import MerchantChanged
 from etalage.merchants.exceptions import MerchantDecisionRefused
@@ -65,6 +66,10 @@ class MerchantApplication:
     stories: dict[str, str] = field(default_factory=dict)
 
 
+# A merchant's texts that customs messages, labels and bank files carry.
+MERCHANT_TEXTS = ("name", "legal_name", "street", "postal_code", "city", "contact_name")
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:100] or "merchant"
     if not Merchant.objects.filter(slug=base).exists():
@@ -79,6 +84,11 @@ def merchant_apply(*, application: MerchantApplication) -> Merchant | None:
     An email address that has an account already gets no second one, and nothing
     tells the applicant so: the address's owner is told by email instead (None).
     """
+    texts_check(
+        {name: getattr(application, name) for name in MERCHANT_TEXTS}
+        | {f"story_{lang}": story for lang, story in application.stories.items()},
+        multiline={f"story_{lang}" for lang in application.stories},
+    )
     User = get_user_model()
     candidate = User(username=application.email, email=application.email,
                      first_name=application.contact_name[:150])  # fmt: skip
@@ -356,6 +366,7 @@ class CompanyDetails:
 @transaction.atomic
 def merchant_details_update(*, merchant: Merchant, details: CompanyDetails) -> Merchant:
     """Change the merchant's address and contacts; a new IBAN waits for approval."""
+    texts_check({name: getattr(details, name) for name in MERCHANT_TEXTS[2:]})
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     for name in ("street", "postal_code", "city", "contact_name", "phone", "language"):
         setattr(merchant, name, getattr(details, name))

@@ -25,6 +25,7 @@ from etalage.accounts.services import (
     password_reset_code_send,
     sign_up_code_resend,
 )
+from etalage.core.text import validate_text
 from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
     address_delete,
@@ -190,17 +191,29 @@ def password_sent(request):
 
 
 class IdentityEditForm(forms.Form):
-    real_name = forms.CharField(label=_("Real name, as on your ID card"), max_length=60)
+    real_name = forms.CharField(
+        label=_("Real name, as on your ID card"),
+        max_length=60,
+        validators=[validate_text],
+    )
     mobile = forms.CharField(label=_("Mobile number"), max_length=20)
 
 
 class AddressForm(forms.Form):
-    recipient = forms.CharField(label=_("Recipient"), max_length=60)
+    recipient = forms.CharField(
+        label=_("Recipient"), max_length=60, validators=[validate_text]
+    )
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
-    province = forms.CharField(label=_("Province"), max_length=30)
-    city = forms.CharField(label=_("City"), max_length=30)
-    district = forms.CharField(label=_("District"), max_length=30)
-    street = forms.CharField(label=_("Street address"), max_length=200)
+    province = forms.CharField(
+        label=_("Province"), max_length=30, validators=[validate_text]
+    )
+    city = forms.CharField(label=_("City"), max_length=30, validators=[validate_text])
+    district = forms.CharField(
+        label=_("District"), max_length=30, validators=[validate_text]
+    )
+    street = forms.CharField(
+        label=_("Street address"), max_length=200, validators=[validate_text]
+    )
 
 
 def _own(found):

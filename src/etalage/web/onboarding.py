@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from etalage.catalog.models import Category
+from etalage.core.text import validate_multiline_text, validate_text
 from etalage.merchants.services import (
     MerchantApplication,
     merchant_apply,
@@ -50,14 +51,20 @@ class ContactAndPayoutCleaning:
 
 def _address_and_payout_fields():
     return {
-        "street": forms.CharField(label=_("Street and number"), max_length=200),
+        "street": forms.CharField(
+            label=_("Street and number"), max_length=200, validators=[validate_text]
+        ),
         "postal_code": forms.RegexField(
             label=_("Postal code"),
             regex=r"^[1-9]\d{3}$",
             error_messages={"invalid": _("A Belgian postal code has 4 digits.")},
         ),
-        "city": forms.CharField(label=_("City"), max_length=100),
-        "contact_name": forms.CharField(label=_("Contact person"), max_length=200),
+        "city": forms.CharField(
+            label=_("City"), max_length=100, validators=[validate_text]
+        ),
+        "contact_name": forms.CharField(
+            label=_("Contact person"), max_length=200, validators=[validate_text]
+        ),
         "phone": forms.CharField(
             label=_("Phone"), max_length=30, help_text=_("e.g. +32 2 511 11 11")
         ),
@@ -82,8 +89,14 @@ class CompanyDetailsForm(ContactAndPayoutCleaning, forms.Form):
 
 
 class MerchantApplicationForm(ContactAndPayoutCleaning, forms.Form):
-    name = forms.CharField(label=_("Brand or trading name"), max_length=120)
-    legal_name = forms.CharField(label=_("Legal name of the company"), max_length=200)
+    name = forms.CharField(
+        label=_("Brand or trading name"), max_length=120, validators=[validate_text]
+    )
+    legal_name = forms.CharField(
+        label=_("Legal name of the company"),
+        max_length=200,
+        validators=[validate_text],
+    )
     enterprise_number = forms.CharField(
         label=_("Enterprise number (KBO/BCE)"),
         max_length=20,
@@ -113,7 +126,10 @@ class MerchantApplicationForm(ContactAndPayoutCleaning, forms.Form):
         self.fields["categories"].choices = [(str(n.id), n.name) for n in categories]
         for code, label in STORY_LANGUAGES:
             self.fields[f"story_{code}"] = forms.CharField(
-                label=label, widget=forms.Textarea(attrs={"rows": 4}), required=False
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
+                validators=[validate_multiline_text],
             )
         self.fields["language"].initial = (
             get_language() if get_language() in ("fr", "nl", "en") else "fr"

@@ -305,11 +305,15 @@ def company(request):
     initial["bic"] = merchant.pending_bic or merchant.bic
     form = CompanyDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        merchant_details_update(
-            merchant=merchant, details=CompanyDetails(**form.cleaned_data)
-        )
-        messages.success(request, _("The company details are saved."))
-        return redirect("web:portal-company")
+        try:
+            merchant_details_update(
+                merchant=merchant, details=CompanyDetails(**form.cleaned_data)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The company details are saved."))
+            return redirect("web:portal-company")
     return render(
         request, "etalage/portal/company.html", {"merchant": merchant, "form": form}
     )

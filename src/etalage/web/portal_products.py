@@ -42,6 +42,7 @@ from etalage.catalog.services import (
     variant_update,
 )
 from etalage.core.languages import Language
+from etalage.core.text import validate_multiline_text, validate_text
 from etalage.inventory.models import Stock
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.web.forms import add_service_errors, posted_or_404
@@ -51,7 +52,9 @@ from etalage.web.request_data import request_category_tree
 
 class ProductForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
-    brand = forms.CharField(label=_("Brand"), max_length=120)
+    brand = forms.CharField(
+        label=_("Brand"), max_length=120, validators=[validate_text]
+    )
     hs_code = forms.CharField(
         label=_("HS code"), max_length=20, help_text=_("10 digits")
     )
@@ -69,17 +72,20 @@ class ProductForm(forms.Form):
         self.fields["category"].choices = choices
         for code, _label in Language.choices:
             self.fields[f"name_{code}"] = forms.CharField(
-                label=_("Name"), max_length=200, required=False
-            )
+                label=_("Name"), max_length=200, required=False,
+                validators=[validate_text],
+            )  # fmt: skip
             self.fields[f"description_{code}"] = forms.CharField(
                 label=_("Description"),
                 widget=forms.Textarea(attrs={"rows": 5}),
                 required=False,
+                validators=[validate_multiline_text],
             )
             self.fields[f"ingredients_{code}"] = forms.CharField(
                 label=_("Ingredients or materials"),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
+                validators=[validate_multiline_text],
             )
 
     def clean(self):
@@ -114,7 +120,7 @@ class ProductForm(forms.Form):
 
 
 class VariantForm(forms.Form):
-    sku = forms.CharField(label=_("SKU"), max_length=64)
+    sku = forms.CharField(label=_("SKU"), max_length=64, validators=[validate_text])
     gtin = forms.CharField(label=_("GTIN"), max_length=14, required=False)
     price_eur = forms.DecimalField(
         label=_("Price (EUR)"),
@@ -137,6 +143,7 @@ class VariantForm(forms.Form):
         required=False,
         help_text=_("One a line: flavour: dark"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline_text],
     )
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 

@@ -22,6 +22,7 @@ from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
+from etalage.core.text import validate_text
 from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available
@@ -290,7 +291,11 @@ class NeverShownInput(forms.TextInput):
 
 
 class IdentityForm(forms.Form):
-    real_name = forms.CharField(label=_("Real name, as on your ID card"), max_length=60)
+    real_name = forms.CharField(
+        label=_("Real name, as on your ID card"),
+        max_length=60,
+        validators=[validate_text],
+    )
     id_number = forms.CharField(
         label=_("Resident ID number"),
         max_length=18,

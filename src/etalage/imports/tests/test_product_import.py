@@ -395,3 +395,24 @@ def test_pieces_are_refused_where_the_positive_list_caps_the_weight(maker):
     rows[1]["net_content"] = "10 pieces"
     problems = refused(maker, to_csv(rows))
     assert "2 kg" in problems[(3, "net_content")]
+
+
+def test_a_control_character_in_a_cell_is_refused_by_row_and_column(maker):
+    rows = example_rows()
+    rows[0]["name_fr"] = "Pralines\x01assorties"
+    rows[1]["attr_flavour"] = "Noir\x7f"
+    rows[0]["description_fr"] = "Faites main.\nÀ Liège."  # lines are fine here
+    problems = refused(maker, to_csv(rows))
+    assert set(problems) == {(2, "name_fr"), (3, "attr_flavour")}
+    assert "control character U+0001" in problems[(2, "name_fr")]
+    assert "U+007F" in problems[(3, "attr_flavour")]
+    assert not Product.objects.exists()
+
+
+def test_a_refused_sku_is_told_once(maker):
+    rows = example_rows()
+    rows[0]["sku"] = "PRAL\x01250"
+    assert refused(maker, to_csv(rows)) == {
+        (2, "sku"): "Remove the invisible control character U+0001: customs, "
+        "carriers and banks refuse it."
+    }
