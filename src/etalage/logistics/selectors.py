@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from etalage.customs.routes import Route
-from etalage.logistics.models import Parcel
+from etalage.logistics.models import Flight, Parcel
 from etalage.orders import states
 from etalage.orders.models import SubOrder
 
@@ -73,3 +73,31 @@ def parcels_late(step: str) -> QuerySet[Parcel]:
 
 def parcels_late_count() -> int:
     return sum(parcels_late(step).count() for step in LATE_AFTER)
+
+
+def flights_for_hub(query: str = "") -> QuerySet[Flight]:
+    """The hub's flights in the order it works on them: those still to depart (the
+    oldest first), then those in the air, then the arrived ones (the latest first);
+    `query` narrows them to an air waybill, a flight, a destination or a bag."""
+    flights = Flight.objects.all()
+    query = query.strip()
+    if query:
+        digits = query.replace("-", "").replace(" ", "")
+        if len(digits) > 3 and digits.isdigit():  # as printed: 176-12345675
+            digits = f"{digits[:3]}-{digits[3:]}"
+        flights = flights.filter(
+            Q(mawb__contains=digits)
+            | Q(flight_number__iexact=query)
+            | Q(destination__iexact=query)
+            | Q(bags__code__iexact=query)
+        ).distinct()
+    stage = Case(
+        When(departed_at=None, then=Value(0)),
+        When(arrived_at=None, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        flights.prefetch_related("bags")
+        .annotate(count=Count("bags__parcels", distinct=True), stage=stage)
+        .order_by("stage", F("arrived_at").desc(nulls_last=True), "created_at", "pk")
+    )

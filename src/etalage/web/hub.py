@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,7 @@ from etalage.logistics.consolidation import (
 )
 from etalage.logistics.labels import labels_pdf
 from etalage.logistics.models import Bag, Flight, Parcel
-from etalage.logistics.selectors import WAITING_FOR_HAND_OVER
+from etalage.logistics.selectors import WAITING_FOR_HAND_OVER, flights_for_hub
 from etalage.logistics.services import (
     ParcelRefused,
     hub_receive,
@@ -181,6 +182,9 @@ def hub_bags(request):
     )
 
 
+FLIGHTS_PER_PAGE = 20
+
+
 @login_required
 def hub_flights(request):
     """Flights under their air waybills: create, load sealed bags, depart, arrive;
@@ -205,14 +209,15 @@ def hub_flights(request):
             else:
                 messages.error(request, str(refused))
                 return redirect("web:hub-flights")
-    flights = Flight.objects.prefetch_related("bags").annotate(
-        count=Count("bags__parcels")
-    )[:20]
+    query = request.GET.get("q", "")[:40]
+    flights = Paginator(flights_for_hub(query), FLIGHTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     sealed = Bag.objects.filter(flight=None).exclude(sealed_at=None).order_by("code")
     return render(
         request,
         "etalage/hub/flights.html",
-        {"form": form, "flights": flights, "sealed": sealed},
+        {"form": form, "flights": flights, "sealed": sealed, "query": query},
     )
 
 

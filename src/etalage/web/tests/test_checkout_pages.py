@@ -298,7 +298,8 @@ def test_a_buyer_places_the_order_in_every_language(client, buyer, language):
     """The form is sent back as the page wrote it: no machine value is localized."""
     prefix = "" if language == "zh-hans" else f"/{language}"
     page = client.get(f"{prefix}/checkout/").content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page)
+    hidden = dict(hidden)
     answer = client.post(
         f"{prefix}/checkout/",
         {

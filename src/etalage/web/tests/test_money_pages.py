@@ -53,7 +53,8 @@ def test_the_merchant_sees_every_cent_of_its_own_parcels_only(client, delivered)
         assert text in html, text
     assert "Available for payout" in html and "<svg" in html
     # Every bar of the chart stands on the axis with a number for each coordinate.
-    bars = re.findall(r'<rect x="([^"]*)" y="([^"]*)" width="18" height="([^"]*)"', html)
+    bar = r'<rect x="([^"]*)" y="([^"]*)" width="18" height="([^"]*)"'
+    bars = re.findall(bar, html)
     assert bars and all(
         re.fullmatch(r"\d+", value) for bar in bars for value in bar
     ), bars

@@ -181,3 +181,34 @@ def test_the_bonded_warehouse_picks_packs_and_labels_its_parcels(
     assert "bonded warehouse 1210" in text and "Shanghai" in text
     parcel = Parcel.objects.get(sub_order=sub)
     assert parcel.events.get().step == "info_received"
+
+
+def test_the_hub_finds_every_flight_past_the_twentieth(client, hub_staff):
+    from django.utils import timezone
+
+    from etalage.logistics.consolidation import flight_create
+    from etalage.logistics.models import Flight
+
+    def mawb(serial):
+        return f"176-{serial:07d}{serial % 7}"
+
+    for n in range(1, 26):
+        flight_create(
+            mawb=mawb(1000 + n), airline="Emirates SkyCargo",
+            flight_number=f"EK{n:03d}", destination="CGO",
+        )  # fmt: skip
+    # Flights still to depart come first, the oldest first; the 25th is on page 2.
+    page = client.get("/en/hub/flights/").content.decode()
+    assert "EK001" in page and "EK025" not in page and "Page 1 of 2" in page
+    later = client.get("/en/hub/flights/?page=2").content.decode()
+    assert "EK025" in later and 'name="action" value="depart"' in later
+    # Once in the air a flight follows those still to depart.
+    Flight.objects.filter(flight_number="EK001").update(departed_at=timezone.now())
+    assert "EK001" not in client.get("/en/hub/flights/").content.decode()
+    assert "EK001" in client.get("/en/hub/flights/?page=2").content.decode()
+    found = client.get("/en/hub/flights/?q=EK025").content.decode()
+    assert "EK025" in found and "EK002" not in found and "Page 1" not in found
+    by_mawb = client.get(f"/en/hub/flights/?q={mawb(1025)}").content.decode()
+    assert "EK025" in by_mawb and "EK001" not in by_mawb
+    nothing = client.get("/en/hub/flights/?q=nowhere").content.decode()
+    assert "No flight matches." in nothing
