@@ -8,12 +8,20 @@ that contradicts it (a refusal after release) changes nothing but is kept and
 shown to the operator as a conflict. An inventory's release moves its sub-order to
 released (the last mile takes it from there); its refusal moves it to refused,
 with customs' reason put in the buyer's language, and the refund and the
-allowance given back follow from that state. A tax bill is recorded once; its
-assessment and its payment are posted to the ledger by the events they raise.
+allowance given back follow from that state. A tax bill, found by its
+inventory's number, is recorded once; its assessment and its payment are posted to
+the ledger by the events they raise.
+
+A file holds several answers (return blocks, tax bills), each applied in its own
+transaction. A file that cannot be read (not XML, a DOCTYPE, a field customs'
+schema refuses, a time that is no time) is set aside with its reason for the
+operator; the files after it are applied all the same, and a file leaves the
+gateway's inbox only once applied (``answers_collect``).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -27,6 +35,7 @@ from etalage.declarations.receipts import (
     AUDITED,
     REFUSED,
     RELEASED,
+    TAX_VOID,
     ReceiptDoc,
     TaxBillDoc,
     is_final,
@@ -48,6 +57,7 @@ FINAL_STATES = {
     REFUSED: Declaration.State.REFUSED,
 }
 ACCEPTED_AT = 120  # a document entered into customs' system stands
+log = logging.getLogger(__name__)
 
 
 def _customs_time(at: datetime) -> datetime:
@@ -55,16 +65,27 @@ def _customs_time(at: datetime) -> datetime:
     return at.replace(tzinfo=BEIJING).astimezone(UTC)
 
 
+def answer_apply(data: bytes) -> list[str]:
+    """Apply every answer of one file from the gateway; say what each did (for
+    the log and the tests): ``applied``, ``duplicate``, ``kept`` (no move),
+    ``unknown``. A file that cannot be read raises ``MessageRefused`` (naming the
+    field) before anything is applied."""
+    done = []
+    for answer in read_answer(data):
+        if isinstance(answer, TaxBillDoc):
+            done.append(_tax_bill(answer, data))
+        else:
+            done.append(_receipt(answer, data))
+    return done
+
+
 def answer_receive(data: bytes) -> str:
-    """Apply one answer from the gateway; say what it did (for the log and the
-    tests): ``applied``, ``duplicate``, ``kept`` (no move), ``unknown``."""
+    """``answer_apply``, said in a word or a few: ``unreadable`` for a file that
+    cannot be read."""
     try:
-        answer = read_answer(data)
+        return ", ".join(answer_apply(data))
     except MessageRefused:
         return "unreadable"
-    if isinstance(answer, TaxBillDoc):
-        return _tax_bill(answer, data)
-    return _receipt(answer, data)
 
 
 @transaction.atomic
@@ -85,7 +106,7 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
         at=at,
         info=doc.info[:1000],
         duplicate=seen,
-        raw=data.decode(),
+        raw=data.decode(errors="replace"),
     )
     if seen:
         return "duplicate"
@@ -191,9 +212,15 @@ def refusal_reason(language: str, words: str) -> str:
 
 @transaction.atomic
 def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
-    declaration = Declaration.objects.filter(guid=doc.guid, kind=Kind.INVENTORY).first()
+    inventories = Declaration.objects.filter(kind=Kind.INVENTORY)
+    declaration = (
+        inventories.filter(invt_no=doc.invt_no).first()
+        or inventories.filter(guid=doc.guid).first()
+    )
     if declaration is None:
         return "unknown"
+    if doc.status == TAX_VOID:
+        return "kept"  # customs voided it: the operator sees it in the raw files
     bill, made = TaxBill.objects.select_for_update().get_or_create(
         declaration=declaration,
         defaults={
@@ -202,7 +229,7 @@ def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
             "vat": doc.vat,
             "consumption_tax": doc.consumption_tax,
             "assessed_at": _customs_time(doc.at),
-            "raw": data.decode(),
+            "raw": data.decode(errors="replace"),
         },
     )
     facts = {
@@ -223,10 +250,23 @@ def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
 
 
 def answers_collect(*, now: datetime | None = None) -> int:
-    """Take what the gateway holds and apply it (the clock runs it)."""
+    """Take what the gateway holds and apply it (the clock runs it): each file
+    settled once applied, or set aside with its reason when it cannot be read; a
+    file whose applying failed otherwise (the database) stays for the next round,
+    and the files after it go on. Returns how many files were applied."""
     del now
+    inbox = gateway()
     done = 0
-    for data in gateway().collect():
-        answer_receive(data)
+    for name, data in inbox.collect():
+        try:
+            answer_apply(data)
+        except MessageRefused as error:
+            log.warning("customs answer %s unreadable: %s", name, error)
+            inbox.settle(name, failure=str(error))
+            continue
+        except Exception:
+            log.exception("customs answer %s not applied; tried again later", name)
+            continue
+        inbox.settle(name)
         done += 1
     return done

@@ -25,6 +25,7 @@ from etalage.declarations.inventory import (
     WithdrawalDoc,
 )
 from etalage.declarations.messages import (
+    MessageRefused,
     OrderDoc,
     OrderLineDoc,
     Party,
@@ -67,8 +68,25 @@ def pay_company(provider: str) -> Party:
     return Party(code, name)
 
 
+def cop_no(sub: SubOrder) -> str:
+    """The customs copy number of a sub-order's inventory (copNo, at most 20
+    characters): its number without the dashes, 17 characters of the order's and
+    the sub-order's index, so unique as the number is."""
+    number = re.sub(r"[^0-9A-Za-z]", "", sub.number)
+    if len(number) > 20:
+        raise MessageRefused(f"{sub.number} makes no copy number of 20", "copNo")
+    return number
+
+
 def _telephone(phone: str) -> str:
     return re.sub(r"[^0-9+]", "", phone)[:20]
+
+
+def _buyer_telephone(order: Order) -> str:
+    """The buyer's telephone, the same in every message that names the buyer
+    (customs compares them): the identity's mobile, else the order's phone."""
+    mobile = order.identity.mobile if order.identity else ""
+    return _telephone(mobile or order.phone)
 
 
 def _address(order: Order) -> str:
@@ -106,6 +124,7 @@ def order_doc(
         paid=sub.total,
         buyer_reg_no=str(order.buyer_id),
         buyer_name=order.buyer_name,
+        buyer_telephone=_buyer_telephone(order),
         buyer_id_number=id_number,
         pay_company=pay_company(payment.provider),
         pay_transaction_id=transaction_id,
@@ -118,6 +137,7 @@ def order_doc(
                 name=line.name_zh,
                 qty=line.quantity,
                 price=line.unit_price,
+                model=_model(line),
             )
             for line in _lines(sub)
         ],
@@ -138,8 +158,10 @@ def payment_transaction(
     return payment.provider_payment_id or payment.request_id, ""
 
 
-# verDept: who verified the payment, as customs codes it; the providers name it
-# (Antom's ``verifyDepartment``: UNIONPAY, NETSUNION; WeChat Pay's likewise).
+# Who verified the payment, as customs codes it (1 UnionPay, 2 NetsUnion, 3
+# another); the providers name it (Antom's ``clearingChannel``, WeChat Pay's
+# ``verify_department``). CEB411 has no field for it (customs' schema, both
+# versions): it is kept with the provider's declaration and not sent.
 VERIFYING_DEPARTMENTS = {"UNIONPAY": "1", "NETSUNION": "2"}
 
 
@@ -159,7 +181,6 @@ def payment_doc(
     id_number: str,
     now: datetime,
     transaction_id: str,
-    department: str,
 ) -> PaymentDoc:
     order = sub.order
     return PaymentDoc(
@@ -171,10 +192,9 @@ def payment_doc(
         pay_transaction_id=transaction_id,
         payer_name=order.buyer_name,
         payer_id_number=id_number,
-        telephone=_telephone(order.identity.mobile if order.identity else order.phone),
+        telephone=_buyer_telephone(order),
         amount_paid=sub.total,
         pay_time=payment.paid_at or now,
-        verifying_department=department,
     )
 
 
@@ -236,12 +256,12 @@ def inventory_doc(
         seller=seller(sub.merchant),
         logistics=logistics(),
         logistics_no=parcel.code,
-        cop_no=sub.number,
+        cop_no=cop_no(sub),
         customs_code=settings.ETALAGE_CUSTOMS_DECLARING_OFFICE,
         port_code=settings.ETALAGE_CUSTOMS_PORT,
         buyer_name=order.buyer_name,
         buyer_id_number=id_number,
-        buyer_telephone=_telephone(order.phone),
+        buyer_telephone=_buyer_telephone(order),
         consignee_address=_address(order),
         trade_mode=BONDED if sub.route == Route.BONDED else DIRECT,
         freight=sub.freight,
@@ -295,11 +315,11 @@ def withdrawal_doc(
         seller=seller(sub.merchant),
         logistics=logistics(),
         logistics_no=parcel.code,
-        cop_no=sub.number,
+        cop_no=cop_no(sub),
         invt_no=invt_no,
         buyer_name=order.buyer_name,
         buyer_id_number=id_number,
-        buyer_telephone=_telephone(order.phone),
+        buyer_telephone=_buyer_telephone(order),
         reason=reason,
         lines=[
             ReturnLineDoc(

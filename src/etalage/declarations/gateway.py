@@ -6,7 +6,7 @@ watches a folder for messages to send and drops customs' receipts in another.
 ``SimulatorGateway`` hands messages to the embedded single window
 (``simulator``) instead. ``ETALAGE_CUSTOMS_GATEWAY`` chooses (``files`` or
 ``simulator``); a transport of one's own (an HTTP gateway) is a dotted path to a
-class with the same three methods.
+class with the same four methods.
 """
 
 from __future__ import annotations
@@ -30,8 +30,14 @@ class Gateway(Protocol):
         """Hand a signed message over; raise ``GatewayError`` if it was not."""
         ...
 
-    def collect(self) -> list[bytes]:
-        """The answers (receipts, tax bills) waiting, each handed over once."""
+    def collect(self) -> list[tuple[str, bytes]]:
+        """The answer files (receipts, tax bills) waiting, each with its name;
+        a file stays waiting until it is settled."""
+        ...
+
+    def settle(self, name: str, *, failure: str = "") -> None:
+        """The file ``name`` is applied (``failure`` empty), or cannot be read
+        (set aside with ``failure``, the reason, for the operator)."""
         ...
 
     def query(self, *, kind: str, guid: str, message: bytes) -> None:
@@ -43,11 +49,12 @@ class Gateway(Protocol):
 class FileGateway:
     """Exchange folders shared with the customs client software: ``out/`` for
     messages (written whole, then renamed, so the client never reads half a
-    file), ``in/`` for answers (moved to ``in/done/`` once read)."""
+    file), ``in/`` for answers (moved to ``in/done/`` once applied, to
+    ``in/failed/`` with a ``.reason`` file beside it when unreadable)."""
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
-        for folder in ("out", "in", "in/done"):
+        for folder in ("out", "in", "in/done", "in/failed"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
 
     def send(self, *, kind: str, guid: str, message: bytes) -> None:
@@ -59,12 +66,20 @@ class FileGateway:
         except OSError as error:
             raise GatewayError(str(error)) from error
 
-    def collect(self) -> list[bytes]:
+    def collect(self) -> list[tuple[str, bytes]]:
         answers = []
         for path in sorted((self.root / "in").glob("*.xml"), key=os.path.getmtime):
-            answers.append(path.read_bytes())
-            os.replace(path, self.root / "in" / "done" / path.name)
+            try:
+                answers.append((path.name, path.read_bytes()))
+            except OSError:
+                continue  # gone, or still being written: next round
         return answers
+
+    def settle(self, name: str, *, failure: str = "") -> None:
+        inbox = self.root / "in"
+        if failure:
+            (inbox / "failed" / f"{name}.reason").write_text(failure + "\n")
+        os.replace(inbox / name, inbox / ("failed" if failure else "done") / name)
 
     def query(self, *, kind: str, guid: str, message: bytes) -> None:
         self.send(kind=kind, guid=guid, message=message)
@@ -76,8 +91,11 @@ class SimulatorGateway:
     def send(self, *, kind: str, guid: str, message: bytes) -> None:
         simulator.receive(message)
 
-    def collect(self) -> list[bytes]:
-        return simulator.answers_due()
+    def collect(self) -> list[tuple[str, bytes]]:
+        return [(f"answer-{n}", body) for n, body in enumerate(simulator.answers_due())]
+
+    def settle(self, name: str, *, failure: str = "") -> None:
+        pass  # handed over once: nothing to move
 
     def query(self, *, kind: str, guid: str, message: bytes) -> None:
         if not simulator.query(guid):

@@ -28,6 +28,7 @@ from etalage.declarations.messages import (
     MessageRefused,
     Party,
     Transfer,
+    check_id_card,
     closed,
     envelope,
     head_start,
@@ -72,7 +73,7 @@ class InventoryDoc:
     seller: Party
     logistics: Party
     logistics_no: str
-    cop_no: str  # the platform's own number for this inventory
+    cop_no: str  # the platform's own number for it, at most 20 (``documents``)
     customs_code: str  # the declaring customs office (four digits)
     port_code: str  # the port of entry (four digits)
     buyer_name: str
@@ -88,6 +89,7 @@ class InventoryDoc:
 
 
 def _check_inventory(doc: InventoryDoc) -> None:
+    check_id_card(doc.buyer_id_number, "buyerIdNumber")
     if not doc.lines:
         raise MessageRefused("an inventory has at least one line", "InventoryList")
     if doc.trade_mode not in TRANSPORT:
@@ -211,35 +213,49 @@ class WithdrawalDoc:
     lines: Sequence[ReturnLineDoc] = ()
 
 
-def _withdrawal(
-    kind: str, tag: str, docs: Sequence[WithdrawalDoc], transfer: Transfer, guid: str
-) -> bytes:
-    root = envelope(kind, guid)
+def _withdrawal_head(doc: WithdrawalDoc) -> Fields:
+    """The fields of a cancellation (CEB623's InvtCancel, flat) and of a return's
+    head (CEB625's InvtRefundHead): the same, in the same order."""
+    if not doc.invt_no:
+        raise MessageRefused("customs has not numbered this inventory", "invtNo")
+    check_id_card(doc.buyer_id_number, "buyerIdNumber")
+    return (
+        *head_start(doc.guid, doc.app_time),
+        ("customsCode", doc.customs_code),
+        *_order_parties(doc),
+        ("invtNo", doc.invt_no),
+        ("buyerIdType", ID_CARD),
+        ("buyerIdNumber", doc.buyer_id_number),
+        ("buyerName", doc.buyer_name),
+        ("buyerTelephone", doc.buyer_telephone),
+        ("agentCode", doc.platform.code),
+        ("agentName", doc.platform.name),
+        ("reason", doc.reason[:1000]),
+    )
+
+
+def ceb623(docs: Sequence[WithdrawalDoc], transfer: Transfer, *, guid: str) -> bytes:
+    """Cancel inventories not yet released: one flat ``InvtCancel`` each, as
+    customs publishes it (no head, no lines)."""
+    root = envelope("623", guid)
     for doc in docs:
-        if not doc.invt_no:
-            raise MessageRefused("customs has not numbered this inventory", "invtNo")
-        document = etree.SubElement(root, f"{{{CEB}}}{tag}")
-        node(
-            document,
-            f"{tag}Head",
-            (
-                *head_start(doc.guid, doc.app_time),
-                ("customsCode", doc.customs_code),
-                *_order_parties(doc),
-                ("invtNo", doc.invt_no),
-                ("buyerIdType", ID_CARD),
-                ("buyerIdNumber", doc.buyer_id_number),
-                ("buyerName", doc.buyer_name),
-                ("buyerTelephone", doc.buyer_telephone),
-                ("agentCode", doc.platform.code),
-                ("agentName", doc.platform.name),
-                ("reason", doc.reason[:250]),
-            ),
-        )
+        node(root, "InvtCancel", _withdrawal_head(doc))
+    return closed(root, transfer, "623")
+
+
+def ceb625(docs: Sequence[WithdrawalDoc], transfer: Transfer, *, guid: str) -> bytes:
+    """Declare goods returned after release, line by line."""
+    root = envelope("625", guid)
+    for doc in docs:
+        if not doc.lines:
+            raise MessageRefused("a return names the lines coming back",
+                                 "InvtRefundList")  # fmt: skip
+        document = etree.SubElement(root, f"{{{CEB}}}InvtRefund")
+        node(document, "InvtRefundHead", _withdrawal_head(doc))
         for gnum, line in enumerate(doc.lines, start=1):
             node(
                 document,
-                f"{tag}List",
+                "InvtRefundList",
                 (
                     ("gnum", gnum),
                     ("gcode", line.hs_code),
@@ -248,16 +264,4 @@ def _withdrawal(
                     ("unit", PIECE),
                 ),
             )
-    return closed(root, transfer, kind)
-
-
-def ceb623(docs: Sequence[WithdrawalDoc], transfer: Transfer, *, guid: str) -> bytes:
-    """Cancel inventories not yet released."""
-    return _withdrawal("623", "InvtCancel", docs, transfer, guid)
-
-
-def ceb625(docs: Sequence[WithdrawalDoc], transfer: Transfer, *, guid: str) -> bytes:
-    """Declare goods returned after release, line by line."""
-    if any(not doc.lines for doc in docs):
-        raise MessageRefused("a return names the lines coming back", "InvtRefundList")
-    return _withdrawal("625", "InvtRefund", docs, transfer, guid)
+    return closed(root, transfer, "625")

@@ -4,8 +4,10 @@ leave. Pure (lxml only).
 A message is built from plain documents (``OrderDoc`` …), checked for what customs
 checks arithmetically (the amount paid is goods + freight + tax - discount; the
 lines add up to the goods), then validated against the schema Étalage keeps for it
-(``xsd/``, written from the published field lists: the official XSDs are not
-public). What fails says which field and why; nothing invalid is ever sent.
+(``xsd/ceb.xsd``: customs' import schema, field for field, checked against the
+official one by the conformance test). What fails says which field and why;
+nothing invalid is ever sent, and text customs cannot read (control characters)
+is refused by field before any XML is made.
 This module holds what every message shares and the three documents customs
 matches (CEB311 order, CEB411 payment, CEB511 waybill); ``inventory`` the
 inventory declaration, its cancellation and its return (CEB621, CEB623, CEB625);
@@ -33,6 +35,11 @@ BELGIUM = "301"  # the customs' country code for Belgium
 PIECE = "011"  # the customs' unit code for a piece (件)
 ID_CARD = "1"  # buyerIdType: resident identity card
 XSD = Path(__file__).parent / "xsd"
+SCHEMA = "ceb"
+# What XML 1.0 cannot carry and what customs' systems choke on: C0 and C1 control
+# characters (tab and line breaks included: no field of a head is multi-line),
+# surrogates and the two non-characters.
+UNSENDABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Fields that carry a buyer's ID number: their values never go into an error.
 ID_NUMBER_FIELDS = frozenset({"buyerIdNumber", "payerIdNumber"})
 
@@ -57,6 +64,7 @@ class OrderLineDoc:
     name: str  # in Chinese, as the buyer bought it
     qty: int
     price: Decimal  # CNY a unit
+    model: str  # gmodel: brand, size, contents
     bar_code: str = ""
     unit: str = PIECE
     country: str = BELGIUM
@@ -82,6 +90,7 @@ class OrderDoc:
     paid: Decimal
     buyer_reg_no: str
     buyer_name: str
+    buyer_telephone: str
     buyer_id_number: str
     pay_company: Party
     pay_transaction_id: str
@@ -127,12 +136,20 @@ Fields = Sequence[tuple[str, object]]
 
 def node(parent: etree._Element, tag: str, fields: Fields = ()) -> etree._Element:
     """``parent``'s new ``tag`` holding ``fields`` in order; an empty value is an
-    optional field left out."""
+    optional field left out. A value with a character customs cannot read is
+    refused, naming its field (and never repeating an ID number)."""
     element = etree.SubElement(parent, f"{{{CEB}}}{tag}")
     for name, value in fields:
         if value is None or value == "":
             continue
-        etree.SubElement(element, f"{{{CEB}}}{name}").text = str(value)
+        text = str(value)
+        bad = UNSENDABLE.search(text)
+        if bad:
+            raise MessageRefused(
+                f"the character U+{ord(bad.group()):04X} cannot be sent to customs",
+                name,
+            )
+        etree.SubElement(element, f"{{{CEB}}}{name}").text = text
     return element
 
 
@@ -165,10 +182,21 @@ def closed(root: etree._Element, transfer: Transfer, kind: str) -> bytes:
             ("dxpId", transfer.dxp_id or "-"),
         ),
     )
-    return validated(root, f"ceb{kind}")
+    return validated(root)
+
+
+ID_CARD_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def check_id_card(number: str, field: str) -> None:
+    """A resident identity card's number (idType 1) has 18 characters: customs'
+    schema allows 60, its business check refuses any other."""
+    if not ID_CARD_NUMBER.fullmatch(number):
+        raise MessageRefused("not a resident identity card number", field)
 
 
 def _check_order(order: OrderDoc) -> None:
+    check_id_card(order.buyer_id_number, "buyerIdNumber")
     if not order.lines:
         raise MessageRefused("an order has at least one line", "OrderList")
     expected = order.goods_value + order.freight + order.tax_total - order.discount
@@ -209,6 +237,7 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                 ("currency", CNY),
                 ("buyerRegNo", order.buyer_reg_no),
                 ("buyerName", order.buyer_name),
+                ("buyerTelephone", order.buyer_telephone),
                 ("buyerIdType", ID_CARD),
                 ("buyerIdNumber", order.buyer_id_number),
                 ("payCode", order.pay_company.code),
@@ -227,6 +256,7 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                     ("gnum", gnum),
                     ("itemNo", line.item_no),
                     ("itemName", line.name),
+                    ("gmodel", line.model),
                     ("barCode", line.bar_code),
                     ("unit", line.unit),
                     ("qty", line.qty),
@@ -254,12 +284,12 @@ class PaymentDoc:
     telephone: str
     amount_paid: Decimal
     pay_time: datetime
-    verifying_department: str = ""  # 1 UnionPay, 2 NetsUnion, 3 other ("179")
 
 
 def ceb411(payments: Sequence[PaymentDoc], transfer: Transfer, *, guid: str) -> bytes:
     root = envelope("411", guid)
     for pay in payments:
+        check_id_card(pay.payer_id_number, "payerIdNumber")
         document = etree.SubElement(root, f"{{{CEB}}}Payment")
         node(
             document,
@@ -279,7 +309,6 @@ def ceb411(payments: Sequence[PaymentDoc], transfer: Transfer, *, guid: str) -> 
                 ("amountPaid", yuan(pay.amount_paid)),
                 ("currency", CNY),
                 ("payTime", stamp(pay.pay_time)),
-                ("verDept", pay.verifying_department),
             ),
         )
     return closed(root, transfer, "411")
@@ -308,6 +337,8 @@ class WaybillDoc:
 def ceb511(waybills: Sequence[WaybillDoc], transfer: Transfer, *, guid: str) -> bytes:
     root = envelope("511", guid)
     for bill in waybills:
+        if bill.grams <= 0:
+            raise MessageRefused("a parcel weighs something", "weight")
         document = etree.SubElement(root, f"{{{CEB}}}Logistics")
         node(
             document,
@@ -324,7 +355,7 @@ def ceb511(waybills: Sequence[WaybillDoc], transfer: Transfer, *, guid: str) -> 
                 ("currency", CNY),
                 ("weight", kilograms(bill.grams)),
                 ("packNo", bill.packages),
-                ("goodsInfo", bill.goods_info[:250]),
+                ("goodsInfo", bill.goods_info[:200]),
                 ("consignee", bill.consignee),
                 ("consigneeAddress", bill.consignee_address),
                 ("consigneeTelephone", bill.consignee_telephone),
@@ -334,11 +365,11 @@ def ceb511(waybills: Sequence[WaybillDoc], transfer: Transfer, *, guid: str) -> 
 
 
 @cache
-def _schema(name: str) -> etree.XMLSchema:
+def _schema(name: str = SCHEMA) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD / f"{name}.xsd")))
 
 
-def validated(root: etree._Element, schema: str) -> bytes:
+def validated(root: etree._Element, schema: str = SCHEMA) -> bytes:
     """The message's bytes once it validates against ``schema``; otherwise refused,
     naming the first element that does not."""
     checker = _schema(schema)

@@ -89,6 +89,12 @@ class Declaration(Entity):
     status_at = models.DateTimeField(_("status of"), null=True, blank=True)
     info = models.CharField(_("customs' words"), max_length=1000, blank=True)
     invt_no = models.CharField(_("inventory number"), max_length=30, blank=True)
+    # The platform's own number for an inventory and what withdraws it (copNo, at
+    # most 20 characters: the sub-order's number without its dashes); customs'
+    # receipts name the inventory by it.
+    cop_no = models.CharField(
+        _("copy number"), max_length=20, blank=True, db_index=True
+    )
     conflict = models.CharField(_("conflicting answer"), max_length=1000, blank=True)
     queried_at = models.DateTimeField(_("asked again at"), null=True, blank=True)
     # A return (CEB625): the tax customs gives back once it accepts the return.
@@ -191,7 +197,7 @@ class SimulatorAnswer(models.Model):
     body = models.BinaryField()
     due_at = models.DateTimeField(db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    about = models.CharField(max_length=36, db_index=True)  # the head's guid
+    about = models.TextField()  # the guids of the heads it answers about
     tax_bill = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -1,15 +1,17 @@
-"""What customs sends back: a receipt for each declared message (CEB312, 412, 512,
-622, 624, 626) and the tax bill of each inventory (CEB816). Pure (lxml only).
+"""What customs sends back: receipts (CEB312, 412, 512, 622, 624, 626 for what
+Étalage declares; 514 and 712 read too), each file holding several return blocks
+with 17-digit times, and tax bills (CEB816). Pure (lxml only).
 
-Incoming files are parsed without entities or network access and checked against
-``xsd/receipts.xsd`` before anything acts on them; the simulator builds its answers
-with the same functions, so both sides read one format.
+Incoming files are parsed without entities, DTDs or network access (a file with
+any DOCTYPE is refused) and checked against ``xsd/ceb.xsd``, customs' own schema,
+before anything acts on them; the simulator writes its answers with the same
+functions, so both sides read one format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,16 +27,34 @@ from etalage.declarations.messages import (
     yuan,
 )
 
-# The receipt each declared message is answered with, and its block's tag.
+# What customs answers each message with: the receipt's kind, the tag of its
+# blocks (several to a file, one per answer) and the fields a block carries, in
+# the published order. Étalage declares the first six; the logistics status
+# (513) and the delivery note (711) are declared by others and their receipts
+# read all the same.
+RECEIPT_BLOCKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "311": ("312", "OrderReturn", ("ebpCode", "ebcCode", "orderNo")),
+    "411": ("412", "PaymentReturn", ("payCode", "payTransactionId")),
+    "511": ("512", "LogisticsReturn", ("logisticsCode", "logisticsNo")),
+    "513": ("514", "LogisticsStatusReturn",
+            ("logisticsCode", "logisticsNo", "logisticsStatus")),
+    "621": ("622", "InventoryReturn", ("customsCode", "ebpCode", "ebcCode",
+                                       "agentCode", "copNo", "preNo", "invtNo")),
+    "623": ("624", "InvtCancelReturn", ("customsCode", "agentCode", "ebpCode",
+                                        "ebcCode", "copNo", "preNo", "invtNo")),
+    "625": ("626", "InvtRefundReturn", ("customsCode", "agentCode", "ebpCode",
+                                        "ebcCode", "copNo", "preNo", "invtNo")),
+    "711": ("712", "DeliveryReturn",
+            ("customsCode", "operatorCode", "copNo", "preNo", "rkdNo")),
+}  # fmt: skip
 RECEIPTS = {
-    "311": ("312", "OrderReturn"),
-    "411": ("412", "PaymentReturn"),
-    "511": ("512", "LogisticsReturn"),
-    "621": ("622", "InventoryReturn"),
-    "623": ("624", "InvtCancelReturn"),
-    "625": ("626", "InvtRefundReturn"),
+    declared: (kind, tag)
+    for declared, (kind, tag, _fields) in RECEIPT_BLOCKS.items()
+    if declared in ("311", "411", "511", "621", "623", "625")
 }
-DECLARED = {receipt: declared for declared, (receipt, _tag) in RECEIPTS.items()}
+DECLARED = {kind: declared for declared, (kind, _t, _f) in RECEIPT_BLOCKS.items()}
+# The field a receipt names its document by, besides the guid.
+REFERENCE = ("orderNo", "copNo", "logisticsNo", "payTransactionId")
 
 # returnStatus: where customs stands on a declared message.
 DECLARING = 2
@@ -47,6 +67,8 @@ CLEARED = 899
 REFUSED = 100
 # The answers after which nothing more comes for the message.
 FINAL = frozenset({REFUSED, RELEASED, CLEARED})
+# CEB816's status: 1 assessed, 2 summed into the guarantor's tax payment, 3 void.
+TAX_SUMMED, TAX_VOID = "2", "3"
 
 
 def is_final(status: int) -> bool:
@@ -55,13 +77,29 @@ def is_final(status: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptDoc:
+    """One return block: customs' answer about one declared head."""
+
     declared: str  # the kind answered: "311", "621"…
     guid: str  # the declared head's guid
     status: int
-    at: datetime
+    at: datetime  # Beijing time, to the millisecond
     info: str
-    invt_no: str = ""  # the number customs gives an inventory
-    reference: str = ""  # orderNo, logisticsNo or copNo, as the receipt carries
+    fields: Mapping[str, str] = field(default_factory=dict)  # the block's others
+
+    @property
+    def kind(self) -> str:
+        return RECEIPT_BLOCKS[self.declared][0]
+
+    @property
+    def invt_no(self) -> str:
+        """The number customs gave an inventory (CEB622, 624, 626)."""
+        return self.fields.get("invtNo", "")
+
+    @property
+    def reference(self) -> str:
+        """The order number, copy number, logistics number or transaction id the
+        block names its document by."""
+        return next((self.fields[n] for n in REFERENCE if self.fields.get(n)), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +113,16 @@ class TaxLineDoc:
 
 @dataclass(frozen=True, slots=True)
 class TaxBillDoc:
-    guid: str  # the inventory's head guid
+    """A tax bill (CEB816's Tax): found by its inventory's number."""
+
+    guid: str
     at: datetime
     invt_no: str
     tax_no: str
     customs_tax: Decimal
     vat: Decimal
     consumption_tax: Decimal
-    paid: bool  # status 2: debited from the guarantee
-    order_no: str
+    status: str  # 1 assessed, 2 summed into the guarantor's payment, 3 void
     customs_code: str
     assure_code: str
     ebc_code: str
@@ -91,35 +130,52 @@ class TaxBillDoc:
     lines: Sequence[TaxLineDoc]
 
     @property
+    def paid(self) -> bool:
+        return self.status == TAX_SUMMED
+
+    @property
     def total(self) -> Decimal:
         return self.customs_tax + self.vat + self.consumption_tax
 
 
-def _time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y%m%d%H%M%S")
+def stamp_ms(at: datetime) -> str:
+    """A receipt's time as customs writes it: Beijing time to the millisecond,
+    17 digits."""
+    return stamp(at) + f"{at.microsecond // 1000:03d}"
 
 
-def receipt_xml(receipt: ReceiptDoc, *, guid: str, customs_code: str = "") -> bytes:
-    """The receipt customs sends for ``receipt.declared``."""
-    kind, tag = RECEIPTS[receipt.declared]
+def _time(text: str, field: str) -> datetime:
+    """A 17-digit receipt time (Beijing, no zone); refused by field otherwise."""
+    try:
+        if len(text) != 17 or not text.isdigit():
+            raise ValueError(text)
+        at = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+    except ValueError:
+        raise MessageRefused(f"{text!r} is not a time (YYYYMMDDhhmmssSSS)",
+                             field) from None  # fmt: skip
+    return at.replace(microsecond=int(text[14:]) * 1000)
+
+
+def receipt_xml(receipts: Sequence[ReceiptDoc], *, guid: str) -> bytes:
+    """One receipt file holding ``receipts`` (all of one kind), as customs sends
+    it: a block each, its fields in the published order."""
+    kind, tag, fields = RECEIPT_BLOCKS[receipts[0].declared]
     root = envelope(kind, guid)
-    reference_tag = {"511": "logisticsNo", "621": "copNo"}.get(
-        receipt.declared, "orderNo"
-    )
-    node(
-        root,
-        tag,
-        (
-            ("guid", receipt.guid),
-            ("customsCode", customs_code),
-            (reference_tag, receipt.reference),
-            ("invtNo", receipt.invt_no),
-            ("returnStatus", receipt.status),
-            ("returnTime", stamp(receipt.at)),
-            ("returnInfo", receipt.info),
-        ),
-    )
-    return validated(root, "receipts")
+    for receipt in receipts:
+        if receipt.declared != receipts[0].declared:
+            raise MessageRefused("one kind of receipt to a file", tag)
+        node(
+            root,
+            tag,
+            (
+                ("guid", receipt.guid),
+                *((name, receipt.fields.get(name, "")) for name in fields),
+                ("returnStatus", receipt.status),
+                ("returnTime", stamp_ms(receipt.at)),
+                ("returnInfo", receipt.info),
+            ),
+        )
+    return validated(root)
 
 
 def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
@@ -130,19 +186,18 @@ def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
         "TaxHeadRd",
         (
             ("guid", bill.guid),
-            ("returnTime", stamp(bill.at)),
+            ("returnTime", stamp_ms(bill.at)),
             ("invtNo", bill.invt_no),
             ("taxNo", bill.tax_no),
             ("customsTax", yuan(bill.customs_tax)),
             ("valueAddedTax", yuan(bill.vat)),
             ("consumptionTax", yuan(bill.consumption_tax)),
-            ("status", "2" if bill.paid else "1"),
+            ("status", bill.status),
             ("assureCode", bill.assure_code),
             ("ebcCode", bill.ebc_code),
             ("logisticsCode", bill.logistics_code),
             ("agentCode", bill.assure_code),
             ("customsCode", bill.customs_code),
-            ("orderNo", bill.order_no),
         ),
     )
     for gnum, line in enumerate(bill.lines, start=1):
@@ -158,67 +213,105 @@ def tax_bill_xml(bill: TaxBillDoc, *, guid: str) -> bytes:
                 ("consumptionTax", yuan(line.consumption_tax)),
             ),
         )
-    return validated(root, "receipts")
+    return validated(root)
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+)
 
 
 def parse_xml(data: bytes) -> etree._Element:
-    """A document from outside, parsed safely; refused if it is not XML."""
+    """A document from outside, parsed safely; refused if it is not XML or has a
+    DOCTYPE (customs' messages never do)."""
     try:
-        return etree.fromstring(data, parser=_PARSER)
-    except etree.XMLSyntaxError as error:
-        raise MessageRefused(str(error), "xml") from None
+        root = etree.fromstring(data, parser=_PARSER)
+    except (etree.XMLSyntaxError, ValueError) as error:
+        raise MessageRefused(str(error) or "not XML", "xml") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise MessageRefused("a document type declaration is not accepted",
+                             "DOCTYPE")  # fmt: skip
+    return root
 
 
-def read_answer(data: bytes) -> ReceiptDoc | TaxBillDoc:
-    """A receipt or a tax bill from customs, checked against the schema."""
-    root = parse_xml(data)
-    validated(root, "receipts")
-    kind = etree.QName(root).localname.removeprefix("CEB").removesuffix("Message")
-    ns = {"ceb": CEB}
+Answer = ReceiptDoc | TaxBillDoc
 
-    def text(element: etree._Element, tag: str) -> str:
-        return str(element.findtext(f"ceb:{tag}", default="", namespaces=ns))
 
-    if kind == "816":
-        tax = root.find("ceb:Tax", ns)
-        head = tax.find("ceb:TaxHeadRd", ns)
-        return TaxBillDoc(
-            guid=text(head, "guid"),
-            at=_time(text(head, "returnTime")),
-            invt_no=text(head, "invtNo"),
-            tax_no=text(head, "taxNo"),
-            customs_tax=Decimal(text(head, "customsTax")),
-            vat=Decimal(text(head, "valueAddedTax")),
-            consumption_tax=Decimal(text(head, "consumptionTax")),
-            paid=text(head, "status") == "2",
-            order_no=text(head, "orderNo"),
-            customs_code=text(head, "customsCode"),
-            assure_code=text(head, "assureCode"),
-            ebc_code=text(head, "ebcCode"),
-            logistics_code=text(head, "logisticsCode"),
+def _text(element: etree._Element, tag: str) -> str:
+    return str(element.findtext(f"{{{CEB}}}{tag}", default="")).strip()
+
+
+def _money(element: etree._Element, tag: str) -> Decimal:
+    try:
+        return Decimal(_text(element, tag))
+    except ArithmeticError:
+        raise MessageRefused("not an amount", tag) from None
+
+
+def _tax_bills(root: etree._Element) -> list[Answer]:
+    bills: list[Answer] = []
+    for tax in root.findall(f"{{{CEB}}}Tax"):
+        head = tax.find(f"{{{CEB}}}TaxHeadRd")
+        bills.append(TaxBillDoc(
+            guid=_text(head, "guid"),
+            at=_time(_text(head, "returnTime"), "returnTime"),
+            invt_no=_text(head, "invtNo"),
+            tax_no=_text(head, "taxNo"),
+            customs_tax=_money(head, "customsTax"),
+            vat=_money(head, "valueAddedTax"),
+            consumption_tax=_money(head, "consumptionTax"),
+            status=_text(head, "status"),
+            customs_code=_text(head, "customsCode"),
+            assure_code=_text(head, "assureCode"),
+            ebc_code=_text(head, "ebcCode"),
+            logistics_code=_text(head, "logisticsCode"),
             lines=[
                 TaxLineDoc(
-                    hs_code=text(line, "gcode"),
-                    price=Decimal(text(line, "taxPrice")),
-                    customs_tax=Decimal(text(line, "customsTax")),
-                    vat=Decimal(text(line, "valueAddedTax")),
-                    consumption_tax=Decimal(text(line, "consumptionTax")),
+                    hs_code=_text(line, "gcode"),
+                    price=_money(line, "taxPrice"),
+                    customs_tax=_money(line, "customsTax"),
+                    vat=_money(line, "valueAddedTax"),
+                    consumption_tax=_money(line, "consumptionTax"),
                 )
-                for line in tax.findall("ceb:TaxListRd", ns)
+                for line in tax.findall(f"{{{CEB}}}TaxListRd")
             ],
-        )
-    block = root[0]
-    return ReceiptDoc(
-        declared=DECLARED[kind],
-        guid=text(block, "guid"),
-        status=int(text(block, "returnStatus")),
-        at=_time(text(block, "returnTime")),
-        info=text(block, "returnInfo"),
-        invt_no=text(block, "invtNo"),
-        reference=text(block, "orderNo")
-        or text(block, "logisticsNo")
-        or text(block, "copNo"),
-    )
+        ))  # fmt: skip
+    return bills
+
+
+def _kind(root: etree._Element) -> str:
+    name = str(etree.QName(root).localname)
+    return name.removeprefix("CEB").removesuffix("Message")
+
+
+def read_answer(data: bytes) -> list[Answer]:
+    """Every answer a file from customs holds: each return block of a receipt
+    (CEB312, 412, 512, 514, 622, 624, 626, 712) or each tax bill of a CEB816,
+    checked against the schema first; refused whole, naming the field, if any
+    part is unreadable."""
+    root = parse_xml(data)
+    kind = _kind(root)
+    if kind != "816" and kind not in DECLARED:
+        raise MessageRefused(f"CEB{kind} is not an answer Étalage reads", "kind")
+    validated(root)
+    if kind == "816":
+        return _tax_bills(root)
+    declared = DECLARED[kind]
+    answers: list[Answer] = []
+    for block in root:
+        said = {etree.QName(f).localname: (f.text or "").strip() for f in block}
+        try:
+            status = int(said["returnStatus"])
+        except ValueError:
+            raise MessageRefused("not a status", "returnStatus") from None
+        answers.append(ReceiptDoc(
+            declared=declared,
+            guid=said["guid"],
+            status=status,
+            at=_time(said["returnTime"], "returnTime"),
+            info=said["returnInfo"],
+            fields={name: value for name, value in said.items() if name not in (
+                "guid", "returnStatus", "returnTime", "returnInfo")},
+        ))  # fmt: skip
+    return answers

@@ -9,7 +9,10 @@ go once the parcel is where customs can see it: arrived on its flight from Lièg
 inventory moves the sub-order to "declared"; customs' receipts move it on
 (``answers``). A parcel cancelled after its inventory was numbered is withdrawn
 (CEB623). The worker's clock runs ``declarations_send``; each message carries the
-heads of many parcels (one signature for all), in batches.
+heads of many parcels (one signature for all), at most 100 (customs' schema).
+A head that cannot be built or that customs' schema refuses (a control character
+in a name, a field too long) is recorded *not sent* with its reason for the
+operator, and the others go.
 """
 
 from __future__ import annotations
@@ -53,6 +56,10 @@ BUILDERS: dict[str, Callable[..., bytes]] = {
 }
 
 
+# Customs' schema takes at most 100 documents to a message.
+HEADS_PER_MESSAGE = 100
+
+
 def new_guid() -> str:
     return str(uuid.uuid4()).upper()
 
@@ -68,13 +75,22 @@ def _id_number(sub: SubOrder) -> str:
 def message_send(
     kind: str, heads: Sequence[tuple[SubOrder, str, object]], *, now: datetime
 ) -> list[SubOrder]:
-    """Build, sign and keep (encrypted) one message of ``kind`` holding ``heads``
-    (sub-order, head guid, document), with a declaration per head, in the
-    caller's transaction; it is handed over once that commits (``message_deliver``).
-    A crash in between leaves it to send, and the clock sends it (same guid). A
-    head the message cannot carry (a field its schema refuses) is recorded as not
-    sent, with the reason, for the operator, and the others go. Returns the
-    sub-orders whose heads went."""
+    """Build, sign and keep (encrypted) the messages of ``kind`` holding ``heads``
+    (sub-order, head guid, document), 100 to a message, with a declaration per
+    head, in the caller's transaction; each is handed over once that commits
+    (``message_deliver``). A crash in between leaves it to send, and the clock
+    sends it (same guid). A head a message cannot carry (a field its schema
+    refuses) is recorded as not sent, with the reason, for the operator, and the
+    others go. Returns the sub-orders whose heads went."""
+    went: list[SubOrder] = []
+    for start in range(0, len(heads), HEADS_PER_MESSAGE):
+        went += _message_send(kind, heads[start : start + HEADS_PER_MESSAGE], now)
+    return went
+
+
+def _message_send(
+    kind: str, heads: Sequence[tuple[SubOrder, str, object]], now: datetime
+) -> list[SubOrder]:
     envelope_guid = new_guid()
     good, bad, built = _sendable(kind, heads, envelope_guid)
     with transaction.atomic():
@@ -93,9 +109,10 @@ def message_send(
             body_encrypted=encrypt_carrying_id(body),
         )
         Declaration.objects.bulk_create(
-            Declaration(message=message, sub_order=sub, kind=kind, guid=guid)
-            for sub, guid, _doc in good
-        )
+            Declaration(message=message, sub_order=sub, kind=kind, guid=guid,
+                        cop_no=getattr(doc, "cop_no", ""))
+            for sub, guid, doc in good
+        )  # fmt: skip
         transaction.on_commit(lambda: message_deliver(message.pk))
     return [sub for sub, _guid, _doc in good]
 
@@ -234,7 +251,12 @@ def _missing_heads(
             continue
         for kind in missing:
             guid = new_guid()
-            heads[kind].append((sub, guid, build(kind, sub, what, guid, id_number)))
+            try:
+                doc = build(kind, sub, what, guid, id_number)
+            except MessageRefused as error:
+                _not_sent(sub, [kind], error)
+                continue
+            heads[kind].append((sub, guid, doc))
     return heads
 
 
@@ -244,7 +266,7 @@ def _declare_documents(batch: int, now: datetime) -> int:
     ready = _paid_not_declared(batch)
 
     def build(kind: str, sub: SubOrder, what: Any, guid: str, id_number: str) -> object:
-        payment, transaction_id, department = what
+        payment, transaction_id, _department = what
         if kind == Kind.ORDER:
             return documents.order_doc(
                 sub, payment, guid=guid, id_number=id_number, now=now,
@@ -252,7 +274,7 @@ def _declare_documents(batch: int, now: datetime) -> int:
             )  # fmt: skip
         return documents.payment_doc(
             sub, payment, guid=guid, id_number=id_number, now=now,
-            transaction_id=transaction_id, department=department,
+            transaction_id=transaction_id,
         )  # fmt: skip
 
     heads = _missing_heads(
@@ -348,21 +370,15 @@ def _withdraw_cancelled(batch: int, now: datetime) -> int:
     heads = []
     for inventory in numbered:
         sub, guid = inventory.sub_order, new_guid()
-        heads.append(
-            (
-                sub,
-                guid,
-                documents.withdrawal_doc(
-                    sub,
-                    sub.parcel,
-                    guid=guid,
-                    id_number=_id_number(sub),
-                    invt_no=inventory.invt_no,
-                    reason="订单取消",
-                    now=now,
-                ),
-            )
-        )
+        try:
+            doc = documents.withdrawal_doc(
+                sub, sub.parcel, guid=guid, id_number=_id_number(sub),
+                invt_no=inventory.invt_no, reason="订单取消", now=now,
+            )  # fmt: skip
+        except MessageRefused as error:
+            _not_sent(sub, [Kind.CANCELLATION], error)
+            continue
+        heads.append((sub, guid, doc))
     if heads:
         message_send(Kind.CANCELLATION, heads, now=now)
     return len(heads)

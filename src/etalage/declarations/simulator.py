@@ -2,13 +2,18 @@
 tests meet it. Never presented as customs: the console and the README say so.
 
 It behaves like the gateway: a message is refused whole if its signature does not
-verify against the operator's certificate or it breaks its schema (a receipt with a
-negative status says why); each accepted head is answered asynchronously (2
-declaring at once, 120 entered a step later); an inventory is then matched with the
+verify against the operator's certificate or it breaks customs' schema (the same
+``xsd/ceb.xsd`` the declaring side checks with; a receipt with a negative status
+says why); each accepted head is answered asynchronously (2 declaring at once, 120
+entered a step later), in customs' receipt formats: one file holding a return block
+for each head of the message, each block with the fields its receipt type carries
+(order number, transaction id, copy and pre-entry numbers…) and a 17-digit time;
+an inventory is then matched with the
 order, the payment and the waybill of the same order number (amounts, the payer
 equal to the buyer, the consignee, the logistics number, the weight) and either
 refused (100, with customs' reason) or audited (399, with its tax bill) and a step
-later released (800, the bill paid from the operator's guarantee). A head sent
+later released (800, the bill summed into the guarantor's payment; CEB816 as
+customs publishes it, found by the inventory's number). A head sent
 again under the same guid is answered again with where it stands. Told to, it
 misbehaves like the real one does: answers out of order, twice, or lost until
 asked (``ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE``: ``reorder``, ``duplicate``, ``drop``),
@@ -21,7 +26,10 @@ message declared, line by line in proportion to value.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import uuid
+from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,8 +51,10 @@ from etalage.declarations.receipts import (
     DECLARING,
     ENTERED,
     INSPECTION,
+    RECEIPT_BLOCKS,
     REFUSED,
     RELEASED,
+    TAX_SUMMED,
     ReceiptDoc,
     TaxBillDoc,
     TaxLineDoc,
@@ -55,6 +65,8 @@ from etalage.declarations.receipts import (
 from etalage.declarations.signing import simulator_signer, verified
 
 NS = {"ceb": CEB}
+WITHDRAWN = ("orderNo", "invtNo", "customsCode", "copNo", "ebpCode", "ebcCode",
+             "agentCode")  # fmt: skip
 HEADS = {
     "311": "ceb:Order",
     "411": "ceb:Payment",
@@ -67,6 +79,7 @@ HEADS = {
 FACTS = {
     "311": (
         "orderNo",
+        "ebpCode",
         "acturalPaid",
         "goodsValue",
         "freight",
@@ -77,9 +90,17 @@ FACTS = {
         "consigneeAddress",
         "ebcCode",
     ),
-    "411": ("orderNo", "amountPaid", "payerName", "payerIdNumber", "payTransactionId"),
+    "411": (
+        "orderNo",
+        "amountPaid",
+        "payerName",
+        "payerIdNumber",
+        "payCode",
+        "payTransactionId",
+    ),
     "511": (
         "orderNo",
+        "logisticsCode",
         "logisticsNo",
         "weight",
         "consignee",
@@ -94,13 +115,15 @@ FACTS = {
         "buyerIdNumber",
         "consigneeAddress",
         "freight",
+        "ebpCode",
         "ebcCode",
+        "agentCode",
         "customsCode",
         "copNo",
         "tradeMode",
     ),
-    "623": ("orderNo", "invtNo", "customsCode"),
-    "625": ("orderNo", "invtNo", "customsCode"),
+    "623": WITHDRAWN,
+    "625": WITHDRAWN,
 }
 
 
@@ -121,11 +144,26 @@ def _answer(receipt: ReceiptDoc, due: datetime) -> None:
 
 
 def _answers(receipts: list[tuple[ReceiptDoc, datetime]]) -> None:
+    """Receipts due at the same time go in one file, a block each (as customs
+    answers a message of several heads); ``about`` names every head's guid."""
+    files: dict[datetime, list[ReceiptDoc]] = defaultdict(list)
+    for receipt, due in receipts:
+        files[due].append(receipt)
     SimulatorAnswer.objects.bulk_create(
-        SimulatorAnswer(body=receipt_xml(receipt, guid=str(uuid.uuid4()).upper()),
-                        due_at=due, about=receipt.guid)
-        for receipt, due in receipts
+        SimulatorAnswer(body=receipt_xml(blocks, guid=_guid()), due_at=due,
+                        about=" ".join(r.guid for r in blocks))
+        for due, blocks in files.items()
     )  # fmt: skip
+
+
+def _guid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def pre_no(guid: str, at: datetime) -> str:
+    """The pre-entry number customs gives a head it takes in (18 characters)."""
+    serial = int(hashlib.sha256(guid.encode()).hexdigest(), 16) % 10**9
+    return f"B{at:%Y%m%d}{serial:09d}"
 
 
 def _receipt(
@@ -137,16 +175,14 @@ def _receipt(
     facts: dict[str, Any],
     invt_no: str = "",
 ) -> ReceiptDoc:
-    reference = facts.get({"511": "logisticsNo", "621": "copNo"}.get(kind, "orderNo"))
+    """A return block about one head, with the fields its receipt type carries,
+    taken from what the head said."""
+    said = {**facts, "preNo": pre_no(guid, at), "invtNo": invt_no}
     return ReceiptDoc(
-        declared=kind,
-        guid=guid,
-        status=status,
-        at=at,
-        info=info,
-        invt_no=invt_no,
-        reference=reference or "",
-    )
+        declared=kind, guid=guid, status=status, at=at, info=info,
+        fields={name: str(said.get(name) or "")
+                for name in RECEIPT_BLOCKS[kind][2]},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -158,17 +194,11 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
     heads = root.findall(HEADS.get(kind, "ceb:none"), NS)
     try:
         verified(message, simulator_signer().certificate)
-        validated(root, f"ceb{kind}")
+        validated(root)
     except MessageRefused as error:
-        for head in heads:
-            guid = head[0].findtext("ceb:guid", default="", namespaces=NS)
-            if len(guid) == 36:
-                _answer(
-                    _receipt(kind, guid, -1, f"报文校验失败: {error}"[:1000], now, {}),
-                    now,
-                )
+        _refuse_whole(kind, heads, f"报文校验失败: {error}"[:1000], now)
         return 0
-    facts = {head[0].findtext("ceb:guid", namespaces=NS): _facts(kind, head[0])
+    facts = {_head(head).findtext("ceb:guid", namespaces=NS): _facts(kind, _head(head))
              for head in heads}  # fmt: skip
     known = set(
         SimulatorDocument.objects.filter(guid__in=facts).values_list("guid", flat=True)
@@ -189,6 +219,28 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
            for guid, said in fresh.items()]
     )  # fmt: skip
     return len(heads)
+
+
+def _head(document: etree._Element) -> etree._Element:
+    """A document's head: its first child (OrderHead…), or the document itself
+    when customs publishes it flat (CEB623's InvtCancel)."""
+    first = document[0] if len(document) else document
+    return document if etree.QName(first).localname == "guid" else first
+
+
+def _refuse_whole(kind: str, heads: list, why: str, now: datetime) -> None:
+    """A negative receipt for each head of a message refused whole, with what
+    fields its head gave (none when even those cannot be told)."""
+    refused = []
+    for document in heads:
+        head = _head(document)
+        said = {etree.QName(f).localname: (f.text or "") for f in head
+                if isinstance(f.tag, str)}  # fmt: skip
+        if kind in RECEIPT_BLOCKS and len(said.get("guid", "")) == 36:
+            refused.append((_receipt(kind, said["guid"], -1, why, now, said), now))
+    # A head too broken to be named in a receipt gets no answer, as with customs.
+    with contextlib.suppress(MessageRefused):
+        _answers(refused)
 
 
 def _facts(kind: str, head: etree._Element) -> dict[str, Any]:
@@ -215,9 +267,9 @@ def query(guid: str, *, now: datetime | None = None) -> bool:
     """Answer again with the head's newest receipt, and its newest tax bill (a
     declarant's query)."""
     now = now or timezone.now()
-    told = SimulatorAnswer.objects.filter(about=guid, due_at__lte=now).order_by(
-        "-due_at", "-pk"
-    )
+    told = SimulatorAnswer.objects.filter(
+        about__contains=guid, due_at__lte=now
+    ).order_by("-due_at", "-pk")
     again = [
         answer
         for answer in (
@@ -228,8 +280,9 @@ def query(guid: str, *, now: datetime | None = None) -> bool:
     ]
     for answer in again:
         SimulatorAnswer.objects.create(
-            body=bytes(answer.body), due_at=now, about=guid, tax_bill=answer.tax_bill
-        )
+            body=bytes(answer.body), due_at=now, about=answer.about,
+            tax_bill=answer.tax_bill,
+        )  # fmt: skip
     return bool(again)
 
 
@@ -308,8 +361,7 @@ def _tax_bill(
         customs_tax=Decimal("0.00"),
         vat=tax,
         consumption_tax=Decimal("0.00"),
-        paid=paid,
-        order_no=facts["orderNo"],
+        status=TAX_SUMMED if paid else "1",
         customs_code=facts["customsCode"],
         assure_code=settings.ETALAGE_MERCHANT_CUSTOMS_CODE,
         ebc_code=facts["ebcCode"],
@@ -325,7 +377,7 @@ def _tax_bill(
             for (code, total), share in zip(lines, shares, strict=True)
         ],
     )
-    body = tax_bill_xml(bill, guid=str(uuid.uuid4()).upper())
+    body = tax_bill_xml(bill, guid=_guid())
     SimulatorAnswer.objects.create(
         body=body, due_at=now, about=document.guid, tax_bill=True
     )

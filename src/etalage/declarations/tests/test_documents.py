@@ -55,7 +55,6 @@ PAYMENT = PaymentDoc(
     pay_transaction_id="2026113022001", payer_name="王小明",
     payer_id_number="360426199101010071", telephone="13800138000",
     amount_paid=D("332.01"), pay_time=datetime(2026, 11, 30, 17, 58, 12),
-    verifying_department="3",
 )  # fmt: skip
 WAYBILL = WaybillDoc(
     guid="1C2D3E4F-5A6B-4C7D-8E9F-A0B1C2D3E4F5", app_time=AT,
@@ -67,7 +66,7 @@ WAYBILL = WaybillDoc(
 INVENTORY = InventoryDoc(
     guid="2D3E4F5A-6B7C-4D8E-9FA0-B1C2D3E4F5A6", app_time=AT,
     order_no=ORDER.order_no, platform=PLATFORM, seller=SELLER, logistics=LOGISTICS,
-    logistics_no="ETP-7Q4K-2M9X", cop_no=ORDER.order_no, customs_code="4600",
+    logistics_no="ETP-7Q4K-2M9X", cop_no="E2611XWN8D3CQ487Z1", customs_code="4600",
     port_code="4600", buyer_name="王小明", buyer_id_number="360426199101010071",
     buyer_telephone="13800138000", consignee_address=ORDER.consignee_address,
     trade_mode="9610", freight=D("58.00"), gross_grams=1480, flight="TC101",
@@ -86,7 +85,7 @@ INVENTORY = InventoryDoc(
 WITHDRAWAL = WithdrawalDoc(
     guid="3E4F5A6B-7C8D-4E9F-A0B1-C2D3E4F5A6B7", app_time=AT, customs_code="4600",
     order_no=ORDER.order_no, platform=PLATFORM, seller=SELLER, logistics=LOGISTICS,
-    logistics_no="ETP-7Q4K-2M9X", cop_no=ORDER.order_no,
+    logistics_no="ETP-7Q4K-2M9X", cop_no="E2611XWN8D3CQ487Z1",
     invt_no="46002026I000000001", buyer_name="王小明",
     buyer_id_number="360426199101010071", buyer_telephone="13800138000",
     reason="订单取消",
@@ -130,8 +129,13 @@ def test_each_message_is_its_golden_file_and_valid(name, build):
     [
         (lambda: ceb411([replace(PAYMENT, payer_id_number="12")], TRANSFER,
                         guid=ENVELOPE), "payerIdNumber"),
-        (lambda: ceb411([replace(PAYMENT, verifying_department="9")], TRANSFER,
-                        guid=ENVELOPE), "verDept"),
+        (lambda: ceb411([replace(PAYMENT, payer_name="王\x1b小明")], TRANSFER,
+                        guid=ENVELOPE), "payerName"),
+        (lambda: ceb621([replace(INVENTORY, cop_no="E2611-XWN8-D3CQ-487Z-1")],
+                        TRANSFER, guid=ENVELOPE), "copNo"),
+        (lambda: ceb621([replace(INVENTORY, lines=[replace(INVENTORY.lines[0],
+                                                           item_no="X" * 21)])],
+                        TRANSFER, guid=ENVELOPE), "itemNo"),
         (lambda: ceb511([replace(WAYBILL, grams=0)], TRANSFER, guid=ENVELOPE),
          "weight"),
         (lambda: ceb621([replace(INVENTORY, bill_no="")], TRANSFER, guid=ENVELOPE),
@@ -156,38 +160,56 @@ def test_a_wrong_field_of_any_message_is_refused_by_name(build, field):
     assert refused.value.field == field
 
 
+BILL = TaxBillDoc(
+    guid=INVENTORY.guid, at=AT, invt_no="46002026I000000001",
+    tax_no="T46002026I000000001", customs_tax=D("0.00"), vat=D("27.21"),
+    consumption_tax=D("0.00"), status="2", customs_code="4600",
+    assure_code="4101960ETL", ebc_code=SELLER.code, logistics_code=LOGISTICS.code,
+    lines=[TaxLineDoc("1806900000", D("158.60"), D("0.00"), D("17.48"), D("0")),
+           TaxLineDoc("1806320000", D("88.20"), D("0.00"), D("9.73"), D("0"))],
+)  # fmt: skip
+RELEASED = ReceiptDoc(
+    declared="621", guid=INVENTORY.guid, status=800, at=AT.replace(microsecond=120000),
+    info="放行",
+    fields={"customsCode": "4600", "ebpCode": PLATFORM.code, "ebcCode": SELLER.code,
+            "agentCode": PLATFORM.code, "copNo": INVENTORY.cop_no,
+            "preNo": "B20261130000000001", "invtNo": "46002026I000000001"},
+)  # fmt: skip
+
+
 def test_receipts_and_tax_bills_read_back_as_they_were_written():
-    receipt = ReceiptDoc(declared="621", guid=INVENTORY.guid, status=800, at=AT,
-                         info="放行", invt_no="46002026I000000001",
-                         reference=ORDER.order_no)  # fmt: skip
-    written = receipt_xml(receipt, guid=ENVELOPE, customs_code="4600")
+    entered = replace(RELEASED, status=120, info="入库", fields={
+        **RELEASED.fields, "invtNo": ""})  # fmt: skip
+    written = receipt_xml([RELEASED, entered], guid=ENVELOPE)
     _golden("ceb622-released.xml", written)
-    assert read_answer(written) == receipt
-    bill = TaxBillDoc(
-        guid=INVENTORY.guid, at=AT, invt_no="46002026I000000001",
-        tax_no="T46002026I000000001", customs_tax=D("0.00"), vat=D("27.21"),
-        consumption_tax=D("0.00"), paid=True, order_no=ORDER.order_no,
-        customs_code="4600", assure_code="4101960ETL", ebc_code=SELLER.code,
-        logistics_code=LOGISTICS.code,
-        lines=[TaxLineDoc("1806900000", D("158.60"), D("0.00"), D("17.48"), D("0")),
-               TaxLineDoc("1806320000", D("88.20"), D("0.00"), D("9.73"), D("0"))],
-    )  # fmt: skip
-    written = tax_bill_xml(bill, guid=ENVELOPE)
+    assert b"<ceb:returnTime>20261130180500120<" in written  # 17 digits
+    assert read_answer(written) == [
+        RELEASED, replace(entered, fields={
+            k: v for k, v in entered.fields.items() if v})]  # fmt: skip
+    written = tax_bill_xml(BILL, guid=ENVELOPE)
     _golden("ceb816-paid.xml", written)
-    assert read_answer(written).total == D("27.21")
+    (bill,) = read_answer(written)
+    assert bill == BILL and bill.paid and bill.total == D("27.21")
 
 
 def test_an_answer_with_an_entity_or_a_wrong_field_is_refused():
     sneaky = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'  # noqa: E501
     with pytest.raises(MessageRefused):
         read_answer(sneaky)
-    bad = receipt_xml(
-        ReceiptDoc(declared="311", guid=ORDER.guid, status=120, at=AT, info="ok"),
-        guid=ENVELOPE,
-    ).replace(b"<ceb:returnStatus>120", b"<ceb:returnStatus>ok")
-    with pytest.raises(MessageRefused) as refused:
-        read_answer(bad)
-    assert refused.value.field == "returnStatus"
+    good = receipt_xml([RELEASED], guid=ENVELOPE)
+    for wrong, field in (
+        (good.replace(b"<ceb:returnStatus>800", b"<ceb:returnStatus>ok"),
+         "returnStatus"),
+        (good.replace(b"20261130180500120", b"2026113018050012X"), "returnTime"),
+        (good.replace(b"20261130180500120", b"20261131180500120"), "returnTime"),
+        (good.replace(b"20261130180500120", b"20261130180500"), "returnTime"),
+        (good.replace(b"</ceb:copNo>", b"XXXXXXXXX</ceb:copNo>"), "copNo"),
+        (good.replace(b"?>", b"?><!DOCTYPE x>", 1), "DOCTYPE"),
+        ("放行".encode("gbk").join(good.split("放行".encode())), "xml"),
+    ):  # fmt: skip
+        with pytest.raises(MessageRefused) as refused:
+            read_answer(wrong)
+        assert refused.value.field == field, wrong
 
 
 # The three documents and the inventory, as the simulator reads them ------------------

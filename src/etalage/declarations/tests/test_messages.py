@@ -34,6 +34,7 @@ ORDER = OrderDoc(
     paid=D("332.01"),
     buyer_reg_no="buyer-7",
     buyer_name="王小明",
+    buyer_telephone="13800138000",
     buyer_id_number="360426199101010071",
     pay_company=Party("312226T001", "Alipay"),
     pay_transaction_id="2026113022001",
@@ -42,13 +43,18 @@ ORDER = OrderDoc(
     consignee_address="上海市 上海市 浦东新区 世纪大道 100 号",
     lines=[
         OrderLineDoc(
-            item_no="MV-101-1000", name="果仁糖礼盒 · 经典", qty=2, price=D("79.30")
+            item_no="MV-101-1000",
+            name="果仁糖礼盒 · 经典",
+            qty=2,
+            price=D("79.30"),
+            model="Maison Verhaeghe; 1000 g",
         ),
         OrderLineDoc(
             item_no="MV-205-250",
             name="黑巧克力板",
             qty=1,
             price=D("88.20"),
+            model="Maison Verhaeghe; 250 g",
             bar_code="5412345000013",
         ),
     ],
@@ -77,7 +83,9 @@ def test_a_two_line_order_is_the_golden_message_and_valid():
         ({"goods_value": D("246.81"), "paid": D("332.02")}, "goodsValue"),
         ({"buyer_id_number": "36042619910101007"}, "buyerIdNumber"),
         ({"guid": "not-a-guid"}, "guid"),
-        ({"consignee_telephone": "call me"}, "consigneeTelephone"),
+        ({"consignee_telephone": "1" * 51}, "consigneeTelephone"),
+        ({"buyer_name": "王\x01小明"}, "buyerName"),
+        ({"consignee_address": "世纪大道\x0b100 号"}, "consigneeAddress"),
         ({"lines": []}, "OrderList"),
     ],
 )
