@@ -386,6 +386,9 @@ ETALAGE_WECHAT_GATEWAY = os.environ.get(
 ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE = os.environ.get(
     "ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE", "5499"
 )
+# The customs office WeChat Pay declares payments to, in WeChat Pay's own list
+# (payments.wechat.CUSTOMS_CODES: e.g. ZHENGZHOU_BS, the Zhengzhou bonded centre).
+ETALAGE_WECHAT_CUSTOMS = os.environ.get("ETALAGE_WECHAT_CUSTOMS", "ZHENGZHOU_BS")
 # The payment's declaration to customs (through the provider, one per parcel): the
 # customs office it goes to and the platform's registration there.
 ETALAGE_CUSTOMS_OFFICE = os.environ.get("ETALAGE_CUSTOMS_OFFICE", "ZHENGZHOU")

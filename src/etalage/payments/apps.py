@@ -18,9 +18,13 @@ class PaymentsConfig(AppConfig):
             payments_quiet_queried,
             refunds_quiet_asked_again,
         )
+        from etalage.payments.wechat_renewal import platform_certificates_kept_fresh
 
         books_check_register("payments", payment_problems)
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)
         chore_register("refunds_quiet_asked_again", refunds_quiet_asked_again)
         chore_register("payments_declared_late", payments_declared_late)
+        chore_register(
+            "wechat_certificates_kept_fresh", platform_certificates_kept_fresh
+        )

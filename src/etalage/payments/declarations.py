@@ -28,8 +28,9 @@ from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
 from etalage.orders.services import order_cancel
 from etalage.payments.adapters import adapter
-from etalage.payments.models import CustomsDeclaration, Payment
+from etalage.payments.models import CustomsDeclaration, Payment, Provider
 from etalage.payments.provider import Declaration, ProviderError
+from etalage.payments.wechat import customs_code as wechat_customs_code
 
 DECLARABLE = (states.PAID,)
 
@@ -59,9 +60,18 @@ def _declaration(payment: Payment, sub: SubOrder, order: Order) -> CustomsDeclar
         request_id=f"{sub.number}-D",
         amount=sub.total,
         currency=order.currency,
-        customs=settings.ETALAGE_CUSTOMS_OFFICE,
+        customs=provider_customs_code(payment.provider),
         state=CustomsDeclaration.State.PENDING,
     )
+
+
+def provider_customs_code(provider: str) -> str:
+    """The customs office as the provider's own published list names it (each
+    provider has its own list and names): WeChat Pay's from
+    ``ETALAGE_WECHAT_CUSTOMS``, checked against its list."""
+    if provider == Provider.WECHAT:
+        return wechat_customs_code()
+    return str(settings.ETALAGE_CUSTOMS_OFFICE)
 
 
 TO_MAKE = (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.FAILED)
@@ -99,6 +109,7 @@ def order_payment_declare(order: Order) -> list[CustomsDeclaration]:
                     tax=Money(
                         sub.tariff + sub.consumption_tax + sub.vat, order.currency
                     ),
+                    tariff=Money(sub.tariff, order.currency),
                     customs=declaration.customs,
                     merchant_customs_code=settings.ETALAGE_MERCHANT_CUSTOMS_CODE,
                     merchant_customs_name=settings.ETALAGE_MERCHANT_CUSTOMS_NAME,

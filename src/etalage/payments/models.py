@@ -163,6 +163,9 @@ class Refund(Entity):
         REQUESTED = "requested", _("requested")
         SUCCEEDED = "succeeded", _("refunded")
         FAILED = "failed", _("failed")
+        # The provider cannot tell (WeChat Pay's ABNORMAL), or reported a refund it
+        # had failed as made: the operator decides, nothing moves by itself.
+        HELD = "held", _("held for the operator")
 
     payment = models.ForeignKey(
         Payment,
@@ -318,3 +321,28 @@ class SettlementLine(Entity):
 
     def __str__(self) -> str:
         return self.request_id
+
+
+class PlatformCertificate(Entity):
+    """A certificate a provider signs its answers and notifications with (WeChat Pay's
+    platform certificates), downloaded from the provider and kept by serial: several
+    are in force while the provider renews them."""
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider)
+    serial_no = models.CharField(_("serial"), max_length=64)
+    certificate = models.TextField(_("certificate (PEM)"))
+    effective_at = models.DateTimeField(_("in force from"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-expires_at"]
+        verbose_name = _("platform certificate")
+        verbose_name_plural = _("platform certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "serial_no"], name="platform_certificate_serial"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.serial_no}"

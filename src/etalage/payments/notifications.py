@@ -89,9 +89,31 @@ def _verdict(
     return notification
 
 
-@transaction.atomic
+def notification_keys_fetched(notifications: list[Notification]) -> None:
+    """Before notifications are judged, outside their transaction: a provider
+    whose notification names a key Étalage does not hold yet (WeChat Pay's
+    renewed platform certificate) fetches its keys once."""
+    by_provider: dict[str, list[dict[str, str]]] = {}
+    for n in notifications:
+        by_provider.setdefault(n.provider, []).append(n.headers)
+    for provider, headers in by_provider.items():
+        try:
+            speaker = adapter(provider)
+        except (KeyError, ValueError):  # not set up: judged (refused) as it is
+            continue
+        fetch = getattr(speaker, "notification_keys_fetch", None)
+        if fetch is not None:
+            fetch(headers)
+
+
 def notification_process(notification: Notification) -> Notification:
     """Verify a kept notification and apply what it reports, once."""
+    notification_keys_fetched([notification])
+    return _notification_process(notification)
+
+
+@transaction.atomic
+def _notification_process(notification: Notification) -> Notification:
     locked = (
         Notification.objects.select_for_update(skip_locked=True)
         .filter(pk=notification.pk)
@@ -246,6 +268,10 @@ def notifications_process(
     several workers take side by side; return how many."""
     done = 0
     while done < limit:
+        waiting_first = Notification.objects.filter(verdict=Verdict.RECEIVED)
+        notification_keys_fetched(
+            list(waiting_first.order_by("created_at")[: min(BATCH, limit - done)])
+        )
         with transaction.atomic():
             waiting = Notification.objects.select_for_update(skip_locked=True).filter(
                 verdict=Verdict.RECEIVED
@@ -255,7 +281,7 @@ def notifications_process(
             batch = list(waiting.order_by("created_at")[: min(BATCH, limit - done)])
             for notification in batch:
                 try:
-                    notification_process(notification)
+                    _notification_process(notification)
                 except Exception:  # its savepoint is undone; the clock tries again
                     logger.exception("notification %s failed", notification.pk)
         if not batch:

@@ -126,6 +126,8 @@ class Declaration:
     merchant_customs_name: str
     buyer_name: str
     buyer_id_number: str  # sent to the provider, never kept
+    # The tariff alone (zero under CBEC); ``tax`` is every tax the buyer paid.
+    tariff: Money | None = None
 
 
 @dataclass(frozen=True)

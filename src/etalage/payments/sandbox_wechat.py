@@ -1,16 +1,28 @@
 """The embedded sandbox's stand-in for WeChat Pay Global (API v3): requests checked
 against the merchant's ``Authorization``, answers and notifications signed with
-the sandbox's platform key, notification resources sealed with AEAD_AES_256_GCM
-under the sandbox's API v3 key."""
+the sandbox's platform certificate (every header WeChat Pay sends), notification
+resources sealed with AEAD_AES_256_GCM under the sandbox's API v3 key.
+
+Its platform certificates come in generations (``wechat-platform``,
+``wechat-platform-2``…, one key file each in the sandbox's key folder, shared by
+every process): it signs with the newest, serves the newest two at
+``/v3/global/certificates``, and renews when told
+(``platform_certificate_rotate``), as WeChat Pay renews its own."""
 
 from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +37,85 @@ from etalage.payments.transport import sandbox_key
 Answer = tuple[int, dict[str, str], bytes]
 
 
-def _platform_serial() -> str:
-    return wechat.key_serial(sandbox_key("wechat-platform").public_key())
+PLATFORM = "wechat-platform"
+CERTIFICATE_YEARS = 5  # WeChat Pay's platform certificates last five years
+
+
+def _generations() -> list[int]:
+    """The platform key generations made so far, oldest first."""
+    folder = Path(settings.PRIVATE_ROOT) / "sandbox-keys"
+    made = {1}
+    for path in folder.glob(f"{PLATFORM}-*.pem"):
+        suffix = path.stem.removeprefix(f"{PLATFORM}-")
+        if suffix.isdigit():
+            made.add(int(suffix))
+    return sorted(made)
+
+
+def _key_name(generation: int) -> str:
+    return PLATFORM if generation == 1 else f"{PLATFORM}-{generation}"
+
+
+def _certificate(generation: int) -> x509.Certificate:
+    """The generation's certificate: self-signed by its key, its serial from the
+    key, in force from a day before the key was made, for five years (the same
+    in every process: PKCS#1 v1.5 signatures are deterministic)."""
+    key = sandbox_key(_key_name(generation))
+    made = Path(settings.PRIVATE_ROOT) / "sandbox-keys" / f"{_key_name(generation)}.pem"
+    return _certificate_made(key, int(made.stat().st_mtime))
+
+
+@lru_cache(maxsize=16)
+def _certificate_made(key: rsa.RSAPrivateKey, made_at: int) -> x509.Certificate:
+    start = datetime.fromtimestamp(made_at, tz=UTC) - timedelta(days=1)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com sandbox (Étalage)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Étalage payment sandbox"),
+        ]
+    )
+    # A positive serial under 2^156 whose hexadecimal has no leading zero.
+    serial = int(wechat.key_serial(key.public_key())[:39], 16) | (1 << 155)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365 * CERTIFICATE_YEARS))
+        .sign(key, hashes.SHA256())
+    )
+
+
+def _serial(certificate: x509.Certificate) -> str:
+    return format(certificate.serial_number, "X")
+
+
+def platform_serial() -> str:
+    """The serial of the certificate the sandbox signs with now."""
+    return _serial(_certificate(_generations()[-1]))
+
+
+def platform_private_key(serial: str) -> rsa.RSAPrivateKey:
+    """The sandbox's platform key of ``serial`` (KeyError for none)."""
+    for generation in _generations():
+        if _serial(_certificate(generation)) == serial:
+            return sandbox_key(_key_name(generation))
+    raise KeyError(serial)
+
+
+def platform_certificate_rotate() -> str:
+    """Renew the platform certificate, as WeChat Pay does before one expires: a
+    new key, signing from now on, served beside the previous one. Returns its
+    serial."""
+    sandbox_key(_key_name(_generations()[-1] + 1))
+    return platform_serial()
+
+
+def _signing() -> tuple[rsa.RSAPrivateKey, str]:
+    generation = _generations()[-1]
+    return sandbox_key(_key_name(generation)), _serial(_certificate(generation))
 
 
 def _answer(status: int, payload: dict[str, Any] | None) -> Answer:
@@ -35,9 +124,7 @@ def _answer(status: int, payload: dict[str, Any] | None) -> Answer:
         if payload is None
         else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     )
-    headers = wechat.signed_answer_headers(
-        sandbox_key("wechat-platform"), _platform_serial(), body
-    )
+    headers = wechat.signed_answer_headers(*_signing(), body)
     headers["Content-Type"] = "application/json"
     return status, {k.lower(): v for k, v in headers.items()}, body.encode()
 
@@ -84,6 +171,10 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes) -> Answ
             return _refund(json.loads(text))
         if method == "POST" and route == wechat.CUSTOMS_PATH:
             return _declare(json.loads(text))
+        if method == "POST" and route == wechat.VERIFY_PATH:
+            return _identity_verify(json.loads(text), headers)
+        if method == "GET" and route == wechat.CERTIFICATES_PATH:
+            return _certificates()
     except (ValueError, KeyError, TypeError):
         return _error(400, "PARAM_ERROR", "the request lacks a field")
     return _error(404, "NOT_FOUND", "the sandbox does not serve this path")
@@ -199,14 +290,31 @@ def _refund(request: dict[str, Any]) -> Answer:
     )
 
 
-def _declare(request: dict[str, Any]) -> Answer:
+def _paid(request: dict[str, Any]) -> SandboxPayment | None:
     payment = SandboxPayment.objects.filter(
         request_id=request["out_trade_no"], provider=Provider.WECHAT
     ).first()
     if payment is None or payment.state != SandboxPayment.State.PAID:
+        return None
+    return payment
+
+
+def _declare(request: dict[str, Any]) -> Answer:
+    """A split order's declaration, checked as WeChat Pay checks it: a customs code
+    of its list, ``order_fee = transport_fee + product_fee``, whole fen."""
+    payment = _paid(request)
+    if payment is None:
         return _error(404, "ORDER_NOT_EXIST", "no paid payment")
-    if not request["certificate_id"] or not request["certificate_name"]:
-        return _error(400, "PARAM_ERROR", "certificate_id, certificate_name")
+    if request["customs"] not in wechat.CUSTOMS_CODES:
+        return _error(400, "PARAM_ERROR", f"customs {request['customs']}")
+    fees = [request[k] for k in ("order_fee", "transport_fee", "product_fee", "duty")]
+    if not all(type(f) is int and f >= 0 for f in fees):
+        return _error(400, "PARAM_ERROR", "fees are whole fen")
+    order_fee, transport_fee, product_fee, _duty = fees
+    if order_fee != transport_fee + product_fee or order_fee > payment.amount_minor:
+        return _error(
+            400, "PARAM_ERROR", "order_fee must be transport_fee + product_fee"
+        )
     return _answer(
         200,
         {
@@ -215,15 +323,78 @@ def _declare(request: dict[str, Any]) -> Answer:
             "out_trade_no": payment.request_id,
             "transaction_id": payment.payment_id,
             "customs": request["customs"],
+            "merchant_customs_no": request["merchant_customs_no"],
             "sub_order_no": request["sub_order_no"],
             "sub_order_id": "SANDBOXD" + new_id().hex[:20],
             "state": "SUCCESS",
-            "cert_check_result": "DIFFERENT" if payment.payer_other else "SAME",
             "verify_department": "UNIONPAY",
             "verify_department_trade_id": "4200" + new_id().hex[:24],
             "modify_time": timezone.now().replace(microsecond=0).isoformat(),
         },
     )
+
+
+def _identity_verify(request: dict[str, Any], headers: dict[str, str]) -> Answer:
+    """The buyer's identity, sealed under the platform certificate the request
+    names, against the payer's (the sandbox's payer is the buyer unless the
+    tester said otherwise at the cashier)."""
+    payment = _paid(request)
+    if payment is None:
+        return _error(404, "ORDER_NOT_EXIST", "no paid payment")
+    try:
+        key = platform_private_key(headers.get("wechatpay-serial", ""))
+    except KeyError:
+        return _error(400, "PARAM_ERROR", "Wechatpay-Serial names no certificate")
+    try:
+        number, name = (
+            wechat_signing.sensitive_decrypt(key, request[k])
+            for k in ("certificate_id", "certificate_name")
+        )
+    except SignatureRefused:
+        return _error(400, "PARAM_ERROR", "certificate_id, certificate_name")
+    if request["certificate_type"] != "IDCARD" or len(number) != 18 or not name:
+        return _error(400, "PARAM_ERROR", "certificate_type, certificate_id")
+    return _answer(
+        200,
+        {
+            "appid": request["appid"],
+            "mchid": request["mchid"],
+            "out_trade_no": payment.request_id,
+            "transaction_id": payment.payment_id,
+            "customs": request["customs"],
+            "sub_order_no": request.get("sub_order_no", ""),
+            "cert_check_result": "DIFFERENT" if payment.payer_other else "SAME",
+        },
+    )
+
+
+def _certificates() -> Answer:
+    """The platform certificates in force (the newest two), each sealed under the
+    API v3 key."""
+    served = []
+    for generation in _generations()[-2:]:
+        certificate = _certificate(generation)
+        pem = certificate.public_bytes(serialization.Encoding.PEM)
+        nonce = secrets.token_hex(6)
+        served.append(
+            {
+                "serial_no": _serial(certificate),
+                "effective_time": certificate.not_valid_before_utc.isoformat(),
+                "expire_time": certificate.not_valid_after_utc.isoformat(),
+                "encrypt_certificate": {
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "nonce": nonce,
+                    "associated_data": "certificate",
+                    "ciphertext": wechat_signing.resource_encrypt(
+                        wechat.sandbox_api_v3_key(),
+                        nonce=nonce,
+                        plaintext=pem,
+                        associated_data="certificate",
+                    ),
+                },
+            }
+        )
+    return _answer(200, {"data": served})
 
 
 def _notice(
@@ -258,9 +429,7 @@ def _notice(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    headers = wechat.signed_answer_headers(
-        sandbox_key("wechat-platform"), _platform_serial(), body
-    )
+    headers = wechat.signed_answer_headers(*_signing(), body)
     headers["Content-Type"] = "application/json"
     if corrupt:
         headers["Wechatpay-Signature"] = headers["Wechatpay-Signature"][:-6] + "AAAAA="

@@ -1,36 +1,40 @@
 """The WeChat Pay Global (API v3) adapter: native (QR) payments, refunds, customs
-declarations, notifications verified with the platform key and their resources
+declarations with the buyer's identity checked, notifications verified with the
+platform certificate they name (``wechat_certificates``) and their resources
 decrypted (``wechat_signing``), over HTTPS or the embedded sandbox's transport.
 
 Settings: ``ETALAGE_WECHAT_MCHID``, ``ETALAGE_WECHAT_APPID``,
 ``ETALAGE_WECHAT_PRIVATE_KEY`` (the merchant's API key, PEM) and
-``ETALAGE_WECHAT_SERIAL_NO`` (its certificate's serial), ``ETALAGE_WECHAT_PLATFORM_KEY``
-(WeChat Pay's platform certificate or public key, PEM) and
-``ETALAGE_WECHAT_PLATFORM_SERIAL``, ``ETALAGE_WECHAT_API_V3_KEY`` (32 characters),
-``ETALAGE_WECHAT_GATEWAY`` (e.g. ``https://apihk.mch.weixin.qq.com``),
-``ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE`` (the MCC WeChat Pay assigned, default 5499).
+``ETALAGE_WECHAT_SERIAL_NO`` (its certificate's serial),
+``ETALAGE_WECHAT_API_V3_KEY`` (32 characters), ``ETALAGE_WECHAT_GATEWAY`` (e.g.
+``https://apihk.mch.weixin.qq.com``), ``ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE`` (the
+MCC WeChat Pay assigned, default 5499), ``ETALAGE_WECHAT_CUSTOMS`` (the customs
+office in WeChat Pay's own list, default ``ZHENGZHOU_BS``); optionally
+``ETALAGE_WECHAT_PLATFORM_KEY`` and ``ETALAGE_WECHAT_PLATFORM_SERIAL`` (a platform
+public key WeChat Pay gave the merchant, PEM, and its id), known besides the
+platform certificates Étalage downloads.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from etalage.money import Money
-from etalage.payments import wechat_signing
+from etalage.payments import wechat_certificates, wechat_signing
 from etalage.payments.antom_signing import load_private_key
 from etalage.payments.provider import (
     Declaration,
@@ -52,10 +56,29 @@ from etalage.payments.provider import (
 )
 from etalage.payments.transport import sandbox_key
 
+logger = logging.getLogger(__name__)
+
 PAY_PATH = "/v3/global/transactions/native"
 QUERY_PATH = "/v3/global/transactions/out-trade-no/"
 REFUND_PATH = "/v3/global/refunds"
-CUSTOMS_PATH = "/v3/customs/orders"
+CUSTOMS_PATH = "/v3/global/customs/orders"
+VERIFY_PATH = "/v3/global/customs/verify-certificate"
+CERTIFICATES_PATH = wechat_certificates.CERTIFICATES_PATH
+# WeChat Pay's customs codes (its "Parameter Specifications", customs list): its
+# own names, not Antom's (no plain ZHENGZHOU).
+CUSTOMS_CODES = frozenset(
+    {
+        "GUANGZHOU_ZS",
+        "HANGZHOU_ZS",
+        "NINGBO",
+        "ZHENGZHOU_BS",
+        "CHONGQING",
+        "SHANGHAI_ZS",
+        "SHENZHEN",
+        "ZHENGZHOU_ZH_ZS",
+        "TIANJIN",
+    }
+)
 SANDBOX_PATH = "/sandbox/wechat"
 SANDBOX_MCHID = "1900000109"
 # The statement's columns Étalage reads (WeChat Pay's bill, values prefixed "`").
@@ -81,8 +104,9 @@ class WeChatConfig:
     appid: str
     merchant_key: rsa.RSAPrivateKey
     serial_no: str  # the merchant certificate's serial, named in each request
-    platform_key: rsa.RSAPublicKey
-    platform_serial: str  # the platform certificate the notifications name
+    # A platform public key given in the settings, by its id (besides the platform
+    # certificates downloaded, ``wechat_certificates``).
+    fixed_keys: dict[str, rsa.RSAPublicKey]
     api_v3_key: bytes
     gateway: str
     merchant_category_code: str
@@ -108,30 +132,32 @@ def sandbox_api_v3_key() -> bytes:
     return hashlib.sha256(b"api-v3-key" + der).hexdigest()[:32].encode()
 
 
-@lru_cache(maxsize=4)
-def _platform_key(pem: str) -> rsa.RSAPublicKey:
-    data = pem.encode()
-    key = (
-        x509.load_pem_x509_certificate(data).public_key()
-        if b"CERTIFICATE" in data
-        else serialization.load_pem_public_key(data)
-    )
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise ValueError("WeChat Pay's platform key is an RSA key")
-    return key
+def customs_code() -> str:
+    """The customs office WeChat Pay declares to, from WeChat Pay's own list
+    (ImproperlyConfigured for a code it does not publish)."""
+    code: str = settings.ETALAGE_WECHAT_CUSTOMS
+    if code not in CUSTOMS_CODES:
+        raise ImproperlyConfigured(
+            f"ETALAGE_WECHAT_CUSTOMS={code!r} is not in WeChat Pay's customs list "
+            f"({', '.join(sorted(CUSTOMS_CODES))})"
+        )
+    return code
+
+
+def wechat_configured() -> bool:
+    """Whether Étalage speaks to WeChat Pay here (its sandbox, or a merchant id)."""
+    return bool(settings.ETALAGE_PAYMENT_SANDBOX or settings.ETALAGE_WECHAT_MCHID)
 
 
 def wechat_config() -> WeChatConfig:
     if settings.ETALAGE_PAYMENT_SANDBOX:
         merchant = sandbox_key("wechat-merchant")
-        platform = sandbox_key("wechat-platform").public_key()
         return WeChatConfig(
             mchid=SANDBOX_MCHID,
             appid="wxSANDBOXETALAGE",
             merchant_key=merchant,
             serial_no=key_serial(merchant.public_key()),
-            platform_key=platform,
-            platform_serial=key_serial(platform),
+            fixed_keys={},
             api_v3_key=sandbox_api_v3_key(),
             gateway=settings.ETALAGE_SITE_URL.rstrip("/") + SANDBOX_PATH,
             merchant_category_code="5499",
@@ -142,8 +168,15 @@ def wechat_config() -> WeChatConfig:
         appid=settings.ETALAGE_WECHAT_APPID,
         merchant_key=load_private_key(settings.ETALAGE_WECHAT_PRIVATE_KEY),
         serial_no=settings.ETALAGE_WECHAT_SERIAL_NO,
-        platform_key=_platform_key(settings.ETALAGE_WECHAT_PLATFORM_KEY),
-        platform_serial=settings.ETALAGE_WECHAT_PLATFORM_SERIAL,
+        fixed_keys=(
+            {
+                settings.ETALAGE_WECHAT_PLATFORM_SERIAL: wechat_certificates.public_key(
+                    settings.ETALAGE_WECHAT_PLATFORM_KEY
+                )
+            }
+            if settings.ETALAGE_WECHAT_PLATFORM_KEY
+            else {}
+        ),
         api_v3_key=settings.ETALAGE_WECHAT_API_V3_KEY.encode(),
         gateway=settings.ETALAGE_WECHAT_GATEWAY.rstrip("/"),
         merchant_category_code=settings.ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE,
@@ -160,10 +193,17 @@ def signed_answer_headers(
         "Wechatpay-Timestamp": timestamp,
         "Wechatpay-Nonce": nonce,
         "Wechatpay-Serial": serial,
+        "Wechatpay-Signature-Type": wechat_signing.SCHEMA,
         "Wechatpay-Signature": wechat_signing.sign(
             key, wechat_signing.answer_message(timestamp, nonce, body)
         ),
     }
+
+
+def platform_key(config: WeChatConfig, serial: str) -> rsa.RSAPublicKey | None:
+    """The platform key of ``serial``: one set in the settings, or a platform
+    certificate downloaded."""
+    return config.fixed_keys.get(serial) or wechat_certificates.known_key(serial)
 
 
 def message_verify(
@@ -173,13 +213,18 @@ def message_verify(
     body: str,
     now: datetime | None = None,
 ) -> None:
-    """Check a message from WeChat Pay: the platform key it names, its signature,
-    its time (SignatureRefused, StaleMessage). ``headers`` are lower-cased."""
-    if headers.get("wechatpay-serial", "") != config.platform_serial:
+    """Check a message from WeChat Pay: the signature schema, the platform key it
+    names, its signature, its time (SignatureRefused, StaleMessage). ``headers``
+    are lower-cased."""
+    kind = headers.get("wechatpay-signature-type", wechat_signing.SCHEMA)
+    if kind != wechat_signing.SCHEMA:
+        raise SignatureRefused(f"signed with {kind}, not {wechat_signing.SCHEMA}")
+    key = platform_key(config, headers.get("wechatpay-serial", ""))
+    if key is None:
         raise SignatureRefused("signed with a platform key Étalage does not know")
     timestamp = headers.get("wechatpay-timestamp", "")
     wechat_signing.verify(
-        config.platform_key,
+        key,
         headers.get("wechatpay-signature", ""),
         wechat_signing.answer_message(
             timestamp, headers.get("wechatpay-nonce", ""), body
@@ -205,6 +250,7 @@ class WeChatProvider:
         "wechatpay-nonce",
         "wechatpay-signature",
         "wechatpay-serial",
+        "wechatpay-signature-type",
         "content-type",
     )
 
@@ -213,10 +259,49 @@ class WeChatProvider:
         self.transport = transport
 
     def call(
-        self, method: str, path: str, payload: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        platform_serial: str = "",
     ) -> tuple[int, dict[str, Any]]:
-        """A signed request and its verified answer: (status, JSON). An answer that
-        does not verify, or a server error, is a ProviderError."""
+        """A signed request and its verified answer: (status, JSON). An answer
+        signed under a platform certificate Étalage does not hold yet has the
+        certificates downloaded once before it is judged. An answer that does not
+        verify, or a server error, is a ProviderError."""
+        status, answer_headers, text = self.call_unverified(
+            method, path, payload, platform_serial=platform_serial
+        )
+        c = self.config
+        serial = answer_headers.get("wechatpay-serial", "")
+        if serial and platform_key(c, serial) is None:
+            wechat_certificates.platform_certificates_refresh(self)
+        try:
+            message_verify(c, headers=answer_headers, body=text)
+        except SignatureRefused as refused:
+            raise ProviderError(
+                f"{path}: the answer does not verify ({refused})"
+            ) from None
+        try:
+            answer: dict[str, Any] = json.loads(text) if text else {}
+        except ValueError:
+            raise ProviderError(f"{path}: HTTP {status}, not JSON") from None
+        if status >= 500:
+            raise ProviderError(f"{path}: HTTP {status}, {answer.get('message')}")
+        return status, answer
+
+    def call_unverified(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        platform_serial: str = "",
+    ) -> tuple[int, dict[str, str], str]:
+        """A signed request and its answer as it came: (status, headers, text).
+        ``platform_serial`` names the platform certificate a request's encrypted
+        fields are sealed under (``Wechatpay-Serial``)."""
         body = (
             ""
             if payload is None
@@ -237,23 +322,15 @@ class WeChatProvider:
                 body=body,
             ),
         }
+        if platform_serial:
+            headers["Wechatpay-Serial"] = platform_serial
         try:
             status, answer_headers, raw = self.transport(
                 method, c.gateway + path, headers, body.encode()
             )
         except OSError as error:  # unreachable, reset, timed out
             raise ProviderError(f"{path}: {error}") from None
-        text = raw.decode("utf-8", "replace")
-        try:
-            message_verify(c, headers=answer_headers, body=text)
-        except SignatureRefused as refused:
-            raise ProviderError(
-                f"{path}: the answer does not verify ({refused})"
-            ) from None
-        answer: dict[str, Any] = json.loads(text) if text else {}
-        if status >= 500:
-            raise ProviderError(f"{path}: HTTP {status}, {answer.get('message')}")
-        return status, answer
+        return status, answer_headers, raw.decode("utf-8", "replace")
 
     def pay(
         self,
@@ -381,36 +458,45 @@ class WeChatProvider:
         return 204, ""  # API v3: a 200 or 204 answer is the acknowledgement
 
     def customs_declare(self, declaration: Declaration) -> Declared:
+        """Declare a parcel's share of the payment (``sub_order_no``: a split
+        order), then have the buyer's identity checked against the payer's
+        (``verify-certificate``, the ID number and name encrypted under the platform
+        certificate). Under CBEC the buyer pays goods, freight and tax: WeChat Pay's
+        rule is ``order_fee = transport_fee + product_fee``, so the tax goes with the
+        goods in ``product_fee`` (the amount customs compares with the order's
+        ``acturalPaid``); ``duty`` is the tariff alone, zero under CBEC, and is not
+        sent to customs."""
         d, c = declaration, self.config
+        common = {
+            "appid": c.appid,
+            "mchid": c.mchid,
+            "out_trade_no": d.payment_request_id,
+            "transaction_id": d.provider_payment_id,
+            "customs": d.customs,
+            "merchant_customs_no": d.merchant_customs_code,
+        }
+        order_fee, transport_fee = minor_units(d.amount), minor_units(d.freight)
+        tariff = d.tariff if d.tariff is not None else Money.zero(d.amount.currency)
         status, answer = self.call(
             "POST",
             CUSTOMS_PATH,
             {
-                "appid": c.appid,
-                "mchid": c.mchid,
-                "out_trade_no": d.payment_request_id,
-                "transaction_id": d.provider_payment_id,
-                "customs": d.customs,
-                "merchant_customs_no": d.merchant_customs_code,
-                "duty": minor_units(d.tax),
+                **common,
+                "duty": minor_units(tariff),
                 "sub_order_no": d.sub_order_number,
                 "fee_type": d.amount.currency,
-                "order_fee": minor_units(d.amount),
-                "transport_fee": minor_units(d.freight),
-                "product_fee": minor_units(d.amount - d.freight - d.tax),
-                "certificate_type": "IDCARD",
-                "certificate_id": d.buyer_id_number,
-                "certificate_name": d.buyer_name,
+                "order_fee": order_fee,
+                "transport_fee": transport_fee,
+                "product_fee": order_fee - transport_fee,
             },
         )
         if status != 200 or answer.get("state") in ("FAIL", "EXCEPT"):
-            return Declared(
-                "failed",
-                failure=f"{answer.get('code', answer.get('state'))}:"
-                f" {answer.get('message', answer.get('explanation', ''))}",
-            )
+            return _declaration_failed(CUSTOMS_PATH, status, answer)
+        status, checked = self._identity_verify(common, d)
+        if status != 200:
+            return _declaration_failed(VERIFY_PATH, status, checked)
         identity = {"SAME": "same", "DIFFERENT": "different"}.get(
-            answer.get("cert_check_result", ""), "unchecked"
+            checked.get("cert_check_result", ""), "unchecked"
         )
         return Declared(
             state="succeeded" if answer.get("state") == "SUCCESS" else "submitted",
@@ -419,6 +505,47 @@ class WeChatProvider:
             verifying_department=answer.get("verify_department", ""),
             identity=identity,  # type: ignore[arg-type]
         )
+
+    def _identity_verify(
+        self, common: dict[str, str], d: Declaration
+    ) -> tuple[int, dict[str, Any]]:
+        """The buyer's ID number and name, encrypted under the newest platform
+        certificate (downloaded first if none is held), checked by WeChat Pay
+        against the payer's."""
+        found = wechat_certificates.newest()
+        if found is None:
+            wechat_certificates.platform_certificates_refresh(self)
+            found = wechat_certificates.newest()
+        if found is None:
+            raise ProviderError(f"{VERIFY_PATH}: no platform certificate in force")
+        serial, key = found
+        return self.call(
+            "POST",
+            VERIFY_PATH,
+            {
+                **common,
+                "sub_order_no": d.sub_order_number,
+                "certificate_type": "IDCARD",
+                "certificate_id": wechat_signing.sensitive_encrypt(
+                    key, d.buyer_id_number
+                ),
+                "certificate_name": wechat_signing.sensitive_encrypt(key, d.buyer_name),
+            },
+            platform_serial=serial,
+        )
+
+    def notification_keys_fetch(self, headers: list[dict[str, str]]) -> int:
+        """Before notifications are judged (and outside any transaction): when one
+        names a platform certificate Étalage does not hold, download the
+        certificates once. Returns how many downloads (0 or 1)."""
+        serials = {h.get("wechatpay-serial", "") for h in headers} - {""}
+        if all(platform_key(self.config, s) is not None for s in serials):
+            return 0
+        try:
+            wechat_certificates.platform_certificates_refresh(self)
+        except ProviderError as error:  # judged with what is held
+            logger.warning("WeChat Pay platform certificates: %s", error)
+        return 1
 
     def settlement_read(self, text: str) -> list[SettlementRow]:
         """WeChat Pay's bill: CSV whose values start with a backquote, amounts in
@@ -462,6 +589,14 @@ def _refund_event(event_type: str, r: dict[str, Any]) -> Event:
         refund_request_id=r["out_refund_no"],
         provider_refund_id=r.get("refund_id", ""),
         failure=event_type if status == "failed" else "",
+    )
+
+
+def _declaration_failed(path: str, status: int, answer: dict[str, Any]) -> Declared:
+    return Declared(
+        "failed",
+        failure=f"{path}: HTTP {status}, {answer.get('code', answer.get('state'))}:"
+        f" {answer.get('message', answer.get('explanation', ''))}",
     )
 
 

@@ -6,8 +6,10 @@
   signature="<base64>",timestamp="…",serial_no="<merchant certificate serial>"``.
 - WeChat Pay signs its answers and notifications with its platform key over
   ``<timestamp>\\n<nonce>\\n<body>\\n``, sent in ``Wechatpay-Timestamp``,
-  ``Wechatpay-Nonce``, ``Wechatpay-Signature`` and ``Wechatpay-Serial`` (which
-  platform key signed).
+  ``Wechatpay-Nonce``, ``Wechatpay-Signature``, ``Wechatpay-Serial`` (which
+  platform certificate signed) and ``Wechatpay-Signature-Type`` (the schema).
+- Sensitive fields sent to WeChat Pay (the buyer's ID number and name) are
+  RSAES-OAEP (SHA-1) ciphertext under the platform key, base64.
 - A notification's ``resource`` is AEAD_AES_256_GCM ciphertext (base64, the tag at
   its end) under the merchant's 32-byte API v3 key, with its ``nonce`` and
   ``associated_data``.
@@ -126,3 +128,26 @@ def resource_encrypt(
     """Seal a resource as WeChat Pay does (the sandbox's side)."""
     sealed = AESGCM(api_v3_key).encrypt(_raw(nonce), plaintext, _raw(associated_data))
     return base64.b64encode(sealed).decode()
+
+
+def _oaep() -> padding.OAEP:
+    # SHA-1 here is the OAEP padding's hash, which WeChat Pay's API v3 fixes (its
+    # rule on sensitive fields: OAEPWithSHA-1AndMGF1Padding); no signature uses it.
+    sha1 = hashes.SHA1()  # noqa: S303
+    return padding.OAEP(mgf=padding.MGF1(sha1), algorithm=sha1, label=None)
+
+
+def sensitive_encrypt(key: rsa.RSAPublicKey, text: str) -> str:
+    """A sensitive field (an ID number, a name) encrypted under WeChat Pay's platform
+    key as API v3 asks: RSAES-OAEP with SHA-1 and MGF1, base64."""
+    return base64.b64encode(key.encrypt(text.encode(), _oaep())).decode()
+
+
+def sensitive_decrypt(key: rsa.RSAPrivateKey, sealed: str) -> str:
+    """A sensitive field in clear (the sandbox's side; SignatureRefused when it was
+    not encrypted under this key)."""
+    try:
+        raw = base64.b64decode(sealed, validate=True)
+        return key.decrypt(raw, _oaep()).decode()
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise SignatureRefused("the field does not decrypt") from None
