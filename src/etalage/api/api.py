@@ -50,8 +50,13 @@ api = NinjaAPI(
     title="Étalage API",
     version="1",
     description=(
-        "Read the Étalage catalogue for a market and a language. Errors share one "
-        'shape: `{"error": {"code", "message", "field"}}`.'
+        "Étalage's API. **Catalogue** (no sign-in): products and categories for a "
+        "market and a language, prices with the cross-border tax. **Buyers** (signed "
+        "in with a session; writes send the `X-CSRFToken` header): quotes, orders "
+        "across merchants, payments, identities and addresses. **Merchants** (under "
+        "`/merchant`, `Authorization: Bearer <key>` from the portal): products, "
+        "stock, orders, parcels and labels. Money is a decimal string with its "
+        'currency. Errors share one shape: `{"error": {"code", "message", "field"}}`.'
     ),
     urls_namespace="api",
     parser=StrictParser(),

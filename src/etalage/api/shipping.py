@@ -100,7 +100,7 @@ def parcel_get_api(request: HttpRequest, number: str):
     response={200: None, **ERRORS},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {  # ninja's own key (an int): a "200" beside it is written twice
                 "description": "The label, a PDF (100 × 150 mm)",
                 "content": {"application/pdf": {}},
             }

@@ -134,11 +134,25 @@ def test_gets_one_category(client, shop):
 
 
 def test_the_openapi_schema_is_valid(client, db):
-    from openapi_spec_validator import validate
+    import json
 
-    schema = client.get("/api/v1/openapi.json").json()
-    validate(schema)
+    from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+    def no_key_twice(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"a key written twice: {keys}"
+        return dict(pairs)
+
+    text = client.get("/api/v1/openapi.json").content
+    schema = json.loads(text, object_pairs_hook=no_key_twice)
+    assert schema["openapi"].startswith("3.1")
+    validate(schema, cls=OpenAPIV31SpecValidator)
     assert "/api/v1/products" in schema["paths"]
+    label = schema["paths"]["/api/v1/merchant/orders/{number}/parcel/label"]["get"]
+    assert "application/pdf" in label["responses"]["200"]["content"]
+    # The document says what the API is for: buyers, merchants and the catalogue.
+    assert "merchant" in schema["info"]["description"].lower()
+    assert "order" in schema["info"]["description"].lower()
 
 
 def test_the_docs_page_is_served(client, db):

@@ -518,3 +518,19 @@ def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
         "received_at_hub",
         "departed_liege",
     ]
+
+
+def test_the_api_docs_render_in_swagger_ui_without_an_error(live_server, browser_page):
+    page = browser_page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda said: errors.append(said.text) if said.type == "error" else None,
+    )
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    text = page.locator(".swagger-ui").inner_text()
+    assert "Étalage API" in text and "/api/v1/products" in text
+    assert "/api/v1/merchant/orders/{number}/parcel/label" in text
+    assert errors == []
