@@ -105,7 +105,7 @@ def fly(subs, *, serial: str = "0000001") -> int:
         codes.append(parcel.code)
     if not codes:
         return 0
-    flight = flight_create(mawb=f"000-{serial}{awb_check_digit(serial)}",
+    flight = flight_create(mawb=f"999-{serial}{awb_check_digit(serial)}",
                            airline="Bench Cargo", flight_number="BC1",
                            destination="CGO")  # fmt: skip
     for n in range(0, len(codes), 300):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from etalage.customs.routes import Route
@@ -29,8 +30,10 @@ from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pac
 from etalage.orders import states
 from etalage.orders.models import SubOrder
 
-# A demo airline's prefix (000 is no airline's) and the demo's flights' serials.
-DEMO_PREFIX = "000"
+# The demo's flights: a real cargo airline's prefix (IATA's, as the hub checks it),
+# and an airline name that tells them from flights the hub's staff enter by hand.
+DEMO_PREFIX = "999"
+DEMO_AIRLINE = "Air China Cargo (demo clock)"
 
 
 def demo_parcels_moved(*, now: datetime | None = None) -> int:
@@ -60,8 +63,9 @@ def demo_parcels_moved(*, now: datetime | None = None) -> int:
     if received:
         fly(received, now)
         moved += len(received)
+    demo_flights = Q(airline=DEMO_AIRLINE) | Q(mawb__startswith="000-")  # (older)
     for flight in Flight.objects.filter(
-        mawb__startswith=f"{DEMO_PREFIX}-", arrived_at=None, departed_at__lte=due
+        demo_flights, arrived_at=None, departed_at__lte=due
     ):
         flight_arrive(flight=flight)
         moved += 1
@@ -75,7 +79,7 @@ def fly(parcels: list[Parcel], now: datetime) -> Flight:
     bag = bag_fill(bag_code=f"DEMO-{stamp}", codes=[p.code for p in parcels])
     flight = flight_create(
         mawb=f"{DEMO_PREFIX}-{serial}{awb_check_digit(serial)}",
-        airline="Demo Cargo (demo clock)",
+        airline=DEMO_AIRLINE,
         flight_number=f"DM{int(serial) % 1000:03d}",
         destination="CGO",
     )

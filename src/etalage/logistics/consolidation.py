@@ -82,6 +82,12 @@ def flight_create(
                 "The check digit of this air waybill is %(digit)s "
                 "(its serial modulo 7)."
             ) % {"digit": refused.expected}
+        elif refused.kind == "prefix":
+            message = _(
+                "%(prefix)s is not the air waybill prefix of an airline we fly with: "
+                "the first 3 digits are the airline's IATA code (176 Emirates, "
+                "999 Air China…)."
+            ) % {"prefix": refused.prefix}
         else:
             message = _(
                 "An air waybill number is 11 digits: the airline's 3, a 7-digit serial "

@@ -55,7 +55,7 @@ class Customs:
         serial = f"{self.count:07d}"
         bag = bag_fill(bag_code=f"BAG{self.count}", codes=[p.code for p in parcels])
         flight = flight_create(
-            mawb=f"000-{serial}{awb_check_digit(serial)}", airline="Test Cargo",
+            mawb=f"999-{serial}{awb_check_digit(serial)}", airline="Test Cargo",
             flight_number="TC101", destination="CGO",
         )  # fmt: skip
         flight_load(flight=flight, bag=bag_seal(bag=bag))

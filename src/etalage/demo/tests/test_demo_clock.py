@@ -39,7 +39,7 @@ def test_the_demo_clock_moves_a_paid_parcel_to_the_carrier(
     parcel = Parcel.objects.get(sub_order=sub)
     sub.refresh_from_db()
     assert (sub.state, parcel.carrier) == ("shipped", "sandbox") and parcel.waybill
-    assert parcel.bag.flight.mawb.startswith("000-")
+    assert parcel.bag.flight.mawb.startswith("999-")  # Air China Cargo's prefix
     assert list(parcel.events.values_list("step", flat=True)) == [
         Step.INFO_RECEIVED,
         Step.RECEIVED_AT_HUB,

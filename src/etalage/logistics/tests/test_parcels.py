@@ -28,6 +28,18 @@ def test_the_check_digit_is_the_serial_modulo_seven():
         awb_parse("176-123456")
 
 
+@pytest.mark.parametrize("prefix", ["000", "001", "123", "998"])
+def test_a_prefix_that_is_no_cargo_airline_s_is_refused(prefix):
+    with pytest.raises(AwbRefused) as refused:
+        awb_parse(f"{prefix}-12345675")
+    assert (refused.value.kind, refused.value.prefix) == ("prefix", prefix)
+
+
+@pytest.mark.parametrize("prefix", ["176", "172", "020", "160", "784", "999"])
+def test_the_cargo_airlines_prefixes_are_accepted(prefix):
+    assert awb_parse(f"{prefix} 1234567 5").prefix == prefix
+
+
 @pytest.fixture
 def paid(shopping):
     from etalage.orders.services import order_pay

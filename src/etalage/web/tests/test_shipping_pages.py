@@ -136,6 +136,12 @@ def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff, market
         {"mawb": "176-123", "airline": "A", "flight_number": "1", "destination": "CGO"},
     )
     assert "An air waybill number is 11 digits" in page.content.decode()
+    page = client.post(
+        "/en/hub/flights/",
+        {"mawb": "000-12345675", "airline": "A", "flight_number": "1",
+         "destination": "CGO"},
+    )  # fmt: skip
+    assert "000 is not the air waybill prefix of an airline" in page.content.decode()
     assert client.get("/en/hub/flights/176-12345675/manifest.csv").status_code == 404
 
 
