@@ -7,6 +7,7 @@ etalage fx import FILE                 import an ECB reference-rate file
 etalage payouts run [--dir DIR]         pay the merchants: a SEPA pain.001 file
 etalage payouts statement FILE         import the bank's camt.053 statement
 etalage translations compile           compile the interface translations
+etalage declarations read FILE...      what customs' answer files say (nothing applied)
 """
 
 import os
