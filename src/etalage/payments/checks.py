@@ -45,4 +45,10 @@ def payment_problems() -> list[str]:
     for row in refunded:
         if row["total"] > amounts.get(row["payment_id"], Decimal(0)):
             problems.append(f"payment {row['payment_id']} refunded more than it took")
+    # Held for the operator (the provider could not tell, or reported refunded a
+    # refund it had failed): listed until the operator decides.
+    for request_id, failure in Refund.objects.filter(
+        state=Refund.State.HELD
+    ).values_list("request_id", "failure"):
+        problems.append(f"refund {request_id} held for the operator: {failure}")
     return problems

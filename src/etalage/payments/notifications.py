@@ -33,6 +33,7 @@ from etalage.payments.services import (
     refund_ask,
     refund_ask_task,
     refund_failed,
+    refund_held,
     refund_record,
     refund_settled,
 )
@@ -251,6 +252,8 @@ def _refund_apply(event: Event) -> tuple[str, str, Payment | None]:
         refund_settled(refund, provider_refund_id=event.provider_refund_id)
     elif event.status == "failed":
         refund_failed(refund, failure=event.failure)
+    elif event.status == "held":
+        refund_held(refund, reason=event.failure)
     return Verdict.PROCESSED, "", payment
 
 

@@ -24,7 +24,9 @@ Transport = Callable[
     [str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]
 ]
 
-Status = Literal["succeeded", "failed", "pending"]
+# "held": a refund the provider can neither make nor call failed (WeChat Pay's
+# ABNORMAL: the buyer's card refused it); the operator decides.
+Status = Literal["succeeded", "failed", "pending", "held"]
 
 # How far a notification's or an answer's time may be from now (a replay is older).
 TIME_TOLERANCE = timedelta(minutes=5)

@@ -450,8 +450,14 @@ def payment_notice(
 
 
 def refund_notice(
-    payment: SandboxPayment, request_id: str, *, corrupt: bool = False
+    payment: SandboxPayment,
+    request_id: str,
+    *,
+    corrupt: bool = False,
+    status: str = "SUCCESS",
 ) -> tuple[str, dict[str, str], str]:
+    """A refund's notification: ``status`` SUCCESS, or (a tester's choice) CLOSED
+    or ABNORMAL, as WeChat Pay reports a refund it could not make."""
     refund_id, value, when, url = payment.refunds[request_id]
     resource = {
         "mchid": payment.client_id,
@@ -459,8 +465,8 @@ def refund_notice(
         "transaction_id": payment.payment_id,
         "out_refund_no": request_id,
         "refund_id": refund_id,
-        "refund_status": "SUCCESS",
-        "success_time": when,
+        "refund_status": status,
+        "success_time": when if status == "SUCCESS" else "",
         "amount": {
             "total": payment.amount_minor,
             "refund": value,
@@ -469,7 +475,7 @@ def refund_notice(
     }
     return _notice(
         payment,
-        "REFUND.SUCCESS",
+        f"REFUND.{status}",
         "refund",
         resource,
         url or payment.notify_url,

@@ -4,6 +4,7 @@ customs declarations ``declarations``; settlement reports ``settlement``."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,8 @@ from etalage.orders.services import sub_order_move
 from etalage.payments.adapters import adapter
 from etalage.payments.models import Payment, Provider, Refund
 from etalage.payments.provider import ProviderError, Started
+
+logger = logging.getLogger(__name__)
 
 
 class PaymentRefused(ValueError):
@@ -179,6 +182,10 @@ def refund_ask(refund: Refund) -> Refund:
         return refund
     if answer.state == "succeeded":
         return refund_settled(refund, provider_refund_id=answer.provider_refund_id)
+    if answer.state == "held":
+        refund.provider_refund_id = answer.provider_refund_id
+        refund.save(update_fields=["provider_refund_id", "updated_at"])
+        return refund_held(refund, reason=answer.failure)
     refund.provider_refund_id = answer.provider_refund_id
     if answer.state == "failed":
         refund.state, refund.failure = Refund.State.FAILED, answer.failure
@@ -187,12 +194,18 @@ def refund_ask(refund: Refund) -> Refund:
 
 
 @transaction.atomic
-def refund_settled(refund: Refund, *, provider_refund_id: str = "") -> Refund:
+def refund_settled(
+    refund: Refund, *, provider_refund_id: str = "", confirmed: bool = False
+) -> Refund:
     """The provider refunded: record it once, move its parcels to refunded, tell the
-    buyer."""
+    buyer. A refund that had failed, or is held for the operator, does not become
+    refunded on the provider's word alone: it is held (again) with what is left of
+    the payment re-checked, for the operator, who confirms it (``confirmed``)."""
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.state == Refund.State.SUCCEEDED:
         return refund
+    if not confirmed and refund.state in (Refund.State.FAILED, Refund.State.HELD):
+        return _refund_reported_after_all(refund, provider_refund_id)
     refund.state = Refund.State.SUCCEEDED
     refund.failure = ""
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
@@ -213,8 +226,60 @@ def refund_settled(refund: Refund, *, provider_refund_id: str = "") -> Refund:
     return refund
 
 
-def refund_failed(refund: Refund, *, failure: str) -> Refund:
+def _refund_reported_after_all(refund: Refund, provider_refund_id: str) -> Refund:
+    """A refund Étalage had as failed (or held) reported refunded: the money may
+    have gone back twice (a refund made again in its place). What is left of the
+    payment is re-checked and the refund held for the operator with both."""
+    payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+    others = payment.refunds.exclude(pk=refund.pk).exclude(state=Refund.State.FAILED)
+    left = payment.amount - (others.aggregate(total=Sum("amount"))["total"] or 0)
+    amount = Money(refund.amount, refund.currency)
+    rest = Money(left, payment.currency).rounded()
+    was = "failed" if refund.state == Refund.State.FAILED else "held"
+    verdict = (
+        f"it fits in the {rest} left of the payment"
+        if refund.amount <= left
+        else f"more than the {rest} left of the payment: refunded twice?"
+    )
+    refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
+    refund.save(update_fields=["provider_refund_id", "updated_at"])
+    return refund_held(
+        refund,
+        reason=f"reported refunded ({amount}) after it was {was}"
+        f" ({refund.failure or 'no reason given'}); {verdict}",
+    )
+
+
+def refund_held(refund: Refund, *, reason: str) -> Refund:
+    """Hold a refund for the operator (the provider cannot tell, or changed its
+    word): nothing moves by itself, the books check lists it until the operator
+    decides (``refund_held_decide``)."""
     Refund.objects.filter(pk=refund.pk).exclude(state=Refund.State.SUCCEEDED).update(
+        state=Refund.State.HELD, failure=reason[:2000]
+    )
+    refund.refresh_from_db()
+    logger.warning("refund %s held for the operator: %s", refund.request_id, reason)
+    return refund
+
+
+def refund_held_decide(*, refund: Refund, refunded: bool, note: str) -> Refund:
+    """The operator's decision on a held refund, once they have checked with the
+    provider: refunded (its parcels move, the buyer is told) or failed."""
+    if refund.state != Refund.State.HELD:
+        raise PaymentRefused(_("Only a refund held for the operator is decided."))
+    if refunded:
+        return refund_settled(refund, confirmed=True)
+    Refund.objects.filter(pk=refund.pk, state=Refund.State.HELD).update(
+        state=Refund.State.FAILED, failure=f"{refund.failure} / {note}"[:2000]
+    )
+    refund.refresh_from_db()
+    return refund
+
+
+def refund_failed(refund: Refund, *, failure: str) -> Refund:
+    """The provider failed the refund; one refunded, or held for the operator,
+    keeps its state."""
+    Refund.objects.filter(pk=refund.pk, state=Refund.State.REQUESTED).update(
         state=Refund.State.FAILED, failure=failure
     )
     refund.refresh_from_db()

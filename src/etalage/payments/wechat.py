@@ -404,15 +404,11 @@ class WeChatProvider:
             return RefundAnswer(
                 "failed", failure=f"{answer.get('code')}: {answer.get('message')}"
             )
-        state: Status = {
-            "SUCCESS": "succeeded",
-            "ABNORMAL": "failed",
-            "CLOSED": "failed",
-        }.get(answer.get("status", ""), "pending")  # type: ignore[assignment]
+        state = REFUND_STATES.get(answer.get("status", ""), "pending")
         return RefundAnswer(
             state,
             provider_refund_id=answer.get("id", ""),
-            failure=answer.get("status", "") if state == "failed" else "",
+            failure=answer.get("status", "") if state in ("failed", "held") else "",
         )
 
     def notification_read(
@@ -577,8 +573,19 @@ def _transaction_event(t: dict[str, Any]) -> Event:
     )
 
 
+# A refund's states at WeChat Pay: PROCESSING, then SUCCESS, CLOSED (failed) or
+# ABNORMAL: not final (the buyer's card or account refused it; WeChat Pay's
+# merchant platform or its abnormal-refund API sends it elsewhere), held for the
+# operator, never taken as failed.
+REFUND_STATES: dict[str, Status] = {
+    "SUCCESS": "succeeded",
+    "CLOSED": "failed",
+    "ABNORMAL": "held",
+}
+
+
 def _refund_event(event_type: str, r: dict[str, Any]) -> Event:
-    status: Status = "succeeded" if r["refund_status"] == "SUCCESS" else "failed"
+    status = REFUND_STATES.get(r["refund_status"], "pending")
     return Event(
         kind="refund",
         key=f"REFUND:{r['out_refund_no']}:{r['refund_status']}",
@@ -588,7 +595,7 @@ def _refund_event(event_type: str, r: dict[str, Any]) -> Event:
         provider_payment_id=r.get("transaction_id", ""),
         refund_request_id=r["out_refund_no"],
         provider_refund_id=r.get("refund_id", ""),
-        failure=event_type if status == "failed" else "",
+        failure=event_type if status in ("failed", "held") else "",
     )
 
 
