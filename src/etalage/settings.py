@@ -370,9 +370,10 @@ ETALAGE_PAYMENT_SANDBOX = _env_bool("ETALAGE_PAYMENT_SANDBOX", TESTING)
 ETALAGE_ANTOM_CLIENT_ID = os.environ.get("ETALAGE_ANTOM_CLIENT_ID", "")
 ETALAGE_ANTOM_PRIVATE_KEY = os.environ.get("ETALAGE_ANTOM_PRIVATE_KEY", "")
 ETALAGE_ANTOM_PUBLIC_KEY = os.environ.get("ETALAGE_ANTOM_PUBLIC_KEY", "")
-ETALAGE_ANTOM_GATEWAY = os.environ.get(
-    "ETALAGE_ANTOM_GATEWAY", "https://open-eu-global.alipay.com"
-)
+# Antom's gateway: the domain Antom publishes for the region (europe, asia or
+# north-america; payments.antom.GATEWAYS), or another published one named in full.
+ETALAGE_ANTOM_REGION = os.environ.get("ETALAGE_ANTOM_REGION", "europe")
+ETALAGE_ANTOM_GATEWAY = os.environ.get("ETALAGE_ANTOM_GATEWAY", "")
 ETALAGE_WECHAT_MCHID = os.environ.get("ETALAGE_WECHAT_MCHID", "")
 ETALAGE_WECHAT_APPID = os.environ.get("ETALAGE_WECHAT_APPID", "")
 ETALAGE_WECHAT_PRIVATE_KEY = os.environ.get("ETALAGE_WECHAT_PRIVATE_KEY", "")

@@ -27,7 +27,7 @@ urlpatterns = [
         carriers.carrier_events,
         name="logistics-carrier-events",
     ),
-    path("sandbox/antom/v1/<path:rest>", payments.sandbox_antom_api),
+    path("sandbox/antom/ams/<path:rest>", payments.sandbox_antom_api),
     path("sandbox/wechat/v3/<path:rest>", payments.sandbox_wechat_api),
     path(
         "sandbox/antom/cashier/<str:payment_id>/",

@@ -2,11 +2,17 @@
 notifications verified as Antom does (``antom_signing``), over a transport that is
 HTTPS for the real Antom and the same bytes for the embedded sandbox.
 
+Every API is ``POST https://<domain>/ams/api/v1/...``, signed over that path (Antom's
+test environment, for a client id ``SANDBOX_...``, serves the same under
+``/ams/sandbox/api/v1/...``, as the official SDK sends it); its answer is verified
+over the same path. Every field but an array is a string ("true", "19530").
+
 Settings: ``ETALAGE_ANTOM_CLIENT_ID``, ``ETALAGE_ANTOM_PRIVATE_KEY`` (the merchant's,
-PEM), ``ETALAGE_ANTOM_PUBLIC_KEY`` (Antom's, PEM), ``ETALAGE_ANTOM_GATEWAY`` (e.g.
-``https://open-eu-global.alipay.com``). With ``ETALAGE_PAYMENT_SANDBOX`` on (the demo
-and tests), the gateway is Étalage's own sandbox and both key pairs are the
-sandbox's test keys.
+PEM), ``ETALAGE_ANTOM_PUBLIC_KEY`` (Antom's, PEM), ``ETALAGE_ANTOM_REGION`` (europe,
+asia or north-america: the domain Antom publishes for it, ``GATEWAYS``) or
+``ETALAGE_ANTOM_GATEWAY`` (another of the published domains, e.g. a region's
+non-accelerated one). With ``ETALAGE_PAYMENT_SANDBOX`` on (the demo and tests), the
+gateway is Étalage's own sandbox and both key pairs are the sandbox's test keys.
 """
 
 from __future__ import annotations
@@ -47,12 +53,25 @@ from etalage.payments.provider import (
 )
 from etalage.payments.transport import sandbox_key
 
-PAY_PATH = "/v1/payments/pay"
-INQUIRY_PATH = "/v1/payments/inquiryPayment"
-REFUND_PATH = "/v1/payments/refund"
-DECLARE_PATH = "/v1/customs/declare"
+API_PREFIX = "/ams/api"
+# Antom's own test environment: the same APIs, for client ids SANDBOX_...
+TEST_API_PREFIX = "/ams/sandbox/api"
+PAY_PATH = API_PREFIX + "/v1/payments/pay"
+INQUIRY_PATH = API_PREFIX + "/v1/payments/inquiryPayment"
+REFUND_PATH = API_PREFIX + "/v1/payments/refund"
+DECLARE_PATH = API_PREFIX + "/v1/customs/declare"
+# The domains Antom publishes, the accelerated (recommended) one of each region
+# (docs.antom.com/ac/ams/api_fund, "Environment"; Europe's other, open-eu, serves
+# in-store payments only).
+GATEWAYS = {
+    "europe": "https://open-de-global.alipay.com",
+    "asia": "https://open-sea-global.alipay.com",
+    "north-america": "https://open-na-global.alipay.com",
+}
 SANDBOX_PATH = "/sandbox/antom"
-SANDBOX_CLIENT_ID = "SANDBOX_ETALAGE"
+# The embedded sandbox's client id: not SANDBOX_..., so the demo and the tests speak
+# the production paths (/ams/api/...), as Étalage will in production.
+SANDBOX_CLIENT_ID = "ETALAGE_SANDBOX"
 # Antom's acknowledgement of a notification.
 ACKNOWLEDGED = {
     "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}
@@ -87,9 +106,30 @@ def antom_config() -> AntomConfig:
         client_id=settings.ETALAGE_ANTOM_CLIENT_ID,
         merchant_key=load_private_key(settings.ETALAGE_ANTOM_PRIVATE_KEY),
         antom_key=load_public_key(settings.ETALAGE_ANTOM_PUBLIC_KEY),
-        gateway=settings.ETALAGE_ANTOM_GATEWAY.rstrip("/"),
+        gateway=antom_gateway(),
         sandbox=False,
     )
+
+
+def antom_gateway() -> str:
+    """``ETALAGE_ANTOM_GATEWAY`` if set, else the region's published domain (a
+    region Antom publishes none for: ValueError, the method "not available")."""
+    if settings.ETALAGE_ANTOM_GATEWAY:
+        return str(settings.ETALAGE_ANTOM_GATEWAY).rstrip("/")
+    region = settings.ETALAGE_ANTOM_REGION
+    if region not in GATEWAYS:
+        raise ValueError(
+            f"ETALAGE_ANTOM_REGION {region!r}: one of {', '.join(GATEWAYS)}"
+        )
+    return GATEWAYS[region]
+
+
+def api_path(path: str, client_id: str) -> str:
+    """The path an API is called on and signed over: under ``/ams/sandbox/api`` for
+    a client id of Antom's test environment (``SANDBOX_...``), as the SDK does."""
+    if client_id.startswith("SANDBOX_"):
+        return path.replace(API_PREFIX, TEST_API_PREFIX, 1)
+    return path
 
 
 def now_text() -> str:
@@ -169,6 +209,7 @@ class AntomProvider:
         """A signed request and its verified answer (ProviderError otherwise; a
         business failure, resultStatus F, is an answer for the caller to read)."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        path = api_path(path, self.config.client_id)
         headers = signed_headers(
             self.config.merchant_key,
             client_id=self.config.client_id,
@@ -221,8 +262,8 @@ class AntomProvider:
                     "referenceOrderId": reference,
                     "orderDescription": description,
                     "orderAmount": value,
-                    "env": {"terminalType": "WEB"},
                 },
+                "env": {"terminalType": "WEB"},
                 "paymentAmount": value,
                 "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
                 "paymentRedirectUrl": return_url,
@@ -345,7 +386,8 @@ class AntomProvider:
         return 200, json.dumps(ACKNOWLEDGED)
 
     def customs_declare(self, declaration: Declaration) -> Declared:
-        """``/v1/customs/declare``: one sub-order's share of the payment."""
+        """``customs/declare``: one sub-order's share of the payment (split order:
+        the sub-order's number is the order id customs reads)."""
         d = declaration
         answer = self.call(
             DECLARE_PATH,
@@ -358,8 +400,8 @@ class AntomProvider:
                     "merchantCustomsCode": d.merchant_customs_code,
                     "merchantCustomsName": d.merchant_customs_name,
                 },
-                "splitOrder": True,
-                "subOrderId": d.sub_order_number,
+                "splitOrder": "true",
+                "suborderId": d.sub_order_number,
                 "buyerCertificate": {
                     "certificateType": "ID_CARD",
                     "certificateNo": d.buyer_id_number,

@@ -1,10 +1,13 @@
-"""The embedded sandbox's stand-in for Antom: its API answered as Antom answers
-(the merchant's signature checked, every answer signed with the sandbox's "Antom"
-key) and its notifications written as Antom writes them."""
+"""The embedded sandbox's stand-in for Antom: its API answered as Antom answers, on
+Antom's paths (``/ams/api/v1/...``, and ``/ams/sandbox/api/v1/...`` as Antom's test
+environment), the merchant's signature checked over the path called as the official
+SDK signs it, every answer signed over that path with the sandbox's "Antom" key,
+and its notifications written as Antom writes them."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +22,7 @@ from etalage.payments.sandbox_store import NOTICES, refund_record
 from etalage.payments.transport import sandbox_key
 
 Answer = tuple[int, dict[str, str], bytes]
+Reply = tuple[int, dict[str, Any]]  # a handler's status and payload, signed after
 OK = {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}
 
 
@@ -34,40 +38,53 @@ def _answer(path: str, status: int, payload: dict[str, Any]) -> Answer:
     return status, {k.lower(): v for k, v in headers.items()}, body.encode()
 
 
-def _failure(path: str, status: int, code: str, message: str) -> Answer:
-    return _answer(
-        path,
-        status,
-        {"result": {"resultCode": code, "resultStatus": "F", "resultMessage": message}},
-    )
+def _failure(status: int, code: str, message: str) -> Reply:
+    return status, {
+        "result": {"resultCode": code, "resultStatus": "F", "resultMessage": message}
+    }
 
 
 def handle(path: str, headers: dict[str, str], body: bytes) -> Answer:
-    """One request to the sandbox's Antom API (headers lower-cased)."""
+    """One request to the sandbox's Antom API (headers lower-cased), answered
+    signed over the path it was called on."""
+    api = path
+    if path.startswith(antom.TEST_API_PREFIX + "/"):
+        api = antom.API_PREFIX + path.removeprefix(antom.TEST_API_PREFIX)
     handler = {
         antom.PAY_PATH: _pay,
         antom.INQUIRY_PATH: _inquiry,
         antom.REFUND_PATH: _refund,
         antom.DECLARE_PATH: _declare,
-    }.get(path)
+    }.get(api)
     if handler is None:
-        return _failure(path, 404, "NOT_FOUND", "the sandbox does not serve this path")
+        reply = _failure(404, "NOT_FOUND", "the sandbox does not serve this path")
+        return _answer(path, *reply)
     merchant = sandbox_key("antom-merchant").public_key()
     try:
         antom.message_verify(
             merchant, path=path, headers=headers, body=body.decode("utf-8", "replace")
         )
     except SignatureRefused as refused:
-        return _failure(path, 401, "INVALID_SIGNATURE", str(refused))
+        return _answer(path, *_failure(401, "INVALID_SIGNATURE", str(refused)))
     try:
         request = json.loads(body)
-        return handler(request, headers)
-    except (ValueError, KeyError, TypeError):
-        return _failure(path, 400, "PARAM_ILLEGAL", "the request lacks a field")
+        wrong = next(
+            (f"{name}: {value!r} is not a string"
+             for name, value in _leaves(request) if not isinstance(value, str)),
+            "",
+        )  # fmt: skip
+        reply = (
+            _failure(400, "PARAM_ILLEGAL", wrong)
+            if wrong
+            else handler(request, headers)
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        reply = _failure(400, "PARAM_ILLEGAL", "the request lacks a field")
+    return _answer(path, *reply)
 
 
-def _pay(request: dict[str, Any], headers: dict[str, str]) -> Answer:
-    path, amount = antom.PAY_PATH, request["paymentAmount"]
+def _pay(request: dict[str, Any], headers: dict[str, str]) -> Reply:
+    amount = request["paymentAmount"]
     request_id, value = request["paymentRequestId"], int(amount["value"])
     with transaction.atomic():
         payment, created = SandboxPayment.objects.get_or_create(
@@ -88,13 +105,11 @@ def _pay(request: dict[str, Any], headers: dict[str, str]) -> Answer:
         amount["currency"],
     ):
         return _failure(
-            path,
             400,
             "REPEAT_REQ_INCONSISTENT",
             "this paymentRequestId was used with another amount",
         )
-    return _answer(
-        path,
+    return (
         200,
         {
             "result": {
@@ -114,14 +129,13 @@ def _pay(request: dict[str, Any], headers: dict[str, str]) -> Answer:
 _PAYMENT_STATUS = {"waiting": "PROCESSING", "paid": "SUCCESS", "declined": "FAIL"}
 
 
-def _inquiry(request: dict[str, Any], headers: dict[str, str]) -> Answer:
+def _inquiry(request: dict[str, Any], headers: dict[str, str]) -> Reply:
     payment = SandboxPayment.objects.filter(
         request_id=request["paymentRequestId"], provider=Provider.ALIPAY
     ).first()
     if payment is None:
-        return _failure(antom.INQUIRY_PATH, 200, "ORDER_NOT_EXIST", "no such payment")
-    return _answer(
-        antom.INQUIRY_PATH,
+        return _failure(200, "ORDER_NOT_EXIST", "no such payment")
+    return (
         200,
         {
             "result": OK,
@@ -136,10 +150,9 @@ def _inquiry(request: dict[str, Any], headers: dict[str, str]) -> Answer:
     )
 
 
-def _refund(request: dict[str, Any], headers: dict[str, str]) -> Answer:
+def _refund(request: dict[str, Any], headers: dict[str, str]) -> Reply:
     """Refunds at once (resultStatus S, then a ``notifyRefund``), never more than was
     paid, the same answer for the same ``refundRequestId``."""
-    path = antom.REFUND_PATH
     request_id, value = (
         request["refundRequestId"],
         int(request["refundAmount"]["value"]),
@@ -153,10 +166,9 @@ def _refund(request: dict[str, Any], headers: dict[str, str]) -> Answer:
     )
     if payment is None:
         code, message = refusal
-        return _failure(path, 200, code, message)
+        return _failure(200, code, message)
     refund_id, value, _when, _url = payment.refunds[request_id]
-    return _answer(
-        path,
+    return (
         200,
         {
             "result": OK,
@@ -169,17 +181,19 @@ def _refund(request: dict[str, Any], headers: dict[str, str]) -> Answer:
     )
 
 
-def _declare(request: dict[str, Any], headers: dict[str, str]) -> Answer:
-    """A customs declaration: the payer checked against the certificate given."""
+def _declare(request: dict[str, Any], headers: dict[str, str]) -> Reply:
+    """A customs declaration, as Antom's page describes it (every field a string,
+    ``splitOrder`` "true" naming the ``suborderId``): the payer checked against
+    the certificate given."""
     payment = SandboxPayment.objects.filter(
         payment_id=request["paymentId"], provider=Provider.ALIPAY
     ).first()
     if payment is None or payment.state != SandboxPayment.State.PAID:
-        return _failure(antom.DECLARE_PATH, 200, "PAYMENT_NOT_EXIST", "no paid payment")
-    if not request["buyerCertificate"]["certificateNo"]:
-        return _failure(antom.DECLARE_PATH, 200, "PARAM_ILLEGAL", "certificateNo")
-    return _answer(
-        antom.DECLARE_PATH,
+        return _failure(200, "PAYMENT_NOT_EXIST", "no paid payment")
+    refusal = _declaration_refusal(request)
+    if refusal:
+        return _failure(400, "PARAM_ILLEGAL", refusal)
+    return (
         200,
         {
             "result": OK,
@@ -192,6 +206,30 @@ def _declare(request: dict[str, Any], headers: dict[str, str]) -> Answer:
             else "CHECK_PASSED",
         },
     )
+
+
+def _declaration_refusal(request: dict[str, Any]) -> str:
+    """What Antom would refuse in a declaration ("" if nothing): ``splitOrder``
+    other than "true"/"false", a split order with no ``suborderId``, no
+    certificate number."""
+    split = request["splitOrder"]
+    if split not in ("true", "false"):
+        return f"splitOrder: {split!r} is neither true nor false"
+    if split == "true" and not request.get("suborderId"):
+        return "suborderId: required when splitOrder is true"
+    if not request["buyerCertificate"]["certificateNo"]:
+        return "buyerCertificate.certificateNo: required"
+    return ""
+
+
+def _leaves(data: dict[str, Any], where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (dotted name, value) of a body but its objects and arrays: Antom wants
+    each a string ("20", "true")."""
+    for name, value in data.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, f"{where}{name}.")
+        elif not isinstance(value, list):
+            yield f"{where}{name}", value
 
 
 def payment_notice(
