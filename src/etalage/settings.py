@@ -388,7 +388,7 @@ ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE = os.environ.get(
     "ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE", "5499"
 )
 # The customs office WeChat Pay declares payments to, in WeChat Pay's own list
-# (payments.wechat.CUSTOMS_CODES: e.g. ZHENGZHOU_BS, the Zhengzhou bonded centre).
+# (payments.wechat_customs.CUSTOMS_CODES: e.g. ZHENGZHOU_BS, Zhengzhou bonded centre).
 ETALAGE_WECHAT_CUSTOMS = os.environ.get("ETALAGE_WECHAT_CUSTOMS", "ZHENGZHOU_BS")
 # The payment's declaration to customs (through the provider, one per parcel): the
 # customs office it goes to and the platform's registration there.
@@ -413,6 +413,9 @@ ETALAGE_CUSTOMS_GATEWAY = os.environ.get(
 )
 ETALAGE_CUSTOMS_GATEWAY_DIR = os.environ.get("ETALAGE_CUSTOMS_GATEWAY_DIR", "")
 ETALAGE_CUSTOMS_SIGNER = os.environ.get("ETALAGE_CUSTOMS_SIGNER", "")
+# The signature algorithm of the simulator's software signer: rsa-sha1 (as E-Port
+# cards sign), rsa-sha256 or sm2-sm3 (etalage.declarations.signing).
+ETALAGE_CUSTOMS_SIGNATURE = os.environ.get("ETALAGE_CUSTOMS_SIGNATURE", "rsa-sha1")
 ETALAGE_CUSTOMS_DECLARING_OFFICE = os.environ.get(
     "ETALAGE_CUSTOMS_DECLARING_OFFICE", "4600"
 )

@@ -1,19 +1,36 @@
 """Signing the messages that leave, and checking a signature (the simulator does).
 
-China Customs reads a message signed with the declaring company's customs
-certificate: an enveloped XML-DSig signature (RSA-SHA256 over the canonical XML
-without its ``ds:Signature``). In production the certificate's key lives in a
-hardware device (the operator's IC card or USB key) reached through the customs
-client software; Étalage talks to it through ``Signer``, and the installation names
-its own implementation in ``ETALAGE_CUSTOMS_SIGNER`` (a dotted path). The software
-signer below (signxml) signs with a key in a file: the simulator's test key, made
-once per data directory, or any key the operator configures for a gateway that
-accepts it.
+China customs reads a message signed with the declaring company's certificate:
+an enveloped XML-DSig signature over the canonical message without its
+``ds:Signature`` (inclusive C14N 1.0, one reference ``URI=""`` with the
+enveloped-signature transform), its ``KeyInfo`` naming the certificate by
+``KeyName`` and carrying it in ``X509Data``, as in customs' own sample messages.
+The algorithm is a choice (``ETALAGE_CUSTOMS_SIGNATURE``):
+
+- ``rsa-sha1``: RSA with SHA-1 digests, as the E-Port IC cards and USB keys sign
+  today and as every official sample is signed; ``KeyName`` is the certificate's
+  serial number (hexadecimal, as the cards' tools export it);
+- ``rsa-sha256``: the same with SHA-256;
+- ``sm2-sm3``: SM2 signatures over SM3 digests (GM/T 0003, 0004, user ID
+  ``1234567812345678`` of GM/T 0009), for the newer SM2 devices. The algorithm
+  URIs and the signature's encoding (r‖s, 64 bytes) are not in customs'
+  published schema: in production the device's own software writes the
+  signature; the software signer here lets the simulator exercise that path.
+
+In production the certificate's key lives in a hardware device reached through
+the customs client software; Étalage talks to it through ``Signer``, and the
+installation names its own class in ``ETALAGE_CUSTOMS_SIGNER`` (a dotted path).
+The software signers below sign with a key in a file: the simulator's test keys,
+made once per data directory.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import hmac
+import secrets
 from functools import cache
 from typing import Protocol
 
@@ -29,11 +46,89 @@ from etalage.declarations.messages import MessageRefused
 from etalage.declarations.receipts import parse_xml
 from etalage.payments.transport import sandbox_key
 
+DS = "http://www.w3.org/2000/09/xmldsig#"
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+ENVELOPED = f"{DS}enveloped-signature"
+# signature method, digest method (URIs) and digest function of each choice
+ALGORITHMS = {
+    "rsa-sha1": (f"{DS}rsa-sha1", f"{DS}sha1", "sha1"),
+    "rsa-sha256": (
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2001/04/xmlenc#sha256",
+        "sha256",
+    ),
+    # Not published by customs: Étalage's names, unconfirmed (see above).
+    "sm2-sm3": ("urn:etalage:xmldsig:sm2-sm3", "urn:etalage:xmldsig:sm3", "sm3"),
+}
+
 
 class Signer(Protocol):
     def sign(self, message: bytes) -> bytes:
         """``message`` with its enveloped signature."""
         ...
+
+
+def _digest(name: str, data: bytes) -> bytes:
+    if name == "sm3":
+        from gmssl import func, sm3
+
+        return bytes.fromhex(sm3.sm3_hash(func.bytes_to_list(data)))
+    return hashlib.new(name, data).digest()
+
+
+def _ds(
+    parent: etree._Element, tag: str, text: str = "", **attributes: str
+) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{DS}}}{tag}", attributes)
+    if text:
+        element.text = text
+    return element
+
+
+def enveloped(
+    message: bytes,
+    *,
+    algorithm: str,
+    sign: object,
+    key_name: str,
+    certificate: bytes = b"",
+) -> bytes:
+    """``message`` signed as customs reads it, ``sign(octets) -> signature``
+    signing the canonical ``SignedInfo`` with ``algorithm``; ``certificate`` (DER)
+    goes in ``X509Data`` when given."""
+    method, digest_method, digest = ALGORITHMS[algorithm]
+    root = parse_xml(message)
+    value = _digest(digest, etree.tostring(root, method="c14n"))
+    signature = etree.SubElement(root, f"{{{DS}}}Signature", nsmap={"ds": DS})
+    info = _ds(signature, "SignedInfo")
+    _ds(info, "CanonicalizationMethod", Algorithm=C14N)
+    _ds(info, "SignatureMethod", Algorithm=method)
+    reference = _ds(info, "Reference", URI="")
+    _ds(_ds(reference, "Transforms"), "Transform", Algorithm=ENVELOPED)
+    _ds(reference, "DigestMethod", Algorithm=digest_method)
+    _ds(reference, "DigestValue", base64.b64encode(value).decode())
+    signed = sign(etree.tostring(info, method="c14n"))  # type: ignore[operator]
+    _ds(signature, "SignatureValue", base64.b64encode(signed).decode())
+    key_info = _ds(signature, "KeyInfo")
+    _ds(key_info, "KeyName", key_name)
+    if certificate:
+        _ds(_ds(key_info, "X509Data"), "X509Certificate",
+            base64.b64encode(certificate).decode())  # fmt: skip
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return data
+
+
+def signature_method(message: bytes) -> str:
+    """The choice (``rsa-sha1``…) a signed message was signed with; refused when
+    unsigned or signed otherwise."""
+    root = parse_xml(message)
+    found = root.find(f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    uri = found.get("Algorithm", "") if found is not None else ""
+    for name, (method, _d, _f) in ALGORITHMS.items():
+        if uri == method:
+            return name
+    raise MessageRefused(f"not signed with an accepted algorithm ({uri or 'none'})",
+                         "Signature")  # fmt: skip
 
 
 def _certificate(key: rsa.RSAPrivateKey, name: str) -> bytes:
@@ -46,7 +141,7 @@ def _certificate(key: rsa.RSAPrivateKey, name: str) -> bytes:
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
-        .serial_number(1)
+        .serial_number(0x1690E88)
         .not_valid_before(start)
         .not_valid_after(start + datetime.timedelta(days=3650))
         .sign(key, hashes.SHA256())
@@ -55,70 +150,140 @@ def _certificate(key: rsa.RSAPrivateKey, name: str) -> bytes:
 
 
 class SoftwareSigner:
-    """Signs with a key held in software (signxml, enveloped, RSA-SHA256)."""
+    """Signs with an RSA key held in software (``rsa-sha1`` or ``rsa-sha256``),
+    ``KeyName`` the certificate's serial number; checks with signxml."""
 
-    def __init__(self, key: rsa.RSAPrivateKey, certificate: bytes):
-        self.key, self.certificate = key, certificate
+    def __init__(
+        self, key: rsa.RSAPrivateKey, certificate: bytes, algorithm: str = "rsa-sha1"
+    ):
+        if not algorithm.startswith("rsa-"):
+            raise MessageRefused(f"{algorithm} is not an RSA algorithm", "Signature")
+        self.key, self.certificate, self.algorithm = key, certificate, algorithm
+        self.loaded = x509.load_pem_x509_certificate(certificate)
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.loaded.serial_number:08x}"
 
     def sign(self, message: bytes) -> bytes:
-        from signxml import methods
-        from signxml.signer import XMLSigner
+        from cryptography.hazmat.primitives.asymmetric import padding
 
-        signer = XMLSigner(
-            method=methods.enveloped,
-            signature_algorithm="rsa-sha256",
-            digest_algorithm="sha256",
-            c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+        # SHA-1 because customs' E-Port cards sign so (see the module's note)
+        digest = hashes.SHA1() if self.algorithm == "rsa-sha1" else hashes.SHA256()  # noqa: S303
+        return enveloped(
+            message,
+            algorithm=self.algorithm,
+            sign=lambda octets: self.key.sign(octets, padding.PKCS1v15(), digest),
+            key_name=self.key_name,
+            certificate=self.loaded.public_bytes(serialization.Encoding.DER),
         )
-        signed = signer.sign(
-            parse_xml(message), key=self.key, cert=self.certificate.decode()
+
+    def verify(self, message: bytes) -> etree._Element:
+        """The signed document once its signature checks out against this
+        certificate (signxml; the signature compared by cryptography)."""
+        from signxml.algorithms import DigestAlgorithm, SignatureMethod
+        from signxml.exceptions import SignXMLException
+        from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+        expected = SignatureConfiguration(
+            signature_methods=frozenset(
+                {SignatureMethod.RSA_SHA1, SignatureMethod.RSA_SHA256}
+            ),
+            digest_algorithms=frozenset({DigestAlgorithm.SHA1, DigestAlgorithm.SHA256}),
         )
-        data: bytes = etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
-        return data
+        try:
+            result = XMLVerifier().verify(
+                parse_xml(message),
+                x509_cert=self.certificate.decode(),
+                expect_config=expected,
+            )
+        except SignXMLException as error:
+            raise MessageRefused(str(error), "Signature") from None
+        if isinstance(result, list):  # one reference expected: never a list
+            raise MessageRefused("more than one signed reference", "Signature")
+        signed: etree._Element = result.signed_xml
+        return signed
+
+
+class Sm2Signer:
+    """Signs with an SM2 key held in software (gmssl), SM3 digests; ``KeyName``
+    names the key (no X.509 certificate: the simulator trusts the public key)."""
+
+    algorithm = "sm2-sm3"
+
+    def __init__(self, private_key: str, key_name: str):
+        from gmssl import sm2
+
+        table = sm2.default_ecc_table
+        public = sm2.CryptSM2(private_key=private_key, public_key="")._kg(
+            int(private_key, 16), table["g"]
+        )
+        self.crypt = sm2.CryptSM2(private_key=private_key, public_key=public)
+        self.key_name = key_name
+
+    def _sign(self, octets: bytes) -> bytes:
+        nonce = secrets.token_hex(32)  # never gmssl's own (the random module)
+        return bytes.fromhex(self.crypt.sign_with_sm3(octets, nonce))
+
+    def sign(self, message: bytes) -> bytes:
+        return enveloped(message, algorithm=self.algorithm, sign=self._sign,
+                         key_name=self.key_name)  # fmt: skip
+
+    def verify(self, message: bytes) -> etree._Element:
+        """The signed document once its SM3 digest and SM2 signature check out
+        against this key (the digest compared in constant time)."""
+        root = parse_xml(message)
+        signature = root.find(f"{{{DS}}}Signature")
+        if signature is None or signature_method(message) != self.algorithm:
+            raise MessageRefused("not signed with SM2", "Signature")
+        info = signature.find(f"{{{DS}}}SignedInfo")
+        said = base64.b64decode(signature.findtext(f"{{{DS}}}SignatureValue") or "")
+        canonical_info = etree.tostring(info, method="c14n")
+        stated = base64.b64decode(info.findtext(f".//{{{DS}}}DigestValue") or "")
+        root.remove(signature)
+        computed = _digest("sm3", etree.tostring(root, method="c14n"))
+        if not hmac.compare_digest(stated, computed):
+            raise MessageRefused("the digest does not match the message", "Signature")
+        if not self.crypt.verify_with_sm3(said.hex(), canonical_info):
+            raise MessageRefused("the SM2 signature does not verify", "Signature")
+        return root
 
 
 @cache
-def simulator_signer() -> SoftwareSigner:
-    """The operator's test key for the simulator (made once per data directory)."""
+def simulator_signer(algorithm: str = "rsa-sha1") -> SoftwareSigner | Sm2Signer:
+    """The operator's test key for the simulator (made once per data directory),
+    for ``algorithm``."""
     key = sandbox_key("customs-operator")
-    return SoftwareSigner(key, _certificate(key, "Etalage customs test key"))
+    if algorithm == "sm2-sm3":
+        from gmssl import sm2
+
+        order = int(sm2.default_ecc_table["n"], 16)
+        raw = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        scalar = int.from_bytes(hashlib.sha256(b"sm2" + raw).digest()) % (order - 1)
+        return Sm2Signer(f"{scalar + 1:064x}", key_name="01690e88")
+    return SoftwareSigner(key, _certificate(key, "Etalage customs test key"), algorithm)
+
+
+def simulator_verified(message: bytes) -> etree._Element:
+    """What the simulated single window does: the signed document once its
+    signature, by whichever accepted algorithm, checks out against the operator's
+    test key."""
+    return simulator_signer(signature_method(message)).verify(message)
 
 
 def signer() -> Signer:
     """The installation's signer: its own (``ETALAGE_CUSTOMS_SIGNER``) or, with the
-    simulator, the test key."""
+    simulator, the test key with the chosen algorithm."""
     if settings.ETALAGE_CUSTOMS_SIGNER:
         made: Signer = import_string(settings.ETALAGE_CUSTOMS_SIGNER)()
         return made
     if settings.ETALAGE_CUSTOMS_SANDBOX:
-        return simulator_signer()
+        return simulator_signer(settings.ETALAGE_CUSTOMS_SIGNATURE)
     raise MessageRefused(
         "no signer configured (ETALAGE_CUSTOMS_SIGNER) and the simulator is off",
         "Signature",
     )
-
-
-def verified(message: bytes, certificate: bytes) -> etree._Element:
-    """The signed message's document once its signature checks out against
-    ``certificate``; refused otherwise (the digest and the signature are compared
-    by signxml and cryptography, the latter in constant time)."""
-    from signxml.algorithms import DigestAlgorithm, SignatureMethod
-    from signxml.exceptions import SignXMLException
-    from signxml.verifier import SignatureConfiguration, XMLVerifier
-
-    expected = SignatureConfiguration(
-        signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
-        digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-    )
-    try:
-        result = XMLVerifier().verify(
-            parse_xml(message),
-            x509_cert=certificate.decode(),
-            expect_config=expected,
-        )
-    except SignXMLException as error:
-        raise MessageRefused(str(error), "Signature") from None
-    if isinstance(result, list):  # one reference expected: never a list
-        raise MessageRefused("more than one signed reference", "Signature")
-    signed: etree._Element = result.signed_xml
-    return signed

@@ -62,7 +62,7 @@ from etalage.declarations.receipts import (
     receipt_xml,
     tax_bill_xml,
 )
-from etalage.declarations.signing import simulator_signer, verified
+from etalage.declarations.signing import simulator_verified
 
 NS = {"ceb": CEB}
 WITHDRAWN = ("orderNo", "invtNo", "customsCode", "copNo", "ebpCode", "ebcCode",
@@ -193,7 +193,7 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
     kind = etree.QName(root).localname.removeprefix("CEB").removesuffix("Message")
     heads = root.findall(HEADS.get(kind, "ceb:none"), NS)
     try:
-        verified(message, simulator_signer().certificate)
+        simulator_verified(message)
         validated(root)
     except MessageRefused as error:
         _refuse_whole(kind, heads, f"报文校验失败: {error}"[:1000], now)

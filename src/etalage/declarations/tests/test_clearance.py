@@ -290,3 +290,13 @@ def test_a_parcel_whose_message_cannot_be_built_waits_for_the_operator(customs):
     assert customs.declare() == 1
     assert broken.declarations.get(kind="311").message is not None
     assert broken.declarations.filter(kind="411").count() == 1  # not twice
+
+
+def test_with_sm2_signatures_the_parcel_is_declared_and_released(customs, settings):
+    settings.ETALAGE_CUSTOMS_SIGNATURE = "sm2-sm3"
+    order, sub = _declared(customs)
+    body = decrypt_carrying_id(_inventory(sub).message.body_encrypted)
+    assert b'Algorithm="urn:etalage:xmldsig:sm2-sm3"' in body
+    customs.answer()
+    sub.refresh_from_db()
+    assert sub.state == states.SHIPPED and _inventory(sub).status == 800

@@ -269,3 +269,53 @@ def test_our_schema_equals_the_official_one_in_every_element_it_declares():
         match = theirs.find(f"{{{XS}}}{etree.QName(node).localname}[@name='{name}']")
         assert match is not None, f"{name} is not in customs' schema"
         assert _shape(node) == _shape(match), f"{name} differs from customs' schema"
+
+
+# Signatures ------------------------------------------------------------------------
+
+
+def _shape_of_signature(message: bytes) -> list:
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    signature = etree.fromstring(message).find(f"{ds}Signature")
+    return [(etree.QName(e).localname, e.get("Algorithm"), e.get("URI"))
+            for e in signature.iter()]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_our_signature_has_the_shape_of_customs_signed_samples():
+    from etalage.declarations.signing import simulator_signer
+    from etalage.declarations.tests import test_documents as docs
+
+    theirs = _sample("623").read_bytes()
+    signer = simulator_signer("rsa-sha1")
+    ours = signer.sign(ceb623([docs.WITHDRAWAL], docs.TRANSFER, guid=docs.ENVELOPE))
+    assert _shape_of_signature(ours) == _shape_of_signature(theirs)
+    key_name = etree.fromstring(ours).findtext(".//{*}KeyName")
+    assert key_name == f"{signer.loaded.serial_number:08x}"  # the card's serial
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("algorithm", ["rsa-sha1", "rsa-sha256", "sm2-sm3"])
+def test_each_signature_algorithm_is_verified_and_a_changed_message_refused(
+    algorithm,
+):
+    from etalage.declarations.messages import MessageRefused
+    from etalage.declarations.signing import (
+        signature_method,
+        simulator_signer,
+        simulator_verified,
+    )
+    from etalage.declarations.tests import test_documents as docs
+
+    message = ceb621([docs.INVENTORY], docs.TRANSFER, guid=docs.ENVELOPE)
+    signed = simulator_signer(algorithm).sign(message)
+    assert signature_method(signed) == algorithm
+    assert simulator_verified(signed) is not None
+    assert_official(signed, f"CEB621 signed {algorithm}")
+    for changed in (
+        signed.replace("王小明".encode(), "王小亮".encode()),
+        signed.replace(b"<ds:DigestValue>", b"<ds:DigestValue>AAAA"),
+    ):
+        with pytest.raises(MessageRefused) as refused:
+            simulator_verified(changed)
+        assert refused.value.field == "Signature"
