@@ -30,7 +30,7 @@ from etalage.orders.services import order_cancel
 from etalage.payments.adapters import adapter
 from etalage.payments.models import CustomsDeclaration, Payment, Provider
 from etalage.payments.provider import Declaration, ProviderError
-from etalage.payments.wechat import customs_code as wechat_customs_code
+from etalage.payments.wechat_customs import customs_code as wechat_customs_code
 
 DECLARABLE = (states.PAID,)
 

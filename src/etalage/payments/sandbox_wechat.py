@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from etalage.core.ids import new_id
-from etalage.payments import wechat, wechat_signing
+from etalage.payments import wechat, wechat_customs, wechat_signing
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import SignatureRefused, signed_within
 from etalage.payments.sandbox_store import NOTICES, refund_record
@@ -169,9 +169,9 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes) -> Answ
             return _query(unquote(route.removeprefix(wechat.QUERY_PATH)), path)
         if method == "POST" and route == wechat.REFUND_PATH:
             return _refund(json.loads(text))
-        if method == "POST" and route == wechat.CUSTOMS_PATH:
+        if method == "POST" and route == wechat_customs.CUSTOMS_PATH:
             return _declare(json.loads(text))
-        if method == "POST" and route == wechat.VERIFY_PATH:
+        if method == "POST" and route == wechat_customs.VERIFY_PATH:
             return _identity_verify(json.loads(text), headers)
         if method == "GET" and route == wechat.CERTIFICATES_PATH:
             return _certificates()
@@ -305,7 +305,7 @@ def _declare(request: dict[str, Any]) -> Answer:
     payment = _paid(request)
     if payment is None:
         return _error(404, "ORDER_NOT_EXIST", "no paid payment")
-    if request["customs"] not in wechat.CUSTOMS_CODES:
+    if request["customs"] not in wechat_customs.CUSTOMS_CODES:
         return _error(400, "PARAM_ERROR", f"customs {request['customs']}")
     fees = [request[k] for k in ("order_fee", "transport_fee", "product_fee", "duty")]
     if not all(type(f) is int and f >= 0 for f in fees):
