@@ -81,10 +81,10 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                     "invt_no", "sent", "conflict"]  # fmt: skip
     list_filter = [AttentionFilter, "kind", "state"]
     search_fields = ["sub_order__number", "sub_order__order__number", "guid",
-                     "invt_no", "message__guid"]  # fmt: skip
+                     "invt_no", "cop_no", "message__guid"]  # fmt: skip
     list_select_related = ["sub_order", "message"]
     fields = ["sub_order", "kind", "guid", "state", "status", "status_at", "info",
-              "invt_no", "conflict", "queried_at", "message_guid", "sent",
+              "invt_no", "cop_no", "conflict", "queried_at", "message_guid", "sent",
               "message_state", "tax", "message_text"]  # fmt: skip
     readonly_fields = fields
     inlines = [ReceiptInline]
