@@ -534,3 +534,104 @@ def test_the_api_docs_render_in_swagger_ui_without_an_error(live_server, browser
     assert "Étalage API" in text and "/api/v1/products" in text
     assert "/api/v1/merchant/orders/{number}/parcel/label" in text
     assert errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+# The innermost elements that reach past the screen's right edge, to name in a failure.
+WIDER_THAN_THE_SCREEN = """() => {
+  const edge = document.documentElement.clientWidth;
+  const past = (e) => e.getBoundingClientRect().right > edge + 0.5;
+  return [...document.querySelectorAll("body *")]
+    .filter((e) => past(e) && ![...e.children].some(past))
+    .slice(0, 5)
+    .map((e) => `${e.tagName}.${e.className}: ${e.getBoundingClientRect().right}`);
+}"""
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _fits(page, where: str) -> None:
+    """Fail when the page is wider than the screen (the buyer would scroll sideways)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screen = page.evaluate("document.documentElement.clientWidth")
+    wide = page.evaluate(WIDER_THAN_THE_SCREEN)
+    assert width <= screen, f"{where} ({page.url}) is {width} px on {screen}: {wide}"
+
+
+def _submit(page, field: str) -> None:
+    page.locator(f"form:has({field}) button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("language", ["zh-hans", "fr", "nl", "en"])
+def test_a_new_buyer_orders_from_two_merchants_and_pays_in_every_language(
+    live_server, browser_page, shopping, settings, language, screen
+):
+    """Sign up, confirm, add an identity and an address, put two merchants' products
+    in the cart, check out, pay at the Alipay sandbox's cashier and see the order
+    paid: in each language, on a phone and a desktop, no page wider than the screen."""
+    import re
+
+    from django.core import mail
+
+    from etalage.orders.models import Order
+
+    settings.ETALAGE_SITE_URL = live_server.url
+    page = browser_page
+    page.set_viewport_size(screen)
+    prefix = "" if language == "zh-hans" else f"/{language}"
+    site = f"{live_server.url}{prefix}"
+    page.goto(f"{site}/signup/")
+    _fits(page, "sign-up")
+    page.fill("#id_login", "li.na@example.cn")
+    page.fill("#id_password", "a quiet harbour 42")
+    page.fill("#id_password_again", "a quiet harbour 42")
+    _submit(page, "#id_login")
+    page.wait_for_url("**/signup/sent/")
+    link = re.search(r"https?://\S+/signup/confirm/\S+/", mail.outbox[-1].body)
+    page.goto(link.group(0))
+    page.wait_for_url("**/account/")
+    _fits(page, "my account")
+
+    page.fill("#id_real_name", "李娜")
+    page.fill("#id_id_number", "310115198505120032")
+    page.fill("#id_mobile", "13912345678")
+    page.check("#id_consent")
+    _submit(page, "#id_real_name")
+    page.wait_for_url("**/account/")
+    assert "3101**********0032" in page.locator("main").inner_text()
+    page.goto(f"{site}/account/addresses/new/")
+    _fits(page, "new address")
+    for field, value in {
+        "recipient": "李娜", "phone": "13912345678", "province": "上海市",
+        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
+    }.items():  # fmt: skip
+        page.fill(f"#id_{field}", value)
+    _submit(page, "#id_recipient")
+    page.wait_for_url("**/account/")
+
+    for key in ("a", "c"):  # two merchants
+        page.goto(f"{site}/p/{shopping.products[key].slug}/")
+        _fits(page, "product")
+        page.locator(
+            "form:has(#add-variant) button[type=submit], form.add button[type=submit]"
+        ).first.click()
+        page.wait_for_url("**/cart/")
+    _fits(page, "cart")
+    page.locator(f"a[href='{prefix}/checkout/']").first.click()
+    page.wait_for_url("**/checkout/")
+    _fits(page, "checkout")
+    page.locator("#checkout button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/orders/E[^/]+/$"))
+    _fits(page, "order")
+    order = Order.objects.get()
+    assert order.sub_orders.count() == 2 and order.language == language
+    page.locator("form[action$='/pay/alipay/'] button").click()
+    page.wait_for_url("**/sandbox/antom/cashier/**")
+    _fits(page, "Alipay cashier")
+    page.locator("button[value=pay]").click()
+    page.wait_for_url(f"**/orders/{order.number}/")
+    order.refresh_from_db()
+    assert order.state == "paid"
+    _fits(page, "paid order")
+    page.goto(f"{site}/orders/")
+    _fits(page, "my orders")
