@@ -20,7 +20,7 @@ from etalage.ledger import sandbox_bank
 from etalage.ledger.bank import (
     StatementRefused,
     settlements_waiting,
-    statement_import,
+    statement_receive,
 )
 from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun, to_decimal
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
@@ -247,6 +247,7 @@ class BankLineInline(ReadOnlyAdmin, admin.TabularInline):
         "payout",
         "settlement",
         "outcome",
+        "for_operator",
     ]
     readonly_fields = fields
     extra = 0
@@ -260,14 +261,19 @@ class StatementUploadForm(forms.Form):
 class BankStatementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "name",
+        "state",
         "statement_id",
         "iban",
         "lines_count",
         "unmatched_count",
         "created_at",
     ]
+    list_filter = ["state"]
     inlines = [BankLineInline]
     change_list_template = "admin/ledger/bankstatement/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
 
     def get_urls(self):
         own = [
@@ -289,10 +295,21 @@ class BankStatementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 form.add_error("file", _("A statement is at most 20 MB."))
             else:
                 try:
-                    statement = statement_import(name=upload.name, data=upload.read())
+                    statement = statement_receive(name=upload.name, data=upload.read())
                 except StatementRefused as refused:
                     form.add_error("file", str(refused))
                 else:
+                    if statement.state == BankStatement.State.QUEUED:
+                        self.message_user(
+                            request,
+                            _(
+                                "A large statement: it is imported in the "
+                                "background; its page shows when it is done."
+                            ),
+                        )
+                        return redirect(
+                            "admin:ledger_bankstatement_change", statement.pk
+                        )
                     self.message_user(
                         request,
                         _("Lines: %(lines)s; not matched: %(unmatched)s.")

@@ -2,217 +2,297 @@
 bank returned go back to the merchant's available balance with the bank's reason,
 and the providers' settlements arriving are matched with their reports.
 
-Entries are read with ``pycamt`` (a maintained camt.053 parser over lxml, with
-entities and network access off); the return reason (``RtrInf``), which it does
-not extract, is read from the same parsed tree.
+The file is read by ``camt`` (validated against the ISO schema of its version,
+elements by namespace URI). Only statements of the payout account are taken. A run
+the bank booked as one entry is matched by its ``PmtInfId`` (or ``MsgId``): every
+payout it still has on the way is paid when the entry is its total. A credit is a
+return only when it carries the bank's return information (``RtrInf``); any other
+credit naming a payout, and every entry that matches nothing, is left for the
+operator. A large file is imported in the background (``statement_receive``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from lxml import etree
-from pycamt.parser import Camt053ParseError, Camt053Parser
+from django_tasks import task
 
 from etalage.ledger import chart
+from etalage.ledger.camt import Line, StatementRefused, entry_lines, statement_parse
 from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
-from etalage.ledger.models import BankLine, BankStatement, Payout
+from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun
 from etalage.ledger.posting import transfer_legs
-from etalage.money import Money, MoneyError
+from etalage.money import Money
 from etalage.payments.models import SettlementLine, SettlementReport
 
+__all__ = ["StatementRefused", "statement_import", "statement_receive"]
 
-class StatementRefused(ValueError):
-    """The file is not a camt.053 statement Étalage can read (reason for the
-    operator)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Booked:
-    """One booked movement of a statement."""
-
-    booked_on: date | None
-    credit: bool
-    amount: Decimal
-    currency: str
-    end_to_end_id: str
-    reference: str
-    counterparty: str
-    return_reason: str
+# Larger files are imported in the background, not in the operator's request.
+IMPORT_NOW_MAX_BYTES = 1_000_000
 
 
-def statement_read(data: bytes) -> tuple[str, str, list[Booked]]:
-    """The statement's id, account IBAN and booked movements."""
-    try:
-        parser = Camt053Parser(data)
-        transactions = parser.get_transactions()
-        info = parser.get_statement_info()
-    except (
-        etree.XMLSyntaxError,
-        Camt053ParseError,
-        ValueError,
-        AttributeError,
-    ) as error:
+def _iban(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def statement_lines(data: bytes) -> tuple[str, str, list[Line]]:
+    """The statement's id, account IBAN and the lines to match, once the file is
+    read and its every statement found to be of the payout account."""
+    statements = statement_parse(data)
+    if not statements:
+        raise StatementRefused(_("The file holds no statement (Stmt)."))
+    payout_iban = _iban(settings.ETALAGE_PAYOUT_DEBTOR.get("IBAN") or "")
+    if not payout_iban:
         raise StatementRefused(
-            _("This is not a camt.053 statement: %(error)s")
-            % {"error": str(error) or _("no statement (BkToCstmrStmt) in it")}
-        ) from None
-    reasons = _return_reasons(parser)
-    booked = []
-    for number, tx in enumerate(transactions, start=1):
-        if tx.get("Status") not in ("BOOK", None):
-            continue  # pending or information only
-        try:
-            amount = Decimal(tx["Amount"])
-        except (KeyError, TypeError, InvalidOperation):
-            raise StatementRefused(
-                _("Entry %(n)s has no amount.") % {"n": number}
-            ) from None
-        currency = tx.get("Currency") or "EUR"
-        try:
-            Money(amount, currency)
-        except MoneyError:
-            raise StatementRefused(
-                _("Entry %(n)s: %(currency)s is not a currency.")
-                % {"n": number, "currency": currency}
-            ) from None
-        e2e = tx.get("EndToEndId") or ""
-        credit = tx.get("CreditDebitIndicator") == "CRDT"
-        booked.append(
-            Booked(
-                booked_on=date.fromisoformat(tx["BookingDate"][:10])
-                if tx.get("BookingDate")
-                else None,
-                credit=credit,
-                amount=amount,
-                currency=currency,
-                end_to_end_id="" if e2e == "NOTPROVIDED" else e2e,
-                reference=(
-                    tx.get("RemittanceInformationFull")
-                    or tx.get("AdditionalEntryInformation")
-                    or ""
-                )[:140],
-                counterparty=(
-                    (tx.get("DebtorName") if credit else tx.get("CreditorName")) or ""
-                )[:140],
-                return_reason=reasons.get(e2e, "") if credit else "",
-            )
+            _("No payout account is set (ETALAGE_PAYOUT_IBAN) to compare it with.")
         )
-    statements = info if isinstance(info, list) else [info]
-    first = statements[0] if statements else {}
-    # The statement's own id (pycamt does not read it): camt.053's Stmt/Id.
-    ns = {"c": parser.tree.nsmap.get(None, "")}
-    statement_id = parser.tree.findtext(".//c:Stmt/c:Id", namespaces=ns) or ""
-    return statement_id[:35], str(first.get("IBAN") or "")[:34], booked
+    for statement in statements:
+        if _iban(statement.iban) != payout_iban:
+            raise StatementRefused(
+                _("Statement %(id)s is of account %(iban)s, not of the payout "
+                  "account %(payout)s; nothing was imported.")
+                % {"id": statement.id, "iban": statement.iban or "?",
+                   "payout": payout_iban}
+            )  # fmt: skip
+    lines = [
+        line
+        for statement in statements
+        for entry in statement.entries
+        for line in entry_lines(entry)
+    ]
+    return statements[0].id, payout_iban, lines
 
 
-def _return_reasons(parser: Camt053Parser) -> dict[str, str]:
-    """End-to-end id: ISO return reason code, for the transactions that carry one."""
-    ns = {"c": parser.tree.nsmap.get(None, "")}
-    reasons = {}
-    for details in parser.tree.iterfind(".//c:TxDtls", namespaces=ns):
-        code = details.findtext("c:RtrInf/c:Rsn/c:Cd", namespaces=ns)
-        e2e = details.findtext("c:Refs/c:EndToEndId", namespaces=ns)
-        if code and e2e:
-            reasons[e2e] = code
-    return reasons
-
-
-@transaction.atomic
-def statement_import(*, name: str, data: bytes) -> BankStatement:
-    """Import a statement once: match every booked movement, post what it proves
-    (the payouts it pays in one transaction; each return and settlement on its
-    own)."""
-    digest = hashlib.sha256(data).hexdigest()
-    if BankStatement.objects.filter(digest=digest).exists():
+def _duplicate(digest: str) -> None:
+    if (
+        BankStatement.objects.filter(digest=digest)
+        .exclude(state=BankStatement.State.REFUSED)
+        .exists()
+    ):
         raise StatementRefused(_("This statement was imported already."))
-    statement_id, iban, booked = statement_read(data)
-    statement = BankStatement.objects.create(
-        name=name[:200], digest=digest, statement_id=statement_id, iban=iban
-    )
-    lines: list[BankLine] = []
-    paid: list[Payout] = []
-    waiting = settlements_waiting()
-    for movement in booked:
-        line = BankLine(
-            statement=statement,
-            booked_on=movement.booked_on,
-            credit=movement.credit,
-            amount_minor=Money(movement.amount, movement.currency).minor_units(),
-            currency=movement.currency,
-            reference=movement.reference,
-            end_to_end_id=movement.end_to_end_id,
-            return_reason=movement.return_reason,
-            counterparty=movement.counterparty,
-        )
-        line.outcome = _match(line, paid, waiting)
-        lines.append(line)
-    if paid:
-        total = sum(payout.amount_minor for payout in paid)
-        post(
-            reference=f"payouts-paid:{digest[:32]}",
-            kind="payout_settled",
-            legs=transfer_legs(chart.PAYOUTS_IN_TRANSIT, chart.BANK, "EUR", total),
-            memo=f"{len(paid)} payouts booked by the bank ({name[:100]})",
-        )
-    BankLine.objects.bulk_create(lines)
-    statement.lines_count = len(lines)
-    statement.unmatched_count = sum(
-        1 for line in lines if not (line.payout_id or line.settlement_id)
-    )
-    statement.save(update_fields=["lines_count", "unmatched_count", "updated_at"])
+
+
+def statement_import(*, name: str, data: bytes) -> BankStatement:
+    """Import a statement now, once: match every booked line, post what it proves
+    (the payouts it pays in one transaction; each return and settlement on its
+    own). Nothing is written when it is refused."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            _duplicate(digest)
+            statement_id, iban, lines = statement_lines(data)
+            statement = BankStatement.objects.create(
+                name=name[:200], digest=digest, statement_id=statement_id, iban=iban
+            )
+            _book(statement, lines)
+    except IntegrityError:  # the same file imported at the same moment
+        raise StatementRefused(_("This statement was imported already.")) from None
     return statement
 
 
+def statement_receive(*, name: str, data: bytes) -> BankStatement:
+    """Import a statement now, or queue it for the background when it is large
+    (its state says which)."""
+    if len(data) <= IMPORT_NOW_MAX_BYTES:
+        return statement_import(name=name, data=data)
+    return statement_enqueue(name=name, data=data)
+
+
+def statement_enqueue(*, name: str, data: bytes) -> BankStatement:
+    """Keep the file and import it in the background."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            _duplicate(digest)
+            statement = BankStatement.objects.create(
+                name=name[:200],
+                digest=digest,
+                state=BankStatement.State.QUEUED,
+                data=data,
+            )
+            pk = str(statement.pk)
+            transaction.on_commit(lambda: bank_statement_import_task.enqueue(pk))
+    except IntegrityError:
+        raise StatementRefused(_("This statement was imported already.")) from None
+    return statement
+
+
+def statement_import_queued(*, statement_id: str) -> BankStatement:
+    """Import a queued statement (the background task's body; safe to repeat)."""
+    with transaction.atomic():
+        statement = (
+            BankStatement.objects.select_for_update(skip_locked=True)
+            .filter(pk=statement_id, state=BankStatement.State.QUEUED)
+            .first()
+        )
+        if statement is None:  # done already, or being done by another worker
+            return BankStatement.objects.get(pk=statement_id)
+        data = bytes(statement.data or b"")
+        try:
+            with transaction.atomic():
+                statement.statement_id, statement.iban, lines = statement_lines(data)
+                statement.state = BankStatement.State.IMPORTED
+                _book(statement, lines)
+        except StatementRefused as refused:
+            statement.state, statement.refusal = (
+                BankStatement.State.REFUSED,
+                str(refused),
+            )
+        statement.data = None
+        statement.save()
+    return statement
+
+
+def statements_queued(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Import the queued statements whose task was lost (the clock's chore)."""
+    waiting = BankStatement.objects.filter(
+        state=BankStatement.State.QUEUED, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    done = 0
+    for pk in list(waiting[:10]):
+        statement = statement_import_queued(statement_id=str(pk))
+        done += statement.state != BankStatement.State.QUEUED
+    return done
+
+
+@task()
+def bank_statement_import_task(statement_id: str) -> str:
+    """Import a bank statement that the operator uploaded (queued as large)."""
+    return str(statement_import_queued(statement_id=statement_id).state)
+
+
+def _book(statement: BankStatement, lines: list[Line]) -> None:
+    """Match every line and post what the statement proves."""
+    rows: list[BankLine] = []
+    paid: list[Payout] = []
+    waiting = settlements_waiting()
+    for line in lines:
+        row = BankLine(
+            statement=statement,
+            booked_on=line.entry.booked_on,
+            credit=line.credit,
+            amount_minor=Money(line.amount, line.entry.currency).minor_units(),
+            currency=line.entry.currency,
+            reference=line.reference,
+            end_to_end_id=line.end_to_end_id,
+            return_reason=line.return_reason,
+            counterparty=line.counterparty,
+        )
+        outcome = _match(row, line, paid, waiting)
+        row.for_operator = outcome.endswith(OPERATOR)
+        row.outcome = outcome[:200]
+        rows.append(row)
+    if paid:
+        total = sum(payout.amount_minor for payout in paid)
+        post(
+            reference=f"payouts-paid:{statement.digest[:32]}",
+            kind="payout_settled",
+            legs=transfer_legs(chart.PAYOUTS_IN_TRANSIT, chart.BANK, "EUR", total),
+            memo=f"{len(paid)} payouts booked by the bank ({statement.name[:100]})",
+        )
+    BankLine.objects.bulk_create(rows)
+    statement.lines_count = len(rows)
+    statement.unmatched_count = sum(1 for row in rows if row.for_operator)
+    statement.save()
+
+
+OPERATOR = ": for the operator"
+
+
 def _match(
-    line: BankLine, paid: list[Payout], waiting: dict[SettlementReport, int]
+    row: BankLine,
+    line: Line,
+    paid: list[Payout],
+    waiting: dict[SettlementReport, int],
 ) -> str:
-    if line.currency != "EUR":
-        return "not in EUR: for the operator"
-    if line.end_to_end_id:
+    if row.currency != "EUR":
+        return "not in EUR" + OPERATOR
+    if line.entry.reversal:
+        return "a reversal by the bank" + OPERATOR
+    if row.end_to_end_id:
         payout = (
             Payout.objects.select_for_update()
             .select_related("merchant")
-            .filter(end_to_end_id=line.end_to_end_id)
+            .filter(end_to_end_id=row.end_to_end_id)
             .first()
         )
         if payout is not None:
-            line.payout = payout
-            if line.credit:
-                return _returned(payout, line)
-            return _settled(payout, line, paid)
-    if line.credit:
-        return _settlement_arrived(line, waiting)
-    return "no payout matches"
+            row.payout = payout
+            if row.credit:
+                return _returned(payout, row)
+            return _settled(payout, row, paid)
+    if not row.credit and line.batch:
+        return _batch_settled(row, line, paid)
+    if row.credit:
+        return _settlement_arrived(row, waiting)
+    return "no payout matches" + (f" ({line.note})" if line.note else "") + OPERATOR
 
 
-def _settled(payout: Payout, line: BankLine, paid: list[Payout]) -> str:
-    if payout.amount_minor != line.amount_minor:
-        return f"booked {line.amount}, the payout is {payout.amount}: for the operator"
+def _settled(payout: Payout, row: BankLine, paid: list[Payout]) -> str:
+    if payout.amount_minor != row.amount_minor:
+        return f"booked {row.amount}, the payout is {payout.amount}" + OPERATOR
+    if payout.state == Payout.State.RETURNED and payout.settled_on is None:
+        # returned before its booking reached us: the money never left transit
+        payout.settled_on = row.booked_on
+        payout.save(update_fields=["settled_on", "updated_at"])
+        return "booked, already returned: nothing to do"
     if payout.state != Payout.State.SENT:
-        return f"the payout is {payout.state}: nothing to do"
-    payout.state, payout.settled_on = Payout.State.SETTLED, line.booked_on
-    payout.save(update_fields=["state", "settled_on", "updated_at"])
-    paid.append(payout)
+        return f"the payout is {payout.state}, booked again" + OPERATOR
+    _settle(payout, row, paid)
     return "payout paid"
 
 
-def _returned(payout: Payout, line: BankLine) -> str:
-    """The bank sent the transfer back: the merchant is owed it again (available),
-    and sees why."""
-    if payout.amount_minor != line.amount_minor:
+def _settle(payout: Payout, row: BankLine, paid: list[Payout]) -> None:
+    payout.state, payout.settled_on = Payout.State.SETTLED, row.booked_on
+    payout.save(update_fields=["state", "settled_on", "updated_at"])
+    paid.append(payout)
+
+
+def _batch_settled(row: BankLine, line: Line, paid: list[Payout]) -> str:
+    """A run booked as one debit: every payout it still has on the way is paid
+    when the entry is their total (and their number, when the bank gives it)."""
+    run = PayoutRun.objects.filter(
+        Q(payment_info_id__in=line.batch) | Q(message_id__in=line.batch)
+    ).first()
+    if run is None:
+        return f"no payout run {' / '.join(line.batch)}" + OPERATOR
+    payouts = list(
+        run.payouts.select_for_update()
+        .select_related("merchant")
+        .filter(state=Payout.State.SENT)
+        .order_by("pk")
+    )
+    total = sum(p.amount_minor for p in payouts)
+    count = line.entry.batch_count
+    if not payouts or total != row.amount_minor or count not in (None, len(payouts)):
         return (
-            f"returned {line.amount}, the payout is {payout.amount}: for the operator"
+            f"run {run.number} booked as one entry of {row.amount}, its payouts on "
+            f"the way are {len(payouts)} for {Money.from_minor_units(total, 'EUR')}"
+            + OPERATOR
         )
+    for payout in payouts:
+        _settle(payout, row, paid)
+    row.reference = row.reference or run.number
+    return f"run {run.number}: {len(payouts)} payouts paid"
+
+
+def _returned(payout: Payout, row: BankLine) -> str:
+    """The bank sent the transfer back: the merchant is owed it again (available),
+    and sees why. A credit without the bank's return information is not taken for
+    a return."""
+    if not row.return_reason:
+        return f"a credit naming payout {payout.end_to_end_id}, not a return" + OPERATOR
+    if payout.amount_minor != row.amount_minor:
+        return f"returned {row.amount}, the payout is {payout.amount}" + OPERATOR
     if payout.state not in (Payout.State.SENT, Payout.State.SETTLED):
-        return f"the payout is {payout.state}: nothing to do"
+        return f"the payout is {payout.state}, returned again" + OPERATOR
     # Booked and then returned: the money came back to the bank; returned before
     # it was booked: it never left payouts in transit.
     source = (
@@ -227,11 +307,11 @@ def _returned(payout: Payout, line: BankLine) -> str:
             "EUR",
             payout.amount_minor,
         ),
-        memo=f"{payout.end_to_end_id} returned ({line.return_reason or '?'})",
+        memo=f"{payout.end_to_end_id} returned ({row.return_reason})",
         merchant=payout.merchant,
     )
     payout.state = Payout.State.RETURNED
-    payout.return_reason = line.return_reason or "?"
+    payout.return_reason = row.return_reason
     payout.save(update_fields=["state", "return_reason", "updated_at"])
     return f"payout returned ({payout.return_reason})"
 
@@ -276,7 +356,7 @@ def _settlement_arrived(line: BankLine, waiting: dict[SettlementReport, int]) ->
     named = [r for r in waiting_for if r.name and r.name in line.reference]
     chosen = named[0] if named else (waiting_for[0] if len(waiting_for) == 1 else None)
     if chosen is None:
-        return "no payout or settlement matches: for the operator"
+        return "no payout or settlement matches" + OPERATOR
     del waiting[chosen]
     line.settlement = chosen
     post(

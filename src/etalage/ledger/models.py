@@ -199,6 +199,10 @@ class PayoutRun(Entity):
         _("state"), max_length=12, choices=State, default=State.PREPARED
     )
     message_id = models.CharField(_("message id"), max_length=35, blank=True)
+    # The file's PmtInfId: a bank booking the run as one entry names it (or MsgId).
+    payment_info_id = models.CharField(
+        _("payment information id"), max_length=35, blank=True, db_index=True
+    )
     execution_date = models.DateField(_("execution date"))
     total_minor = models.BigIntegerField(_("total (cents)"), default=0)
     payouts_count = models.PositiveIntegerField(_("payouts"), default=0)
@@ -278,19 +282,38 @@ class Payout(Entity):
 
 
 class BankStatement(Entity):
-    """A camt.053 statement of the operator's bank account, imported once."""
+    """A camt.053 statement of the operator's bank account, imported once (a large
+    one waits, queued, for the background import)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to be imported")
+        IMPORTED = "imported", _("imported")
+        REFUSED = "refused", _("refused")
 
     name = models.CharField(_("file"), max_length=200)
-    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.IMPORTED
+    )
     statement_id = models.CharField(_("statement id"), max_length=35, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     lines_count = models.PositiveIntegerField(_("lines"), default=0)
-    unmatched_count = models.PositiveIntegerField(_("unmatched"), default=0)
+    unmatched_count = models.PositiveIntegerField(_("for the operator"), default=0)
+    refusal = models.TextField(_("why it was refused"), blank=True)
+    # The file while it waits for the background import (emptied once done).
+    data = models.BinaryField(_("file"), null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("bank statement")
         verbose_name_plural = _("bank statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["digest"],
+                condition=~models.Q(state="refused"),
+                name="ledger_bank_statement_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -331,6 +354,7 @@ class BankLine(models.Model):
         verbose_name=_("settlement report"),
     )
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    for_operator = models.BooleanField(_("for the operator"), default=False)
 
     class Meta:
         ordering = ["statement", "id"]

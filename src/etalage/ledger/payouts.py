@@ -11,7 +11,7 @@ returns them.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +24,7 @@ from etalage.ledger.journal import post
 from etalage.ledger.models import Account, Payout, PayoutRun
 from etalage.ledger.posting import Leg
 from etalage.ledger.selectors import merchants_with_bounced_account
-from etalage.ledger.sepa import FileRefused, Transfer, pain001
+from etalage.ledger.sepa import FileRefused, Transfer, execution_date, pain001
 from etalage.merchants.models import Merchant
 from etalage.money import Money
 
@@ -32,14 +32,6 @@ from etalage.money import Money
 class PayoutRefused(ValueError):
     """A run or a download that cannot be done now (the reason is for the
     operator)."""
-
-
-def _execution_date(today: date) -> date:
-    """The next bank working day (Saturdays and Sundays skipped)."""
-    day = today + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 def payout_run(*, by: str = "", today: date | None = None) -> PayoutRun:
@@ -69,7 +61,7 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
     count = PayoutRun.objects.filter(created_at__date=today).count()
     run = PayoutRun.objects.create(
         number=f"PAYOUT-{today:%Y%m%d}-{count + 1:03d}",
-        execution_date=_execution_date(today),
+        execution_date=execution_date(today),
         file=b"",
     )
     payouts = _payouts(run, minimum)
@@ -79,13 +71,18 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
             % {"minimum": settings.ETALAGE_PAYOUT_MINIMUM_EUR}
         )
     try:
-        run.message_id, run.file = pain001(
+        file = pain001(
             debtor=settings.ETALAGE_PAYOUT_DEBTOR,
             execution_date=run.execution_date,
             transfers=[_transfer(run, payout) for payout in payouts],
         )
     except FileRefused as refused:
         raise PayoutRefused(str(refused)) from None
+    run.message_id, run.payment_info_id, run.file = (
+        file.message_id,
+        file.payment_info_id,
+        file.data,
+    )
     Payout.objects.bulk_create(payouts)
     total = sum(p.amount_minor for p in payouts)
     # One transaction for the run: each merchant's available balance to payouts in
@@ -109,6 +106,7 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
     run.save(
         update_fields=[
             "message_id",
+            "payment_info_id",
             "file",
             "file_sha256",
             "total_minor",

@@ -2,6 +2,7 @@
 the providers' side is the embedded sandbox or, where only the ledger is under
 test, the payment and refund records a provider's notification would leave."""
 
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -87,3 +88,23 @@ class Books:
 @pytest.fixture
 def books(shopping):
     return Books(shopping, shopping.buyer())
+
+
+@pytest.fixture
+def run(books, settings):
+    """A run of two payouts (First's and Second's), its file taken for the bank."""
+    from etalage.ledger.payouts import payout_file_take, payout_run
+    from etalage.merchants.models import Merchant
+
+    settings.ETALAGE_PAYOUT_MINIMUM_EUR = Decimal("1")
+    for n, merchant in enumerate(Merchant.objects.order_by("name")):
+        merchant.iban = ["BE71096123456769", "BE25068249751482"][n]
+        merchant.save()
+    p = books.shopping.products
+    order = books.pay(books.place([(p["a"], 1), (p["c"], 1)]))
+    for sub in order.sub_orders.all():
+        books.deliver(sub)
+    books.mature()
+    run = payout_run(by="operator", today=datetime.date(2024, 8, 2))
+    payout_file_take(run=run, by="operator")
+    return run
