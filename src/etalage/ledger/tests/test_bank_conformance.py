@@ -368,6 +368,35 @@ def test_an_amount_finer_than_the_cent_is_refused_not_rounded(run):
     assert states(run) == {"sent"}
 
 
+@pytest.mark.parametrize("details", [True, False])
+def test_the_sandbox_books_a_run_as_one_entry_as_a_bank_does(run, details):
+    from etalage.ledger import sandbox_bank
+
+    first, second = payouts(run)
+    data = sandbox_bank.statement(
+        iban=PAYOUT_IBAN,
+        day=date(2024, 8, 5),
+        opening=D("1000.00"),
+        runs=[run],
+        returns={second.end_to_end_id: "AC04"},
+        details=details,
+    )
+    root = etree.fromstring(official(data, "camt.053.001.08"))
+    ns = {"c": "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"}
+    (batch,) = root.iterfind(".//c:Ntry/c:NtryDtls/c:Btch", ns)
+    assert batch.findtext("c:PmtInfId", namespaces=ns) == pain(run, ".//p:PmtInfId")
+    assert batch.findtext("c:NbOfTxs", namespaces=ns) == "2"
+    statement = imported(data)
+    second.refresh_from_db()
+    assert (statement.lines_count, statement.unmatched_count) == (
+        3 if details else 2,
+        0,
+    )
+    assert (second.state, second.return_reason) == ("returned", "AC04")
+    assert balance("bank", "EUR") == -first.amount
+    assert ledger_problems() == []
+
+
 # --- pain.001 ----------------------------------------------------------------------
 
 
