@@ -466,12 +466,20 @@ def test_the_operator_reads_an_order_and_its_parcel_on_a_laptop_screen(
         assert page.evaluate("document.documentElement.scrollWidth") <= 1200, address
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ("received.", "in bag BAG-7.", "The check digit")),
+        ("fr", ("reçu.", "dans le sac BAG-7.", "Le chiffre de contrôle")),
+    ],
+)
 def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
-    live_server, browser_page, shopping, django_user_model
+    live_server, browser_page, shopping, django_user_model, language, said
 ):
-    """On a tablet-sized screen: scan a parcel in (the scanner types the code and
-    Enter), bag it, seal the bag, load it on a flight under its air waybill (a wrong
-    check digit refused first), depart: the parcel's timeline says so."""
+    """On a tablet-sized screen, in English and in French: scan a parcel in (the
+    scanner types the code and Enter), bag it, seal the bag, load it on a flight
+    under its air waybill (a wrong check digit refused first), depart: the parcel's
+    timeline says so; no page wider than the tablet."""
     from etalage.logistics.services import hub_staff_add, parcel_pack
     from etalage.orders.services import order_pay
 
@@ -483,36 +491,42 @@ def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
     hub_staff_add(staff)
     page = browser_page
     page.set_viewport_size({"width": 820, "height": 1180})
-    page.goto(live_server.url + "/en/login/?next=/en/hub/")
+    hub = f"{live_server.url}/{language}/hub"
+    page.goto(f"{live_server.url}/{language}/login/?next=/{language}/hub/")
     page.fill("input[name=username]", "hubby")
     page.fill("input[name=password]", "hub password")
     page.click("form:has(input[name=password]) [type=submit]")
-    page.wait_for_url("**/en/hub/")
+    page.wait_for_url(f"**/{language}/hub/")
+    _fits(page, "the hub's scan screen")
     assert page.evaluate("document.activeElement.id") == "id_code"  # ready to scan
     page.fill("#id_grams", "410")
     page.focus("#id_code")
     page.keyboard.type(parcel.code.lower())
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"text={parcel.code} received.")
-    page.click("text=Bags")
+    page.wait_for_selector(f"text={parcel.code} {said[0]}")
+    page.click(f"a[href='/{language}/hub/bags/']")
+    _fits(page, "the hub's bags")
     page.fill("#id_bag", "bag-7")
     page.fill("#id_code", parcel.code)
-    page.click("text=Put in the bag")
-    page.wait_for_selector(f"text={parcel.code} in bag BAG-7.")
-    page.click("#bags button:has-text('Seal')")
-    page.click("text=Flights")
+    page.click("form:has(#id_bag) button[type=submit]")
+    page.wait_for_selector(f"text={parcel.code} {said[1]}")
+    page.click("#bags form button")
+    page.click(f"a[href='/{language}/hub/flights/']")
+    page.wait_for_url(f"{hub}/flights/")
+    _fits(page, "the hub's flights")
     page.fill("#id_mawb", "176-12345674")
     page.fill("#id_airline", "Air Cargo")
     page.fill("#id_flight_number", "AC123")
     page.fill("#id_destination", "CGO")
-    page.click("text=New flight")
-    page.wait_for_selector("text=The check digit of this air waybill is 5")
+    page.click("form:has(#id_mawb) button[type=submit]")
+    page.wait_for_selector(f"text={said[2]}")
     page.fill("#id_mawb", "176-12345675")
-    page.click("text=New flight")
-    page.click("#flight-176-12345675 button:has-text('Load')")
+    page.click("form:has(#id_mawb) button[type=submit]")
+    page.click("#flight-176-12345675 form:has(select[name=bag]) button")
     page.wait_for_selector("#flight-176-12345675 code:has-text('BAG-7')")
-    page.click("#flight-176-12345675 button:has-text('Departed')")
-    page.wait_for_selector("#flight-176-12345675 button:has-text('Arrived')")
+    _fits(page, "the flight loaded")
+    page.click("#flight-176-12345675 button[value=depart]")
+    page.wait_for_selector("#flight-176-12345675 button[value=arrive]")
     assert list(parcel.events.values_list("step", flat=True)) == [
         "info_received",
         "received_at_hub",
