@@ -154,6 +154,7 @@ def test_answers_signed_by_the_sdk_over_the_path_called_are_taken(keys, gateway,
 
 
 def test_an_answer_signed_by_another_key_is_refused(keys, gateway):
+    assert pay_call(_adapter(keys, gateway.url)).redirect_url  # Antom's key: taken
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     gateway.antom_private = private_pem(other)
     with pytest.raises(ProviderError, match="does not verify"):
