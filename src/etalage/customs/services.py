@@ -299,7 +299,7 @@ def _address_values(
         "district": district,
         "street": street,
     }
-    errors = {}
+    errors: dict[str, str | list[ValidationError]] = {}
     try:
         texts_check({name: value or "" for name, value in values.items()})
     except ValidationError as refused:

@@ -13,9 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from fpdf import FPDF
 
-from etalage.core.pdf import pdf_text
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
 from etalage.logistics.awb import AwbRefused, awb_parse
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
@@ -236,26 +235,20 @@ def manifest_csv(flight: Flight) -> str:
 def manifest_pdf(flight: Flight) -> bytes:
     """The cargo manifest of one master air waybill, landscape A4."""
     rows = manifest_rows(flight)
-    pdf = FPDF(orientation="L", format="A4")
+    pdf = pdf_document(orientation="L", format="A4")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(
-        0,
-        8,
-        pdf_text(f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 9)
+    pdf_font(pdf, 13)
+    with pdf_bold(pdf):
+        pdf.cell(0, 8, f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}",
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf_font(pdf, 9)
     total = sum(int(r[8] or r[7]) for r in rows)
     pdf.cell(
         0,
         5,
-        pdf_text(
-            f"{flight.airline} {flight.flight_number} · "
-            f"{flight.origin}-{flight.destination}"
-            f" · {len(rows)} {T_PARCELS} · {total / 1000:.1f} kg · {HUB}"
-        ),
+        f"{flight.airline} {flight.flight_number} · "
+        f"{flight.origin}-{flight.destination}"
+        f" · {len(rows)} {T_PARCELS} · {total / 1000:.1f} kg · {HUB}",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -272,11 +265,12 @@ def manifest_pdf(flight: Flight) -> bytes:
         "Pcs",
         "HS codes",
     )
-    pdf.set_font("Helvetica", "B", 8)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 6, head, border="B")
+    pdf_font(pdf, 8)
+    with pdf_bold(pdf):
+        for width, head in zip(widths, heads, strict=True):
+            pdf.cell(width, 6, head)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
     for row in rows:
         values = (
             row[2],
@@ -290,6 +284,6 @@ def manifest_pdf(flight: Flight) -> bytes:
             row[10][:30],
         )
         for width, value in zip(widths, values, strict=True):
-            pdf.cell(width, 5, pdf_text(value))
+            pdf.cell(width, 5, value)
         pdf.ln()
     return bytes(pdf.output())

@@ -4,25 +4,30 @@ packing list of parcels, as PDF.
 The label carries the parcel's code as a Code 128 barcode (``python-barcode``,
 drawn for 203 dpi) and as text, the sub-order's number, the sender, the Liège hub's
 address, the route and customs mode, the packed weight and a QR code (``segno``)
-with the same facts for scanners that read QR only.
+with the same facts for scanners that read QR only. Chinese is written in Chinese
+(``etalage.core.pdf``: Noto Sans SC embedded), never in pinyin.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import barcode
 import segno
 from barcode.writer import ImageWriter
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from fpdf import FPDF
 
-from etalage.core.pdf import pdf_text
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
 from etalage.customs.routes import Route
 from etalage.logistics.models import Parcel
+
+if TYPE_CHECKING:
+    from etalage.orders.models import Order
 
 LABEL_MM = (100, 150)
 
@@ -41,6 +46,8 @@ T_VIA_THE_HUB = gettext_lazy(
 T_CUSTOMS_MODE_IN_TEXT = gettext_lazy("customs mode")
 T_FOR = gettext_lazy("for")
 T_CARRIER_ADDS_LABEL = gettext_lazy("the carrier in China adds the address label")
+# The label's recipient heading: "To" alone is also the payouts' "payee account".
+T_RECIPIENT = pgettext_lazy("parcel label: its recipient", "To")
 
 
 def code128_png(code: str) -> bytes:
@@ -72,7 +79,7 @@ def _qr_png(text: str) -> bytes:
 
 def labels_pdf(parcels: Sequence[Parcel]) -> bytes:
     """One 100 × 150 mm page per parcel (bulk printing: many parcels, one file)."""
-    pdf = FPDF(unit="mm", format=LABEL_MM)
+    pdf = pdf_document(unit="mm", format=LABEL_MM)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(5, 5, 5)
     for parcel in parcels:
@@ -80,37 +87,39 @@ def labels_pdf(parcels: Sequence[Parcel]) -> bytes:
     return bytes(pdf.output())
 
 
+def region_of(order: Order) -> str:
+    """The buyer's province and city as a Chinese envelope writes them, once when
+    they are one (上海市)."""
+    return "".join(dict.fromkeys(part for part in (order.province, order.city) if part))
+
+
 def _label(pdf: FPDF, parcel: Parcel) -> None:
     sub = parcel.sub_order
     merchant = sub.merchant
     bonded = sub.route == Route.BONDED
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 11)
+    pdf_font(pdf, 11)
     kind = _("bonded warehouse") if bonded else _("direct mail")
-    pdf.cell(
-        0,
-        6,
-        pdf_text(f"Etalage · {kind} {sub.customs_mode}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 8)
+    with pdf_bold(pdf):
+        pdf.cell(0, 6, f"Étalage · {kind} {sub.customs_mode}",
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf_font(pdf, 8)
     sender = f"{T_FROM}: {merchant.legal_name}, {merchant.city} (BE)"
     if bonded:
         sender = f"{T_FROM}: {sub.warehouse.name} (CN), {T_FOR} {merchant.legal_name}"
-    pdf.multi_cell(90, 4, pdf_text(sender), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(90, 4, sender, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
-    pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(0, 4, pdf_text(_("To")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 12)
-    order = sub.order
+    pdf_font(pdf, 8)
+    with pdf_bold(pdf):
+        pdf.cell(0, 4, str(T_RECIPIENT), new_x="LMARGIN", new_y="NEXT")
+    pdf_font(pdf, 12)
     to = (
-        f"{city_in_latin(order.city)}, {city_in_latin(order.province)} (CN)\n"
-        f"{T_CARRIER_ADDS_LABEL}"
+        f"{region_of(sub.order)} (CN)\n{T_CARRIER_ADDS_LABEL}"
         if bonded
         else settings.ETALAGE_HUB_ADDRESS.replace(", ", "\n", 1)
     )
-    pdf.multi_cell(90, 6, pdf_text(to), new_x="LMARGIN", new_y="NEXT", align="L")
+    with pdf_bold(pdf):
+        pdf.multi_cell(90, 6, to, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
     pdf.image(io.BytesIO(code128_png(parcel.code)), x=5, w=90, h=24)
     pdf.set_font("Courier", "B", 12)
@@ -119,7 +128,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     top = pdf.get_y()
     pdf.image(io.BytesIO(_qr_png(qr_text(parcel))), x=5, y=top, w=32, h=32)
     pdf.set_xy(40, top)
-    pdf.set_font("Helvetica", "", 9)
+    pdf_font(pdf, 9)
     facts = [
         f"{T_ORDER}: {sub.order.number}",
         f"{T_PARCEL}: {sub.number}",
@@ -127,49 +136,38 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         f"{T_LINES}: {sum(line.quantity for line in sub.lines.all())}",
         f"{T_CUSTOMS_MODE}: {sub.customs_mode}",
     ]
-    pdf.multi_cell(55, 5, pdf_text("\n".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(55, 5, "\n".join(facts), new_x="LMARGIN", new_y="NEXT")
     if bonded:
         return
     pdf.set_xy(5, 130)
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.multi_cell(
-        90,
-        4.5,
-        pdf_text(
-            f"{T_FINAL_DESTINATION}: {city_in_latin(sub.order.city)} (CN)\n"
-            f"{T_VIA_THE_HUB}"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
-
-
-def city_in_latin(city: str) -> str:
-    """A Chinese city's name in pinyin, as on an envelope (上海市: Shanghai)."""
-    from pypinyin import lazy_pinyin  # (its dictionary loads on first use)
-
-    name = city.removesuffix("市").removesuffix("省")
-    return "".join(lazy_pinyin(name)).capitalize() if name else city
+    pdf_font(pdf, 9)
+    with pdf_bold(pdf):
+        pdf.multi_cell(
+            90,
+            4.5,
+            f"{T_FINAL_DESTINATION}: {sub.order.city} (CN)\n{T_VIA_THE_HUB}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+            align="L",
+        )
 
 
 def packing_list_pdf(parcel: Parcel) -> bytes:
     """A4: what is in the box, for the packer and for the hub's checks."""
     sub = parcel.sub_order
-    pdf = FPDF(format="A4")
+    pdf = pdf_document(format="A4")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0, 8, pdf_text(f"{T_PACKING_LIST} {sub.number}"), new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.set_font("Helvetica", "", 9)
+    pdf_font(pdf, 14)
+    with pdf_bold(pdf):
+        pdf.cell(
+            0, 8, f"{T_PACKING_LIST} {sub.number}", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf_font(pdf, 9)
     pdf.multi_cell(
         0,
         5,
-        pdf_text(
-            f"{sub.merchant.legal_name}\n{T_ORDER} {sub.order.number} · "
-            f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · {parcel.declared_grams} g"
-        ),
+        f"{sub.merchant.legal_name}\n{T_ORDER} {sub.order.number} · "
+        f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · {parcel.declared_grams} g",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -178,17 +176,27 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
         (35, 95, 25, 15, 20),
         (_("SKU"), _("Product"), _("HS code"), _("Qty"), _("Checked")),
     )
-    pdf.set_font("Helvetica", "B", 9)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 7, pdf_text(head), border="B")
+    with pdf_bold(pdf):
+        for width, head in zip(widths, heads, strict=True):
+            pdf.cell(width, 7, head)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
+    pdf_font(pdf, 9)
     for line in sub.lines.all():
         for width, value in zip(
             widths,
             (line.sku, line.name_merchant, line.hs_code, str(line.quantity), "[  ]"),
             strict=True,
         ):
-            pdf.cell(width, 7, pdf_text(value)[:60])
+            pdf.cell(width, 7, _fit(pdf, value, width))
         pdf.ln()
     return bytes(pdf.output())
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut to what the cell's width holds in the current font, with "…"."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "…") > width - 2:
+        text = text[:-1]
+    return text + "…"

@@ -21,7 +21,11 @@ from etalage.payments.models import (
     SettlementLine,
     SettlementReport,
 )
-from etalage.payments.services import PaymentRefused, refund_request
+from etalage.payments.services import (
+    PaymentRefused,
+    refund_held_decide,
+    refund_request,
+)
 from etalage.payments.settlement import ReportRefused, settlement_import
 
 
@@ -160,6 +164,33 @@ class RefundAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["request_id", "payment__order__number", "provider_refund_id"]
     list_select_related = ["payment"]
+    actions = ["held_refunded", "held_failed"]
+
+    @admin.action(description=_("Held refund: the provider did refund it"))
+    def held_refunded(self, request, queryset):
+        self._decide(request, queryset, refunded=True)
+
+    @admin.action(description=_("Held refund: the provider did not refund it"))
+    def held_failed(self, request, queryset):
+        self._decide(request, queryset, refunded=False)
+
+    def _decide(self, request, queryset, *, refunded: bool) -> None:
+        """The operator's word on refunds held for them (checked with the
+        provider first): the others selected are left as they are."""
+        decided = 0
+        for refund in queryset.filter(state=Refund.State.HELD):
+            refund_held_decide(
+                refund=refund,
+                refunded=refunded,
+                note=f"decided by {request.user.get_username()}",
+            )
+            decided += 1
+        if not decided:
+            self.message_user(
+                request,
+                _("Only a refund held for the operator is decided."),
+                messages.ERROR,
+            )
 
 
 @admin.register(CustomsDeclaration)

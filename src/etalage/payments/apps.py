@@ -8,6 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from etalage.core.books import books_check_register
         from etalage.core.clock import chore_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
@@ -18,8 +20,10 @@ class PaymentsConfig(AppConfig):
             payments_quiet_queried,
             refunds_quiet_asked_again,
         )
+        from etalage.payments.wechat_customs import customs_code_checked
         from etalage.payments.wechat_renewal import platform_certificates_kept_fresh
 
+        checks.register(customs_code_checked)
         books_check_register("payments", payment_problems)
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)

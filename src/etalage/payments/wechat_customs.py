@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from etalage.money import Money
@@ -48,6 +49,18 @@ def customs_code() -> str:
             f"({', '.join(sorted(CUSTOMS_CODES))})"
         )
     return code
+
+
+def customs_code_checked(**_kwargs: object) -> list[checks.CheckMessage]:
+    """A system check: a WeChat Pay customs code off WeChat Pay's list is refused
+    when Étalage starts, not when a paid order's declaration is recorded."""
+    if not (settings.ETALAGE_PAYMENT_SANDBOX or settings.ETALAGE_WECHAT_MCHID):
+        return []
+    try:
+        customs_code()
+    except ImproperlyConfigured as wrong:
+        return [checks.Error(str(wrong), id="payments.E001")]
+    return []
 
 
 def customs_declare(speaker: WeChatProvider, declaration: Declaration) -> Declared:

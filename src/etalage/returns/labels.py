@@ -9,13 +9,11 @@ import io
 
 import segno
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from fpdf import FPDF
 
-from etalage.core.pdf import pdf_text
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
 from etalage.customs.routes import Route
-from etalage.logistics.labels import LABEL_MM, city_in_latin, code128_png
+from etalage.logistics.labels import LABEL_MM, T_RECIPIENT, code128_png, region_of
 from etalage.returns.models import ReturnRequest
 
 T_RETURN = gettext_lazy("Return")
@@ -34,33 +32,32 @@ def return_address(request: ReturnRequest) -> str:
 def return_label_pdf(request: ReturnRequest) -> bytes:
     sub = request.sub_order
     order = sub.order
-    pdf = FPDF(unit="mm", format=LABEL_MM)
+    pdf = pdf_document(unit="mm", format=LABEL_MM)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(5, 5, 5)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, pdf_text(f"Etalage · {T_RETURN} {request.number}"),
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.set_font("Helvetica", "", 8)
-    sender = (
-        f"{T_FROM}: {city_in_latin(order.city)}, {city_in_latin(order.province)} "
-        f"(CN) · {order.phone}"
-    )
-    pdf.multi_cell(90, 4, pdf_text(sender), new_x="LMARGIN", new_y="NEXT")
+    pdf_font(pdf, 12)
+    with pdf_bold(pdf):
+        pdf.cell(0, 7, f"Étalage · {T_RETURN} {request.number}",
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf_font(pdf, 8)
+    sender = f"{T_FROM}: {region_of(order)} (CN) · {order.phone}"
+    pdf.multi_cell(90, 4, sender, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(0, 4, pdf_text(_("To")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.multi_cell(90, 5, pdf_text(return_address(request)), new_x="LMARGIN",
-                   new_y="NEXT")  # fmt: skip
+    with pdf_bold(pdf):
+        pdf.cell(0, 4, str(T_RECIPIENT), new_x="LMARGIN", new_y="NEXT")
+    pdf_font(pdf, 11)
+    with pdf_bold(pdf):
+        pdf.multi_cell(90, 5, return_address(request), new_x="LMARGIN",
+                       new_y="NEXT")  # fmt: skip
     pdf.ln(3)
     pdf.image(io.BytesIO(code128_png(request.number)), x=5, w=90, h=22)
     pdf.set_y(pdf.get_y() + 23)
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font("Courier", "B", 10)
     pdf.cell(0, 5, request.number, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8)
+    pdf_font(pdf, 8)
     items = ", ".join(f"{r.line.sku} × {r.quantity}" for r in request.lines.all())
-    pdf.multi_cell(90, 4, pdf_text(f"{T_ORDER}: {sub.number} · {T_ITEMS}: {items}"),
+    pdf.multi_cell(90, 4, f"{T_ORDER}: {sub.number} · {T_ITEMS}: {items}",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     qr = io.BytesIO()
     segno.make(f"ETALAGE-RETURN|{request.number}|{sub.number}", error="m").save(

@@ -7,7 +7,10 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.core import checks, mail
+from django.test import Client
 
 from etalage.money import Money
 from etalage.payments import sandbox_store, sandbox_wechat
@@ -128,8 +131,17 @@ def test_a_failed_refund_reported_refunded_is_held_with_what_is_left_rechecked(
     assert any(first.request_id in p for p in payment_problems())
     refunded = Refund.objects.filter(state="succeeded")
     assert sum(r.amount for r in refunded) == payment.amount  # the books hold
-    first = refund_held_decide(refund=first, refunded=False, note="not paid twice")
-    assert first.state == "failed" and "not paid twice" in first.failure
+    # The operator, having checked with WeChat Pay, says it was not paid twice:
+    # the back-office's action fails it (the refunded one selected too is left).
+    operator = Client()
+    operator.force_login(get_user_model().objects.create_superuser("op", "o@x.be", "p"))
+    operator.post("/backoffice/payments/refund/", {
+        "action": "held_failed", ACTION_CHECKBOX_NAME: [str(first.pk), str(whole.pk)],
+    })  # fmt: skip
+    first.refresh_from_db()
+    whole.refresh_from_db()
+    assert first.state == "failed" and "decided by op" in first.failure
+    assert whole.state == "succeeded" and not payment_problems()
 
 
 def test_a_failed_refund_that_fits_what_is_left_is_still_the_operators_call(
@@ -143,3 +155,13 @@ def test_a_failed_refund_that_fits_what_is_left_is_still_the_operators_call(
     left = Money(payment.amount, "CNY")
     assert f"it fits in the {left} left" in first.failure
     assert first.amount == Decimal("10.00")
+
+
+def test_a_customs_code_off_wechat_pays_list_is_refused_when_etalage_starts(
+    settings,
+):
+    settings.ETALAGE_WECHAT_CUSTOMS = "ZHENGZHOU"  # Antom's name, not WeChat Pay's
+    errors = [m for m in checks.run_checks() if m.id == "payments.E001"]
+    assert errors and "ZHENGZHOU_BS" in errors[0].msg
+    settings.ETALAGE_WECHAT_CUSTOMS = "ZHENGZHOU_ZH_ZS"
+    assert not [m for m in checks.run_checks() if m.id == "payments.E001"]

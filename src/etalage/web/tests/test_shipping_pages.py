@@ -184,7 +184,7 @@ def test_the_bonded_warehouse_picks_packs_and_labels_its_parcels(
 
     label = client.get(f"/en/hub/bonded/{sub.number}/label.pdf")
     text = pypdfium2.PdfDocument(label.content)[0].get_textpage().get_text_range()
-    assert "bonded warehouse 1210" in text and "Shanghai" in text
+    assert "bonded warehouse 1210" in text and "上海市" in text  # not pinyin
     parcel = Parcel.objects.get(sub_order=sub)
     assert parcel.events.get().step == "info_received"
 
