@@ -15,10 +15,10 @@ otherwise (a batch the bank booked as one debit, matched by its ``PmtInfId`` or
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -87,9 +87,15 @@ class Line:
     note: str  # why an entry with transfers was kept whole
 
 
-@cache
+_schemas = threading.local()  # one per thread: a validator keeps its own error log
+
+
 def _schema(version: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(XSD / f"camt.053.001.{version}.xsd")))
+    loaded: dict[str, etree.XMLSchema] = _schemas.__dict__.setdefault("by", {})
+    if version not in loaded:
+        path = XSD / f"camt.053.001.{version}.xsd"
+        loaded[version] = etree.XMLSchema(etree.parse(str(path)))
+    return loaded[version]
 
 
 def statement_parse(data: bytes) -> list[Statement]:
