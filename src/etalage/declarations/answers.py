@@ -90,12 +90,7 @@ def answer_receive(data: bytes) -> str:
 
 @transaction.atomic
 def _receipt(doc: ReceiptDoc, data: bytes) -> str:
-    declaration = (
-        Declaration.objects.select_for_update()
-        .select_related("sub_order")
-        .filter(guid=doc.guid, kind=doc.declared)
-        .first()
-    )
+    declaration = _declaration_of(doc)
     if declaration is None:
         return "unknown"
     at = _customs_time(doc.at)
@@ -135,6 +130,33 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
         receipt.applied = _move_parcel(declaration, doc)
         receipt.save(update_fields=["applied"])
     return "applied" if moved else "kept"
+
+
+# What else than the guid a receipt names its head by: customs' schema says the
+# electronic port makes the receipt's guid, while samples and practice echo the
+# head's; when no head has it, the document is found by its own number.
+BY_NUMBER = {
+    "311": ("orderNo", "sub_order__number"),
+    "511": ("logisticsNo", "sub_order__parcel__code"),
+    "621": ("copNo", "cop_no"),
+    "623": ("copNo", "cop_no"),
+    "625": ("copNo", "cop_no"),
+}
+
+
+def _declaration_of(doc: ReceiptDoc) -> Declaration | None:
+    """The declaration a return block answers, locked: by the head's guid, else
+    by the document's number (CEB411's transaction id is shared by the parcels of
+    one payment: by guid only)."""
+    heads = Declaration.objects.select_for_update().select_related("sub_order")
+    found = heads.filter(guid=doc.guid, kind=doc.declared).first()
+    if found is None and doc.declared in BY_NUMBER:
+        field, lookup = BY_NUMBER[doc.declared]
+        number = doc.fields.get(field, "")
+        if number:
+            matching = list(heads.filter(kind=doc.declared, **{lookup: number})[:2])
+            found = matching[0] if len(matching) == 1 else None
+    return found
 
 
 def _stand(declaration: Declaration, doc: ReceiptDoc, at: datetime) -> bool:

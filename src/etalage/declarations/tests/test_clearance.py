@@ -300,3 +300,30 @@ def test_with_sm2_signatures_the_parcel_is_declared_and_released(customs, settin
     customs.answer()
     sub.refresh_from_db()
     assert sub.state == states.SHIPPED and _inventory(sub).status == 800
+
+
+def test_a_receipt_under_the_electronic_ports_own_guid_finds_its_head_by_number(
+    customs,
+):
+    from dataclasses import replace
+
+    from etalage.declarations.answers import answer_receive
+    from etalage.declarations.receipts import receipt_xml
+
+    order, sub = _declared(customs)
+    inventory = _inventory(sub)
+    assert inventory.cop_no == sub.number.replace("-", "")
+    block = receipt("621", new_guid(), 399, "审核通过")  # not the head's guid
+    audited = replace(block, fields={**block.fields, "copNo": inventory.cop_no})
+    with customs.capture(execute=True):
+        assert answer_receive(receipt_xml([audited], guid=new_guid())) == "kept"
+    inventory.refresh_from_db()
+    assert inventory.status == 399 and inventory.receipts.filter(status=399).exists()
+    ordered = sub.declarations.get(kind="311")
+    said = {"ebpCode": "1", "ebcCode": "1", "orderNo": sub.number}
+    entered = replace(receipt("311", new_guid(), 120, "入库"), fields=said)
+    assert answer_receive(receipt_xml([entered], guid=new_guid())) == "kept"
+    ordered.refresh_from_db()
+    assert ordered.state == "accepted" and ordered.receipts.get().status == 120
+    stranger = replace(audited, fields={**audited.fields, "copNo": "E2611NOSUCH1"})
+    assert answer_receive(receipt_xml([stranger], guid=new_guid())) == "unknown"
