@@ -50,6 +50,7 @@ from etalage.payments import antom
 from etalage.payments.antom import AntomConfig, AntomProvider
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import ProviderError
+from etalage.payments.sandbox import sandbox_transport
 from etalage.payments.sandbox_antom import payment_notice, refund_notice
 from etalage.payments.tests.antom_reference import (
     ANSWERS,
@@ -261,6 +262,45 @@ def test_the_sandbox_answers_the_sdk_s_client_and_thesdk_verifies_it(db, sdk_cli
     refunded = AlipayRefundResponse(sdk_client.execute(refund))
     assert refunded.result.result_status.name == "S"
     assert refunded.refund_id
+    # A business refusal is an answer too, signed and verified the same way.
+    unknown = sdk_request("inquiryPayment")
+    unknown.payment_request_id = "E2611-NOBODY-P1"
+    refused = AlipayPayQueryResponse(sdk_client.execute(unknown))
+    assert (refused.result.result_status.name, refused.result.result_code) == (
+        "F",
+        "ORDER_NOT_EXIST",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"splitOrder": True}, "splitOrder"),  # a JSON boolean: Antom wants "true"
+        ({"suborderId": None}, "suborderId"),  # a split order names its sub-order
+        ({"declarationAmount": {"currency": "CNY", "value": 12040}}, "value"),
+    ],
+)
+def test_the_sandbox_refuses_a_declaration_antom_would_refuse(db, change, named):
+    _sandbox_payment()
+    body = json.loads(sdk_request("declare").to_ams_json())
+    body["paymentId"] = "SANDBOX-CONFORMANCE-1"
+    body.update(change)
+    text = json.dumps({k: v for k, v in body.items() if v is not None})
+    headers = antom.signed_headers(
+        sandbox_key("antom-merchant"),
+        client_id=antom.SANDBOX_CLIENT_ID,
+        path=antom.DECLARE_PATH,
+        body=text,
+    )
+    status, _headers, answer = sandbox_transport(
+        "POST",
+        "http://testserver" + antom.SANDBOX_PATH + antom.DECLARE_PATH,
+        headers,
+        text.encode(),
+    )
+    result = json.loads(answer)["result"]
+    assert (status, result["resultCode"]) == (400, "PARAM_ILLEGAL")
+    assert named in result["resultMessage"]
 
 
 def test_the_sandbox_refuses_what_the_sdk_signs_with_another_key(
