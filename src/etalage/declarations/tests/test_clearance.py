@@ -327,3 +327,15 @@ def test_a_receipt_under_the_electronic_ports_own_guid_finds_its_head_by_number(
     assert ordered.state == "accepted" and ordered.receipts.get().status == 120
     stranger = replace(audited, fields={**audited.fields, "copNo": "E2611NOSUCH1"})
     assert answer_receive(receipt_xml([stranger], guid=new_guid())) == "unknown"
+
+
+def test_a_message_carries_at_most_the_heads_customs_takes(customs, monkeypatch):
+    from etalage.declarations import services
+
+    monkeypatch.setattr(services, "HEADS_PER_MESSAGE", 2)  # customs' is 100
+    orders = [customs.paid() for _ in range(3)]
+    assert customs.declare() == 3
+    assert Message.objects.filter(kind="311").count() == 2
+    sizes = sorted(m.declarations.count() for m in Message.objects.filter(kind="311"))
+    assert sizes == [1, 2]
+    assert all(o.sub_orders.get().declarations.count() == 2 for o in orders)
