@@ -228,7 +228,7 @@ def _match(
             if row.credit:
                 return _returned(payout, row)
             return _settled(payout, row, paid)
-    if not row.credit and line.batch:
+    if not row.credit and line.batch and line.whole:
         return _batch_settled(row, line, paid)
     if row.credit:
         return _settlement_arrived(row, waiting)

@@ -84,6 +84,7 @@ class Line:
     reference: str
     counterparty: str
     batch: tuple[str, ...]  # references to match a whole run by
+    whole: bool  # the entry's whole amount (not one of its transfers)
     note: str  # why an entry with transfers was kept whole
 
 
@@ -283,7 +284,8 @@ def entry_lines(entry: Entry) -> list[Line]:
     if transfers and all(t.amount is not None for t in transfers):
         if sum((signed(t) for t in transfers), Decimal(0)) == sign * entry.amount:
             return [
-                _line(entry, abs(signed(t)), signed(t) > 0, t, "") for t in transfers
+                _line(entry, abs(signed(t)), signed(t) > 0, t, "", whole=False)
+                for t in transfers
             ]
         note = "its transfers' amounts do not add up to it"
     else:
@@ -304,7 +306,13 @@ def entry_lines(entry: Entry) -> list[Line]:
 
 
 def _line(
-    entry: Entry, amount: Decimal, credit: bool, transfer: Transfer, note: str
+    entry: Entry,
+    amount: Decimal,
+    credit: bool,
+    transfer: Transfer,
+    note: str,
+    *,
+    whole: bool = True,
 ) -> Line:
     return Line(
         entry=entry,
@@ -315,5 +323,6 @@ def _line(
         reference=transfer.reference or entry.information,
         counterparty=transfer.counterparty,
         batch=entry.batch + transfer.references,
+        whole=whole,
         note=note,
     )

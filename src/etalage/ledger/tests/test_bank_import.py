@@ -109,3 +109,19 @@ def test_a_payout_booked_twice_and_an_unknown_debit_go_to_the_operator(run):
     )
     assert (again.lines_count, again.unmatched_count) == (2, 2)
     assert states(run) == {"settled"}
+
+
+def test_a_transfer_naming_no_payout_never_pays_one_through_its_batch(run):
+    from etalage.ledger.tests.test_bank_conformance import Tx, pain, payouts
+
+    first, second = payouts(run)
+    details = [
+        Tx(first.end_to_end_id, first.amount, "First"),
+        Tx("SOMEONE-ELSE-1", second.amount, "Someone else"),
+    ]
+    batch = {"PmtInfId": pain(run, ".//p:PmtInfId")}  # no NbOfTxs
+    statement = bank.statement_import(
+        name="x.xml", data=camt("08", [Entry(run.total, details=details, batch=batch)])
+    )
+    second.refresh_from_db()
+    assert second.state == "sent" and statement.unmatched_count == 1
