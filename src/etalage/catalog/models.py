@@ -10,6 +10,7 @@ from etalage.catalog.validators import validate_gtin
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.core.text import validate_multiline_text, validate_text
 from etalage.customs.cbec import NetContent, NetUnit
 from etalage.customs.hs_codes import validate_hs_code
 from etalage.customs.tax_classes import TaxClass  # noqa: F401  (catalogue field choices)
@@ -102,7 +103,7 @@ class Product(Entity):
         blank=True,
         help_text=_("The merchant's own key for the product; imports update by it."),
     )
-    brand = models.CharField(_("brand"), max_length=120)
+    brand = models.CharField(_("brand"), max_length=120, validators=[validate_text])
     hs_code = models.CharField(
         _("HS code"), max_length=10, validators=[validate_hs_code]
     )
@@ -186,9 +187,15 @@ class ProductTranslation(models.Model):
         Product, on_delete=models.CASCADE, related_name="translations"
     )
     language = models.CharField(_("language"), max_length=8, choices=Language)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    ingredients = models.TextField(_("ingredients or materials"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_text])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
+    ingredients = models.TextField(
+        _("ingredients or materials"),
+        blank=True,
+        validators=[validate_multiline_text],
+    )
 
     class Meta:
         verbose_name = _("product translation")
@@ -211,7 +218,7 @@ class Variant(models.Model):
     )
     # Denormalised from the product so that a SKU can be unique per merchant.
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
-    sku = models.CharField(_("SKU"), max_length=64)
+    sku = models.CharField(_("SKU"), max_length=64, validators=[validate_text])
     gtin = models.CharField(
         _("GTIN"), max_length=14, blank=True, validators=[validate_gtin]
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.models import Entity
+from etalage.core.text import validate_text
 from etalage.customs.caps import parse_cap
 from etalage.customs.cbec import ConsumptionBasis
 from etalage.customs.tax_classes import TaxClass
@@ -172,7 +173,9 @@ class BuyerIdentity(Entity):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
     )
-    real_name = models.CharField(_("real name"), max_length=60)
+    real_name = models.CharField(
+        _("real name"), max_length=60, validators=[validate_text]
+    )
     id_number_encrypted = models.TextField(editable=False)
     id_number_hmac = models.CharField(max_length=64, db_index=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -203,12 +206,20 @@ class DeliveryAddress(Entity):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
     )
-    recipient = models.CharField(_("recipient"), max_length=60)
+    recipient = models.CharField(
+        _("recipient"), max_length=60, validators=[validate_text]
+    )
     phone = models.CharField(_("phone"), max_length=20)
-    province = models.CharField(_("province"), max_length=30)
-    city = models.CharField(_("city"), max_length=30)
-    district = models.CharField(_("district"), max_length=30)
-    street = models.CharField(_("street address"), max_length=200)
+    province = models.CharField(
+        _("province"), max_length=30, validators=[validate_text]
+    )
+    city = models.CharField(_("city"), max_length=30, validators=[validate_text])
+    district = models.CharField(
+        _("district"), max_length=30, validators=[validate_text]
+    )
+    street = models.CharField(
+        _("street address"), max_length=200, validators=[validate_text]
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from etalage.core.ids import new_id
 from etalage.core.languages import Language
 from etalage.core.models import Entity
+from etalage.core.text import validate_multiline_text, validate_text
 from etalage.merchants.validators import (
     validate_enterprise_number,
     validate_iban,
@@ -28,9 +29,13 @@ class Merchant(Entity):
         settings (a suspended or rejected merchant's portal is read-only)."""
         return self.status not in (self.Status.SUSPENDED, self.Status.REJECTED)
 
-    name = models.CharField(_("trading name"), max_length=120)
+    name = models.CharField(
+        _("trading name"), max_length=120, validators=[validate_text]
+    )
     slug = models.SlugField(max_length=140, unique=True)
-    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, validators=[validate_text]
+    )
     enterprise_number = models.CharField(
         _("enterprise number (KBO/BCE)"),
         max_length=10,
@@ -40,10 +45,16 @@ class Merchant(Entity):
     vat_number = models.CharField(
         _("VAT number"), max_length=14, validators=[validate_vat_number]
     )
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=100)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    street = models.CharField(
+        _("street and number"), max_length=200, blank=True, validators=[validate_text]
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_text]
+    )
+    city = models.CharField(_("city"), max_length=100, validators=[validate_text])
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_text]
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     email_verified_at = models.DateTimeField(
         _("email verified at"), null=True, blank=True
@@ -131,7 +142,9 @@ class MerchantTranslation(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, choices=Language)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    story = models.TextField(_("brand story"), blank=True)
+    story = models.TextField(
+        _("brand story"), blank=True, validators=[validate_multiline_text]
+    )
 
     class Meta:
         verbose_name = _("merchant translation")

@@ -55,3 +55,27 @@ def test_a_phone_number_is_stored_in_international_form(typed):
 def test_refuses_a_phone_number_that_cannot_ring(typed):
     with pytest.raises(ValidationError, match="not a valid phone number"):
         normalize_phone(typed)
+
+
+def test_the_model_refuses_a_control_character_as_the_back_office_would(catalogue):
+    """The back-office's forms check the model's fields: the same rule as every
+    other door (etalage.core.text)."""
+    from django.forms import modelform_factory
+
+    from etalage.merchants.models import Merchant
+
+    merchant = catalogue.merchant("Maison")
+    form = modelform_factory(Merchant, fields=["name", "legal_name", "street"])(
+        {"name": "Maison", "legal_name": "Maison\x85 SRL", "street": "Rue\x01 1"},
+        instance=merchant,
+    )
+    assert set(form.errors) == {"legal_name", "street"}
+    merchant.refresh_from_db()
+    assert "\x85" not in merchant.legal_name
+    merchant.name = "Mai\x7fson"
+    try:
+        merchant.full_clean()
+    except ValidationError as refused:
+        assert "name" in refused.message_dict
+    else:
+        raise AssertionError("a DEL in a name passed")
