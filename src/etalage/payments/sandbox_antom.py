@@ -271,6 +271,7 @@ def refund_notice(
     refund_id, value, when, url = payment.refunds[request_id]
     body = json.dumps(
         {
+            "notifyType": "REFUND_RESULT",
             "result": OK,
             "refundStatus": "SUCCESS",
             "refundRequestId": request_id,

@@ -57,9 +57,9 @@ PUBLISHED_DOMAINS = {
 }
 
 # --- the shapes Antom publishes ----------------------------------------------------
-# Every page says: "Set the data type of each field (except array) as String" (an
-# Integer 20 is "20", a Boolean true is "true"). S: a string, {…}: an object; a
-# name ending in "!" is REQUIRED on the page. Only the fields Étalage sends or
+# Every page notes that each field but an array is sent as a string (an integer 20
+# as "20", a boolean true as "true"). S: a string, {…}: an object; a name ending
+# in "!" is REQUIRED on the page. Only the fields Étalage sends or
 # reads are listed; a field outside the list is refused (not Antom's).
 S = "string"
 AMOUNT = {"currency!": S, "value!": S}  # value in the currency's minor units
@@ -120,6 +120,7 @@ SHAPES: dict[str, dict[str, Any]] = {
     },
     # https://docs.antom.com/ac/ams/notify_refund (notifyRefund)
     "notifyRefund": {
+        "notifyType!": S,  # REFUND_RESULT
         "result!": RESULT,
         "refundStatus!": S,
         "refundRequestId!": S,
