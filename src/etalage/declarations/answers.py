@@ -22,23 +22,27 @@ gateway's inbox only once applied (``answers_collect``).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from etalage.declarations.gateway import gateway
-from etalage.declarations.messages import BEIJING, MessageRefused
+from etalage.declarations.messages import BEIJING, CEB, MessageRefused
 from etalage.declarations.models import Declaration, Kind, Receipt, TaxBill
 from etalage.declarations.receipts import (
     AUDITED,
+    FORMAT_CHECK,
     REFUSED,
     RELEASED,
     TAX_VOID,
     ReceiptDoc,
     TaxBillDoc,
     is_final,
+    parse_xml,
     read_answer,
 )
 from etalage.events.outbox import event_record
@@ -74,6 +78,8 @@ def answer_apply(data: bytes) -> list[str]:
     for answer in read_answer(data):
         if isinstance(answer, TaxBillDoc):
             done.append(_tax_bill(answer, data))
+        elif answer.receipt == FORMAT_CHECK:
+            done.append(_format_check(answer, data))
         else:
             done.append(_receipt(answer, data))
     return done
@@ -93,6 +99,31 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
     declaration = _declaration_of(doc)
     if declaration is None:
         return "unknown"
+    return _apply(declaration, doc, data.decode(errors="replace"))
+
+
+@transaction.atomic
+def _format_check(doc: ReceiptDoc, data: bytes) -> str:
+    """CEB900: customs could not take a message (its guid, or a head's): each of
+    its heads gets the negative status and customs' words; the file is kept
+    without the message it repeats (it may carry an ID number)."""
+    heads = Declaration.objects.select_for_update().select_related("sub_order")
+    found = list(heads.filter(message__guid=doc.guid)) or list(
+        heads.filter(guid=doc.guid)
+    )
+    if not found:
+        return "unknown"
+    root = parse_xml(data)
+    for repeated in root.iter(f"{{{CEB}}}oriBizMessage"):
+        repeated.text = ""
+    kept = etree.tostring(root, encoding="unicode")
+    return ", ".join(
+        _apply(head, replace(doc, declared=head.kind), kept) for head in found
+    )
+
+
+def _apply(declaration: Declaration, doc: ReceiptDoc, raw: str) -> str:
+    """One answer about ``declaration`` (locked), kept and acted on."""
     at = _customs_time(doc.at)
     seen = declaration.receipts.filter(status=doc.status, at=at).exists()
     receipt = Receipt.objects.create(
@@ -101,7 +132,7 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
         at=at,
         info=doc.info[:1000],
         duplicate=seen,
-        raw=data.decode(errors="replace"),
+        raw=raw,
     )
     if seen:
         return "duplicate"

@@ -1,6 +1,7 @@
 """What customs sends back: receipts (CEB312, 412, 512, 622, 624, 626 for what
 Étalage declares; 514 and 712 read too), each file holding several return blocks
-with 17-digit times, and tax bills (CEB816). Pure (lxml only).
+with 17-digit times, tax bills (CEB816) and the format check of a message customs
+could not take (CEB900). Pure (lxml only).
 
 Incoming files are parsed without entities, DTDs or network access (a file with
 any DOCTYPE is refused) and checked against ``xsd/ceb.xsd``, customs' own schema,
@@ -69,6 +70,7 @@ REFUSED = 100
 FINAL = frozenset({REFUSED, RELEASED, CLEARED})
 # CEB816's status: 1 assessed, 2 summed into the guarantor's tax payment, 3 void.
 TAX_SUMMED, TAX_VOID = "2", "3"
+FORMAT_CHECK = "900"  # CEB900: customs could not take a message
 
 
 def is_final(status: int) -> bool:
@@ -85,10 +87,11 @@ class ReceiptDoc:
     at: datetime  # Beijing time, to the millisecond
     info: str
     fields: Mapping[str, str] = field(default_factory=dict)  # the block's others
+    receipt: str = ""  # "900": customs' format check of a whole message
 
     @property
     def kind(self) -> str:
-        return RECEIPT_BLOCKS[self.declared][0]
+        return self.receipt or RECEIPT_BLOCKS[self.declared][0]
 
     @property
     def invt_no(self) -> str:
@@ -175,6 +178,27 @@ def receipt_xml(receipts: Sequence[ReceiptDoc], *, guid: str) -> bytes:
                 ("returnInfo", receipt.info),
             ),
         )
+    return validated(root)
+
+
+def format_check_xml(check: ReceiptDoc, *, guid: str) -> bytes:
+    """CEB900: customs could not take the message ``check.guid`` names (a negative
+    status, why in ``info``); the message itself is not repeated."""
+    root = envelope("900", guid)
+    block = node(root, "MessageReturn", (("guid", check.guid),
+                                         ("returnStatus", check.status)))  # fmt: skip
+    said = {
+        "returnInfo": check.info,
+        "returnTime": stamp_ms(check.at),
+        "oriCopMsgId": check.fields.get("oriCopMsgId", ""),
+        "oriMessageType": f"CEB{check.declared}Message"
+        if check.declared
+        else "Unknown",
+        "oriBizMessage": "",
+    }
+    for name, value in said.items():  # present even when empty, as the schema says
+        node(block, name)
+        block[-1].text = value
     return validated(root)
 
 
@@ -280,6 +304,25 @@ def _tax_bills(root: etree._Element) -> list[Answer]:
     return bills
 
 
+def _format_check(block: etree._Element) -> ReceiptDoc:
+    """CEB900's MessageReturn: the original message (``oriBizMessage``, which may
+    carry an ID number) is left out."""
+    said = {etree.QName(f).localname: (f.text or "").strip() for f in block}
+    original = said["oriMessageType"]
+    declared = original.removeprefix("CEB").removesuffix("Message")
+    try:
+        status = int(said["returnStatus"])
+    except ValueError:
+        raise MessageRefused("not a status", "returnStatus") from None
+    return ReceiptDoc(
+        declared=declared if declared in RECEIPT_BLOCKS else "",
+        guid=said["guid"], status=status,
+        at=_time(said["returnTime"], "returnTime"), info=said["returnInfo"],
+        fields={"oriMessageType": original, "oriCopMsgId": said["oriCopMsgId"]},
+        receipt=FORMAT_CHECK,
+    )  # fmt: skip
+
+
 def _kind(root: etree._Element) -> str:
     name = str(etree.QName(root).localname)
     return name.removeprefix("CEB").removesuffix("Message")
@@ -292,11 +335,13 @@ def read_answer(data: bytes) -> list[Answer]:
     part is unreadable."""
     root = parse_xml(data)
     kind = _kind(root)
-    if kind != "816" and kind not in DECLARED:
+    if kind not in ("816", FORMAT_CHECK) and kind not in DECLARED:
         raise MessageRefused(f"CEB{kind} is not an answer Étalage reads", "kind")
     validated(root)
     if kind == "816":
         return _tax_bills(root)
+    if kind == FORMAT_CHECK:
+        return [_format_check(root[0])]
     declared = DECLARED[kind]
     answers: list[Answer] = []
     for block in root:

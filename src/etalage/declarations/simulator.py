@@ -3,20 +3,20 @@ tests meet it. Never presented as customs: the console and the README say so.
 
 It behaves like the gateway: a message is refused whole if its signature does not
 verify against the operator's certificate or it breaks customs' schema (the same
-``xsd/ceb.xsd`` the declaring side checks with; a receipt with a negative status
-says why); each accepted head is answered asynchronously (2 declaring at once, 120
-entered a step later), in customs' receipt formats: one file holding a return block
-for each head of the message, each block with the fields its receipt type carries
-(order number, transaction id, copy and pre-entry numbers…) and a 17-digit time;
-an inventory is then matched with the
-order, the payment and the waybill of the same order number (amounts, the payer
-equal to the buyer, the consignee, the logistics number, the weight) and either
-refused (100, with customs' reason) or audited (399, with its tax bill) and a step
-later released (800, the bill summed into the guarantor's payment; CEB816 as
-customs publishes it, found by the inventory's number). A head sent
-again under the same guid is answered again with where it stands. Told to, it
-misbehaves like the real one does: answers out of order, twice, or lost until
-asked (``ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE``: ``reorder``, ``duplicate``, ``drop``),
+``xsd/ceb.xsd`` the declaring side checks with; a format check, CEB900, with a
+negative status says why); each accepted head is answered asynchronously (2
+declaring at once, 120 entered a step later), in customs' receipt formats: one file
+holding a return block for each head of the message, each block with the fields its
+receipt type carries (order number, transaction id, copy and pre-entry numbers…) and
+a 17-digit time; an inventory is then matched with the order, the payment and the
+waybill of the same order number (amounts, the payer equal to the buyer, the
+consignee, the logistics number, the weight) and either refused (100, with customs'
+reason) or audited (399, with its tax bill) and a step later released (800, the bill
+summed into the guarantor's payment; CEB816 as customs publishes it, found by the
+inventory's number). A head sent again under the same guid is answered again with
+where it stands. Told to, it misbehaves like the real one does: answers out of
+order, twice, or lost until asked (``ETALAGE_CUSTOMS_SANDBOX_MISBEHAVE``:
+``reorder``, ``duplicate``, ``drop``),
 and it refuses or inspects an order's inventory when a ``SimulatorInstruction``
 says so (the demo's refused parcel, the tests').
 
@@ -50,6 +50,7 @@ from etalage.declarations.receipts import (
     AUDITED,
     DECLARING,
     ENTERED,
+    FORMAT_CHECK,
     INSPECTION,
     RECEIPT_BLOCKS,
     REFUSED,
@@ -58,6 +59,7 @@ from etalage.declarations.receipts import (
     ReceiptDoc,
     TaxBillDoc,
     TaxLineDoc,
+    format_check_xml,
     parse_xml,
     receipt_xml,
     tax_bill_xml,
@@ -196,7 +198,7 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
         simulator_verified(message)
         validated(root)
     except MessageRefused as error:
-        _refuse_whole(kind, heads, f"报文校验失败: {error}"[:1000], now)
+        _refuse_whole(kind, root.get("guid", ""), f"报文校验失败: {error}", now)
         return 0
     facts = {_head(head).findtext("ceb:guid", namespaces=NS): _facts(kind, _head(head))
              for head in heads}  # fmt: skip
@@ -228,19 +230,18 @@ def _head(document: etree._Element) -> etree._Element:
     return document if etree.QName(first).localname == "guid" else first
 
 
-def _refuse_whole(kind: str, heads: list, why: str, now: datetime) -> None:
-    """A negative receipt for each head of a message refused whole, with what
-    fields its head gave (none when even those cannot be told)."""
-    refused = []
-    for document in heads:
-        head = _head(document)
-        said = {etree.QName(f).localname: (f.text or "") for f in head
-                if isinstance(f.tag, str)}  # fmt: skip
-        if kind in RECEIPT_BLOCKS and len(said.get("guid", "")) == 36:
-            refused.append((_receipt(kind, said["guid"], -1, why, now, said), now))
-    # A head too broken to be named in a receipt gets no answer, as with customs.
+def _refuse_whole(kind: str, guid: str, why: str, now: datetime) -> None:
+    """A message customs cannot take (its signature or its schema): a format check
+    (CEB900) under the message's guid, with a negative status and why."""
+    check = ReceiptDoc(
+        declared=kind if kind in RECEIPT_BLOCKS else "", guid=guid, status=-1,
+        at=now, info=why[:5000], receipt=FORMAT_CHECK,
+    )  # fmt: skip
+    # A message too broken to be named (no guid) gets no answer, as with customs.
     with contextlib.suppress(MessageRefused):
-        _answers(refused)
+        SimulatorAnswer.objects.create(
+            body=format_check_xml(check, guid=_guid()), due_at=now, about=guid
+        )
 
 
 def _facts(kind: str, head: etree._Element) -> dict[str, Any]:

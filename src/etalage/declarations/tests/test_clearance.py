@@ -339,3 +339,44 @@ def test_a_message_carries_at_most_the_heads_customs_takes(customs, monkeypatch)
     sizes = sorted(m.declarations.count() for m in Message.objects.filter(kind="311"))
     assert sizes == [1, 2]
     assert all(o.sub_orders.get().declarations.count() == 2 for o in orders)
+
+
+def test_a_message_customs_cannot_take_is_answered_by_a_format_check(
+    customs, monkeypatch
+):
+    from etalage.declarations import services
+    from etalage.declarations.signing import simulator_signer
+
+    class Tampering:
+        def sign(self, message):  # signed, then changed: the digest no longer holds
+            signed = simulator_signer().sign(message)
+            return signed.replace(b"<ceb:appStatus>2<", b"<ceb:appStatus>3<")
+
+    monkeypatch.setattr(services, "signer", Tampering)
+    order = customs.paid()
+    customs.declare()
+    customs.answer(rounds=1)
+    sub = order.sub_orders.get()
+    for kind in ("311", "411"):
+        head = sub.declarations.get(kind=kind)
+        assert head.state == "error" and head.status == -1
+        assert head.info.startswith("报文校验失败: Signature")
+        assert "CEB900Message" in head.receipts.get().raw
+    # A format check repeating the message (and so an ID number) is kept without it.
+    from etalage.declarations.answers import answer_receive
+    from etalage.declarations.receipts import ReceiptDoc, format_check_xml
+
+    later = customs.paid()
+    customs.declare()  # its format check not yet answered
+    ordered = later.sub_orders.get().declarations.get(kind="311")
+    check = ReceiptDoc(declared="311", guid=ordered.guid, status=-2,
+                       at=datetime(2026, 11, 30, 20, 0), info="格式错误",
+                       receipt="900")  # fmt: skip
+    repeated = format_check_xml(check, guid=new_guid()).replace(
+        b"<ceb:oriBizMessage></ceb:oriBizMessage>",
+        b"<ceb:oriBizMessage>360426199101010071</ceb:oriBizMessage>",
+    )
+    assert answer_receive(repeated) == "applied"
+    ordered.refresh_from_db()
+    assert ordered.state == "error" and ordered.status == -2
+    assert "360426199101010071" not in ordered.receipts.get().raw

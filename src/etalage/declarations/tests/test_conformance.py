@@ -319,3 +319,19 @@ def test_each_signature_algorithm_is_verified_and_a_changed_message_refused(
         with pytest.raises(MessageRefused) as refused:
             simulator_verified(changed)
         assert refused.value.field == "Signature"
+
+
+def test_the_format_check_the_simulator_writes_is_valid_against_customs_xsd():
+    from etalage.declarations.receipts import format_check_xml
+
+    check = ReceiptDoc(declared="621", guid=GUID, status=-1, at=AT,
+                       info="报文校验失败", receipt="900")  # fmt: skip
+    message = format_check_xml(check, guid=GUID)
+    assert_official(message, "CEB900")
+    (again,) = read_answer(message)
+    assert (again.kind, again.declared, again.status, again.at) == (
+        "900",
+        "621",
+        -1,
+        AT,
+    )

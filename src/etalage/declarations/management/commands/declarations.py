@@ -17,7 +17,8 @@ from etalage.declarations.receipts import (
 )
 
 KINDS = {kind: f"receipt of CEB{declared}" for declared, (kind, _t, _f)
-         in RECEIPT_BLOCKS.items()} | {"816": "tax bill"}  # fmt: skip
+         in RECEIPT_BLOCKS.items()}  # fmt: skip
+KINDS |= {"816": "tax bill", "900": "format check"}
 
 
 def _time(answer: Answer) -> str:
