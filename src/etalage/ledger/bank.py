@@ -84,17 +84,23 @@ def statement_import(*, name: str, data: bytes) -> BankStatement:
     (the payouts it pays in one transaction; each return and settlement on its
     own). Nothing is written when it is refused."""
     digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        _duplicate(digest)
+        statement_id, iban, lines = statement_lines(data)
+        statement = _create(
+            name=name[:200], digest=digest, statement_id=statement_id, iban=iban
+        )
+        _book(statement, lines)
+    return statement
+
+
+def _create(**fields: object) -> BankStatement:
+    """The statement's row; the same file imported at the same moment is refused."""
     try:
         with transaction.atomic():
-            _duplicate(digest)
-            statement_id, iban, lines = statement_lines(data)
-            statement = BankStatement.objects.create(
-                name=name[:200], digest=digest, statement_id=statement_id, iban=iban
-            )
-            _book(statement, lines)
-    except IntegrityError:  # the same file imported at the same moment
+            return BankStatement.objects.create(**fields)
+    except IntegrityError:
         raise StatementRefused(_("This statement was imported already.")) from None
-    return statement
 
 
 def statement_receive(*, name: str, data: bytes) -> BankStatement:
@@ -108,19 +114,13 @@ def statement_receive(*, name: str, data: bytes) -> BankStatement:
 def statement_enqueue(*, name: str, data: bytes) -> BankStatement:
     """Keep the file and import it in the background."""
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        with transaction.atomic():
-            _duplicate(digest)
-            statement = BankStatement.objects.create(
-                name=name[:200],
-                digest=digest,
-                state=BankStatement.State.QUEUED,
-                data=data,
-            )
-            pk = str(statement.pk)
-            transaction.on_commit(lambda: bank_statement_import_task.enqueue(pk))
-    except IntegrityError:
-        raise StatementRefused(_("This statement was imported already.")) from None
+    with transaction.atomic():
+        _duplicate(digest)
+        statement = _create(
+            name=name[:200], digest=digest, state=BankStatement.State.QUEUED, data=data
+        )
+        pk = str(statement.pk)
+        transaction.on_commit(lambda: bank_statement_import_task.enqueue(pk))
     return statement
 
 
