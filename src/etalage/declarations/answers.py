@@ -306,13 +306,14 @@ def answers_collect(*, now: datetime | None = None) -> int:
     """Take what the gateway holds and apply it (the clock runs it): each file
     settled once applied, or set aside with its reason when it cannot be read; a
     file whose applying failed otherwise (the database) stays for the next round,
-    and the files after it go on. Returns how many files were applied."""
+    and the files after it go on. Returns how many answers (return blocks, tax
+    bills) the applied files held."""
     del now
     inbox = gateway()
     done = 0
     for name, data in inbox.collect():
         try:
-            answer_apply(data)
+            applied = len(answer_apply(data))
         except MessageRefused as error:
             log.warning("customs answer %s unreadable: %s", name, error)
             inbox.settle(name, failure=str(error))
@@ -321,5 +322,5 @@ def answers_collect(*, now: datetime | None = None) -> int:
             log.exception("customs answer %s not applied; tried again later", name)
             continue
         inbox.settle(name)
-        done += 1
+        done += applied
     return done
