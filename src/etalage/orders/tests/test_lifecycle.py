@@ -330,6 +330,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "orders_expired",
         "events_delivered",
         "imports_abandoned",
+        "ledger_bank_statements_queued",
         "ledger_books_matured",
         "limit_windows_swept",
         "notifications_late_processed",
@@ -341,6 +342,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "search_figures_refreshed",
         "search_pending_indexed",
         "webhooks_sent",
+        "wechat_certificates_kept_fresh",
     }
 
 
