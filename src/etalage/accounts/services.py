@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,13 +19,14 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -36,6 +38,8 @@ from etalage.accounts.sms import send_sms
 from etalage.core.emails import render_email
 from etalage.core.limits import limit_clear, limit_count, limit_hit
 from etalage.customs.services import normalize_china_mobile
+
+logger = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
@@ -101,24 +105,34 @@ def buyer_sign_up(
 ) -> Login:
     """Open an account, inactive until confirmed, and send the link or the code.
 
-    When the address or number has an account already, nothing is created and its
-    owner is told, so that the form reveals nothing about who has an account.
+    The password is checked the same way whether the address or number has an
+    account, and hashed once either way. An account that exists keeps its password:
+    one waiting for confirmation is sent its link (or a new code) again, and the
+    owner of a confirmed one is told, so that the form reveals nothing about who has
+    an account and nobody chooses the password of an account they cannot confirm.
     """
     who = login_parse(login)
-    existing = User.objects.filter(username=who.value).first()
-    if existing is not None and existing.is_active:
-        _tell_owner_of_attempt(existing, who, language, site_url)
-        return who
-    user = existing or User(username=who.value, is_active=False)
-    if who.kind == "email":
-        user.email = who.value
+    email = who.value if who.kind == "email" else ""
+    newcomer = User(username=who.value, email=email, is_active=False)
     try:
-        validate_password(password, user)
+        validate_password(password, newcomer)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
-    user.save()
-    if who.kind == "email":
+    user = User.objects.select_for_update().filter(username=who.value).first()
+    if user is None:
+        newcomer.set_password(password)
+        try:
+            with transaction.atomic():
+                newcomer.save()
+        except IntegrityError:  # signed up at this very moment by another request
+            user = User.objects.get(username=who.value)
+        else:
+            user = newcomer
+    else:
+        make_password(password)  # the same work as for a new account
+    if user.is_active:
+        _tell_owner_of_attempt(user, who, language, site_url)
+    elif who.kind == "email":
         _send_confirmation_email(user, language, site_url)
     else:
         one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
@@ -193,17 +207,13 @@ def _code_hmac(user: User, purpose: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def one_time_code_send(*, user: User, purpose: str, language: str) -> None:
+def one_time_code_send(*, user: User, purpose: str, language: str) -> bool:
     """Text a new six-digit code to the account's number (earlier codes stop
-    working); at most ``CODES_PER_HOUR`` an hour."""
+    working); at most ``CODES_PER_HOUR`` an hour, then nothing, silently (an answer
+    would tell that the number has an account). Whether a code went."""
     if limit_hit(f"sms:{user.username}", seconds=3600) > CODES_PER_HOUR:
-        raise ValidationError(
-            {
-                "code": _(
-                    "Too many codes were sent to this number: try again in an hour."
-                )
-            }
-        )
+        logger.info("A code was not sent: the number's hourly limit is reached.")
+        return False
     code = f"{secrets.randbelow(1_000_000):06d}"
     OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
         used_at=timezone.now()
@@ -219,18 +229,29 @@ def one_time_code_send(*, user: User, purpose: str, language: str) -> None:
             "code": code
         }
     transaction.on_commit(lambda: send_sms(to=user.username, text=text))
+    return True
 
 
-def one_time_code_check(*, login: str, purpose: str, code: str) -> User:
+def one_time_code_check(
+    *,
+    login: str,
+    purpose: str,
+    code: str,
+    before_use: Callable[[User], None] | None = None,
+) -> User:
     """The account whose latest code of ``purpose`` is ``code`` (the code is used
     up), or a refusal; five wrong tries end a code. Each try is committed before
-    the answer, so that a refusal still counts."""
+    the answer, so that a refusal still counts. A right code is then given to
+    ``before_use``, which may refuse what comes with it (a ValidationError): the
+    code is not used up then."""
     refused = ValidationError(
         {"code": _("This code is wrong or no longer valid: ask for a new one.")}
     )
     user = User.objects.filter(username=login_username(login)).first()
     if user is None:
+        _code_hmac(User(pk=0), purpose, code or "")  # the same work as for an account
         raise refused
+    problem: ValidationError | None = None
     with transaction.atomic():
         current = (
             OneTimeCode.objects.select_for_update()
@@ -244,12 +265,19 @@ def one_time_code_check(*, login: str, purpose: str, code: str) -> User:
         else:
             wanted = _code_hmac(user, purpose, (code or "").strip())
             right = hmac.compare_digest(current.code_hmac, wanted)
+            if right and before_use is not None:
+                try:
+                    before_use(user)
+                except ValidationError as error:
+                    problem = error
             OneTimeCode.objects.filter(pk=current.pk).update(
                 attempts=F("attempts") + 1,
-                used_at=timezone.now() if right else None,
+                used_at=timezone.now() if right and problem is None else None,
             )
     if not right:
         raise refused
+    if problem is not None:
+        raise problem
     return user
 
 
@@ -276,16 +304,18 @@ def password_reset_code_send(*, login: str, language: str) -> None:
 
 
 def password_reset_by_code(*, login: str, code: str, password: str) -> User:
-    """Set a new password with a code texted for it (a password refused does not
-    use the code up)."""
-    user = User.objects.filter(username=login_username(login)).first()
-    if user is not None:
+    """Set a new password with a code texted for it. The code is checked first (a
+    password is judged only with a right code, so that the answer is the same for a
+    number with no account); a password refused does not use the code up."""
+
+    def acceptable(user: User) -> None:
         try:
             validate_password(password, user)
         except ValidationError as error:
             raise ValidationError({"password": error.messages}) from None
+
     user = one_time_code_check(login=login, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
-                               code=code)  # fmt: skip
+                               code=code, before_use=acceptable)  # fmt: skip
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

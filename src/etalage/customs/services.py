@@ -117,14 +117,8 @@ def identity_add(
     )
     if held is not None and held.user_id != user.pk:
         # An ID number belongs to one account: its yearly allowance is the person's.
-        raise ValidationError(
-            {
-                "id_number": _(
-                    "This ID number belongs to another account. If it is yours, "
-                    "sign in to that account, or write to us."
-                )
-            }
-        )
+        # The refusal does not say that it has an account here, nor whose.
+        raise _id_number_refused()
     if held is not None and held.deleted_at is None:
         raise ValidationError(
             {"id_number": _("You have added this ID number already.")}
@@ -146,9 +140,18 @@ def identity_add(
                 consent_at=timezone.now(),
             )
     except IntegrityError:  # another account added it at this very moment
-        raise ValidationError(
-            {"id_number": _("This ID number belongs to another account.")}
-        ) from None
+        raise _id_number_refused() from None
+
+
+def _id_number_refused() -> ValidationError:
+    return ValidationError(
+        {
+            "id_number": _(
+                "This ID number cannot be added to your account. If it is yours, "
+                "write to us."
+            )
+        }
+    )
 
 
 def _real_name(value: str) -> str:

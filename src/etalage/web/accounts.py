@@ -105,11 +105,8 @@ def sign_up_sent(request):
 
 @require_POST
 def sign_up_code_again(request):
-    try:
-        sign_up_code_resend(login=request.session.get(SIGN_UP_LOGIN, ""),
-                            language=get_language())  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    sign_up_code_resend(login=request.session.get(SIGN_UP_LOGIN, ""),
+                        language=get_language())  # fmt: skip
     return redirect("web:sign-up-sent")
 
 
@@ -151,10 +148,7 @@ def password_forgotten(request):
                     email_template_name=f"{RESET_EMAIL}.txt",
                 )
             else:
-                try:
-                    password_reset_code_send(login=who.value, language=get_language())
-                except ValidationError as error:
-                    messages.error(request, error.messages[0])
+                password_reset_code_send(login=who.value, language=get_language())
             request.session[SIGN_UP_LOGIN] = who.value
             return redirect("web:password-sent")
     return render(request, "etalage/accounts/password_forgotten.html", {"form": form})
