@@ -19,7 +19,7 @@ from etalage.logistics.consolidation import (
 )
 from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
 from etalage.orders.services import order_pay
-from etalage.payments.models import Payment
+from etalage.payments.models import Payment, SandboxPayment
 
 
 class Customs:
@@ -38,6 +38,15 @@ class Customs:
             provider_payment_id=f"2026{self.count:08d}", amount=order.total,
             currency=order.currency, state=Payment.State.SUCCEEDED,
             paid_at=timezone.now(),
+        )  # fmt: skip
+        # The provider's sandbox knows the payment too, so a refund asked of it is
+        # made, as the real provider's would be.
+        SandboxPayment.objects.create(
+            provider=provider, payment_id=f"2026{self.count:08d}",
+            request_id=f"{order.number}-P1", client_id="sandbox",
+            amount_minor=int(order.total * 100), currency=order.currency,
+            notify_url="http://127.0.0.1/payments/notify/", redirect_url="",
+            state=SandboxPayment.State.PAID, paid_at=timezone.now(),
         )  # fmt: skip
         order_pay(order=order, reason="paid")
         order.refresh_from_db()
