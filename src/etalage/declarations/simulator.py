@@ -145,16 +145,22 @@ def _answer(receipt: ReceiptDoc, due: datetime) -> None:
     _answers([(receipt, due)])
 
 
+BLOCKS_PER_FILE = 100  # customs' schema: at most 100 return blocks to a receipt
+
+
 def _answers(receipts: list[tuple[ReceiptDoc, datetime]]) -> None:
-    """Receipts due at the same time go in one file, a block each (as customs
-    answers a message of several heads); ``about`` names every head's guid."""
-    files: dict[datetime, list[ReceiptDoc]] = defaultdict(list)
+    """Receipts of one kind and status due at the same time go in one file, a
+    block each, 100 at most (as customs answers a message of several heads);
+    ``about`` names every head's guid."""
+    files: dict[tuple, list[ReceiptDoc]] = defaultdict(list)
     for receipt, due in receipts:
-        files[due].append(receipt)
+        files[due, receipt.declared, receipt.status].append(receipt)
     SimulatorAnswer.objects.bulk_create(
-        SimulatorAnswer(body=receipt_xml(blocks, guid=_guid()), due_at=due,
-                        about=" ".join(r.guid for r in blocks))
-        for due, blocks in files.items()
+        SimulatorAnswer(body=receipt_xml(chunk, guid=_guid()), due_at=due,
+                        about=" ".join(r.guid for r in chunk))
+        for (due, _kind, _status), blocks in files.items()
+        for start in range(0, len(blocks), BLOCKS_PER_FILE)
+        for chunk in [blocks[start : start + BLOCKS_PER_FILE]]
     )  # fmt: skip
 
 

@@ -330,15 +330,20 @@ def test_a_receipt_under_the_electronic_ports_own_guid_finds_its_head_by_number(
 
 
 def test_a_message_carries_at_most_the_heads_customs_takes(customs, monkeypatch):
-    from etalage.declarations import services
+    from etalage.declarations import services, simulator
+    from etalage.declarations.models import SimulatorAnswer
 
     monkeypatch.setattr(services, "HEADS_PER_MESSAGE", 2)  # customs' is 100
+    monkeypatch.setattr(simulator, "BLOCKS_PER_FILE", 1)  # and for receipts
     orders = [customs.paid() for _ in range(3)]
     assert customs.declare() == 3
     assert Message.objects.filter(kind="311").count() == 2
     sizes = sorted(m.declarations.count() for m in Message.objects.filter(kind="311"))
     assert sizes == [1, 2]
     assert all(o.sub_orders.get().declarations.count() == 2 for o in orders)
+    bodies = [bytes(a.body) for a in SimulatorAnswer.objects.all()]
+    assert len(bodies) == 12  # 3 parcels x order and payment x statuses 2 and 120
+    assert all(body.count(b"<ceb:returnStatus>") == 1 for body in bodies)
 
 
 def test_a_message_customs_cannot_take_is_answered_by_a_format_check(
