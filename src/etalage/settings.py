@@ -6,6 +6,7 @@ Every setting that differs between machines comes from an ``ETALAGE_*`` variable
 
 import base64
 import hashlib
+import ipaddress
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -323,10 +324,29 @@ PRIVATE_ROOT = DATA_DIR / "private"
 ETALAGE_SITE_URL = os.environ.get("ETALAGE_SITE_URL", "http://127.0.0.1:8000").rstrip(
     "/"
 )
-# Failed sign-ins for one user name from one address before a pause (seconds).
+# Reverse proxies in front of Étalage (addresses or networks, comma-separated):
+# only a connection from one of them has its X-Forwarded-For read, right to left,
+# for the client's address (etalage.core.client_address). Empty: no proxy.
+ETALAGE_TRUSTED_PROXIES = _env_list("ETALAGE_TRUSTED_PROXIES", "")
+for _proxy in ETALAGE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ETALAGE_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from None
+# Sign-in attempts for one login from one client address before a pause (seconds).
 ETALAGE_LOGIN_ATTEMPTS = int(os.environ.get("ETALAGE_LOGIN_ATTEMPTS", 5))
 ETALAGE_LOGIN_LOCKOUT_SECONDS = int(
     os.environ.get("ETALAGE_LOGIN_LOCKOUT_SECONDS", 900)
+)
+# Sign-in attempts for one login from addresses it never signed in from, in a day,
+# before those are paused too (the addresses it signed in from are never paused).
+ETALAGE_LOGIN_ATTEMPTS_PER_LOGIN = int(
+    os.environ.get("ETALAGE_LOGIN_ATTEMPTS_PER_LOGIN", 50)
+)
+ETALAGE_LOGIN_PER_LOGIN_SECONDS = int(
+    os.environ.get("ETALAGE_LOGIN_PER_LOGIN_SECONDS", 86400)
 )
 # Requests a merchant API key may make a minute.
 ETALAGE_API_REQUESTS_PER_MINUTE = int(

@@ -26,3 +26,21 @@ class OneTimeCode(Entity):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.user_id}"
+
+
+class SignInAddress(Entity):
+    """A client address a login signed in from, both kept as keyed hashes: guesses
+    from other addresses never pause the login there (``sign_in_attempt``)."""
+
+    login_hmac = models.CharField(max_length=64)
+    address_hmac = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["login_hmac", "address_hmac"], name="sign_in_address_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sign-in address {self.address_hmac[:8]}"

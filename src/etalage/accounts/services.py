@@ -33,10 +33,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from etalage.accounts.models import OneTimeCode
+from etalage.accounts.models import OneTimeCode, SignInAddress
 from etalage.accounts.sms import send_sms
 from etalage.core.emails import render_email
-from etalage.core.limits import limit_clear, limit_count, limit_hit
+from etalage.core.limits import limit_clear, limit_hit
 from etalage.customs.services import normalize_china_mobile
 
 logger = logging.getLogger(__name__)
@@ -333,24 +333,53 @@ def person_name(user: User) -> str:
 T = TypeVar("T")
 
 
+def _keyed(purpose: str, value: str) -> str:
+    message = f"{purpose}:{value}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
 def sign_in_attempt(*, login: str, address: str, check: Callable[[], T]) -> T:
     """Run ``check`` (which raises ValidationError for a wrong password) unless the
-    login is locked: after ``ETALAGE_LOGIN_ATTEMPTS`` failures for one login from one
-    address, every attempt is refused for ``ETALAGE_LOGIN_LOCKOUT_SECONDS``, even
-    with the right password. Counted where every worker sees it (``core.limits``)."""
-    digest = hashlib.sha256(f"{login.strip().lower()}|{address}".encode()).hexdigest()
-    subject = f"login-failures:{digest}"
+    login is paused.
+
+    Every attempt is counted before the password is checked, in one atomic step
+    where every worker sees it (``core.limits``), so that parallel guesses cannot
+    slip past the count. Past ``ETALAGE_LOGIN_ATTEMPTS`` attempts for one login from
+    one client address, that address is paused for ``ETALAGE_LOGIN_LOCKOUT_SECONDS``
+    (a sign-in that succeeds starts the count again). Past
+    ``ETALAGE_LOGIN_ATTEMPTS_PER_LOGIN`` attempts in ``ETALAGE_LOGIN_PER_LOGIN_SECONDS``
+    from addresses the login never signed in from, those are paused too; an address
+    it signed in from before never is, so that guesses from elsewhere do not lock
+    the owner out."""
+    who = login_username(login).lower()
+    login_key = _keyed("login", who)
+    pair = f"login-attempts:{_keyed('login-address', f'{who}|{address}')}"
     seconds = settings.ETALAGE_LOGIN_LOCKOUT_SECONDS
-    if limit_count(subject, seconds=seconds) >= settings.ETALAGE_LOGIN_ATTEMPTS:
-        raise ValidationError(
-            _("Too many failed attempts. Try again in %(minutes)d minutes."),
-            code="throttled",
-            params={"minutes": seconds // 60},
+    if limit_hit(pair, seconds=seconds) > settings.ETALAGE_LOGIN_ATTEMPTS:
+        raise _paused(seconds)
+    address_key = _keyed("address", address)
+    known = SignInAddress.objects.filter(
+        login_hmac=login_key, address_hmac=address_key
+    ).exists()
+    per_login = settings.ETALAGE_LOGIN_PER_LOGIN_SECONDS
+    if (
+        not known
+        and limit_hit(f"login-attempts:{login_key}", seconds=per_login)
+        > settings.ETALAGE_LOGIN_ATTEMPTS_PER_LOGIN
+    ):
+        raise _paused(seconds)
+    result = check()
+    limit_clear(pair, seconds=seconds)
+    if not known:
+        SignInAddress.objects.get_or_create(
+            login_hmac=login_key, address_hmac=address_key
         )
-    try:
-        result = check()
-    except ValidationError:
-        limit_hit(subject, seconds=seconds)
-        raise
-    limit_clear(subject, seconds=seconds)
     return result
+
+
+def _paused(seconds: int) -> ValidationError:
+    return ValidationError(
+        _("Too many failed attempts. Try again in %(minutes)d minutes."),
+        code="throttled",
+        params={"minutes": seconds // 60},
+    )

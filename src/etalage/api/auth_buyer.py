@@ -21,6 +21,7 @@ from etalage.accounts.services import (
     sign_in_attempt,
 )
 from etalage.api.errors import ApiError, ErrorOut
+from etalage.core.client_address import client_address
 from etalage.core.languages import LANGUAGE_CODES
 
 router = Router(tags=["buyer sign-up and sign-in"])
@@ -118,8 +119,8 @@ def auth_login(request: HttpRequest, payload: SignInIn):
         return user
 
     try:
-        address = request.META.get("REMOTE_ADDR", "")
-        user = sign_in_attempt(login=payload.login, address=address, check=check)
+        user = sign_in_attempt(login=payload.login, address=client_address(request),
+                               check=check)  # fmt: skip
     except ValidationError as refused:
         status = 429 if refused.code == "throttled" else 422
         raise ApiError(status, refused.code or "invalid_login",

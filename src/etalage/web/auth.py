@@ -4,13 +4,14 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from etalage.accounts.services import login_username, sign_in_attempt
+from etalage.core.client_address import client_address
 
 
 class ThrottledLoginMixin:
     def clean(self):
         return sign_in_attempt(
             login=self.data.get("username") or "",
-            address=self.request.META.get("REMOTE_ADDR", "") if self.request else "",
+            address=client_address(self.request) if self.request else "",
             check=super().clean,
         )
 

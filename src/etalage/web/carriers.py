@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from etalage.core.client_address import client_address
 from etalage.logistics.carriers import CarrierRefused
 from etalage.logistics.last_mile import carrier_push_receive, push_answer
 from etalage.web.payments import capped_body
@@ -17,7 +18,7 @@ from etalage.web.payments import capped_body
 @csrf_exempt
 @require_POST
 def carrier_events(request, name: str):
-    body = capped_body(request, f"carrier:{request.META.get('REMOTE_ADDR', '')}")
+    body = capped_body(request, f"carrier:{client_address(request)}")
     if isinstance(body, HttpResponse):
         return body
     try:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from etalage.core.client_address import client_address
 from etalage.core.limits import limit_hit
 from etalage.payments.adapters import adapter_class
 from etalage.payments.models import Provider, SandboxPayment
@@ -51,7 +52,7 @@ def notify(request, provider: str):
     refused before anything is kept."""
     if provider not in Provider.values:
         raise Http404("no such provider")
-    sender = request.META.get("REMOTE_ADDR", "")
+    sender = client_address(request)
     body = capped_body(request, f"notify:{sender}")
     if isinstance(body, HttpResponse):
         return body
