@@ -25,6 +25,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 from etalage.money import Money
 from etalage.payments.antom_signing import (
@@ -68,6 +70,11 @@ GATEWAYS = {
     "asia": "https://open-sea-global.alipay.com",
     "north-america": "https://open-na-global.alipay.com",
 }
+# The customs codes Antom publishes (docs.antom.com/ac/ams/inquirydeclare, the
+# customs code table): its own names, not WeChat Pay's (ZHENGZHOU is the Henan
+# bonded logistics centre; ZONGSHU the General Administration, which most offices
+# receive through).
+CUSTOMS_CODES = frozenset({"ZONGSHU", "ZHENGZHOU", "NINGBO", "SHANGHAI_CBT"})
 SANDBOX_PATH = "/sandbox/antom"
 # The embedded sandbox's client id: not SANDBOX_..., so the demo and the tests speak
 # the production paths (/ams/api/...), as Étalage will in production.
@@ -122,6 +129,30 @@ def antom_gateway() -> str:
             f"ETALAGE_ANTOM_REGION {region!r}: one of {', '.join(GATEWAYS)}"
         )
     return GATEWAYS[region]
+
+
+def customs_code() -> str:
+    """The customs office Antom declares to (``ETALAGE_CUSTOMS_OFFICE``), from
+    Antom's own list (ImproperlyConfigured for a code it does not publish)."""
+    code = str(settings.ETALAGE_CUSTOMS_OFFICE)
+    if code not in CUSTOMS_CODES:
+        raise ImproperlyConfigured(
+            f"ETALAGE_CUSTOMS_OFFICE={code!r} is not in Antom's customs list "
+            f"({', '.join(sorted(CUSTOMS_CODES))})"
+        )
+    return code
+
+
+def customs_code_checked(**_kwargs: object) -> list[checks.CheckMessage]:
+    """A system check: an Antom customs code off Antom's list is refused when
+    Étalage starts, not when a paid order's declaration is recorded."""
+    if not (settings.ETALAGE_PAYMENT_SANDBOX or settings.ETALAGE_ANTOM_CLIENT_ID):
+        return []
+    try:
+        customs_code()
+    except ImproperlyConfigured as wrong:
+        return [checks.Error(str(wrong), id="payments.E002")]
+    return []
 
 
 def api_path(path: str, client_id: str) -> str:

@@ -28,6 +28,7 @@ from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
 from etalage.orders.services import order_cancel
 from etalage.payments.adapters import adapter
+from etalage.payments.antom import customs_code as antom_customs_code
 from etalage.payments.models import CustomsDeclaration, Payment, Provider
 from etalage.payments.provider import Declaration, ProviderError
 from etalage.payments.wechat_customs import customs_code as wechat_customs_code
@@ -68,10 +69,11 @@ def _declaration(payment: Payment, sub: SubOrder, order: Order) -> CustomsDeclar
 def provider_customs_code(provider: str) -> str:
     """The customs office as the provider's own published list names it (each
     provider has its own list and names): WeChat Pay's from
-    ``ETALAGE_WECHAT_CUSTOMS``, checked against its list."""
+    ``ETALAGE_WECHAT_CUSTOMS``, Antom's from ``ETALAGE_CUSTOMS_OFFICE``, each
+    checked against its list."""
     if provider == Provider.WECHAT:
         return wechat_customs_code()
-    return str(settings.ETALAGE_CUSTOMS_OFFICE)
+    return antom_customs_code()
 
 
 TO_MAKE = (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.FAILED)

@@ -209,9 +209,12 @@ def _declare(request: dict[str, Any], headers: dict[str, str]) -> Reply:
 
 
 def _declaration_refusal(request: dict[str, Any]) -> str:
-    """What Antom would refuse in a declaration ("" if nothing): ``splitOrder``
-    other than "true"/"false", a split order with no ``suborderId``, no
-    certificate number."""
+    """What Antom would refuse in a declaration ("" if nothing): a customs code
+    off Antom's list, ``splitOrder`` other than "true"/"false", a split order with
+    no ``suborderId``, no certificate number."""
+    code = request["customs"]["customsCode"]
+    if code not in antom.CUSTOMS_CODES:
+        return f"customs.customsCode: {code!r} is not in Antom's customs list"
     split = request["splitOrder"]
     if split not in ("true", "false"):
         return f"splitOrder: {split!r} is neither true nor false"

@@ -56,6 +56,10 @@ PUBLISHED_DOMAINS = {
     "europe": ("https://open-de-global.alipay.com",),
 }
 
+# The customs codes Antom publishes (https://docs.antom.com/ac/ams/inquirydeclare,
+# the table of customs codes under "More information").
+CUSTOMS_CODES = {"ZONGSHU", "ZHENGZHOU", "NINGBO", "SHANGHAI_CBT"}
+
 # --- the shapes Antom publishes ----------------------------------------------------
 # Every page notes that each field but an array is sent as a string (an integer 20
 # as "20", a boolean true as "true"). S: a string, {…}: an object; a name ending

@@ -43,6 +43,8 @@ from com.alipay.ams.api.tools import signature_tool
 from com.alipay.ams.api.tools.date_tools import get_cur_iso8601_time
 from com.alipay.ams.api.tools.webhook_tool import check_signature
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from etalage.core.http import http_transport
@@ -56,6 +58,7 @@ from etalage.payments.tests.antom_reference import (
     ANSWERS,
     CALLS,
     CLIENT_ID,
+    CUSTOMS_CODES,
     NOTIFY_URL,
     PAID,
     PUBLISHED_DOMAINS,
@@ -188,6 +191,20 @@ def test_the_gateway_is_a_published_domain_of_the_region(settings, keys):
         antom.antom_config()
 
 
+def test_antom_declares_to_a_customs_code_antom_publishes(settings):
+    """Each provider names the customs offices its own way: Antom's code comes
+    from Antom's list (WeChat Pay's ZHENGZHOU_BS is not on it), checked when
+    Étalage starts."""
+    from etalage.payments.declarations import provider_customs_code
+
+    assert provider_customs_code(Provider.ALIPAY) in CUSTOMS_CODES
+    settings.ETALAGE_CUSTOMS_OFFICE = "ZHENGZHOU_BS"
+    with pytest.raises(ImproperlyConfigured, match="Antom's customs list"):
+        provider_customs_code(Provider.ALIPAY)
+    errors = [m for m in checks.run_checks() if m.id == "payments.E002"]
+    assert errors and "ZHENGZHOU_BS" in errors[0].msg
+
+
 # --- 3: the embedded sandbox, spoken to by the SDK ---------------------------------
 def _pem_of(name: str, public: bool) -> str:
     key = sandbox_key(name)
@@ -278,6 +295,7 @@ def test_the_sandbox_answers_the_sdk_s_client_and_thesdk_verifies_it(db, sdk_cli
         ({"splitOrder": True}, "splitOrder"),  # a JSON boolean: Antom wants "true"
         ({"suborderId": None}, "suborderId"),  # a split order names its sub-order
         ({"declarationAmount": {"currency": "CNY", "value": 12040}}, "value"),
+        ({"customs": {"customsCode": "ZHENGZHOU_BS", "region": "CN"}}, "customsCode"),
     ],
 )
 def test_the_sandbox_refuses_a_declaration_antom_would_refuse(db, change, named):
