@@ -90,11 +90,12 @@ def _buyer_telephone(order: Order) -> str:
 
 
 def _address(order: Order) -> str:
-    return " ".join(
-        part
-        for part in (order.province, order.city, order.district, order.street)
-        if part
-    )[:200]
+    """The address on one line (an address typed on several lines has its breaks
+    and tabs as spaces: customs' fields have one line); other control characters
+    are left for the message to refuse by field."""
+    parts = (order.province, order.city, order.district, order.street)
+    one_line = (re.sub(r"[ \t\r\n]+", " ", part).strip() for part in parts)
+    return " ".join(part for part in one_line if part)[:200]
 
 
 def _lines(sub: SubOrder) -> list[OrderLine]:

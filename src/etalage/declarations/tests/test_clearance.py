@@ -385,3 +385,14 @@ def test_a_message_customs_cannot_take_is_answered_by_a_format_check(
     ordered.refresh_from_db()
     assert ordered.state == "error" and ordered.status == -2
     assert "360426199101010071" not in ordered.receipts.get().raw
+
+
+def test_an_address_typed_on_several_lines_is_declared_on_one(customs):
+    from etalage.orders.models import Order
+
+    order = customs.paid()
+    Order.objects.filter(pk=order.pk).update(street="世纪大道 100 号\r\n2 楼\t201 室")
+    customs.declare()
+    head = order.sub_orders.get().declarations.get(kind="311")
+    body = decrypt_carrying_id(head.message.body_encrypted).decode()
+    assert "世纪大道 100 号 2 楼 201 室</ceb:consigneeAddress>" in body
