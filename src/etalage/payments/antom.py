@@ -70,6 +70,10 @@ GATEWAYS = {
     "asia": "https://open-sea-global.alipay.com",
     "north-america": "https://open-na-global.alipay.com",
 }
+# Every domain published for online payments: the above and two regions' others.
+PUBLISHED_GATEWAYS = frozenset(
+    {*GATEWAYS.values(), "https://open-sea.alipay.com", "https://open-na.alipay.com"}
+)
 # The customs codes Antom publishes (docs.antom.com/ac/ams/inquirydeclare, the
 # customs code table): its own names, not WeChat Pay's (ZHENGZHOU is the Henan
 # bonded logistics centre; ZONGSHU the General Administration, which most offices
@@ -143,16 +147,34 @@ def customs_code() -> str:
     return code
 
 
-def customs_code_checked(**_kwargs: object) -> list[checks.CheckMessage]:
-    """A system check: an Antom customs code off Antom's list is refused when
-    Étalage starts, not when a paid order's declaration is recorded."""
+def settings_checked(**_kwargs: object) -> list[checks.CheckMessage]:
+    """A system check of Antom's settings when Étalage starts: a customs code off
+    Antom's list is an error (not found when a paid order's declaration is
+    recorded), a gateway that is not a domain Antom publishes a warning (a proxy
+    may be meant), a region Antom publishes none for an error."""
+    found: list[checks.CheckMessage] = []
     if not (settings.ETALAGE_PAYMENT_SANDBOX or settings.ETALAGE_ANTOM_CLIENT_ID):
-        return []
+        return found
     try:
         customs_code()
     except ImproperlyConfigured as wrong:
-        return [checks.Error(str(wrong), id="payments.E002")]
-    return []
+        found.append(checks.Error(str(wrong), id="payments.E002"))
+    if settings.ETALAGE_PAYMENT_SANDBOX:
+        return found
+    try:
+        gateway = antom_gateway()
+    except ValueError as wrong:
+        found.append(checks.Error(str(wrong), id="payments.E003"))
+    else:
+        if gateway not in PUBLISHED_GATEWAYS:
+            found.append(
+                checks.Warning(
+                    f"ETALAGE_ANTOM_GATEWAY={gateway!r} is not a domain Antom "
+                    f"publishes ({', '.join(sorted(PUBLISHED_GATEWAYS))})",
+                    id="payments.W002",
+                )
+            )
+    return found
 
 
 def api_path(path: str, client_id: str) -> str:

@@ -13,9 +13,7 @@ class PaymentsConfig(AppConfig):
         from etalage.core.books import books_check_register
         from etalage.core.clock import chore_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
-        from etalage.payments.antom import (
-            customs_code_checked as antom_customs_code_checked,
-        )
+        from etalage.payments.antom import settings_checked as antom_settings_checked
         from etalage.payments.checks import payment_problems
         from etalage.payments.declarations import payments_declared_late
         from etalage.payments.notifications import (
@@ -27,7 +25,7 @@ class PaymentsConfig(AppConfig):
         from etalage.payments.wechat_renewal import platform_certificates_kept_fresh
 
         checks.register(customs_code_checked)
-        checks.register(antom_customs_code_checked)
+        checks.register(antom_settings_checked)
         books_check_register("payments", payment_problems)
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)

@@ -189,6 +189,14 @@ def test_the_gateway_is_a_published_domain_of_the_region(settings, keys):
     settings.ETALAGE_ANTOM_REGION = "eu"  # not a region Antom publishes a domain for
     with pytest.raises(ValueError, match="ETALAGE_ANTOM_REGION 'eu'"):
         antom.antom_config()
+    assert "payments.E003" in {m.id for m in checks.run_checks()}
+    # A gateway named in full that Antom does not publish is warned about.
+    settings.ETALAGE_ANTOM_REGION = "europe"
+    settings.ETALAGE_ANTOM_GATEWAY = "https://open-eu-global.alipay.com"
+    assert "payments.W002" in {m.id for m in checks.run_checks()}
+    settings.ETALAGE_ANTOM_GATEWAY = "https://open-sea.alipay.com"
+    assert antom.antom_config().gateway == "https://open-sea.alipay.com"
+    assert not {"payments.W002", "payments.E003"} & {m.id for m in checks.run_checks()}
 
 
 def test_antom_declares_to_a_customs_code_antom_publishes(settings):
