@@ -348,6 +348,11 @@ ETALAGE_LOGIN_ATTEMPTS_PER_LOGIN = int(
 ETALAGE_LOGIN_PER_LOGIN_SECONDS = int(
     os.environ.get("ETALAGE_LOGIN_PER_LOGIN_SECONDS", 86400)
 )
+# Emails and texts that sign-up and a forgotten password send for one client
+# address in an hour, at most (past it they are dropped, silently).
+ETALAGE_MESSAGES_PER_ADDRESS_HOUR = int(
+    os.environ.get("ETALAGE_MESSAGES_PER_ADDRESS_HOUR", 20)
+)
 # Requests a merchant API key may make a minute.
 ETALAGE_API_REQUESTS_PER_MINUTE = int(
     os.environ.get("ETALAGE_API_REQUESTS_PER_MINUTE", 600)

@@ -43,8 +43,9 @@ logger = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
-# Codes sent to one number in an hour, at most (text messages cost, and annoy).
-CODES_PER_HOUR = 5
+# Emails and texts (codes, links, notices) sent to one address or number in an hour,
+# at most (text messages cost, and annoy).
+MESSAGES_PER_HOUR = 5
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -101,7 +102,7 @@ def login_username(text: str) -> str:
 
 @transaction.atomic
 def buyer_sign_up(
-    *, login: str, password: str, language: str, site_url: str = ""
+    *, login: str, password: str, language: str, address: str, site_url: str = ""
 ) -> Login:
     """Open an account, inactive until confirmed, and send the link or the code.
 
@@ -110,6 +111,7 @@ def buyer_sign_up(
     one waiting for confirmation is sent its link (or a new code) again, and the
     owner of a confirmed one is told, so that the form reveals nothing about who has
     an account and nobody chooses the password of an account they cannot confirm.
+    ``address`` is the client's, for the message limits (``message_allowed``).
     """
     who = login_parse(login)
     email = who.value if who.kind == "email" else ""
@@ -131,16 +133,37 @@ def buyer_sign_up(
     else:
         make_password(password)  # the same work as for a new account
     if user.is_active:
-        _tell_owner_of_attempt(user, who, language, site_url)
+        _tell_owner_of_attempt(user, who, language, site_url, address)
     elif who.kind == "email":
-        _send_confirmation_email(user, language, site_url)
+        _send_confirmation_email(user, language, site_url, address)
     else:
         one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
-                           language=language)  # fmt: skip
+                           language=language, address=address)  # fmt: skip
     return who
 
 
-def _send_confirmation_email(user: User, language: str, site_url: str) -> None:
+def message_allowed(*, to: str, address: str) -> bool:
+    """Whether one more email or text may go to ``to`` (an address or a number) for
+    a request from the client ``address``, counting it: at most ``MESSAGES_PER_HOUR``
+    an hour to one destination and ``ETALAGE_MESSAGES_PER_ADDRESS_HOUR`` for one
+    client. Past them the message is dropped, silently: the answer stays the same,
+    and an answer would tell that the address or number has an account."""
+    to_one = limit_hit(f"messages-to:{_keyed('to', to.lower())}", seconds=3600)
+    from_one = limit_hit(f"messages-from:{_keyed('from', address)}", seconds=3600)
+    if (
+        to_one > MESSAGES_PER_HOUR
+        or from_one > settings.ETALAGE_MESSAGES_PER_ADDRESS_HOUR
+    ):
+        logger.info("A message was not sent: an hourly limit is reached.")
+        return False
+    return True
+
+
+def _send_confirmation_email(
+    user: User, language: str, site_url: str, address: str
+) -> None:
+    if not message_allowed(to=user.email, address=address):
+        return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
     _email(user, "confirm", {"uid": uid, "token": token}, language, site_url)
@@ -167,8 +190,10 @@ def _email(
 
 
 def _tell_owner_of_attempt(
-    user: User, who: Login, language: str, site_url: str
+    user: User, who: Login, language: str, site_url: str, address: str
 ) -> None:
+    if not message_allowed(to=who.value, address=address):
+        return
     if who.kind == "email":
         _email(user, "already_registered", {}, language, site_url)
     else:
@@ -180,12 +205,12 @@ def _tell_owner_of_attempt(
         transaction.on_commit(lambda: send_sms(to=user.username, text=text))
 
 
-def sign_up_code_resend(*, login: str, language: str) -> None:
+def sign_up_code_resend(*, login: str, language: str, address: str) -> None:
     """Text a new code for a sign-up not confirmed yet (nothing for any other)."""
     user = User.objects.filter(username=login_username(login), is_active=False).first()
     if user is not None:
         one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
-                           language=language)  # fmt: skip
+                           language=language, address=address)  # fmt: skip
 
 
 def email_confirm(*, uidb64: str, token: str) -> User | None:
@@ -207,12 +232,13 @@ def _code_hmac(user: User, purpose: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def one_time_code_send(*, user: User, purpose: str, language: str) -> bool:
+def one_time_code_send(
+    *, user: User, purpose: str, language: str, address: str
+) -> bool:
     """Text a new six-digit code to the account's number (earlier codes stop
-    working); at most ``CODES_PER_HOUR`` an hour, then nothing, silently (an answer
-    would tell that the number has an account). Whether a code went."""
-    if limit_hit(f"sms:{user.username}", seconds=3600) > CODES_PER_HOUR:
-        logger.info("A code was not sent: the number's hourly limit is reached.")
+    working), within the message limits (``message_allowed``): past them nothing
+    goes, silently. Whether a code went."""
+    if not message_allowed(to=user.username, address=address):
         return False
     code = f"{secrets.randbelow(1_000_000):06d}"
     OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
@@ -290,7 +316,7 @@ def mobile_sign_up_confirm(*, login: str, code: str) -> User:
     return user
 
 
-def password_reset_code_send(*, login: str, language: str) -> None:
+def password_reset_code_send(*, login: str, language: str, address: str) -> None:
     """Text a code for a new password to the number's account, if it has one
     (nothing tells whether it has)."""
     try:
@@ -300,7 +326,7 @@ def password_reset_code_send(*, login: str, language: str) -> None:
     user = User.objects.filter(username=who.value, is_active=True).first()
     if user is not None and who.kind == "mobile":
         one_time_code_send(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
-                           language=language)  # fmt: skip
+                           language=language, address=address)  # fmt: skip
 
 
 def password_reset_by_code(*, login: str, code: str, password: str) -> User:

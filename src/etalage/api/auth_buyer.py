@@ -90,6 +90,7 @@ def auth_sign_up(request: HttpRequest, payload: SignUpIn):
             login=payload.login,
             password=payload.password,
             language=language,
+            address=client_address(request),
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
     return Status(202, SentOut(sent_to=who.value, by=who.kind))

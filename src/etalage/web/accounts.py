@@ -20,11 +20,13 @@ from etalage.accounts.services import (
     buyer_sign_up,
     email_confirm,
     login_parse,
+    message_allowed,
     mobile_sign_up_confirm,
     password_reset_by_code,
     password_reset_code_send,
     sign_up_code_resend,
 )
+from etalage.core.client_address import client_address
 from etalage.core.text import validate_text
 from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
@@ -71,6 +73,7 @@ def sign_up(request):
                 login=form.cleaned_data["login"],
                 password=form.cleaned_data["password"],
                 language=get_language(),
+                address=client_address(request),
                 site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
@@ -106,7 +109,8 @@ def sign_up_sent(request):
 @require_POST
 def sign_up_code_again(request):
     sign_up_code_resend(login=request.session.get(SIGN_UP_LOGIN, ""),
-                        language=get_language())  # fmt: skip
+                        language=get_language(),
+                        address=client_address(request))  # fmt: skip
     return redirect("web:sign-up-sent")
 
 
@@ -138,7 +142,8 @@ def password_forgotten(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if who.kind == "email":
+            address = client_address(request)
+            if who.kind == "email" and message_allowed(to=who.value, address=address):
                 reset = PasswordResetForm({"email": who.value})
                 reset.is_valid()
                 reset.save(
@@ -147,8 +152,9 @@ def password_forgotten(request):
                     subject_template_name=f"{RESET_EMAIL}.subject.txt",
                     email_template_name=f"{RESET_EMAIL}.txt",
                 )
-            else:
-                password_reset_code_send(login=who.value, language=get_language())
+            elif who.kind == "mobile":
+                password_reset_code_send(login=who.value, language=get_language(),
+                                         address=address)  # fmt: skip
             request.session[SIGN_UP_LOGIN] = who.value
             return redirect("web:password-sent")
     return render(request, "etalage/accounts/password_forgotten.html", {"form": form})
