@@ -11,11 +11,14 @@ The algorithm is a choice (``ETALAGE_CUSTOMS_SIGNATURE``):
   today and as every official sample is signed; ``KeyName`` is the certificate's
   serial number (hexadecimal, as the cards' tools export it);
 - ``rsa-sha256``: the same with SHA-256;
-- ``sm2-sm3``: SM2 signatures over SM3 digests (GM/T 0003, 0004, user ID
-  ``1234567812345678`` of GM/T 0009), for the newer SM2 devices. The algorithm
-  URIs and the signature's encoding (r‖s, 64 bytes) are not in customs'
-  published schema: in production the device's own software writes the
-  signature; the software signer here lets the simulator exercise that path.
+- ``sm2-sm3``: for the newer SM2 devices (customs' 2022-05 guide to signing
+  products: SM2 signatures, SM3 digests). ``SignedInfo`` is signed SM3-with-SM2
+  (GM/T 0003 and 0004, the user ID ``1234567812345678`` of GM/T 0009), the
+  signature DER-encoded as GB/T 35276 writes SM2 signatures; the method is named
+  ``xmldsig#sm2-sm3`` and the reference keeps its SHA-1 digest, as E-Port signing
+  gateways in use write it. None of this is in customs' published schema or
+  guide: in production the device's own software writes the signature; the
+  software signer here lets the simulator exercise that path.
 
 In production the certificate's key lives in a hardware device reached through
 the customs client software; Étalage talks to it through ``Signer``, and the
@@ -37,6 +40,10 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -57,8 +64,8 @@ ALGORITHMS = {
         "http://www.w3.org/2001/04/xmlenc#sha256",
         "sha256",
     ),
-    # Not published by customs: Étalage's names, unconfirmed (see above).
-    "sm2-sm3": ("urn:etalage:xmldsig:sm2-sm3", "urn:etalage:xmldsig:sm3", "sm3"),
+    # Not published by customs: as E-Port signing gateways write it (see above).
+    "sm2-sm3": (f"{DS}sm2-sm3", f"{DS}sha1", "sha1"),
 }
 
 
@@ -69,10 +76,6 @@ class Signer(Protocol):
 
 
 def _digest(name: str, data: bytes) -> bytes:
-    if name == "sm3":
-        from gmssl import func, sm3
-
-        return bytes.fromhex(sm3.sm3_hash(func.bytes_to_list(data)))
     return hashlib.new(name, data).digest()
 
 
@@ -206,7 +209,7 @@ class SoftwareSigner:
 
 
 class Sm2Signer:
-    """Signs with an SM2 key held in software (gmssl), SM3 digests; ``KeyName``
+    """Signs with an SM2 key held in software (gmssl), SM3-with-SM2; ``KeyName``
     names the key (no X.509 certificate: the simulator trusts the public key)."""
 
     algorithm = "sm2-sm3"
@@ -223,14 +226,15 @@ class Sm2Signer:
 
     def _sign(self, octets: bytes) -> bytes:
         nonce = secrets.token_hex(32)  # never gmssl's own (the random module)
-        return bytes.fromhex(self.crypt.sign_with_sm3(octets, nonce))
+        both = self.crypt.sign_with_sm3(octets, nonce)  # r and s, in hexadecimal
+        return encode_dss_signature(int(both[:64], 16), int(both[64:], 16))
 
     def sign(self, message: bytes) -> bytes:
         return enveloped(message, algorithm=self.algorithm, sign=self._sign,
                          key_name=self.key_name)  # fmt: skip
 
     def verify(self, message: bytes) -> etree._Element:
-        """The signed document once its SM3 digest and SM2 signature check out
+        """The signed document once its digest and SM2 signature check out
         against this key (the digest compared in constant time)."""
         root = parse_xml(message)
         signature = root.find(f"{{{DS}}}Signature")
@@ -241,10 +245,15 @@ class Sm2Signer:
         canonical_info = etree.tostring(info, method="c14n")
         stated = base64.b64decode(info.findtext(f".//{{{DS}}}DigestValue") or "")
         root.remove(signature)
-        computed = _digest("sm3", etree.tostring(root, method="c14n"))
+        computed = _digest(ALGORITHMS[self.algorithm][2],
+                           etree.tostring(root, method="c14n"))  # fmt: skip
         if not hmac.compare_digest(stated, computed):
             raise MessageRefused("the digest does not match the message", "Signature")
-        if not self.crypt.verify_with_sm3(said.hex(), canonical_info):
+        try:
+            r, s = decode_dss_signature(said)
+        except ValueError:
+            raise MessageRefused("not an SM2 signature", "Signature") from None
+        if not self.crypt.verify_with_sm3(f"{r:064x}{s:064x}", canonical_info):
             raise MessageRefused("the SM2 signature does not verify", "Signature")
         return root
 

@@ -296,7 +296,7 @@ def test_with_sm2_signatures_the_parcel_is_declared_and_released(customs, settin
     settings.ETALAGE_CUSTOMS_SIGNATURE = "sm2-sm3"
     order, sub = _declared(customs)
     body = decrypt_carrying_id(_inventory(sub).message.body_encrypted)
-    assert b'Algorithm="urn:etalage:xmldsig:sm2-sm3"' in body
+    assert b'Algorithm="http://www.w3.org/2000/09/xmldsig#sm2-sm3"' in body
     customs.answer()
     sub.refresh_from_db()
     assert sub.state == states.SHIPPED and _inventory(sub).status == 800

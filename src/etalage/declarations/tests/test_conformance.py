@@ -19,6 +19,7 @@ they fail instead.
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import replace
 from datetime import datetime
@@ -312,9 +313,25 @@ def test_each_signature_algorithm_is_verified_and_a_changed_message_refused(
     assert signature_method(signed) == algorithm
     assert simulator_verified(signed) is not None
     assert_official(signed, f"CEB621 signed {algorithm}")
+    value = etree.fromstring(signed).findtext(".//{*}SignatureValue")
+    if algorithm == "sm2-sm3":  # DER, as GB/T 35276 writes SM2 signatures
+        from cryptography.hazmat.primitives.asymmetric.utils import (
+            decode_dss_signature,
+        )
+
+        decode_dss_signature(base64.b64decode(value))
+    # Another message's signature, whose digest is another: the signature fails.
+    other = simulator_signer(algorithm).sign(
+        ceb621([docs.INVENTORY], docs.TRANSFER, guid=GUID)
+    )
+    transplanted = etree.fromstring(signed)
+    transplanted.find(".//{*}SignatureValue").text = etree.fromstring(other).findtext(
+        ".//{*}SignatureValue"
+    )
     for changed in (
         signed.replace("王小明".encode(), "王小亮".encode()),
         signed.replace(b"<ds:DigestValue>", b"<ds:DigestValue>AAAA"),
+        etree.tostring(transplanted),
     ):
         with pytest.raises(MessageRefused) as refused:
             simulator_verified(changed)
