@@ -312,3 +312,11 @@ def test_a_buyer_places_the_order_in_every_language(client, buyer, language):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     assert answer["Location"] == f"{prefix}/orders/{order.number}/"
     assert D(hidden["total"]) == order.total
+
+
+def test_chinese_pages_say_modify_for_an_address_and_switch_for_the_market(
+    client, buyer
+):
+    html = client.get("/account/").content.decode()
+    assert "修改</a>" in html and "切换</button>" in html
+    assert '<a class="brand" href="/">' in html  # named by the text it shows

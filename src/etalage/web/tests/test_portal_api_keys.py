@@ -72,3 +72,10 @@ def test_only_the_owner_manages_keys_and_only_its_own(owner_client, catalogue):
 def test_a_malformed_key_to_revoke_is_not_found(owner_client):
     response = owner_client.post("/en/portal/api-keys/", {"revoke": "not-a-key"})
     assert response.status_code == 404
+
+
+def test_the_page_shows_how_to_send_the_key_placeholder_included(owner_client):
+    html = owner_client.get("/en/portal/api-keys/").content.decode()
+    assert "Authorization: Bearer &lt;key&gt;." in html
+    # The brand's accessible name is the text it shows (WCAG 2.5.3).
+    assert '<a class="brand" href="/en/portal/">' in html
