@@ -12,6 +12,7 @@ from etalage.logistics.models import (
     Bag,
     CarrierPush,
     Flight,
+    HubScan,
     Parcel,
     SandboxShipment,
     TrackingEvent,
@@ -45,6 +46,14 @@ class TrackingEventInline(ReadOnlyAdmin, admin.TabularInline):
     extra = 0
 
 
+class HubScanInline(ReadOnlyAdmin, admin.TabularInline):
+    model = HubScan
+    fk_name = "parcel"
+    fields = ["at", "outcome", "grams", "refusal", "note", "by", "corrects", "reason"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Parcel)
 class ParcelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
@@ -62,7 +71,7 @@ class ParcelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = [LateFilter, "state", "refusal", "carrier"]
     search_fields = ["code", "waybill", "sub_order__order__number"]
     list_select_related = ["sub_order", "bag"]
-    inlines = [TrackingEventInline]
+    inlines = [HubScanInline, TrackingEventInline]
 
 
 @admin.register(Flight)

@@ -146,6 +146,55 @@ class Parcel(Entity):
         return self.code
 
 
+class HubScan(models.Model):
+    """One scan of a parcel at the hub and what it decided (received, or refused
+    and why), by whom; a correction names the scan it corrects and the reason.
+    Together: the parcel's history at the hub."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", _("received")
+        REFUSED = "refused", _("refused")
+
+    parcel = models.ForeignKey(
+        Parcel,
+        on_delete=models.CASCADE,
+        related_name="hub_scans",
+        verbose_name=_("parcel"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome)
+    grams = models.PositiveIntegerField(_("weight at the hub (g)"), null=True)
+    refusal = models.CharField(
+        _("refused because"), max_length=16, choices=Parcel.Refusal, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    reason = models.CharField(_("why corrected"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("scan at the hub")
+        verbose_name_plural = _("scans at the hub")
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id} {self.outcome}"
+
+
 class TrackingEvent(models.Model):
     """One step of a parcel's way, once: a carrier that sends it twice (the same
     source and reference) is recorded once."""

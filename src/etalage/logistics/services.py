@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from etalage.customs.routes import Route
 from etalage.events.outbox import event_record
 from etalage.events.types import ParcelStepped
-from etalage.logistics.models import Parcel, TrackingEvent
+from etalage.logistics.models import HubScan, Parcel, TrackingEvent
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
 from etalage.orders.models import SubOrder
@@ -172,7 +172,35 @@ def weight_tolerance(declared: int) -> int:
     return max(int(share), settings.ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS)
 
 
-def _scanned(code: str) -> Parcel:
+class WeightOutOfTolerance(ParcelRefused):
+    """The scale says far more or less than was packed: the hub worker weighs
+    again, or confirms the weight and the parcel is refused. Nothing is written."""
+
+    def __init__(self, *, code: str, grams: int, declared: int, tolerance: int):
+        gap = grams - declared
+        message = (
+            _(
+                "%(grams)s g is %(gap)s g more than the %(declared)s g packed "
+                "(±%(tolerance)s g allowed). Weigh it again, or confirm the weight: "
+                "the parcel is then refused as heavier than declared."
+            )
+            if gap > 0
+            else _(
+                "%(grams)s g is %(gap)s g less than the %(declared)s g packed "
+                "(±%(tolerance)s g allowed). Weigh it again, or confirm the weight: "
+                "the parcel is then refused as lighter than declared."
+            )
+        ) % {
+            "grams": grams,
+            "gap": abs(gap),
+            "declared": declared,
+            "tolerance": tolerance,
+        }
+        super().__init__(message, field="grams")
+        self.code, self.grams, self.declared = code, grams, declared
+
+
+def _parcel(code: str) -> Parcel:
     parcel = (
         Parcel.objects.select_for_update()
         .select_related("sub_order")
@@ -183,6 +211,11 @@ def _scanned(code: str) -> Parcel:
         raise ParcelRefused(
             _("No parcel has the code %(code)s.") % {"code": code.strip()}
         )
+    return parcel
+
+
+def _scanned(code: str) -> Parcel:
+    parcel = _parcel(code)
     if parcel.state == Parcel.State.RECEIVED:
         raise ParcelRefused(
             _("%(code)s was received already, on %(when)s.")
@@ -193,51 +226,53 @@ def _scanned(code: str) -> Parcel:
         )
     if parcel.state == Parcel.State.REFUSED:
         raise ParcelRefused(
-            _("%(code)s was refused: %(why)s.")
+            _("%(code)s was refused: %(why)s. If the hub's scan was wrong, correct it.")
             % {"code": parcel.code, "why": parcel.get_refusal_display()}
         )
     return parcel
 
 
-@transaction.atomic
-def hub_receive(*, code: str, grams: int, by: Person = None) -> Parcel:
-    """Hub staff scan a parcel and weigh it: received when its weight is within the
-    tolerance of what was packed; otherwise refused as over- or underweight (the
-    merchant is told). An unknown code, or one received before, changes nothing."""
-    parcel = _scanned(code)
-    if grams <= 0:
+def _weighed(
+    parcel: Parcel, grams: int | None, *, confirmed: bool
+) -> Parcel.Refusal | None:
+    """Check the weight: None when within the tolerance, the refusal when
+    confirmed out of it; unconfirmed out of it, ask again."""
+    if grams is None or grams <= 0:
         raise ParcelRefused(
             _("Weigh the parcel: a weight above 0 grams."), field="grams"
         )
     gap = grams - parcel.declared_grams
-    if abs(gap) > weight_tolerance(parcel.declared_grams):
-        refusal = Parcel.Refusal.OVERWEIGHT if gap > 0 else Parcel.Refusal.UNDERWEIGHT
+    tolerance = weight_tolerance(parcel.declared_grams)
+    if abs(gap) <= tolerance:
+        return None
+    if not confirmed:
+        raise WeightOutOfTolerance(
+            code=parcel.code,
+            grams=grams,
+            declared=parcel.declared_grams,
+            tolerance=tolerance,
+        )
+    return Parcel.Refusal.OVERWEIGHT if gap > 0 else Parcel.Refusal.UNDERWEIGHT
+
+
+@transaction.atomic
+def hub_receive(
+    *, code: str, grams: int, by: Person = None, confirmed: bool = False
+) -> Parcel:
+    """Hub staff scan a parcel and weigh it: received when its weight is within the
+    tolerance of what was packed. Out of it, the weight is asked again
+    (``WeightOutOfTolerance``) unless ``confirmed``: then the parcel is refused as
+    over- or underweight (the merchant is told). An unknown code, or one received
+    before, changes nothing."""
+    parcel = _scanned(code)
+    refusal = _weighed(parcel, grams, confirmed=confirmed)
+    if refusal is not None:
         note = _("%(grams)s g at the hub, %(declared)s g packed") % {
             "grams": grams,
             "declared": parcel.declared_grams,
         }
-        return _refuse(parcel, refusal, note, grams=grams, by=by)
-    now = timezone.now()
-    parcel.state, parcel.measured_grams = Parcel.State.RECEIVED, grams
-    parcel.received_at, parcel.received_by = now, _user(by)
-    parcel.save(
-        update_fields=[
-            "state",
-            "measured_grams",
-            "received_at",
-            "received_by",
-            "updated_at",
-        ]
-    )
-    step_record(
-        parcel=parcel,
-        step=Step.RECEIVED_AT_HUB,
-        source="etalage",
-        reference="received",
-        at=now,
-        place=HUB,
-    )
-    return parcel
+        return _scan_record(parcel, grams=grams, refusal=refusal, note=note, by=by)
+    return _scan_record(parcel, grams=grams, by=by)
 
 
 @transaction.atomic
@@ -245,36 +280,130 @@ def hub_refuse(*, code: str, refusal: str, note: str = "", by: Person = None) ->
     """Hub staff refuse a parcel (damaged, unlabelled, …) with the reason."""
     if refusal not in Parcel.Refusal.values:
         raise ParcelRefused(_("Choose why the parcel is refused."), field="refusal")
-    return _refuse(_scanned(code), Parcel.Refusal(refusal), note, grams=None, by=by)
-
-
-def _refuse(
-    parcel: Parcel, refusal: Parcel.Refusal, note: str, *, grams: int | None, by: Person
-) -> Parcel:
-    parcel.state, parcel.refusal, parcel.refusal_note = (
-        Parcel.State.REFUSED,
-        refusal,
-        note[:300],
+    return _scan_record(
+        _scanned(code), grams=None, refusal=Parcel.Refusal(refusal), note=note, by=by
     )
-    parcel.measured_grams = grams
-    parcel.received_by = _user(by)
+
+
+@transaction.atomic
+def hub_scan_correct(
+    *,
+    code: str,
+    reason: str,
+    grams: int | None = None,
+    refusal: str = "",
+    note: str = "",
+    confirmed: bool = False,
+    by: Person = None,
+) -> Parcel:
+    """The hub corrects its own last scan of a parcel (a mistyped weight, the wrong
+    refusal), with the reason, while the parcel is still on its table: not yet in
+    a bag, not packed again by the merchant. The scan corrected stays in the
+    parcel's history, the correction beside it."""
+    parcel = _parcel(code)
+    last = parcel.hub_scans.order_by("-at", "-id").first()
+    if last is None or parcel.state not in (
+        Parcel.State.RECEIVED,
+        Parcel.State.REFUSED,
+    ):
+        raise ParcelRefused(
+            _("%(code)s has no scan of the hub's to correct (it is %(state)s).")
+            % {"code": parcel.code, "state": parcel.get_state_display()}
+        )
+    if parcel.bag_id is not None:
+        raise ParcelRefused(
+            _("%(code)s is in bag %(bag)s already: its scan can no longer change.")
+            % {"code": parcel.code, "bag": parcel.bag}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ParcelRefused(_("Say why the scan is corrected."), field="reason")
+    if refusal and refusal not in Parcel.Refusal.values:
+        raise ParcelRefused(_("Choose why the parcel is refused."), field="refusal")
+    chosen = Parcel.Refusal(refusal) if refusal else None
+    if chosen is None:
+        chosen = _weighed(parcel, grams, confirmed=confirmed)
+        if chosen is not None:
+            note = _("%(grams)s g at the hub, %(declared)s g packed") % {
+                "grams": grams,
+                "declared": parcel.declared_grams,
+            }
+    else:
+        grams = None
+    if (last.grams, last.refusal) == (grams, chosen or ""):
+        raise ParcelRefused(
+            _("This is what the last scan says already."), field="grams"
+        )
+    return _scan_record(
+        parcel,
+        grams=grams,
+        refusal=chosen,
+        note=note,
+        by=by,
+        corrects=last,
+        reason=reason,
+    )
+
+
+def _scan_record(
+    parcel: Parcel,
+    *,
+    grams: int | None,
+    by: Person,
+    refusal: Parcel.Refusal | None = None,
+    note: str = "",
+    corrects: HubScan | None = None,
+    reason: str = "",
+) -> Parcel:
+    """Write the scan, the parcel's new state and its step in the timeline (a
+    weight corrected on a received parcel changes no step: the scan says it)."""
+    now = timezone.now()
+    scan = HubScan.objects.create(
+        parcel=parcel,
+        outcome=HubScan.Outcome.REFUSED if refusal else HubScan.Outcome.RECEIVED,
+        grams=grams,
+        refusal=refusal or "",
+        note=note[:300],
+        corrects=corrects,
+        reason=reason[:300],
+        by=_user(by),
+        at=now,
+    )
+    was_received = parcel.state == Parcel.State.RECEIVED
+    parcel.measured_grams, parcel.received_by = grams, _user(by)
+    if refusal is None:
+        parcel.state, parcel.refusal, parcel.refusal_note = (
+            Parcel.State.RECEIVED,
+            "",
+            "",
+        )
+        parcel.received_at = parcel.received_at if was_received else now
+    else:
+        parcel.state, parcel.refusal = Parcel.State.REFUSED, refusal
+        parcel.refusal_note, parcel.received_at = note[:300], None
     parcel.save(
         update_fields=[
             "state",
             "refusal",
             "refusal_note",
             "measured_grams",
+            "received_at",
             "received_by",
             "updated_at",
         ]
     )
+    if refusal is None and was_received:
+        return parcel
     step_record(
         parcel=parcel,
-        step=Step.EXCEPTION,
+        step=Step.EXCEPTION if refusal else Step.RECEIVED_AT_HUB,
         source="etalage",
-        reference="refused",
+        reference=f"hub-scan:{scan.pk}",
+        at=now,
         place=HUB,
-        detail=f"{refusal.label}: {note}" if note else str(refusal.label),
+        detail=(f"{refusal.label}: {note}" if note else str(refusal.label))
+        if refusal
+        else "",
     )
     return parcel
 

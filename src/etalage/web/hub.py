@@ -34,8 +34,10 @@ from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.selectors import WAITING_FOR_HAND_OVER, flights_for_hub
 from etalage.logistics.services import (
     ParcelRefused,
+    WeightOutOfTolerance,
     hub_receive,
     hub_refuse,
+    hub_scan_correct,
     is_hub_staff,
     parcel_pack,
 )
@@ -74,8 +76,11 @@ class ScanForm(forms.Form):
 
 @login_required
 def hub_scan(request):
+    """Scan, weigh, receive; a weight far from the packed one is asked again (weigh
+    again, or confirm it and the parcel is refused)."""
     _hub_staff(request)
     form = ScanForm(request.POST or None)
+    asked = correctable = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -88,27 +93,21 @@ def hub_scan(request):
                 )
             else:
                 parcel = hub_receive(
-                    code=data["code"], grams=data["grams"], by=request.user
+                    code=data["code"],
+                    grams=data["grams"],
+                    by=request.user,
+                    confirmed=request.POST.get("confirm") == str(data["grams"]),
                 )
         except ParcelRefused as refused:
             form.add_error(
                 refused.field if refused.field in form.fields else None, str(refused)
             )
-        else:
-            if parcel.state == Parcel.State.RECEIVED:
-                messages.success(
-                    request, _("%(code)s received.") % {"code": parcel.code}
-                )
+            if isinstance(refused, WeightOutOfTolerance):
+                asked = refused
             else:
-                messages.warning(
-                    request,
-                    _("%(code)s refused: %(why)s %(note)s")
-                    % {
-                        "code": parcel.code,
-                        "why": parcel.get_refusal_display(),
-                        "note": parcel.refusal_note,
-                    },
-                )
+                correctable = _correctable(form.data.get("code", ""))
+        else:
+            _scan_told(request, parcel)
             return redirect("web:hub")
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     recent = (
@@ -123,7 +122,108 @@ def hub_scan(request):
     return render(
         request,
         "etalage/hub/scan.html",
-        {"form": form, "recent": recent, "waiting": waiting},
+        {
+            "form": form,
+            "recent": recent,
+            "waiting": waiting,
+            "asked": asked,
+            "correctable": correctable,
+        },
+    )
+
+
+def _scan_told(request, parcel: Parcel, corrected: bool = False) -> None:
+    if parcel.state == Parcel.State.RECEIVED:
+        text = (
+            _("%(code)s corrected: received.") if corrected else _("%(code)s received.")
+        )
+        messages.success(request, text % {"code": parcel.code})
+        return
+    text = (
+        _("%(code)s corrected: refused: %(why)s %(note)s")
+        if corrected
+        else _("%(code)s refused: %(why)s %(note)s")
+    )
+    messages.warning(
+        request,
+        text
+        % {
+            "code": parcel.code,
+            "why": parcel.get_refusal_display(),
+            "note": parcel.refusal_note,
+        },
+    )
+
+
+def _correctable(code: str) -> Parcel | None:
+    """The parcel whose last hub scan may still be corrected, if that is one."""
+    return Parcel.objects.filter(
+        code=code.strip().upper(),
+        state__in=[Parcel.State.RECEIVED, Parcel.State.REFUSED],
+        bag=None,
+    ).first()
+
+
+class CorrectForm(forms.Form):
+    grams = forms.IntegerField(
+        label=gettext_lazy("Weight on the scale (g)"),
+        min_value=1,
+        max_value=31_500,
+        required=False,
+    )
+    refusal = forms.ChoiceField(
+        label=gettext_lazy("Or refuse it because"),
+        required=False,
+        choices=[("", "—"), *Parcel.Refusal.choices],
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Why the last scan is corrected"), max_length=300
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("refusal") and not data.get("grams"):
+            self.add_error("grams", _("Weigh the parcel, or choose why it is refused."))
+        return data
+
+
+@login_required
+def hub_scan_correct_page(request, code: str):
+    """Correct the hub's last scan of a parcel (a mistyped weight, the wrong
+    refusal), saying why; its history at the hub below."""
+    _hub_staff(request)
+    parcel = Parcel.objects.filter(code=code.upper()).first()
+    if parcel is None:
+        raise Http404
+    form = CorrectForm(request.POST or None)
+    asked = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            parcel = hub_scan_correct(
+                code=parcel.code,
+                reason=data["reason"],
+                grams=data["grams"],
+                refusal=data["refusal"],
+                note=data["note"],
+                confirmed=request.POST.get("confirm") == str(data["grams"]),
+                by=request.user,
+            )
+        except ParcelRefused as refused:
+            form.add_error(
+                refused.field if refused.field in form.fields else None, str(refused)
+            )
+            if isinstance(refused, WeightOutOfTolerance):
+                asked = refused
+        else:
+            _scan_told(request, parcel, corrected=True)
+            return redirect("web:hub")
+    scans = parcel.hub_scans.select_related("by", "corrects").order_by("at", "id")
+    return render(
+        request,
+        "etalage/hub/correct.html",
+        {"form": form, "parcel": parcel, "scans": scans, "asked": asked},
     )
 
 

@@ -91,6 +91,11 @@ urlpatterns = [
     path("login/", cart.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("hub/", hub.hub_scan, name="hub"),
+    path(
+        "hub/parcels/<str:code>/correct/",
+        hub.hub_scan_correct_page,
+        name="hub-scan-correct",
+    ),
     path("hub/bags/", hub.hub_bags, name="hub-bags"),
     path("hub/bonded/", hub.bonded_packing, name="hub-bonded"),
     path(

@@ -68,7 +68,7 @@ def test_a_packed_parcel_is_received_at_the_hub_within_the_tolerance(paid):
 
 def test_a_parcel_far_from_its_packed_weight_is_refused_and_packed_again(paid):
     parcel = parcel_pack(sub_order=paid, grams=500)
-    refused = hub_receive(code=parcel.code, grams=800)  # tolerance 50 g
+    refused = hub_receive(code=parcel.code, grams=800, confirmed=True)  # ±50 g
     assert (refused.state, refused.refusal) == ("refused", "overweight")
     assert "800 g at the hub, 500 g packed" in refused.refusal_note
     assert parcel.events.last().step == Step.EXCEPTION
