@@ -24,6 +24,7 @@ from etalage.api.parser import StrictParser
 from etalage.api.payments import payments_router
 from etalage.api.quotes import router as quotes_router
 from etalage.api.schemas import (
+    MAX_PAGE,
     CategoryOut,
     FacetValueOut,
     ImageOut,
@@ -176,7 +177,7 @@ class ProductFilters(MarketQuery):
         None, ge=0, le=10**9, description="In the market currency."
     )
     sort: str = Field(catalog.Sort.NEWEST, description="newest, price or -price.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
 
 

@@ -25,7 +25,7 @@ from ninja.responses import Status
 
 from etalage.api.auth import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
-from etalage.api.schemas import NetUnitName
+from etalage.api.schemas import MAX_PAGE, NetUnitName
 from etalage.catalog.models import Category, ListingChange, Product, Variant
 from etalage.catalog.services import (
     ProductText,
@@ -314,7 +314,7 @@ def _idempotent_answer(request: HttpRequest, key: ApiKey, compute) -> tuple[int,
 def merchant_products_list(
     request: HttpRequest,
     status: str | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(50, ge=1, le=200),
 ):
     """List your products, every status, newest first."""

@@ -23,6 +23,7 @@ from ninja.security import SessionAuth
 from etalage.api.auth import merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.limits import count_request
+from etalage.api.schemas import MAX_PAGE
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
@@ -278,7 +279,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
 
 
 @buyer_router.get("/orders", response={200: OrderPage, **ERRORS})
-def orders_list(request: HttpRequest, page: int = Query(1, ge=1)):
+def orders_list(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE)):
     """The signed-in buyer's orders, newest first, 20 a page."""
     paginator = Paginator(_with_parts(_buyer_orders(request)), 20)
     current = paginator.get_page(page)
@@ -343,7 +344,7 @@ def merchant_sub_order_out(sub: SubOrder) -> MerchantSubOrderOut:
 
 class SubOrderFilter(Schema):
     state: str | None = Field(None, description="Only sub-orders in this state.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 @merchant_router.get("/orders", response={200: MerchantSubOrderPage, **ERRORS})

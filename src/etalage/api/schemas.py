@@ -9,6 +9,10 @@ from ninja import Field, Schema
 # A unit's net content: grams (net weight), millilitres (volume) or pieces.
 NetUnitName = Literal["g", "ml", "piece"]
 
+# The largest page number a listing takes (past it: a refusal naming ``page``, not
+# a number too large for the database).
+MAX_PAGE = 10_000
+
 
 class MoneyOut(Schema):
     amount: Decimal
