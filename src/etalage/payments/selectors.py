@@ -16,6 +16,13 @@ def payment_waiting(order: Order) -> Payment | None:
     )
 
 
+def payment_just_failed(order: Order) -> bool:
+    """Whether the order's newest payment did not go through (declined, closed):
+    the buyer is told so, with the ways to pay again."""
+    newest = Payment.objects.filter(order=order).order_by("-created_at").first()
+    return newest is not None and newest.state == Payment.State.FAILED
+
+
 def payment_followed(order: Order) -> bool:
     """Whether the order's page keeps following a payment: one is out, or one
     has just succeeded while the order, read a moment before, still says placed

@@ -34,6 +34,7 @@ from etalage.payments.models import Provider
 from etalage.payments.selectors import (
     order_refunds,
     payment_followed,
+    payment_just_failed,
     payment_waiting,
 )
 from etalage.returns.services import return_window_end, returnable
@@ -265,6 +266,9 @@ def order(request, number: str):
             if waiting and waiting.qr_code
             else "",
             "waiting": waiting,
+            "payment_failed": order.state == states.PLACED
+            and waiting is None
+            and payment_just_failed(order),
             "refunds": [
                 (r, money(r.amount), Provider(r.payment.provider).label)
                 for r in order_refunds(order)

@@ -320,3 +320,26 @@ def test_chinese_pages_say_modify_for_an_address_and_switch_for_the_market(
     html = client.get("/account/").content.decode()
     assert "修改</a>" in html and "切换</button>" in html
     assert '<a class="brand" href="/">' in html  # named by the text it shows
+
+
+def test_the_order_page_says_a_payment_is_being_confirmed_or_did_not_go_through(
+    client, buyer, shopping
+):
+    from etalage.payments.models import Payment
+
+    order = shopping.place(buyer).order
+    page = f"/en/orders/{order.number}/"
+    assert "Confirming your payment" not in client.get(page).content.decode()
+    payment = Payment.objects.create(
+        order=order, provider="alipay", request_id=f"{order.number}-P1",
+        amount=order.total, currency=order.currency,
+        redirect_url="https://cashier.example/", state=Payment.State.PENDING,
+    )  # fmt: skip
+    back = client.get(page).content.decode()
+    assert "Confirming your payment" in back and "did not go through" not in back
+    Payment.objects.filter(pk=payment.pk).update(state=Payment.State.FAILED)
+    declined = client.get(page).content.decode()
+    assert "Your payment did not go through" in declined
+    assert "Confirming your payment" not in declined and "Pay with Alipay" in declined
+    zh = client.get(f"/orders/{order.number}/").content.decode()
+    assert "您的付款未成功" in zh
