@@ -99,7 +99,7 @@ def _receipt(doc: ReceiptDoc, data: bytes) -> str:
     declaration = _declaration_of(doc)
     if declaration is None:
         return "unknown"
-    return _apply(declaration, doc, data.decode(errors="replace"))
+    return _apply(declaration, doc, doc.source or data.decode(errors="replace"))
 
 
 @transaction.atomic
@@ -282,7 +282,7 @@ def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
             "vat": doc.vat,
             "consumption_tax": doc.consumption_tax,
             "assessed_at": _customs_time(doc.at),
-            "raw": data.decode(errors="replace"),
+            "raw": doc.source or data.decode(errors="replace"),
         },
     )
     facts = {

@@ -88,6 +88,7 @@ class ReceiptDoc:
     info: str
     fields: Mapping[str, str] = field(default_factory=dict)  # the block's others
     receipt: str = ""  # "900": customs' format check of a whole message
+    source: str = field(default="", compare=False)  # the block as read
 
     @property
     def kind(self) -> str:
@@ -131,6 +132,7 @@ class TaxBillDoc:
     ebc_code: str
     logistics_code: str
     lines: Sequence[TaxLineDoc]
+    source: str = field(default="", compare=False)  # the Tax element as read
 
     @property
     def paid(self) -> bool:
@@ -300,6 +302,7 @@ def _tax_bills(root: etree._Element) -> list[Answer]:
                 )
                 for line in tax.findall(f"{{{CEB}}}TaxListRd")
             ],
+            source=etree.tostring(tax, encoding="unicode"),
         ))  # fmt: skip
     return bills
 
@@ -358,5 +361,6 @@ def read_answer(data: bytes) -> list[Answer]:
             info=said["returnInfo"],
             fields={name: value for name, value in said.items() if name not in (
                 "guid", "returnStatus", "returnTime", "returnInfo")},
+            source=etree.tostring(block, encoding="unicode"),
         ))  # fmt: skip
     return answers

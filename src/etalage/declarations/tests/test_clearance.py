@@ -396,3 +396,18 @@ def test_an_address_typed_on_several_lines_is_declared_on_one(customs):
     head = order.sub_orders.get().declarations.get(kind="311")
     body = decrypt_carrying_id(head.message.body_encrypted).decode()
     assert "世纪大道 100 号 2 楼 201 室</ceb:consigneeAddress>" in body
+
+
+def test_each_return_block_of_a_file_is_kept_alone(customs):
+    from etalage.declarations.answers import answer_receive
+    from etalage.declarations.receipts import receipt_xml
+
+    first, second = customs.paid(), customs.paid()
+    customs.declare()
+    heads = [o.sub_orders.get().declarations.get(kind="311") for o in (first, second)]
+    blocks = [receipt("311", head.guid, 120, "入库") for head in heads]
+    assert answer_receive(receipt_xml(blocks, guid=new_guid())) == "kept, kept"
+    mine, theirs = (head.receipts.get().raw for head in heads)
+    assert heads[0].guid in mine and heads[1].guid not in mine
+    assert heads[1].guid in theirs and heads[0].guid not in theirs
+    assert mine.startswith("<ceb:OrderReturn")
