@@ -6,12 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from babel import Locale
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Category
 from etalage.merchants.models import Merchant
+from etalage.money.formatting import cldr_locale
 from etalage.search.selectors import (
     PRICE_RANGES,
     SORTS,
@@ -119,6 +121,7 @@ def search(request):
 def _facet_links(results, tree, base, currency):
     """Each facet's values as links that add (or, when chosen, remove) the filter."""
     links = {}
+    countries = Locale.parse(cldr_locale(get_language())).territories
     for name in ("category", "merchant", "origin"):
         entries = []
         for f in results.facets.get(name, []):
@@ -131,8 +134,8 @@ def _facet_links(results, tree, base, currency):
                 if not f.get("object"):
                     continue
                 value, label = f["object"].slug, f["object"].name
-            else:
-                value, label = f["value"], f["value"]
+            else:  # a country's code, named in the reader's language
+                value, label = f["value"], countries.get(f["value"], f["value"])
             on = base.get(name) == value
             entries.append(
                 {

@@ -248,3 +248,10 @@ def test_the_figures_follow_stock_and_sales_and_rewrite_only_what_changed(shoppi
     order_cancel(order=order, by=buyer, reason="changed my mind")
     assert figures_refresh(documents) == 2  # a cancelled order sold nothing
     assert set(SearchDocument.objects.values_list("sales", flat=True)) == {0}
+
+
+def test_the_origin_facet_names_the_country_in_the_reader_s_language(client, shelf):
+    zh = client.get("/search/", {"q": "啤酒"}).content.decode()
+    fr = client.get("/fr/search/", {"q": "啤酒"}).content.decode()
+    assert ">比利时</a>" in zh and ">Belgique</a>" in fr
+    assert ">BE</a>" not in zh + fr
