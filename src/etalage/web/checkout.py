@@ -14,7 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -56,6 +56,7 @@ SENT_BEFORE = _(
 
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @login_required
@@ -196,12 +197,24 @@ def _own_order(request, number: str) -> Order:
 
 
 def _tracking(sub) -> list:
-    """The parcel's steps, newest first (none before it is packed)."""
+    """The parcel's steps, newest first (none before it is packed), each with the
+    carrier's own words (`said`) only where they add to the step and its place;
+    in their own language (`said_lang`), which a page in another one says."""
     try:
         parcel = sub.parcel
     except ObjectDoesNotExist:
         return []
-    return sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
+    events = sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
+    for event in events:
+        label = event.get_step_display()
+        with translation.override("zh-hans"):
+            label_zh = event.get_step_display()
+        detail = event.detail.strip()
+        repeats = {label.casefold(), label_zh.casefold(), event.place.casefold()}
+        said = event.step != "exception" and detail.casefold() not in repeats
+        event.said = detail if said else ""
+        event.said_lang = "zh-Hans" if CJK.search(detail) else ""
+    return events
 
 
 def _returns(sub) -> dict:

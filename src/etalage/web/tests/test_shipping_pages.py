@@ -218,3 +218,27 @@ def test_the_hub_finds_every_flight_past_the_twentieth(client, hub_staff):
     assert "EK025" in by_mawb and "EK001" not in by_mawb
     nothing = client.get("/en/hub/flights/?q=nowhere").content.decode()
     assert "No flight matches." in nothing
+
+
+def test_the_timeline_says_each_thing_once_and_introduces_the_carrier_s_words(
+    client, paid
+):
+    from datetime import UTC, datetime
+
+    from etalage.logistics.services import parcel_pack, step_record
+    from etalage.logistics.vocabulary import Step
+
+    parcel = parcel_pack(sub_order=paid, grams=640)
+    at = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
+    step_record(parcel=parcel, step=Step.OUT_FOR_DELIVERY, source="carrier",
+                reference="c1", at=at, place="上海市", detail="派送中")  # fmt: skip
+    step_record(parcel=parcel, step=Step.DELIVERY_FAILED, source="carrier",
+                reference="c2", at=at, place="上海市",
+                detail="收件人电话无人接听")  # fmt: skip
+    client.force_login(paid.order.buyer)
+    zh = client.get(f"/orders/{paid.order.number}/").content.decode()
+    assert "派送中</strong> · 上海市</li>" in zh  # not "派送中 · 上海市 · 派送中"
+    assert "· 收件人电话无人接听</li>" in zh
+    fr = client.get(f"/fr/orders/{paid.order.number}/").content.decode()
+    assert 'le transporteur indique <q lang="zh-Hans">收件人电话无人接听</q>' in fr
+    assert "· 派送中" not in fr
