@@ -39,6 +39,7 @@ from etalage.api.schemas import (
     VariantOut,
 )
 from etalage.api.shipping import router as merchant_shipping_router
+from etalage.api.summary import router as merchant_summary_router
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Category, Product
 from etalage.catalog.selectors import image_view, variant_label
@@ -69,6 +70,7 @@ ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 def _mount_routers() -> None:
     merchant_router.add_router("", merchant_orders_router)
     merchant_router.add_router("", merchant_shipping_router)
+    merchant_router.add_router("", merchant_summary_router)
     api.add_router("/merchant", merchant_router)
     api.add_router("", quotes_router)
     api.add_router("", buyer_router)

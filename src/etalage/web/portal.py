@@ -20,16 +20,15 @@ from etalage.imports import (
     product_import_enqueue,
     product_import_run,
 )
-from etalage.logistics.selectors import parcels_late_to_hand_over
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
+from etalage.merchants.selectors import merchant_work
 from etalage.merchants.services import (
     CompanyDetails,
     merchant_details_update,
     merchant_member_invite,
     merchant_member_remove,
 )
-from etalage.orders.models import SubOrder
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.onboarding import CompanyDetailsForm
 
@@ -86,19 +85,18 @@ def dashboard(request):
         .order_by("slug")[:50]
     )
 
-    ships = membership.role != MerchantMember.Role.CATALOGUE
-    to_prepare = (
-        SubOrder.objects.filter(merchant=merchant, state="paid").count() if ships else 0
-    )
-    late = parcels_late_to_hand_over(merchant.pk).count() if ships else 0
+    role = membership.role
     return render(
         request,
         "etalage/portal/dashboard.html",
         {
             "merchant": merchant,
             "membership": membership,
-            "to_prepare": to_prepare,
-            "late": late,
+            "work": merchant_work(merchant=merchant),
+            "sees_orders": role != MerchantMember.Role.CATALOGUE,
+            "sees_listings": role in CATALOGUE_ROLES,
+            "sees_payouts": role
+            in (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE),
             "handling_days": settings.ETALAGE_HANDLING_DAYS,
             "statuses": statuses,
             "rejected": rejected,

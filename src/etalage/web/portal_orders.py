@@ -13,6 +13,7 @@ from etalage.logistics.labels import labels_pdf, packing_list_pdf
 from etalage.logistics.models import Parcel
 from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
 from etalage.merchants.models import MerchantMember
+from etalage.merchants.selectors import SHIPPING_WORK, merchant_sub_orders_waiting
 from etalage.orders.models import State, SubOrder
 from etalage.web.forms import form_errors_text
 from etalage.web.portal import _membership
@@ -40,6 +41,13 @@ def sub_order_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         subs = subs.filter(number__icontains=query)
+    work = request.GET.get("work", "")
+    if work in SHIPPING_WORK:  # the dashboard's counts link here
+        subs = subs.filter(
+            pk__in=merchant_sub_orders_waiting(merchant=merchant, work=work).values(
+                "pk"
+            )
+        )
     return render(
         request,
         "etalage/portal/orders.html",
@@ -49,6 +57,7 @@ def sub_order_list(request):
             "states": State.choices,
             "state": state,
             "query": query,
+            "work": work if work in SHIPPING_WORK else "",
         },
     )
 

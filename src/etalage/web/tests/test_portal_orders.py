@@ -41,4 +41,4 @@ def test_the_dashboard_counts_the_paid_parcels_to_prepare(client, placed, shoppi
     order_pay(order=placed)
     member(client, shopping.products["a"].merchant, "fulfilment")
     html = client.get("/en/portal/").content.decode()
-    assert "1 paid parcel waits for you." in html
+    assert "1 paid parcel to pack." in html
