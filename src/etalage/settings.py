@@ -8,6 +8,7 @@ import base64
 import hashlib
 import ipaddress
 import os
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,10 +34,32 @@ DATA_DIR = Path(os.environ.get("ETALAGE_DATA_DIR", Path.cwd() / "var")).resolve(
 DEBUG = _env_bool("ETALAGE_DEBUG")
 TESTING = _env_bool("ETALAGE_TESTING")
 
+
+def _own_secret_key(path: Path) -> str:
+    """The key kept in ``path`` (owner-only), made there the first time."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it at this very moment
+            pass
+        else:
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text().strip()
+
+
+# The tests sign with a public constant. With debug on and no key, a key of the
+# machine's own is made once in the data directory (as `make run` does), never a
+# public one: every key derived from it would be everyone's (etalage.core.keys
+# refuses to derive from this constant outside the tests).
+INSECURE_TEST_SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"  # noqa: S105
 SECRET_KEY = os.environ.get("ETALAGE_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"  # noqa: S105
+    if TESTING:
+        SECRET_KEY = INSECURE_TEST_SECRET_KEY
+    elif DEBUG:
+        SECRET_KEY = _own_secret_key(DATA_DIR / "secret_key")
     else:
         raise ImproperlyConfigured(
             "ETALAGE_SECRET_KEY must be set when ETALAGE_DEBUG is off "
@@ -542,6 +565,10 @@ ETALAGE_HANDLING_DAYS = int(os.environ.get("ETALAGE_HANDLING_DAYS", 3))
 # every few seconds through the same services people use.
 ETALAGE_DEMO_CLOCK = _env_bool("ETALAGE_DEMO_CLOCK", False)
 ETALAGE_DEMO_STEP_SECONDS = int(os.environ.get("ETALAGE_DEMO_STEP_SECONDS", 30))
+# The demo merchant whose parcels the clock leaves to people, from packing to flight.
+ETALAGE_DEMO_BY_HAND_MERCHANT = os.environ.get(
+    "ETALAGE_DEMO_BY_HAND_MERCHANT", "maison-verhaeghe"
+)
 # The last mile in China: the carrier parcels are handed to once released, and each
 # carrier's Standard Webhooks secret for its tracking pushes. The embedded sandbox
 # carrier (on with the payment sandbox) pushes a step every few seconds.
@@ -564,3 +591,5 @@ ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
 # Notifications: the largest body kept, and how many one address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
 ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 60000))
+# Calls to parties outside (etalage.core.outbound): seconds an answer may take.
+ETALAGE_OUTBOUND_TIMEOUT = float(os.environ.get("ETALAGE_OUTBOUND_TIMEOUT", 10))

@@ -24,8 +24,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Étalage"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from etalage.core.checks import keys_checked
         from etalage.core.clock import chore_register
         from etalage.core.limits import limits_sweep
 
+        checks.register(keys_checked, checks.Tags.security)
         chore_register("limit_windows_swept", limits_sweep)
         connection_created.connect(_private_sqlite_files, dispatch_uid="sqlite-0600")

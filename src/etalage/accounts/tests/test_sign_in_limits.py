@@ -67,7 +67,7 @@ def test_guesses_from_many_addresses_pause_the_login_but_not_a_known_address(
     assert sign_in(PASSWORD, "198.51.100.7")  # where the owner signed in before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_guesses_are_counted_before_the_password_is_checked(settings):
     settings.ETALAGE_LOGIN_ATTEMPTS = 5
     checked = []
