@@ -9,9 +9,9 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from etalage.analytics.selectors import merchant_work
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.merchants.models import ApiKey
-from etalage.merchants.selectors import merchant_work
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 router = Router(tags=["merchant summary"])

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from etalage.analytics.selectors import merchant_work
 from etalage.catalog.models import Product, ProductImportRun
 from etalage.customs.models import PositiveListEntry
 from etalage.imports import (
@@ -22,7 +23,6 @@ from etalage.imports import (
 )
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
 from etalage.merchants.models import ApiKey, MerchantMember
-from etalage.merchants.selectors import merchant_work
 from etalage.merchants.services import (
     CompanyDetails,
     merchant_details_update,

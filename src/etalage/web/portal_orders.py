@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from etalage.analytics.selectors import SHIPPING_WORK, merchant_sub_orders_waiting
 from etalage.logistics.labels import labels_pdf, packing_list_pdf
 from etalage.logistics.models import Parcel
 from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
 from etalage.merchants.models import MerchantMember
-from etalage.merchants.selectors import SHIPPING_WORK, merchant_sub_orders_waiting
 from etalage.orders.models import State, SubOrder
 from etalage.web.forms import form_errors_text
 from etalage.web.portal import _membership

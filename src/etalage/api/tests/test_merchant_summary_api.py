@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from etalage.analytics.tests.test_merchant_work import waiting_work
 from etalage.merchants.api_keys import api_key_create
-from etalage.merchants.tests.test_merchant_work import waiting_work
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ LAYERS = [
     ["payments", "search", "logistics"],
     ["ledger", "webhooks", "declarations"],
     ["returns"],
+    ["analytics"],
     ["demo"],
     ["web", "api"],
 ]

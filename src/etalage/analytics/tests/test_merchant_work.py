@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from etalage.merchants.selectors import (
+from etalage.analytics.selectors import (
     MerchantWork,
-    PayoutAccount,
     merchant_sub_orders_waiting,
     merchant_work,
 )
+from etalage.merchants.selectors import PayoutAccount
 
 
 def waiting_work(shopping, catalogue):
