@@ -510,14 +510,18 @@ ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
 ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
 # Where buyers send returns, by route: the cross-border return warehouse in China
 # for parcels flown from Liège (9610), the bonded warehouse for bonded stock (1210).
+# Where returned parcels go, as the courier in China reads it: Chinese first, then
+# the same in Latin letters (a line break between them is kept on the label).
 ETALAGE_RETURN_ADDRESS_DIRECT = os.environ.get(
     "ETALAGE_RETURN_ADDRESS_DIRECT",
-    "Etalage returns (sandbox address), Zhengzhou Airport Economy Zone, "
+    "河南省郑州市航空港经济综合实验区 Étalage 跨境退货仓（沙盒地址）451162\n"
+    "Étalage returns (sandbox address), Zhengzhou Airport Economy Zone, "
     "Henan 451162, CN",
 )
 ETALAGE_RETURN_ADDRESS_BONDED = os.environ.get(
     "ETALAGE_RETURN_ADDRESS_BONDED",
-    "Etalage bonded warehouse (sandbox address), Zhengzhou Xinzheng Comprehensive "
+    "河南省郑州市新郑综合保税区 Étalage 保税仓（沙盒地址）451162\n"
+    "Étalage bonded warehouse (sandbox address), Zhengzhou Xinzheng Comprehensive "
     "Bonded Zone, Henan 451162, CN",
 )
 ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "10"))

@@ -2,6 +2,7 @@
 a photo, the seller approves in the portal (and sees the photo), the buyer prints
 the label, the return warehouse receives it; wrong input is refused by field."""
 
+import os
 import io
 
 from PIL import Image
@@ -65,6 +66,19 @@ def test_ask_approve_print_and_receive_a_return(client, delivered, django_user_m
 
     text = pypdfium2.PdfDocument(label.content)[0].get_textpage().get_text_range()
     assert made.number in text and "sandbox address" in text
+    # For a courier in China: Chinese words, the sender in full, the address in
+    # Chinese first; the return's whole number in the title.
+    title = text.splitlines()[0] + text.splitlines()[1]
+    assert "退货" in text and "收件人" in text and "寄件方" in text
+    assert "收款账户" not in text  # the payouts' "payee account" is no heading
+    assert made.number in title.replace(" ", "")
+    assert order.recipient in text and order.street in text and order.phone in text
+    assert "河南省郑州市" in text
+    if os.environ.get("ETALAGE_KEEP_RENDERINGS"):
+        page = pypdfium2.PdfDocument(label.content)[0]
+        page.render(scale=203 / 72).to_pil().save(
+            os.path.join(os.environ["ETALAGE_KEEP_RENDERINGS"], "return-label.png")
+        )
     staff = django_user_model.objects.create_user("returns-desk")
     hub_staff_add(staff)
     client.force_login(staff)
