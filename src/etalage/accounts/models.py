@@ -44,3 +44,38 @@ class SignInAddress(Entity):
 
     def __str__(self) -> str:
         return f"sign-in address {self.address_hmac[:8]}"
+
+
+class TeamInvitation(Entity):
+    """A merchant owner's invitation to join the team in a role: sent by email as a
+    link (the token is kept only as its keyed hash), accepted by the person invited,
+    signed in, before it expires; nobody joins a team otherwise."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    token_hmac = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "email"])]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.merchant_id}"

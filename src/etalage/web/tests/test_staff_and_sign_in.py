@@ -1,8 +1,5 @@
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.cache import cache
 
 from etalage.merchants.models import MerchantMember
@@ -21,44 +18,7 @@ def owner(client, catalogue):
     return client
 
 
-def test_the_owner_invites_a_newcomer_who_chooses_a_password_and_signs_in(
-    owner, client, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        owner.post(
-            "/en/portal/staff/",
-            {"email": "Packer@Maison.example", "role": "fulfilment"},
-        )
-    member = MerchantMember.objects.get(role="fulfilment")
-    assert member.user.username == "packer@maison.example"
-    assert not member.user.has_usable_password()
-    assert mail.outbox[-1].to == ["packer@maison.example"]
-    link = re.search(r"/en/portal/welcome/\S+/\S+/", mail.outbox[-1].body).group(0)
-    owner.logout()
-    form = client.get(link, follow=True)
-    response = client.post(
-        form.redirect_chain[-1][0],
-        {
-            "new_password1": "a long new passphrase",
-            "new_password2": "a long new passphrase",
-        },
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0].endswith("/portal/")
-    assert "Fulfilment" in response.content.decode()
-
-
-def test_a_person_working_for_another_merchant_cannot_be_invited(owner, catalogue):
-    other = catalogue.merchant("Other")
-    busy = get_user_model().objects.create_user("busy@example.com")
-    MerchantMember.objects.create(merchant=other, user=busy, role="owner")
-    html = owner.post(
-        "/en/portal/staff/", {"email": "busy@example.com", "role": "finance"}
-    )
-    assert "already has another role" in html.content.decode()
-    assert not MerchantMember.objects.filter(
-        merchant=owner.merchant, user=busy
-    ).exists()
+# Invitations (a link the person invited accepts): test_team_invitations.
 
 
 def test_the_owner_removes_a_member_but_not_the_last_owner(owner):
