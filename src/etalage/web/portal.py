@@ -26,8 +26,6 @@ from etalage.merchants.models import ApiKey, MerchantMember
 from etalage.merchants.services import (
     CompanyDetails,
     merchant_details_update,
-    merchant_member_invite,
-    merchant_member_remove,
 )
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.onboarding import CompanyDetailsForm
@@ -229,55 +227,6 @@ def api_keys(request):
             "form": form,
             "created": created,
             "keys": ApiKey.objects.filter(merchant=merchant),
-        },
-    )
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=MerchantMember.Role.choices)
-
-
-@login_required
-def staff(request):
-    """The owner's team: who works for the merchant, in which role; invite, remove."""
-    membership = _membership(request, (MerchantMember.Role.OWNER,))
-    merchant = membership.merchant
-    inviting = request.method == "POST" and "remove" not in request.POST
-    form = InviteForm(request.POST if inviting else None)
-    problem = None
-    if request.method == "POST" and "remove" in request.POST:
-        member = posted_or_404(
-            MerchantMember.objects.filter(merchant=merchant), request.POST["remove"]
-        )
-        try:
-            merchant_member_remove(member=member, removed_by=request.user)
-        except ValidationError as error:
-            problem = error.messages[0]
-        else:
-            return redirect("web:portal-staff")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            merchant_member_invite(
-                merchant=merchant,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("web:portal-staff")
-    return render(
-        request,
-        "etalage/portal/staff.html",
-        {
-            "merchant": merchant,
-            "form": form,
-            "problem": problem,
-            "members": merchant.members.select_related("user").order_by(
-                "role", "user__username"
-            ),
         },
     )
 
