@@ -14,15 +14,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -299,43 +296,6 @@ def merchant_suspend(*, merchant: Merchant, operator: User, reason: str) -> Merc
         status=Merchant.Status.SUSPENDED,
         message=_require_message(reason, "reason"),
     )
-
-
-@transaction.atomic
-def merchant_member_invite(
-    *, merchant: Merchant, email: str, role: str, invited_by: User
-) -> MerchantMember:
-    """Give a person a role at the merchant; a newcomer gets a link to a password."""
-    User = get_user_model()
-    email = email.strip().lower()
-    if role not in MerchantMember.Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
-    user = User.objects.filter(username__iexact=email).first()
-    if user is not None:
-        elsewhere = MerchantMember.objects.filter(user=user).exclude(merchant=merchant)
-        if elsewhere.exists() or user.is_staff:
-            raise ValidationError(
-                {"email": _("This person already has another role on Étalage.")}
-            )
-        if MerchantMember.objects.filter(user=user, merchant=merchant).exists():
-            raise ValidationError({"email": _("This person is already on your team.")})
-    else:
-        user = User.objects.create_user(username=email, email=email)  # no password yet
-    member = MerchantMember.objects.create(merchant=merchant, user=user, role=role)
-
-    notify_merchant(
-        merchant=merchant,
-        template="member_invited",
-        recipient=email,
-        context={
-            "member": member,
-            "invited_by": invited_by,
-            "needs_password": not user.has_usable_password(),
-            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return member
 
 
 @transaction.atomic

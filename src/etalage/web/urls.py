@@ -191,15 +191,6 @@ urlpatterns = [
         name="portal-product",
     ),
     path(
-        "portal/welcome/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="etalage/portal/welcome.html",
-            success_url=reverse_lazy("web:portal"),
-            post_reset_login=True,
-        ),
-        name="portal-welcome",
-    ),
-    path(
         "portal/import/<str:kind>.csv",
         portal.import_template,
         name="portal-import-template",

@@ -31,7 +31,6 @@ PAGES = {
 # Portal URLs whose arguments are not a merchant's object (the statement's is its
 # format; whose money it shows is the signed-in merchant's: test_money_pages).
 NOT_OBJECTS = {
-    "portal-welcome",
     "merchant-verify",
     "portal-import-template",
     "portal-money-statement",
