@@ -7,15 +7,20 @@ a proxy the operator trusts (``ETALAGE_TRUSTED_PROXIES``, addresses or networks)
 and right to left: each trusted proxy appends the address it saw, so the nearest
 address that is not a trusted proxy is the client's. What a client wrote itself, on
 the left, is never used. No other module reads ``REMOTE_ADDR`` or the header.
+
+``ClientAddressMiddleware``, first in line, then makes ``REMOTE_ADDR`` the client's
+for everything after it: Django's logs and the server's access log (gunicorn reads
+the same environ once the answer is sent).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -37,8 +42,14 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+# Where the middleware keeps the address it found (REMOTE_ADDR is then the client's).
+FOUND = "etalage.client_address"
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address as text (an empty string when none is known)."""
+    if FOUND in request.META:
+        return str(request.META[FOUND])
     remote = request.META.get("REMOTE_ADDR", "") or ""
     networks = _networks(tuple(settings.ETALAGE_TRUSTED_PROXIES))
     nearest = _address(remote)
@@ -59,3 +70,16 @@ def client_address(request: HttpRequest) -> str:
         if not trusted(address):
             break
     return str(nearest)
+
+
+class ClientAddressMiddleware:
+    """Find the client's address once per request and make it ``REMOTE_ADDR``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        address = client_address(request)
+        request.META[FOUND] = address
+        request.META["REMOTE_ADDR"] = address
+        return self.get_response(request)

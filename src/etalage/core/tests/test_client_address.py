@@ -64,3 +64,28 @@ def test_only_the_helper_reads_the_connection_address():
         )  # fmt: skip
     )
     assert readers == ["core/client_address.py"]
+
+
+def test_logs_see_the_client_behind_the_proxy(client, db, settings):
+    """The server's access log and Django's own read REMOTE_ADDR from the request's
+    environ: it is the client's once the request is in, not the proxy's."""
+    from django.http import HttpResponse
+
+    from etalage.core.client_address import ClientAddressMiddleware
+
+    settings.ETALAGE_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert "etalage.core.client_address.ClientAddressMiddleware" in settings.MIDDLEWARE
+    seen = []
+
+    def view(request):
+        seen.append((request.META["REMOTE_ADDR"], client_address(request)))
+        return HttpResponse()
+
+    proxied = request("10.0.0.2", "1.2.3.4, 198.51.100.1")
+    ClientAddressMiddleware(view)(proxied)
+    assert seen == [("198.51.100.1", "198.51.100.1")]
+    assert proxied.META["REMOTE_ADDR"] == "198.51.100.1"  # what the access log reads
+    # Every hop trusted: asking again does not walk the header a second time.
+    inner = request("10.0.0.2", "10.1.1.1, 10.0.0.3")
+    ClientAddressMiddleware(view)(inner)
+    assert seen[-1] == ("10.1.1.1", "10.1.1.1")
