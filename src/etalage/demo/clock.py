@@ -4,8 +4,11 @@ themselves, a step every ``ETALAGE_DEMO_STEP_SECONDS``: packed and handed over (
 the merchant would), received, bagged and flown (as the hub's staff would) — each
 through the same services as people use. The worker then declares them to the
 simulated single window, whose answers release them, and the sandbox carrier
-delivers them. So a new user
-sees a parcel's tracking happen within minutes. Never on outside the demo."""
+delivers them. So a new user sees a parcel's tracking happen within minutes.
+
+One demo merchant's parcels (``ETALAGE_DEMO_BY_HAND_MERCHANT``, Maison Verhaeghe)
+are left to people: its staff pack them, print their labels and hand them over;
+the hub's staff receive, bag and fly them. Never on outside the demo."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from etalage.logistics.consolidation import (
 )
 from etalage.logistics.models import Flight, Parcel
 from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
+from etalage.merchants.models import Merchant
 from etalage.orders import states
 from etalage.orders.models import SubOrder
 
@@ -37,28 +41,29 @@ DEMO_AIRLINE = "Air China Cargo (demo clock)"
 
 
 def demo_parcels_moved(*, now: datetime | None = None) -> int:
-    """Move each demo parcel one step whose time has come; return how many moved."""
+    """Move each demo parcel one step whose time has come, but the by-hand
+    merchant's; return how many moved."""
     if not settings.ETALAGE_DEMO_CLOCK:
         return 0
     now = now or timezone.now()
     due = now - timedelta(seconds=settings.ETALAGE_DEMO_STEP_SECONDS)
+    by_hand = settings.ETALAGE_DEMO_BY_HAND_MERCHANT
     moved = 0
     for sub in SubOrder.objects.filter(
         route=Route.DIRECT_MAIL, state=states.PAID, parcel=None, updated_at__lte=due
-    )[:20]:
+    ).exclude(merchant__slug=by_hand)[:20]:
         parcel_hand_over(
             parcel=parcel_pack(sub_order=sub, grams=sub.weight_grams + 150)
         )
         moved += 1
-    for parcel in Parcel.objects.filter(
+    parcels = Parcel.objects.exclude(sub_order__merchant__slug=by_hand)
+    for parcel in parcels.filter(
         state=Parcel.State.HANDED_OVER, handed_over_at__lte=due
     )[:20]:
         hub_receive(code=parcel.code, grams=parcel.declared_grams)
         moved += 1
     received = list(
-        Parcel.objects.filter(
-            state=Parcel.State.RECEIVED, bag=None, received_at__lte=due
-        )[:50]
+        parcels.filter(state=Parcel.State.RECEIVED, bag=None, received_at__lte=due)[:50]
     )
     if received:
         fly(received, now)
@@ -86,3 +91,12 @@ def fly(parcels: list[Parcel], now: datetime) -> Flight:
     flight_load(flight=flight, bag=bag_seal(bag=bag))
     flight_depart(flight=flight)
     return flight
+
+
+def demo_by_hand_name() -> str | None:
+    """The name of the merchant whose parcels the demo's clock leaves to people
+    (the portal and the hub say so); None outside the demo."""
+    if not settings.ETALAGE_DEMO_CLOCK:
+        return None
+    slug = settings.ETALAGE_DEMO_BY_HAND_MERCHANT
+    return Merchant.objects.filter(slug=slug).values_list("name", flat=True).first()

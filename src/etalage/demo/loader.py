@@ -49,7 +49,11 @@ from etalage.demo.money import demo_money
 from etalage.demo.products import LINES
 from etalage.inventory.models import Warehouse
 from etalage.inventory.services import stock_receive
-from etalage.logistics.services import hub_staff_add
+from etalage.logistics.services import (
+    hub_staff_add,
+    parcel_hand_over,
+    parcel_pack,
+)
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
 from etalage.money import Money
 from etalage.orders.services import order_cancel, order_pay
@@ -309,10 +313,17 @@ def _demo_orders(log) -> None:
         else:  # no sandbox: the operator records a bank transfer
             order_pay(order=order, by=operator, reason="demo bank transfer")
 
-    # Paid, two parcels: the demo's clock carries them through the hub, the
-    # flight, customs and the carrier while the demo runs.
+    # Paid, two parcels: the demo's clock carries the brewery's through the hub,
+    # the flight, customs and the carrier while the demo runs; Maison Verhaeghe's
+    # are left to people (ETALAGE_DEMO_BY_HAND_MERCHANT): one to pack in its
+    # portal, and one packed and handed over, for the hub's staff to receive.
     pay(place(1, [("maison-verhaeghe", 2), ("brasserie-val-ourthe", 1)]), "alipay")
-    pay(place(2, [("maison-verhaeghe", 1)]), "wechat")
+    handed = place(2, [("maison-verhaeghe", 1)])
+    pay(handed, "wechat")
+    for sub in handed.sub_orders.all():
+        parcel_hand_over(
+            parcel=parcel_pack(sub_order=sub, grams=sub.weight_grams + 150)
+        )
     order_cancel(order=place(3, [("brasserie-val-ourthe", 2)]), by=buyer,
                  reason="cancelled by the buyer")  # fmt: skip
     refunded = place(4, [("brasserie-val-ourthe", 1)])

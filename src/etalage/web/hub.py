@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etalage.customs.routes import Route
+from etalage.demo.clock import demo_by_hand_name
 from etalage.logistics.consolidation import (
     bag_fill,
     bag_seal,
@@ -128,6 +129,7 @@ def hub_scan(request):
             "waiting": waiting,
             "asked": asked,
             "correctable": correctable,
+            "demo_by_hand": demo_by_hand_name(),  # None outside the demo
         },
     )
 

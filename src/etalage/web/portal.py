@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from etalage.analytics.selectors import merchant_work
 from etalage.catalog.models import Product, ProductImportRun
 from etalage.customs.models import PositiveListEntry
+from etalage.demo.clock import demo_by_hand_name
 from etalage.imports import (
     COLUMNS,
     ImportProblem,
@@ -95,6 +96,7 @@ def dashboard(request):
             "sees_listings": role in CATALOGUE_ROLES,
             "sees_payouts": role
             in (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE),
+            "demo_by_hand": demo_by_hand_name(),  # None outside the demo
             "handling_days": settings.ETALAGE_HANDLING_DAYS,
             "statuses": statuses,
             "rejected": rejected,

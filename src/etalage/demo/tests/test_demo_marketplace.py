@@ -47,6 +47,18 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(marke
         "cancelled", "delivered", "delivered", "delivered", "paid", "paid",
         "refunded", "refunded", "refunded",
     ]  # fmt: skip
+    # The merchant left to people has one parcel to pack, one at the hub's door.
+    from django.conf import settings
+
+    from etalage.analytics.selectors import merchant_work
+    from etalage.logistics.models import Parcel
+
+    by_hand = Merchant.objects.get(slug=settings.ETALAGE_DEMO_BY_HAND_MERCHANT)
+    work = merchant_work(merchant=by_hand)
+    assert (work.to_pack, work.to_hand_over) == (1, 0)
+    assert Parcel.objects.filter(state="handed_over").get().sub_order.merchant == (
+        by_hand
+    )
     # Customs: one parcel released, one refused and refunded, one returned.
     from etalage.declarations.models import Declaration
     from etalage.returns.models import ReturnRequest
