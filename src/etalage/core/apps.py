@@ -26,10 +26,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from etalage.core.checks import keys_checked
+        from etalage.core.checks import keys_checked, tests_switch_checked
         from etalage.core.clock import chore_register
         from etalage.core.limits import limits_sweep
 
         checks.register(keys_checked, checks.Tags.security)
+        checks.register(tests_switch_checked, checks.Tags.security, deploy=True)
         chore_register("limit_windows_swept", limits_sweep)
         connection_created.connect(_private_sqlite_files, dispatch_uid="sqlite-0600")

@@ -54,3 +54,17 @@ def keys_checked(**_kwargs: object) -> list[checks.CheckMessage]:
             )
         )
     return found
+
+
+def tests_switch_checked(**_kwargs: object) -> list[checks.CheckMessage]:
+    """A deployment check (``etalage check --deploy``): the tests' switch signs with
+    a public key and skips the checks above."""
+    if not settings.TESTING:
+        return []
+    return [
+        checks.Error(
+            "ETALAGE_TESTING is on: it is for the tests only (a public secret key, "
+            "sandboxes on, checks skipped); unset it to deploy.",
+            id="core.E005",
+        )
+    ]

@@ -79,6 +79,12 @@ def test_the_fallback_secret_key_is_refused_outside_tests(settings):
     assert "ETALAGE_SECRET_KEY" in " ".join(errors(settings).values())
 
 
+def test_a_deployment_with_the_tests_switch_on_is_refused(settings):
+    production(settings)
+    settings.TESTING = True  # the public key, and every check above skipped
+    assert "ETALAGE_TESTING" in " ".join(errors(settings).values())
+
+
 def test_serve_refuses_to_start_on_a_refused_setting(settings, monkeypatch, capsys):
     from etalage import cli
     from etalage.core.management.commands import serve
