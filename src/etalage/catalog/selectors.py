@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -258,6 +259,18 @@ def image_view(image: ProductImage | None) -> ImageView | None:
         height=image.height,
         is_illustration=image.is_illustration,
     )
+
+
+def product_thumbnails(product_ids: Iterable[Any]) -> dict[Any, str]:
+    """Each product's first picture as a thumbnail address (one query): the cart
+    and the checkout show what is in them."""
+    shown: dict[Any, str] = {}
+    images = ProductImage.objects.filter(product_id__in=set(product_ids)).only(
+        "product_id", "thumbnail", "position"
+    )
+    for image in images.order_by("product_id", "position", "id"):
+        shown.setdefault(image.product_id, image.thumbnail.url)
+    return shown
 
 
 def net_content_text(variant: Variant) -> str:

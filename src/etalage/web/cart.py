@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from etalage.catalog.selectors import variant_label
+from etalage.catalog.selectors import product_thumbnails, variant_label
 from etalage.checkout.info import checkout_info
 from etalage.checkout.models import Cart
 from etalage.checkout.selectors import cart_lines
@@ -102,7 +102,10 @@ def cart_view(request):
     cart = request_cart(request)
     _market, strategy = request_market(request)
     if request.method == "POST" and cart is not None:
-        for key, value in request.POST.items():
+        posted = dict(request.POST.items())
+        if posted.get("remove", "").isdigit():  # the line's own Remove button
+            posted = {f"line-{posted['remove']}": "0"}
+        for key, value in posted.items():
             if key.startswith("line-"):
                 try:
                     cart_set_quantity(
@@ -136,7 +139,9 @@ def cart_view(request):
         "etalage/storefront/cart.html",
         {
             "quote": quote,
-            "sub_orders": present_quote(quote, line_ids, language) if quote else [],
+            "sub_orders": present_quote(quote, line_ids, language, pictures=True)
+            if quote
+            else [],
             "total": format_money(quote.total, language) if quote else None,
             "problem": problem,
             "identity_known": identity is not None,
@@ -146,14 +151,22 @@ def cart_view(request):
     )
 
 
-def present_quote(quote, line_ids, language):
+def present_quote(quote, line_ids, language, pictures: bool = False):
     """The cart's (and checkout's) sub-orders for a page. A line's price is the kind
     the product page shows: goods with the line's own CBEC tax, where the market
-    has one; freight is added once per parcel."""
+    has one; freight is added once per parcel. With `pictures`, each line has its
+    product's thumbnail (one query more)."""
 
     def money(amount: Money) -> str:
         return format_money(amount, language)
 
+    thumbnails = (
+        product_thumbnails(
+            ql.variant.product_id for sub in quote.sub_orders for ql in sub.lines
+        )
+        if pictures
+        else {}
+    )
     views = []
     for sub in quote.sub_orders:
         tax = sub.tax
@@ -179,6 +192,7 @@ def present_quote(quote, line_ids, language):
                         "name": product_name(ql.variant.product, language),
                         "label": variant_label(ql.variant, language),
                         "slug": ql.variant.product.slug,
+                        "thumbnail": thumbnails.get(ql.variant.product_id, ""),
                         "quantity": ql.quantity,
                         "unit_price": money((with_tax(ql) / ql.quantity).rounded()),
                         "goods": money(with_tax(ql)),
