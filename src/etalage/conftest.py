@@ -327,3 +327,25 @@ def shopping(catalogue, ecb_rates, today_is_2024_07_01):
     for product in factory.products.values():
         factory.stock(product)
     return factory
+
+
+@pytest.fixture
+def no_call_in_transaction(db):
+    """Fails the test if a call to a party outside (``etalage.core.outbound``) is
+    made while a database transaction is open: counted from the test's own
+    transaction (pytest-django's), the baseline."""
+    from django.db import connection
+
+    from etalage.core.outbound import WATCHERS
+
+    baseline = len(connection.atomic_blocks)
+    calls: list[str] = []
+
+    def watcher(url: str) -> None:
+        calls.append(url)
+        depth = len(connection.atomic_blocks)
+        assert depth <= baseline, f"{url} called with a transaction open ({depth})"
+
+    WATCHERS.append(watcher)
+    yield calls
+    WATCHERS.remove(watcher)

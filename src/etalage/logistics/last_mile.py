@@ -58,7 +58,13 @@ def parcel_last_mile_task(parcel_id: str) -> str:
 
 def parcel_hand_over(parcel_id: UUID | str) -> str:
     """Hand a released parcel to the carrier, once: its waybill number, and the
-    sub-order shipped."""
+    sub-order shipped. The carrier is asked with no transaction open; what it
+    answers is recorded in a short one (a parcel another worker handed over in
+    the meantime keeps the first waybill)."""
+    parcel = Parcel.objects.get(pk=parcel_id)
+    if parcel.waybill:
+        return parcel.waybill
+    carrier, waybill = settings.ETALAGE_CARRIER, _hand_over(parcel)
     with transaction.atomic():
         parcel = (
             Parcel.objects.select_for_update()
@@ -67,7 +73,7 @@ def parcel_hand_over(parcel_id: UUID | str) -> str:
         )
         if parcel.waybill:
             return parcel.waybill
-        parcel.carrier, parcel.waybill = settings.ETALAGE_CARRIER, _hand_over(parcel)
+        parcel.carrier, parcel.waybill = carrier, waybill
         parcel.save(update_fields=["carrier", "waybill", "updated_at"])
         if parcel.sub_order.state == states.RELEASED:
             sub_order_move(

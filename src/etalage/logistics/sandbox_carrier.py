@@ -19,6 +19,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from etalage.core.http import http_transport
+from etalage.core.outbound import outside_call_begins
 from etalage.logistics.carriers import carrier_secret, push_body
 from etalage.logistics.models import Parcel, SandboxShipment
 
@@ -32,6 +33,7 @@ NAME = "sandbox"
 
 def shipment_create(parcel: Parcel) -> str:
     """Take a parcel; return its waybill number."""
+    outside_call_begins(f"carrier:{NAME}")  # stands in for the carrier's API
     waybill = f"SBX{secrets.randbelow(10**10):010d}"
     SandboxShipment.objects.create(
         waybill=waybill,

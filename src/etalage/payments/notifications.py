@@ -305,10 +305,10 @@ def notifications_late_processed() -> int:
     return notifications_process(older_than=LATE_AFTER)
 
 
-@transaction.atomic
 def payment_refresh(payment: Payment) -> Payment:
     """Ask the provider about a payment still waiting (its notification may be late
-    or lost) and apply the answer as its notification would be."""
+    or lost), with no transaction open, and apply the answer as its notification
+    would be, in a short one."""
     if payment.state != Payment.State.PENDING:
         return payment
     try:
@@ -316,7 +316,8 @@ def payment_refresh(payment: Payment) -> Payment:
     except ProviderError:
         return payment
     if event is not None:
-        event_apply(event)
+        with transaction.atomic():
+            event_apply(event)
     payment.refresh_from_db()
     return payment
 

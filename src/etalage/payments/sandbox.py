@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from etalage.core.outbound import outside_call_begins
 from etalage.money import Money
 from etalage.payments import antom, sandbox_antom, sandbox_wechat, wechat
 from etalage.payments.models import Provider, SandboxPayment
@@ -51,6 +52,7 @@ def sandbox_transport(
 ) -> tuple[int, dict[str, str], bytes]:
     """The adapters' transport to the embedded sandbox: the same signed bytes,
     handed to the stand-in in this process instead of over a socket."""
+    outside_call_begins(url)  # a stand-in for a party outside: the same rules
     lowered = {k.lower(): v for k, v in headers.items()}
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")

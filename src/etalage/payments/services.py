@@ -50,51 +50,40 @@ PROVIDER_NAMES = {Provider.ALIPAY: "Alipay", Provider.WECHAT: "WeChat Pay"}
 def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
     """Ask the provider for a payment of the order's total and return it, with where
     the buyer pays (a cashier address, or a QR code). A payment of the provider
-    already waiting is reused; the order is held while one is asked for, so two
-    clicks make one payment."""
+    already waiting is reused (two clicks make one payment: the second asks again
+    with the same request id, which the provider answers once). The provider is
+    asked with no transaction open; its answer is recorded in a short one."""
     try:
         speaker = adapter(provider)
     except (KeyError, ValueError):  # unknown, or its settings are not complete
         raise PaymentRefused(_("This payment method is not available.")) from None
+    payment = _payment_pending(order=order, provider=provider)
+    if payment.redirect_url or payment.qr_code:
+        return payment
+    started: Started | None
+    try:
+        started = speaker.pay(
+            request_id=payment.request_id,
+            amount=Money(payment.amount, payment.currency),
+            reference=order.number,
+            description=f"Étalage {order.number}",
+            return_url=return_url,
+            notify_url=notify_url(provider),
+        )
+    except ProviderError as error:
+        Payment.objects.filter(pk=payment.pk, state=Payment.State.PENDING).update(
+            state=Payment.State.FAILED, reason=str(error)
+        )
+        raise PaymentRefused(
+            _("%(provider)s cannot take this payment now; try again.")
+            % {"provider": provider_label(provider)}
+        ) from None
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.state != states.PLACED:
-            raise PaymentRefused(_("This order is not waiting for payment."))
-        of_order = Payment.objects.filter(order=order)
-        existing = (
-            of_order.filter(provider=provider, state=Payment.State.PENDING)
-            .exclude(redirect_url="", qr_code="")
-            .first()
-        )
-        if existing is not None:
-            return existing
-        payment = Payment.objects.create(
-            order=order,
-            provider=provider,
-            request_id=f"{order.number}-P{of_order.count() + 1}",
-            amount=order.total,
-            currency=order.currency,
-        )
-        started: Started | None
-        try:
-            started = speaker.pay(
-                request_id=payment.request_id,
-                amount=Money(order.total, order.currency),
-                reference=order.number,
-                description=f"Étalage {order.number}",
-                return_url=return_url,
-                notify_url=notify_url(provider),
-            )
-        except ProviderError as error:
-            payment.state, payment.reason = Payment.State.FAILED, str(error)
-            payment.save(update_fields=["state", "reason", "updated_at"])
-            started = None
-        if started is not None:
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if not (payment.redirect_url or payment.qr_code):
             payment.provider_payment_id = started.provider_payment_id
-            payment.redirect_url, payment.qr_code = (
-                started.redirect_url,
-                started.qr_code,
-            )
+            payment.redirect_url = started.redirect_url
+            payment.qr_code = started.qr_code
             payment.save(
                 update_fields=[
                     "provider_payment_id",
@@ -103,12 +92,31 @@ def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
                     "updated_at",
                 ]
             )
-    if started is None:
-        raise PaymentRefused(
-            _("%(provider)s cannot take this payment now; try again.")
-            % {"provider": provider_label(provider)}
-        )
     return payment
+
+
+def _payment_pending(*, order: Order, provider: str) -> Payment:
+    """The order's payment waiting with ``provider`` (made if none), in a short
+    transaction holding the order."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != states.PLACED:
+            raise PaymentRefused(_("This order is not waiting for payment."))
+        of_order = Payment.objects.filter(order=order)
+        existing = (
+            of_order.filter(provider=provider, state=Payment.State.PENDING)
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        return Payment.objects.create(
+            order=order,
+            provider=provider,
+            request_id=f"{order.number}-P{of_order.count() + 1}",
+            amount=order.total,
+            currency=order.currency,
+        )
 
 
 def refund_request(
@@ -330,12 +338,18 @@ def order_refund_cancelled(
     )
     refused = cancelled[0].state == states.CUSTOMS_REFUSED
     why = "refused by customs" if refused else "cancelled"
-    return refund_request(
+    refund = refund_record(
         payment=payment,
         amount=amount,
         reason=f"{why}: {order.number}",
         parcels=cancelled,
     )
+    if transaction.get_connection().in_atomic_block:
+        # Inside the change that cancelled them: the provider is asked once it
+        # commits, never with the transaction open.
+        transaction.on_commit(lambda: refund_ask_task.enqueue(str(refund.pk)))
+        return refund
+    return refund_ask(refund)
 
 
 @task()

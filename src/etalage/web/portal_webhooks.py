@@ -115,9 +115,6 @@ def webhook_send_again(request, pk):
     if delivery is None:
         raise Http404
     if request.method == "POST":
-        attempt = delivery_send_again(delivery=delivery)
-        messages.info(
-            request,
-            _("Sent again: %(answer)s") % {"answer": attempt.status or attempt.error},
-        )
+        delivery_send_again(delivery=delivery)
+        messages.info(request, _("Queued to be sent again; its attempts show below."))
     return redirect("web:portal-webhooks")

@@ -12,7 +12,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -23,16 +23,22 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from standardwebhooks import Webhook
 
-from etalage.core.http import http_transport
 from etalage.core.keys import derived_key
+from etalage.core.outbound import (
+    excerpt,
+    outside_call_begins,
+    untrusted_request,
+)
 from etalage.merchants.models import Merchant
 from etalage.webhooks.models import Attempt, Delivery, Endpoint
 from etalage.webhooks.schedule import DISABLE_AFTER, EVENTS, retry_after
 
 Transport = Callable[..., tuple[int, dict[str, str], bytes]]
 # Tests swap the transport for a receiver of their own.
-TRANSPORT: list[Transport] = [http_transport]
+TRANSPORT: list[Transport] = [untrusted_request]
 TIMEOUT = 10  # seconds a receiver has to answer
+# How long a claimed delivery is this worker's before another may take it.
+LEASE = timedelta(seconds=TIMEOUT * 3 + 30)
 
 
 class EndpointRefused(ValueError):
@@ -134,9 +140,10 @@ def deliveries_queue(*, merchant_id: Any, event: str, data: dict[str, Any]) -> i
     return len(created)
 
 
-def delivery_attempt(delivery: Delivery) -> Attempt:
-    """Send it once, signed; record the answer; schedule the next try, give up, or
-    disable the endpoint as the answer says."""
+def _send(delivery: Delivery) -> tuple[int, str, str, int]:
+    """Send it once, signed, with no transaction open: (status, a short excerpt of
+    the answer, the error, milliseconds). Status 0 when no answer came; a redirect
+    is an answer (not followed), so a failed attempt."""
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
     now = datetime.now(UTC)
@@ -150,21 +157,38 @@ def delivery_attempt(delivery: Delivery) -> Attempt:
         ),
     }
     started = time.monotonic()
-    attempt = Attempt(delivery=delivery)
+    status, response, error = 0, "", ""
+    outside_call_begins(endpoint.url)
     try:
         status, _h, answer = TRANSPORT[0](
             "POST", endpoint.url, headers, body.encode(), timeout=TIMEOUT
         )
-        attempt.status, attempt.response = (
-            status,
-            answer[:2000].decode("utf-8", "replace"),
+        response = excerpt(answer)
+    except (OSError, ValueError) as failure:
+        error = excerpt(f"{type(failure).__name__}: {failure}".encode(), 300)
+    return status, response, error, int((time.monotonic() - started) * 1000)
+
+
+def delivery_attempt(delivery: Delivery) -> Attempt:
+    """Send it once (no transaction open), then record the answer in a short one:
+    schedule the next try, give up, or disable the endpoint as the answer says."""
+    status, response, error, milliseconds = _send(delivery)
+    with transaction.atomic():
+        locked = (
+            Delivery.objects.select_for_update()
+            .select_related("endpoint")
+            .get(pk=delivery.pk)
         )
-    except (OSError, ValueError) as error:
-        status, attempt.error = 0, f"{type(error).__name__}: {error}"[:300]
-    attempt.milliseconds = int((time.monotonic() - started) * 1000)
-    attempt.save()
-    delivery.attempts += 1
-    _after(delivery, endpoint, status)
+        attempt = Attempt.objects.create(
+            delivery=locked,
+            status=status or None,
+            response=response,
+            error=error,
+            milliseconds=milliseconds,
+        )
+        locked.attempts += 1
+        _after(locked, locked.endpoint, status)
+    delivery.refresh_from_db()
     return attempt
 
 
@@ -185,11 +209,32 @@ def _after(delivery: Delivery, endpoint: Endpoint, status: int) -> None:
             reason = _("The endpoint answered 410 Gone.")
         elif now - since >= DISABLE_AFTER:
             reason = _("Every delivery failed for 5 days.")
-        Endpoint.objects.filter(pk=endpoint.pk).update(
+        disabled = Endpoint.objects.filter(pk=endpoint.pk, enabled=True).update(
             failing_since=since,
             **({"enabled": False, "disabled_reason": reason} if reason else {}),
         )
+        if reason and disabled:
+            _owners_told(endpoint, reason)
     delivery.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+
+
+def _owners_told(endpoint: Endpoint, reason: str) -> None:
+    """Every owner of the merchant learns that its endpoint was disabled (after the
+    commit, in the merchant's language)."""
+    from etalage.merchants.models import MerchantMember
+    from etalage.merchants.notifications import notify_merchant
+
+    merchant = endpoint.merchant
+    owners = MerchantMember.objects.filter(merchant=merchant, role="owner")
+    emails = {m.user.email for m in owners.select_related("user") if m.user.email}
+    for email in sorted(emails | {merchant.contact_email} - {""}):
+        notify_merchant(
+            merchant=merchant,
+            template="endpoint_disabled",
+            context={"url": endpoint.url, "reason": reason},
+            recipient=email,
+            package="webhooks",
+        )
 
 
 @task()
@@ -198,37 +243,54 @@ def webhooks_send_task(delivery_ids: list[str]) -> int:
     return webhooks_sent(ids=delivery_ids)
 
 
+def _claimed(ids: list[str] | None, batch: int) -> list[Delivery]:
+    """Due deliveries, leased to this worker in a short transaction: their next
+    attempt moves ``LEASE`` on, so no other worker (nor this pass) picks them
+    again; the attempt's record sets it right, and a worker that dies lets them
+    come back once the lease runs out."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = Delivery.objects.select_for_update(skip_locked=True).filter(
+            state=Delivery.State.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__enabled=True,
+        )
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        chosen = list(due.order_by("next_attempt_at")[:batch])
+        Delivery.objects.filter(pk__in=[d.pk for d in chosen]).update(
+            next_attempt_at=now + LEASE
+        )
+    return list(
+        Delivery.objects.filter(pk__in=[d.pk for d in chosen])
+        .select_related("endpoint")
+        .order_by("created_at")
+    )
+
+
 def webhooks_sent(*, ids: list[str] | None = None, batch: int = 50) -> int:
     """Attempt the deliveries that are due (the clock's chore); several workers
-    share them. Returns how many were attempted."""
+    share them, each call made with no transaction open. Returns how many were
+    attempted."""
     done = 0
     while True:
-        with transaction.atomic():
-            due = Delivery.objects.select_for_update(skip_locked=True).filter(
-                state=Delivery.State.PENDING,
-                next_attempt_at__lte=timezone.now(),
-                endpoint__enabled=True,
-            )
-            if ids is not None:
-                due = due.filter(pk__in=ids)
-            chosen = list(
-                due.select_related("endpoint").order_by("next_attempt_at")[:batch]
-            )
-            for delivery in chosen:
-                delivery_attempt(delivery)
+        chosen = _claimed(ids, batch)
+        for delivery in chosen:
+            delivery_attempt(delivery)
         done += len(chosen)
         if len(chosen) < batch:
             return done
 
 
-def delivery_send_again(*, delivery: Delivery) -> Attempt:
-    """The merchant asked: try it now, whatever its state (a new attempt, the same
-    message id, so the receiver can tell it is the same event)."""
+def delivery_send_again(*, delivery: Delivery) -> Delivery:
+    """The merchant asked: queue it to be tried now, whatever its state (a new
+    attempt, the same message id, so the receiver can tell it is the same event).
+    Sent by a worker once this commits, never in the merchant's request."""
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .select_related("endpoint")
-            .get(pk=delivery.pk)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.PENDING, next_attempt_at=timezone.now()
         )
-        delivery.state = Delivery.State.PENDING
-        return delivery_attempt(delivery)
+        ids = [str(delivery.pk)]
+        transaction.on_commit(lambda: webhooks_send_task.enqueue(ids))
+    delivery.refresh_from_db()
+    return delivery

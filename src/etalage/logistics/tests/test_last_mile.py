@@ -206,3 +206,11 @@ def test_a_parcel_whose_hand_over_was_lost_or_refused_is_handed_over_by_the_cloc
     assert parcel.sub_order.state == states.SHIPPED
     cache.delete(f"etalage:try:hand-over:{parcel.pk}")
     assert chore(now=later) == 0  # handed over once
+
+
+def test_the_carrier_is_asked_with_no_transaction_open(
+    shopping, django_capture_on_commit_callbacks, no_call_in_transaction
+):
+    parcel = _release(shopping, django_capture_on_commit_callbacks)
+    assert parcel.waybill.startswith("SBX")
+    assert no_call_in_transaction  # the carrier was asked, outside a transaction

@@ -35,6 +35,13 @@ class Receiver:
         return answer, {}, b'{"ok": true}'
 
 
+def _sent_again(delivery):
+    """The merchant's "send again" queues it; a worker sends it."""
+    delivery_send_again(delivery=delivery)
+    webhooks_sent(ids=[str(delivery.pk)])
+    return delivery.attempt_log.first()
+
+
 @pytest.fixture
 def receiver(monkeypatch):
     receiver = Receiver()
@@ -99,7 +106,7 @@ def test_failures_are_retried_on_the_schedule_then_given_up(
         "timeout: timed out",
     ) in errors
     # Sent again on request, it goes through.
-    attempt = delivery_send_again(delivery=delivery)
+    attempt = _sent_again(delivery)
     delivery.refresh_from_db()
     assert (attempt.status, delivery.state) == (200, "succeeded")
 
@@ -109,7 +116,7 @@ def test_a_410_disables_the_endpoint_at_once(paid_with_endpoint, receiver):
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(state="pending")
     receiver.answers = [410]
-    delivery_send_again(delivery=delivery)
+    _sent_again(delivery)
     endpoint.refresh_from_db()
     assert not endpoint.enabled and "410" in endpoint.disabled_reason
     delivery.refresh_from_db()
@@ -122,7 +129,7 @@ def test_days_of_failure_disable_the_endpoint(paid_with_endpoint, receiver):
         failing_since=timezone.now() - timedelta(days=5, minutes=1)
     )
     receiver.answers = [500]
-    delivery_send_again(delivery=Delivery.objects.get())
+    _sent_again(Delivery.objects.get())
     endpoint.refresh_from_db()
     assert not endpoint.enabled and "5 days" in endpoint.disabled_reason
 
@@ -158,7 +165,7 @@ def test_the_retry_schedule_is_the_specifications():
 
 
 def test_the_merchant_adds_an_endpoint_sees_its_secret_once_and_sends_again(
-    client, paid_with_endpoint, receiver
+    client, paid_with_endpoint, receiver, django_capture_on_commit_callbacks
 ):
     from django.contrib.auth import get_user_model
 
@@ -183,8 +190,49 @@ def test_the_merchant_adds_an_endpoint_sees_its_secret_once_and_sends_again(
     assert "order.paid" in page and "msg_" in page
     delivery = Delivery.objects.get()
     receiver.answers = [502]
-    done = client.post(
-        f"/en/portal/webhooks/deliveries/{delivery.pk}/send-again/", follow=True
-    )
-    assert "Sent again: 502" in done.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            f"/en/portal/webhooks/deliveries/{delivery.pk}/send-again/", follow=True
+        )
+    assert "Queued to be sent again" in done.content.decode()
+    assert delivery.attempt_log.first().status == 502  # sent by the worker
     assert created.events == ["parcel.delivered"]
+
+
+def test_deliveries_are_sent_with_no_transaction_open_and_send_again_queues(
+    paid_with_endpoint, receiver, no_call_in_transaction, client,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from etalage.merchants.models import MerchantMember
+
+    endpoint, _secret, _order = paid_with_endpoint
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state="pending", next_attempt_at=timezone.now()
+    )
+    receiver.answers = [500]
+    no_call_in_transaction.clear()
+    assert webhooks_sent() == 1
+    assert no_call_in_transaction == ["https://shop.example/hooks"]
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at > timezone.now()  # not picked again this pass
+    # "Send again" in the portal queues: the merchant's request calls no one.
+    owner = get_user_model().objects.create_user("owner", email="owner@shop.example")
+    MerchantMember.objects.create(merchant=endpoint.merchant, user=owner, role="owner")
+    client.force_login(owner)
+    sent = len(receiver.got)
+    receiver.answers = [410]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(f"/en/portal/webhooks/deliveries/{delivery.pk}/send-again/")
+    assert len(receiver.got) == sent and queued  # sent once it commits
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    assert len(receiver.got) == sent + 1
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled  # 410: disabled, and every owner told
+    told = [m for m in mail.outbox if "disabled" in m.subject]
+    assert "owner@shop.example" in {r for m in told for r in m.to}
