@@ -14,6 +14,7 @@ speaks exactly this.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,8 +69,10 @@ def carrier_push_read(
 ) -> list[CarrierEvent]:
     """The events of a carrier's push, verified; refused whole when its signature,
     its age or any event is wrong (the reason names the field)."""
+    secret = carrier_secret(name)
+    push_shape_check(headers, body)
     try:
-        payload = Webhook(carrier_secret(name)).verify(body, headers)
+        payload = Webhook(secret).verify(body, headers)
     except WebhookVerificationError as error:
         raise CarrierRefused(f"signature refused: {error}", status=401) from None
     events = payload.get("events") if isinstance(payload, dict) else None
@@ -78,6 +81,21 @@ def carrier_push_read(
     if len(events) > BATCH_LIMIT:
         raise CarrierRefused(f"events: at most {BATCH_LIMIT} in one push")
     return [_event(n, raw) for n, raw in enumerate(events)]
+
+
+_SIGNATURE = re.compile(r"v1,[A-Za-z0-9+/]{43}=")
+
+
+def push_shape_check(headers: dict[str, str], body: bytes) -> None:
+    """Refuse (400) a push whose signature header is not a list of ``v1,<base64 of
+    32 bytes>`` or whose body is not UTF-8, before any signature is computed."""
+    signatures = headers.get("webhook-signature", "").split()
+    if not signatures or not all(_SIGNATURE.fullmatch(s) for s in signatures):
+        raise CarrierRefused("webhook-signature: malformed (v1,<base64> expected)")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CarrierRefused("body: not UTF-8") from None
 
 
 def _event(n: int, raw: Any) -> CarrierEvent:

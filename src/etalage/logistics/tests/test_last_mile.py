@@ -214,3 +214,29 @@ def test_the_carrier_is_asked_with_no_transaction_open(
     parcel = _release(shopping, django_capture_on_commit_callbacks)
     assert parcel.waybill.startswith("SBX")
     assert no_call_in_transaction  # the carrier was asked, outside a transaction
+
+
+@pytest.mark.parametrize(
+    "signature", ["garbage", "v1", "v1,!!!not-base64", "v1,AAA", "v1,ab\x00"]
+)
+def test_a_malformed_signature_header_is_refused_not_an_error(
+    client, released, signature
+):
+    body = push_body([_event(released.waybill)])
+    headers = {**_signed(body), "webhook-signature": signature}
+    client.raise_request_exception = False
+    answer = _post(client, body, headers)
+    assert answer.status_code == 400, answer.status_code
+    assert "webhook-signature" in answer.json()["error"]
+
+
+def test_a_body_that_is_not_utf8_is_refused_not_an_error(client, released):
+    body = b'{"events": ["\xff\xfe"]}'
+    client.raise_request_exception = False
+    answer = client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers=_signed(body.decode("latin-1")),
+    )
+    assert answer.status_code == 400 and "UTF-8" in answer.json()["error"]
