@@ -579,7 +579,10 @@ ETALAGE_DEMO_BY_HAND_MERCHANT = os.environ.get(
 # carrier's Standard Webhooks secret for its tracking pushes. The embedded sandbox
 # carrier (on with the payment sandbox) pushes a step every few seconds.
 ETALAGE_CARRIER_SANDBOX = _env_bool("ETALAGE_CARRIER_SANDBOX", ETALAGE_PAYMENT_SANDBOX)
-ETALAGE_CARRIER = os.environ.get("ETALAGE_CARRIER", "sandbox")
+# The sandbox carrier is the default, and registered, only with its sandbox on.
+ETALAGE_CARRIER = os.environ.get(
+    "ETALAGE_CARRIER", "sandbox" if ETALAGE_CARRIER_SANDBOX else ""
+)
 ETALAGE_CARRIER_SANDBOX_STEP_SECONDS = int(
     os.environ.get("ETALAGE_CARRIER_SANDBOX_STEP_SECONDS", 20)
 )

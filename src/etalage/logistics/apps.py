@@ -8,10 +8,14 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("Logistics")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from etalage.core.clock import chore_register
         from etalage.logistics import handlers  # noqa: F401  (registers event handlers)
+        from etalage.logistics.checks import carrier_checked
         from etalage.logistics.last_mile import parcels_handed_over_late
         from etalage.logistics.sandbox_carrier import sandbox_carrier_advanced
 
         chore_register("sandbox_carrier_advanced", sandbox_carrier_advanced)
         chore_register("parcels_handed_over_late", parcels_handed_over_late)
+        checks.register(carrier_checked, checks.Tags.security)

@@ -58,6 +58,10 @@ class CarrierEvent:
 
 
 def carrier_secret(name: str) -> str:
+    """The carrier's push secret; the sandbox carrier has one only while the
+    sandbox is on (otherwise it is no carrier: 404)."""
+    if name == "sandbox" and not settings.ETALAGE_CARRIER_SANDBOX:
+        raise CarrierRefused(f"no carrier {name!r}", status=404)
     try:
         return str(settings.ETALAGE_CARRIERS[name]["secret"])
     except KeyError:
