@@ -11,6 +11,21 @@ import pytest  # noqa: E402
 FIXTURES = Path(__file__).resolve().parent / "pricing" / "tests" / "files"
 
 
+def _hypothesis_profile() -> None:
+    """Property tests judge results, never speed: on a busy two-core machine (CI,
+    or tests running beside others) drawing examples may be slow, which is no
+    failure of the code under test."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "etalage", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("etalage")
+
+
+_hypothesis_profile()
+
+
 def pytest_configure(config):
     """ETALAGE_TEST_DAYS_AHEAD=N runs the whole suite with the clock N days on (each
     worker's clock ticks from there), so a test whose outcome hangs on today's date

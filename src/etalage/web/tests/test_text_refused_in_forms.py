@@ -23,7 +23,7 @@ def refused_fields(response) -> set[str]:
 
 
 @pytest.fixture
-def buyer(client, db):
+def buyer(client, markets):
     user = get_user_model().objects.create_user("buyer", email="b@example.cn")
     client.force_login(user)
     return user
