@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -140,8 +141,10 @@ def sandbox_cashier(request, provider: str, payment_id: str):
     )
 
 
+@staff_member_required
 def sandbox_settlement(request, provider: str, day: str):
-    """The sandbox's settlement report of a day, in the provider's format."""
+    """The sandbox's settlement report of a day, in the provider's format (the
+    operator's, as the real report is: signed in to the back office)."""
     _sandbox_on()
     if provider not in Provider.values:
         raise Http404("no such provider")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,9 @@ def test_refunds_before_and_after_settlement_and_the_settlement_in_the_bank(
     with django_capture_on_commit_callbacks(execute=True):
         refund_request(payment=payment, amount=Money("10.00", "CNY"), reason="dent")
     day = date.today().isoformat()
+    client.force_login(
+        get_user_model().objects.create_superuser("op", "op@example.com", "pw")
+    )
     report_text = client.get(f"/sandbox/alipay/settlement/{day}.csv").content.decode()
     report = settlement_import(
         provider="alipay", name=f"alipay-{day}.csv", text=report_text

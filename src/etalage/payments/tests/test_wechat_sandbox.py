@@ -378,6 +378,11 @@ def test_the_settlement_report_matches_every_payment_and_refund(
     refund.refresh_from_db()
     assert refund.state == "succeeded"
     day = date.today().isoformat()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(
+        get_user_model().objects.create_superuser("op", "op@example.com", "pw")
+    )
     report = client.get(f"/sandbox/wechat/settlement/{day}.csv").content.decode()
     assert report.startswith("Transaction time,") and "`" in report
     imported = settlement_import(provider="wechat", name=f"wechat-{day}.csv",
@@ -449,3 +454,19 @@ def test_a_refund_whose_answer_was_lost_is_asked_for_again_and_made_once(
     order.refresh_from_db()
     assert refund.state == "succeeded" and order.state == "refunded"
     assert len(SandboxPayment.objects.get().refunds) == 1  # made once
+
+
+def test_the_sandbox_settlement_report_needs_the_operators_login(client, db):
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    url = f"/sandbox/wechat/settlement/{date.today().isoformat()}.csv"
+    assert client.get(url).status_code == 302  # to the operator's sign-in
+    buyer = get_user_model().objects.create_user("buyer", "b@example.com", "pw")
+    client.force_login(buyer)
+    assert client.get(url).status_code == 302
+    operator = get_user_model().objects.create_superuser("op", "op@example.com", "pw")
+    client.force_login(operator)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
