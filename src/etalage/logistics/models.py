@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from etalage.core.models import Entity
 from etalage.logistics.vocabulary import Step
@@ -152,8 +153,8 @@ class HubScan(models.Model):
     Together: the parcel's history at the hub."""
 
     class Outcome(models.TextChoices):
-        RECEIVED = "received", _("received")
-        REFUSED = "refused", _("refused")
+        RECEIVED = "received", pgettext_lazy("a parcel scanned at the hub", "received")
+        REFUSED = "refused", pgettext_lazy("a parcel scanned at the hub", "refused")
 
     parcel = models.ForeignKey(
         Parcel,

@@ -84,6 +84,12 @@ def test_the_hub_corrects_its_last_scan_with_a_reason_in_french(
     assert "6400 tapé pour 640" in history and "hub-worker" in history
     correction = HubScan.objects.get(corrects__isnull=False)
     assert (correction.by, correction.grams) == (hub_worker, 640)
+    # The operator reads the same history on the parcel in the back-office.
+    client.force_login(
+        get_user_model().objects.create_superuser("op", "op@x.example", "pw")
+    )
+    admin = client.get(f"/backoffice/logistics/parcel/{parcel.pk}/change/")
+    assert "6400 tapé pour 640" in admin.content.decode()
     # The merchant's order page shows the parcel received, no longer refused.
     from etalage.merchants.models import MerchantMember
 
