@@ -142,7 +142,7 @@ def outbound_request(
     if not url.startswith(schemes):
         raise ValueError("the address is not an https:// URL")
     outside_call_begins(url)
-    seconds = float(timeout or getattr(settings, "ETALAGE_OUTBOUND_TIMEOUT", 10))
+    seconds = float(timeout) if timeout else float(settings.ETALAGE_OUTBOUND_TIMEOUT)
     try:
         with _client(untrusted=untrusted, timeout=seconds) as client:
             request = client.build_request(

@@ -13,6 +13,10 @@ class PaymentsConfig(AppConfig):
         from etalage.core.books import books_check_register
         from etalage.core.clock import chore_register
         from etalage.payments import handlers  # noqa: F401  (registers event handlers)
+        from etalage.payments.adapters import (
+            providers_checked,
+            providers_deploy_checked,
+        )
         from etalage.payments.antom import settings_checked as antom_settings_checked
         from etalage.payments.checks import payment_problems
         from etalage.payments.declarations import payments_declared_late
@@ -26,6 +30,8 @@ class PaymentsConfig(AppConfig):
 
         checks.register(customs_code_checked)
         checks.register(antom_settings_checked)
+        checks.register(providers_checked)
+        checks.register(providers_deploy_checked, deploy=True)
         books_check_register("payments", payment_problems)
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)

@@ -77,6 +77,7 @@ class Notification(Entity):
         UNKNOWN = "unknown", _("unknown payment")
         MALFORMED = "malformed", _("malformed")
         DEFERRED = "deferred", _("waiting for the payment's own notification")
+        ERROR = "error", _("processing failed: tried again later")
 
     provider = models.CharField(_("provider"), max_length=16, choices=Provider)
     headers = models.JSONField(_("headers"), default=dict)
@@ -97,6 +98,9 @@ class Notification(Entity):
         verbose_name=_("payment"),
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # Processing that raised: how often, and when it is tried again (none: given up).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

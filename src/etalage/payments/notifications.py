@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -123,7 +124,7 @@ def _notification_process(notification: Notification) -> Notification:
     if locked is None:
         return notification  # another worker is processing it
     notification = locked
-    if notification.verdict not in (Verdict.RECEIVED, Verdict.DEFERRED):
+    if notification.verdict not in (Verdict.RECEIVED, Verdict.DEFERRED, Verdict.ERROR):
         return notification  # processed already (a task may run twice)
     path = reverse("payments-notify", args=[notification.provider])
     try:
@@ -264,33 +265,66 @@ BATCH = 25
 LATE_AFTER = timedelta(seconds=5)
 
 
+# Processing that raised is tried again after 1 min, 2, 4… (at most 6 h), then
+# given up (the verdict stays "error" for the operator).
+ERROR_FIRST_WAIT = timedelta(minutes=1)
+ERROR_LONGEST_WAIT = timedelta(hours=6)
+ERROR_ATTEMPTS = 10
+
+
+def _due() -> Q:
+    return Q(verdict=Verdict.RECEIVED) | Q(
+        verdict=Verdict.ERROR, next_attempt_at__lte=timezone.now()
+    )
+
+
 def notifications_process(
     *, limit: int = 1000, older_than: timedelta | None = None
 ) -> int:
     """Process up to ``limit`` kept notifications, oldest first, in batches that
-    several workers take side by side; return how many."""
+    several workers take side by side; return how many. One whose processing
+    raises is given an error verdict and a later attempt, and is not taken again
+    in this pass."""
     done = 0
+    taken: set[Any] = set()
     while done < limit:
-        waiting_first = Notification.objects.filter(verdict=Verdict.RECEIVED)
+        waiting_first = Notification.objects.filter(_due()).exclude(pk__in=taken)
         notification_keys_fetched(
             list(waiting_first.order_by("created_at")[: min(BATCH, limit - done)])
         )
         with transaction.atomic():
-            waiting = Notification.objects.select_for_update(skip_locked=True).filter(
-                verdict=Verdict.RECEIVED
+            waiting = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(_due())
+                .exclude(pk__in=taken)
             )
             if older_than is not None:
                 waiting = waiting.filter(created_at__lte=timezone.now() - older_than)
             batch = list(waiting.order_by("created_at")[: min(BATCH, limit - done)])
             for notification in batch:
+                taken.add(notification.pk)
                 try:
                     _notification_process(notification)
-                except Exception:  # its savepoint is undone; the clock tries again
+                except Exception as error:  # its savepoint is undone
                     logger.exception("notification %s failed", notification.pk)
+                    _failed(notification, error)
         if not batch:
             break
         done += len(batch)
     return done
+
+
+def _failed(notification: Notification, error: Exception) -> None:
+    """An error verdict, and when to try again (none past ``ERROR_ATTEMPTS``)."""
+    attempts = notification.attempts + 1
+    wait = min(ERROR_FIRST_WAIT * 2 ** (attempts - 1), ERROR_LONGEST_WAIT)
+    Notification.objects.filter(pk=notification.pk).update(
+        verdict=Verdict.ERROR,
+        reason=f"{type(error).__name__}: {error}"[:2000],
+        attempts=attempts,
+        next_attempt_at=(timezone.now() + wait if attempts < ERROR_ATTEMPTS else None),
+        processed_at=timezone.now(),
+    )
 
 
 @task()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from etalage.core.client_address import client_address
 from etalage.core.limits import limit_hit
-from etalage.payments.adapters import adapter_class
+from etalage.payments.adapters import adapter_class, provider_available
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.notifications import notification_receive
 from etalage.payments.provider import from_minor_units
@@ -51,7 +51,7 @@ def notify(request, provider: str):
     """A provider's notification: kept raw, acknowledged, processed after commit.
     A sender posting more than the limit a minute, or a body past the size cap, is
     refused before anything is kept."""
-    if provider not in Provider.values:
+    if not provider_available(provider):  # unknown, or not set up here
         raise Http404("no such provider")
     sender = client_address(request)
     body = capped_body(request, f"notify:{sender}")
