@@ -24,7 +24,7 @@ from etalage.orders import states
 from etalage.orders.models import OrderLine
 from etalage.search.engines import engine
 from etalage.search.models import PendingIndex, SearchDocument, SearchTerm
-from etalage.search.text import index_terms, is_latin, joined
+from etalage.search.text import index_terms, is_vocabulary_word, joined
 
 BATCH = 500
 FIGURES_SLICE = 2000
@@ -174,9 +174,7 @@ def _write(documents: list[SearchDocument]) -> None:
             "listed_at",
         ],
     )
-    terms = {
-        t for d in documents for t in d.title.split() if is_latin(t) and len(t) > 3
-    }
+    terms = {t for d in documents for t in d.title.split() if is_vocabulary_word(t)}
     SearchTerm.objects.bulk_create(
         [SearchTerm(term=t[:64]) for t in terms], ignore_conflicts=True
     )

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from etalage.catalog.models import Category, Product
 from etalage.merchants.models import Merchant
@@ -73,6 +74,29 @@ class Query:
     corrections: dict[str, str]
 
 
+def _close_terms(word: str, vocabulary: list[str]) -> list[str]:
+    """The catalogue's terms a mistyped word may have meant, closest first. Latin
+    words of four letters or more: within a fuzzy ratio of 80. Chinese words of two
+    characters or more: the same length with one character other (啤洒 for 啤酒: a
+    look-alike or a wrong pick in the input method), sharing its first one."""
+    if is_latin(word):
+        if len(word) <= 3:
+            return []
+        close = process.extract(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=3
+        )
+        return [term for term, _score, _i in close]
+    if len(word) < 2:
+        return []
+    return [
+        term
+        for term in vocabulary
+        if len(term) == len(word)
+        and term[0] == word[0]
+        and Levenshtein.distance(term, word, score_cutoff=1) == 1
+    ][:3]
+
+
 def query_read(text: str, *, typing: bool = True) -> Query:
     """Read a query; with ``typing``, the last word may be unfinished (a prefix)."""
     words = query_words(text)
@@ -85,13 +109,11 @@ def query_read(text: str, *, typing: bool = True) -> Query:
         forms = set(word_forms(word))
         for extra in also_means(word, meanings):
             forms |= word_forms(extra)
-        if is_latin(word) and len(word) > 3 and not forms & known and vocabulary:
-            close = process.extract(
-                word, vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=3
-            )
-            forms |= {term for term, _score, _i in close}
+        if not forms & known and vocabulary:
+            close = _close_terms(word, vocabulary)
+            forms |= set(close)
             if close:
-                corrections[word] = close[0][0]
+                corrections[word] = close[0]
         groups.append(forms)
     if typing and words and is_latin(words[-1]) and len(words[-1]) > 2:
         groups[-1] = groups[-1] | {words[-1] + "*"}

@@ -142,5 +142,13 @@ def is_latin(word: str) -> bool:
     return not _IS_CJK.match(word)
 
 
+def is_vocabulary_word(term: str) -> bool:
+    """Whether an index term is a word a mistyped query may have meant: a Latin
+    word of four letters or more, or a Chinese one of two to six characters."""
+    if is_latin(term):
+        return len(term) > 3
+    return 2 <= len(term) <= 6 and all(_IS_CJK.match(c) for c in term)
+
+
 def joined(terms: Iterable[str]) -> str:
     return " ".join(terms)

@@ -255,3 +255,10 @@ def test_the_origin_facet_names_the_country_in_the_reader_s_language(client, she
     fr = client.get("/fr/search/", {"q": "啤酒"}).content.decode()
     assert ">比利时</a>" in zh and ">Belgique</a>" in fr
     assert ">BE</a>" not in zh + fr
+
+
+def test_a_chinese_typo_finds_what_was_meant_and_says_so(client, shelf):
+    found = search_products(text="啤洒", market_code="CN", currency="CNY")
+    assert slugs(found) == {shelf["tripel"].slug, shelf["saison"].slug}
+    page = client.get("/search/", {"q": "比利时啤洒"}).content.decode()
+    assert "啤酒" in page and "2 件商品" in page
