@@ -55,6 +55,9 @@ def _own_secret_key(path: Path) -> str:
 # refuses to derive from this constant outside the tests).
 INSECURE_TEST_SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"  # noqa: S105
 SECRET_KEY = os.environ.get("ETALAGE_SECRET_KEY", "")
+# Previous secret keys while it rotates (comma-separated): sessions, links and what
+# was sealed under a key derived from them still open (README: key rotation).
+SECRET_KEY_FALLBACKS = _env_list("ETALAGE_SECRET_KEY_FALLBACKS", "")
 if not SECRET_KEY:
     if TESTING:
         SECRET_KEY = INSECURE_TEST_SECRET_KEY

@@ -19,7 +19,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
-from etalage.core.keys import derived_key
+from etalage.core.keys import derived_key, derived_keys
 
 
 @lru_cache(maxsize=4)
@@ -33,7 +33,11 @@ def _keys() -> tuple[str, ...]:
     )
     if configured:
         return configured
-    return (base64.urlsafe_b64encode(derived_key(b"id encryption")).decode(),)
+    # Derived from the secret key, then from the previous ones while it rotates.
+    return tuple(
+        base64.urlsafe_b64encode(key).decode()
+        for key in derived_keys(b"id encryption")
+    )
 
 
 def encrypt_id_number(number: str) -> str:

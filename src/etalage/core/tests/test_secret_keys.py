@@ -101,3 +101,23 @@ def test_serve_refuses_to_start_on_a_refused_setting(settings, monkeypatch, caps
     assert exit_.value.code == 1
     assert "ETALAGE_ID_HMAC_KEY" in capsys.readouterr().err
     assert started == []  # nothing migrated, nothing served
+
+
+def test_id_numbers_derived_from_the_secret_key_survive_its_rotation(settings, db):
+    """A sandbox installation that derives its ID keys: with the old secret key in
+    ETALAGE_SECRET_KEY_FALLBACKS, ID numbers still read, and `identities rotate`
+    moves them to the new one."""
+    from etalage.customs.identity_crypto import (
+        decrypt_id_number,
+        encrypt_id_number,
+        reencrypt_id_number,
+    )
+
+    settings.ETALAGE_ID_ENCRYPTION_KEYS = []
+    settings.SECRET_KEY = "old " * 15
+    sealed = encrypt_id_number("110101199003074477")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new " * 15, ["old " * 15]
+    assert decrypt_id_number(sealed) == "110101199003074477"
+    moved = reencrypt_id_number(sealed)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert decrypt_id_number(moved) == "110101199003074477"
