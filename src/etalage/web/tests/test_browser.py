@@ -300,6 +300,7 @@ def test_on_a_phone_the_header_takes_two_rows_and_products_show_at_once(
     assert abs(brand - languages) < 12 and abs(brand - account) < 12  # one row
     assert abs(search - market) < 12 and search > brand + 20  # and a second
     assert max(right for _, right in tops) <= 360  # nothing sticks out
+    assert page.locator(".account a[href$='/signup/']").is_visible()  # sign up too
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.select_option("#market-select", "BE")  # applies at once, no button
     page.wait_for_url("**/fr/c/chocolate/")
