@@ -2,8 +2,8 @@
 a photo, the seller approves in the portal (and sees the photo), the buyer prints
 the label, the return warehouse receives it; wrong input is refused by field."""
 
-import os
 import io
+import os
 
 from PIL import Image
 
