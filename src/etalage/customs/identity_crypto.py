@@ -35,8 +35,7 @@ def _keys() -> tuple[str, ...]:
         return configured
     # Derived from the secret key, then from the previous ones while it rotates.
     return tuple(
-        base64.urlsafe_b64encode(key).decode()
-        for key in derived_keys(b"id encryption")
+        base64.urlsafe_b64encode(key).decode() for key in derived_keys(b"id encryption")
     )
 
 

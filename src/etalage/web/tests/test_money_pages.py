@@ -55,9 +55,9 @@ def test_the_merchant_sees_every_cent_of_its_own_parcels_only(client, delivered)
     # Every bar of the chart stands on the axis with a number for each coordinate.
     bar = r'<rect x="([^"]*)" y="([^"]*)" width="18" height="([^"]*)"'
     bars = re.findall(bar, html)
-    assert bars and all(
-        re.fullmatch(r"\d+", value) for bar in bars for value in bar
-    ), bars
+    assert bars and all(re.fullmatch(r"\d+", value) for bar in bars for value in bar), (
+        bars
+    )
     assert all(int(y) + int(h) == 150 for _, y, h in bars)
     assert any(int(h) > 0 for _, _, h in bars)
     rows = list(
