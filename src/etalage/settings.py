@@ -306,6 +306,8 @@ ETALAGE_SMS_BACKEND = os.environ.get(
 EMAIL_BACKEND = os.environ.get(
     "ETALAGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# With the file backend (the demo's `etalage serve --demo`), one file an email here.
+EMAIL_FILE_PATH = os.environ.get("ETALAGE_EMAIL_FILE_PATH", str(DATA_DIR / "emails"))
 EMAIL_HOST = os.environ.get("ETALAGE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ETALAGE_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ETALAGE_EMAIL_USER", "")

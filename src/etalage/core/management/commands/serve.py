@@ -3,11 +3,15 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+
+FILE_EMAILS = "django.core.mail.backends.filebased.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -44,6 +48,15 @@ class Command(BaseCommand):
             os.environ["ETALAGE_SITE_URL"] = f"http://{host}:{port}"
             # (this process too: the demo's payments name their notify address)
             settings.ETALAGE_SITE_URL = os.environ["ETALAGE_SITE_URL"]
+        if demo and "ETALAGE_EMAIL_BACKEND" not in os.environ:
+            # The demo sends dozens of emails as it loads and its clock runs: into
+            # files, one an email, so the console stays readable (the banner says
+            # where they are).
+            emails = settings.DATA_DIR / "emails"
+            emails.mkdir(parents=True, exist_ok=True)
+            os.environ["ETALAGE_EMAIL_BACKEND"] = FILE_EMAILS
+            os.environ["ETALAGE_EMAIL_FILE_PATH"] = str(emails)
+            settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH = FILE_EMAILS, str(emails)
         call_command("migrate", interactive=False, verbosity=0)
         if demo:
             call_command("demo", "load", stdout=self.stdout)
@@ -51,22 +64,32 @@ class Command(BaseCommand):
             os.environ.setdefault("ETALAGE_DEMO_CLOCK", "1")
         call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{host}:{port}"
-        self.stdout.write(
-            "\n".join(
-                [
-                    "",
-                    "Étalage is starting:",
-                    f"  storefront (buyers)     {base}/",
-                    f"  merchant portal         {base}/portal/",
-                    f"  back-office (operator)  {base}/backoffice/",
-                    f"  REST API and its docs   {base}/api/v1/docs",
-                    "",
-                ]
-            )
-        )
-        if demo:
-            call_command("demo", "logins", stdout=self.stdout)
+        self.stdout.write(f"\nÉtalage is starting at {base}/ (warming up)…\n")
         self.stdout.flush()
+
+        def ready() -> None:
+            self.stdout.write(
+                "\n".join(
+                    [
+                        "",
+                        "Étalage is ready:",
+                        f"  storefront (buyers)     {base}/",
+                        f"  merchant portal         {base}/portal/",
+                        f"  back-office (operator)  {base}/backoffice/",
+                        f"  REST API and its docs   {base}/api/v1/docs",
+                        "",
+                    ]
+                )
+            )
+            if settings.EMAIL_BACKEND == FILE_EMAILS:
+                self.stdout.write(
+                    f"Emails (sign-up links, orders) are written to "
+                    f"{settings.EMAIL_FILE_PATH}/, one file each, newest last.\n"
+                )
+            if demo:
+                call_command("demo", "logins", stdout=self.stdout)
+            self.stdout.flush()
+
         server = [
             sys.executable,
             "-m",
@@ -85,9 +108,13 @@ class Command(BaseCommand):
         clock = [sys.executable, "-m", "etalage", "clock"]
         if not task_workers:
             task_workers = 1 if connection.vendor == "sqlite" else 2
-        self._supervise([server, *[worker] * task_workers, clock])
+        self._supervise(
+            [server, *[worker] * task_workers, clock], ready_at=f"{base}/", ready=ready
+        )
 
-    def _supervise(self, commands: list[list[str]]) -> None:
+    def _supervise(
+        self, commands: list[list[str]], ready_at: str, ready: Callable[[], None]
+    ) -> None:
         """Run the web server (the first command), the background workers and the
         clock. A worker or the clock that exits is started again (a database lock
         that outlasted its timeout must not take the site down); when the web
@@ -104,8 +131,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        waiting_since = time.monotonic()
         try:
             while not stopping and children[0].poll() is None:
+                if waiting_since and _answers(ready_at):
+                    waiting_since = 0.0
+                    ready()  # the banner once the first page is served
                 for i, child in enumerate(children[1:], start=1):
                     if child.poll() is not None and not stopping:
                         self.stderr.write(
@@ -124,6 +155,15 @@ class Command(BaseCommand):
         code = children[0].returncode
         if code not in (0, -15, None):
             sys.exit(code)
+
+
+def _answers(url: str) -> bool:
+    """Whether the server serves its first page (loaded, migrated, warmed up)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (ours)
+            return answer.status < 500
+    except (OSError, ValueError):
+        return False
 
 
 def _task_worker() -> list[str]:
