@@ -71,3 +71,18 @@ def test_sign_in_pauses_after_five_failures_even_with_the_right_password(
 
 def test_a_malformed_member_to_remove_is_not_found(owner):
     assert owner.post("/en/portal/staff/", {"remove": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("/en", "No account has this email address, mobile number or user name"),
+        ("", "手机号或用户名与该密码"),
+    ],
+)
+def test_a_wrong_sign_in_names_what_one_signs_in_with(client, db, prefix, said):
+    get_user_model().objects.create_user("13800138000", password="the right one")
+    page = client.post(
+        f"{prefix}/login/", {"username": "13800138000", "password": "a wrong one"}
+    ).content.decode()
+    assert said in page and "correct username" not in page
