@@ -145,3 +145,17 @@ def test_asking_for_an_unknown_number_says_the_same_and_texts_nobody(client, mar
 def test_a_chinese_name_reads_family_name_first():
     assert person_name(User(first_name="小明", last_name="王")) == "王小明"
     assert person_name(User(first_name="Anne", last_name="Dupont")) == "Anne Dupont"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [("/nl", "Dit wachtwoord is te kort"), ("", "密码太短"), ("/fr", "trop court")],
+)
+def test_a_short_password_is_refused_in_the_buyer_s_language(
+    client, markets, prefix, said
+):
+    page = client.post(
+        f"{prefix}/signup/",
+        {"login": "x@example.cn", "password": "abc", "password_again": "abc"},
+    ).content.decode()
+    assert said in page and "too short" not in page
