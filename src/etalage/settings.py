@@ -602,8 +602,13 @@ ETALAGE_CARRIERS = {
 }
 # Search: the engine (sqlite, postgresql; empty: the database's own).
 ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
-# Notifications: the largest body kept, and how many one address may post a minute.
+# Notifications and carrier pushes: the largest body kept, and how many one client
+# address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))
-ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 60000))
+ETALAGE_NOTIFY_PER_MINUTE = int(os.environ.get("ETALAGE_NOTIFY_PER_MINUTE", 300))
+# Refused notifications and carrier pushes (kept cut short) are deleted after this.
+ETALAGE_REFUSED_POSTS_KEEP_DAYS = int(
+    os.environ.get("ETALAGE_REFUSED_POSTS_KEEP_DAYS", 14)
+)
 # Calls to parties outside (etalage.core.outbound): seconds an answer may take.
 ETALAGE_OUTBOUND_TIMEOUT = float(os.environ.get("ETALAGE_OUTBOUND_TIMEOUT", 10))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ STATUSES: dict[str, Step | None] = {
     "AvailableForPickup": Step.OUT_FOR_DELIVERY,
 }
 BATCH_LIMIT = 100
+TOLERANCE_SECONDS = 5 * 60  # Standard Webhooks' window
 
 
 class CarrierRefused(ValueError):
@@ -100,6 +102,21 @@ def push_shape_check(headers: dict[str, str], body: bytes) -> None:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise CarrierRefused("body: not UTF-8") from None
+
+
+def push_precheck(headers: dict[str, str], body: bytes) -> None:
+    """What costs nothing to check, before a push is kept: its headers' shape, its
+    body UTF-8, and its time within the five minutes Standard Webhooks allows
+    (CarrierRefused: 400, or 401 for the time)."""
+    push_shape_check(headers, body)
+    try:
+        sent = int(headers.get("webhook-timestamp", ""))
+    except ValueError:
+        raise CarrierRefused("webhook-timestamp: not a Unix time") from None
+    if abs(time.time() - sent) > TOLERANCE_SECONDS:
+        raise CarrierRefused(
+            "webhook-timestamp: too old or too new (5 minutes either way)", status=401
+        )
 
 
 def _event(n: int, raw: Any) -> CarrierEvent:

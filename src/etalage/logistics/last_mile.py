@@ -16,7 +16,13 @@ from django_tasks import task
 
 from etalage.core.clock import tries_spaced
 from etalage.logistics import sandbox_carrier
-from etalage.logistics.carriers import CarrierEvent, CarrierRefused, carrier_push_read
+from etalage.logistics.carriers import (
+    CarrierEvent,
+    CarrierRefused,
+    carrier_push_read,
+    carrier_secret,
+    push_precheck,
+)
 from etalage.logistics.models import CarrierPush, Parcel
 from etalage.logistics.services import step_record
 from etalage.logistics.vocabulary import Step
@@ -85,6 +91,7 @@ def parcel_hand_over(parcel_id: UUID | str) -> str:
 
 
 HAND_OVER_LATE = timedelta(minutes=1)
+REFUSED_BODY_KEPT = 2000  # bytes of a refused push kept for the operator
 HAND_OVER_AGAIN = 300  # seconds between two tries of one parcel
 
 
@@ -126,6 +133,21 @@ def carrier_push_receive(
     or a waybill Étalage never gave is refused whole and changes nothing (but is
     kept, with the reason)."""
     lowered = {k.lower(): v for k, v in headers.items()}
+    carrier_secret(carrier)  # a carrier Étalage has no settings for: nothing kept
+    try:
+        push_precheck(lowered, body)
+    except CarrierRefused as refused:  # kept cut short, purged after a while
+        CarrierPush.objects.create(
+            carrier=carrier[:20],
+            webhook_id=lowered.get("webhook-id", "")[:120],
+            headers={
+                k: v[:200] for k, v in lowered.items() if k.startswith("webhook-")
+            },
+            body=body[:REFUSED_BODY_KEPT].decode("utf-8", "replace"),
+            verdict=CarrierPush.Verdict.REFUSED,
+            reason=str(refused),
+        )
+        raise
     push = CarrierPush.objects.create(
         carrier=carrier[:20],
         webhook_id=lowered.get("webhook-id", "")[:120],
@@ -155,7 +177,9 @@ def carrier_push_receive(
 
 def _verdict(push: CarrierPush, verdict: str, reason: str = "") -> CarrierPush:
     push.verdict, push.reason = verdict, reason
-    push.save(update_fields=["verdict", "reason", "events_count", "updated_at"])
+    if verdict == CarrierPush.Verdict.REFUSED:  # kept cut short, purged later
+        push.body = push.body[:REFUSED_BODY_KEPT]
+    push.save(update_fields=["body", "verdict", "reason", "events_count", "updated_at"])
     return push
 
 

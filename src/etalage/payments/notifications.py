@@ -4,7 +4,7 @@ applied once, and their answers to a query about a payment that went quiet."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from etalage.events.types import PaymentReceivedLate
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.services import order_pay
+from etalage.payments import antom
 from etalage.payments.adapters import adapter, adapter_class
 from etalage.payments.models import Notification, Payment, Provider, Refund
 from etalage.payments.provider import (
@@ -28,6 +29,7 @@ from etalage.payments.provider import (
     ProviderError,
     SignatureRefused,
     StaleMessage,
+    signed_within,
 )
 from etalage.payments.services import (
     PROVIDER_NAMES,
@@ -48,18 +50,89 @@ def _ask_after() -> timedelta:
     return timedelta(seconds=settings.ETALAGE_PAYMENT_ASK_AFTER)
 
 
+# A refused post's body is kept this long (characters), for the operator to see.
+REFUSED_BODY_KEPT = 2000
+REFUSED = (Verdict.FORGED, Verdict.STALE, Verdict.MALFORMED)
+
+
 def notification_receive(
     *, provider: str, headers: dict[str, str], body: str, remote_addr: str
 ) -> Notification:
-    """Keep a notification exactly as it came, then have it processed after commit
-    (the provider is answered at once; processing never holds its connection)."""
+    """Keep a notification as it came, then have it processed after commit (the
+    provider is answered at once; processing never holds its connection). What
+    is cheap is checked first (``notification_precheck``): a notice it refuses is
+    kept cut short with its verdict, and never processed."""
     wanted = adapter_class(provider).notify_headers
     kept = {k.lower(): v for k, v in headers.items() if k.lower() in wanted}
+    refused = notification_precheck(provider, kept)
+    if refused is not None:
+        verdict, reason = refused
+        return Notification.objects.create(
+            provider=provider,
+            headers=kept,
+            body=body[:REFUSED_BODY_KEPT],
+            remote_addr=remote_addr,
+            verdict=verdict,
+            reason=reason,
+            processed_at=timezone.now(),
+        )
     notification = Notification.objects.create(
         provider=provider, headers=kept, body=body, remote_addr=remote_addr
     )
     transaction.on_commit(_wake_worker)
     return notification
+
+
+def notification_precheck(
+    provider: str, headers: dict[str, str]
+) -> tuple[str, str] | None:
+    """(verdict, reason) for a notice refused on what costs nothing to check: the
+    client id Étalage is known by (Antom), a signing time within the tolerance,
+    the signature headers present. None: it goes on to be verified."""
+    if provider == Provider.ALIPAY:
+        ours = (
+            antom.SANDBOX_CLIENT_ID
+            if settings.ETALAGE_PAYMENT_SANDBOX
+            else (settings.ETALAGE_ANTOM_CLIENT_ID)
+        )
+        if headers.get("client-id", "") != ours:
+            return Verdict.FORGED, "client-id: not the one Étalage is known by"
+        if not headers.get("signature"):
+            return Verdict.FORGED, "signature: missing"
+        try:
+            signed_at = datetime.fromisoformat(headers.get("request-time", ""))
+        except ValueError:
+            return Verdict.MALFORMED, "request-time: not a time"
+    else:
+        for name in ("wechatpay-signature", "wechatpay-serial", "wechatpay-nonce"):
+            if not headers.get(name):
+                return Verdict.FORGED, f"{name}: missing"
+        try:
+            stamp = int(headers.get("wechatpay-timestamp", ""))
+            signed_at = datetime.fromtimestamp(stamp, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return Verdict.MALFORMED, "wechatpay-timestamp: not a time"
+    try:
+        signed_within(signed_at)
+    except StaleMessage as stale:
+        return Verdict.STALE, str(stale)
+    return None
+
+
+def refused_posts_purged() -> int:
+    """Refused notifications and carrier pushes older than
+    ``ETALAGE_REFUSED_POSTS_KEEP_DAYS`` are deleted (the clock's chore); returns
+    how many."""
+    from etalage.logistics.models import CarrierPush
+
+    before = timezone.now() - timedelta(days=settings.ETALAGE_REFUSED_POSTS_KEEP_DAYS)
+    notices, _n = Notification.objects.filter(
+        verdict__in=REFUSED, created_at__lt=before
+    ).delete()
+    pushes, _p = CarrierPush.objects.filter(
+        verdict=CarrierPush.Verdict.REFUSED, created_at__lt=before
+    ).delete()
+    return notices + pushes
 
 
 WAKE = "etalage:notifications-wake"
@@ -78,8 +151,11 @@ def _verdict(
     notification.verdict = verdict
     notification.reason = reason[:2000]
     notification.processed_at = timezone.now()
+    if verdict in REFUSED:
+        notification.body = notification.body[:REFUSED_BODY_KEPT]
     notification.save(
         update_fields=[
+            "body",
             "verdict",
             "reason",
             "processed_at",
