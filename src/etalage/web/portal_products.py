@@ -331,6 +331,7 @@ def product_edit(request, pk=None):
         {
             "merchant": merchant,
             "product": product,
+            "name": _portal_name(product, merchant) if product else "",
             "form": form,
             "variants": variants,
             "problem": request.session.pop("portal_problem", None),

@@ -152,6 +152,10 @@ def test_the_portal_has_its_own_frame_and_names_products_in_the_reader_s_languag
     assert ">Pralines<" in html and "果仁糖" not in html  # no English name: French
     assert "Ship to" not in html and 'href="/en/cart/"' not in html
     assert "Merchant portal" in html and 'href="/en/portal/orders/"' in html
+    # The editor is titled with the name the reader reads, not the first stored.
+    product = editor.merchant.products.get()
+    page = editor.get(f"/en/portal/products/{product.pk}/").content.decode()
+    assert "<h1>Pralines</h1>" in page and "<title>Pralines ·" in page
 
 
 def test_a_save_is_confirmed(editor):
