@@ -79,3 +79,18 @@ class TeamInvitation(Entity):
 
     def __str__(self) -> str:
         return f"invitation of {self.email} to {self.merchant_id}"
+
+
+class NoticePreferences(Entity):
+    """How a buyer wants to hear about their orders, per channel (no row: every
+    channel on), and an email address waiting for its confirmation link."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    order_emails = models.BooleanField(_("emails about my orders"), default=True)
+    order_texts = models.BooleanField(_("text messages about my orders"), default=True)
+    email_pending = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return f"notice preferences of {self.user_id}"

@@ -51,3 +51,18 @@ def send_sms(*, to: str, text: str) -> None:
     """Send ``text`` to the E.164 number ``to`` with the configured backend."""
     backend: SmsBackend = import_string(settings.ETALAGE_SMS_BACKEND)()
     backend.send(to, text)
+
+
+# The GSM 03.38 default alphabet: a text of these only fits 160 characters in one
+# message; any other character (Chinese, ç, ê…) sends it as UCS-2, 70 characters.
+# The escape table's characters ([, €, {…) take two places and are left out here.
+GSM_ALPHABET = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def sms_fits_one(text: str) -> bool:
+    """Whether ``text`` goes as a single message (160 GSM characters, else 70)."""
+    limit = 160 if set(text) <= GSM_ALPHABET else 70
+    return len(text) <= limit

@@ -1,28 +1,41 @@
 """What happens after an order's events commit (delivered by the outbox)."""
 
+from uuid import UUID
+
 from etalage.events.outbox import handles
 from etalage.events.types import OrderCancelled, OrderPaid, OrderPlaced, SubOrderMoved
 from etalage.merchants.notifications import notify_merchant
 from etalage.orders import states
-from etalage.orders.emails import email_buyer
 from etalage.orders.models import Order, SubOrder
+from etalage.orders.notices import Notice, buyer_notify
 
 
-def _email_buyer(event: OrderPlaced | OrderCancelled, template: str) -> None:
-    order = Order.objects.select_related("buyer").filter(pk=event.order_id).first()
-    if order is not None:
-        email_buyer(order, f"etalage/orders/email/{template}", {})
+def _order(order_id: UUID) -> Order | None:
+    return Order.objects.select_related("buyer").filter(pk=order_id).first()
 
 
 @handles(OrderPlaced)
-def order_placed_email(event: OrderPlaced) -> None:
+def order_placed_tell_buyer(event: OrderPlaced) -> None:
     """Tell the buyer the order is placed and by when to pay."""
-    _email_buyer(event, "order_placed")
+    if order := _order(event.order_id):
+        buyer_notify(order=order, notice=Notice.PLACED,
+                     email=("etalage/orders/email/order_placed", {}))  # fmt: skip
+
+
+@handles(OrderPaid)
+def order_paid_tell_buyer(event: OrderPaid) -> None:
+    """Tell the buyer (by text: the payment page already said it) it is paid."""
+    if order := _order(event.order_id):
+        buyer_notify(order=order, notice=Notice.PAID)
 
 
 @handles(OrderCancelled)
-def order_cancelled_email(event: OrderCancelled) -> None:
-    _email_buyer(event, "order_cancelled")
+def order_cancelled_tell_buyer(event: OrderCancelled) -> None:
+    if order := _order(event.order_id):
+        # A sub-order is cancelled once: the first of them tells cancellations apart.
+        key = str(min(event.sub_order_ids, default=""))
+        buyer_notify(order=order, notice=Notice.CANCELLED, key=key,
+                     email=("etalage/orders/email/order_cancelled", {}))  # fmt: skip
 
 
 @handles(OrderPaid)

@@ -231,3 +231,23 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '-'} → {self.to_state}"
+
+
+class BuyerNotice(Entity):
+    """One message to an order's buyer on one channel, recorded before it is sent
+    (``orders.notices``): a second delivery of the same event sends nothing."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField(max_length=32)
+    key = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "event", "key", "channel"], name="buyer_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} by {self.channel} for {self.order_id}"

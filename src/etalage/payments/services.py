@@ -19,8 +19,8 @@ from etalage.events.outbox import event_record
 from etalage.events.types import RefundSucceeded
 from etalage.money import Money
 from etalage.orders import states
-from etalage.orders.emails import email_buyer
 from etalage.orders.models import Order, SubOrder
+from etalage.orders.notices import Notice, buyer_notify
 from etalage.orders.services import sub_order_move
 from etalage.payments.adapters import adapter
 from etalage.payments.models import Payment, Provider, Refund
@@ -295,13 +295,11 @@ def refund_failed(refund: Refund, *, failure: str) -> Refund:
 
 
 def _tell_buyer_refunded(refund: Refund) -> None:
-    """The buyer learns of the refund by email, in the order's language."""
+    """The buyer learns of the refund, in the order's language (``buyer_notify``)."""
     order = Order.objects.select_related("buyer").get(pk=refund.payment.order_id)
-    email_buyer(
-        order,
-        "etalage/payments/email/refunded",
-        {"refund": refund, "provider": Provider(refund.payment.provider).label},
-    )
+    context = {"refund": refund, "provider": Provider(refund.payment.provider).label}
+    buyer_notify(order=order, notice=Notice.REFUNDED, key=str(refund.pk),
+                 email=("etalage/payments/email/refunded", context))  # fmt: skip
 
 
 def order_refund_cancelled(

@@ -27,8 +27,8 @@ from etalage.inventory.services import stock_returned
 from etalage.merchants.notifications import notify_merchant
 from etalage.money import Money
 from etalage.orders import states
-from etalage.orders.emails import email_buyer
 from etalage.orders.models import OrderLine, SubOrder
+from etalage.orders.notices import Notice, buyer_notify
 from etalage.orders.returned import sub_order_returned
 from etalage.payments.models import Payment
 from etalage.payments.services import refund_ask, refund_record
@@ -164,11 +164,13 @@ def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
 
 
 def _tell_buyer(request: ReturnRequest) -> None:
-    order = request.sub_order.order
-    transaction.on_commit(
-        lambda: email_buyer(
-            order, "etalage/returns/email/decided", {"request": request}
-        )
+    """Sent once the decision commits (``buyer_notify``)."""
+    approved = request.state == ReturnRequest.State.APPROVED
+    buyer_notify(
+        order=request.sub_order.order,
+        notice=Notice.RETURN_APPROVED if approved else Notice.RETURN_REFUSED,
+        key=str(request.pk),
+        email=("etalage/returns/email/decided", {"request": request}),
     )
 
 

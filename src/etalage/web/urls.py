@@ -6,6 +6,7 @@ from etalage.web import (
     cart,
     checkout,
     hub,
+    notices,
     onboarding,
     payments,
     portal,
@@ -57,6 +58,14 @@ urlpatterns = [
     ),
     path("account/addresses/new/", checkout.address_new, name="address-new"),
     path("account/", views.account, name="account"),
+    path("account/notices/", notices.notices_set, name="account-notices"),
+    path("account/email/", notices.email_add, name="account-email"),
+    path(
+        "account/email/confirm/<str:token>/",
+        notices.email_confirm,
+        name="account-email-confirm",
+    ),
+    path("o/<str:number>", notices.order_short, name="order-short"),
     path("account/identities/<uuid:pk>/", accounts.identity_edit, name="identity"),
     path(
         "account/identities/<uuid:pk>/delete/",

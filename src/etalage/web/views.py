@@ -27,6 +27,7 @@ from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available
 from etalage.merchants.models import Merchant
+from etalage.orders.notices import buyer_mobile, preferences_of
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
 from etalage.web.middleware import MARKET_COOKIE
@@ -333,5 +334,7 @@ def account(request):
             "addresses": addresses_of(user=request.user),
             "person_name": person_name(request.user),
             "form": form,
+            "notices": preferences_of(request.user),
+            "mobile": buyer_mobile(request.user),
         },
     )

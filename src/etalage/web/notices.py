@@ -1,0 +1,82 @@
+"""A buyer's contact points and notice preferences in *My account*, and the short
+link the text messages carry to an order."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from etalage.accounts.contact import (
+    buyer_email_add,
+    buyer_email_confirm,
+    notice_preferences_set,
+)
+from etalage.core.client_address import client_address
+
+
+def order_short(request: HttpRequest, number: str) -> HttpResponse:
+    """``/o/<number>``, the texts' link: the order's page (which checks the buyer)."""
+    return redirect("web:order", number=number)
+
+
+class PreferencesForm(forms.Form):
+    order_emails = forms.BooleanField(required=False)
+    order_texts = forms.BooleanField(required=False)
+
+
+class EmailForm(forms.Form):
+    email = forms.CharField(max_length=254)
+
+
+@login_required
+@require_POST
+def notices_set(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST)
+    form.is_valid()  # two check boxes: always valid
+    notice_preferences_set(user=request.user,  # type: ignore[arg-type]
+                           order_emails=form.cleaned_data["order_emails"],
+                           order_texts=form.cleaned_data["order_texts"])  # fmt: skip
+    messages.success(request, _("Your choices are saved."))
+    return redirect("web:account")
+
+
+@login_required
+@require_POST
+def email_add(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST)
+    try:
+        email = buyer_email_add(
+            user=request.user,  # type: ignore[arg-type]
+            email=form.data.get("email", ""),
+            language=get_language(),
+            address=client_address(request),
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("We sent a link to %(email)s: open it to confirm the address.")
+            % {"email": email},
+        )
+    return redirect("web:account")
+
+
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        buyer_email_confirm(token=token)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your email address is confirmed."))
+    return redirect("web:account")
