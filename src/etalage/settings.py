@@ -532,6 +532,9 @@ ETALAGE_RETURN_ADDRESS_BONDED = os.environ.get(
     "Bonded Zone, Henan 451162, CN",
 )
 ETALAGE_PAYOUT_MINIMUM_EUR = Decimal(os.environ.get("ETALAGE_PAYOUT_MINIMUM_EUR", "10"))
+# Days the first payout to a newly approved payout account waits (every owner is
+# emailed when an account is entered and approved).
+ETALAGE_NEW_ACCOUNT_HOLD_DAYS = int(os.environ.get("ETALAGE_NEW_ACCOUNT_HOLD_DAYS", 7))
 # The operator: who invoices the commission and pays the payouts (the debtor of the
 # pain.001 files), with a structured address (town and country are required). In
 # the sandbox (the demo), a fictitious operator with the ISO 13616 example account,

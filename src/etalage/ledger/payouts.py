@@ -11,7 +11,7 @@ returns them.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -138,7 +138,7 @@ def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
     for account in owed:
         merchant = merchants[account.merchant_id]
         held = merchant.status != Merchant.Status.APPROVED or not merchant.iban
-        if held or merchant.pk in bounced:
+        if held or merchant.pk in bounced or payout_held(merchant):
             continue
         payouts.append(
             Payout(
@@ -151,6 +151,18 @@ def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
             )
         )
     return payouts
+
+
+def payout_held(merchant: Merchant, *, now: datetime | None = None) -> bool:
+    """Whether the merchant's payouts wait because its account is new: approved
+    less than ``ETALAGE_NEW_ACCOUNT_HOLD_DAYS`` ago, so the first payout to it
+    waits (an account changed behind the owners' back is found out, by the
+    emails every owner gets, before money leaves)."""
+    approved = merchant.bank_account_approved_at
+    if approved is None:
+        return False
+    days = timedelta(days=settings.ETALAGE_NEW_ACCOUNT_HOLD_DAYS)
+    return (now or timezone.now()) < approved + days
 
 
 def _transfer(run: PayoutRun, payout: Payout) -> Transfer:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_decisions import decide_with_form
@@ -178,10 +179,29 @@ class MerchantAdmin(admin.ModelAdmin):
         description=_("Approve the new payout account of the selected merchants")
     )
     def approve_bank_account(self, request, queryset):
+        """A confirmation page shows each pending IBAN and BIC and posts them back:
+        what is approved is what the operator saw, never a later change."""
+        if not request.POST.get("confirm"):
+            return render(
+                request,
+                "admin/merchants/merchant/approve_bank_account.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Approve the new payout accounts"),
+                    "merchants": queryset.exclude(pending_iban=""),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
         done = 0
         for merchant in queryset:
             try:
-                merchant_bank_account_approve(merchant=merchant, operator=request.user)
+                merchant_bank_account_approve(
+                    merchant=merchant,
+                    operator=request.user,
+                    iban=request.POST.get(f"iban_{merchant.pk}", ""),
+                    bic=request.POST.get(f"bic_{merchant.pk}", ""),
+                )
             except ValidationError as error:
                 self.message_user(
                     request, f"{merchant}: {error.messages[0]}", messages.ERROR

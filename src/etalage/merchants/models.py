@@ -77,6 +77,11 @@ class Merchant(Entity):
         _("new IBAN, to approve"), max_length=34, blank=True
     )
     pending_bic = models.CharField(_("new BIC, to approve"), max_length=11, blank=True)
+    # When the operator approved the payout account: the first payout to it waits
+    # ETALAGE_NEW_ACCOUNT_HOLD_DAYS from then.
+    bank_account_approved_at = models.DateTimeField(
+        _("payout account approved at"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.APPLIED
     )

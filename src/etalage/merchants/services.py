@@ -330,24 +330,63 @@ def merchant_details_update(*, merchant: Merchant, details: CompanyDetails) -> M
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     for name in ("street", "postal_code", "city", "contact_name", "phone", "language"):
         setattr(merchant, name, getattr(details, name))
+    before = (merchant.pending_iban, merchant.pending_bic)
     if (details.iban, details.bic) != (merchant.iban, merchant.bic):
         merchant.pending_iban, merchant.pending_bic = details.iban, details.bic
     else:
         merchant.pending_iban = merchant.pending_bic = ""
     merchant.save()
+    if (
+        merchant.pending_iban
+        and (merchant.pending_iban, merchant.pending_bic) != before
+    ):
+        _owners_told(merchant, "bank_account_entered", {"iban": merchant.pending_iban})
     return merchant
 
 
+def _owners_told(merchant: Merchant, template: str, context: dict[str, object]) -> None:
+    """Every owner of the merchant, and its contact address, get the email (after
+    the commit): a payout account change is never news to one person only."""
+    owners = MerchantMember.objects.filter(
+        merchant=merchant, role=MerchantMember.Role.OWNER
+    ).select_related("user")
+    emails = {m.user.email for m in owners if m.user.email} | {merchant.contact_email}
+    for email in sorted(emails - {""}):
+        notify_merchant(
+            merchant=merchant, template=template, context=context, recipient=email
+        )
+
+
 @transaction.atomic
-def merchant_bank_account_approve(*, merchant: Merchant, operator: User) -> Merchant:
-    """Make the merchant's new IBAN and BIC the payout account."""
+def merchant_bank_account_approve(
+    *, merchant: Merchant, operator: User, iban: str, bic: str
+) -> Merchant:
+    """Make the new IBAN and BIC the operator saw (``iban``, ``bic``) the payout
+    account; refused if the pending account is another one now (the owner changed
+    it after the operator looked), compared under the merchant's row lock. Every
+    owner is told; the first payout to it waits (``ledger.payouts.payout_held``)."""
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     if not merchant.pending_iban:
         raise MerchantDecisionRefused(_("This merchant has no new account to approve."))
+    if (merchant.pending_iban, merchant.pending_bic) != (iban.strip(), bic.strip()):
+        raise MerchantDecisionRefused(
+            _(
+                "The new account changed after you looked at it; nothing was "
+                "approved. Check the account shown now."
+            )
+        )
     merchant.iban, merchant.bic = merchant.pending_iban, merchant.pending_bic
     merchant.pending_iban = merchant.pending_bic = ""
+    merchant.bank_account_approved_at = timezone.now()
     merchant.save(
-        update_fields=["iban", "bic", "pending_iban", "pending_bic", "updated_at"]
+        update_fields=[
+            "iban",
+            "bic",
+            "pending_iban",
+            "pending_bic",
+            "bank_account_approved_at",
+            "updated_at",
+        ]
     )
     decision = MerchantDecision.objects.create(
         merchant=merchant,
@@ -355,9 +394,5 @@ def merchant_bank_account_approve(*, merchant: Merchant, operator: User) -> Merc
         message=merchant.iban,
         decided_by=operator,
     )
-    notify_merchant(
-        merchant=merchant,
-        template="decision_bank_account",
-        context={"decision": decision},
-    )
+    _owners_told(merchant, "decision_bank_account", {"decision": decision})
     return merchant

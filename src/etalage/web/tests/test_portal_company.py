@@ -51,8 +51,10 @@ def test_a_new_iban_waits_for_the_operator(owner, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         owner.post(
             "/backoffice/merchants/merchant/",
-            {"action": "approve_bank_account", "_selected_action": [owner.merchant.pk]},
-        )
+            {"action": "approve_bank_account", "_selected_action": [owner.merchant.pk],
+             "confirm": "1", f"iban_{owner.merchant.pk}": "BE62510007547061",
+             f"bic_{owner.merchant.pk}": "VAPEBE22"},
+        )  # fmt: skip
     owner.merchant.refresh_from_db()
     assert (owner.merchant.iban, owner.merchant.bic) == ("BE62510007547061", "VAPEBE22")
     assert owner.merchant.pending_iban == ""
