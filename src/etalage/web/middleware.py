@@ -60,16 +60,18 @@ class MarketMiddleware:
 
 
 class WorkplaceLanguageMiddleware:
-    """Speak the operator's and the merchant's language in the back-office and portal.
+    """Speak the operator's, the merchant's and the hub's language in the back-office,
+    the portal and the hub's screens.
 
     The storefront's unprefixed URLs are Simplified Chinese, for buyers in China. The
-    back-office and the merchant portal serve people in Belgium: without a language
-    prefix they follow the language cookie or the browser's Accept-Language, and
-    English when neither says anything.
+    back-office, the merchant portal and the Liège hub serve people in Belgium:
+    without a language prefix they follow the language cookie or the browser's
+    Accept-Language, and English when neither says anything.
     """
 
     BACKOFFICE = "/backoffice/"
     PORTAL = "/portal/"  # under the storefront's language prefixes: /fr/portal/…
+    HUB = "/hub/"  # the Liège hub's screens, the same way: /fr/hub/…
     API = "/api/"  # messages in the caller's Accept-Language, else Chinese
 
     def __init__(self, get_response):
@@ -85,7 +87,7 @@ class WorkplaceLanguageMiddleware:
             language = translation.get_language_from_request(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        elif path.startswith(self.PORTAL):
+        elif path.startswith((self.PORTAL, self.HUB)):
             language = self._language(request)
             if language != settings.LANGUAGE_CODE:
                 query = request.META.get("QUERY_STRING")

@@ -244,3 +244,10 @@ def test_the_timeline_says_each_thing_once_and_introduces_the_carrier_s_words(
     fr = client.get(f"/fr/orders/{paid.order.number}/").content.decode()
     assert 'le transporteur indique <q lang="zh-Hans">收件人电话无人接听</q>' in fr
     assert "· 派送中" not in fr
+
+
+def test_the_hub_follows_the_browser_s_language(client, hub_staff):
+    french = client.get("/hub/", headers={"accept-language": "fr-BE,fr;q=0.9"})
+    assert french.status_code == 302 and french["Location"] == "/fr/hub/"
+    page = client.get("/fr/hub/").content.decode()
+    assert 'lang="fr"' in page
