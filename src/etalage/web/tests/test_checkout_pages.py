@@ -246,7 +246,7 @@ def test_another_buyer_cannot_touch_my_identity_or_address(client, buyer, shoppi
 
 
 def test_my_orders_show_money_as_money_and_the_email_greets_by_name(
-    client, buyer, shopping
+    client, buyer, shopping, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
@@ -255,7 +255,8 @@ def test_my_orders_show_money_as_money_and_the_email_greets_by_name(
     order = shopping.place(buyer).order
     html = client.get("/en/orders/").content.decode()
     assert f"CN¥{order.total:,.2f}" in html and f"{order.total} CNY" not in html
-    outbox_deliver()
+    with django_capture_on_commit_callbacks(execute=True):  # sent after commit
+        outbox_deliver()
     assert mail.outbox[-1].body.startswith("Hello 王小明,")
 
 
