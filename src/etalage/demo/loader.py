@@ -57,10 +57,14 @@ from etalage.logistics.services import (
 from etalage.merchants.models import Merchant, MerchantMember, MerchantTranslation
 from etalage.money import Money
 from etalage.orders.services import order_cancel, order_pay
-from etalage.payments.models import SandboxPayment
+from etalage.payments.models import Refund, SandboxPayment
 from etalage.payments.notifications import notification_process, notification_receive
 from etalage.payments.sandbox import NOTICES
-from etalage.payments.services import order_refund_cancelled, payment_start
+from etalage.payments.services import (
+    order_refund_cancelled,
+    payment_start,
+    refund_ask,
+)
 from etalage.pricing.models import ExchangeRate, FreightRate, Market
 from etalage.pricing.selectors import market_strategy
 from etalage.pricing.services import exchange_rates_import
@@ -331,9 +335,13 @@ def _demo_orders(log) -> None:
     order_cancel(order=refunded, by=buyer, reason="cancelled by the buyer")
     # (what the OrderCancelled handler does when the worker delivers the event;
     # it then finds the parcel covered and does nothing again)
-    order_refund_cancelled(
+    refund = order_refund_cancelled(
         order=refunded, sub_order_ids=tuple(s.pk for s in refunded.sub_orders.all())
     )
+    # (inside the load's transaction the provider is asked once it commits; the
+    # demo's sandbox answers in this process, so ask it now, as the task would)
+    if refund is not None and refund.state == Refund.State.REQUESTED:
+        refund_ask(refund)
     log(
         "Placed 4 demo orders for the demo buyer (paid in the payment sandbox, one "
         "refunded)."
