@@ -17,7 +17,7 @@ PROXY = "10.0.0.2"
 
 
 @pytest.fixture
-def anne(db, settings):
+def anne(markets, settings):
     settings.ETALAGE_TRUSTED_PROXIES = ["10.0.0.0/8"]
     return User.objects.create_user("anne", password=PASSWORD)
 
@@ -35,7 +35,7 @@ def test_guesses_from_one_address_do_not_lock_the_owner_out_behind_a_proxy(anne)
     assert sign_in(PASSWORD, "198.51.100.7")  # the owner, elsewhere, is not
 
 
-def test_a_forged_forwarded_for_does_not_escape_the_pause(db, settings):
+def test_a_forged_forwarded_for_does_not_escape_the_pause(markets, settings):
     settings.ETALAGE_TRUSTED_PROXIES = []  # no proxy in front: the header is a lie
     User.objects.create_user("anne", password=PASSWORD)
     for n in range(5):
@@ -46,7 +46,7 @@ def test_a_forged_forwarded_for_does_not_escape_the_pause(db, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_number_written_another_way_is_the_same_login(db):
+def test_a_number_written_another_way_is_the_same_login(markets):
     User.objects.create_user("+8613800138000", password=PASSWORD)
     for login in ["13800138000", "138 0013 8000", "+86 138 0013 8000"] * 2:
         Client().post("/en/login/", {"username": login, "password": "wrong"})
