@@ -335,6 +335,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "limit_windows_swept",
         "notifications_late_processed",
         "payments_quiet_queried",
+        "refused_posts_purged",
         "payments_declared_late",
         "parcels_handed_over_late",
         "refunds_quiet_asked_again",
