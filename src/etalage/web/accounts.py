@@ -42,10 +42,9 @@ SIGN_UP_LOGIN = "etalage_sign_up"
 RESET_EMAIL = "etalage/accounts/email/password_reset"
 
 
-class SignUpForm(forms.Form):
-    login = forms.CharField(
-        label=_("Email address or mainland China mobile number"), max_length=254
-    )
+class NewPasswordForm(forms.Form):
+    """A password chosen, typed twice (signing up, accepting a team invitation)."""
+
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(render_value=False)
     )
@@ -58,6 +57,13 @@ class SignUpForm(forms.Form):
         if cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return cleaned
+
+
+class SignUpForm(NewPasswordForm):
+    login = forms.CharField(
+        label=_("Email address or mainland China mobile number"), max_length=254
+    )
+    field_order = ["login", "password", "password_again"]
 
 
 class CodeForm(forms.Form):

@@ -25,6 +25,7 @@ from etalage.accounts.team import (
 )
 from etalage.merchants.models import MerchantMember
 from etalage.merchants.services import merchant_member_remove
+from etalage.web.accounts import NewPasswordForm
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.portal import _membership
 
@@ -96,21 +97,6 @@ def staff(request):
     )
 
 
-class NewcomerForm(forms.Form):
-    password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(render_value=False)
-    )
-    password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(render_value=False)
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password") != cleaned.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return cleaned
-
-
 @sensitive_post_parameters("password", "password_again")
 def invitation(request, token: str):
     """The link of an invitation: accept it signed in as the person invited, or,
@@ -131,7 +117,7 @@ def invitation(request, token: str):
                 messages.success(request, joined % {"name": found.merchant.name})
                 return redirect("web:portal")
     elif invited_account(invitation=found) is None:
-        form = NewcomerForm(request.POST or None)
+        form = NewPasswordForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 user = team_invitation_accept_as_newcomer(
