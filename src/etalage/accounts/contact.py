@@ -1,8 +1,11 @@
 """A buyer's contact points and what they want to hear through them: an email
 address added to an account opened with a mobile number (it counts once its link is
-opened), and the per-channel choices ``orders.notices`` follows."""
+opened), a mobile number added to one opened by email (once its code is typed), and
+the per-channel choices ``orders.notices`` follows."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.contrib.auth.models import User
 from django.core import signing
@@ -10,10 +13,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from etalage.accounts.models import NoticePreferences
-from etalage.accounts.services import _email, message_allowed
+from etalage.accounts.models import NoticePreferences, OneTimeCode
+from etalage.accounts.services import (
+    CODE_LIFETIME,
+    _code_hmac,
+    _email,
+    message_allowed,
+    one_time_code_check,
+)
+from etalage.accounts.sms import send_sms
+from etalage.customs.services import normalize_china_mobile
 
 SALT = "etalage.accounts.contact.email"
 LINK_DAYS = 3
@@ -80,3 +92,64 @@ def buyer_email_confirm(*, token: str) -> User:
     prefs.email_pending = ""
     prefs.save(update_fields=["email_pending", "updated_at"])
     return user
+
+
+@transaction.atomic
+def buyer_mobile_add(*, user: User, mobile: str, language: str, address: str) -> str:
+    """Text a code to ``mobile`` for the account (texts go to it once the code is
+    typed), within the message limits; the number in E.164."""
+    try:
+        number = normalize_china_mobile(mobile)
+    except ValidationError:
+        raise ValidationError(
+            {"mobile": _("Enter a mainland China mobile number.")}
+        ) from None
+    if user.username.startswith("+86"):
+        raise ValidationError(
+            {"mobile": _("This account has a mobile number already.")}
+        )
+    NoticePreferences.objects.update_or_create(
+        user=user, defaults={"mobile_pending": number}
+    )
+    if not message_allowed(to=number, address=address):
+        return number
+    purpose = OneTimeCode.Purpose.ADD_MOBILE
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    OneTimeCode.objects.create(
+        user=user, purpose=purpose, code_hmac=_code_hmac(user, purpose, code),
+        expires_at=timezone.now() + CODE_LIFETIME,
+    )  # fmt: skip
+    with translation.override(language):
+        text = _("Étalage: your code is %(code)s. It works for 10 minutes.") % {
+            "code": code
+        }
+    transaction.on_commit(lambda: send_sms(to=number, text=text))
+    return number
+
+
+def buyer_mobile_confirm(*, user: User, code: str) -> str:
+    """Add the number the code was sent to; a refusal when the code is wrong (five
+    tries) or the number is another account's."""
+
+    def free(owner: User) -> None:
+        pending = preferences.mobile_pending
+        if not pending or User.objects.filter(username=pending).exists():
+            raise ValidationError(
+                {"code": _("This number belongs to another account.")}
+            )
+
+    preferences = NoticePreferences.objects.filter(user=user).first()
+    if preferences is None or not preferences.mobile_pending:
+        raise ValidationError(
+            {"code": _("This code is wrong or no longer valid: ask for a new one.")}
+        )
+    one_time_code_check(login=user.username, purpose=OneTimeCode.Purpose.ADD_MOBILE,
+                        code=code, before_use=free)  # fmt: skip
+    preferences.mobile, preferences.mobile_pending = preferences.mobile_pending, ""
+    preferences.order_texts = True  # adding a number for texts chooses them
+    preferences.save(update_fields=["mobile", "mobile_pending", "order_texts",
+                                    "updated_at"])  # fmt: skip
+    return preferences.mobile

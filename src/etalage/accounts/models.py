@@ -11,6 +11,7 @@ class OneTimeCode(Entity):
     class Purpose(models.TextChoices):
         SIGN_UP = "sign_up", _("confirm a new account")
         PASSWORD_RESET = "password_reset", _("choose a new password")
+        ADD_MOBILE = "add_mobile", _("add a mobile number for order texts")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -83,7 +84,8 @@ class TeamInvitation(Entity):
 
 class NoticePreferences(Entity):
     """How a buyer wants to hear about their orders, per channel (no row: every
-    channel on), and an email address waiting for its confirmation link."""
+    channel on), an email address waiting for its confirmation link, and a mobile
+    number added for texts (and one waiting for its code)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
@@ -91,6 +93,9 @@ class NoticePreferences(Entity):
     order_emails = models.BooleanField(_("emails about my orders"), default=True)
     order_texts = models.BooleanField(_("text messages about my orders"), default=True)
     email_pending = models.EmailField(blank=True)
+    # A number added to an account opened by email, once its code is typed (E.164).
+    mobile = models.CharField(max_length=20, blank=True)
+    mobile_pending = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return f"notice preferences of {self.user_id}"

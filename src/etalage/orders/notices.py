@@ -2,7 +2,8 @@
 channels (``buyer_notify``).
 
 A buyer hears of an order's big steps by email when their account has a (confirmed)
-address, and by text message when they signed up with their mobile number, each as
+address, and by text message when they signed up with their mobile number (or added
+one in *My account* and typed its code), each as
 their preferences in *My account* allow (``accounts.NoticePreferences``; both on
 until switched off). Texts are short, in the order's language, with a link to the
 order, and fit one message in every catalogue language: 70 characters when any
@@ -100,9 +101,12 @@ def sms_text(*, order: Order, notice: Notice) -> str:
         return _texts()[notice] % {"url": order_link(order)}
 
 
-def buyer_mobile(user: User) -> str:
-    """The mobile number the buyer signed up with (their user name), else ''."""
-    return user.username if user.username.startswith("+86") else ""
+def buyer_mobile(user: User, preferences: NoticePreferences | None = None) -> str:
+    """The mobile number the buyer signed up with (their user name), or the one
+    they added in *My account* (its code typed), else ''."""
+    if user.username.startswith("+86"):
+        return user.username
+    return (preferences or preferences_of(user)).mobile
 
 
 def preferences_of(user: User) -> NoticePreferences:
@@ -136,7 +140,7 @@ def buyer_notify(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
         )
         chosen.append("email")
-    mobile = buyer_mobile(buyer)
+    mobile = buyer_mobile(buyer, wants)
     texted = notice in TEXTED and bool(mobile) and wants.order_texts
     if texted and _texts_left(order) and _claim(order, notice, key, "sms"):
         text = sms_text(order=order, notice=notice)

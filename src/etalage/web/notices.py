@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from etalage.accounts.contact import (
     buyer_email_add,
     buyer_email_confirm,
+    buyer_mobile_add,
+    buyer_mobile_confirm,
     notice_preferences_set,
 )
 from etalage.core.client_address import client_address
@@ -79,4 +81,40 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("Your email address is confirmed."))
+    return redirect("web:account")
+
+
+@login_required
+@require_POST
+def mobile_add(request: HttpRequest) -> HttpResponse:
+    """An account opened by email adds a mobile number for texts: a code goes to it."""
+    try:
+        number = buyer_mobile_add(
+            user=request.user,  # type: ignore[arg-type]
+            mobile=request.POST.get("mobile", ""),
+            language=get_language(),
+            address=client_address(request),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("We sent a code to %(mobile)s: type it below.") % {"mobile": number},
+        )
+    return redirect("web:account")
+
+
+@login_required
+@require_POST
+def mobile_confirm(request: HttpRequest) -> HttpResponse:
+    try:
+        buyer_mobile_confirm(user=request.user,  # type: ignore[arg-type]
+                             code=request.POST.get("code", ""))  # fmt: skip
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your mobile number is added: texts go to it."))
     return redirect("web:account")

@@ -65,6 +65,12 @@ urlpatterns = [
         notices.email_confirm,
         name="account-email-confirm",
     ),
+    path("account/mobile/", notices.mobile_add, name="account-mobile"),
+    path(
+        "account/mobile/confirm/",
+        notices.mobile_confirm,
+        name="account-mobile-confirm",
+    ),
     path("o/<str:number>", notices.order_short, name="order-short"),
     path("account/identities/<uuid:pk>/", accounts.identity_edit, name="identity"),
     path(

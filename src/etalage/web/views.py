@@ -334,7 +334,7 @@ def account(request):
             "addresses": addresses_of(user=request.user),
             "person_name": person_name(request.user),
             "form": form,
-            "notices": preferences_of(request.user),
-            "mobile": buyer_mobile(request.user),
+            "notices": (notices := preferences_of(request.user)),
+            "mobile": buyer_mobile(request.user, notices),
         },
     )

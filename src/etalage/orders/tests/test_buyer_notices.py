@@ -186,7 +186,7 @@ def test_a_mobile_buyer_adds_an_email_address_confirmed_by_its_link(
     buyer = _mobile_buyer(shopping)
     client.force_login(buyer)
     page = client.get("/account/").content.decode()
-    assert 'name="order_texts"' in page and 'name="email"' in page
+    assert 'checkbox" name="order_texts"' in page and 'name="email"' in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/account/email/", {"email": "Wang@Example.cn"})
     buyer.refresh_from_db()
@@ -247,3 +247,70 @@ def test_every_text_fits_one_message(shopping, language):
         assert sms.sms_fits_one(text), (notice, len(text), text)
         if language != "en":
             assert text != sms_text(order=english, notice=notice), (notice, language)
+
+
+def test_the_sign_up_limits_do_not_stop_order_texts_but_a_loop_is_capped(
+    shopping, deliver, django_capture_on_commit_callbacks
+):
+    from etalage.accounts.services import MESSAGES_PER_HOUR, message_allowed
+    from etalage.orders.notices import TEXTS_PER_ORDER, Notice, buyer_notify
+
+    buyer = _mobile_buyer(shopping)
+    for _ in range(MESSAGES_PER_HOUR + 1):
+        message_allowed(to=MOBILE, address="10.0.0.1")
+    assert not message_allowed(to=MOBILE, address="10.0.0.2")  # codes: no more
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    order = shopping.place(buyer).order
+    deliver()
+    assert len(sms.outbox) == 1  # the order's text still goes
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(100):  # a runaway loop, each time a new parcel
+            buyer_notify(order=order, notice=Notice.DELIVERED, key=f"parcel-{n}")
+    assert len(sms.outbox) == TEXTS_PER_ORDER
+
+
+def test_an_email_buyer_adds_a_mobile_by_its_code_and_is_texted_then(
+    client, shopping, deliver, django_capture_on_commit_callbacks
+):
+    buyer = shopping.buyer()
+    client.force_login(buyer)
+    page = client.get("/en/account/").content.decode()
+    assert 'name="mobile"' in page and 'checkbox" name="order_texts"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/account/mobile/", {"mobile": "139 1234 5678"})
+    assert len(sms.outbox) == 1 and sms.outbox[0].to == MOBILE
+    code = re.search(r"\b(\d{6})\b", sms.outbox[0].text).group(1)
+    sms.outbox.clear()
+    # Not texted before the code is typed; a wrong code adds nothing.
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    shopping.place(buyer, key="before")
+    deliver()
+    assert sms.outbox == [] and len(mail.outbox) == 1
+    wrong = "000000" if code != "000000" else "111111"
+    client.post("/en/account/mobile/confirm/", {"code": wrong})
+    assert NoticePreferences.objects.get(user=buyer).mobile == ""
+    client.post("/en/account/mobile/confirm/", {"code": code})
+    assert NoticePreferences.objects.get(user=buyer).mobile == MOBILE
+    page = client.get("/en/account/").content.decode()
+    assert 'checkbox" name="order_texts"' in page and MOBILE in page
+    shopping.cart(buyer, [(shopping.products["b"], 1)])
+    shopping.place(buyer, key="after")
+    deliver()
+    assert len(mail.outbox) == 2 and [m.to for m in sms.outbox] == [MOBILE]
+
+
+def test_a_number_with_an_account_of_its_own_is_not_added(
+    shopping, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    from etalage.accounts.contact import buyer_mobile_add, buyer_mobile_confirm
+
+    _mobile_buyer(shopping)
+    buyer = shopping.buyer()
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer_mobile_add(user=buyer, mobile=MOBILE, language="fr", address="1.2")
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
+    with pytest.raises(ValidationError, match="another account"):
+        buyer_mobile_confirm(user=buyer, code=code)
+    assert NoticePreferences.objects.get(user=buyer).mobile == ""
