@@ -4,6 +4,7 @@ applied once, and their answers to a query about a payment that went quiet."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,6 +54,7 @@ def _ask_after() -> timedelta:
 # A refused post's body is kept this long (characters), for the operator to see.
 REFUSED_BODY_KEPT = 2000
 REFUSED = (Verdict.FORGED, Verdict.STALE, Verdict.MALFORMED)
+_SERIAL = re.compile(r"[0-9A-Fa-f]{1,64}|PUB_KEY_ID_[0-9A-Za-z]{1,64}")
 
 
 def notification_receive(
@@ -107,6 +109,10 @@ def notification_precheck(
         for name in ("wechatpay-signature", "wechatpay-serial", "wechatpay-nonce"):
             if not headers.get(name):
                 return Verdict.FORGED, f"{name}: missing"
+        # A certificate serial (hexadecimal) or a public key id (PUB_KEY_ID_…):
+        # anything else would only have Étalage fetch WeChat Pay's keys for nothing.
+        if not _SERIAL.fullmatch(headers["wechatpay-serial"]):
+            return Verdict.FORGED, "wechatpay-serial: not a serial WeChat Pay writes"
         try:
             stamp = int(headers.get("wechatpay-timestamp", ""))
             signed_at = datetime.fromtimestamp(stamp, tz=UTC)

@@ -7,6 +7,7 @@ jitter (``schedule``), endpoints disabled after days of failure or at once by a
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import secrets
 import time
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -25,6 +27,7 @@ from standardwebhooks import Webhook
 
 from etalage.core.keys import derived_key
 from etalage.core.outbound import (
+    address_is_public,
     excerpt,
     outside_call_begins,
     untrusted_request,
@@ -70,11 +73,27 @@ def _check(url: str, events: list[str]) -> None:
     )
     if not url.startswith(schemes):
         raise EndpointRefused(_("A webhook URL starts with https://."), field="url")
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost" or host.endswith(".localhost") or _internal(host):
+        # (A name is checked again each time it is called: it may resolve anywhere.)
+        raise EndpointRefused(
+            _("This address is not on the public internet."),
+            field="url",
+        )
     unknown = [e for e in events if e not in EVENTS]
     if unknown or not events:
         raise EndpointRefused(
             _("Choose at least one of the events offered."), field="events"
         )
+
+
+def _internal(host: str) -> bool:
+    """Whether ``host`` is an IP address that is not public."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address_is_public(host)
 
 
 def endpoint_create(

@@ -99,3 +99,15 @@ def test_the_default_limit_is_a_few_hundred_a_minute_per_client(client, db, sett
     first = [post("203.0.113.5") for _ in range(3)]
     other = post("198.51.100.7")
     assert first[-1] == 429 and other != 429  # counted per client, not per proxy
+
+
+def test_a_notice_naming_no_serial_wechat_writes_is_refused(client, db):
+    now = int(datetime.now(UTC).timestamp())
+    _post(
+        client,
+        "/payments/notify/wechat/",
+        {"wechatpay-timestamp": str(now), "wechatpay-nonce": "n",
+         "wechatpay-signature": "c2ln", "wechatpay-serial": "../../etc/" + "x" * 90},
+    )  # fmt: skip
+    kept = Notification.objects.get()
+    assert kept.verdict == "forged" and len(kept.body) <= 2000

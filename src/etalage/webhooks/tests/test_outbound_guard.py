@@ -98,7 +98,11 @@ def test_a_redirect_to_an_internal_address_is_a_failed_attempt_never_shown(
 
 def test_a_loopback_address_is_refused_and_never_connected(shopping, inside):
     port = inside.server_address[1]
-    _endpoint(shopping, f"http://127.0.0.1:{port}/internal")
+    endpoint = _endpoint(shopping, "https://shop.example/hooks")
+    # Saved before addresses were checked when saved: refused when called.
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        url=f"http://127.0.0.1:{port}/internal"
+    )
     webhooks_sent()
     attempt = Attempt.objects.get()
     assert inside.paths == []
@@ -143,3 +147,16 @@ def test_production_reaches_a_merchant_over_https_only(settings):
     settings.ETALAGE_PAYMENT_SANDBOX = False
     with pytest.raises(ValueError):
         outbound.untrusted_request("POST", "http://shop.example/", {}, b"", 5)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.0.0.1/", "https://[::1]/x", "https://169.254.169.254/latest",
+            "https://10.0.0.5/", "https://localhost/hooks"],
+)  # fmt: skip
+def test_an_internal_address_is_refused_when_the_endpoint_is_saved(shopping, url):
+    from etalage.webhooks.delivery import EndpointRefused, endpoint_create
+
+    merchant = shopping.products["a"].merchant
+    with pytest.raises(EndpointRefused) as refused:
+        endpoint_create(merchant=merchant, url=url, events=["order.paid"])
+    assert refused.value.field == "url"
