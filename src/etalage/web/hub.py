@@ -51,10 +51,9 @@ def _hub_staff(request) -> None:
         raise PermissionDenied("hub staff only")
 
 
-class ScanForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Parcel code (scan or type)"), max_length=40
-    )
+class WeighingForm(forms.Form):
+    """What the hub found on the scale: a weight, or why the parcel is refused."""
+
     grams = forms.IntegerField(
         label=gettext_lazy("Weight on the scale (g)"),
         min_value=1,
@@ -73,6 +72,13 @@ class ScanForm(forms.Form):
         if not data.get("refusal") and not data.get("grams"):
             self.add_error("grams", _("Weigh the parcel, or choose why it is refused."))
         return data
+
+
+class ScanForm(WeighingForm):
+    code = forms.CharField(
+        label=gettext_lazy("Parcel code (scan or type)"), max_length=40
+    )
+    field_order = ["code", "grams", "refusal", "note"]
 
 
 @login_required
@@ -166,28 +172,10 @@ def _correctable(code: str) -> Parcel | None:
     ).first()
 
 
-class CorrectForm(forms.Form):
-    grams = forms.IntegerField(
-        label=gettext_lazy("Weight on the scale (g)"),
-        min_value=1,
-        max_value=31_500,
-        required=False,
-    )
-    refusal = forms.ChoiceField(
-        label=gettext_lazy("Or refuse it because"),
-        required=False,
-        choices=[("", "—"), *Parcel.Refusal.choices],
-    )
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+class CorrectForm(WeighingForm):
     reason = forms.CharField(
         label=gettext_lazy("Why the last scan is corrected"), max_length=300
     )
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("refusal") and not data.get("grams"):
-            self.add_error("grams", _("Weigh the parcel, or choose why it is refused."))
-        return data
 
 
 @login_required
