@@ -134,21 +134,22 @@ def buyer_mobile_confirm(*, user: User, code: str) -> str:
     """Add the number the code was sent to; a refusal when the code is wrong (five
     tries) or the number is another account's."""
 
-    def free(owner: User) -> None:
-        pending = preferences.mobile_pending
-        if not pending or User.objects.filter(username=pending).exists():
-            raise ValidationError(
-                {"code": _("This number belongs to another account.")}
-            )
-
     preferences = NoticePreferences.objects.filter(user=user).first()
     if preferences is None or not preferences.mobile_pending:
         raise ValidationError(
             {"code": _("This code is wrong or no longer valid: ask for a new one.")}
         )
+    pending = preferences.mobile_pending
+
+    def free(owner: User) -> None:
+        if User.objects.filter(username=pending).exists():
+            raise ValidationError(
+                {"code": _("This number belongs to another account.")}
+            )
+
     one_time_code_check(login=user.username, purpose=OneTimeCode.Purpose.ADD_MOBILE,
                         code=code, before_use=free)  # fmt: skip
-    preferences.mobile, preferences.mobile_pending = preferences.mobile_pending, ""
+    preferences.mobile, preferences.mobile_pending = pending, ""
     preferences.order_texts = True  # adding a number for texts chooses them
     preferences.save(update_fields=["mobile", "mobile_pending", "order_texts",
                                     "updated_at"])  # fmt: skip
