@@ -118,6 +118,7 @@ def test_a_mobile_buyer_is_texted_at_each_step_in_the_order_language(
         assert len(texts) == 1, f"{name}: {texts}"
         assert word in texts[0] and texts[0].endswith(link), (name, texts[0])
         assert sms.sms_fits_one(texts[0]), (name, len(texts[0]), texts[0])
+        assert not re.search(r"\d{15}|\*{4}", texts[0])  # no ID number, even masked
     # Nothing by email: the account has no address.
     assert mail.outbox == []
     # The events delivered again (a retry, a loop) text nothing more.
@@ -314,3 +315,15 @@ def test_a_number_with_an_account_of_its_own_is_not_added(
     with pytest.raises(ValidationError, match="another account"):
         buyer_mobile_confirm(user=buyer, code=code)
     assert NoticePreferences.objects.get(user=buyer).mobile == ""
+
+
+def test_the_short_link_opens_the_order_page(client, shopping):
+    buyer = _mobile_buyer(shopping)
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    order = shopping.place(buyer).order
+    client.force_login(buyer)
+    answer = client.get(f"/o/{order.number}")
+    assert (
+        answer.status_code == 302 and answer["Location"] == f"/orders/{order.number}/"
+    )
+    assert client.get(answer["Location"]).status_code == 200
