@@ -50,18 +50,27 @@ class FileGateway:
     """Exchange folders shared with the customs client software: ``out/`` for
     messages (written whole, then renamed, so the client never reads half a
     file), ``in/`` for answers (moved to ``in/done/`` once applied, to
-    ``in/failed/`` with a ``.reason`` file beside it when unreadable)."""
+    ``in/failed/`` with a ``.reason`` file beside it when unreadable).
+
+    A message carries the buyer's ID number in clear (customs asks for it): each is
+    written readable by its owner only (0600, the folders 0700), for the customs
+    client running as the same account, which takes it from ``out/`` (moves it to
+    its own sent folder) once it has sent it; nothing else keeps it in clear."""
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
         for folder in ("out", "in", "in/done", "in/failed"):
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            (self.root / folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+        (self.root / "out").chmod(0o700)
 
     def send(self, *, kind: str, guid: str, message: bytes) -> None:
         target = self.root / "out" / f"CEB{kind}_{guid}.xml"
         partial = target.with_suffix(".part")
         try:
-            partial.write_bytes(message)
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as written:
+                written.write(message)
+            os.chmod(partial, 0o600)  # a file left by an earlier try keeps its mode
             os.replace(partial, target)
         except OSError as error:
             raise GatewayError(str(error)) from error

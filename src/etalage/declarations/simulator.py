@@ -40,6 +40,7 @@ from django.utils import timezone
 from lxml import etree
 
 from etalage.customs.cbec import allocate
+from etalage.customs.identity_crypto import id_number_hmac
 from etalage.declarations.messages import CEB, MessageRefused, validated
 from etalage.declarations.models import (
     SimulatorAnswer,
@@ -251,10 +252,15 @@ def _refuse_whole(kind: str, guid: str, why: str, now: datetime) -> None:
 
 
 def _facts(kind: str, head: etree._Element) -> dict[str, Any]:
+    """What the simulator keeps of a head to match the three documents on; an ID
+    number by its keyed hash only (it compares them, it never needs to read one)."""
     facts: dict[str, Any] = {
         tag: head.findtext(f"ceb:{tag}", default="", namespaces=NS)
         for tag in FACTS[kind]
     }
+    for tag in facts:
+        if tag.endswith("IdNumber") and facts[tag]:
+            facts[tag] = id_number_hmac(facts[tag])
     if kind == "621":
         items = head.getparent().findall("ceb:InventoryList", NS)
         facts["goods"] = str(

@@ -54,6 +54,12 @@ def test_the_message_is_kept_encrypted_and_signed(customs):
     assert number.encode() not in message.body_encrypted.encode()
     body = decrypt_carrying_id(message.body_encrypted)
     assert number.encode() in body and b"<ds:SignatureValue>" in body
+    # The simulated single window keeps the ID number's keyed hash, never the number.
+    from etalage.declarations.models import SimulatorDocument
+
+    customs.answer()
+    kept = " ".join(str(d.facts) for d in SimulatorDocument.objects.all())
+    assert kept and number not in kept and number[-4:] + "'" not in kept
 
 
 def receipt(declared, guid, status, info, at=datetime(2026, 11, 30, 20, 0)):

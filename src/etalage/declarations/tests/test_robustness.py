@@ -149,3 +149,20 @@ def test_read_says_what_each_answer_file_holds_and_applies_nothing(
     assert failed.value.returncode == 1
     said = capsys.readouterr().out
     assert f"{bad}: unreadable: DOCTYPE" in said and f"{good}: CEB312" in said
+
+
+def test_a_message_in_the_out_folder_is_for_its_owner_only(tmp_path):
+    """It carries the buyer's ID number in clear: 0600 in a 0700 folder, also when a
+    half-written file of an earlier try was left with wider rights."""
+    import stat
+
+    from etalage.declarations.gateway import FileGateway
+
+    exchange = FileGateway(tmp_path)
+    (tmp_path / "out" / "CEB311_g1.part").write_bytes(b"old")
+    (tmp_path / "out" / "CEB311_g1.part").chmod(0o644)
+    exchange.send(kind="311", guid="g1", message=b"<CEB311Message/>")
+    sent = tmp_path / "out" / "CEB311_g1.xml"
+    assert sent.read_bytes() == b"<CEB311Message/>"
+    assert stat.S_IMODE(sent.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o700
