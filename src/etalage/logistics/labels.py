@@ -159,9 +159,7 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     pdf.add_page()
     pdf_font(pdf, 14)
     with pdf_bold(pdf):
-        pdf.cell(
-            0, 8, f"{T_PACKING_LIST} {sub.number}", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.cell(0, 8, f"{T_PACKING_LIST} {sub.number}", new_x="LMARGIN", new_y="NEXT")
     pdf_font(pdf, 9)
     pdf.multi_cell(
         0,
