@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from standardwebhooks import Webhook
 
-from etalage.core.keys import derived_key
+from etalage.core.keys import derived_keys
 from etalage.core.outbound import (
     address_is_public,
     excerpt,
@@ -52,8 +52,13 @@ class EndpointRefused(ValueError):
         self.field = field
 
 
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(derived_key(b"webhook secrets")))
+def _fernet() -> MultiFernet:
+    """Seals with the key derived from the secret key; opens with it or with one
+    derived from a previous secret key (``ETALAGE_SECRET_KEY_FALLBACKS``), so the
+    endpoints' secrets outlive a rotation of the secret key."""
+    return MultiFernet(
+        [Fernet(base64.urlsafe_b64encode(k)) for k in derived_keys(b"webhook secrets")]
+    )
 
 
 def endpoint_secret(endpoint: Endpoint) -> str:

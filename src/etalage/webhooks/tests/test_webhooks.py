@@ -236,3 +236,18 @@ def test_deliveries_are_sent_with_no_transaction_open_and_send_again_queues(
     assert not endpoint.enabled  # 410: disabled, and every owner told
     told = [m for m in mail.outbox if endpoint.url in m.body]  # merchant's language
     assert "owner@shop.example" in {r for m in told for r in m.to}
+
+
+def test_an_endpoint_s_secret_outlives_a_rotation_of_the_secret_key(
+    shopping, settings
+):
+    from etalage.webhooks.delivery import endpoint_secret
+
+    merchant = shopping.products["a"].merchant
+    settings.SECRET_KEY = "the key of last year " * 3
+    endpoint, secret = endpoint_create(
+        merchant=merchant, url="https://shop.example/hooks", events=["order.paid"]
+    )
+    settings.SECRET_KEY = "the key of this year " * 3
+    settings.SECRET_KEY_FALLBACKS = ["the key of last year " * 3]
+    assert endpoint_secret(endpoint) == secret
