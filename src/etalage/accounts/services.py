@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -32,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from etalage.accounts.models import OneTimeCode, SignInAddress
 from etalage.accounts.sms import send_sms
@@ -314,6 +317,29 @@ def mobile_sign_up_confirm(*, login: str, code: str) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+@task()
+def password_reset_link_task(email: str, language: str, site_url: str) -> None:
+    """Email the account with this address, if there is one, a link to choose a new
+    password, the link leading to ``site_url``."""
+    where = urlsplit(site_url or settings.ETALAGE_SITE_URL)
+    with translation.override(language):
+        reset = PasswordResetForm({"email": email})
+        if reset.is_valid():
+            reset.save(
+                domain_override=where.netloc,
+                use_https=where.scheme == "https",
+                subject_template_name="etalage/accounts/email/password_reset.subject.txt",
+                email_template_name="etalage/accounts/email/password_reset.txt",
+            )
+
+
+def password_reset_link_ask(*, email: str, language: str, site_url: str) -> None:
+    """Ask the background worker for the link: the request that asked does the same
+    work whether an account has this address or not (nothing in its answer, nor in
+    its time, tells which)."""
+    password_reset_link_task.enqueue(email, language, site_url)
 
 
 def password_reset_code_send(*, login: str, language: str, address: str) -> None:

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from etalage.accounts.services import (
     mobile_sign_up_confirm,
     password_reset_by_code,
     password_reset_code_send,
+    password_reset_link_ask,
     sign_up_code_resend,
 )
 from etalage.core.client_address import client_address
@@ -39,7 +39,6 @@ from etalage.web.forms import add_service_errors
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGN_UP_LOGIN = "etalage_sign_up"
-RESET_EMAIL = "etalage/accounts/email/password_reset"
 
 
 class NewPasswordForm(forms.Form):
@@ -150,13 +149,10 @@ def password_forgotten(request):
         else:
             address = client_address(request)
             if who.kind == "email" and message_allowed(to=who.value, address=address):
-                reset = PasswordResetForm({"email": who.value})
-                reset.is_valid()
-                reset.save(
-                    request=request,
-                    use_https=request.is_secure(),
-                    subject_template_name=f"{RESET_EMAIL}.subject.txt",
-                    email_template_name=f"{RESET_EMAIL}.txt",
+                password_reset_link_ask(
+                    email=who.value,
+                    language=get_language(),
+                    site_url=request.build_absolute_uri("/"),
                 )
             elif who.kind == "mobile":
                 password_reset_code_send(login=who.value, language=get_language(),

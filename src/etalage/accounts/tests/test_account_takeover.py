@@ -144,3 +144,35 @@ def test_a_throttled_code_request_answers_as_for_an_unknown_number(markets):
                         "Too many" in answer.content.decode()))  # fmt: skip
     assert all(answer == answers[-1] for answer in answers), answers
     assert len(sms.outbox) == 5  # five codes an hour to one number, then silence
+
+
+def test_a_reset_link_request_does_the_same_work_whether_the_account_exists(
+    markets, monkeypatch
+):
+    """The link is made and sent by the background worker: the request reads no
+    account, sends nothing and makes the same queries either way."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from etalage.accounts import services
+
+    User.objects.create_user("li@example.cn", "li@example.cn", PASSWORD)
+    asked = []
+    task = services.password_reset_link_task
+    monkeypatch.setattr(
+        services,
+        "password_reset_link_task",
+        SimpleNamespace(enqueue=lambda *a: asked.append(a[0])),
+    )
+    counts = []
+    for login in ("li@example.cn", "nobody@example.cn"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = Client().post("/en/password/", {"login": login})
+        assert answer["Location"] == "/en/password/sent/"
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and mail.outbox == []
+    assert asked == ["li@example.cn", "nobody@example.cn"]
+    task.func("li@example.cn", "fr", "https://shop.cn/")
+    assert "https://shop.cn/fr/password/reset/" in mail.outbox[0].body
