@@ -703,3 +703,31 @@ def test_a_merchant_packs_prints_the_label_and_hands_over_in_french(
     page.wait_for_selector("text=Remis au hub de Liège.")
     _fits(page, "the parcel handed over")
     assert Parcel.objects.get(sub_order=sub).state == "handed_over"
+
+
+def test_checkout_recomputes_when_the_address_changes_with_one_button_to_press(
+    live_server, browser_page, shopping, settings
+):
+    """With JavaScript, choosing another address recomputes the totals at once: the
+    only button left is the one that places the order."""
+    from etalage.customs.services import address_add
+
+    buyer = shopping.buyer()
+    buyer.set_password("a decent password")
+    buyer.save()
+    other = address_add(user=buyer, recipient="李娜", phone="13912345678",
+                        province="北京市", city="北京市", district="朝阳区",
+                        street="建国路 1 号")  # fmt: skip
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    page = browser_page
+    page.goto(f"{live_server.url}/en/login/?next=/en/checkout/")
+    page.fill("#id_username", buyer.username)
+    page.fill("#id_password", "a decent password")
+    page.click("form:has(#id_password) [type=submit]")
+    page.wait_for_url("**/en/checkout/")
+    assert not page.locator("#recompute").is_visible()
+    visible = page.locator("#checkout button:visible")
+    assert visible.count() == 1 and visible.inner_text() == "Place the order"
+    page.check(f"input[name=address][value='{other.pk}']")
+    page.wait_for_url(f"**/en/checkout/?*address={other.pk}*")
+    assert page.locator(f"input[name=address][value='{other.pk}']").is_checked()

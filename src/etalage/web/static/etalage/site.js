@@ -17,6 +17,18 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// A choice the page's totals depend on (the checkout's identity and address)
+// recomputes them at once: its form is sent by the button it names, which is for
+// browsers without JavaScript and hides itself under the "js" class.
+document.addEventListener("change", (event) => {
+  const choice = event.target.closest("[data-recompute-with]");
+  if (choice && event.target.form) {
+    event.target.form.requestSubmit(
+      document.getElementById(choice.dataset.recomputeWith),
+    );
+  }
+});
+
 // On a narrow screen the listing's filters start folded, so that products show in
 // the first screen; without JavaScript they stay open.
 document.addEventListener("DOMContentLoaded", () => {
