@@ -13,9 +13,13 @@ class LogisticsConfig(AppConfig):
         from etalage.core.clock import chore_register
         from etalage.logistics import handlers  # noqa: F401  (registers event handlers)
         from etalage.logistics.checks import carrier_checked
-        from etalage.logistics.last_mile import parcels_handed_over_late
+        from etalage.logistics.last_mile import (
+            parcels_handed_over_late,
+            refused_pushes_purged,
+        )
         from etalage.logistics.sandbox_carrier import sandbox_carrier_advanced
 
         chore_register("sandbox_carrier_advanced", sandbox_carrier_advanced)
         chore_register("parcels_handed_over_late", parcels_handed_over_late)
+        chore_register("refused_pushes_purged", refused_pushes_purged)
         checks.register(carrier_checked, checks.Tags.security)

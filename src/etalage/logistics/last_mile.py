@@ -125,6 +125,16 @@ def parcels_handed_over_late(*, now: datetime | None = None) -> int:
     )
 
 
+def refused_pushes_purged() -> int:
+    """Carriers' refused pushes older than ``ETALAGE_REFUSED_POSTS_KEEP_DAYS`` are
+    deleted (the clock's chore); returns how many."""
+    before = timezone.now() - timedelta(days=settings.ETALAGE_REFUSED_POSTS_KEEP_DAYS)
+    deleted, _n = CarrierPush.objects.filter(
+        verdict=CarrierPush.Verdict.REFUSED, created_at__lt=before
+    ).delete()
+    return deleted
+
+
 def carrier_push_receive(
     *, carrier: str, headers: dict[str, str], body: bytes
 ) -> CarrierPush:

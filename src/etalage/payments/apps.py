@@ -24,7 +24,7 @@ class PaymentsConfig(AppConfig):
             notifications_late_processed,
             payments_quiet_queried,
             refunds_quiet_asked_again,
-            refused_posts_purged,
+            refused_notifications_purged,
         )
         from etalage.payments.wechat_customs import customs_code_checked
         from etalage.payments.wechat_renewal import platform_certificates_kept_fresh
@@ -36,7 +36,7 @@ class PaymentsConfig(AppConfig):
         books_check_register("payments", payment_problems)
         chore_register("notifications_late_processed", notifications_late_processed)
         chore_register("payments_quiet_queried", payments_quiet_queried)
-        chore_register("refused_posts_purged", refused_posts_purged)
+        chore_register("refused_notifications_purged", refused_notifications_purged)
         chore_register("refunds_quiet_asked_again", refunds_quiet_asked_again)
         chore_register("payments_declared_late", payments_declared_late)
         chore_register(

@@ -125,20 +125,15 @@ def notification_precheck(
     return None
 
 
-def refused_posts_purged() -> int:
-    """Refused notifications and carrier pushes older than
-    ``ETALAGE_REFUSED_POSTS_KEEP_DAYS`` are deleted (the clock's chore); returns
-    how many."""
-    from etalage.logistics.models import CarrierPush
-
+def refused_notifications_purged() -> int:
+    """Refused notifications older than ``ETALAGE_REFUSED_POSTS_KEEP_DAYS`` are
+    deleted (the clock's chore; the carriers' refused pushes are logistics'
+    own); returns how many."""
     before = timezone.now() - timedelta(days=settings.ETALAGE_REFUSED_POSTS_KEEP_DAYS)
-    notices, _n = Notification.objects.filter(
+    deleted, _n = Notification.objects.filter(
         verdict__in=REFUSED, created_at__lt=before
     ).delete()
-    pushes, _p = CarrierPush.objects.filter(
-        verdict=CarrierPush.Verdict.REFUSED, created_at__lt=before
-    ).delete()
-    return notices + pushes
+    return deleted
 
 
 WAKE = "etalage:notifications-wake"

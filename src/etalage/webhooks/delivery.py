@@ -32,7 +32,8 @@ from etalage.core.outbound import (
     outside_call_begins,
     untrusted_request,
 )
-from etalage.merchants.models import Merchant
+from etalage.merchants.models import Merchant, MerchantMember
+from etalage.merchants.notifications import notify_merchant
 from etalage.webhooks.models import Attempt, Delivery, Endpoint
 from etalage.webhooks.schedule import DISABLE_AFTER, EVENTS, retry_after
 
@@ -245,9 +246,6 @@ def _after(delivery: Delivery, endpoint: Endpoint, status: int) -> None:
 def _owners_told(endpoint: Endpoint, reason: str) -> None:
     """Every owner of the merchant learns that its endpoint was disabled (after the
     commit, in the merchant's language)."""
-    from etalage.merchants.models import MerchantMember
-    from etalage.merchants.notifications import notify_merchant
-
     merchant = endpoint.merchant
     owners = MerchantMember.objects.filter(merchant=merchant, role="owner")
     emails = {m.user.email for m in owners.select_related("user") if m.user.email}

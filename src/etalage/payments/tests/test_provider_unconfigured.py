@@ -20,7 +20,7 @@ def _half_configured_antom(settings):
     settings.ETALAGE_WECHAT_MCHID = ""
 
 
-def test_a_half_configured_provider_has_no_endpoint(client, db, settings):
+def test_a_half_configured_provider_has_no_endpoint(client, markets, settings):
     _half_configured_antom(settings)
     for provider in ("alipay", "wechat"):
         answer = client.post(

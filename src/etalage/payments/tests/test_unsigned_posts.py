@@ -64,7 +64,8 @@ def test_a_push_for_no_carrier_keeps_nothing_and_a_stale_one_is_kept_short(clien
 
 
 def test_refused_posts_are_purged_after_a_while(db, settings):
-    from etalage.payments.notifications import refused_posts_purged
+    from etalage.logistics.last_mile import refused_pushes_purged
+    from etalage.payments.notifications import refused_notifications_purged
 
     settings.ETALAGE_REFUSED_POSTS_KEEP_DAYS = 7
     old = timezone.now() - timedelta(days=8)
@@ -74,7 +75,7 @@ def test_refused_posts_are_purged_after_a_while(db, settings):
     push = CarrierPush.objects.create(carrier="sandbox", body="x", verdict="refused")
     Notification.objects.filter(pk__in=[forged.pk, done.pk]).update(created_at=old)
     CarrierPush.objects.filter(pk=push.pk).update(created_at=old)
-    assert refused_posts_purged() == 2
+    assert refused_notifications_purged() == 1 and refused_pushes_purged() == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {
         recent.pk,
         done.pk,

@@ -250,8 +250,8 @@ def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
 
     page.get_by_label("Real name, as on your ID card").fill("张伟")
     page.get_by_label("Resident ID number").fill("310115198505120032")
-    page.get_by_label("Mobile number").fill("13912345678")
-    page.get_by_role("checkbox").check()
+    page.fill("form:has(#id_real_name) #id_mobile", "13912345678")
+    page.check("#id_consent")
     page.get_by_role("button", name="Add this identity").click()
     page.wait_for_url("**/en/account/")
     assert "3101**********0032" in page.locator("main").inner_text()

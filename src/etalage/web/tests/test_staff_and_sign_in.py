@@ -80,7 +80,7 @@ def test_a_malformed_member_to_remove_is_not_found(owner):
         ("", "手机号或用户名与该密码"),
     ],
 )
-def test_a_wrong_sign_in_names_what_one_signs_in_with(client, db, prefix, said):
+def test_a_wrong_sign_in_names_what_one_signs_in_with(client, markets, prefix, said):
     get_user_model().objects.create_user("13800138000", password="the right one")
     page = client.post(
         f"{prefix}/login/", {"username": "13800138000", "password": "a wrong one"}

@@ -238,9 +238,7 @@ def test_deliveries_are_sent_with_no_transaction_open_and_send_again_queues(
     assert "owner@shop.example" in {r for m in told for r in m.to}
 
 
-def test_an_endpoint_s_secret_outlives_a_rotation_of_the_secret_key(
-    shopping, settings
-):
+def test_an_endpoint_s_secret_outlives_a_rotation_of_the_secret_key(shopping, settings):
     from etalage.webhooks.delivery import endpoint_secret
 
     merchant = shopping.products["a"].merchant
