@@ -17,7 +17,12 @@ from etalage.logistics.models import (
     SandboxShipment,
     TrackingEvent,
 )
-from etalage.logistics.selectors import LATE_AFTER, parcels_late
+from etalage.logistics.selectors import (
+    LATE_AFTER,
+    parcels_late,
+    parcels_late_to_hand_over,
+)
+from etalage.orders.admin import SubOrderAdmin
 
 
 class LateFilter(admin.SimpleListFilter):
@@ -37,6 +42,25 @@ class LateFilter(admin.SimpleListFilter):
         if self.value() in LATE_AFTER:
             return queryset.filter(pk__in=parcels_late(self.value()).values("pk"))
         return queryset
+
+
+class LateToTheHubFilter(admin.SimpleListFilter):
+    """The orders' sub-orders whose parcel has not reached the hub's hands in time
+    (logistics' rule, added to the orders' list here: orders cannot know it)."""
+
+    title = _("late to reach the hub")
+    parameter_name = "late_to_hub"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("paid, not with the hub after the handling days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=parcels_late_to_hand_over().values("pk"))
+        return queryset
+
+
+SubOrderAdmin.list_filter = [*SubOrderAdmin.list_filter, LateToTheHubFilter]
 
 
 class TrackingEventInline(ReadOnlyAdmin, admin.TabularInline):

@@ -10,7 +10,10 @@ def orders_awaiting_payment_count() -> int:
     return Order.objects.filter(state=states.PLACED).count()
 
 
+# Paid and not yet shipped: someone has to move them.
+WAITING_TO_SHIP = (states.PAID, states.CUSTOMS_DECLARED, states.RELEASED)
+
+
 def parcels_waiting_count() -> int:
     """Parcels paid and not yet shipped: someone has to move them."""
-    waiting = (states.PAID, states.CUSTOMS_DECLARED, states.RELEASED)
-    return SubOrder.objects.filter(state__in=waiting).count()
+    return SubOrder.objects.filter(state__in=WAITING_TO_SHIP).count()

@@ -14,6 +14,7 @@ from etalage.logistics.selectors import parcels_late_count, parcels_late_to_hand
 from etalage.merchants.selectors import applications_waiting_count
 from etalage.money.formatting import cldr_locale
 from etalage.orders.selectors import (
+    WAITING_TO_SHIP,
     orders_awaiting_payment_count,
     parcels_waiting_count,
 )
@@ -95,9 +96,10 @@ def backoffice(request):
             (_("Orders awaiting payment"), orders_awaiting_payment_count(),
              reverse("admin:orders_order_changelist") + "?state__exact=placed"),
             (_("Paid parcels not yet shipped"), parcels_waiting_count(),
-             reverse("admin:orders_suborder_changelist")),
+             reverse("admin:orders_suborder_changelist")
+             + "?state__in=" + ",".join(WAITING_TO_SHIP)),
             (_("Parcels late to reach the hub"), parcels_late_to_hand_over().count(),
-             reverse("admin:orders_suborder_changelist") + "?state__exact=paid"),
+             reverse("admin:orders_suborder_changelist") + "?late_to_hub=1"),
             (_("Parcels late on their way"), parcels_late_count(),
              reverse("admin:logistics_parcel_changelist") + "?late=hub"),
             (_("Merchants whose payouts bounced, account unchanged"),

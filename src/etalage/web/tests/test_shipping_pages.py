@@ -251,3 +251,29 @@ def test_the_hub_follows_the_browser_s_language(client, hub_staff):
     assert french.status_code == 302 and french["Location"] == "/fr/hub/"
     page = client.get("/fr/hub/").content.decode()
     assert 'lang="fr"' in page
+
+
+def test_the_operator_s_first_page_opens_the_lists_its_counts_describe(
+    client, paid, shopping, django_user_model
+):
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.orders.models import OrderTransition
+
+    other = shopping.buyer()
+    shopping.cart(other, [(shopping.products["c"], 1)])
+    on_time = shopping.place(other).order.sub_orders.get()  # placed, not paid
+    OrderTransition.objects.filter(sub_order=paid, to_state="paid").update(
+        at=timezone.now() - timedelta(days=4)
+    )
+    client.force_login(
+        django_user_model.objects.create_superuser("op", "o@x.example", "pw")
+    )
+    home = client.get("/backoffice/").content.decode()
+    for label in ("Paid parcels not yet shipped", "Parcels late to reach the hub"):
+        href = re.search(rf'<a href="([^"]+)">{label}</a>', home).group(1)
+        listed = client.get(href.replace("&amp;", "&")).content.decode()
+        assert paid.number in listed and on_time.number not in listed, label
