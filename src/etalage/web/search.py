@@ -100,6 +100,7 @@ def search(request):
         **chosen,
         "sort": sort if sort != "relevance" else "",
     }
+    facets = _facet_links(results, tree, base, market.currency) if results else {}
     context = {
         "text": text[:MAX_QUERY_CHARS],
         "results": results,
@@ -107,8 +108,10 @@ def search(request):
         "cards": [product_card(p, pricing, language) for p in results.products]
         if results
         else [],
-        "facets": _facet_links(results, tree, base, market.currency) if results else {},
+        "facets": facets,
+        # The filters in use, each a link that takes it away (shown as chips).
         "chosen": chosen,
+        "in_use": [f for values in facets.values() for f in values if f["on"]],
         "sorts": [
             (s, _link(base, sort=s if s != "relevance" else None, page=None), s == sort)
             for s in SORTS

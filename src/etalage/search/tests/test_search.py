@@ -2,6 +2,8 @@
 language find products, facets count, filters narrow, bad input never breaks, the
 page, the suggestions and the API answer; and the relevance set over the demo."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -262,3 +264,17 @@ def test_a_chinese_typo_finds_what_was_meant_and_says_so(client, shelf):
     assert slugs(found) == {shelf["tripel"].slug, shelf["saison"].slug}
     page = client.get("/search/", {"q": "比利时啤洒"}).content.decode()
     assert "啤酒" in page and "2 件商品" in page
+
+
+def test_filters_in_use_show_as_chips_that_take_them_away(client, shelf):
+    page = client.get(
+        "/fr/search/", {"q": "啤酒", "origin": "BE", "category": "beer"}
+    ).content.decode()
+    assert "Filtres (2)" in page and 'class="chips"' in page
+    chips = page.split('class="chips"')[1].split("</ul>")[0]
+    assert "Belgique" in chips and "Retirer le filtre Belgique" in chips
+    links = re.findall(
+        r'<a href="([^"]+)" aria-label="Retirer le filtre ([^"]+)"', chips
+    )
+    away = dict((what, href.replace("&amp;", "&")) for href, what in links)
+    assert "origin=" not in away["Belgique"] and "category=beer" in away["Belgique"]
