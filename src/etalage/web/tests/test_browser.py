@@ -731,3 +731,28 @@ def test_checkout_recomputes_when_the_address_changes_with_one_button_to_press(
     page.check(f"input[name=address][value='{other.pk}']")
     page.wait_for_url(f"**/en/checkout/?*address={other.pk}*")
     assert page.locator(f"input[name=address][value='{other.pk}']").is_checked()
+
+
+def test_the_search_suggestions_are_reached_with_the_arrow_keys(
+    live_server, browser_page, shop
+):
+    page = browser_page
+    page.goto(f"{live_server.url}/en/")
+    box = page.locator("#search-q")
+    box.click()
+    page.keyboard.type("Choc")
+    page.wait_for_selector("#search-suggest [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    first = page.locator("#search-suggest [role=option]").first
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    target = first.locator("a").get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{target}")
+    page.goto(f"{live_server.url}/en/")
+    page.locator("#search-q").click()
+    page.keyboard.type("Choc")
+    page.wait_for_selector("#search-suggest [role=option]")
+    page.keyboard.press("Escape")
+    assert page.locator("#search-suggest [role=option]").count() == 0

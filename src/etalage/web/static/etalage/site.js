@@ -40,3 +40,54 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The search box's suggestions as a combobox (WAI-ARIA 1.2): ArrowDown and ArrowUp
+// move through them, Enter opens the one chosen, Escape closes them.
+document.addEventListener("keydown", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.getAttribute("role") !== "combobox") {
+    return;
+  }
+  const list = document.getElementById(box.getAttribute("aria-controls"));
+  const options = list ? [...list.querySelectorAll("[role=option]")] : [];
+  if (event.key === "Escape" && list) {
+    list.replaceChildren();
+    box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
+    return;
+  }
+  if (!options.length) {
+    return;
+  }
+  const current = options.findIndex(
+    (option) => option.id === box.getAttribute("aria-activedescendant"),
+  );
+  let next;
+  if (event.key === "ArrowDown") {
+    next = (current + 1) % options.length;
+  } else if (event.key === "ArrowUp") {
+    next = current <= 0 ? options.length - 1 : current - 1;
+  } else if (event.key === "Enter" && current >= 0) {
+    event.preventDefault();
+    options[current].querySelector("a").click();
+    return;
+  } else {
+    return;
+  }
+  event.preventDefault();
+  options.forEach((option, index) => {
+    option.setAttribute("aria-selected", String(index === next));
+  });
+  box.setAttribute("aria-activedescendant", options[next].id);
+  options[next].scrollIntoView({ block: "nearest" });
+});
+
+// The combobox says whether its list of suggestions is open.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = event.detail.target;
+  const box = document.querySelector(`[role=combobox][aria-controls="${list.id}"]`);
+  if (box) {
+    box.setAttribute("aria-expanded", String(!!list.querySelector("[role=option]")));
+    box.removeAttribute("aria-activedescendant");
+  }
+});
