@@ -34,7 +34,7 @@ class PackForm(forms.Form):
 @login_required
 def sub_order_list(request):
     merchant = _membership(request, ORDER_ROLES).merchant
-    subs = SubOrder.objects.filter(merchant=merchant).select_related("order")
+    subs = SubOrder.objects.filter(merchant=merchant).select_related("warehouse")
     state = request.GET.get("state", "")
     if state in State.values:
         subs = subs.filter(state=state)

@@ -24,6 +24,12 @@ def test_fulfilment_staff_see_their_parcel_and_where_it_goes(client, placed, sho
     member(client, shopping.products["a"].merchant, "fulfilment")
     html = client.get("/en/portal/orders/").content.decode()
     assert f"{placed.number}-1" in html and f"{placed.number}-2" not in html
+    # Where it ships from, when (Belgian time) and for how much, in euros.
+    sub = placed.sub_orders.get(number=f"{placed.number}-1")
+    assert f"<td>{sub.warehouse.name} <small>" in html and "(Belgian time)" in html
+    assert f"<td>€{sub.goods_eur}</td>" in html
+    french = client.get("/fr/portal/orders/").content.decode()
+    assert f"{sub.goods_eur}".replace(".", ",") + "\xa0€" in french
     detail = client.get(f"/en/portal/orders/{placed.number}-1/").content.decode()
     assert "世纪大道 100 号" in detail and "1806900000" in detail
     assert placed.id_number_masked not in detail  # the ID is for customs only
