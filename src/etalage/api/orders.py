@@ -309,7 +309,9 @@ def orders_cancel(request: HttpRequest, number: str):
     _count_write(request)
     order = _buyer_order(request, number)
     try:
-        order_cancel(order=order, by=request.auth, reason=CANCELLED_BY_BUYER)
+        order_cancel(
+            order=order, by=request.auth, reason=CANCELLED_BY_BUYER, by_buyer=True
+        )
     except states.IllegalTransition:
         message = f"an order {order.state} can no longer be cancelled"
         raise ApiError(409, "not_cancellable", message) from None

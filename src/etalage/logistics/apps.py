@@ -18,7 +18,10 @@ class LogisticsConfig(AppConfig):
             refused_pushes_purged,
         )
         from etalage.logistics.sandbox_carrier import sandbox_carrier_advanced
+        from etalage.logistics.selectors import sub_orders_on_their_way
+        from etalage.orders.selectors import sub_orders_on_their_way_register
 
+        sub_orders_on_their_way_register(sub_orders_on_their_way)
         chore_register("sandbox_carrier_advanced", sandbox_carrier_advanced)
         chore_register("parcels_handed_over_late", parcels_handed_over_late)
         chore_register("refused_pushes_purged", refused_pushes_purged)

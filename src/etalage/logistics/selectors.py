@@ -101,3 +101,14 @@ def flights_for_hub(query: str = "") -> QuerySet[Flight]:
         .annotate(count=Count("bags__parcels", distinct=True), stage=stage)
         .order_by("stage", F("arrived_at").desc(nulls_last=True), "created_at", "pk")
     )
+
+
+def sub_orders_on_their_way(sub_order_ids: list[Any]) -> set[Any]:
+    """Which of these sub-orders' parcels have left the merchant's hands: handed to
+    the hub or further (a parcel the hub refused is back with the merchant)."""
+    return set(
+        Parcel.objects.filter(
+            sub_order_id__in=sub_order_ids,
+            state__in=[Parcel.State.HANDED_OVER, Parcel.State.RECEIVED],
+        ).values_list("sub_order_id", flat=True)
+    )

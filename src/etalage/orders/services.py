@@ -25,6 +25,7 @@ from etalage.inventory.services import stock_lock_by_key, stock_move_locked
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.reasons import HOLD_RAN_OUT
+from etalage.orders.selectors import sub_orders_buyer_may_cancel
 from etalage.orders.states import StockEffect, UsageEffect
 
 Actor = User | None
@@ -221,10 +222,17 @@ def order_pay(*, order: Order, by: Actor = None, reason: str = "") -> Order:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by: Actor = None, reason: str = "") -> Order:
-    """Cancel whatever has not shipped yet, giving back its stock and CBEC usage."""
+def order_cancel(
+    *, order: Order, by: Actor = None, reason: str = "", by_buyer: bool = False
+) -> Order:
+    """Cancel whatever has not shipped yet, giving back its stock and CBEC usage;
+    ``by_buyer``: the buyer's own cancellation, which leaves the parcels already on
+    their way (the buyer returns those once delivered)."""
     order, subs = _locked(order)
-    open_subs = [s for s in subs if s.state in states.CANCELLABLE]
+    if by_buyer:
+        open_subs = sub_orders_buyer_may_cancel(subs)
+    else:
+        open_subs = [s for s in subs if s.state in states.CANCELLABLE]
     if not open_subs:
         raise states.IllegalTransition(order.state, states.CANCELLED)
     _move(order, subs, open_subs, states.CANCELLED, by, reason,

@@ -29,6 +29,7 @@ from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
+from etalage.orders.selectors import sub_orders_buyer_may_cancel
 from etalage.orders.services import order_cancel
 from etalage.payments.models import Provider
 from etalage.payments.selectors import (
@@ -287,9 +288,7 @@ def order(request, number: str):
                 for r in order_refunds(order)
             ],
             "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
-            "cancellable": any(
-                s.state in states.CANCELLABLE for s in order.sub_orders.all()
-            ),
+            "cancellable": bool(sub_orders_buyer_may_cancel(order.sub_orders.all())),
             "history": [
                 {
                     "at": t.at,
@@ -316,5 +315,7 @@ def order_cancel_view(request, number: str):
     order = _own_order(request, number)
     # Shipped meanwhile: nothing to cancel; the page shows where the order is.
     with contextlib.suppress(states.IllegalTransition):
-        order_cancel(order=order, by=request.user, reason=CANCELLED_BY_BUYER)
+        order_cancel(
+            order=order, by=request.user, reason=CANCELLED_BY_BUYER, by_buyer=True
+        )
     return redirect("web:order", number=order.number)

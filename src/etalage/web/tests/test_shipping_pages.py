@@ -277,3 +277,28 @@ def test_the_operator_s_first_page_opens_the_lists_its_counts_describe(
         href = re.search(rf'<a href="([^"]+)">{label}</a>', home).group(1)
         listed = client.get(href.replace("&amp;", "&")).content.decode()
         assert paid.number in listed and on_time.number not in listed, label
+
+
+def test_a_parcel_handed_to_the_hub_can_no_longer_be_cancelled(client, paid):
+    """Once the parcel has left the merchant's hands, cancelling would refund goods
+    on their way: the buyer returns them once delivered instead."""
+    import pytest
+
+    from etalage.logistics.services import parcel_hand_over, parcel_pack
+    from etalage.orders.services import order_cancel
+    from etalage.orders.states import IllegalTransition
+
+    client.force_login(paid.order.buyer)
+    page = f"/en/orders/{paid.order.number}/"
+    parcel = parcel_pack(sub_order=paid, grams=640)
+    assert f"{paid.order.number}/cancel/" in client.get(page).content.decode()
+    parcel_hand_over(parcel=parcel)
+    assert f"{paid.order.number}/cancel/" not in client.get(page).content.decode()
+    client.post(f"/en/orders/{paid.order.number}/cancel/")
+    paid.refresh_from_db()
+    assert paid.state == "paid"
+    with pytest.raises(IllegalTransition):
+        order_cancel(order=paid.order, reason="buyer", by_buyer=True)
+    order_cancel(order=paid.order, reason="withdrawn by the operator")
+    paid.refresh_from_db()
+    assert paid.state == "cancelled"  # the operator still may
