@@ -89,3 +89,9 @@ def texts_check(
                 errors[name] = refusal
     if errors:
         raise ValidationError(errors)
+
+
+def storable(text: str) -> str:
+    """Text as a post came, made storable: PostgreSQL keeps no NUL character in text
+    or JSON, so each becomes U+FFFD (a post kept for the record, never applied)."""
+    return text.replace("\x00", "\ufffd")

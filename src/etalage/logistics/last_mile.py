@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from etalage.core.clock import tries_spaced
+from etalage.core.text import storable
 from etalage.logistics import sandbox_carrier
 from etalage.logistics.carriers import (
     CarrierEvent,
@@ -149,20 +150,24 @@ def carrier_push_receive(
     except CarrierRefused as refused:  # kept cut short, purged after a while
         CarrierPush.objects.create(
             carrier=carrier[:20],
-            webhook_id=lowered.get("webhook-id", "")[:120],
+            webhook_id=storable(lowered.get("webhook-id", "")[:120]),
             headers={
-                k: v[:200] for k, v in lowered.items() if k.startswith("webhook-")
+                k: storable(v[:200])
+                for k, v in lowered.items()
+                if k.startswith("webhook-")
             },
-            body=body[:REFUSED_BODY_KEPT].decode("utf-8", "replace"),
+            body=storable(body[:REFUSED_BODY_KEPT].decode("utf-8", "replace")),
             verdict=CarrierPush.Verdict.REFUSED,
             reason=str(refused),
         )
         raise
     push = CarrierPush.objects.create(
         carrier=carrier[:20],
-        webhook_id=lowered.get("webhook-id", "")[:120],
-        headers={k: v for k, v in lowered.items() if k.startswith("webhook-")},
-        body=body.decode("utf-8", "replace"),
+        webhook_id=storable(lowered.get("webhook-id", "")[:120]),
+        headers={
+            k: storable(v) for k, v in lowered.items() if k.startswith("webhook-")
+        },
+        body=storable(body.decode("utf-8", "replace")),
     )
     done_before = CarrierPush.objects.filter(
         carrier=push.carrier,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from etalage.core.text import storable
 from etalage.events.outbox import event_record
 from etalage.events.types import PaymentReceivedLate
 from etalage.money import Money
@@ -65,7 +66,8 @@ def notification_receive(
     is cheap is checked first (``notification_precheck``): a notice it refuses is
     kept cut short with its verdict, and never processed."""
     wanted = adapter_class(provider).notify_headers
-    kept = {k.lower(): v for k, v in headers.items() if k.lower() in wanted}
+    kept = {k.lower(): storable(v) for k, v in headers.items() if k.lower() in wanted}
+    body = storable(body)
     refused = notification_precheck(provider, kept)
     if refused is not None:
         verdict, reason = refused

@@ -275,19 +275,25 @@ def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(
 
 
 def test_a_parcel_whose_message_cannot_be_built_waits_for_the_operator(customs):
+    from django.db import connection
+
     from etalage.orders.models import Order
 
     first, second, third = customs.paid(), customs.paid(), customs.paid()
-    # A control character in one buyer's address, an over-long name in another's.
+    # A control character in one buyer's address, an over-long name in another's
+    # (SQLite keeps it, as a row edited by hand might; PostgreSQL refuses it).
     Order.objects.filter(pk=first.pk).update(street="世纪大道\x01100 号")
-    Order.objects.filter(pk=third.pk).update(recipient="王" * 101)
+    over_long = connection.vendor == "sqlite"
+    if over_long:
+        Order.objects.filter(pk=third.pk).update(recipient="王" * 101)
     broken = first.sub_orders.get()
     assert customs.declare() == 3
     stuck = broken.declarations.get(kind="311")
     assert stuck.state == "error" and stuck.message is None
     assert stuck.info.startswith("not sent: consigneeAddress: the character U+0001")
     long = third.sub_orders.get().declarations.get(kind="311")
-    assert long.message is None and long.info.startswith("not sent: consignee")
+    if over_long:
+        assert long.message is None and long.info.startswith("not sent: consignee")
     # The others went: the second parcel whole, the payments of all three.
     assert second.sub_orders.get().declarations.get(kind="311").message is not None
     assert broken.declarations.get(kind="411").message is not None

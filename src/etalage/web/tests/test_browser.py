@@ -19,13 +19,15 @@ pytestmark = [
 CHROMIUM = os.environ.get("ETALAGE_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _end_the_connections_the_test_server_leaves(django_db_blocker):
+@pytest.fixture(scope="session", autouse=True)
+def _end_the_connections_the_test_server_leaves(django_db_setup, django_db_blocker):
     """End the database connections that the test server's threads leave behind.
 
     When the browser abandons a request (it navigates on before a response is
     read), the test server's request thread ends without Django closing its
-    database connection; PostgreSQL then refuses to drop the test database.
+    database connection; PostgreSQL then refuses to drop the test database. Done
+    once, when the session ends: the test server lives as long, and a browser test
+    module after another would find its connections ended under it.
     """
     yield
     from django.db import connection
