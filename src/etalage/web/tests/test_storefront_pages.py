@@ -268,3 +268,14 @@ def test_the_merchant_filter_offers_only_merchants_selling_in_the_category(
     assert options == ["", shop["maker"].slug]
     hats_page = client.get("/en/c/hats/").content.decode()
     assert milliner.slug in hats_page and shop["maker"].slug not in hats_page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "fr", "nl", "en"])
+def test_sign_in_and_sign_up_have_two_names_in_the_header(client, shop, language):
+    import re
+
+    prefix = "" if language == "zh-hans" else f"/{language}"
+    header = client.get(f"{prefix}/").content.decode().split("</header>")[0]
+    sign_in = re.search(r'href="[^"]*/login/">([^<]+)</a>', header).group(1)
+    sign_up = re.search(r'href="[^"]*/signup/">([^<]+)</a>', header).group(1)
+    assert sign_in != sign_up
