@@ -94,6 +94,11 @@ def test_ask_approve_print_and_receive_a_return(client, delivered, django_user_m
     assert f"{made.number} received" in done.content.decode()
     made.refresh_from_db()
     assert made.state == "received"
+    # The buyer reads what came back as money, in the order's currency.
+    client.force_login(order.buyer)
+    page = client.get(f"/en/orders/{order.number}/").content.decode()
+    said = f"¥{made.goods_amount:,.2f} + tax CN¥{made.tax_amount:,.2f}"
+    assert f"refunded CN{said}" in page  # Babel's English for yuan: CN¥
 
 
 def test_another_buyers_return_pages_are_not_found(client, delivered, shopping):
