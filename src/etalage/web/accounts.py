@@ -35,10 +35,21 @@ from etalage.customs.services import (
     identity_delete,
     identity_update,
 )
+from etalage.web.cart import cart_kept
 from etalage.web.forms import add_service_errors
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 SIGN_UP_LOGIN = "etalage_sign_up"
+
+
+def _signed_in(request, user, response):
+    """Sign the person in and answer, keeping the cart they filled before."""
+
+    def sign_in():
+        login(request, user, backend=BACKEND)
+        return response
+
+    return cart_kept(request, user, sign_in)
 
 
 class NewPasswordForm(forms.Form):
@@ -102,8 +113,7 @@ def sign_up_sent(request):
             add_service_errors(form, error)
         else:
             del request.session[SIGN_UP_LOGIN]
-            login(request, user, backend=BACKEND)
-            return redirect("web:account")
+            return _signed_in(request, user, redirect("web:account"))
     return render(
         request,
         "etalage/accounts/sign_up_sent.html",
@@ -123,9 +133,8 @@ def sign_up_confirm(request, uidb64: str, token: str):
     user = email_confirm(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "etalage/accounts/link_expired.html", status=400)
-    login(request, user, backend=BACKEND)
     messages.success(request, _("Your email address is confirmed: welcome."))
-    return redirect("web:account")
+    return _signed_in(request, user, redirect("web:account"))
 
 
 class ForgotForm(forms.Form):
@@ -179,9 +188,8 @@ def password_sent(request):
             add_service_errors(form, error)
         else:
             del request.session[SIGN_UP_LOGIN]
-            login(request, user, backend=BACKEND)
             messages.success(request, _("Your new password is set."))
-            return redirect("web:account")
+            return _signed_in(request, user, redirect("web:account"))
     return render(
         request,
         "etalage/accounts/password_sent.html",

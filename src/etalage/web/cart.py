@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -213,6 +215,17 @@ def present_quote(quote, line_ids, language, pictures: bool = False):
     return views
 
 
+def cart_kept(request, user, sign_in: Callable[[], HttpResponse]) -> HttpResponse:
+    """Sign in (``sign_in`` does it and answers) keeping what the visitor put in the
+    cart before: the cart the cookie names joins the person's own."""
+    anonymous = request_cart(request)  # before signing in: found by the cookie
+    response = sign_in()
+    if anonymous is not None and anonymous.user_id is None:
+        cart_merge(source=anonymous, user=user)
+        response.delete_cookie(CART_COOKIE)
+    return response
+
+
 class SignInView(LoginView):
     """Sign in, and keep what the visitor put in the cart before signing in."""
 
@@ -220,9 +233,5 @@ class SignInView(LoginView):
     authentication_form = ThrottledAuthenticationForm
 
     def form_valid(self, form):
-        anonymous = request_cart(self.request)  # before login: found by the cookie
-        response = super().form_valid(form)
-        if anonymous is not None and anonymous.user_id is None:
-            cart_merge(source=anonymous, user=form.get_user())
-            response.delete_cookie(CART_COOKIE)
-        return response
+        signed_in = super().form_valid
+        return cart_kept(self.request, form.get_user(), lambda: signed_in(form))

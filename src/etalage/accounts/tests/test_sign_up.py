@@ -159,3 +159,19 @@ def test_a_short_password_is_refused_in_the_buyer_s_language(
         {"login": "x@example.cn", "password": "abc", "password_again": "abc"},
     ).content.decode()
     assert said in page and "too short" not in page
+
+
+def test_the_cart_filled_before_signing_up_is_there_once_confirmed(client, shopping):
+    """A visitor fills the cart, signs up and opens the confirmation link: the cart
+    is theirs, not left behind under the cookie."""
+    from etalage.checkout.models import Cart
+
+    product = shopping.products["a"]
+    client.post("/en/cart/add/", {"variant": str(product.variants.get().pk)})
+    assert Cart.objects.get(user=None).lines.count() == 1
+    sign_up(client, "wang@example.cn")
+    link = re.search(r"https?://\S+(/en/signup/confirm/\S+/)", mail.outbox[-1].body)
+    client.get(link.group(1))
+    user = User.objects.get(username="wang@example.cn")
+    assert Cart.objects.get(user=user).lines.count() == 1
+    assert product.slug in client.get("/en/cart/").content.decode()
