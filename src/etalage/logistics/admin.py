@@ -5,6 +5,7 @@ flights and bags, carriers' pushes as they came, the sandbox carrier's shipments
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_read_only import ReadOnlyAdmin
@@ -31,6 +32,7 @@ class LateFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("any", _("any step")),
             ("hub", _("the hub (handed over 2 days ago, not received)")),
             ("departure", _("departure (received 2 days ago, not flown)")),
             ("arrival", _("arrival (flying for 2 days)")),
@@ -41,6 +43,11 @@ class LateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in LATE_AFTER:
             return queryset.filter(pk__in=parcels_late(self.value()).values("pk"))
+        if self.value() == "any":
+            late = Q()
+            for step in LATE_AFTER:
+                late |= Q(pk__in=parcels_late(step).values("pk"))
+            return queryset.filter(late)
         return queryset
 
 

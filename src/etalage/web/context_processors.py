@@ -101,7 +101,7 @@ def backoffice(request):
             (_("Parcels late to reach the hub"), parcels_late_to_hand_over().count(),
              reverse("admin:orders_suborder_changelist") + "?late_to_hub=1"),
             (_("Parcels late on their way"), parcels_late_count(),
-             reverse("admin:logistics_parcel_changelist") + "?late=hub"),
+             reverse("admin:logistics_parcel_changelist") + "?late=any"),
             (_("Merchants whose payouts bounced, account unchanged"),
              payouts_returned_count(),
              reverse("admin:ledger_payout_changelist") + "?state__exact=returned"),
