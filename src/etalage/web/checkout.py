@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from etalage.catalog.selectors import variant_label
 from etalage.checkout.info import checkout_info
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.checkout.selectors import cart_lines
@@ -47,6 +48,7 @@ from etalage.web.cart import (
     request_cart,
 )
 from etalage.web.forms import add_service_errors
+from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
 
 PAGE_EXPIRED = _("This page has expired: check the totals, then place the order again.")
@@ -179,12 +181,24 @@ def orders(request):
     )
 
 
+def _line_name(line, language: str) -> str:
+    """A line as the reader reads it: the Chinese name kept at checkout for China's
+    readers (what customs was told), else the product and version in the reader's
+    language (the merchant's words only where the product has no other)."""
+    if language == "zh-hans":
+        return line.name_zh
+    variant = line.variant
+    named = product_name(variant.product, language)
+    label = variant_label(variant, language)
+    return f"{named} · {label}" if label and label != variant.sku else named
+
+
 def _own_order(request, number: str) -> Order:
     order = (
         Order.objects.filter(buyer=request.user, number=number)
         .prefetch_related(
             "sub_orders__merchant",
-            "sub_orders__lines",
+            "sub_orders__lines__variant__product__translations",
             "sub_orders__returns",
             "sub_orders__transitions",
             "transitions__by",
@@ -244,9 +258,7 @@ def order(request, number: str):
             "lines": [
                 {
                     "line": line,
-                    "name": line.name_zh
-                    if language == "zh-hans"
-                    else line.name_merchant,
+                    "name": _line_name(line, language),
                     "unit": money(line.unit_price),
                     "goods": money(line.goods),
                 }

@@ -371,3 +371,14 @@ def test_the_cart_shows_each_product_s_picture_and_removes_a_line(
     left = client.get("/en/cart/").content.decode()
     assert shopping.products["c"].slug not in left
     assert shopping.products["a"].slug in left
+
+
+def test_the_order_names_its_products_in_the_reader_s_language(client, buyer, shopping):
+    order = shopping.place(buyer).order
+    line = order.sub_orders.first().lines.first()
+    english = client.get(f"/en/orders/{order.number}/").content.decode()
+    french = client.get(f"/fr/orders/{order.number}/").content.decode()
+    chinese = client.get(f"/orders/{order.number}/").content.decode()
+    assert "(en)" in english and "(fr)" not in english
+    assert "(fr)" in french and "(en)" not in french
+    assert line.name_zh in chinese  # what customs was told
