@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from django.db import transaction
@@ -15,12 +16,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
-from etalage.logistics.awb import AwbRefused, awb_parse
+from etalage.logistics.awb import AIRLINE_PREFIXES, AwbRefused, awb_parse
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
 from etalage.logistics.vocabulary import Step
 
 # Words printed inside formatted lines (marked here: gettext cannot read f-strings).
+# The airports in mainland China that Étalage's flights may land at: the country's
+# international airports with cross-border e-commerce cargo (IATA codes: Beijing
+# Capital and Daxing, Shanghai Pudong, Guangzhou, Shenzhen, Zhengzhou, Hangzhou,
+# Ningbo, Chengdu Shuangliu and Tianfu, Chongqing, Xi'an, Wuhan, Tianjin, Qingdao,
+# Xiamen, Kunming, Nanjing, Changsha, Shenyang, Dalian, Harbin, Fuzhou, Nanning,
+# Haikou, Jinan, Hefei, Urumqi). To fly to another, add it here.
+CHINA_AIRPORTS = frozenset((
+    "PEK", "PKX", "PVG", "CAN", "SZX", "CGO", "HGH", "NGB", "CTU", "TFU", "CKG",
+    "XIY", "WUH", "TSN", "TAO", "XMN", "KMG", "NKG", "CSX", "SHE", "DLC", "HRB",
+    "FOC", "NNG", "HAK", "TNA", "HFE", "URC",
+))  # fmt: skip
+FLIGHT_NUMBER = re.compile(r"[A-Z0-9]{2}[0-9]{1,4}[A-Z]?")
+
 T_CARGO_MANIFEST = gettext_lazy("Cargo manifest")
 T_PARCELS = gettext_lazy("parcels")
 
@@ -74,7 +88,7 @@ def flight_create(
     """A flight under its master air waybill (refused when the number's check digit
     is wrong) to a Chinese airport (IATA code)."""
     try:
-        number = str(awb_parse(mawb))
+        number = awb_parse(mawb)
     except AwbRefused as refused:
         if refused.kind == "check_digit":
             message = _(
@@ -98,14 +112,29 @@ def flight_create(
         raise ParcelRefused(
             _("An airport is its 3-letter IATA code (CGO, PVG…)."), field="destination"
         )
-    if Flight.objects.filter(mawb=number).exists():
+    if destination not in CHINA_AIRPORTS:
+        raise ParcelRefused(
+            _("%(code)s is not an airport in mainland China that Étalage flies to "
+              "(CGO, PVG, PEK, CAN…).") % {"code": destination},
+            field="destination",
+        )  # fmt: skip
+    flight_number = flight_number.strip().upper().replace(" ", "")
+    if not FLIGHT_NUMBER.fullmatch(flight_number):
+        raise ParcelRefused(
+            _("A flight is its airline's 2-character code and 1 to 4 digits "
+              "(CV9732, EK9810)."),
+            field="flight_number",
+        )  # fmt: skip
+    # The waybill's airline unless the hub names the one that flies it.
+    airline = airline.strip() or AIRLINE_PREFIXES[number.prefix]
+    if Flight.objects.filter(mawb=str(number)).exists():
         raise ParcelRefused(
             _("Air waybill %(mawb)s is used already.") % {"mawb": number}, field="mawb"
         )
     return Flight.objects.create(
-        mawb=number,
-        airline=airline.strip()[:60],
-        flight_number=flight_number.strip().upper()[:10],
+        mawb=str(number),
+        airline=airline[:60],
+        flight_number=flight_number,
         destination=destination,
     )
 

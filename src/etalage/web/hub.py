@@ -229,7 +229,11 @@ class BagForm(forms.Form):
 
 class FlightForm(forms.Form):
     mawb = forms.CharField(label=gettext_lazy("Master air waybill"), max_length=16)
-    airline = forms.CharField(label=gettext_lazy("Airline"), max_length=60)
+    airline = forms.CharField(
+        label=gettext_lazy("Airline (blank: the air waybill's)"),
+        max_length=60,
+        required=False,
+    )
     flight_number = forms.CharField(label=gettext_lazy("Flight"), max_length=10)
     destination = forms.CharField(label=gettext_lazy("To (IATA airport)"), max_length=3)
 

@@ -143,6 +143,27 @@ def test_the_flight_screen_refuses_what_does_not_exist(client, hub_staff, market
     )  # fmt: skip
     assert "000 is not the air waybill prefix of an airline" in page.content.decode()
     assert client.get("/en/hub/flights/176-12345675/manifest.csv").status_code == 404
+    made_up = client.post(
+        "/en/hub/flights/",
+        {"mawb": "176-12345675", "airline": "", "flight_number": "?",
+         "destination": "XYZ"},
+    ).content.decode()  # fmt: skip
+    assert "XYZ is not an airport in mainland China" in made_up
+    bad_flight = client.post(
+        "/en/hub/flights/",
+        {"mawb": "176-12345675", "airline": "", "flight_number": "?",
+         "destination": "cgo"},
+    ).content.decode()  # fmt: skip
+    assert "A flight is its airline&#x27;s 2-character code" in bad_flight
+    client.post(
+        "/en/hub/flights/",
+        {"mawb": "176-12345675", "airline": "", "flight_number": "ek 9810",
+         "destination": "PVG"},
+    )  # fmt: skip
+    from etalage.logistics.models import Flight
+
+    flight = Flight.objects.get()
+    assert (flight.airline, flight.flight_number) == ("Emirates SkyCargo", "EK9810")
 
 
 def test_a_parcel_not_with_the_hub_in_time_is_flagged(client, paid):
