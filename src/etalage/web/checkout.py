@@ -305,12 +305,7 @@ def order(request, number: str):
                 {
                     "at": t.at,
                     "state": t.get_to_state_display(),
-                    # Étalage's own reasons translated, a person's words as
-                    # written; the machines' notes (a provider's or a carrier's
-                    # reference, customs' words) are for the back-office.
-                    "reason": reason_shown(t.reason)
-                    if is_system_reason(t.reason) or t.by is not None
-                    else "",
+                    "reason": reason_shown(t.reason),
                     # Words an operator typed, shown as theirs (not translated).
                     "by_operator": bool(
                         t.reason

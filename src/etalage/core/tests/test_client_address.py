@@ -66,7 +66,7 @@ def test_only_the_helper_reads_the_connection_address():
     assert readers == ["core/client_address.py"]
 
 
-def test_logs_see_the_client_behind_the_proxy(client, db, settings):
+def test_logs_see_the_client_behind_the_proxy(client, markets, settings):
     """The server's access log and Django's own read REMOTE_ADDR from the request's
     environ: it is the client's once the request is in, not the proxy's."""
     from django.http import HttpResponse

@@ -17,7 +17,7 @@ def _post(client, url, headers, body=BIG):
     return client.post(url, data=body, content_type="application/json", headers=headers)
 
 
-def test_a_notice_from_an_unknown_client_id_is_refused_and_kept_short(client, db):
+def test_a_notice_from_an_unknown_client_id_is_refused_and_kept_short(client, markets):
     answer = _post(
         client,
         "/payments/notify/alipay/",
@@ -30,7 +30,7 @@ def test_a_notice_from_an_unknown_client_id_is_refused_and_kept_short(client, db
     assert len(kept.body) <= 2000
 
 
-def test_a_notice_outside_the_time_window_is_refused_before_processing(client, db):
+def test_a_notice_outside_the_time_window_is_refused_before_processing(client, markets):
     old = int((datetime.now(UTC) - timedelta(minutes=30)).timestamp())
     answer = _post(
         client,
@@ -43,7 +43,9 @@ def test_a_notice_outside_the_time_window_is_refused_before_processing(client, d
     assert kept.verdict == "stale" and len(kept.body) <= 2000
 
 
-def test_a_push_for_no_carrier_keeps_nothing_and_a_stale_one_is_kept_short(client, db):
+def test_a_push_for_no_carrier_keeps_nothing_and_a_stale_one_is_kept_short(
+    client, markets
+):
     answer = _post(
         client,
         "/logistics/carriers/nobody/events",
@@ -83,7 +85,9 @@ def test_refused_posts_are_purged_after_a_while(db, settings):
     assert not CarrierPush.objects.exists()
 
 
-def test_the_default_limit_is_a_few_hundred_a_minute_per_client(client, db, settings):
+def test_the_default_limit_is_a_few_hundred_a_minute_per_client(
+    client, markets, settings
+):
     import os
 
     if "ETALAGE_NOTIFY_PER_MINUTE" not in os.environ:
@@ -102,7 +106,7 @@ def test_the_default_limit_is_a_few_hundred_a_minute_per_client(client, db, sett
     assert first[-1] == 429 and other != 429  # counted per client, not per proxy
 
 
-def test_a_notice_naming_no_serial_wechat_writes_is_refused(client, db):
+def test_a_notice_naming_no_serial_wechat_writes_is_refused(client, markets):
     now = int(datetime.now(UTC).timestamp())
     _post(
         client,

@@ -408,7 +408,7 @@ def test_a_report_in_another_format_is_refused(db):
         settlement_import(provider="alipay", name="x.csv", text="a,b\n1,2\n")
 
 
-def test_the_notify_endpoint_caps_bodies_and_senders(client, db, settings):
+def test_the_notify_endpoint_caps_bodies_and_senders(client, markets, settings):
     settings.ETALAGE_NOTIFY_MAX_BYTES = 100
     settings.ETALAGE_NOTIFY_PER_MINUTE = 3
     big = client.post("/payments/notify/wechat/", data="x" * 101,
@@ -456,7 +456,7 @@ def test_a_refund_whose_answer_was_lost_is_asked_for_again_and_made_once(
     assert len(SandboxPayment.objects.get().refunds) == 1  # made once
 
 
-def test_the_sandbox_settlement_report_needs_the_operators_login(client, db):
+def test_the_sandbox_settlement_report_needs_the_operators_login(client, markets):
     from datetime import date
 
     from django.contrib.auth import get_user_model

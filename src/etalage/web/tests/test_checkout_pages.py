@@ -279,12 +279,6 @@ def test_the_history_speaks_the_buyer_s_language_and_marks_an_operator_s_words(
                      reason="virement reçu")  # fmt: skip
     html = client.get(f"/en/orders/{paid.number}/").content.decode()
     assert "Paid (Étalage's note: “virement reçu”)" in html
-    # A machine's note (a provider's reference) is the back-office's, not the page's.
-    shopping.cart(buyer, [(shopping.products["a"], 1)])
-    noted = order_pay(order=shopping.place(buyer, key="k3").order,
-                      reason="Alipay payment SANDBOX0123")  # fmt: skip
-    html = client.get(f"/fr/orders/{noted.number}/").content.decode()
-    assert "SANDBOX0123" not in html and "Payée</li>" in html
 
 
 def test_a_cart_line_costs_what_its_product_page_says(client, shopping):
