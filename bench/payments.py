@@ -63,6 +63,7 @@ def payments_for(numbers: list[str]) -> list:
 
     from etalage.core.ids import new_id
     from etalage.orders.models import Order
+    from etalage.payments.antom import SANDBOX_CLIENT_ID
     from etalage.payments.models import Payment, SandboxPayment
 
     orders = {o.number: o for o in Order.objects.filter(number__in=numbers)}
@@ -79,7 +80,7 @@ def payments_for(numbers: list[str]) -> list:
         ))  # fmt: skip
         sandboxed.append(SandboxPayment(
             provider="alipay", payment_id=provider_id, request_id=request_id,
-            client_id="SANDBOX_ETALAGE",
+            client_id=SANDBOX_CLIENT_ID,
             amount_minor=int(order.total * 100), currency=order.currency,
             notify_url="http://127.0.0.1/payments/notify/alipay/",
             redirect_url="http://127.0.0.1/", state="paid", paid_at=now,
