@@ -48,6 +48,8 @@ def buyer_email_add(*, user: User, email: str, language: str, address: str,
     within the message limits; the address, normalised."""
     email = (email or "").strip().lower()
     try:
+        if len(email) > 254:  # what an address may be (RFC 5321), and what is kept
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid email address.")}) from None

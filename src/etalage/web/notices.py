@@ -23,6 +23,12 @@ from etalage.accounts.contact import (
 from etalage.core.client_address import client_address
 
 
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    """Say on the next page why the service refused (its messages name the field)."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
 def order_short(request: HttpRequest, number: str) -> HttpResponse:
     """``/o/<number>``, the texts' link: the order's page (which checks the buyer)."""
     return redirect("web:order", number=number)
@@ -31,10 +37,6 @@ def order_short(request: HttpRequest, number: str) -> HttpResponse:
 class PreferencesForm(forms.Form):
     order_emails = forms.BooleanField(required=False)
     order_texts = forms.BooleanField(required=False)
-
-
-class EmailForm(forms.Form):
-    email = forms.CharField(max_length=254)
 
 
 @login_required
@@ -52,18 +54,16 @@ def notices_set(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def email_add(request: HttpRequest) -> HttpResponse:
-    form = EmailForm(request.POST)
     try:
         email = buyer_email_add(
             user=request.user,  # type: ignore[arg-type]
-            email=form.data.get("email", ""),
+            email=request.POST.get("email", ""),
             language=get_language(),
             address=client_address(request),
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _refused(request, error)
     else:
         messages.success(
             request,
@@ -77,8 +77,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         buyer_email_confirm(token=token)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _refused(request, error)
     else:
         messages.success(request, _("Your email address is confirmed."))
     return redirect("web:account")
@@ -96,8 +95,7 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
             address=client_address(request),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _refused(request, error)
     else:
         messages.success(
             request,
@@ -113,8 +111,7 @@ def mobile_confirm(request: HttpRequest) -> HttpResponse:
         buyer_mobile_confirm(user=request.user,  # type: ignore[arg-type]
                              code=request.POST.get("code", ""))  # fmt: skip
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _refused(request, error)
     else:
         messages.success(request, _("Your mobile number is added: texts go to it."))
     return redirect("web:account")

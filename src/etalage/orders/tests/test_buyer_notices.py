@@ -327,3 +327,20 @@ def test_the_short_link_opens_the_order_page(client, shopping):
         answer.status_code == 302 and answer["Location"] == f"/orders/{order.number}/"
     )
     assert client.get(answer["Location"]).status_code == 200
+
+
+def test_an_address_longer_than_one_can_be_is_refused_by_field(shopping):
+    from django.core.exceptions import ValidationError
+
+    from etalage.accounts.contact import buyer_email_add
+
+    buyer = _mobile_buyer(shopping)
+    with pytest.raises(ValidationError) as refused:
+        buyer_email_add(user=buyer, email="a" * 64 + "@" + "b" * 200 + ".cn",
+                        language="en", address="1.2")  # fmt: skip
+    assert "email" in refused.value.message_dict
+    assert (
+        not NoticePreferences.objects.filter(user=buyer)
+        .exclude(email_pending="")
+        .exists()
+    )
