@@ -1,13 +1,17 @@
-"""What is late on the way (for the merchant's dashboard and the operator's to-do)."""
+"""What is late on the way (for the merchant's dashboard and the operator's to-do),
+and a parcel's way as its buyer reads it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from etalage.customs.routes import Route
 from etalage.logistics.models import Flight, Parcel
@@ -112,3 +116,50 @@ def sub_orders_on_their_way(sub_order_ids: list[Any]) -> set[Any]:
             state__in=[Parcel.State.HANDED_OVER, Parcel.State.RECEIVED],
         ).values_list("sub_order_id", flat=True)
     )
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step of a parcel's way as its buyer reads it (the order's page and the
+    buyer's API): the step and its name in the active language, the place, and the
+    carrier's own words (``said``) only where they add to the step and its place,
+    in their own language (``said_lang``: "zh-Hans", or "" for the page's)."""
+
+    at: datetime
+    step: str
+    label: str
+    place: str
+    said: str
+    said_lang: str
+
+
+def parcel_timeline(sub_order: SubOrder) -> list[TimelineStep]:
+    """The parcel's steps, newest first (none before it is packed);
+    ``parcel__events`` prefetched reads them once."""
+    try:
+        parcel = sub_order.parcel  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return []
+    events = sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
+    steps = []
+    for event in events:
+        label = event.get_step_display()
+        with translation.override("zh-hans"):
+            label_zh = event.get_step_display()
+        detail = event.detail.strip()
+        repeats = {label.casefold(), label_zh.casefold(), event.place.casefold()}
+        said = event.step != "exception" and detail.casefold() not in repeats
+        steps.append(
+            TimelineStep(
+                at=event.at,
+                step=event.step,
+                label=str(label),
+                place=event.place,
+                said=detail if said else "",
+                said_lang="zh-Hans" if said and CJK.search(detail) else "",
+            )
+        )
+    return steps

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -26,11 +26,12 @@ from etalage.checkout.selectors import cart_lines
 from etalage.customs.routes import Route
 from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import address_add
+from etalage.logistics.selectors import parcel_timeline
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
-from etalage.orders.reasons import CANCELLED_BY_BUYER, is_system_reason, reason_shown
-from etalage.orders.selectors import sub_orders_buyer_may_cancel
+from etalage.orders.reasons import CANCELLED_BY_BUYER
+from etalage.orders.selectors import order_history, sub_orders_buyer_may_cancel
 from etalage.orders.services import order_cancel
 from etalage.payments.models import Provider
 from etalage.payments.selectors import (
@@ -59,7 +60,6 @@ SENT_BEFORE = _(
 
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @login_required
@@ -193,6 +193,20 @@ def _line_name(line, language: str) -> str:
     return f"{named} · {label}" if label and label != variant.sku else named
 
 
+def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
+    """A line of an order as its page shows it: for a CBEC order, priced as the
+    cart and checkout priced it, with its own tax (the share of its parcel's
+    freight counted), so one unit price means one thing from cart to order."""
+    tax = line.tariff + line.consumption_tax + line.vat if taxed else Decimal(0)
+    with_tax = Money(line.goods + tax, currency)
+    return {
+        "line": line,
+        "name": _line_name(line, language),
+        "unit": format_money((with_tax / line.quantity).rounded(), language),
+        "goods": format_money(with_tax, language),
+    }
+
+
 def _own_order(request, number: str) -> Order:
     order = (
         Order.objects.filter(buyer=request.user, number=number)
@@ -209,27 +223,6 @@ def _own_order(request, number: str) -> Order:
     if order is None:
         raise Http404
     return order
-
-
-def _tracking(sub) -> list:
-    """The parcel's steps, newest first (none before it is packed), each with the
-    carrier's own words (`said`) only where they add to the step and its place;
-    in their own language (`said_lang`), which a page in another one says."""
-    try:
-        parcel = sub.parcel
-    except ObjectDoesNotExist:
-        return []
-    events = sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)
-    for event in events:
-        label = event.get_step_display()
-        with translation.override("zh-hans"):
-            label_zh = event.get_step_display()
-        detail = event.detail.strip()
-        repeats = {label.casefold(), label_zh.casefold(), event.place.casefold()}
-        said = event.step != "exception" and detail.casefold() not in repeats
-        event.said = detail if said else ""
-        event.said_lang = "zh-Hans" if CJK.search(detail) else ""
-    return events
 
 
 def _returns(sub) -> dict:
@@ -251,17 +244,13 @@ def order(request, number: str):
     def money(amount) -> str:
         return format_money(Money(amount, order.currency), language)
 
+    taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
     subs = [
         {
             "sub": sub,
             "route_description": Route(sub.route).description,
             "lines": [
-                {
-                    "line": line,
-                    "name": _line_name(line, language),
-                    "unit": money(line.unit_price),
-                    "goods": money(line.goods),
-                }
+                _order_line(line, language, order.currency, taxed)
                 for line in sub.lines.all()
             ],
             "goods": money(sub.goods),
@@ -272,7 +261,7 @@ def order(request, number: str):
             "vat": money(sub.vat),
             "tariff": money(sub.tariff) if sub.tariff else "",
             "total": money(sub.total),
-            "tracking": _tracking(sub),
+            "tracking": parcel_timeline(sub),
             **_returns(sub),
         }
         for sub in order.sub_orders.all()
@@ -283,6 +272,7 @@ def order(request, number: str):
         "etalage/storefront/order.html",
         {
             "order": order,
+            "taxed": taxed,
             "subs": subs,
             "total": money(order.total),
             # While a payment is out, the page follows it (the notification may
@@ -301,22 +291,7 @@ def order(request, number: str):
             ],
             "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
             "cancellable": bool(sub_orders_buyer_may_cancel(order.sub_orders.all())),
-            "history": [
-                {
-                    "at": t.at,
-                    "state": t.get_to_state_display(),
-                    "reason": reason_shown(t.reason),
-                    # Words an operator typed, shown as theirs (not translated).
-                    "by_operator": bool(
-                        t.reason
-                        and not is_system_reason(t.reason)
-                        and t.by is not None
-                        and t.by.is_staff
-                    ),
-                }
-                for t in order.transitions.all()
-                if t.sub_order_id is None
-            ],
+            "history": order_history(order),
         },
     )
 
