@@ -5,10 +5,11 @@ and the providers' settlements arriving are matched with their reports.
 The file is read by ``camt`` (validated against the ISO schema of its version,
 elements by namespace URI). Only statements of the payout account are taken. A run
 the bank booked as one entry is matched by its ``PmtInfId`` (or ``MsgId``): every
-payout it still has on the way is paid when the entry is its total. A credit is a
-return only when it carries the bank's return information (``RtrInf``); any other
-credit naming a payout, and every entry that matches nothing, is left for the
-operator. A large file is imported in the background (``statement_receive``).
+payout it still has on the way is paid when the entry is its total; a run none of
+whose payouts is still on the way is settled. A credit is a return only when it
+carries the bank's return information (``RtrInf``); any other credit naming a
+payout, and every entry that matches nothing, is left for the operator. A large
+file is imported in the background (``statement_receive``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from etalage.ledger.camt import Line, StatementRefused, entry_lines, statement_p
 from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
 from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun
+from etalage.ledger.payouts import payout_runs_settle
 from etalage.ledger.posting import transfer_legs
 from etalage.money import Money
 from etalage.payments.models import SettlementLine, SettlementReport
@@ -198,6 +200,8 @@ def _book(statement: BankStatement, lines: list[Line]) -> None:
             memo=f"{len(paid)} payouts booked by the bank ({statement.name[:100]})",
         )
     BankLine.objects.bulk_create(rows)
+    runs = {row.payout.run_id for row in rows if row.payout}
+    payout_runs_settle(run_ids=runs | {payout.run_id for payout in paid})
     statement.lines_count = len(rows)
     statement.unmatched_count = sum(1 for row in rows if row.for_operator)
     statement.save()

@@ -188,11 +188,13 @@ class SubOrderBook(models.Model):
 
 class PayoutRun(Entity):
     """One payout run: a SEPA credit-transfer file for every merchant owed enough.
-    Only one run is open at a time; its file is downloaded once."""
+    Only one run is open at a time; its file is downloaded once; it is settled once
+    the bank's statements account for every payout (booked, or returned)."""
 
     class State(models.TextChoices):
         PREPARED = "prepared", _("prepared")
         SENT = "sent", _("file downloaded for the bank")
+        SETTLED = "settled", _("settled by the bank")
 
     number = models.CharField(_("number"), max_length=32, unique=True)
     state = models.CharField(

@@ -5,13 +5,15 @@ A run moves each payout's amount from the merchant's available balance to payout
 in transit, in the transaction that creates it; only one run waits for its file at
 a time (a partial unique index holds it across workers); the file is handed out
 once, and the payouts are then sent. The bank's statement (``bank``) settles or
-returns them.
+returns them; the run is settled once none is still on the way.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -203,3 +205,15 @@ def payout_file_take(*, run: PayoutRun, by: str) -> bytes:
     run.save(update_fields=["downloaded_at", "downloaded_by", "state", "updated_at"])
     run.payouts.filter(state=Payout.State.PREPARED).update(state=Payout.State.SENT)
     return bytes(run.file)
+
+
+def payout_runs_settle(*, run_ids: Collection[UUID]) -> int:
+    """Mark settled each sent run of ``run_ids`` whose every payout the bank has
+    booked or returned (none prepared or sent any more); how many were."""
+    if not run_ids:
+        return 0
+    return (
+        PayoutRun.objects.filter(pk__in=run_ids, state=PayoutRun.State.SENT)
+        .exclude(payouts__state__in=[Payout.State.PREPARED, Payout.State.SENT])
+        .update(state=PayoutRun.State.SETTLED, updated_at=timezone.now())
+    )
