@@ -136,14 +136,18 @@ def cart_view(request):
     if info and info.quote is None:
         problem = info.messages[-1]
     line_ids = {line.variant_id: line.pk for line in lines}
+    sub_orders = (
+        present_quote(quote, line_ids, language, strategy, pictures=True)
+        if quote
+        else []
+    )
     return render(
         request,
         "etalage/storefront/cart.html",
         {
             "quote": quote,
-            "sub_orders": present_quote(quote, line_ids, language, pictures=True)
-            if quote
-            else [],
+            "sub_orders": sub_orders,
+            "priced_in_parcel": priced_in_parcel(sub_orders),
             "total": format_money(quote.total, language) if quote else None,
             "problem": problem,
             "identity_known": identity is not None,
@@ -153,14 +157,29 @@ def cart_view(request):
     )
 
 
-def present_quote(quote, line_ids, language, pictures: bool = False):
+def present_quote(quote, line_ids, language, strategy, pictures: bool = False):
     """The cart's (and checkout's) sub-orders for a page. A line's price is the kind
     the product page shows: goods with the line's own CBEC tax, where the market
-    has one; freight is added once per parcel. With `pictures`, each line has its
-    product's thumbnail (one query more)."""
+    has one; freight is added once per parcel. That tax counts the line's share of
+    its parcel's freight, so where it differs from the product page's (one unit
+    shipped alone), the line says that one as well (`alone`). With `pictures`,
+    each line has its product's thumbnail (one query more)."""
 
     def money(amount: Money) -> str:
         return format_money(amount, language)
+
+    def alone(ql, unit: Money) -> str:
+        """The product page's price of the line's unit, where it is not ``unit``."""
+        variant = ql.variant
+        estimate = strategy.estimate(
+            variant.price_eur,
+            tax_class=variant.product.tax_class,
+            weight_grams=variant.weight_grams,
+            net=variant.net,
+        )
+        if estimate is None or estimate.with_tax == unit:
+            return ""
+        return money(estimate.with_tax)
 
     thumbnails = (
         product_thumbnails(
@@ -196,7 +215,10 @@ def present_quote(quote, line_ids, language, pictures: bool = False):
                         "slug": ql.variant.product.slug,
                         "thumbnail": thumbnails.get(ql.variant.product_id, ""),
                         "quantity": ql.quantity,
-                        "unit_price": money((with_tax(ql) / ql.quantity).rounded()),
+                        "unit_price": money(
+                            unit := (with_tax(ql) / ql.quantity).rounded()
+                        ),
+                        "alone": alone(ql, unit),
                         "goods": money(with_tax(ql)),
                     }
                     for ql in sub.lines
@@ -213,6 +235,11 @@ def present_quote(quote, line_ids, language, pictures: bool = False):
             }
         )
     return views
+
+
+def priced_in_parcel(sub_orders) -> bool:
+    """Some line's price with tax is not its product page's (shipped alone)."""
+    return any(line["alone"] for sub in sub_orders for line in sub["lines"])
 
 
 def cart_kept(request, user, sign_in: Callable[[], HttpResponse]) -> HttpResponse:

@@ -46,6 +46,7 @@ from etalage.web.cart import (
     CHOSEN_IDENTITY,
     buyer_identity,
     present_quote,
+    priced_in_parcel,
     request_cart,
 )
 from etalage.web.forms import add_service_errors
@@ -129,8 +130,10 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
     )
     quote = info.quote
     line_ids = {line.variant_id: line.pk for line in lines}
+    sub_orders = present_quote(quote, line_ids, language, strategy) if quote else []
     return {
-        "sub_orders": present_quote(quote, line_ids, language) if quote else [],
+        "sub_orders": sub_orders,
+        "priced_in_parcel": priced_in_parcel(sub_orders),
         "total": format_money(quote.total, language) if quote else None,
         "total_amount": quote.total.amount if quote else "",
         "identities": identities,

@@ -30,6 +30,9 @@ class ProductCard:
     image: CardImage | None
     price: str | None
     price_is_from: bool
+    # The price holds the estimated CBEC tax of one unit shipped alone: said so
+    # beside it, as the cart and the order give the tax of the unit in its parcel.
+    price_shipped_alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,13 @@ def product_card(
 ) -> ProductCard:
     images = list(product.images.all())
     first = images[0] if images else None
-    price = pricing.shown_price(
+    estimate = pricing.estimate(
         product.price_from_eur,
         tax_class=product.tax_class,
         weight_grams=product.price_from_weight_grams,
         net=product.price_from_net,
     )
+    price = estimate.with_tax if estimate else pricing.price(product.price_from_eur)
     return ProductCard(
         slug=product.slug,
         url=reverse("web:product", args=[product.slug]),
@@ -77,6 +81,7 @@ def product_card(
         image=CardImage(first.thumbnail.url, first.is_illustration) if first else None,
         price=price_text(price, language),
         price_is_from=product.active_variant_count > 1,
+        price_shipped_alone=estimate is not None,
     )
 
 
@@ -110,6 +115,7 @@ class EstimateView:
     goods: str
     freight: str | None
     tax: str
+    with_tax: str  # the price cards and the variants show
     total: str | None
 
 
@@ -128,5 +134,6 @@ def estimate_view(
         goods=format_money(estimate.goods, language),
         freight=price_text(estimate.freight, language),
         tax=format_money(estimate.tax, language),
+        with_tax=format_money(estimate.with_tax, language),
         total=price_text(estimate.total, language),
     )
