@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 # Lowest first. A new package goes where what it imports is below it; the
 # contexts still to come are placed in the README's Layout section.
 LAYERS = [
-    ["money"],
+    ["money", "addresses"],
     ["core"],
     ["events"],
     ["merchants"],
@@ -65,6 +65,8 @@ PURE_CORES = [
     "payments/wechat_signing.py",
     "search/text.py",
     "search/glossary.py",
+    "addresses/regions.py",
+    "addresses/paste.py",
 ]
 # Where an import inside a function is the framework's way, not a dodge.
 FUNCTION_IMPORTS_ALLOWED = {"apps.py", "cli.py"}
