@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
 from etalage.logistics.awb import AIRLINE_PREFIXES, AwbRefused, awb_parse
+from etalage.logistics.codes import code_normalised, is_bag_code
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.services import HUB, ParcelRefused, step_record
 from etalage.logistics.vocabulary import Step
@@ -42,21 +43,26 @@ T_PARCELS = gettext_lazy("parcels")
 @transaction.atomic
 def bag_fill(*, bag_code: str, codes: list[str]) -> Bag:
     """Put received parcels into a bag (opened the first time its code is used);
-    refuse the lot, naming the parcel, if one is not received or bagged already."""
-    bag, _created = Bag.objects.select_for_update().get_or_create(
-        code=bag_code.strip().upper()
-    )
+    refuse the lot, naming the parcel, if one is not received or bagged already.
+    Codes are read as scanned or typed: spaces and case do not matter."""
+    code = code_normalised(bag_code)
+    if not is_bag_code(code):
+        raise ParcelRefused(
+            _("A bag's code is 1 to 20 letters, digits or hyphens (BAG-12)."),
+            field="bag",
+        )
+    bag, _created = Bag.objects.select_for_update().get_or_create(code=code)
     if bag.sealed_at is not None:
         raise ParcelRefused(
             _("Bag %(bag)s is sealed.") % {"bag": bag.code}, field="bag"
         )
     parcels = []
-    for code in codes:
-        parcel = (
-            Parcel.objects.select_for_update().filter(code=code.strip().upper()).first()
-        )
+    for wanted in map(code_normalised, codes):
+        parcel = Parcel.objects.select_for_update().filter(code=wanted).first()
         if parcel is None:
-            raise ParcelRefused(_("No parcel has the code %(code)s.") % {"code": code})
+            raise ParcelRefused(
+                _("No parcel has the code %(code)s.") % {"code": wanted}
+            )
         if parcel.state != Parcel.State.RECEIVED:
             raise ParcelRefused(
                 _("%(code)s is %(state)s, not received at the hub.")

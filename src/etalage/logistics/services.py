@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from etalage.customs.routes import Route
 from etalage.events.outbox import event_record
 from etalage.events.types import ParcelStepped
+from etalage.logistics.codes import code_normalised
 from etalage.logistics.models import HubScan, Parcel, TrackingEvent
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
@@ -201,16 +202,15 @@ class WeightOutOfTolerance(ParcelRefused):
 
 
 def _parcel(code: str) -> Parcel:
+    wanted = code_normalised(code)
     parcel = (
         Parcel.objects.select_for_update()
         .select_related("sub_order")
-        .filter(code=code.strip().upper())
+        .filter(code=wanted)
         .first()
     )
     if parcel is None:
-        raise ParcelRefused(
-            _("No parcel has the code %(code)s.") % {"code": code.strip()}
-        )
+        raise ParcelRefused(_("No parcel has the code %(code)s.") % {"code": wanted})
     return parcel
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from etalage.customs.routes import Route
 from etalage.demo.clock import demo_by_hand_name
+from etalage.logistics.codes import code_normalised
 from etalage.logistics.consolidation import (
     bag_fill,
     bag_seal,
@@ -166,7 +167,7 @@ def _scan_told(request, parcel: Parcel, corrected: bool = False) -> None:
 def _correctable(code: str) -> Parcel | None:
     """The parcel whose last hub scan may still be corrected, if that is one."""
     return Parcel.objects.filter(
-        code=code.strip().upper(),
+        code=code_normalised(code),
         state__in=[Parcel.State.RECEIVED, Parcel.State.REFUSED],
         bag=None,
     ).first()
@@ -183,7 +184,7 @@ def hub_scan_correct_page(request, code: str):
     """Correct the hub's last scan of a parcel (a mistyped weight, the wrong
     refusal), saying why; its history at the hub below."""
     _hub_staff(request)
-    parcel = Parcel.objects.filter(code=code.upper()).first()
+    parcel = Parcel.objects.filter(code=code_normalised(code)).first()
     if parcel is None:
         raise Http404
     form = CorrectForm(request.POST or None)
@@ -221,7 +222,7 @@ def hub_scan_correct_page(request, code: str):
 
 
 class BagForm(forms.Form):
-    bag = forms.CharField(label=gettext_lazy("Bag (scan or type)"), max_length=20)
+    bag = forms.CharField(label=gettext_lazy("Bag (scan or type)"), max_length=40)
     code = forms.CharField(
         label=gettext_lazy("Parcel code (scan or type)"), max_length=40
     )
@@ -260,7 +261,7 @@ def hub_bags(request):
             messages.success(
                 request,
                 _("%(code)s in bag %(bag)s.")
-                % {"code": form.cleaned_data["code"].strip().upper(), "bag": bag.code},
+                % {"code": code_normalised(form.cleaned_data["code"]), "bag": bag.code},
             )
             return redirect(f"{reverse('web:hub-bags')}?bag={bag.code}")
     open_bags = (
@@ -361,13 +362,13 @@ def bonded_packing(request):
     form = BondedPackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sub = SubOrder.objects.filter(
-            number=form.cleaned_data["code"].strip().upper(), route=Route.BONDED
+            number=code_normalised(form.cleaned_data["code"]), route=Route.BONDED
         ).first()
         if sub is None:
             form.add_error(
                 "code",
                 _("No bonded parcel has the number %(code)s.")
-                % {"code": form.cleaned_data["code"].strip()},
+                % {"code": code_normalised(form.cleaned_data["code"])},
             )
         else:
             try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from etalage.logistics.codes import code_normalised
 from etalage.orders.models import SubOrder
 from etalage.returns.labels import return_label_pdf
 from etalage.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
@@ -181,7 +182,7 @@ def hub_returns(request):
     found = None
     if form.is_valid():
         found = ReturnRequest.objects.filter(
-            number=form.cleaned_data["number"].strip().upper()
+            number=code_normalised(form.cleaned_data["number"])
         ).first()
         if found is None:
             form.add_error("number", _("No return has this number."))
