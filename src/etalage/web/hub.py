@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from etalage.customs.routes import Route
 from etalage.demo.clock import demo_by_hand_name
@@ -246,23 +246,37 @@ def hub_bags(request):
     form = BagForm(request.POST or None, initial={"bag": request.GET.get("bag", "")})
     if request.method == "POST" and "seal" in request.POST:
         try:
-            bag_seal(bag=posted_or_404(Bag.objects.all(), request.POST["seal"]))
+            bag = bag_seal(bag=posted_or_404(Bag.objects.all(), request.POST["seal"]))
         except ParcelRefused as refused:
             messages.error(request, str(refused))
+        else:
+            count = bag.parcels.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Bag %(bag)s sealed with %(count)s parcel: load it on a flight.",
+                    "Bag %(bag)s sealed with %(count)s parcels: load it on a flight.",
+                    count,
+                )
+                % {"bag": bag.code, "count": count},
+            )
         return redirect("web:hub-bags")
     if request.method == "POST" and form.is_valid():
+        code = code_normalised(form.cleaned_data["code"])
+        opened = not Bag.objects.filter(
+            code=code_normalised(form.cleaned_data["bag"])
+        ).exists()
         try:
-            bag = bag_fill(
-                bag_code=form.cleaned_data["bag"], codes=[form.cleaned_data["code"]]
-            )
+            bag = bag_fill(bag_code=form.cleaned_data["bag"], codes=[code])
         except ParcelRefused as refused:
             form.add_error("bag" if refused.field == "bag" else "code", str(refused))
         else:
-            messages.success(
-                request,
-                _("%(code)s in bag %(bag)s.")
-                % {"code": code_normalised(form.cleaned_data["code"]), "bag": bag.code},
+            text = (
+                _("Bag %(bag)s opened; %(code)s in it.")
+                if opened
+                else _("%(code)s in bag %(bag)s.")
             )
+            messages.success(request, text % {"code": code, "bag": bag.code})
             return redirect(f"{reverse('web:hub-bags')}?bag={bag.code}")
     open_bags = (
         Bag.objects.filter(flight=None)
@@ -290,10 +304,22 @@ def hub_flights(request):
         try:
             if form.is_bound:
                 if form.is_valid():
-                    flight_create(**form.cleaned_data)
+                    flight = flight_create(**form.cleaned_data)
+                    messages.success(
+                        request,
+                        _(
+                            "Flight %(flight)s to %(to)s created under air waybill "
+                            "%(mawb)s: load its sealed bags."
+                        )
+                        % {
+                            "flight": flight.flight_number,
+                            "to": flight.destination,
+                            "mawb": flight.mawb,
+                        },
+                    )
                     return redirect("web:hub-flights")
             else:
-                _flight_action(request)
+                messages.success(request, _flight_action(request))
                 return redirect("web:hub-flights")
         except ParcelRefused as refused:
             if form.is_bound:
@@ -316,17 +342,37 @@ def hub_flights(request):
     )
 
 
-def _flight_action(request) -> None:
+def _flight_action(request) -> str:
+    """Load a bag on a flight, depart it or arrive it; what was done, to say so."""
     flight = posted_or_404(Flight.objects.all(), request.POST.get("flight"))
     action = request.POST.get("action")
     if action == "load":
-        flight_load(
+        bag = flight_load(
             flight=flight, bag=posted_or_404(Bag.objects.all(), request.POST.get("bag"))
         )
-    elif action == "depart":
-        flight_depart(flight=flight)
-    elif action == "arrive":
-        flight_arrive(flight=flight)
+        count = bag.parcels.count()
+        return ngettext(
+            "Bag %(bag)s (%(count)s parcel) loaded on flight %(flight)s.",
+            "Bag %(bag)s (%(count)s parcels) loaded on flight %(flight)s.",
+            count,
+        ) % {"bag": bag.code, "count": count, "flight": flight.flight_number}
+    if action == "depart":
+        flight = flight_depart(flight=flight)
+        count = Parcel.objects.filter(bag__flight=flight).count()
+        return ngettext(
+            "Flight %(flight)s departed Liège with %(count)s parcel; its buyer is "
+            "told.",
+            "Flight %(flight)s departed Liège with %(count)s parcels; their buyers "
+            "are told.",
+            count,
+        ) % {"flight": flight.flight_number, "count": count}
+    if action == "arrive":
+        flight = flight_arrive(flight=flight)
+        return _("Flight %(flight)s arrived at %(to)s.") % {
+            "flight": flight.flight_number,
+            "to": flight.destination,
+        }
+    raise Http404
 
 
 @login_required

@@ -49,3 +49,74 @@ def test_a_bag_typed_with_spaces_at_the_bags_screen_is_the_open_one(
     assert f"{second.code} in bag BAG-7." in done.content.decode()
     assert list(Bag.objects.values_list("code", flat=True)) == ["BAG-7"]
     assert Parcel.objects.filter(bag__code="BAG-7").count() == 2
+
+
+def test_each_consolidation_step_is_confirmed_in_the_worker_s_language(
+    client, hub_worker, received
+):
+    from etalage.logistics.models import Flight
+
+    first, second = received
+    opened = client.post(
+        "/fr/hub/bags/", {"bag": "SAC-1", "code": first.code}, follow=True
+    ).content.decode()
+    assert f"Sac SAC-1 ouvert ; {first.code} y est." in opened
+    added = client.post(
+        "/fr/hub/bags/", {"bag": "SAC-1", "code": second.code}, follow=True
+    ).content.decode()
+    assert f"{second.code} dans le sac SAC-1." in added
+    bag = Bag.objects.get()
+    sealed = client.post(
+        "/fr/hub/bags/", {"seal": str(bag.pk)}, follow=True
+    ).content.decode()
+    assert "Sac SAC-1 scellé avec 2 colis : chargez-le sur un vol." in sealed
+    created = client.post(
+        "/fr/hub/flights/",
+        {"mawb": "176-12345675", "airline": "", "flight_number": "EK9810",
+         "destination": "CGO"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert (
+        "Vol EK9810 vers CGO créé sous la lettre de transport aérien 176-12345675 : "
+        "chargez-y ses sacs scellés." in created
+    )
+    flight = Flight.objects.get()
+    loaded = client.post(
+        "/fr/hub/flights/",
+        {"flight": str(flight.pk), "action": "load", "bag": str(bag.pk)},
+        follow=True,
+    ).content.decode()
+    assert "Sac SAC-1 (2 colis) chargé sur le vol EK9810." in loaded
+    departed = client.post(
+        "/fr/hub/flights/", {"flight": str(flight.pk), "action": "depart"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "Vol EK9810 parti de Liège avec 2 colis ; leurs acheteurs sont prévenus." in (
+        departed
+    )
+    arrived = client.post(
+        "/en/hub/flights/", {"flight": str(flight.pk), "action": "arrive"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "Flight EK9810 arrived at CGO." in arrived
+
+
+def test_a_flight_with_no_parcel_cannot_depart_and_says_why(client, hub_worker, markets):
+    from etalage.logistics.consolidation import flight_create
+
+    flight = flight_create(
+        mawb="176-12345675", airline="", flight_number="EK9810", destination="CGO"
+    )
+    page = client.post(
+        "/en/hub/flights/", {"flight": str(flight.pk), "action": "depart"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "Load a bag before the flight leaves." in page
+    assert "departed Liège" not in page
+    flight.refresh_from_db()
+    assert flight.departed_at is None
+    french = client.post(
+        "/fr/hub/flights/", {"flight": str(flight.pk), "action": "depart"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "Chargez un sac avant le départ du vol." in french
