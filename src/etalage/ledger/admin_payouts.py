@@ -22,6 +22,7 @@ from etalage.ledger.bank import (
     settlements_waiting,
     statement_receive,
 )
+from etalage.ledger.eligibility import payout_candidates
 from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun, to_decimal
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
 from etalage.ledger.reasons import RETURN_REASONS
@@ -141,6 +142,8 @@ class PayoutRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 },
             )
             return redirect("admin:ledger_payoutrun_change", run.pk)
+        candidates = payout_candidates()
+        paid = [candidate for candidate in candidates if candidate.paid]
         return render(
             request,
             "admin/ledger/payoutrun/run.html",
@@ -150,6 +153,9 @@ class PayoutRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 "opts": self.model._meta,
                 "minimum": settings.ETALAGE_PAYOUT_MINIMUM_EUR,
                 "owed": owed_summary(),
+                "candidates": candidates,
+                "paid_count": len(paid),
+                "paid_total": sum((c.available.amount for c in paid), Decimal(0)),
             },
         )
 

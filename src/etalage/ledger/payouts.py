@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
@@ -22,13 +22,25 @@ from django.utils.translation import gettext as _
 
 from etalage.ledger import chart
 from etalage.ledger.chart import account_key
+from etalage.ledger.eligibility import (
+    minimum_minor,
+    payout_held,
+    payout_holds,
+    returned_to_current_account,
+)
 from etalage.ledger.journal import post
 from etalage.ledger.models import Account, Payout, PayoutRun
 from etalage.ledger.posting import Leg
-from etalage.ledger.selectors import merchants_with_bounced_account
 from etalage.ledger.sepa import FileRefused, Transfer, execution_date, pain001
 from etalage.merchants.models import Merchant
-from etalage.money import Money
+
+__all__ = [
+    "PayoutRefused",
+    "payout_file_take",
+    "payout_held",
+    "payout_run",
+    "payout_runs_settle",
+]
 
 
 class PayoutRefused(ValueError):
@@ -40,7 +52,7 @@ def payout_run(*, by: str = "", today: date | None = None) -> PayoutRun:
     """Prepare a run paying every approved merchant with an account its available
     balance, when it is at least ``ETALAGE_PAYOUT_MINIMUM_EUR``."""
     today = today or timezone.localtime().date()
-    minimum = Money(settings.ETALAGE_PAYOUT_MINIMUM_EUR, "EUR").minor_units()
+    minimum = minimum_minor()
     try:
         with transaction.atomic():
             return _run(today, minimum, by)
@@ -121,9 +133,9 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
 
 def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
     """A payout of its whole available balance for each merchant owed at least
-    ``minimum``, unless its payouts are held (suspended, no approved account, or
-    the bank returned the last payout to the account it still has). The balances
-    are locked until the run commits."""
+    ``minimum`` that nothing holds back (``eligibility``: approved, an approved
+    account the bank did not return the last payout to, past its new-account
+    hold). The balances are locked until the run commits."""
     owed = list(
         Account.objects.select_for_update()
         .filter(
@@ -135,12 +147,19 @@ def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
         .order_by("key")
     )
     merchants = Merchant.objects.in_bulk([a.merchant_id for a in owed])
-    bounced = merchants_with_bounced_account(list(merchants))
+    returned = returned_to_current_account(list(merchants))
+    now = timezone.now()
     payouts: list[Payout] = []
     for account in owed:
         merchant = merchants[account.merchant_id]
-        held = merchant.status != Merchant.Status.APPROVED or not merchant.iban
-        if held or merchant.pk in bounced or payout_held(merchant):
+        holds = payout_holds(
+            merchant,
+            available_minor=-account.balance_minor,
+            minimum=minimum,
+            returned=merchant.pk in returned,
+            now=now,
+        )
+        if holds:
             continue
         payouts.append(
             Payout(
@@ -153,18 +172,6 @@ def _payouts(run: PayoutRun, minimum: int) -> list[Payout]:
             )
         )
     return payouts
-
-
-def payout_held(merchant: Merchant, *, now: datetime | None = None) -> bool:
-    """Whether the merchant's payouts wait because its account is new: approved
-    less than ``ETALAGE_NEW_ACCOUNT_HOLD_DAYS`` ago, so the first payout to it
-    waits (an account changed behind the owners' back is found out, by the
-    emails every owner gets, before money leaves)."""
-    approved = merchant.bank_account_approved_at
-    if approved is None:
-        return False
-    days = timedelta(days=settings.ETALAGE_NEW_ACCOUNT_HOLD_DAYS)
-    return (now or timezone.now()) < approved + days
 
 
 def _transfer(run: PayoutRun, payout: Payout) -> Transfer:
