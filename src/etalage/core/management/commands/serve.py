@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-FILE_EMAILS = "django.core.mail.backends.filebased.EmailBackend"
+# The demo's emails: a file each, named by time, recipient and subject.
+FILE_EMAILS = "etalage.core.email_files.EmailFilesBackend"
 
 
 class Command(BaseCommand):
@@ -84,7 +85,8 @@ class Command(BaseCommand):
             if settings.EMAIL_BACKEND == FILE_EMAILS:
                 self.stdout.write(
                     f"Emails (sign-up links, orders) are written to "
-                    f"{settings.EMAIL_FILE_PATH}/, one file each, newest last.\n"
+                    f"{settings.EMAIL_FILE_PATH}/, one .eml file each, named by "
+                    f"time, recipient and subject (newest last).\n"
                 )
             if demo:
                 call_command("demo", "logins", stdout=self.stdout)
