@@ -25,6 +25,7 @@ from etalage.accounts.services import (
     one_time_code_check,
 )
 from etalage.accounts.sms import send_sms
+from etalage.core.languages import LANGUAGE_CODES
 from etalage.customs.services import normalize_china_mobile
 
 SALT = "etalage.accounts.contact.email"
@@ -32,13 +33,35 @@ LINK_DAYS = 3
 
 
 def notice_preferences_set(
-    *, user: User, order_emails: bool, order_texts: bool
+    *, user: User, order_emails: bool, order_texts: bool, language: str | None = None
 ) -> NoticePreferences:
-    """Record which channels the buyer hears about their orders on."""
+    """Record which channels the buyer hears about their orders on, and (when
+    given) the language the buyer reads ("": none chosen)."""
+    defaults: dict[str, object] = {
+        "order_emails": order_emails,
+        "order_texts": order_texts,
+    }
+    if language is not None:
+        if language and language not in LANGUAGE_CODES:
+            raise ValidationError(
+                {"language": _("Choose one of: %(languages)s.")
+                 % {"languages": ", ".join(LANGUAGE_CODES)}}
+            )  # fmt: skip
+        defaults["language"] = language
     prefs, _created = NoticePreferences.objects.update_or_create(
-        user=user, defaults={"order_emails": order_emails, "order_texts": order_texts}
+        user=user, defaults=defaults
     )
     return prefs
+
+
+def buyer_language(user: User) -> str:
+    """The language the buyer chose to read ("" when none was chosen)."""
+    chosen = (
+        NoticePreferences.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return chosen or ""
 
 
 @transaction.atomic

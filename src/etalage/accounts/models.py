@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from etalage.core.languages import Language
 from etalage.core.models import Entity
 
 
@@ -84,8 +85,9 @@ class TeamInvitation(Entity):
 
 class NoticePreferences(Entity):
     """How a buyer wants to hear about their orders, per channel (no row: every
-    channel on), an email address waiting for its confirmation link, and a mobile
-    number added for texts (and one waiting for its code)."""
+    channel on), an email address waiting for its confirmation link, a mobile
+    number added for texts (and one waiting for its code), and the language the
+    buyer reads (the API answers in it when a request does not say)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
@@ -96,6 +98,9 @@ class NoticePreferences(Entity):
     # A number added to an account opened by email, once its code is typed (E.164).
     mobile = models.CharField(max_length=20, blank=True)
     mobile_pending = models.CharField(max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language, blank=True
+    )
 
     def __str__(self) -> str:
         return f"notice preferences of {self.user_id}"
