@@ -47,6 +47,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _search_index_in_tmp(settings, tmp_path):
+    """Each test its own search index folder (none until a test builds one), so
+    tests in parallel processes never share an index, and none sees another's."""
+    settings.ETALAGE_SEARCH_DIR = tmp_path / "search"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_shared_cache(settings):
     """Every test starts from an empty cache (Redis or each process's memory), as
     the database's rows roll back: counts and once-a-second wake-ups of one test

@@ -603,8 +603,15 @@ ETALAGE_CARRIERS = {
         ).decode()
     }
 }
-# Search: the engine (sqlite, postgresql; empty: the database's own).
-ETALAGE_SEARCH_ENGINE = os.environ.get("ETALAGE_SEARCH_ENGINE", "")
+# Search: each node's own index (tantivy) in this folder; the node's name in the
+# back-office's list of replicas; how often a web worker looks for a newer commit
+# (the tests read their own writes at once); the writer's memory.
+ETALAGE_SEARCH_DIR = Path(os.environ.get("ETALAGE_SEARCH_DIR", DATA_DIR / "search"))
+ETALAGE_SEARCH_NODE = os.environ.get("ETALAGE_SEARCH_NODE", "")
+ETALAGE_SEARCH_RELOAD_SECONDS = float(
+    os.environ.get("ETALAGE_SEARCH_RELOAD_SECONDS", 0 if TESTING else 1)
+)
+ETALAGE_SEARCH_WRITER_MB = int(os.environ.get("ETALAGE_SEARCH_WRITER_MB", 200))
 # Notifications and carrier pushes: the largest body kept, and how many one client
 # address may post a minute.
 ETALAGE_NOTIFY_MAX_BYTES = int(os.environ.get("ETALAGE_NOTIFY_MAX_BYTES", 65536))

@@ -20,6 +20,20 @@ def books_check_register(name: str, check: BooksCheck) -> None:
     _CHECKS[name] = check
 
 
+BooksNote = Callable[[], list[str]]
+_NOTES: dict[str, BooksNote] = {}
+
+
+def books_note_register(name: str, note: BooksNote) -> None:
+    """Register what ``etalage check`` also says, not a problem (how far the search
+    index is behind, say)."""
+    _NOTES[name] = note
+
+
+def books_notes() -> list[str]:
+    return [line for note in _NOTES.values() for line in note()]
+
+
 def books_problems() -> list[str]:
     """Every registered check's problems, in the order they were registered, all
     read from one snapshot of the database: a check run while the worker moves

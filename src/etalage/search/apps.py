@@ -8,9 +8,14 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from etalage.core.books import books_check_register, books_note_register
         from etalage.core.clock import chore_register
         from etalage.search import handlers  # noqa: F401  (registers event handlers)
-        from etalage.search.index import pending_late_indexed, search_figures_refresh
+        from etalage.search.feed import changes_purge
+        from etalage.search.handlers import stock_moves_refigured
+        from etalage.search.status import index_notes, index_problems
 
-        chore_register("search_figures_refreshed", search_figures_refresh)
-        chore_register("search_pending_indexed", pending_late_indexed)
+        chore_register("search_stock_refigured", stock_moves_refigured)
+        chore_register("search_changes_purged", changes_purge)
+        books_check_register("search", index_problems)
+        books_note_register("search", index_notes)

@@ -1,194 +1,453 @@
-"""The search engines behind one interface: the database's own full-text search over
-the pre-segmented terms of ``SearchDocument`` (``search.text`` does the language
-work, so the engines only match terms and rank).
+"""The search engine: an embedded tantivy index over the terms ``search.text``
+makes, behind one interface (``SearchEngine``).
 
-- ``sqlite``: an FTS5 table kept from the documents by triggers, ranked by BM25
-  with the title weighing ten times the body. Needs no server: the default.
-- ``postgresql``: a generated ``tsvector`` (title weight A, body B, the ``simple``
-  configuration: terms are already normalized and stemmed) with a GIN index that
-  every search goes through, and a small title-only vector kept in the row that
-  ranks the matches (see ``PostgresEngine``).
+The text is never analysed by tantivy: a document's title and body arrive as the
+terms Étalage made (jieba's words, pinyin, stems, codes), joined by spaces into
+fields tokenized on whitespace, and a query as the same terms, so ranking and
+relevance stay Étalage's. Tantivy does what a database could not do in time at a
+million products: walk posting lists to the top k by BM25 (the title weighing ten
+times the body), count facets and price bands from columns, sort by a column.
 
-``ETALAGE_SEARCH_ENGINE`` chooses (default: the database's own). An engine past one
-PostgreSQL (OpenSearch, Meilisearch) would be a third class here speaking its HTTP
-API, fed by the same documents (``search.index``) through the same events.
+Relevance order, as one score: a category the query names (its own products, then
+its parent's), then BM25, then small bonuses that only part near-equal texts (in
+stock, then featured in the pavilion, then units sold).
+
+A listing (a category's or a merchant's page) is a search with filters and no
+words. Past one machine each node has its own index (``search.store``); an engine
+with a server (OpenSearch, Meilisearch) would be another class here, fed by the
+same documents.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
+from uuid import UUID
 
-from django.conf import settings
-from django.db import connection, transaction
+import tantivy
+
+from etalage.search.documents import Document
 
 # Each group: the forms one query word may take; a form ending in "*" is a prefix
 # (the word the buyer is still typing).
 Groups = list[set[str]]
 
+TITLE_WEIGHT = 10.0
+PREFIX_TERMS = 30  # the commonest terms a prefix stands for
+# A category the query names puts its products first, its parent's next: far above
+# any BM25 score of a query of twelve words, within a float's precision.
+NAMED_CATEGORY = (0.0, 5000.0, 10000.0)
+IN_STOCK_BONUS = 0.05
+FEATURED_BONUS = 0.025
+SALES_TIER_BONUS = 0.003  # per tier: log2 of units sold, 0 to 7
+SALES_TIERS = 7
+FACET_SIZE = 30
+
+
+def _count(result: Any) -> int:
+    """How many documents a search matched (the bindings' stubs omit it)."""
+    return int(result.count)
+
+
+def sales_tier(sales: int) -> int:
+    return min(SALES_TIERS, int(math.log2(1 + max(sales, 0))))
+
+
+def popularity(document: Document) -> float:
+    """What orders suggestions: in stock first, then featured, then units sold."""
+    return (
+        (2_000_000_000.0 if document.in_stock else 0.0)
+        + (1_000_000_000.0 if document.featured else 0.0)
+        + min(document.sales, 999_999_999)
+    )
+
+
+def schema_build(markets: list[str]) -> tantivy.Schema:
+    """The index's fields; a float column per market's shown price."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in ("title", "body"):  # stored: a figure's change rewrites it as is
+        builder.add_text_field(
+            name, stored=True, tokenizer_name="whitespace", index_option="freq"
+        )
+    builder.add_text_field("words", tokenizer_name="whitespace", index_option="basic")
+    for name in ("category", "merchant", "origin"):
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
+    builder.add_text_field("categories", stored=True, tokenizer_name="raw", fast=True)
+    for name in ("in_stock", "featured"):
+        builder.add_boolean_field(name, stored=True, indexed=True, fast=True)
+    builder.add_integer_field("sales", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("sales_tier", indexed=True)
+    builder.add_integer_field("listed", stored=True, fast=True)
+    builder.add_float_field("popularity", fast=True)
+    for market in markets:
+        builder.add_float_field(
+            price_field(market), stored=True, indexed=True, fast=True
+        )
+    return builder.build()
+
+
+def price_field(market: str) -> str:
+    return "price_" + "".join(c for c in market.upper() if c.isalnum())
+
+
+def tantivy_document(document: Document, markets: list[str]) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", document.id.hex)
+    doc.add_text("title", " ".join(document.title))
+    doc.add_text("body", " ".join(document.body))
+    doc.add_text("words", " ".join(document.words))
+    doc.add_text("category", document.category.hex)
+    for category in document.categories:
+        doc.add_text("categories", category.hex)
+    doc.add_text("merchant", document.merchant.hex)
+    doc.add_text("origin", document.origin)
+    doc.add_boolean("in_stock", document.in_stock)
+    doc.add_boolean("featured", document.featured)
+    doc.add_integer("sales", document.sales)
+    doc.add_integer("sales_tier", sales_tier(document.sales))
+    doc.add_integer("listed", document.listed)
+    doc.add_float("popularity", popularity(document))
+    for market in markets:
+        amount = document.prices.get(market)
+        if amount is not None:
+            doc.add_float(price_field(market), amount)
+    return doc
+
+
+def document_from_stored(stored: dict[str, list[Any]]) -> Document:
+    """A document as the index stored it (its figures and prices to be set anew)."""
+
+    def one(name: str) -> Any:
+        return stored[name][0]
+
+    return Document(
+        id=UUID(one("id")),
+        title=one("title").split(),
+        body=one("body").split(),
+        category=UUID(one("category")),
+        categories=[UUID(c) for c in stored.get("categories", [])],
+        merchant=UUID(one("merchant")),
+        origin=one("origin"),
+        listed=int(one("listed")),
+        in_stock=bool(one("in_stock")),
+        featured=bool(one("featured")),
+        sales=int(one("sales")),
+        prices={
+            name[len("price_") :]: float(values[0])
+            for name, values in stored.items()
+            if name.startswith("price_") and values
+        },
+    )
+
 
 @dataclass(frozen=True)
-class Match:
-    """A SQL condition on ``search_searchdocument`` (alias ``d``, with ``joins``) that
-    holds for the documents matching the query, a SQL expression of their
-    relevance, and the parameters of each."""
+class Criteria:
+    """What a search asks: the query's groups (none: a listing), filters, an order
+    and a page, and whether to count facets."""
 
-    joins: str
-    condition: str
-    condition_params: list[Any]
-    score: str  # rounded, so that near-equal matches fall to the next criteria
-    score_params: list[Any]
-    # Statements run in the search's transaction before its query.
-    setup: tuple[str, ...] = ()
+    groups: Groups
+    market: str
+    categories: tuple[UUID, ...] = ()  # any of these (each with its descendants)
+    merchant: UUID | None = None
+    origin: str = ""
+    in_stock: bool = False
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    price_max_inclusive: bool = False
+    named_categories: dict[UUID, int] = field(default_factory=dict)  # id: 1 or 2
+    sort: str = "relevance"  # relevance, price_low, price_high, newest, bestselling
+    offset: int = 0
+    limit: int = 24
+    facets: bool = True
+    price_ranges: tuple[tuple[int, int | None], ...] = ()
+
+
+@dataclass
+class Hits:
+    ids: list[UUID]
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    price_bands: list[int] = field(default_factory=list)
+    price_stats: dict[str, float] = field(default_factory=dict)
 
 
 class SearchEngine(Protocol):
     name: str
 
-    def match(self, groups: Groups) -> Match: ...
+    def search(self, criteria: Criteria) -> Hits: ...
 
-    def suggest(self, groups: Groups, limit: int) -> list[Any]: ...
+    def suggest(self, groups: Groups, limit: int) -> list[UUID]: ...
 
-    def optimize(self) -> None: ...
+    def categories_of(self, groups: Groups, limit: int) -> list[UUID]: ...
 
+    def vocabulary(self) -> list[str]: ...
 
-def run(match: Match, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a query built on ``match``, after the engine's setup."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in match.setup:
-            cursor.execute(statement)
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-    return rows
+    def words_starting(self, prefix: str) -> list[str]: ...
 
 
-def materialized() -> str:
-    """The keyword that has a common table expression evaluated once, before the
-    query that reads it (SQLite evaluates a CTE read twice only once anyway, and
-    older versions do not know the keyword)."""
-    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+class TantivyEngine:
+    """Queries over one opened index (a searcher of its latest reload)."""
 
+    name = "tantivy"
 
-def _suggest(match: Match, limit: int, order: str) -> list[Any]:
-    # The matches first (through the engine's index), then their order: never a
-    # walk of every document in that order testing each one.
-    return [row[0] for row in run(
-        match,
-        # The fragments are the engine's; every value is a parameter.
-        f"WITH d AS {materialized()}(SELECT d.product_id, d.in_stock, d.featured, "  # noqa: S608
-        f"d.sales, d.id, {match.score} AS score FROM search_searchdocument d "
-        f"{match.joins} WHERE {match.condition}) "
-        f"SELECT d.product_id FROM d ORDER BY {order} LIMIT %s",
-        [*match.score_params, *match.condition_params, limit],
-    )]  # fmt: skip
+    def __init__(self, index: tantivy.Index, markets: list[str]) -> None:
+        self.index = index
+        self.schema = index.schema
+        self.markets = markets
+        self.searcher = index.searcher()
 
+    # --- the query ---------------------------------------------------------------
 
-def _safe(term: str) -> tuple[str, bool]:
-    """The term (letters, digits, CJK only: nothing else may reach the engine's
-    query syntax) and whether it is a prefix."""
-    return "".join(c for c in term if c.isalnum()), term.endswith("*")
+    def _term(self, name: str, value: Any) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, name, value)
 
-
-def _expression(groups: Groups, *, term: str, prefix: str, any_: str, all_: str) -> str:
-    """A query in an engine's syntax: each group's forms joined by ``any_`` (quoted
-    as ``term``, ``prefix`` after a prefix), the groups by ``all_``."""
-    parts = []
-    for group in groups:
-        forms = sorted(t for t in map(_safe, group) if t[0])
-        parts.append(
-            "(" + any_.join(term.format(t) + (prefix if p else "") for t, p in forms)
-            + ")"
-        )  # fmt: skip
-    return all_.join(parts)
-
-
-class SqliteEngine:
-    name = "sqlite"
-
-    def match(self, groups: Groups) -> Match:
-        expression = _expression(groups, term='"{}"', prefix="*", any_=" OR ",
-                                 all_=" AND ")  # fmt: skip
-        return Match(
-            joins="JOIN search_fts ON search_fts.rowid = d.id",
-            condition="search_fts MATCH %s",
-            condition_params=[expression],
-            score="ROUND(-bm25(search_fts, 10.0, 1.0), 1)",
-            score_params=[],
-        )
-
-    def suggest(self, groups: Groups, limit: int) -> list[Any]:
-        match = self.match(groups)
-        return _suggest(match, limit, "score DESC, in_stock DESC, sales DESC, id")
-
-    def optimize(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-
-
-class PostgresEngine:
-    """Built so that no search reads a document's text or full vector row by row:
-
-    - matching always goes through the GIN index (the planner, which does not
-      count the cost of reading a large vector back, would otherwise scan every
-      row for a common word and read each one's vector to test it);
-    - matches are ranked by the small title vector kept in the row (a title match
-      first, weighed by ``ts_rank``), then by the selectors' criteria;
-    - suggestions first walk the most popular documents (a bounded number, in the
-      order of an index) for titles that start so, and only for rarer words fall
-      back to the title index.
-    """
-
-    name = "postgresql"
-    SETUP = ("SET LOCAL enable_seqscan = off",)
-    POPULAR_WALK = 5000
-
-    @staticmethod
-    def _tsquery(groups: Groups) -> str:
-        return _expression(groups, term="'{}'", prefix=":*", any_=" | ", all_=" & ")
-
-    def match(self, groups: Groups) -> Match:
-        expression = self._tsquery(groups)
-        return Match(
-            joins="",
-            condition="d.vector @@ to_tsquery('simple', %s)",
-            condition_params=[expression],
-            score="CAST(100 * ts_rank(d.title_vector, to_tsquery('simple', %s)) "
-            "AS INTEGER)",
-            score_params=[expression],
-            setup=self.SETUP,
-        )
-
-    def suggest(self, groups: Groups, limit: int) -> list[Any]:
-        titles = Match(
-            joins="", condition="d.title_vector @@ to_tsquery('simple', %s)",
-            condition_params=[self._tsquery(groups)], score="0", score_params=[],
-        )  # fmt: skip
-        popular = "d.in_stock DESC, d.featured DESC, d.sales DESC, d.id"
-        found = [row[0] for row in run(
-            titles,
-            # (the fragments are this class's own; values are parameters)
-            "SELECT d.product_id FROM (SELECT d.product_id, d.title_vector, "  # noqa: S608
-            "d.in_stock, d.featured, d.sales, d.id FROM search_searchdocument d "
-            f"ORDER BY {popular} LIMIT %s) d WHERE {titles.condition} "
-            f"ORDER BY {popular} LIMIT %s",
-            [self.POPULAR_WALK, *titles.condition_params, limit],
-        )]  # fmt: skip
-        if len(found) < limit:  # a rarer word: its few titles from the index
-            found = _suggest(replace(titles, setup=self.SETUP), limit, popular)
+    def _forms(self, form: str) -> list[tuple[str, str]]:
+        """(field, term) for one form in the title and the body; a prefix stands for
+        the commonest terms that start so."""
+        found: list[tuple[str, str]] = []
+        for name in ("title", "body"):
+            if form.endswith("*"):
+                stem = form[:-1]
+                if stem:
+                    found += [
+                        (name, term)
+                        for term, _count in self.searcher.terms_with_prefix(
+                            name, stem, limit=PREFIX_TERMS
+                        )
+                    ]
+            else:
+                found.append((name, form))
         return found
 
-    def optimize(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchdocument")
+    def _text(self, groups: Groups, fields: tuple[str, ...] = ("title", "body")) -> Any:
+        """Every group matched (one of its forms in the title or the body), scored
+        by BM25, the title weighing ``TITLE_WEIGHT`` times the body."""
+        musts = []
+        for group in groups:
+            shoulds = []
+            for form in sorted(group):
+                for name, term in self._forms(form):
+                    if name not in fields:
+                        continue
+                    query = self._term(name, term)
+                    if name == "title":
+                        query = tantivy.Query.boost_query(query, TITLE_WEIGHT)
+                    shoulds.append((tantivy.Occur.Should, query))
+            if not shoulds:
+                return None  # a word nothing has: nothing matches
+            musts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(shoulds)))
+        return tantivy.Query.boolean_query(musts)
+
+    def _filters(self, criteria: Criteria) -> list[Any]:
+        filters = []
+        if criteria.categories:
+            filters.append(
+                tantivy.Query.term_set_query(
+                    self.schema, "categories", [c.hex for c in criteria.categories]
+                )
+            )
+        if criteria.merchant is not None:
+            filters.append(self._term("merchant", criteria.merchant.hex))
+        if criteria.origin:
+            filters.append(self._term("origin", criteria.origin))
+        if criteria.in_stock:
+            filters.append(self._term("in_stock", True))
+        if criteria.price_min is not None or criteria.price_max is not None:
+            if criteria.market not in self.markets:
+                return [tantivy.Query.empty_query()]
+            low, high = criteria.price_min, criteria.price_max
+            filters.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    price_field(criteria.market),
+                    tantivy.FieldType.Float,
+                    float(low) if low is not None else None,
+                    float(high) if high is not None else None,
+                    include_upper=criteria.price_max_inclusive or high is None,
+                )
+            )
+        return filters
+
+    def _ranked(self, text: Any, criteria: Criteria) -> Any:
+        """The text's score with what orders near-equal texts (and the categories
+        the query names) added as constant scores."""
+        clauses = [(tantivy.Occur.Must, text)]
+        levels: dict[int, list[str]] = {}
+        for pk, level in criteria.named_categories.items():
+            levels.setdefault(level, []).append(pk.hex)
+        for level, ids in levels.items():
+            clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(self.schema, "category", ids),
+                NAMED_CATEGORY[level],
+            )))  # fmt: skip
+        clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+            self._term("in_stock", True), IN_STOCK_BONUS)))  # fmt: skip
+        clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+            self._term("featured", True), FEATURED_BONUS)))  # fmt: skip
+        for tier in range(1, SALES_TIERS + 1):
+            clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+                self._term("sales_tier", tier), SALES_TIER_BONUS * tier)))  # fmt: skip
+        return tantivy.Query.boolean_query(clauses)
+
+    # --- searching ---------------------------------------------------------------
+
+    def search(self, criteria: Criteria) -> Hits:
+        text = self._text(criteria.groups) if criteria.groups else None
+        if criteria.groups and text is None:
+            return Hits(ids=[], total=0)
+        filters = self._filters(criteria)
+        matching = text if text is not None else tantivy.Query.all_query()
+        if filters:
+            matching = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, matching)]
+                + [(tantivy.Occur.Must, f) for f in filters]
+            )
+        addresses, total = self._page(matching, text, filters, criteria)
+        hits = Hits(ids=self._ids(addresses), total=total)
+        if criteria.facets and total:
+            self._count_facets(matching, criteria, hits)
+        return hits
+
+    def _page(
+        self, matching: Any, text: Any, filters: list[Any], criteria: Criteria
+    ) -> tuple[list[Any], int]:
+        offset, limit = criteria.offset, criteria.limit
+        if criteria.sort in ("price_low", "price_high"):
+            if criteria.market not in self.markets:
+                found = self.searcher.search(matching, limit, offset=offset)
+                return [a for _s, a in found.hits], _count(found)
+            column = price_field(criteria.market)
+            priced = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, matching),
+                 (tantivy.Occur.Must, tantivy.Query.exists_query(column))]
+            )  # fmt: skip
+            order = (
+                tantivy.Order.Asc
+                if criteria.sort == "price_low"
+                else tantivy.Order.Desc
+            )
+            found = self.searcher.search(
+                priced, limit, order_by_field=column, order=order, offset=offset
+            )
+            addresses = [a for _s, a in found.hits]
+            total = _count(self.searcher.search(matching, 1))
+            if len(addresses) < limit and total > _count(found):  # unpriced: last
+                rest = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, matching),
+                     (tantivy.Occur.MustNot, tantivy.Query.exists_query(column))]
+                )  # fmt: skip
+                more = self.searcher.search(
+                    rest,
+                    limit - len(addresses),
+                    offset=max(0, offset - _count(found)),
+                    count=False,
+                )
+                addresses += [a for _s, a in more.hits]
+            return addresses, total
+        if criteria.sort in ("newest", "bestselling") or text is None:
+            column = "sales" if criteria.sort == "bestselling" else "listed"
+            found = self.searcher.search(
+                matching, limit, order_by_field=column, offset=offset
+            )
+            return [a for _s, a in found.hits], _count(found)
+        ranked = self._ranked(text, criteria)
+        if filters:
+            ranked = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, ranked)]
+                + [(tantivy.Occur.Must, f) for f in filters]
+            )
+        found = self.searcher.search(ranked, limit, offset=offset)
+        return [a for _s, a in found.hits], _count(found)
+
+    def _ids(self, addresses: list[Any]) -> list[UUID]:
+        return [UUID(self.searcher.doc(a).get_first("id")) for a in addresses]
+
+    def _count_facets(self, matching: Any, criteria: Criteria, hits: Hits) -> None:
+        aggregations: dict[str, Any] = {
+            name: {"terms": {"field": column, "size": FACET_SIZE}}
+            for name, column in (("category", "categories"), ("merchant", "merchant"),
+                                 ("origin", "origin"), ("in_stock", "in_stock"))
+        }  # fmt: skip
+        column = price_field(criteria.market)
+        if criteria.market in self.markets and criteria.price_ranges:
+            ranges = []
+            for low, high in criteria.price_ranges:
+                bounds: dict[str, float] = {"from": float(low)}
+                if high is not None:
+                    bounds["to"] = float(high)
+                ranges.append(bounds)
+            aggregations["price"] = {"range": {"field": column, "ranges": ranges}}
+            aggregations["price_stats"] = {"stats": {"field": column}}
+        answer = self.searcher.aggregate(matching, aggregations)
+        for name in ("category", "merchant", "origin"):
+            hits.facets[name] = [
+                (str(b["key"]), int(b["doc_count"])) for b in answer[name]["buckets"]
+            ]
+        stocked = [
+            b["doc_count"]
+            for b in answer["in_stock"]["buckets"]
+            if b.get("key_as_string") == "true" or b["key"] in (1, True, "true")
+        ]
+        hits.facets["in_stock"] = [("true", int(stocked[0]) if stocked else 0)]
+        if "price" in answer:
+            hits.price_bands = [int(b["doc_count"]) for b in answer["price"]["buckets"]]
+            stats = answer["price_stats"]
+            if stats.get("count"):
+                hits.price_stats = {
+                    k: float(stats[k]) for k in ("min", "max", "avg", "count")
+                }
+
+    def suggest(self, groups: Groups, limit: int) -> list[UUID]:
+        """Products whose titles have every word (the last as a prefix), the most
+        popular first."""
+        text = self._text(groups, fields=("title",))
+        if text is None:
+            return []
+        found = self.searcher.search(text, limit, order_by_field="popularity")
+        return self._ids([a for _s, a in found.hits])
+
+    def categories_of(self, groups: Groups, limit: int) -> list[UUID]:
+        """The categories with the most products matching any of ``groups``'s forms
+        (what a query that matched nothing is near)."""
+        merged: set[str] = set().union(*groups) if groups else set()
+        text = self._text([{t for t in merged if not t.endswith("*")}])
+        if text is None:
+            return []
+        answer = self.searcher.aggregate(
+            text, {"c": {"terms": {"field": "category", "size": limit}}}
+        )
+        return [UUID(str(b["key"])) for b in answer["c"]["buckets"]]
+
+    def vocabulary(self) -> list[str]:
+        """The titles' words (what a mistyped word is corrected against)."""
+        return [term for term, _count in self.searcher.terms_with_prefix("words", "")]
+
+    def words_starting(self, prefix: str) -> list[str]:
+        return [
+            term for term, _count in self.searcher.terms_with_prefix("words", prefix)
+        ]
 
 
-def engine() -> SearchEngine:
-    """The configured engine (``ETALAGE_SEARCH_ENGINE``; the database's by default)."""
-    chosen = settings.ETALAGE_SEARCH_ENGINE or connection.vendor
-    if chosen == "postgresql" and connection.vendor == "postgresql":
-        return PostgresEngine()
-    if chosen == "sqlite" and connection.vendor == "sqlite":
-        return SqliteEngine()
-    raise ValueError(
-        f"ETALAGE_SEARCH_ENGINE={chosen!r} does not run on {connection.vendor}"
-    )
+class NoIndex:
+    """The engine when this node has no index yet: nothing is found (and
+    ``etalage check`` says why)."""
+
+    name = "none"
+
+    def search(self, criteria: Criteria) -> Hits:
+        return Hits(ids=[], total=0)
+
+    def suggest(self, groups: Groups, limit: int) -> list[UUID]:
+        return []
+
+    def categories_of(self, groups: Groups, limit: int) -> list[UUID]:
+        return []
+
+    def vocabulary(self) -> list[str]:
+        return []
+
+    def words_starting(self, prefix: str) -> list[str]:
+        return []

@@ -1,50 +1,92 @@
-"""What search does when the catalogue changes (registered by the app's ready).
-
-The handlers run inside the outbox's delivery transaction: they only ask the
-background worker to index, after commit, so that indexing (segmentation, pinyin)
-never holds the delivery of other events. What they ask is marked in that
-transaction (``PendingIndex``), so a task lost between the commit and the queue
-leaves a mark the clock indexes."""
+"""What search does when the catalogue, the prices or the stock change (registered
+by the app's ready): it appends the products concerned to the log of changes
+(``search.feed``), in the outbox's delivery transaction, and each node's index
+follower takes them from there. Nothing here analyses text or touches an index:
+the delivery of other events never waits for search."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
-from django.db import transaction
-from django_tasks import task
+from django.utils import timezone
 
 from etalage.catalog.models import Product
 from etalage.events.outbox import handles
-from etalage.events.types import MerchantChanged, ProductsChanged
-from etalage.search.index import pending_indexed, pending_mark
+from etalage.events.types import (
+    MerchantChanged,
+    OrderCancelled,
+    OrderPlaced,
+    PricingChanged,
+    ProductsChanged,
+)
+from etalage.orders.models import OrderLine
+from etalage.search.feed import changes_record
+from etalage.search.models import IndexChange
 
-
-@task()
-def products_index_task(product_ids: list[str]) -> int:
-    return pending_indexed([UUID(i) for i in product_ids])
-
-
-def _index_later(ids: list[UUID]) -> None:
-    if ids:
-        pending_mark(ids)
-        transaction.on_commit(
-            lambda: products_index_task.enqueue([str(i) for i in ids])
-        )
+Reason = IndexChange.Reason
 
 
 @handles(ProductsChanged)
-def changed_listings_reindexed(event: ProductsChanged) -> None:
+def changed_listings_indexed(event: ProductsChanged) -> None:
     """A listing that goes live appears; one rejected disappears; others follow."""
-    _index_later(list(event.product_ids))
+    changes_record(event.product_ids, reason=Reason.LISTING)
 
 
 @handles(MerchantChanged)
-def merchant_listings_reindexed(event: MerchantChanged) -> None:
+def merchant_listings_indexed(event: MerchantChanged) -> None:
     """A merchant suspended takes its listings out of search; approved, back in."""
-    _index_later(
-        list(
-            Product.objects.filter(merchant_id=event.merchant_id).values_list(
-                "pk", flat=True
-            )
-        )
+    changes_record(
+        Product.objects.filter(merchant_id=event.merchant_id).values_list(
+            "pk", flat=True
+        ),
+        reason=Reason.LISTING,
     )
+
+
+@handles(PricingChanged)
+def prices_indexed(event: PricingChanged) -> None:
+    """Every listing's shown price moved (rates, margins, taxes, freight)."""
+    changes_record(reason=Reason.PRICES, every_product=True)
+
+
+def _ordered_products(order_id: UUID) -> list[UUID]:
+    return list(
+        OrderLine.objects.filter(sub_order__order_id=order_id)
+        .values_list("variant__product_id", flat=True)
+        .distinct()
+    )
+
+
+@handles(OrderPlaced)
+def sold_products_refigured(event: OrderPlaced) -> None:
+    """Units sold and stock moved: what ranks the order's products."""
+    changes_record(_ordered_products(event.order_id), reason=Reason.FIGURES)
+
+
+@handles(OrderCancelled)
+def cancelled_products_refigured(event: OrderCancelled) -> None:
+    changes_record(_ordered_products(event.order_id), reason=Reason.FIGURES)
+
+
+STOCK_LOOKBACK = timedelta(minutes=6)
+
+
+def stock_moves_refigured(*, now: object = None) -> int:
+    """The clock's chore, every five minutes: the products whose stock moved
+    otherwise than by an order (received, counted, returned) are refigured."""
+    from django.core.cache import caches
+
+    from etalage.inventory.models import StockMovement
+
+    if not caches["default"].add("etalage:search-stock-moves", 1, 300):
+        return 0
+    since = timezone.now() - STOCK_LOOKBACK
+    products = list(
+        StockMovement.objects.filter(at__gte=since)
+        .exclude(reason__in=["allocated", "released"])
+        .values_list("stock__variant__product_id", flat=True)
+        .distinct()
+    )
+    changes_record(products, reason=Reason.FIGURES)
+    return len(products)

@@ -1,249 +1,237 @@
-"""Keeping the index: a document per visible product, written from the catalogue
-(and its figures: stock, sales, the pavilion), removed when the product is no
-longer visible. The engine's own full-text index follows the documents."""
+"""Writing the index: a full rebuild beside the one in use (``search_reindex``),
+and the changes of the log applied in batches (``changes_apply``).
+
+A product whose listing changed is read from the catalogue and analysed anew
+(``search.documents``); one whose figures or prices changed is rewritten from
+what the index stored of it, with the new figures: no text analysis for the
+changes that come with every order and every new exchange rate.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
-from functools import cache
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from babel import Locale
-from django.core.cache import caches
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+import tantivy
+from django.db import connections
+from django.db.models import Max
 from django.utils import timezone
 
-from etalage.catalog.models import PavilionEntry, Product
 from etalage.catalog.selectors import visible_products
-from etalage.inventory.models import Stock
-from etalage.orders import states
-from etalage.orders.models import OrderLine
-from etalage.search.engines import engine
-from etalage.search.models import PendingIndex, SearchDocument, SearchTerm
-from etalage.search.text import index_terms, is_vocabulary_word, joined
+from etalage.pricing.models import Market
+from etalage.search.documents import (
+    Categories,
+    Document,
+    categories_read,
+    documents_read,
+    figures_read,
+    prices_read,
+)
+from etalage.search.engines import document_from_stored, tantivy_document
+from etalage.search.models import IndexChange
+from etalage.search.store import (
+    Progress,
+    current_path,
+    index_new,
+    index_swap,
+    meta_read,
+    meta_write,
+    writer_open,
+    writing,
+)
 
-BATCH = 500
-FIGURES_SLICE = 2000
-LOCALES = ("zh_Hans", "fr", "nl", "en")
+BATCH = 1000
+# A rebuild resumes the log from the changes of this long before it began: a
+# change whose transaction was still open then is applied again (harmless).
+REBUILD_OVERLAP = timedelta(minutes=1)
 
 
-@cache
-def country_names(code: str) -> str:
-    """A country's name in the marketplace's four languages (BE: 比利时 Belgique
-    België Belgium), so an origin is found in any of them."""
-    return " ".join(Locale.parse(loc).territories.get(code, "") for loc in LOCALES)
+def markets_active() -> list[str]:
+    return sorted(Market.objects.filter(is_active=True).values_list("code", flat=True))
 
 
-def _documents(products: list[Product]) -> list[SearchDocument]:
-    ids = [p.pk for p in products]
-    merchant_ids = {p.merchant_id for p in products}
-    featured = set(
-        PavilionEntry.objects.filter(is_active=True)
-        .filter(Q(product_id__in=ids) | Q(merchant_id__in=merchant_ids))
-        .values_list("product_id", "merchant_id")
+def _log_position_before_rebuild() -> int:
+    since = timezone.now() - REBUILD_OVERLAP
+    last = IndexChange.objects.filter(at__lt=since).aggregate(seq=Max("seq"))["seq"]
+    return int(last or 0)
+
+
+def _documents_batch(ids: list[UUID]) -> list[Document]:
+    """One batch of documents read in a worker process (its own connection)."""
+    return documents_read(ids, _worker_categories())
+
+
+_CATEGORIES: list[Categories] = []
+
+
+def _worker_categories() -> Categories:
+    if not _CATEGORIES:
+        _CATEGORIES.append(categories_read())
+    return _CATEGORIES[0]
+
+
+def _worker_start() -> None:
+    connections.close_all()  # never share the parent's connection
+    _CATEGORIES.clear()
+
+
+def search_reindex(
+    *, progress: Progress | None = None, processes: int | None = None
+) -> int:
+    """Build a new index of every visible product beside the one in use, then swap
+    it in; return how many products it holds. ``progress(done, total)`` is told
+    after each batch. With ``processes`` > 1 (the cores, by default, outside a
+    transaction) the text is analysed in that many processes."""
+    position = _log_position_before_rebuild()
+    markets = markets_active()
+    ids = list(visible_products().order_by("pk").values_list("pk", flat=True))
+    path, index = index_new(markets)
+    writer = writer_open(index, threads=2 if len(ids) > 50_000 else 1)
+    batches = [ids[s : s + BATCH] for s in range(0, len(ids), BATCH)]
+    if processes is None:
+        processes = os.cpu_count() or 1
+    parallel = processes > 1 and len(batches) > 4 and _may_fork()
+    done = 0
+    if parallel:
+        connections.close_all()
+        with ProcessPoolExecutor(processes, initializer=_worker_start) as pool:
+            for documents in pool.map(_documents_batch, batches):
+                done += _add(writer, documents, markets)
+                if progress:
+                    progress(done, len(ids))
+    else:
+        categories = categories_read()
+        for batch in batches:
+            done += _add(writer, documents_read(batch, categories), markets)
+            if progress:
+                progress(done, len(ids))
+    writer.commit()
+    writer.wait_merging_threads()
+    meta_write(path, {
+        "markets": markets, "seq": position, "holes": {},
+        "built_at": timezone.now().isoformat(), "documents": done,
+    })  # fmt: skip
+    with writing():
+        index_swap(path)
+    return done
+
+
+def _may_fork() -> bool:
+    """Forked workers read with their own connections: only outside a transaction
+    (a test's rows would be invisible to them) and never on an in-memory SQLite."""
+    connection = connections["default"]
+    if connection.in_atomic_block:
+        return False
+    name = str(connection.settings_dict.get("NAME", ""))
+    return connection.vendor != "sqlite" or (
+        ":memory:" not in name and "mode=memory" not in name
     )
-    featured_products = {p for p, _m in featured if p}
-    featured_merchants = {m for p, m in featured if not p}
-    documents = []
-    for product in products:
-        names = [t.name for t in product.translations.all()]
-        category = product.category
-        categories = [t.name for t in category.translations.all()]
-        if category.parent is not None:
-            categories += [t.name for t in category.parent.translations.all()]
-        codes = [v.sku for v in product.variants.all()] + [
-            v.gtin for v in product.variants.all() if v.gtin
-        ]
-        # The title: what names the product (and its category, so that a
-        # suggestion finds beers from 啤酒 or "pij"); the body: what describes it.
-        title = index_terms(
-            *names, product.brand, product.merchant.name, *categories, *codes,
-            product.hs_code,
-        )  # fmt: skip
-        body = index_terms(
-            *(t.description for t in product.translations.all()),
-            *(t.ingredients for t in product.translations.all()),
-            country_names(product.origin_country),
-        )
-        documents.append(
-            SearchDocument(
-                product=product,
-                title=joined(title),
-                body=joined(body),
-                category_id=product.category_id,
-                merchant_id=product.merchant_id,
-                origin_country=product.origin_country,
-                featured=product.pk in featured_products
-                or product.merchant_id in featured_merchants,
-                listed_at=product.reviewed_at or product.created_at,
-            )
-        )
-    return documents
 
 
-def _loaded(queryset: QuerySet[Product]) -> list[Product]:
-    return list(
-        queryset.select_related("merchant", "category__parent").prefetch_related(
-            "translations",
-            "category__translations",
-            "category__parent__translations",
-            "variants",
-        )
-    )
-
-
-@transaction.atomic
-def products_index(product_ids: Iterable[UUID]) -> int:
-    """Write (or remove) the documents of these products, as they are now: visible
-    ones indexed, the others gone. Returns how many are indexed."""
-    ids = list(product_ids)
-    products = _loaded(visible_products().filter(pk__in=ids))
-    SearchDocument.objects.filter(product_id__in=ids).exclude(
-        product_id__in=[p.pk for p in products]
-    ).delete()
-    documents = _documents(products)
-    _write(documents)
-    figures_refresh(
-        SearchDocument.objects.filter(product_id__in=[p.pk for p in products])
-    )
+def _add(writer: Any, documents: list[Document], markets: list[str]) -> int:
+    for document in documents:
+        writer.add_document(tantivy_document(document, markets))
     return len(documents)
 
 
-def pending_mark(product_ids: Iterable[UUID]) -> None:
-    """Mark products to index again (in the caller's transaction); a product
-    marked already is marked anew, so a change made while it was being indexed
-    is not lost."""
-    now = timezone.now()
-    PendingIndex.objects.bulk_create(
-        [PendingIndex(product_id=i, since=now) for i in sorted(set(product_ids))],
-        update_conflicts=True,
-        unique_fields=["product_id"],
-        update_fields=["since"],
-    )
+# --- applying changes ----------------------------------------------------------------
 
 
-def pending_indexed(product_ids: list[UUID]) -> int:
-    """Index these products, in batches, and take away their marks; returns how
-    many are indexed. A mark is only ever made after its change committed, and
-    the marks are locked while their products are read: a product marked again
-    meanwhile waits, then keeps its new mark for its own task."""
-    done = 0
-    for s in range(0, len(product_ids), BATCH):
-        ids = product_ids[s : s + BATCH]
-        with transaction.atomic():
-            marks = (  # locked in the order pending_mark locks them
-                PendingIndex.objects.select_for_update()
-                .filter(product_id__in=ids)
-                .order_by("product_id")
-            )
-            marked = list(marks.values_list("product_id", flat=True))
-            done += products_index(ids)
-            PendingIndex.objects.filter(product_id__in=marked).delete()
-    return done
-
-
-PENDING_LATE = timedelta(minutes=1)
-
-
-def pending_late_indexed(*, now: datetime | None = None) -> int:
-    """Index the products marked more than a minute ago (their task lost, or it
-    failed), 2,000 a round, oldest first. The clock's chore."""
-    now = now or timezone.now()
-    late = PendingIndex.objects.filter(since__lt=now - PENDING_LATE).order_by("since")
-    return pending_indexed(list(late.values_list("product_id", flat=True)[:2000]))
-
-
-def _write(documents: list[SearchDocument]) -> None:
-    if not documents:
-        return
-    SearchDocument.objects.bulk_create(
-        documents,
-        update_conflicts=True,
-        unique_fields=["product"],
-        update_fields=[
-            "title",
-            "body",
-            "category",
-            "merchant",
-            "origin_country",
-            "featured",
-            "listed_at",
-        ],
-    )
-    terms = {t for d in documents for t in d.title.split() if is_vocabulary_word(t)}
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(term=t[:64]) for t in terms], ignore_conflicts=True
-    )
-
-
-def search_reindex(*, progress: Callable[[int, int], Any] | None = None) -> int:
-    """Rebuild the whole index from the catalogue; ``progress(done, total)`` is told
-    after each batch. Returns how many products are indexed."""
-    ids = list(visible_products().order_by("pk").values_list("pk", flat=True))
-    with transaction.atomic():
-        SearchDocument.objects.exclude(product_id__in=ids).delete()
-    done = 0
+def _stored(searcher: Any, schema: Any, ids: list[UUID]) -> dict[UUID, Document]:
+    """The documents the index holds for ``ids``, as stored."""
+    found: dict[UUID, Document] = {}
     for start in range(0, len(ids), BATCH):
-        with transaction.atomic():
-            products = _loaded(
-                Product.objects.filter(pk__in=ids[start : start + BATCH])
-            )
-            _write(_documents(products))
-        done += len(products)
-        if progress:
-            progress(done, len(ids))
-    figures_refresh(SearchDocument.objects.all())
-    engine().optimize()
-    return done
+        part = [i.hex for i in ids[start : start + BATCH]]
+        query = tantivy.Query.term_set_query(schema, "id", part)
+        for _score, address in searcher.search(query, len(part), count=False).hits:
+            document = document_from_stored(searcher.doc(address).to_dict())
+            found[document.id] = document
+    return found
 
 
-def figures_refresh(documents: QuerySet[SearchDocument]) -> int:
-    """Set what ranks a document after its text: in stock anywhere, units sold.
-    Written a slice at a time by the database itself (one statement that finds the
-    documents whose figures changed, one that rewrites only those), so that no
-    write holds the database for long and nothing comes back to Python but ids."""
-    in_stock = Exists(
-        Stock.objects.filter(
-            variant__product_id=OuterRef("product_id"),
-            variant__is_active=True,
-            on_hand__gt=0,
-        )
-    )
-    sold = Coalesce(
-        Subquery(
-            OrderLine.objects.filter(variant__product_id=OuterRef("product_id"))
-            .exclude(sub_order__state__in=[states.CANCELLED, states.REFUNDED])
-            .values("variant__product_id")
-            .annotate(units=Sum("quantity"))
-            .values("units")
-        ),
-        0,
-    )
-    ids = list(documents.order_by("id").values_list("id", flat=True))
-    changed_count = 0
-    for start in range(0, len(ids), FIGURES_SLICE):
-        part = SearchDocument.objects.filter(id__in=ids[start : start + FIGURES_SLICE])
-        changed = list(
-            part.annotate(stocked=in_stock, units=sold)
-            .exclude(Q(in_stock=F("stocked")) & Q(sales=F("units")))
-            .values_list("id", flat=True)
-        )
-        if changed:
-            with transaction.atomic():
-                SearchDocument.objects.filter(id__in=changed).update(
-                    in_stock=in_stock, sales=sold
-                )
-        changed_count += len(changed)
-    return changed_count
+def changes_apply(
+    path: Path,
+    *,
+    listings: Iterable[UUID] = (),
+    figures: Iterable[UUID] = (),
+    all_prices: bool = False,
+) -> int:
+    """Write these changes into the index at ``path`` (the caller holds the
+    writer lock) and commit; return how many documents were written."""
+    meta = meta_read(path)
+    markets: list[str] = meta["markets"]
+    index = tantivy.Index.open(str(path))
+    searcher = index.searcher()
+    writer = writer_open(index)
+    written = 0
+    listing_ids = sorted(set(listings))
+    figure_ids = sorted(set(figures) - set(listing_ids))
+    categories = categories_read() if listing_ids else None
+    for start in range(0, len(listing_ids), BATCH):
+        part = listing_ids[start : start + BATCH]
+        for pk in part:  # taken out, then back in if a buyer may still see it
+            writer.delete_documents_by_term("id", pk.hex)
+        written += _add(writer, documents_read(part, categories), markets)
+    for start in range(0, len(figure_ids), BATCH):
+        written += _refigure(
+            writer, searcher, index.schema, figure_ids[start : start + BATCH], markets
+        )  # noqa: E501
+    if all_prices:
+        visible = list(visible_products().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(visible), BATCH):
+            written += _refigure(
+                writer,
+                searcher,
+                index.schema,
+                visible[start : start + BATCH],
+                markets,
+                prices=True,
+            )  # noqa: E501
+    writer.commit()
+    writer.wait_merging_threads()
+    return written
 
 
-def search_figures_refresh() -> int:
-    """Stock and sales move all day; the clock refreshes them every five minutes
-    (a chore)."""
-    if not caches["default"].add("etalage:search-figures", 1, 300):
+def _refigure(
+    writer: Any,
+    searcher: Any,
+    schema: Any,
+    ids: list[UUID],
+    markets: list[str],
+    *,
+    prices: bool = True,
+) -> int:
+    """Rewrite these documents with their figures and prices as they are now."""
+    stored = _stored(searcher, schema, ids)
+    if not stored:
         return 0
-    return figures_refresh(SearchDocument.objects.all())
+    present = list(stored)
+    figures = figures_read(present)
+    shown = prices_read(present) if prices else {}
+    for pk, document in stored.items():
+        document.in_stock, document.sales = figures.get(pk, (False, 0))
+        if prices:
+            document.prices = shown.get(pk, {})
+        writer.delete_documents_by_term("id", pk.hex)
+        writer.add_document(tantivy_document(document, markets))
+    return len(stored)
+
+
+def index_exists() -> bool:
+    return current_path() is not None
+
+
+def wait_for_index(seconds: float) -> bool:
+    """Whether an index appeared within ``seconds`` (a node starting up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if index_exists():
+            return True
+        time.sleep(0.2)
+    return index_exists()

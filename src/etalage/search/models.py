@@ -1,6 +1,6 @@
-"""The search index: one document per product a buyer may see, with its terms
-(pre-segmented and normalized by ``search.text``) and what ranks and filters it,
-and the marketplace's glossary."""
+"""What search keeps in the database: the log of changes each node's index
+follows, where each node's index stands, and the marketplace's glossary. The
+index itself (tantivy) lives on each node's disk (``search.index``)."""
 
 from __future__ import annotations
 
@@ -10,59 +10,45 @@ from django.utils.translation import gettext_lazy as _
 from etalage.core.models import Entity
 
 
-class SearchDocument(models.Model):
-    """A visible product as search sees it. The engine's own index (SQLite FTS5,
-    PostgreSQL tsvector) is kept from ``title`` and ``body`` by the database."""
+class IndexChange(models.Model):
+    """What the index must take in, in the order it happened: a product to index
+    again (or to take out), or every product (``product_id`` empty: their prices
+    changed). Written by the search's event handlers in the outbox's delivery
+    transaction; read by each node's index follower from its own position
+    (``search.feed``), like a log: nothing here is ever marked done."""
 
-    id = models.BigAutoField(primary_key=True)
-    product = models.OneToOneField(
-        "catalog.Product", on_delete=models.CASCADE, related_name="search_document"
-    )
-    title = models.TextField()  # names, brand, merchant, categories, SKUs, HS code
-    body = models.TextField()  # descriptions, ingredients, origin
-    category = models.ForeignKey(
-        "catalog.Category", on_delete=models.CASCADE, related_name="+"
-    )
-    merchant = models.ForeignKey(
-        "merchants.Merchant", on_delete=models.CASCADE, related_name="+"
-    )
-    origin_country = models.CharField(max_length=2)
-    in_stock = models.BooleanField(default=False)
-    featured = models.BooleanField(default=False)
-    sales = models.PositiveIntegerField(default=0)
-    listed_at = models.DateTimeField()
+    class Reason(models.TextChoices):
+        LISTING = "listing"  # texts, variants, whether buyers may see it
+        FIGURES = "figures"  # stock or units sold: what ranks it
+        PRICES = "prices"  # what it costs in each market
+
+    seq = models.BigAutoField(primary_key=True)
+    product_id = models.UUIDField(null=True)  # a deleted product's too
+    reason = models.CharField(max_length=8, choices=Reason)
+    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["category", "merchant"], name="search_doc_cat")]
+        indexes = [models.Index(fields=["at"], name="search_change_at")]
 
     def __str__(self) -> str:
-        return str(self.product_id)
+        return f"{self.seq} {self.reason} {self.product_id or 'all'}"
 
 
-class PendingIndex(models.Model):
-    """A product whose document must be written again, marked in the transaction
-    that delivers the change; the mark goes once the document is written. The
-    task that indexes it runs after commit; the clock indexes the marks a lost
-    task left behind."""
+class IndexReplica(models.Model):
+    """One node's index as its follower last reported it: where it is in the log
+    of changes, how many documents and bytes it holds. For the back-office and
+    ``etalage check``; the position the follower resumes from is the index's own
+    (kept beside it on the node's disk)."""
 
-    product_id = models.UUIDField(primary_key=True)  # a deleted product's too
-    since = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["since"], name="search_pending_since")]
-
-    def __str__(self) -> str:
-        return str(self.product_id)
-
-
-class SearchTerm(models.Model):
-    """A Latin-script word of the titles: the vocabulary a mistyped word is
-    corrected against."""
-
-    term = models.CharField(max_length=64, primary_key=True)
+    node = models.CharField(max_length=100, primary_key=True)
+    position = models.BigIntegerField(default=0)
+    documents = models.BigIntegerField(default=0)
+    size_bytes = models.BigIntegerField(default=0)
+    built_at = models.DateTimeField(null=True)
+    seen_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return self.term
+        return self.node
 
 
 class GlossaryEntry(Entity):

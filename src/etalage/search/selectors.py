@@ -11,19 +11,21 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from etalage.catalog.models import Category, Product
 from etalage.merchants.models import Merchant
-from etalage.search.engines import Groups, Match, engine, materialized, run
+from etalage.search.engines import Criteria, Groups, SearchEngine
 from etalage.search.glossary import also_means, glossary_read
-from etalage.search.models import GlossaryEntry, SearchTerm
+from etalage.search.models import GlossaryEntry
+from etalage.search.store import engine
 from etalage.search.text import index_terms, is_latin, query_words, word_forms
 
 PER_PAGE = 24
 SORTS = ("relevance", "price_low", "price_high", "newest")
+# A listing (a category's or a merchant's page) sorts by these too.
+LISTING_SORTS = ("newest", "price_low", "price_high", "bestselling")
 # Price ranges of the facet, in the buyer's currency (as the cards show prices).
 PRICE_RANGES = {
     "CNY": [(0, 100), (100, 200), (200, 500), (500, 1000), (1000, None)],
@@ -55,12 +57,10 @@ def _glossary() -> dict[str, set[str]]:
     )
 
 
-def _vocabulary() -> list[str]:
-    return _cached(
-        "vocabulary",
-        60,
-        lambda: list(SearchTerm.objects.values_list("term", flat=True)),
-    )
+def _vocabulary(found: SearchEngine) -> list[str]:
+    """The titles' words in the index (what a mistyped Latin word is corrected
+    against), kept a minute."""
+    return _cached("vocabulary", 60, found.vocabulary)
 
 
 @dataclass(frozen=True)
@@ -74,43 +74,50 @@ class Query:
     corrections: dict[str, str]
 
 
-def _close_terms(word: str, vocabulary: list[str]) -> list[str]:
+def _close_terms(word: str, found: SearchEngine) -> list[str]:
     """The catalogue's terms a mistyped word may have meant, closest first. Latin
-    words of four letters or more: within a fuzzy ratio of 80. Chinese words of two
-    characters or more: the same length with one character other (啤洒 for 啤酒: a
-    look-alike or a wrong pick in the input method), sharing its first one."""
+    words of four letters or more: within a fuzzy ratio of 80 of a title's word.
+    Chinese words of two characters or more: the same length with one character
+    other (啤洒 for 啤酒: a look-alike or a wrong pick in the input method), sharing
+    its first one: the index's words that start with it."""
     if is_latin(word):
         if len(word) <= 3:
             return []
         close = process.extract(
-            word, vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=3
+            word, _vocabulary(found), scorer=fuzz.ratio, score_cutoff=80, limit=3
         )
         return [term for term, _score, _i in close]
     if len(word) < 2:
         return []
     return [
         term
-        for term in vocabulary
+        for term in found.words_starting(word[0])
         if len(term) == len(word)
-        and term[0] == word[0]
         and Levenshtein.distance(term, word, score_cutoff=1) == 1
     ][:3]
 
 
-def query_read(text: str, *, typing: bool = True) -> Query:
+def _known(forms: set[str], found: SearchEngine) -> bool:
+    known = _cached("vocabulary-set", 60, lambda: set(_vocabulary(found)))
+    return bool(forms & known)
+
+
+def query_read(
+    text: str, *, typing: bool = True, found: SearchEngine | None = None
+) -> Query:
     """Read a query; with ``typing``, the last word may be unfinished (a prefix)."""
+    found = found or engine()
     words = query_words(text)
     meanings = _glossary()
-    vocabulary = _vocabulary()
-    known = set(vocabulary)
+    has_words = bool(words) and bool(_vocabulary(found))
     groups: Groups = []
     corrections: dict[str, str] = {}
     for word in words:
         forms = set(word_forms(word))
         for extra in also_means(word, meanings):
             forms |= word_forms(extra)
-        if not forms & known and vocabulary:
-            close = _close_terms(word, vocabulary)
+        if has_words and not _known(forms, found):
+            close = _close_terms(word, found)
             forms |= set(close)
             if close:
                 corrections[word] = close[0]
@@ -138,56 +145,25 @@ class Results:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     related_categories: list[Category] = field(default_factory=list)
     did_you_mean: str = ""
+    price_stats: dict[str, float] = field(default_factory=dict)
 
 
-def _filters_sql(filters: Filters, market_code: str) -> tuple[str, list[Any]]:
-    sql, params = [], []
-    if filters.category is not None:
-        sql.append(
-            "(d.category_id = %s OR d.category_id IN "
-            "(SELECT id FROM catalog_category WHERE parent_id = %s))"
-        )
-        params += [_ids(filters.category.pk), _ids(filters.category.pk)]
-    if filters.merchant is not None:
-        sql.append("d.merchant_id = %s")
-        params.append(_ids(filters.merchant.pk))
-    if filters.origin:
-        sql.append("d.origin_country = %s")
-        params.append(filters.origin)
-    if filters.in_stock:
-        sql.append("d.in_stock")
-    if filters.price_min is not None:
-        sql.append("lp.amount >= %s")
-        params.append(filters.price_min)
-    if filters.price_max is not None:
-        sql.append("lp.amount < %s")
-        params.append(filters.price_max)
-    return " AND ".join(sql), params
-
-
-def _base(match: Match, filters: Filters, market_code: str) -> tuple[str, list[Any]]:
-    """FROM … WHERE … of the matching, filtered documents, and its parameters."""
-    where, params = _filters_sql(filters, market_code)
-    sql = (
-        f"FROM search_searchdocument d {match.joins} "
-        "LEFT JOIN catalog_listingprice lp ON lp.product_id = d.product_id "
-        "AND lp.market_code = %s "
-        f"WHERE {match.condition}" + (f" AND {where}" if where else "")
+def _criteria(
+    groups: Groups, filters: Filters, market_code: str, currency: str, **more: Any
+) -> Criteria:
+    ranges = PRICE_RANGES.get(currency, PRICE_RANGES["EUR"])
+    return Criteria(
+        groups=groups,
+        market=market_code,
+        categories=(filters.category.pk,) if filters.category is not None else (),
+        merchant=filters.merchant.pk if filters.merchant is not None else None,
+        origin=filters.origin,
+        in_stock=filters.in_stock,
+        price_min=filters.price_min,
+        price_max=filters.price_max,
+        price_ranges=tuple(ranges),
+        **more,
     )
-    return sql, [market_code, *match.condition_params, *params]
-
-
-def _ids(value: Any) -> Any:
-    # UUIDs as the database stores them (SQLite: 32 hex characters).
-    return value if connection.vendor == "postgresql" else value.hex
-
-
-ORDER = {
-    "relevance": "boost DESC, score DESC, in_stock DESC, featured DESC, sales DESC, id",
-    "price_low": "amount IS NULL, amount, id",
-    "price_high": "amount IS NULL, amount DESC, id",
-    "newest": "listed_at DESC, id",
-}
 
 
 def search_products(
@@ -200,61 +176,31 @@ def search_products(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Results:
-    """The products matching a buyer's query, ranked (text relevance, then in stock,
-    then featured in the pavilion, then sales) or sorted, one page of them, with
-    facets; when nothing matches, related categories and a correction."""
-    query = query_read(text)
+    """The products matching a buyer's query, ranked (a category the query names,
+    then text relevance, then in stock, then featured in the pavilion, then sales)
+    or sorted, one page of them, with facets; when nothing matches, related
+    categories and a correction."""
+    found = engine()
+    query = query_read(text, found=found)
     filters = filters or Filters()
     if not query.groups:
         return Results(query=query, products=[], total=0)
-    match = engine().match(query.groups)
-    base, params = _base(match, filters, market_code)
-    boost, boost_params = _category_boost(query)
-    ranges = PRICE_RANGES.get(currency, PRICE_RANGES["EUR"])
-    # One pass over the matching documents (a materialized CTE) gives the page, the
-    # total and every facet: the engine's match is evaluated once, not six times.
-    facet_rows, facet_params = [], []
-    for kind, column in (("category", "category_id"), ("merchant", "merchant_id"),
-                         ("origin", "origin_country")):  # fmt: skip
-        facet_rows.append(
-            # (names from this module's own table, never from the query)
-            f"SELECT '{kind}', CAST({column} AS TEXT), COUNT(*), 0 FROM m "  # noqa: S608
-            f"GROUP BY {column}"
+    hits = found.search(
+        _criteria(
+            query.groups, filters, market_code, currency,
+            named_categories=_named_categories(query),
+            sort=sort if sort in SORTS else "relevance",
+            offset=(max(page, 1) - 1) * per_page, limit=per_page,
         )
-    facet_rows.append("SELECT 'total', '', COUNT(*), 0 FROM m")
-    facet_rows.append(
-        "SELECT 'in_stock', '', COALESCE(SUM(CASE WHEN in_stock THEN 1 ELSE 0 END), 0)"
-        ", 0 FROM m"
-    )
-    for i, (low, high) in enumerate(ranges):
-        facet_rows.append(
-            f"SELECT 'price', '{i}', COALESCE(SUM(CASE WHEN amount >= %s"  # noqa: S608
-            + (" AND amount < %s" if high is not None else "")
-            + " THEN 1 ELSE 0 END), 0), 0 FROM m"
-        )
-        facet_params += [low, high] if high is not None else [low]
-    order = ORDER.get(sort, ORDER["relevance"])
-    sql = (  # the fragments are the engine's and this module's; values are parameters
-        f"WITH m AS {materialized()}(SELECT d.product_id, d.id, d.category_id, "  # noqa: S608
-        "d.merchant_id, d.origin_country, d.in_stock, d.featured, d.sales, "
-        f"d.listed_at, lp.amount, {match.score} AS score, {boost} AS boost {base}) "
-        # The page: the first rows in order (a top-N sort of the matches), numbered.
-        "SELECT * FROM (SELECT 'product', CAST(product_id AS TEXT), 0, "
-        f"ROW_NUMBER() OVER (ORDER BY {order}) AS n FROM (SELECT * FROM m "
-        f"ORDER BY {order} LIMIT %s OFFSET %s) page) page UNION ALL "
-        + " UNION ALL ".join(facet_rows)
-    )
-    rows = run(match, sql, [
-        *match.score_params, *boost_params, *params,
-        per_page, (max(page, 1) - 1) * per_page, *facet_params,
-    ])  # fmt: skip
-    ranked = [value for kind, value, _c, _n in rows if kind == "product"]
-    total = next((count for kind, _v, count, _n in rows if kind == "total"), 0)
-    results = Results(query=query, products=_products(ranked), total=total)
-    if total:
-        results.facets = _facets_from(rows, ranges)
+    )  # fmt: skip
+    results = Results(query=query, products=_products(hits.ids), total=hits.total)
+    if hits.total:
+        results.facets = _facets(hits.facets, hits.price_bands, currency)
+        results.price_stats = hits.price_stats
     else:
-        results.related_categories = _related(query, market_code)
+        related = found.categories_of(query.groups, 5)
+        named = Category.objects.in_bulk(related)
+        results.related_categories = [named[i] for i in related if i in named]
         results.did_you_mean = (
             " ".join(query.corrections.get(w, w) for w in query.words)
             if query.corrections
@@ -263,25 +209,61 @@ def search_products(
     return results
 
 
-def _facets_from(
-    rows: list[tuple[Any, ...]], ranges: list[tuple[int, int | None]]
+@dataclass(frozen=True)
+class Listing:
+    """A page of a listing, its total, and the merchants and price range of all of
+    it (for its filters)."""
+
+    ids: list[Any]
+    total: int
+    merchants: list[tuple[Any, int]]
+
+
+def products_listed(
+    *,
+    market_code: str,
+    category_ids: list[Any] | None = None,
+    merchant: Merchant | None = None,
+    merchant_id: Any = None,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    sort: str = "newest",
+    offset: int = 0,
+    limit: int = PER_PAGE,
+) -> Listing:
+    """A category's or a merchant's listing: a search with filters and no words,
+    served by the index (the cost of a page does not grow with the catalogue)."""
+    hits = engine().search(
+        Criteria(
+            groups=[],
+            market=market_code,
+            categories=tuple(category_ids or ()),
+            merchant=merchant.pk if merchant is not None else merchant_id,
+            price_min=price_min,
+            price_max=price_max,
+            price_max_inclusive=True,
+            sort=sort if sort in LISTING_SORTS else "newest",
+            offset=offset,
+            limit=limit,
+            facets=False,
+        )
+    )
+    return Listing(ids=hits.ids, total=hits.total, merchants=[])
+
+
+def _facets(
+    counted: dict[str, list[tuple[str, int]]], bands: list[int], currency: str
 ) -> dict[str, list[Facet]]:
-    facets: dict[str, list[Facet]] = {"category": [], "merchant": [], "origin": []}
-    prices: dict[int, int] = {}
-    stocked = 0
-    for kind, value, count, _n in rows:
-        if kind in facets:
-            facets[kind].append({"value": value, "count": int(count)})
-        elif kind == "price":
-            prices[int(value)] = int(count)
-        elif kind == "in_stock":
-            stocked = int(count)
-    for name in ("category", "merchant", "origin"):
-        facets[name] = sorted(facets[name], key=lambda f: -f["count"])[:30]
+    facets: dict[str, list[Facet]] = {
+        name: [{"value": value, "count": count} for value, count in counted[name]]
+        for name in ("category", "merchant", "origin")
+    }
+    ranges = PRICE_RANGES.get(currency, PRICE_RANGES["EUR"])
     facets["price"] = [
-        {"value": r, "count": prices.get(i, 0)} for i, r in enumerate(ranges)
+        {"value": r, "count": bands[i] if i < len(bands) else 0}
+        for i, r in enumerate(ranges)
     ]
-    facets["in_stock"] = [{"value": True, "count": stocked}]
+    facets["in_stock"] = [{"value": True, "count": counted["in_stock"][0][1]}]
     _name_facets(facets)
     return facets
 
@@ -302,10 +284,10 @@ def _categories_named() -> list[tuple[set[str], Any, Any]]:
     return _cached("categories", 60, make)
 
 
-def _category_boost(query: Query) -> tuple[str, list[Any]]:
-    """A SQL expression that ranks first the products of a category the query names
-    (2: their own category; 1: its parent), before text relevance: "beer" puts the
-    beers before the jenevers of "Beers and jenever"."""
+def _named_categories(query: Query) -> dict[Any, int]:
+    """The categories the query names (2: their own products; 1: its children's),
+    ranked before text relevance: "beer" puts the beers before the jenevers of
+    "Beers and jenever"."""
     exact = [{t for t in g if not t.endswith("*")} for g in query.groups]
     named = {
         pk: parent
@@ -316,13 +298,7 @@ def _category_boost(query: Query) -> tuple[str, list[Any]]:
     for _terms, pk, parent in _categories_named():
         if parent in named and pk not in level:
             level[pk] = 1
-    if not level:
-        return "0", []
-    cases = " ".join("WHEN %s THEN %s" for _ in level)
-    params: list[Any] = []
-    for pk, value in level.items():
-        params += [_ids(pk), value]
-    return f"CASE d.category_id {cases} ELSE 0 END", params
+    return level
 
 
 def _products(ids: list[Any]) -> list[Product]:
@@ -344,19 +320,6 @@ def _name_facets(facets: dict[str, list[Facet]]) -> None:
     )
     for f in facets.get("merchant", []):
         f["object"] = merchants.get(UUID(str(f["value"])))
-
-
-def _related(query: Query, market_code: str) -> list[Category]:
-    """The categories of products matching any one of the words (nothing matched
-    all of them)."""
-    merged: set[str] = set().union(*query.groups)
-    match = engine().match([{t for t in merged if not t.endswith("*")}])
-    base, params = _base(match, Filters(), market_code)
-    rows = run(match, f"SELECT d.category_id, COUNT(*) {base} GROUP BY d.category_id "
-                      "ORDER BY COUNT(*) DESC LIMIT 5", params)  # fmt: skip
-    ids = [UUID(str(row[0])) for row in rows]
-    found = Category.objects.in_bulk(ids)
-    return [found[i] for i in ids if i in found]
 
 
 @dataclass(frozen=True)
@@ -382,16 +345,17 @@ def _named() -> list[tuple[set[str], Any]]:
 
 
 def search_suggest(text: str, *, limit: int = 6) -> Suggestions:
-    """What the buyer may be typing: products whose words start so, and the
-    categories and merchants named so."""
-    query = query_read(text)
+    """What the buyer may be typing: products whose title words start so (the
+    most popular first), and the categories and merchants named so."""
+    found = engine()
+    query = query_read(text, found=found)
     if not query.groups:
         return Suggestions([], [], [])
-    products = _products(engine().suggest(query.groups, limit))
+    products = _products(found.suggest(query.groups, limit))
     last = query.groups[-1]
     categories: list[Category] = []
     merchants: list[Merchant] = []
     for terms, named in _named():
-        if any(t.startswith(form) for t in terms for form in last):
+        if any(t.startswith(form.rstrip("*")) for t in terms for form in last):
             (categories if isinstance(named, Category) else merchants).append(named)
     return Suggestions(products, categories[:4], merchants[:4])

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from etalage.core.books import books_problems
+from etalage.core.books import books_notes, books_problems
 
 
 class Command(BaseCommand):
@@ -13,6 +13,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        for note in books_notes():
+            self.stdout.write(note)
         problems = books_problems()
         for problem in problems:
             self.stdout.write(problem)

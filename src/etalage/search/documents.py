@@ -1,0 +1,216 @@
+"""What the index holds of a product: its terms (made by ``search.text``) and what
+filters, counts and ranks it, read from the catalogue in a few queries per batch
+(values, not model instances: a rebuild reads a million products)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from babel import Locale
+from django.db.models import Q, Sum
+
+from etalage.catalog.models import (
+    Category,
+    CategoryTranslation,
+    ListingPrice,
+    PavilionEntry,
+    ProductTranslation,
+    Variant,
+)
+from etalage.catalog.selectors import visible_products
+from etalage.inventory.models import Stock
+from etalage.orders import states
+from etalage.orders.models import OrderLine
+from etalage.search.text import index_terms, is_vocabulary_word
+
+LOCALES = ("zh_Hans", "fr", "nl", "en")
+
+
+@cache
+def country_names(code: str) -> str:
+    """A country's name in the marketplace's four languages (BE: 比利时 Belgique
+    België Belgium), so an origin is found in any of them."""
+    return " ".join(Locale.parse(loc).territories.get(code, "") for loc in LOCALES)
+
+
+@dataclass
+class Document:
+    """A visible product as the index sees it."""
+
+    id: UUID
+    title: list[str]  # names, brand, merchant, categories, SKUs, HS code
+    body: list[str]  # descriptions, ingredients, origin
+    category: UUID
+    categories: list[UUID]  # its own and every ancestor
+    merchant: UUID
+    origin: str
+    listed: int  # seconds since 1970: newest first
+    in_stock: bool = False
+    featured: bool = False
+    sales: int = 0
+    prices: dict[str, float] = field(default_factory=dict)  # market code: shown
+
+    @property
+    def words(self) -> list[str]:
+        """The title's words a mistyped query may have meant (no codes)."""
+        return [t for t in self.title if is_vocabulary_word(t) and not _has_digit(t)]
+
+
+def _has_digit(term: str) -> bool:
+    return any(c.isdigit() for c in term)
+
+
+@dataclass
+class Categories:
+    """Each category's parent and the terms of its names and its parent's (read once
+    per batch: categories are few)."""
+
+    parent: dict[UUID, UUID | None]
+    terms: dict[UUID, list[str]]
+
+    def lineage(self, category: UUID) -> list[UUID]:
+        chain: list[UUID] = []
+        node: UUID | None = category
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = self.parent.get(node)
+        return chain
+
+
+def categories_read() -> Categories:
+    parent: dict[UUID, UUID | None] = dict(
+        Category.objects.values_list("pk", "parent_id")
+    )
+    names: dict[UUID, list[str]] = defaultdict(list)
+    for category, name in CategoryTranslation.objects.values_list(
+        "category_id", "name"
+    ):
+        names[category].append(name)
+    own = {pk: index_terms(*names[pk]) for pk in parent}
+    terms = {}
+    for pk, up in parent.items():
+        # A product is found by its category's names and its parent's (so that a
+        # suggestion finds beers from 啤酒 or "pij").
+        terms[pk] = own[pk] + (own[up] if up is not None else [])
+    return Categories(parent=parent, terms=terms)
+
+
+def documents_read(
+    product_ids: Iterable[UUID], categories: Categories | None = None
+) -> list[Document]:
+    """The documents of those of ``product_ids`` a buyer may see, as they are now;
+    the others have none (the index takes them out)."""
+    ids = list(product_ids)
+    if not ids:
+        return []
+    categories = categories or categories_read()
+    rows = list(
+        visible_products()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk", "merchant_id", "merchant__name", "category_id", "brand",
+            "hs_code", "origin_country", "reviewed_at", "created_at",
+        )
+    )  # fmt: skip
+    found = [r[0] for r in rows]
+    texts: dict[UUID, list[tuple[str, str, str]]] = defaultdict(list)
+    for pk, name, description, ingredients in ProductTranslation.objects.filter(
+        product_id__in=found
+    ).values_list("product_id", "name", "description", "ingredients"):
+        texts[pk].append((name, description, ingredients))
+    codes: dict[UUID, list[str]] = defaultdict(list)
+    for pk, sku, gtin in Variant.objects.filter(product_id__in=found).values_list(
+        "product_id", "sku", "gtin"
+    ):
+        codes[pk] += [sku, gtin] if gtin else [sku]
+    figures = _figures(found)
+    prices = _prices(found)
+    featured = _featured(found, {r[1] for r in rows})
+    documents = []
+    for (
+        pk,
+        merchant,
+        merchant_name,
+        category,
+        brand,
+        hs,
+        origin,
+        reviewed,
+        made,
+    ) in rows:
+        own = texts[pk]
+        title = index_terms(*(t[0] for t in own), brand, merchant_name)
+        title += categories.terms.get(category, [])
+        title += index_terms(*codes[pk], hs)
+        body = index_terms(
+            *(t[1] for t in own), *(t[2] for t in own), country_names(origin)
+        )
+        in_stock, sales = figures.get(pk, (False, 0))
+        documents.append(
+            Document(
+                id=pk,
+                title=list(dict.fromkeys(title)),
+                body=body,
+                category=category,
+                categories=categories.lineage(category),
+                merchant=merchant,
+                origin=origin,
+                listed=int((reviewed or made).timestamp()),
+                in_stock=in_stock,
+                featured=pk in featured[0] or merchant in featured[1],
+                sales=sales,
+                prices=prices.get(pk, {}),
+            )
+        )
+    return documents
+
+
+def _figures(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
+    """What ranks a product after its text: in stock anywhere, units sold."""
+    stocked = set(
+        Stock.objects.filter(
+            variant__product_id__in=ids, variant__is_active=True, on_hand__gt=0
+        ).values_list("variant__product_id", flat=True)
+    )
+    sold = dict(
+        OrderLine.objects.filter(variant__product_id__in=ids)
+        .exclude(sub_order__state__in=[states.CANCELLED, states.REFUNDED])
+        .values("variant__product_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("variant__product_id", "units")
+    )
+    return {pk: (pk in stocked, int(sold.get(pk) or 0)) for pk in ids}
+
+
+def figures_read(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
+    return _figures(ids)
+
+
+def _prices(ids: list[UUID]) -> dict[UUID, dict[str, float]]:
+    """What each product's card shows in each market (the catalogue's
+    ``ListingPrice``), as the index's float columns hold it."""
+    shown: dict[UUID, dict[str, float]] = defaultdict(dict)
+    for pk, market, amount in ListingPrice.objects.filter(
+        product_id__in=ids
+    ).values_list("product_id", "market_code", "amount"):
+        shown[pk][market] = float(amount)
+    return shown
+
+
+def prices_read(ids: list[UUID]) -> dict[UUID, dict[str, float]]:
+    return _prices(ids)
+
+
+def _featured(ids: list[UUID], merchants: set[Any]) -> tuple[set[Any], set[Any]]:
+    """The products and the merchants the pavilion features."""
+    entries = set(
+        PavilionEntry.objects.filter(is_active=True)
+        .filter(Q(product_id__in=ids) | Q(merchant_id__in=merchants))
+        .values_list("product_id", "merchant_id")
+    )
+    return {p for p, _m in entries if p}, {m for p, m in entries if not p}

@@ -1,0 +1,53 @@
+"""Where the index stands, in words: for ``etalage check``, ``etalage search
+status`` and the back-office's first page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from etalage.search.feed import search_status
+
+# More changes than this not yet applied is a problem `etalage check` reports.
+BEHIND_PROBLEM = 1000
+
+
+def size_text(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size = size / 1000  # type: ignore[assignment]
+    return str(size)
+
+
+def status_lines(status: dict[str, Any]) -> list[str]:
+    here = status["here"]
+    if not here["exists"]:
+        lines = [f"search: node {here['node']} has no index (etalage search reindex)"]
+    else:
+        lines = [
+            f"search: node {here['node']}: {here['documents']:,} products, "
+            f"{size_text(here['size_bytes'])}, {here['behind']:,} changes behind "
+            f"(log at {status['last']:,}), built {here['built_at'][:19]}, "
+            f"in {here['path']}"
+        ]
+    for replica in status["replicas"]:
+        lines.append(
+            f"  replica {replica['node']}: {replica['documents']:,} products, "
+            f"{size_text(replica['size_bytes'])}, {replica['behind']:,} behind, "
+            f"seen {replica['seen_at']:%Y-%m-%d %H:%M:%S}"
+        )
+    return lines
+
+
+def index_notes() -> list[str]:
+    """What ``etalage check`` says of search: this node's index, every replica."""
+    return status_lines(search_status())
+
+
+def index_problems() -> list[str]:
+    """``etalage check``: the index is not far behind the catalogue (a node with
+    none yet says so in its notes: the follower builds it)."""
+    here: dict[str, Any] = search_status()["here"]
+    if here["exists"] and here["behind"] > BEHIND_PROBLEM:
+        return [f"search: the index is {here['behind']:,} changes behind the catalogue"]
+    return []
