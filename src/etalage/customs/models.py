@@ -201,7 +201,13 @@ class BuyerIdentity(Entity):
 
 
 class DeliveryAddress(Entity):
-    """Where a buyer's parcels go, in China."""
+    """Where a buyer's parcels go, in China.
+
+    ``region_code`` is the GB/T 2260 code of its district (or of its city, where the
+    city has no district: ``etalage.addresses.regions``), which customs (CEB311's
+    ``consigneeDistrict``) and carriers read; the names beside it are the table's.
+    An address kept before codes were asked for may have none (its names as typed).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
@@ -215,16 +221,28 @@ class DeliveryAddress(Entity):
     )
     city = models.CharField(_("city"), max_length=30, validators=[validate_text])
     district = models.CharField(
-        _("district"), max_length=30, validators=[validate_text]
+        _("district"), max_length=30, blank=True, validators=[validate_text]
+    )
+    region_code = models.CharField(
+        _("region code (GB/T 2260)"), max_length=6, blank=True
     )
     street = models.CharField(
         _("street address"), max_length=200, validators=[validate_text]
     )
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["-is_default", "created_at"]
         verbose_name = _("delivery address")
         verbose_name_plural = _("delivery addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="delivery_address_one_default",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}, {self.province}{self.city}{self.district}"

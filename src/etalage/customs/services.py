@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from etalage.addresses.regions import RegionPath, regions
 from etalage.core.text import texts_check
 from etalage.core.writes import Writes, writes_or_now
 from etalage.customs.caps import Cap, counted, describe
@@ -276,35 +278,51 @@ def usage_release(
     return usage_change(usage=usage, reserved=-amount)
 
 
-ADDRESS_FIELDS = {
-    "recipient": (2, 60),
-    "province": (2, 30),
-    "city": (2, 30),
-    "district": (2, 30),
-    "street": (4, 200),
-}
+ADDRESS_FIELDS = {"recipient": (2, 60), "street": (4, 200)}
+POSTCODE = re.compile(r"\d{6}")
+
+
+def _region(region_code: str, province: str, city: str, district: str) -> RegionPath:
+    """The division an address names: by its code (the form's lists), else by the
+    three names typed (official or short: 上海, 浦东), or a refusal naming the step
+    that is missing or wrong."""
+    table = regions()
+    code = (region_code or "").strip()
+    if code:
+        path = table.path(code)
+        if path is not None:
+            return path
+        if table.region(code) is not None:  # a province, or a city with districts
+            step = "city" if table.cities(code) else "district"
+            raise ValidationError({step: _("Choose the next step of the address.")})
+        raise ValidationError({"province": _("Choose a province from the list.")})
+    path = table.by_names(province or "", city or "", district or "")
+    if path is not None:
+        return path
+    match = table.read(" ".join(n for n in (province, city, district) if n))
+    step = "district" if match.city else "city" if match.province else "province"
+    raise ValidationError(
+        {step: _("This is not a place of mainland China: choose it from the list.")}
+    )
 
 
 def _address_values(
     *,
     recipient: str,
     phone: str,
-    province: str,
-    city: str,
-    district: str,
     street: str,
+    region_code: str = "",
+    province: str = "",
+    city: str = "",
+    district: str = "",
+    postcode: str = "",
 ) -> dict[str, str]:
     """The fields of an address, tidied, or every refusal at once."""
-    values = {
-        "recipient": recipient,
-        "province": province,
-        "city": city,
-        "district": district,
-        "street": street,
-    }
+    values = {"recipient": recipient, "street": street}
     errors: dict[str, str | list[ValidationError]] = {}
     try:
-        texts_check({name: value or "" for name, value in values.items()})
+        texts_check({**values, "province": province, "city": city,
+                     "district": district})  # fmt: skip
     except ValidationError as refused:
         errors.update(refused.error_dict)
     for name, (shortest, longest) in ADDRESS_FIELDS.items():
@@ -316,6 +334,17 @@ def _address_values(
                 "min": shortest,
                 "max": longest,
             }
+    if not errors.keys() & {"province", "city", "district"}:
+        try:
+            path = _region(region_code, province, city, district)
+        except ValidationError as refused:
+            errors.update(refused.error_dict)
+        else:
+            values["province"], values["city"], values["district"] = path.names
+            values["region_code"] = path.code
+    values["postcode"] = "".join((postcode or "").split())
+    if values["postcode"] and not POSTCODE.fullmatch(values["postcode"]):
+        errors["postcode"] = _("A postcode has 6 digits (or leave it empty).")
     try:
         values["phone"] = normalize_china_mobile(phone)
     except ValidationError:
@@ -325,23 +354,55 @@ def _address_values(
     return values
 
 
-def address_add(*, user: User, **fields: str) -> DeliveryAddress:
+def address_add(
+    *, user: User, is_default: bool = False, **fields: str
+) -> DeliveryAddress:
     """Keep a delivery address in mainland China for the buyer's parcels (fields:
-    recipient, phone, province, city, district, street)."""
-    return DeliveryAddress.objects.create(user=user, **_address_values(**fields))
+    recipient, phone, street, postcode, and the division by ``region_code`` or by
+    province, city and district names). The first is the default."""
+    values = _address_values(**fields)
+    with transaction.atomic():
+        address = DeliveryAddress.objects.create(user=user, **values)
+        first = not DeliveryAddress.objects.filter(user=user, is_default=True).exists()
+        if is_default or first:
+            address_make_default(address=address)
+    return address
 
 
-def address_update(*, address: DeliveryAddress, **fields: str) -> DeliveryAddress:
+def address_update(
+    *, address: DeliveryAddress, is_default: bool = False, **fields: str
+) -> DeliveryAddress:
     """Change an address; orders already placed keep the address they were sent to."""
-    for name, value in _address_values(**fields).items():
+    values = _address_values(**fields)
+    for name, value in values.items():
         setattr(address, name, value)
-    address.save()
+    with transaction.atomic():  # the default is changed only by its own service
+        address.save(update_fields=[*values, "updated_at"])
+        if is_default:
+            address_make_default(address=address)
+    return address
+
+
+def address_make_default(*, address: DeliveryAddress) -> DeliveryAddress:
+    """Make ``address`` the one its buyer's checkout offers first."""
+    with transaction.atomic():
+        mine = DeliveryAddress.objects.filter(user_id=address.user_id)
+        mine.filter(is_default=True).exclude(pk=address.pk).update(is_default=False)
+        mine.filter(pk=address.pk).update(is_default=True)
+    address.is_default = True
     return address
 
 
 def address_delete(*, address: DeliveryAddress) -> None:
-    """Forget an address (orders keep their own copy of where they went)."""
-    address.delete()
+    """Forget an address (orders keep their own copy of where they went); when it
+    was the default, the oldest one left becomes it."""
+    with transaction.atomic():
+        address.delete()
+        left = DeliveryAddress.objects.filter(user_id=address.user_id)
+        if address.is_default and not left.filter(is_default=True).exists():
+            oldest = left.order_by("created_at").first()
+            if oldest is not None:
+                address_make_default(address=oldest)
 
 
 class CapExceeded(ValidationError):

@@ -132,6 +132,7 @@ def order_doc(
         consignee=order.recipient,
         consignee_telephone=_telephone(order.phone),
         consignee_address=_address(order),
+        consignee_district=order.region_code,
         lines=[
             OrderLineDoc(
                 item_no=line.sku,

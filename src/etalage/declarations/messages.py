@@ -98,6 +98,9 @@ class OrderDoc:
     consignee_telephone: str
     consignee_address: str
     lines: Sequence[OrderLineDoc]
+    # consigneeDistrict: the GB/T 2260 code of the consignee's district (or city),
+    # six digits; empty for an address that names no region (left out).
+    consignee_district: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +189,7 @@ def closed(root: etree._Element, transfer: Transfer, kind: str) -> bytes:
 
 
 ID_CARD_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+DISTRICT = re.compile(r"[1-9][0-9]{5}")
 
 
 def check_id_card(number: str, field: str) -> None:
@@ -199,6 +203,10 @@ def _check_order(order: OrderDoc) -> None:
     check_id_card(order.buyer_id_number, "buyerIdNumber")
     if not order.lines:
         raise MessageRefused("an order has at least one line", "OrderList")
+    if order.consignee_district and not DISTRICT.fullmatch(order.consignee_district):
+        raise MessageRefused(
+            "a division code has six digits (GB/T 2260)", "consigneeDistrict"
+        )
     expected = order.goods_value + order.freight + order.tax_total - order.discount
     if order.paid != expected:
         raise MessageRefused(
@@ -246,6 +254,7 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                 ("consignee", order.consignee),
                 ("consigneeTelephone", order.consignee_telephone),
                 ("consigneeAddress", order.consignee_address),
+                ("consigneeDistrict", order.consignee_district),
             ),
         )
         for gnum, line in enumerate(order.lines, start=1):

@@ -64,8 +64,14 @@ class Order(Entity):
     phone = models.CharField(_("phone"), max_length=20)
     province = models.CharField(_("province"), max_length=30)
     city = models.CharField(_("city"), max_length=30)
-    district = models.CharField(_("district"), max_length=30)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    # GB/T 2260 code of the district (or city), as customs and the carrier read it;
+    # empty for an address kept before codes were asked for that names no region.
+    region_code = models.CharField(
+        _("region code (GB/T 2260)"), max_length=6, blank=True
+    )
     street = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     goods = _money(_("goods"))
     freight = _money(_("freight"))
@@ -134,6 +140,10 @@ class SubOrder(Entity):
     commission_percent = models.DecimalField(
         _("commission %"), max_digits=5, decimal_places=2, default=0
     )
+    # The delivery window the buyer was shown at checkout (Beijing dates), which
+    # the order page holds the parcel to; none for orders placed before promises.
+    promised_from = models.DateField(_("delivery promised from"), null=True, blank=True)
+    promised_by = models.DateField(_("delivery promised by"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -41,6 +41,7 @@ ORDER = OrderDoc(
     consignee="王小明",
     consignee_telephone="13800138000",
     consignee_address="上海市 上海市 浦东新区 世纪大道 100 号",
+    consignee_district="310115",
     lines=[
         OrderLineDoc(
             item_no="MV-101-1000",
@@ -87,6 +88,8 @@ def test_a_two_line_order_is_the_golden_message_and_valid():
         ({"buyer_name": "王\x01小明"}, "buyerName"),
         ({"consignee_address": "世纪大道\x0b100 号"}, "consigneeAddress"),
         ({"lines": []}, "OrderList"),
+        ({"consignee_district": "31011"}, "consigneeDistrict"),
+        ({"consignee_district": "上海浦东"}, "consigneeDistrict"),
     ],
 )
 def test_a_wrong_field_is_refused_by_name(change, field):
@@ -106,3 +109,10 @@ def test_a_refused_id_number_is_named_but_never_repeated():
                guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0")  # fmt: skip
     assert refused.value.field == "buyerIdNumber"
     assert wrong not in str(refused.value)
+
+
+def test_an_address_without_a_region_code_leaves_consignee_district_out():
+    message = ceb311([replace(ORDER, consignee_district="")], TRANSFER,
+                     guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0")  # fmt: skip
+    assert b"consigneeDistrict" not in message
+    assert b"<ceb:consigneeAddress>" in message
