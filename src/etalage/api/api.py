@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,22 +14,32 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from etalage.api.account import public_router as account_public_router
+from etalage.api.account import router as account_router
 from etalage.api.auth_buyer import router as buyer_auth_router
 from etalage.api.buyer import router as buyer_account_router
+from etalage.api.catalog_out import image_out, product_summary_fields
 from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
-from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
+from etalage.api.errors import (
+    ApiError,
+    ErrorOut,
+    error_body,
+    not_found,
+    refusal_said,
+)
 from etalage.api.merchant import router as merchant_router
+from etalage.api.merchant_page import router as merchant_page_router
 from etalage.api.orders import buyer_router
 from etalage.api.orders import merchant_router as merchant_orders_router
 from etalage.api.parser import StrictParser
 from etalage.api.payments import payments_router
 from etalage.api.quotes import router as quotes_router
+from etalage.api.refunds import router as refunds_router
+from etalage.api.returns import router as returns_router
 from etalage.api.schemas import (
     MAX_PAGE,
     CategoryOut,
     FacetValueOut,
-    ImageOut,
-    MerchantRef,
     ProductDetailOut,
     ProductOut,
     ProductPageOut,
@@ -42,10 +53,9 @@ from etalage.api.shipping import router as merchant_shipping_router
 from etalage.api.summary import router as merchant_summary_router
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Category, Product
-from etalage.catalog.selectors import image_view, variant_label
+from etalage.catalog.selectors import variant_label
 from etalage.core.languages import LANGUAGE_CODES, pick_translation
 from etalage.merchants.models import Merchant
-from etalage.pricing.strategy import MarketStrategy
 from etalage.search import selectors as search
 
 api = NinjaAPI(
@@ -77,6 +87,11 @@ def _mount_routers() -> None:
     api.add_router("", payments_router)
     api.add_router("", buyer_account_router)
     api.add_router("", buyer_auth_router)
+    api.add_router("", account_router)
+    api.add_router("", account_public_router)
+    api.add_router("", returns_router)
+    api.add_router("", refunds_router)
+    api.add_router("", merchant_page_router)
 
 
 MAX_PAGE_SIZE = 100
@@ -95,15 +110,33 @@ def _validation_error(request, exc: NinjaValidationError):
     location = [
         str(part)
         for part in first.get("loc", ())
-        if part not in ("query", "path", "body", "payload")
+        if part not in ("query", "path", "body", "payload", "form", "file")
     ]
     field = ".".join(location) or None
-    message = first.get("msg", "invalid input")
+    message = refusal_said({"input": _given(request, first.get("loc", ())), **first})
     return api.create_response(
         request,
         error_body("invalid", f"{field}: {message}" if field else message, field),
         status=422,
     )
+
+
+def _given(request: HttpRequest, location: tuple) -> object:
+    """What the request sent at ``location`` (the refusal's), as far as it is a
+    query, form or JSON body value; None when it is not found."""
+    source, *path = location or ("",)
+    try:
+        if source in ("query", "form"):
+            return (request.GET if source == "query" else request.POST).get(path[-1])
+        if source == "body":
+            value = json.loads(request.body)
+            for part in path:
+                if part != "payload" or not isinstance(value, dict) or part in value:
+                    value = value[part]
+            return value
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    return None
 
 
 @api.exception_handler(AuthenticationError)
@@ -187,35 +220,6 @@ class SuggestQuery(MarketQuery):
     q: str = Field(..., min_length=1, max_length=1000, description="What was typed.")
 
 
-def _image(image) -> ImageOut | None:
-    view = image_view(image)
-    return ImageOut(**vars(view)) if view else None
-
-
-def _summary_fields(
-    product: Product, pricing: MarketStrategy, language: str, category_slug: str
-) -> dict:
-    translation_row = pick_translation(product.translations.all(), language)
-    images = list(product.images.all())
-    return {
-        "slug": product.slug,
-        "name": translation_row.name if translation_row else product.slug,
-        "brand": product.brand,
-        "category": category_slug,
-        "merchant": MerchantRef(slug=product.merchant.slug, name=product.merchant.name),
-        "price_from": money_out(
-            pricing.shown_price(
-                product.price_from_eur,
-                tax_class=product.tax_class,
-                weight_grams=product.price_from_weight_grams,
-                net=product.price_from_net,
-            ),
-            language,
-        ),
-        "image": _image(images[0] if images else None),
-    }
-
-
 @api.get("/products", response={200: ProductPageOut, **ERRORS}, tags=["catalogue"])
 def products_list(request: HttpRequest, filters: Query[ProductFilters]):
     """List the products on sale in a market, filtered and paginated."""
@@ -257,7 +261,9 @@ def products_list(request: HttpRequest, filters: Query[ProductFilters]):
             ) from None
     items = [
         ProductSummaryOut(
-            **_summary_fields(p, pricing, language, tree.by_id[p.category_id].slug)
+            **product_summary_fields(
+                p, pricing, language, tree.by_id[p.category_id].slug
+            )
         )
         for p in (page.object_list if page else [])
     ]
@@ -323,7 +329,9 @@ def _searched(filters: ProductFilters, pricing, language: str, tree) -> ProductP
         pages=pages,
         items=[
             ProductSummaryOut(
-                **_summary_fields(p, pricing, language, tree.by_id[p.category_id].slug)
+                **product_summary_fields(
+                    p, pricing, language, tree.by_id[p.category_id].slug
+                )
             )
             for p in found.products
         ],
@@ -407,7 +415,7 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
     translation_row = pick_translation(product.translations.all(), language)
     variants = [v for v in product.variants.all() if v.is_active]
     out = ProductOut(
-        **_summary_fields(product, pricing, language, product.category.slug),
+        **product_summary_fields(product, pricing, language, product.category.slug),
         description=translation_row.description if translation_row else "",
         ingredients=translation_row.ingredients if translation_row else "",
         text_language=translation_row.language if translation_row else language,
@@ -435,7 +443,7 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
             )
             for v in variants
         ],
-        images=[_image(i) for i in product.images.all()],
+        images=[image_out(i) for i in product.images.all()],
     )
     return ProductDetailOut(pricing=pricing_out(pricing, language), product=out)
 

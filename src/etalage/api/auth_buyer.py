@@ -12,7 +12,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from ninja.utils import check_csrf
 
 from etalage.accounts.services import (
     buyer_sign_up,
@@ -21,6 +20,7 @@ from etalage.accounts.services import (
     sign_in_attempt,
 )
 from etalage.api.errors import ApiError, ErrorOut
+from etalage.api.session import csrf_checked
 from etalage.core.client_address import client_address
 from etalage.core.languages import LANGUAGE_CODES
 
@@ -58,14 +58,6 @@ class MeOut(Schema):
     username: str
 
 
-def _csrf(request: HttpRequest) -> None:
-    refused = check_csrf(request, lambda r: None)  # type: ignore[arg-type]
-    if refused is not None:
-        raise ApiError(
-            403, "csrf_failed", "send the X-CSRFToken header (GET /auth/csrf)"
-        )
-
-
 def _language(lang: str) -> str:
     if lang not in LANGUAGE_CODES:
         raise ApiError(422, "invalid", f"one of {', '.join(LANGUAGE_CODES)}", "lang")
@@ -82,7 +74,7 @@ def auth_csrf(request: HttpRequest):
 def auth_sign_up(request: HttpRequest, payload: SignUpIn):
     """Open an account: a link goes to an email address, a code to a mobile number.
     The answer is the same whether the address has an account already."""
-    _csrf(request)
+    csrf_checked(request)
     request.sensitive_post_parameters = "__ALL__"  # type: ignore[attr-defined]
     language = _language(payload.lang)
     with translation.override(language):
@@ -99,7 +91,7 @@ def auth_sign_up(request: HttpRequest, payload: SignUpIn):
 @router.post("/auth/confirm", response={200: MeOut, **ERRORS})
 def auth_confirm(request: HttpRequest, payload: CodeIn):
     """Confirm a mobile sign-up with the texted code; the buyer is signed in."""
-    _csrf(request)
+    csrf_checked(request)
     user = mobile_sign_up_confirm(login=payload.login, code=payload.code)
     login(request, user, backend=BACKEND)
     return MeOut(username=user.username)
@@ -108,7 +100,7 @@ def auth_confirm(request: HttpRequest, payload: CodeIn):
 @router.post("/auth/login", response={200: MeOut, **ERRORS})
 def auth_login(request: HttpRequest, payload: SignInIn):
     """Sign in with an email address, a mobile number or a user name."""
-    _csrf(request)
+    csrf_checked(request)
     request.sensitive_post_parameters = "__ALL__"  # type: ignore[attr-defined]
 
     def check():
@@ -132,6 +124,6 @@ def auth_login(request: HttpRequest, payload: SignInIn):
 
 @router.post("/auth/logout", response={204: None, **ERRORS})
 def auth_logout(request: HttpRequest):
-    _csrf(request)
+    csrf_checked(request)
     logout(request)
     return Status(204, None)

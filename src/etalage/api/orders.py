@@ -11,19 +11,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import SessionAuth
 
 from etalage.api.auth import merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.limits import count_request
+from etalage.api.order_detail import (
+    HistoryOut,
+    ParcelReturnsOut,
+    ParcelTrackingOut,
+    history_out,
+    order_page_query,
+    parcel_out,
+    parcel_returns_out,
+)
+from etalage.api.paging import CursorPage, PageQuery, cursor_page
 from etalage.api.schemas import MAX_PAGE
+from etalage.api.session import BuyerSession, signed_in_buyer
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.merchants.models import ApiKey
@@ -43,7 +57,7 @@ ERRORS = {
     429: ErrorOut,
 }
 
-buyer_router = Router(auth=SessionAuth(), tags=["buyer orders"])
+buyer_router = Router(auth=BuyerSession(), tags=["buyer orders"])
 merchant_router = Router(tags=["merchant orders"])
 
 
@@ -106,6 +120,7 @@ class DeliveryOut(Schema):
 class OrderOut(Schema):
     number: str
     state: str
+    state_label: str = Field(..., description="The state in the reader's language.")
     market: str
     currency: str
     placed_at: datetime
@@ -122,11 +137,29 @@ class OrderOut(Schema):
     sub_orders: list[SubOrderOut]
 
 
-class OrderPage(Schema):
-    count: int
-    page: int
-    pages: int
+class OrderPage(CursorPage):
     items: list[OrderOut]
+
+
+class SubOrderDetailOut(SubOrderOut):
+    state_label: str = Field(..., description="The state in the reader's language.")
+    parcel: ParcelTrackingOut | None = Field(
+        ..., description="The parcel and its tracking timeline, once packed."
+    )
+    returns: ParcelReturnsOut
+
+
+class OrderLinksOut(Schema):
+    payments: str
+    refunds: str
+
+
+class OrderDetailOut(OrderOut):
+    history: list[HistoryOut] = Field(
+        ..., description="The order's changes of state, oldest first."
+    )
+    sub_orders: list[SubOrderDetailOut]  # type: ignore[assignment]
+    links: OrderLinksOut
 
 
 class MerchantSubOrderOut(SubOrderOut):
@@ -192,10 +225,11 @@ def _delivery(order: Order) -> DeliveryOut:
     )
 
 
-def order_out(order: Order) -> OrderOut:
-    return OrderOut(
+def _order_fields(order: Order) -> dict[str, Any]:
+    return dict(
         number=order.number,
         state=order.state,
+        state_label=order.get_state_display(),
         market=order.market.code,
         currency=order.currency,
         placed_at=order.created_at,
@@ -209,6 +243,12 @@ def order_out(order: Order) -> OrderOut:
         buyer_name=order.buyer_name,
         id_number_masked=order.id_number_masked,
         delivery=_delivery(order),
+    )
+
+
+def order_out(order: Order) -> OrderOut:
+    return OrderOut(
+        **_order_fields(order),
         sub_orders=[SubOrderOut(**_sub(s)) for s in order.sub_orders.all()],
     )
 
@@ -219,8 +259,9 @@ def _count_write(request) -> None:
                   what="order placements or cancellations")  # fmt: skip
 
 
-def _buyer_orders(request):
-    return Order.objects.filter(buyer=request.auth).select_related("market")
+def _buyer_orders(request: HttpRequest) -> QuerySet[Order]:
+    buyer = signed_in_buyer(request)
+    return Order.objects.filter(buyer=buyer).select_related("market")
 
 
 def _with_parts(orders):
@@ -279,28 +320,58 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
 
 
 @buyer_router.get("/orders", response={200: OrderPage, **ERRORS})
-def orders_list(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE)):
-    """The signed-in buyer's orders, newest first, 20 a page."""
-    paginator = Paginator(_with_parts(_buyer_orders(request)), 20)
-    current = paginator.get_page(page)
-    return OrderPage(
-        count=paginator.count,
-        page=current.number,
-        pages=paginator.num_pages,
-        items=[order_out(o) for o in current],
+def orders_list(request: HttpRequest, page: Query[PageQuery]):
+    """The signed-in buyer's orders, newest first (cursor paging)."""
+    orders, next_page = cursor_page(
+        request, _with_parts(_buyer_orders(request)), page, scope="orders"
     )
+    return OrderPage(items=[order_out(o) for o in orders], next=next_page)
+
+
+def order_missing() -> ApiError:
+    """Another buyer's order reads as none at all."""
+    return ApiError(404, "not_found", _("You have no order with this number."),
+                    "number")  # fmt: skip
 
 
 def _buyer_order(request, number: str) -> Order:
     order = _with_parts(_buyer_orders(request)).filter(number=number).first()
     if order is None:
-        raise not_found("order", "number")
+        raise order_missing()
     return order
 
 
-@buyer_router.get("/orders/{number}", response={200: OrderOut, **ERRORS})
+def order_detail_out(request: HttpRequest, order: Order) -> OrderDetailOut:
+    def link(name: str) -> str:
+        path = reverse(f"api:{name}", kwargs={"number": order.number})
+        return request.build_absolute_uri(path)
+
+    return OrderDetailOut(
+        **_order_fields(order),
+        history=history_out(order),
+        sub_orders=[
+            SubOrderDetailOut(
+                **_sub(sub),
+                state_label=sub.get_state_display(),
+                parcel=parcel_out(sub),
+                returns=parcel_returns_out(request, sub),
+            )
+            for sub in order.sub_orders.all()
+        ],
+        links=OrderLinksOut(
+            payments=link("payments_list"), refunds=link("refunds_list")
+        ),  # fmt: skip
+    )
+
+
+@buyer_router.get("/orders/{number}", response={200: OrderDetailOut, **ERRORS})
 def orders_get(request: HttpRequest, number: str):
-    return order_out(_buyer_order(request, number))
+    """One order as its page shows it: its history, and per parcel the tracking
+    timeline and the returns, in the reader's language."""
+    order = order_page_query(_buyer_orders(request)).filter(number=number).first()
+    if order is None:
+        raise order_missing()
+    return order_detail_out(request, order)
 
 
 @buyer_router.post("/orders/{number}/cancel", response={200: OrderOut, **ERRORS})

@@ -10,16 +10,18 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import SessionAuth
 
-from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.api.errors import ApiError, ErrorOut
+from etalage.api.paging import CursorPage, PageQuery, cursor_page
+from etalage.api.session import BuyerSession
 from etalage.orders.models import Order
 from etalage.payments.models import Payment
 from etalage.payments.services import PaymentRefused, payment_start
 
-payments_router = Router(auth=SessionAuth(), tags=["buyer payments"])
+payments_router = Router(auth=BuyerSession(), tags=["buyer payments"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -40,6 +42,7 @@ class PaymentOut(Schema):
     request_id: str
     provider: str
     state: Literal["pending", "succeeded", "failed", "held"]
+    state_label: str = Field(..., description="The state in the reader's language.")
     amount: Decimal
     currency: str
     redirect_url: str = Field(
@@ -56,6 +59,7 @@ class PaymentOut(Schema):
 def _out(payment: Payment) -> PaymentOut:
     return PaymentOut(
         request_id=payment.request_id, provider=payment.provider, state=payment.state,
+        state_label=payment.get_state_display(),
         amount=payment.amount, currency=payment.currency,
         redirect_url=payment.redirect_url, qr_code=payment.qr_code,
         paid_at=payment.paid_at,
@@ -66,8 +70,13 @@ def _out(payment: Payment) -> PaymentOut:
 def _order(request: HttpRequest, number: str) -> Order:
     order = Order.objects.filter(buyer=request.auth, number=number).first()
     if order is None:
-        raise not_found("order", "number")
+        raise ApiError(404, "not_found", _("You have no order with this number."),
+                       "number")  # fmt: skip
     return order
+
+
+class PaymentPage(CursorPage):
+    items: list[PaymentOut]
 
 
 @payments_router.post("/orders/{number}/payments", response={201: PaymentOut, **ERRORS})
@@ -90,10 +99,11 @@ def payments_start(request: HttpRequest, number: str, payload: PaymentIn):
     return Status(201, _out(payment))
 
 
-@payments_router.get(
-    "/orders/{number}/payments", response={200: list[PaymentOut], **ERRORS}
-)
-def payments_list(request: HttpRequest, number: str):
-    """The order's payments, newest first."""
-    order = _order(request, number)
-    return [_out(p) for p in Payment.objects.filter(order=order)]
+@payments_router.get("/orders/{number}/payments", response={200: PaymentPage, **ERRORS})
+def payments_list(request: HttpRequest, number: str, page: Query[PageQuery]):
+    """The order's payments and their states, newest first (cursor paging)."""
+    payments, next_page = cursor_page(
+        request, Payment.objects.filter(order=_order(request, number)), page,
+        scope="payments",
+    )  # fmt: skip
+    return PaymentPage(items=[_out(p) for p in payments], next=next_page)

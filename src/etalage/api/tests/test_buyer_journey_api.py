@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -18,14 +19,35 @@ def _texts_leave_at_commit(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda callback, *a, **k: callback())
 
 
-def test_sign_up_identity_address_cart_quote_and_order_over_the_api(shopping):
-    api = Client(enforce_csrf_checks=True)
+class Recorded(Client):
+    """A client of the API that keeps each call it makes (method, path)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = []
+
+    def generic(self, method, path, *args, **kwargs):
+        self.calls.append((method.lower(), urlsplit(path).path))
+        return super().generic(method, path, *args, **kwargs)
+
+
+def test_a_visitor_goes_to_a_delivered_parcel_s_timeline_and_a_return(
+    shopping, settings, monkeypatch, mailoutbox
+):
+    """From nothing to an order, paid, delivered, its timeline read and a return
+    asked for with photos: every step a call of the API (the merchant, the hub,
+    customs and the carrier play their parts through the demo's clock and the
+    sandboxes), and every call one the OpenAPI document describes."""
+    api = Recorded(enforce_csrf_checks=True)
     token = api.get("/api/v1/auth/csrf").json()["csrf_token"]
 
     def post(url, body, **headers):
         return api.post(url, body, content_type="application/json",
                         headers={"X-CSRFToken": token, **headers})  # fmt: skip
 
+    product = shopping.products["a"]
+    maker = api.get(f"/api/v1/merchants/{product.merchant.slug}?lang=en").json()
+    assert product.slug in [p["slug"] for p in maker["products"]["items"]]
     signed_up = post("/api/v1/auth/signup", {"login": "13912345678",
                      "password": "a quiet harbour 42", "lang": "en"})  # fmt: skip
     assert signed_up.status_code == 202
@@ -33,6 +55,11 @@ def test_sign_up_identity_address_cart_quote_and_order_over_the_api(shopping):
     assert post("/api/v1/auth/confirm", {"login": "13912345678",
                 "code": code}).status_code == 200  # fmt: skip
     token = api.cookies["csrftoken"].value  # rotated at sign-in
+    chosen = api.put("/api/v1/me/preferences", {"order_emails": True,
+                     "order_texts": True, "language": "en"},
+                     content_type="application/json",
+                     headers={"X-CSRFToken": token})  # fmt: skip
+    assert chosen.json()["language"] == "en"
     identity = post("/api/v1/me/identities", {"real_name": "张伟",
                     "id_number": "310115198505120032", "mobile": "13912345678",
                     "consent": True})  # fmt: skip
@@ -43,7 +70,6 @@ def test_sign_up_identity_address_cart_quote_and_order_over_the_api(shopping):
                    "phone": "13912345678", "province": "上海市", "city": "上海市",
                    "district": "浦东新区", "street": "世纪大道 100 号"})  # fmt: skip
     assert address.status_code == 201, address.content
-    product = shopping.products["a"]
     added = post("/api/v1/cart/lines", {"product": product.slug,
                  "sku": product.variants.get().sku, "quantity": 2})  # fmt: skip
     assert added.status_code == 201, added.content
@@ -55,8 +81,184 @@ def test_sign_up_identity_address_cart_quote_and_order_over_the_api(shopping):
                   "expected_total": total},
                   **{"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
     assert placed.status_code == 201, placed.content
+    number = placed.json()["number"]
     assert str(Order.objects.get().total) == total
     assert api.get("/api/v1/cart").json()["lines"] == []
+    # An email address for the order emails, confirmed by its link's token.
+    assert post("/api/v1/me/email", {"email": "zhang@example.cn"}).status_code == 202
+    link = re.search(r"/account/email/confirm/([^/\s]+)/", mailoutbox[-1].body)
+    confirmed = post("/api/v1/auth/email/confirm", {"token": link.group(1)})
+    assert confirmed.json() == {"email": "zhang@example.cn"}
+    assert api.get("/api/v1/me").json()["email"] == "zhang@example.cn"
+
+    _pay(api, post, number, monkeypatch)
+    _deliver(settings, monkeypatch)
+
+    order = api.get(f"/api/v1/orders/{number}").json()
+    assert (order["state"], order["state_label"]) == ("delivered", "Delivered")
+    assert [h["state"] for h in order["history"]][:2] == ["placed", "paid"]
+    assert order["history"][-1]["state_label"] == "Delivered"
+    (parcel,) = order["sub_orders"]
+    timeline = parcel["parcel"]["tracking"]
+    assert timeline[0]["step"] == "delivered" and timeline[0]["label"] == "Delivered"
+    assert [s["step"] for s in reversed(timeline)][:5] == [
+        "info_received", "received_at_hub", "departed_liege", "arrived_in_china",
+        "customs_released",
+    ]  # fmt: skip
+    assert parcel["parcel"]["waybill"] and parcel["returns"]["returnable"]
+    in_chinese = api.get(f"/api/v1/orders/{number}", headers={
+        "Accept-Language": "zh-CN"}).json()  # fmt: skip
+    assert in_chinese["sub_orders"][0]["parcel"]["tracking"][0]["label"] == "已送达"
+    (paid,) = api.get(order["links"]["payments"]).json()["items"]
+    assert paid["state"] == "succeeded"
+
+    sku = parcel["lines"][0]["sku"]
+    asked = api.post(parcel["returns"]["ask_url"], {
+        "reason": "damaged", "details": "The box arrived crushed.",
+        "items": [f"{sku}:1"], "photos": [_photo("one"), _photo("two")],
+    }, headers={"X-CSRFToken": token})  # fmt: skip
+    assert asked.status_code == 201, asked.content
+    made = asked.json()
+    assert (made["state"], made["state_label"]) == (
+        "requested", "asked, awaiting the seller",
+    )  # fmt: skip
+    assert made["lines"] == [{"sku": sku, "name_zh": parcel["lines"][0]["name_zh"],
+                              "quantity": 1, "outcome": ""}]  # fmt: skip
+    assert len(made["photos"]) == 2 and made["label_url"] is None
+    photo = api.get(made["photos"][0])
+    assert photo["Content-Type"] == "image/webp" and photo.content[:4] == b"RIFF"
+    (listed,) = api.get("/api/v1/returns").json()["items"]
+    assert listed["number"] == made["number"]
+    again = api.get(f"/api/v1/orders/{number}").json()["sub_orders"][0]["returns"]
+    assert again["returns"][0]["number"] == made["number"]
+    assert not again["returnable"]  # one return at a time
+    # The seller approves: the label is there to print. The return warehouse
+    # receives the box: the buyer is refunded.
+    _seller_decides(made["number"])
+    approved = api.get(f"/api/v1/returns/{made['number']}").json()
+    label = api.get(approved["label_url"])
+    assert label["Content-Type"] == "application/pdf" and label.content[:4] == b"%PDF"
+    _warehouse_receives(made["number"])
+    received = api.get(f"/api/v1/returns/{made['number']}").json()
+    assert received["state"] == "received" and received["goods_refunded"]
+    (refund,) = api.get(order["links"]["refunds"]).json()["items"]
+    assert refund["return_number"] == made["number"]
+    assert refund["parcels"] == [parcel["number"]] and refund["provider"] == "alipay"
+
+    _every_call_is_documented(api)
+
+
+def _seller_decides(number):
+    """The seller approves the return (the portal's service)."""
+    from django.contrib.auth import get_user_model
+
+    from etalage.returns.models import ReturnRequest
+    from etalage.returns.services import return_decide
+
+    seller = get_user_model().objects.create_user("seller")
+    return_decide(request=ReturnRequest.objects.get(number=number), approve=True,
+                  by=seller)  # fmt: skip
+
+
+def _warehouse_receives(number):
+    """The return warehouse receives the box and puts it back on the shelf (the
+    hub's service)."""
+    from django.contrib.auth import get_user_model
+
+    from etalage.returns.models import ReturnRequest
+    from etalage.returns.services import return_receive
+
+    made = ReturnRequest.objects.get(number=number)
+    shelved = {item.pk: ("restocked", "") for item in made.lines.all()}
+    hub = get_user_model().objects.create_user("hub")
+    return_receive(request=made, outcomes=shelved, by=hub)
+
+
+def _photo(name):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 120, 40)).save(buffer, "PNG")
+    return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), "image/png")
+
+
+def _pay(api, post, number, monkeypatch):
+    """Pay with Alipay: the API starts it, the buyer pays at the sandbox's
+    cashier, whose signed notification comes back to Étalage."""
+    from etalage.payments import sandbox_store
+
+    started = post(f"/api/v1/orders/{number}/payments", {"provider": "alipay"},
+                   **{"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+    assert started.status_code == 201, started.content
+    cashier = Client()
+
+    def transport(method, url, headers, sent):
+        answer = cashier.post(urlsplit(url).path, data=sent,
+                              content_type=headers["Content-Type"],
+                              headers={k: v for k, v in headers.items()
+                                       if k != "Content-Type"})  # fmt: skip
+        return answer.status_code, {}, answer.content
+
+    monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
+    cashier.post(urlsplit(started.json()["redirect_url"]).path, {"decision": "pay"})
+    assert api.get(f"/api/v1/orders/{number}").json()["state"] == "paid"
+
+
+def _deliver(settings, monkeypatch):
+    """The demo's clock packs, hands over, receives, flies and lands the parcel;
+    the simulated single window releases it; the sandbox carrier's signed pushes
+    (through Étalage's own endpoint) deliver it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from etalage.core.clock import clock_round
+    from etalage.demo.clock import demo_parcels_moved
+    from etalage.events.outbox import outbox_deliver
+    from etalage.logistics import sandbox_carrier
+
+    settings.ETALAGE_DEMO_CLOCK, settings.ETALAGE_DEMO_STEP_SECONDS = True, 30
+    settings.ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS = 0
+    settings.ETALAGE_CARRIER_SANDBOX_STEP_SECONDS = 10
+    carrier = Client()
+
+    def pushed(method, url, headers, body):
+        answer = carrier.post(urlsplit(url).path, data=body,
+                              content_type=headers["Content-Type"],
+                              headers={k: v for k, v in headers.items()
+                                       if k != "Content-Type"})  # fmt: skip
+        return answer.status_code, {}, answer.content
+
+    monkeypatch.setattr(sandbox_carrier, "PUSH_TRANSPORT", [pushed])
+    later = timezone.now()
+    for _step in range(6):
+        later += timedelta(seconds=31)
+        demo_parcels_moved(now=later)
+        clock_round()  # the worker's chores: customs declares and answers
+        outbox_deliver()
+    for _step in range(8):
+        later += timedelta(seconds=11)
+        sandbox_carrier.sandbox_carrier_advanced(now=later)
+    outbox_deliver()
+
+
+def _every_call_is_documented(api):
+    document = api.get("/api/v1/openapi.json").json()
+    templates = [
+        (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), set(ops))
+        for path, ops in document["paths"].items()
+    ]
+    undocumented = [
+        (method, path)
+        for method, path in set(api.calls)
+        if path != "/api/v1/openapi.json"
+        and not any(t.match(path) and method in ops for t, ops in templates)
+    ]
+    assert len(set(api.calls)) > 20, api.calls
+    assert undocumented == []
 
 
 def test_without_a_csrf_token_the_api_refuses_to_sign_up(markets):
@@ -144,7 +346,7 @@ def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch)
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
     cashier.post(urlsplit(payment["redirect_url"]).path, {"decision": "pay"})
-    (paid,) = api.get(path).json()
+    (paid,) = api.get(path).json()["items"]
     assert paid["state"] == "succeeded" and paid["paid_at"]
     assert api.get(f"/api/v1/orders/{order.number}").json()["state"] == "paid"
     other = shopping.buyer()

@@ -1,6 +1,7 @@
 """A page number past any page, or too large for the database, is answered (the
 last page, or a refusal naming ``page``), never with a server error: on the pages
-and on every API operation that takes ``page``."""
+and on every API operation that takes ``page``; and every cursor-paged list of the
+API refuses a cursor it did not give and a page size out of bounds, naming them."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -25,13 +26,33 @@ def keyed(shopping):
     return product, secret
 
 
-def api_operations_with_a_page(client):
+def api_operations_with_a_page(client, name="page"):
     document = client.get("/api/v1/openapi.json").json()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             names = {p["name"] for p in operation.get("parameters", [])}
-            if method == "get" and "page" in names and "{" not in path:
+            if method == "get" and name in names and "{" not in path:
                 yield path
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"cursor": "nonsense"}, "cursor"), ({"cursor": "W10:1a2b:3c4d"}, "cursor"),
+     ({"cursor": "x" * 501}, "cursor"), ({"limit": "0"}, "limit"),
+     ({"limit": HUGE}, "limit"), ({"limit": "101"}, "limit")],
+)  # fmt: skip
+def test_every_cursor_list_refuses_a_cursor_it_did_not_give(shopping, query, field):
+    buyer = Client(headers={"Accept-Language": "fr"})
+    buyer.force_login(shopping.buyer("paging"))
+    paths = list(api_operations_with_a_page(buyer, "cursor"))
+    assert {"/api/v1/orders", "/api/v1/returns"} <= set(paths), paths
+    for path in paths:
+        answer = buyer.get(path, query)
+        assert answer.status_code == 422, (path, answer.status_code)
+        error = answer.json()["error"]
+        assert error["field"] == field, (path, error)
+        # Said in the reader's language.
+        assert "curseur" in error["message"] or "valeur" in error["message"], error
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -40,7 +61,7 @@ def test_every_api_listing_bounds_its_page(shopping, keyed, number):
     buyer = Client()
     buyer.force_login(shopping.buyer("paging"))
     paths = list(api_operations_with_a_page(buyer))
-    assert len(paths) >= 4, paths
+    assert len(paths) >= 3, paths
     for path in paths:
         answer = buyer.get(
             path,
