@@ -16,10 +16,10 @@ STEP_LABELS = {
     Step.RECEIVED_AT_HUB: _("Received at the Liège hub"),
     Step.DEPARTED_LIEGE: _("Departed Liège"),
     Step.ARRIVED_IN_CHINA: _("Arrived in China"),
-    Step.CUSTOMS_RELEASED: _("Released by customs"),
+    Step.CUSTOMS_RELEASED: pgettext_lazy("parcel", "Released by customs"),
     Step.OUT_FOR_DELIVERY: _("Out for delivery"),
     Step.DELIVERY_FAILED: _("Delivery failed"),
-    Step.DELIVERED: _("Delivered"),
+    Step.DELIVERED: pgettext_lazy("parcel", "Delivered"),
     Step.EXCEPTION: _("Exception"),
 }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from etalage.catalog.models import Variant
 from etalage.core.models import Entity
@@ -14,17 +15,41 @@ from etalage.pricing.models import Market
 
 
 class State(models.TextChoices):
-    PLACED = states.PLACED, _("Placed, awaiting payment")
-    PAID = states.PAID, _("Paid")
-    CUSTOMS_DECLARED = states.CUSTOMS_DECLARED, _("Declared to customs")
-    RELEASED = states.RELEASED, _("Released by customs")
-    SHIPPED = states.SHIPPED, _("Shipped")
-    DELIVERED = states.DELIVERED, _("Delivered")
-    COMPLETED = states.COMPLETED, _("Completed")
-    CANCELLED = states.CANCELLED, _("Cancelled")
-    CUSTOMS_REFUSED = states.CUSTOMS_REFUSED, _("Refused by customs")
-    REFUNDED_PART = states.REFUNDED_PART, _("Partly refunded")
-    REFUNDED = states.REFUNDED, _("Refunded")
+    # An order's states ("order": French says "Payée", the order being feminine);
+    # a parcel's read PARCEL_STATES ("Payé").
+    PLACED = states.PLACED, pgettext_lazy("order", "Placed, awaiting payment")
+    PAID = states.PAID, pgettext_lazy("order", "Paid")
+    CUSTOMS_DECLARED = (
+        states.CUSTOMS_DECLARED,
+        pgettext_lazy("order", "Declared to customs"),
+    )
+    RELEASED = states.RELEASED, pgettext_lazy("order", "Released by customs")
+    SHIPPED = states.SHIPPED, pgettext_lazy("order", "Shipped")
+    DELIVERED = states.DELIVERED, pgettext_lazy("order", "Delivered")
+    COMPLETED = states.COMPLETED, pgettext_lazy("order", "Completed")
+    CANCELLED = states.CANCELLED, pgettext_lazy("order", "Cancelled")
+    CUSTOMS_REFUSED = (
+        states.CUSTOMS_REFUSED,
+        pgettext_lazy("order", "Refused by customs"),
+    )
+    REFUNDED_PART = states.REFUNDED_PART, pgettext_lazy("order", "Partly refunded")
+    REFUNDED = states.REFUNDED, pgettext_lazy("order", "Refunded")
+
+
+# The same states said of a parcel (a sub-order), whose name is masculine in French.
+PARCEL_STATES = {
+    State.PLACED: pgettext_lazy("parcel", "Placed, awaiting payment"),
+    State.PAID: pgettext_lazy("parcel", "Paid"),
+    State.CUSTOMS_DECLARED: pgettext_lazy("parcel", "Declared to customs"),
+    State.RELEASED: pgettext_lazy("parcel", "Released by customs"),
+    State.SHIPPED: pgettext_lazy("parcel", "Shipped"),
+    State.DELIVERED: pgettext_lazy("parcel", "Delivered"),
+    State.COMPLETED: pgettext_lazy("parcel", "Completed"),
+    State.CANCELLED: pgettext_lazy("parcel", "Cancelled"),
+    State.CUSTOMS_REFUSED: pgettext_lazy("parcel", "Refused by customs"),
+    State.REFUNDED_PART: pgettext_lazy("parcel", "Partly refunded"),
+    State.REFUNDED: pgettext_lazy("parcel", "Refunded"),
+}
 
 
 def _money(label):
@@ -163,6 +188,10 @@ class SubOrder(Entity):
     def __str__(self) -> str:
         return self.number
 
+    def get_state_display(self) -> str:
+        """The state said of a parcel (French: "Payé", not the order's "Payée")."""
+        return str(PARCEL_STATES.get(self.state, self.state))
+
     @property
     def tax(self):
         return self.tariff + self.consumption_tax + self.vat
@@ -241,6 +270,18 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '-'} → {self.to_state}"
+
+    def get_from_state_display(self) -> str:
+        return self._state_label(self.from_state)
+
+    def get_to_state_display(self) -> str:
+        return self._state_label(self.to_state)
+
+    def _state_label(self, state: str) -> str:
+        """A parcel's move is said of the parcel, an order's of the order."""
+        if self.sub_order_id is not None and state in PARCEL_STATES:
+            return str(PARCEL_STATES[state])
+        return str(State(state).label) if state in State.values else state
 
 
 class BuyerNotice(Entity):

@@ -210,6 +210,12 @@ def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
     }
 
 
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """7.432600 as 7.4326, and 10.000000 as 10 (never 1E+1)."""
+    normal = value.normalize()
+    return normal if normal.as_tuple().exponent <= 0 else normal.quantize(Decimal(1))
+
+
 def _own_order(request, number: str) -> Order:
     order = (
         Order.objects.filter(buyer=request.user, number=number)
@@ -292,7 +298,10 @@ def order(request, number: str):
                 (r, money(r.amount), Provider(r.payment.provider).label)
                 for r in order_refunds(order)
             ],
-            "fx_rate": f"{order.fx_rate.normalize():f}" if order.fx_rate else "",
+            # A number, so that the page writes it in the reader's way (7,4326).
+            "fx_rate": _without_trailing_zeros(order.fx_rate)
+            if order.fx_rate
+            else None,
             "cancellable": bool(sub_orders_buyer_may_cancel(order.sub_orders.all())),
             "history": order_history(order),
         },
