@@ -575,6 +575,11 @@ ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
 # Days a merchant has to hand a paid parcel to the hub before it is flagged late to
 # the merchant and the operator.
 ETALAGE_HANDLING_DAYS = int(os.environ.get("ETALAGE_HANDLING_DAYS", 3))
+# The delivery promise: deliveries of the last days measured, how often (seconds).
+ETALAGE_PROMISE_PERIOD_DAYS = int(os.environ.get("ETALAGE_PROMISE_PERIOD_DAYS", 90))
+ETALAGE_PROMISE_MEASURE_SECONDS = int(
+    os.environ.get("ETALAGE_PROMISE_MEASURE_SECONDS", 3600)
+)
 # The demo's clock (`etalage serve --demo` turns it on): demo parcels move a step
 # every few seconds through the same services people use.
 ETALAGE_DEMO_CLOCK = _env_bool("ETALAGE_DEMO_CLOCK", False)

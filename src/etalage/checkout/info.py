@@ -30,6 +30,8 @@ from etalage.customs.models import BuyerIdentity, DeliveryAddress
 from etalage.customs.services import caps_check, caps_wanted, cbec_year, yearly_used
 from etalage.inventory.models import Stock
 from etalage.money import Money
+from etalage.orders.promise import DeliveryWindow
+from etalage.orders.transit_times import delivery_windows
 from etalage.pricing.strategy import MarketStrategy
 
 
@@ -57,6 +59,8 @@ class CheckoutInfo:
     caps_by_line: dict[UUID, Decimal] = field(default_factory=dict)
     caps_by_code: dict[str, Decimal] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    # The delivery window of each route the quote's parcels take, paid now.
+    promises: dict[str, DeliveryWindow] = field(default_factory=dict)
 
     @property
     def messages(self) -> list[str]:
@@ -141,6 +145,7 @@ def checkout_info(
         ]
     if not lines:
         problems.append(Problem("empty_cart", _("Your cart is empty.")))
+    routes = {sub.placement.route for sub in quote.sub_orders} if quote else set()
     return CheckoutInfo(
         strategy=strategy,
         lines=lines,
@@ -153,4 +158,5 @@ def checkout_info(
         caps_by_line=caps_by_line,
         caps_by_code=caps_by_code,
         problems=tuple(problems),
+        promises=delivery_windows(routes) if routes else {},
     )

@@ -338,6 +338,10 @@ def _write(
                 0
             ].variant.product.merchant.default_commission_percent,
         )
+        promise = info.promises.get(sub.placement.route)
+        if promise is not None:
+            sub_order.promised_from = promise.earliest
+            sub_order.promised_by = promise.latest
         sub_orders.append(sub_order)
         line_taxes = {lt.key: lt for lt in tax.lines} if tax else {}
         for ql in sub.lines:

@@ -189,9 +189,10 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
     # reference cache spares in production), then the nine writes: on PostgreSQL in
     # one round trip (core.writes), on SQLite one by one; and its savepoint here. Then
     # 5 reading the market's strategy (rates, freight, the positive list: cached in
-    # production) and 4 the test's own lookups.
+    # production), 1 the routes' transit times (the delivery promise: cached too)
+    # and 4 the test's own lookups.
     writes = 1 if connection.vendor == "postgresql" else 9
-    assert len(one) == len(many) == 8 + writes + 2 + 5 + 4
+    assert len(one) == len(many) == 8 + writes + 2 + 5 + 1 + 4
 
 
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):
