@@ -10,7 +10,6 @@ changes that come with every order and every new exchange rate.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
@@ -225,13 +224,3 @@ def _refigure(
 
 def index_exists() -> bool:
     return current_path() is not None
-
-
-def wait_for_index(seconds: float) -> bool:
-    """Whether an index appeared within ``seconds`` (a node starting up)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if index_exists():
-            return True
-        time.sleep(0.2)
-    return index_exists()

@@ -11,10 +11,11 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import Prefetch
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from etalage.catalog.models import Category, Product
+from etalage.catalog.models import Category, Product, ProductImage, ProductTranslation
 from etalage.merchants.models import Merchant
 from etalage.search.engines import Criteria, Groups, SearchEngine
 from etalage.search.glossary import also_means, glossary_read
@@ -302,21 +303,37 @@ def _named_categories(query: Query) -> dict[Any, int]:
 
 
 def _products(ids: list[Any]) -> list[Product]:
+    """The page's products with what their cards show (names, the first images,
+    the merchant), in the engine's order."""
     wanted = [UUID(str(i)) if not isinstance(i, UUID) else i for i in ids]
+    if not wanted:
+        return []
     found = Product.objects.filter(pk__in=wanted).select_related("merchant")
-    found = found.prefetch_related("translations", "images")
+    found = found.prefetch_related(
+        Prefetch(
+            "translations",
+            queryset=ProductTranslation.objects.only("product_id", "language", "name"),
+        ),
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.only(
+                "product_id", "thumbnail", "is_illustration", "position"
+            ).order_by("position", "id"),
+        ),
+    )
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in wanted if i in by_id]
 
 
 def _name_facets(facets: dict[str, list[Facet]]) -> None:
-    categories = Category.objects.in_bulk(
-        [UUID(str(f["value"])) for f in facets.get("category", [])]
-    )
+    """Each facet's category or merchant (kept a minute: reference data)."""
+    categories = _cached("category-objects", 60, Category.objects.in_bulk)
     for f in facets.get("category", []):
         f["object"] = categories.get(UUID(str(f["value"])))
-    merchants = Merchant.objects.in_bulk(
-        [UUID(str(f["value"])) for f in facets.get("merchant", [])]
+    merchants = _cached(
+        "merchant-objects",
+        60,
+        lambda: Merchant.objects.filter(status=Merchant.Status.APPROVED).in_bulk(),
     )
     for f in facets.get("merchant", []):
         f["object"] = merchants.get(UUID(str(f["value"])))

@@ -61,14 +61,28 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(language)
 
 
+@cache
+def _combining() -> re.Pattern[str]:
+    """Every combining mark (what ``unicodedata.combining`` says is one)."""
+    marks = "".join(
+        re.escape(chr(c))
+        for c in range(0x300, 0x10000)
+        if unicodedata.combining(chr(c)) and not 0xD800 <= c < 0xE000
+    )
+    return re.compile(f"[{marks}]")
+
+
 def normalize(text: str) -> str:
     """Simplified characters, lower case, no accents, compatibility forms folded
     (full-width letters and digits become ASCII)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = text or ""
+    if text.isascii():  # nothing to fold but the case
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text)
     if _IS_CJK.search(text):
         text = _t2s().convert(text)
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _combining().sub("", decomposed)
 
 
 # A catalogue repeats its words: each word's pinyin and stems are worked out once per
@@ -97,24 +111,33 @@ def _code(run: str) -> str:
     return re.sub(r"[-./]", "", run)
 
 
+@lru_cache(maxsize=WORDS_REMEMBERED)
+def _run_terms(run: str) -> tuple[str, ...]:
+    """The terms of one run of Chinese characters or of one Latin word or code,
+    worked out once per process (a catalogue repeats its words and phrases)."""
+    seen: dict[str, None] = {}
+    if _IS_CJK.match(run):
+        for word in _jieba().cut_for_search(run):
+            seen.setdefault(word)
+            if len(word) > 1:
+                seen.setdefault(pinyin(word))
+        for character in run:  # 黑 of 浓黑: a one-character query finds it
+            seen.setdefault(character)
+        seen.setdefault(pinyin(run))  # the whole run, as typed in pinyin
+    else:
+        code = _code(run)
+        for part in {code, *re.split(r"[-./]", run)}:
+            for form in sorted(stems(part)):
+                seen.setdefault(form)
+    return tuple(seen)
+
+
 def index_terms(*texts: str) -> list[str]:
     """Every term a text is found by (for the index), in order, without repeats."""
     seen: dict[str, None] = {}
     for text in texts:
         for run in _RUN.findall(normalize(text)):
-            if _IS_CJK.match(run):
-                for word in _jieba().cut_for_search(run):
-                    seen.setdefault(word)
-                    if len(word) > 1:
-                        seen.setdefault(pinyin(word))
-                for character in run:  # 黑 of 浓黑: a one-character query finds it
-                    seen.setdefault(character)
-                seen.setdefault(pinyin(run))  # the whole run, as typed in pinyin
-            else:
-                code = _code(run)
-                for part in {code, *re.split(r"[-./]", run)}:
-                    for form in sorted(stems(part)):
-                        seen.setdefault(form)
+            seen.update(dict.fromkeys(_run_terms(run)))
     return list(seen)
 
 

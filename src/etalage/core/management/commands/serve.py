@@ -63,6 +63,10 @@ class Command(BaseCommand):
             call_command("demo", "load", stdout=self.stdout)
             # The demo's paid parcels move by themselves (the clock's chore).
             os.environ.setdefault("ETALAGE_DEMO_CLOCK", "1")
+        from etalage.search.index import index_exists
+
+        if not index_exists():  # a fresh node (or the demo's first run)
+            call_command("search", "reindex", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{host}:{port}"
         self.stdout.write(f"\nÉtalage is starting at {base}/ (warming up)…\n")
@@ -108,10 +112,14 @@ class Command(BaseCommand):
             server.append("--reload")
         worker = _task_worker()
         clock = [sys.executable, "-m", "etalage", "clock"]
+        # This node's search index: one writer, following the log of changes.
+        follower = [sys.executable, "-m", "etalage", "search", "follow"]
         if not task_workers:
             task_workers = 1 if connection.vendor == "sqlite" else 2
         self._supervise(
-            [server, *[worker] * task_workers, clock], ready_at=f"{base}/", ready=ready
+            [server, *[worker] * task_workers, clock, follower],
+            ready_at=f"{base}/",
+            ready=ready,
         )
 
     def _supervise(
