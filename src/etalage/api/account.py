@@ -106,13 +106,13 @@ def account_out(user: User) -> AccountOut:
 
 
 @router.get("/me", response={200: AccountOut, **ERRORS})
-def me_get(request: HttpRequest):
+def me_get(request: HttpRequest) -> AccountOut:
     """The account: contact points, notices, language, linked WeChat."""
     return account_out(signed_in_buyer(request))
 
 
 @router.put("/me/preferences", response={200: AccountOut, **ERRORS})
-def me_preferences_set(request: HttpRequest, payload: PreferencesIn):
+def me_preferences_set(request: HttpRequest, payload: PreferencesIn) -> AccountOut:
     """Choose the channels the buyer hears about orders on, and the language."""
     user = signed_in_buyer(request)
     notice_preferences_set(
@@ -125,7 +125,7 @@ def me_preferences_set(request: HttpRequest, payload: PreferencesIn):
 
 
 @router.post("/me/email", response={202: EmailSentOut, **ERRORS})
-def me_email_add(request: HttpRequest, payload: EmailIn):
+def me_email_add(request: HttpRequest, payload: EmailIn) -> Status[EmailSentOut]:
     """Add an email address to an account opened with a mobile number: a link
     confirming it is sent (within the hourly message limits); it counts once
     opened."""
@@ -144,7 +144,7 @@ class EmailConfirmedOut(Schema):
 
 
 @public_router.post("/auth/email/confirm", response={200: EmailConfirmedOut, **ERRORS})
-def auth_email_confirm(request: HttpRequest, payload: TokenIn):
+def auth_email_confirm(request: HttpRequest, payload: TokenIn) -> EmailConfirmedOut:
     """Confirm an added email address with the token of its link (what the
     link's page does): the account then has it. No sign-in needed, as the link."""
     csrf_checked(request)

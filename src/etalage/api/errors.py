@@ -30,7 +30,9 @@ class ApiError(Exception):
         self.field = field
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict:
+def error_body(
+    code: str, message: str, field: str | None = None
+) -> dict[str, dict[str, str | None]]:
     return {"error": {"code": code, "message": message, "field": field}}
 
 

@@ -100,7 +100,9 @@ def _products(
 
 
 @router.get("/merchants/{slug}", response={200: MerchantPageOut, **ERRORS})
-def merchant_page(request: HttpRequest, slug: str, query: Query[MerchantPageQuery]):
+def merchant_page(
+    request: HttpRequest, slug: str, query: Query[MerchantPageQuery]
+) -> MerchantPageOut:
     """A merchant's public page: its story and its products on sale."""
     merchant = _merchant(slug)
     products = _products(request, merchant, query)
@@ -119,6 +121,8 @@ def merchant_page(request: HttpRequest, slug: str, query: Query[MerchantPageQuer
 
 
 @router.get("/merchants/{slug}/products", response={200: MakerProductPage, **ERRORS})
-def merchant_products(request: HttpRequest, slug: str, query: Query[MerchantPageQuery]):
+def merchant_products(
+    request: HttpRequest, slug: str, query: Query[MerchantPageQuery]
+) -> MakerProductPage:
     """A merchant's products on sale, newest first (cursor paging)."""
     return _products(request, _merchant(slug), query)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -101,8 +102,8 @@ def history_out(order: Order) -> list[HistoryOut]:
 
 def parcel_out(sub: SubOrder) -> ParcelTrackingOut | None:
     try:
-        parcel = sub.parcel  # type: ignore[attr-defined]
-    except SubOrder.parcel.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        parcel = sub.parcel
+    except ObjectDoesNotExist:
         return None
     return ParcelTrackingOut(
         code=parcel.code,

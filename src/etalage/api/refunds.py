@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -45,13 +46,15 @@ class RefundPage(CursorPage):
     items: list[RefundOut]
 
 
-def _numbers(numbers: dict[object, str], keys: list[object]) -> list[str]:
+def _numbers(numbers: dict[UUID, str], keys: list[str]) -> list[str]:
     wanted = {str(key) for key in keys}
     return [number for key, number in numbers.items() if str(key) in wanted]
 
 
 @router.get("/orders/{number}/refunds", response={200: RefundPage, **ERRORS})
-def refunds_list(request: HttpRequest, number: str, page: Query[PageQuery]):
+def refunds_list(
+    request: HttpRequest, number: str, page: Query[PageQuery]
+) -> RefundPage:
     """The order's refunds, newest first (cursor paging)."""
     order = Order.objects.filter(buyer=signed_in_buyer(request), number=number).first()
     if order is None:

@@ -175,8 +175,8 @@ def returns_ask(
     number: str,
     sub_number: str,
     payload: Form[ReturnAskIn],
-    photos: list[UploadedFile] = File(None),  # noqa: B008
-):
+    photos: File[list[UploadedFile] | None] = None,
+) -> Status[ReturnOut]:
     """Ask to return items of a delivered parcel, within its return period: a
     multipart form with the reason, what happened, the items and up to five
     photos (JPEG, PNG or WebP, 10 MB each at most). The seller decides; the answer
@@ -213,7 +213,7 @@ def returns_ask(
 
 
 @router.get("/returns", response={200: ReturnPage, **ERRORS})
-def returns_list(request: HttpRequest, query: Query[ReturnsQuery]):
+def returns_list(request: HttpRequest, query: Query[ReturnsQuery]) -> ReturnPage:
     """The buyer's returns, newest first (cursor paging)."""
     rows = _returns(request)
     if query.order:
@@ -223,7 +223,7 @@ def returns_list(request: HttpRequest, query: Query[ReturnsQuery]):
 
 
 @router.get("/returns/{number}", response={200: ReturnOut, **ERRORS})
-def returns_get(request: HttpRequest, number: str):
+def returns_get(request: HttpRequest, number: str) -> ReturnOut:
     """One return: its state, the seller's decision, the refund once received."""
     return return_out(request, _own(request, number))
 
@@ -240,7 +240,7 @@ def returns_get(request: HttpRequest, number: str):
         }
     },
 )
-def returns_label(request: HttpRequest, number: str):
+def returns_label(request: HttpRequest, number: str) -> HttpResponse:
     """The label to send the items back with, once the return is approved."""
     made = _own(request, number)
     if made.state != ReturnRequest.State.APPROVED:
@@ -260,7 +260,7 @@ def returns_label(request: HttpRequest, number: str):
         }
     },
 )
-def returns_photo(request: HttpRequest, number: str, photo_id: int):
+def returns_photo(request: HttpRequest, number: str, photo_id: int) -> HttpResponse:
     """A photo sent with the return (as the pipeline kept it: WebP, 800 px)."""
     photo = None
     if 0 < photo_id < 2**31:

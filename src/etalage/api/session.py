@@ -39,7 +39,7 @@ def signed_in_buyer(request: HttpRequest) -> User:
 def csrf_checked(request: HttpRequest) -> None:
     """Refuse a write without the session's CSRF token (where no sign-in checks
     it: signing up and in, a link's token)."""
-    refused = check_csrf(request, lambda r: None)  # type: ignore[arg-type]
+    refused = check_csrf(request, lambda r: None)
     if refused is not None:
         raise ApiError(
             403,
