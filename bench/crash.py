@@ -98,9 +98,12 @@ def place_until_answered(port, request: bytes, deadline: float, answers, key):
     answers[key] = (0, b"no answer before the deadline", attempts)
 
 
-def post_until_acknowledged(port, request: bytes, deadline: float) -> int:
-    """Post a request again and again until the server answers below 500, as a
-    provider does with a notification; return the attempts."""
+def post_until_acknowledged(
+    port, request: bytes, deadline: float, *, accepted=lambda status: status < 500
+) -> int:
+    """Post a request again and again until the server's answer is ``accepted``, as
+    a provider does with a notification (it takes only a 2xx as received, and waits
+    out a 429's Retry-After); return the attempts, 0 if the deadline came first."""
     head, _, body = request.partition(b"\r\n\r\n")
     lines = head.decode().split("\r\n")
     method, path, _version = lines[0].split(" ")
@@ -118,13 +121,28 @@ def post_until_acknowledged(port, request: bytes, deadline: float) -> int:
             continue
         finally:
             connection.close()
-        if response.status < 500:
+        if accepted(response.status):
             return attempts
-        time.sleep(0.2)
+        if response.status == 429:
+            THROTTLED.append(1)
+            time.sleep(min(float(response.getheader("Retry-After") or 1), 5.0))
+        else:
+            time.sleep(0.2)
     return 0
 
 
-def in_threads(port, requests: list[bytes], threads: int, on_progress) -> list[int]:
+# Answers 429 seen while posting (each waited out and posted again).
+THROTTLED: list[int] = []
+
+
+def received(status: int) -> bool:
+    """What a payment provider takes as its notification received: a 2xx."""
+    return 200 <= status < 300
+
+
+def in_threads(
+    port, requests: list[bytes], threads: int, on_progress, accepted=None
+) -> list[int]:
     """Post every request until acknowledged from ``threads`` threads; ``on_progress``
     is called with the count done while they run (it kills the server)."""
     work = list(requests)
@@ -138,7 +156,9 @@ def in_threads(port, requests: list[bytes], threads: int, on_progress) -> list[i
                 if not work:
                     return
                 request = work.pop()
-            attempts = post_until_acknowledged(port, request, deadline)
+            attempts = post_until_acknowledged(
+                port, request, deadline, accepted=accepted or (lambda s: s < 500)
+            )
             with lock:
                 done.append(attempts)
 
@@ -390,7 +410,7 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
 
     connection.close()
     print(f"  payments: {len(flood)} notifications for {len(numbers)} orders")
-    in_threads(port, flood, threads, kill_when(len(flood) // 2))
+    sent = in_threads(port, flood, threads, kill_when(len(flood) // 2), received)
     # Processed, not only taken: a notice whose processing failed (a worker killed
     # under it) waits for its next try with the verdict "error".
     wait_for(
@@ -404,7 +424,7 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
     by_number = {number: requests[key] for key, number in told.items()}
     cancelling = numbers[: len(numbers) // 5]
     cancels = [cancel_request(by_number[n], n) for n in cancelling]
-    in_threads(port, cancels, threads, kill_when(len(cancels) // 2))
+    asked = in_threads(port, cancels, threads, kill_when(len(cancels) // 2))
     wait_for(
         lambda: (
             Order.objects.filter(number__in=cancelling, state="refunded").count()
@@ -422,6 +442,11 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
         what="the refund notices to be processed",
     )
     failures = []
+    if sent.count(0) or asked.count(0):
+        failures.append(
+            f"{sent.count(0)} notifications and {asked.count(0)} cancellations "
+            "never acknowledged before the deadline"
+        )
     moves = OrderTransition.objects.filter(sub_order=None, to_state="paid")
     paid = dict(
         moves.values("order__number")
@@ -475,7 +500,8 @@ def crash_payments(port, requests, answers, threads, kill_when) -> list[str]:
     verdicts = Counter(Notification.objects.values_list("verdict", flat=True))
     print(
         f"  verdicts: {dict(verdicts)}; cancelled and refunded "
-        f"{len(cancelling) - len(unrefunded)} of {len(cancelling)}"
+        f"{len(cancelling) - len(unrefunded)} of {len(cancelling)}; "
+        f"{len(THROTTLED)} answers 429 waited out"
     )
     return failures + check_books()
 

@@ -311,13 +311,16 @@ def order_refund_cancelled(
     payment = Payment.objects.filter(order=order, state=Payment.State.SUCCEEDED).first()
     if payment is None:
         return None
+    given = payment.refunds.exclude(state=Refund.State.FAILED)
+    if (given.aggregate(total=Sum("amount"))["total"] or 0) >= payment.amount:
+        # All given back already (a payment that came after the order was
+        # cancelled is refunded whole, parcels named or not): nothing to ask.
+        return None
     # Parcels a refund already covers are not refunded twice (the event that asks
     # may be delivered more than once).
     covered = {
         parcel
-        for parcels in payment.refunds.exclude(state=Refund.State.FAILED).values_list(
-            "parcels", flat=True
-        )
+        for parcels in given.values_list("parcels", flat=True)
         for parcel in parcels
     }
     cancelled = tuple(

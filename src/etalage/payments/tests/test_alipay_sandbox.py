@@ -303,6 +303,30 @@ def test_a_payment_after_the_order_was_cancelled_is_refunded(
     assert Refund.objects.get().state == "succeeded"
 
 
+def test_a_cancellation_handled_after_a_late_payment_s_refund_refunds_nothing_more(
+    client, order, django_capture_on_commit_callbacks
+):
+    """The buyer cancels before the payment's notice comes; the payment then comes
+    late and is refunded in full; the cancellation's event, delivered after (the
+    outbox retries, or was behind), finds nothing left to give back, and never fails
+    (it used to ask for a refund of nothing and be retried for ever)."""
+    from etalage.events.types import OrderCancelled
+    from etalage.orders.services import order_cancel
+    from etalage.payments.handlers import cancelled_paid_parcels_refunded
+    from etalage.payments.models import Refund
+
+    paid = _paid_sandbox_payment(client, order)
+    order_cancel(order=order, by_buyer=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(client, *sandbox_antom.payment_notice(paid))
+    assert Refund.objects.get().amount == order.total
+    subs = tuple(s.pk for s in order.sub_orders.all())
+    cancelled_paid_parcels_refunded(
+        OrderCancelled(order_id=order.pk, number=order.number, sub_order_ids=subs)
+    )
+    assert Refund.objects.count() == 1
+
+
 def test_a_late_payment_s_refund_is_kept_with_it_and_asked_if_its_task_is_lost(
     client, order, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
