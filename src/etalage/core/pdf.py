@@ -9,6 +9,10 @@ OTF of notofonts/noto-cjk, unchanged, SIL Open Font License), so ``make install`
 brings it on any machine. It has one weight; ``pdf_bold`` strokes the glyphs'
 outlines.
 
+``pdf_money`` and ``pdf_number`` write figures as the reader's locale does
+(``money.formatting``, Babel's CLDR data, as the pages do): 1 234,56 € in French,
+€ 1.234,56 in Dutch, €1,234.56 in English.
+
 ``pdf_text`` is for documents still drawn in fpdf2's built-in fonts (Latin-1
 only): it transliterates the rest.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from pylopdf_fonts_zh_cn import sans_path
 from text_unidecode import unidecode
+
+from etalage.money import Money, format_money, format_number
 
 FONT = "NotoSansSC"
 
@@ -57,6 +64,22 @@ def pdf_bold(pdf: FPDF) -> Iterator[None]:
         text_mode=TextMode.FILL_STROKE, line_width=pdf.font_size_pt * 0.03
     ):
         yield
+
+
+def _in_font(text: str) -> str:
+    """CLDR's narrow no-break space (French thousands) is a glyph Noto Sans SC does
+    not have: its no-break space keeps the figure whole just the same."""
+    return text.replace("\u202f", "\u00a0")
+
+
+def pdf_money(money: Money, language: str) -> str:
+    """``money`` written for ``language``'s reader, in the document's font."""
+    return _in_font(format_money(money, language))
+
+
+def pdf_number(value: Decimal | int, language: str) -> str:
+    """A count or a measure (grams, pieces) written for ``language``'s reader."""
+    return _in_font(format_number(value, language))
 
 
 def pdf_text(text: str) -> str:

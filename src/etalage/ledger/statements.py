@@ -19,11 +19,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
-from etalage.core.pdf import pdf_text
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_font, pdf_money, pdf_number
 from etalage.ledger.models import CommissionInvoice, SubOrderBook, to_decimal
 from etalage.ledger.selectors import (
     commission_of_month,
@@ -32,6 +32,7 @@ from etalage.ledger.selectors import (
     statement_totals,
 )
 from etalage.merchants.models import Merchant
+from etalage.money import Money
 
 # Words printed inside formatted lines (marked here: gettext cannot read f-strings).
 T_VAT = gettext_lazy("VAT")
@@ -136,51 +137,49 @@ def statement_csv(merchant: Merchant, month: date) -> str:
     return out.getvalue()
 
 
-def _eur(minor: int | Decimal) -> str:
-    amount = minor if isinstance(minor, Decimal) else to_decimal(minor)
-    return f"{amount:,.2f} EUR".replace(",", " ")
-
-
-def statement_pdf(merchant: Merchant, month: date) -> bytes:
+def statement_pdf(merchant: Merchant, month: date, language: str = "") -> bytes:
     """The month's statement and, once the month is over, its commission invoice
-    (or credit note), as one PDF."""
+    (or credit note), as one PDF, its words and figures in ``language`` (the
+    reader's: the language in use by default)."""
+    language = language or get_language() or merchant.language
     month = month.replace(day=1)
-    pdf = FPDF(format="A4")
+    pdf = pdf_document(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     operator = settings.ETALAGE_OPERATOR
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0,
-        8,
-        pdf_text(_("Statement %(month)s") % {"month": f"{month:%Y-%m}"}),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 9)
+    pdf_font(pdf, 14)
+    with pdf_bold(pdf):
+        pdf.cell(0, 8, _("Statement %(month)s") % {"month": f"{month:%Y-%m}"},
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf_font(pdf, 9)
     if settings.ETALAGE_BANK_SANDBOX:
         pdf.set_text_color(180, 0, 0)
-        pdf.cell(
-            0,
-            5,
-            pdf_text(_("Demo data (sandbox): not a real statement or invoice.")),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        pdf.cell(0, 5, _("Demo data (sandbox): not a real statement or invoice."),
+                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
         pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(0, 5, pdf_text(_address(merchant)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, _address(merchant), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    _table(pdf, merchant_statement(merchant, month))
+    _table(pdf, merchant_statement(merchant, month), language)
     if month_bounds(month)[1] <= timezone.now():
         invoice = commission_invoice(merchant, month)
         if invoice is not None:
-            _invoice(pdf, invoice, merchant, operator)
+            _invoice(pdf, invoice, merchant, operator, language)
     return bytes(pdf.output())
 
 
-def _table(pdf: FPDF, books: QuerySet[SubOrderBook]) -> None:
+def _eur(amount: int | Decimal, language: str) -> str:
+    """Cents (the ledger's) or an amount of euros, as the reader writes money."""
+    money = (
+        Money(amount, "EUR")
+        if isinstance(amount, Decimal)
+        else Money.from_minor_units(amount, "EUR")
+    )
+    return pdf_money(money, language)
+
+
+def _table(pdf: FPDF, books: QuerySet[SubOrderBook], language: str) -> None:
     """One line per parcel, and the totals."""
-    widths = (20, 52, 20, 20, 20, 18, 20, 20)
+    widths = (20, 46, 21, 21, 21, 19, 22, 20)
     heads = (
         _("Paid"),
         _("Parcel"),
@@ -191,25 +190,27 @@ def _table(pdf: FPDF, books: QuerySet[SubOrderBook]) -> None:
         _("Net"),
         _("Available"),
     )
-    pdf.set_font("Helvetica", "B", 8)
-    for n, (width, head) in enumerate(zip(widths, heads, strict=True)):
-        pdf.cell(
-            width, 6, pdf_text(head), border="B", align="R" if 2 <= n <= 6 else "L"
-        )
+    pdf_font(pdf, 8)
+    with pdf_bold(pdf):
+        for n, (width, head) in enumerate(zip(widths, heads, strict=True)):
+            pdf.cell(width, 6, head, border="B", align="R" if 2 <= n <= 6 else "L")
     pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
     for book in books:
-        for n, (width, value) in enumerate(zip(widths, _row(book), strict=True)):
+        paid_on, number, *_amounts, available = _row(book)
+        amounts = (book.goods_eur, book.refunded_goods_eur, book.commission_eur,
+                   book.commission_vat_eur, book.net_eur)  # fmt: skip
+        values = (paid_on, number, *(_eur(a, language) for a in amounts), available)
+        for n, (width, value) in enumerate(zip(widths, values, strict=True)):
             pdf.cell(width, 5, value, align="R" if 2 <= n <= 6 else "L")
         pdf.ln()
     totals = statement_totals(books)
-    pdf.set_font("Helvetica", "B", 8)
-    pdf.cell(widths[0] + widths[1], 6, pdf_text(_("Total")), border="T")
-    for width, key in zip(
-        widths[2:7], ("goods", "refunded", "commission", "vat", "net"), strict=True
-    ):
-        pdf.cell(width, 6, f"{totals[key]}", border="T", align="R")
-    pdf.cell(widths[7], 6, "", border="T")
+    with pdf_bold(pdf):
+        pdf.cell(widths[0] + widths[1], 6, _("Total"), border="T")
+        for width, key in zip(
+            widths[2:7], ("goods", "refunded", "commission", "vat", "net"), strict=True
+        ):
+            pdf.cell(width, 6, _eur(totals[key], language), border="T", align="R")
+        pdf.cell(widths[7], 6, "", border="T")
     pdf.ln(10)
 
 
@@ -222,12 +223,17 @@ def _address(merchant: Merchant, vat: str = "") -> str:
 
 
 def _invoice(
-    pdf: FPDF, invoice: CommissionInvoice, merchant: Merchant, operator: dict[str, str]
+    pdf: FPDF,
+    invoice: CommissionInvoice,
+    merchant: Merchant,
+    operator: dict[str, str],
+    language: str,
 ) -> None:
     title = _("Credit note") if invoice.credit_note else _("Invoice")
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, pdf_text(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf_font(pdf, 12)
+    with pdf_bold(pdf):
+        pdf.cell(0, 7, f"{title} {invoice.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf_font(pdf, 9)
     seller = (
         f"{operator['name']}\n{operator['street_name']} {operator['building_number']}\n"
         f"{operator['postcode']} {operator['town']} ({operator['country']})\n"
@@ -235,9 +241,9 @@ def _invoice(
     )
     buyer = _address(merchant, vat=_("VAT"))
     top = pdf.get_y()
-    pdf.multi_cell(90, 5, pdf_text(seller))
+    pdf.multi_cell(90, 5, seller)
     pdf.set_xy(110, top)
-    pdf.multi_cell(90, 5, pdf_text(buyer), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(90, 5, buyer, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     start, end = month_bounds(invoice.month)
     last = end.date().toordinal() - 1
@@ -245,15 +251,19 @@ def _invoice(
         (_("Issued on"), f"{invoice.issued_on:%Y-%m-%d}"),
         (_("Service"), _("Marketplace commission on goods sold and delivered")),
         (_("Period"), f"{start:%Y-%m-%d} - {date.fromordinal(last):%Y-%m-%d}"),
-        (_("Goods the commission is on"), _eur(invoice.goods_minor)),
-        (_("Commission (taxable amount)"), _eur(invoice.commission_minor)),
+        (_("Goods the commission is on"), _eur(invoice.goods_minor, language)),
+        (_("Commission (taxable amount)"), _eur(invoice.commission_minor, language)),
         (
-            _("VAT %(rate)s %%") % {"rate": f"{invoice.vat_percent:g}"},
-            _eur(invoice.vat_minor),
+            _("VAT %(rate)s %%")
+            % {"rate": pdf_number(invoice.vat_percent.normalize(), language)},
+            _eur(invoice.vat_minor, language),
         ),
-        (_("Total"), _eur(invoice.commission_minor + invoice.vat_minor)),
+        (
+            _("Total"),
+            _eur(invoice.commission_minor + invoice.vat_minor, language),
+        ),
         (_("Settlement"), _("Deducted from your payouts; nothing to pay.")),
     ]
     for label, value in lines:
-        pdf.cell(60, 5, pdf_text(label))
-        pdf.cell(0, 5, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(72, 5, label)
+        pdf.cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")

@@ -18,11 +18,11 @@ import barcode
 import segno
 from barcode.writer import ImageWriter
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from fpdf import FPDF
 
-from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_font, pdf_number
 from etalage.customs.routes import Route
 from etalage.logistics.models import Parcel
 
@@ -132,8 +132,8 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     facts = [
         f"{T_ORDER}: {sub.order.number}",
         f"{T_PARCEL}: {sub.number}",
-        f"{T_PACKED_WEIGHT}: {parcel.declared_grams} g",
-        f"{T_LINES}: {sum(line.quantity for line in sub.lines.all())}",
+        f"{T_PACKED_WEIGHT}: {_number(parcel.declared_grams)} g",
+        f"{T_LINES}: {_number(sum(line.quantity for line in sub.lines.all()))}",
         f"{T_CUSTOMS_MODE}: {sub.customs_mode}",
     ]
     pdf.multi_cell(55, 5, "\n".join(facts), new_x="LMARGIN", new_y="NEXT")
@@ -165,7 +165,8 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
         0,
         5,
         f"{sub.merchant.legal_name}\n{T_ORDER} {sub.order.number} · "
-        f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · {parcel.declared_grams} g",
+        f"{T_CUSTOMS_MODE_IN_TEXT} {sub.customs_mode} · "
+        f"{_number(parcel.declared_grams)} g",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -183,12 +184,23 @@ def packing_list_pdf(parcel: Parcel) -> bytes:
     for line in sub.lines.all():
         for width, value in zip(
             widths,
-            (line.sku, line.name_merchant, line.hs_code, str(line.quantity), "[  ]"),
+            (
+                line.sku,
+                line.name_merchant,
+                line.hs_code,
+                _number(line.quantity),
+                "[  ]",
+            ),
             strict=True,
         ):
             pdf.cell(width, 7, _fit(pdf, value, width))
         pdf.ln()
     return bytes(pdf.output())
+
+
+def _number(value: int) -> str:
+    """A count or weight as the reader (the language in use) writes it."""
+    return pdf_number(value, get_language() or settings.ETALAGE_WORKPLACE_LANGUAGE)
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:

@@ -1,6 +1,6 @@
 """Money and currencies: one Money type over Decimal. Pure Python, no Django."""
 
-from etalage.money.formatting import format_money
+from etalage.money.formatting import format_money, format_number
 from etalage.money.money import (
     CurrencyMismatch,
     Money,
@@ -13,5 +13,6 @@ __all__ = [
     "Money",
     "MoneyError",
     "format_money",
+    "format_number",
     "minor_unit_exponent",
 ]

@@ -1,8 +1,11 @@
-"""Format money for people, by locale, with Babel's CLDR data."""
+"""Format money and numbers for people, by locale, with Babel's CLDR data: the one
+place pages, emails and PDFs take their figures from."""
 
 from __future__ import annotations
 
-from babel.numbers import format_currency
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
 
 from etalage.money.money import Money
 
@@ -27,3 +30,9 @@ def format_money(money: Money, language: str) -> str:
     return format_currency(
         money.rounded().amount, money.currency, locale=cldr_locale(language)
     )
+
+
+def format_number(value: Decimal | int, language: str) -> str:
+    """Return a count or a measure (grams, pieces) formatted for ``language``:
+    1 234 in French, 1.234 in Dutch, 1,234 in English."""
+    return format_decimal(value, locale=cldr_locale(language))
