@@ -445,6 +445,16 @@ ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE = os.environ.get(
 # The customs office WeChat Pay declares payments to, in WeChat Pay's own list
 # (payments.wechat_customs.CUSTOMS_CODES: e.g. ZHENGZHOU_BS, Zhengzhou bonded centre).
 ETALAGE_WECHAT_CUSTOMS = os.environ.get("ETALAGE_WECHAT_CUSTOMS", "ZHENGZHOU_BS")
+# Sign in with WeChat and JSAPI payments: the official account's secret (its app id
+# is ETALAGE_WECHAT_APPID) for WeChat's web authorization, and a mini-program's app
+# id and secret (code2session). accounts.wechat_oauth; empty: off.
+ETALAGE_WECHAT_APP_SECRET = os.environ.get("ETALAGE_WECHAT_APP_SECRET", "")
+ETALAGE_WECHAT_MINI_PROGRAM_APPID = os.environ.get(
+    "ETALAGE_WECHAT_MINI_PROGRAM_APPID", ""
+)
+ETALAGE_WECHAT_MINI_PROGRAM_SECRET = os.environ.get(
+    "ETALAGE_WECHAT_MINI_PROGRAM_SECRET", ""
+)
 # The payment's declaration to customs (through the provider, one per parcel): the
 # customs office it goes to and the platform's registration there.
 ETALAGE_CUSTOMS_OFFICE = os.environ.get("ETALAGE_CUSTOMS_OFFICE", "ZHENGZHOU")

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
-from etalage.web import carriers, payments
+from etalage.web import carriers, payments, wechat
 from etalage.web.auth import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "Étalage back-office"
@@ -40,6 +40,17 @@ urlpatterns = [
         payments.sandbox_cashier,
         {"provider": "wechat"},
         name="sandbox-wechat-scan",
+    ),
+    path("sandbox/wechat/jsapi/", payments.sandbox_wechat_jsapi),
+    path("sandbox/wechat/h5/<str:payment_id>/", payments.sandbox_wechat_h5),
+    # The sandbox's stand-in for WeChat's sign-in (authorization page, API).
+    path(
+        "sandbox/weixin/open/connect/oauth2/authorize",
+        wechat.sandbox_wechat_authorize,
+    ),
+    path("sandbox/weixin/api/sns/<path:rest>", wechat.sandbox_wechat_api),
+    path(
+        "sandbox/weixin/mini-program/login", wechat.sandbox_mini_program_login
     ),
     path(
         "sandbox/<str:provider>/settlement/<str:day>.csv",

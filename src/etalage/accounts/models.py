@@ -104,3 +104,55 @@ class NoticePreferences(Entity):
 
     def __str__(self) -> str:
         return f"notice preferences of {self.user_id}"
+
+
+class WeChatIdentity(Entity):
+    """A buyer's WeChat user for one of Étalage's WeChat apps (the official account
+    whose pages WeChat's browser shows, a mini-program): the ``openid`` WeChat gives
+    for that app, and the ``unionid`` it gives across the apps of one Open Platform
+    account, where it gives one. Signing in with WeChat finds the buyer by it; a
+    JSAPI payment names the buyer by the openid of the app it is made in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wechat_identities",
+        verbose_name=_("account"),
+    )
+    app_id = models.CharField(_("app id"), max_length=32)
+    openid = models.CharField(_("openid"), max_length=128)
+    unionid = models.CharField(_("unionid"), max_length=128, blank=True, db_index=True)
+    # The WeChat name the buyer agreed to share (snsapi_userinfo), else empty.
+    nickname = models.CharField(_("WeChat name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("WeChat identity")
+        verbose_name_plural = _("WeChat identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app_id", "openid"], name="wechat_identity_openid_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.app_id} {self.openid}"
+
+
+class SandboxWeChatGrant(Entity):
+    """The embedded sandbox's stand-in for WeChat: a code it gave a WeChat user of
+    the sandbox for an app (web authorization, or a mini-program's ``wx.login``),
+    used once, and the access token it was exchanged for. Never WeChat's own."""
+
+    app_id = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16)  # "oauth" or "mini_program"
+    scope = models.CharField(max_length=20, blank=True)
+    code = models.CharField(max_length=64, unique=True)
+    access_token = models.CharField(max_length=64, blank=True, db_index=True)
+    openid = models.CharField(max_length=128)
+    unionid = models.CharField(max_length=128)
+    nickname = models.CharField(max_length=100, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sandbox WeChat grant for {self.app_id}"

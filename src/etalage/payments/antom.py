@@ -38,6 +38,7 @@ from etalage.payments.antom_signing import (
 from etalage.payments.provider import (
     Declaration,
     Declared,
+    Device,
     Event,
     Malformed,
     ProviderError,
@@ -246,6 +247,10 @@ def _value(money: Money) -> dict[str, str]:
 
 
 _STATUS: dict[str, Status] = {"S": "succeeded", "F": "failed", "U": "pending"}
+# Antom's terminal type for each scene (the pay page's ``env.terminalType``): a
+# desktop browser, a phone browser, an app; ``env.osType`` (IOS, ANDROID) names
+# the phone's system for the last two.
+TERMINAL_TYPES = {"web": "WEB", "wap": "WAP", "app": "APP"}
 
 
 class AntomProvider:
@@ -303,8 +308,17 @@ class AntomProvider:
         description: str,
         return_url: str,
         notify_url: str,
+        device: Device,
     ) -> Started:
-        """A cashier payment in CNY, settled in EUR."""
+        """A cashier payment in CNY, settled in EUR, for the device's terminal
+        (``TERMINAL_TYPES``): Antom answers where the buyer goes."""
+        if device.scene not in TERMINAL_TYPES:
+            raise ValueError(f"Antom has no {device.scene!r} payments")
+        env = {"terminalType": TERMINAL_TYPES[device.scene]}
+        if device.scene != "web":  # a phone's system, for WAP and APP
+            if not device.os_type:
+                raise ValueError(f"a {device.scene} payment needs the phone's system")
+            env["osType"] = device.os_type
         value = _value(amount)
         answer = self.call(
             PAY_PATH,
@@ -316,7 +330,7 @@ class AntomProvider:
                     "orderDescription": description,
                     "orderAmount": value,
                 },
-                "env": {"terminalType": "WEB"},
+                "env": env,
                 "paymentAmount": value,
                 "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
                 "paymentRedirectUrl": return_url,
@@ -325,7 +339,13 @@ class AntomProvider:
             },
         )
         result = answer.get("result", {})
-        url = answer.get("normalUrl", "")
+        # An app opens Alipay by its app link (Alipay's page where it is not
+        # installed); a browser goes to the cashier page.
+        url = (
+            answer.get("applinkUrl") or answer.get("normalUrl", "")
+            if device.scene == "app"
+            else answer.get("normalUrl", "")
+        )
         if result.get("resultStatus") == "F" or not url:
             raise ProviderError(
                 f"{PAY_PATH}: {result.get('resultCode')} {result.get('resultMessage')}"

@@ -42,8 +42,15 @@ class Payment(Entity):
     provider_payment_id = models.CharField(
         _("provider's payment id"), max_length=64, blank=True, db_index=True
     )
+    # Where the buyer pays from (provider.SCENES): a QR code, WeChat's own browser
+    # or a mini-program (JSAPI), a phone's browser (H5, WAP), a desktop, an app.
+    scene = models.CharField(_("scene"), max_length=16, blank=True)
     redirect_url = models.TextField(_("cashier address"), blank=True)
     qr_code = models.TextField(_("QR code"), blank=True)
+    # A JSAPI payment: what a WeChat client starts it with, for the app (an
+    # official account or a mini-program) whose buyer's openid ordered it.
+    prepay_id = models.CharField(_("prepay id"), max_length=64, blank=True)
+    app_id = models.CharField(_("app id"), max_length=32, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     queried_at = models.DateTimeField(_("last asked about"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -150,6 +157,13 @@ class SandboxPayment(Entity):
     misbehaviour = models.CharField(
         max_length=16, choices=Misbehaviour, default=Misbehaviour.NONE, blank=True
     )
+    # How the payment was asked for: WeChat Pay's trade_type (NATIVE, JSAPI, MWEB)
+    # or Antom's terminal type (WEB, WAP, APP); for JSAPI, the app and the payer's
+    # openid, and the prepay id the client starts it with.
+    scene = models.CharField(max_length=16, blank=True)
+    app_id = models.CharField(max_length=32, blank=True)
+    payer_openid = models.CharField(max_length=128, blank=True)
+    prepay_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("sandbox payment")

@@ -79,14 +79,39 @@ class Malformed(ValueError):
     """A verified notification that does not say what a notification must."""
 
 
+# Where the buyer pays from, in each provider's terms. WeChat Pay: ``native`` (a QR
+# code to scan), ``jsapi`` (inside WeChat: its browser or a mini-program), ``h5``
+# (another phone browser, sent to WeChat). Alipay through Antom: ``web`` (a desktop
+# browser), ``wap`` (a phone browser), ``app`` (an app: the Alipay app opens).
+Scene = Literal["native", "jsapi", "h5", "web", "wap", "app"]
+SCENES: dict[str, tuple[Scene, ...]] = {
+    "wechat": ("native", "jsapi", "h5"),
+    "alipay": ("web", "wap", "app"),
+}
+
+
+@dataclass(frozen=True)
+class Device:
+    """The scene a payment is made in and what the provider needs for it."""
+
+    scene: Scene
+    # jsapi: the buyer's openid for ``app_id`` (an official account or a
+    # mini-program of the merchant's), as WeChat gave it.
+    openid: str = ""
+    app_id: str = ""
+    client_ip: str = ""  # h5: the buyer's address, as WeChat Pay checks it
+    os_type: Literal["", "IOS", "ANDROID"] = ""  # wap, app: the phone's system
+
+
 @dataclass(frozen=True)
 class Started:
     """A payment the provider took: where the buyer pays (a cashier page to send the
-    buyer to, or a QR code's text to show)."""
+    buyer to, a QR code's text to show, or the prepay id a WeChat client pays)."""
 
     provider_payment_id: str
     redirect_url: str = ""
     qr_code: str = ""
+    prepay_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +200,7 @@ class PaymentProvider(Protocol):
         description: str,
         return_url: str,
         notify_url: str,
+        device: Device,
     ) -> Started: ...
 
     def query(self, *, request_id: str) -> Event | None: ...

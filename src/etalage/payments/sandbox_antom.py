@@ -83,9 +83,21 @@ def handle(path: str, headers: dict[str, str], body: bytes) -> Answer:
     return _answer(path, *reply)
 
 
+# The terminal types Antom's pay takes (env.terminalType), and the phone systems
+# (env.osType) a terminal other than a desktop browser names.
+TERMINAL_TYPES = ("WEB", "WAP", "APP", "MINI_APP")
+OS_TYPES = ("IOS", "ANDROID")
+
+
 def _pay(request: dict[str, Any], headers: dict[str, str]) -> Reply:
     amount = request["paymentAmount"]
     request_id, value = request["paymentRequestId"], int(amount["value"])
+    env = request["env"]
+    terminal = env["terminalType"]
+    if terminal not in TERMINAL_TYPES:
+        return _failure(400, "PARAM_ILLEGAL", f"env.terminalType: {terminal!r}")
+    if terminal != "WEB" and env.get("osType") not in OS_TYPES:
+        return _failure(400, "PARAM_ILLEGAL", "env.osType: IOS or ANDROID")
     with transaction.atomic():
         payment, created = SandboxPayment.objects.get_or_create(
             request_id=request_id,
@@ -98,11 +110,17 @@ def _pay(request: dict[str, Any], headers: dict[str, str]) -> Reply:
                 "description": request["order"]["orderDescription"][:256],
                 "notify_url": request["paymentNotifyUrl"],
                 "redirect_url": request["paymentRedirectUrl"],
+                "scene": terminal,
             },
         )
-    if not created and (payment.amount_minor, payment.currency) != (
+    if not created and (
+        payment.amount_minor,
+        payment.currency,
+        payment.scene or "WEB",
+    ) != (
         value,
         amount["currency"],
+        terminal,
     ):
         return _failure(
             400,
@@ -121,7 +139,14 @@ def _pay(request: dict[str, Any], headers: dict[str, str]) -> Reply:
             "paymentId": payment.payment_id,
             "paymentAmount": {"currency": payment.currency, "value": str(value)},
             "paymentCreateTime": payment.created_at.replace(microsecond=0).isoformat(),
+            # Where the buyer pays: the cashier page; an app opens Alipay by its
+            # app link (the sandbox's: its cashier page too).
             "normalUrl": f"{antom.SANDBOX_PATH}/cashier/{payment.payment_id}/",
+            **(
+                {"applinkUrl": f"{antom.SANDBOX_PATH}/cashier/{payment.payment_id}/"}
+                if terminal == "APP"
+                else {}
+            ),
         },
     )
 

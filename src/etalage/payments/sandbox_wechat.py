@@ -28,7 +28,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from etalage.core.ids import new_id
-from etalage.payments import wechat, wechat_customs, wechat_signing
+from etalage.payments import (
+    sandbox_wechat_scenes,
+    wechat,
+    wechat_customs,
+    wechat_signing,
+)
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import SignatureRefused, signed_within
 from etalage.payments.sandbox_store import NOTICES, refund_record
@@ -163,8 +168,8 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes) -> Answ
         return _error(401, "SIGN_ERROR", str(refused))
     route = urlsplit(path).path
     try:
-        if method == "POST" and route == wechat.PAY_PATH:
-            return _pay(json.loads(text))
+        if method == "POST" and route in sandbox_wechat_scenes.TRADE_TYPE_OF_PATH:
+            return _pay(route, json.loads(text))
         if method == "GET" and route.startswith(wechat.QUERY_PATH):
             return _query(unquote(route.removeprefix(wechat.QUERY_PATH)), path)
         if method == "POST" and route == wechat.REFUND_PATH:
@@ -188,10 +193,12 @@ def scan_url(payment: SandboxPayment) -> str:
     )
 
 
-def _pay(request: dict[str, Any]) -> Answer:
+def _pay(path: str, request: dict[str, Any]) -> Answer:
+    """An order placed in one of the scenes (``sandbox_wechat_scenes``)."""
+    refusal = sandbox_wechat_scenes.order_refusal(path, request)
+    if refusal:
+        return _error(400, "PARAM_ERROR", refusal)
     amount = request["amount"]
-    if request["trade_type"] != "NATIVE":
-        return _error(400, "PARAM_ERROR", "the sandbox takes native payments")
     with transaction.atomic():
         payment, created = SandboxPayment.objects.get_or_create(
             request_id=request["out_trade_no"],
@@ -204,14 +211,14 @@ def _pay(request: dict[str, Any]) -> Answer:
                 "description": request["description"][:256],
                 "notify_url": request["notify_url"],
                 "redirect_url": "",
+                **sandbox_wechat_scenes.payment_fields(path, request),
             },
         )
-    if not created and (payment.amount_minor, payment.currency) != (
-        int(amount["total"]),
-        amount["currency"],
-    ):
-        return _error(400, "OUT_TRADE_NO_USED", "out_trade_no used with another amount")
-    return _answer(200, {"code_url": scan_url(payment)})
+    if not created and not sandbox_wechat_scenes.same_order(payment, path, request):
+        return _error(
+            400, "OUT_TRADE_NO_USED", "out_trade_no used with another amount or scene"
+        )
+    return _answer(200, sandbox_wechat_scenes.answer_for(payment, scan_url(payment)))
 
 
 def transaction_resource(payment: SandboxPayment) -> dict[str, Any]:
@@ -219,15 +226,19 @@ def transaction_resource(payment: SandboxPayment) -> dict[str, Any]:
     total = payment.amount_minor
     return {
         "mchid": payment.client_id,
-        "appid": "wxSANDBOXETALAGE",
+        "appid": payment.app_id or wechat.SANDBOX_APPID,
         "out_trade_no": payment.request_id,
         "transaction_id": payment.payment_id,
-        "trade_type": "NATIVE",
+        "trade_type": payment.scene or "NATIVE",
         "trade_state": "SUCCESS" if paid else "NOTPAY",
         "trade_state_desc": "支付成功" if paid else "未支付",
         "bank_type": "OTHERS",
         "success_time": payment.paid_at.isoformat() if payment.paid_at else "",
-        "payer": {"openid": "oSANDBOX" + payment.payment_id[-12:]},
+        # A JSAPI payment's payer is the openid it was ordered for; the sandbox's
+        # scanning or H5 payer is a WeChat user of its own.
+        "payer": {
+            "openid": payment.payer_openid or "oSANDBOX" + payment.payment_id[-12:]
+        },
         "amount": {
             "total": total,
             "currency": payment.currency,

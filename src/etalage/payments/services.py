@@ -15,16 +15,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from etalage.accounts.wechat_identities import wechat_app_id, wechat_openid
 from etalage.events.outbox import event_record
 from etalage.events.types import RefundSucceeded
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
 from etalage.orders.notices import Notice, buyer_notify
+from etalage.orders.reasons import Explanation
 from etalage.orders.services import sub_order_move
 from etalage.payments.adapters import adapter
 from etalage.payments.models import Payment, Provider, Refund
-from etalage.payments.provider import ProviderError, Started
+from etalage.payments.provider import SCENES, Device, ProviderError, Scene, Started
+from etalage.payments.wechat import WeChatProvider
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +50,73 @@ def provider_label(provider: str) -> str:
 PROVIDER_NAMES = {Provider.ALIPAY: "Alipay", Provider.WECHAT: "WeChat Pay"}
 
 
-def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
-    """Ask the provider for a payment of the order's total and return it, with where
-    the buyer pays (a cashier address, or a QR code). A payment of the provider
-    already waiting is reused (two clicks make one payment: the second asks again
-    with the same request id, which the provider answers once). The provider is
-    asked with no transaction open; its answer is recorded in a short one."""
+# The scene a payment is made in when the caller names none: a desktop's.
+DEFAULT_SCENES: dict[str, Scene] = {Provider.ALIPAY: "web", Provider.WECHAT: "native"}
+
+
+class WeChatSignInNeeded(PaymentRefused):
+    """A JSAPI payment for a buyer whose openid for the app Étalage does not hold:
+    WeChat's authorization gives it (in WeChat's browser), or code2session (in a
+    mini-program)."""
+
+
+def payment_device(
+    *,
+    order: Order,
+    provider: str,
+    scene: str = "",
+    mini_program: bool = False,
+    client_ip: str = "",
+    os_type: str = "",
+) -> Device:
+    """The device a payment of ``order`` is made on: the scene (the provider's
+    desktop one when none is named) and what the provider needs for it, the
+    buyer's openid for a JSAPI payment included (WeChatSignInNeeded when Étalage
+    holds none; PaymentRefused for a scene the provider does not have)."""
+    chosen = scene or DEFAULT_SCENES.get(provider, "")
+    if chosen not in SCENES.get(provider, ()):
+        raise PaymentRefused(_("This payment method is not available."))
+    openid = app_id = ""
+    if chosen == "jsapi":
+        app_id = wechat_app_id(mini_program=mini_program)
+        openid = wechat_openid(user=order.buyer, app_id=app_id) if app_id else ""
+        if not openid:
+            raise WeChatSignInNeeded(
+                _("Sign in with WeChat first, to pay with WeChat Pay in WeChat.")
+            )
+    system = os_type.upper()
+    return Device(
+        scene=chosen,
+        openid=openid,
+        app_id=app_id,
+        client_ip=client_ip,
+        os_type=system if system in ("IOS", "ANDROID") else "",  # type: ignore[arg-type]
+    )
+
+
+def _started(payment: Payment) -> bool:
+    return bool(payment.redirect_url or payment.qr_code or payment.prepay_id)
+
+
+def payment_start(
+    *, order: Order, provider: str, return_url: str, device: Device | None = None
+) -> Payment:
+    """Ask the provider for a payment of the order's total in the device's scene
+    and return it, with where the buyer pays (a cashier address, a QR code, a
+    prepay id for a WeChat client). A payment of the provider and scene already
+    waiting is reused (two clicks make one payment: the second asks again with the
+    same request id, which the provider answers once; an H5 payment is asked again
+    each time, WeChat's page lasting minutes). The provider is asked with no
+    transaction open; its answer is recorded in a short one."""
+    device = device or payment_device(order=order, provider=provider)
+    if device.scene not in SCENES.get(provider, ()):
+        raise PaymentRefused(_("This payment method is not available."))
     try:
         speaker = adapter(provider)
     except (KeyError, ValueError):  # unknown, or its settings are not complete
         raise PaymentRefused(_("This payment method is not available.")) from None
-    payment = _payment_pending(order=order, provider=provider)
-    if payment.redirect_url or payment.qr_code:
+    payment = _payment_pending(order=order, provider=provider, device=device)
+    if _started(payment) and device.scene != "h5":
         return payment
     started: Started | None
     try:
@@ -69,8 +127,9 @@ def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
             description=f"Étalage {order.number}",
             return_url=return_url,
             notify_url=notify_url(provider),
+            device=device,
         )
-    except ProviderError as error:
+    except (ProviderError, ValueError) as error:
         Payment.objects.filter(pk=payment.pk, state=Payment.State.PENDING).update(
             state=Payment.State.FAILED, reason=str(error)
         )
@@ -80,31 +139,54 @@ def payment_start(*, order: Order, provider: str, return_url: str) -> Payment:
         ) from None
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if not (payment.redirect_url or payment.qr_code):
+        if not _started(payment) or device.scene == "h5":
             payment.provider_payment_id = started.provider_payment_id
             payment.redirect_url = started.redirect_url
             payment.qr_code = started.qr_code
+            payment.prepay_id = started.prepay_id
             payment.save(
                 update_fields=[
                     "provider_payment_id",
                     "redirect_url",
                     "qr_code",
+                    "prepay_id",
                     "updated_at",
                 ]
             )
     return payment
 
 
-def _payment_pending(*, order: Order, provider: str) -> Payment:
-    """The order's payment waiting with ``provider`` (made if none), in a short
-    transaction holding the order."""
+def payment_launch_parameters(payment: Payment) -> dict[str, str]:
+    """What a WeChat client (``WeixinJSBridge``'s ``getBrandWCPayRequest``, a
+    mini-program's ``wx.requestPayment``) starts a waiting JSAPI payment with,
+    signed now; empty for any other payment."""
+    if not (payment.prepay_id and payment.state == Payment.State.PENDING):
+        return {}
+    speaker = adapter(payment.provider)
+    if not isinstance(speaker, WeChatProvider):
+        return {}
+    return speaker.launch_parameters(app_id=payment.app_id, prepay_id=payment.prepay_id)
+
+
+def _payment_pending(*, order: Order, provider: str, device: Device) -> Payment:
+    """The order's payment waiting with ``provider`` in the device's scene (made if
+    none), in a short transaction holding the order."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != states.PLACED:
             raise PaymentRefused(_("This order is not waiting for payment."))
         of_order = Payment.objects.filter(order=order)
+        # Payments made before scenes were recorded are the desktop's.
+        scenes = [device.scene] + (
+            [""] if device.scene == DEFAULT_SCENES.get(provider) else []
+        )
         existing = (
-            of_order.filter(provider=provider, state=Payment.State.PENDING)
+            of_order.filter(
+                provider=provider,
+                state=Payment.State.PENDING,
+                scene__in=scenes,
+                app_id=device.app_id,
+            )
             .order_by("-created_at")
             .first()
         )
@@ -116,6 +198,8 @@ def _payment_pending(*, order: Order, provider: str) -> Payment:
             request_id=f"{order.number}-P{of_order.count() + 1}",
             amount=order.total,
             currency=order.currency,
+            scene=device.scene,
+            app_id=device.app_id,
         )
 
 
@@ -229,6 +313,7 @@ def refund_settled(
                 sub_order=parcel,
                 to=states.REFUNDED,
                 reason=f"{label} refund {refund.provider_refund_id}",
+                explanation=Explanation.REFUNDED,
             )
     transaction.on_commit(lambda: _tell_buyer_refunded(refund))
     return refund

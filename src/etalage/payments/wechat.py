@@ -1,4 +1,5 @@
-"""The WeChat Pay Global (API v3) adapter: native (QR) payments, refunds, customs
+"""The WeChat Pay Global (API v3) adapter: payments in each scene (native QR, JSAPI
+inside WeChat, H5 in other phone browsers: ``wechat_scenes``), refunds, customs
 declarations with the buyer's identity checked, notifications verified with the
 platform certificate they name (``wechat_certificates``) and their resources
 decrypted (``wechat_signing``), over HTTPS or the embedded sandbox's transport.
@@ -6,6 +7,7 @@ decrypted (``wechat_signing``), over HTTPS or the embedded sandbox's transport.
 Settings: ``ETALAGE_WECHAT_MCHID``, ``ETALAGE_WECHAT_APPID``,
 ``ETALAGE_WECHAT_PRIVATE_KEY`` (the merchant's API key, PEM) and
 ``ETALAGE_WECHAT_SERIAL_NO`` (its certificate's serial),
+``ETALAGE_WECHAT_MINI_PROGRAM_APPID`` (a mini-program's, for JSAPI payments in it),
 ``ETALAGE_WECHAT_API_V3_KEY`` (32 characters), ``ETALAGE_WECHAT_GATEWAY`` (e.g.
 ``https://apihk.mch.weixin.qq.com``), ``ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE`` (the
 MCC WeChat Pay assigned, default 5499), ``ETALAGE_WECHAT_CUSTOMS`` (the customs
@@ -32,12 +34,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
+from etalage.accounts import wechat_oauth
 from etalage.money import Money
-from etalage.payments import wechat_certificates, wechat_customs, wechat_signing
+from etalage.payments import (
+    wechat_certificates,
+    wechat_customs,
+    wechat_scenes,
+    wechat_signing,
+)
 from etalage.payments.antom_signing import load_private_key
 from etalage.payments.provider import (
     Declaration,
     Declared,
+    Device,
     Event,
     Malformed,
     ProviderError,
@@ -57,12 +66,15 @@ from etalage.payments.transport import sandbox_key
 
 logger = logging.getLogger(__name__)
 
-PAY_PATH = "/v3/global/transactions/native"
+PAY_PATH = wechat_scenes.NATIVE_PATH
 QUERY_PATH = "/v3/global/transactions/out-trade-no/"
 REFUND_PATH = "/v3/global/refunds"
 CERTIFICATES_PATH = wechat_certificates.CERTIFICATES_PATH
 SANDBOX_PATH = "/sandbox/wechat"
 SANDBOX_MCHID = "1900000109"
+# The sandbox's official account and mini-program (those of WeChat's sign-in).
+SANDBOX_APPID = wechat_oauth.SANDBOX_APPID
+SANDBOX_MINI_PROGRAM_APPID = wechat_oauth.SANDBOX_MINI_PROGRAM_APPID
 # The statement's columns Étalage reads (WeChat Pay's bill, values prefixed "`").
 SETTLEMENT_COLUMNS = (
     "Wechat order number",
@@ -93,6 +105,11 @@ class WeChatConfig:
     gateway: str
     merchant_category_code: str
     sandbox: bool
+    # A mini-program's app id, for JSAPI payments in it (its buyers' openids are
+    # its own); the store WeChat Pay's H5 payments name.
+    mini_program_appid: str = ""
+    store_name: str = ""
+    store_address: str = ""
 
 
 def key_serial(key: rsa.RSAPublicKey) -> str:
@@ -124,7 +141,7 @@ def wechat_config() -> WeChatConfig:
         merchant = sandbox_key("wechat-merchant")
         return WeChatConfig(
             mchid=SANDBOX_MCHID,
-            appid="wxSANDBOXETALAGE",
+            appid=SANDBOX_APPID,
             merchant_key=merchant,
             serial_no=key_serial(merchant.public_key()),
             fixed_keys={},
@@ -132,6 +149,8 @@ def wechat_config() -> WeChatConfig:
             gateway=settings.ETALAGE_SITE_URL.rstrip("/") + SANDBOX_PATH,
             merchant_category_code="5499",
             sandbox=True,
+            mini_program_appid=SANDBOX_MINI_PROGRAM_APPID,
+            **_store(),
         )
     return WeChatConfig(
         mchid=settings.ETALAGE_WECHAT_MCHID,
@@ -151,7 +170,23 @@ def wechat_config() -> WeChatConfig:
         gateway=settings.ETALAGE_WECHAT_GATEWAY.rstrip("/"),
         merchant_category_code=settings.ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE,
         sandbox=False,
+        mini_program_appid=settings.ETALAGE_WECHAT_MINI_PROGRAM_APPID,
+        **_store(),
     )
+
+
+def _store() -> dict[str, str]:
+    """The store an H5 payment names (``scene_info.store_info``): the operator's
+    name and address (ETALAGE_OPERATOR_*), or the site's name."""
+    operator = settings.ETALAGE_OPERATOR
+    street = f"{operator['street_name']} {operator['building_number']}".strip()
+    town = f"{operator['postcode']} {operator['town']}".strip()
+    return {
+        "store_name": operator["name"] or str(settings.ETALAGE_SITE_NAME),
+        "store_address": ", ".join(
+            part for part in (street, town, operator["country"]) if part
+        ),
+    }
 
 
 def signed_answer_headers(
@@ -311,28 +346,37 @@ class WeChatProvider:
         description: str,
         return_url: str,
         notify_url: str,
+        device: Device,
     ) -> Started:
-        """A native payment: WeChat Pay answers the text of a QR code to scan."""
+        """Order a payment in the device's scene (``wechat_scenes``): a QR code's
+        text (native), a prepay id (JSAPI) or WeChat's page to send the buyer to
+        (H5)."""
         c = self.config
-        status, answer = self.call(
-            "POST",
-            PAY_PATH,
-            {
-                "appid": c.appid,
-                "mchid": c.mchid,
-                "description": description[:127],
-                "out_trade_no": request_id,
-                "notify_url": notify_url,
-                "trade_type": "NATIVE",
-                "merchant_category_code": c.merchant_category_code,
-                "attach": reference,
-                "amount": {"total": minor_units(amount), "currency": amount.currency},
-            },
+        path, body = wechat_scenes.order_request(
+            wechat_scenes.Merchant(
+                mchid=c.mchid,
+                app_ids=(c.appid, c.mini_program_appid)
+                if c.mini_program_appid
+                else (c.appid,),
+                merchant_category_code=c.merchant_category_code,
+                store_name=c.store_name,
+                store_address=c.store_address,
+            ),
+            device=device,
+            request_id=request_id,
+            amount=amount,
+            reference=reference,
+            description=description,
+            notify_url=notify_url,
         )
-        if status != 200 or not answer.get("code_url"):
-            code, message = answer.get("code"), answer.get("message")
-            raise ProviderError(f"{PAY_PATH}: HTTP {status}, {code} {message}")
-        return Started(provider_payment_id="", qr_code=answer["code_url"])
+        status, answer = self.call("POST", path, body)
+        return wechat_scenes.started(device.scene, status, answer, return_url)
+
+    def launch_parameters(self, *, app_id: str, prepay_id: str) -> dict[str, str]:
+        """What a WeChat client starts a JSAPI payment with, signed now."""
+        return wechat_scenes.launch_parameters(
+            self.config.merchant_key, app_id=app_id, prepay_id=prepay_id
+        )
 
     def query(self, *, request_id: str) -> Event | None:
         path = f"{QUERY_PATH}{quote(request_id)}?mchid={quote(self.config.mchid)}"

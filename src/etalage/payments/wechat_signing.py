@@ -8,6 +8,8 @@
   ``<timestamp>\\n<nonce>\\n<body>\\n``, sent in ``Wechatpay-Timestamp``,
   ``Wechatpay-Nonce``, ``Wechatpay-Signature``, ``Wechatpay-Serial`` (which
   platform certificate signed) and ``Wechatpay-Signature-Type`` (the schema).
+- A WeChat client starts a JSAPI payment with ``paySign``: the same signature
+  over ``<appId>\n<timeStamp>\n<nonceStr>\n<package>\n`` (``pay_message``).
 - Sensitive fields sent to WeChat Pay (the buyer's ID number and name) are
   RSAES-OAEP (SHA-1) ciphertext under the platform key, base64.
 - A notification's ``resource`` is AEAD_AES_256_GCM ciphertext (base64, the tag at
@@ -43,6 +45,14 @@ def request_message(
 def answer_message(timestamp: str, nonce: str, body: str) -> bytes:
     """The bytes WeChat Pay signs for an answer or a notification."""
     return f"{timestamp}\n{nonce}\n{body}\n".encode()
+
+
+def pay_message(app_id: str, timestamp: str, nonce: str, package: str) -> bytes:
+    """The bytes the merchant signs for a WeChat client to start a JSAPI payment
+    (``paySign`` of ``WeixinJSBridge``'s ``getBrandWCPayRequest`` and of a
+    mini-program's ``wx.requestPayment``): four lines, each ending in a newline;
+    ``signType`` (RSA) is not signed."""
+    return f"{app_id}\n{timestamp}\n{nonce}\n{package}\n".encode()
 
 
 def sign(key: rsa.RSAPrivateKey, message: bytes) -> str:

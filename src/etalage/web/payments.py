@@ -4,6 +4,7 @@ the embedded sandbox's pages. Thin: the payments context does the work."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from etalage.core.client_address import client_address
 from etalage.core.limits import limit_hit
+from etalage.payments import sandbox_wechat_scenes, scenes
 from etalage.payments.adapters import adapter_class, provider_available
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.notifications import notification_receive
@@ -26,23 +28,50 @@ from etalage.payments.sandbox import (
     sandbox_transport,
     settlement_report,
 )
-from etalage.payments.services import PaymentRefused, payment_start
+from etalage.payments.services import (
+    PaymentRefused,
+    WeChatSignInNeeded,
+    payment_device,
+    payment_start,
+)
 from etalage.web.checkout import _own_order
 
 
 @login_required
 @require_POST
 def pay(request, number: str, provider: str):
+    """Start paying the order in the scene the page offered (the device's): send
+    the buyer to the provider's page, or back to the order to scan a QR code or
+    have WeChat start a JSAPI payment. A JSAPI payment needs the buyer's openid
+    for the official account: WeChat's silent authorization gives it first."""
     order = _own_order(request, number)
-    return_url = request.build_absolute_uri(reverse("web:order", args=[order.number]))
+    order_path = reverse("web:order", args=[order.number])
+    agent = request.headers.get("User-Agent", "")
     try:
-        payment = payment_start(order=order, provider=provider, return_url=return_url)
+        device = payment_device(
+            order=order,
+            provider=provider,
+            scene=request.POST.get("scene", ""),
+            client_ip=client_address(request),
+            os_type=scenes.os_type(agent),
+        )
+        payment = payment_start(
+            order=order,
+            provider=provider,
+            return_url=request.build_absolute_uri(order_path),
+            device=device,
+        )
+    except WeChatSignInNeeded:
+        back = f"{order_path}?{urlencode({'wechat_pay': 'jsapi'})}"
+        return redirect(f"{reverse('web:wechat-sign-in')}?{urlencode({'next': back})}")
     except PaymentRefused as refused:
         messages.error(request, str(refused))
-        return redirect("web:order", number=order.number)
+        return redirect(order_path)
     if payment.redirect_url:
         return redirect(payment.redirect_url)
-    return redirect("web:order", number=order.number)  # the page shows the QR code
+    if payment.prepay_id:  # the order page has WeChat start it
+        return redirect(f"{order_path}?{urlencode({'wechat_pay': 'start'})}")
+    return redirect(order_path)  # the page shows the QR code
 
 
 @csrf_exempt
@@ -157,3 +186,40 @@ def sandbox_settlement(request, provider: str, day: str):
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{provider}-{day}.csv"'},
     )
+
+
+def sandbox_wechat_jsapi(request):
+    """What WeChat's client shows when a page (``WeixinJSBridge``) or a
+    mini-program (``wx.requestPayment``) starts a JSAPI payment: the parameters
+    checked as WeChat checks them (``paySign`` included), then the sandbox's
+    payment sheet; the buyer comes back to ``return``."""
+    _sandbox_on()
+    names = ("appId", "timeStamp", "nonceStr", "package", "signType", "paySign")
+    params = {name: request.GET.get(name, "") for name in names}
+    payment, refusal = sandbox_wechat_scenes.jsapi_payment(params)
+    if payment is None:
+        return HttpResponse(
+            f"get_brand_wcpay_request:fail ({refusal})",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _to_the_sheet(payment, request.GET.get("return", ""))
+
+
+def sandbox_wechat_h5(request, payment_id: str):
+    """The page WeChat Pay's H5 address opens in a phone's browser (WeChat opens to
+    pay): the sandbox's payment sheet, then back to ``redirect_url``."""
+    _sandbox_on()
+    payment = get_object_or_404(
+        SandboxPayment, payment_id=payment_id, provider=Provider.WECHAT, scene="MWEB"
+    )
+    return _to_the_sheet(payment, request.GET.get("redirect_url", ""))
+
+
+def _to_the_sheet(payment: SandboxPayment, back: str):
+    """The sandbox's WeChat payment page for ``payment``, which sends the buyer to
+    ``back`` (an address of this site) once they have paid or declined."""
+    back = sandbox_wechat_scenes.return_address(back)
+    if back and payment.state == SandboxPayment.State.WAITING:
+        SandboxPayment.objects.filter(pk=payment.pk).update(redirect_url=back)
+    return redirect("sandbox-wechat-scan", payment_id=payment.payment_id)

@@ -19,6 +19,7 @@ from etalage.web import (
     returns,
     search,
     views,
+    wechat,
 )
 
 app_name = "web"
@@ -105,6 +106,11 @@ urlpatterns = [
         name="password-reset",
     ),
     path("login/", cart.SignInView.as_view(), name="login"),
+    path("wechat/sign-in/", wechat.wechat_sign_in, name="wechat-sign-in"),
+    path("wechat/back/", wechat.wechat_callback, name="wechat-callback"),
+    path(
+        "account/wechat/<uuid:pk>/unlink/", wechat.wechat_unlink, name="wechat-unlink"
+    ),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("hub/", hub.hub_scan, name="hub"),
     path(

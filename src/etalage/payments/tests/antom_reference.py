@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from etalage.money import Money
 from etalage.payments.antom import AntomProvider
-from etalage.payments.provider import Declaration
+from etalage.payments.provider import Declaration, Device
 
 CLIENT_ID = "2188120000000000001"  # a production-style client id (no SANDBOX_)
 NOTIFY_URL = "https://shop.example/payments/notify/alipay/"
@@ -83,7 +83,8 @@ SHAPES: dict[str, dict[str, Any]] = {
         "paymentRedirectUrl!": S,
         "paymentNotifyUrl": S,
         "settlementStrategy": {"settlementCurrency": S},
-        "env!": {"terminalType!": S},
+        # osType: IOS or ANDROID, for a terminal other than WEB
+        "env!": {"terminalType!": S, "osType": S},
     },
     # https://docs.antom.com/ac/ams/paymentri_online (inquiryPayment)
     "inquiryPayment": {"paymentRequestId": S, "paymentId": S},
@@ -300,7 +301,10 @@ DECLARATION = Declaration(
 )
 
 
-def pay_call(provider: AntomProvider):
+DESKTOP = Device("web")
+
+
+def pay_call(provider: AntomProvider, device: Device = DESKTOP):
     return provider.pay(
         request_id="E2611-TEST-P1",
         amount=PAID,
@@ -308,6 +312,7 @@ def pay_call(provider: AntomProvider):
         description="Étalage order E2611-TEST",
         return_url="https://shop.example/orders/E2611-TEST/",
         notify_url=NOTIFY_URL,
+        device=device,
     )
 
 
