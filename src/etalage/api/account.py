@@ -34,9 +34,10 @@ class NoticesOut(Schema):
 
 
 class WeChatOut(Schema):
-    """A WeChat identity linked to the account (*Sign in with WeChat*)."""
+    """A WeChat user linked to the account, for one of Étalage's WeChat apps."""
 
-    nickname: str
+    app_id: str = Field(..., description="The official account or mini-program.")
+    nickname: str = Field(..., description="The WeChat name, when shared.")
     linked_at: datetime
 
 
@@ -53,10 +54,10 @@ class AccountOut(Schema):
         "request sends no Accept-Language (none chosen: Chinese).",
     )
     notices: NoticesOut
-    wechat: WeChatOut | None = Field(
-        None,
-        description="The WeChat identity linked to the account; null while none "
-        "is (an identity is linked by signing in with WeChat).",
+    wechat: list[WeChatOut] = Field(
+        ...,
+        description="The WeChat users linked to the account (by signing in with "
+        "WeChat), oldest first; empty while none is.",
     )
 
 
@@ -101,7 +102,7 @@ def account_out(user: User) -> AccountOut:
         ),
         # Filled once WeChat identities are linked to accounts (issue 27's
         # *Sign in with WeChat*); until then no account has one.
-        wechat=None,
+        wechat=[],
     )
 
 

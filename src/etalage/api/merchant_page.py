@@ -24,12 +24,19 @@ router = Router(tags=["catalogue"])
 ERRORS = {404: ErrorOut, 422: ErrorOut}
 
 
-class MerchantPageQuery(MarketQuery, PageQuery):
+class MerchantPageQuery(MarketQuery):
     lang: str | None = Field(
         None,
         description="zh-hans, fr, nl or en; default: the request's Accept-Language, "
         "else the market's language.",
     )
+    limit: int = Field(
+        20, ge=1, le=100, description="How many products the first page holds."
+    )
+
+
+class MerchantProductsQuery(MerchantPageQuery, PageQuery):
+    pass
 
 
 class MakerProductPage(CursorPage):
@@ -74,7 +81,7 @@ def _context(
 
 
 def _products(
-    request: HttpRequest, merchant: Merchant, query: MerchantPageQuery
+    request: HttpRequest, merchant: Merchant, query: MerchantProductsQuery
 ) -> MakerProductPage:
     pricing, language = _context(request, query)
     tree = catalog.category_tree(language=language)
@@ -105,7 +112,8 @@ def merchant_page(
 ) -> MerchantPageOut:
     """A merchant's public page: its story and its products on sale."""
     merchant = _merchant(slug)
-    products = _products(request, merchant, query)
+    first = MerchantProductsQuery(**query.dict(), cursor=None)
+    products = _products(request, merchant, first)
     language = products.pricing.language
     text = pick_translation(merchant.translations.all(), language)
     return MerchantPageOut(
@@ -122,7 +130,7 @@ def merchant_page(
 
 @router.get("/merchants/{slug}/products", response={200: MakerProductPage, **ERRORS})
 def merchant_products(
-    request: HttpRequest, slug: str, query: Query[MerchantPageQuery]
+    request: HttpRequest, slug: str, query: Query[MerchantProductsQuery]
 ) -> MakerProductPage:
     """A merchant's products on sale, newest first (cursor paging)."""
     return _products(request, _merchant(slug), query)
