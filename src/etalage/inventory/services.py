@@ -109,11 +109,25 @@ def stock_available(
 ) -> dict[UUID, int]:
     """Units available per variant over the warehouses of ``kinds`` (one query)."""
     totals: dict[UUID, int] = {}
-    for variant_id, on_hand, allocated in Stock.objects.filter(
-        variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
-    ).values_list("variant_id", "on_hand", "allocated"):
-        totals[variant_id] = totals.get(variant_id, 0) + on_hand - allocated
+    for (variant_id, _kind), units in stock_available_by_kind(
+        variant_ids=variant_ids, kinds=kinds
+    ).items():
+        totals[variant_id] = totals.get(variant_id, 0) + units
     return totals
+
+
+def stock_available_by_kind(
+    *, variant_ids: Iterable[UUID], kinds: Iterable[str]
+) -> dict[tuple[UUID, str], int]:
+    """Units available per variant and kind of warehouse, over ``kinds`` (one
+    query): where a product would ship from."""
+    found: dict[tuple[UUID, str], int] = {}
+    for variant_id, kind, on_hand, allocated in Stock.objects.filter(
+        variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
+    ).values_list("variant_id", "warehouse__kind", "on_hand", "allocated"):
+        key = (variant_id, kind)
+        found[key] = found.get(key, 0) + on_hand - allocated
+    return found
 
 
 def merchant_warehouse(*, merchant: Merchant) -> Warehouse:

@@ -7,6 +7,7 @@ reader's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -15,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from etalage.core.reference import reference_cached
+from etalage.orders import states
 from etalage.orders.models import RouteTransit as RouteTransitRow
+from etalage.orders.models import SubOrder
 from etalage.orders.promise import (
+    PAID,
     DeliveryWindow,
     ParcelStanding,
     RouteTransit,
     Standing,
     delivery_window,
+    parcel_standing,
     route_default,
     route_transit_read,
 )
@@ -78,10 +83,10 @@ def route_transits_save(
 
 
 def day_text(day: date) -> str:
-    """A day as a promise says it: 12月14日, 14 déc., 14 Dec."""
-    # Translators: a PHP-style date format for a day of a delivery window (j: day,
-    # M: short month name, n: month number); Chinese writes n月j日.
-    return dateformat.format(day, pgettext("delivery date", "j M"))
+    """A day as a promise says it: 12月14日, 14 déc., Dec. 14."""
+    # Translators: a date format (Django's, as PHP's) for a day of a delivery
+    # window: j the day, N the month's short name, n its number (Chinese: n月j日).
+    return dateformat.format(day, pgettext("delivery date", "N j"))
 
 
 def window_text(window: DeliveryWindow) -> str:
@@ -134,3 +139,48 @@ def standing_text(standing: ParcelStanding) -> str:
         )
         % values
     )
+
+
+# A placed parcel against its promise ---------------------------------------------
+
+# States in which a parcel is no longer on its way to the buyer: nothing to compare.
+NOT_ON_ITS_WAY = frozenset(
+    {states.CANCELLED, states.CUSTOMS_REFUSED, states.REFUNDED, states.PLACED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseShown:
+    """What the order page says of a parcel's promise."""
+
+    promised: str  # "Promised at checkout: 12月14日 – 12月18日"
+    standing: str  # "On time: …" / "Late by 2 days: …" ("" before payment)
+    late: bool
+
+
+def sub_order_promise(
+    sub: SubOrder, steps: Iterable[tuple[str, datetime]], now: datetime | None = None
+) -> PromiseShown | None:
+    """How a sub-order stands against the window it was placed with, from its move
+    to paid (``transitions`` prefetched) and its timeline's ``steps`` (step, time);
+    None for an order placed before promises, or a parcel no longer on its way."""
+    if sub.promised_from is None or sub.promised_by is None:
+        return None
+    promised = promised_text(sub.promised_from, sub.promised_by)
+    if sub.state in NOT_ON_ITS_WAY:
+        return PromiseShown(promised, "", False)
+    paid = [t.at for t in sub.transitions.all() if t.to_state == states.PAID]
+    if not paid:
+        return PromiseShown(promised, "", False)
+    reached: dict[str, datetime] = {PAID: min(paid)}
+    for step, at in steps:
+        reached[step] = min(reached.get(step, at), at)
+    standing = parcel_standing(
+        promised_by=sub.promised_by,
+        transit=route_transit_of(sub.route),
+        reached=reached,
+        now=now or timezone.now(),
+    )
+    if standing is None:
+        return PromiseShown(promised, "", False)
+    return PromiseShown(promised, standing_text(standing), standing.days_late > 0)

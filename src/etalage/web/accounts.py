@@ -31,7 +31,6 @@ from etalage.core.text import validate_text
 from etalage.customs.selectors import address_of, identity_of
 from etalage.customs.services import (
     address_delete,
-    address_update,
     identity_delete,
     identity_update,
 )
@@ -209,23 +208,6 @@ class IdentityEditForm(forms.Form):
     mobile = forms.CharField(label=_("Mobile number"), max_length=20)
 
 
-class AddressForm(forms.Form):
-    recipient = forms.CharField(
-        label=_("Recipient"), max_length=60, validators=[validate_text]
-    )
-    phone = forms.CharField(label=_("Mobile number"), max_length=20)
-    province = forms.CharField(
-        label=_("Province"), max_length=30, validators=[validate_text]
-    )
-    city = forms.CharField(label=_("City"), max_length=30, validators=[validate_text])
-    district = forms.CharField(
-        label=_("District"), max_length=30, validators=[validate_text]
-    )
-    street = forms.CharField(
-        label=_("Street address"), max_length=200, validators=[validate_text]
-    )
-
-
 def _own(found):
     """The buyer's own identity or address, else 404 (another's reads as none)."""
     if found is None:
@@ -258,23 +240,6 @@ def identity_remove(request, pk):
     identity_delete(identity=_own(identity_of(user=request.user, key=pk)))
     messages.success(request, _("The identity is deleted."))
     return redirect("web:account")
-
-
-@login_required
-def address_edit(request, pk):
-    address = _own(address_of(user=request.user, key=pk))
-    initial = {name: getattr(address, name) for name in AddressForm.base_fields}
-    form = AddressForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            address_update(address=address, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The address is saved."))
-            return redirect("web:account")
-    return render(request, "etalage/storefront/address_form.html",
-                  {"form": form, "address": address})  # fmt: skip
 
 
 @login_required

@@ -22,6 +22,7 @@ from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
 from etalage.customs.selectors import identities_of
 from etalage.money import Money, format_money
+from etalage.orders.transit_times import window_basis_text, window_text
 from etalage.web.auth import ThrottledAuthenticationForm
 from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
@@ -137,8 +138,10 @@ def cart_view(request):
         problem = info.messages[-1]
     line_ids = {line.variant_id: line.pk for line in lines}
     sub_orders = (
-        present_quote(quote, line_ids, language, strategy, pictures=True)
-        if quote
+        present_quote(
+            quote, line_ids, language, strategy, pictures=True, promises=info.promises
+        )
+        if quote and info
         else []
     )
     return render(
@@ -157,13 +160,17 @@ def cart_view(request):
     )
 
 
-def present_quote(quote, line_ids, language, strategy, pictures: bool = False):
+def present_quote(
+    quote, line_ids, language, strategy, pictures: bool = False, promises=None
+):
     """The cart's (and checkout's) sub-orders for a page. A line's price is the kind
     the product page shows: goods with the line's own CBEC tax, where the market
     has one; freight is added once per parcel. That tax counts the line's share of
     its parcel's freight, so where it differs from the product page's (one unit
     shipped alone), the line says that one as well (`alone`). With `pictures`,
-    each line has its product's thumbnail (one query more)."""
+    each line has its product's thumbnail (one query more). With `promises` (the
+    checkout's delivery window per route), each parcel says when it should arrive,
+    where the market takes orders."""
 
     def money(amount: Money) -> str:
         return format_money(amount, language)
@@ -232,9 +239,18 @@ def present_quote(quote, line_ids, language, strategy, pictures: bool = False):
                 "tariff": cny(tax.tariff) if tax and tax.tariff else None,
                 "total": money(sub.total),
                 "problem": sub.problem,
+                **promise_view((promises or {}).get(sub.placement.route), strategy),
             }
         )
     return views
+
+
+def promise_view(window, strategy) -> dict[str, str]:
+    """A parcel's delivery window for a page (nothing where the market does not
+    take orders: no parcel goes there)."""
+    if window is None or not strategy.takes_orders:
+        return {}
+    return {"promise": window_text(window), "promise_basis": window_basis_text(window)}
 
 
 def priced_in_parcel(sub_orders) -> bool:

@@ -10,10 +10,8 @@ from decimal import Decimal
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +23,6 @@ from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_
 from etalage.checkout.selectors import cart_lines
 from etalage.customs.routes import Route
 from etalage.customs.selectors import addresses_of, identities_of
-from etalage.customs.services import address_add
 from etalage.logistics.selectors import parcel_timeline
 from etalage.money import Money, format_money
 from etalage.orders import states
@@ -33,6 +30,7 @@ from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER
 from etalage.orders.selectors import order_history, sub_orders_buyer_may_cancel
 from etalage.orders.services import order_cancel
+from etalage.orders.transit_times import sub_order_promise
 from etalage.payments.models import Provider
 from etalage.payments.selectors import (
     order_refunds,
@@ -41,7 +39,6 @@ from etalage.payments.selectors import (
     payment_waiting,
 )
 from etalage.returns.services import return_window_end, returnable
-from etalage.web.accounts import AddressForm
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
     buyer_identity,
@@ -49,7 +46,6 @@ from etalage.web.cart import (
     priced_in_parcel,
     request_cart,
 )
-from etalage.web.forms import add_service_errors
 from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
 
@@ -130,7 +126,11 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
     )
     quote = info.quote
     line_ids = {line.variant_id: line.pk for line in lines}
-    sub_orders = present_quote(quote, line_ids, language, strategy) if quote else []
+    sub_orders = (
+        present_quote(quote, line_ids, language, strategy, promises=info.promises)
+        if quote
+        else []
+    )
     return {
         "sub_orders": sub_orders,
         "priced_in_parcel": priced_in_parcel(sub_orders),
@@ -154,25 +154,6 @@ def _chosen(request, name: str, options: list):
     return next(
         (o for o in options if str(o.pk) == wanted), options[0] if options else None
     )
-
-
-@login_required
-def address_new(request):
-    form = AddressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            address = address_add(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if request.GET.get("next") == "checkout":
-                return redirect(f"{_url('web:checkout')}?address={address.pk}")
-            return redirect("web:account")
-    return render(request, "etalage/storefront/address_form.html", {"form": form})
-
-
-def _url(name: str) -> str:
-    return reverse(name)
 
 
 @login_required
@@ -270,7 +251,8 @@ def order(request, number: str):
             "vat": money(sub.vat),
             "tariff": money(sub.tariff) if sub.tariff else "",
             "total": money(sub.total),
-            "tracking": parcel_timeline(sub),
+            "tracking": (tracking := parcel_timeline(sub)),
+            "promise": sub_order_promise(sub, ((t.step, t.at) for t in tracking)),
             **_returns(sub),
         }
         for sub in order.sub_orders.all()

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from etalage.web import (
     accounts,
+    addresses,
     cart,
     checkout,
     hub,
@@ -57,7 +58,12 @@ urlpatterns = [
     path(
         "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
     ),
-    path("account/addresses/new/", checkout.address_new, name="address-new"),
+    path("account/addresses/new/", addresses.address_new, name="address-new"),
+    path(
+        "account/addresses/regions/",
+        addresses.address_regions,
+        name="address-regions",
+    ),
     path("account/", views.account, name="account"),
     path("account/notices/", notices.notices_set, name="account-notices"),
     path("account/email/", notices.email_add, name="account-email"),
@@ -79,7 +85,12 @@ urlpatterns = [
         accounts.identity_remove,
         name="identity-delete",
     ),
-    path("account/addresses/<uuid:pk>/", accounts.address_edit, name="address"),
+    path("account/addresses/<uuid:pk>/", addresses.address_edit, name="address"),
+    path(
+        "account/addresses/<uuid:pk>/default/",
+        addresses.address_default,
+        name="address-default",
+    ),
     path(
         "account/addresses/<uuid:pk>/delete/",
         accounts.address_remove,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,11 @@ from etalage.core.languages import pick_translation
 from etalage.core.text import validate_text
 from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import identity_add
-from etalage.inventory.services import stock_available
+from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
 from etalage.orders.notices import buyer_mobile, preferences_of
+from etalage.orders.transit_times import delivery_windows
+from etalage.web.cart import promise_view
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
 from etalage.web.middleware import MARKET_COOKIE
@@ -46,6 +49,7 @@ from etalage.web.request_data import (
 )
 
 HOME_NEWEST = 8
+PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
 LISTING_PARAMETERS = frozenset({"page", "sort", "price_min", "price_max", "merchant"})
 
 
@@ -204,8 +208,27 @@ def product(request, slug):
     return render(
         request,
         "etalage/storefront/product.html",
-        {"body": body, "category": tree.by_id.get(body["category_id"])},
+        {
+            "body": {**body, "html": _with_promise(request, body)},
+            "category": tree.by_id.get(body["category_id"]),
+        },
     )
+
+
+def _with_promise(request, body) -> str:
+    """The product's body with today's delivery window in its slot (the body is
+    shared for a while; the window moves with the day, so it is put in here)."""
+    html = str(body["html"])
+    route = body.get("route")
+    promise = ""
+    if route and PROMISE_SLOT in html:
+        window = delivery_windows([route])[route]
+        promise = render_to_string(
+            "etalage/storefront/_promise.html",
+            {"sub": promise_view(window, request_market(request)[1])},
+            request,
+        )
+    return mark_safe(html.replace(PROMISE_SLOT, promise))  # noqa: S308 (templates)
 
 
 def _product_body(request, slug: str) -> dict:
@@ -222,10 +245,21 @@ def _product_body(request, slug: str) -> dict:
     translation = pick_translation(found.translations.all(), language)
     variants = [v for v in found.variants.all() if v.is_active]
     cheapest = min(variants, key=lambda v: (v.price_eur, v.position), default=None)
-    available = {}
+    available: dict = {}
+    route = None
     if variants:
         kinds = list(pricing.stock_sources(found.hs_code))
-        available = stock_available(variant_ids=[v.pk for v in variants], kinds=kinds)
+        by_kind = stock_available_by_kind(
+            variant_ids=[v.pk for v in variants], kinds=kinds
+        )
+        for (variant_id, _kind), units in by_kind.items():
+            available[variant_id] = available.get(variant_id, 0) + units
+        # The route of the first warehouse, by the market's priority, holding any.
+        route = next(
+            (pricing.route_for(k) for k in kinds
+             if any(n > 0 for (_v, kind), n in by_kind.items() if kind == k)),
+            None,
+        )  # fmt: skip
     name = product_name(found, language)
     html = render_to_string(
         "etalage/storefront/_product.html",
@@ -246,11 +280,13 @@ def _product_body(request, slug: str) -> dict:
             else None,
             "price": product_card(found, pricing, language).price,
             "merchant_text": merchant_text(found.merchant, language),
+            "promise_slot": PROMISE_SLOT,
         },
         request,
     )
     return {
         "html": html,
+        "route": str(route) if route and pricing.takes_orders else "",
         "title": f"{name} · {found.merchant.name}",
         "description": Truncator(translation.description if translation else "").chars(
             150
