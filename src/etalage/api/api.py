@@ -17,6 +17,7 @@ from pydantic import Field
 from etalage.api.account import public_router as account_public_router
 from etalage.api.account import router as account_router
 from etalage.api.auth_buyer import router as buyer_auth_router
+from etalage.api.auth_wechat import router as wechat_auth_router
 from etalage.api.buyer import router as buyer_account_router
 from etalage.api.catalog_out import image_out, product_summary_fields
 from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
@@ -87,6 +88,7 @@ def _mount_routers() -> None:
     api.add_router("", payments_router)
     api.add_router("", buyer_account_router)
     api.add_router("", buyer_auth_router)
+    api.add_router("", wechat_auth_router)
     api.add_router("", account_router)
     api.add_router("", account_public_router)
     api.add_router("", returns_router)

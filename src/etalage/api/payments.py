@@ -1,6 +1,8 @@
-"""Paying an order through the API, for a headless storefront (session and CSRF as
-the rest of the buyer's API): start a payment and send the buyer to its cashier,
-then read how it went."""
+"""Paying an order through the API, for a headless storefront or a mini-program
+(session and CSRF as the rest of the buyer's API): start a payment in the scene
+of the buyer's device and get what the client needs to start it (a cashier or
+WeChat page to send the buyer to, a QR code to show, the parameters WeChat's
+client starts a JSAPI payment with), then read how it went."""
 
 from __future__ import annotations
 
@@ -17,9 +19,17 @@ from ninja.responses import Status
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
 from etalage.api.session import BuyerSession
+from etalage.core.client_address import client_address
 from etalage.orders.models import Order
 from etalage.payments.models import Payment
-from etalage.payments.services import PaymentRefused, payment_start
+from etalage.payments.services import (
+    DEFAULT_SCENES,
+    PaymentRefused,
+    WeChatSignInNeeded,
+    payment_device,
+    payment_launch_parameters,
+    payment_start,
+)
 
 payments_router = Router(auth=BuyerSession(), tags=["buyer payments"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -28,40 +38,81 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 class PaymentIn(Schema):
     provider: Literal["alipay", "wechat"] = Field(
         ...,
-        description="alipay (Antom: a cashier to send the buyer to) or wechat "
-        "(WeChat Pay Global, native: a QR code to show).",
+        description="alipay (Alipay through Antom) or wechat (WeChat Pay Global).",
+    )
+    scene: Literal["native", "jsapi", "h5", "web", "wap", "app"] | None = Field(
+        None,
+        description="Where the buyer pays from. WeChat Pay: native (a QR code to "
+        "show, the default), jsapi (inside WeChat: its browser or a mini-program; "
+        "the buyer's WeChat must be linked: sign in with WeChat, or "
+        "POST /auth/wechat/mini-program), h5 (another phone browser: WeChat "
+        "opens). Alipay: web (a desktop's cashier, the default), wap (a phone "
+        "browser's cashier), app (an app: the Alipay app opens).",
+    )
+    mini_program: bool = Field(
+        False,
+        description="jsapi: the payment is made in Étalage's mini-program (its "
+        "app id and the buyer's openid for it), not in WeChat's browser.",
+    )
+    os_type: Literal["ios", "android"] | None = Field(
+        None, description="wap, app: the phone's system (Antom asks for it)."
     )
     return_url: str = Field(
         "", max_length=500,
-        description="Where the cashier sends the buyer back (the order's page by "
-        "default); an address of this site.",
+        description="Where the cashier or WeChat sends the buyer back (the "
+        "order's page by default); an address of this site.",
+    )  # fmt: skip
+
+
+class JsapiOut(Schema):
+    """What ``wx.requestPayment`` (a mini-program: all but appId) and
+    ``WeixinJSBridge.invoke('getBrandWCPayRequest', …)`` take, signed now."""
+
+    appId: str  # noqa: N815 - WeChat's names
+    timeStamp: str  # noqa: N815
+    nonceStr: str  # noqa: N815
+    package: str = Field(..., description="prepay_id=…")
+    signType: str = Field(..., description="RSA")  # noqa: N815
+    paySign: str = Field(  # noqa: N815
+        ..., description="SHA256withRSA by the merchant over "
+        "appId\\ntimeStamp\\nnonceStr\\npackage\\n, base64.",
     )  # fmt: skip
 
 
 class PaymentOut(Schema):
     request_id: str
     provider: str
+    scene: str = Field(..., description="The scene the payment was made for.")
     state: Literal["pending", "succeeded", "failed", "held"]
-    state_label: str = Field(..., description="The state in the reader's language.")
     amount: Decimal
     currency: str
     redirect_url: str = Field(
-        ..., description="The cashier to send the buyer to (Alipay), or empty."
+        ...,
+        description="Where to send the buyer: Alipay's cashier (web, wap) or app "
+        "link (app), WeChat's H5 page (h5, coming back to return_url); or empty.",
     )
     qr_code: str = Field(
         ...,
-        description="The text of the QR code the buyer scans (WeChat Pay), or empty.",
+        description="The text of the QR code the buyer scans (WeChat Pay native), "
+        "or empty.",
+    )
+    jsapi: JsapiOut | None = Field(
+        None,
+        description="WeChat Pay jsapi, while the payment waits: what the WeChat "
+        "client starts it with.",
     )
     paid_at: datetime | None
     created_at: datetime
 
 
 def _out(payment: Payment) -> PaymentOut:
+    launch = payment_launch_parameters(payment)
     return PaymentOut(
-        request_id=payment.request_id, provider=payment.provider, state=payment.state,
-        state_label=payment.get_state_display(),
-        amount=payment.amount, currency=payment.currency,
+        request_id=payment.request_id, provider=payment.provider,
+        scene=payment.scene or DEFAULT_SCENES.get(payment.provider, ""),
+        state=payment.state, amount=payment.amount, currency=payment.currency,
         redirect_url=payment.redirect_url, qr_code=payment.qr_code,
+        jsapi=JsapiOut(**launch) if launch else None,
         paid_at=payment.paid_at,
         created_at=payment.created_at,
     )  # fmt: skip
@@ -81,8 +132,10 @@ class PaymentPage(CursorPage):
 
 @payments_router.post("/orders/{number}/payments", response={201: PaymentOut, **ERRORS})
 def payments_start(request: HttpRequest, number: str, payload: PaymentIn):
-    """Start paying the order (``Idempotency-Key`` required: sending it again, or
-    asking while a payment is out, answers with that payment)."""
+    """Start paying the order in a scene (``Idempotency-Key`` required: sending it
+    again, or asking while a payment of the scene is out, answers with that
+    payment). A jsapi payment for a buyer whose WeChat is not linked is refused
+    with the code ``wechat_sign_in_needed``."""
     if not request.headers.get("Idempotency-Key", "").strip():
         raise ApiError(422, "required", "send an Idempotency-Key header",
                        "Idempotency-Key")  # fmt: skip
@@ -91,9 +144,19 @@ def payments_start(request: HttpRequest, number: str, payload: PaymentIn):
     return_url = payload.return_url or own_page
     if not return_url.startswith(request.build_absolute_uri("/")):
         raise ApiError(422, "invalid", "an address of this site", "return_url")
+    if payload.scene in ("wap", "app") and not payload.os_type:
+        raise ApiError(422, "required", "the phone's system: ios or android",
+                       "os_type")  # fmt: skip
     try:
+        device = payment_device(
+            order=order, provider=payload.provider, scene=payload.scene or "",
+            mini_program=payload.mini_program, client_ip=client_address(request),
+            os_type=payload.os_type or "",
+        )  # fmt: skip
         payment = payment_start(order=order, provider=payload.provider,
-                                return_url=return_url)  # fmt: skip
+                                return_url=return_url, device=device)  # fmt: skip
+    except WeChatSignInNeeded as refused:
+        raise ApiError(409, "wechat_sign_in_needed", str(refused), "scene") from None
     except PaymentRefused as refused:
         raise ApiError(409, "not_payable", str(refused)) from None
     return Status(201, _out(payment))
