@@ -19,6 +19,7 @@ from etalage.accounts.contact import (
     notice_preferences_set,
 )
 from etalage.accounts.models import NoticePreferences
+from etalage.accounts.wechat_identities import wechat_identities_of
 from etalage.api.errors import ErrorOut
 from etalage.api.session import BuyerSession, csrf_checked, signed_in_buyer
 from etalage.core.client_address import client_address
@@ -100,9 +101,14 @@ def account_out(user: User) -> AccountOut:
             order_emails=prefs.order_emails if prefs else True,
             order_texts=prefs.order_texts if prefs else True,
         ),
-        # Filled once WeChat identities are linked to accounts (issue 27's
-        # *Sign in with WeChat*); until then no account has one.
-        wechat=[],
+        wechat=[
+            WeChatOut(
+                app_id=linked.app_id,
+                nickname=linked.nickname,
+                linked_at=linked.created_at,
+            )
+            for linked in wechat_identities_of(user=user)
+        ],  # fmt: skip
     )
 
 

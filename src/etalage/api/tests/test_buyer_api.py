@@ -277,3 +277,15 @@ def test_a_merchant_s_page_tells_its_story_in_the_reader_s_language(
     assert [p["slug"] for p in rest["items"]] == [oldest.slug] and not rest["next"]
     missing = client.get("/api/v1/merchants/nobody")
     assert missing.status_code == 404 and missing.json()["error"]["field"] == "slug"
+
+
+def test_the_account_shows_the_wechat_users_linked_to_it(shopping):
+    from etalage.accounts.models import WeChatIdentity
+
+    buyer, other = shopping.buyer(), shopping.buyer()
+    WeChatIdentity.objects.create(user=buyer, app_id="wx0001", openid="o-1",
+                                  unionid="u-1", nickname="小王")  # fmt: skip
+    WeChatIdentity.objects.create(user=other, app_id="wx0001", openid="o-2")
+    (linked,) = signed_in(buyer).get("/api/v1/me").json()["wechat"]
+    assert (linked["app_id"], linked["nickname"]) == ("wx0001", "小王")
+    assert "openid" not in linked and "unionid" not in linked
