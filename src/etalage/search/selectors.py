@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from etalage.catalog.models import Category, Product, ProductImage, ProductTranslation
 from etalage.merchants.models import Merchant
-from etalage.search.engines import Criteria, Groups, SearchEngine
+from etalage.search.engines import Criteria, Groups, NoIndex, SearchEngine
 from etalage.search.glossary import also_means, glossary_read
 from etalage.search.models import GlossaryEntry
 from etalage.search.store import engine
@@ -212,34 +212,36 @@ def search_products(
 
 @dataclass(frozen=True)
 class Listing:
-    """A page of a listing, its total, and the merchants and price range of all of
-    it (for its filters)."""
+    """One page of a listing, in order, and how many products the listing has."""
 
-    ids: list[Any]
+    products: list[Product]
     total: int
-    merchants: list[tuple[Any, int]]
 
 
 def products_listed(
     *,
     market_code: str,
     category_ids: list[Any] | None = None,
-    merchant: Merchant | None = None,
     merchant_id: Any = None,
     price_min: Decimal | None = None,
     price_max: Decimal | None = None,
     sort: str = "newest",
     offset: int = 0,
     limit: int = PER_PAGE,
-) -> Listing:
+) -> Listing | None:
     """A category's or a merchant's listing: a search with filters and no words,
-    served by the index (the cost of a page does not grow with the catalogue)."""
-    hits = engine().search(
+    served by the index, so that its cost does not grow with the catalogue (prices
+    bounded both ends included, as the listing's filter says). None when this node
+    has no index yet (the caller lists from the database meanwhile)."""
+    found = engine()
+    if isinstance(found, NoIndex):
+        return None
+    hits = found.search(
         Criteria(
             groups=[],
             market=market_code,
             categories=tuple(category_ids or ()),
-            merchant=merchant.pk if merchant is not None else merchant_id,
+            merchant=merchant_id,
             price_min=price_min,
             price_max=price_max,
             price_max_inclusive=True,
@@ -249,7 +251,7 @@ def products_listed(
             facets=False,
         )
     )
-    return Listing(ids=hits.ids, total=hits.total, merchants=[])
+    return Listing(products=_products(hits.ids), total=hits.total)
 
 
 def _facets(

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
 from etalage.orders.notices import buyer_mobile, preferences_of
+from etalage.search.selectors import products_listed
 from etalage.orders.transit_times import delivery_windows
 from etalage.web.cart import promise_view
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
@@ -108,18 +110,20 @@ def _listing_context(request, context, category_ids, merchant, cache_key) -> Non
     merchants = [] if merchant else merchant_choices(category_ids, cache_key)
     form = ListingFilterForm(request.GET or None, merchants=merchants)
     filters = form.cleaned_data if form.is_valid() else {}
-    products = catalog.storefront_products(
-        category_ids=category_ids,
-        merchant=merchant,
-        merchant_slug=filters.get("merchant") or None,
-        market_code=market.code,
-        price_min=filters.get("price_min"),
-        price_max=filters.get("price_max"),
-        sort=filters.get("sort") or catalog.Sort.NEWEST,
-    )
-    page = CachedCountPaginator(products, settings.ETALAGE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _indexed_page(request, filters, market.code, category_ids, merchant)
+    if page is None:  # this node has no search index yet: from the database
+        products = catalog.storefront_products(
+            category_ids=category_ids,
+            merchant=merchant,
+            merchant_slug=filters.get("merchant") or None,
+            market_code=market.code,
+            price_min=filters.get("price_min"),
+            price_max=filters.get("price_max"),
+            sort=filters.get("sort") or catalog.Sort.NEWEST,
+        )
+        page = CachedCountPaginator(products, settings.ETALAGE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -130,6 +134,58 @@ def _listing_context(request, context, category_ids, merchant, cache_key) -> Non
             "query": query.urlencode(),
         }
     )
+
+
+class _IndexedPage:
+    """One page of a listing as the search index gave it, for Django's paginator
+    (which asks for the count, then for that page's slice)."""
+
+    def __init__(self, products, total, offset):
+        self.products, self.total, self.offset = products, total, offset
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, part):
+        return self.products[part.start - self.offset : part.stop - self.offset]
+
+
+LISTING_SORTS = {"newest": "newest", "price": "price_low", "-price": "price_high"}
+
+
+def _indexed_page(request, filters, market_code, category_ids, merchant):
+    """The listing's page served by the search index (a search with filters and
+    no words), or None when this node has no index yet."""
+    size = settings.ETALAGE_PAGE_SIZE
+    asked = request.GET.get("page", "")
+    number = int(asked) if asked.isdigit() and 0 < int(asked) < 10_000 else 1
+    merchant_id = merchant.pk if merchant is not None else None
+    if filters.get("merchant"):
+        merchant_id = (
+            Merchant.objects.filter(slug=filters["merchant"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+    arguments = {
+        "market_code": market_code,
+        "category_ids": category_ids,
+        "merchant_id": merchant_id,
+        "price_min": filters.get("price_min"),
+        "price_max": filters.get("price_max"),
+        "sort": LISTING_SORTS.get(filters.get("sort") or "newest", "newest"),
+        "limit": size,
+    }
+    listing = products_listed(offset=(number - 1) * size, **arguments)
+    if listing is None:
+        return None
+    if listing.total and (number - 1) * size >= listing.total:  # past the end
+        number = -(-listing.total // size)
+        listing = products_listed(offset=(number - 1) * size, **arguments)
+    rows = _IndexedPage(listing.products, listing.total, (number - 1) * size)
+    return Paginator(rows, size).get_page(number)
 
 
 def category(request, slug):
