@@ -30,8 +30,8 @@ from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
 from etalage.orders.notices import buyer_mobile, preferences_of
-from etalage.search.selectors import products_listed
 from etalage.orders.transit_times import delivery_windows
+from etalage.search.selectors import products_listed
 from etalage.web.cart import promise_view
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
