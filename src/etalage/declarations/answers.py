@@ -26,8 +26,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 from lxml import etree
 
 from etalage.declarations.gateway import gateway
@@ -52,6 +50,7 @@ from etalage.events.types import (
     CustomsTaxReturned,
 )
 from etalage.orders import states
+from etalage.orders.reasons import Explanation, explanation_in
 from etalage.orders.services import sub_order_move
 
 # What moves a declaration's state, by the final status customs gave it.
@@ -242,25 +241,17 @@ def _move_parcel(declaration: Declaration, doc: ReceiptDoc) -> bool:
     if doc.status in (RELEASED, 899):
         sub_order_move(sub_order=sub, to=states.RELEASED, reason=f"customs: {doc.info}")
     elif doc.status == REFUSED:
+        told = {"words": doc.info}
         sub_order_move(
             sub_order=sub,
             to=states.CUSTOMS_REFUSED,
-            reason=refusal_reason(sub.order.language, doc.info),
+            reason=explanation_in("en", Explanation.CUSTOMS_REFUSED, told)[:300],
+            explanation=Explanation.CUSTOMS_REFUSED,
+            explanation_data=told,
         )
     else:
         return False
     return True
-
-
-def refusal_reason(language: str, words: str) -> str:
-    """Customs' reason, introduced in the buyer's language (customs writes
-    Chinese; its words are kept as they are)."""
-    with translation.override(language):
-        return _(
-            "Customs refused this parcel (“%(words)s”). It is cancelled and its "
-            "total refunded; the amount counts no longer toward your yearly "
-            "cross-border allowance."
-        ) % {"words": words}
 
 
 @transaction.atomic

@@ -11,14 +11,28 @@ from etalage.core.admin_decisions import decide_with_form
 from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
+from etalage.orders.reasons import Explanation, explanation_text
 from etalage.orders.services import order_cancel, order_pay, sub_order_move
 
 
 class TransitionInline(ReadOnlyAdmin, admin.TabularInline):
     model = OrderTransition
-    fields = ["at", "sub_order", "from_state", "to_state", "by", "reason"]
+    fields = [
+        "at",
+        "sub_order",
+        "from_state",
+        "to_state",
+        "by",
+        "reason",
+        "told_the_buyer",
+    ]
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("told the buyer"))
+    def told_the_buyer(self, transition):
+        """What the buyer's history says of the move (the reason never)."""
+        return explanation_text(transition.explanation, transition.explanation_data)
 
 
 class SubOrderInline(ReadOnlyAdmin, admin.TabularInline):
@@ -77,14 +91,31 @@ class LineInline(ReadOnlyAdmin, admin.TabularInline):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why (kept in the order's history)"), max_length=300
+        label=_("Why (kept in the order's history, for Étalage and the merchant)"),
+        max_length=300,
     )
+    to_buyer = forms.CharField(
+        label=_("To the buyer (optional: shown on their order's page as written)"),
+        max_length=300,
+        required=False,
+    )
+
+
+def _told(words: str) -> dict:
+    """The operator's words to the buyer, as a move's explanation (or none)."""
+    words = words.strip()
+    if not words:
+        return {}
+    return {
+        "explanation": Explanation.OPERATOR_NOTE,
+        "explanation_data": {"words": words},
+    }
 
 
 def _moving(model_admin, request, queryset, *, action, submit, move):
     def decide(obj, data):
         try:
-            move(obj, request.user, data["reason"])
+            move(obj, request.user, data["reason"], _told(data.get("to_buyer", "")))
         except states.IllegalTransition as illegal:
             raise ValidationError(str(illegal)) from None
 
@@ -120,8 +151,8 @@ class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Bank transfer received: mark as paid"))
     def mark_paid(self, request, queryset):
-        def pay(order, by, why):
-            order_pay(order=order, by=by, reason=why)
+        def pay(order, by, why, told):
+            order_pay(order=order, by=by, reason=why, **told)
 
         submit = str(_("Mark as paid"))
         return _moving(
@@ -130,8 +161,8 @@ class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel what has not shipped"))
     def cancel(self, request, queryset):
-        def cancel(order, by, why):
-            order_cancel(order=order, by=by, reason=why)
+        def cancel(order, by, why, told):
+            order_cancel(order=order, by=by, reason=why, **told)
 
         submit = str(_("Cancel"))
         return _moving(
@@ -140,8 +171,8 @@ class OrderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 def _sub_order_action(to: str, description):
-    def move(sub_order, by, why):
-        sub_order_move(sub_order=sub_order, to=to, by=by, reason=why)
+    def move(sub_order, by, why, told):
+        sub_order_move(sub_order=sub_order, to=to, by=by, reason=why, **told)
 
     def action(model_admin, request, queryset):
         return _moving(

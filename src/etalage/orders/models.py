@@ -11,6 +11,7 @@ from etalage.customs.routes import Route
 from etalage.inventory.models import Stock, Warehouse
 from etalage.merchants.models import Merchant
 from etalage.orders import states
+from etalage.orders.reasons import Explanation
 from etalage.pricing.models import Market
 
 
@@ -260,7 +261,15 @@ class OrderTransition(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # A note for the operator and the merchant, as written (a provider's or a
+    # carrier's reference, customs' words): never shown to the buyer.
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    # What the buyer is told (``orders.reasons``): a kind, said in the reader's
+    # language when shown, and its values.
+    explanation = models.CharField(
+        _("told the buyer"), max_length=20, blank=True, choices=Explanation
+    )
+    explanation_data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from etalage.customs.services import caps_release, usage_change, usage_lock
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine, SubOrder
+from etalage.orders.reasons import Explanation
 from etalage.orders.services import Actor, sub_order_move
 
 
@@ -31,7 +32,10 @@ class ReturnRefused(ValueError):
 @transaction.atomic
 def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
                        by: Actor = None, reason: str = "") -> SubOrder:  # fmt: skip
-    """Record ``quantities`` (by order line) back from the buyer."""
+    """Record ``quantities`` (by order line) back from the buyer; ``reason`` is the
+    return's number, which the buyer's history names."""
+    told = {"number": reason} if reason else None
+    explanation = Explanation.RETURN_RECEIVED if reason else ""
     sub = (
         SubOrder.objects.select_for_update()
         .select_related("order")
@@ -51,10 +55,13 @@ def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
         [lines[line_id] for line_id in quantities], ["returned"]
     )
     if all(line.returned == line.quantity for line in lines.values()):
-        return sub_order_move(sub_order=sub, to=states.REFUNDED, by=by, reason=reason)
+        return sub_order_move(sub_order=sub, to=states.REFUNDED, by=by,
+                              reason=reason, explanation=explanation,
+                              explanation_data=told)  # fmt: skip
     _give_back_share(sub, [(lines[i], q) for i, q in quantities.items()])
     return sub_order_move(sub_order=sub, to=states.REFUNDED_PART, by=by,
-                          reason=reason)  # fmt: skip
+                          reason=reason, explanation=explanation,
+                          explanation_data=told)  # fmt: skip
 
 
 def _give_back_share(sub: SubOrder, back: list[tuple[OrderLine, int]]) -> None:

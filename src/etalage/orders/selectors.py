@@ -9,7 +9,7 @@ from typing import Any
 
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
-from etalage.orders.reasons import is_system_reason, reason_shown
+from etalage.orders.reasons import Explanation, explanation_text
 
 # The contexts that move parcels say which sub-orders have left the merchant's hands
 # (logistics: handed to the hub, received, bagged, flown), whatever their state says
@@ -50,31 +50,27 @@ def parcels_waiting_count() -> int:
 @dataclass(frozen=True)
 class HistoryEntry:
     """One change of an order's state as its buyer reads it (the order's page and
-    the buyer's API): the state and its name in the active language, and why."""
+    the buyer's API): the state and its name in the active language, and what the
+    buyer is told of it (never the operator's and the machines' notes)."""
 
     at: datetime
     state: str
     state_label: str
     reason: str
-    # Words an operator typed, shown as theirs (not translated).
+    # Words an operator wrote to the buyer, shown as theirs (not translated).
     by_operator: bool
 
 
 def order_history(order: Order) -> list[HistoryEntry]:
     """The order's own changes of state, oldest first, in the active language
-    (``transitions__by`` prefetched reads them once)."""
+    (``transitions`` prefetched reads them once)."""
     return [
         HistoryEntry(
             at=t.at,
             state=t.to_state,
             state_label=t.get_to_state_display(),
-            reason=reason_shown(t.reason),
-            by_operator=bool(
-                t.reason
-                and not is_system_reason(t.reason)
-                and t.by is not None
-                and t.by.is_staff
-            ),
+            reason=explanation_text(t.explanation, t.explanation_data),
+            by_operator=t.explanation == Explanation.OPERATOR_NOTE,
         )
         for t in order.transitions.all()
         if t.sub_order_id is None

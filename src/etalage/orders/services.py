@@ -9,6 +9,7 @@ record who, when and why, and write the events.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,11 +25,13 @@ from etalage.inventory.models import StockMovement
 from etalage.inventory.services import stock_lock_by_key, stock_move_locked
 from etalage.orders import states
 from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
-from etalage.orders.reasons import HOLD_RAN_OUT
+from etalage.orders.reasons import HOLD_RAN_OUT, explanation_for
 from etalage.orders.selectors import sub_orders_buyer_may_cancel
 from etalage.orders.states import StockEffect, UsageEffect
 
 Actor = User | None
+# What the buyer is told of a move: an ``orders.reasons.Explanation`` and its values.
+Told = tuple[str, Mapping[str, str] | None]
 
 
 def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
@@ -105,11 +108,12 @@ def _move(
     by: Actor,
     reason: str,
     note: str,
+    told: Told = ("", None),
 ) -> None:
     """Move ``moved`` (some of the order's ``subs``) to ``wanted``: check each move,
     apply it to the books, save, follow with the order, record every transition and
     a ``SubOrderMoved`` per sub-order."""
-    transitions, events = _moved(order, subs, moved, wanted, by, reason, note)
+    transitions, events = _moved(order, subs, moved, wanted, by, reason, note, told)
     SubOrder.objects.filter(pk__in=[s.pk for s in moved]).update(
         state=wanted, updated_at=timezone.now()
     )
@@ -125,9 +129,14 @@ def _moved(
     by: Actor,
     reason: str,
     note: str,
+    told: Told = ("", None),
 ) -> tuple[list[OrderTransition], list[SubOrderMoved]]:
     """``_move`` but for writing the sub-orders' states, transitions and events,
-    which it returns (the order's own state is written)."""
+    which it returns (the order's own state is written). ``reason`` is the note
+    kept for the operator; ``told``, what the buyer is told (``orders.reasons``),
+    recorded on the parcels' moves and the order's."""
+    told_kind = explanation_for(reason, told[0])
+    told_data = dict(told[1] or {})
     for sub in moved:
         states.check_transition(sub.state, wanted)
     _apply_books(order, moved, wanted, note, by)
@@ -135,7 +144,8 @@ def _moved(
     for sub in moved:
         transitions.append(
             OrderTransition(order=order, sub_order=sub, from_state=sub.state,
-                            to_state=wanted, by=by, reason=reason)
+                            to_state=wanted, by=by, reason=reason,
+                            explanation=told_kind, explanation_data=told_data)
         )  # fmt: skip
         events.append(
             SubOrderMoved(order_id=order.pk, sub_order_id=sub.pk, number=sub.number,
@@ -146,7 +156,8 @@ def _moved(
     if new_state != order.state:
         transitions.append(
             OrderTransition(order=order, from_state=order.state, to_state=new_state,
-                            by=by, reason=reason)
+                            by=by, reason=reason, explanation=told_kind,
+                            explanation_data=told_data)
         )  # fmt: skip
         Order.objects.filter(pk=order.pk).update(state=new_state)
         order.state = new_state
@@ -188,32 +199,48 @@ def sub_orders_move(
 
 @transaction.atomic
 def sub_order_move(
-    *, sub_order: SubOrder, to: str, by: Actor = None, reason: str = ""
+    *,
+    sub_order: SubOrder,
+    to: str,
+    by: Actor = None,
+    reason: str = "",
+    explanation: str = "",
+    explanation_data: Mapping[str, str] | None = None,
 ) -> SubOrder:
     """Move one sub-order to ``to``; refuse a move the state machine does not allow.
 
     What the move does to stock, yearly usage and caps is the state table's
     (``states.BOOKS``): released by customs confirms its usage, shipping takes its
     units off the shelf, cancelling (refused by customs, or by the buyer before
-    shipping) gives its stock, usage and caps back.
+    shipping) gives its stock, usage and caps back. ``reason`` is a note for the
+    operator; ``explanation`` (``orders.reasons.Explanation``) and its values,
+    what the buyer is told.
     """
     order, subs = _locked(sub_order.order)
     sub = next(s for s in subs if s.pk == sub_order.pk)
     note = {states.CANCELLED: f"{sub.number} cancelled",
             states.CUSTOMS_REFUSED: f"{sub.number} refused by customs"}.get(
         to, sub.number)  # fmt: skip
-    _move(order, subs, [sub], to, by, reason, note)
+    _move(order, subs, [sub], to, by, reason, note, (explanation, explanation_data))
     return sub
 
 
 @transaction.atomic
-def order_pay(*, order: Order, by: Actor = None, reason: str = "") -> Order:
+def order_pay(
+    *,
+    order: Order,
+    by: Actor = None,
+    reason: str = "",
+    explanation: str = "",
+    explanation_data: Mapping[str, str] | None = None,
+) -> Order:
     """The buyer's payment was received: every sub-order awaiting it is paid."""
     order, subs = _locked(order)
     waiting = [s for s in subs if s.state == states.PLACED]
     if not waiting:
         states.check_transition(order.state, states.PAID)
-    _move(order, subs, waiting, states.PAID, by, reason, order.number)
+    _move(order, subs, waiting, states.PAID, by, reason, order.number,
+          (explanation, explanation_data))  # fmt: skip
     event_record(
         OrderPaid(order_id=order.pk, number=order.number,
                   sub_order_ids=tuple(s.pk for s in waiting))
@@ -223,7 +250,13 @@ def order_pay(*, order: Order, by: Actor = None, reason: str = "") -> Order:
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, by: Actor = None, reason: str = "", by_buyer: bool = False
+    *,
+    order: Order,
+    by: Actor = None,
+    reason: str = "",
+    by_buyer: bool = False,
+    explanation: str = "",
+    explanation_data: Mapping[str, str] | None = None,
 ) -> Order:
     """Cancel whatever has not shipped yet, giving back its stock and CBEC usage;
     ``by_buyer``: the buyer's own cancellation, which leaves the parcels already on
@@ -236,7 +269,7 @@ def order_cancel(
     if not open_subs:
         raise states.IllegalTransition(order.state, states.CANCELLED)
     _move(order, subs, open_subs, states.CANCELLED, by, reason,
-          f"{order.number} cancelled")  # fmt: skip
+          f"{order.number} cancelled", (explanation, explanation_data))  # fmt: skip
     event_record(
         OrderCancelled(order_id=order.pk, number=order.number,
                        sub_order_ids=tuple(s.pk for s in open_subs))

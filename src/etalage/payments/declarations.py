@@ -17,8 +17,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django_tasks import task
 
 from etalage.core.clock import tries_spaced
@@ -26,6 +25,7 @@ from etalage.customs.identity_crypto import decrypt_id_number
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
+from etalage.orders.reasons import Explanation, explanation_in
 from etalage.orders.services import order_cancel
 from etalage.payments.adapters import adapter
 from etalage.payments.antom import customs_code as antom_customs_code
@@ -139,18 +139,19 @@ def order_payment_declare(order: Order) -> list[CustomsDeclaration]:
 
 
 def _payer_not_named(order: Order) -> None:
-    """Cancel (and so refund) an order paid from someone else's account, with the
-    reason in the buyer's language on the order's history."""
-    with translation.override(order.language):
-        reason = _(
-            "The account that paid is not %(name)s's, the person named for customs. "
-            "Cross-border rules require the buyer to pay from their own account: the "
-            "order is cancelled and the payment refunded."
-        ) % {"name": order.buyer_name}
+    """Cancel (and so refund) an order paid from someone else's account, saying
+    why on the order's history, in the reader's language."""
+    told = {"name": order.buyer_name}
+    reason = explanation_in("en", Explanation.PAYER_NOT_NAMED, told)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if any(s.state in states.CANCELLABLE for s in order.sub_orders.all()):
-            order_cancel(order=order, reason=reason)
+            order_cancel(
+                order=order,
+                reason=reason,
+                explanation=Explanation.PAYER_NOT_NAMED,
+                explanation_data=told,
+            )
 
 
 @task()

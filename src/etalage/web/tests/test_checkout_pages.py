@@ -279,7 +279,8 @@ def test_the_history_speaks_the_buyer_s_language_and_marks_an_operator_s_words(
     operator = get_user_model().objects.create_user("op", is_staff=True)
     shopping.cart(buyer, [(shopping.products["a"], 1)])
     paid = order_pay(order=shopping.place(buyer, key="k2").order, by=operator,
-                     reason="virement reçu")  # fmt: skip
+                     reason="virement reçu", explanation="operator_note",
+                     explanation_data={"words": "virement reçu"})  # fmt: skip
     html = client.get(f"/en/orders/{paid.number}/").content.decode()
     assert "Paid (Étalage's note: “virement reçu”)" in html
 
