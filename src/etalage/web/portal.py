@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from etalage.analytics.selectors import merchant_work
@@ -22,8 +23,10 @@ from etalage.imports import (
     product_import_enqueue,
     product_import_run,
 )
+from etalage.ledger.eligibility import returned_to_current_account
+from etalage.ledger.models import Payout
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
-from etalage.merchants.models import ApiKey, MerchantMember
+from etalage.merchants.models import ApiKey, Merchant, MerchantMember
 from etalage.merchants.services import (
     CompanyDetails,
     merchant_details_update,
@@ -81,10 +84,12 @@ def dashboard(request):
     off_positive_list = list(
         Product.objects.filter(merchant=merchant)
         .exclude(hs_code__in=PositiveListEntry.objects.values("hs_code"))
+        .prefetch_related("translations")
         .order_by("slug")[:50]
     )
 
     role = membership.role
+    sees_payouts = role in (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE)
     return render(
         request,
         "etalage/portal/dashboard.html",
@@ -94,16 +99,38 @@ def dashboard(request):
             "work": merchant_work(merchant=merchant),
             "sees_orders": role != MerchantMember.Role.CATALOGUE,
             "sees_listings": role in CATALOGUE_ROLES,
-            "sees_payouts": role
-            in (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE),
+            "sees_payouts": sees_payouts,
             "demo_by_hand": demo_by_hand_name(),  # None outside the demo
             "handling_days": settings.ETALAGE_HANDLING_DAYS,
             "statuses": statuses,
-            "rejected": rejected,
-            "missing_chinese": missing_chinese,
-            "off_positive_list": off_positive_list,
+            "payout_returned": _payout_returned(merchant) if sees_payouts else None,
+            "rejected": _named(rejected, merchant),
+            "missing_chinese": _named(missing_chinese, merchant),
+            "off_positive_list": _named(off_positive_list, merchant),
         },
     )
+
+
+def _payout_returned(merchant: Merchant) -> Payout | None:
+    """The payout the bank sent back to the account the merchant still has, when
+    that is the latest to it (nothing goes there until it gives another)."""
+    return returned_to_current_account([merchant.pk]).get(merchant.pk)
+
+
+def _named(products: list[Product], merchant: Merchant) -> list[tuple[Product, str]]:
+    """Each product with its name as the merchant's people read it: in the portal's
+    language, else the merchant's own, else any it has (its slug only when it has
+    no name at all). The products' translations are prefetched."""
+    named = []
+    for product in products:
+        names = {t.language: t.name for t in product.translations.all() if t.name}
+        name = (
+            names.get(get_language() or "")
+            or names.get(merchant.language)
+            or next(iter(names.values()), product.slug)
+        )
+        named.append((product, name))
+    return named
 
 
 class ImportForm(forms.Form):

@@ -78,5 +78,6 @@ def test_the_dashboard_makes_the_same_few_queries_however_much_waits(
         order_pay(order=shopping.place(buyer).order)
         catalogue.product(merchant=mine, status="rejected")
     # Session and user, membership, listings by status, rejected (and their names),
-    # missing Chinese, off the positive list, then the work waiting (4 counts).
-    assert few == queries() == 12
+    # missing Chinese, off the positive list, then the work waiting (4 counts), and
+    # whether the bank sent the last payout back.
+    assert few == queries() == 13
