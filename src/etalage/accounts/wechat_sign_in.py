@@ -149,8 +149,8 @@ def wechat_identity_unlink(*, user: User, identity_id: str) -> None:
     if not user.has_usable_password() and not others.exists():
         raise ValidationError(
             _(
-                "You sign in with WeChat only: choose a password (Forgot your "
-                "password?) or add an email address before unlinking it."
+                "You sign in with WeChat only: add an email address, then choose a "
+                "password (“Forgot your password?”), before unlinking it."
             )
         )
     identity.delete()
