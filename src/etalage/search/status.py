@@ -51,3 +51,29 @@ def index_problems() -> list[str]:
     if here["exists"] and here["behind"] > BEHIND_PROBLEM:
         return [f"search: the index is {here['behind']:,} changes behind the catalogue"]
     return []
+
+
+def search_index_rows() -> list[dict[str, Any]]:
+    """The back-office's first page: this node's index and every replica, with its
+    size and how many changes it has not applied yet."""
+    status = search_status()
+    here = status["here"]
+    rows: list[dict[str, Any]] = [
+        {
+            "node": here["node"],
+            "documents": f"{here['documents']:,}" if here["exists"] else None,
+            "size": size_text(here.get("size_bytes", 0)),
+            "behind": f"{here.get('behind', 0):,}",
+        }
+    ]
+    for replica in status["replicas"]:
+        if replica["node"] != here["node"]:
+            rows.append(
+                {
+                    "node": replica["node"],
+                    "documents": f"{replica['documents']:,}",
+                    "size": size_text(replica["size_bytes"]),
+                    "behind": f"{replica['behind']:,}",
+                }
+            )
+    return rows

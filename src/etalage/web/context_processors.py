@@ -19,6 +19,7 @@ from etalage.orders.selectors import (
     parcels_waiting_count,
 )
 from etalage.pricing.selectors import stale_rates
+from etalage.search.status import search_index_rows
 from etalage.web.request_data import request_category_tree, request_market
 
 # What a narrow screen shows of each language's name (the full name stays for
@@ -110,4 +111,5 @@ def backoffice(request):
     return {
         "operator_waiting": SimpleLazyObject(waiting),
         "stale_rates": SimpleLazyObject(stale_rates),
+        "search_index": SimpleLazyObject(search_index_rows),
     }

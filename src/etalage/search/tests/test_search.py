@@ -343,3 +343,16 @@ def test_filters_in_use_show_as_chips_that_take_them_away(client, shelf):
     )
     away = dict((what, href.replace("&amp;", "&")) for href, what in links)
     assert "origin=" not in away["Belgique"] and "category=beer" in away["Belgique"]
+
+
+def test_the_back_office_first_page_shows_the_index_size_and_freshness(
+    client, shelf, django_user_model
+):
+    from etalage.search.feed import changes_record
+
+    operator = django_user_model.objects.create_superuser("op", "op@example.com", "p")
+    client.force_login(operator)
+    changes_record([shelf["bar"].pk])
+    page = client.get("/backoffice/").content.decode()
+    index = page.split('id="search-index"')[1].split("</table>")[0]
+    assert "4 products" in index and "1 changes behind" in index
