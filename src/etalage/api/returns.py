@@ -25,7 +25,12 @@ from etalage.catalog.images import MAX_UPLOAD_BYTES
 from etalage.orders.models import SubOrder
 from etalage.returns.labels import return_label_pdf
 from etalage.returns.models import ReturnPhoto, ReturnRequest
-from etalage.returns.services import MAX_PHOTOS, ReturnError, return_ask
+from etalage.returns.services import (
+    MAX_PHOTOS,
+    ReturnError,
+    return_ask,
+    return_photo_add,
+)
 
 router = Router(auth=BuyerSession(), tags=["buyer returns"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
@@ -149,6 +154,21 @@ def return_out(request: HttpRequest, made: ReturnRequest) -> ReturnOut:
     )
 
 
+def _refusal(refused: ReturnError) -> ApiError:
+    """The service's refusal, naming the field as this API calls it."""
+    field, messages = next(iter(refused.message_dict.items()))
+    return ApiError(422, "invalid", messages[0], FIELDS.get(field, field))
+
+
+def _count_asks(buyer_id: object) -> None:
+    """Returns and their photos go through the image pipeline: counted."""
+    count_request(
+        subject=f"buyer:{buyer_id}:returns",
+        limit=settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE,
+        what="returns or photos sent",
+    )
+
+
 def _quantities(sub: SubOrder, items: list[str]) -> dict[int, int]:
     """``<sku>:<quantity>`` for each line, as the service counts them (by line)."""
     lines = {line.sku: line.pk for line in sub.lines.all()}
@@ -182,9 +202,7 @@ def returns_ask(
     photos (JPEG, PNG or WebP, 10 MB each at most). The seller decides; the answer
     is the return, `requested`."""
     buyer = signed_in_buyer(request)
-    count_request(subject=f"buyer:{buyer.pk}:returns",
-                  limit=settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE,
-                  what="returns asked")  # fmt: skip
+    _count_asks(buyer.pk)
     sub = (
         SubOrder.objects.filter(order__buyer=buyer, order__number=number,
                                 number=sub_number)
@@ -207,9 +225,26 @@ def returns_ask(
             photos=sent,
         )
     except ReturnError as refused:
-        field, messages = next(iter(refused.message_dict.items()))
-        raise ApiError(422, "invalid", messages[0], FIELDS.get(field, field)) from None
+        raise _refusal(refused) from None
     return Status(201, return_out(request, _own(request, made.number)))
+
+
+@router.post("/returns/{number}/photos", response={201: ReturnOut, **ERRORS})
+def returns_photo_add(
+    request: HttpRequest, number: str, photo: File[UploadedFile]
+) -> Status[ReturnOut]:
+    """Add one photo to a return the seller has not decided yet (as a
+    mini-program's ``wx.uploadFile`` sends them: one file, named `photo`, a
+    request), up to five in all."""
+    buyer = signed_in_buyer(request)
+    _count_asks(buyer.pk)
+    made = _own(request, number)
+    try:
+        return_photo_add(request=made, buyer=buyer,
+                         photo=photo.read(MAX_UPLOAD_BYTES + 1))  # fmt: skip
+    except ReturnError as refused:
+        raise _refusal(refused) from None
+    return Status(201, return_out(request, _own(request, number)))
 
 
 @router.get("/returns", response={200: ReturnPage, **ERRORS})

@@ -143,6 +143,30 @@ def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
     return request
 
 
+def return_photo_add(*, request: ReturnRequest, buyer, photo: bytes) -> ReturnPhoto:
+    """One more photo for a return the seller has not decided yet (a phone's app
+    sends one file a request), within the ``MAX_PHOTOS`` of a return."""
+    if request.sub_order.order.buyer_id != buyer.pk:
+        raise ReturnError({"sub_order": _("This parcel is not yours.")})
+    try:
+        rendered = process_image(photo, "photo").renditions["medium"]
+    except ValidationError as error:
+        raise ReturnError({"photos": error.messages}) from None
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != ReturnRequest.State.REQUESTED:
+            raise ReturnError(
+                {"photos": _("Photos are added only before the seller decides.")}
+            )
+        if request.photos.count() >= MAX_PHOTOS:
+            raise ReturnError(
+                {"photos": _("At most %(n)d photos.") % {"n": MAX_PHOTOS}}
+            )
+        added = ReturnPhoto.objects.create(request=request)
+        added.image.save(rendered.name, ContentFile(rendered.content))
+    return added
+
+
 def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
                   now: datetime | None = None) -> ReturnRequest:  # fmt: skip
     """The seller (or the operator) approves (the buyer gets the return label) or

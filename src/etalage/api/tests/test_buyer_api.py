@@ -289,3 +289,28 @@ def test_the_account_shows_the_wechat_users_linked_to_it(shopping):
     (linked,) = signed_in(buyer).get("/api/v1/me").json()["wechat"]
     assert (linked["app_id"], linked["nickname"]) == ("wx0001", "小王")
     assert "openid" not in linked and "unionid" not in linked
+
+
+def test_photos_come_one_a_request_until_the_seller_decides(shopping):
+    from etalage.returns.services import return_decide
+
+    buyer = shopping.buyer()
+    order = delivered_order(shopping, buyer)
+    client = signed_in(buyer, "fr")
+    sku = order.sub_orders.get().lines.get().sku
+    number = ask(client, order, [f"{sku}:1"]).json()["number"]
+    url = f"/api/v1/returns/{number}/photos"
+    for count in range(1, 6):
+        added = client.post(url, {"photo": png()})
+        assert added.status_code == 201, added.content
+        assert len(added.json()["photos"]) == count
+    sixth = client.post(url, {"photo": png()})
+    assert sixth.status_code == 422 and sixth.json()["error"]["field"] == "photos"
+    assert signed_in(shopping.buyer()).post(url, {"photo": png()}).status_code == 404
+    made = ReturnRequest.objects.get(number=number)
+    made.photos.last().delete()
+    return_decide(request=made, approve=True, by=buyer)
+    late = client.post(url, {"photo": png()})
+    assert late.status_code == 422
+    assert "avant que le vendeur" in late.json()["error"]["message"]
+    assert made.photos.count() == 4
