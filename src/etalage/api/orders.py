@@ -273,18 +273,19 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
     """Place the signed-in buyer's cart as an order (see the section's description)."""
     _count_write(request)
     if payload.lang not in LANGUAGE_CODES:
-        raise ApiError(422, "invalid", f"one of {', '.join(LANGUAGE_CODES)}", "lang")
+        raise ApiError(422, "invalid", _("Choose one of: %(languages)s.")
+                       % {"languages": ", ".join(LANGUAGE_CODES)}, "lang")  # fmt: skip
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        raise ApiError(
-            422, "required", "send an Idempotency-Key header", "Idempotency-Key"
-        )
+        raise ApiError(422, "required", _("Send an Idempotency-Key header (the same "
+                       "key again answers with the same order)."),
+                       "Idempotency-Key")  # fmt: skip
     market, strategy = next(
         ((m, p) for m, p in market_strategies() if m.code == payload.market),
         (None, None),
     )
     if market is None:
-        raise not_found("market", "market")
+        raise ApiError(404, "not_found", _("No market has this code."), "market")
     with translation.override(payload.lang):
         try:
             placed = order_place(
@@ -302,7 +303,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
             raise ApiError(
                 409,
                 "idempotency_key_reused",
-                "this Idempotency-Key was used with another request",
+                _("This Idempotency-Key was sent before with another request."),
                 "Idempotency-Key",
             ) from None
         except OrderRefused as refused:
@@ -384,7 +385,9 @@ def orders_cancel(request: HttpRequest, number: str):
             order=order, by=request.auth, reason=CANCELLED_BY_BUYER, by_buyer=True
         )
     except states.IllegalTransition:
-        message = f"an order {order.state} can no longer be cancelled"
+        message = _("This order is “%(state)s”: it can no longer be cancelled.") % {
+            "state": order.get_state_display()
+        }
         raise ApiError(409, "not_cancellable", message) from None
     return order_out(_buyer_order(request, number))
 

@@ -314,3 +314,19 @@ def test_photos_come_one_a_request_until_the_seller_decides(shopping):
     assert late.status_code == 422
     assert "avant que le vendeur" in late.json()["error"]["message"]
     assert made.photos.count() == 4
+
+
+def test_placing_and_cancelling_say_why_not_in_the_reader_s_language(shopping):
+    buyer = shopping.buyer()
+    order = delivered_order(shopping, buyer)
+    client = signed_in(buyer, "zh-CN")
+    late = client.post(f"/api/v1/orders/{order.number}/cancel")
+    assert late.status_code == 409
+    assert late.json()["error"]["message"] == "此订单状态为“已送达”，已无法取消。"
+    keyless = signed_in(buyer, "fr").post(
+        "/api/v1/orders", {"identity": "x", "address": "y"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert keyless.status_code == 422
+    assert keyless.json()["error"]["field"] == "Idempotency-Key"
+    assert keyless.json()["error"]["message"].startswith("Envoyez un en-tête")
