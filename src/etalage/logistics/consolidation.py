@@ -1,11 +1,9 @@
 """Consolidation at the Liège hub: received parcels into bags, sealed bags onto a
 flight under its master air waybill, the cargo manifest, departure and arrival
-(each parcel's timeline follows)."""
+(each parcel's timeline follows). The manifests are ``manifests``'s."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 
@@ -13,16 +11,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
 from etalage.logistics.awb import AIRLINE_PREFIXES, AwbRefused, awb_parse
 from etalage.logistics.codes import code_normalised, is_bag_code
 from etalage.logistics.models import Bag, Flight, Parcel
-from etalage.logistics.services import HUB, ParcelRefused, step_record
+from etalage.logistics.services import ParcelRefused, step_record
 from etalage.logistics.vocabulary import Step
 
-# Words printed inside formatted lines (marked here: gettext cannot read f-strings).
 # The airports in mainland China that Étalage's flights may land at: the country's
 # international airports with cross-border e-commerce cargo (IATA codes: Beijing
 # Capital and Daxing, Shanghai Pudong, Guangzhou, Shenzhen, Zhengzhou, Hangzhou,
@@ -35,9 +30,6 @@ CHINA_AIRPORTS = frozenset((
     "FOC", "NNG", "HAK", "TNA", "HFE", "URC",
 ))  # fmt: skip
 FLIGHT_NUMBER = re.compile(r"[A-Z0-9]{2}[0-9]{1,4}[A-Z]?")
-
-T_CARGO_MANIFEST = gettext_lazy("Cargo manifest")
-T_PARCELS = gettext_lazy("parcels")
 
 
 @transaction.atomic
@@ -163,12 +155,7 @@ def flight_load(*, flight: Flight, bag: Bag) -> Bag:
 
 
 def _parcels(flight: Flight) -> QuerySet[Parcel]:
-    return (
-        Parcel.objects.filter(bag__flight=flight)
-        .select_related("bag", "sub_order__order", "sub_order__merchant")
-        .prefetch_related("sub_order__lines")
-        .order_by("bag__code", "code")
-    )
+    return Parcel.objects.filter(bag__flight=flight).order_by("bag__code", "code")
 
 
 @transaction.atomic
@@ -217,108 +204,3 @@ def flight_arrive(*, flight: Flight, at: datetime | None = None) -> Flight:
             place=f"{flight.destination}",
         )
     return flight
-
-
-MANIFEST_COLUMNS = [
-    "mawb",
-    "flight",
-    "bag",
-    "parcel",
-    "order",
-    "merchant",
-    "customs_mode",
-    "declared_g",
-    "measured_g",
-    "pieces",
-    "hs_codes",
-    "consignee_city",
-]
-
-
-def manifest_rows(flight: Flight) -> list[list[str]]:
-    rows = []
-    for parcel in _parcels(flight):
-        sub = parcel.sub_order
-        lines = list(sub.lines.all())
-        rows.append(
-            [
-                flight.mawb,
-                flight.flight_number,
-                parcel.bag.code if parcel.bag else "",
-                parcel.code,
-                sub.order.number,
-                sub.merchant.legal_name,
-                sub.customs_mode,
-                str(parcel.declared_grams),
-                str(parcel.measured_grams or ""),
-                str(sum(line.quantity for line in lines)),
-                " ".join(sorted({line.hs_code for line in lines})),
-                sub.order.city,
-            ]
-        )
-    return rows
-
-
-def manifest_csv(flight: Flight) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    writer.writerows(manifest_rows(flight))
-    return out.getvalue()
-
-
-def manifest_pdf(flight: Flight) -> bytes:
-    """The cargo manifest of one master air waybill, landscape A4."""
-    rows = manifest_rows(flight)
-    pdf = pdf_document(orientation="L", format="A4")
-    pdf.add_page()
-    pdf_font(pdf, 13)
-    with pdf_bold(pdf):
-        pdf.cell(0, 8, f"{T_CARGO_MANIFEST} · MAWB {flight.mawb}",
-                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf_font(pdf, 9)
-    total = sum(int(r[8] or r[7]) for r in rows)
-    pdf.cell(
-        0,
-        5,
-        f"{flight.airline} {flight.flight_number} · "
-        f"{flight.origin}-{flight.destination}"
-        f" · {len(rows)} {T_PARCELS} · {total / 1000:.1f} kg · {HUB}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(2)
-    widths = (24, 52, 44, 50, 14, 18, 18, 12, 45)
-    heads = (
-        "Bag",
-        "Parcel",
-        "Order",
-        "Merchant",
-        "Mode",
-        "Decl. g",
-        "Meas. g",
-        "Pcs",
-        "HS codes",
-    )
-    pdf_font(pdf, 8)
-    with pdf_bold(pdf):
-        for width, head in zip(widths, heads, strict=True):
-            pdf.cell(width, 6, head)
-    pdf.ln()
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
-    for row in rows:
-        values = (
-            row[2],
-            row[3],
-            row[4],
-            row[5][:30],
-            row[6],
-            row[7],
-            row[8],
-            row[9],
-            row[10][:30],
-        )
-        for width, value in zip(widths, values, strict=True):
-            pdf.cell(width, 5, value)
-        pdf.ln()
-    return bytes(pdf.output())

@@ -10,13 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 
+from etalage.catalog.selectors import variant_label
+from etalage.core.languages import Language, pick_translation
 from etalage.customs.routes import Route
 from etalage.logistics.models import Flight, Parcel
 from etalage.orders import states
-from etalage.orders.models import SubOrder
+from etalage.orders.models import OrderLine, SubOrder
 
 WAITING_FOR_HAND_OVER = (states.PAID, states.CUSTOMS_DECLARED, states.RELEASED)
 
@@ -163,3 +165,62 @@ def parcel_timeline(sub_order: SubOrder) -> list[TimelineStep]:
             )
         )
     return steps
+
+
+# What is in a parcel, named for the person reading ---------------------------------
+
+
+def lines_named(through: str = "") -> Prefetch[str, QuerySet[OrderLine], str]:
+    """Prefetch sub-orders' lines (``through`` the path to the sub-order, as
+    ``"sub_order__"``) with what names them in any language: one query for the
+    lines, one for their products' translations, however many parcels."""
+    return Prefetch(
+        f"{through}lines",
+        queryset=OrderLine.objects.select_related("variant__product").prefetch_related(
+            "variant__product__translations"
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelItem:
+    """One line of a parcel as a reader of one language reads it."""
+
+    quantity: int
+    name: str
+    sku: str
+    hs_code: str
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+
+def line_name(line: OrderLine, language: str) -> str:
+    """An order line's product as a reader of ``language`` names it: in Chinese,
+    the name customs was told; otherwise the product's name and version in that
+    language, else in the catalogue's fallbacks (English, French, Dutch), else as
+    the merchant named it at the order."""
+    if language == Language.ZH_HANS:
+        return line.name_zh
+    variant = line.variant
+    translations = variant.product.translations.all()
+    named = pick_translation(
+        [t for t in translations if t.language != Language.ZH_HANS], language
+    )
+    name = named.name if named else line.name_merchant
+    label = variant_label(variant, language)
+    return f"{name} · {label}" if label and label != variant.sku else name
+
+
+def parcel_items(sub_order: SubOrder, language: str) -> tuple[ParcelItem, ...]:
+    """What is in a sub-order's parcel, named in ``language`` (its lines prefetched
+    with ``lines_named``)."""
+    return tuple(
+        ParcelItem(
+            quantity=line.quantity,
+            name=line_name(line, language),
+            sku=line.sku,
+            hs_code=line.hs_code,
+        )
+        for line in sub_order.lines.all()
+    )

@@ -1,7 +1,7 @@
 """The Liège hub's screens (hub staff, on a tablet): receiving (scan or type a
-parcel's code, weigh it, receive it or refuse it with a reason), bags (scan a bag,
-then its parcels; seal it), flights (under a master air waybill: load sealed bags,
-depart, arrive; the cargo manifest). Views only: the rules are ``logistics``'s."""
+parcel's code, weigh it, receive it or refuse it with a reason, correct the hub's
+last scan) and the bonded warehouse's packing; bags, flights and manifests are
+``hub_consolidation``'s. Views only: the rules are ``logistics``'s."""
 
 from __future__ import annotations
 
@@ -9,31 +9,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from etalage.customs.routes import Route
 from etalage.demo.clock import demo_by_hand_name
 from etalage.logistics.codes import code_normalised
-from etalage.logistics.consolidation import (
-    bag_fill,
-    bag_seal,
-    flight_arrive,
-    flight_create,
-    flight_depart,
-    flight_load,
-    manifest_csv,
-    manifest_pdf,
-)
 from etalage.logistics.labels import labels_pdf
-from etalage.logistics.models import Bag, Flight, Parcel
-from etalage.logistics.selectors import WAITING_FOR_HAND_OVER, flights_for_hub
+from etalage.logistics.models import Parcel
+from etalage.logistics.selectors import (
+    WAITING_FOR_HAND_OVER,
+    lines_named,
+    parcel_items,
+)
 from etalage.logistics.services import (
     ParcelRefused,
     WeightOutOfTolerance,
@@ -44,7 +35,6 @@ from etalage.logistics.services import (
     parcel_pack,
 )
 from etalage.orders.models import SubOrder
-from etalage.web.forms import posted_or_404
 
 
 def _hub_staff(request) -> None:
@@ -211,182 +201,18 @@ def hub_scan_correct_page(request, code: str):
             _scan_told(request, parcel, corrected=True)
             return redirect("web:hub")
     scans = parcel.hub_scans.select_related("by", "corrects").order_by("at", "id")
+    sub = SubOrder.objects.prefetch_related(lines_named()).get(pk=parcel.sub_order_id)
     return render(
         request,
         "etalage/hub/correct.html",
-        {"form": form, "parcel": parcel, "scans": scans, "asked": asked},
+        {
+            "form": form,
+            "parcel": parcel,
+            "scans": scans,
+            "asked": asked,
+            "items": parcel_items(sub, get_language()),
+        },
     )
-
-
-# Consolidation: bags and flights ---------------------------------------------------
-
-
-class BagForm(forms.Form):
-    bag = forms.CharField(label=gettext_lazy("Bag (scan or type)"), max_length=40)
-    code = forms.CharField(
-        label=gettext_lazy("Parcel code (scan or type)"), max_length=40
-    )
-
-
-class FlightForm(forms.Form):
-    mawb = forms.CharField(label=gettext_lazy("Master air waybill"), max_length=16)
-    airline = forms.CharField(
-        label=gettext_lazy("Airline (blank: the air waybill's)"),
-        max_length=60,
-        required=False,
-    )
-    flight_number = forms.CharField(label=gettext_lazy("Flight"), max_length=10)
-    destination = forms.CharField(label=gettext_lazy("To (IATA airport)"), max_length=3)
-
-
-@login_required
-def hub_bags(request):
-    """Scan a bag, then its parcels, one at a time; seal a bag when full."""
-    _hub_staff(request)
-    form = BagForm(request.POST or None, initial={"bag": request.GET.get("bag", "")})
-    if request.method == "POST" and "seal" in request.POST:
-        try:
-            bag = bag_seal(bag=posted_or_404(Bag.objects.all(), request.POST["seal"]))
-        except ParcelRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            count = bag.parcels.count()
-            messages.success(
-                request,
-                ngettext(
-                    "Bag %(bag)s sealed with %(count)s parcel: load it on a flight.",
-                    "Bag %(bag)s sealed with %(count)s parcels: load it on a flight.",
-                    count,
-                )
-                % {"bag": bag.code, "count": count},
-            )
-        return redirect("web:hub-bags")
-    if request.method == "POST" and form.is_valid():
-        code = code_normalised(form.cleaned_data["code"])
-        opened = not Bag.objects.filter(
-            code=code_normalised(form.cleaned_data["bag"])
-        ).exists()
-        try:
-            bag = bag_fill(bag_code=form.cleaned_data["bag"], codes=[code])
-        except ParcelRefused as refused:
-            form.add_error("bag" if refused.field == "bag" else "code", str(refused))
-        else:
-            text = (
-                _("Bag %(bag)s opened; %(code)s in it.")
-                if opened
-                else _("%(code)s in bag %(bag)s.")
-            )
-            messages.success(request, text % {"code": code, "bag": bag.code})
-            return redirect(f"{reverse('web:hub-bags')}?bag={bag.code}")
-    open_bags = (
-        Bag.objects.filter(flight=None)
-        .annotate(count=Count("parcels"))
-        .order_by("sealed_at", "code")
-    )
-    unbagged = Parcel.objects.filter(state=Parcel.State.RECEIVED, bag=None).count()
-    return render(
-        request,
-        "etalage/hub/bags.html",
-        {"form": form, "bags": open_bags, "unbagged": unbagged},
-    )
-
-
-FLIGHTS_PER_PAGE = 20
-
-
-@login_required
-def hub_flights(request):
-    """Flights under their air waybills: create, load sealed bags, depart, arrive;
-    each with its cargo manifest."""
-    _hub_staff(request)
-    form = FlightForm(request.POST if "mawb" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if form.is_bound:
-                if form.is_valid():
-                    flight = flight_create(**form.cleaned_data)
-                    messages.success(
-                        request,
-                        _(
-                            "Flight %(flight)s to %(to)s created under air waybill "
-                            "%(mawb)s: load its sealed bags."
-                        )
-                        % {
-                            "flight": flight.flight_number,
-                            "to": flight.destination,
-                            "mawb": flight.mawb,
-                        },
-                    )
-                    return redirect("web:hub-flights")
-            else:
-                messages.success(request, _flight_action(request))
-                return redirect("web:hub-flights")
-        except ParcelRefused as refused:
-            if form.is_bound:
-                form.add_error(
-                    refused.field if refused.field in form.fields else None,
-                    str(refused),
-                )
-            else:
-                messages.error(request, str(refused))
-                return redirect("web:hub-flights")
-    query = request.GET.get("q", "")[:40]
-    flights = Paginator(flights_for_hub(query), FLIGHTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    sealed = Bag.objects.filter(flight=None).exclude(sealed_at=None).order_by("code")
-    return render(
-        request,
-        "etalage/hub/flights.html",
-        {"form": form, "flights": flights, "sealed": sealed, "query": query},
-    )
-
-
-def _flight_action(request) -> str:
-    """Load a bag on a flight, depart it or arrive it; what was done, to say so."""
-    flight = posted_or_404(Flight.objects.all(), request.POST.get("flight"))
-    action = request.POST.get("action")
-    if action == "load":
-        bag = flight_load(
-            flight=flight, bag=posted_or_404(Bag.objects.all(), request.POST.get("bag"))
-        )
-        count = bag.parcels.count()
-        return ngettext(
-            "Bag %(bag)s (%(count)s parcel) loaded on flight %(flight)s.",
-            "Bag %(bag)s (%(count)s parcels) loaded on flight %(flight)s.",
-            count,
-        ) % {"bag": bag.code, "count": count, "flight": flight.flight_number}
-    if action == "depart":
-        flight = flight_depart(flight=flight)
-        count = Parcel.objects.filter(bag__flight=flight).count()
-        return ngettext(
-            "Flight %(flight)s departed Liège with %(count)s parcel; its buyer is "
-            "told.",
-            "Flight %(flight)s departed Liège with %(count)s parcels; their buyers "
-            "are told.",
-            count,
-        ) % {"flight": flight.flight_number, "count": count}
-    if action == "arrive":
-        flight = flight_arrive(flight=flight)
-        return _("Flight %(flight)s arrived at %(to)s.") % {
-            "flight": flight.flight_number,
-            "to": flight.destination,
-        }
-    raise Http404
-
-
-@login_required
-def hub_manifest(request, mawb: str, kind: str):
-    _hub_staff(request)
-    flight = Flight.objects.filter(mawb=mawb).first()
-    if flight is None or kind not in ("csv", "pdf"):
-        raise Http404
-    if kind == "csv":
-        response = HttpResponse(manifest_csv(flight), content_type="text/csv")
-    else:
-        response = HttpResponse(manifest_pdf(flight), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="manifest-{mawb}.{kind}"'
-    return response
 
 
 # The bonded warehouse in China (1210) ---------------------------------------------
@@ -436,16 +262,21 @@ def bonded_packing(request):
             route=Route.BONDED, state__in=WAITING_FOR_HAND_OVER, parcel=None
         )
         .select_related("warehouse", "merchant")
-        .prefetch_related("lines")
+        .prefetch_related(lines_named())
         .order_by("created_at")[:50]
     )
+    language = get_language()
     packed = Parcel.objects.filter(
         sub_order__route=Route.BONDED, waybill=""
     ).select_related("sub_order")[:50]
     return render(
         request,
         "etalage/hub/bonded.html",
-        {"form": form, "to_pick": to_pick, "packed": packed},
+        {
+            "form": form,
+            "to_pick": [(sub, parcel_items(sub, language)) for sub in to_pick],
+            "packed": packed,
+        },
     )
 
 

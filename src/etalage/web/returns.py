@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from etalage.logistics.codes import code_normalised
+from etalage.logistics.selectors import line_name
 from etalage.orders.models import SubOrder
 from etalage.returns.labels import return_label_pdf
 from etalage.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
@@ -191,11 +192,18 @@ def hub_returns(request):
                            % {"state": found.get_state_display()})  # fmt: skip
             found = None
     waiting = ReturnRequest.objects.filter(state=ReturnRequest.State.APPROVED)
+    items = []  # each item named in the worker's language
+    if found is not None:
+        named = found.lines.select_related("line__variant__product")
+        for item in named.prefetch_related("line__variant__product__translations"):
+            item.name = line_name(item.line, get_language())
+            items.append(item)
     return render(
         request,
         "etalage/hub/returns.html",
-        {"form": form, "found": found, "waiting": waiting.select_related(
-            "sub_order")[:100], "outcomes": ReturnLine.Outcome.choices},
+        {"form": form, "found": found, "items": items, "waiting":
+            waiting.select_related("sub_order")[:100],
+         "outcomes": ReturnLine.Outcome.choices},
     )  # fmt: skip
 
 

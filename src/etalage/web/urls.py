@@ -7,6 +7,7 @@ from etalage.web import (
     cart,
     checkout,
     hub,
+    hub_consolidation,
     notices,
     onboarding,
     payments,
@@ -129,12 +130,22 @@ urlpatterns = [
         hub.hub_scan_correct_page,
         name="hub-scan-correct",
     ),
-    path("hub/bags/", hub.hub_bags, name="hub-bags"),
+    path("hub/bags/", hub_consolidation.hub_bags, name="hub-bags"),
+    path(
+        "hub/bags/<str:code>/manifest.pdf",
+        hub_consolidation.hub_bag_manifest,
+        name="hub-bag-manifest",
+    ),
     path("hub/bonded/", hub.bonded_packing, name="hub-bonded"),
     path(
         "hub/bonded/<str:number>/label.pdf", hub.bonded_label, name="hub-bonded-label"
     ),
-    path("hub/flights/", hub.hub_flights, name="hub-flights"),
+    path("hub/flights/", hub_consolidation.hub_flights, name="hub-flights"),
+    path(
+        "hub/flights/<str:mawb>/manifest/",
+        hub_consolidation.hub_manifest_page,
+        name="hub-manifest-page",
+    ),
     path("hub/returns/", returns.hub_returns, name="hub-returns"),
     path(
         "hub/returns/<str:return_number>/receive/",
@@ -143,7 +154,7 @@ urlpatterns = [
     ),
     path(
         "hub/flights/<str:mawb>/manifest.<str:kind>",
-        hub.hub_manifest,
+        hub_consolidation.hub_manifest,
         name="hub-manifest",
     ),
     path("portal/", portal.dashboard, name="portal"),

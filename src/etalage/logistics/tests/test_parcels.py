@@ -146,9 +146,8 @@ def test_bags_and_a_flight_under_its_air_waybill_move_every_parcel(paid, tmp_pat
         flight_create,
         flight_depart,
         flight_load,
-        manifest_csv,
-        manifest_pdf,
     )
+    from etalage.logistics.manifests import flight_manifest, manifest_csv, manifest_pdf
 
     parcel = parcel_pack(sub_order=paid, grams=1000)
     with translation.override("en"):
@@ -185,10 +184,12 @@ def test_bags_and_a_flight_under_its_air_waybill_move_every_parcel(paid, tmp_pat
         Step.DEPARTED_LIEGE,
         Step.ARRIVED_IN_CHINA,
     ]
-    rows = manifest_csv(flight).splitlines()
+    manifest = flight_manifest(flight=flight, language="en")
+    rows = manifest_csv(manifest).splitlines()
     assert rows[0].startswith("mawb,flight,bag,parcel")
     assert rows[1].startswith(f"176-12345675,AC123,BAG-1,{parcel.code},")
-    page = pypdfium2.PdfDocument(manifest_pdf(flight))[0]
+    with translation.override("en"):
+        page = pypdfium2.PdfDocument(manifest_pdf(manifest, "en"))[0]
     assert parcel.code in page.get_textpage().get_text_range()
     if os.environ.get("ETALAGE_KEEP_RENDERINGS"):
         page.render(scale=1.5).to_pil().save(

@@ -91,9 +91,8 @@ def test_each_consolidation_step_is_confirmed_in_the_worker_s_language(
         "/fr/hub/flights/", {"flight": str(flight.pk), "action": "depart"},
         follow=True,
     ).content.decode()  # fmt: skip
-    assert "Vol EK9810 parti de Liège avec 2 colis ; leurs acheteurs sont prévenus." in (
-        departed
-    )
+    told = "Vol EK9810 parti de Liège avec 2 colis ; leurs acheteurs sont prévenus."
+    assert told in departed
     arrived = client.post(
         "/en/hub/flights/", {"flight": str(flight.pk), "action": "arrive"},
         follow=True,
@@ -101,7 +100,9 @@ def test_each_consolidation_step_is_confirmed_in_the_worker_s_language(
     assert "Flight EK9810 arrived at CGO." in arrived
 
 
-def test_a_flight_with_no_parcel_cannot_depart_and_says_why(client, hub_worker, markets):
+def test_a_flight_with_no_parcel_cannot_depart_and_says_why(
+    client, hub_worker, markets
+):
     from etalage.logistics.consolidation import flight_create
 
     flight = flight_create(
@@ -120,3 +121,64 @@ def test_a_flight_with_no_parcel_cannot_depart_and_says_why(client, hub_worker, 
         follow=True,
     ).content.decode()  # fmt: skip
     assert "Chargez un sac avant le départ du vol." in french
+
+
+def test_a_bag_and_a_flight_s_manifest_name_the_goods_in_the_worker_s_language(
+    client, hub_worker, received
+):
+    from etalage.logistics.consolidation import (
+        bag_fill,
+        bag_seal,
+        flight_create,
+        flight_load,
+    )
+
+    first, second = received
+    product = first.sub_order.lines.get().variant.product
+    bag = bag_fill(bag_code="BAG-1", codes=[first.code, second.code])
+    for language in ("fr", "nl", "en", "zh-hans"):
+        name = product.translations.get(language=language).name
+        prefix = "" if language == "zh-hans" else f"/{language}"
+        page = client.get(
+            f"{prefix}/hub/bags/?bag=bag-1", headers={"accept-language": language}
+        ).content.decode()
+        contents = page[page.index('id="bag-contents"') :]
+        assert f"1 × {name}" in contents and f"2 × {name}" in contents, language
+        others = {"fr", "nl", "en", "zh-hans"} - {language}
+        assert not any(f"({other})" in contents for other in others), language
+        assert "王小明" in contents and "上海市" in contents
+    flight = flight_create(
+        mawb="176-12345675", airline="", flight_number="EK9810", destination="CGO"
+    )
+    flight_load(flight=flight, bag=bag_seal(bag=bag))
+    listed = client.get("/fr/hub/flights/").content.decode()
+    assert "/fr/hub/flights/176-12345675/manifest/" in listed
+    page = client.get("/fr/hub/flights/176-12345675/manifest/").content.decode()
+    assert "Manifeste de fret · LTA 176-12345675" in page
+    french = product.translations.get(language="fr").name
+    assert f"1 × {french}" in page and "(en)" not in page
+    assert "Valeur déclarée" in page and "Destinataire" in page
+    sub = first.sub_order
+    assert f"{sub.goods:.2f}".replace(".", ",") in page  # in CNY, the French way
+    assert f"<td class=\"num\">{first.declared_grams}</td>" in page
+    pdf = client.get("/fr/hub/flights/176-12345675/manifest.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    bag_pdf = client.get("/nl/hub/bags/BAG-1/manifest.pdf")
+    assert bag_pdf.content.startswith(b"%PDF")
+    assert client.get("/nl/hub/bags/NOPE/manifest.pdf").status_code == 404
+
+
+def test_the_bonded_picking_list_names_the_goods_in_the_worker_s_language(
+    client, hub_worker, shopping
+):
+    from etalage.orders.services import order_pay
+
+    product = shopping.products["a"]
+    shopping.stock(product, kind="bonded")
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(product, 1)])
+    order_pay(order=shopping.place(buyer).order)
+    page = client.get("/nl/hub/bonded/").content.decode()
+    table = page[page.index('id="to-pick"') :]
+    dutch = product.translations.get(language="nl").name
+    assert f"1 × {dutch}" in table and product.variants.get().sku in table
