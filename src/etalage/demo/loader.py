@@ -522,9 +522,11 @@ def _load_catalogue(log, with_images: bool = True):
             product_reject(
                 product=product,
                 reviewer=operator,
+                # Written as an operator writes to the merchant: in its language
+                # (Dutch, in Brugge); the portal shows it as written.
                 reason=(
-                    "The photo shows a different box from the one described; "
-                    "please upload a picture of the festive orangette box."
+                    "De foto toont een andere doos dan de beschreven doos; "
+                    "upload een foto van de feestelijke doos orangettes."
                 ),
             )
             continue

@@ -6,6 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_decisions import decide_with_form
+from etalage.merchants.admin_review import (
+    ApplicationReviewMixin,
+    ApproveForm,
+    MessageForm,
+    RejectForm,
+)
 from etalage.merchants.models import (
     Merchant,
     MerchantDecision,
@@ -35,22 +41,19 @@ class MerchantMemberInline(admin.TabularInline):
 class MerchantDecisionInline(admin.TabularInline):
     model = MerchantDecision
     extra = 0
-    fields = ["decided_at", "action", "message", "commission_percent", "decided_by"]
+    fields = [
+        "decided_at",
+        "action",
+        "reason",
+        "message",
+        "commission_percent",
+        "decided_by",
+    ]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class ApproveForm(forms.Form):
-    commission_percent = forms.DecimalField(
-        label=_("Commission % (empty: the default of its categories)"),
-        required=False,
-        min_value=0,
-        max_value=50,
-        decimal_places=2,
-    )
 
 
 class ReasonForm(forms.Form):
@@ -59,16 +62,10 @@ class ReasonForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
-    message = forms.CharField(
-        label=_("What the merchant must send, in its email"),
-        widget=forms.Textarea,
-        max_length=4000,
-    )
-
-
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(ApplicationReviewMixin, admin.ModelAdmin):
+    """Merchants; an application's page is its review page (``admin_review``)."""
+
     list_display = [
         "name",
         "city",
@@ -150,13 +147,16 @@ class MerchantAdmin(admin.ModelAdmin):
             request,
             queryset,
             action="reject",
-            form_class=ReasonForm,
+            form_class=RejectForm,
             intro=_(
                 "These applications will be rejected; the reason is sent by email."
             ),
             submit=_("Reject"),
             decide=lambda merchant, data: merchant_reject(
-                merchant=merchant, operator=request.user, reason=data["reason"]
+                merchant=merchant,
+                operator=request.user,
+                reason=data["reason"],
+                note=data["note"],
             ),
         )
 
@@ -214,7 +214,14 @@ class MerchantAdmin(admin.ModelAdmin):
 
 @admin.register(MerchantDecision)
 class MerchantDecisionAdmin(admin.ModelAdmin):
-    list_display = ["decided_at", "merchant", "action", "decided_by", "message"]
+    list_display = [
+        "decided_at",
+        "merchant",
+        "action",
+        "decided_by",
+        "reason",
+        "message",
+    ]
     list_filter = ["action", "decided_by"]
     search_fields = ["merchant__name", "message"]
     list_select_related = ["merchant", "decided_by"]

@@ -104,6 +104,39 @@ class Merchant(Entity):
         return self.status == self.Status.APPROVED
 
 
+class RejectionReason(models.TextChoices):
+    """Why an application is refused, chosen from a list so that the merchant reads
+    it in its own language (a note the operator adds is shown as written)."""
+
+    NOT_BELGIAN = (
+        "not_belgian",
+        _("The marketplace is for producers established in Belgium."),
+    )
+    ENTERPRISE = (
+        "enterprise",
+        _(
+            "The enterprise number is not that of an active company in the Crossroads "
+            "Bank for Enterprises (KBO/BCE)."
+        ),
+    )
+    PRODUCTS = (
+        "products",
+        _(
+            "The products cannot be sold to China as cross-border e-commerce (they are "
+            "not on China's positive list)."
+        ),
+    )
+    INCOMPLETE = (
+        "incomplete",
+        _("The application is incomplete, and the information asked for did not come."),
+    )
+    ALREADY_SELLING = (
+        "already_selling",
+        _("The company already sells on Étalage under another account."),
+    )
+    OTHER = "other", _("Another reason, in the note below.")
+
+
 class MerchantDecision(models.Model):
     """What the operator decided about a merchant, by whom and when: the audit trail."""
 
@@ -118,6 +151,11 @@ class MerchantDecision(models.Model):
         Merchant, on_delete=models.CASCADE, related_name="decisions"
     )
     action = models.CharField(_("decision"), max_length=16, choices=Action)
+    # A rejection's reason, from the list (translated for the merchant); the
+    # message is the operator's own words, shown as written.
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=RejectionReason, blank=True
+    )
     message = models.TextField(_("reason or message"), blank=True)
     commission_percent = models.DecimalField(
         _("commission %"), max_digits=5, decimal_places=2, null=True, blank=True

@@ -34,6 +34,7 @@ from etalage.merchants.models import (
     MerchantDecision,
     MerchantMember,
     MerchantTranslation,
+    RejectionReason,
 )
 from etalage.merchants.notifications import notify_merchant
 
@@ -192,6 +193,7 @@ def _decide(
     action: str,
     status: str,
     message: str = "",
+    reason: str = "",
     commission: Decimal | None = None,
 ) -> Merchant:
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
@@ -208,6 +210,7 @@ def _decide(
     decision = MerchantDecision.objects.create(
         merchant=merchant,
         action=action,
+        reason=reason,
         message=message,
         commission_percent=commission,
         decided_by=operator,
@@ -255,15 +258,26 @@ def merchant_approve(
 
 
 @transaction.atomic
-def merchant_reject(*, merchant: Merchant, operator: User, reason: str) -> Merchant:
+def merchant_reject(
+    *, merchant: Merchant, operator: User, reason: str, note: str = ""
+) -> Merchant:
+    """Refuse an application for ``reason`` (a ``RejectionReason``, which the
+    merchant reads in its language), with the operator's ``note`` as written
+    (required when the reason is "another reason")."""
     if merchant.status not in (Merchant.Status.APPLIED, Merchant.Status.INFO_REQUESTED):
         raise MerchantDecisionRefused(_("Only an application can be rejected."))
+    if reason not in RejectionReason.values:
+        raise ValidationError({"reason": _("Choose a reason from the list.")})
+    note = (note or "").strip()
+    if reason == RejectionReason.OTHER:
+        note = _require_message(note, "note")
     return _decide(
         merchant=merchant,
         operator=operator,
         action=MerchantDecision.Action.REJECT,
         status=Merchant.Status.REJECTED,
-        message=_require_message(reason, "reason"),
+        reason=reason,
+        message=note,
     )
 
 

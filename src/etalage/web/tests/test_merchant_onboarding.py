@@ -167,7 +167,7 @@ def test_the_operator_asks_for_more_information_rejects_and_suspends_with_reason
     url = "/backoffice/merchants/merchant/"
     with django_capture_on_commit_callbacks(execute=True):
         form = client.post(url, {"action": "reject", "_selected_action": [rejected.pk]})
-        assert "Reason, sent to the merchant" in form.content.decode()
+        assert "Reason, sent to the merchant in its language" in form.content.decode()
         client.post(
             url,
             {
@@ -183,7 +183,8 @@ def test_the_operator_asks_for_more_information_rejects_and_suspends_with_reason
                 "action": "reject",
                 "_selected_action": [rejected.pk],
                 "confirm": "1",
-                "reason": "Not a Belgian producer.",
+                "reason": "not_belgian",
+                "note": "Your workshop is in Lille.",
             },
         )
         client.post(
