@@ -36,6 +36,13 @@ from etalage.catalog.services import (
     variant_add,
     variant_price_set,
 )
+from etalage.catalog.variant_rules import (
+    NET_CONTENT_MAX,
+    PRICE_CEILING_EUR,
+    SKU_MAX_LENGTH,
+    SKU_PATTERN,
+    WEIGHT_MAX_GRAMS,
+)
 from etalage.core.ids import parse_id
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.models import ApiKey, IdempotentRequest
@@ -58,18 +65,32 @@ class TextIn(Schema):
     ingredients: str = ""
 
 
+# The catalogue's rules (``catalog.variant_rules``) check SKUs, prices, weights and
+# net contents in the services, as for the portal and the import, so that a value
+# is refused with the same words whichever door it came through; the schema only
+# describes them (``json_schema_extra`` documents, it does not validate).
+SKU_SCHEMA = {"minLength": 1, "maxLength": SKU_MAX_LENGTH,
+              "pattern": f"^{SKU_PATTERN.pattern}$"}  # fmt: skip
+PRICE_SCHEMA = {"exclusiveMinimum": 0, "exclusiveMaximum": int(PRICE_CEILING_EUR)}
+
+
 class VariantIn(Schema):
-    sku: str = Field(
-        ..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$"
+    sku: str = Field(..., json_schema_extra=SKU_SCHEMA)
+    price_eur: Decimal = Field(
+        ...,
+        description="In EUR, whole cents.",
+        json_schema_extra=PRICE_SCHEMA,
     )
-    price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
-    weight_grams: int = Field(..., gt=0, le=1_000_000, description="Shipping weight.")
+    weight_grams: int = Field(
+        ...,
+        description="Shipping weight.",
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": WEIGHT_MAX_GRAMS},
+    )
     net_content: int = Field(
         ...,
-        gt=0,
-        le=10_000_000,
         description="What one unit holds, in net_unit: 330 (ml of beer), 250 (g of "
         "pralines), 10 (sheet masks). Customs taxes beer and cosmetics by it.",
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": NET_CONTENT_MAX},
     )
     net_unit: NetUnitName
     gtin: str = ""
@@ -103,7 +124,9 @@ class StockIn(Schema):
 
 
 class PriceIn(Schema):
-    price_eur: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    price_eur: Decimal = Field(
+        ..., description="In EUR, whole cents.", json_schema_extra=PRICE_SCHEMA
+    )
 
 
 class MerchantVariantOut(Schema):
@@ -353,15 +376,9 @@ def merchant_product_create(request: HttpRequest, payload: ProductIn):
     key = merchant_key(request, WRITE)
 
     def compute():
-        if (
-            payload.merchant_ref
-            and Product.objects.filter(
-                merchant_id=key.merchant_id, merchant_ref=payload.merchant_ref
-            ).exists()
-        ):
-            raise ApiError(422, "invalid", "merchant_ref already used", "merchant_ref")
         product = product_create(
             merchant=key.merchant,
+            merchant_ref=payload.merchant_ref,
             category=_category(payload.category),
             brand=payload.brand,
             hs_code=payload.hs_code,
@@ -372,10 +389,6 @@ def merchant_product_create(request: HttpRequest, payload: ProductIn):
             },
             variants=[VariantData(**v.dict()) for v in payload.variants],
         )
-        if payload.merchant_ref:
-            Product.objects.filter(pk=product.pk).update(
-                merchant_ref=payload.merchant_ref
-            )
         return 201, _out(_own_product(key, str(product.pk))).dict()
 
     return _idempotent(request, key, compute)

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from etalage.catalog.changes import listing_change_approve, listing_change_reject
+from etalage.catalog.listing_prices import product_price_from_refresh
 from etalage.catalog.models import (
     Category,
     CategoryTranslation,
@@ -25,12 +27,15 @@ from etalage.catalog.selectors import (
     net_content_text,
 )
 from etalage.catalog.services import (
-    listing_change_approve,
-    listing_change_reject,
     product_approve,
     product_image_add,
-    product_price_from_refresh,
+    product_image_delete,
     product_reject,
+)
+from etalage.catalog.validators import (
+    validate_price_eur,
+    validate_sku,
+    validate_weight_grams,
 )
 from etalage.core.admin_decisions import decide_with_form
 from etalage.core.languages import pick_translation
@@ -68,6 +73,21 @@ class VariantForm(forms.ModelForm):
             "weight_grams": forms.NumberInput(attrs={"style": "width: 6em"}),
             "position": forms.NumberInput(attrs={"style": "width: 4em"}),
         }
+
+    # The catalogue's rules, as the merchants' doors apply them.
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"]
+        if sku != self.initial.get("sku"):  # a stored SKU is not judged again
+            validate_sku(sku)
+        return sku
+
+    def clean_price_eur(self):
+        validate_price_eur(self.cleaned_data["price_eur"])
+        return self.cleaned_data["price_eur"]
+
+    def clean_weight_grams(self):
+        validate_weight_grams(self.cleaned_data["weight_grams"])
+        return self.cleaned_data["weight_grams"]
 
 
 class VariantInline(admin.TabularInline):
@@ -110,8 +130,17 @@ class VariantInline(admin.TabularInline):
         return net_content_text(variant)
 
 
+class ProductImageFormSet(forms.BaseInlineFormSet):
+    def delete_existing(self, obj, commit=True):
+        """A picture ticked for deletion goes through the catalogue's service,
+        which records it and has its files deleted from storage."""
+        if commit:
+            product_image_delete(image=obj)
+
+
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    formset = ProductImageFormSet
     extra = 0
     can_delete = True
     fields = ["preview", "width", "height", "is_illustration", "position"]

@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self) -> None:
+        from etalage.catalog import handlers  # noqa: F401  (registers event handlers)
         from etalage.catalog.listing_prices import listing_prices_dated
         from etalage.catalog.services import product_import_runs_abandon
         from etalage.core.clock import chore_register

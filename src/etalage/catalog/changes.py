@@ -5,7 +5,8 @@ category and its variants' net content decide whether it may be sold to China an
 how it is taxed. When a merchant changes one of them — in the portal, through the
 API or by an import — the change waits in a ``ListingChange`` while the approved
 version stays on sale; other fields (brand, descriptions, prices, stock) change at
-once. ``catalog.services`` approves or rejects a change.
+once. The operator approves or rejects a change here (``listing_change_approve``,
+``listing_change_reject``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from etalage.catalog.models import Category, ListingChange, Product
+from etalage.catalog.exceptions import ListingRuleBroken
+from etalage.catalog.listing_prices import product_price_from_refresh
+from etalage.catalog.models import Category, ListingChange, Product, ProductTranslation
+from etalage.catalog.rules import listing_problems
+from etalage.customs.selectors import net_unit_problem
 
 # The product fields a change to a live listing puts up for review.
 REVIEWED_FIELDS = ("category", "hs_code", "tax_class", "origin_country")
@@ -108,5 +117,68 @@ def listing_change_propose(
         pending_texts,
         pending_nets,
     )
+    change.save()
+    return change
+
+
+def _change_for_decision(change: ListingChange) -> ListingChange:
+    change = ListingChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ListingChange.Status.PENDING:
+        raise ListingRuleBroken(_("This change was already decided."))
+    return change
+
+
+@transaction.atomic
+def listing_change_approve(
+    *, change: ListingChange, reviewer: User | None
+) -> ListingChange:
+    """Apply a change to a live listing, if the listing still meets the
+    marketplace's rules with it (else nothing changes and it stays pending)."""
+    change = _change_for_decision(change)
+    product = Product.objects.select_for_update().get(pk=change.product_id)
+    for name, value in change.fields.items():
+        if name == "category":
+            product.category = Category.objects.get(pk=value)
+        else:
+            setattr(product, name, value)
+    product.full_clean(exclude=["slug", "merchant"])
+    product.save()
+    for language, values in change.texts.items():
+        ProductTranslation.objects.update_or_create(
+            product=product, language=language, defaults=values
+        )
+    for variant_id, (content, unit) in change.nets.items():
+        product.variants.filter(pk=variant_id).update(
+            net_content=content, net_unit=unit
+        )
+    problems = [
+        problem
+        for unit in set(product.variants.values_list("net_unit", flat=True))
+        if (problem := net_unit_problem(hs_code=product.hs_code, net_unit=unit))
+    ]
+    problems += listing_problems(product=product) if product.is_live else []
+    if problems:
+        raise ListingRuleBroken(problems)  # the transaction rolls back
+    product_price_from_refresh(product=product)
+    change.status = ListingChange.Status.APPROVED
+    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
+    change.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def listing_change_reject(
+    *, change: ListingChange, reviewer: User | None, reason: str
+) -> ListingChange:
+    """Refuse a change; the live listing stays as approved, the merchant sees why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the merchant a reason for rejection.")}
+        )
+    change = _change_for_decision(change)
+    change.status = ListingChange.Status.REJECTED
+    change.rejection_reason = reason
+    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
     change.save()
     return change

@@ -1,5 +1,11 @@
-"""The price each listing shows in each market, kept so that listings filter and
-sort by what buyers see.
+"""What each listing shows — its lowest price, its figures and its price in each
+market — kept so that listings filter and sort by what buyers see; and the event
+that tells whoever follows the catalogue (search, the pages' caches) a listing
+changed.
+
+A product stores the figures of its card: the lowest active price, the number of
+active variants, the cheapest variant's weight and net content
+(``products_price_from_refresh``).
 
 A card shows the cheapest variant converted to the market's currency with its
 estimated CBEC tax (``MarketStrategy.shown_price``); that depends on the exchange
@@ -13,18 +19,68 @@ day (the ``listing_prices_dated`` chore: rates and taxes take effect by date).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 
-from etalage.catalog.models import ListingPrice, Product
-from etalage.events.outbox import handles
-from etalage.events.types import PricingChanged
+from etalage.catalog.models import ListingPrice, Product, Variant
+from etalage.customs.cbec import NetUnit
+from etalage.events.outbox import event_record, handles
+from etalage.events.types import PricingChanged, ProductsChanged
 from etalage.pricing.models import Market
 from etalage.pricing.selectors import market_strategies, strategies_for
 from etalage.pricing.strategy import MarketStrategy
 
 BATCH = 1000
+
+
+def listings_changed(products: Iterable[Product]) -> None:
+    """Tell whoever follows the catalogue (search) that these listings changed."""
+    event_record(ProductsChanged(product_ids=tuple(p.pk for p in products)))
+
+
+def product_price_from_refresh(*, product: Product) -> None:
+    """Store the lowest active variant price on the product for listing pages."""
+    products_price_from_refresh(products=[product])
+
+
+def products_price_from_refresh(*, products: list[Product]) -> None:
+    """Store on each product what its listing card shows: the lowest active price,
+    the number of active variants, and the cheapest variant's shipping weight and
+    net content (for the estimated tax); then its prices in every market."""
+    if not products:
+        return
+    ids = [p.pk for p in products]
+    active = Variant.objects.filter(product_id__in=ids, is_active=True)
+    figures = {
+        row["product_id"]: row
+        for row in active.values("product_id").annotate(
+            low=Min("price_eur"), count=Count("pk")
+        )
+    }
+    cheapest: dict[Any, dict[str, Any]] = {}
+    for variant in active.order_by("product_id", "price_eur", "position").values(
+        "product_id", "weight_grams", "net_content", "net_unit"
+    ):
+        cheapest.setdefault(variant["product_id"], dict(variant))
+    for product in products:
+        row = figures.get(product.pk, {"low": None, "count": 0})
+        first = cheapest.get(product.pk, {})
+        product.price_from_eur = row["low"]
+        product.active_variant_count = row["count"]
+        product.price_from_weight_grams = first.get("weight_grams", 0)
+        product.price_from_net_content = first.get("net_content", 0)
+        product.price_from_net_unit = first.get("net_unit", NetUnit.GRAM)
+    Product.objects.bulk_update(
+        products,
+        ["price_from_eur", "active_variant_count", "price_from_weight_grams",
+         "price_from_net_content", "price_from_net_unit"],
+        batch_size=1000,
+    )  # fmt: skip
+    listing_prices_refresh(products=products)
+    listings_changed(products)
 
 
 def listing_prices_refresh(

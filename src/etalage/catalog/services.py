@@ -1,4 +1,14 @@
-"""Writes to the catalogue: products, variants, images and listing review."""
+"""Writes to the catalogue: products, variants, images and listing review.
+
+One service per write, whichever door it comes through (the merchant portal, the
+merchant API, the catalogue import, the back-office): each checks its input with
+the catalogue's rules (``catalog.variant_rules`` for SKUs, prices, weights and net
+contents), names the field at fault, writes in one transaction and records what
+changed in the outbox (``ProductsChanged``; ``ProductImageDeleted``, whose files
+leave storage once it commits). Changes to a live listing's reviewed fields go
+through ``catalog.changes``; the figures each listing card shows are refreshed by
+``catalog.listing_prices``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +22,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,11 +32,14 @@ from etalage.catalog.changes import (
     reviewed_texts,
 )
 from etalage.catalog.exceptions import ListingRuleBroken
-from etalage.catalog.images import process_image
-from etalage.catalog.listing_prices import listing_prices_refresh
+from etalage.catalog.images import ProcessedImage, process_image
+from etalage.catalog.listing_prices import (
+    listing_prices_refresh,
+    listings_changed,
+    product_price_from_refresh,
+)
 from etalage.catalog.models import (
     Category,
-    ListingChange,
     Product,
     ProductImage,
     ProductImportRun,
@@ -35,17 +47,21 @@ from etalage.catalog.models import (
     Variant,
 )
 from etalage.catalog.rules import listing_problems
-from etalage.catalog.validators import normalize_country, normalize_gtin
+from etalage.catalog.validators import (
+    normalize_country,
+    normalize_gtin,
+    refusals_check,
+    variant_values_check,
+)
+from etalage.catalog.variant_rules import price_refusal
 from etalage.core.ids import new_id
 from etalage.core.languages import LANGUAGE_CODES
 from etalage.core.text import texts_check
-from etalage.customs.cbec import NetUnit
 from etalage.customs.hs_codes import normalize_hs_code
 from etalage.customs.selectors import net_unit_problem
 from etalage.events.outbox import event_record
-from etalage.events.types import ProductsChanged
+from etalage.events.types import ProductImageDeleted
 from etalage.merchants.models import Merchant
-from etalage.money import Money
 
 
 @dataclass(frozen=True)
@@ -90,9 +106,18 @@ def _product_texts_check(
     texts_check(values, multiline=multiline)
 
 
-def _variant_fill(variant: Variant, data: VariantData) -> Variant:
-    """Set a variant's fields from ``data`` and check them (errors name the field)."""
+def _variant_fill(
+    variant: Variant, data: VariantData, *, new_sku: bool = True
+) -> Variant:
+    """Set a variant's fields from ``data`` and check them (errors name the field).
+    A SKU already stored and kept as it is is not judged again by today's rule."""
     _product_texts_check(variants=[data], prefix="")
+    variant_values_check(
+        sku=data.sku if new_sku else None,
+        price_eur=data.price_eur,
+        weight_grams=data.weight_grams,
+        net_content=data.net_content,
+    )
     variant.sku = data.sku
     variant.gtin = _field("gtin", normalize_gtin, data.gtin) if data.gtin else ""
     variant.attributes = data.attributes or {}
@@ -105,6 +130,13 @@ def _variant_fill(variant: Variant, data: VariantData) -> Variant:
     if problem:
         raise ValidationError({"net_unit": problem})
     return variant
+
+
+def _skus_taken(merchant: Merchant, skus: Sequence[str]) -> list[str]:
+    """The SKUs that repeat in ``skus`` or that the merchant already uses."""
+    repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
+    taken = Variant.objects.filter(merchant=merchant, sku__in=skus)
+    return repeated or sorted(taken.values_list("sku", flat=True))
 
 
 def _field(name: str, normalize: Callable[[str], str], value: str) -> str:
@@ -131,8 +163,10 @@ def product_create(
     texts: dict[str, ProductText],
     variants: list[VariantData],
     origin_country: str = "BE",
+    merchant_ref: str = "",
 ) -> Product:
-    """Create a draft product with its translations and variants."""
+    """Create a draft product with its translations and variants; ``merchant_ref``
+    is the merchant's own key for it (one product per key)."""
     _product_texts_check(brand=brand, texts=texts, variants=variants)
     unknown = set(texts) - set(LANGUAGE_CODES)
     if unknown:
@@ -141,11 +175,27 @@ def product_create(
         )
     if not variants:
         raise ValidationError({"variants": _("A product needs at least one variant.")})
+    for index, data in enumerate(variants):
+        variant_values_check(
+            sku=data.sku,
+            price_eur=data.price_eur,
+            weight_grams=data.weight_grams,
+            net_content=data.net_content,
+            prefix=f"variants.{index}.",
+        )
+    if merchant_ref and merchant.products.filter(merchant_ref=merchant_ref).exists():
+        raise ValidationError(
+            {
+                "merchant_ref": _("Another of your products has the reference %(ref)s.")
+                % {"ref": merchant_ref}
+            }
+        )
     slug_source = (
         texts.get("en") or texts.get("fr") or next(iter(texts.values()))
     ).name
     product = Product(
         merchant=merchant,
+        merchant_ref=merchant_ref,
         category=category,
         slug=_unique_slug(slug_source),
         brand=brand,
@@ -159,19 +209,10 @@ def product_create(
         ProductTranslation(product=product, language=language, **vars(text))
         for language, text in texts.items()
     )
-    skus = [data.sku for data in variants]
-    repeated = sorted({sku for sku in skus if skus.count(sku) > 1})
-    taken = sorted(
-        Variant.objects.filter(merchant=merchant, sku__in=skus).values_list(
-            "sku", flat=True
-        )
-    )
-    if repeated or taken:
+    taken = _skus_taken(merchant, [data.sku for data in variants])
+    if taken:
         raise ValidationError(
-            {
-                "sku": _("SKU already used by this merchant: %s")
-                % ", ".join(repeated or taken)
-            }
+            {"sku": _("SKU already used by this merchant: %s") % ", ".join(taken)}
         )
     rows = [
         _variant_fill(Variant(product=product, merchant=merchant, position=i), data)
@@ -180,197 +221,6 @@ def product_create(
     Variant.objects.bulk_create(rows)
     product_price_from_refresh(product=product)
     return product
-
-
-def product_price_from_refresh(*, product: Product) -> None:
-    """Store the lowest active variant price on the product for listing pages."""
-    products_price_from_refresh(products=[product])
-
-
-def products_price_from_refresh(*, products: list[Product]) -> None:
-    """Store on each product what its listing card shows: the lowest active price,
-    the number of active variants, and the cheapest variant's shipping weight and
-    net content (for the estimated tax); then its prices in every market."""
-    if not products:
-        return
-    ids = [p.pk for p in products]
-    active = Variant.objects.filter(product_id__in=ids, is_active=True)
-    figures = {
-        row["product_id"]: row
-        for row in active.values("product_id").annotate(
-            low=Min("price_eur"), count=Count("pk")
-        )
-    }
-    cheapest: dict[Any, dict[str, Any]] = {}
-    for variant in active.order_by("product_id", "price_eur", "position").values(
-        "product_id", "weight_grams", "net_content", "net_unit"
-    ):
-        cheapest.setdefault(variant["product_id"], dict(variant))
-    for product in products:
-        row = figures.get(product.pk, {"low": None, "count": 0})
-        first = cheapest.get(product.pk, {})
-        product.price_from_eur = row["low"]
-        product.active_variant_count = row["count"]
-        product.price_from_weight_grams = first.get("weight_grams", 0)
-        product.price_from_net_content = first.get("net_content", 0)
-        product.price_from_net_unit = first.get("net_unit", NetUnit.GRAM)
-    Product.objects.bulk_update(
-        products,
-        ["price_from_eur", "active_variant_count", "price_from_weight_grams",
-         "price_from_net_content", "price_from_net_unit"],
-        batch_size=1000,
-    )  # fmt: skip
-    listing_prices_refresh(products=products)
-    _changed(products)
-
-
-def _changed(products: list[Product]) -> None:
-    """Tell whoever follows the catalogue (search) that these listings changed."""
-    event_record(ProductsChanged(product_ids=tuple(p.pk for p in products)))
-
-
-def product_image_add(
-    *, product: Product, data: bytes, is_illustration: bool = False
-) -> ProductImage:
-    """Check an image, make its thumbnails and attach it to the product."""
-    processed = process_image(data, stem=new_id().hex[:12])
-    image = ProductImage(
-        product=product,
-        width=processed.width,
-        height=processed.height,
-        is_illustration=is_illustration,
-        position=product.images.count(),
-    )
-    for field, rendition in processed.renditions.items():
-        getattr(image, field).save(
-            rendition.name, ContentFile(rendition.content), save=False
-        )
-    image.save()
-    return image
-
-
-@transaction.atomic
-def product_submit_for_review(*, product: Product) -> Product:
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.status not in (Product.Status.DRAFT, Product.Status.REJECTED):
-        raise ListingRuleBroken(
-            _("Only a draft or a rejected listing can be submitted for review.")
-        )
-    product.status = Product.Status.IN_REVIEW
-    product.submitted_at = timezone.now()
-    product.save(update_fields=["status", "submitted_at", "updated_at"])
-    return product
-
-
-def _record_review(
-    *, product: Product, reviewer: User | None, status: str, reason: str = ""
-) -> None:
-    product.status = status
-    product.rejection_reason = reason
-    product.reviewed_at = timezone.now()
-    product.reviewed_by = reviewer
-    product.save(
-        update_fields=[
-            "status",
-            "rejection_reason",
-            "reviewed_at",
-            "reviewed_by",
-            "updated_at",
-        ]
-    )
-    _changed([product])
-
-
-@transaction.atomic
-def product_approve(*, product: Product, reviewer: User | None) -> Product:
-    """Put a listing live, if it meets the marketplace's rules."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    problems = listing_problems(product=product)
-    if problems:
-        raise ListingRuleBroken(problems)
-    _record_review(product=product, reviewer=reviewer, status=Product.Status.LIVE)
-    return product
-
-
-@transaction.atomic
-def product_reject(*, product: Product, reviewer: User | None, reason: str) -> Product:
-    """Refuse a listing; the merchant sees the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("Give the merchant a reason for rejection.")}
-        )
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    _record_review(
-        product=product,
-        reviewer=reviewer,
-        status=Product.Status.REJECTED,
-        reason=reason,
-    )
-    return product
-
-
-def _change_for_decision(change: ListingChange) -> ListingChange:
-    change = ListingChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ListingChange.Status.PENDING:
-        raise ListingRuleBroken(_("This change was already decided."))
-    return change
-
-
-@transaction.atomic
-def listing_change_approve(
-    *, change: ListingChange, reviewer: User | None
-) -> ListingChange:
-    """Apply a change to a live listing, if the listing still meets the
-    marketplace's rules with it (else nothing changes and it stays pending)."""
-    change = _change_for_decision(change)
-    product = Product.objects.select_for_update().get(pk=change.product_id)
-    for name, value in change.fields.items():
-        if name == "category":
-            product.category = Category.objects.get(pk=value)
-        else:
-            setattr(product, name, value)
-    product.full_clean(exclude=["slug", "merchant"])
-    product.save()
-    for language, values in change.texts.items():
-        ProductTranslation.objects.update_or_create(
-            product=product, language=language, defaults=values
-        )
-    for variant_id, (content, unit) in change.nets.items():
-        product.variants.filter(pk=variant_id).update(
-            net_content=content, net_unit=unit
-        )
-    problems = [
-        problem
-        for unit in set(product.variants.values_list("net_unit", flat=True))
-        if (problem := net_unit_problem(hs_code=product.hs_code, net_unit=unit))
-    ]
-    problems += listing_problems(product=product) if product.is_live else []
-    if problems:
-        raise ListingRuleBroken(problems)  # the transaction rolls back
-    product_price_from_refresh(product=product)
-    change.status = ListingChange.Status.APPROVED
-    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
-    change.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
-    return change
-
-
-@transaction.atomic
-def listing_change_reject(
-    *, change: ListingChange, reviewer: User | None, reason: str
-) -> ListingChange:
-    """Refuse a change; the live listing stays as approved, the merchant sees why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("Give the merchant a reason for rejection.")}
-        )
-    change = _change_for_decision(change)
-    change.status = ListingChange.Status.REJECTED
-    change.rejection_reason = reason
-    change.reviewed_at, change.reviewed_by = timezone.now(), reviewer
-    change.save()
-    return change
 
 
 @transaction.atomic
@@ -414,7 +264,7 @@ def product_update(
             setattr(product, name, value)
     product.save()
     listing_prices_refresh(products=[product])
-    _changed([product])
+    listings_changed([product])
     text_values = {lang: vars(text) for lang, text in (texts or {}).items()}
     direct, reviewed = (
         reviewed_texts(product, text_values) if live else (text_values, {})
@@ -436,6 +286,7 @@ def product_update(
 def variant_add(
     *, product: Product, data: VariantData, refresh: bool = True
 ) -> Variant:
+    """Add a variant to a product (its SKU unused by the merchant)."""
     if Variant.objects.filter(merchant_id=product.merchant_id, sku=data.sku).exists():
         raise ValidationError(
             {"sku": _("SKU already used by this merchant: %s") % data.sku}
@@ -453,11 +304,8 @@ def variant_add(
 
 @transaction.atomic
 def variant_price_set(*, variant: Variant, price_eur: Decimal) -> Variant:
-    """Set a variant's EUR price (more than 0, whole cents)."""
-    if price_eur <= 0 or not Money(price_eur, "EUR").is_rounded():
-        raise ValidationError(
-            {"price_eur": _("A price is more than 0 with at most 2 decimals.")}
-        )
+    """Set a variant's EUR price (the price rule of ``catalog.variant_rules``)."""
+    refusals_check([price_refusal(price_eur)])
     Variant.objects.filter(pk=variant.pk).update(price_eur=price_eur)
     variant.price_eur = price_eur
     product_price_from_refresh(product=variant.product)
@@ -480,7 +328,7 @@ def variant_update(
         )
     variant.is_active = is_active
     approved_net = (variant.net_content, variant.net_unit)
-    _variant_fill(variant, data)
+    _variant_fill(variant, data, new_sku=data.sku != variant.sku)
     if variant.product.is_live:  # a new net content waits for the operator
         variant.net_content, variant.net_unit = approved_net
         listing_change_propose(
@@ -491,6 +339,125 @@ def variant_update(
     if refresh:
         product_price_from_refresh(product=variant.product)
     return variant
+
+
+def product_image_attach(
+    *,
+    product: Product,
+    processed: ProcessedImage,
+    is_illustration: bool = False,
+    source_name: str = "",
+    position: int | None = None,
+) -> ProductImage:
+    """Store a checked picture's files and attach it to the product, last unless
+    ``position`` says otherwise: the write beneath ``product_image_add``,
+    ``product_save`` and the import, which each record the change themselves."""
+    image = ProductImage(
+        product=product,
+        width=processed.width,
+        height=processed.height,
+        is_illustration=is_illustration,
+        source_name=source_name,
+        position=product.images.count() if position is None else position,
+    )
+    for field, rendition in processed.renditions.items():
+        getattr(image, field).save(
+            rendition.name, ContentFile(rendition.content), save=False
+        )
+    image.save()
+    return image
+
+
+def product_image_add(
+    *, product: Product, data: bytes, is_illustration: bool = False
+) -> ProductImage:
+    """Check an image, make its thumbnails and attach it to the product."""
+    processed = process_image(data, stem=new_id().hex[:12])
+    with transaction.atomic():
+        image = product_image_attach(
+            product=product, processed=processed, is_illustration=is_illustration
+        )
+        listings_changed([product])
+    return image
+
+
+@transaction.atomic
+def product_image_delete(*, image: ProductImage) -> None:
+    """Take a picture off its product. Its files leave storage once this commits
+    (``catalog.handlers``); a picture already gone is left alone."""
+    files = tuple(
+        name
+        for name in (image.image.name, image.thumbnail.name, image.medium.name)
+        if name
+    )
+    deleted, _count = ProductImage.objects.filter(pk=image.pk).delete()
+    if not deleted:
+        return
+    event_record(
+        ProductImageDeleted(product_id=image.product_id, image_id=image.pk, files=files)
+    )
+    listings_changed([image.product])
+
+
+@transaction.atomic
+def product_submit_for_review(*, product: Product) -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status not in (Product.Status.DRAFT, Product.Status.REJECTED):
+        raise ListingRuleBroken(
+            _("Only a draft or a rejected listing can be submitted for review.")
+        )
+    product.status = Product.Status.IN_REVIEW
+    product.submitted_at = timezone.now()
+    product.save(update_fields=["status", "submitted_at", "updated_at"])
+    return product
+
+
+def _record_review(
+    *, product: Product, reviewer: User | None, status: str, reason: str = ""
+) -> None:
+    product.status = status
+    product.rejection_reason = reason
+    product.reviewed_at = timezone.now()
+    product.reviewed_by = reviewer
+    product.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "updated_at",
+        ]
+    )
+    listings_changed([product])
+
+
+@transaction.atomic
+def product_approve(*, product: Product, reviewer: User | None) -> Product:
+    """Put a listing live, if it meets the marketplace's rules."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    problems = listing_problems(product=product)
+    if problems:
+        raise ListingRuleBroken(problems)
+    _record_review(product=product, reviewer=reviewer, status=Product.Status.LIVE)
+    return product
+
+
+@transaction.atomic
+def product_reject(*, product: Product, reviewer: User | None, reason: str) -> Product:
+    """Refuse a listing; the merchant sees the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the merchant a reason for rejection.")}
+        )
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    _record_review(
+        product=product,
+        reviewer=reviewer,
+        status=Product.Status.REJECTED,
+        reason=reason,
+    )
+    return product
 
 
 # An import still checking or writing this long after it started lost its worker.

@@ -227,6 +227,17 @@ class ProductsChanged(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class ProductImageDeleted(DomainEvent):
+    """A picture was taken off a product (its listing's ``ProductsChanged`` comes
+    with it). ``files`` are its stored files, for the catalogue to delete from
+    storage: the row is gone when the event is handled."""
+
+    product_id: UUID
+    image_id: UUID
+    files: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class MerchantChanged(DomainEvent):
     """A merchant's standing or name changed (approved, suspended): its listings
     may have appeared or disappeared."""

@@ -35,7 +35,6 @@ COLUMNS = (*PRODUCT_COLUMNS, *VARIANT_COLUMNS)
 REQUIRED = ("sku", "product_ref", "price_eur", "weight", "net_content")
 REQUIRED_FOR_PRODUCT = ("category", "brand", "hs_code", "tax_class")
 ATTRIBUTE_PREFIX = "attr_"
-_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(g|kg)?\s*$", re.IGNORECASE)
 
 

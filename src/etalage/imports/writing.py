@@ -20,14 +20,14 @@ from etalage.catalog.changes import (
     reviewed_texts,
 )
 from etalage.catalog.images import ProcessedImage, process_image
+from etalage.catalog.listing_prices import products_price_from_refresh
 from etalage.catalog.models import (
     Product,
-    ProductImage,
     ProductImportRun,
     ProductTranslation,
     Variant,
 )
-from etalage.catalog.services import products_price_from_refresh
+from etalage.catalog.services import product_image_attach
 from etalage.core.ids import new_id
 from etalage.imports.checking import check_rows
 from etalage.imports.format import (
@@ -314,19 +314,12 @@ def _attach_images(
         for position, name in enumerate(dict.fromkeys(names), start=len(have)):
             if name in have or name not in processed:
                 continue
-            rendered = processed[name]
-            image = ProductImage(
+            product_image_attach(
                 product=product,
-                width=rendered.width,
-                height=rendered.height,
+                processed=processed[name],
                 source_name=name,
                 position=position,
             )
-            for field_name, rendition in rendered.renditions.items():
-                getattr(image, field_name).save(
-                    rendition.name, ContentFile(rendition.content), save=False
-                )
-            image.save()
             added += 1
     return added
 

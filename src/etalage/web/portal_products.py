@@ -4,13 +4,13 @@ merchant's product answers 404."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,12 @@ from etalage.catalog.models import (
     ProductImage,
     TaxClass,
 )
+from etalage.catalog.product_save import (
+    NewImage,
+    ProductFields,
+    VariantEdit,
+    product_save,
+)
 from etalage.catalog.selectors import (
     listing_change_latest,
     listing_change_pending,
@@ -33,13 +39,20 @@ from etalage.catalog.selectors import (
 from etalage.catalog.services import (
     ProductText,
     VariantData,
-    product_create,
-    product_image_add,
-    product_price_from_refresh,
+    product_image_delete,
     product_submit_for_review,
-    product_update,
-    variant_add,
-    variant_update,
+)
+from etalage.catalog.validators import (
+    validate_net_content,
+    validate_price_eur,
+    validate_sku,
+    validate_weight_grams,
+)
+from etalage.catalog.variant_rules import (
+    NET_CONTENT_MAX,
+    PRICE_CEILING_EUR,
+    SKU_MAX_LENGTH,
+    WEIGHT_MAX_GRAMS,
 )
 from etalage.core.languages import Language
 from etalage.core.text import validate_multiline_text, validate_text
@@ -119,20 +132,36 @@ class ProductForm(forms.Form):
         ]
 
 
+def _number_input(low: object, high: object, step: object = 1) -> forms.NumberInput:
+    """The rule's bounds as the browser's hints; the rule itself is checked here."""
+    return forms.NumberInput(attrs={"min": low, "max": high, "step": step})
+
+
 class VariantForm(forms.Form):
-    sku = forms.CharField(label=_("SKU"), max_length=64, validators=[validate_text])
+    """A variant's card. Its values are checked by the catalogue's rules
+    (``catalog.variant_rules``), the same as the API's and the import's."""
+
+    sku = forms.CharField(
+        label=_("SKU"),
+        validators=[validate_text],
+        widget=forms.TextInput(attrs={"maxlength": SKU_MAX_LENGTH}),
+    )
     gtin = forms.CharField(label=_("GTIN"), max_length=14, required=False)
     price_eur = forms.DecimalField(
         label=_("Price (EUR)"),
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
+        validators=[validate_price_eur],
+        widget=_number_input("0.01", PRICE_CEILING_EUR - Decimal("0.01"), "0.01"),
     )
-    weight_grams = forms.IntegerField(label=_("Shipping weight (g)"), min_value=1)
+    weight_grams = forms.IntegerField(
+        label=_("Shipping weight (g)"),
+        validators=[validate_weight_grams],
+        widget=_number_input(1, WEIGHT_MAX_GRAMS),
+    )
     net_content = forms.IntegerField(
         label=_("Net content"),
-        min_value=1,
         help_text=_("What one unit holds: 330 ml, 250 g, 10 pieces."),
+        validators=[validate_net_content],
+        widget=_number_input(1, NET_CONTENT_MAX),
     )
     # (an initial value, so that the empty card for a new variant stays unchanged)
     net_unit = forms.ChoiceField(
@@ -146,6 +175,12 @@ class VariantForm(forms.Form):
         validators=[validate_multiline_text],
     )
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"]
+        if sku != self.initial.get("sku"):  # a stored SKU is not judged again
+            validate_sku(sku)
+        return sku
 
     def clean_attributes(self):
         attributes = {}
@@ -230,49 +265,69 @@ def _portal_name(product, merchant) -> str:
 
 
 def _save(request, merchant, product, form, variants):
-    """Write the product, its texts and variants in one transaction."""
-    category = Category.objects.get(pk=form.cleaned_data["category"])
-    fields = {
-        "brand": form.cleaned_data["brand"],
-        "hs_code": form.cleaned_data["hs_code"],
-        "tax_class": form.cleaned_data["tax_class"],
-        "origin_country": form.cleaned_data["origin_country"].upper(),
-    }
-    rows = [v for v in variants if v.cleaned_data and v.cleaned_data.get("sku")]
-    with transaction.atomic():
-        if product is None:
-            product = product_create(
-                merchant=merchant,
-                category=category,
-                texts=form.texts(),
-                variants=[v.data_object() for v in rows],
-                **fields,
-            )
-        else:
-            product_update(product=product, fields={**fields, "category": category},
-                           texts=form.texts())  # fmt: skip
-            existing = {v.pk: v for v in product.variants.all()}
-            for row in rows:
-                pk = row.initial.get("pk")
-                if pk and pk in existing:
-                    if row.has_changed():
-                        variant_update(
-                            variant=existing[pk],
-                            data=row.data_object(),
-                            is_active=row.cleaned_data["is_active"],
-                            refresh=False,
-                        )
-                else:
-                    variant_add(product=product, data=row.data_object(), refresh=False)
-            product_price_from_refresh(product=product)
-        upload = request.FILES.get("image")
-        if upload:
-            product_image_add(
-                product=product,
+    """Write the product, its texts, its new and changed variants and a new
+    picture, all or nothing (``product_save``); a refusal shows on its field."""
+    rows = [
+        row
+        for row in variants
+        if row.cleaned_data
+        and row.cleaned_data.get("sku")
+        and (product is None or not row.initial.get("pk") or row.has_changed())
+    ]
+    upload = request.FILES.get("image")
+    data = form.cleaned_data
+    try:
+        return product_save(
+            merchant=merchant,
+            product=product,
+            fields=ProductFields(
+                category=Category.objects.get(pk=data["category"]),
+                brand=data["brand"],
+                hs_code=data["hs_code"],
+                tax_class=data["tax_class"],
+                origin_country=data["origin_country"].upper(),
+            ),
+            texts=form.texts(),
+            variants=[
+                VariantEdit(
+                    data=row.data_object(),
+                    variant_id=row.initial.get("pk"),
+                    is_active=row.cleaned_data["is_active"],
+                )
+                for row in rows
+            ],
+            image=NewImage(
                 data=upload.read(),
                 is_illustration=bool(request.POST.get("image_is_illustration")),
             )
-    return product
+            if upload
+            else None,
+        )
+    except ValidationError as error:
+        _show_refusal(form, rows, error)
+        return None
+
+
+_VARIANT_FIELD = re.compile(r"variants\.(\d+)\.(\w+)")
+
+
+def _show_refusal(form, rows, error: ValidationError) -> None:
+    """Show a refusal on its field: a variant's (``variants.1.sku``) on its card,
+    the rest on the product's form."""
+    if hasattr(error, "error_dict"):
+        rest = {}
+        for name, errors in error.error_dict.items():
+            match = _VARIANT_FIELD.fullmatch(name)
+            index = int(match[1]) if match else len(rows)
+            if index < len(rows) and match[2] in rows[index].fields:
+                for each in errors:
+                    rows[index].add_error(match[2], each)
+            else:
+                rest[name] = errors
+        if not rest:
+            return
+        error = ValidationError(rest)
+    add_service_errors(form, error)
 
 
 @login_required
@@ -298,9 +353,12 @@ def product_edit(request, pk=None):
         _set_stock(request, merchant, product)
         return redirect("web:portal-product", pk=product.pk)
     if request.method == "POST" and "delete_image" in request.POST and product:
-        posted_or_404(
-            ProductImage.objects.filter(product=product), request.POST["delete_image"]
-        ).delete()
+        product_image_delete(
+            image=posted_or_404(
+                ProductImage.objects.filter(product=product),
+                request.POST["delete_image"],
+            )
+        )
         return redirect("web:portal-product", pk=product.pk)
 
     change = listing_change_latest(product) if product is not None else None
@@ -310,11 +368,8 @@ def product_edit(request, pk=None):
     form = ProductForm(post, initial=initial, categories=categories)
     variants = VariantFormSet(post, initial=variant_initial, prefix="variants")
     if post is not None and form.is_valid() and variants.is_valid():
-        try:
-            saved = _save(request, merchant, product, form, variants)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        saved = _save(request, merchant, product, form, variants)
+        if saved is not None:
             if listing_change_pending(saved):
                 messages.success(request, _(
                     "The product is saved. The changes to its names, customs code, "

@@ -9,13 +9,12 @@ from dataclasses import replace
 import pytest
 from django.contrib.auth import get_user_model
 
+from etalage.catalog.changes import listing_change_approve, listing_change_reject
 from etalage.catalog.exceptions import ListingRuleBroken
 from etalage.catalog.models import ListingChange, Product
 from etalage.catalog.services import (
     ProductText,
     VariantData,
-    listing_change_approve,
-    listing_change_reject,
     product_update,
     variant_update,
 )

@@ -31,7 +31,7 @@ def test_sorting_by_price_follows_the_price_with_tax_not_the_goods(catalogue):
     chocolate = catalogue.product(prices=("100.00",))  # 9.1 % tax
     wine = catalogue.product(prices=("95.00",))  # cheaper goods, 17.89 % tax
     Product.objects.filter(pk=wine.pk).update(tax_class="wine")
-    from etalage.catalog.services import product_price_from_refresh
+    from etalage.catalog.listing_prices import product_price_from_refresh
 
     product_price_from_refresh(product=Product.objects.get(pk=wine.pk))
     assert shown(wine) > shown(chocolate)

@@ -125,13 +125,16 @@ def test_a_file_with_errors_in_many_rows_imports_nothing_and_lists_every_error(m
         problems[(2, "hs_code")]
         == "An HS code for China has 10 digits; this one has 6."
     )
-    assert problems[(3, "price_eur")] == "the price must be more than 0"
+    price_rule = (
+        "The price (EUR) is more than 0 and below 1,000,000, with at most 2 decimals."
+    )
+    assert problems[(3, "price_eur")] == price_rule
     assert problems[(4, "category")] == "unknown category cheese"
     assert problems[(5, "sku")] == "also on row 2"
     assert "not a valid GTIN" in problems[(6, "gtin")]
     assert problems[(6, "weight")] == "write a weight such as 250 g or 0.25 kg"
     assert problems[(7, "tax_class")].startswith("one of ordinary-13, food-9")
-    assert problems[(7, "price_eur")] == "a price has at most 2 decimals"
+    assert problems[(7, "price_eur")] == price_rule
     assert problems[(8, "name_en")] == "a product needs a name in one language"
     assert not Product.objects.exists()
 
