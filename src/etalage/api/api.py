@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
 from etalage.api.account import public_router as account_public_router
@@ -21,13 +16,8 @@ from etalage.api.auth_wechat import router as wechat_auth_router
 from etalage.api.buyer import router as buyer_account_router
 from etalage.api.catalog_out import image_out, product_summary_fields
 from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
-from etalage.api.errors import (
-    ApiError,
-    ErrorOut,
-    error_body,
-    not_found,
-    refusal_said,
-)
+from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
+from etalage.api.handlers import register_handlers
 from etalage.api.merchant import router as merchant_router
 from etalage.api.merchant_page import router as merchant_page_router
 from etalage.api.orders import buyer_router
@@ -66,7 +56,9 @@ api = NinjaAPI(
         "Étalage's API. **Catalogue** (no sign-in): products and categories for a "
         "market and a language, prices with the cross-border tax. **Buyers** (signed "
         "in with a session; writes send the `X-CSRFToken` header): quotes, orders "
-        "across merchants, payments, identities and addresses. **Merchants** (under "
+        "across merchants with their history and parcels' tracking, payments, "
+        "refunds, returns, identities, addresses and the account; lists come by "
+        "cursor (`{items, next}`) in the reader's language. **Merchants** (under "
         "`/merchant`, `Authorization: Bearer <key>` from the portal): products, "
         "stock, orders, parcels and labels. Money is a decimal string with its "
         'currency. Errors share one shape: `{"error": {"code", "message", "field"}}`.'
@@ -99,96 +91,7 @@ def _mount_routers() -> None:
 MAX_PAGE_SIZE = 100
 
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc: ApiError):
-    return api.create_response(
-        request, error_body(exc.code, exc.message, exc.field), status=exc.status
-    )
-
-
-@api.exception_handler(NinjaValidationError)
-def _validation_error(request, exc: NinjaValidationError):
-    first = exc.errors[0] if exc.errors else {}
-    location = [
-        str(part)
-        for part in first.get("loc", ())
-        if part not in ("query", "path", "body", "payload", "form", "file")
-    ]
-    field = ".".join(location) or None
-    message = refusal_said({"input": _given(request, first.get("loc", ())), **first})
-    return api.create_response(
-        request,
-        error_body("invalid", f"{field}: {message}" if field else message, field),
-        status=422,
-    )
-
-
-def _given(request: HttpRequest, location: tuple) -> object:
-    """What the request sent at ``location`` (the refusal's), as far as it is a
-    query, form or JSON body value; None when it is not found."""
-    source, *path = location or ("",)
-    try:
-        if source in ("query", "form"):
-            return (request.GET if source == "query" else request.POST).get(path[-1])
-        if source == "body":
-            value = json.loads(request.body)
-            for part in path:
-                if part != "payload" or not isinstance(value, dict) or part in value:
-                    value = value[part]
-            return value
-    except (ValueError, KeyError, IndexError, TypeError):
-        pass
-    return None
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return api.create_response(
-        request,
-        error_body(
-            "unauthorized",
-            "send a valid, unrevoked API key: Authorization: Bearer etl_…",
-            "Authorization",
-        ),
-        status=401,
-    )
-
-
-@api.exception_handler(DjangoValidationError)
-def _service_refused(request, exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.message_dict.items()))
-        message = errors[0]
-    else:
-        field, message = None, exc.messages[0]
-    return api.create_response(
-        request, error_body("invalid", message, field), status=422
-    )
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, NinjaValidationError):  # a body the parser refused
-        return _validation_error(request, exc.__cause__)
-    if exc.status_code == 403 and str(exc.message).startswith("CSRF"):
-        # A signed-in browser session (cookie) that did not send its token.
-        return api.create_response(
-            request,
-            error_body(
-                "csrf_failed",
-                gettext(
-                    "Send the CSRF token in the X-CSRFToken header (the value of "
-                    "the csrftoken cookie): a request signed in by its session "
-                    "cookie needs it."
-                ),
-                "X-CSRFToken",
-            ),
-            status=403,
-        )
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
-    return api.create_response(
-        request, error_body(code, str(exc.message)), status=exc.status_code
-    )
+register_handlers(api)
 
 
 class ProductFilters(MarketQuery):

@@ -83,10 +83,16 @@ def test_another_buyer_s_order_return_and_money_are_not_found(shopping):
     assert ReturnRequest.objects.count() == 1
 
 
-def test_signed_out_the_buyer_s_api_answers_401(shopping):
-    anybody = Client()
+def test_signed_out_the_buyer_s_api_answers_401_saying_how_to_sign_in(shopping):
+    anybody = Client(headers={"Accept-Language": "fr"})
     for url in ("/api/v1/me", "/api/v1/returns", "/api/v1/orders/E1"):
-        assert anybody.get(url).status_code == 401, url
+        refused = anybody.get(url)
+        assert refused.status_code == 401, url
+        error = refused.json()["error"]
+        assert error["message"].startswith("Connectez-vous d'abord"), error
+        assert error["field"] is None
+    keyless = anybody.get("/api/v1/merchant/orders").json()["error"]
+    assert keyless["field"] == "Authorization" and "clé d'API" in keyless["message"]
 
 
 def test_a_return_is_refused_whole_naming_the_field_in_the_reader_s_language(
