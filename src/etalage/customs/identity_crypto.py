@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 from etalage.core.keys import derived_key, derived_keys
@@ -45,6 +45,25 @@ def encrypt_id_number(number: str) -> str:
 
 def decrypt_id_number(token: str) -> str:
     return _fernet(_keys()).decrypt(token.encode()).decode()
+
+
+def seal_id_number(number: str, *, purpose: str) -> str:
+    """The number sealed (encrypted, authenticated, dated) for a page to carry back
+    to Étalage, never in clear: a form sent back with other mistakes keeps a number
+    that was right without showing it (``purpose`` binds it to one form and one
+    person)."""
+    return _fernet(_keys()).encrypt(f"{purpose}\n{number}".encode()).decode()
+
+
+def unseal_id_number(token: str, *, purpose: str, max_age: int) -> str | None:
+    """The number ``seal_id_number`` sealed for ``purpose`` no longer ago than
+    ``max_age`` seconds, else None."""
+    try:
+        text = _fernet(_keys()).decrypt(token.encode(), ttl=max_age).decode()
+    except (InvalidToken, ValueError, UnicodeError):
+        return None
+    sealed_for, _newline, number = text.partition("\n")
+    return number if hmac.compare_digest(sealed_for, purpose) else None
 
 
 def encrypt_carrying_id(document: bytes) -> str:

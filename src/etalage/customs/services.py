@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,8 @@ from etalage.customs.models import (
     YearlyUsage,
 )
 from etalage.customs.selectors import yearly_caps
+
+T = TypeVar("T")
 
 
 def normalize_resident_id(value: str, *, today: date | None = None) -> str:
@@ -101,18 +104,47 @@ def normalize_china_mobile(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-@transaction.atomic
-def identity_add(
-    *, user: User, real_name: str, id_number: str, mobile: str, consent: bool
-) -> BuyerIdentity:
-    """Keep a buyer's identity for customs, with the separate consent PIPL requires."""
+class _Refusals:
+    """What is wrong with a form's answers, every field judged before refusing."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def judge(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.errors.setdefault(field, []).extend(messages)
+            return None
+
+    def refuse(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _consented(consent: bool) -> bool:
     if not consent:
         raise ValidationError(
             {"consent": _("Customs need your consent to use your ID number.")}
         )
-    real_name = _real_name(real_name)
-    number = normalize_resident_id(id_number)
-    phone = normalize_china_mobile(mobile)
+    return True
+
+
+@transaction.atomic
+def identity_add(
+    *, user: User, real_name: str, id_number: str, mobile: str, consent: bool
+) -> BuyerIdentity:
+    """Keep a buyer's identity for customs, with the separate consent PIPL requires.
+    Every answer is judged: a refusal names each wrong field and why."""
+    refusals = _Refusals()
+    refusals.judge(lambda: _consented(consent))
+    name = refusals.judge(lambda: _real_name(real_name))
+    number = refusals.judge(lambda: normalize_resident_id(id_number))
+    phone = refusals.judge(lambda: normalize_china_mobile(mobile))
+    refusals.refuse()
+    assert name is not None and number is not None and phone is not None
+    real_name = name
     digest = id_number_hmac(number)
     held = (
         BuyerIdentity.objects.select_for_update().filter(id_number_hmac=digest).first()
@@ -169,9 +201,13 @@ def identity_update(
     *, identity: BuyerIdentity, real_name: str, mobile: str
 ) -> BuyerIdentity:
     """Correct the name or the mobile number of an identity (the ID number stays:
-    another number is another identity)."""
-    identity.real_name = _real_name(real_name)
-    identity.mobile = normalize_china_mobile(mobile)
+    another number is another identity); a refusal names each wrong field."""
+    refusals = _Refusals()
+    name = refusals.judge(lambda: _real_name(real_name))
+    phone = refusals.judge(lambda: normalize_china_mobile(mobile))
+    refusals.refuse()
+    assert name is not None and phone is not None
+    identity.real_name, identity.mobile = name, phone
     identity.save(update_fields=["real_name", "mobile", "updated_at"])
     return identity
 

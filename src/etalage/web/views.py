@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -24,7 +22,6 @@ from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
-from etalage.core.text import validate_text
 from etalage.customs.selectors import addresses_of, identities_of
 from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available_by_kind
@@ -35,6 +32,7 @@ from etalage.search.selectors import products_listed
 from etalage.web.cart import promise_view
 from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
+from etalage.web.identity_form import IdentityForm, identity_form_data
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
     estimate_view,
@@ -376,48 +374,22 @@ def market_switch(request):
     return response
 
 
-class NeverShownInput(forms.TextInput):
-    """A text input that never writes back what was typed (an ID number, say)."""
-
-    def format_value(self, value):
-        return None
-
-
-class IdentityForm(forms.Form):
-    real_name = forms.CharField(
-        label=_("Real name, as on your ID card"),
-        max_length=60,
-        validators=[validate_text],
-    )
-    id_number = forms.CharField(
-        label=_("Resident ID number"),
-        max_length=18,
-        widget=NeverShownInput(attrs={"autocomplete": "off"}),
-    )
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that Étalage uses my name and ID number only to declare my orders "
-            "to China Customs, as cross-border e-commerce rules require."
-        ),
-        required=False,
-    )
-
-
-@sensitive_post_parameters("id_number")
+@sensitive_post_parameters("id_number", "id_number_kept")
 @login_required
 def account(request):
     """The buyer's account: identities for customs (masked) and delivery addresses."""
-    form = IdentityForm(request.POST or None)
+    form = IdentityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            identity = identity_add(user=request.user, **form.cleaned_data)
+            identity = identity_add(user=request.user, **identity_form_data(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if request.GET.get("next") == "checkout":
                 return redirect(f"{reverse('web:checkout')}?identity={identity.pk}")
             return redirect("web:account")
+    if form.errors:
+        form.keep_id_number()
     return render(
         request,
         "etalage/storefront/account.html",
