@@ -87,6 +87,16 @@ class AddressForm(forms.Form):
             else:  # what the lists make of it (a municipality's one city chosen)
                 (self.data if self.is_bound else self.initial)[name] = chosen
             self.fields[name].widget = forms.Select(choices=choices)
+        for name in ("province", "city"):  # with JavaScript: the next list at once
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("web:address-regions"),
+                    "hx-include": "#region-fields",
+                    "hx-target": "#region-fields",
+                    "hx-swap": "outerHTML",
+                    "hx-sync": "#region-fields:replace",
+                }
+            )
         self.fields["phone"].widget.attrs.update(
             {"inputmode": "tel", "autocomplete": "tel"}
         )

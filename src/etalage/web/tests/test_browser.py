@@ -623,12 +623,12 @@ def test_a_new_buyer_orders_from_two_merchants_and_pays_in_every_language(
     assert "3101**********0032" in page.locator("main").inner_text()
     page.goto(f"{site}/account/addresses/new/")
     _fits(page, "new address")
-    for field, value in {
-        "recipient": "李娜", "phone": "13912345678", "province": "上海市",
-        "city": "上海市", "district": "浦东新区", "street": "世纪大道 100 号",
-    }.items():  # fmt: skip
-        page.fill(f"#id_{field}", value)
-    _submit(page, "#id_recipient")
+    # An address as buyers paste it: the form is filled, its lists chosen.
+    page.fill("#id_paste", "李娜 13912345678 上海市浦东新区世纪大道 100 号")
+    page.locator("button[name=fill]").click()
+    page.wait_for_function("document.querySelector('#id_district').value")
+    assert page.input_value("#id_district") == "310115"
+    page.locator("button[name=save]:not(.visually-hidden)").click()
     page.wait_for_url("**/account/")
 
     for key in ("a", "c"):  # two merchants
