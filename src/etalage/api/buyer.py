@@ -176,10 +176,19 @@ class IdentityIn(Schema):
 class AddressIn(Schema):
     recipient: str = Field(..., max_length=60)
     phone: str = Field(..., max_length=30)
-    province: str = Field(..., max_length=30)
-    city: str = Field(..., max_length=30)
-    district: str = Field(..., max_length=30)
+    region_code: str = Field(
+        "",
+        max_length=6,
+        description="GB/T 2260 code of the district, or of the city where it has "
+        "none (e.g. 310115, 上海市浦东新区; 441900, 广东省东莞市): the names are then "
+        "the table's. Without it, province, city and district are read as names.",
+    )
+    province: str = Field("", max_length=30)
+    city: str = Field("", max_length=30)
+    district: str = Field("", max_length=30)
     street: str = Field(..., max_length=200)
+    postcode: str = Field("", max_length=6, description="Six digits, or empty.")
+    is_default: bool = Field(False, description="Offered first at checkout.")
 
 
 class AddressOut(AddressIn):
@@ -194,8 +203,10 @@ def _identity_out(identity: BuyerIdentity) -> IdentityOut:
 
 def _address_out(address: DeliveryAddress) -> AddressOut:
     return AddressOut(id=address.pk, recipient=address.recipient, phone=address.phone,
-                      province=address.province, city=address.city,
-                      district=address.district, street=address.street)  # fmt: skip
+                      region_code=address.region_code, province=address.province,
+                      city=address.city, district=address.district,
+                      street=address.street, postcode=address.postcode,
+                      is_default=address.is_default)  # fmt: skip
 
 
 @router.get("/me/identities", response={200: list[IdentityOut], **ERRORS})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from etalage.checkout.selectors import RequestedLine
 from etalage.customs.models import BuyerIdentity
 from etalage.customs.selectors import identities_of, identity_of
 from etalage.money import Money
+from etalage.orders.transit_times import window_text
 
 router = Router(tags=["quotes"])
 
@@ -57,6 +59,17 @@ class LimitsOut(Schema):
     year_remaining: Decimal
 
 
+class DeliveryOut(Schema):
+    earliest: date = Field(..., description="First day of the window (Beijing).")
+    latest: date = Field(..., description="Last day of the window (Beijing).")
+    text: str = Field(..., description="The window in the reader's language.")
+    parcels_measured: int = Field(
+        ...,
+        description="Deliveries of the route it is computed from; 0: a "
+        "conservative default until the route has history.",
+    )
+
+
 class SubOrderOut(Schema):
     merchant: MerchantRef
     route: str = Field(
@@ -74,6 +87,9 @@ class SubOrderOut(Schema):
     total: MoneyOut
     limits: LimitsOut | None
     problem: str
+    delivery: DeliveryOut | None = Field(
+        None, description="When the parcel should arrive if paid now (China only)."
+    )
 
 
 class QuoteOut(Schema):
@@ -177,6 +193,7 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
                 if tax
                 else None,
                 problem=sub.problem,
+                delivery=_delivery(info, sub.placement.route, language),
             )
         )
     return QuoteOut(
@@ -203,3 +220,13 @@ def _identity(request: HttpRequest, key: str | None) -> BuyerIdentity | None:
     if identity is None:
         raise not_found("identity", "identity")
     return identity
+
+
+def _delivery(info: CheckoutInfo, route: str, language: str) -> DeliveryOut | None:
+    window = info.promises.get(route)
+    if window is None or not info.strategy.takes_orders:
+        return None
+    with translation.override(language):
+        text = window_text(window)
+    return DeliveryOut(earliest=window.earliest, latest=window.latest, text=text,
+                       parcels_measured=window.parcels)  # fmt: skip
