@@ -30,11 +30,11 @@ def shelf(catalogue, ecb_rates, today_is_2024_07_01):
 )  # fmt: skip
 def test_a_buyer_finds_a_product_from_the_results_and_the_suggestions(
     live_server,
-    browser_page,
+    browser_page,  # noqa: F811  (the fixture imported above)
     shelf,
     prefix,
     query,
-    count,  # noqa: F811
+    count,
 ):
     page = browser_page
     page.goto(f"{live_server.url}{prefix}/search/?q={query}")
