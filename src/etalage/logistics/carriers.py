@@ -59,6 +59,22 @@ class CarrierEvent:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Consignee:
+    """Who and where a carrier delivers to, as carriers in China ask for it: the
+    division's names and its GB/T 2260 code (empty for an address kept before
+    codes were asked for), the street, the postcode if the buyer gave one."""
+
+    name: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    region_code: str
+    street: str
+    postcode: str = ""
+
+
 def carrier_secret(name: str) -> str:
     """The carrier's push secret; the sandbox carrier has one only while the
     sandbox is on (otherwise it is no carrier: 404)."""

@@ -20,6 +20,7 @@ from etalage.logistics import sandbox_carrier
 from etalage.logistics.carriers import (
     CarrierEvent,
     CarrierRefused,
+    Consignee,
     carrier_push_read,
     carrier_secret,
     push_precheck,
@@ -28,7 +29,7 @@ from etalage.logistics.models import CarrierPush, Parcel
 from etalage.logistics.services import step_record
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
-from etalage.orders.models import SubOrder
+from etalage.orders.models import Order, SubOrder
 from etalage.orders.services import sub_order_move
 
 logger = logging.getLogger(__name__)
@@ -50,10 +51,25 @@ def parcel_released(*, sub_order_id: UUID) -> None:
         transaction.on_commit(lambda: parcel_last_mile_task.enqueue(str(parcel.pk)))
 
 
+def consignee_of(order: Order) -> Consignee:
+    """The order's delivery address as the carrier is told it."""
+    return Consignee(
+        name=order.recipient,
+        phone=order.phone,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        region_code=order.region_code,
+        street=order.street,
+        postcode=order.postcode,
+    )
+
+
 def _hand_over(parcel: Parcel) -> str:
     carrier = settings.ETALAGE_CARRIER
+    consignee = consignee_of(parcel.sub_order.order)
     if carrier == sandbox_carrier.NAME and settings.ETALAGE_CARRIER_SANDBOX:
-        return sandbox_carrier.shipment_create(parcel)
+        return sandbox_carrier.shipment_create(parcel, consignee)
     raise CarrierRefused(f"no adapter for the carrier {carrier!r}")
 
 

@@ -267,6 +267,7 @@ class SandboxShipment(Entity):
     waybill = models.CharField(max_length=40, unique=True)
     parcel_code = models.CharField(max_length=32)
     city = models.CharField(max_length=30, blank=True)
+    region_code = models.CharField(max_length=6, blank=True)  # GB/T 2260
     pushed = models.PositiveSmallIntegerField(default=0)  # steps pushed so far
     fail_first = models.BooleanField(default=False)  # one failed attempt first
 

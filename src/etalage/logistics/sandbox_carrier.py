@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from etalage.addresses.regions import regions
 from etalage.core.http import http_transport
 from etalage.core.outbound import outside_call_begins
-from etalage.logistics.carriers import carrier_secret, push_body
+from etalage.logistics.carriers import Consignee, carrier_secret, push_body
 from etalage.logistics.models import Parcel, SandboxShipment
 
 Transport = Callable[
@@ -31,14 +32,17 @@ PUSH_TRANSPORT: list[Transport] = [http_transport]
 NAME = "sandbox"
 
 
-def shipment_create(parcel: Parcel) -> str:
-    """Take a parcel; return its waybill number."""
+def shipment_create(parcel: Parcel, consignee: Consignee) -> str:
+    """Take a parcel for ``consignee``; return its waybill number. As carriers in
+    China do, it routes by the division code when there is one (its district's
+    depot), else by the city's name."""
     outside_call_begins(f"carrier:{NAME}")  # stands in for the carrier's API
     waybill = f"SBX{secrets.randbelow(10**10):010d}"
     SandboxShipment.objects.create(
         waybill=waybill,
         parcel_code=parcel.code,
-        city=parcel.sub_order.order.city,
+        city=consignee.city[:30],
+        region_code=consignee.region_code,
         fail_first=int(uuid.UUID(str(parcel.pk)).int) % 5 == 0,
     )
     return waybill
@@ -46,7 +50,8 @@ def shipment_create(parcel: Parcel) -> str:
 
 def _steps(shipment: SandboxShipment) -> list[tuple[str, str, str]]:
     """(status, location, detail) in the order the sandbox pushes them."""
-    city = shipment.city or "上海市"
+    path = regions().path(shipment.region_code) if shipment.region_code else None
+    city = path.text() if path else shipment.city or "上海市"
     steps = [("InTransit", f"{city}转运中心", "到达转运中心")]
     steps.append(("OutForDelivery", city, "派送中"))
     if shipment.fail_first:
