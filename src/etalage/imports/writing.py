@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django_tasks import task
 
@@ -372,7 +372,9 @@ def product_import_run_queued(*, run_id: str) -> ProductImportRun:
     if run.status != ProductImportRun.Status.QUEUED:
         return run  # already done: a task may run twice
     # The file is read where it lies, not loaded whole: a ZIP's pictures one by one.
-    with run.upload.open("rb") as upload:
+    # Its problems are written in the merchant's language, as on the portal's page
+    # (the worker has no request to take a language from).
+    with run.upload.open("rb") as upload, translation.override(run.merchant.language):
         return _run_import(run, upload)
 
 

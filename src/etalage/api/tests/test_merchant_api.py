@@ -302,3 +302,20 @@ def test_a_sku_with_a_slash_is_addressable(client, shop):
                   shop["key"], {"price_eur": "4.50"})  # fmt: skip
     assert priced.status_code == 200, priced.content
     assert shop["my_product"].variants.get(sku="BOX/12").price_eur == Decimal("4.50")
+
+
+def test_a_merchant_ref_names_one_product_and_a_second_is_refused_by_field(
+    client, shop
+):
+    first = call(client, "post", "/products", shop["key"], NEW_PRODUCT)
+    assert first.status_code == 201, first.content
+    again = {**NEW_PRODUCT, "variants": [{**NEW_PRODUCT["variants"][0], "sku": "B"}]}
+    refused = call(client, "post", "/products", shop["key"], again,
+                   **{"Accept-Language": "fr"})  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["error"] == {
+        "code": "invalid",
+        "message": "Un autre de vos produits a déjà la référence PRAL-1.",
+        "field": "merchant_ref",
+    }
+    assert Product.objects.filter(merchant_ref="PRAL-1").count() == 1

@@ -182,3 +182,31 @@ def test_products_are_listed_by_name_with_their_picture(operator_client, catalog
     html = operator_client.get("/backoffice/catalog/product/").content.decode()
     assert ">Grand coffret (en)<" in html  # the operator's language
     assert re.search(r'<img src="[^"]+\.webp" alt="" width="48"', html)
+
+
+def test_a_picture_deleted_in_the_back_office_leaves_the_disk_too(
+    catalogue, rf, django_user_model
+):
+    from django.contrib import admin as django_admin
+
+    from etalage.catalog.admin import ProductImageInline
+    from etalage.events.outbox import outbox_deliver
+
+    product = catalogue.product()
+    picture = catalogue.picture(product)
+    request = rf.post("/")
+    request.user = django_user_model.objects.create_superuser("op2", "o@x.be", "pw")
+    formset_class = ProductImageInline(Product, django_admin.site).get_formset(
+        request, product
+    )
+    formset = formset_class(
+        {"images-TOTAL_FORMS": "1", "images-INITIAL_FORMS": "1",
+         "images-0-id": str(picture.pk), "images-0-product": str(product.pk),
+         "images-0-position": "0", "images-0-DELETE": "on"},
+        instance=product, prefix="images",
+    )  # fmt: skip
+    assert formset.is_valid(), formset.errors
+    formset.save()
+    assert not product.images.exists()
+    outbox_deliver()
+    assert not Path(picture.image.path).exists()

@@ -263,6 +263,27 @@ def test_every_attempt_is_recorded_for_the_portal(maker, django_user_model):
     assert good.summary["variants_created"] == 2
 
 
+def test_a_queued_import_tells_its_problems_in_the_merchants_language(maker):
+    from django.utils import translation
+
+    from etalage.imports import product_import_enqueue, product_import_run_queued
+
+    maker.language = "fr"
+    maker.save(update_fields=["language"])
+    rows = example_rows()
+    rows[0]["price_eur"] = "0"
+    run = product_import_enqueue(
+        merchant=maker, user=None, file_name="c.csv", data=to_csv(rows)
+    )
+    with translation.override("en"):  # the worker's own language
+        run = product_import_run_queued(run_id=str(run.pk))
+    assert run.status == ProductImportRun.Status.REFUSED
+    assert run.errors == [{"row": 2, "column": "price_eur", "message": (
+        "Le prix (EUR) est supérieur à 0 et inférieur à 1\u202f000\u202f000, avec "
+        "au plus 2 décimales."
+    )}]  # fmt: skip
+
+
 def test_the_stock_column_counts_units_in_the_merchants_warehouse(maker):
     from etalage.inventory.models import Stock
 

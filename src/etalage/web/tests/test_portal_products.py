@@ -1,5 +1,8 @@
 """Merchants edit their products in the portal: texts side by side, variants, review."""
 
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -162,3 +165,38 @@ def test_a_save_is_confirmed(editor):
     response = editor.post("/en/portal/products/new/", form_data(editor.category),
                            follow=True)  # fmt: skip
     assert "The product is saved." in response.content.decode()
+
+
+def test_a_refusal_of_the_service_shows_on_its_variant_and_nothing_is_saved(
+    editor, catalogue
+):
+    taken = catalogue.product(merchant=editor.merchant, status="draft")
+    sku = taken.variants.get().sku
+    editor.post("/en/portal/products/new/", form_data(editor.category))
+    product = Product.objects.exclude(pk=taken.pk).get()
+    edit = form_data(editor.category, **{
+        "name_nl": "Pralines (nl)", "variants-0-price_eur": "22.00",
+        "variants-TOTAL_FORMS": "2", "variants-INITIAL_FORMS": "1",
+        "variants-1-sku": sku, "variants-1-price_eur": "40.00",
+        "variants-1-weight_grams": "600", "variants-1-net_content": "500",
+        "variants-1-net_unit": "g",
+    })  # fmt: skip
+    html = editor.post(f"/en/portal/products/{product.pk}/", edit).content.decode()
+    assert f"Variant 2 · SKU</a>: SKU already used by this merchant: {sku}" in html
+    assert not product.translations.filter(language="nl").exists()
+    assert product.variants.get().price_eur == Decimal("24.50")
+
+
+def test_removing_a_picture_takes_its_files_off_the_disk_once_recorded(
+    editor, catalogue
+):
+    from etalage.events.outbox import outbox_deliver
+
+    product = catalogue.product(merchant=editor.merchant, status="draft")
+    picture = catalogue.picture(product)
+    files = [Path(f.path) for f in (picture.image, picture.thumbnail, picture.medium)]
+    editor.post(f"/en/portal/products/{product.pk}/",
+                {"delete_image": str(picture.pk)})  # fmt: skip
+    assert not product.images.exists()
+    outbox_deliver()
+    assert not any(path.exists() for path in files)
