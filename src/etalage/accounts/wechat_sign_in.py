@@ -12,6 +12,8 @@ buyer. The WeChat name is kept only when the buyer agreed to share it."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import checks
@@ -91,18 +93,25 @@ def _identity_keep(user: User, grant: Grant) -> WeChatIdentity:
     return identity
 
 
+def _username(grant: Grant, attempt: int) -> str:
+    """A new WeChat account's user name: short, and telling nothing of the openid
+    (the pages show it while the buyer has no name)."""
+    seed = f"{attempt}:{grant.app_id}:{grant.openid}".encode()
+    return "wechat_" + hashlib.sha256(seed).hexdigest()[:10]
+
+
 def wechat_buyer_sign_in(*, grant: Grant) -> tuple[User, bool]:
     """The account the WeChat user signs in to, and whether it is new (made now:
     no password, named by the WeChat name when shared). A disabled account is
     refused."""
-    for _attempt in range(2):  # the same WeChat user signing in twice at once
+    for attempt in range(3):  # the same WeChat user signing in twice at once
         try:
             with transaction.atomic():
                 user = _found(grant)
                 created = user is None
                 if user is None:
                     user = User(
-                        username=f"wx_{grant.unionid or grant.openid}"[:150],
+                        username=_username(grant, attempt),
                         first_name=grant.nickname[:150],
                         is_active=True,
                     )

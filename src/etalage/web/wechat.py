@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -176,6 +177,12 @@ def sandbox_wechat_authorize(request):
     _sandbox_on()
     query = {k: request.GET.get(k, "") for k in
              ("appid", "redirect_uri", "response_type", "scope", "state")}  # fmt: skip
+    # The tester reads the page in the language of the page they came from (WeChat
+    # shows its own in the phone's).
+    language = translation.get_language_from_path(urlsplit(query["redirect_uri"]).path)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
     page = "etalage/accounts/sandbox_wechat_authorize.html"
     context: dict[str, object] = {"query": query}
     if "MicroMessenger" not in request.headers.get("User-Agent", ""):

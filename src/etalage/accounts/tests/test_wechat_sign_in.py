@@ -234,12 +234,14 @@ def test_a_buyer_who_signs_in_with_wechat_only_cannot_unlink_it(client):
 
 
 def test_the_sign_in_is_offered_in_wechat_s_browser_only(client):
-    assert b"Sign in with WeChat" in client.get(
-        "/en/login/", headers={"User-Agent": WECHAT}
-    ).content
-    assert b"Sign in with WeChat" not in client.get(
-        "/en/login/", headers={"User-Agent": SAFARI}
-    ).content
+    assert (
+        b"Sign in with WeChat"
+        in client.get("/en/login/", headers={"User-Agent": WECHAT}).content
+    )
+    assert (
+        b"Sign in with WeChat"
+        not in client.get("/en/login/", headers={"User-Agent": SAFARI}).content
+    )
 
 
 def test_half_set_up_settings_fail_the_start_checks(settings):
@@ -265,4 +267,20 @@ def client_free_of_sandbox() -> bool:
     """With the sandbox off, nobody reaches its WeChat pages."""
     from django.test import Client
 
-    return Client().get("/sandbox/weixin/open/connect/oauth2/authorize").status_code == 404
+    return (
+        Client().get("/sandbox/weixin/open/connect/oauth2/authorize").status_code == 404
+    )
+
+
+def test_the_sandbox_s_page_speaks_the_language_of_the_page_the_buyer_left(client):
+    started = client.get("/fr/wechat/sign-in/", headers={"User-Agent": WECHAT})
+    page = client.get(_path(started["Location"].removesuffix("#wechat_redirect")),
+                      headers={"User-Agent": WECHAT})  # fmt: skip
+    assert "Qui est l'utilisateur WeChat de ce navigateur" in page.content.decode()
+
+
+def test_a_new_account_s_name_tells_nothing_of_the_openid(client):
+    sign_in_with_wechat(client)
+    identity = WeChatIdentity.objects.get()
+    username = identity.user.username
+    assert username.startswith("wechat_") and identity.openid not in username

@@ -23,12 +23,17 @@ def wechat_offer(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     available = wechat_sign_in_available()
     user = request.user
+    identities = (
+        wechat_identities_of(user=user) if available and user.is_authenticated else []
+    )
     return {
         "available": available,
         "offered": available
         and scenes.device_kind(request.headers.get("User-Agent", "")) == "wechat",
-        "identities": wechat_identities_of(user=user)
-        if available and user.is_authenticated
-        else [],
+        "identities": identities,
+        # Unlinking the last one would leave an account without a password no way
+        # to sign in (the service refuses it too).
+        "can_unlink": len(identities) > 1
+        or (user.is_authenticated and user.has_usable_password()),
         "mini_program": wechat_app_id(mini_program=True),
     }
