@@ -21,7 +21,7 @@ from etalage.declarations.models import (
     TaxBill,
 )
 from etalage.declarations.selectors import message_shown, needing_attention
-from etalage.declarations.services import message_deliver
+from etalage.declarations.services import declarations_declare_anew, message_deliver
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -139,11 +139,9 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         permissions=["resend"],
     )
     def declare_anew(self, request, queryset):
-        forgotten, _kinds = Declaration.objects.filter(
-            sub_order__in=queryset.values("sub_order"),
-            message=None,
-            state=Declaration.State.ERROR,
-        ).delete()
+        forgotten = declarations_declare_anew(
+            sub_order_ids=queryset.values_list("sub_order_id", flat=True)
+        )
         self.message_user(
             request,
             ngettext(

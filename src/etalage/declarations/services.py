@@ -396,6 +396,20 @@ def declarations_send(*, now: datetime | None = None, batch: int = 200) -> int:
     )
 
 
+@transaction.atomic
+def declarations_declare_anew(*, sub_order_ids: Iterable[object]) -> int:
+    """Forget these parcels' declarations that could not be sent (no message, an
+    error), once the operator has put their data right: the next
+    ``declarations_send`` builds and sends them again. Those sent stay, whatever
+    customs answered. Return how many were forgotten."""
+    forgotten, _kinds = Declaration.objects.filter(
+        sub_order_id__in=list(sub_order_ids),
+        message=None,
+        state=Declaration.State.ERROR,
+    ).delete()
+    return forgotten
+
+
 def declarations_requery(*, now: datetime | None = None, batch: int = 100) -> int:
     """Ask again about messages not delivered, or whose heads have waited too long
     for customs' final answer (a lost receipt); return how many were asked."""

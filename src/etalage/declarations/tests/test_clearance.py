@@ -11,6 +11,7 @@ from django.utils import timezone
 from etalage.customs.identity_crypto import decrypt_carrying_id
 from etalage.declarations.models import Declaration, Message, TaxBill
 from etalage.declarations.services import (
+    declarations_declare_anew,
     declarations_requery,
     declarations_send,
     new_guid,
@@ -298,7 +299,9 @@ def test_a_parcel_whose_message_cannot_be_built_waits_for_the_operator(customs):
     assert second.sub_orders.get().declarations.get(kind="311").message is not None
     assert broken.declarations.get(kind="411").message is not None
     Order.objects.filter(pk=first.pk).update(street="世纪大道 100 号")
-    stuck.delete()  # the console's "declare anew"
+    # The console's "declare anew": what was not sent is forgotten, the rest stays.
+    assert declarations_declare_anew(sub_order_ids=[broken.pk]) == 1
+    assert broken.declarations.filter(kind="411").exists()
     assert customs.declare() == 1
     assert broken.declarations.get(kind="311").message is not None
     assert broken.declarations.filter(kind="411").count() == 1  # not twice
