@@ -152,19 +152,21 @@ def in_process(queries: list[str]) -> tuple[list[float], list[float]]:
     return searched, scanned
 
 
-def _rss_mb(mark: str) -> float:
-    """Resident memory of the processes whose command line has ``mark``, in MB."""
+def _rss_mb(mark: str, group: int) -> float:
+    """Resident memory of the processes of the server's process group ``group``
+    whose command line has ``mark``, in MB (others' servers on the machine left
+    out)."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if mark in command:
+            if mark in command and os.getpgid(int(entry.name)) == group:
                 for line in (entry / "status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-        except OSError:
+        except (OSError, ProcessLookupError):
             continue
     return total / 1024
 
@@ -271,10 +273,11 @@ def main() -> None:
         warm = [f"/en/search/?q={urllib.parse.quote(q)}" for q in queries[:30]]
         run_load(port, warm * 4, 8, 30, max_requests=240)  # each worker loads jieba
         _http_runs(port, queries, prefixes, args.duration)
-        print(f"Memory after the runs: web workers {_rss_mb('gunicorn'):,.0f} MB "
+        web_mb = _rss_mb("gunicorn", server.pid)
+        print(f"Memory after the runs: web workers {web_mb:,.0f} MB "
               f"resident in all ({args.workers} workers and the master; the index "
               f"is mapped from disk and shared through the page cache), the "
-              f"follower {_rss_mb('search follow'):,.0f} MB")  # fmt: skip
+              f"follower {_rss_mb('search follow', server.pid):,.0f} MB")  # fmt: skip
         if args.replicas == 2:
             second = Path(str(data_dir) + "-node2")
             shutil.copytree(data_dir / "search", second / "search", symlinks=True)
@@ -287,12 +290,13 @@ def main() -> None:
             run_load(port2, warm * 4, 4, 30, max_requests=120)
             print("\nTwo nodes, each with its own index (a copy of the first's, "
                   "caught up by its own follower), loaded at once:")  # fmt: skip
-            import multiprocessing
+            from concurrent.futures import ThreadPoolExecutor
 
             paths = [f"/en/search/?q={urllib.parse.quote(q)}" for q in queries]
-            with multiprocessing.Pool(2) as pool:
-                both = pool.starmap(run_load, [(p, paths * 50, 4, args.duration)
-                                               for p in ports])  # fmt: skip
+            with ThreadPoolExecutor(2) as pool:  # each load in its own process
+                both = list(
+                    pool.map(lambda p: run_load(p, paths * 50, 4, args.duration), ports)
+                )
             for node, (latencies, errors, elapsed) in enumerate(both, start=1):
                 ms = [x * 1000 for x in latencies] or [0.0]
                 print(
