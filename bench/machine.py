@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import platform
 from pathlib import Path
@@ -92,6 +93,10 @@ def bench_environment(database: str, prefix: str, name: str, redis: str = "off")
         "DATABASE_URL": url,
         "ETALAGE_DATA_DIR": str(data_dir),
         "ETALAGE_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        # A deployment's own keys for buyers' ID numbers (a server with a sandbox
+        # off refuses to start without them), made for this run.
+        "ETALAGE_ID_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "ETALAGE_ID_HMAC_KEY": os.urandom(32).hex(),
         "ETALAGE_DEBUG": "0",
         "ETALAGE_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "etalage.settings",
