@@ -19,22 +19,17 @@ platform certificates Étalage downloads.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings
 
-from etalage.accounts import wechat_oauth
 from etalage.money import Money
 from etalage.payments import (
     wechat_certificates,
@@ -42,7 +37,6 @@ from etalage.payments import (
     wechat_scenes,
     wechat_signing,
 )
-from etalage.payments.antom_signing import load_private_key
 from etalage.payments.provider import (
     Declaration,
     Declared,
@@ -62,7 +56,19 @@ from etalage.payments.provider import (
     minor_units,
     signed_within,
 )
-from etalage.payments.transport import sandbox_key
+
+# The settings, re-exported: callers read them as ``wechat.…``.
+from etalage.payments.wechat_config import SANDBOX_APPID as SANDBOX_APPID
+from etalage.payments.wechat_config import SANDBOX_MCHID as SANDBOX_MCHID
+from etalage.payments.wechat_config import (
+    SANDBOX_MINI_PROGRAM_APPID as SANDBOX_MINI_PROGRAM_APPID,
+)
+from etalage.payments.wechat_config import SANDBOX_PATH as SANDBOX_PATH
+from etalage.payments.wechat_config import WeChatConfig as WeChatConfig
+from etalage.payments.wechat_config import key_serial as key_serial
+from etalage.payments.wechat_config import sandbox_api_v3_key as sandbox_api_v3_key
+from etalage.payments.wechat_config import wechat_config as wechat_config
+from etalage.payments.wechat_config import wechat_configured as wechat_configured
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +76,6 @@ PAY_PATH = wechat_scenes.NATIVE_PATH
 QUERY_PATH = "/v3/global/transactions/out-trade-no/"
 REFUND_PATH = "/v3/global/refunds"
 CERTIFICATES_PATH = wechat_certificates.CERTIFICATES_PATH
-SANDBOX_PATH = "/sandbox/wechat"
-SANDBOX_MCHID = "1900000109"
-# The sandbox's official account and mini-program (those of WeChat's sign-in).
-SANDBOX_APPID = wechat_oauth.SANDBOX_APPID
-SANDBOX_MINI_PROGRAM_APPID = wechat_oauth.SANDBOX_MINI_PROGRAM_APPID
 # The statement's columns Étalage reads (WeChat Pay's bill, values prefixed "`").
 SETTLEMENT_COLUMNS = (
     "Wechat order number",
@@ -90,103 +91,6 @@ SETTLEMENT_COLUMNS = (
     "Settlement currency amount",
     "Exchange rate",
 )
-
-
-@dataclass(frozen=True)
-class WeChatConfig:
-    mchid: str
-    appid: str
-    merchant_key: rsa.RSAPrivateKey
-    serial_no: str  # the merchant certificate's serial, named in each request
-    # A platform public key given in the settings, by its id (besides the platform
-    # certificates downloaded, ``wechat_certificates``).
-    fixed_keys: dict[str, rsa.RSAPublicKey]
-    api_v3_key: bytes
-    gateway: str
-    merchant_category_code: str
-    sandbox: bool
-    # A mini-program's app id, for JSAPI payments in it (its buyers' openids are
-    # its own); the store WeChat Pay's H5 payments name.
-    mini_program_appid: str = ""
-    store_name: str = ""
-    store_address: str = ""
-
-
-def key_serial(key: rsa.RSAPublicKey) -> str:
-    """A key's serial in the sandbox (a real one is its certificate's serial)."""
-    der = key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return hashlib.sha256(der).hexdigest()[:40].upper()
-
-
-def sandbox_api_v3_key() -> bytes:
-    """The sandbox's API v3 key: derived from its platform key, so every process of
-    the installation shares it without another file."""
-    der = sandbox_key("wechat-platform").private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return hashlib.sha256(b"api-v3-key" + der).hexdigest()[:32].encode()
-
-
-def wechat_configured() -> bool:
-    """Whether Étalage speaks to WeChat Pay here (its sandbox, or a merchant id)."""
-    return bool(settings.ETALAGE_PAYMENT_SANDBOX or settings.ETALAGE_WECHAT_MCHID)
-
-
-def wechat_config() -> WeChatConfig:
-    if settings.ETALAGE_PAYMENT_SANDBOX:
-        merchant = sandbox_key("wechat-merchant")
-        return WeChatConfig(
-            mchid=SANDBOX_MCHID,
-            appid=SANDBOX_APPID,
-            merchant_key=merchant,
-            serial_no=key_serial(merchant.public_key()),
-            fixed_keys={},
-            api_v3_key=sandbox_api_v3_key(),
-            gateway=settings.ETALAGE_SITE_URL.rstrip("/") + SANDBOX_PATH,
-            merchant_category_code="5499",
-            sandbox=True,
-            mini_program_appid=SANDBOX_MINI_PROGRAM_APPID,
-            **_store(),
-        )
-    return WeChatConfig(
-        mchid=settings.ETALAGE_WECHAT_MCHID,
-        appid=settings.ETALAGE_WECHAT_APPID,
-        merchant_key=load_private_key(settings.ETALAGE_WECHAT_PRIVATE_KEY),
-        serial_no=settings.ETALAGE_WECHAT_SERIAL_NO,
-        fixed_keys=(
-            {
-                settings.ETALAGE_WECHAT_PLATFORM_SERIAL: wechat_certificates.public_key(
-                    settings.ETALAGE_WECHAT_PLATFORM_KEY
-                )
-            }
-            if settings.ETALAGE_WECHAT_PLATFORM_KEY
-            else {}
-        ),
-        api_v3_key=settings.ETALAGE_WECHAT_API_V3_KEY.encode(),
-        gateway=settings.ETALAGE_WECHAT_GATEWAY.rstrip("/"),
-        merchant_category_code=settings.ETALAGE_WECHAT_MERCHANT_CATEGORY_CODE,
-        sandbox=False,
-        mini_program_appid=settings.ETALAGE_WECHAT_MINI_PROGRAM_APPID,
-        **_store(),
-    )
-
-
-def _store() -> dict[str, str]:
-    """The store an H5 payment names (``scene_info.store_info``): the operator's
-    name and address (ETALAGE_OPERATOR_*), or the site's name."""
-    operator = settings.ETALAGE_OPERATOR
-    street = f"{operator['street_name']} {operator['building_number']}".strip()
-    town = f"{operator['postcode']} {operator['town']}".strip()
-    return {
-        "store_name": operator["name"] or str(settings.ETALAGE_SITE_NAME),
-        "store_address": ", ".join(
-            part for part in (street, town, operator["country"]) if part
-        ),
-    }
 
 
 def signed_answer_headers(
