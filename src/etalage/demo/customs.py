@@ -4,12 +4,15 @@ declared by the worker's service to the simulated single window and answered by
 it. One is released and delivered by the sandbox carrier's signed pushes, one
 refused (the simulator told to, as the back-office's *simulator instructions*
 allow) and refunded, one released, delivered and returned by the buyer: asked,
-approved by the merchant, received at the return warehouse, refunded."""
+approved by the merchant, received at the return warehouse, refunded. Customs
+debits their tax bills from the operator's guarantee, which the operator funds
+first, as it would in production."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +25,7 @@ from etalage.declarations.services import declarations_send, message_deliver
 from etalage.declarations.simulator import simulator_step
 from etalage.demo.clock import fly
 from etalage.events.outbox import outbox_deliver
+from etalage.ledger.postings import debt_paid_post
 from etalage.logistics import sandbox_carrier
 from etalage.logistics.consolidation import flight_arrive
 from etalage.logistics.last_mile import carrier_push_receive, parcel_last_mile_task
@@ -30,6 +34,7 @@ from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pac
 from etalage.orders.models import Order
 from etalage.payments.models import Refund
 from etalage.payments.services import refund_ask
+from etalage.pricing.selectors import rate_in_force
 from etalage.returns.services import return_ask, return_decide, return_receive
 
 REFUSAL = "查验不符：申报品名与实货不符"
@@ -82,6 +87,23 @@ def _delivered_by_the_carrier() -> None:
         sandbox_carrier.PUSH_TRANSPORT[0] = swapped
 
 
+# What the operator keeps with customs for the tax bills it debits, in the demo.
+GUARANTEE_CNY = Decimal("1000.00")
+
+
+def _guarantee_funded(log: Callable[[str], object]) -> None:
+    """The operator funds its guarantee with customs before customs debits the
+    first tax bill from it: yuan bought from the bank at the day's ECB rate and
+    posted as the back-office's *Record a payment to customs or a carrier* posts
+    it (``debt_paid_post``), so the guarantee, an asset, never reads a credit."""
+    today = timezone.localtime().date()
+    rate = rate_in_force(currency="CNY", on=today).rate
+    eur = (GUARANTEE_CNY / rate).quantize(Decimal("0.01"))
+    debt_paid_post(debt="guarantee", amount=GUARANTEE_CNY, currency="CNY", eur=eur,
+                   reference=f"demo-guarantee-{today:%Y%m%d}")  # fmt: skip
+    log(f"Demo customs guarantee funded: {GUARANTEE_CNY} CNY for {eur} EUR.")
+
+
 def demo_customs(
     place: Callable[[int, list[tuple[str, int]]], Order],
     pay: Callable[[Order, str], None],
@@ -98,6 +120,7 @@ def demo_customs(
             "simulator (ETALAGE_PAYMENT_SANDBOX=1, as `make run` sets)."
         )
         return
+    _guarantee_funded(log)
     released = place(7, [("maison-verhaeghe", 1)])
     refused = place(8, [("brasserie-val-ourthe", 1)])
     returned = place(9, [("maison-verhaeghe", 2)])

@@ -89,6 +89,13 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
         ("brasserie-val-ourthe", "settled"), ("maison-verhaeghe", "returned")
     ]  # fmt: skip
     assert ledger_problems() == []
+    # The trial balance reads right: no asset with a credit balance (customs debits
+    # its tax bills from a guarantee the operator funded from the bank).
+    from etalage.ledger.selectors import trial_balance
+
+    assets = {row.name: row for row in trial_balance() if row.kind == "asset"}
+    assert assets["customs_guarantee"].debit > 0
+    assert [name for name, row in assets.items() if row.credit] == []
 
 
 def test_without_the_sandboxes_the_demo_loads_what_it_can_and_says_what_not(
