@@ -13,7 +13,12 @@ from etalage.api.auth import merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.logistics.labels import labels_pdf
 from etalage.logistics.models import Parcel
-from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
+from etalage.logistics.services import (
+    LighterThanGoods,
+    ParcelRefused,
+    parcel_hand_over,
+    parcel_pack,
+)
 from etalage.merchants.models import ApiKey
 from etalage.orders.models import SubOrder
 
@@ -23,6 +28,14 @@ router = Router(tags=["merchant shipping"])
 
 class PackIn(Schema):
     grams: int = Field(..., ge=1, le=31_500, description="The packed weight in grams.")
+    lighter_than_goods_confirmed: bool = Field(
+        False,
+        description=(
+            "A packed weight under the goods' own (the catalogue's weights of the "
+            "items) is refused with the code `lighter_than_goods`; send it again "
+            "with this true when the catalogue's weights are what is wrong."
+        ),
+    )
 
 
 class StepOut(Schema):
@@ -83,7 +96,13 @@ def parcel_pack_api(request: HttpRequest, number: str, body: PackIn):
     """Pack the paid parcel (or correct its weight until it is handed over)."""
     sub = _sub_order(request, number)
     try:
-        parcel = parcel_pack(sub_order=sub, grams=body.grams)
+        parcel = parcel_pack(
+            sub_order=sub,
+            grams=body.grams,
+            lighter_confirmed=body.lighter_than_goods_confirmed,
+        )
+    except LighterThanGoods as lighter:
+        raise ApiError(422, "lighter_than_goods", str(lighter), "grams") from None
     except ParcelRefused as refused:
         raise ApiError(422, "invalid", str(refused), refused.field) from None
     return 201, parcel_out(parcel)

@@ -83,14 +83,40 @@ def step_record(
     return recorded
 
 
+class LighterThanGoods(ParcelRefused):
+    """The packed weight is less than the goods' own (the catalogue's weights of
+    the items, as at the order): an item left out, or a digit. The packer weighs
+    again, or confirms the weight when the catalogue's weights are what is wrong.
+    Nothing is written."""
+
+    def __init__(self, *, grams: int, goods_grams: int):
+        super().__init__(
+            _(
+                "Packed weight: %(grams)s g is less than the goods alone weigh "
+                "(%(goods)s g, the catalogue's weights of the items). Check that "
+                "nothing is missing and weigh again, or confirm the weight if the "
+                "catalogue's weights are wrong."
+            )
+            % {"grams": grams, "goods": goods_grams},
+            field="grams",
+        )
+        self.grams, self.goods_grams = grams, goods_grams
+
+
 @transaction.atomic
 def parcel_pack(
-    *, sub_order: SubOrder, grams: int, by: Person = None, bonded: bool = False
+    *,
+    sub_order: SubOrder,
+    grams: int,
+    by: Person = None,
+    bonded: bool = False,
+    lighter_confirmed: bool = False,
 ) -> Parcel:
     """The parcel of a paid sub-order is packed and weighed: its label can be
     printed. Direct mail: the merchant (or the hub) packs; ``bonded``: the bonded
     warehouse in China picks and packs. Packing again (the weight corrected) keeps
-    the same parcel until it is handed over."""
+    the same parcel until it is handed over. A weight under the goods' own is
+    refused (``LighterThanGoods``) unless ``lighter_confirmed``."""
     sub = SubOrder.objects.select_for_update().get(pk=sub_order.pk)
     if sub.route == Route.BONDED and not bonded:
         raise ParcelRefused(
@@ -113,6 +139,8 @@ def parcel_pack(
         )
     if not 1 <= grams <= 31_500:
         raise ParcelRefused(_("The packed weight is 1 to 31,500 grams."), field="grams")
+    if grams < sub.weight_grams and not lighter_confirmed:
+        raise LighterThanGoods(grams=grams, goods_grams=sub.weight_grams)
     parcel = Parcel.objects.select_for_update().filter(sub_order=sub).first()
     if parcel is None:
         parcel = Parcel.objects.create(

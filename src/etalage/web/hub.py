@@ -26,6 +26,7 @@ from etalage.logistics.selectors import (
     parcel_items,
 )
 from etalage.logistics.services import (
+    LighterThanGoods,
     ParcelRefused,
     WeightOutOfTolerance,
     hub_receive,
@@ -232,6 +233,7 @@ def bonded_packing(request):
     """Pick and pack the bonded warehouse's paid parcels; each gets its label."""
     _hub_staff(request)
     form = BondedPackForm(request.POST or None)
+    lighter = None
     if request.method == "POST" and form.is_valid():
         sub = SubOrder.objects.filter(
             number=code_normalised(form.cleaned_data["code"]), route=Route.BONDED
@@ -243,17 +245,21 @@ def bonded_packing(request):
                 % {"code": code_normalised(form.cleaned_data["code"])},
             )
         else:
+            grams = form.cleaned_data["grams"]
             try:
                 parcel = parcel_pack(
                     sub_order=sub,
-                    grams=form.cleaned_data["grams"],
+                    grams=grams,
                     by=request.user,
                     bonded=True,
+                    lighter_confirmed=request.POST.get("confirm") == str(grams),
                 )
             except ParcelRefused as refused:
                 form.add_error(
                     "grams" if refused.field == "grams" else "code", str(refused)
                 )
+                if isinstance(refused, LighterThanGoods):
+                    lighter = refused
             else:
                 messages.success(request, _("%(code)s packed.") % {"code": parcel.code})
                 return redirect("web:hub-bonded")
@@ -276,6 +282,7 @@ def bonded_packing(request):
             "form": form,
             "to_pick": [(sub, parcel_items(sub, language)) for sub in to_pick],
             "packed": packed,
+            "lighter": lighter,
         },
     )
 

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy
 from etalage.analytics.selectors import SHIPPING_WORK, merchant_sub_orders_waiting
 from etalage.logistics.labels import labels_pdf, packing_list_pdf
 from etalage.logistics.models import Parcel
-from etalage.logistics.services import ParcelRefused, parcel_hand_over, parcel_pack
+from etalage.logistics.services import (
+    LighterThanGoods,
+    ParcelRefused,
+    parcel_hand_over,
+    parcel_pack,
+)
 from etalage.merchants.models import MerchantMember
 from etalage.orders.models import State, SubOrder
 from etalage.web.forms import form_errors_text
@@ -64,6 +69,17 @@ def sub_order_list(request):
 
 @login_required
 def sub_order_detail(request, number: str):
+    return _sub_order_page(request, number)
+
+
+def _sub_order_page(
+    request,
+    number: str,
+    pack_form: PackForm | None = None,
+    lighter: LighterThanGoods | None = None,
+):
+    """The sub-order's page; with the packing form as posted, and the packed weight
+    to confirm when it is under the goods' own."""
     membership = _membership(request, ORDER_ROLES)
     merchant = membership.merchant
     sub = (
@@ -83,9 +99,11 @@ def sub_order_detail(request, number: str):
             "sub": sub,
             "order": sub.order,
             "parcel": parcel,
-            "pack_form": PackForm(
+            "pack_form": pack_form
+            or PackForm(
                 initial={"grams": parcel.declared_grams if parcel else sub.weight_grams}
             ),
+            "lighter": lighter,
             "may_ship": membership.role in SHIP_ROLES,
         },
     )
@@ -122,10 +140,17 @@ def parcel_pack_view(request, number: str):
         return redirect("web:portal-order", number=sub.number)
     form = PackForm(request.POST)
     if form.is_valid():
+        grams = form.cleaned_data["grams"]
         try:
             parcel_pack(
-                sub_order=sub, grams=form.cleaned_data["grams"], by=request.user
+                sub_order=sub,
+                grams=grams,
+                by=request.user,
+                lighter_confirmed=request.POST.get("confirm") == str(grams),
             )
+        except LighterThanGoods as lighter:  # weigh again, or confirm it
+            form.add_error("grams", str(lighter))
+            return _sub_order_page(request, number, pack_form=form, lighter=lighter)
         except ParcelRefused as refused:
             messages.error(request, str(refused))
         else:

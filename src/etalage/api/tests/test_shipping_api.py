@@ -60,3 +60,20 @@ def test_a_merchants_system_packs_prints_and_hands_over(client, paid):
     )
     read_only = key(mine.merchant, ["orders:read"])
     assert call(client, "get", base, read_only).status_code == 403
+
+
+def test_the_api_refuses_a_packed_weight_under_the_goods_by_the_same_rule(
+    client, paid
+):
+    mine = paid.sub_orders.order_by("number").first()
+    token = key(mine.merchant, ["orders:write"])
+    base = f"/orders/{mine.number}/parcel"
+    lighter = call(client, "post", base, token, {"grams": mine.weight_grams - 1})
+    assert lighter.status_code == 422
+    error = lighter.json()["error"]
+    assert (error["code"], error["field"]) == ("lighter_than_goods", "grams")
+    assert f"{mine.weight_grams} g" in error["message"]
+    body = {"grams": mine.weight_grams - 1, "lighter_than_goods_confirmed": True}
+    confirmed = call(client, "post", base, token, body)
+    assert confirmed.status_code == 201
+    assert confirmed.json()["packed_grams"] == mine.weight_grams - 1

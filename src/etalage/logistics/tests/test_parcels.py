@@ -69,16 +69,16 @@ def test_a_packed_parcel_is_received_at_the_hub_within_the_tolerance(paid):
 
 
 def test_a_parcel_far_from_its_packed_weight_is_refused_and_packed_again(paid):
-    parcel = parcel_pack(sub_order=paid, grams=500)
-    refused = hub_receive(code=parcel.code, grams=800, confirmed=True)  # ±50 g
+    parcel = parcel_pack(sub_order=paid, grams=650)
+    refused = hub_receive(code=parcel.code, grams=900, confirmed=True)  # ±65 g
     assert (refused.state, refused.refusal) == ("refused", "overweight")
-    assert "800 g at the hub, 500 g packed" in refused.refusal_note
+    assert "900 g at the hub, 650 g packed" in refused.refusal_note
     assert parcel.events.last().step == Step.EXCEPTION
     with translation.override("en"), pytest.raises(ParcelRefused, match="was refused"):
-        hub_receive(code=parcel.code, grams=500)
-    again = parcel_pack(sub_order=paid, grams=800)
+        hub_receive(code=parcel.code, grams=650)
+    again = parcel_pack(sub_order=paid, grams=900)
     assert (again.state, again.refusal) == ("packed", "")
-    assert hub_receive(code=parcel.code, grams=810).state == "received"
+    assert hub_receive(code=parcel.code, grams=910).state == "received"
 
 
 def test_unknown_codes_and_wrong_parcels_are_refused_by_name(paid, shopping):
@@ -88,7 +88,7 @@ def test_unknown_codes_and_wrong_parcels_are_refused_by_name(paid, shopping):
         with pytest.raises(ParcelRefused) as bad:
             parcel_pack(sub_order=paid, grams=0)
         assert bad.value.field == "grams"
-        parcel = parcel_pack(sub_order=paid, grams=100)
+        parcel = parcel_pack(sub_order=paid, grams=650)
         with pytest.raises(ParcelRefused, match="Choose why"):
             hub_refuse(code=parcel.code, refusal="bored")
     assert hub_refuse(
@@ -98,7 +98,7 @@ def test_unknown_codes_and_wrong_parcels_are_refused_by_name(paid, shopping):
 
 
 def test_a_step_reported_twice_is_recorded_once(paid):
-    parcel = parcel_pack(sub_order=paid, grams=100)
+    parcel = parcel_pack(sub_order=paid, grams=650)
     first = step_record(
         parcel=parcel, step=Step.OUT_FOR_DELIVERY, source="sandbox", reference="E1"
     )
@@ -204,13 +204,13 @@ def test_the_operator_sees_parcels_late_at_each_step(paid, client, django_user_m
 
     from etalage.logistics.selectors import parcels_late, parcels_late_count
 
-    parcel = parcel_hand_over(parcel=parcel_pack(sub_order=paid, grams=100))
+    parcel = parcel_hand_over(parcel=parcel_pack(sub_order=paid, grams=650))
     assert parcels_late_count() == 0
     Parcel.objects.filter(pk=parcel.pk).update(
         handed_over_at=timezone.now() - timedelta(days=3)
     )
     assert list(parcels_late("hub")) == [parcel] and parcels_late_count() == 1
-    hub_receive(code=parcel.code, grams=100)
+    hub_receive(code=parcel.code, grams=650)
     Parcel.objects.filter(pk=parcel.pk).update(
         received_at=timezone.now() - timedelta(days=3)
     )
@@ -226,3 +226,25 @@ def test_the_operator_sees_parcels_late_at_each_step(paid, client, django_user_m
     # The first page's count opens the list of every late parcel, at any step.
     link = re.search(r'<a href="([^"]+)">Parcels late on their way</a>', home)
     assert parcel.code in client.get(link.group(1)).content.decode()
+
+
+def test_a_packed_weight_under_the_goods_own_is_refused_until_confirmed(paid):
+    """Two 300 g items: packed at 550 g, one may be missing; nothing is written
+    until the packer confirms that the catalogue's weights are what is wrong."""
+    from etalage.logistics.services import LighterThanGoods
+
+    assert paid.weight_grams == 600
+    with translation.override("fr"), pytest.raises(LighterThanGoods) as lighter:
+        parcel_pack(sub_order=paid, grams=550)
+    assert lighter.value.field == "grams" and lighter.value.goods_grams == 600
+    assert str(lighter.value).startswith(
+        "Poids emballé : 550 g, c'est moins que ce que pèsent les marchandises seules "
+        "(600 g"
+    )
+    assert not Parcel.objects.exists()
+    assert parcel_pack(sub_order=paid, grams=600).declared_grams == 600  # the goods
+    with pytest.raises(LighterThanGoods):  # packing again: the same rule
+        parcel_pack(sub_order=paid, grams=599)
+    assert Parcel.objects.get().declared_grams == 600
+    confirmed = parcel_pack(sub_order=paid, grams=550, lighter_confirmed=True)
+    assert confirmed.declared_grams == 550

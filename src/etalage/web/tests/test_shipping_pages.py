@@ -323,3 +323,21 @@ def test_a_parcel_handed_to_the_hub_can_no_longer_be_cancelled(client, paid):
     order_cancel(order=paid.order, reason="withdrawn by the operator")
     paid.refresh_from_db()
     assert paid.state == "cancelled"  # the operator still may
+
+
+def test_the_portal_refuses_a_packed_weight_under_the_goods_then_takes_it_confirmed(
+    client, paid
+):
+    """One 300 g item packed at 250 g: the page names the field and asks; the
+    weight confirmed, the parcel is packed."""
+    sign_in(client, paid.merchant, "fulfilment")
+    url = f"/fr/portal/orders/{paid.number}/pack/"
+    asked = client.post(url, {"grams": "250"}).content.decode()
+    assert "Poids emballé : 250 g, c&#x27;est moins que ce que pèsent" in asked
+    assert 'id="confirm-lighter"' in asked and 'value="250"' in asked
+    assert not Parcel.objects.exists()
+    # Another weight typed with the old confirmation is asked again, not taken.
+    client.post(url, {"grams": "240", "confirm": "250"})
+    assert not Parcel.objects.exists()
+    client.post(url, {"grams": "250", "confirm": "250"})
+    assert Parcel.objects.get().declared_grams == 250
