@@ -284,3 +284,24 @@ def test_a_new_account_s_name_tells_nothing_of_the_openid(client):
     identity = WeChatIdentity.objects.get()
     username = identity.user.username
     assert username.startswith("wechat_") and identity.openid not in username
+
+
+def test_a_page_snapshot_s_virtual_user_gets_no_account(monkeypatch):
+    """WeChat marks the user of a shared page's snapshot (is_snapshotuser: 1): a
+    virtual user, not a person."""
+    import json
+
+    from django.core.exceptions import ValidationError
+
+    from etalage.accounts import wechat_sign_in
+
+    def snapshot(method, url, headers, body):
+        answer = {"access_token": "t", "expires_in": 7200, "refresh_token": "r",
+                  "openid": "oSNAPSHOT", "scope": "snsapi_base",
+                  "is_snapshotuser": 1}  # fmt: skip
+        return 200, {}, json.dumps(answer).encode()
+
+    monkeypatch.setattr(wechat_sign_in, "transport_for", lambda app: snapshot)
+    with pytest.raises(ValidationError, match="not a preview"):
+        wechat_sign_in.web_grant(code="c")
+    assert not User.objects.exists()
