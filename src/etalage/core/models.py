@@ -27,3 +27,14 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Sequence(models.Model):
+    """A named counter that gives out 1, 2, 3…, each number once however many ask
+    at the same time (``core.sequences``)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"

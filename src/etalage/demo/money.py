@@ -17,8 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from etalage.ledger import sandbox_bank
-from etalage.ledger.bank import settlements_waiting, statement_import
-from etalage.ledger.models import to_decimal
+from etalage.ledger.bank import statement_import
 from etalage.ledger.payouts import payout_file_take, payout_run
 from etalage.ledger.postings import books_matured
 from etalage.orders.models import Order
@@ -57,19 +56,9 @@ def demo_money(
     run = payout_run(by=operator.get_username())
     payout_file_take(run=run, by=operator.get_username())
     bounced = run.payouts.get(merchant__slug="maison-verhaeghe")
-    statement = sandbox_bank.statement(
-        iban=settings.ETALAGE_PAYOUT_DEBTOR["IBAN"],
-        day=run.execution_date,
-        opening=Decimal("5000.00"),
-        runs=[run],
-        returns={bounced.end_to_end_id: "AC04"},
-        credits=[
-            sandbox_bank.Credit(
-                to_decimal(net), report.provider, f"Settlement {report.name}"
-            )
-            for report, net in settlements_waiting().items() if net > 0
-        ],
-    )  # fmt: skip
+    statement = sandbox_bank.sandbox_statement_write(
+        run=run, returns={bounced.end_to_end_id: "AC04"}, opening=Decimal("5000.00")
+    )
     imported = statement_import(
         name=f"sandbox-camt053-{run.number}.xml", data=statement
     )

@@ -19,11 +19,10 @@ from etalage.core.admin_read_only import ReadOnlyAdmin
 from etalage.ledger import sandbox_bank
 from etalage.ledger.bank import (
     StatementRefused,
-    settlements_waiting,
     statement_receive,
 )
 from etalage.ledger.eligibility import payout_candidates
-from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun, to_decimal
+from etalage.ledger.models import BankLine, BankStatement, Payout, PayoutRun
 from etalage.ledger.payouts import PayoutRefused, payout_file_take, payout_run
 from etalage.ledger.reasons import RETURN_REASONS
 from etalage.ledger.selectors import owed_summary
@@ -182,7 +181,13 @@ class PayoutRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         run = get_object_or_404(PayoutRun, pk=pk, state=PayoutRun.State.SENT)
         form = SandboxStatementForm(request.POST or None, run=run)
         if form.is_valid():
-            data = _sandbox_statement(run, form.cleaned_data)
+            data = sandbox_bank.sandbox_statement_write(
+                run=run,
+                returns=dict.fromkeys(
+                    form.cleaned_data["returned"], form.cleaned_data["reason"]
+                ),
+                settlements=form.cleaned_data["settlements"],
+            )
             response = HttpResponse(data, content_type="application/xml")
             response["Content-Disposition"] = (
                 f'attachment; filename="sandbox-camt053-{run.number}.xml"'
@@ -201,27 +206,6 @@ class PayoutRunAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             submit=_("Write the statement"),
             form=form,
         )
-
-
-def _sandbox_statement(run: PayoutRun, data: dict) -> bytes:
-    credits = []
-    if data["settlements"]:
-        for report, net in settlements_waiting().items():
-            if net > 0:
-                credits.append(
-                    sandbox_bank.Credit(
-                        to_decimal(net), report.provider, f"Settlement {report.name}"
-                    )
-                )
-    return sandbox_bank.statement(
-        iban=settings.ETALAGE_PAYOUT_DEBTOR["IBAN"],
-        day=run.execution_date,
-        opening=Decimal("0.00"),
-        runs=[run],
-        returns={e2e: data["reason"] for e2e in data["returned"]},
-        credits=credits,
-        number=BankStatement.objects.count() + 1,
-    )
 
 
 @admin.register(Payout)

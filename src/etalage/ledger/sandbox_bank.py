@@ -20,9 +20,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+from django.db import transaction
 from lxml import etree
 
-from etalage.ledger.models import PayoutRun
+from etalage.core.sequences import sequence_next
+from etalage.ledger.bank import settlements_waiting
+from etalage.ledger.models import PayoutRun, to_decimal
 
 CAMT = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
 PAIN = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -224,3 +228,36 @@ def _transfer(parent: etree._Element, credit: bool, tx: dict[str, str]) -> None:
     if returned:
         info = _el(details, "RtrInf")
         _path(info, "Rsn/Cd", tx["reason"])
+
+
+# The sandbox bank's own numbering of the statements it writes.
+STATEMENT_SEQUENCE = "ledger.sandbox_bank.statement"
+
+
+def sandbox_statement_write(
+    *,
+    run: PayoutRun,
+    returns: Mapping[str, str] | None = None,
+    settlements: bool = True,
+    opening: Decimal = Decimal("0.00"),
+) -> bytes:
+    """The sandbox bank's next statement of the account payouts leave from: the
+    run booked on its execution day, the transfers named in ``returns`` (end-to-end
+    id: ISO reason code) bounced, and with ``settlements`` the providers'
+    settlements not yet in the bank credited. Each statement takes the next number
+    of the bank's sequence, never one another statement has."""
+    credits = [
+        Credit(to_decimal(net), report.provider, f"Settlement {report.name}")
+        for report, net in (settlements_waiting().items() if settlements else ())
+        if net > 0
+    ]
+    with transaction.atomic():
+        return statement(
+            iban=settings.ETALAGE_PAYOUT_DEBTOR["IBAN"],
+            day=run.execution_date,
+            opening=opening,
+            runs=[run],
+            returns=returns,
+            credits=credits,
+            number=sequence_next(STATEMENT_SEQUENCE),
+        )
