@@ -37,10 +37,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from catalogue import catalogue_multiply
 from machine import bench_environment, cpu_seconds, machine, stop
 from storefront import percentile, run_load, start_server
-
-BATCH = 5000
 
 
 def build(products: int) -> tuple[float, float, int, float]:
@@ -52,62 +51,31 @@ def build(products: int) -> tuple[float, float, int, float]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from etalage.catalog.listing_prices import listing_prices_refresh
-    from etalage.catalog.models import Product, ProductTranslation, Variant
+    from etalage.catalog.models import Product
     from etalage.demo.loader import load_demo
     from etalage.search import text
     from etalage.search.documents import categories_read, documents_read
     from etalage.search.index import search_reindex
 
     load_demo(log=lambda *_a: None, with_images=False)
-    demo = list(
-        Product.objects.filter(status="live").prefetch_related("translations",
-                                                               "variants")
-    )  # fmt: skip
+    demo = list(Product.objects.filter(status="live").values_list("pk", flat=True))
     # The indexer on texts it has never seen (its caches of words and phrases
     # empty): the demo's products, in this fresh process.
     text.index_terms("比利时巧克力")  # (jieba's dictionary loaded first)
     for cached in (text._run_terms, text.pinyin, text.stems):
         cached.cache_clear()
     started = time.perf_counter()
-    documents_read([p.pk for p in demo], categories_read())
+    documents_read(demo, categories_read())
     unseen = len(demo) / (time.perf_counter() - started)
-    copies = max(products - len(demo), 0)
     started = time.perf_counter()
-    for start in range(0, copies, BATCH):
-        rows, texts, variants = [], [], []
-        for i in range(start, min(start + BATCH, copies)):
-            source = demo[i % len(demo)]
-            copy = Product(
-                merchant_id=source.merchant_id, category_id=source.category_id,
-                slug=f"{source.slug}-c{i}", brand=source.brand, hs_code=source.hs_code,
-                origin_country=source.origin_country, tax_class=source.tax_class,
-                status=Product.Status.LIVE, price_from_eur=source.price_from_eur,
-                active_variant_count=1,
-                price_from_weight_grams=source.price_from_weight_grams,
-                price_from_net_content=source.price_from_net_content,
-                price_from_net_unit=source.price_from_net_unit,
-            )  # fmt: skip
-            rows.append(copy)
-            texts += [ProductTranslation(product=copy, language=t.language, name=t.name,
-                                         description=t.description,
-                                         ingredients=t.ingredients)
-                      for t in source.translations.all()]  # fmt: skip
-            variant = source.variants.all()[0]
-            variants.append(Variant(
-                product=copy, merchant_id=source.merchant_id, sku=f"C{i}-{variant.sku}",
-                price_eur=variant.price_eur, weight_grams=variant.weight_grams,
-                net_content=variant.net_content, net_unit=variant.net_unit,
-            ))  # fmt: skip
-        with transaction.atomic():
-            Product.objects.bulk_create(rows)
-            ProductTranslation.objects.bulk_create(texts)
-            Variant.objects.bulk_create(variants)
-            listing_prices_refresh(products=rows)  # what the cards and facets show
-        done = min(start + BATCH, copies)
-        print(f"\r  {done + len(demo):,} products", end="", flush=True)
+    catalogue_multiply(
+        products,
+        progress=lambda done: print(
+            f"\r  {done + len(demo):,} products", end="", flush=True
+        ),
+    )
     print(f"  (made in {time.perf_counter() - started:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
