@@ -88,6 +88,25 @@ def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int,
 
 
 @transaction.atomic
+def stock_counts_record(
+    *,
+    warehouse: Warehouse,
+    counts: Iterable[tuple[Variant, int]],
+    by: User | None = None,
+    note: str = "",
+) -> None:
+    """Record several variants' counts at once: all of them or, with the first
+    refusal keyed by the variant's SKU, none."""
+    for variant, on_hand in counts:
+        try:
+            stock_count(
+                warehouse=warehouse, variant=variant, on_hand=on_hand, by=by, note=note
+            )
+        except ValidationError as error:
+            raise ValidationError({variant.sku: error.messages}) from None
+
+
+@transaction.atomic
 def stock_allocate(*, stock: Stock, quantity: int, note: str = "") -> None:
     """Promise units of one stock row, or raise OutOfStock (orders allocate many rows
     at once with ``stock_lock`` and ``stock_move_locked``)."""

@@ -57,7 +57,7 @@ from etalage.catalog.variant_rules import (
 from etalage.core.languages import Language
 from etalage.core.text import validate_multiline_text, validate_text
 from etalage.inventory.models import Stock
-from etalage.inventory.services import merchant_warehouse, stock_count
+from etalage.inventory.services import merchant_warehouse, stock_counts_record
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.portal import CATALOGUE_ROLES, _membership
 from etalage.web.request_data import request_category_tree
@@ -445,21 +445,27 @@ def _stock_rows(merchant, product):
 
 
 def _set_stock(request, merchant, product):
-    """Record the counted stock of each variant in the merchant's own warehouse."""
-    warehouse = merchant_warehouse(merchant=merchant)
+    """Record the counted stock of the variants given, all or none
+    (``stock_counts_record``); a refusal names the SKU."""
+    counts = []
     for variant in product.variants.all():
         value = request.POST.get(f"stock-{variant.pk}", "").strip()
         if value == "":
             continue
         try:
-            stock_count(
-                warehouse=warehouse,
-                variant=variant,
-                on_hand=int(value),
-                by=request.user,
-                note="count in the portal",
+            counts.append((variant, int(value)))
+        except ValueError:
+            request.session["portal_problem"] = (
+                f"{variant.sku}: {_('Enter a whole number.')}"
             )
-        except (ValueError, ValidationError) as error:
-            message = error.messages[0] if isinstance(error, ValidationError) else value
-            request.session["portal_problem"] = f"{variant.sku}: {message}"
             return
+    try:
+        stock_counts_record(
+            warehouse=merchant_warehouse(merchant=merchant),
+            counts=counts,
+            by=request.user,
+            note="count in the portal",
+        )
+    except ValidationError as error:
+        sku, messages_ = next(iter(error.message_dict.items()))
+        request.session["portal_problem"] = f"{sku}: {messages_[0]}"

@@ -200,3 +200,22 @@ def test_removing_a_picture_takes_its_files_off_the_disk_once_recorded(
     assert not product.images.exists()
     outbox_deliver()
     assert not any(path.exists() for path in files)
+
+
+def test_stock_counts_are_recorded_all_together_or_not_at_all(editor, catalogue):
+    from etalage.inventory.models import StockMovement
+
+    product = catalogue.product(
+        merchant=editor.merchant, status="draft", prices=("10.00", "20.00")
+    )
+    first, second = product.variants.order_by("position")
+    page = f"/en/portal/products/{product.pk}/"
+
+    def count(second_count):
+        editor.post(page, {"set_stock": "1", f"stock-{first.pk}": "12",
+                           f"stock-{second.pk}": second_count})  # fmt: skip
+        return editor.get(page).content.decode()
+
+    assert f"{second.sku}: A count cannot be negative." in count("-1")
+    assert not StockMovement.objects.filter(stock__variant=first).exists()
+    assert f"{second.sku}: Enter a whole number." in count("a dozen")
