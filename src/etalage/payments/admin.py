@@ -66,13 +66,14 @@ class PaymentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "request_id",
         "order",
         "provider",
+        "scene",
         "state",
         "amount",
         "currency",
         "paid_at",
         "created_at",
     ]
-    list_filter = ["provider", "state"]
+    list_filter = ["provider", "scene", "state"]
     search_fields = ["request_id", "order__number", "provider_payment_id"]
     list_select_related = ["order"]
     actions = ["refund"]
