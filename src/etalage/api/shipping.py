@@ -47,7 +47,13 @@ class StepOut(Schema):
 
 class ParcelOut(Schema):
     code: str = Field(..., description="The parcel's code: its Code 128 barcode.")
-    state: str
+    state: str = Field(
+        ...,
+        description="Where the parcel is: packed, handed_over, received (at the "
+        "hub), refused (by the hub), departed (in flight from Liège), arrived (at "
+        "customs in China), released, with_carrier, out_for_delivery, "
+        "delivery_failed (tried again), delivered.",
+    )
     packed_grams: int
     hub_grams: int | None
     refused_because: str

@@ -26,7 +26,7 @@ from etalage.logistics.carriers import (
     push_precheck,
 )
 from etalage.logistics.models import CarrierPush, Parcel
-from etalage.logistics.services import step_record
+from etalage.logistics.services import parcel_state_follow, step_record
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
@@ -98,6 +98,7 @@ def parcel_hand_over(parcel_id: UUID | str) -> str:
             return parcel.waybill
         parcel.carrier, parcel.waybill = carrier, waybill
         parcel.save(update_fields=["carrier", "waybill", "updated_at"])
+        parcel_state_follow(parcel=parcel, state=Parcel.State.WITH_CARRIER)
         if parcel.sub_order.state == states.RELEASED:
             sub_order_move(
                 sub_order=parcel.sub_order,

@@ -78,6 +78,14 @@ class Parcel(Entity):
         HANDED_OVER = "handed_over", _("handed to the hub")
         RECEIVED = "received", _("received at the hub")
         REFUSED = "refused", _("refused by the hub")
+        # Past the hub, as its steps say (``services.STEP_STATES``).
+        DEPARTED = "departed", _("in flight from Liège")
+        ARRIVED = "arrived", _("arrived in China, at customs")
+        RELEASED = "released", _("released by customs")
+        WITH_CARRIER = "with_carrier", _("with the carrier in China")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("out for delivery")
+        DELIVERY_FAILED = "delivery_failed", _("delivery failed, to be tried again")
+        DELIVERED = "delivered", _("delivered")
 
     class Refusal(models.TextChoices):
         DAMAGED = "damaged", _("damaged")
@@ -145,6 +153,10 @@ class Parcel(Entity):
 
     def __str__(self) -> str:
         return self.code
+
+
+# A parcel out of its merchant's hands: with the hub, or further on its way.
+ON_ITS_WAY = frozenset(Parcel.State) - {Parcel.State.PACKED, Parcel.State.REFUSED}
 
 
 class HubScan(models.Model):

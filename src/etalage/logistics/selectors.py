@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from etalage.catalog.selectors import variant_label
 from etalage.core.languages import Language, pick_translation
 from etalage.customs.routes import Route
-from etalage.logistics.models import Flight, Parcel
+from etalage.logistics.models import ON_ITS_WAY, Flight, Parcel
 from etalage.orders import states
 from etalage.orders.models import OrderLine, SubOrder
 
@@ -33,7 +33,7 @@ def parcels_late_to_hand_over(merchant_id: Any = None) -> QuerySet[SubOrder]:
         state__in=WAITING_FOR_HAND_OVER,
         transitions__to_state=states.PAID,
         transitions__at__lte=cutoff,
-    ).exclude(parcel__state__in=[Parcel.State.HANDED_OVER, Parcel.State.RECEIVED])
+    ).exclude(parcel__state__in=ON_ITS_WAY)
     if merchant_id is not None:
         late = late.filter(merchant_id=merchant_id)
     return late.distinct()
@@ -115,7 +115,7 @@ def sub_orders_on_their_way(sub_order_ids: list[Any]) -> set[Any]:
     return set(
         Parcel.objects.filter(
             sub_order_id__in=sub_order_ids,
-            state__in=[Parcel.State.HANDED_OVER, Parcel.State.RECEIVED],
+            state__in=ON_ITS_WAY,
         ).values_list("sub_order_id", flat=True)
     )
 

@@ -47,6 +47,55 @@ def _user(person: Person) -> User | None:
     return person if isinstance(person, User) else None
 
 
+# The state each step past the hub puts the parcel in, and how far along its way
+# each state is: a step only moves the parcel on (a carrier's late or repeated news
+# never takes it back), but out for delivery and a failed attempt follow each other
+# as often as the courier tries.
+STEP_STATES = {
+    Step.DEPARTED_LIEGE: Parcel.State.DEPARTED,
+    Step.ARRIVED_IN_CHINA: Parcel.State.ARRIVED,
+    Step.CUSTOMS_RELEASED: Parcel.State.RELEASED,
+    Step.OUT_FOR_DELIVERY: Parcel.State.OUT_FOR_DELIVERY,
+    Step.DELIVERY_FAILED: Parcel.State.DELIVERY_FAILED,
+    Step.DELIVERED: Parcel.State.DELIVERED,
+}
+STATE_RANK = {
+    Parcel.State.PACKED: 0,
+    Parcel.State.HANDED_OVER: 0,
+    Parcel.State.RECEIVED: 0,
+    Parcel.State.REFUSED: 0,
+    Parcel.State.DEPARTED: 1,
+    Parcel.State.ARRIVED: 2,
+    Parcel.State.RELEASED: 3,
+    Parcel.State.WITH_CARRIER: 4,
+    Parcel.State.OUT_FOR_DELIVERY: 5,
+    Parcel.State.DELIVERY_FAILED: 5,
+    Parcel.State.DELIVERED: 6,
+}
+
+
+def parcel_state_follow(
+    *, parcel: Parcel, state: Parcel.State, at: datetime | None = None
+) -> bool:
+    """Move the parcel to ``state`` if that is further along its way (or, among
+    the courier's attempts, if ``at`` is the latest news), in one conditional
+    update; whether it moved. ``updated_at`` is left alone: the late lists measure
+    from Étalage's own last change."""
+    behind = [s for s, rank in STATE_RANK.items() if rank < STATE_RANK[state]]
+    moved = Parcel.objects.filter(pk=parcel.pk, state__in=behind).update(state=state)
+    if not moved and at is not None and STATE_RANK[state] == 5:
+        attempts = (Step.OUT_FOR_DELIVERY, Step.DELIVERY_FAILED)
+        newer = parcel.events.filter(step__in=attempts, at__gt=at).exists()
+        level = [s for s, rank in STATE_RANK.items() if rank == 5 and s != state]
+        if not newer:
+            moved = Parcel.objects.filter(pk=parcel.pk, state__in=level).update(
+                state=state
+            )
+    if moved:
+        parcel.state = state
+    return bool(moved)
+
+
 def step_record(
     *,
     parcel: Parcel,
@@ -72,6 +121,8 @@ def step_record(
             )
     except IntegrityError:
         return None
+    if step in STEP_STATES:
+        parcel_state_follow(parcel=parcel, state=STEP_STATES[step], at=recorded.at)
     event_record(
         ParcelStepped(
             parcel_id=parcel.pk,

@@ -109,11 +109,9 @@ def hub_scan(request):
             _scan_told(request, parcel)
             return redirect("web:hub")
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    recent = (
-        Parcel.objects.filter(
-            updated_at__gte=today,
-            state__in=[Parcel.State.RECEIVED, Parcel.State.REFUSED],
-        )
+    recent = (  # scanned today, wherever they are now
+        Parcel.objects.filter(hub_scans__at__gte=today)
+        .distinct()
         .select_related("sub_order__merchant")
         .order_by("-updated_at")[:30]
     )
