@@ -34,10 +34,10 @@ def _card_price(html: str, slug: str) -> tuple[str, str]:
 
 def _rows(html: str) -> list[list[str]]:
     """The product lines of the first table of lines: its cells' first texts."""
-    table = re.search(r'<table class="variants">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="variants[^"]*">.*?</table>', html, re.S).group(0)
     body = table.split("<tbody>")[1]
     return [
-        re.findall(r"<td>([^<]+)", row)
+        re.findall(r"<td[^>]*>([^<]+)", row)
         for row in re.findall(r"<tr>.*?</tr>", body, re.S)
     ]
 
