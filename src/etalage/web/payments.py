@@ -61,9 +61,9 @@ def pay(request, number: str, provider: str):
             return_url=request.build_absolute_uri(order_path),
             device=device,
         )
-    except WeChatSignInNeeded:
-        back = f"{order_path}?{urlencode({'wechat_pay': 'jsapi'})}"
-        return redirect(f"{reverse('web:wechat-sign-in')}?{urlencode({'next': back})}")
+    except WeChatSignInNeeded:  # linked, the buyer is back at the order to pay
+        query = urlencode({"next": order_path})
+        return redirect(f"{reverse('web:wechat-sign-in')}?{query}")
     except PaymentRefused as refused:
         messages.error(request, str(refused))
         return redirect(order_path)
