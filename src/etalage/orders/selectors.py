@@ -75,3 +75,14 @@ def order_history(order: Order) -> list[HistoryEntry]:
         for t in order.transitions.all()
         if t.sub_order_id is None
     ]
+
+
+def buyer_order_language(*, buyer: Any, number: str) -> str | None:
+    """The language ``buyer`` placed their order ``number`` in; None when they have
+    no such order (another's reads as none)."""
+    found: str | None = (
+        Order.objects.filter(buyer=buyer, number=number)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return found

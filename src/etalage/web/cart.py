@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -278,3 +280,14 @@ class SignInView(LoginView):
     def form_valid(self, form):
         signed_in = super().form_valid
         return cart_kept(self.request, form.get_user(), lambda: signed_in(form))
+
+    def get_context_data(self, **kwargs):
+        """Say which order the sign-in leads to (a text message's link)."""
+        context = super().get_context_data(**kwargs)
+        try:
+            found = resolve(urlsplit(self.get_redirect_url()).path)
+        except Resolver404:
+            found = None
+        if found is not None and found.url_name == "order":
+            context["order_number"] = found.kwargs["number"]
+        return context

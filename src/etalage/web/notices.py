@@ -3,12 +3,17 @@ link the text messages carry to an order."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +26,7 @@ from etalage.accounts.contact import (
     notice_preferences_set,
 )
 from etalage.core.client_address import client_address
+from etalage.orders.selectors import buyer_order_language
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
@@ -29,9 +35,36 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+ORDER_NUMBER = re.compile(r"E\d{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}")
+
+
 def order_short(request: HttpRequest, number: str) -> HttpResponse:
-    """``/o/<number>``, the texts' link: the order's page (which checks the buyer)."""
-    return redirect("web:order", number=number)
+    """``/o/<number>``, the texts' link, opened on the buyer's phone: the order's
+    page in the order's language for its buyer; anyone else is asked to sign in,
+    in their phone's language, and comes back to the order (``next``), which
+    shows it only to its buyer. Nothing is said of the order before that, not
+    even whether it exists."""
+    number = number.strip().upper()
+    if not ORDER_NUMBER.fullmatch(number):
+        raise Http404("not an order number")
+    language = None
+    if request.user.is_authenticated:
+        language = buyer_order_language(buyer=request.user, number=number)
+    if language is not None:
+        with translation.override(language):
+            return redirect(reverse("web:order", args=[number]))
+    with translation.override(translation.get_language_from_request(request)):
+        target = reverse("web:order", args=[number])
+        if request.user.is_authenticated:  # another account: the buyer's, then
+            messages.info(
+                request,
+                _(
+                    "No order of this account has the number %(number)s. If you "
+                    "placed it with another account, sign in with that one."
+                )
+                % {"number": number},
+            )
+        return redirect(f"{reverse('web:login')}?{urlencode({'next': target})}")
 
 
 class PreferencesForm(forms.Form):
