@@ -1,8 +1,10 @@
 """Draw the demo's product illustrations with Pillow: no network, no photographs.
 
 Each category has its own motif (a praline box, a bottle, a hat, a diamond…), tinted
-with the merchant's colour and the edition's accent, and every picture says
-"Illustration" so nobody mistakes it for a photograph of the product.
+with the merchant's colour and the edition's accent. Every picture carries a pencil
+in its corner, a mark in no language, and is stored as an illustration, so that the
+pages say "Illustration" beside it in the reader's language (its caption, its
+alternative text, the cards' badge): nobody mistakes it for a photograph.
 """
 
 from __future__ import annotations
@@ -225,6 +227,25 @@ MOTIFS = {
 }
 
 
+def _drawn_mark(draw: ImageDraw.ImageDraw) -> None:
+    """A pencil on a dark tile in the lower-left corner: "drawn", in no language.
+    The pages say "Illustration" beside the picture in the reader's own."""
+    draw.rounded_rectangle([24, SIZE - 84, 84, SIZE - 24], 12, fill=(31, 26, 23))
+    cx, cy, half, thick = 54, SIZE - 54, 21, 6  # the pencil, tip down-left
+    ux, uy = math.cos(math.pi / 4), -math.sin(math.pi / 4)  # along it, up-right
+    nx, ny = -uy, ux  # across it
+
+    def at(along: float, across: float) -> tuple[float, float]:
+        return (cx + ux * along + nx * across, cy + uy * along + ny * across)
+
+    white, lead = (255, 255, 255), (205, 170, 90)
+    draw.polygon([at(-9, -thick), at(half, -thick), at(half, thick), at(-9, thick)],
+                 fill=white)  # fmt: skip
+    draw.polygon([at(-9, -thick), at(-half, 0), at(-9, thick)], fill=lead)
+    draw.polygon([at(half - 6, -thick), at(half, -thick), at(half, thick),
+                  at(half - 6, thick)], fill=(222, 120, 120))  # fmt: skip
+
+
 def draw_illustration(
     *, category: str, colour: tuple[int, int, int], seed: str, variant: int
 ) -> bytes:
@@ -234,9 +255,7 @@ def draw_illustration(
     _shadow(image, (170, 600, 630, 690))
     draw = ImageDraw.Draw(image)
     MOTIFS.get(category, _toys)(draw, colour, accent, variant)
-    font = ImageFont.load_default(26)
-    draw.rounded_rectangle([24, SIZE - 66, 250, SIZE - 22], 10, fill=(31, 26, 23))
-    draw.text((42, SIZE - 60), "ILLUSTRATION", fill=(255, 255, 255), font=font)
+    _drawn_mark(draw)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=False)
     return buffer.getvalue()

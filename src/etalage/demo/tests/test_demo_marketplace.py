@@ -138,5 +138,23 @@ def test_every_category_has_an_illustration_marked_as_such():
         )
         with Image.open(io.BytesIO(data)) as image:
             assert image.size == (800, 800)
-            # The dark label in the lower-left corner says ILLUSTRATION.
+            # The dark tile in the lower-left corner carries the pencil.
             assert image.getpixel((30, 770)) == (31, 26, 23)
+
+
+def test_the_illustrations_write_no_words_in_any_language(monkeypatch):
+    """The pencil marks a drawing in every language; the pages say "Illustration"
+    in the reader's. (The toys' alphabet blocks keep their single letters.)"""
+    from PIL import ImageDraw
+
+    written: list[str] = []
+    drawn = ImageDraw.ImageDraw.text
+
+    def text(self, xy, words, *args, **kwargs):
+        written.append(str(words))
+        return drawn(self, xy, words, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    for category in MOTIFS:
+        draw_illustration(category=category, colour=(90, 50, 30), seed="s", variant=2)
+    assert all(len(words) == 1 for words in written), written
