@@ -78,7 +78,7 @@ def catalogue_multiply(
 ) -> int:
     """Copy the live products (and their rows) until there are ``products`` live
     products; return how many copies were written."""
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
 
     from etalage.catalog.models import (
         ListingPrice,
@@ -99,9 +99,10 @@ def catalogue_multiply(
     if not copies or not sources:
         return 0
     uuid_db = Product._meta.pk.get_db_prep_value  # the database's form of a key
+    this = connections["default"]  # (not the thread-local proxy, once a row)
 
     def key() -> Any:
-        return uuid_db(new_id(), connection, prepared=False)
+        return uuid_db(new_id(), this, prepared=False)
 
     p_cols, p_rows = _read(Product, "id", sources)
     by_product = {}

@@ -64,7 +64,7 @@ def build(products: int) -> tuple[float, float, int, float]:
     # The indexer on texts it has never seen (its caches of words and phrases
     # empty): the demo's products, in this fresh process.
     text.index_terms("比利时巧克力")  # (jieba's dictionary loaded first)
-    for cached in (text._run_terms, text.pinyin, text.stems):
+    for cached in (text._text_terms, text._run_terms, text.pinyin, text.stems):
         cached.cache_clear()
     started = time.perf_counter()
     documents_read(demo, categories_read())

@@ -132,12 +132,25 @@ def _run_terms(run: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# Whole texts repeat too (a brand, a merchant's name, an origin, the same
+# description on every size of a product): each is analysed once per process.
+TEXTS_REMEMBERED = 50_000
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _text_terms(text: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for run in _RUN.findall(normalize(text)):
+        seen.update(dict.fromkeys(_run_terms(run)))
+    return tuple(seen)
+
+
 def index_terms(*texts: str) -> list[str]:
     """Every term a text is found by (for the index), in order, without repeats."""
     seen: dict[str, None] = {}
     for text in texts:
-        for run in _RUN.findall(normalize(text)):
-            seen.update(dict.fromkeys(_run_terms(run)))
+        if text:
+            seen.update(dict.fromkeys(_text_terms(text)))
     return list(seen)
 
 
@@ -165,6 +178,7 @@ def is_latin(word: str) -> bool:
     return not _IS_CJK.match(word)
 
 
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def is_vocabulary_word(term: str) -> bool:
     """Whether an index term is a word a mistyped query may have meant: a Latin
     word of four letters or more, or a Chinese one of two to six characters."""
