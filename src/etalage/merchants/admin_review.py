@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -56,6 +58,7 @@ class RejectForm(forms.Form):
     reason = forms.ChoiceField(
         label=gettext_lazy("Reason, sent to the merchant in its language"),
         choices=RejectionReason.choices,
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=gettext_lazy(
@@ -81,7 +84,7 @@ def application_facts(merchant: Merchant) -> list[tuple[str, str, str]]:
     field = Merchant._meta.get_field
 
     def label(name: str) -> str:
-        return str(field(name).verbose_name).capitalize()
+        return capfirst(str(field(name).verbose_name))
 
     address = ", ".join(
         part
@@ -157,6 +160,7 @@ class ApplicationReviewMixin:
         decision_forms: dict[str, forms.Form],
         status: int = 200,
     ) -> HttpResponse:
+        rate = default_commission(merchant=merchant)
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": _("Application of %(name)s") % {"name": merchant.name},
@@ -166,7 +170,7 @@ class ApplicationReviewMixin:
             "facts": application_facts(merchant),
             "stories": merchant.translations.exclude(story=""),
             "decisions": merchant.decisions.select_related("decided_by"),
-            "default_commission": f"{default_commission(merchant=merchant)} %",
+            "default_commission": f"{number_format(rate, 2)} %",
             "forms": decision_forms,
             "may_decide": self.has_change_permission(request, merchant),  # type: ignore[attr-defined]
         }
