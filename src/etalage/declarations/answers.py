@@ -106,7 +106,9 @@ def _format_check(doc: ReceiptDoc, data: bytes) -> str:
     """CEB900: customs could not take a message (its guid, or a head's): each of
     its heads gets the negative status and customs' words; the file is kept
     without the message it repeats (it may carry an ID number)."""
-    heads = Declaration.objects.select_for_update().select_related("sub_order")
+    heads = Declaration.objects.select_for_update(of=("self",)).select_related(
+        "sub_order"
+    )  # the sub-order read, not locked: a move locks its order first
     found = list(heads.filter(message__guid=doc.guid)) or list(
         heads.filter(guid=doc.guid)
     )
@@ -178,7 +180,9 @@ def _declaration_of(doc: ReceiptDoc) -> Declaration | None:
     """The declaration a return block answers, locked: by the head's guid, else
     by the document's number (CEB411's transaction id is shared by the parcels of
     one payment: by guid only)."""
-    heads = Declaration.objects.select_for_update().select_related("sub_order")
+    heads = Declaration.objects.select_for_update(of=("self",)).select_related(
+        "sub_order"
+    )  # the sub-order read, not locked: a move locks its order first
     found = heads.filter(guid=doc.guid, kind=doc.declared).first()
     if found is None and doc.declared in BY_NUMBER:
         field, lookup = BY_NUMBER[doc.declared]

@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from etalage.core.clock import tries_spaced
 from etalage.core.text import storable
+from etalage.core.transactions import atomic_retried, is_retryable
 from etalage.logistics import sandbox_carrier
 from etalage.logistics.carriers import (
     CarrierEvent,
@@ -30,7 +31,7 @@ from etalage.logistics.services import parcel_state_follow, step_record
 from etalage.logistics.vocabulary import Step
 from etalage.orders import states
 from etalage.orders.models import Order, SubOrder
-from etalage.orders.services import sub_order_move
+from etalage.orders.services import order_lock, sub_order_move
 
 logger = logging.getLogger(__name__)
 
@@ -83,14 +84,22 @@ def parcel_hand_over(parcel_id: UUID | str) -> str:
     """Hand a released parcel to the carrier, once: its waybill number, and the
     sub-order shipped. The carrier is asked with no transaction open; what it
     answers is recorded in a short one (a parcel another worker handed over in
-    the meantime keeps the first waybill)."""
-    parcel = Parcel.objects.get(pk=parcel_id)
+    the meantime keeps the first waybill), which locks as every change of an
+    order does: the order, its sub-orders, then the parcel. Two parcels of one
+    order handed over at once so wait for each other instead of deadlocking; and
+    should the database still end the transaction (a deadlock, a serialization
+    failure), it is recorded again with the same waybill, the carrier not asked
+    twice."""
+    parcel = Parcel.objects.select_related("sub_order").get(pk=parcel_id)
     if parcel.waybill:
         return parcel.waybill
+    order_id = parcel.sub_order.order_id
     carrier, waybill = settings.ETALAGE_CARRIER, _hand_over(parcel)
-    with transaction.atomic():
+
+    def record() -> str:
+        order_lock(order_id=order_id)  # the order, its sub-orders, then the parcel
         parcel = (
-            Parcel.objects.select_for_update()
+            Parcel.objects.select_for_update(of=("self",))
             .select_related("sub_order")
             .get(pk=parcel_id)
         )
@@ -106,6 +115,8 @@ def parcel_hand_over(parcel_id: UUID | str) -> str:
                 reason=f"{parcel.carrier} {parcel.waybill}",
             )
         return parcel.waybill
+
+    return atomic_retried(record)
 
 
 HAND_OVER_LATE = timedelta(minutes=1)
@@ -135,6 +146,11 @@ def parcels_handed_over_late(*, now: datetime | None = None) -> int:
             parcel_hand_over(parcel_id)
         except CarrierRefused as refused:
             logger.warning("parcel %s: the carrier refused it: %s", parcel_id, refused)
+            return False
+        except DatabaseError as error:  # still meeting another, after its tries
+            if not is_retryable(error):
+                raise
+            logger.warning("parcel %s: not recorded yet: %s", parcel_id, error)
             return False
         return True
 
@@ -193,13 +209,26 @@ def carrier_push_receive(
     ).exclude(pk=push.pk)
     if push.webhook_id and done_before.exists():
         return _verdict(push, CarrierPush.Verdict.DUPLICATE)
+
+    def apply() -> list[CarrierEvent]:
+        events = carrier_push_read(carrier, lowered, body)
+        parcels = _parcels_of(carrier, events)
+        # A delivery moves its sub-order: its order and sub-orders are locked
+        # first, by key, as every change of an order locks them, then the parcels.
+        delivered = {
+            parcels[e.waybill].sub_order.order_id
+            for e in events
+            if e.step == Step.DELIVERED
+        }
+        for order_id in sorted(delivered):
+            order_lock(order_id=order_id)
+        for event in events:
+            if event.step is not None:
+                _apply(parcels[event.waybill], carrier, event)
+        return events
+
     try:
-        with transaction.atomic():
-            events = carrier_push_read(carrier, lowered, body)
-            parcels = _parcels_of(carrier, events)
-            for event in events:
-                if event.step is not None:
-                    _apply(parcels[event.waybill], carrier, event)
+        events = atomic_retried(apply)
     except CarrierRefused as refused:
         _verdict(push, CarrierPush.Verdict.REFUSED, str(refused))
         raise
@@ -243,6 +272,8 @@ def _apply(parcel: Parcel, carrier: str, event: CarrierEvent) -> None:
         detail=event.detail,
     )
     sub = parcel.sub_order
+    if recorded and event.step == Step.DELIVERED:
+        sub.refresh_from_db(fields=["state"])  # as it is now its order is locked
     if recorded and event.step == Step.DELIVERED and sub.state == states.SHIPPED:
         sub_order_move(
             sub_order=sub, to=states.DELIVERED, reason=f"{carrier} {parcel.waybill}"

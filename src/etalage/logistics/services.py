@@ -282,8 +282,8 @@ class WeightOutOfTolerance(ParcelRefused):
 
 def _parcel(code: str) -> Parcel:
     wanted = code_normalised(code)
-    parcel = (
-        Parcel.objects.select_for_update()
+    parcel = (  # the parcel's row only: its sub-order is read, not locked
+        Parcel.objects.select_for_update(of=("self",))
         .select_related("sub_order")
         .filter(code=wanted)
         .first()

@@ -22,7 +22,7 @@ from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine, SubOrder
 from etalage.orders.reasons import Explanation
-from etalage.orders.services import Actor, sub_order_move
+from etalage.orders.services import Actor, order_lock, sub_order_move
 
 
 class ReturnRefused(ValueError):
@@ -36,11 +36,8 @@ def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
     return's number, which the buyer's history names."""
     told = {"number": reason} if reason else None
     explanation = Explanation.RETURN_RECEIVED if reason else ""
-    sub = (
-        SubOrder.objects.select_for_update()
-        .select_related("order")
-        .get(pk=sub_order.pk)
-    )
+    order_lock(order_id=sub_order.order_id)  # the order, then its sub-orders
+    sub = SubOrder.objects.select_related("order").get(pk=sub_order.pk)
     if sub.state not in (states.DELIVERED, states.COMPLETED, states.REFUNDED_PART):
         raise ReturnRefused(f"{sub.number} is {sub.state}: nothing to return")
     lines = {line.pk: line for line in OrderLine.objects.select_for_update()

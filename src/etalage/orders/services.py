@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -34,10 +35,17 @@ Actor = User | None
 Told = tuple[str, Mapping[str, str] | None]
 
 
-def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
-    order = Order.objects.select_for_update().get(pk=order.pk)
+def order_lock(*, order_id: UUID | str) -> tuple[Order, list[SubOrder]]:
+    """Lock an order, then its sub-orders by key: the first locks of any
+    transaction that changes an order, its sub-orders or their parcels (which it
+    locks next), so that no two such transactions wait for each other."""
+    order = Order.objects.select_for_update().get(pk=order_id)
     subs = list(SubOrder.objects.select_for_update().filter(order=order).order_by("pk"))
     return order, subs
+
+
+def _locked(order: Order) -> tuple[Order, list[SubOrder]]:
+    return order_lock(order_id=order.pk)
 
 
 def _move_stock(subs: list[SubOrder], reason: str, note: str, by: Actor) -> None:
