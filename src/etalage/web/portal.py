@@ -26,7 +26,8 @@ from etalage.imports import (
 from etalage.ledger.eligibility import returned_to_current_account
 from etalage.ledger.models import Payout
 from etalage.merchants.api_keys import api_key_create, api_key_revoke
-from etalage.merchants.models import ApiKey, Merchant, MerchantDecision, MerchantMember
+from etalage.merchants.models import ApiKey, Merchant, MerchantMember
+from etalage.merchants.selectors import merchant_decision_told
 from etalage.merchants.services import (
     CompanyDetails,
     merchant_details_update,
@@ -35,17 +36,6 @@ from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.onboarding import CompanyDetailsForm
 
 CATALOGUE_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.CATALOGUE)
-# The statuses whose last decision the dashboard tells, and those decisions.
-STATUSES_TOLD = (
-    Merchant.Status.REJECTED,
-    Merchant.Status.INFO_REQUESTED,
-    Merchant.Status.SUSPENDED,
-)
-DECISIONS_TOLD = (
-    MerchantDecision.Action.REJECT,
-    MerchantDecision.Action.REQUEST_INFO,
-    MerchantDecision.Action.SUSPEND,
-)
 
 
 def _membership(request, roles=None) -> MerchantMember:
@@ -101,12 +91,6 @@ def dashboard(request):
 
     role = membership.role
     sees_payouts = role in (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE)
-    # What the operator decided, when the shop is not (or no longer) selling.
-    decision = (
-        merchant.decisions.filter(action__in=DECISIONS_TOLD).first()
-        if merchant.status in STATUSES_TOLD
-        else None
-    )
     return render(
         request,
         "etalage/portal/dashboard.html",
@@ -117,7 +101,7 @@ def dashboard(request):
             "sees_orders": role != MerchantMember.Role.CATALOGUE,
             "sees_listings": role in CATALOGUE_ROLES,
             "sees_payouts": sees_payouts,
-            "decision": decision,
+            "decision": merchant_decision_told(merchant),
             "demo_by_hand": demo_by_hand_name(),  # None outside the demo
             "handling_days": settings.ETALAGE_HANDLING_DAYS,
             "statuses": statuses,
