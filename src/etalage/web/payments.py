@@ -4,7 +4,7 @@ the embedded sandbox's pages. Thin: the payments context does the work."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -145,6 +147,7 @@ def sandbox_cashier(request, provider: str, payment_id: str):
     payment = get_object_or_404(
         SandboxPayment, payment_id=payment_id, provider=provider
     )
+    _speak_the_buyers_language(request, payment)
     if request.method == "POST" and payment.state == SandboxPayment.State.WAITING:
         misbehaviour = request.POST.get("misbehaviour", "")
         payment = sandbox_decide(
@@ -168,6 +171,24 @@ def sandbox_cashier(request, provider: str, payment_id: str):
             "misbehaviours": SandboxPayment.Misbehaviour.choices,
         },
     )
+
+
+def _speak_the_buyers_language(request, payment: SandboxPayment) -> None:
+    """The real cashiers speak the buyer's language; so does the sandbox's: the
+    language of the shop's page the buyer is to come back to (its return address,
+    which the payment carries), else the browser's (the language cookie, then
+    Accept-Language, as a phone's WeChat follows the phone's), else Chinese."""
+    back = urlsplit(payment.redirect_url or "")
+    if back.path and url_has_allowed_host_and_scheme(
+        payment.redirect_url, allowed_hosts={request.get_host()}
+    ):
+        language = (
+            translation.get_language_from_path(back.path) or settings.LANGUAGE_CODE
+        )
+    else:
+        language = translation.get_language_from_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 @staff_member_required
