@@ -340,6 +340,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "payments_declared_late",
         "parcels_handed_over_late",
         "refunds_quiet_asked_again",
+        "route_transits_measured",
         "sandbox_carrier_advanced",
         "search_figures_refreshed",
         "search_pending_indexed",

@@ -261,13 +261,15 @@ def test_a_new_visitor_signs_up_confirms_adds_a_real_id_and_checks_out(
     address = {
         "Recipient": "张伟",
         "Mobile number": "13912345678",
-        "Province": "上海市",
-        "City": "上海市",
-        "District": "浦东新区",
         "Street address": "世纪大道 100 号",
     }
     for label, value in address.items():
         page.get_by_label(label).fill(value)
+    # The lists: a province, then (a municipality's one city chosen) a district.
+    page.get_by_label("Province", exact=True).select_option(label="上海市")
+    page.wait_for_selector("#id_district option[value='310115']", state="attached")
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling')")
+    page.get_by_label("District", exact=True).select_option(label="浦东新区")
     page.get_by_role("button", name="Save this address").click()
     page.wait_for_url("**/en/account/")
 
