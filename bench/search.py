@@ -6,19 +6,20 @@ over HTTP against `etalage serve`, beside a plain scan of the same data.
     .venv/bin/python bench/search.py --products 100000 --replicas 2   # two nodes
 
 It loads the demo marketplace, then multiplies its products to ``--products``
-(each copy keeps a demo product's texts in the four languages, its category and
-merchant, and gets its own slug and SKU), and builds the index with the real
-indexer (``etalage search reindex``: every product read from the catalogue,
+(``catalogue.py``: each copy is the rows the app wrote for a demo product — its
+texts in the four languages, variants, prices in each market and stock — with its
+own key, slug and SKU, written by COPY or executemany), and builds the index with
+the real indexer (``etalage search reindex``: every product read from the catalogue,
 segmented, in pinyin, stemmed, written to tantivy), timed; the indexer's rate is
-also printed for texts it has never seen (the demo's, caches empty: what a
-catalogue of distinct texts costs). Then, against `etalage serve`, it requests
-`/search/?q=` for the relevance set's queries and `/search/suggest/?q=` for their
-first letters, at concurrency 1 and 8, printing requests per second and p50/p95;
-and, in this process, the same queries through the search selector and through a
-plain `LIKE`/`ILIKE` scan of the products' names (the reference), one at a time.
-With ``--replicas 2`` a second node (its own index folder, a copy of the first,
-and its own follower) serves beside the first: both are loaded at once, and a
-listing changed on the primary database is timed until each node finds it.
+also printed for texts it has never seen (the demo's, caches empty: what a catalogue
+of distinct texts costs). Then, against `etalage serve`, it requests `/search/?q=`
+for the relevance set's queries and `/search/suggest/?q=` for their first letters,
+at concurrency 1 and 8, printing requests per second and p50/p95; and, in this
+process, the same queries through the search selector and through a plain
+`LIKE`/`ILIKE` scan of the products' names (the reference), one at a time. With
+``--replicas 2`` a second node (its own index folder, a copy of the first, and its
+own follower) serves beside the first: both are loaded at once, and a listing
+changed on the primary database is timed until each node finds it.
 
 Targets (issue 26): on 1,000,000 products, search p95 under 50 ms at concurrency
 8, suggestions p95 under 20 ms, indexing at least 5,000 products/s.

@@ -304,13 +304,29 @@ def _named_categories(query: Query) -> dict[Any, int]:
     return level
 
 
+# What a product's card (the storefront's and the API's) reads of it and of its
+# merchant: the page's rows read no more (a product's and a merchant's other
+# columns, their dates above all, cost more to load than the card itself).
+CARD_FIELDS = (
+    "slug", "brand", "category_id", "merchant_id", "status", "tax_class",
+    "price_from_eur", "active_variant_count", "price_from_weight_grams",
+    "price_from_net_content", "price_from_net_unit", "merchant__slug",
+    "merchant__name", "merchant__status",
+)  # fmt: skip
+
+
 def _products(ids: list[Any]) -> list[Product]:
     """The page's products with what their cards show (names, the first images,
     the merchant), in the engine's order."""
     wanted = [UUID(str(i)) if not isinstance(i, UUID) else i for i in ids]
     if not wanted:
         return []
-    found = Product.objects.filter(pk__in=wanted).select_related("merchant")
+    found = (
+        Product.objects.filter(pk__in=wanted)
+        .order_by()
+        .select_related("merchant")
+        .only(*CARD_FIELDS)
+    )
     found = found.prefetch_related(
         Prefetch(
             "translations",
