@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import SessionAuth
 
 from etalage.api.context import MarketQuery, market_context
 from etalage.api.errors import ErrorOut, not_found
 from etalage.api.quotes import QuoteOut, quote_out
+from etalage.api.session import BuyerSession
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.info import checkout_info
@@ -35,7 +35,7 @@ from etalage.customs.services import (
     identity_delete,
 )
 
-router = Router(auth=SessionAuth(), tags=["buyer account and cart"])
+router = Router(auth=BuyerSession(), tags=["buyer account and cart"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 

@@ -152,6 +152,13 @@ def test_the_buyer_s_language_answers_when_the_request_names_none(shopping):
                                     "state_label": "Payée"}  # fmt: skip
     english = client.get(url, headers={"Accept-Language": "en"}).json()
     assert english["state_label"] == "Delivered"
+    # The account's calls too: a refusal said in the buyer's language.
+    wrong_id = {"real_name": "张伟", "id_number": "310115198505120033",
+                "mobile": "13912345678", "consent": True}  # fmt: skip
+    refused = client.post("/api/v1/me/identities", wrong_id,
+                          content_type="application/json")  # fmt: skip
+    assert refused.json()["error"]["field"] == "id_number"
+    assert "contrôle" in refused.json()["error"]["message"]
     wrong = client.put("/api/v1/me/preferences", {"order_emails": True,
                        "order_texts": True, "language": "de"},
                        content_type="application/json")  # fmt: skip
