@@ -27,6 +27,7 @@ from com.alipay.ams.api.response.pay.alipay_pay_response import AlipayPayRespons
 
 from etalage.payments.models import SandboxPayment
 from etalage.payments.provider import Device
+from etalage.payments.tests import test_antom_conformance as antom_tests
 from etalage.payments.tests.antom_reference import (
     SHAPES,
     pay_call,
@@ -35,12 +36,13 @@ from etalage.payments.tests.antom_reference import (
     sdk_verifies,
     shape_problems,
 )
-from etalage.payments.tests.test_antom_conformance import (  # noqa: F401 (fixtures)
-    _adapter,
-    gateway,
-    keys,
-    sdk_client,
-)
+from etalage.payments.tests.test_antom_conformance import _adapter
+
+# The fixtures of Antom's conformance module: its keys, its stand-in gateway, the
+# SDK's client spoken through the sandbox's routes.
+keys = antom_tests.keys
+gateway = antom_tests.gateway
+sdk_client = antom_tests.sdk_client
 
 PHONES = [
     ("wap", "IOS", TerminalType.WAP, OsType.IOS),

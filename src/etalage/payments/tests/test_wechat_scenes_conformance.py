@@ -32,15 +32,19 @@ from etalage.accounts.models import WeChatIdentity
 from etalage.payments import wechat
 from etalage.payments.models import Payment
 from etalage.payments.services import payment_launch_parameters
-from etalage.payments.tests.test_wechat_conformance import (  # noqa: F401 (fixtures)
+from etalage.payments.tests import test_wechat_conformance as wechat_tests
+from etalage.payments.tests.test_wechat_conformance import (
     _merchant_pem,
     _shaped,
     _signed_as_the_sdk_signs,
-    notices,
-    offline,
     sdk_core,
-    wire,
 )
+
+# The fixtures of WeChat Pay's conformance module: the adapter's requests with the
+# sandbox's answers, the notifications delivered, the SDK kept offline.
+wire = wechat_tests.wire
+notices = wechat_tests.notices
+offline = wechat_tests.offline
 
 AMOUNT = {"total": int, "currency": str}
 COMMON = {
@@ -76,8 +80,13 @@ def order(shopping, client):
     buyer = shopping.buyer()
     shopping.cart(buyer, [(shopping.products["a"], 1)])
     client.force_login(buyer)
-    sandbox_wechat.grant_issue(app_id=wechat_oauth.SANDBOX_APPID, kind="oauth",
-                               scope="snsapi_base", user_key="k", nickname="")  # fmt: skip
+    sandbox_wechat.grant_issue(
+        app_id=wechat_oauth.SANDBOX_APPID,
+        kind="oauth",
+        scope="snsapi_base",
+        user_key="k",
+        nickname="",
+    )
     WeChatIdentity.objects.create(
         user=buyer,
         app_id=wechat_oauth.SANDBOX_APPID,
@@ -212,9 +221,8 @@ def test_the_client_s_pay_sign_is_the_sdk_s(client, order):
     )
     assert params["paySign"] == signed
     # Another nonce, another signature: the SDK does not accept it as this one's.
-    assert params["paySign"] != _sdk(params["appId"]).sign(
-        [params["appId"], params["timeStamp"], "x" + params["nonceStr"], params["package"]]
-    )
+    other = [params["appId"], params["timeStamp"], "x" + params["nonceStr"]]
+    assert params["paySign"] != _sdk(params["appId"]).sign([*other, params["package"]])
 
 
 def test_every_answer_and_scene_notification_verifies_and_opens_with_the_sdk(
