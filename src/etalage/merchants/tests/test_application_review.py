@@ -141,9 +141,16 @@ def test_an_application_whose_email_is_not_confirmed_cannot_be_approved(
 
 def test_staff_who_may_only_view_merchants_get_no_decision_buttons(client, applicant):
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
     viewer = get_user_model().objects.create_user("viewer", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_merchant"))
+    # (a browser test in the same worker may have flushed the permissions' table)
+    may_view, _created = Permission.objects.get_or_create(
+        codename="view_merchant",
+        content_type=ContentType.objects.get_for_model(Merchant),
+        defaults={"name": "Can view merchant"},
+    )
+    viewer.user_permissions.add(may_view)
     client.force_login(viewer)
     html = client.get(PAGE.format(applicant.pk)).content.decode()
     assert "Pralines Peeters" in html and 'name="decision"' not in html
