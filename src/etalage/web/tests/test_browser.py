@@ -474,8 +474,8 @@ def test_the_operator_reads_an_order_and_its_parcel_on_a_laptop_screen(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("en", ("received.", "in bag BAG-7.", "The check digit")),
-        ("fr", ("reçu.", "dans le sac BAG-7.", "Le chiffre de contrôle")),
+        ("en", ("received.", "Bag BAG-7 opened; {code} in it.", "The check digit")),
+        ("fr", ("reçu.", "Sac BAG-7 ouvert ; {code} y est.", "Le chiffre de contrôle")),
     ],
 )
 def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
@@ -514,7 +514,7 @@ def test_hub_staff_receive_bag_and_fly_a_parcel_on_a_tablet(
     page.fill("#id_bag", "bag-7")
     page.fill("#id_code", parcel.code)
     page.click("form:has(#id_bag) button[type=submit]")
-    page.wait_for_selector(f"text={parcel.code} {said[1]}")
+    page.wait_for_selector(f"text={said[1].format(code=parcel.code)}")
     page.click("#bags form button")
     page.click(f"a[href='/{language}/hub/flights/']")
     page.wait_for_url(f"{hub}/flights/")
