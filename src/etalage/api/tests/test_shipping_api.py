@@ -62,9 +62,7 @@ def test_a_merchants_system_packs_prints_and_hands_over(client, paid):
     assert call(client, "get", base, read_only).status_code == 403
 
 
-def test_the_api_refuses_a_packed_weight_under_the_goods_by_the_same_rule(
-    client, paid
-):
+def test_the_api_refuses_a_packed_weight_under_the_goods_by_the_same_rule(client, paid):
     mine = paid.sub_orders.order_by("number").first()
     token = key(mine.merchant, ["orders:write"])
     base = f"/orders/{mine.number}/parcel"

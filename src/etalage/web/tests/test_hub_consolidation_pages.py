@@ -160,7 +160,7 @@ def test_a_bag_and_a_flight_s_manifest_name_the_goods_in_the_worker_s_language(
     assert "Valeur déclarée" in page and "Destinataire" in page
     sub = first.sub_order
     assert f"{sub.goods:.2f}".replace(".", ",") in page  # in CNY, the French way
-    assert f"<td class=\"num\">{first.declared_grams}</td>" in page
+    assert f'<td class="num">{first.declared_grams}</td>' in page
     pdf = client.get("/fr/hub/flights/176-12345675/manifest.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     bag_pdf = client.get("/nl/hub/bags/BAG-1/manifest.pdf")
