@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+from django.core.cache import caches
 from django.utils import timezone
 
 from etalage.catalog.models import Product
@@ -20,6 +21,7 @@ from etalage.events.types import (
     PricingChanged,
     ProductsChanged,
 )
+from etalage.inventory.models import StockMovement
 from etalage.orders.models import OrderLine
 from etalage.search.feed import changes_record
 from etalage.search.models import IndexChange
@@ -75,10 +77,6 @@ STOCK_LOOKBACK = timedelta(minutes=6)
 def stock_moves_refigured(*, now: object = None) -> int:
     """The clock's chore, every five minutes: the products whose stock moved
     otherwise than by an order (received, counted, returned) are refigured."""
-    from django.core.cache import caches
-
-    from etalage.inventory.models import StockMovement
-
     if not caches["default"].add("etalage:search-stock-moves", 1, 300):
         return 0
     since = timezone.now() - STOCK_LOOKBACK

@@ -342,8 +342,8 @@ def test_each_context_registers_its_chores_with_the_clock():
         "refunds_quiet_asked_again",
         "route_transits_measured",
         "sandbox_carrier_advanced",
-        "search_figures_refreshed",
-        "search_pending_indexed",
+        "search_changes_purged",
+        "search_stock_refigured",
         "webhooks_sent",
         "wechat_certificates_kept_fresh",
     }

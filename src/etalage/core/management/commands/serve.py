@@ -63,10 +63,8 @@ class Command(BaseCommand):
             call_command("demo", "load", stdout=self.stdout)
             # The demo's paid parcels move by themselves (the clock's chore).
             os.environ.setdefault("ETALAGE_DEMO_CLOCK", "1")
-        from etalage.search.index import index_exists
-
-        if not index_exists():  # a fresh node (or the demo's first run)
-            call_command("search", "reindex", stdout=self.stdout)
+        # A fresh node (or the demo's first run) builds its search index first.
+        call_command("search", "reindex", "--if-missing", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{host}:{port}"
         self.stdout.write(f"\nÉtalage is starting at {base}/ (warming up)…\n")

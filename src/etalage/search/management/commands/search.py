@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from etalage.search.feed import search_follow, search_follow_forever, search_status
-from etalage.search.index import search_reindex
+from etalage.search.index import index_exists, search_reindex
 from etalage.search.status import status_lines
 
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
             "--processes", type=int, default=None,
             help="processes that analyse the text (default: the cores)",
         )  # fmt: skip
+        reindex.add_argument(
+            "--if-missing", action="store_true",
+            help="only when this node has no index yet (a fresh node, the demo)",
+        )  # fmt: skip
         follow = sub.add_parser("follow", help="apply the changes as they come")
         follow.add_argument("--once", action="store_true", help="one round, then stop")
         sub.add_parser("status", help="this node's index and every node's distance")
@@ -37,6 +41,8 @@ class Command(BaseCommand):
         if action == "status":
             for line in status_lines(search_status()):
                 self.stdout.write(line)
+            return
+        if options["if_missing"] and index_exists():
             return
 
         def progress(done: int, total: int) -> None:
