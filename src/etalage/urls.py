@@ -49,9 +49,7 @@ urlpatterns = [
         wechat.sandbox_wechat_authorize,
     ),
     path("sandbox/weixin/api/sns/<path:rest>", wechat.sandbox_wechat_api),
-    path(
-        "sandbox/weixin/mini-program/login", wechat.sandbox_mini_program_login
-    ),
+    path("sandbox/weixin/mini-program/login", wechat.sandbox_mini_program_login),
     path(
         "sandbox/<str:provider>/settlement/<str:day>.csv",
         payments.sandbox_settlement,
