@@ -144,7 +144,9 @@ def test_staff_who_may_only_view_merchants_get_no_decision_buttons(client, appli
     from django.contrib.contenttypes.models import ContentType
 
     viewer = get_user_model().objects.create_user("viewer", is_staff=True)
-    # (a browser test in the same worker may have flushed the permissions' table)
+    # (a browser test in the same worker may have flushed the permissions' and the
+    # content types' tables: the content types' cache would name a row gone)
+    ContentType.objects.clear_cache()
     may_view, _created = Permission.objects.get_or_create(
         codename="view_merchant",
         content_type=ContentType.objects.get_for_model(Merchant),

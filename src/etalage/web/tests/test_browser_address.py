@@ -32,8 +32,10 @@ def _shot(page, name: str) -> None:
 def _settled(page) -> None:
     """Wait until htmx has swapped the lists in and set them up (a list changed
     before then would not ask for the next one, as no person is that quick)."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    # A selector, not a script: the pages' policy forbids evaluating strings, which
+    # Playwright's polling of a function would need.
+    page.locator(".htmx-request, .htmx-swapping, .htmx-settling").first.wait_for(
+        state="detached"
     )
 
 
