@@ -93,8 +93,9 @@ def category_tree(*, language: str) -> CategoryTree:
     )
 
 
-def _with_listing_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Fetch what a product card shows: names, the merchant and the first images."""
+def products_with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Fetch what a product card shows: names, the merchant and the first images
+    (the catalogue's listings and search's result pages alike)."""
     return queryset.select_related("merchant").prefetch_related(
         Prefetch(
             "translations",
@@ -153,7 +154,7 @@ def storefront_products(
         Sort.PRICE_LOW: [F("shown__amount").asc(nulls_last=True), "id"],
         Sort.PRICE_HIGH: [F("shown__amount").desc(nulls_last=True), "-id"],
     }.get(sort, ["-created_at", "-id"])
-    return _with_listing_data(queryset.order_by(*order))
+    return products_with_card_data(queryset.order_by(*order))
 
 
 def storefront_product(*, slug: str) -> Product:

@@ -11,11 +11,11 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Prefetch
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from etalage.catalog.models import Category, Product, ProductImage, ProductTranslation
+from etalage.catalog.models import Category, Product
+from etalage.catalog.selectors import products_with_card_data
 from etalage.merchants.models import Merchant
 from etalage.search.engines import Criteria, Groups, NoIndex, SearchEngine
 from etalage.search.glossary import also_means, glossary_read
@@ -321,23 +321,8 @@ def _products(ids: list[Any]) -> list[Product]:
     wanted = [UUID(str(i)) if not isinstance(i, UUID) else i for i in ids]
     if not wanted:
         return []
-    found = (
-        Product.objects.filter(pk__in=wanted)
-        .order_by()
-        .select_related("merchant")
-        .only(*CARD_FIELDS)
-    )
-    found = found.prefetch_related(
-        Prefetch(
-            "translations",
-            queryset=ProductTranslation.objects.only("product_id", "language", "name"),
-        ),
-        Prefetch(
-            "images",
-            queryset=ProductImage.objects.only(
-                "product_id", "thumbnail", "is_illustration", "position"
-            ).order_by("position", "id"),
-        ),
+    found = products_with_card_data(
+        Product.objects.filter(pk__in=wanted).order_by().only(*CARD_FIELDS)
     )
     by_id = {p.pk: p for p in found}
     return [by_id[i] for i in wanted if i in by_id]
