@@ -17,13 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from etalage.catalog.selectors import variant_label
 from etalage.checkout.info import checkout_info
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.checkout.selectors import cart_lines
 from etalage.customs.routes import Route
 from etalage.customs.selectors import addresses_of, identities_of
-from etalage.logistics.selectors import parcel_timeline
+from etalage.logistics.selectors import line_name, parcel_timeline
 from etalage.money import Money, format_money
 from etalage.orders import states
 from etalage.orders.models import Order
@@ -46,7 +45,6 @@ from etalage.web.cart import (
     priced_in_parcel,
     request_cart,
 )
-from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
 
 PAGE_EXPIRED = _("This page has expired: check the totals, then place the order again.")
@@ -165,18 +163,6 @@ def orders(request):
     )
 
 
-def _line_name(line, language: str) -> str:
-    """A line as the reader reads it: the Chinese name kept at checkout for China's
-    readers (what customs was told), else the product and version in the reader's
-    language (the merchant's words only where the product has no other)."""
-    if language == "zh-hans":
-        return line.name_zh
-    variant = line.variant
-    named = product_name(variant.product, language)
-    label = variant_label(variant, language)
-    return f"{named} · {label}" if label and label != variant.sku else named
-
-
 def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
     """A line of an order as its page shows it: for a CBEC order, priced as the
     cart and checkout priced it, with its own tax (the share of its parcel's
@@ -185,7 +171,7 @@ def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
     with_tax = Money(line.goods + tax, currency)
     return {
         "line": line,
-        "name": _line_name(line, language),
+        "name": line_name(line, language),
         "unit": format_money((with_tax / line.quantity).rounded(), language),
         "goods": format_money(with_tax, language),
     }
