@@ -629,8 +629,11 @@ def test_a_new_buyer_orders_from_two_merchants_and_pays_in_every_language(
     _fits(page, "new address")
     # An address as buyers paste it: the form is filled, its lists chosen.
     page.fill("#id_paste", "李娜 13912345678 上海市浦东新区世纪大道 100 号")
-    page.locator("button[name=fill]").click()
-    page.wait_for_function("document.querySelector('#id_district').value")
+    # A full-page post: wait for the answer, then for the district list it fills (the
+    # element is absent while the new page is parsed, so the check allows for that).
+    with page.expect_navigation():
+        page.locator("button[name=fill]").click()
+    page.wait_for_function("(document.querySelector('#id_district') || {}).value")
     assert page.input_value("#id_district") == "310115"
     page.locator("button[name=save]:not(.visually-hidden)").click()
     page.wait_for_url("**/account/")
