@@ -1,0 +1,1 @@
+"""The buyer API: account, cart, quotes, orders, payments, returns."""

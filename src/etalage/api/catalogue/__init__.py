@@ -1,0 +1,1 @@
+"""The public catalogue API: products, categories, search."""

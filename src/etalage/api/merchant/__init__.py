@@ -1,0 +1,1 @@
+"""The merchant API: products, orders, shipping, money."""

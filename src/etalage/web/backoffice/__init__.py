@@ -1,0 +1,1 @@
+"""The operator's back-office pages that are not the Django admin."""

@@ -1,0 +1,1 @@
+"""Endpoints that providers and carriers call: payment notices, tracking, customs receipts."""

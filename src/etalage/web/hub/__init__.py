@@ -1,0 +1,1 @@
+"""The Liège hub's screens: receiving, bagging, flights and the return desk."""

@@ -1,0 +1,1 @@
+"""The merchant portal: products, orders, money, returns, team and webhooks."""

@@ -1,0 +1,1 @@
+"""The embedded sandboxes' pages: cashiers, OAuth and consoles of outside parties."""

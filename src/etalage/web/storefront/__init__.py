@@ -1,0 +1,1 @@
+"""The buyer's storefront: home, categories, search, product pages, cart and checkout."""
