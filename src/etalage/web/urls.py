@@ -6,8 +6,6 @@ from etalage.web import (
     addresses,
     cart,
     checkout,
-    hub,
-    hub_consolidation,
     notices,
     onboarding,
     payments,
@@ -23,6 +21,8 @@ from etalage.web import (
     views,
     wechat,
 )
+from etalage.web.hub import bonded, consolidation, receiving
+from etalage.web.hub import returns as hub_returns
 
 app_name = "web"
 
@@ -124,37 +124,39 @@ urlpatterns = [
         "account/wechat/<uuid:pk>/unlink/", wechat.wechat_unlink, name="wechat-unlink"
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
-    path("hub/", hub.hub_scan, name="hub"),
+    path("hub/", receiving.hub_scan, name="hub"),
     path(
         "hub/parcels/<str:code>/correct/",
-        hub.hub_scan_correct_page,
+        receiving.hub_scan_correct_page,
         name="hub-scan-correct",
     ),
-    path("hub/bags/", hub_consolidation.hub_bags, name="hub-bags"),
+    path("hub/bags/", consolidation.hub_bags, name="hub-bags"),
     path(
         "hub/bags/<str:code>/manifest.pdf",
-        hub_consolidation.hub_bag_manifest,
+        consolidation.hub_bag_manifest,
         name="hub-bag-manifest",
     ),
-    path("hub/bonded/", hub.bonded_packing, name="hub-bonded"),
+    path("hub/bonded/", bonded.bonded_packing, name="hub-bonded"),
     path(
-        "hub/bonded/<str:number>/label.pdf", hub.bonded_label, name="hub-bonded-label"
+        "hub/bonded/<str:number>/label.pdf",
+        bonded.bonded_label,
+        name="hub-bonded-label",
     ),
-    path("hub/flights/", hub_consolidation.hub_flights, name="hub-flights"),
+    path("hub/flights/", consolidation.hub_flights, name="hub-flights"),
     path(
         "hub/flights/<str:mawb>/manifest/",
-        hub_consolidation.hub_manifest_page,
+        consolidation.hub_manifest_page,
         name="hub-manifest-page",
     ),
-    path("hub/returns/", returns.hub_returns, name="hub-returns"),
+    path("hub/returns/", hub_returns.hub_returns, name="hub-returns"),
     path(
         "hub/returns/<str:return_number>/receive/",
-        returns.hub_return_receive,
+        hub_returns.hub_return_receive,
         name="hub-return-receive",
     ),
     path(
         "hub/flights/<str:mawb>/manifest.<str:kind>",
-        hub_consolidation.hub_manifest,
+        consolidation.hub_manifest,
         name="hub-manifest",
     ),
     path("portal/", portal.dashboard, name="portal"),

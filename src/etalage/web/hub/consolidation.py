@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -36,8 +35,8 @@ from etalage.logistics.manifests import (
 from etalage.logistics.models import Bag, Flight, Parcel
 from etalage.logistics.selectors import flights_for_hub
 from etalage.logistics.services import ParcelRefused
+from etalage.web.access import hub_staff_required
 from etalage.web.forms import posted_or_404
-from etalage.web.hub import _hub_staff
 
 
 class BagForm(forms.Form):
@@ -58,10 +57,9 @@ class FlightForm(forms.Form):
     destination = forms.CharField(label=gettext_lazy("To (IATA airport)"), max_length=3)
 
 
-@login_required
+@hub_staff_required
 def hub_bags(request):
     """Scan a bag, then its parcels, one at a time; seal a bag when full."""
-    _hub_staff(request)
     form = BagForm(request.POST or None, initial={"bag": request.GET.get("bag", "")})
     if request.method == "POST" and "seal" in request.POST:
         try:
@@ -122,11 +120,10 @@ def hub_bags(request):
 FLIGHTS_PER_PAGE = 20
 
 
-@login_required
+@hub_staff_required
 def hub_flights(request):
     """Flights under their air waybills: create, load sealed bags, depart, arrive;
     each with its cargo manifest."""
-    _hub_staff(request)
     form = FlightForm(request.POST if "mawb" in request.POST else None)
     if request.method == "POST":
         try:
@@ -203,10 +200,9 @@ def _flight_action(request) -> str:
     raise Http404
 
 
-@login_required
+@hub_staff_required
 def hub_manifest_page(request, mawb: str):
     """A flight's cargo manifest on the screen, with its CSV and PDF."""
-    _hub_staff(request)
     flight = Flight.objects.filter(mawb=mawb).first()
     if flight is None:
         raise Http404
@@ -218,10 +214,9 @@ def hub_manifest_page(request, mawb: str):
     )
 
 
-@login_required
+@hub_staff_required
 def hub_manifest(request, mawb: str, kind: str):
     """A flight's cargo manifest as CSV or PDF, in the worker's language."""
-    _hub_staff(request)
     flight = Flight.objects.filter(mawb=mawb).first()
     if flight is None or kind not in ("csv", "pdf"):
         raise Http404
@@ -237,10 +232,9 @@ def hub_manifest(request, mawb: str, kind: str):
     return response
 
 
-@login_required
+@hub_staff_required
 def hub_bag_manifest(request, code: str):
     """One bag's manifest as PDF, in the worker's language."""
-    _hub_staff(request)
     bag = Bag.objects.filter(code=code_normalised(code)).first()
     if bag is None:
         raise Http404

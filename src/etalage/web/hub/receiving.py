@@ -1,46 +1,34 @@
-"""The Liège hub's screens (hub staff, on a tablet): receiving (scan or type a
-parcel's code, weigh it, receive it or refuse it with a reason, correct the hub's
-last scan) and the bonded warehouse's packing; bags, flights and manifests are
-``hub_consolidation``'s. Views only: the rules are ``logistics``'s."""
+"""The hub's receiving screen (hub staff, on a tablet): scan or type a parcel's
+code, weigh it, receive it or refuse it with a reason, correct the hub's last scan.
+The bonded warehouse's packing is ``bonded``'s; bags, flights and manifests are
+``consolidation``'s. Views only: the rules are ``logistics``'s."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from etalage.customs.routes import Route
 from etalage.demo.clock import demo_by_hand_name
 from etalage.logistics.codes import code_normalised
-from etalage.logistics.labels import labels_pdf
 from etalage.logistics.models import Parcel
 from etalage.logistics.selectors import (
-    WAITING_FOR_HAND_OVER,
     lines_named,
     parcel_items,
 )
 from etalage.logistics.services import (
-    LighterThanGoods,
     ParcelRefused,
     WeightOutOfTolerance,
     hub_receive,
     hub_refuse,
     hub_scan_correct,
-    is_hub_staff,
-    parcel_pack,
 )
 from etalage.orders.models import SubOrder
-
-
-def _hub_staff(request) -> None:
-    if not is_hub_staff(request.user):
-        raise PermissionDenied("hub staff only")
+from etalage.web.access import hub_staff_required
 
 
 class WeighingForm(forms.Form):
@@ -73,11 +61,10 @@ class ScanForm(WeighingForm):
     field_order = ["code", "grams", "refusal", "note"]
 
 
-@login_required
+@hub_staff_required
 def hub_scan(request):
     """Scan, weigh, receive; a weight far from the packed one is asked again (weigh
     again, or confirm it and the parcel is refused)."""
-    _hub_staff(request)
     form = ScanForm(request.POST or None)
     asked = correctable = None
     if request.method == "POST" and form.is_valid():
@@ -168,11 +155,10 @@ class CorrectForm(WeighingForm):
     )
 
 
-@login_required
+@hub_staff_required
 def hub_scan_correct_page(request, code: str):
     """Correct the hub's last scan of a parcel (a mistyped weight, the wrong
     refusal), saying why; its history at the hub below."""
-    _hub_staff(request)
     parcel = Parcel.objects.filter(code=code_normalised(code)).first()
     if parcel is None:
         raise Http404
@@ -212,85 +198,3 @@ def hub_scan_correct_page(request, code: str):
             "items": parcel_items(sub, get_language()),
         },
     )
-
-
-# The bonded warehouse in China (1210) ---------------------------------------------
-
-
-class BondedPackForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Parcel (scan the picking list)"), max_length=40
-    )
-    grams = forms.IntegerField(
-        label=gettext_lazy("Packed weight (g)"), min_value=1, max_value=31_500
-    )
-
-
-@login_required
-def bonded_packing(request):
-    """Pick and pack the bonded warehouse's paid parcels; each gets its label."""
-    _hub_staff(request)
-    form = BondedPackForm(request.POST or None)
-    lighter = None
-    if request.method == "POST" and form.is_valid():
-        sub = SubOrder.objects.filter(
-            number=code_normalised(form.cleaned_data["code"]), route=Route.BONDED
-        ).first()
-        if sub is None:
-            form.add_error(
-                "code",
-                _("No bonded parcel has the number %(code)s.")
-                % {"code": code_normalised(form.cleaned_data["code"])},
-            )
-        else:
-            grams = form.cleaned_data["grams"]
-            try:
-                parcel = parcel_pack(
-                    sub_order=sub,
-                    grams=grams,
-                    by=request.user,
-                    bonded=True,
-                    lighter_confirmed=request.POST.get("confirm") == str(grams),
-                )
-            except ParcelRefused as refused:
-                form.add_error(
-                    "grams" if refused.field == "grams" else "code", str(refused)
-                )
-                if isinstance(refused, LighterThanGoods):
-                    lighter = refused
-            else:
-                messages.success(request, _("%(code)s packed.") % {"code": parcel.code})
-                return redirect("web:hub-bonded")
-    to_pick = (
-        SubOrder.objects.filter(
-            route=Route.BONDED, state__in=WAITING_FOR_HAND_OVER, parcel=None
-        )
-        .select_related("warehouse", "merchant")
-        .prefetch_related(lines_named())
-        .order_by("created_at")[:50]
-    )
-    language = get_language()
-    packed = Parcel.objects.filter(
-        sub_order__route=Route.BONDED, waybill=""
-    ).select_related("sub_order")[:50]
-    return render(
-        request,
-        "etalage/hub/bonded.html",
-        {
-            "form": form,
-            "to_pick": [(sub, parcel_items(sub, language)) for sub in to_pick],
-            "packed": packed,
-            "lighter": lighter,
-        },
-    )
-
-
-@login_required
-def bonded_label(request, number: str):
-    _hub_staff(request)
-    parcel = Parcel.objects.filter(code=number, sub_order__route=Route.BONDED).first()
-    if parcel is None:
-        raise Http404
-    response = HttpResponse(labels_pdf([parcel]), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="label-{number}.pdf"'
-    return response
