@@ -135,16 +135,24 @@ class OrderLine:
     # beer's per-tonne tax and the positive list's yearly caps.
     net: NetContent | None = None
     indivisible: bool = True  # one unit cannot be split across parcels
+    # What the seller took off this line (its share of merchant-funded promotions):
+    # it lowers the real transaction price, so the dutiable value and the tax.
+    reduction: Decimal = ZERO
 
     def __post_init__(self) -> None:
         if not isinstance(self.unit_price, Decimal) or self.unit_price < 0:
             raise ValueError("unit_price must be a non-negative Decimal")
         if self.quantity < 1:
             raise ValueError("quantity must be at least 1")
+        if not isinstance(self.reduction, Decimal) or not (
+            ZERO <= self.reduction <= self.unit_price * self.quantity
+        ):
+            raise ValueError("reduction must be a Decimal between 0 and the goods")
 
     @property
     def goods(self) -> Decimal:
-        return self.unit_price * self.quantity
+        """The line's real transaction price: its units less the seller's reduction."""
+        return self.unit_price * self.quantity - self.reduction
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +271,7 @@ def _consumption_applies(line: OrderLine) -> bool:
         threshold = rates.threshold_per_gram
     if threshold is None:
         return True
-    return line.unit_price / net.amount >= threshold
+    return line.goods / line.quantity / net.amount >= threshold
 
 
 def _per_tonne(line: OrderLine, taxable: Decimal) -> Decimal:
