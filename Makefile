@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DATA_DIR ?= var
+SITE_DIR ?= site
 export ETALAGE_DATA_DIR ?= $(abspath $(DATA_DIR))
 
-.PHONY: install run test test-later lint format clean
+.PHONY: install run test test-later lint docs format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +44,13 @@ lint: install
 	$(BIN)/ruff format --check src bench
 	ETALAGE_TESTING=1 $(BIN)/mypy
 
+## Build the manual (docs/, mkdocs.yml) into site/; a broken link fails it.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+
 format: install
 	$(BIN)/ruff format src bench
 	$(BIN)/ruff check --fix src bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info
