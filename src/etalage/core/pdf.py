@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.enums import TextMode
 from pylopdf_fonts_zh_cn import sans_path
@@ -80,6 +81,15 @@ def pdf_money(money: Money, language: str) -> str:
 def pdf_number(value: Decimal | int, language: str) -> str:
     """A count or a measure (grams, pieces) written for ``language``'s reader."""
     return _in_font(format_number(value, language))
+
+
+def pdf_field(field: object, value: object) -> str:
+    """A printed field and its value, punctuated as the language writes it
+    ("De : …" in French, "寄件人：…" in Chinese)."""
+    return pgettext("a printed field and its value", "%(field)s: %(value)s") % {
+        "field": field,
+        "value": value,
+    }
 
 
 def pdf_text(text: str) -> str:

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from etalage.core.pdf import pdf_bold, pdf_document, pdf_font, pdf_number
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_field, pdf_font, pdf_number
 from etalage.customs.routes import Route
 from etalage.logistics.models import Parcel
 
@@ -104,9 +104,11 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         pdf.cell(0, 6, f"Étalage · {kind} {sub.customs_mode}",
                  new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf_font(pdf, 8)
-    sender = f"{T_FROM}: {merchant.legal_name}, {merchant.city} (BE)"
+    sender = pdf_field(T_FROM, f"{merchant.legal_name}, {merchant.city} (BE)")
     if bonded:
-        sender = f"{T_FROM}: {sub.warehouse.name} (CN), {T_FOR} {merchant.legal_name}"
+        sender = pdf_field(
+            T_FROM, f"{sub.warehouse.name} (CN), {T_FOR} {merchant.legal_name}"
+        )
     pdf.multi_cell(90, 4, sender, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf_font(pdf, 8)
@@ -130,11 +132,11 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
     pdf.set_xy(40, top)
     pdf_font(pdf, 9)
     facts = [
-        f"{T_ORDER}: {sub.order.number}",
-        f"{T_PARCEL}: {sub.number}",
-        f"{T_PACKED_WEIGHT}: {_number(parcel.declared_grams)} g",
-        f"{T_LINES}: {_number(sum(line.quantity for line in sub.lines.all()))}",
-        f"{T_CUSTOMS_MODE}: {sub.customs_mode}",
+        pdf_field(T_ORDER, sub.order.number),
+        pdf_field(T_PARCEL, sub.number),
+        pdf_field(T_PACKED_WEIGHT, f"{_number(parcel.declared_grams)} g"),
+        pdf_field(T_LINES, _number(sum(line.quantity for line in sub.lines.all()))),
+        pdf_field(T_CUSTOMS_MODE, sub.customs_mode),
     ]
     pdf.multi_cell(55, 5, "\n".join(facts), new_x="LMARGIN", new_y="NEXT")
     if bonded:
@@ -145,7 +147,7 @@ def _label(pdf: FPDF, parcel: Parcel) -> None:
         pdf.multi_cell(
             90,
             4.5,
-            f"{T_FINAL_DESTINATION}: {sub.order.city} (CN)\n{T_VIA_THE_HUB}",
+            pdf_field(T_FINAL_DESTINATION, f"{sub.order.city} (CN)\n{T_VIA_THE_HUB}"),
             new_x="LMARGIN",
             new_y="NEXT",
             align="L",

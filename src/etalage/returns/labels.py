@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from etalage.core.pdf import pdf_bold, pdf_document, pdf_font
+from etalage.core.pdf import pdf_bold, pdf_document, pdf_field, pdf_font
 from etalage.customs.routes import Route
 from etalage.logistics.labels import LABEL_MM, T_RECIPIENT, code128_png, region_of
 from etalage.returns.models import ReturnRequest
@@ -73,7 +73,7 @@ def _return_label(request: ReturnRequest) -> bytes:
     pdf.cell(0, 5, request.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf_font(pdf, 8)
     items = ", ".join(f"{r.line.sku} × {r.quantity}" for r in request.lines.all())
-    pdf.multi_cell(90, 4, f"{T_ORDER}: {sub.number} · {T_ITEMS}: {items}",
+    pdf.multi_cell(90, 4, f"{pdf_field(T_ORDER, sub.number)} · {pdf_field(T_ITEMS, items)}",
                    new_x="LMARGIN", new_y="NEXT", align="L")  # fmt: skip
     qr = io.BytesIO()
     segno.make(f"ETALAGE-RETURN|{request.number}|{sub.number}", error="m").save(

@@ -78,3 +78,13 @@ def test_a_packing_list_keeps_a_chinese_product_name(paid):
     pdf = packing_list_pdf(parcel_pack(sub_order=paid, grams=1000))
     keep(pdf, "packing-list.png")
     assert "黑巧克力礼盒" in text_of(pdf)
+
+
+@pytest.mark.parametrize(
+    ("language", "sender"), [("fr", "De : "), ("en", "From: "), ("zh-hans", "：")]
+)
+def test_a_label_punctuates_its_fields_as_its_language_does(paid, language, sender):
+    """French sets a space before the colon, Chinese a full-width colon."""
+    with translation.override(language):
+        text = text_of(labels_pdf([parcel_pack(sub_order=paid, grams=1000)]))
+    assert sender in text
