@@ -6,7 +6,7 @@
 
 It builds a catalogue in a fresh database (bulk inserts: 100,000 live products with
 four translations, a variant and an image each, across 13 categories and 50
-merchants), serves it the way the README says to serve in production (`etalage serve`:
+merchants), serves it as docs/production.md says to run in production (`etalage serve`:
 gunicorn, debug off), then sends requests from a separate process over loopback at
 concurrency 1, 8 and 32, and prints requests per second and p50/p95/p99 latency for
 each page, with the machine it ran on. The load is bounded by count and time and

@@ -346,7 +346,7 @@ class RegionsSource:
 
 
 def regions_source() -> RegionsSource:
-    """Which published snapshot the table is (for the README, pages and checks)."""
+    """Which published snapshot the table is (for the manual, pages and checks)."""
     meta = get_data_metadata()
     return RegionsSource(
         authority=str(meta.get("authority", "")),

@@ -1,6 +1,6 @@
 """The address a request comes from, for every limit and every log.
 
-Behind a reverse proxy (the README's TLS proxy) every connection comes from the
+Behind a reverse proxy (docs/production.md's TLS proxy) every connection comes from the
 proxy: the client's address is in the ``X-Forwarded-For`` header the proxy adds.
 That header is anyone's to write, so it is read only when the connection comes from
 a proxy the operator trusts (``ETALAGE_TRUSTED_PROXIES``, addresses or networks),

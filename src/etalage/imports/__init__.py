@@ -5,7 +5,7 @@ product; a product is found again by that reference and a variant by its SKU, so
 file imported twice changes nothing the second time, and a changed file updates
 what changed and leaves the rest alone. Every cell is checked before anything is
 written; when any is wrong the merchant gets every error, by row, column and reason,
-and nothing is imported. The columns are documented in the README and in
+and nothing is imported. The columns are documented in docs/merchants.md and in
 ``COLUMNS`` below; ``import_template_csv`` and ``import_example_csv`` give the files.
 """
 

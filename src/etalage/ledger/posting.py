@@ -6,7 +6,7 @@ the Chinese market), ``*_eur`` in euros. A leg is an account key, a currency and
 signed amount (debit positive). The services read the facts (``SubOrderFigures``)
 and write the legs these functions return; these functions decide every cent.
 
-How a euro flows (the README's walk-through follows these functions):
+How a euro flows (the walk-through in docs/money.md follows these functions):
 
 - **Capture**: the provider owes the order's total (in CNY). Of it, the CBEC tax is
   owed to customs and the freight to the carrier; the goods paid enter the FX

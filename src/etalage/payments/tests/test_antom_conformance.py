@@ -1,5 +1,5 @@
-"""Antom's own SDK decides (PyPI ``global-open-sdk-python``, see the README's
-Conformance section): not our summary of the protocol, nor our sandbox.
+"""Antom's own SDK decides (PyPI ``global-open-sdk-python``, see
+docs/conformance.md): not our summary of the protocol, nor our sandbox.
 
 1. Every request the adapter makes (pay, inquiryPayment, refund, customs declare)
    goes over real HTTP to a stand-in gateway on 127.0.0.1, which keeps the method,
