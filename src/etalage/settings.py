@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "etalage.webhooks",
     "etalage.declarations",
     "etalage.returns",
+    "etalage.analytics",
+    "etalage.promotions",
+    "etalage.reviews",
     "etalage.search",
     "etalage.web",
     "etalage.api",
@@ -525,6 +528,8 @@ ETALAGE_COMMISSION_VAT_PERCENT = Decimal(
     os.environ.get("ETALAGE_COMMISSION_VAT_PERCENT", "21")
 )
 ETALAGE_RETURN_WINDOW_DAYS = int(os.environ.get("ETALAGE_RETURN_WINDOW_DAYS", 30))
+# How long a buyer may change their review after writing it (then: one follow-up).
+ETALAGE_REVIEW_EDIT_DAYS = int(os.environ.get("ETALAGE_REVIEW_EDIT_DAYS", 30))
 # Where buyers send returns, by route: the cross-border return warehouse in China
 # for parcels flown from Liège (9610), the bonded warehouse for bonded stock (1210).
 # Where returned parcels go, as the courier in China reads it: Chinese first, then
@@ -585,6 +590,13 @@ ETALAGE_HUB_WEIGHT_TOLERANCE_GRAMS = int(
 # Days a merchant has to hand a paid parcel to the hub before it is flagged late to
 # the merchant and the operator.
 ETALAGE_HANDLING_DAYS = int(os.environ.get("ETALAGE_HANDLING_DAYS", 3))
+# How often each process adds the product page views it counted to the table
+# (``analytics.product_views``); unset in tests, which flush when they mean to.
+ETALAGE_PRODUCT_VIEWS_FLUSH_SECONDS: float | None = (
+    None
+    if TESTING
+    else float(os.environ.get("ETALAGE_PRODUCT_VIEWS_FLUSH_SECONDS", 10))
+)
 # The delivery promise: deliveries of the last days measured, how often (seconds).
 ETALAGE_PROMISE_PERIOD_DAYS = int(os.environ.get("ETALAGE_PROMISE_PERIOD_DAYS", 90))
 ETALAGE_PROMISE_MEASURE_SECONDS = int(

@@ -243,3 +243,51 @@ class MerchantChanged(DomainEvent):
     may have appeared or disappeared."""
 
     merchant_id: UUID
+
+
+# Reviews ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewWritten(DomainEvent):
+    """A buyer reviewed a delivered line (stars, words, photos)."""
+
+    review_id: UUID
+    product_id: UUID
+    merchant_id: UUID
+    stars: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewEdited(DomainEvent):
+    """A review's author changed it or added their one follow-up."""
+
+    review_id: UUID
+    product_id: UUID
+    stars: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewReplied(DomainEvent):
+    """The merchant answered a review of its product, publicly."""
+
+    review_id: UUID
+    merchant_id: UUID
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewReported(DomainEvent):
+    """A buyer or a merchant told the operator a review breaks the rules."""
+
+    review_id: UUID
+    report_id: UUID
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewHidden(DomainEvent):
+    """The operator hid a review (its rating no longer counts); the author is told."""
+
+    review_id: UUID
+    product_id: UUID
+    reason: str

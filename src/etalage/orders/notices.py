@@ -51,6 +51,7 @@ class Notice(enum.StrEnum):
     REFUNDED = "refunded"
     RETURN_APPROVED = "return_approved"
     RETURN_REFUSED = "return_refused"
+    REVIEW_HIDDEN = "review_hidden"  # by the operator (``reviews``): email only
 
 
 def _texts() -> dict[Notice, str]:

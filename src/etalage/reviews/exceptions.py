@@ -1,0 +1,6 @@
+from django.core.exceptions import ValidationError
+
+
+class ReviewError(ValidationError):
+    """A review, reply or report that cannot be: the message names the field and
+    says why, in the person's language."""
