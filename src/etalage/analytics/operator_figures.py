@@ -1,0 +1,243 @@
+"""The operator's figures for the back-office's first page, read where they are
+kept and grouped by the database: buyers' payments (orders and what was paid, by
+day), the ledger's book of each paid parcel (goods by merchant), the order lines
+(goods by category), payment attempts by outcome, customs' verdicts, parcels late
+at each step (logistics' own rule), refunds, and the product page views analytics
+counts (the pavilion's traffic). Amounts are what buyers paid, in their currency
+(CNY for China), per currency."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+
+from etalage.analytics.merchant_figures import percent
+from etalage.analytics.models import ProductViewDay
+from etalage.analytics.periods import Period, as_day, period
+from etalage.catalog.models import CategoryTranslation
+from etalage.core.languages import pick_translation
+from etalage.declarations.models import Declaration
+from etalage.ledger.models import SubOrderBook
+from etalage.logistics.selectors import LATE_AFTER, parcels_late
+from etalage.money.money import Money
+from etalage.orders.models import OrderLine
+from etalage.payments.models import Payment, Refund
+
+TOP_MERCHANTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Paid:
+    """Orders paid on a day (or in a month) and what their buyers paid."""
+
+    when: date
+    orders: int
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A merchant's or a category's goods sold (what buyers paid for the goods)."""
+
+    key: str
+    name: str
+    amount: Money
+    parcels: int
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorFigures:
+    period: Period
+    currencies: tuple[str, ...]  # the buyers' currencies seen, CNY first
+    days: dict[str, tuple[Paid, ...]]  # by currency
+    months: dict[str, tuple[Paid, ...]]
+    refunds: dict[str, tuple[Paid, ...]]  # refunds made, by day
+    by_merchant: dict[str, tuple[Named, ...]]
+    by_category: dict[str, tuple[Named, ...]]
+    payments: dict[str, int]  # attempts started in the 30 days, by state
+    customs: dict[str, int]  # parcels decided in the 30 days: released, refused
+    late: dict[str, int]  # parcels late now, by step
+    views: tuple[tuple[date, int], ...]  # product page views, by day
+
+    @property
+    def payment_success(self) -> Decimal | None:
+        """Of the payment attempts that ended (paid or failed), the share paid."""
+        ended = self.payments.get("succeeded", 0) + self.payments.get("failed", 0)
+        return percent(self.payments.get("succeeded", 0), ended)
+
+    @property
+    def customs_released(self) -> Decimal | None:
+        return percent(self.customs["released"], sum(self.customs.values()))
+
+    @property
+    def customs_refused(self) -> Decimal | None:
+        return percent(self.customs["refused"], sum(self.customs.values()))
+
+
+def operator_figures(*, language: str, today: date | None = None) -> OperatorFigures:
+    """The marketplace's figures for the 30 days and 12 months to ``today``;
+    category names in ``language``."""
+    when = period(today)
+    paid = Payment.objects.filter(state=Payment.State.SUCCEEDED)
+    days = _paid(paid.filter(paid_at__gte=when.since_day), "paid_at", when.days)
+    months = _paid(
+        paid.filter(paid_at__gte=when.since_month), "paid_at", when.months, TruncMonth
+    )
+    refunds = _paid(
+        Refund.objects.filter(
+            state=Refund.State.SUCCEEDED, created_at__gte=when.since_day
+        ),
+        "created_at",
+        when.days,
+    )
+    currencies = sorted(
+        set(days) | set(months) | {"CNY"}, key=lambda c: (c != "CNY", c)
+    )
+    views = dict(
+        ProductViewDay.objects.filter(day__gte=when.days[0])
+        .values("day")
+        .annotate(n=Sum("views"))
+        .values_list("day", "n")
+    )
+    return OperatorFigures(
+        period=when,
+        currencies=tuple(currencies),
+        days=days,
+        months=months,
+        refunds=refunds,
+        by_merchant=_by_merchant(when),
+        by_category=_by_category(when, language),
+        payments=dict(
+            Payment.objects.filter(created_at__gte=when.since_day)
+            .values("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        ),
+        customs=_customs(when),
+        late={step: parcels_late(step).count() for step in LATE_AFTER},
+        views=tuple((day, views.get(day, 0)) for day in when.days),
+    )
+
+
+def _paid(
+    rows: Any, field: str, slots: tuple[date, ...], trunc: Any = TruncDate
+) -> dict[str, tuple[Paid, ...]]:
+    """Count and sum ``rows`` by day (or month) and currency, every slot filled."""
+    grouped: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
+    for when, currency, n, total in (
+        rows.annotate(when=trunc(field))
+        .values("when", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .values_list("when", "currency", "n", "total")
+    ):
+        grouped[currency][as_day(when)] = (n, Decimal(total))
+    return {
+        currency: tuple(
+            Paid(slot, *_counted(found.get(slot), currency)) for slot in slots
+        )
+        for currency, found in grouped.items()
+    }
+
+
+def _counted(found: tuple[int, Decimal] | None, currency: str) -> tuple[int, Money]:
+    n, total = found or (0, Decimal(0))
+    return n, Money(total, currency).rounded()
+
+
+def _by_merchant(when: Period) -> dict[str, tuple[Named, ...]]:
+    """Goods paid by buyers for each merchant's parcels in the 30 days, the
+    largest first (the rest summed as one row)."""
+    rows = (
+        SubOrderBook.objects.filter(paid_at__gte=when.since_day)
+        .values("merchant_id", "merchant__name", "sub_order__order__currency")
+        .annotate(goods=Sum("goods_paid"), parcels=Count("pk"))
+        .order_by("-goods")
+    )
+    found: dict[str, list[Named]] = defaultdict(list)
+    for row in rows:
+        currency = row["sub_order__order__currency"]
+        found[currency].append(
+            Named(
+                key=str(row["merchant_id"]),
+                name=row["merchant__name"],
+                amount=Money.from_minor_units(row["goods"], currency),
+                parcels=row["parcels"],
+            )
+        )
+    return {currency: _top(named) for currency, named in found.items()}
+
+
+def _top(named: list[Named]) -> tuple[Named, ...]:
+    if len(named) <= TOP_MERCHANTS:
+        return tuple(named)
+    head, rest = named[: TOP_MERCHANTS - 1], named[TOP_MERCHANTS - 1 :]
+    others = Named(
+        key="others",
+        name="…",
+        amount=sum((n.amount for n in rest), Money.zero(rest[0].amount.currency)),
+        parcels=sum(n.parcels for n in rest),
+    )
+    return (*head, others)
+
+
+def _by_category(when: Period, language: str) -> dict[str, tuple[Named, ...]]:
+    """Goods paid by buyers in the 30 days by the products' category."""
+    rows = list(
+        OrderLine.objects.filter(sub_order__book__paid_at__gte=when.since_day)
+        .values("variant__product__category_id", "sub_order__order__currency")
+        .annotate(
+            goods=Sum(F("unit_price") * F("quantity")),
+            parcels=Count("sub_order_id", distinct=True),
+        )
+        .order_by("-goods")
+    )
+    names: dict[Any, list[CategoryTranslation]] = defaultdict(list)
+    for translation in CategoryTranslation.objects.filter(
+        category_id__in={row["variant__product__category_id"] for row in rows}
+    ):
+        names[translation.category_id].append(translation)
+    found: dict[str, list[Named]] = defaultdict(list)
+    for row in rows:
+        category, currency = (
+            row["variant__product__category_id"],
+            row["sub_order__order__currency"],
+        )
+        chosen = pick_translation(names.get(category, []), language)
+        found[currency].append(
+            Named(
+                key=str(category),
+                name=chosen.name if chosen else str(category),
+                amount=Money(Decimal(row["goods"]), currency).rounded(),
+                parcels=row["parcels"],
+            )
+        )
+    return {currency: tuple(named) for currency, named in found.items()}
+
+
+def _customs(when: Period) -> dict[str, int]:
+    """Parcels customs decided on in the 30 days: released (their inventory) or
+    refused (any of their documents, malformed ones included)."""
+    decided = dict(
+        Declaration.objects.filter(
+            state__in=[
+                Declaration.State.RELEASED,
+                Declaration.State.REFUSED,
+                Declaration.State.ERROR,
+            ],
+            status_at__gte=when.since_day,
+        )
+        .values("state")
+        .annotate(n=Count("sub_order_id", distinct=True))
+        .values_list("state", "n")
+    )
+    return {
+        "released": decided.get(Declaration.State.RELEASED, 0),
+        "refused": decided.get(Declaration.State.REFUSED, 0)
+        + decided.get(Declaration.State.ERROR, 0),
+    }
