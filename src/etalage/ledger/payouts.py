@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from etalage.core.sequences import sequence_next
 from etalage.ledger import chart
 from etalage.ledger.chart import account_key
 from etalage.ledger.eligibility import (
@@ -72,9 +73,9 @@ def _run(today: date, minimum: int, by: str) -> PayoutRun:
             )
             % {"number": open_run.number}
         )
-    count = PayoutRun.objects.filter(created_at__date=today).count()
+    serial = sequence_next(f"payout-run:{today:%Y%m%d}")
     run = PayoutRun.objects.create(
-        number=f"PAYOUT-{today:%Y%m%d}-{count + 1:03d}",
+        number=f"PAYOUT-{today:%Y%m%d}-{serial:03d}",
         execution_date=execution_date(today),
         file=b"",
     )
