@@ -222,7 +222,7 @@ def _match(
         return "a reversal by the bank" + OPERATOR
     if row.end_to_end_id:
         payout = (
-            Payout.objects.select_for_update()
+            Payout.objects.select_for_update(of=("self",))
             .select_related("merchant")
             .filter(end_to_end_id=row.end_to_end_id)
             .first()

@@ -156,7 +156,7 @@ def refund_post(*, refund_id: UUID) -> None:
         return
     books = {
         str(b.sub_order_id): b
-        for b in SubOrderBook.objects.select_for_update()
+        for b in SubOrderBook.objects.select_for_update(of=("self",))
         .filter(sub_order__order=order)
         .order_by("sub_order_id")
     }
@@ -191,7 +191,7 @@ def commission_post(*, sub_order_id: UUID) -> None:
     """Delivered: the commission recorded at placement (and Belgian VAT on it) on
     the goods that stay sold; the return window starts."""
     book = (
-        SubOrderBook.objects.select_for_update()
+        SubOrderBook.objects.select_for_update(of=("self",))
         .select_related("sub_order__order")
         .filter(pk=sub_order_id)
         .first()
@@ -250,7 +250,7 @@ def books_matured(*, now: datetime | None = None, batch: int = 500) -> int:
     while True:
         with transaction.atomic():
             due = list(
-                SubOrderBook.objects.select_for_update(skip_locked=True)
+                SubOrderBook.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("sub_order")
                 .filter(matured_at__isnull=True, available_at__lte=now)
                 .order_by("available_at")[:batch]
