@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.contrib.auth.models import User
@@ -23,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from etalage.addresses.regions import RegionPath, regions
 from etalage.core.text import texts_check
+from etalage.core.time_zones import BEIJING
 from etalage.core.writes import Writes, writes_or_now
 from etalage.customs.caps import Cap, counted, describe
 from etalage.customs.cbec import NetContent
@@ -229,12 +229,9 @@ def identities_rotate() -> int:
     return count
 
 
-CBEC_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-
-
 def cbec_year(at: datetime | None = None) -> int:
     """The calendar year an order counts toward: China's, in Beijing time."""
-    return (at or timezone.now()).astimezone(CBEC_TIME_ZONE).year
+    return (at or timezone.now()).astimezone(BEIJING).year
 
 
 def yearly_used(*, id_number_hmac: str, year: int) -> Decimal:

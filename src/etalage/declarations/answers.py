@@ -28,8 +28,9 @@ from datetime import UTC, datetime
 from django.db import transaction
 from lxml import etree
 
+from etalage.core.time_zones import BEIJING
 from etalage.declarations.gateway import gateway
-from etalage.declarations.messages import BEIJING, CEB, MessageRefused
+from etalage.declarations.messages import CEB, MessageRefused
 from etalage.declarations.models import Declaration, Kind, Receipt, TaxBill
 from etalage.declarations.receipts import (
     AUDITED,

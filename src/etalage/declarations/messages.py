@@ -23,10 +23,10 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from etalage.core.time_zones import BEIJING
 from etalage.money import Money
 
 CEB = "http://www.chinaport.gov.cn/ceb"
@@ -110,9 +110,6 @@ class Transfer:
     cop: Party
     dxp_mode: str = "DXP"
     dxp_id: str = ""
-
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def stamp(at: datetime, pattern: str = "%Y%m%d%H%M%S") -> str:

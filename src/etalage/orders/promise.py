@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from etalage.core.time_zones import BEIJING
+
 PAID = "paid"
 # The steps of a parcel's way, in order (logistics.vocabulary's names), after payment.
 MILESTONES = (

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from etalage.orders.promise import BEIJING
+from etalage.core.time_zones import BEIJING
 from etalage.orders.services import order_pay
 from etalage.orders.transit_times import delivery_windows, window_text
 
