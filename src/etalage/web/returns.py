@@ -22,6 +22,7 @@ from etalage.returns.services import (
     return_ask,
 )
 from etalage.web.forms import add_service_errors
+from etalage.web.photos import photo_response
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -142,13 +143,6 @@ def return_label(request, number: str, return_number: str):
         raise Http404
     response = HttpResponse(return_label_pdf(made), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{made.number}.pdf"'
-    return response
-
-
-def photo_response(photo: ReturnPhoto) -> HttpResponse:
-    with photo.image.open("rb") as file:
-        response = HttpResponse(file.read(), content_type="image/webp")
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

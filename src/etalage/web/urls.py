@@ -7,15 +7,7 @@ from etalage.web import (
     cart,
     checkout,
     notices,
-    onboarding,
     payments,
-    portal,
-    portal_money,
-    portal_orders,
-    portal_products,
-    portal_returns,
-    portal_team,
-    portal_webhooks,
     returns,
     search,
     views,
@@ -23,6 +15,19 @@ from etalage.web import (
 )
 from etalage.web.hub import bonded, consolidation, receiving
 from etalage.web.hub import returns as hub_returns
+from etalage.web.portal import (
+    api_keys,
+    company,
+    dashboard,
+    imports,
+    onboarding,
+)
+from etalage.web.portal import money as portal_money
+from etalage.web.portal import orders as portal_orders
+from etalage.web.portal import products as portal_products
+from etalage.web.portal import returns as portal_returns
+from etalage.web.portal import team as portal_team
+from etalage.web.portal import webhooks as portal_webhooks
 
 app_name = "web"
 
@@ -159,13 +164,13 @@ urlpatterns = [
         consolidation.hub_manifest,
         name="hub-manifest",
     ),
-    path("portal/", portal.dashboard, name="portal"),
+    path("portal/", dashboard.dashboard, name="portal"),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
-    path("portal/import/", portal.import_upload, name="portal-import"),
-    path("portal/api-keys/", portal.api_keys, name="portal-api-keys"),
+    path("portal/import/", imports.import_upload, name="portal-import"),
+    path("portal/api-keys/", api_keys.api_keys, name="portal-api-keys"),
     path("portal/staff/", portal_team.staff, name="portal-staff"),
     path("invitation/<str:token>/", portal_team.invitation, name="team-invitation"),
-    path("portal/company/", portal.company, name="portal-company"),
+    path("portal/company/", company.company, name="portal-company"),
     path("portal/products/", portal_products.product_list, name="portal-products"),
     path("portal/orders/", portal_orders.sub_order_list, name="portal-orders"),
     path("portal/orders/labels.pdf", portal_orders.parcel_labels, name="portal-labels"),
@@ -237,13 +242,13 @@ urlpatterns = [
     ),
     path(
         "portal/import/<str:kind>.csv",
-        portal.import_template,
+        imports.import_template,
         name="portal-import-template",
     ),
-    path("portal/import/<uuid:pk>/", portal.import_run, name="portal-import-run"),
+    path("portal/import/<uuid:pk>/", imports.import_run, name="portal-import-run"),
     path(
         "portal/import/<uuid:pk>/errors.csv",
-        portal.import_report,
+        imports.import_report,
         name="portal-import-report",
     ),
     path("portal/verify/<str:token>/", onboarding.verify_email, name="merchant-verify"),

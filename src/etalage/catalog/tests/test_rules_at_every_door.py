@@ -15,7 +15,7 @@ from etalage.imports import COLUMNS, ImportRefused, import_template_csv, product
 from etalage.merchants.api_keys import api_key_create
 from etalage.merchants.models import MerchantMember
 from etalage.money import format_number
-from etalage.web.portal_products import VariantForm
+from etalage.web.portal.products import VariantForm
 
 LANGUAGES = ["en", "fr", "nl", "zh-hans"]
 

@@ -3,17 +3,16 @@ approving (the buyer gets the return label) or refusing with a note."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from etalage.merchants.permissions import ORDER_ROLES, SHIP_ROLES
 from etalage.returns.models import ReturnPhoto, ReturnRequest
 from etalage.returns.services import ReturnError, return_decide
-from etalage.web.portal import _membership
-from etalage.web.portal_orders import ORDER_ROLES, SHIP_ROLES
-from etalage.web.returns import photo_response
+from etalage.web.access import merchant_member
+from etalage.web.photos import photo_response
 
 
 class DecisionForm(forms.Form):
@@ -23,9 +22,9 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
 
 
-@login_required
+@merchant_member(ORDER_ROLES)
 def return_list(request):
-    merchant = _membership(request, ORDER_ROLES).merchant
+    merchant = request.membership.merchant
     returns = ReturnRequest.objects.filter(sub_order__merchant=merchant)
     state = request.GET.get("state", "")
     if state in ReturnRequest.State.values:
@@ -50,9 +49,9 @@ def _own_return(merchant, number: str) -> ReturnRequest:
     return made
 
 
-@login_required
+@merchant_member(ORDER_ROLES)
 def return_detail(request, number: str):
-    membership = _membership(request, ORDER_ROLES)
+    membership = request.membership
     made = _own_return(membership.merchant, number)
     return render(
         request,
@@ -62,9 +61,9 @@ def return_detail(request, number: str):
     )  # fmt: skip
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def return_decide_view(request, number: str):
-    membership = _membership(request, SHIP_ROLES)
+    membership = request.membership
     made = _own_return(membership.merchant, number)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -87,9 +86,9 @@ def return_decide_view(request, number: str):
     return redirect("web:portal-return", made.number)
 
 
-@login_required
+@merchant_member(ORDER_ROLES)
 def return_photo(request, number: str, pk: int):
-    merchant = _membership(request, ORDER_ROLES).merchant
+    merchant = request.membership.merchant
     photo = ReturnPhoto.objects.filter(
         pk=pk, request__number=number, request__sub_order__merchant=merchant
     ).first()

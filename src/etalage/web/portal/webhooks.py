@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from etalage.merchants.models import MerchantMember
+from etalage.merchants.permissions import OWNER_ROLES
+from etalage.web.access import merchant_member
 from etalage.web.forms import form_errors_text
-from etalage.web.portal import _membership
 from etalage.webhooks.delivery import (
     EndpointRefused,
     delivery_send_again,
@@ -23,8 +22,6 @@ from etalage.webhooks.delivery import (
 )
 from etalage.webhooks.models import Delivery, Endpoint
 from etalage.webhooks.schedule import EVENTS
-
-OWNER = (MerchantMember.Role.OWNER,)
 
 
 class EndpointForm(forms.Form):
@@ -41,9 +38,9 @@ class EndpointForm(forms.Form):
     )
 
 
-@login_required
+@merchant_member(OWNER_ROLES)
 def webhooks(request):
-    merchant = _membership(request, OWNER).merchant
+    merchant = request.membership.merchant
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,9 +75,9 @@ def webhooks(request):
     )
 
 
-@login_required
+@merchant_member(OWNER_ROLES)
 def webhook_endpoint(request, pk):
-    merchant = _membership(request, OWNER).merchant
+    merchant = request.membership.merchant
     endpoint = Endpoint.objects.filter(merchant=merchant, pk=pk).first()
     if endpoint is None:
         raise Http404
@@ -108,9 +105,9 @@ def webhook_endpoint(request, pk):
     return redirect("web:portal-webhooks")
 
 
-@login_required
+@merchant_member(OWNER_ROLES)
 def webhook_send_again(request, pk):
-    merchant = _membership(request, OWNER).merchant
+    merchant = request.membership.merchant
     delivery = Delivery.objects.filter(endpoint__merchant=merchant, pk=pk).first()
     if delivery is None:
         raise Http404

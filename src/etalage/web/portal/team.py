@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,10 +23,11 @@ from etalage.accounts.team import (
     team_invitation_withdraw,
 )
 from etalage.merchants.models import MerchantMember
+from etalage.merchants.permissions import OWNER_ROLES
 from etalage.merchants.services import merchant_member_remove
+from etalage.web.access import merchant_member
 from etalage.web.accounts import NewPasswordForm
 from etalage.web.forms import add_service_errors, posted_or_404
-from etalage.web.portal import _membership
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,11 +37,11 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MerchantMember.Role.choices)
 
 
-@login_required
+@merchant_member(OWNER_ROLES)
 def staff(request):
     """The owner's team: members to remove, invitations waiting to withdraw, and
     the form that sends one (the same answer whoever the address belongs to)."""
-    membership = _membership(request, (MerchantMember.Role.OWNER,))
+    membership = request.membership
     merchant = membership.merchant
     inviting = request.method == "POST" and not (
         {"remove", "withdraw"} & set(request.POST)

@@ -3,7 +3,6 @@ shipping them: packing, the label and packing list, handing over to the hub."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,16 +17,10 @@ from etalage.logistics.services import (
     parcel_hand_over,
     parcel_pack,
 )
-from etalage.merchants.models import MerchantMember
+from etalage.merchants.permissions import ORDER_ROLES, SHIP_ROLES
 from etalage.orders.models import State, SubOrder
+from etalage.web.access import merchant_member
 from etalage.web.forms import form_errors_text
-from etalage.web.portal import _membership
-
-ORDER_ROLES = (
-    MerchantMember.Role.OWNER,
-    MerchantMember.Role.FULFILMENT,
-    MerchantMember.Role.FINANCE,
-)
 
 
 class PackForm(forms.Form):
@@ -36,9 +29,9 @@ class PackForm(forms.Form):
     )
 
 
-@login_required
+@merchant_member(ORDER_ROLES)
 def sub_order_list(request):
-    merchant = _membership(request, ORDER_ROLES).merchant
+    merchant = request.membership.merchant
     subs = SubOrder.objects.filter(merchant=merchant).select_related("warehouse")
     state = request.GET.get("state", "")
     if state in State.values:
@@ -67,7 +60,7 @@ def sub_order_list(request):
     )
 
 
-@login_required
+@merchant_member(ORDER_ROLES)
 def sub_order_detail(request, number: str):
     return _sub_order_page(request, number)
 
@@ -80,7 +73,7 @@ def _sub_order_page(
 ):
     """The sub-order's page; with the packing form as posted, and the packed weight
     to confirm when it is under the goods' own."""
-    membership = _membership(request, ORDER_ROLES)
+    membership = request.membership
     merchant = membership.merchant
     sub = (
         SubOrder.objects.filter(merchant=merchant, number=number)
@@ -111,11 +104,9 @@ def _sub_order_page(
 
 # Shipping (direct mail through the Liège hub) -------------------------------------
 
-SHIP_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.FULFILMENT)
-
 
 def _own_sub_order(request, number: str) -> SubOrder:
-    merchant = _membership(request, SHIP_ROLES).merchant
+    merchant = request.membership.merchant
     sub = (
         SubOrder.objects.filter(merchant=merchant, number=number)
         .select_related("order", "merchant", "warehouse")
@@ -133,7 +124,7 @@ def _own_parcel(request, number: str) -> Parcel:
     return parcel
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def parcel_pack_view(request, number: str):
     sub = _own_sub_order(request, number)
     if request.method != "POST":
@@ -162,7 +153,7 @@ def parcel_pack_view(request, number: str):
     return redirect("web:portal-order", number=sub.number)
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def parcel_hand_over_view(request, number: str):
     parcel = _own_parcel(request, number)
     if request.method != "POST":
@@ -182,21 +173,21 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     return response
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def parcel_label(request, number: str):
     return _pdf(labels_pdf([_own_parcel(request, number)]), f"label-{number}.pdf")
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def parcel_packing_list(request, number: str):
     parcel = _own_parcel(request, number)
     return _pdf(packing_list_pdf(parcel), f"packing-list-{number}.pdf")
 
 
-@login_required
+@merchant_member(SHIP_ROLES)
 def parcel_labels(request):
     """Every parcel packed and not yet handed over, one label a page."""
-    merchant = _membership(request, SHIP_ROLES).merchant
+    merchant = request.membership.merchant
     parcels = list(
         Parcel.objects.filter(sub_order__merchant=merchant, state=Parcel.State.PACKED)
         .select_related("sub_order__order", "sub_order__merchant")

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import formset_factory
@@ -58,8 +57,9 @@ from etalage.core.languages import Language
 from etalage.core.text import validate_multiline_text, validate_text
 from etalage.inventory.models import Stock
 from etalage.inventory.services import merchant_warehouse, stock_counts_record
+from etalage.merchants.permissions import CATALOGUE_ROLES
+from etalage.web.access import merchant_member
 from etalage.web.forms import add_service_errors, posted_or_404
-from etalage.web.portal import CATALOGUE_ROLES, _membership
 from etalage.web.request_data import request_category_tree
 
 
@@ -220,9 +220,9 @@ def _attributes_text(attributes: dict) -> str:
     return "\n".join(lines)
 
 
-@login_required
+@merchant_member(CATALOGUE_ROLES)
 def product_list(request):
-    merchant = _membership(request, CATALOGUE_ROLES).merchant
+    merchant = request.membership.merchant
     products = Product.objects.filter(merchant=merchant).prefetch_related(
         "translations"
     )
@@ -330,9 +330,9 @@ def _show_refusal(form, rows, error: ValidationError) -> None:
     add_service_errors(form, error)
 
 
-@login_required
+@merchant_member(CATALOGUE_ROLES)
 def product_edit(request, pk=None):
-    merchant = _membership(request, CATALOGUE_ROLES).merchant
+    merchant = request.membership.merchant
     product = None
     if pk is not None:
         product = get_object_or_404(

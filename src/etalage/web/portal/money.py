@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,10 +19,8 @@ from etalage.ledger.selectors import (
     statement_totals,
 )
 from etalage.ledger.statements import statement_csv, statement_pdf
-from etalage.merchants.models import MerchantMember
-from etalage.web.portal import _membership
-
-MONEY_ROLES = (MerchantMember.Role.OWNER, MerchantMember.Role.FINANCE)
+from etalage.merchants.permissions import MONEY_ROLES
+from etalage.web.access import merchant_member
 
 
 def _month(request) -> date:
@@ -61,9 +58,9 @@ def _chart(months: list[dict]) -> dict:
     return {"bars": bars, "top": top, "width": 20 + 50 * len(months)}
 
 
-@login_required
+@merchant_member(MONEY_ROLES)
 def money(request):
-    merchant = _membership(request, MONEY_ROLES).merchant
+    merchant = request.membership.merchant
     month = _month(request)
     books = merchant_statement(merchant, month)
     this_month = timezone.localtime().date().replace(day=1)
@@ -88,9 +85,9 @@ def money(request):
     )
 
 
-@login_required
+@merchant_member(MONEY_ROLES)
 def money_statement(request, kind: str):
-    merchant = _membership(request, MONEY_ROLES).merchant
+    merchant = request.membership.merchant
     month = _month(request)
     name = f"etalage-{merchant.slug}-{month:%Y-%m}"
     if kind == "csv":
