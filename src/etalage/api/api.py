@@ -1,53 +1,32 @@
-"""The REST API, version 1: thin handlers over the catalogue and pricing selectors."""
+"""The REST API, version 1, assembled from its rooms by audience: ``catalogue/``
+(no sign-in), ``buyer/`` (the storefront's session) and ``merchant/`` (an API key,
+under ``/merchant``); who may call what is ``access``'s."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
-from ninja import NinjaAPI, Query, Schema
-from pydantic import Field
+from ninja import NinjaAPI
 
-from etalage.api.account import public_router as account_public_router
-from etalage.api.account import router as account_router
-from etalage.api.auth_buyer import router as buyer_auth_router
-from etalage.api.auth_wechat import router as wechat_auth_router
-from etalage.api.buyer import router as buyer_account_router
-from etalage.api.catalog_out import image_out, product_summary_fields
-from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
-from etalage.api.errors import ApiError, ErrorOut, error_body, not_found
+from etalage.api.buyer.account import public_router as account_public_router
+from etalage.api.buyer.account import router as account_router
+from etalage.api.buyer.cart import router as buyer_account_router
+from etalage.api.buyer.orders import buyer_router
+from etalage.api.buyer.payments import payments_router
+from etalage.api.buyer.quotes import router as quotes_router
+from etalage.api.buyer.refunds import router as refunds_router
+from etalage.api.buyer.returns import router as returns_router
+from etalage.api.buyer.sign_in import router as buyer_auth_router
+from etalage.api.buyer.wechat_sign_in import router as wechat_auth_router
+from etalage.api.catalogue.categories import router as catalogue_categories_router
+from etalage.api.catalogue.merchant_page import router as merchant_page_router
+from etalage.api.catalogue.products import router as catalogue_products_router
+from etalage.api.errors import error_body
 from etalage.api.handlers import register_handlers
-from etalage.api.merchant import router as merchant_router
-from etalage.api.merchant_page import router as merchant_page_router
-from etalage.api.orders import buyer_router
-from etalage.api.orders import merchant_router as merchant_orders_router
+from etalage.api.merchant.orders import merchant_router as merchant_orders_router
+from etalage.api.merchant.products import router as merchant_router
+from etalage.api.merchant.shipping import router as merchant_shipping_router
+from etalage.api.merchant.summary import router as merchant_summary_router
 from etalage.api.parser import StrictParser
-from etalage.api.payments import payments_router
-from etalage.api.quotes import router as quotes_router
-from etalage.api.refunds import router as refunds_router
-from etalage.api.returns import router as returns_router
-from etalage.api.schemas import (
-    MAX_PAGE,
-    CategoryOut,
-    FacetValueOut,
-    ProductDetailOut,
-    ProductOut,
-    ProductPageOut,
-    ProductSummaryOut,
-    SearchOut,
-    SuggestionOut,
-    SuggestOut,
-    VariantOut,
-)
-from etalage.api.shipping import router as merchant_shipping_router
-from etalage.api.summary import router as merchant_summary_router
-from etalage.catalog import selectors as catalog
-from etalage.catalog.models import Category, Product
-from etalage.catalog.selectors import variant_label
-from etalage.core.languages import LANGUAGE_CODES, pick_translation
-from etalage.merchants.models import Merchant
-from etalage.search import selectors as search
 
 api = NinjaAPI(
     title="Étalage API",
@@ -67,10 +46,10 @@ api = NinjaAPI(
     parser=StrictParser(),
 )
 
-ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
 
 def _mount_routers() -> None:
+    api.add_router("", catalogue_products_router)
+    api.add_router("", catalogue_categories_router)
     merchant_router.add_router("", merchant_orders_router)
     merchant_router.add_router("", merchant_shipping_router)
     merchant_router.add_router("", merchant_summary_router)
@@ -88,317 +67,7 @@ def _mount_routers() -> None:
     api.add_router("", merchant_page_router)
 
 
-MAX_PAGE_SIZE = 100
-
-
 register_handlers(api)
-
-
-class ProductFilters(MarketQuery):
-    q: str | None = Field(
-        None,
-        max_length=1000,
-        description="Search words in any of the four languages, pinyin or "
-        "Traditional characters, a SKU or an HS code; the products then come by "
-        "relevance (unless sorted) with facets in `search`.",
-    )
-    origin: str | None = Field(
-        None, max_length=2, description="With q: origin country."
-    )
-    in_stock: bool = Field(False, description="With q: only products in stock.")
-    category: str | None = Field(
-        None, description="Category slug (with subcategories)."
-    )
-    merchant: str | None = Field(None, description="Merchant slug.")
-    price_min: Decimal | None = Field(
-        None, ge=0, le=10**9, description="In the market currency."
-    )
-    price_max: Decimal | None = Field(
-        None, ge=0, le=10**9, description="In the market currency."
-    )
-    sort: str = Field(catalog.Sort.NEWEST, description="newest, price or -price.")
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int = Field(24, ge=1, le=MAX_PAGE_SIZE)
-
-
-class SuggestQuery(MarketQuery):
-    q: str = Field(..., min_length=1, max_length=1000, description="What was typed.")
-
-
-@api.get("/products", response={200: ProductPageOut, **ERRORS}, tags=["catalogue"])
-def products_list(request: HttpRequest, filters: Query[ProductFilters]):
-    """List the products on sale in a market, filtered and paginated."""
-    pricing, language = market_context(filters)
-    if filters.sort not in catalog.Sort.CHOICES:
-        raise ApiError(422, "invalid", "sort must be newest, price or -price", "sort")
-    if (
-        filters.price_min is not None
-        and filters.price_max is not None
-        and filters.price_min > filters.price_max
-    ):
-        raise ApiError(422, "invalid", "price_max is below price_min", "price_max")
-    tree = catalog.category_tree(language=language)
-    category_ids = None
-    if filters.category:
-        node = tree.by_slug.get(filters.category)
-        if node is None:
-            raise not_found(f"category {filters.category!r}", "category")
-        category_ids = node.descendant_ids()
-    if filters.q is not None and filters.q.strip():
-        return _searched(filters, pricing, language, tree)
-    queryset = catalog.storefront_products(
-        category_ids=category_ids,
-        merchant_slug=filters.merchant,
-        market_code=pricing.market_code,
-        price_min=filters.price_min,
-        price_max=filters.price_max,
-        sort=filters.sort,
-    )
-    paginator = Paginator(queryset, filters.page_size)
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
-        if filters.page == 1:
-            page = None
-        else:
-            raise ApiError(
-                404, "not_found", f"page {filters.page} is past the last page", "page"
-            ) from None
-    items = [
-        ProductSummaryOut(
-            **product_summary_fields(
-                p, pricing, language, tree.by_id[p.category_id].slug
-            )
-        )
-        for p in (page.object_list if page else [])
-    ]
-    return ProductPageOut(
-        pricing=pricing_out(pricing, language),
-        count=paginator.count,
-        page=filters.page,
-        pages=paginator.num_pages if paginator.count else 0,
-        items=items,
-    )
-
-
-SEARCH_SORTS = {
-    catalog.Sort.NEWEST: "newest",
-    "price": "price_low",
-    "-price": "price_high",
-}
-
-
-def _searched(filters: ProductFilters, pricing, language: str, tree) -> ProductPageOut:
-    """``GET /products?q=``: the search's ranking, filters and facets."""
-    chosen = search.Filters(
-        category=Category.objects.filter(slug=filters.category).first()
-        if filters.category
-        else None,
-        merchant=Merchant.objects.filter(
-            slug=filters.merchant, status=Merchant.Status.APPROVED
-        ).first()
-        if filters.merchant
-        else None,
-        origin=(filters.origin or "").upper(),
-        in_stock=filters.in_stock,
-        price_min=filters.price_min,
-        price_max=filters.price_max,
-    )
-    if filters.merchant and chosen.merchant is None:
-        raise not_found(f"merchant {filters.merchant!r}", "merchant")
-    sort = (
-        "relevance"
-        if filters.sort == catalog.Sort.NEWEST
-        and "sort" not in (filters.model_fields_set)
-        else SEARCH_SORTS[filters.sort]
-    )
-    found = search.search_products(
-        text=filters.q or "",
-        market_code=pricing.market_code,
-        currency=pricing.currency,
-        filters=chosen,
-        sort=sort,
-        page=filters.page,
-        per_page=filters.page_size,
-    )
-    pages = -(-found.total // filters.page_size)
-    if filters.page > 1 and filters.page > pages:
-        raise ApiError(
-            404, "not_found", f"page {filters.page} is past the last page", "page"
-        )
-    ranges = search.PRICE_RANGES.get(pricing.currency, search.PRICE_RANGES["EUR"])
-    return ProductPageOut(
-        pricing=pricing_out(pricing, language),
-        count=found.total,
-        page=filters.page,
-        pages=pages,
-        items=[
-            ProductSummaryOut(
-                **product_summary_fields(
-                    p, pricing, language, tree.by_id[p.category_id].slug
-                )
-            )
-            for p in found.products
-        ],
-        search=SearchOut(
-            query=found.query.text,
-            words=found.query.words,
-            corrections=found.query.corrections,
-            did_you_mean=found.did_you_mean,
-            related_categories=[c.slug for c in found.related_categories],
-            facets=_facets_out(found.facets, tree),
-            price_ranges=[[low, high] for low, high in ranges],
-        ),
-    )
-
-
-def _facets_out(facets: dict, tree) -> dict[str, list[FacetValueOut]]:
-    out: dict[str, list[FacetValueOut]] = {}
-    for f in facets.get("category", []):
-        node = tree.by_id.get(f["object"].pk) if f.get("object") else None
-        if node:
-            out.setdefault("category", []).append(
-                FacetValueOut(value=node.slug, label=node.name, count=f["count"])
-            )
-    for f in facets.get("merchant", []):
-        if f.get("object"):
-            out.setdefault("merchant", []).append(
-                FacetValueOut(
-                    value=f["object"].slug, label=f["object"].name, count=f["count"]
-                )
-            )
-    for f in facets.get("origin", []):
-        out.setdefault("origin", []).append(
-            FacetValueOut(value=f["value"], label=f["value"], count=f["count"])
-        )
-    for i, f in enumerate(facets.get("price", [])):
-        out.setdefault("price", []).append(
-            FacetValueOut(value=str(i), label=str(i), count=f["count"])
-        )
-    for f in facets.get("in_stock", []):
-        out["in_stock"] = [
-            FacetValueOut(value="true", label="in stock", count=f["count"])
-        ]
-    return out
-
-
-@api.get("/search/suggest", response={200: SuggestOut, **ERRORS}, tags=["catalogue"])
-def search_suggest(request: HttpRequest, query: Query[SuggestQuery]):
-    """What the buyer may be typing: categories, merchants and products."""
-    pricing, language = market_context(query)
-    tree = catalog.category_tree(language=language)
-    found = search.search_suggest(query.q)
-    items = [
-        SuggestionOut(
-            kind="category", slug=tree.by_id[c.pk].slug, name=tree.by_id[c.pk].name
-        )
-        for c in found.categories
-        if c.pk in tree.by_id
-    ]
-    items += [
-        SuggestionOut(kind="merchant", slug=m.slug, name=m.name)
-        for m in found.merchants
-    ]
-    for p in found.products:
-        row = pick_translation(p.translations.all(), language)
-        items.append(
-            SuggestionOut(kind="product", slug=p.slug, name=row.name if row else p.slug)
-        )
-    return SuggestOut(query=query.q, suggestions=items)
-
-
-@api.get(
-    "/products/{slug}", response={200: ProductDetailOut, **ERRORS}, tags=["catalogue"]
-)
-def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
-    """Return one product on sale, with its variants and prices in the market."""
-    pricing, language = market_context(query)
-    try:
-        product = catalog.storefront_product(slug=slug)
-    except Product.DoesNotExist:
-        raise not_found(f"product {slug!r}", "slug") from None
-    translation_row = pick_translation(product.translations.all(), language)
-    variants = [v for v in product.variants.all() if v.is_active]
-    out = ProductOut(
-        **product_summary_fields(product, pricing, language, product.category.slug),
-        description=translation_row.description if translation_row else "",
-        ingredients=translation_row.ingredients if translation_row else "",
-        text_language=translation_row.language if translation_row else language,
-        hs_code=product.hs_code,
-        origin_country=product.origin_country,
-        tax_class=product.tax_class,
-        variants=[
-            VariantOut(
-                sku=v.sku,
-                gtin=v.gtin,
-                label=variant_label(v, language),
-                attributes=v.attributes,
-                price=money_out(
-                    pricing.shown_price(
-                        v.price_eur,
-                        tax_class=product.tax_class,
-                        weight_grams=v.weight_grams,
-                        net=v.net,
-                    ),
-                    language,
-                ),
-                weight_grams=v.weight_grams,
-                net_content=v.net_content,
-                net_unit=v.net_unit,
-            )
-            for v in variants
-        ],
-        images=[image_out(i) for i in product.images.all()],
-    )
-    return ProductDetailOut(pricing=pricing_out(pricing, language), product=out)
-
-
-class LanguageQuery(Schema):
-    lang: str = Field("zh-hans", description="zh-hans, fr, nl or en.")
-
-
-def _language(query: LanguageQuery) -> str:
-    language = query.lang.lower()
-    if language not in LANGUAGE_CODES:
-        raise ApiError(
-            422, "invalid", f"lang must be one of {', '.join(LANGUAGE_CODES)}", "lang"
-        )
-    return language
-
-
-def _category_out(node) -> CategoryOut:
-    return CategoryOut(
-        slug=node.slug,
-        name=node.name,
-        parent=node.parent.slug if node.parent else None,
-        children=[child.slug for child in node.children],
-    )
-
-
-@api.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["catalogue"])
-def categories_list(request: HttpRequest, query: Query[LanguageQuery]):
-    """List every category, named in the language asked for, parents first."""
-    tree = catalog.category_tree(language=_language(query))
-    ordered, stack = [], list(reversed(tree.roots))
-    while stack:
-        node = stack.pop()
-        ordered.append(node)
-        stack.extend(reversed(node.children))
-    return [_category_out(node) for node in ordered]
-
-
-@api.get(
-    "/categories/{slug}", response={200: CategoryOut, **ERRORS}, tags=["catalogue"]
-)
-def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
-    """Return one category with its parent and children."""
-    tree = catalog.category_tree(language=_language(query))
-    node = tree.by_slug.get(slug)
-    if node is None:
-        raise not_found(f"category {slug!r}", "slug")
-    return _category_out(node)
-
-
 _mount_routers()
 
 

@@ -17,10 +17,10 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from etalage.api.access import BuyerSession, signed_in_buyer
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.limits import count_request
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
-from etalage.api.session import BuyerSession, signed_in_buyer
 from etalage.catalog.images import MAX_UPLOAD_BYTES
 from etalage.orders.models import SubOrder
 from etalage.returns.labels import return_label_pdf

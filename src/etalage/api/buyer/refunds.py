@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from etalage.api.access import BuyerSession, signed_in_buyer
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
-from etalage.api.session import BuyerSession, signed_in_buyer
 from etalage.orders.models import Order, SubOrder
 from etalage.payments.models import Provider, Refund
 from etalage.returns.models import ReturnRequest

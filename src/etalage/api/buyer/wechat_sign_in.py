@@ -22,8 +22,8 @@ from etalage.accounts.wechat_sign_in import (
     wechat_buyer_sign_in,
     wechat_identity_link,
 )
+from etalage.api.access import csrf_checked
 from etalage.api.errors import ApiError, ErrorOut
-from etalage.api.session import csrf_checked
 
 router = Router(tags=["buyer sign-up and sign-in"])
 ERRORS = {403: ErrorOut, 409: ErrorOut, 422: ErrorOut, 502: ErrorOut}

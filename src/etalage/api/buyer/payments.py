@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from etalage.api.access import BuyerSession
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
-from etalage.api.session import BuyerSession
 from etalage.core.client_address import client_address
 from etalage.orders.models import Order
 from etalage.payments.models import Payment

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -23,10 +22,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from etalage.api.auth import merchant_key
-from etalage.api.errors import ApiError, ErrorOut, not_found
-from etalage.api.limits import count_request
-from etalage.api.order_detail import (
+from etalage.api.access import BuyerSession, signed_in_buyer
+from etalage.api.buyer.order_detail import (
     HistoryOut,
     ParcelReturnsOut,
     ParcelTrackingOut,
@@ -35,14 +32,19 @@ from etalage.api.order_detail import (
     parcel_out,
     parcel_returns_out,
 )
+from etalage.api.errors import ApiError, ErrorOut
+from etalage.api.limits import count_request
+from etalage.api.order_schemas import (
+    DeliveryOut,
+    SubOrderOut,
+    delivery_out,
+    sub_order_fields,
+)
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
-from etalage.api.schemas import MAX_PAGE
-from etalage.api.session import BuyerSession, signed_in_buyer
 from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_place
 from etalage.core.languages import LANGUAGE_CODES
-from etalage.merchants.models import ApiKey
 from etalage.orders import states
-from etalage.orders.models import Order, SubOrder
+from etalage.orders.models import Order
 from etalage.orders.reasons import CANCELLED_BY_BUYER
 from etalage.orders.services import order_cancel
 from etalage.pricing.selectors import market_strategies
@@ -58,7 +60,6 @@ ERRORS = {
 }
 
 buyer_router = Router(auth=BuyerSession(), tags=["buyer orders"])
-merchant_router = Router(tags=["merchant orders"])
 
 
 class OrderIn(Schema):
@@ -75,46 +76,6 @@ class OrderIn(Schema):
         description="The total the buyer was shown (from POST /quotes); when the "
         "order's total differs, it is refused with `total_changed`.",
     )
-
-
-class LineOut(Schema):
-    sku: str
-    name_zh: str
-    name_merchant: str
-    attributes: dict
-    quantity: int
-    hs_code: str
-    origin_country: str
-    unit_price_eur: Decimal
-    unit_price: Decimal
-    goods: Decimal
-    freight_share: Decimal
-    tax: Decimal
-
-
-class SubOrderOut(Schema):
-    number: str
-    merchant: str
-    state: str
-    route: str
-    customs_mode: str
-    weight_grams: int
-    goods: Decimal
-    freight: Decimal
-    tariff: Decimal
-    consumption_tax: Decimal
-    vat: Decimal
-    total: Decimal
-    lines: list[LineOut]
-
-
-class DeliveryOut(Schema):
-    recipient: str
-    phone: str
-    province: str
-    city: str
-    district: str
-    street: str
 
 
 class OrderOut(Schema):
@@ -162,69 +123,6 @@ class OrderDetailOut(OrderOut):
     links: OrderLinksOut
 
 
-class MerchantSubOrderOut(SubOrderOut):
-    order: str
-    currency: str
-    placed_at: datetime
-    delivery: DeliveryOut
-
-
-class MerchantSubOrderPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[MerchantSubOrderOut]
-
-
-def _lines(sub: SubOrder) -> list[LineOut]:
-    return [
-        LineOut(
-            sku=line.sku,
-            name_zh=line.name_zh,
-            name_merchant=line.name_merchant,
-            attributes=line.attributes,
-            quantity=line.quantity,
-            hs_code=line.hs_code,
-            origin_country=line.origin_country,
-            unit_price_eur=line.unit_price_eur,
-            unit_price=line.unit_price,
-            goods=line.goods,
-            freight_share=line.freight_share,
-            tax=line.tariff + line.consumption_tax + line.vat,
-        )
-        for line in sub.lines.all()
-    ]
-
-
-def _sub(sub: SubOrder) -> dict:
-    return {
-        "number": sub.number,
-        "merchant": sub.merchant.slug,
-        "state": sub.state,
-        "route": sub.route,
-        "customs_mode": sub.customs_mode,
-        "weight_grams": sub.weight_grams,
-        "goods": sub.goods,
-        "freight": sub.freight,
-        "tariff": sub.tariff,
-        "consumption_tax": sub.consumption_tax,
-        "vat": sub.vat,
-        "total": sub.total,
-        "lines": _lines(sub),
-    }
-
-
-def _delivery(order: Order) -> DeliveryOut:
-    return DeliveryOut(
-        recipient=order.recipient,
-        phone=order.phone,
-        province=order.province,
-        city=order.city,
-        district=order.district,
-        street=order.street,
-    )
-
-
 def _order_fields(order: Order) -> dict[str, Any]:
     return dict(
         number=order.number,
@@ -242,14 +140,14 @@ def _order_fields(order: Order) -> dict[str, Any]:
         fx_rate_date=order.fx_rate_date.isoformat() if order.fx_rate_date else None,
         buyer_name=order.buyer_name,
         id_number_masked=order.id_number_masked,
-        delivery=_delivery(order),
+        delivery=delivery_out(order),
     )
 
 
 def order_out(order: Order) -> OrderOut:
     return OrderOut(
         **_order_fields(order),
-        sub_orders=[SubOrderOut(**_sub(s)) for s in order.sub_orders.all()],
+        sub_orders=[SubOrderOut(**sub_order_fields(s)) for s in order.sub_orders.all()],
     )
 
 
@@ -352,7 +250,7 @@ def order_detail_out(request: HttpRequest, order: Order) -> OrderDetailOut:
         history=history_out(order),
         sub_orders=[
             SubOrderDetailOut(
-                **_sub(sub),
+                **sub_order_fields(sub),
                 state_label=sub.get_state_display(),
                 parcel=parcel_out(sub),
                 returns=parcel_returns_out(request, sub),
@@ -393,59 +291,3 @@ def orders_cancel(request: HttpRequest, number: str):
 
 
 # Merchants ---------------------------------------------------------------------
-
-
-def _merchant_key(request: HttpRequest) -> ApiKey:
-    return merchant_key(request, ApiKey.Scope.ORDERS_READ)
-
-
-def _own_sub_orders(key: ApiKey):
-    return (
-        SubOrder.objects.filter(merchant_id=key.merchant_id)
-        .select_related("order", "merchant")
-        .prefetch_related("lines")
-    )
-
-
-def merchant_sub_order_out(sub: SubOrder) -> MerchantSubOrderOut:
-    order = sub.order
-    return MerchantSubOrderOut(
-        order=order.number,
-        currency=order.currency,
-        placed_at=sub.created_at,
-        delivery=_delivery(order),
-        **_sub(sub),
-    )
-
-
-class SubOrderFilter(Schema):
-    state: str | None = Field(None, description="Only sub-orders in this state.")
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-
-
-@merchant_router.get("/orders", response={200: MerchantSubOrderPage, **ERRORS})
-def merchant_orders_list(request: HttpRequest, filters: Query[SubOrderFilter]):
-    """Your sub-orders (one per parcel), newest first, 50 a page."""
-    key = _merchant_key(request)
-    subs = _own_sub_orders(key).order_by("-created_at")
-    if filters.state:
-        if filters.state not in states.TRANSITIONS:
-            raise ApiError(422, "invalid", "not a state of an order", "state")
-        subs = subs.filter(state=filters.state)
-    paginator = Paginator(subs, 50)
-    current = paginator.get_page(filters.page)
-    return MerchantSubOrderPage(
-        count=paginator.count,
-        page=current.number,
-        pages=paginator.num_pages,
-        items=[merchant_sub_order_out(s) for s in current],
-    )
-
-
-@merchant_router.get("/orders/{number}", response={200: MerchantSubOrderOut, **ERRORS})
-def merchant_orders_get(request: HttpRequest, number: str):
-    key = _merchant_key(request)
-    sub = _own_sub_orders(key).filter(number=number).first()
-    if sub is None:
-        raise not_found("sub-order", "number")
-    return merchant_sub_order_out(sub)

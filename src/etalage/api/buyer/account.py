@@ -20,8 +20,8 @@ from etalage.accounts.contact import (
 )
 from etalage.accounts.models import NoticePreferences
 from etalage.accounts.wechat_identities import wechat_identities_of
+from etalage.api.access import BuyerSession, csrf_checked, signed_in_buyer
 from etalage.api.errors import ErrorOut
-from etalage.api.session import BuyerSession, csrf_checked, signed_in_buyer
 from etalage.core.client_address import client_address
 
 router = Router(auth=BuyerSession(), tags=["buyer account and cart"])

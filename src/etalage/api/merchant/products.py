@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from etalage.api.auth import MerchantKey, merchant_key
+from etalage.api.access import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.schemas import MAX_PAGE, NetUnitName
 from etalage.catalog.models import Category, ListingChange, Product, Variant

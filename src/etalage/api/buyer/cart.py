@@ -11,10 +11,10 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from etalage.api.access import BuyerSession
+from etalage.api.buyer.quotes import QuoteOut, quote_out
 from etalage.api.context import MarketQuery, market_context
 from etalage.api.errors import ErrorOut, not_found
-from etalage.api.quotes import QuoteOut, quote_out
-from etalage.api.session import BuyerSession
 from etalage.catalog.models import Variant
 from etalage.catalog.selectors import visible_products
 from etalage.checkout.info import checkout_info

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
-from etalage.api.auth import merchant_key
+from etalage.api.access import merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.logistics.labels import labels_pdf
 from etalage.logistics.models import Parcel

@@ -19,8 +19,8 @@ from etalage.accounts.services import (
     mobile_sign_up_confirm,
     sign_in_attempt,
 )
+from etalage.api.access import csrf_checked
 from etalage.api.errors import ApiError, ErrorOut
-from etalage.api.session import csrf_checked
 from etalage.core.client_address import client_address
 from etalage.core.languages import LANGUAGE_CODES
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from etalage.api.catalog_out import product_summary_fields
+from etalage.api.catalogue.catalog_out import product_summary_fields
 from etalage.api.context import MarketQuery, market_context, pricing_out
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
