@@ -32,6 +32,7 @@ from etalage.catalog.services import (
 )
 from etalage.core.ids import new_id
 from etalage.merchants.models import Merchant
+from etalage.merchants.permissions import merchant_write_check
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def product_save(
     variants added or changed (those left out stay as they are) and a new picture —
     in one transaction: all of it or, with an error naming the field
     (``variants.1.price_eur``), nothing. Without ``product``, a new draft."""
+    merchant_write_check(merchant=merchant)
     # The picture is checked and resized before anything is written.
     processed = process_image(image.data, stem=new_id().hex[:12]) if image else None
     with transaction.atomic():

@@ -62,6 +62,7 @@ from etalage.customs.selectors import net_unit_problem
 from etalage.events.outbox import event_record
 from etalage.events.types import ProductImageDeleted
 from etalage.merchants.models import Merchant
+from etalage.merchants.permissions import merchant_write_check
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def product_create(
 ) -> Product:
     """Create a draft product with its translations and variants; ``merchant_ref``
     is the merchant's own key for it (one product per key)."""
+    merchant_write_check(merchant=merchant)
     _product_texts_check(brand=brand, texts=texts, variants=variants)
     unknown = set(texts) - set(LANGUAGE_CODES)
     if unknown:

@@ -42,6 +42,7 @@ from etalage.imports.format import (
 from etalage.imports.reading import read_table
 from etalage.inventory.services import merchant_warehouse, stock_count
 from etalage.merchants.models import Merchant
+from etalage.merchants.permissions import MerchantMayNotWrite, merchant_write_check
 
 # Products written at a time, in the import's one transaction: the rows and model
 # objects of a batch are let go before the next (a file may hold 50,000 rows).
@@ -69,12 +70,23 @@ def product_import(
         progress("writing", 90)
     summary = ImportSummary()
     with transaction.atomic():  # all or nothing, written a batch of products at a time
+        _may_write(merchant)
         for start in range(0, len(drafts), WRITE_BATCH):
             part = _write(merchant, drafts[start : start + WRITE_BATCH], processed,
                           submit_for_review)  # fmt: skip
             for name, value in vars(part).items():
                 setattr(summary, name, getattr(summary, name) + value)
     return summary
+
+
+def _may_write(merchant: Merchant) -> None:
+    """Refuse the import unless the merchant may write now: an import queued
+    before a suspension is refused when it runs."""
+    try:
+        merchant_write_check(merchant=merchant)
+    except MerchantMayNotWrite as refused:
+        problem = ImportProblem(row=0, column="", message=str(refused))
+        raise ImportRefused([problem]) from None
 
 
 def _process_images(

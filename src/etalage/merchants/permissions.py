@@ -39,7 +39,10 @@ class RoleRefused(PermissionDenied):
 
 def merchant_write_check(*, merchant: Merchant) -> None:
     """Refuse any change for ``merchant`` unless it may write (not suspended or
-    rejected): every service that writes for a merchant calls this first."""
+    rejected) now: every service that writes for a merchant calls this first. The
+    status is read afresh (one query), so a merchant object loaded before a
+    suspension (a queued import's, a form's) does not let a write through."""
+    merchant.refresh_from_db(fields=["status"])
     if not merchant.may_change:
         raise MerchantMayNotWrite(
             _("Your shop is suspended: the portal shows your data but changes nothing.")
