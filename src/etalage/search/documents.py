@@ -1,6 +1,8 @@
-"""What the index holds of a product: its terms (made by ``search.text``) and what
-filters, counts and ranks it, read from the catalogue in a few queries per batch
-(values, not model instances: a rebuild reads a million products)."""
+"""What the index holds of a product: its terms (made by ``search.text``), what
+filters, counts and ranks it, and what its card shows (so that a page of results
+or a listing reads no row of the database), read from the catalogue in a few
+queries per batch (values, not model instances: a rebuild reads a million
+products)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ from etalage.catalog.models import (
     ListingPrice,
     PavilionEntry,
     Product,
+    ProductImage,
     ProductTranslation,
     Variant,
 )
 from etalage.inventory.models import Stock
 from etalage.merchants.models import Merchant
+from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine
 from etalage.search.text import index_terms, is_vocabulary_word
@@ -54,7 +58,11 @@ class Document:
     in_stock: bool = False
     featured: bool = False
     sales: int = 0
-    prices: dict[str, float] = field(default_factory=dict)  # market code: shown
+    # Market code: the price its cards show (``ListingPrice``, exact; the index
+    # sorts and filters on a float copy, never shown).
+    prices: dict[str, Money] = field(default_factory=dict)
+    # What its card shows besides the price (``search.cards``): JSON-able.
+    card: dict[str, Any] = field(default_factory=dict)
 
     @property
     def words(self) -> list[str]:
@@ -122,17 +130,22 @@ def documents_read(
         .order_by()
         .values_list(
             "pk", "merchant_id", "merchant__name", "category_id", "brand",
-            "hs_code", "origin_country", "reviewed_at", "created_at",
+            "hs_code", "origin_country", "reviewed_at", "created_at", "slug",
+            "tax_class", "active_variant_count", "merchant__slug",
             "status", "merchant__status",
         )
         if row[-2] == Product.Status.LIVE and row[-1] == Merchant.Status.APPROVED
     ]  # fmt: skip
     found = [r[0] for r in rows]
     texts: dict[UUID, list[tuple[str, str, str]]] = defaultdict(list)
-    for pk, name, description, ingredients in ProductTranslation.objects.filter(
-        product_id__in=found
-    ).values_list("product_id", "name", "description", "ingredients"):
+    names: dict[UUID, dict[str, str]] = defaultdict(dict)
+    for pk, language, name, description, ingredients in (
+        ProductTranslation.objects.filter(product_id__in=found)
+        .order_by("product_id", "language")
+        .values_list("product_id", "language", "name", "description", "ingredients")
+    ):
         texts[pk].append((name, description, ingredients))
+        names[pk][language] = name
     codes: dict[UUID, list[str]] = defaultdict(list)
     for pk, sku, gtin in Variant.objects.filter(product_id__in=found).values_list(
         "product_id", "sku", "gtin"
@@ -141,6 +154,7 @@ def documents_read(
     figures = _figures(found)
     prices = _prices(found)
     featured = _featured(found, {r[1] for r in rows})
+    images = _first_images(found)
     documents = []
     for (
         pk,
@@ -152,6 +166,10 @@ def documents_read(
         origin,
         reviewed,
         made,
+        slug,
+        tax_class,
+        variants,
+        merchant_slug,
     ) in rows:
         own = texts[pk]
         title = index_terms(*(t[0] for t in own), brand, merchant_name)
@@ -175,9 +193,31 @@ def documents_read(
                 featured=pk in featured[0] or merchant in featured[1],
                 sales=sales,
                 prices=prices.get(pk, {}),
+                card={
+                    "slug": slug,
+                    "names": names[pk],
+                    "merchant_slug": merchant_slug,
+                    "merchant_name": merchant_name,
+                    "image": images.get(pk),
+                    "variants": variants,
+                    "tax_class": tax_class,
+                },
             )
         )
     return documents
+
+
+def _first_images(ids: list[UUID]) -> dict[UUID, tuple[str, bool]]:
+    """Each product's first image as its card shows it: the thumbnail's file
+    name and whether it is a drawing."""
+    first: dict[UUID, tuple[str, bool]] = {}
+    for pk, thumbnail, drawn in (
+        ProductImage.objects.filter(product_id__in=ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "thumbnail", "is_illustration")
+    ):
+        first.setdefault(pk, (thumbnail, drawn))
+    return first
 
 
 def _figures(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
@@ -201,18 +241,18 @@ def figures_read(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
     return _figures(ids)
 
 
-def _prices(ids: list[UUID]) -> dict[UUID, dict[str, float]]:
+def _prices(ids: list[UUID]) -> dict[UUID, dict[str, Money]]:
     """What each product's card shows in each market (the catalogue's
-    ``ListingPrice``), as the index's float columns hold it."""
-    shown: dict[UUID, dict[str, float]] = defaultdict(dict)
-    for pk, market, amount in ListingPrice.objects.filter(
+    ``ListingPrice``), exactly."""
+    shown: dict[UUID, dict[str, Money]] = defaultdict(dict)
+    for pk, market, amount, currency in ListingPrice.objects.filter(
         product_id__in=ids
-    ).values_list("product_id", "market_code", "amount"):
-        shown[pk][market] = float(amount)
+    ).values_list("product_id", "market_code", "amount", "currency"):
+        shown[pk][market] = Money(amount, currency)
     return shown
 
 
-def prices_read(ids: list[UUID]) -> dict[UUID, dict[str, float]]:
+def prices_read(ids: list[UUID]) -> dict[UUID, dict[str, Money]]:
     return _prices(ids)
 
 

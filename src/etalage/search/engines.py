@@ -20,6 +20,7 @@ same documents.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from uuid import UUID
 
 import tantivy
 
+from etalage.money import Money
 from etalage.search.documents import Document
 
 # Each group: the forms one query word may take; a form ending in "*" is a prefix
@@ -44,6 +46,9 @@ FEATURED_BONUS = 0.025
 SALES_TIER_BONUS = 0.003  # per tier: log2 of units sold, 0 to 7
 SALES_TIERS = 7
 FACET_SIZE = 30
+# What an index folder's ``etalage.json`` says of its schema: an index of an older
+# version is rebuilt by the follower (version 2: each product's card stored).
+INDEX_VERSION = 2
 
 
 def _count(result: Any) -> int:
@@ -82,6 +87,8 @@ def schema_build(markets: list[str]) -> tantivy.Schema:
     builder.add_integer_field("sales_tier", indexed=True)
     builder.add_integer_field("listed", stored=True, fast=True)
     builder.add_float_field("popularity", fast=True)
+    # What the product's card shows, its prices exact (JSON; stored, not indexed).
+    builder.add_bytes_field("card", stored=True)
     for market in markets:
         builder.add_float_field(
             price_field(market), stored=True, indexed=True, fast=True
@@ -110,10 +117,12 @@ def tantivy_document(document: Document, markets: list[str]) -> tantivy.Document
     doc.add_integer("sales_tier", sales_tier(document.sales))
     doc.add_integer("listed", document.listed)
     doc.add_float("popularity", popularity(document))
+    prices = {m: [str(p.amount), p.currency] for m, p in document.prices.items()}
+    doc.add_bytes("card", json.dumps({**document.card, "prices": prices}).encode())
     for market in markets:
-        amount = document.prices.get(market)
-        if amount is not None:
-            doc.add_float(price_field(market), amount)
+        price = document.prices.get(market)
+        if price is not None:  # the column sorts and filters; cards show the card's
+            doc.add_float(price_field(market), float(price.amount))
     return doc
 
 
@@ -123,6 +132,8 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
     def one(name: str) -> Any:
         return stored[name][0]
 
+    card = json.loads(one("card"))
+    prices = card.pop("prices")
     return Document(
         id=UUID(one("id")),
         title=one("title").split(),
@@ -135,11 +146,8 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
         in_stock=bool(one("in_stock")),
         featured=bool(one("featured")),
         sales=int(one("sales")),
-        prices={
-            name[len("price_") :]: float(values[0])
-            for name, values in stored.items()
-            if name.startswith("price_") and values
-        },
+        prices={m: Money(Decimal(a), c) for m, (a, c) in prices.items()},
+        card=card,
     )
 
 
@@ -171,7 +179,8 @@ class Hits:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     price_bands: list[int] = field(default_factory=list)
-    price_stats: dict[str, float] = field(default_factory=dict)
+    # What the index stored of each one's card, in the same order (``search.cards``).
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
 
 class SearchEngine(Protocol):
@@ -179,7 +188,7 @@ class SearchEngine(Protocol):
 
     def search(self, criteria: Criteria) -> Hits: ...
 
-    def suggest(self, groups: Groups, limit: int) -> list[UUID]: ...
+    def suggest(self, groups: Groups, limit: int) -> Hits: ...
 
     def categories_of(self, groups: Groups, limit: int) -> list[UUID]: ...
 
@@ -306,7 +315,8 @@ class TantivyEngine:
                 + [(tantivy.Occur.Must, f) for f in filters]
             )
         addresses, total = self._page(matching, text, filters, criteria)
-        hits = Hits(ids=self._ids(addresses), total=total)
+        ids, cards = self._stored(addresses)
+        hits = Hits(ids=ids, total=total, cards=cards)
         if criteria.facets and total:
             self._count_facets(matching, criteria, hits)
         return hits
@@ -362,8 +372,17 @@ class TantivyEngine:
         found = self.searcher.search(ranked, limit, offset=offset)
         return [a for _s, a in found.hits], _count(found)
 
-    def _ids(self, addresses: list[Any]) -> list[UUID]:
-        return [UUID(self.searcher.doc(a).get_first("id")) for a in addresses]
+    def _stored(self, addresses: list[Any]) -> tuple[list[UUID], list[dict[str, Any]]]:
+        """The ids of the documents at ``addresses`` and their stored cards (none
+        when the index is older than its cards: the caller reads the database)."""
+        ids, cards = [], []
+        for address in addresses:
+            stored = self.searcher.doc(address)
+            ids.append(UUID(stored.get_first("id")))
+            card = stored.get_first("card")
+            if card is not None:
+                cards.append(json.loads(card))
+        return ids, cards if len(cards) == len(ids) else []
 
     def _count_facets(self, matching: Any, criteria: Criteria, hits: Hits) -> None:
         aggregations: dict[str, Any] = {
@@ -380,7 +399,6 @@ class TantivyEngine:
                     bounds["to"] = float(high)
                 ranges.append(bounds)
             aggregations["price"] = {"range": {"field": column, "ranges": ranges}}
-            aggregations["price_stats"] = {"stats": {"field": column}}
         answer = self.searcher.aggregate(matching, aggregations)
         for name in ("category", "merchant", "origin"):
             hits.facets[name] = [
@@ -394,20 +412,18 @@ class TantivyEngine:
         hits.facets["in_stock"] = [("true", int(stocked[0]) if stocked else 0)]
         if "price" in answer:
             hits.price_bands = [int(b["doc_count"]) for b in answer["price"]["buckets"]]
-            stats = answer["price_stats"]
-            if stats.get("count"):
-                hits.price_stats = {
-                    k: float(stats[k]) for k in ("min", "max", "avg", "count")
-                }
 
-    def suggest(self, groups: Groups, limit: int) -> list[UUID]:
+    def suggest(self, groups: Groups, limit: int) -> Hits:
         """Products whose titles have every word (the last as a prefix), the most
         popular first."""
         text = self._text(groups, fields=("title",))
         if text is None:
-            return []
-        found = self.searcher.search(text, limit, order_by_field="popularity")
-        return self._ids([a for _s, a in found.hits])
+            return Hits(ids=[], total=0)
+        found = self.searcher.search(
+            text, limit, order_by_field="popularity", count=False
+        )
+        ids, cards = self._stored([a for _s, a in found.hits])
+        return Hits(ids=ids, total=len(ids), cards=cards)
 
     def categories_of(self, groups: Groups, limit: int) -> list[UUID]:
         """The categories with the most products matching any of ``groups``'s forms
@@ -440,8 +456,8 @@ class NoIndex:
     def search(self, criteria: Criteria) -> Hits:
         return Hits(ids=[], total=0)
 
-    def suggest(self, groups: Groups, limit: int) -> list[UUID]:
-        return []
+    def suggest(self, groups: Groups, limit: int) -> Hits:
+        return Hits(ids=[], total=0)
 
     def categories_of(self, groups: Groups, limit: int) -> list[UUID]:
         return []

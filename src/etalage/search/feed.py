@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from etalage.search.engines import INDEX_VERSION
 from etalage.search.index import changes_apply, markets_active, search_reindex
 from etalage.search.models import IndexChange, IndexReplica
 from etalage.search.store import (
@@ -93,15 +94,16 @@ def _read(
 def search_follow() -> int:
     """Apply the changes this node's index has not seen, in one batch and one
     commit; return how many. Builds the index first when the node has none.
-    Does nothing when another process of this node is writing."""
+    Does nothing when another process of this node is writing; rebuilds an
+    index of an older version (``engines.INDEX_VERSION``)."""
     try:
         with writing(wait=False):
             path = current_path()
-            if path is None:
-                built = None
+            meta = meta_read(path) if path is not None else {}
+            if path is None or meta.get("version", 1) < INDEX_VERSION:
+                built = None  # none yet, or of an older schema: rebuilt
             else:
                 built = path
-                meta = meta_read(path)
                 rows, newest, holes = _read(int(meta["seq"]), meta.get("holes", {}))
                 if rows or holes != meta.get("holes", {}) or newest != meta["seq"]:
                     applied = _apply(path, meta, rows)

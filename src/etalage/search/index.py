@@ -32,7 +32,11 @@ from etalage.search.documents import (
     figures_read,
     prices_read,
 )
-from etalage.search.engines import document_from_stored, tantivy_document
+from etalage.search.engines import (
+    INDEX_VERSION,
+    document_from_stored,
+    tantivy_document,
+)
 from etalage.search.models import IndexChange
 from etalage.search.store import (
     Progress,
@@ -115,6 +119,7 @@ def search_reindex(
     meta_write(path, {
         "markets": markets, "seq": position, "holes": {},
         "built_at": timezone.now().isoformat(), "documents": done,
+        "version": INDEX_VERSION,
     })  # fmt: skip
     with writing():
         index_swap(path)

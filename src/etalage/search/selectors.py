@@ -17,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from etalage.catalog.models import Category, Product
 from etalage.catalog.selectors import products_with_card_data
 from etalage.merchants.models import Merchant
+from etalage.search.cards import StoredCard, cards_read
 from etalage.search.engines import Criteria, Groups, NoIndex, SearchEngine
 from etalage.search.glossary import also_means, glossary_read
 from etalage.search.models import GlossaryEntry
@@ -146,7 +147,9 @@ class Results:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     related_categories: list[Category] = field(default_factory=list)
     did_you_mean: str = ""
-    price_stats: dict[str, float] = field(default_factory=dict)
+    # Asked for with ``cards``: the page's cards as the index stored them (then
+    # ``products`` is empty: no row read).
+    cards: list[StoredCard] = field(default_factory=list)
 
 
 def _criteria(
@@ -176,11 +179,13 @@ def search_products(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = PER_PAGE,
+    cards: bool = False,
 ) -> Results:
     """The products matching a buyer's query, ranked (a category the query names,
     then text relevance, then in stock, then featured in the pavilion, then sales)
     or sorted, one page of them, with facets; when nothing matches, related
-    categories and a correction."""
+    categories and a correction. With ``cards``, the page's cards as the index
+    stored them instead of its products (the products when it has none)."""
     found = engine()
     query = query_read(text, found=found)
     filters = filters or Filters()
@@ -194,10 +199,13 @@ def search_products(
             offset=(max(page, 1) - 1) * per_page, limit=per_page,
         )
     )  # fmt: skip
-    results = Results(query=query, products=_products(hits.ids), total=hits.total)
+    results = Results(query=query, products=[], total=hits.total)
+    if cards and (hits.cards or not hits.ids):
+        results.cards = cards_read(hits.ids, hits.cards)
+    else:
+        results.products = _products(hits.ids)
     if hits.total:
         results.facets = _facets(hits.facets, hits.price_bands, currency)
-        results.price_stats = hits.price_stats
     else:
         related = found.categories_of(query.groups, 5)
         named = Category.objects.in_bulk(related)
@@ -212,10 +220,12 @@ def search_products(
 
 @dataclass(frozen=True)
 class Listing:
-    """One page of a listing, in order, and how many products the listing has."""
+    """One page of a listing, in order, and how many products the listing has:
+    its products, or with ``cards`` their cards as the index stored them."""
 
     products: list[Product]
     total: int
+    cards: list[StoredCard] = field(default_factory=list)
 
 
 def products_listed(
@@ -228,6 +238,7 @@ def products_listed(
     sort: str = "newest",
     offset: int = 0,
     limit: int = PER_PAGE,
+    cards: bool = False,
 ) -> Listing | None:
     """A category's or a merchant's listing: a search with filters and no words,
     served by the index, so that its cost does not grow with the catalogue (prices
@@ -251,6 +262,10 @@ def products_listed(
             facets=False,
         )
     )
+    if cards and (hits.cards or not hits.ids):
+        return Listing(
+            products=[], total=hits.total, cards=cards_read(hits.ids, hits.cards)
+        )
     return Listing(products=_products(hits.ids), total=hits.total)
 
 
@@ -347,6 +362,7 @@ class Suggestions:
     products: list[Product]
     categories: list[Category]
     merchants: list[Merchant]
+    cards: list[StoredCard] = field(default_factory=list)  # asked with ``cards``
 
 
 def _named() -> list[tuple[set[str], Any]]:
@@ -364,18 +380,25 @@ def _named() -> list[tuple[set[str], Any]]:
     return _cached("named", 60, make)
 
 
-def search_suggest(text: str, *, limit: int = 6) -> Suggestions:
+def search_suggest(text: str, *, limit: int = 6, cards: bool = False) -> Suggestions:
     """What the buyer may be typing: products whose title words start so (the
-    most popular first), and the categories and merchants named so."""
+    most popular first), and the categories and merchants named so. With
+    ``cards``, the products' cards as the index stored them instead."""
     found = engine()
     query = query_read(text, found=found)
     if not query.groups:
         return Suggestions([], [], [])
-    products = _products(found.suggest(query.groups, limit))
+    hits = found.suggest(query.groups, limit)
+    stored = (
+        cards_read(hits.ids, hits.cards)
+        if cards and (hits.cards or not hits.ids)
+        else []
+    )
+    products = [] if stored or (cards and not hits.ids) else _products(hits.ids)
     last = query.groups[-1]
     categories: list[Category] = []
     merchants: list[Merchant] = []
     for terms, named in _named():
         if any(t.startswith(form.rstrip("*")) for t in terms for form in last):
             (categories if isinstance(named, Category) else merchants).append(named)
-    return Suggestions(products, categories[:4], merchants[:4])
+    return Suggestions(products, categories[:4], merchants[:4], stored)

@@ -1,0 +1,81 @@
+"""The cards of results and listings come from what the search index stored of
+each product (no row read), and show what the products' own cards show: the
+same name, links, picture and price in every market and language, the price
+exact, and a new price once the follower has applied the change."""
+
+from decimal import Decimal
+
+from django.utils import translation
+
+from etalage.catalog.models import Product
+from etalage.catalog.selectors import products_with_card_data
+from etalage.catalog.services import variant_price_set
+from etalage.events.outbox import outbox_deliver
+from etalage.pricing.selectors import market_strategies
+from etalage.search.feed import search_follow
+from etalage.search.index import search_reindex
+from etalage.search.selectors import products_listed
+from etalage.web.presenters import product_card
+from etalage.web.storefront.cards import indexed_card, slug_url
+
+LANGUAGES = ("zh-hans", "fr", "nl", "en")
+
+
+def _stored_cards(market_code):
+    listing = products_listed(market_code=market_code, cards=True, limit=100)
+    assert listing is not None and listing.cards and not listing.products
+    return {card.id: card for card in listing.cards}
+
+
+def test_a_card_from_the_index_shows_what_the_products_card_shows(
+    catalogue, ecb_rates, today_is_2024_07_01
+):
+    shop = catalogue.merchant()
+    pictured = catalogue.product(merchant=shop, prices=("12.35", "19.99"))
+    catalogue.picture(pictured)
+    catalogue.product(merchant=shop, prices=("7.07",), languages=("fr",))
+    catalogue.product(prices=("123.45",), languages=("nl", "en"))
+    search_reindex()
+    products = products_with_card_data(Product.objects.all())
+    for market, pricing in market_strategies():
+        stored = _stored_cards(market.code)
+        assert len(stored) == 3
+        for language in LANGUAGES:
+            with translation.override(language):
+                for product in products:
+                    expected = product_card(product, pricing, language)
+                    assert indexed_card(stored[product.pk], pricing, language) == (
+                        expected
+                    )
+                    assert expected.price  # (a price to compare, in each market)
+
+
+def test_a_price_changed_reaches_the_stored_card_once_followed(
+    catalogue, ecb_rates, today_is_2024_07_01, django_capture_on_commit_callbacks
+):
+    product = catalogue.product(prices=("10.00",))
+    search_reindex()
+    before = _stored_cards("CN")[product.pk].prices["CN"]
+    with django_capture_on_commit_callbacks(execute=True):
+        variant_price_set(variant=product.variants.get(), price_eur=Decimal("20.01"))
+        outbox_deliver()
+    assert _stored_cards("CN")[product.pk].prices["CN"] == before  # not yet followed
+    assert search_follow() >= 1
+    after = _stored_cards("CN")[product.pk].prices["CN"]
+    shown = product.listing_prices.get(market_code="CN")
+    assert after.amount == shown.amount and after.currency == shown.currency == "CNY"
+    assert isinstance(after.amount, Decimal) and after.amount > before.amount
+
+
+def test_a_slug_address_is_the_one_reverse_gives_in_every_language():
+    from django.urls import reverse
+
+    for language in LANGUAGES:
+        with translation.override(language):
+            for slug in ("pralines-1", "a_b-2", "x"):
+                assert slug_url("web:product", slug) == reverse(
+                    "web:product", args=[slug]
+                )
+                assert slug_url("web:merchant", slug) == reverse(
+                    "web:merchant", args=[slug]
+                )
