@@ -295,7 +295,7 @@ class ProductImage(models.Model):
         verbose_name = _("product image")
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image)
 
 
 class PavilionEntry(models.Model):
@@ -349,7 +349,7 @@ class PavilionEntry(models.Model):
         return ""
 
 
-def _private_storage():
+def _private_storage() -> FileSystemStorage:
 
     return FileSystemStorage(location=settings.PRIVATE_ROOT)
 

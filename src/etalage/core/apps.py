@@ -2,10 +2,13 @@ import os
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 
-def _private_sqlite_files(sender, connection, **kwargs) -> None:
+def _private_sqlite_files(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     """Keep the SQLite database (and its journal files) readable by its owner only:
     it holds the ID numbers' ciphertexts and every order."""
     if connection.vendor != "sqlite":

@@ -35,6 +35,8 @@ def email_file_name(message: EmailMessage, when: str) -> str:
 class EmailFilesBackend(EmailBackend):
     """Django's file backend, one ``.eml`` file a message."""
 
+    file_path: str  # set by Django's __init__, which django-stubs does not declare
+
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         if not email_messages:
             return 0

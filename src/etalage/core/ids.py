@@ -15,7 +15,7 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(int=uuid7().int)
 
 
-def parse_id(value) -> uuid.UUID | None:
+def parse_id(value: object) -> uuid.UUID | None:
     """The key a visitor sent (a form field, a cookie, a URL), or None when it is not
     even a key; lookups then find nothing instead of failing."""
     try:

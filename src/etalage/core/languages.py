@@ -1,5 +1,8 @@
 """The languages Étalage speaks, with Django's language codes."""
 
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
+
 from django.db import models
 
 
@@ -16,7 +19,15 @@ LANGUAGE_CODES: tuple[str, ...] = tuple(Language.values)
 FALLBACKS: tuple[str, ...] = ("en", "fr", "nl", "zh-hans")
 
 
-def pick_translation(translations, language: str):
+class _Translation(Protocol):
+    @property
+    def language(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Translation)
+
+
+def pick_translation(translations: Iterable[T], language: str) -> T | None:
     """Return the translation for ``language``, else the first fallback present."""
     by_language = {t.language: t for t in translations}
     if language in by_language:

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Model
+
 from etalage.core.ids import new_id
 
 SOURCE = (
@@ -28,7 +30,7 @@ BEER_CLASSES = {
 }
 
 
-def create_default_tax_rates(TaxClassRate) -> None:  # noqa: N803 (a model class)
+def create_default_tax_rates(TaxClassRate: type[Model]) -> None:  # noqa: N803 (a model class)
     """Create the rates in force since 2019-04-01 that are missing (``TaxClassRate``:
     the model class, so that a data migration can pass its historical one)."""
 
@@ -36,7 +38,7 @@ def create_default_tax_rates(TaxClassRate) -> None:  # noqa: N803 (a model class
         # A migration older than the beer classes passes a model without them.
         fields = {field.name for field in TaxClassRate._meta.get_fields()}
         beer = BEER_CLASSES if code == "beer" and set(BEER_CLASSES) <= fields else {}
-        TaxClassRate.objects.get_or_create(
+        TaxClassRate._default_manager.get_or_create(
             tax_class=code,
             effective_from=date(2019, 4, 1),
             defaults={

@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -154,7 +157,7 @@ class PositiveListEntry(Entity):
         except ValueError as error:
             raise ValidationError({"yearly_cap": str(error)}) from None
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
 
         cap = parse_cap(self.yearly_cap)
         self.cap_amount = cap.amount if cap else None
@@ -294,5 +297,5 @@ class YearlyUsage(models.Model):
         return f"{self.year}: {self.reserved} + {self.confirmed}"
 
     @property
-    def used(self):
+    def used(self) -> Decimal:
         return self.reserved + self.confirmed

@@ -11,6 +11,8 @@ memory, never read by the declaring side.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -166,7 +168,7 @@ class TaxBill(models.Model):
         return self.tax_no
 
     @property
-    def total(self):
+    def total(self) -> Decimal:
         return self.customs_tax + self.vat + self.consumption_tax
 
 

@@ -123,7 +123,9 @@ def _built(kind: str, heads: Sequence[tuple[SubOrder, str, object]],
                           guid=guid)  # fmt: skip
 
 
-def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: str):
+def _sendable(
+    kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: str
+) -> tuple[list[tuple[SubOrder, str, object]], list[tuple[SubOrder, str, str]], bytes]:
     """The heads a message can carry, those it cannot with the reason (each tried
     alone once the whole message is refused), and the message of the first,
     built and validated (empty when none can go)."""
@@ -131,7 +133,8 @@ def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: st
         return list(heads), [], _built(kind, heads, guid)
     except MessageRefused:
         pass
-    good, bad = [], []
+    good: list[tuple[SubOrder, str, object]] = []
+    bad: list[tuple[SubOrder, str, str]] = []
     for sub, head, doc in heads:
         try:
             _built(kind, [(sub, head, doc)], guid)
@@ -142,7 +145,7 @@ def _sendable(kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: st
     return good, bad, _built(kind, good, guid) if good else b""
 
 
-def message_deliver(message_id: object, *, now: datetime | None = None) -> Message:
+def message_deliver(message_id: uuid.UUID, *, now: datetime | None = None) -> Message:
     """Hand a kept message to the gateway: sent the first time, asked about again
     (whole, under the same guid) after that. One the gateway does not take is
     kept as not delivered and tried again by the clock."""
@@ -171,8 +174,8 @@ def _lacking(*kinds: str, key: str = "pk") -> Q:
     it in the console to have it declared anew)."""
     lacking = Q()
     for kind in kinds:
-        lacking |= ~Exists(
-            Declaration.objects.filter(sub_order=OuterRef(key), kind=kind)
+        lacking |= Q(
+            ~Exists(Declaration.objects.filter(sub_order=OuterRef(key), kind=kind))
         )
     return lacking
 
@@ -208,15 +211,15 @@ def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
     }
     found = []
     for sub in subs:
-        payment = payments.get(sub.order_id)
+        paid = payments.get(sub.order_id)
         declared = provider_declared.get(sub.pk)
-        if payment is None or (
+        if paid is None or (
             declared is not None
             and declared.state
             in (CustomsDeclaration.State.PENDING, CustomsDeclaration.State.SUBMITTED)
         ):
             continue
-        found.append((sub, payment, *documents.payment_transaction(payment, declared)))
+        found.append((sub, paid, *documents.payment_transaction(paid, declared)))
     return found
 
 

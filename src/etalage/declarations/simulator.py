@@ -153,7 +153,7 @@ def _answers(receipts: list[tuple[ReceiptDoc, datetime]]) -> None:
     """Receipts of one kind and status due at the same time go in one file, a
     block each, 100 at most (as customs answers a message of several heads);
     ``about`` names every head's guid."""
-    files: dict[tuple, list[ReceiptDoc]] = defaultdict(list)
+    files: dict[tuple[datetime, str, int], list[ReceiptDoc]] = defaultdict(list)
     for receipt, due in receipts:
         files[due, receipt.declared, receipt.status].append(receipt)
     SimulatorAnswer.objects.bulk_create(
@@ -300,7 +300,10 @@ def query(guid: str, *, now: datetime | None = None) -> bool:
 
 
 def mismatches(
-    order: dict | None, payment: dict | None, waybill: dict | None, inventory: dict
+    order: dict[str, Any] | None,
+    payment: dict[str, Any] | None,
+    waybill: dict[str, Any] | None,
+    inventory: dict[str, Any],
 ) -> list[str]:
     """Why the three documents and the inventory do not agree (customs' words);
     nothing when they do."""
@@ -352,15 +355,15 @@ def mismatches(
     return [reason for agreed, reason in checks if not agreed]
 
 
-def _documents(order_no: str) -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _documents(order_no: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
     for document in SimulatorDocument.objects.filter(order_no=order_no):
         found.setdefault(document.kind, document.facts)
     return found
 
 
 def _tax_bill(
-    document: SimulatorDocument, order: dict, now: datetime, paid: bool
+    document: SimulatorDocument, order: dict[str, Any], now: datetime, paid: bool
 ) -> None:
     facts = document.facts
     lines = facts["lines"]

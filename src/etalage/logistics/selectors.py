@@ -142,7 +142,7 @@ def parcel_timeline(sub_order: SubOrder) -> list[TimelineStep]:
     """The parcel's steps, newest first (none before it is packed);
     ``parcel__events`` prefetched reads them once."""
     try:
-        parcel = sub_order.parcel  # type: ignore[attr-defined]
+        parcel = sub_order.parcel
     except ObjectDoesNotExist:
         return []
     events = sorted(parcel.events.all(), key=lambda e: (e.at, e.pk), reverse=True)

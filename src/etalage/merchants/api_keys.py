@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,7 @@ def _digest(key: str) -> str:
 
 @transaction.atomic
 def api_key_create(
-    *, merchant: Merchant, name: str, scopes: list[str], created_by
+    *, merchant: Merchant, name: str, scopes: list[str], created_by: User | None
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with its plain text, which is never stored."""
 

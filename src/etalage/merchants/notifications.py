@@ -1,5 +1,7 @@
 """Emails to merchants, in the merchant's language, sent once the change commits."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,7 +14,7 @@ def notify_merchant(
     *,
     merchant: Merchant,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     recipient: str = "",
     package: str = "merchants",
 ) -> None:

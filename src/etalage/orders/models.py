@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +16,9 @@ from etalage.merchants.models import Merchant
 from etalage.orders import states
 from etalage.orders.reasons import Explanation
 from etalage.pricing.models import Market
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
 
 
 class State(models.TextChoices):
@@ -38,7 +44,7 @@ class State(models.TextChoices):
 
 
 # The same states said of a parcel (a sub-order), whose name is masculine in French.
-PARCEL_STATES = {
+PARCEL_STATES: dict[str, "StrPromise"] = {
     State.PLACED: pgettext_lazy("parcel", "Placed, awaiting payment"),
     State.PAID: pgettext_lazy("parcel", "Paid"),
     State.CUSTOMS_DECLARED: pgettext_lazy("parcel", "Declared to customs"),
@@ -53,7 +59,7 @@ PARCEL_STATES = {
 }
 
 
-def _money(label):
+def _money(label: "StrOrPromise") -> "models.DecimalField[Decimal | int, Decimal]":
     return models.DecimalField(label, max_digits=12, decimal_places=2, default=0)
 
 
@@ -189,12 +195,14 @@ class SubOrder(Entity):
     def __str__(self) -> str:
         return self.number
 
-    def get_state_display(self) -> str:
+    # Replaces the get_state_display Django makes for the field (and django-stubs
+    # declares): a parcel's state reads as a parcel's.
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
         """The state said of a parcel (French: "Payé", not the order's "Payée")."""
         return str(PARCEL_STATES.get(self.state, self.state))
 
     @property
-    def tax(self):
+    def tax(self) -> Decimal:
         return self.tariff + self.consumption_tax + self.vat
 
 
@@ -280,10 +288,12 @@ class OrderTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.from_state or '-'} → {self.to_state}"
 
-    def get_from_state_display(self) -> str:
+    # These two replace the ones Django makes for the fields (django-stubs declares
+    # them too): a parcel's move is said of the parcel.
+    def get_from_state_display(self) -> str:  # type: ignore[no-redef]
         return self._state_label(self.from_state)
 
-    def get_to_state_display(self) -> str:
+    def get_to_state_display(self) -> str:  # type: ignore[no-redef]
         return self._state_label(self.to_state)
 
     def _state_label(self, state: str) -> str:

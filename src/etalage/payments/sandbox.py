@@ -75,12 +75,16 @@ def _eur(minor: int) -> tuple[Decimal, Decimal, Decimal]:
     return amount.amount, settled.amount, fee.amount
 
 
+# (kind, payment, request id, provider's id, amount in minor units) of a report
+_Row = tuple[str, SandboxPayment, str, str, int]
+
+
 def settlement_report(provider: str, day: date) -> str:
     """The provider's settlement report of ``day`` (payments paid and refunds made
     that day, in the provider's own file format)."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day, time.max))
-    rows = []
+    rows: list[_Row] = []
     for payment in SandboxPayment.objects.filter(provider=provider).order_by(
         "created_at"
     ):
@@ -122,7 +126,7 @@ def settlement_report(provider: str, day: date) -> str:
     return out.getvalue()
 
 
-def _wechat_bill(rows) -> str:
+def _wechat_bill(rows: list[_Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["Transaction time", *wechat.SETTLEMENT_COLUMNS])

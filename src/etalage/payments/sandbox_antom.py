@@ -312,7 +312,9 @@ def refund_notice(
     return _signed(url or payment.notify_url, payment.client_id, body, corrupt)
 
 
-def _signed(url: str, client_id: str, body: str, corrupt: bool):
+def _signed(
+    url: str, client_id: str, body: str, corrupt: bool
+) -> tuple[str, dict[str, str], str]:
     headers = antom.signed_headers(
         sandbox_key("antom-provider"),
         client_id=client_id,

@@ -148,9 +148,12 @@ def sandbox_decide(
     return locked
 
 
-def _later(after: timedelta, *args: object) -> None:
+def _later(
+    after: timedelta, payment_id: str, refund_request_id: str = "", attempt: int = 0
+) -> None:
     """Send a notification ``after`` from now (at once where the task backend
     cannot wait: the tests' immediate backend)."""
+    args = (payment_id, refund_request_id, attempt)
     if after and task_backends[sandbox_notify.backend].supports_defer:
         sandbox_notify.using(run_after=timezone.now() + after).enqueue(*args)
     else:

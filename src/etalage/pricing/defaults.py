@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import Model
+
 from etalage.core.ids import new_id
 
 DEFAULT_MARKETS = [
@@ -28,20 +30,20 @@ DEFAULT_MARKETS = [
 ]
 
 
-def create_default_markets(market_model) -> None:
+def create_default_markets(market_model: type[Model]) -> None:
     """Create the default markets that are missing (``market_model``: the model class,
     so that a data migration can pass its historical one)."""
 
     fields = {f.name for f in market_model._meta.get_fields()}
     for values in DEFAULT_MARKETS:
-        if not market_model.objects.filter(code=values["code"]).exists():
+        if not market_model._default_manager.filter(code=values["code"]).exists():
             known = {k: v for k, v in values.items() if k in fields}
-            market_model.objects.create(id=new_id(), **known)
+            market_model._default_manager.create(id=new_id(), **known)
 
 
-def set_default_warehouse_priority(market_model) -> None:
+def set_default_warehouse_priority(market_model: type[Model]) -> None:
     """Give the default markets their warehouse priority where they have none."""
     for values in DEFAULT_MARKETS:
-        market_model.objects.filter(code=values["code"], warehouse_priority=[]).update(
-            warehouse_priority=values["warehouse_priority"]
-        )
+        market_model._default_manager.filter(
+            code=values["code"], warehouse_priority=[]
+        ).update(warehouse_priority=values["warehouse_priority"])

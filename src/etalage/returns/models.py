@@ -98,4 +98,4 @@ class ReturnPhoto(models.Model):
     )
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -70,14 +71,18 @@ def returnable(sub: SubOrder, *, now: datetime | None = None) -> bool:
 def _check_window(sub: SubOrder, now: datetime) -> None:
     end = return_window_end(sub)
     if end is None or sub.state not in (
-        states.DELIVERED, states.COMPLETED, states.REFUNDED_PART
-    ):  # fmt: skip
+        states.DELIVERED,
+        states.COMPLETED,
+        states.REFUNDED_PART,
+    ):
         raise ReturnError({"sub_order": _("Only a delivered parcel can be returned.")})
     if now > end:
         raise ReturnError(
-            {"sub_order": _("The return period for this parcel ended on %(date)s.")
-             % {"date": date_format(timezone.localtime(end), "DATE_FORMAT")}}
-        )  # fmt: skip
+            {
+                "sub_order": _("The return period for this parcel ended on %(date)s.")
+                % {"date": date_format(timezone.localtime(end), "DATE_FORMAT")}
+            }
+        )
     if sub.returns.filter(state__in=OPEN).exists():
         raise ReturnError({"sub_order": _("A return of this parcel is under way.")})
 
@@ -93,9 +98,11 @@ def _check_lines(
             raise ReturnError({"lines": _("A line that is not in this parcel.")})
         if quantity < 0 or quantity > line.quantity - line.returned:
             raise ReturnError(
-                {"lines": _("At most %(n)d of %(sku)s can come back.")
-                 % {"n": line.quantity - line.returned, "sku": line.sku}}
-            )  # fmt: skip
+                {
+                    "lines": _("At most %(n)d of %(sku)s can come back.")
+                    % {"n": line.quantity - line.returned, "sku": line.sku}
+                }
+            )
         if quantity:
             chosen.append((line, quantity))
     if not chosen:
@@ -103,9 +110,16 @@ def _check_lines(
     return chosen
 
 
-def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
-               quantities: dict[int, int], photos: Sequence[bytes] = (),
-               now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+def return_ask(
+    *,
+    sub_order: SubOrder,
+    buyer: User,
+    reason: str,
+    details: str,
+    quantities: dict[int, int],
+    photos: Sequence[bytes] = (),
+    now: datetime | None = None,
+) -> ReturnRequest:
     """The buyer asks to return ``quantities`` (by order line) of a delivered
     parcel of theirs, with a reason and photos; the seller is to decide."""
     now = now or timezone.now()
@@ -127,9 +141,11 @@ def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
         chosen = _check_lines(sub, quantities)
         count = sub.returns.count() + 1
         request = ReturnRequest.objects.create(
-            sub_order=sub, number=f"{sub.number}-R{count}", reason=reason,
+            sub_order=sub,
+            number=f"{sub.number}-R{count}",
+            reason=reason,
             details=details[:1000],
-        )  # fmt: skip
+        )
         ReturnLine.objects.bulk_create(
             ReturnLine(request=request, line=line, quantity=quantity)
             for line, quantity in chosen
@@ -138,12 +154,18 @@ def return_ask(*, sub_order: SubOrder, buyer, reason: str, details: str,
             ReturnPhoto.objects.create(request=request).image.save(
                 photo.name, ContentFile(photo.content)
             )
-        notify_merchant(merchant=sub.merchant, template="asked",
-                        context={"request": request}, package="returns")  # fmt: skip
+        notify_merchant(
+            merchant=sub.merchant,
+            template="asked",
+            context={"request": request},
+            package="returns",
+        )
     return request
 
 
-def return_photo_add(*, request: ReturnRequest, buyer, photo: bytes) -> ReturnPhoto:
+def return_photo_add(
+    *, request: ReturnRequest, buyer: User, photo: bytes
+) -> ReturnPhoto:
     """One more photo for a return the seller has not decided yet (a phone's app
     sends one file a request), within the ``MAX_PHOTOS`` of a return."""
     if request.sub_order.order.buyer_id != buyer.pk:
@@ -167,8 +189,14 @@ def return_photo_add(*, request: ReturnRequest, buyer, photo: bytes) -> ReturnPh
     return added
 
 
-def return_decide(*, request: ReturnRequest, approve: bool, by, note: str = "",
-                  now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+def return_decide(
+    *,
+    request: ReturnRequest,
+    approve: bool,
+    by: User | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ReturnRequest:
     """The seller (or the operator) approves (the buyer gets the return label) or
     refuses (with a note the buyer reads)."""
     with transaction.atomic():
@@ -202,8 +230,9 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
     """What the buyer gets back: the goods returned, and their share (by value) of
     the parcel's CBEC tax; the last return of a parcel takes what is left of it."""
     sub = request.sub_order
-    goods = sum((r.line.unit_price * r.quantity for r in request.lines.all()),
-                Decimal(0))  # fmt: skip
+    goods = sum(
+        (r.line.unit_price * r.quantity for r in request.lines.all()), Decimal(0)
+    )
     given = sub.returns.filter(state=ReturnRequest.State.RECEIVED).aggregate(
         tax=Sum("tax_amount")
     )["tax"] or Decimal(0)
@@ -221,8 +250,9 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
     ).rounded().amount
 
 
-def _inspected(request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
-               by) -> list[ReturnLine]:  # fmt: skip
+def _inspected(
+    request: ReturnRequest, outcomes: dict[int, tuple[str, str]], by: User | None
+) -> list[ReturnLine]:
     """Each returned item's outcome recorded, the restocked ones on the shelf."""
     lines = list(request.lines.select_related("line__stock"))
     for item in lines:
@@ -231,18 +261,29 @@ def _inspected(request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
             raise ReturnError({"outcome": _("Say what becomes of each item.")})
         if outcome == ReturnLine.Outcome.WRITTEN_OFF and not why.strip():
             raise ReturnError(
-                {"write_off_reason": _("Say why %(sku)s is written off.")
-                 % {"sku": item.line.sku}}
-            )  # fmt: skip
+                {
+                    "write_off_reason": _("Say why %(sku)s is written off.")
+                    % {"sku": item.line.sku}
+                }
+            )
         item.outcome, item.write_off_reason = outcome, why.strip()[:200]
         if outcome == ReturnLine.Outcome.RESTOCKED:
-            stock_returned(stock=item.line.stock, quantity=item.quantity, by=by,
-                           note=request.number)  # fmt: skip
+            stock_returned(
+                stock=item.line.stock,
+                quantity=item.quantity,
+                by=by,
+                note=request.number,
+            )
     return lines
 
 
-def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str]],
-                   by, now: datetime | None = None) -> ReturnRequest:  # fmt: skip
+def return_receive(
+    *,
+    request: ReturnRequest,
+    outcomes: dict[int, tuple[str, str]],
+    by: User | None,
+    now: datetime | None = None,
+) -> ReturnRequest:
     """The goods are back (``outcomes``: per return line, restocked or written off
     with a reason): refund, stock, customs, allowance, in one transaction."""
     now = now or timezone.now()
@@ -262,9 +303,13 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str
         )
         if payment is None:
             raise ReturnError(
-                {"state": _("This order was not paid through a provider: the "
-                            "operator refunds it by hand.")}
-            )  # fmt: skip
+                {
+                    "state": _(
+                        "This order was not paid through a provider: the "
+                        "operator refunds it by hand."
+                    )
+                }
+            )
         refund = refund_record(
             payment=payment,
             amount=Money(goods + tax, sub.order.currency),
@@ -275,8 +320,10 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, tuple[str, str
         transaction.on_commit(lambda: refund_ask(refund))
         request.refund_id = refund.pk
         request.state, request.received_at, request.received_by = (
-            ReturnRequest.State.RECEIVED, now, by,
-        )  # fmt: skip
+            ReturnRequest.State.RECEIVED,
+            now,
+            by,
+        )
         request.save()
         sub_order_returned(
             sub_order=sub,
