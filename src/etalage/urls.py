@@ -6,8 +6,10 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
-from etalage.web import carriers, payments, wechat
 from etalage.web.auth import ThrottledAdminAuthenticationForm
+from etalage.web.callbacks import carriers
+from etalage.web.callbacks import payments as payment_notices
+from etalage.web.sandbox import payments, wechat
 
 admin.site.site_header = "Étalage back-office"
 admin.site.site_title = "Étalage back-office"
@@ -20,7 +22,11 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     # Providers' notifications and the embedded payment sandbox: no language prefix.
-    path("payments/notify/<str:provider>/", payments.notify, name="payments-notify"),
+    path(
+        "payments/notify/<str:provider>/",
+        payment_notices.notify,
+        name="payments-notify",
+    ),
     # Carriers' tracking pushes (Standard Webhooks).
     path(
         "logistics/carriers/<str:name>/events",

@@ -7,12 +7,12 @@ from etalage.web import (
     cart,
     checkout,
     notices,
-    payments,
     returns,
     search,
     views,
-    wechat,
 )
+from etalage.web.account import payments as account_payments
+from etalage.web.account import wechat
 from etalage.web.hub import bonded, consolidation, receiving
 from etalage.web.hub import returns as hub_returns
 from etalage.web.portal import (
@@ -60,7 +60,11 @@ urlpatterns = [
         returns.return_photo,
         name="return-photo",
     ),
-    path("orders/<str:number>/pay/<str:provider>/", payments.pay, name="order-pay"),
+    path(
+        "orders/<str:number>/pay/<str:provider>/",
+        account_payments.pay,
+        name="order-pay",
+    ),
     path(
         "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
     ),

@@ -103,7 +103,7 @@ def test_a_buyer_who_shares_the_name_is_named_by_it_and_keyed_by_unionid(client)
 
 
 def test_the_same_wechat_user_signs_in_to_the_same_account_again(client):
-    from etalage.web.wechat import SANDBOX_COOKIE
+    from etalage.web.sandbox.wechat import SANDBOX_COOKIE
 
     sign_in_with_wechat(client)
     phone = client.cookies[SANDBOX_COOKIE].value  # the same WeChat on the phone
@@ -133,7 +133,7 @@ def _sandbox_key_of(client) -> str:
     """The sandbox's WeChat user this browser is (its page's cookie)."""
     import re
 
-    from etalage.web.wechat import SANDBOX_COOKIE
+    from etalage.web.sandbox.wechat import SANDBOX_COOKIE
 
     return re.search(r'"key": "(\w+)"', client.cookies[SANDBOX_COOKIE].value)[1]
 
@@ -212,7 +212,7 @@ def test_a_buyer_links_wechat_from_my_account_and_unlinks_it(client, shopping):
 
 
 def test_a_wechat_user_of_another_account_is_not_linked(client, shopping):
-    from etalage.web.wechat import SANDBOX_COOKIE
+    from etalage.web.sandbox.wechat import SANDBOX_COOKIE
 
     sign_in_with_wechat(client)
     owner = WeChatIdentity.objects.get().user

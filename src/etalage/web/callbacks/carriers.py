@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 
 from django.http import HttpResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from etalage.core.client_address import client_address
 from etalage.logistics.carriers import CarrierRefused
 from etalage.logistics.last_mile import carrier_push_receive, push_answer
-from etalage.web.payments import capped_body
+from etalage.web.access import outside_party
+from etalage.web.callbacks.payments import capped_body
 
 
-@csrf_exempt
-@require_POST
+@outside_party
 def carrier_events(request, name: str):
     body = capped_body(request, f"carrier:{client_address(request)}")
     if isinstance(body, HttpResponse):

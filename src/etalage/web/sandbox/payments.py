@@ -1,113 +1,29 @@
-"""Paying an order (the buyer's button), the providers' notification endpoint and
-the embedded sandbox's pages. Thin: the payments context does the work."""
+"""The embedded payment sandbox's pages: the stand-ins for Antom's and WeChat Pay's
+APIs, their cashier and scan pages, the WeChat JSAPI and H5 sheets, and the
+settlement report (the operator's, signed in to the back office). Never the real
+providers. Thin: the payments context does the work."""
 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from etalage.core.client_address import client_address
-from etalage.core.limits import limit_hit
-from etalage.payments import sandbox_wechat_scenes, scenes
-from etalage.payments.adapters import adapter_class, provider_available
+from etalage.payments import sandbox_wechat_scenes
 from etalage.payments.models import Provider, SandboxPayment
-from etalage.payments.notifications import notification_receive
 from etalage.payments.provider import from_minor_units
 from etalage.payments.sandbox import (
     sandbox_decide,
     sandbox_transport,
     settlement_report,
 )
-from etalage.payments.services import (
-    PaymentRefused,
-    WeChatSignInNeeded,
-    payment_device,
-    payment_start,
-)
-from etalage.web.checkout import _own_order
-
-
-@login_required
-@require_POST
-def pay(request, number: str, provider: str):
-    """Start paying the order in the scene the page offered (the device's): send
-    the buyer to the provider's page, or back to the order to scan a QR code or
-    have WeChat start a JSAPI payment. A JSAPI payment needs the buyer's openid
-    for the official account: WeChat's silent authorization gives it first."""
-    order = _own_order(request, number)
-    order_path = reverse("web:order", args=[order.number])
-    agent = request.headers.get("User-Agent", "")
-    try:
-        device = payment_device(
-            order=order,
-            provider=provider,
-            scene=request.POST.get("scene", ""),
-            client_ip=client_address(request),
-            os_type=scenes.os_type(agent),
-        )
-        payment = payment_start(
-            order=order,
-            provider=provider,
-            return_url=request.build_absolute_uri(order_path),
-            device=device,
-        )
-    except WeChatSignInNeeded:  # linked, the buyer is back at the order to pay
-        query = urlencode({"next": order_path})
-        return redirect(f"{reverse('web:wechat-sign-in')}?{query}")
-    except PaymentRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(order_path)
-    if payment.redirect_url:
-        return redirect(payment.redirect_url)
-    if payment.prepay_id:  # the order page has WeChat start it
-        return redirect(f"{order_path}?{urlencode({'wechat_pay': 'start'})}")
-    return redirect(order_path)  # the page shows the QR code
-
-
-@csrf_exempt
-@require_POST
-def notify(request, provider: str):
-    """A provider's notification: kept raw, acknowledged, processed after commit.
-    A sender posting more than the limit a minute, or a body past the size cap, is
-    refused before anything is kept."""
-    if not provider_available(provider):  # unknown, or not set up here
-        raise Http404("no such provider")
-    sender = client_address(request)
-    body = capped_body(request, f"notify:{sender}")
-    if isinstance(body, HttpResponse):
-        return body
-    notification_receive(
-        provider=provider,
-        headers=dict(request.headers),
-        body=body.decode("utf-8", "replace"),
-        remote_addr=sender,
-    )
-    status, answer = adapter_class(provider).acknowledgement()
-    return HttpResponse(answer, status=status, content_type="application/json")
-
-
-def capped_body(request, counter: str) -> bytes | HttpResponse:
-    """The body a party outside posted, or the refusal: 429 past
-    ``ETALAGE_NOTIFY_PER_MINUTE`` posts a minute on ``counter`` (a sender), 413 past
-    ``ETALAGE_NOTIFY_MAX_BYTES``. Read before anything is kept."""
-    if limit_hit(counter, seconds=60) > settings.ETALAGE_NOTIFY_PER_MINUTE:
-        return HttpResponse(status=429, headers={"Retry-After": "60"})
-    body: bytes = request.read(settings.ETALAGE_NOTIFY_MAX_BYTES + 1)
-    if len(body) > settings.ETALAGE_NOTIFY_MAX_BYTES:
-        return HttpResponse(status=413)
-    return body
 
 
 def _sandbox_on() -> None:
