@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "etalage.webhooks",
     "etalage.declarations",
     "etalage.returns",
+    "etalage.promotions",
     "etalage.analytics",
     "etalage.promotions",
     "etalage.reviews",

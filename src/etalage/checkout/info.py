@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etalage.checkout.quote import CartQuote, QuoteRefused, cart_quote
@@ -33,6 +35,8 @@ from etalage.money import Money
 from etalage.orders.promise import DeliveryWindow
 from etalage.orders.transit_times import delivery_windows
 from etalage.pricing.strategy import MarketStrategy
+from etalage.promotions.selectors import CartPromotions, cart_promotions
+from etalage.promotions.texts import refusal_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,10 @@ class CheckoutInfo:
     problems: tuple[Problem, ...] = ()
     # The delivery window of each route the quote's parcels take, paid now.
     promises: dict[str, DeliveryWindow] = field(default_factory=dict)
+    # The sale prices, offers and coupon the quote used; why a coupon typed was not
+    # (it does not stop the order: the cart is quoted without it).
+    promotions: CartPromotions | None = None
+    coupon_problem: Problem | None = None
 
     @property
     def messages(self) -> list[str]:
@@ -94,12 +102,17 @@ def checkout_info(
     year: int | None = None,
     year_used: Decimal | None = None,
     stocks: list[Stock] | None = None,
+    coupon_code: str = "",
+    buyer_id: object = None,
+    now: datetime | None = None,
 ) -> CheckoutInfo:
     """Build the checkout of ``lines`` for the market of ``strategy``.
 
     Pages pass nothing more than the buyer's choices; placement passes the stock rows
     and the yearly usage it has locked (``stocks``, ``year_used``), so the plan and
     the limits are decided on what no one else can change before it commits.
+    ``coupon_code`` is the coupon the buyer typed (or a claimed coupon's key),
+    checked against ``buyer_id``'s own uses.
     """
     lines = tuple(lines)
     year = year if year is not None else cbec_year()
@@ -126,6 +139,13 @@ def checkout_info(
         ]
     year_used = year_used if year_used is not None else Decimal("0.00")
 
+    promotions = cart_promotions(
+        merchant_ids={line.variant.product.merchant_id for line in lines},
+        variant_ids=[line.variant.pk for line in lines],
+        coupon_code=coupon_code,
+        buyer_id=buyer_id,
+        now=now or timezone.now(),
+    )
     quote = None
     try:
         quote = cart_quote(
@@ -134,6 +154,7 @@ def checkout_info(
             year_used=year_used,
             language=language,
             placements=plan.placements,
+            promotions=promotions,
         )
     except QuoteRefused as refused:
         problems.append(Problem("not_quotable", str(refused)))
@@ -159,4 +180,19 @@ def checkout_info(
         caps_by_code=caps_by_code,
         problems=tuple(problems),
         promises=delivery_windows(routes) if routes else {},
+        promotions=promotions,
+        coupon_problem=_coupon_problem(promotions, quote, language),
     )
+
+
+def _coupon_problem(
+    promotions: CartPromotions, quote: CartQuote | None, language: str
+) -> Problem | None:
+    """Why the coupon typed was not applied: unknown, expired, used up, or (once
+    quoted) under its minimum or for none of these products."""
+    refusal = promotions.coupon_refusal
+    if refusal is None and quote is not None and quote.discounts is not None:
+        refusal = quote.discounts.coupon_refusal
+    if refusal is None:
+        return None
+    return Problem(str(refusal), refusal_message(refusal, promotions.coupon, language))

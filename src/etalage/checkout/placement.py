@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from etalage.checkout.discounts import promotion_rows
 from etalage.checkout.info import CheckoutInfo, checkout_info
 from etalage.checkout.models import Cart, CartLine
 from etalage.checkout.selectors import cart_lines, stock_sources_by_variant
@@ -53,6 +54,7 @@ from etalage.orders.models import Order, OrderLine, OrderTransition, SubOrder
 from etalage.orders.numbers import order_number, sub_order_number
 from etalage.pricing.models import Market
 from etalage.pricing.strategy import MarketStrategy
+from etalage.promotions.services import PromotionRefused, redemptions_take
 
 M = TypeVar("M", bound=models.Model)
 
@@ -78,6 +80,7 @@ def request_digest(
     address_id: object,
     language: str,
     expected_total: Decimal | None = None,
+    coupon_code: str = "",
 ) -> str:
     body = {
         "market": market_code,
@@ -86,6 +89,8 @@ def request_digest(
         "language": language,
         "expected_total": str(expected_total) if expected_total is not None else None,
     }
+    if coupon_code:  # (orders placed without one keep the digest they had)
+        body["coupon"] = coupon_code
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -100,10 +105,14 @@ def order_place(
     idempotency_key: str,
     language: str,
     expected_total: Decimal | None = None,
+    coupon_code: str = "",
 ) -> Placed:
     """Place the buyer's cart (by default their newest) as an order (see the module's
     docstring). With ``expected_total`` (what the buyer was shown), an order whose
-    total has changed since (a price, the day's rate, a line gone) is refused."""
+    total has changed since (a price, the day's rate, a line gone) is refused.
+    ``coupon_code``: the coupon typed (or a claimed coupon's key); one that does
+    not apply refuses the order, naming ``coupon`` and why."""
+    coupon_code = (coupon_code or "").strip()
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 100:
         raise OrderRefused({"idempotency_key": _("Send a key of 1 to 100 characters.")})
@@ -115,6 +124,7 @@ def order_place(
         address_id=address_id,
         language=language,
         expected_total=expected_total,
+        coupon_code=coupon_code,
     )
     for attempt in range(3):
         try:
@@ -130,7 +140,10 @@ def order_place(
                     digest=digest,
                     language=language,
                     expected_total=expected_total,
+                    coupon_code=coupon_code,
                 )
+        except PromotionRefused as refused:
+            raise OrderRefused(refused.error_dict) from None
         except OrderRefused:
             # A retry of a request that was placed finds its cart empty (or changed):
             # it is answered with that order.
@@ -179,6 +192,7 @@ def _place(
     digest: str,
     language: str,
     expected_total: Decimal | None,
+    coupon_code: str = "",
 ) -> Placed:
     # The cart's lock makes two checkouts of one cart (a double click, a retry while
     # the first is still running) wait for each other.
@@ -221,7 +235,13 @@ def _place(
         year=year,
         year_used=usage.used,
         stocks=stocks,
+        coupon_code=coupon_code,
+        buyer_id=buyer.pk,
+        now=now,
     )
+    if coupon_code and info.coupon_problem is not None:
+        problem = info.coupon_problem
+        raise _refuse("coupon", problem.message, problem.code)
     if info.problems or info.quote is None:
         raise OrderRefused(
             {"cart": [ValidationError(p.message, code=p.code) for p in info.problems]}
@@ -261,6 +281,16 @@ def _place(
         note=order.number,
         writes=writes,
     )
+    if quote.discounts is not None and quote.discounts.applied:
+        writes.insert(
+            redemptions_take(
+                order_id=order.pk,
+                buyer_id=buyer.pk,
+                amounts=quote.discounts.amounts,
+                now=now,
+                language=language,
+            )
+        )
     if order.usage_amount:
         usage_change(usage=usage, reserved=order.usage_amount, writes=writes)
     event_record(OrderPlaced(order_id=order.pk, number=order.number), writes=writes)
@@ -333,7 +363,7 @@ def _write(
             vat=tax.vat if tax else 0,
             total=sub.total.amount,
             usage_amount=tax.limits.counted if tax else 0,
-            goods_eur=sum(ql.variant.price_eur * ql.quantity for ql in sub.lines),
+            goods_eur=sum(ql.unit_price_eur * ql.quantity for ql in sub.lines),
             commission_percent=sub.lines[
                 0
             ].variant.product.merchant.default_commission_percent,
@@ -365,9 +395,9 @@ def _write(
                     origin_country=product.origin_country,
                     tax_class=product.tax_class,
                     quantity=ql.quantity,
-                    unit_price_eur=variant.price_eur,
+                    unit_price_eur=ql.unit_price_eur,
                     unit_price=ql.unit_price.amount,
-                    goods=(ql.unit_price * ql.quantity).amount,
+                    goods=line_tax.goods if line_tax else ql.goods.amount,
                     freight_share=line_tax.freight if line_tax else 0,
                     tariff=line_tax.tariff if line_tax else 0,
                     consumption_tax=line_tax.consumption_tax if line_tax else 0,
@@ -380,9 +410,13 @@ def _write(
     order.tax = sum(s.tax for s in sub_orders)
     order.total = sum(s.total for s in sub_orders)
     order.usage_amount = sum(s.usage_amount for s in sub_orders)
+    # (Each merchant's discount comes off its goods in EUR before they are written.)
+    discount_rows = promotion_rows(quote=quote, sub_orders=sub_orders, fx=fx)
     writes.insert([order])
     writes.insert(sub_orders)
     writes.insert(order_lines)
+    for rows in discount_rows:
+        writes.insert(rows)
     # Keep the parts on the order, so that the caller can show it without reading
     # it back (Django's prefetch cache, as prefetch_related would fill it).
     merchants = {

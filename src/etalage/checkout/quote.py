@@ -27,6 +27,14 @@ from etalage.merchants.models import Merchant
 from etalage.money import Money, format_money
 from etalage.pricing.freight import TooHeavy, parcel_freight
 from etalage.pricing.strategy import MarketStrategy
+from etalage.promotions import core as promo
+from etalage.promotions.declared import LinePaid, declared_sub_order, lines_paid
+from etalage.promotions.selectors import CartPromotions
+from etalage.promotions.texts import (
+    free_shipping_hint,
+    offer_label,
+    spend_and_save_hint,
+)
 
 
 class QuoteRefused(ValueError):
@@ -37,7 +45,20 @@ class QuoteRefused(ValueError):
 class QuoteLine:
     variant: Variant
     quantity: int
-    unit_price: Money
+    unit_price: Money  # the price shown: the sale price while a sale runs
+    regular_price: Money | None = None  # the regular price, struck through, on sale
+    sale_price_eur: Decimal | None = None  # the merchant's sale price, on sale
+
+    @property
+    def unit_price_eur(self) -> Decimal:
+        """The merchant's price of a unit sold: its sale price while it runs."""
+        if self.sale_price_eur is not None:
+            return self.sale_price_eur
+        return self.variant.price_eur
+
+    @property
+    def goods(self) -> Money:
+        return self.unit_price * self.quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +84,20 @@ class SubOrderQuote:
     merchant_id: UUID
     problem: str = ""  # why this sub-order cannot be bought, in the buyer's language
     problem_code: str = ""  # cbec_limit, or not_quotable (no duty known for it)
+    # With promotions, ``goods`` and ``freight`` are as declared to customs (less
+    # the merchant's discounts); these are before any, at the prices shown. The
+    # total is goods + freight + tax - ``discount`` (the platform's non-cash part).
+    goods_shown: Money | None = None
+    freight_shown: Money | None = None
+    savings: Money | None = None  # every promotion's part on this parcel
+    discount: Money | None = None  # CEB311's non-cash discount
+    promotions: tuple[tuple[str, Money], ...] = ()  # (label, amount) applied here
+    paid_by_line: tuple[LinePaid, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The parcel's key in the promotions' and the tax's reckoning."""
+        return f"{self.merchant_id}:{self.placement.warehouse_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +115,15 @@ class _Built:
 class CartQuote:
     sub_orders: tuple[SubOrderQuote, ...]
     currency: str
+    discounts: promo.CartDiscounts | None = None
+    hints: tuple[str, ...] = ()  # "¥12.00 more for ¥30.00 off", in the buyer's words
+
+    @property
+    def savings(self) -> Money:
+        return sum(
+            (s.savings for s in self.sub_orders if s.savings is not None),
+            Money.zero(self.currency),
+        )
 
     @property
     def total(self) -> Money:
@@ -137,7 +181,12 @@ def _with_tariff(sub_order: SubOrder, built: _Built, used: Decimal) -> OrderTax:
             % {"hs_code": variant.product.hs_code}
         ) from None
     line = replace(line, rates=replace(line.rates, tariff=tariff))
-    return order_tax(lines=[line], freight=sub_order.freight, year_used=used)
+    return order_tax(
+        lines=[line],
+        freight=sub_order.freight,
+        discount=sub_order.discount,
+        year_used=used,
+    )
 
 
 def cart_quote(
@@ -147,10 +196,12 @@ def cart_quote(
     year_used: Decimal = Decimal("0"),
     language: str = "zh-hans",
     placements: Mapping[UUID, Placement] | None = None,
+    promotions: CartPromotions | None = None,
 ) -> CartQuote:
     """Quote a cart: one sub-order (one parcel) per merchant and warehouse, in the
     cart's order. ``placements`` maps a variant's key to where it ships from (by
-    default, direct mail from the merchant through the Liège hub)."""
+    default, direct mail from the merchant through the Liège hub); ``promotions``
+    the sale prices, offers and coupon the cart may use (``docs/promotions.md``)."""
     placements = placements or {}
     # A line no warehouse was chosen for yet ships as the merchant's own would.
     default = Placement(None, pricing.route_for(WarehouseKind.MERCHANT))
@@ -165,10 +216,12 @@ def cart_quote(
         merchant = group[0][0].product.merchant
         priced: list[QuoteLine] = []
         for variant, quantity in group:
-            price = pricing.price(variant.price_eur)
+            sale = promotions.sale_price_eur(variant.pk) if promotions else None
+            price = pricing.price(sale if sale is not None else variant.price_eur)
             if price is None:
                 raise QuoteRefused(_("No exchange rate is in force for this market."))
-            priced.append(QuoteLine(variant, quantity, price))
+            regular = pricing.price(variant.price_eur) if sale is not None else None
+            priced.append(QuoteLine(variant, quantity, price, regular, sale))
         weight = sum(v.weight_grams * q for v, q in group)
         freight = Decimal("0")
         bands = pricing.bands_for(placement.route)
@@ -185,12 +238,13 @@ def cart_quote(
                 ) from None
         built.append(_Built(merchant, tuple(priced), weight, freight, placement))
 
+    discounts = _discounts(built, promotions)
     taxes: list[OrderTax | None] = [None] * len(built)
     unquotable: dict[int, str] = {}
     if pricing.has_cbec_tax:
         sub_orders = [
             SubOrder(
-                key=f"{b.merchant.pk}:{b.placement.warehouse_id}",
+                key=_parcel_key(b),
                 lines=tuple(
                     OrderLine(
                         key=str(ql.variant.pk),
@@ -204,6 +258,9 @@ def cart_quote(
                 freight=b.freight,
             )
             for b in built
+        ]
+        sub_orders = [
+            declared_sub_order(sub, discounts, parcel=sub.key) for sub in sub_orders
         ]
         taxes = list(cart_tax(sub_orders=sub_orders, year_used=year_used))
         # One indivisible unit over 5,000 CNY pays the full taxes, tariff included:
@@ -222,30 +279,134 @@ def cart_quote(
     quotes = []
     for index, (b, tax) in enumerate(zip(built, taxes, strict=True)):
         merchant = b.merchant
-        goods = sum(
-            (ql.unit_price * ql.quantity for ql in b.lines), Money.zero(currency)
-        )
-        freight_money = Money(b.freight, currency)
-        tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
         problem, code = unquotable.get(index, ""), "not_quotable"
         if not problem and tax is not None and not tax.limits.allowed:
             problem = _limit_message(tax, merchant.name, currency, language)
             code = "cbec_limit"
         quotes.append(
-            SubOrderQuote(
-                merchant_name=merchant.name,
-                merchant_slug=merchant.slug,
-                lines=b.lines,
-                weight_grams=b.weight,
-                tax=tax,
-                currency=currency,
-                goods=goods,
-                freight=freight_money,
-                total=goods + freight_money + tax_money,
-                problem=problem,
-                problem_code=code if problem else "",
-                placement=b.placement,
-                merchant_id=merchant.pk,
-            )
+            _sub_order_quote(b, tax, discounts, currency, language, problem, code)
         )
-    return CartQuote(sub_orders=tuple(quotes), currency=currency)
+    return CartQuote(
+        sub_orders=tuple(quotes),
+        currency=currency,
+        discounts=discounts,
+        hints=_hints(built, promotions, language),
+    )
+
+
+def _parcel_key(built: _Built) -> str:
+    return f"{built.merchant.pk}:{built.placement.warehouse_id}"
+
+
+def _goods(built: _Built) -> Decimal:
+    return sum((ql.unit_price.amount * ql.quantity for ql in built.lines), Decimal(0))
+
+
+def _discounts(
+    built: list[_Built], promotions: CartPromotions | None
+) -> promo.CartDiscounts:
+    """What the cart's promotions take off, line by line and parcel by parcel."""
+    if promotions is None or not (promotions.offers or promotions.coupon):
+        return promo.CartDiscounts()
+    lines = [
+        promo.CartLine(
+            key=str(ql.variant.pk),
+            merchant=str(b.merchant.pk),
+            parcel=_parcel_key(b),
+            product=str(ql.variant.product_id),
+            goods=ql.unit_price.amount * ql.quantity,
+        )
+        for b in built
+        for ql in b.lines
+    ]
+    parcels = [
+        promo.Parcel(_parcel_key(b), str(b.merchant.pk), b.freight) for b in built
+    ]
+    return promo.apply_promotions(
+        lines=lines, parcels=parcels, offers=promotions.offers, coupon=promotions.coupon
+    )
+
+
+def _sub_order_quote(
+    b: _Built,
+    tax: OrderTax | None,
+    discounts: promo.CartDiscounts,
+    currency: str,
+    language: str,
+    problem: str,
+    code: str,
+) -> SubOrderQuote:
+    key = _parcel_key(b)
+    shares = [discounts.line(str(ql.variant.pk)) for ql in b.lines]
+    waived = discounts.parcel(key)
+    goods_shown = Money(_goods(b), currency)
+    freight_shown = Money(b.freight, currency)
+    goods = goods_shown - Money(sum((s.merchant for s in shares), Decimal(0)), currency)
+    freight = freight_shown - Money(waived.merchant, currency)
+    noncash = Money(
+        sum((s.platform for s in shares), Decimal(0)) + waived.platform, currency
+    )
+    savings = Money(sum((s.total for s in shares), Decimal(0)) + waived.total, currency)
+    tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
+    lines = {str(ql.variant.pk) for ql in b.lines}
+    applied = tuple(
+        (
+            offer_label(a.offer, language),
+            Money(
+                sum((amount for k, amount in a.lines if k in lines), Decimal(0))
+                + sum((amount for k, amount in a.freight if k == key), Decimal(0)),
+                currency,
+            ),
+        )
+        for a in discounts.applied
+    )
+    return SubOrderQuote(
+        merchant_name=b.merchant.name,
+        merchant_slug=b.merchant.slug,
+        lines=b.lines,
+        weight_grams=b.weight,
+        tax=tax,
+        currency=currency,
+        goods=goods,
+        freight=freight,
+        total=goods + freight + tax_money - noncash,
+        problem=problem,
+        problem_code=code if problem else "",
+        placement=b.placement,
+        merchant_id=b.merchant.pk,
+        goods_shown=goods_shown,
+        freight_shown=freight_shown,
+        savings=savings,
+        discount=noncash,
+        promotions=tuple((label, m) for label, m in applied if m.amount),
+        paid_by_line=lines_paid(tax, discounts, parcel=key) if tax else (),
+    )
+
+
+def _hints(
+    built: list[_Built], promotions: CartPromotions | None, language: str
+) -> tuple[str, ...]:
+    """How far the cart is from the next spend-and-save step or free shipping."""
+    if promotions is None:
+        return ()
+    hints = []
+    for offer in promotions.offers:
+        mine = [b for b in built if offer.merchant in (None, str(b.merchant.pk))]
+        base = sum(
+            (
+                ql.unit_price.amount * ql.quantity
+                for b in mine
+                for ql in b.lines
+                if not offer.products or str(ql.variant.product_id) in offer.products
+            ),
+            Decimal(0),
+        )
+        if not mine or not base:
+            continue
+        name = mine[0].merchant.name if offer.merchant else ""
+        if offer.kind == promo.Kind.SPEND_AND_SAVE:
+            hint = spend_and_save_hint(offer, base, language)
+        else:
+            hint = free_shipping_hint(offer, base, language)
+        hints.append(f"{name}: {hint}" if name else hint)
+    return tuple(hints)

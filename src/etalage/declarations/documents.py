@@ -37,6 +37,7 @@ from etalage.logistics.models import Parcel
 from etalage.merchants.models import Merchant
 from etalage.orders.models import Order, OrderLine, SubOrder
 from etalage.payments.models import CustomsDeclaration, Payment
+from etalage.promotions.selectors import parcel_discount_of
 
 
 def platform() -> Party:
@@ -120,7 +121,7 @@ def order_doc(
         seller=seller(sub.merchant),
         goods_value=sub.goods,
         freight=sub.freight,
-        discount=Decimal("0.00"),
+        discount=parcel_discount_of(sub.pk),
         tax_total=sub.tax,
         paid=sub.total,
         buyer_reg_no=str(order.buyer_id),
@@ -138,7 +139,8 @@ def order_doc(
                 item_no=line.sku,
                 name=line.name_zh,
                 qty=line.quantity,
-                price=line.unit_price,
+                price=_declared_unit_price(line),
+                total_price=line.goods,
                 model=_model(line),
             )
             for line in _lines(sub)
@@ -279,11 +281,20 @@ def inventory_doc(
                 model=_model(line),
                 qty=line.quantity,
                 grams=grams,
-                price=line.unit_price,
+                price=_declared_unit_price(line),
+                total_price=line.goods,
             )
             for line, grams in zip(lines, _net_grams(lines, gross), strict=True)
         ],
     )
+
+
+def _declared_unit_price(line: OrderLine) -> Decimal:
+    """A unit's real transaction price: the line's declared goods (after the
+    seller's discounts, ``docs/promotions.md``) over its units."""
+    if line.goods == line.unit_price * line.quantity:
+        return line.unit_price
+    return line.goods / line.quantity
 
 
 def _model(line: OrderLine) -> str:

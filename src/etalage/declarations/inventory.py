@@ -35,6 +35,7 @@ from etalage.declarations.messages import (
     kilograms,
     node,
     stamp,
+    unit_yuan,
     yuan,
 )
 
@@ -58,9 +59,12 @@ class InventoryLineDoc:
     price: Decimal
     bar_code: str = ""
     country: str = BELGIUM
+    total_price: Decimal | None = None  # as in CEB311, after a seller's discount
 
     @property
     def total(self) -> Decimal:
+        if self.total_price is not None:
+            return self.total_price
         return self.price * self.qty
 
 
@@ -177,7 +181,7 @@ def ceb621(
                     ("unit", PIECE),
                     ("qty1", kilograms(line.grams)),
                     ("unit1", KILOGRAM),
-                    ("price", yuan(line.price)),
+                    ("price", unit_yuan(line.price)),
                     ("totalPrice", yuan(line.total)),
                 ),
             )

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -68,9 +68,14 @@ class OrderLineDoc:
     bar_code: str = ""
     unit: str = PIECE
     country: str = BELGIUM
+    # The line's real transaction price when a seller's discount makes it other
+    # than price x qty (the unit price then to five decimals, as the XSD allows).
+    total_price: Decimal | None = None
 
     @property
     def total(self) -> Decimal:
+        if self.total_price is not None:
+            return self.total_price
         return self.price * self.qty
 
 
@@ -124,6 +129,14 @@ def yuan(value: Decimal) -> str:
     """An amount as the messages write it: yuan to the fen, rounded the one way
     Étalage rounds money (``Money.rounded``)."""
     return f"{Money(value, 'CNY').rounded().amount:.2f}"
+
+
+def unit_yuan(value: Decimal) -> str:
+    """A unit price: to the fen, or to five decimals (the XSD's fractionDigits)
+    when a discount spread over the units leaves a fraction of a fen."""
+    if value == Money(value, "CNY").rounded().amount:
+        return yuan(value)
+    return f"{value.quantize(Decimal('0.00001'), ROUND_HALF_UP)}"
 
 
 def kilograms(grams: int) -> str:
@@ -266,7 +279,7 @@ def ceb311(orders: Sequence[OrderDoc], transfer: Transfer, *, guid: str) -> byte
                     ("barCode", line.bar_code),
                     ("unit", line.unit),
                     ("qty", line.qty),
-                    ("price", yuan(line.price)),
+                    ("price", unit_yuan(line.price)),
                     ("totalPrice", yuan(line.total)),
                     ("currency", CNY),
                     ("country", line.country),

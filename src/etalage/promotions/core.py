@@ -180,6 +180,11 @@ class CartDiscounts:
     def total(self) -> Decimal:
         return sum((a.amount for a in self.applied), ZERO)
 
+    @property
+    def amounts(self) -> dict[str, Decimal]:
+        """What each offer took off the whole cart, by the offer's key."""
+        return {a.offer.key: a.amount for a in self.applied}
+
 
 def largest_remainder(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split ``total`` (whole fen) in proportion to ``weights``, to the fen.

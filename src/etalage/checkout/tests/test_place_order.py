@@ -186,13 +186,14 @@ def test_placing_an_order_costs_the_same_queries_for_one_line_or_many(
         shopping.place(buyer, key="many")
     # In the transaction: the cart's lock, its lines and their names, the identity,
     # the address, the stock's and the usage's locks, the yearly caps (which the
-    # reference cache spares in production), then the nine writes: on PostgreSQL in
+    # reference cache spares in production), the promotions in force and the sale
+    # prices (2, none running here), then the nine writes: on PostgreSQL in
     # one round trip (core.writes), on SQLite one by one; and its savepoint here. Then
     # 5 reading the market's strategy (rates, freight, the positive list: cached in
     # production), 1 the routes' transit times (the delivery promise: cached too)
     # and 4 the test's own lookups.
     writes = 1 if connection.vendor == "postgresql" else 9
-    assert len(one) == len(many) == 8 + writes + 2 + 5 + 1 + 4
+    assert len(one) == len(many) == 8 + 2 + writes + 2 + 5 + 1 + 4
 
 
 def test_bonded_stock_goes_first_in_a_parcel_of_its_own(shopping):

@@ -1,0 +1,217 @@
+"""Reads of promotions: what is in force for a cart, a code, a product, a buyer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Count, F, Q, QuerySet
+
+from etalage.promotions import core
+from etalage.promotions.models import (
+    CouponClaim,
+    ParcelDiscount,
+    Promotion,
+    Redemption,
+    SalePrice,
+)
+
+
+def live(now: datetime) -> Q:
+    """In its window, not ended early, with budget and uses left."""
+    return (
+        Q(starts_at__lte=now, ends_at__gt=now, ended_at__isnull=True)
+        & Q(spent__lt=F("budget"))
+        & (Q(total_limit__isnull=True) | Q(used__lt=F("total_limit")))
+    )
+
+
+def offer_of(promotion: Promotion) -> core.Offer:
+    """The promotion's terms as the pure rules read them."""
+    return core.Offer(
+        key=str(promotion.pk),
+        kind=core.Kind(promotion.kind),
+        funder=core.Funder(promotion.funder),
+        merchant=str(promotion.merchant_id) if promotion.merchant_id else None,
+        amount_off=promotion.amount_off,
+        percent_off=promotion.percent_off,
+        cap=promotion.cap,
+        threshold=promotion.threshold,
+        products=frozenset(str(p.pk) for p in promotion.products.all()),
+    )
+
+
+def _with_products(queryset: QuerySet[Promotion]) -> QuerySet[Promotion]:
+    return queryset.prefetch_related("products")
+
+
+def offers_in_force(
+    *, merchant_ids: Iterable[UUID], now: datetime
+) -> dict[str, tuple[Promotion, core.Offer]]:
+    """Spend-and-save and free-shipping offers a cart of these merchants gets."""
+    promotions = _with_products(
+        Promotion.objects.filter(live(now))
+        .filter(kind__in=[Promotion.Kind.SPEND_AND_SAVE, Promotion.Kind.FREE_SHIPPING])
+        .filter(Q(merchant__isnull=True) | Q(merchant_id__in=list(merchant_ids)))
+        .order_by("pk")
+    )
+    return {str(p.pk): (p, offer_of(p)) for p in promotions}
+
+
+@dataclass(frozen=True)
+class CouponLookup:
+    promotion: Promotion | None
+    offer: core.Offer | None
+    refusal: core.Refusal | None
+
+
+def _parse_uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
+def buyer_uses(*, promotion: Promotion, buyer_id: object) -> int:
+    return Redemption.objects.filter(
+        promotion=promotion, buyer_id=buyer_id, released_at__isnull=True
+    ).count()
+
+
+def _used_up(promotion: Promotion, buyer_id: object) -> bool:
+    if promotion.total_limit is not None and promotion.used >= promotion.total_limit:
+        return True
+    return (
+        buyer_id is not None
+        and buyer_uses(promotion=promotion, buyer_id=buyer_id)
+        >= promotion.per_buyer_limit
+    )
+
+
+def coupon_for(*, code: str, buyer_id: object, now: datetime) -> CouponLookup:
+    """The coupon a buyer typed (its code) or chose (a claimed coupon's key),
+    with the reason it cannot be used now, if it cannot."""
+    text = (code or "").strip()
+    key = _parse_uuid(text)
+    coupons = _with_products(Promotion.objects.filter(kind=Promotion.Kind.COUPON))
+    if key is not None:
+        promotion = coupons.filter(pk=key, claims__buyer_id=buyer_id).first()
+    else:
+        promotion = coupons.filter(code=text.upper()).first() if text else None
+    if promotion is None:
+        return CouponLookup(None, None, core.Refusal.UNKNOWN)
+    refusal = None
+    if promotion.starts_at > now:
+        refusal = core.Refusal.NOT_STARTED
+    elif promotion.ends_at <= now or promotion.ended_at is not None:
+        refusal = core.Refusal.EXPIRED
+    elif promotion.spent >= promotion.budget:
+        refusal = core.Refusal.BUDGET_USED
+    elif _used_up(promotion, buyer_id):
+        refusal = core.Refusal.LIMIT_USED
+    return CouponLookup(promotion, offer_of(promotion), refusal)
+
+
+def claimable_coupons(*, merchant_id: UUID, product_id: UUID, now: datetime) -> list[
+    Promotion
+]:  # fmt: skip
+    """Coupons shown on a product's page: claimable, live, for its merchant (or the
+    whole pavilion) and for it (or all products)."""
+    return list(
+        Promotion.objects.filter(live(now), kind=Promotion.Kind.COUPON, claimable=True)
+        .filter(Q(merchant__isnull=True) | Q(merchant_id=merchant_id))
+        .annotate(listed=Count("products"))
+        .filter(Q(listed=0) | Q(products=product_id))
+        .distinct()
+        .order_by("threshold", "pk")
+    )
+
+
+def claimed_coupons(*, buyer_id: object, now: datetime) -> list[Promotion]:
+    """The buyer's claimed coupons still usable, soonest to expire first."""
+    claimed = CouponClaim.objects.filter(buyer_id=buyer_id).values("promotion_id")
+    return list(
+        Promotion.objects.filter(live(now), pk__in=claimed)
+        .exclude(
+            pk__in=Redemption.objects.filter(
+                buyer_id=buyer_id, released_at__isnull=True
+            )
+            .values("promotion_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=F("promotion__per_buyer_limit"))
+            .values("promotion_id")
+        )
+        .order_by("ends_at")
+    )
+
+
+def sale_prices_in_force(
+    *, variant_ids: Iterable[UUID], now: datetime
+) -> dict[UUID, SalePrice]:
+    """The sale running on each of these variants (the lowest if two overlap)."""
+    sales = SalePrice.objects.filter(
+        variant_id__in=list(variant_ids),
+        starts_at__lte=now,
+        ends_at__gt=now,
+        ended_at__isnull=True,
+    ).order_by("-price_eur")
+    return {sale.variant_id: sale for sale in sales}
+
+
+def merchant_promotions(*, merchant_id: UUID) -> QuerySet[Promotion]:
+    return Promotion.objects.filter(merchant_id=merchant_id).order_by("-starts_at")
+
+
+def parcel_discount_of(sub_order_id: UUID) -> Decimal:
+    """The non-cash discount CEB311 declares for a sub-order (0 without one)."""
+    found = (
+        ParcelDiscount.objects.filter(sub_order_id=sub_order_id)
+        .values_list("noncash", flat=True)
+        .first()
+    )
+    return found if found is not None else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CartPromotions:
+    """What a cart may use now, fetched once for the quote (``checkout_info``)."""
+
+    promotions: dict[str, Promotion]  # by key: every offer and the coupon
+    offers: tuple[core.Offer, ...] = ()
+    coupon: core.Offer | None = None
+    coupon_refusal: core.Refusal | None = None
+    sales: dict[UUID, SalePrice] | None = None
+
+    def sale_price_eur(self, variant_id: UUID) -> Decimal | None:
+        sale = (self.sales or {}).get(variant_id)
+        return sale.price_eur if sale is not None else None
+
+
+def cart_promotions(
+    *,
+    merchant_ids: Iterable[UUID],
+    variant_ids: Iterable[UUID],
+    coupon_code: str = "",
+    buyer_id: object = None,
+    now: datetime,
+) -> CartPromotions:
+    """The offers, the coupon (with why not) and the sale prices for a cart."""
+    found = offers_in_force(merchant_ids=merchant_ids, now=now)
+    promotions = {key: promotion for key, (promotion, _offer) in found.items()}
+    coupon = refusal = None
+    if coupon_code.strip():
+        lookup = coupon_for(code=coupon_code, buyer_id=buyer_id, now=now)
+        refusal = lookup.refusal
+        if lookup.promotion is not None and lookup.offer is not None and not refusal:
+            coupon = lookup.offer
+            promotions[coupon.key] = lookup.promotion
+    return CartPromotions(
+        promotions=promotions,
+        offers=tuple(offer for _promotion, offer in found.values()),
+        coupon=coupon,
+        coupon_refusal=refusal,
+        sales=sale_prices_in_force(variant_ids=variant_ids, now=now),
+    )
