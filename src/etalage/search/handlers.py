@@ -6,13 +6,14 @@ the delivery of other events never waits for search."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from django.core.cache import caches
+from django.db.models import Min
 from django.utils import timezone
 
-from etalage.catalog.models import Product
+from etalage.catalog.models import ListingPrice, Product
 from etalage.events.outbox import handles
 from etalage.events.types import (
     MerchantChanged,
@@ -88,3 +89,23 @@ def stock_moves_refigured(*, now: object = None) -> int:
     )
     changes_record(products, reason=Reason.FIGURES)
     return len(products)
+
+
+def prices_of_the_day_indexed() -> int:
+    """The clock's chore, every minute: once the catalogue has recomputed every
+    listing's prices for a new day (rates and taxes take effect by date; that
+    recomputation tells no one), the index takes them in too, so that the prices
+    its cards show and its price columns sort by are the day's."""
+    if not caches["default"].add("etalage:search-prices-of-the-day", 1, 60):
+        return 0
+    oldest = ListingPrice.objects.aggregate(day=Min("computed_on"))["day"]
+    if oldest is None:
+        return 0
+    since = datetime.combine(oldest, time.min, tzinfo=timezone.get_current_timezone())
+    taken = IndexChange.objects.filter(
+        product_id=None, reason=Reason.PRICES, at__gte=since
+    )
+    if taken.exists():
+        return 0
+    changes_record(reason=Reason.PRICES, every_product=True)
+    return 1

@@ -3,6 +3,7 @@ each product (no row read), and show what the products' own cards show: the
 same name, links, picture and price in every market and language, the price
 exact, and a new price once the follower has applied the change."""
 
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import translation
@@ -79,3 +80,34 @@ def test_a_slug_address_is_the_one_reverse_gives_in_every_language():
                 assert slug_url("web:merchant", slug) == reverse(
                     "web:merchant", args=[slug]
                 )
+
+
+def test_a_new_days_prices_reach_the_stored_cards_through_the_clock(
+    catalogue, ecb_rates, today_is_2024_07_01
+):
+    from django.core.cache import cache
+
+    from etalage.catalog.models import ListingPrice
+    from etalage.search.handlers import prices_of_the_day_indexed
+    from etalage.search.models import IndexChange
+
+    product = catalogue.product(prices=("10.00",))
+    search_reindex()
+    assert prices_of_the_day_indexed() == 1  # (the prices were never followed)
+    search_follow()
+    cache.delete("etalage:search-prices-of-the-day")
+    assert prices_of_the_day_indexed() == 0  # today's are in the index
+    # The next day's recomputation (new rates in force), which tells no one:
+    shown = ListingPrice.objects.get(product=product, market_code="CN")
+    day = shown.computed_on
+    IndexChange.objects.filter(product_id=None).update(
+        at=datetime.combine(day, time(12), tzinfo=UTC)  # (followed that day)
+    )
+    ListingPrice.objects.update(computed_on=day + timedelta(days=1))
+    ListingPrice.objects.filter(pk=shown.pk).update(amount=shown.amount + 1)
+    search_follow()
+    assert _stored_cards("CN")[product.pk].prices["CN"].amount == shown.amount
+    cache.delete("etalage:search-prices-of-the-day")
+    assert prices_of_the_day_indexed() == 1
+    search_follow()
+    assert _stored_cards("CN")[product.pk].prices["CN"].amount == shown.amount + 1
