@@ -38,6 +38,7 @@ from etalage.payments.selectors import (
     payment_waiting,
 )
 from etalage.returns.services import return_window_end, returnable
+from etalage.web.account.reviews import order_line_reviews
 from etalage.web.cart import (
     CHOSEN_IDENTITY,
     buyer_identity,
@@ -221,6 +222,7 @@ def order(request, number: str):
         return format_money(Money(amount, order.currency), language)
 
     taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
+    reviews = order_line_reviews(order)
     subs = [
         {
             "sub": sub,
@@ -240,6 +242,7 @@ def order(request, number: str):
             "tracking": (tracking := parcel_timeline(sub)),
             "promise": sub_order_promise(sub, ((t.step, t.at) for t in tracking)),
             **_returns(sub),
+            "line_reviews": reviews.get(sub.pk, []),
         }
         for sub in order.sub_orders.all()
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -12,6 +13,7 @@ from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
 from etalage.money import Money, format_money
 from etalage.pricing.strategy import MarketStrategy
+from etalage.reviews.selectors import NO_STATS, CardStats, card_stats
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class ProductCard:
     # The price holds the estimated CBEC tax of one unit shipped alone: said so
     # beside it, as the cart and the order give the tax of the unit in its parcel.
     price_shipped_alone: bool = False
+    # Others' stars and the units sold in the last 30 days (``reviews.selectors``).
+    stats: CardStats = NO_STATS
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,22 @@ def merchant_text(merchant: Merchant, language: str):
     return pick_translation(merchant.translations.all(), language)
 
 
+def product_cards(
+    products: Iterable[Product], pricing: MarketStrategy, language: str
+) -> list[ProductCard]:
+    """Cards for a page of products, their ratings and sales read in one query."""
+    products = list(products)
+    stats = card_stats(p.pk for p in products)
+    return [
+        product_card(p, pricing, language, stats.get(p.pk, NO_STATS)) for p in products
+    ]
+
+
 def product_card(
-    product: Product, pricing: MarketStrategy, language: str
+    product: Product,
+    pricing: MarketStrategy,
+    language: str,
+    stats: CardStats = NO_STATS,
 ) -> ProductCard:
     images = list(product.images.all())
     first = images[0] if images else None
@@ -82,6 +100,7 @@ def product_card(
         price=price_text(price, language),
         price_is_from=product.active_variant_count > 1,
         price_shipped_alone=estimate is not None,
+        stats=stats,
     )
 
 

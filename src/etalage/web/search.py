@@ -22,7 +22,7 @@ from etalage.search.selectors import (
     search_suggest,
 )
 from etalage.search.text import MAX_QUERY_CHARS
-from etalage.web.presenters import product_card
+from etalage.web.presenters import product_card, product_cards
 from etalage.web.request_data import request_category_tree, request_market
 
 PARAMETERS = ("q", "category", "merchant", "origin", "in_stock", "price", "sort")
@@ -105,9 +105,7 @@ def search(request):
         "text": text[:MAX_QUERY_CHARS],
         "results": results,
         "notes": notes,
-        "cards": [product_card(p, pricing, language) for p in results.products]
-        if results
-        else [],
+        "cards": product_cards(results.products, pricing, language) if results else [],
         "facets": facets,
         # The filters in use, each a link that takes it away (shown as chips).
         "chosen": chosen,

@@ -38,6 +38,7 @@ from etalage.web.presenters import (
     estimate_view,
     merchant_text,
     product_card,
+    product_cards,
     product_name,
     variant_view,
 )
@@ -47,6 +48,7 @@ from etalage.web.request_data import (
     request_category_tree,
     request_market,
 )
+from etalage.web.storefront.reviews import merchant_rating_context, reviews_section
 
 HOME_NEWEST = 8
 PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
@@ -79,7 +81,7 @@ def home(request):
                 }
                 for entry in featured_products
             ],
-            "newest": [product_card(p, pricing, language) for p in newest],
+            "newest": product_cards(newest, pricing, language),
         },
     )
 
@@ -128,7 +130,7 @@ def _listing_context(request, context, category_ids, merchant, cache_key) -> Non
         {
             "form": form,
             "page": page,
-            "cards": [product_card(p, pricing, language) for p in page.object_list],
+            "cards": product_cards(page.object_list, pricing, language),
             "query": query.urlencode(),
         }
     )
@@ -230,7 +232,11 @@ def merchant(request, slug):
     return _listing(
         request,
         template="etalage/storefront/merchant.html",
-        context={"merchant": found, "text": merchant_text(found, get_language())},
+        context={
+            "merchant": found,
+            "text": merchant_text(found, get_language()),
+            "rating": merchant_rating_context(found),
+        },
         merchant=found,
     )
 
@@ -265,6 +271,9 @@ def product(request, slug):
         {
             "body": {**body, "html": _with_promise(request, body)},
             "category": tree.by_id.get(body["category_id"]),
+            "reviews": reviews_section(request, body["product_id"], slug)
+            if body.get("product_id")
+            else "",
         },
     )
 
@@ -346,6 +355,7 @@ def _product_body(request, slug: str) -> dict:
             150
         ),
         "category_id": found.category_id,
+        "product_id": found.pk,
     }
 
 

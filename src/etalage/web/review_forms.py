@@ -1,0 +1,119 @@
+"""The forms of reviews: the buyer's review and follow-up, a report, the
+merchant's reply. They check the shape; the rules are ``reviews.services``'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from etalage.core.languages import Language
+from etalage.reviews.languages import MORE_LANGUAGES, language_name
+from etalage.reviews.models import ReviewReport
+from etalage.reviews.rating import MAX_PHOTOS, MAX_REPLY, MAX_TEXT
+
+STAR_CHOICES = [(n, "★" * n) for n in (5, 4, 3, 2, 1)]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The storefront's four languages, then a few more, each named in its own
+    language (a review is kept in the language it was written in)."""
+    codes = [*Language.values, *MORE_LANGUAGES]
+    return [(code, language_name(code, code)) for code in codes]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to ``MAX_PHOTOS`` files in one field (Django's documented way)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="photos"
+            )
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class ReviewForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Your rating"), choices=STAR_CHOICES, coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "stars-input"}),
+    )  # fmt: skip
+    text = forms.CharField(
+        label=_("Your review"), max_length=MAX_TEXT, required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )  # fmt: skip
+    language = forms.ChoiceField(label=_("Written in"))
+    photos = PhotosField(label=_("Photos (up to 6, JPEG, PNG or WebP)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {
+            "language": get_language(),
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.CharField(
+        label=_("Your follow-up"), max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+    follow_up_language = forms.ChoiceField(label=_("Written in"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {
+            "follow_up_language": get_language(),
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_language"].choices = language_choices()
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Your public reply"), max_length=MAX_REPLY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    reply_language = forms.ChoiceField(label=_("Written in"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {
+            "reply_language": get_language(),
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["reply_language"].choices = language_choices()
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this review?"),
+        choices=ReviewReport.Reason.choices, widget=forms.RadioSelect,
+    )  # fmt: skip
+    details = forms.CharField(
+        label=_("Details (optional)"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+def service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on its field when the form has it, else on top."""
+    for field, messages in getattr(
+        error, "message_dict", {None: error.messages}
+    ).items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
