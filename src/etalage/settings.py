@@ -100,7 +100,6 @@ INSTALLED_APPS = [
     "etalage.webhooks",
     "etalage.declarations",
     "etalage.returns",
-    "etalage.promotions",
     "etalage.analytics",
     "etalage.promotions",
     "etalage.reviews",
