@@ -5,7 +5,8 @@ has no cycle and nothing reaches up (``web`` and ``api`` sit on top and never im
 each other; the contexts never import them). Every import counts, at module level
 or inside a function: an import does not hide in a function to dodge a cycle (only
 an ``AppConfig.ready`` registers handlers and chores that way, as Django wants, and
-the command line sets Django up before importing it). Pure cores import no Django.
+the command line sets Django up before importing it). No import is relative, so
+none escapes these checks. Pure cores import no Django.
 """
 
 import ast
@@ -171,6 +172,35 @@ def test_no_import_of_etalage_hides_in_a_function():
         if inside and module.split(".")[0] == "etalage"
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def relative_imports(sources) -> list[str]:
+    """Every relative import: the layer checks read only absolute ones."""
+    return [
+        f"{relative}:{node.lineno} imports {'.' * node.level}{node.module or ''}"
+        for relative, tree in sources
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level
+    ]
+
+
+def test_no_module_imports_relatively():
+    every = [
+        (path.relative_to(PACKAGE), ast.parse(path.read_text(), filename=str(path)))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in path.relative_to(PACKAGE).parts
+    ]  # tests and conftest too
+    offenders = relative_imports(every)
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_check_catches_a_relative_import():
+    source = "from . import models\nfrom ..orders.services import order_place\n"
+    found = relative_imports([(Path("orders/views.py"), ast.parse(source))])
+    assert found == [
+        "orders/views.py:1 imports .",
+        "orders/views.py:2 imports ..orders.services",
+    ]
 
 
 @pytest.mark.parametrize("module", PURE_CORES)
