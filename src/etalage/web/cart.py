@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from urllib.parse import urlsplit
 
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +14,12 @@ from etalage.catalog.selectors import product_thumbnails, variant_label
 from etalage.checkout.info import checkout_info
 from etalage.checkout.models import Cart
 from etalage.checkout.selectors import cart_lines
-from etalage.checkout.services import cart_add, cart_merge, cart_set_quantity
+from etalage.checkout.services import cart_add, cart_set_quantity
 from etalage.core.ids import parse_id
 from etalage.customs.models import BuyerIdentity
 from etalage.customs.selectors import identities_of
 from etalage.money import Money, format_money
 from etalage.orders.transit_times import window_basis_text, window_text
-from etalage.web.auth import ThrottledAuthenticationForm
 from etalage.web.presenters import product_name
 from etalage.web.request_data import request_market
 
@@ -258,36 +252,3 @@ def promise_view(window, strategy) -> dict[str, str]:
 def priced_in_parcel(sub_orders) -> bool:
     """Some line's price with tax is not its product page's (shipped alone)."""
     return any(line["alone"] for sub in sub_orders for line in sub["lines"])
-
-
-def cart_kept(request, user, sign_in: Callable[[], HttpResponse]) -> HttpResponse:
-    """Sign in (``sign_in`` does it and answers) keeping what the visitor put in the
-    cart before: the cart the cookie names joins the person's own."""
-    anonymous = request_cart(request)  # before signing in: found by the cookie
-    response = sign_in()
-    if anonymous is not None and anonymous.user_id is None:
-        cart_merge(source=anonymous, user=user)
-        response.delete_cookie(CART_COOKIE)
-    return response
-
-
-class SignInView(LoginView):
-    """Sign in, and keep what the visitor put in the cart before signing in."""
-
-    template_name = "etalage/storefront/login.html"
-    authentication_form = ThrottledAuthenticationForm
-
-    def form_valid(self, form):
-        signed_in = super().form_valid
-        return cart_kept(self.request, form.get_user(), lambda: signed_in(form))
-
-    def get_context_data(self, **kwargs):
-        """Say which order the sign-in leads to (a text message's link)."""
-        context = super().get_context_data(**kwargs)
-        try:
-            found = resolve(urlsplit(self.get_redirect_url()).path)
-        except Resolver404:
-            found = None
-        if found is not None and found.url_name == "order":
-            context["order_number"] = found.kwargs["number"]
-        return context

@@ -2,17 +2,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from etalage.web import (
-    accounts,
-    addresses,
     cart,
     checkout,
-    notices,
-    returns,
     search,
     views,
 )
+from etalage.web.account import (
+    addresses,
+    home,
+    identities,
+    notices,
+    orders,
+    returns,
+    sign_in,
+    sign_up,
+    wechat,
+)
 from etalage.web.account import payments as account_payments
-from etalage.web.account import wechat
 from etalage.web.hub import bonded, consolidation, receiving
 from etalage.web.hub import returns as hub_returns
 from etalage.web.portal import (
@@ -28,7 +34,6 @@ from etalage.web.portal import products as portal_products
 from etalage.web.portal import returns as portal_returns
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
-from etalage.web.review_urls import urlpatterns as review_urlpatterns
 
 app_name = "web"
 
@@ -44,8 +49,8 @@ urlpatterns = [
     path("cart/", cart.cart_view, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart-add"),
     path("checkout/", checkout.checkout, name="checkout"),
-    path("orders/", checkout.orders, name="orders"),
-    path("orders/<str:number>/", checkout.order, name="order"),
+    path("orders/", orders.orders, name="orders"),
+    path("orders/<str:number>/", orders.order, name="order"),
     path(
         "orders/<str:number>/return/<str:sub_number>/",
         returns.return_start,
@@ -66,16 +71,14 @@ urlpatterns = [
         account_payments.pay,
         name="order-pay",
     ),
-    path(
-        "orders/<str:number>/cancel/", checkout.order_cancel_view, name="order-cancel"
-    ),
+    path("orders/<str:number>/cancel/", orders.order_cancel_view, name="order-cancel"),
     path("account/addresses/new/", addresses.address_new, name="address-new"),
     path(
         "account/addresses/regions/",
         addresses.address_regions,
         name="address-regions",
     ),
-    path("account/", views.account, name="account"),
+    path("account/", home.account, name="account"),
     path("account/notices/", notices.notices_set, name="account-notices"),
     path("account/email/", notices.email_add, name="account-email"),
     path(
@@ -90,10 +93,10 @@ urlpatterns = [
         name="account-mobile-confirm",
     ),
     path("o/<str:number>", notices.order_short, name="order-short"),
-    path("account/identities/<uuid:pk>/", accounts.identity_edit, name="identity"),
+    path("account/identities/<uuid:pk>/", identities.identity_edit, name="identity"),
     path(
         "account/identities/<uuid:pk>/delete/",
-        accounts.identity_remove,
+        identities.identity_remove,
         name="identity-delete",
     ),
     path("account/addresses/<uuid:pk>/", addresses.address_edit, name="address"),
@@ -104,30 +107,30 @@ urlpatterns = [
     ),
     path(
         "account/addresses/<uuid:pk>/delete/",
-        accounts.address_remove,
+        addresses.address_remove,
         name="address-delete",
     ),
-    path("signup/", accounts.sign_up, name="sign-up"),
-    path("signup/sent/", accounts.sign_up_sent, name="sign-up-sent"),
-    path("signup/code/", accounts.sign_up_code_again, name="sign-up-code"),
+    path("signup/", sign_up.sign_up, name="sign-up"),
+    path("signup/sent/", sign_up.sign_up_sent, name="sign-up-sent"),
+    path("signup/code/", sign_up.sign_up_code_again, name="sign-up-code"),
     path(
         "signup/confirm/<uidb64>/<token>/",
-        accounts.sign_up_confirm,
+        sign_up.sign_up_confirm,
         name="sign-up-confirm",
     ),
-    path("password/", accounts.password_forgotten, name="password-forgotten"),
-    path("password/sent/", accounts.password_sent, name="password-sent"),
+    path("password/", sign_up.password_forgotten, name="password-forgotten"),
+    path("password/sent/", sign_up.password_sent, name="password-sent"),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="etalage/accounts/password_reset_confirm.html",
             success_url=reverse_lazy("web:account"),
             post_reset_login=True,
-            post_reset_login_backend=accounts.BACKEND,
+            post_reset_login_backend=sign_up.BACKEND,
         ),
         name="password-reset",
     ),
-    path("login/", cart.SignInView.as_view(), name="login"),
+    path("login/", sign_in.SignInView.as_view(), name="login"),
     path("wechat/sign-in/", wechat.wechat_sign_in, name="wechat-sign-in"),
     path("wechat/back/", wechat.wechat_callback, name="wechat-callback"),
     path(
@@ -258,5 +261,3 @@ urlpatterns = [
     ),
     path("portal/verify/<str:token>/", onboarding.verify_email, name="merchant-verify"),
 ]
-
-urlpatterns += review_urlpatterns

@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from etalage.accounts.services import person_name
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
-from etalage.customs.selectors import addresses_of, identities_of
-from etalage.customs.services import identity_add
 from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
-from etalage.orders.notices import buyer_mobile, preferences_of
 from etalage.orders.transit_times import delivery_windows
 from etalage.search.selectors import products_listed
 from etalage.web.cart import promise_view
-from etalage.web.forms import ListingFilterForm, MarketForm, add_service_errors
+from etalage.web.forms import ListingFilterForm, MarketForm
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
-from etalage.web.identity_form import IdentityForm, identity_form_data
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
     estimate_view,
     merchant_text,
     product_card,
-    product_cards,
     product_name,
     variant_view,
 )
@@ -48,7 +38,6 @@ from etalage.web.request_data import (
     request_category_tree,
     request_market,
 )
-from etalage.web.storefront.reviews import merchant_rating_context, reviews_section
 
 HOME_NEWEST = 8
 PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
@@ -81,7 +70,7 @@ def home(request):
                 }
                 for entry in featured_products
             ],
-            "newest": product_cards(newest, pricing, language),
+            "newest": [product_card(p, pricing, language) for p in newest],
         },
     )
 
@@ -130,7 +119,7 @@ def _listing_context(request, context, category_ids, merchant, cache_key) -> Non
         {
             "form": form,
             "page": page,
-            "cards": product_cards(page.object_list, pricing, language),
+            "cards": [product_card(p, pricing, language) for p in page.object_list],
             "query": query.urlencode(),
         }
     )
@@ -232,11 +221,7 @@ def merchant(request, slug):
     return _listing(
         request,
         template="etalage/storefront/merchant.html",
-        context={
-            "merchant": found,
-            "text": merchant_text(found, get_language()),
-            "rating": merchant_rating_context(found),
-        },
+        context={"merchant": found, "text": merchant_text(found, get_language())},
         merchant=found,
     )
 
@@ -271,9 +256,6 @@ def product(request, slug):
         {
             "body": {**body, "html": _with_promise(request, body)},
             "category": tree.by_id.get(body["category_id"]),
-            "reviews": reviews_section(request, body["product_id"], slug)
-            if body.get("product_id")
-            else "",
         },
     )
 
@@ -355,7 +337,6 @@ def _product_body(request, slug: str) -> dict:
             150
         ),
         "category_id": found.category_id,
-        "product_id": found.pk,
     }
 
 
@@ -382,33 +363,3 @@ def market_switch(request):
             secure=request.is_secure(),
         )
     return response
-
-
-@sensitive_post_parameters("id_number", "id_number_kept")
-@login_required
-def account(request):
-    """The buyer's account: identities for customs (masked) and delivery addresses."""
-    form = IdentityForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            identity = identity_add(user=request.user, **identity_form_data(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if request.GET.get("next") == "checkout":
-                return redirect(f"{reverse('web:checkout')}?identity={identity.pk}")
-            return redirect("web:account")
-    if form.errors:
-        form.keep_id_number()
-    return render(
-        request,
-        "etalage/storefront/account.html",
-        {
-            "identities": identities_of(user=request.user),
-            "addresses": addresses_of(user=request.user),
-            "person_name": person_name(request.user),
-            "form": form,
-            "notices": (notices := preferences_of(request.user)),
-            "mobile": buyer_mobile(request.user, notices),
-        },
-    )

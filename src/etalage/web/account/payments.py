@@ -20,7 +20,7 @@ from etalage.payments.services import (
     payment_start,
 )
 from etalage.web.access import buyer_required
-from etalage.web.checkout import _own_order
+from etalage.web.account.orders import own_order
 
 
 @buyer_required
@@ -30,7 +30,7 @@ def pay(request, number: str, provider: str):
     the buyer to the provider's page, or back to the order to scan a QR code or
     have WeChat start a JSAPI payment. A JSAPI payment needs the buyer's openid
     for the official account: WeChat's silent authorization gives it first."""
-    order = _own_order(request, number)
+    order = own_order(request, number)
     order_path = reverse("web:order", args=[order.number])
     agent = request.headers.get("User-Agent", "")
     try:

@@ -13,7 +13,6 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -30,8 +29,9 @@ from etalage.accounts.wechat_sign_in import (
     wechat_identity_link,
     wechat_identity_unlink,
 )
-from etalage.web.accounts import BACKEND
-from etalage.web.cart import cart_kept
+from etalage.web.access import buyer_required
+from etalage.web.account.sign_in import cart_kept
+from etalage.web.account.sign_up import BACKEND
 
 SESSION_KEY = "wechat_sign_in"
 STATE_SECONDS = 600  # a sign-in not back from WeChat within ten minutes is over
@@ -133,7 +133,7 @@ def wechat_callback(request):
     return cart_kept(request, user, signed_in)
 
 
-@login_required
+@buyer_required
 @require_POST
 def wechat_unlink(request, pk):
     try:

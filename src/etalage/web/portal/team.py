@@ -26,7 +26,7 @@ from etalage.merchants.models import MerchantMember
 from etalage.merchants.permissions import OWNER_ROLES
 from etalage.merchants.services import merchant_member_remove
 from etalage.web.access import merchant_member
-from etalage.web.accounts import NewPasswordForm
+from etalage.web.account.sign_up import NewPasswordForm
 from etalage.web.forms import add_service_errors, posted_or_404
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"

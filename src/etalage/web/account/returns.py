@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from etalage.returns.services import (
     ReturnError,
     return_ask,
 )
+from etalage.web.access import buyer_required
 from etalage.web.forms import add_service_errors
 from etalage.web.photos import photo_response
 
@@ -100,7 +100,7 @@ def _buyers_parcel(request, number: str, sub_number: str) -> SubOrder:
     return sub
 
 
-@login_required
+@buyer_required
 def return_start(request, number: str, sub_number: str):
     """Ask to return items of a delivered parcel."""
     sub = _buyers_parcel(request, number, sub_number)
@@ -128,7 +128,7 @@ def return_start(request, number: str, sub_number: str):
                   {"sub": sub, "order": sub.order, "form": form})  # fmt: skip
 
 
-@login_required
+@buyer_required
 def return_label(request, number: str, return_number: str):
     made = (
         ReturnRequest.objects.filter(
@@ -146,7 +146,7 @@ def return_label(request, number: str, return_number: str):
     return response
 
 
-@login_required
+@buyer_required
 def return_photo(request, number: str, return_number: str, pk: int):
     photo = ReturnPhoto.objects.filter(
         pk=pk, request__number=return_number,

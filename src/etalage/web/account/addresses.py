@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,13 @@ from etalage.addresses.regions import Region, RegionTable, regions
 from etalage.core.text import validate_text
 from etalage.customs.models import DeliveryAddress
 from etalage.customs.selectors import address_of, addresses_of
-from etalage.customs.services import address_add, address_make_default, address_update
+from etalage.customs.services import (
+    address_add,
+    address_delete,
+    address_make_default,
+    address_update,
+)
+from etalage.web.access import buyer_required
 from etalage.web.forms import add_service_errors
 
 CODE = re.compile(r"\d{6}")
@@ -212,12 +217,12 @@ def _render(request: HttpRequest, form: AddressForm, address) -> HttpResponse:
     )
 
 
-@login_required
+@buyer_required
 def address_new(request):
     return _address_page(request, None)
 
 
-@login_required
+@buyer_required
 def address_edit(request, pk):
     address = address_of(user=request.user, key=pk)
     if address is None:
@@ -225,7 +230,7 @@ def address_edit(request, pk):
     return _address_page(request, address)
 
 
-@login_required
+@buyer_required
 @require_POST
 def address_default(request, pk):
     address = address_of(user=request.user, key=pk)
@@ -248,3 +253,14 @@ def address_regions(request):
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@buyer_required
+@require_POST
+def address_remove(request, pk):
+    address = address_of(user=request.user, key=pk)
+    if address is None:
+        raise Http404  # another's address reads as none
+    address_delete(address=address)
+    messages.success(request, _("The address is deleted."))
+    return redirect("web:account")

@@ -6,9 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,14 +25,7 @@ from etalage.accounts.services import (
     sign_up_code_resend,
 )
 from etalage.core.client_address import client_address
-from etalage.core.text import validate_text
-from etalage.customs.selectors import address_of, identity_of
-from etalage.customs.services import (
-    address_delete,
-    identity_delete,
-    identity_update,
-)
-from etalage.web.cart import cart_kept
+from etalage.web.account.sign_in import cart_kept
 from etalage.web.forms import add_service_errors
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -197,54 +188,3 @@ def password_sent(request):
 
 
 # Identities and addresses --------------------------------------------------------
-
-
-class IdentityEditForm(forms.Form):
-    real_name = forms.CharField(
-        label=_("Real name, as on your ID card"),
-        max_length=60,
-        validators=[validate_text],
-    )
-    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
-
-
-def _own(found):
-    """The buyer's own identity or address, else 404 (another's reads as none)."""
-    if found is None:
-        raise Http404
-    return found
-
-
-@login_required
-def identity_edit(request, pk):
-    identity = _own(identity_of(user=request.user, key=pk))
-    form = IdentityEditForm(
-        request.POST or None,
-        initial={"real_name": identity.real_name, "mobile": identity.mobile},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            identity_update(identity=identity, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The identity is saved."))
-            return redirect("web:account")
-    return render(request, "etalage/accounts/identity_form.html",
-                  {"form": form, "identity": identity})  # fmt: skip
-
-
-@login_required
-@require_POST
-def identity_remove(request, pk):
-    identity_delete(identity=_own(identity_of(user=request.user, key=pk)))
-    messages.success(request, _("The identity is deleted."))
-    return redirect("web:account")
-
-
-@login_required
-@require_POST
-def address_remove(request, pk):
-    address_delete(address=_own(address_of(user=request.user, key=pk)))
-    messages.success(request, _("The address is deleted."))
-    return redirect("web:account")

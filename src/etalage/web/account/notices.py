@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -27,6 +26,7 @@ from etalage.accounts.contact import (
 )
 from etalage.core.client_address import client_address
 from etalage.orders.selectors import buyer_order_language
+from etalage.web.access import buyer_required
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
@@ -72,7 +72,7 @@ class PreferencesForm(forms.Form):
     order_texts = forms.BooleanField(required=False)
 
 
-@login_required
+@buyer_required
 @require_POST
 def notices_set(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST)
@@ -84,7 +84,7 @@ def notices_set(request: HttpRequest) -> HttpResponse:
     return redirect("web:account")
 
 
-@login_required
+@buyer_required
 @require_POST
 def email_add(request: HttpRequest) -> HttpResponse:
     try:
@@ -116,7 +116,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("web:account")
 
 
-@login_required
+@buyer_required
 @require_POST
 def mobile_add(request: HttpRequest) -> HttpResponse:
     """An account opened by email adds a mobile number for texts: a code goes to it."""
@@ -137,7 +137,7 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
     return redirect("web:account")
 
 
-@login_required
+@buyer_required
 @require_POST
 def mobile_confirm(request: HttpRequest) -> HttpResponse:
     try:

@@ -1,0 +1,167 @@
+"""The buyer's orders: the list, one order's page (its parcels, their tracking,
+returns and payment) and cancelling an order not yet paid."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+import segno
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from etalage.customs.routes import Route
+from etalage.logistics.selectors import line_name, parcel_timeline
+from etalage.money import Money, format_money
+from etalage.orders import states
+from etalage.orders.models import Order
+from etalage.orders.reasons import CANCELLED_BY_BUYER
+from etalage.orders.selectors import order_history, sub_orders_buyer_may_cancel
+from etalage.orders.services import order_cancel
+from etalage.orders.transit_times import sub_order_promise
+from etalage.payments.models import Provider
+from etalage.payments.selectors import (
+    order_refunds,
+    payment_followed,
+    payment_just_failed,
+    payment_waiting,
+)
+from etalage.returns.services import return_window_end, returnable
+from etalage.web.access import buyer_required
+
+
+@buyer_required
+def orders(request):
+    return render(
+        request,
+        "etalage/storefront/orders.html",
+        {"orders": request.user.orders.prefetch_related("sub_orders__merchant")[:50]},
+    )
+
+
+def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
+    """A line of an order as its page shows it: for a CBEC order, priced as the
+    cart and checkout priced it, with its own tax (the share of its parcel's
+    freight counted), so one unit price means one thing from cart to order."""
+    tax = line.tariff + line.consumption_tax + line.vat if taxed else Decimal(0)
+    with_tax = Money(line.goods + tax, currency)
+    return {
+        "line": line,
+        "name": line_name(line, language),
+        "unit": format_money((with_tax / line.quantity).rounded(), language),
+        "goods": format_money(with_tax, language),
+    }
+
+
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """7.432600 as 7.4326, and 10.000000 as 10 (never 1E+1)."""
+    normal = value.normalize()
+    return normal if normal.as_tuple().exponent <= 0 else normal.quantize(Decimal(1))
+
+
+def own_order(request, number: str) -> Order:
+    order = (
+        Order.objects.filter(buyer=request.user, number=number)
+        .prefetch_related(
+            "sub_orders__merchant",
+            "sub_orders__lines__variant__product__translations",
+            "sub_orders__returns",
+            "sub_orders__transitions",
+            "transitions__by",
+            "sub_orders__parcel__events",
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def _returns(sub) -> dict:
+    """The parcel's returns, and whether (until when) it can be returned."""
+    until = return_window_end(sub)
+    return {
+        "returns": list(sub.returns.all()),
+        "returnable": returnable(sub),
+        "return_until": until,
+        "return_closed": until is not None and timezone.now() > until,
+    }
+
+
+@buyer_required
+def order(request, number: str):
+    order = own_order(request, number)
+    language = get_language()
+
+    def money(amount) -> str:
+        return format_money(Money(amount, order.currency), language)
+
+    taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
+    subs = [
+        {
+            "sub": sub,
+            "route_description": Route(sub.route).description,
+            "lines": [
+                _order_line(line, language, order.currency, taxed)
+                for line in sub.lines.all()
+            ],
+            "goods": money(sub.goods),
+            "freight": money(sub.freight),
+            "consumption_tax": money(sub.consumption_tax)
+            if sub.consumption_tax
+            else "",
+            "vat": money(sub.vat),
+            "tariff": money(sub.tariff) if sub.tariff else "",
+            "total": money(sub.total),
+            "tracking": (tracking := parcel_timeline(sub)),
+            "promise": sub_order_promise(sub, ((t.step, t.at) for t in tracking)),
+            **_returns(sub),
+        }
+        for sub in order.sub_orders.all()
+    ]
+    waiting = payment_waiting(order) if order.state == states.PLACED else None
+    return render(
+        request,
+        "etalage/storefront/order.html",
+        {
+            "order": order,
+            "taxed": taxed,
+            "subs": subs,
+            "total": money(order.total),
+            # While a payment is out, the page follows it (the notification may
+            # come a second after the buyer is back from the cashier).
+            "follow_payment": payment_followed(order),
+            "qr_code": segno.make(waiting.qr_code, error="m").svg_data_uri(scale=5)
+            if waiting and waiting.qr_code
+            else "",
+            "waiting": waiting,
+            "payment_failed": order.state == states.PLACED
+            and waiting is None
+            and payment_just_failed(order),
+            "refunds": [
+                (r, money(r.amount), Provider(r.payment.provider).label)
+                for r in order_refunds(order)
+            ],
+            # A number, so that the page writes it in the reader's way (7,4326).
+            "fx_rate": _without_trailing_zeros(order.fx_rate)
+            if order.fx_rate
+            else None,
+            "cancellable": bool(sub_orders_buyer_may_cancel(order.sub_orders.all())),
+            "history": order_history(order),
+        },
+    )
+
+
+@buyer_required
+@require_POST
+def order_cancel_view(request, number: str):
+    order = own_order(request, number)
+    # Shipped meanwhile: nothing to cancel; the page shows where the order is.
+    with contextlib.suppress(states.IllegalTransition):
+        order_cancel(
+            order=order, by=request.user, reason=CANCELLED_BY_BUYER, by_buyer=True
+        )
+    return redirect("web:order", number=order.number)
