@@ -3,6 +3,8 @@ for, and how money and the pricing in force are answered."""
 
 from __future__ import annotations
 
+from typing import overload
+
 from django.utils import translation
 from ninja import Schema
 from pydantic import Field
@@ -38,6 +40,14 @@ def market_context(query: MarketQuery) -> tuple[MarketStrategy, str]:
             "lang",
         )
     return market_strategy(market=market), language
+
+
+@overload
+def money_out(money: Money, language: str) -> MoneyOut: ...
+@overload
+def money_out(money: None, language: str) -> None: ...
+@overload
+def money_out(money: Money | None, language: str) -> MoneyOut | None: ...
 
 
 def money_out(money: Money | None, language: str) -> MoneyOut | None:

@@ -4,6 +4,7 @@ the merchant's sub-orders."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -14,7 +15,7 @@ class LineOut(Schema):
     sku: str
     name_zh: str
     name_merchant: str
-    attributes: dict
+    attributes: dict[str, Any]
     quantity: int
     hs_code: str
     origin_country: str
@@ -70,7 +71,7 @@ def lines_out(sub: SubOrder) -> list[LineOut]:
     ]
 
 
-def sub_order_fields(sub: SubOrder) -> dict:
+def sub_order_fields(sub: SubOrder) -> dict[str, Any]:
     return {
         "number": sub.number,
         "merchant": sub.merchant.slug,

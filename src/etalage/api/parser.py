@@ -43,10 +43,13 @@ class StrictParser(Parser):
                 [{"loc": ["body"], "msg": "send a JSON object", "type": "dict_type"}]
             )
         _check(body, [])
-        return body  # type: ignore[no-any-return]
+        return body
 
     def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+        self,
+        data: MultiValueDict[str, str],
+        list_fields: list[str],
+        request: HttpRequest,
     ) -> dict[str, Any]:
         result = super().parse_querydict(data, list_fields, request)
         for key, value in result.items():

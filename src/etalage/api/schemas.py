@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -45,7 +45,7 @@ class VariantOut(Schema):
     sku: str
     gtin: str
     label: str
-    attributes: dict
+    attributes: dict[str, Any]
     price: MoneyOut | None
     weight_grams: int
     net_content: int = Field(..., description="What one unit holds, in net_unit.")
@@ -124,7 +124,9 @@ class ProductPageOut(Schema):
     page: int
     pages: int
     items: list[ProductSummaryOut]
-    search: SearchOut | None = Field(None, description="With q: what the search found.")
+    search: SearchOut | None = Field(
+        default=None, description="With q: what the search found."
+    )
 
 
 class SuggestionOut(Schema):

@@ -76,6 +76,12 @@ class OrderIn(Schema):
         description="The total the buyer was shown (from POST /quotes); when the "
         "order's total differs, it is refused with `total_changed`.",
     )
+    coupon: str = Field(
+        "",
+        max_length=64,
+        description="A coupon's code or a claimed coupon's key, as quoted; one "
+        "that does not apply refuses the order (field `coupon`, with why).",
+    )
 
 
 class OrderOut(Schema):
@@ -151,10 +157,12 @@ def order_out(order: Order) -> OrderOut:
     )
 
 
-def _count_write(request) -> None:
-    count_request(subject=f"buyer:{request.auth.pk}",
-                  limit=settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE,
-                  what="order placements or cancellations")  # fmt: skip
+def _count_write(request: HttpRequest) -> None:
+    count_request(
+        subject=f"buyer:{signed_in_buyer(request).pk}",
+        limit=settings.ETALAGE_BUYER_ORDER_WRITES_PER_MINUTE,
+        what="order placements or cancellations",
+    )
 
 
 def _buyer_orders(request: HttpRequest) -> QuerySet[Order]:
@@ -162,32 +170,45 @@ def _buyer_orders(request: HttpRequest) -> QuerySet[Order]:
     return Order.objects.filter(buyer=buyer).select_related("market")
 
 
-def _with_parts(orders):
+def _with_parts(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.prefetch_related("sub_orders__merchant", "sub_orders__lines")
 
 
 @buyer_router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS})
-def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn):
+def orders_place(
+    request: HttpRequest, response: HttpResponse, payload: OrderIn
+) -> Status[OrderOut]:
     """Place the signed-in buyer's cart as an order (see the section's description)."""
     _count_write(request)
     if payload.lang not in LANGUAGE_CODES:
-        raise ApiError(422, "invalid", _("Choose one of: %(languages)s.")
-                       % {"languages": ", ".join(LANGUAGE_CODES)}, "lang")  # fmt: skip
+        raise ApiError(
+            422,
+            "invalid",
+            _("Choose one of: %(languages)s.")
+            % {"languages": ", ".join(LANGUAGE_CODES)},
+            "lang",
+        )
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        raise ApiError(422, "required", _("Send an Idempotency-Key header (the same "
-                       "key again answers with the same order)."),
-                       "Idempotency-Key")  # fmt: skip
-    market, strategy = next(
-        ((m, p) for m, p in market_strategies() if m.code == payload.market),
-        (None, None),
+        raise ApiError(
+            422,
+            "required",
+            _(
+                "Send an Idempotency-Key header (the same "
+                "key again answers with the same order)."
+            ),
+            "Idempotency-Key",
+        )
+    found = next(
+        ((m, p) for m, p in market_strategies() if m.code == payload.market), None
     )
-    if market is None:
+    if found is None:
         raise ApiError(404, "not_found", _("No market has this code."), "market")
+    market, strategy = found
     with translation.override(payload.lang):
         try:
             placed = order_place(
-                buyer=request.auth,
+                buyer=signed_in_buyer(request),
                 cart=None,
                 market=market,
                 strategy=strategy,
@@ -196,6 +217,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
                 idempotency_key=key,
                 language=payload.lang,
                 expected_total=payload.expected_total,
+                coupon_code=payload.coupon,
             )
         except IdempotencyConflict:
             raise ApiError(
@@ -219,7 +241,7 @@ def orders_place(request: HttpRequest, response: HttpResponse, payload: OrderIn)
 
 
 @buyer_router.get("/orders", response={200: OrderPage, **ERRORS})
-def orders_list(request: HttpRequest, page: Query[PageQuery]):
+def orders_list(request: HttpRequest, page: Query[PageQuery]) -> OrderPage:
     """The signed-in buyer's orders, newest first (cursor paging)."""
     orders, next_page = cursor_page(
         request, _with_parts(_buyer_orders(request)), page, scope="orders"
@@ -229,11 +251,12 @@ def orders_list(request: HttpRequest, page: Query[PageQuery]):
 
 def order_missing() -> ApiError:
     """Another buyer's order reads as none at all."""
-    return ApiError(404, "not_found", _("You have no order with this number."),
-                    "number")  # fmt: skip
+    return ApiError(
+        404, "not_found", _("You have no order with this number."), "number"
+    )
 
 
-def _buyer_order(request, number: str) -> Order:
+def _buyer_order(request: HttpRequest, number: str) -> Order:
     order = _with_parts(_buyer_orders(request)).filter(number=number).first()
     if order is None:
         raise order_missing()
@@ -259,12 +282,12 @@ def order_detail_out(request: HttpRequest, order: Order) -> OrderDetailOut:
         ],
         links=OrderLinksOut(
             payments=link("payments_list"), refunds=link("refunds_list")
-        ),  # fmt: skip
+        ),
     )
 
 
 @buyer_router.get("/orders/{number}", response={200: OrderDetailOut, **ERRORS})
-def orders_get(request: HttpRequest, number: str):
+def orders_get(request: HttpRequest, number: str) -> OrderDetailOut:
     """One order as its page shows it: its history, and per parcel the tracking
     timeline and the returns, in the reader's language."""
     order = order_page_query(_buyer_orders(request)).filter(number=number).first()
@@ -274,13 +297,16 @@ def orders_get(request: HttpRequest, number: str):
 
 
 @buyer_router.post("/orders/{number}/cancel", response={200: OrderOut, **ERRORS})
-def orders_cancel(request: HttpRequest, number: str):
+def orders_cancel(request: HttpRequest, number: str) -> OrderOut:
     """Cancel what has not shipped; its stock and CBEC usage are given back."""
     _count_write(request)
     order = _buyer_order(request, number)
     try:
         order_cancel(
-            order=order, by=request.auth, reason=CANCELLED_BY_BUYER, by_buyer=True
+            order=order,
+            by=signed_in_buyer(request),
+            reason=CANCELLED_BY_BUYER,
+            by_buyer=True,
         )
     except states.IllegalTransition:
         message = _("This order is “%(state)s”: it can no longer be cancelled.") % {

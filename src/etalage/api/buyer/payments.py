@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from etalage.api.access import BuyerSession
+from etalage.api.access import BuyerSession, signed_in_buyer
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.paging import CursorPage, PageQuery, cursor_page
 from etalage.core.client_address import client_address
@@ -58,10 +58,11 @@ class PaymentIn(Schema):
         None, description="wap, app: the phone's system (Antom asks for it)."
     )
     return_url: str = Field(
-        "", max_length=500,
+        "",
+        max_length=500,
         description="Where the cashier or WeChat sends the buyer back (the "
         "order's page by default); an address of this site.",
-    )  # fmt: skip
+    )
 
 
 class JsapiOut(Schema):
@@ -74,16 +75,21 @@ class JsapiOut(Schema):
     package: str = Field(..., description="prepay_id=…")
     signType: str = Field(..., description="RSA")  # noqa: N815
     paySign: str = Field(  # noqa: N815
-        ..., description="SHA256withRSA by the merchant over "
+        ...,
+        description="SHA256withRSA by the merchant over "
         "appId\\ntimeStamp\\nnonceStr\\npackage\\n, base64.",
-    )  # fmt: skip
+    )
+
+
+# Payment.State's values: pydantic refuses any other when a PaymentOut is made.
+PaymentState = Literal["pending", "succeeded", "failed", "held"]
 
 
 class PaymentOut(Schema):
     request_id: str
     provider: str
     scene: str = Field(..., description="The scene the payment was made for.")
-    state: Literal["pending", "succeeded", "failed", "held"]
+    state: PaymentState
     amount: Decimal
     currency: str
     redirect_url: str = Field(
@@ -97,7 +103,7 @@ class PaymentOut(Schema):
         "or empty.",
     )
     jsapi: JsapiOut | None = Field(
-        None,
+        default=None,
         description="WeChat Pay jsapi, while the payment waits: what the WeChat "
         "client starts it with.",
     )
@@ -108,21 +114,26 @@ class PaymentOut(Schema):
 def _out(payment: Payment) -> PaymentOut:
     launch = payment_launch_parameters(payment)
     return PaymentOut(
-        request_id=payment.request_id, provider=payment.provider,
+        request_id=payment.request_id,
+        provider=payment.provider,
         scene=payment.scene or DEFAULT_SCENES.get(payment.provider, ""),
-        state=payment.state, amount=payment.amount, currency=payment.currency,
-        redirect_url=payment.redirect_url, qr_code=payment.qr_code,
+        state=cast(PaymentState, payment.state),
+        amount=payment.amount,
+        currency=payment.currency,
+        redirect_url=payment.redirect_url,
+        qr_code=payment.qr_code,
         jsapi=JsapiOut(**launch) if launch else None,
         paid_at=payment.paid_at,
         created_at=payment.created_at,
-    )  # fmt: skip
+    )
 
 
 def _order(request: HttpRequest, number: str) -> Order:
-    order = Order.objects.filter(buyer=request.auth, number=number).first()
+    order = Order.objects.filter(buyer=signed_in_buyer(request), number=number).first()
     if order is None:
-        raise ApiError(404, "not_found", _("You have no order with this number."),
-                       "number")  # fmt: skip
+        raise ApiError(
+            404, "not_found", _("You have no order with this number."), "number"
+        )
     return order
 
 
@@ -131,30 +142,36 @@ class PaymentPage(CursorPage):
 
 
 @payments_router.post("/orders/{number}/payments", response={201: PaymentOut, **ERRORS})
-def payments_start(request: HttpRequest, number: str, payload: PaymentIn):
+def payments_start(
+    request: HttpRequest, number: str, payload: PaymentIn
+) -> Status[PaymentOut]:
     """Start paying the order in a scene (``Idempotency-Key`` required: sending it
     again, or asking while a payment of the scene is out, answers with that
     payment). A jsapi payment for a buyer whose WeChat is not linked is refused
     with the code ``wechat_sign_in_needed``."""
     if not request.headers.get("Idempotency-Key", "").strip():
-        raise ApiError(422, "required", "send an Idempotency-Key header",
-                       "Idempotency-Key")  # fmt: skip
+        raise ApiError(
+            422, "required", "send an Idempotency-Key header", "Idempotency-Key"
+        )
     order = _order(request, number)
     own_page = request.build_absolute_uri(reverse("web:order", args=[order.number]))
     return_url = payload.return_url or own_page
     if not return_url.startswith(request.build_absolute_uri("/")):
         raise ApiError(422, "invalid", "an address of this site", "return_url")
     if payload.scene in ("wap", "app") and not payload.os_type:
-        raise ApiError(422, "required", "the phone's system: ios or android",
-                       "os_type")  # fmt: skip
+        raise ApiError(422, "required", "the phone's system: ios or android", "os_type")
     try:
         device = payment_device(
-            order=order, provider=payload.provider, scene=payload.scene or "",
-            mini_program=payload.mini_program, client_ip=client_address(request),
+            order=order,
+            provider=payload.provider,
+            scene=payload.scene or "",
+            mini_program=payload.mini_program,
+            client_ip=client_address(request),
             os_type=payload.os_type or "",
-        )  # fmt: skip
-        payment = payment_start(order=order, provider=payload.provider,
-                                return_url=return_url, device=device)  # fmt: skip
+        )
+        payment = payment_start(
+            order=order, provider=payload.provider, return_url=return_url, device=device
+        )
     except WeChatSignInNeeded as refused:
         raise ApiError(409, "wechat_sign_in_needed", str(refused), "scene") from None
     except PaymentRefused as refused:
@@ -163,10 +180,14 @@ def payments_start(request: HttpRequest, number: str, payload: PaymentIn):
 
 
 @payments_router.get("/orders/{number}/payments", response={200: PaymentPage, **ERRORS})
-def payments_list(request: HttpRequest, number: str, page: Query[PageQuery]):
+def payments_list(
+    request: HttpRequest, number: str, page: Query[PageQuery]
+) -> PaymentPage:
     """The order's payments and their states, newest first (cursor paging)."""
     payments, next_page = cursor_page(
-        request, Payment.objects.filter(order=_order(request, number)), page,
+        request,
+        Payment.objects.filter(order=_order(request, number)),
+        page,
         scope="payments",
-    )  # fmt: skip
+    )
     return PaymentPage(items=[_out(p) for p in payments], next=next_page)

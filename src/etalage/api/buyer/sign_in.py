@@ -5,6 +5,7 @@ the same lockout after failed passwords. Sessions and CSRF as the storefront."""
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -65,13 +66,13 @@ def _language(lang: str) -> str:
 
 
 @router.get("/auth/csrf", response=CsrfOut)
-def auth_csrf(request: HttpRequest):
+def auth_csrf(request: HttpRequest) -> CsrfOut:
     """A CSRF token (and its cookie) for the writes that follow."""
     return CsrfOut(csrf_token=get_token(request))
 
 
 @router.post("/auth/signup", response={202: SentOut, **ERRORS})
-def auth_sign_up(request: HttpRequest, payload: SignUpIn):
+def auth_sign_up(request: HttpRequest, payload: SignUpIn) -> Status[SentOut]:
     """Open an account: a link goes to an email address, a code to a mobile number.
     The answer is the same whether the address has an account already."""
     csrf_checked(request)
@@ -89,7 +90,7 @@ def auth_sign_up(request: HttpRequest, payload: SignUpIn):
 
 
 @router.post("/auth/confirm", response={200: MeOut, **ERRORS})
-def auth_confirm(request: HttpRequest, payload: CodeIn):
+def auth_confirm(request: HttpRequest, payload: CodeIn) -> MeOut:
     """Confirm a mobile sign-up with the texted code; the buyer is signed in."""
     csrf_checked(request)
     user = mobile_sign_up_confirm(login=payload.login, code=payload.code)
@@ -98,32 +99,37 @@ def auth_confirm(request: HttpRequest, payload: CodeIn):
 
 
 @router.post("/auth/login", response={200: MeOut, **ERRORS})
-def auth_login(request: HttpRequest, payload: SignInIn):
+def auth_login(request: HttpRequest, payload: SignInIn) -> MeOut:
     """Sign in with an email address, a mobile number or a user name."""
     csrf_checked(request)
     request.sensitive_post_parameters = "__ALL__"  # type: ignore[attr-defined]
 
-    def check():
-        user = authenticate(request, username=login_username(payload.login),
-                            password=payload.password)  # fmt: skip
-        if user is None:
-            raise ValidationError(_("Wrong login or password, or an account not yet "
-                                    "confirmed."), code="invalid_login")  # fmt: skip
+    def check() -> User:
+        user = authenticate(
+            request, username=login_username(payload.login), password=payload.password
+        )
+        if not isinstance(user, User):  # None: no such account, or a wrong password
+            raise ValidationError(
+                _("Wrong login or password, or an account not yet confirmed."),
+                code="invalid_login",
+            )
         return user
 
     try:
-        user = sign_in_attempt(login=payload.login, address=client_address(request),
-                               check=check)  # fmt: skip
+        user = sign_in_attempt(
+            login=payload.login, address=client_address(request), check=check
+        )
     except ValidationError as refused:
         status = 429 if refused.code == "throttled" else 422
-        raise ApiError(status, refused.code or "invalid_login",
-                       refused.messages[0], "password") from None  # fmt: skip
+        raise ApiError(
+            status, refused.code or "invalid_login", refused.messages[0], "password"
+        ) from None
     login(request, user)
     return MeOut(username=user.username)
 
 
 @router.post("/auth/logout", response={204: None, **ERRORS})
-def auth_logout(request: HttpRequest):
+def auth_logout(request: HttpRequest) -> Status[None]:
     csrf_checked(request)
     logout(request)
     return Status(204, None)

@@ -32,9 +32,11 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 class MiniProgramIn(Schema):
     code: str = Field(
-        ..., min_length=1, max_length=128,
+        ...,
+        min_length=1,
+        max_length=128,
         description="The code the mini-program's wx.login gave (five minutes, once).",
-    )  # fmt: skip
+    )
 
 
 class WeChatSignedInOut(Schema):
@@ -44,7 +46,9 @@ class WeChatSignedInOut(Schema):
 
 
 @router.post("/auth/wechat/mini-program", response={200: WeChatSignedInOut, **ERRORS})
-def auth_wechat_mini_program(request: HttpRequest, payload: MiniProgramIn):
+def auth_wechat_mini_program(
+    request: HttpRequest, payload: MiniProgramIn
+) -> WeChatSignedInOut:
     """Sign in (or link, when signed in) with the mini-program's ``wx.login`` code."""
     csrf_checked(request)
     try:
@@ -62,7 +66,9 @@ def auth_wechat_mini_program(request: HttpRequest, payload: MiniProgramIn):
             user, created = wechat_buyer_sign_in(grant=grant)
             login(request, user, backend=BACKEND)
     except ValidationError as refused:
-        raise ApiError(409, "wechat_linked_elsewhere", refused.messages[0],
-                       "code") from None  # fmt: skip
-    return WeChatSignedInOut(username=user.username, created=created,
-                             app_id=grant.app_id)  # fmt: skip
+        raise ApiError(
+            409, "wechat_linked_elsewhere", refused.messages[0], "code"
+        ) from None
+    return WeChatSignedInOut(
+        username=user.username, created=created, app_id=grant.app_id
+    )

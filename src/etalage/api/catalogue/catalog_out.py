@@ -4,7 +4,7 @@ price it starts from in the market."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from etalage.api.context import money_out
 from etalage.api.schemas import ImageOut, MerchantRef
@@ -12,6 +12,14 @@ from etalage.catalog.models import Product, ProductImage
 from etalage.catalog.selectors import image_view
 from etalage.core.languages import pick_translation
 from etalage.pricing.strategy import MarketStrategy
+
+
+@overload
+def image_out(image: ProductImage) -> ImageOut: ...
+@overload
+def image_out(image: None) -> None: ...
+@overload
+def image_out(image: ProductImage | None) -> ImageOut | None: ...
 
 
 def image_out(image: ProductImage | None) -> ImageOut | None:

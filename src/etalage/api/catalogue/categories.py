@@ -31,7 +31,7 @@ def _language(query: LanguageQuery) -> str:
     return language
 
 
-def _category_out(node) -> CategoryOut:
+def _category_out(node: catalog.CategoryNode) -> CategoryOut:
     return CategoryOut(
         slug=node.slug,
         name=node.name,
@@ -43,10 +43,13 @@ def _category_out(node) -> CategoryOut:
 @router.get(
     "/categories", response={200: list[CategoryOut], **ERRORS}, tags=["catalogue"]
 )
-def categories_list(request: HttpRequest, query: Query[LanguageQuery]):
+def categories_list(
+    request: HttpRequest, query: Query[LanguageQuery]
+) -> list[CategoryOut]:
     """List every category, named in the language asked for, parents first."""
     tree = catalog.category_tree(language=_language(query))
-    ordered, stack = [], list(reversed(tree.roots))
+    ordered: list[catalog.CategoryNode] = []
+    stack = list(reversed(tree.roots))
     while stack:
         node = stack.pop()
         ordered.append(node)
@@ -57,7 +60,9 @@ def categories_list(request: HttpRequest, query: Query[LanguageQuery]):
 @router.get(
     "/categories/{slug}", response={200: CategoryOut, **ERRORS}, tags=["catalogue"]
 )
-def category_get(request: HttpRequest, slug: str, query: Query[LanguageQuery]):
+def category_get(
+    request: HttpRequest, slug: str, query: Query[LanguageQuery]
+) -> CategoryOut:
     """Return one category with its parent and children."""
     tree = catalog.category_tree(language=_language(query))
     node = tree.by_slug.get(slug)

@@ -4,6 +4,7 @@ search with its facets and suggestions, one product with its variants' prices.""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.schemas import (
     MAX_PAGE,
     FacetValueOut,
+    NetUnitName,
     ProductDetailOut,
     ProductOut,
     ProductPageOut,
@@ -30,6 +32,7 @@ from etalage.catalog.models import Category, Product
 from etalage.catalog.selectors import variant_label
 from etalage.core.languages import pick_translation
 from etalage.merchants.models import Merchant
+from etalage.pricing.strategy import MarketStrategy
 from etalage.search import selectors as search
 
 router = Router()
@@ -71,7 +74,9 @@ class SuggestQuery(MarketQuery):
 
 
 @router.get("/products", response={200: ProductPageOut, **ERRORS}, tags=["catalogue"])
-def products_list(request: HttpRequest, filters: Query[ProductFilters]):
+def products_list(
+    request: HttpRequest, filters: Query[ProductFilters]
+) -> ProductPageOut:
     """List the products on sale in a market, filtered and paginated."""
     pricing, language = market_context(filters)
     if filters.sort not in catalog.Sort.CHOICES:
@@ -133,7 +138,12 @@ SEARCH_SORTS = {
 }
 
 
-def _searched(filters: ProductFilters, pricing, language: str, tree) -> ProductPageOut:
+def _searched(
+    filters: ProductFilters,
+    pricing: MarketStrategy,
+    language: str,
+    tree: catalog.CategoryTree,
+) -> ProductPageOut:
     """``GET /products?q=``: the search's ranking, filters and facets."""
     chosen = search.Filters(
         category=Category.objects.filter(slug=filters.category).first()
@@ -197,7 +207,9 @@ def _searched(filters: ProductFilters, pricing, language: str, tree) -> ProductP
     )
 
 
-def _facets_out(facets: dict, tree) -> dict[str, list[FacetValueOut]]:
+def _facets_out(
+    facets: dict[str, list[dict[str, Any]]], tree: catalog.CategoryTree
+) -> dict[str, list[FacetValueOut]]:
     out: dict[str, list[FacetValueOut]] = {}
     for f in facets.get("category", []):
         node = tree.by_id.get(f["object"].pk) if f.get("object") else None
@@ -228,7 +240,7 @@ def _facets_out(facets: dict, tree) -> dict[str, list[FacetValueOut]]:
 
 
 @router.get("/search/suggest", response={200: SuggestOut, **ERRORS}, tags=["catalogue"])
-def search_suggest(request: HttpRequest, query: Query[SuggestQuery]):
+def search_suggest(request: HttpRequest, query: Query[SuggestQuery]) -> SuggestOut:
     """What the buyer may be typing: categories, merchants and products."""
     pricing, language = market_context(query)
     tree = catalog.category_tree(language=language)
@@ -255,7 +267,9 @@ def search_suggest(request: HttpRequest, query: Query[SuggestQuery]):
 @router.get(
     "/products/{slug}", response={200: ProductDetailOut, **ERRORS}, tags=["catalogue"]
 )
-def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
+def product_get(
+    request: HttpRequest, slug: str, query: Query[MarketQuery]
+) -> ProductDetailOut:
     """Return one product on sale, with its variants and prices in the market."""
     pricing, language = market_context(query)
     try:
@@ -289,7 +303,7 @@ def product_get(request: HttpRequest, slug: str, query: Query[MarketQuery]):
                 ),
                 weight_grams=v.weight_grams,
                 net_content=v.net_content,
-                net_unit=v.net_unit,
+                net_unit=cast(NetUnitName, v.net_unit),  # pydantic checks it
             )
             for v in variants
         ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -52,7 +53,7 @@ def _merchant_key(request: HttpRequest) -> ApiKey:
     return merchant_key(request, ApiKey.Scope.ORDERS_READ)
 
 
-def _own_sub_orders(key: ApiKey):
+def _own_sub_orders(key: ApiKey) -> QuerySet[SubOrder]:
     return (
         SubOrder.objects.filter(merchant_id=key.merchant_id)
         .select_related("order", "merchant")
@@ -77,7 +78,9 @@ class SubOrderFilter(Schema):
 
 
 @merchant_router.get("/orders", response={200: MerchantSubOrderPage, **ERRORS})
-def merchant_orders_list(request: HttpRequest, filters: Query[SubOrderFilter]):
+def merchant_orders_list(
+    request: HttpRequest, filters: Query[SubOrderFilter]
+) -> MerchantSubOrderPage:
     """Your sub-orders (one per parcel), newest first, 50 a page."""
     key = _merchant_key(request)
     subs = _own_sub_orders(key).order_by("-created_at")
@@ -96,7 +99,7 @@ def merchant_orders_list(request: HttpRequest, filters: Query[SubOrderFilter]):
 
 
 @merchant_router.get("/orders/{number}", response={200: MerchantSubOrderOut, **ERRORS})
-def merchant_orders_get(request: HttpRequest, number: str):
+def merchant_orders_get(request: HttpRequest, number: str) -> MerchantSubOrderOut:
     key = _merchant_key(request)
     sub = _own_sub_orders(key).filter(number=number).first()
     if sub is None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, cast
 
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Query
 from ninja.responses import Status
+from pydantic.config import JsonDict
 
 from etalage.api.access import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut, not_found
@@ -49,8 +52,14 @@ from etalage.merchants.models import ApiKey, IdempotentRequest
 
 READ = ApiKey.Scope.CATALOG_READ
 WRITE = ApiKey.Scope.CATALOG_WRITE
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut,
-          429: ErrorOut}  # fmt: skip
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 router = Router(auth=MerchantKey(), tags=["merchant catalogue"])
@@ -69,9 +78,19 @@ class TextIn(Schema):
 # net contents in the services, as for the portal and the import, so that a value
 # is refused with the same words whichever door it came through; the schema only
 # describes them (``json_schema_extra`` documents, it does not validate).
-SKU_SCHEMA = {"minLength": 1, "maxLength": SKU_MAX_LENGTH,
-              "pattern": f"^{SKU_PATTERN.pattern}$"}  # fmt: skip
-PRICE_SCHEMA = {"exclusiveMinimum": 0, "exclusiveMaximum": int(PRICE_CEILING_EUR)}
+SKU_SCHEMA: JsonDict = {
+    "minLength": 1,
+    "maxLength": SKU_MAX_LENGTH,
+    "pattern": f"^{SKU_PATTERN.pattern}$",
+}
+PRICE_SCHEMA: JsonDict = {
+    "exclusiveMinimum": 0,
+    "exclusiveMaximum": int(PRICE_CEILING_EUR),
+}
+
+
+def _at_most(maximum: int) -> JsonDict:
+    return {"exclusiveMinimum": 0, "maximum": maximum}
 
 
 class VariantIn(Schema):
@@ -84,17 +103,17 @@ class VariantIn(Schema):
     weight_grams: int = Field(
         ...,
         description="Shipping weight.",
-        json_schema_extra={"exclusiveMinimum": 0, "maximum": WEIGHT_MAX_GRAMS},
+        json_schema_extra=_at_most(WEIGHT_MAX_GRAMS),
     )
     net_content: int = Field(
         ...,
         description="What one unit holds, in net_unit: 330 (ml of beer), 250 (g of "
         "pralines), 10 (sheet masks). Customs taxes beer and cosmetics by it.",
-        json_schema_extra={"exclusiveMinimum": 0, "maximum": NET_CONTENT_MAX},
+        json_schema_extra=_at_most(NET_CONTENT_MAX),
     )
     net_unit: NetUnitName
     gtin: str = ""
-    attributes: dict = {}
+    attributes: dict[str, Any] = {}
 
 
 class ProductIn(Schema):
@@ -138,7 +157,7 @@ class MerchantVariantOut(Schema):
     weight_grams: int
     net_content: int
     net_unit: NetUnitName
-    attributes: dict
+    attributes: dict[str, Any]
     is_active: bool
 
 
@@ -147,11 +166,15 @@ class NetOut(Schema):
     net_unit: NetUnitName
 
 
+# ListingChange.Status's values: pydantic refuses any other.
+ChangeStatus = Literal["pending", "approved", "rejected"]
+
+
 class ListingChangeOut(Schema):
     """Changes to a live listing's reviewed fields: the approved version stays on
     sale until the marketplace approves them."""
 
-    status: Literal["pending", "approved", "rejected"]
+    status: ChangeStatus
     fields: dict[str, str] = Field(
         ..., description="hs_code, tax_class, origin_country, category (a slug)."
     )
@@ -213,7 +236,7 @@ def _out(product: Product) -> MerchantProductOut:
                 price_eur=v.price_eur,
                 weight_grams=v.weight_grams,
                 net_content=v.net_content,
-                net_unit=v.net_unit,
+                net_unit=cast(NetUnitName, v.net_unit),  # pydantic checks it
                 attributes=v.attributes,
                 is_active=v.is_active,
                 on_hand=sum(s.on_hand for s in v.stock.all()),
@@ -236,7 +259,7 @@ def _change_out(product: Product) -> ListingChangeOut | None:
         category = Category.objects.filter(pk=fields["category"]).first()
         fields["category"] = category.slug if category else fields["category"]
     return ListingChangeOut(
-        status=change.status,
+        status=cast(ChangeStatus, change.status),  # pydantic checks it
         fields=fields,
         names={lang: text.get("name", "") for lang, text in change.texts.items()},
         net_contents={
@@ -249,7 +272,7 @@ def _change_out(product: Product) -> ListingChangeOut | None:
     )
 
 
-def _own_products(key: ApiKey):
+def _own_products(key: ApiKey) -> QuerySet[Product]:
     return (
         Product.objects.filter(merchant_id=key.merchant_id)
         .select_related("category")
@@ -278,12 +301,20 @@ def _category(slug: str) -> Category:
     return category
 
 
-def _idempotent(request: HttpRequest, key: ApiKey, compute) -> Status:
+# An endpoint's answer: (status, body as JSON), kept to be replayed.
+Answer = tuple[int, dict[str, Any]]
+
+
+def _idempotent(
+    request: HttpRequest, key: ApiKey, compute: Callable[[], Answer]
+) -> Status[dict[str, Any]]:
     """Run ``compute`` once per Idempotency-Key; replay its answer afterwards."""
     return Status(*_idempotent_answer(request, key, compute))
 
 
-def _idempotent_answer(request: HttpRequest, key: ApiKey, compute) -> tuple[int, dict]:
+def _idempotent_answer(
+    request: HttpRequest, key: ApiKey, compute: Callable[[], Answer]
+) -> Answer:
     idempotency_key = request.headers.get("Idempotency-Key", "").strip()
     if not idempotency_key:
         return compute()
@@ -293,7 +324,7 @@ def _idempotent_answer(request: HttpRequest, key: ApiKey, compute) -> tuple[int,
         f"{request.method} {request.path}\n".encode() + request.body
     ).hexdigest()
 
-    def replay() -> tuple[int, dict] | None:
+    def replay() -> Answer | None:
         earlier = IdempotentRequest.objects.filter(
             merchant_id=key.merchant_id, key=idempotency_key
         ).first()
@@ -339,7 +370,7 @@ def merchant_products_list(
     status: str | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(50, ge=1, le=200),
-):
+) -> MerchantProductPage:
     """List your products, every status, newest first."""
     key = merchant_key(request, READ)
     queryset = _own_products(key)
@@ -364,18 +395,20 @@ def merchant_products_list(
 
 
 @router.get("/products/{product_id}", response={200: MerchantProductOut, **ERRORS})
-def merchant_product_get(request: HttpRequest, product_id: str):
+def merchant_product_get(request: HttpRequest, product_id: str) -> MerchantProductOut:
     """Return one of your products."""
     key = merchant_key(request, READ)
     return _out(_own_product(key, product_id))
 
 
 @router.post("/products", response={201: MerchantProductOut, **ERRORS})
-def merchant_product_create(request: HttpRequest, payload: ProductIn):
+def merchant_product_create(
+    request: HttpRequest, payload: ProductIn
+) -> Status[dict[str, Any]]:
     """Create a product (a draft) with its texts and variants."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product = product_create(
             merchant=key.merchant,
             merchant_ref=payload.merchant_ref,
@@ -397,7 +430,7 @@ def merchant_product_create(request: HttpRequest, payload: ProductIn):
 @router.patch("/products/{product_id}", response={200: MerchantProductOut, **ERRORS})
 def merchant_product_update(
     request: HttpRequest, product_id: str, payload: ProductPatch
-):
+) -> Status[dict[str, Any]]:
     """Change a product's fields or texts (only those sent).
 
     On a live listing, changes to names, HS code, tax class, origin or category
@@ -405,7 +438,7 @@ def merchant_product_update(
     version stays on sale; brand, descriptions and ingredients change at once."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product = _own_product(key, product_id)
         fields = payload.dict(exclude_unset=True)
         texts = fields.pop("texts", None)
@@ -424,11 +457,13 @@ def merchant_product_update(
 @router.post(
     "/products/{product_id}/variants", response={201: MerchantProductOut, **ERRORS}
 )
-def merchant_variant_add(request: HttpRequest, product_id: str, payload: VariantIn):
+def merchant_variant_add(
+    request: HttpRequest, product_id: str, payload: VariantIn
+) -> Status[dict[str, Any]]:
     """Add a variant to one of your products."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product = _own_product(key, product_id)
         variant_add(product=product, data=VariantData(**payload.dict()))
         return 201, _out(_own_product(key, product_id)).dict()
@@ -442,11 +477,11 @@ def merchant_variant_add(request: HttpRequest, product_id: str, payload: Variant
 )
 def merchant_variant_price_set(
     request: HttpRequest, product_id: str, sku: str, payload: PriceIn
-):
+) -> Status[dict[str, Any]]:
     """Set the EUR price of one of your variants."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product = _own_product(key, product_id)
         variant = Variant.objects.filter(product=product, sku=sku).first()
         if variant is None:
@@ -464,11 +499,11 @@ def merchant_variant_price_set(
 )
 def merchant_variant_stock_set(
     request: HttpRequest, product_id: str, sku: str, payload: StockIn
-):
+) -> Status[dict[str, Any]]:
     """Set the counted stock of one of your variants in your own warehouse."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product = _own_product(key, product_id)
         variant = Variant.objects.filter(product=product, sku=sku).first()
         if variant is None:
@@ -487,11 +522,13 @@ def merchant_variant_stock_set(
 @router.post(
     "/products/{product_id}/submit", response={200: MerchantProductOut, **ERRORS}
 )
-def merchant_product_submit(request: HttpRequest, product_id: str):
+def merchant_product_submit(
+    request: HttpRequest, product_id: str
+) -> Status[dict[str, Any]]:
     """Submit a draft or rejected product for the operator's review."""
     key = merchant_key(request, WRITE)
 
-    def compute():
+    def compute() -> Answer:
         product_submit_for_review(product=_own_product(key, product_id))
         return 200, _out(_own_product(key, product_id)).dict()
 

@@ -98,7 +98,9 @@ def parcel_out(parcel: Parcel) -> ParcelOut:
 
 
 @router.post("/orders/{number}/parcel", response={201: ParcelOut, **ERRORS})
-def parcel_pack_api(request: HttpRequest, number: str, body: PackIn):
+def parcel_pack_api(
+    request: HttpRequest, number: str, body: PackIn
+) -> tuple[int, ParcelOut]:
     """Pack the paid parcel (or correct its weight until it is handed over)."""
     sub = _sub_order(request, number)
     try:
@@ -115,7 +117,7 @@ def parcel_pack_api(request: HttpRequest, number: str, body: PackIn):
 
 
 @router.get("/orders/{number}/parcel", response={200: ParcelOut, **ERRORS})
-def parcel_get_api(request: HttpRequest, number: str):
+def parcel_get_api(request: HttpRequest, number: str) -> ParcelOut:
     """The parcel, its state and its tracking steps."""
     return parcel_out(_parcel(_sub_order(request, number)))
 
@@ -132,7 +134,7 @@ def parcel_get_api(request: HttpRequest, number: str):
         }
     },
 )
-def parcel_label_api(request: HttpRequest, number: str):
+def parcel_label_api(request: HttpRequest, number: str) -> HttpResponse:
     """The shipping label as PDF, 100 × 150 mm (Code 128 and QR code)."""
     parcel = _parcel(_sub_order(request, number))
     response = HttpResponse(labels_pdf([parcel]), content_type="application/pdf")
@@ -141,7 +143,7 @@ def parcel_label_api(request: HttpRequest, number: str):
 
 
 @router.post("/orders/{number}/parcel/hand-over", response={200: ParcelOut, **ERRORS})
-def parcel_hand_over_api(request: HttpRequest, number: str):
+def parcel_hand_over_api(request: HttpRequest, number: str) -> ParcelOut:
     """The packed parcel was handed to the Liège hub."""
     parcel = _parcel(_sub_order(request, number))
     try:

@@ -4,12 +4,13 @@ each part needs its scope and is ``null`` without it)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from etalage.analytics.selectors import merchant_work
+from etalage.api.access import api_key
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.merchants.models import ApiKey
 
@@ -42,8 +43,11 @@ class CatalogueWorkOut(Schema):
     )
 
 
+PayoutState = Literal["missing", "waiting", "in_use"]
+
+
 class PayoutAccountOut(Schema):
-    state: Literal["missing", "waiting", "in_use"] = Field(
+    state: PayoutState = Field(
         ...,
         description="`missing`: no IBAN, nothing can be paid; `waiting`: a new "
         "account waits for the operator's approval (payouts go to the one in use "
@@ -66,17 +70,18 @@ class SummaryOut(Schema):
 
 
 @router.get("/summary", response={200: SummaryOut, **ERRORS})
-def merchant_summary(request: HttpRequest):
+def merchant_summary(request: HttpRequest) -> SummaryOut:
     """The work waiting for you: parcels to pack, hand over and late, returns to
     decide, rejected listings, and your payout account's state. Your own only."""
-    key: ApiKey = request.auth
+    key = api_key(request)
     reads_orders = ApiKey.Scope.ORDERS_READ in key.scopes
     reads_catalogue = ApiKey.Scope.CATALOG_READ in key.scopes
     if not (reads_orders or reads_catalogue):
         raise ApiError(
-            403, "forbidden_scope", "this key lacks the scope orders:read or "
-            "catalog:read",
-        )  # fmt: skip
+            403,
+            "forbidden_scope",
+            "this key lacks the scope orders:read or catalog:read",
+        )
     work = merchant_work(merchant=key.merchant)
     account = work.payout_account
     return SummaryOut(
@@ -92,7 +97,7 @@ def merchant_summary(request: HttpRequest):
         if reads_catalogue
         else None,
         payout_account=PayoutAccountOut(
-            state=account.state,
+            state=cast(PayoutState, account.state),  # pydantic checks it
             iban_end=account.iban_end,
             pending_iban_end=account.pending_iban_end,
         ),
