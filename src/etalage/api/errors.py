@@ -40,6 +40,20 @@ def not_found(what: str, field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", f"{what} does not exist", field)
 
 
+# The same Idempotency-Key sent with another request, by a buyer or a merchant:
+# a conflict with the request the key first answered (docs/api.md).
+IDEMPOTENCY_KEY_REUSED = 409
+
+
+def idempotency_key_reused() -> ApiError:
+    return ApiError(
+        IDEMPOTENCY_KEY_REUSED,
+        "idempotency_key_reused",
+        gettext("This Idempotency-Key was sent before with another request."),
+        "Idempotency-Key",
+    )
+
+
 def refusal_said(error: dict[str, Any]) -> str:
     """A refusal of the input's checks (pydantic's) in the reader's language, in
     Django's own words for it; pydantic's English words for the rarer ones, and

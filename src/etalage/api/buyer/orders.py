@@ -32,7 +32,7 @@ from etalage.api.buyer.order_detail import (
     parcel_out,
     parcel_returns_out,
 )
-from etalage.api.errors import ApiError, ErrorOut
+from etalage.api.errors import ApiError, ErrorOut, idempotency_key_reused
 from etalage.api.limits import count_request
 from etalage.api.order_schemas import (
     DeliveryOut,
@@ -220,12 +220,7 @@ def orders_place(
                 coupon_code=payload.coupon,
             )
         except IdempotencyConflict:
-            raise ApiError(
-                409,
-                "idempotency_key_reused",
-                _("This Idempotency-Key was sent before with another request."),
-                "Idempotency-Key",
-            ) from None
+            raise idempotency_key_reused() from None
         except OrderRefused as refused:
             field, errors = next(iter(refused.error_dict.items()))
             message = " ".join(e.messages[0] for e in errors)

@@ -27,7 +27,7 @@ from ninja.responses import Status
 from pydantic.config import JsonDict
 
 from etalage.api.access import MerchantKey, merchant_key
-from etalage.api.errors import ApiError, ErrorOut, not_found
+from etalage.api.errors import ApiError, ErrorOut, idempotency_key_reused, not_found
 from etalage.api.schemas import MAX_PAGE, NetUnitName
 from etalage.catalog.models import Category, ListingChange, Product, Variant
 from etalage.catalog.services import (
@@ -57,6 +57,7 @@ ERRORS = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    409: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,
 }
@@ -331,12 +332,7 @@ def _idempotent_answer(
         if earlier is None:
             return None
         if earlier.request_digest != digest:
-            raise ApiError(
-                422,
-                "idempotency_key_reused",
-                "this Idempotency-Key was used with another request",
-                "Idempotency-Key",
-            )
+            raise idempotency_key_reused()
         return earlier.status, earlier.body
 
     answered = replay()
