@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 	ETALAGE_TESTING=1 $(BIN)/mypy
+	$(BIN)/python tools/typing_share.py
 
 ## Build the manual (docs/, mkdocs.yml) into site/; a broken link fails it.
 docs: install
