@@ -96,12 +96,3 @@ def _compare(amount: Decimal, currency: str, row: SettlementRow) -> list[str]:
     if (amount, currency) != (row.amount.amount, row.amount.currency):
         return [f"settled {row.amount}, recorded {amount} {currency}"]
     return []
-
-
-def settlement_unmatched_payments() -> list[Payment]:
-    """Payments received that no report has settled yet (the operator's list)."""
-    return list(
-        Payment.objects.filter(state=Payment.State.SUCCEEDED, settlement_lines=None)
-        .select_related("order")
-        .order_by("paid_at")[:500]
-    )

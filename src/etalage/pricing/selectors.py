@@ -43,14 +43,6 @@ def rate_in_force(*, currency: str, on: date) -> ExchangeRate:
     return rate
 
 
-def market_get(*, code: str) -> Market:
-    return Market.objects.get(code=code, is_active=True)
-
-
-def markets_active() -> list[Market]:
-    return list(Market.objects.filter(is_active=True))
-
-
 def market_strategies() -> list[tuple[Market, MarketStrategy]]:
     """The active markets with today's strategy, reused for a while (see
     ``core.reference``)."""
