@@ -3,6 +3,8 @@ or the embedded sandbox's when ``ETALAGE_PAYMENT_SANDBOX`` is on)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -12,56 +14,86 @@ from etalage.core.http import http_transport
 from etalage.payments import antom, sandbox, wechat
 from etalage.payments.antom import AntomProvider
 from etalage.payments.models import Provider
-from etalage.payments.provider import PaymentProvider
+from etalage.payments.provider import PaymentProvider, Scene
 from etalage.payments.wechat import WeChatProvider
+
+
+def _antom() -> PaymentProvider:
+    config = antom.antom_config()
+    return AntomProvider(
+        config, sandbox.sandbox_transport if config.sandbox else http_transport
+    )
+
+
+def _wechat() -> PaymentProvider:
+    config = wechat.wechat_config()
+    return WeChatProvider(
+        config, sandbox.sandbox_transport if config.sandbox else http_transport
+    )
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What Étalage knows of one provider it speaks to."""
+
+    # The adapter's class, for what needs no settings (the headers a notification
+    # is kept with, the acknowledgement), and the adapter with its settings.
+    adapter_class: type[AntomProvider] | type[WeChatProvider]
+    build: Callable[[], PaymentProvider]
+    # The settings it needs outside the sandbox (WeChat Pay's platform key may
+    # come later: its certificates are downloaded).
+    required: tuple[str, ...]
+    # Its name in the records (an order's history), as the provider writes it.
+    name: str
+    # The scene a payment is made in when the caller names none: a desktop's.
+    default_scene: Scene
+
+
+# The one registry of the providers: a new one is added here and nowhere else.
+PROVIDERS: dict[str, Registered] = {
+    Provider.ALIPAY: Registered(
+        adapter_class=AntomProvider,
+        build=_antom,
+        required=(
+            "ETALAGE_ANTOM_CLIENT_ID",
+            "ETALAGE_ANTOM_PRIVATE_KEY",
+            "ETALAGE_ANTOM_PUBLIC_KEY",
+        ),
+        name="Alipay",
+        default_scene="web",
+    ),
+    Provider.WECHAT: Registered(
+        adapter_class=WeChatProvider,
+        build=_wechat,
+        required=(
+            "ETALAGE_WECHAT_MCHID",
+            "ETALAGE_WECHAT_APPID",
+            "ETALAGE_WECHAT_PRIVATE_KEY",
+            "ETALAGE_WECHAT_SERIAL_NO",
+            "ETALAGE_WECHAT_API_V3_KEY",
+        ),
+        name="WeChat Pay",
+        default_scene="native",
+    ),
+}
 
 
 def adapter_class(provider: str) -> type[AntomProvider] | type[WeChatProvider]:
     """The adapter's class, for what needs no settings (the headers a notification
     is kept with, the acknowledgement); KeyError for an unknown provider."""
-    return {Provider.ALIPAY: AntomProvider, Provider.WECHAT: WeChatProvider}[
-        Provider(provider)
-    ]
+    return PROVIDERS[Provider(provider)].adapter_class
 
 
 def adapter(provider: str) -> PaymentProvider:
     """The provider's adapter (KeyError for a provider Étalage does not speak)."""
-    if provider == Provider.ALIPAY:
-        config = antom.antom_config()
-        return AntomProvider(
-            config, sandbox.sandbox_transport if config.sandbox else http_transport
-        )
-    if provider == Provider.WECHAT:
-        wconfig = wechat.wechat_config()
-        return WeChatProvider(
-            wconfig, sandbox.sandbox_transport if wconfig.sandbox else http_transport
-        )
-    raise KeyError(provider)
-
-
-# The settings each provider needs outside the sandbox (WeChat Pay's platform key
-# may come later: its certificates are downloaded).
-REQUIRED = {
-    Provider.ALIPAY: (
-        "ETALAGE_ANTOM_CLIENT_ID",
-        "ETALAGE_ANTOM_PRIVATE_KEY",
-        "ETALAGE_ANTOM_PUBLIC_KEY",
-    ),
-    Provider.WECHAT: (
-        "ETALAGE_WECHAT_MCHID",
-        "ETALAGE_WECHAT_APPID",
-        "ETALAGE_WECHAT_PRIVATE_KEY",
-        "ETALAGE_WECHAT_SERIAL_NO",
-        "ETALAGE_WECHAT_API_V3_KEY",
-    ),
-}
+    return PROVIDERS[provider].build()
 
 
 def provider_settings(provider: str) -> tuple[list[str], list[str]]:
     """(set, missing): the provider's required settings; none with the sandbox."""
     if settings.ETALAGE_PAYMENT_SANDBOX:
         return [], []
-    names = REQUIRED[Provider(provider)]
+    names = PROVIDERS[Provider(provider)].required
     given = [n for n in names if str(getattr(settings, n, "") or "").strip()]
     return given, [n for n in names if n not in given]
 
@@ -85,7 +117,7 @@ def provider_available(provider: str) -> bool:
     if provider not in Provider.values:
         return False
     state = (settings.ETALAGE_PAYMENT_SANDBOX,) + tuple(
-        getattr(settings, n, "") for n in REQUIRED[Provider(provider)]
+        getattr(settings, n, "") for n in PROVIDERS[Provider(provider)].required
     )
     return _available(provider, state)
 

@@ -24,7 +24,7 @@ from etalage.orders.models import Order, SubOrder
 from etalage.orders.notices import Notice, buyer_notify
 from etalage.orders.reasons import Explanation
 from etalage.orders.services import sub_order_move
-from etalage.payments.adapters import adapter
+from etalage.payments.adapters import PROVIDERS, adapter
 from etalage.payments.models import Payment, Provider, Refund
 from etalage.payments.provider import SCENES, Device, ProviderError, Scene, Started
 from etalage.payments.wechat import WeChatProvider
@@ -45,13 +45,11 @@ def provider_label(provider: str) -> str:
     return str(Provider(provider).label)
 
 
-# The providers' names in the records (an order's history), as the providers
-# write them.
-PROVIDER_NAMES = {Provider.ALIPAY: "Alipay", Provider.WECHAT: "WeChat Pay"}
-
-
-# The scene a payment is made in when the caller names none: a desktop's.
-DEFAULT_SCENES: dict[str, Scene] = {Provider.ALIPAY: "web", Provider.WECHAT: "native"}
+# The providers' names in the records and their default scenes (``PROVIDERS``).
+PROVIDER_NAMES = {code: known.name for code, known in PROVIDERS.items()}
+DEFAULT_SCENES: dict[str, Scene] = {
+    code: known.default_scene for code, known in PROVIDERS.items()
+}
 
 
 class WeChatSignInNeeded(PaymentRefused):
