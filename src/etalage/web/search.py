@@ -22,8 +22,8 @@ from etalage.search.selectors import (
     search_suggest,
 )
 from etalage.search.text import MAX_QUERY_CHARS
-from etalage.web.presenters import product_card, product_cards
 from etalage.web.request_data import request_category_tree, request_market
+from etalage.web.storefront.cards import cards_of
 
 PARAMETERS = ("q", "category", "merchant", "origin", "in_stock", "price", "sort")
 
@@ -37,9 +37,12 @@ def _filters(request, tree, currency: str) -> tuple[Filters, dict[str, str]]:
     if node is not None:
         filters.category = Category.objects.filter(pk=node.id).first()
         chosen["category"] = node.slug
-    merchant = Merchant.objects.filter(
-        slug=request.GET.get("merchant", ""), status=Merchant.Status.APPROVED
-    ).first()
+    slug = request.GET.get("merchant", "")
+    merchant = (
+        Merchant.objects.filter(slug=slug, status=Merchant.Status.APPROVED).first()
+        if slug
+        else None
+    )
     if merchant is not None:
         filters.merchant, chosen["merchant"] = merchant, merchant.slug
     origin = request.GET.get("origin", "").upper()
@@ -87,6 +90,7 @@ def search(request):
             filters=filters,
             sort=sort,
             page=page_number,
+            cards=True,
         )
         if not results.query.words:
             notes.append(
@@ -105,7 +109,9 @@ def search(request):
         "text": text[:MAX_QUERY_CHARS],
         "results": results,
         "notes": notes,
-        "cards": product_cards(results.products, pricing, language) if results else [],
+        "cards": cards_of(results.cards or results.products, pricing, language)
+        if results
+        else [],
         "facets": facets,
         # The filters in use, each a link that takes it away (shown as chips).
         "chosen": chosen,
@@ -187,7 +193,7 @@ def suggest(request):
     """Suggestions for the header's search box (an htmx fragment)."""
     text = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     language = get_language()
-    found = search_suggest(text) if text else None
+    found = search_suggest(text, cards=True) if text else None
     tree = request_category_tree(request)
     market, pricing = request_market(request)
     return render(
@@ -195,7 +201,7 @@ def suggest(request):
         "etalage/storefront/_suggest.html",
         {
             "text": text,
-            "products": [product_card(p, pricing, language) for p in found.products]
+            "products": cards_of(found.cards or found.products, pricing, language)
             if found
             else [],
             "categories": [

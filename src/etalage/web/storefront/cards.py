@@ -1,6 +1,8 @@
 """Product cards on the storefront's pages of results and listings: built from
-what the search index stored of each product (``search.cards``: no row read),
-or from the products when a node has no index yet (``presenters.product_card``).
+what the search index stored of each product (``search.cards``: no product,
+name or image row read), or from the products when a node has no index yet
+(``presenters.product_card``); their stars and sales read for the page in one
+query either way (``reviews.selectors.card_stats``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils.translation import get_language
 from etalage.catalog.models import Product
 from etalage.core.languages import pick_translation
 from etalage.pricing.strategy import MarketStrategy
+from etalage.reviews.selectors import NO_STATS, CardStats, card_stats
 from etalage.search.cards import StoredCard
 from etalage.web.presenters import CardImage, ProductCard, price_text, product_card
 
@@ -41,7 +44,10 @@ class _Name(NamedTuple):
 
 
 def indexed_card(
-    card: StoredCard, pricing: MarketStrategy, language: str
+    card: StoredCard,
+    pricing: MarketStrategy,
+    language: str,
+    stats: CardStats = NO_STATS,
 ) -> ProductCard:
     """The card of a product as the search index stored it: what
     ``product_card`` shows, its price the catalogue's ``ListingPrice`` in the
@@ -63,6 +69,7 @@ def indexed_card(
         price_is_from=card.active_variants > 1,
         # As ``estimate`` decides it: the market has CBEC rates for the class.
         price_shipped_alone=price is not None and card.tax_class in pricing.tax_rates,
+        stats=stats,
     )
 
 
@@ -70,9 +77,10 @@ def cards_of(
     items: Sequence[Product | StoredCard], pricing: MarketStrategy, language: str
 ) -> list[ProductCard]:
     """The cards of a page: of the cards the index stored, or of products."""
+    stats = card_stats(i.id if isinstance(i, StoredCard) else i.pk for i in items)
     return [
-        indexed_card(item, pricing, language)
+        indexed_card(item, pricing, language, stats.get(item.id, NO_STATS))
         if isinstance(item, StoredCard)
-        else product_card(item, pricing, language)
+        else product_card(item, pricing, language, stats.get(item.pk, NO_STATS))
         for item in items
     ]
