@@ -51,7 +51,7 @@ from lxml import etree
 
 from etalage.declarations.messages import MessageRefused
 from etalage.declarations.receipts import parse_xml
-from etalage.payments.transport import sandbox_key
+from etalage.payments.sandbox_keys import sandbox_key
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"

@@ -13,7 +13,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from etalage.payments.antom_signing import load_private_key, load_public_key
-from etalage.payments.transport import sandbox_key
+from etalage.payments.sandbox_keys import sandbox_key
 
 # The domains Antom publishes, the accelerated (recommended) one of each region
 # (docs.antom.com/ac/ams/api_fund, "Environment"; Europe's other, open-eu, serves

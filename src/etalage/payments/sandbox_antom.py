@@ -18,8 +18,8 @@ from etalage.core.ids import new_id
 from etalage.payments import antom
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import SignatureRefused
+from etalage.payments.sandbox_keys import sandbox_key
 from etalage.payments.sandbox_store import NOTICES, refund_record
-from etalage.payments.transport import sandbox_key
 
 Answer = tuple[int, dict[str, str], bytes]
 Reply = tuple[int, dict[str, Any]]  # a handler's status and payload, signed after

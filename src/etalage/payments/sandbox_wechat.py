@@ -36,8 +36,8 @@ from etalage.payments import (
 )
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import SignatureRefused, signed_within
+from etalage.payments.sandbox_keys import sandbox_key
 from etalage.payments.sandbox_store import NOTICES, refund_record
-from etalage.payments.transport import sandbox_key
 
 Answer = tuple[int, dict[str, str], bytes]
 

@@ -20,7 +20,7 @@ from etalage.core.ids import new_id
 from etalage.payments import wechat, wechat_scenes, wechat_signing
 from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import SignatureRefused
-from etalage.payments.transport import sandbox_key
+from etalage.payments.sandbox_keys import sandbox_key
 
 # trade_type by the path it is placed on.
 TRADE_TYPE_OF_PATH = {

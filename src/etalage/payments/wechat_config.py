@@ -14,7 +14,7 @@ from django.conf import settings
 from etalage.accounts import wechat_oauth
 from etalage.payments import wechat_certificates
 from etalage.payments.antom_signing import load_private_key
-from etalage.payments.transport import sandbox_key
+from etalage.payments.sandbox_keys import sandbox_key
 
 SANDBOX_PATH = "/sandbox/wechat"
 SANDBOX_MCHID = "1900000109"

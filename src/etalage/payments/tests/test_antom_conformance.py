@@ -54,6 +54,7 @@ from etalage.payments.models import Provider, SandboxPayment
 from etalage.payments.provider import ProviderError
 from etalage.payments.sandbox import sandbox_transport
 from etalage.payments.sandbox_antom import payment_notice, refund_notice
+from etalage.payments.sandbox_keys import sandbox_key
 from etalage.payments.tests.antom_reference import (
     ANSWERS,
     CALLS,
@@ -71,7 +72,6 @@ from etalage.payments.tests.antom_reference import (
     sdk_verifies,
     shape_problems,
 )
-from etalage.payments.transport import sandbox_key
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from etalage.payments import transport
+from etalage.payments import sandbox_keys
 from etalage.payments.antom_signing import load_private_key
 
 
@@ -20,10 +20,10 @@ def _public(key):
 
 def test_a_key_is_made_once_and_read_back(tmp_path):
     path = tmp_path / "antom-merchant.pem"
-    made = transport._key_file(path)
+    made = sandbox_keys._key_file(path)
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert _public(load_private_key(path.read_bytes())) == _public(made)
-    assert _public(transport._key_file(path)) == _public(made)
+    assert _public(sandbox_keys._key_file(path)) == _public(made)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", path.name]
 
 
@@ -31,7 +31,7 @@ def test_an_empty_key_file_left_by_a_killed_process_is_made_again(tmp_path):
     path = tmp_path / "antom-merchant.pem"
     path.touch(mode=0o600)  # what an older release left when killed mid-write
     started = time.monotonic()
-    key = transport._key_file(path)
+    key = sandbox_keys._key_file(path)
     assert time.monotonic() - started < 3  # not the old five seconds of retries
     assert _public(load_private_key(path.read_bytes())) == _public(key)
 
@@ -42,14 +42,14 @@ def test_a_failure_while_making_a_key_leaves_no_file(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(transport.os, "fsync", interrupted)
+    monkeypatch.setattr(sandbox_keys.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        transport._key_file(path)
+        sandbox_keys._key_file(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock"]
 
 
 def _make(path, queue):
-    queue.put(transport._key_file(path).public_key().public_numbers().n)
+    queue.put(sandbox_keys._key_file(path).public_key().public_numbers().n)
 
 
 def _make_then_hang(path):
@@ -83,5 +83,5 @@ def test_a_process_killed_holding_the_lock_does_not_hold_it_for_ever(tmp_path):
     time.sleep(0.5)
     os.kill(holder.pid, signal.SIGKILL)
     holder.join(timeout=10)
-    key = transport._key_file(path)
+    key = sandbox_keys._key_file(path)
     assert _public(load_private_key(path.read_bytes())) == _public(key)

@@ -55,8 +55,8 @@ from etalage.payments.models import (
     SandboxPayment,
 )
 from etalage.payments.notifications import payment_refresh
+from etalage.payments.sandbox_keys import sandbox_key
 from etalage.payments.services import refund_request
-from etalage.payments.transport import sandbox_key
 
 WECHAT_CUSTOMS = {"GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING",
                   "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"}  # fmt: skip

@@ -141,7 +141,7 @@ def _sdk(app_id: str) -> WeChatPay:
     key, so that it downloads nothing)."""
     from cryptography.hazmat.primitives import serialization
 
-    from etalage.payments.transport import sandbox_key
+    from etalage.payments.sandbox_keys import sandbox_key
 
     public = (
         sandbox_key("wechat-platform")
