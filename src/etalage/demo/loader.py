@@ -47,6 +47,7 @@ from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.money import demo_money
 from etalage.demo.products import LINES
+from etalage.demo.reviews import demo_reviews
 from etalage.inventory.models import Warehouse
 from etalage.inventory.services import stock_receive
 from etalage.logistics.services import (
@@ -352,6 +353,7 @@ def _demo_orders(log) -> None:
     )
     demo_money(place, pay, log)
     demo_customs(place, pay, log)
+    demo_reviews(pay, log)
 
 
 def _paid_in_sandbox(order, provider: str) -> None:

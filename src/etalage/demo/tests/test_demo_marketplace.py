@@ -47,8 +47,19 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
     from etalage.inventory.checks import inventory_problems
     from etalage.orders.checks import order_problems
     from etalage.orders.models import Order
+    from etalage.reviews.models import ProductRating, Review
 
-    assert sorted(Order.objects.values_list("state", flat=True)) == [
+    reviewers = Order.objects.filter(buyer__username__startswith="demo-reviewer-")
+    assert set(reviewers.values_list("state", flat=True)) == {"delivered"}
+    assert Review.objects.filter(hidden_at__isnull=False).count() == 1
+    assert Review.objects.exclude(reply="").count() == 1
+    assert Review.objects.exclude(photos=None).exists()
+    assert set(Review.objects.values_list("language", flat=True)) == {
+        "zh-hans", "fr", "nl", "en"
+    }  # fmt: skip
+    assert ProductRating.objects.filter(count__gt=0).count() >= 4
+    assert sorted(Order.objects.exclude(pk__in=reviewers).values_list(
+        "state", flat=True)) == [
         "cancelled", "delivered", "delivered", "delivered", "paid", "paid",
         "refunded", "refunded", "refunded",
     ]  # fmt: skip
