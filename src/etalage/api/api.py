@@ -12,6 +12,8 @@ from etalage.api.buyer.account import router as account_router
 from etalage.api.buyer.cart import router as buyer_account_router
 from etalage.api.buyer.orders import buyer_router
 from etalage.api.buyer.payments import payments_router
+from etalage.api.buyer.promotions import public_router as coupons_public_router
+from etalage.api.buyer.promotions import router as coupons_router
 from etalage.api.buyer.quotes import router as quotes_router
 from etalage.api.buyer.refunds import router as refunds_router
 from etalage.api.buyer.returns import router as returns_router
@@ -26,6 +28,7 @@ from etalage.api.errors import error_body
 from etalage.api.handlers import register_handlers
 from etalage.api.merchant.orders import merchant_router as merchant_orders_router
 from etalage.api.merchant.products import router as merchant_router
+from etalage.api.merchant.promotions import router as merchant_promotions_router
 from etalage.api.merchant.reviews import router as merchant_reviews_router
 from etalage.api.merchant.shipping import router as merchant_shipping_router
 from etalage.api.merchant.summary import router as merchant_summary_router
@@ -56,6 +59,7 @@ def _mount_routers() -> None:
     merchant_router.add_router("", merchant_orders_router)
     merchant_router.add_router("", merchant_shipping_router)
     merchant_router.add_router("", merchant_summary_router)
+    merchant_router.add_router("", merchant_promotions_router)
     merchant_router.add_router("", merchant_reviews_router)
     api.add_router("/merchant", merchant_router)
     api.add_router("", quotes_router)
@@ -68,6 +72,8 @@ def _mount_routers() -> None:
     api.add_router("", account_public_router)
     api.add_router("", returns_router)
     api.add_router("", refunds_router)
+    api.add_router("", coupons_public_router)
+    api.add_router("", coupons_router)
     api.add_router("", merchant_page_router)
     api.add_router("", catalogue_reviews_router)
     api.add_router("", buyer_reviews_router)

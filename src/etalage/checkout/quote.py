@@ -345,8 +345,10 @@ def _sub_order_quote(
     freight = freight_shown - Money(waived.merchant, currency)
     noncash = Money(
         sum((s.platform for s in shares), Decimal(0)) + waived.platform, currency
-    )
-    savings = Money(sum((s.total for s in shares), Decimal(0)) + waived.total, currency)
+    ).rounded()
+    savings = Money(
+        sum((s.total for s in shares), Decimal(0)) + waived.total, currency
+    ).rounded()
     tax_money = Money(tax.tax, currency) if tax else Money.zero(currency)
     lines = {str(ql.variant.pk) for ql in b.lines}
     applied = tuple(

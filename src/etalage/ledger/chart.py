@@ -44,6 +44,7 @@ COMMISSION = "commission_revenue"
 COMMISSION_VAT = "commission_vat_payable"
 PROVIDER_SETTLEMENT = "provider_settlement"
 PROVIDER_FEES = "provider_fees"
+PROMOTIONS = "promotions_expense"
 PAYOUTS_IN_TRANSIT = "payouts_in_transit"
 BANK = "bank"
 CUSTOMS_GUARANTEE = "customs_guarantee"
@@ -89,6 +90,9 @@ CHART: dict[str, Chart] = {
         Kind.ASSET, "EUR", "provider", "Settled by the provider, on its way to the bank"
     ),
     PROVIDER_FEES: Chart(Kind.EXPENSE, "EUR", None, "Payment provider fees"),
+    PROMOTIONS: Chart(
+        Kind.EXPENSE, None, None, "Promotions paid by the platform (non-cash)"
+    ),
     PAYOUTS_IN_TRANSIT: Chart(
         Kind.LIABILITY, "EUR", None, "Payouts sent, not yet debited by the bank"
     ),

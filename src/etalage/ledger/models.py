@@ -162,6 +162,10 @@ class SubOrderBook(models.Model):
     refunded_freight_paid = models.BigIntegerField(default=0)
     refunded_tax_paid = models.BigIntegerField(default=0)
     refunded_goods_eur = models.BigIntegerField(default=0)
+    # The platform's non-cash discount (promotions it funds) in the goods and
+    # freight paid, and what of it came back with refunds.
+    discount_paid = models.BigIntegerField(default=0)
+    refunded_discount_paid = models.BigIntegerField(default=0)
     commission_eur = models.BigIntegerField(default=0)
     commission_vat_eur = models.BigIntegerField(default=0)
     net_eur = models.BigIntegerField(default=0)

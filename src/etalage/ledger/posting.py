@@ -15,6 +15,11 @@ How a euro flows (the walk-through in docs/money.md follows these functions):
 - **Commission at delivery**: the rate recorded on the sub-order at placement, on
   the goods not refunded; Belgian VAT on it. Both come off the pending payable.
 - **Return window over**: what is pending for the sub-order becomes available.
+- **Promotions**: a merchant-funded discount is already out of the goods paid and
+  of the merchant's EUR; a platform-funded one (``discount_paid``, CEB311's
+  non-cash discount) is paid by the platform: the provider owes the rest, and the
+  promotions expense the discount. A refund gives the buyer back cash, and the
+  platform its part of the discount on what is refunded.
 - **Refund**: allocated to the parcels it names first, then over the others in
   proportion; within a parcel goods first, then freight, then tax. The goods part
   is charged to the merchant in EUR at the sub-order's own rate (the last cent of
@@ -87,10 +92,22 @@ class SubOrderFigures:
     refunded_goods_eur: int = 0
     commission_posted: bool = False
     matured: bool = False
+    discount_paid: int = 0  # the platform's non-cash part of goods and freight
+    refunded_discount_paid: int = 0
 
     @property
     def total_paid(self) -> int:
+        """The value paid: goods, freight and tax, the platform's discount in."""
         return self.goods_paid + self.freight_paid + self.tax_paid
+
+    @property
+    def cash_paid(self) -> int:
+        """What the buyer paid (the payment's and CEB311's acturalPaid)."""
+        return self.total_paid - self.discount_paid
+
+    @property
+    def left_cash(self) -> int:
+        return self.left_paid - (self.discount_paid - self.refunded_discount_paid)
 
     @property
     def left_paid(self) -> int:
@@ -135,7 +152,8 @@ def capture_legs(
     legs = []
     for sub in subs:
         legs += [
-            Leg(receivable, currency, sub.total_paid),
+            Leg(receivable, currency, sub.cash_paid),
+            Leg(chart.PROMOTIONS, currency, sub.discount_paid),
             Leg(chart.CBEC_TAX_PAYABLE, currency, -sub.tax_paid),
             Leg(chart.FREIGHT_PAYABLE, currency, -sub.freight_paid),
             Leg(chart.FX, currency, -sub.goods_paid),
@@ -182,10 +200,16 @@ class RefundShare:
     goods_paid: int
     freight_paid: int
     tax_paid: int
+    discount_paid: int = 0  # the platform's part of the goods and freight refunded
 
     @property
     def total(self) -> int:
         return self.goods_paid + self.freight_paid + self.tax_paid
+
+    @property
+    def cash(self) -> int:
+        """What goes back to the buyer."""
+        return self.total - self.discount_paid
 
 
 def refund_shares(
@@ -203,12 +227,16 @@ def refund_shares(
         (key,) = named
         sub = next(s for s in subs if s.key == key)
         if tax > sub.tax_paid - sub.refunded_tax_paid or amount - tax > (
-            sub.left_paid - (sub.tax_paid - sub.refunded_tax_paid)
+            sub.left_cash - (sub.tax_paid - sub.refunded_tax_paid)
         ):
             raise PostingError(f"{key}: refund beyond what was paid")
         goods = _within(sub, amount - tax, tax_too=False)
-        return [RefundShare(key, goods.goods_paid, goods.freight_paid, tax)]
-    left = {sub.key: sub.left_paid for sub in subs}
+        return [
+            RefundShare(
+                key, goods.goods_paid, goods.freight_paid, tax, goods.discount_paid
+            )
+        ]
+    left = {sub.key: sub.left_cash for sub in subs}
     if amount <= 0 or amount > sum(left.values()):
         raise PostingError(f"cannot refund {amount} of {sum(left.values())} left")
     take: dict[str, int] = defaultdict(int)
@@ -235,15 +263,37 @@ def refund_shares(
     return [_within(sub, take[sub.key]) for sub in subs if take.get(sub.key)]
 
 
+def _discount_share(sub: SubOrderFigures, cash: int) -> int:
+    """The platform's part of the discount that comes back with ``cash`` refunded:
+    all that is left when the refund takes the last of the goods and freight paid
+    in cash, else in proportion to them (half-up)."""
+    left = sub.discount_paid - sub.refunded_discount_paid
+    if not left:
+        return 0
+    goods_freight_left = (
+        sub.goods_paid - sub.refunded_goods_paid
+        + sub.freight_paid - sub.refunded_freight_paid
+    )  # fmt: skip
+    cash_left = goods_freight_left - left
+    if cash >= cash_left or cash_left <= 0:
+        return left
+    share = (Decimal(cash) * left / cash_left).quantize(Decimal(1), ROUND_HALF_UP)
+    return min(int(share), left)
+
+
 def _within(sub: SubOrderFigures, amount: int, tax_too: bool = True) -> RefundShare:
-    goods = min(amount, sub.goods_paid - sub.refunded_goods_paid)
-    freight = min(amount - goods, sub.freight_paid - sub.refunded_freight_paid)
-    tax = amount - goods - freight
+    """``amount`` of cash refunded on one parcel: goods, then freight, then tax,
+    each with the platform's part of the discount on it back."""
+    discount = _discount_share(sub, amount)
+    value = amount + discount
+    goods = min(value, sub.goods_paid - sub.refunded_goods_paid)
+    freight = min(value - goods, sub.freight_paid - sub.refunded_freight_paid)
+    tax = value - goods - freight
     if tax and not tax_too:
         raise PostingError(f"{sub.key}: refund beyond the goods and freight paid")
     if tax > sub.tax_paid - sub.refunded_tax_paid:
         raise PostingError(f"{sub.key}: refund beyond what was paid")
-    return RefundShare(sub.key, goods, freight, tax)
+    return RefundShare(sub.key, goods, freight, tax, discount)
 
 
 def refund_legs(
@@ -267,12 +317,14 @@ def refund_legs(
         refunded_freight_paid=sub.refunded_freight_paid + share.freight_paid,
         refunded_tax_paid=sub.refunded_tax_paid + share.tax_paid,
         refunded_goods_eur=sub.refunded_goods_eur + goods_eur,
+        refunded_discount_paid=sub.refunded_discount_paid + share.discount_paid,
     )
     commission_back = sub.commission_eur - after.commission_eur
     vat_back = sub.commission_vat_eur - after.commission_vat_eur
     legs = legs_merged(
         [
-            Leg(receivable, currency, -share.total),
+            Leg(receivable, currency, -share.cash),
+            Leg(chart.PROMOTIONS, currency, -share.discount_paid),
             Leg(chart.CBEC_TAX_PAYABLE, currency, share.tax_paid),
             Leg(chart.FREIGHT_PAYABLE, currency, share.freight_paid),
             Leg(chart.FX, currency, share.goods_paid),

@@ -33,6 +33,7 @@ from etalage.ledger.posting import (
 from etalage.money import Money
 from etalage.orders.models import Order, SubOrder
 from etalage.payments.models import Payment, Refund, SettlementLine
+from etalage.promotions.selectors import parcel_discounts
 
 
 def figures(book: SubOrderBook) -> SubOrderFigures:
@@ -51,6 +52,8 @@ def figures(book: SubOrderBook) -> SubOrderFigures:
         refunded_goods_eur=book.refunded_goods_eur,
         commission_posted=book.delivered_at is not None,
         matured=book.matured_at is not None,
+        discount_paid=book.discount_paid,
+        refunded_discount_paid=book.refunded_discount_paid,
     )
 
 
@@ -61,6 +64,7 @@ def _keep(book: SubOrderBook, after: SubOrderFigures, **also: Any) -> None:
         "refunded_freight_paid": after.refunded_freight_paid,
         "refunded_tax_paid": after.refunded_tax_paid,
         "refunded_goods_eur": after.refunded_goods_eur,
+        "refunded_discount_paid": after.refunded_discount_paid,
         "commission_eur": after.commission_eur,
         "commission_vat_eur": after.commission_vat_eur,
         "net_eur": after.net_eur,
@@ -87,6 +91,8 @@ def capture_post(*, order_id: UUID, sub_order_ids: tuple[UUID, ...]) -> None:
         .first()
     )
     now = timezone.now()
+    subs = list(SubOrder.objects.filter(pk__in=sub_order_ids).order_by("pk"))
+    noncash = parcel_discounts([sub.pk for sub in subs])
     books = [
         SubOrderBook(
             sub_order=sub,
@@ -99,8 +105,9 @@ def capture_post(*, order_id: UUID, sub_order_ids: tuple[UUID, ...]) -> None:
             commission_percent=sub.commission_percent,
             vat_percent=settings.ETALAGE_COMMISSION_VAT_PERCENT,
             net_eur=Money(sub.goods_eur, "EUR").minor_units(),
+            discount_paid=Money(noncash.get(sub.pk, 0), order.currency).minor_units(),
         )
-        for sub in SubOrder.objects.filter(pk__in=sub_order_ids).order_by("pk")
+        for sub in subs
     ]
     via = f"{payment.provider} {payment.request_id}" if payment else "recorded"
     posted = post(

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from etalage.promotions import core
 from etalage.promotions.models import (
     CouponClaim,
+    LineDiscount,
     ParcelDiscount,
     Promotion,
     Redemption,
@@ -163,6 +164,25 @@ def sale_prices_in_force(
 
 def merchant_promotions(*, merchant_id: UUID) -> QuerySet[Promotion]:
     return Promotion.objects.filter(merchant_id=merchant_id).order_by("-starts_at")
+
+
+def parcel_discounts(sub_order_ids: Iterable[UUID]) -> dict[UUID, Decimal]:
+    """The non-cash discount of each of these sub-orders that has one."""
+    return dict(
+        ParcelDiscount.objects.filter(sub_order_id__in=list(sub_order_ids))
+        .exclude(noncash=0)
+        .values_list("sub_order_id", "noncash")
+    )
+
+
+def line_platform_shares(sub_order_id: UUID) -> dict[UUID, Decimal]:
+    """The platform's (non-cash) part of each discounted line of a sub-order, by
+    variant: what the buyer did not pay in cash for it."""
+    return dict(
+        LineDiscount.objects.filter(sub_order_id=sub_order_id)
+        .exclude(platform=0)
+        .values_list("variant_id", "platform")
+    )
 
 
 def parcel_discount_of(sub_order_id: UUID) -> Decimal:

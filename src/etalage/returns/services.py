@@ -33,6 +33,8 @@ from etalage.orders.notices import Notice, buyer_notify
 from etalage.orders.returned import sub_order_returned
 from etalage.payments.models import Payment
 from etalage.payments.services import refund_ask, refund_record
+from etalage.promotions.declared import units_refund
+from etalage.promotions.selectors import line_platform_shares
 from etalage.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
 
 MAX_PHOTOS = 5
@@ -227,12 +229,20 @@ def _tell_buyer(request: ReturnRequest) -> None:
 
 
 def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
-    """What the buyer gets back: the goods returned, and their share (by value) of
+    """What the buyer gets back: what was paid for the goods returned (their
+    declared price less the platform's discount on them, spread evenly over each
+    line's units, ``docs/promotions.md``), and their share (by declared value) of
     the parcel's CBEC tax; the last return of a parcel takes what is left of it."""
     sub = request.sub_order
-    goods = sum(
-        (r.line.unit_price * r.quantity for r in request.lines.all()), Decimal(0)
-    )
+    platform = line_platform_shares(sub.pk)
+    goods = value = Decimal(0)
+    for item in request.lines.all():
+        line, units = item.line, item.quantity
+        value += units_refund(
+            line.goods, line.quantity, returned=line.returned, units=units
+        )
+        paid = line.goods - platform.get(line.variant_id, Decimal(0))
+        goods += units_refund(paid, line.quantity, returned=line.returned, units=units)
     given = sub.returns.filter(state=ReturnRequest.State.RECEIVED).aggregate(
         tax=Sum("tax_amount")
     )["tax"] or Decimal(0)
@@ -246,7 +256,7 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
     if not sub.goods:
         return goods, Decimal(0)
     return goods, Money(
-        sub.tax * goods / sub.goods, sub.order.currency
+        sub.tax * value / sub.goods, sub.order.currency
     ).rounded().amount
 
 

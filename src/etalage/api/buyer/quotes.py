@@ -22,6 +22,7 @@ from etalage.money import Money
 from etalage.orders.transit_times import window_text
 
 router = Router(tags=["quotes"])
+ZERO = Decimal("0.00")
 
 
 class QuoteLineIn(Schema):
@@ -41,6 +42,13 @@ class QuoteIn(Schema):
             "default their first); its yearly allowance and caps are counted."
         ),
     )
+    coupon: str = Field(
+        "",
+        max_length=64,
+        description="A coupon's code, or the key of a coupon the buyer claimed "
+        "(`GET /me/coupons`); one that does not apply is left out and said why in "
+        "`coupon_problem`.",
+    )
 
 
 class QuoteLineOut(Schema):
@@ -49,6 +57,14 @@ class QuoteLineOut(Schema):
     quantity: int
     unit_price: MoneyOut
     goods: MoneyOut
+    regular_unit_price: MoneyOut | None = Field(
+        None, description="On sale: the regular price (shown struck through)."
+    )
+
+
+class PromotionOut(Schema):
+    label: str = Field(..., description="The promotion, in the reader's language.")
+    amount: MoneyOut = Field(..., description="What it takes off this parcel.")
 
 
 class LimitsOut(Schema):
@@ -85,6 +101,16 @@ class SubOrderOut(Schema):
     tariff: MoneyOut
     tax: MoneyOut
     total: MoneyOut
+    savings: MoneyOut = Field(
+        ..., description="What promotions take off this parcel (goods and freight)."
+    )
+    discount: MoneyOut = Field(
+        ...,
+        description="The platform's part of it: customs' non-cash `discount` "
+        "(CEB311); the merchant's part is already out of `goods` and `freight`. "
+        "`total` = goods + freight + tax - discount.",
+    )
+    promotions: list[PromotionOut] = Field(default_factory=list)
     limits: LimitsOut | None
     problem: str
     delivery: DeliveryOut | None = Field(
@@ -102,6 +128,14 @@ class QuoteOut(Schema):
     )
     can_place: bool = Field(
         ..., description="Nothing stops it, and an identity and address are chosen."
+    )
+    coupon_problem: str = Field(
+        "", description="Why the coupon sent does not apply, in the language."
+    )
+    hints: list[str] = Field(
+        default_factory=list,
+        description='How far the cart is from the next offer ("¥12.00 more for '
+        '¥30.00 off"), in the language.',
     )
 
 
@@ -143,6 +177,8 @@ def quote_create(request: HttpRequest, payload: QuoteIn):
             lines=lines,
             language=language,
             identity=_identity(request, payload.identity),
+            coupon_code=payload.coupon,
+            buyer_id=request.user.pk if request.user.is_authenticated else None,
         )
     if info.quote is None:
         raise ApiError(422, "not_quotable", info.messages[-1], "lines")
@@ -172,6 +208,7 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
                         quantity=ql.quantity,
                         unit_price=money_out(ql.unit_price, language),
                         goods=money_out(ql.unit_price * ql.quantity, language),
+                        regular_unit_price=money_out(ql.regular_price, language),
                     )
                     for ql in sub.lines
                 ],
@@ -183,6 +220,12 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
                 tariff=money(tax.tariff if tax else 0),
                 tax=money(tax.tax if tax else 0),
                 total=money_out(sub.total, language),
+                savings=money(sub.savings.amount if sub.savings else ZERO),
+                discount=money(sub.discount.amount if sub.discount else ZERO),
+                promotions=[
+                    PromotionOut(label=label, amount=money_out(amount, language))
+                    for label, amount in sub.promotions
+                ],
                 limits=LimitsOut(
                     verdict=tax.limits.verdict,
                     allowed=tax.limits.allowed,
@@ -203,6 +246,8 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
         sub_orders=sub_orders,
         problems=info.messages,
         can_place=info.can_place,
+        coupon_problem=info.coupon_problem.message if info.coupon_problem else "",
+        hints=list(quote.hints),
     )
 
 

@@ -137,3 +137,37 @@ def test_free_shipping_over_the_threshold_declares_no_freight(shopping, promotio
     sub = order.sub_orders.get()
     assert sub.freight == 0
     assert ParcelDiscount.objects.get(sub_order=sub).freight_merchant == D("58.00")
+
+
+def test_the_books_check_finds_a_placed_discount_right_and_an_overspent_one(
+    shopping, promotions
+):
+    from django.db.models import F
+
+    from etalage.promotions.checks import promotion_problems
+
+    promotions.make(code="CHECKED", amount_off=D("12.00"))
+    buyer = shopping.buyer()
+    one_order_of(shopping, buyer, [(shopping.products["a"], 1)], coupon_code="CHECKED")
+    assert promotion_problems() == []
+    Promotion.objects.update(spent=F("spent") + 1)
+    assert promotion_problems() == [
+        f"promotion {Promotion.objects.get().pk}: spent 13.00 in 1 uses, its "
+        "orders took 12.00 in 1"
+    ]
+
+
+def test_an_order_cancelled_whole_gives_its_coupon_back(shopping, promotions):
+    from etalage.events.outbox import outbox_deliver
+    from etalage.orders.services import order_cancel
+
+    promotions.make(code="AGAIN", amount_off=D("12.00"), per_buyer_limit=1)
+    buyer = shopping.buyer()
+    order = one_order_of(shopping, buyer, [(shopping.products["a"], 1)],
+                         coupon_code="AGAIN")  # fmt: skip
+    order_cancel(order=order, by_buyer=True)
+    outbox_deliver()
+    assert Promotion.objects.get().spent == 0
+    one_order_of(shopping, buyer, [(shopping.products["a"], 1)],
+                 coupon_code="AGAIN", key="k2")  # fmt: skip
+    assert Promotion.objects.get().used == 1
