@@ -133,10 +133,17 @@ def catalogue_multiply(
             old = source[p_cols.index("id")]
             pk = key()
             ref = source[p_cols.index("merchant_ref")]
-            out["p"].append(replaced(source, p_cols, {
-                "id": pk, "slug": f"{source[p_cols.index('slug')]}-c{i}",
-                "merchant_ref": f"{ref}-c{i}" if ref else ref,
-            }))  # fmt: skip
+            out["p"].append(
+                replaced(
+                    source,
+                    p_cols,
+                    {
+                        "id": pk,
+                        "slug": f"{source[p_cols.index('slug')]}-c{i}",
+                        "merchant_ref": f"{ref}-c{i}" if ref else ref,
+                    },
+                )
+            )
             for model in (ProductTranslation, ListingPrice):
                 columns, grouped = by_product[model]
                 out[model._meta.db_table] += [
@@ -146,9 +153,12 @@ def catalogue_multiply(
                 vk = key()
                 sku = variant[v_cols.index("sku")]
                 out["v"].append(
-                    replaced(variant, v_cols, {"id": vk, "product_id": pk,
-                                               "sku": f"C{i}-{sku}"})
-                )  # fmt: skip
+                    replaced(
+                        variant,
+                        v_cols,
+                        {"id": vk, "product_id": pk, "sku": f"C{i}-{sku}"},
+                    )
+                )
                 out["s"] += [
                     replaced(r, s_cols, {"variant_id": vk})
                     for r in stock[variant[v_cols.index("id")]]

@@ -141,10 +141,19 @@ def pgbench_tps(
         ["pgbench", "-i", "-q", "-s", "10", target], check=True, capture_output=True
     )
     done = subprocess.run(
-        ["pgbench", "-c", str(clients), "-j", str(min(clients, 2)),
-         "-T", str(max(int(duration), 1)), target],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            "pgbench",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, 2)),
+            "-T",
+            str(max(int(duration), 1)),
+            target,
+        ],
+        capture_output=True,
+        text=True,
+    )
     found = re.search(r"tps = ([0-9.]+)", done.stdout)
     return (float(found.group(1)), clients) if found else None
 
@@ -166,9 +175,14 @@ def full_checkout(args) -> None:
     def buyers(count: int, first: int) -> list:
         """Buyers with empty carts, each with the product they will buy."""
         shoppers = prepare_shoppers(count, lambda n: [], first=first)
-        return [(shopper, variants[n % len(variants)].product.slug,
-                 str(variants[n % len(variants)].pk))
-                for n, shopper in enumerate(shoppers)]  # fmt: skip
+        return [
+            (
+                shopper,
+                variants[n % len(variants)].product.slug,
+                str(variants[n % len(variants)].pk),
+            )
+            for n, shopper in enumerate(shoppers)
+        ]
 
     pools = [buyers(per_level, i * per_level) for i in range(len(levels))]
     warm = buyers(20, len(levels) * per_level)
@@ -183,10 +197,14 @@ def full_checkout(args) -> None:
         _run(run_journeys, port, warm, 4, 30)  # each worker loads what it loads lazily
         _drained()
         print(f"\nMachine: {machine()}")
-        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, worker "
-              f"and clock, payment sandbox on, debug off), {engine}")  # fmt: skip
-        print(f"Load: full checkouts ({', '.join(STEPS)}), {args.duration:.0f} s "
-              "per run, separate process over loopback")  # fmt: skip
+        print(
+            f"Server: etalage serve (gunicorn, {args.workers} sync workers, worker "
+            f"and clock, payment sandbox on, debug off), {engine}"
+        )
+        print(
+            f"Load: full checkouts ({', '.join(STEPS)}), {args.duration:.0f} s "
+            "per run, separate process over loopback"
+        )
         print()
         _header(
             f"{'conc.':>6}{'checkouts':>10}{'per s':>8}{'p50 s':>8}{'p95 s':>8}"
@@ -221,8 +239,10 @@ def full_checkout(args) -> None:
             cpu[level] = cpu_per(before, after, max(len(done), 1))
         print("\nEach step's p50 (ms; 'paid' sums the reads until the order is paid):")
         for level, steps in steps_by_level.items():
-            print(f"  concurrency {level}: "
-                  + ", ".join(f"{s} {ms:.0f}" for s, ms in steps.items()))  # fmt: skip
+            print(
+                f"  concurrency {level}: "
+                + ", ".join(f"{s} {ms:.0f}" for s, ms in steps.items())
+            )
         _print_cpu("full checkout", cpu)
     finally:
         stop(server, data_dir)

@@ -309,9 +309,10 @@ def log_errors(path: Path, lines: int = 60) -> str:
     data directory is removed with it): what a failing run needs to be read."""
     text = path.read_text(errors="replace").splitlines()
     wanted = [
-        i for i, line in enumerate(text)
+        i
+        for i, line in enumerate(text)
         if "Traceback" in line or "ERROR" in line or "exited (" in line
-    ]  # fmt: skip
+    ]
     start = max(0, wanted[-1] - lines // 2) if wanted else len(text)
     return "".join(f"  | {line}\n" for line in text[start : start + lines])
 

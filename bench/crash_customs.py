@@ -43,14 +43,20 @@ def crash_customs(kill: Callable[[], None], wait_for, check_books) -> list[str]:
     if not flown:
         return ["customs: no paid parcel to declare"]
     for share in (1, 2):
-        wait_for(lambda s=share: _released() >= flown * s // 3, timeout=180,
-                 what="customs releases before the kill")  # fmt: skip
+        wait_for(
+            lambda s=share: _released() >= flown * s // 3,
+            timeout=180,
+            what="customs releases before the kill",
+        )
         kill()
         print(f"  SIGKILL after {_released()} releases; restarting", flush=True)
     began = time.monotonic()
     wait_for(lambda: _released() >= flown, timeout=240, what="every release")
-    print(f"  customs: all {flown} released {time.monotonic() - began:.1f} s after "
-          f"the last restart", flush=True)  # fmt: skip
+    print(
+        f"  customs: all {flown} released {time.monotonic() - began:.1f} s after "
+        f"the last restart",
+        flush=True,
+    )
     return customs_verified(flown) + check_books()
 
 
@@ -81,9 +87,13 @@ def customs_verified(flown: int) -> list[str]:
     bills = TaxBill.objects.count()
     paid = Transaction.objects.filter(kind="tax_paid").count()
     if bills != flown or paid != TaxBill.objects.exclude(paid_at=None).count():
-        failures.append(f"customs: {bills} tax bills, {paid} paid postings, "
-                        f"for {flown} parcels")  # fmt: skip
-    print(f"  customs: {Message.objects.count()} messages, "
-          f"{Declaration.objects.count()} declarations, {bills} tax bills, "
-          f"{paid} paid from the guarantee", flush=True)  # fmt: skip
+        failures.append(
+            f"customs: {bills} tax bills, {paid} paid postings, for {flown} parcels"
+        )
+    print(
+        f"  customs: {Message.objects.count()} messages, "
+        f"{Declaration.objects.count()} declarations, {bills} tax bills, "
+        f"{paid} paid from the guarantee",
+        flush=True,
+    )
     return failures

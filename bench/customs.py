@@ -68,18 +68,27 @@ def prepare(count: int) -> tuple[list, float]:
         user = cart.user
         began = time.perf_counter()
         placed = order_place(
-            buyer=user, cart=cart, market=market, strategy=strategy,
+            buyer=user,
+            cart=cart,
+            market=market,
+            strategy=strategy,
             identity_id=user.identities.get().pk,
             address_id=user.addresses.get().pk,
-            idempotency_key=f"customs-{n}", language="zh-hans",
-        )  # fmt: skip
+            idempotency_key=f"customs-{n}",
+            language="zh-hans",
+        )
         placing += time.perf_counter() - began
         order = placed.order
         Payment.objects.create(
-            order=order, provider="alipay", request_id=f"{order.number}-P1",
-            provider_payment_id=f"2026{n:012d}", amount=order.total,
-            currency=order.currency, state="succeeded", paid_at=timezone.now(),
-        )  # fmt: skip
+            order=order,
+            provider="alipay",
+            request_id=f"{order.number}-P1",
+            provider_payment_id=f"2026{n:012d}",
+            amount=order.total,
+            currency=order.currency,
+            state="succeeded",
+            paid_at=timezone.now(),
+        )
         orders.append(order_pay(order=order))
     return orders, len(orders) / placing
 
@@ -95,7 +104,7 @@ def fly(subs, *, serial: str = "0000001") -> int:
         flight_create,
         flight_depart,
         flight_load,
-    )  # fmt: skip
+    )
     from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
 
     codes = []
@@ -105,9 +114,12 @@ def fly(subs, *, serial: str = "0000001") -> int:
         codes.append(parcel.code)
     if not codes:
         return 0
-    flight = flight_create(mawb=f"999-{serial}{awb_check_digit(serial)}",
-                           airline="Bench Cargo", flight_number="BC1",
-                           destination="CGO")  # fmt: skip
+    flight = flight_create(
+        mawb=f"999-{serial}{awb_check_digit(serial)}",
+        airline="Bench Cargo",
+        flight_number="BC1",
+        destination="CGO",
+    )
     for n in range(0, len(codes), 300):
         bag = bag_fill(bag_code=f"BENCH{serial}-{n}", codes=codes[n : n + 300])
         flight_load(flight=flight, bag=bag_seal(bag=bag))
@@ -141,12 +153,15 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument(
-        "--gateway", default="simulator", choices=["simulator", "files"],
+        "--gateway",
+        default="simulator",
+        choices=["simulator", "files"],
         help="files: hand the messages to exchange folders (Etalage's side alone, "
         "no answers)",
-    )  # fmt: skip
-    parser.add_argument("--profile", action="store_true",
-                        help="print where declaring spends its time")  # fmt: skip
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print where declaring spends its time"
+    )
     args = parser.parse_args()
     if args.profile:
         global PROFILE, ANSWERS_PROFILE
@@ -156,10 +171,13 @@ def main() -> None:
     data_dir, url, engine, _env = bench_environment(
         args.database, "etalage-customs-", "etalage_bench_customs"
     )
-    os.environ.update(ETALAGE_CUSTOMS_SANDBOX="1", ETALAGE_CUSTOMS_GATEWAY=args.gateway,
-                      ETALAGE_CUSTOMS_GATEWAY_DIR=str(data_dir / "gateway"),
-                      ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS="0",
-                      ETALAGE_CARRIER_SANDBOX="1")  # fmt: skip
+    os.environ.update(
+        ETALAGE_CUSTOMS_SANDBOX="1",
+        ETALAGE_CUSTOMS_GATEWAY=args.gateway,
+        ETALAGE_CUSTOMS_GATEWAY_DIR=str(data_dir / "gateway"),
+        ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS="0",
+        ETALAGE_CARRIER_SANDBOX="1",
+    )
     setup()
     print(f"Machine: {machine()}")
     print(f"Database: {engine}")
@@ -167,18 +185,26 @@ def main() -> None:
     began = time.perf_counter()
     orders, placed_rate = prepare(args.parcels)
     spent = time.perf_counter() - began
-    print(f"Prepared {len(orders):,} paid orders in {spent:.0f} s; placement: "
-          f"{placed_rate:,.0f} orders placed/s{ref}")  # fmt: skip
+    print(
+        f"Prepared {len(orders):,} paid orders in {spent:.0f} s; placement: "
+        f"{placed_rate:,.0f} orders placed/s{ref}"
+    )
     first, first_s = declare(args.batch)
-    print(f"\n1. Order and payment (CEB311, CEB411): {first:,} parcels in "
-          f"{first_s:.1f} s, {first / first_s:,.0f} parcels/s")  # fmt: skip
+    print(
+        f"\n1. Order and payment (CEB311, CEB411): {first:,} parcels in "
+        f"{first_s:.1f} s, {first / first_s:,.0f} parcels/s"
+    )
     fly(sub for order in orders for sub in order.sub_orders.all())
     second, second_s = declare(args.batch)
-    print(f"2. Waybill and inventory (CEB511, CEB621): {second:,} parcels in "
-          f"{second_s:.1f} s, {second / second_s:,.0f} parcels/s")  # fmt: skip
+    print(
+        f"2. Waybill and inventory (CEB511, CEB621): {second:,} parcels in "
+        f"{second_s:.1f} s, {second / second_s:,.0f} parcels/s"
+    )
     total = first_s + second_s
-    print(f"   Sub-orders declared (all four messages): {second / total:,.0f}/s "
-          f"in batches of {args.batch} (target 500/s on PostgreSQL){ref}")  # fmt: skip
+    print(
+        f"   Sub-orders declared (all four messages): {second / total:,.0f}/s "
+        f"in batches of {args.batch} (target 500/s on PostgreSQL){ref}"
+    )
     if args.gateway == "simulator":
         answers(len(orders), ref)
     else:
@@ -217,10 +243,12 @@ def answers(parcels: int, ref: str) -> None:
         ANSWERS_PROFILE.disable()
     outbox_deliver()
     released = SubOrder.objects.filter(state__in=("released", "shipped")).count()
-    print(f"\n3. Answers: the simulator audited and released in {simulated:.1f} s; "
-          f"{applied:,} receipts and tax bills applied in {collect_s:.1f} s, "
-          f"{applied / collect_s:,.0f} answers/s; {released:,} of {parcels:,} "
-          f"parcels released{ref}")  # fmt: skip
+    print(
+        f"\n3. Answers: the simulator audited and released in {simulated:.1f} s; "
+        f"{applied:,} receipts and tax bills applied in {collect_s:.1f} s, "
+        f"{applied / collect_s:,.0f} answers/s; {released:,} of {parcels:,} "
+        f"parcels released{ref}"
+    )
     if released != parcels:
         raise SystemExit("FAILED: parcels not released")
 

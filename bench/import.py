@@ -109,8 +109,11 @@ def zip_of_pictures(megabytes: int) -> bytes:
         picture, "JPEG", quality=95
     )
     count = max(1, megabytes * 1024 * 1024 // len(picture.getvalue()))
-    rows = list(csv.DictReader(io.StringIO(
-        catalogue_csv(count * VARIANTS_PER_PRODUCT).decode("utf-8"))))  # fmt: skip
+    rows = list(
+        csv.DictReader(
+            io.StringIO(catalogue_csv(count * VARIANTS_PER_PRODUCT).decode("utf-8"))
+        )
+    )
     for n, row in enumerate(rows):
         if n % VARIANTS_PER_PRODUCT == 0:
             row["image"] = f"photo-{n // VARIANTS_PER_PRODUCT}.jpg"
@@ -150,10 +153,14 @@ def _merchant():
 
     create_categories()
     return Merchant.objects.create(
-        name="Bench importer", slug="bench-importer",
-        legal_name="Bench importer SRL", enterprise_number="0403019261",
-        vat_number="BE0403019261", city="Liège", status=Merchant.Status.APPROVED,
-    )  # fmt: skip
+        name="Bench importer",
+        slug="bench-importer",
+        legal_name="Bench importer SRL",
+        enterprise_number="0403019261",
+        vat_number="BE0403019261",
+        city="Liège",
+        status=Merchant.Status.APPROVED,
+    )
 
 
 def _rss_mb() -> float:
@@ -178,12 +185,15 @@ def child_import(path: str, database: str) -> None:
         before = _rss_mb()
         started = time.perf_counter()
         with open(path, "rb") as upload:  # as the background worker reads it
-            summary = product_import(merchant=merchant, file_name=Path(path).name,
-                                     data=upload)  # fmt: skip
+            summary = product_import(
+                merchant=merchant, file_name=Path(path).name, data=upload
+            )
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{before:.0f} {peak:.0f} {elapsed:.1f} {summary.variants_created}"
-              f" {summary.images_added}")  # fmt: skip
+        print(
+            f"{before:.0f} {peak:.0f} {elapsed:.1f} {summary.variants_created}"
+            f" {summary.images_added}"
+        )
     finally:
         from django.db import connections
 
@@ -215,23 +225,35 @@ def memory(database: str) -> None:
         print(f"Machine: {machine()}")
         print(f"Database: {database}; each import in a fresh process")
         print(f"Target: peak resident memory under {TARGET_PEAK_MB} MB\n")
-        print(f"{'file':<16}{'size':>10}{'rows':>8}{'before':>9}{'peak':>8}"
-              f"{'ratio':>7}{'time':>9}  verdict")  # fmt: skip
+        print(
+            f"{'file':<16}{'size':>10}{'rows':>8}{'before':>9}{'peak':>8}"
+            f"{'ratio':>7}{'time':>9}  verdict"
+        )
         for name, data in files.items():
             path = work / name
             path.write_bytes(data)
             answer = subprocess.run(
-                [sys.executable, __file__, "--child", str(path),
-                 "--database", database],
-                capture_output=True, text=True, check=True,
-            ).stdout.split()  # fmt: skip
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(path),
+                    "--database",
+                    database,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             before, peak, elapsed = float(answer[0]), float(answer[1]), answer[2]
             rows, images = answer[3], answer[4]
             verdict = "met" if peak < TARGET_PEAK_MB else "NOT met"
             size = f"{len(data) / 1024 / 1024:.1f} MiB"
-            print(f"{name:<16}{size:>10}{rows:>8}{before:>7.0f} MB{peak:>5.0f} MB"
-                  f"{peak / before:>6.1f}x{elapsed:>7} s  {verdict}"
-                  f"{f' ({images} pictures)' if images != '0' else ''}")  # fmt: skip
+            print(
+                f"{name:<16}{size:>10}{rows:>8}{before:>7.0f} MB{peak:>5.0f} MB"
+                f"{peak / before:>6.1f}x{elapsed:>7} s  {verdict}"
+                f"{f' ({images} pictures)' if images != '0' else ''}"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -32,8 +32,12 @@ async def _http(port, method, path, cookies, form=None):
     try:
         body = urlencode(form).encode() if form is not None else b""
         cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close",
-                f"Cookie: {cookie}"]  # fmt: skip
+        head = [
+            f"{method} {path} HTTP/1.1",
+            "Host: 127.0.0.1",
+            "Connection: close",
+            f"Cookie: {cookie}",
+        ]
         if form is not None:
             head += [
                 "Content-Type: application/x-www-form-urlencoded",
@@ -72,18 +76,28 @@ async def journey(port, shopper, product_slug, variant_id):
         return headers, body
 
     await step("product", "GET", f"/p/{product_slug}/")
-    await step("add", "POST", "/cart/add/",
-               {"variant": variant_id, "quantity": 1, **csrf}, 302)  # fmt: skip
+    await step(
+        "add", "POST", "/cart/add/", {"variant": variant_id, "quantity": 1, **csrf}, 302
+    )
     await step("cart", "GET", "/cart/")
     _headers, page = await step("checkout", "GET", "/checkout/")
     token = re.search(rb'name="token" value="([0-9a-f]{32})"', page)
     total = re.search(rb'name="total" value="([0-9.]+)"', page)
     if not token or not total:
         raise JourneyFailed("checkout: no token or total on the page")
-    headers, _body = await step("place", "POST", "/checkout/", {
-        "token": token.group(1).decode(), "total": total.group(1).decode(),
-        "identity": shopper.identity, "address": shopper.address, **csrf,
-    }, 302)  # fmt: skip
+    headers, _body = await step(
+        "place",
+        "POST",
+        "/checkout/",
+        {
+            "token": token.group(1).decode(),
+            "total": total.group(1).decode(),
+            "identity": shopper.identity,
+            "address": shopper.address,
+            **csrf,
+        },
+        302,
+    )
     order_path = urlsplit(headers["location"]).path
     number = order_path.rstrip("/").rsplit("/", 1)[1]
     headers, _body = await step("pay", "POST", f"{order_path}pay/alipay/", csrf, 302)

@@ -182,9 +182,12 @@ def fill_entries(merchant_id: str, entries: int, vendor: str) -> float:
                     "INSERT INTO ledger_entry (transaction_id, account_id, currency, "
                     "amount_minor) SELECT t, a, 'EUR', m FROM unnest("
                     "%s::uuid[], %s::uuid[], %s::bigint[]) AS x(t, a, m)",
-                    [ids + ids, [mine] * size + [other] * size,
-                     [-a for a in amounts] + amounts],
-                )  # fmt: skip
+                    [
+                        ids + ids,
+                        [mine] * size + [other] * size,
+                        [-a for a in amounts] + amounts,
+                    ],
+                )
                 cursor.execute(
                     "INSERT INTO ledger_transaction (id, reference, kind, memo, "
                     "posted_at, entries_count) SELECT t, 'bench-balance:' || t, "

@@ -73,18 +73,31 @@ def payments_for(numbers: list[str]) -> list:
         order = orders[number]
         provider_id = "SANDBOX" + new_id().hex[:24]
         request_id = f"{number}-P1"
-        payments.append(Payment(
-            order=order, provider="alipay", request_id=request_id,
-            amount=order.total, currency=order.currency,
-            provider_payment_id=provider_id, redirect_url="/sandbox/antom/cashier/",
-        ))  # fmt: skip
-        sandboxed.append(SandboxPayment(
-            provider="alipay", payment_id=provider_id, request_id=request_id,
-            client_id=SANDBOX_CLIENT_ID,
-            amount_minor=int(order.total * 100), currency=order.currency,
-            notify_url="http://127.0.0.1/payments/notify/alipay/",
-            redirect_url="http://127.0.0.1/", state="paid", paid_at=now,
-        ))  # fmt: skip
+        payments.append(
+            Payment(
+                order=order,
+                provider="alipay",
+                request_id=request_id,
+                amount=order.total,
+                currency=order.currency,
+                provider_payment_id=provider_id,
+                redirect_url="/sandbox/antom/cashier/",
+            )
+        )
+        sandboxed.append(
+            SandboxPayment(
+                provider="alipay",
+                payment_id=provider_id,
+                request_id=request_id,
+                client_id=SANDBOX_CLIENT_ID,
+                amount_minor=int(order.total * 100),
+                currency=order.currency,
+                notify_url="http://127.0.0.1/payments/notify/alipay/",
+                redirect_url="http://127.0.0.1/",
+                state="paid",
+                paid_at=now,
+            )
+        )
     Payment.objects.bulk_create(payments, batch_size=1000)
     SandboxPayment.objects.bulk_create(sandboxed, batch_size=1000)
     return sandboxed
@@ -128,9 +141,11 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     port, server = start_server(env, data_dir, *workers, port=port)
     try:
         print(f"\nMachine: {machine()}")
-        print(f"Server: etalage serve (gunicorn, {args.workers} sync workers, "
-              f"{args.task_workers} background workers and the clock, debug off), "
-              f"{engine}")  # fmt: skip
+        print(
+            f"Server: etalage serve (gunicorn, {args.workers} sync workers, "
+            f"{args.task_workers} background workers and the clock, debug off), "
+            f"{engine}"
+        )
         _run(args, port, pool, url, env, data_dir)
     finally:
         stop(server, data_dir)
@@ -149,10 +164,12 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
     placed = [r for r in results if r[0] == 201]
     ms = [r[1] * 1000 for r in placed] or [0.0]
     placement = len(placed) / elapsed
-    print(f"\n1. Orders placed (POST /api/v1/orders, concurrency {args.concurrency}):"
-          f" {len(placed):,} in {elapsed:.1f} s = {placement:.0f}/s, p50 "
-          f"{statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
-          f"errors {len(results) - len(placed)}")  # fmt: skip
+    print(
+        f"\n1. Orders placed (POST /api/v1/orders, concurrency {args.concurrency}):"
+        f" {len(placed):,} in {elapsed:.1f} s = {placement:.0f}/s, p50 "
+        f"{statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+        f"errors {len(results) - len(placed)}"
+    )
 
     # 2. The flood.
     numbers = list(
@@ -171,18 +188,22 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
     good = messages[forged_count:]
     flood = messages + random.sample(good, round(len(messages) * DUPLICATES))
     random.shuffle(flood)
-    print(f"\n2. Notifications: {len(flood):,} ({len(messages) - forged_count:,} "
-          f"orders, {len(flood) - len(messages):,} duplicates, {forged_count} "
-          f"forged), signed by the sandbox in {signed:.1f} s")  # fmt: skip
+    print(
+        f"\n2. Notifications: {len(flood):,} ({len(messages) - forged_count:,} "
+        f"orders, {len(flood) - len(messages):,} duplicates, {forged_count} "
+        f"forged), signed by the sandbox in {signed:.1f} s"
+    )
     connection.close()
     first_sent = time.perf_counter()
     results, elapsed, _cpu = run_load(port, flood, args.concurrency, None)
     acknowledged = [r for r in results if r[0] == 200]
     ms = [r[1] * 1000 for r in acknowledged] or [0.0]
-    print(f"   acknowledged at the endpoint: {len(acknowledged):,} in {elapsed:.1f} s "
-          f"= {len(acknowledged) / elapsed:.0f}/s, p50 {statistics.median(ms):.1f} ms,"
-          f" p95 {percentile(ms, 0.95):.1f} ms, errors "
-          f"{len(results) - len(acknowledged)}")  # fmt: skip
+    print(
+        f"   acknowledged at the endpoint: {len(acknowledged):,} in {elapsed:.1f} s "
+        f"= {len(acknowledged) / elapsed:.0f}/s, p50 {statistics.median(ms):.1f} ms,"
+        f" p95 {percentile(ms, 0.95):.1f} ms, errors "
+        f"{len(results) - len(acknowledged)}"
+    )
     deadline = time.perf_counter() + 1800
     while time.perf_counter() < deadline:
         waiting = Notification.objects.filter(verdict="received").count()
@@ -191,9 +212,11 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
         time.sleep(0.5)
     drained = time.perf_counter() - first_sent
     processed_rate = len(flood) / drained
-    print(f"   verified and processed by the worker: {len(flood):,} in "
-          f"{drained:.1f} s = {processed_rate:.0f}/s "
-          "(first send to last verdict)")  # fmt: skip
+    print(
+        f"   verified and processed by the worker: {len(flood):,} in "
+        f"{drained:.1f} s = {processed_rate:.0f}/s "
+        "(first send to last verdict)"
+    )
 
     # 3. The outcome.
     verdicts = Counter(Notification.objects.values_list("verdict", flat=True))
@@ -208,29 +231,38 @@ def _run(args, port, pool, url, env, data_dir) -> None:  # noqa: PLR0915
     )
     wrong = [n for n in numbers if (states[n] == "placed") != (n in forged_numbers)]
     twice = [n for n, c in paid_moves.items() if c != 1]
-    check = subprocess.run([str(ETALAGE), "check"], env=env, capture_output=True,
-                           text=True)  # fmt: skip
+    check = subprocess.run(
+        [str(ETALAGE), "check"], env=env, capture_output=True, text=True
+    )
     print(f"\n3. Verdicts: {dict(verdicts)}")
-    print(f"   orders in the wrong state: {len(wrong)}; paid more than once: "
-          f"{len(twice)}; etalage check: "
-          f"{(check.stdout.strip().splitlines() or ['?'])[-1]}")  # fmt: skip
+    print(
+        f"   orders in the wrong state: {len(wrong)}; paid more than once: "
+        f"{len(twice)}; etalage check: "
+        f"{(check.stdout.strip().splitlines() or ['?'])[-1]}"
+    )
     ok = (
-        not wrong and not twice and check.returncode == 0
+        not wrong
+        and not twice
+        and check.returncode == 0
         and verdicts.get("processed") == len(messages) - forged_count
         and verdicts.get("forged") == forged_count
         and verdicts.get("duplicate") == len(flood) - len(messages)
-    )  # fmt: skip
+    )
     print(f"   flood: {'correct' if ok else 'WRONG'}")
     if connection.vendor == "postgresql":
         measured = pgbench_tps(url, args.concurrency, 10)
         if measured:
-            print(f"\nReference: pgbench TPC-B {measured[0]:.0f} tps ({measured[1]} "
-                  f"clients); notifications processed / pgbench: "
-                  f"{processed_rate / measured[0]:.2f}")  # fmt: skip
+            print(
+                f"\nReference: pgbench TPC-B {measured[0]:.0f} tps ({measured[1]} "
+                f"clients); notifications processed / pgbench: "
+                f"{processed_rate / measured[0]:.2f}"
+            )
     verdict = "met" if processed_rate >= placement else "NOT met"
-    print(f"\nTarget: notifications processed a second ≥ orders placed a second: "
-          f"{verdict} ({processed_rate:.0f}/s against {placement:.0f}/s, ratio "
-          f"{processed_rate / placement:.2f})")  # fmt: skip
+    print(
+        f"\nTarget: notifications processed a second ≥ orders placed a second: "
+        f"{verdict} ({processed_rate:.0f}/s against {placement:.0f}/s, ratio "
+        f"{processed_rate / placement:.2f})"
+    )
     if not ok:
         print(
             "   server log: "

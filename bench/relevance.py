@@ -42,8 +42,10 @@ def main() -> None:
     load_demo(log=lambda *_a: None, with_images=False)
     started = time.perf_counter()
     indexed = search_reindex()
-    print(f"Machine: {machine()}\nDatabase: {engine_name}; {indexed} products indexed "
-          f"in {time.perf_counter() - started:.1f} s\n")  # fmt: skip
+    print(
+        f"Machine: {machine()}\nDatabase: {engine_name}; {indexed} products indexed "
+        f"in {time.perf_counter() - started:.1f} s\n"
+    )
     slugs = dict(Product.objects.values_list("pk", "category__slug"))
 
     def ranked(query: str) -> list[str]:
@@ -54,7 +56,7 @@ def main() -> None:
         hits = Product.objects.filter(
             status="live", translations__name__icontains=query
         ).distinct()
-        return [slugs[pk] for pk in hits.values_list("pk", flat=True)[:5]]  # fmt: skip
+        return [slugs[pk] for pk in hits.values_list("pk", flat=True)[:5]]
 
     rows = evaluate(ranked)
     baseline = evaluate(scanned)
@@ -63,10 +65,12 @@ def main() -> None:
         print(f"{query:24}{p:>6.2f}{r:>6.2f}   {bp:>9.2f}{br:>6.2f}   {', '.join(top)}")
     mean = lambda values: sum(values) / len(values)  # noqa: E731
     precision = mean([r[1] for r in rows])
-    print(f"\n{len(CASES)} queries. Search: precision@5 {precision:.3f}, "
-          f"recall@5 {mean([r[2] for r in rows]):.3f}; LIKE scan of the names: "
-          f"precision@5 {mean([r[1] for r in baseline]):.3f}, recall@5 "
-          f"{mean([r[2] for r in baseline]):.3f}")  # fmt: skip
+    print(
+        f"\n{len(CASES)} queries. Search: precision@5 {precision:.3f}, "
+        f"recall@5 {mean([r[2] for r in rows]):.3f}; LIKE scan of the names: "
+        f"precision@5 {mean([r[1] for r in baseline]):.3f}, recall@5 "
+        f"{mean([r[2] for r in baseline]):.3f}"
+    )
     import shutil
 
     shutil.rmtree(data_dir, ignore_errors=True)

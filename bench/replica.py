@@ -50,8 +50,11 @@ def _pg_bin() -> Path:
 
 
 def _as_postgres(*command) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        ["runuser", "-u", "postgres", "--", *map(str, command)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 class Servers:
@@ -65,8 +68,9 @@ class Servers:
 
     def start(self) -> None:
         primary, replica = self.root / "primary", self.root / "replica"
-        _as_postgres(self.bin / "initdb", "-D", primary, "-U", "postgres",
-                     "--auth=trust")  # fmt: skip
+        _as_postgres(
+            self.bin / "initdb", "-D", primary, "-U", "postgres", "--auth=trust"
+        )
         with (primary / "postgresql.conf").open("a") as conf:
             conf.write(
                 "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n"
@@ -75,20 +79,41 @@ class Servers:
                 "max_connections = 100\nshared_buffers = 256MB\n"
             )
         self._start(primary, self.primary_port)
-        _as_postgres(self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p",
-                     self.primary_port, "-U", "postgres", "-D", replica, "-R",
-                     "-X", "stream")  # fmt: skip
+        _as_postgres(
+            self.bin / "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            self.primary_port,
+            "-U",
+            "postgres",
+            "-D",
+            replica,
+            "-R",
+            "-X",
+            "stream",
+        )
         self._start(replica, self.replica_port)
 
     def _start(self, data: Path, port: int) -> None:
-        _as_postgres(self.bin / "pg_ctl", "-D", data, "-l", data.with_suffix(".log"),
-                     "-w", "-o", f"-p {port}", "start")  # fmt: skip
+        _as_postgres(
+            self.bin / "pg_ctl",
+            "-D",
+            data,
+            "-l",
+            data.with_suffix(".log"),
+            "-w",
+            "-o",
+            f"-p {port}",
+            "start",
+        )
 
     def stop(self) -> None:
         for name in ("replica", "primary"):
             if (self.root / name / "postmaster.pid").exists():
-                _as_postgres(self.bin / "pg_ctl", "-D", self.root / name, "-m",
-                             "fast", "stop")  # fmt: skip
+                _as_postgres(
+                    self.bin / "pg_ctl", "-D", self.root / name, "-m", "fast", "stop"
+                )
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, port: int, name: str) -> str:
@@ -166,35 +191,49 @@ def main() -> None:
         )
         env["ETALAGE_FRAGMENT_CACHE_SECONDS"] = "0"
         env["ETALAGE_REFERENCE_CACHE_SECONDS"] = "60"
-        print(f"Primary on port {servers.primary_port}, streaming replica on port "
-              f"{servers.replica_port} ({engine})")  # fmt: skip
+        print(
+            f"Primary on port {servers.primary_port}, streaming replica on port "
+            f"{servers.replica_port} ({engine})"
+        )
         started = time.perf_counter()
         print(f"Building {args.products:,} products on the primary ...")
         urls = build_catalogue(args.products)
         from django.db import connections
 
         connections.close_all()
-        print(f"  built in {time.perf_counter() - started:.0f} s; the replica replayed "
-              f"the rest in {_caught_up(primary, replica):.2f} s")  # fmt: skip
+        print(
+            f"  built in {time.perf_counter() - started:.0f} s; the replica replayed "
+            f"the rest in {_caught_up(primary, replica):.2f} s"
+        )
         rng = random.Random(5)
         paths = [
-            f"/p/{rng.choice(urls['products'])}/" if n % 2 else
-            f"/c/{rng.choice(urls['categories'])}/?page={rng.randint(1, 10)}"
+            f"/p/{rng.choice(urls['products'])}/"
+            if n % 2
+            else f"/c/{rng.choice(urls['categories'])}/?page={rng.randint(1, 10)}"
             for n in range(20_000)
-        ]  # fmt: skip
-        reference = pgbench_tps(primary.rsplit("/", 1)[0] + "/etalage_bench",
-                                args.concurrency, args.duration)  # fmt: skip
+        ]
+        reference = pgbench_tps(
+            primary.rsplit("/", 1)[0] + "/etalage_bench",
+            args.concurrency,
+            args.duration,
+        )
         print(f"\nMachine: {machine()}")
-        print(f"Load: product and category pages, concurrency {args.concurrency}, "
-              f"{args.duration:.0f} s a run; pgbench TPC-B on the primary: "
-              f"{reference[0] if reference else 0:,.0f} tps")  # fmt: skip
+        print(
+            f"Load: product and category pages, concurrency {args.concurrency}, "
+            f"{args.duration:.0f} s a run; pgbench TPC-B on the primary: "
+            f"{reference[0] if reference else 0:,.0f} tps"
+        )
         print()
         header = f"{'reads from':<22}{'pages/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        print(header + f"{'primary xacts':>15}{'rows':>12}{'replica xacts':>15}"
-              f"{'rows':>12}")  # fmt: skip
+        print(
+            header + f"{'primary xacts':>15}{'rows':>12}{'replica xacts':>15}"
+            f"{'rows':>12}"
+        )
         stats = {"primary": primary, "replica": replica}
-        runs = (("the primary alone", {}),
-                ("the replica", {"ETALAGE_REPLICA_URLS": replica}))  # fmt: skip
+        runs = (
+            ("the primary alone", {}),
+            ("the replica", {"ETALAGE_REPLICA_URLS": replica}),
+        )
         for label, extra in runs:
             rate, p50, p95, errors, spent = _serve_and_load(
                 {**env, **extra},
@@ -204,9 +243,11 @@ def main() -> None:
                 args.concurrency,
                 stats,
             )
-            print(f"{label:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}"
-                  f"{spent['primary'][0]:>15,}{spent['primary'][1]:>12,}"
-                  f"{spent['replica'][0]:>15,}{spent['replica'][1]:>12,}")  # fmt: skip
+            print(
+                f"{label:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}"
+                f"{spent['primary'][0]:>15,}{spent['primary'][1]:>12,}"
+                f"{spent['replica'][0]:>15,}{spent['replica'][1]:>12,}"
+            )
             if errors:
                 print(f"  errors: {len(errors)}, first: {errors[0]}")
                 sys.exit(1)

@@ -140,18 +140,23 @@ def _rss_mb(mark: str, group: int) -> float:
     return total / 1024
 
 
-def _http_runs(port: int, queries: list[str], prefixes: list[str], duration: float,
-               levels=(1, 8)) -> dict:  # fmt: skip
+def _http_runs(
+    port: int, queries: list[str], prefixes: list[str], duration: float, levels=(1, 8)
+) -> dict:
     header = f"{'what':28}{'conc.':>6}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
     print(header + f"{'errors':>8}  CPU ms per request")
     rng = random.Random(3)
     results = {}
     for name, paths in (
-        ("search /en/search/?q=", [f"/en/search/?q={urllib.parse.quote(q)}"
-                                   for q in queries]),
-        ("suggest /en/search/suggest/", [
-            f"/en/search/suggest/?q={urllib.parse.quote(p)}" for p in prefixes]),
-    ):  # fmt: skip
+        (
+            "search /en/search/?q=",
+            [f"/en/search/?q={urllib.parse.quote(q)}" for q in queries],
+        ),
+        (
+            "suggest /en/search/suggest/",
+            [f"/en/search/suggest/?q={urllib.parse.quote(p)}" for p in prefixes],
+        ),
+    ):
         for level in levels:
             mixed = [rng.choice(paths) for _ in range(50_000)]
             before = cpu_seconds()
@@ -160,10 +165,12 @@ def _http_runs(port: int, queries: list[str], prefixes: list[str], duration: flo
             ms = [x * 1000 for x in latencies] or [0.0]
             web = (after.get("web workers", 0) - before.get("web workers", 0)) * 1000
             results[(name, level)] = (statistics.median(ms), percentile(ms, 0.95))
-            print(f"{name:28}{level:>6}{len(latencies) / elapsed:>8.0f}"
-                  f"{statistics.median(ms):>9.1f}{percentile(ms, .95):>9.1f}"
-                  f"{len(errors):>8}  {web / max(len(ms), 1):.1f} (web workers)",
-                  flush=True)  # fmt: skip
+            print(
+                f"{name:28}{level:>6}{len(latencies) / elapsed:>8.0f}"
+                f"{statistics.median(ms):>9.1f}{percentile(ms, 0.95):>9.1f}"
+                f"{len(errors):>8}  {web / max(len(ms), 1):.1f} (web workers)",
+                flush=True,
+            )
     return results
 
 
@@ -216,49 +223,62 @@ def main() -> None:
     from etalage.search.store import current_path, index_size
 
     size = index_size(current_path())
-    print(f"Index: {count:,} products indexed in {seconds:.0f} s, {rate:,.0f} "
-          f"products/s (etalage search reindex: read, segmented, pinyin, stems, "
-          f"written; a catalogue of copies: its words and phrases seen before); on "
-          f"texts never seen before: {unseen:,.0f} products/s in one process. On "
-          f"disk: {size / 1e6:,.0f} MB ({size / count * 1e6 / 1e9:.2f} GB per "
-          f"million products)")  # fmt: skip
+    print(
+        f"Index: {count:,} products indexed in {seconds:.0f} s, {rate:,.0f} "
+        f"products/s (etalage search reindex: read, segmented, pinyin, stems, "
+        f"written; a catalogue of copies: its words and phrases seen before); on "
+        f"texts never seen before: {unseen:,.0f} products/s in one process. On "
+        f"disk: {size / 1e6:,.0f} MB ({size / count * 1e6 / 1e9:.2f} GB per "
+        f"million products)"
+    )
     from etalage.search.relevance import CASES
 
     queries = [q for q, _c, _n in CASES]
     prefixes = sorted({q[: max(2, len(q) // 2)] for q in queries})
     searched, scanned = in_process(queries * 3)
     p50, scan50 = statistics.median(searched), statistics.median(scanned)
-    print(f"\nIn this process, one at a time ({len(searched)} queries): search p50 "
-          f"{p50:.1f} ms, p95 {percentile(searched, .95):.1f} ms; plain name scan "
-          f"(the reference) p50 {scan50:.1f} ms, p95 {percentile(scanned, .95):.1f} "
-          f"ms (ratio of p50s {p50 / scan50:.2f})")  # fmt: skip
+    print(
+        f"\nIn this process, one at a time ({len(searched)} queries): search p50 "
+        f"{p50:.1f} ms, p95 {percentile(searched, 0.95):.1f} ms; plain name scan "
+        f"(the reference) p50 {scan50:.1f} ms, p95 {percentile(scanned, 0.95):.1f} "
+        f"ms (ratio of p50s {p50 / scan50:.2f})"
+    )
     servers = []
     try:
         port, server = start_server(env, data_dir, "--workers", str(args.workers))
         servers.append((server, data_dir))
         ports = [port]
-        print(f"\nOver HTTP (etalage serve, {args.workers} gunicorn workers), "
-              f"{args.duration:.0f} s per run:")  # fmt: skip
+        print(
+            f"\nOver HTTP (etalage serve, {args.workers} gunicorn workers), "
+            f"{args.duration:.0f} s per run:"
+        )
         warm = [f"/en/search/?q={urllib.parse.quote(q)}" for q in queries[:30]]
         run_load(port, warm * 4, 8, 30, max_requests=240)  # each worker loads jieba
         _http_runs(port, queries, prefixes, args.duration)
         web_mb = _rss_mb("gunicorn", server.pid)
-        print(f"Memory after the runs: web workers {web_mb:,.0f} MB "
-              f"resident in all ({args.workers} workers and the master; the index "
-              f"is mapped from disk and shared through the page cache), the "
-              f"follower {_rss_mb('search follow', server.pid):,.0f} MB")  # fmt: skip
+        print(
+            f"Memory after the runs: web workers {web_mb:,.0f} MB "
+            f"resident in all ({args.workers} workers and the master; the index "
+            f"is mapped from disk and shared through the page cache), the "
+            f"follower {_rss_mb('search follow', server.pid):,.0f} MB"
+        )
         if args.replicas == 2:
             second = Path(str(data_dir) + "-node2")
             shutil.copytree(data_dir / "search", second / "search", symlinks=True)
             (second / "media").mkdir(parents=True, exist_ok=True)
-            env2 = {**env, "ETALAGE_SEARCH_DIR": str(second / "search"),
-                    "ETALAGE_SEARCH_NODE": "node2"}  # fmt: skip
+            env2 = {
+                **env,
+                "ETALAGE_SEARCH_DIR": str(second / "search"),
+                "ETALAGE_SEARCH_NODE": "node2",
+            }
             port2, server2 = start_server(env2, second, "--workers", "2")
             servers.append((server2, second))
             ports.append(port2)
             run_load(port2, warm * 4, 4, 30, max_requests=120)
-            print("\nTwo nodes, each with its own index (a copy of the first's, "
-                  "caught up by its own follower), loaded at once:")  # fmt: skip
+            print(
+                "\nTwo nodes, each with its own index (a copy of the first's, "
+                "caught up by its own follower), loaded at once:"
+            )
             from concurrent.futures import ThreadPoolExecutor
 
             paths = [f"/en/search/?q={urllib.parse.quote(q)}" for q in queries]
@@ -274,8 +294,10 @@ def main() -> None:
                     f"{percentile(ms, 0.95):.1f} ms, {len(errors)} errors"
                 )
             lags = _lag(ports)
-            print("  a listing changed: found by node 1 after "
-                  f"{lags[0]:.2f} s, by node 2 after {lags[1]:.2f} s")  # fmt: skip
+            print(
+                "  a listing changed: found by node 1 after "
+                f"{lags[0]:.2f} s, by node 2 after {lags[1]:.2f} s"
+            )
     except Exception:
         log_text = (data_dir / "server.log").read_text(errors="replace")
         print("server log:\n    " + "\n    ".join(log_text.splitlines()[-60:]))

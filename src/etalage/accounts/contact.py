@@ -44,9 +44,11 @@ def notice_preferences_set(
     if language is not None:
         if language and language not in LANGUAGE_CODES:
             raise ValidationError(
-                {"language": _("Choose one of: %(languages)s.")
-                 % {"languages": ", ".join(LANGUAGE_CODES)}}
-            )  # fmt: skip
+                {
+                    "language": _("Choose one of: %(languages)s.")
+                    % {"languages": ", ".join(LANGUAGE_CODES)}
+                }
+            )
         defaults["language"] = language
     prefs, _created = NoticePreferences.objects.update_or_create(
         user=user, defaults=defaults
@@ -65,8 +67,9 @@ def buyer_language(user: User) -> str:
 
 
 @transaction.atomic
-def buyer_email_add(*, user: User, email: str, language: str, address: str,
-                    site_url: str = "") -> str:  # fmt: skip
+def buyer_email_add(
+    *, user: User, email: str, language: str, address: str, site_url: str = ""
+) -> str:
     """Send a link confirming ``email`` for the account (it is used once opened),
     within the message limits; the address, normalised."""
     email = (email or "").strip().lower()
@@ -144,9 +147,11 @@ def buyer_mobile_add(*, user: User, mobile: str, language: str, address: str) ->
         used_at=timezone.now()
     )
     OneTimeCode.objects.create(
-        user=user, purpose=purpose, code_hmac=_code_hmac(user, purpose, code),
+        user=user,
+        purpose=purpose,
+        code_hmac=_code_hmac(user, purpose, code),
         expires_at=timezone.now() + CODE_LIFETIME,
-    )  # fmt: skip
+    )
     with translation.override(language):
         text = _("Étalage: your code is %(code)s. It works for 10 minutes.") % {
             "code": code
@@ -172,10 +177,15 @@ def buyer_mobile_confirm(*, user: User, code: str) -> str:
                 {"code": _("This number belongs to another account.")}
             )
 
-    one_time_code_check(login=user.username, purpose=OneTimeCode.Purpose.ADD_MOBILE,
-                        code=code, before_use=free)  # fmt: skip
+    one_time_code_check(
+        login=user.username,
+        purpose=OneTimeCode.Purpose.ADD_MOBILE,
+        code=code,
+        before_use=free,
+    )
     preferences.mobile, preferences.mobile_pending = pending, ""
     preferences.order_texts = True  # adding a number for texts chooses them
-    preferences.save(update_fields=["mobile", "mobile_pending", "order_texts",
-                                    "updated_at"])  # fmt: skip
+    preferences.save(
+        update_fields=["mobile", "mobile_pending", "order_texts", "updated_at"]
+    )
     return preferences.mobile

@@ -140,8 +140,12 @@ def buyer_sign_up(
     elif who.kind == "email":
         _send_confirmation_email(user, language, site_url, address)
     else:
-        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
-                           language=language, address=address)  # fmt: skip
+        one_time_code_send(
+            user=user,
+            purpose=OneTimeCode.Purpose.SIGN_UP,
+            language=language,
+            address=address,
+        )
     return who
 
 
@@ -212,8 +216,12 @@ def sign_up_code_resend(*, login: str, language: str, address: str) -> None:
     """Text a new code for a sign-up not confirmed yet (nothing for any other)."""
     user = User.objects.filter(username=login_username(login), is_active=False).first()
     if user is not None:
-        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.SIGN_UP,
-                           language=language, address=address)  # fmt: skip
+        one_time_code_send(
+            user=user,
+            purpose=OneTimeCode.Purpose.SIGN_UP,
+            language=language,
+            address=address,
+        )
 
 
 def email_confirm(*, uidb64: str, token: str) -> User | None:
@@ -284,11 +292,16 @@ def one_time_code_check(
     with transaction.atomic():
         current = (
             OneTimeCode.objects.select_for_update()
-            .filter(user=user, purpose=purpose, used_at__isnull=True,
-                    expires_at__gt=timezone.now(), attempts__lt=CODE_ATTEMPTS)
+            .filter(
+                user=user,
+                purpose=purpose,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                attempts__lt=CODE_ATTEMPTS,
+            )
             .order_by("-created_at")
             .first()
-        )  # fmt: skip
+        )
         if current is None:
             right = False
         else:
@@ -312,8 +325,9 @@ def one_time_code_check(
 
 def mobile_sign_up_confirm(*, login: str, code: str) -> User:
     """Activate the account the code was sent for."""
-    user = one_time_code_check(login=login, purpose=OneTimeCode.Purpose.SIGN_UP,
-                               code=code)  # fmt: skip
+    user = one_time_code_check(
+        login=login, purpose=OneTimeCode.Purpose.SIGN_UP, code=code
+    )
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
@@ -351,8 +365,12 @@ def password_reset_code_send(*, login: str, language: str, address: str) -> None
         return
     user = User.objects.filter(username=who.value, is_active=True).first()
     if user is not None and who.kind == "mobile":
-        one_time_code_send(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
-                           language=language, address=address)  # fmt: skip
+        one_time_code_send(
+            user=user,
+            purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+            language=language,
+            address=address,
+        )
 
 
 def password_reset_by_code(*, login: str, code: str, password: str) -> User:
@@ -366,8 +384,12 @@ def password_reset_by_code(*, login: str, code: str, password: str) -> User:
         except ValidationError as error:
             raise ValidationError({"password": error.messages}) from None
 
-    user = one_time_code_check(login=login, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
-                               code=code, before_use=acceptable)  # fmt: skip
+    user = one_time_code_check(
+        login=login,
+        purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+        code=code,
+        before_use=acceptable,
+    )
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

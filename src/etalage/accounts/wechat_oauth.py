@@ -102,8 +102,9 @@ def official_account() -> WeChatApp | None:
     or ``ETALAGE_WECHAT_APPID`` with ``ETALAGE_WECHAT_APP_SECRET`` (None: off)."""
     if settings.ETALAGE_PAYMENT_SANDBOX:
         open_url, api_url = _sandbox_urls()
-        return WeChatApp(SANDBOX_APPID, SANDBOX_SECRET, "official_account",
-                         open_url, api_url, True)  # fmt: skip
+        return WeChatApp(
+            SANDBOX_APPID, SANDBOX_SECRET, "official_account", open_url, api_url, True
+        )
     app_id, secret = settings.ETALAGE_WECHAT_APPID, settings.ETALAGE_WECHAT_APP_SECRET
     if not (app_id and secret):
         return None
@@ -115,8 +116,14 @@ def mini_program() -> WeChatApp | None:
     the sandbox's; None when there is none."""
     if settings.ETALAGE_PAYMENT_SANDBOX:
         open_url, api_url = _sandbox_urls()
-        return WeChatApp(SANDBOX_MINI_PROGRAM_APPID, SANDBOX_SECRET, "mini_program",
-                         open_url, api_url, True)  # fmt: skip
+        return WeChatApp(
+            SANDBOX_MINI_PROGRAM_APPID,
+            SANDBOX_SECRET,
+            "mini_program",
+            open_url,
+            api_url,
+            True,
+        )
     app_id = settings.ETALAGE_WECHAT_MINI_PROGRAM_APPID
     secret = settings.ETALAGE_WECHAT_MINI_PROGRAM_SECRET
     if not (app_id and secret):
@@ -159,8 +166,10 @@ def _get(
         raise WeChatRefused(-1, f"{path}: not an object")
     code = answer.get("errcode") or 0
     if status != 200 or code:
-        raise WeChatRefused(int(code) if str(code).lstrip("-").isdigit() else -1,
-                            str(answer.get("errmsg", f"HTTP {status}")))  # fmt: skip
+        raise WeChatRefused(
+            int(code) if str(code).lstrip("-").isdigit() else -1,
+            str(answer.get("errmsg", f"HTTP {status}")),
+        )
     return answer
 
 
@@ -174,9 +183,17 @@ def code_exchange(
 ) -> Grant:
     """The buyer behind a web authorization's code (and their WeChat name when they
     agreed to share it: snsapi_userinfo)."""
-    answer = _get(app, ACCESS_TOKEN_PATH, [("appid", app.app_id),
-                  ("secret", app.secret), ("code", code),
-                  ("grant_type", "authorization_code")], transport)  # fmt: skip
+    answer = _get(
+        app,
+        ACCESS_TOKEN_PATH,
+        [
+            ("appid", app.app_id),
+            ("secret", app.secret),
+            ("code", code),
+            ("grant_type", "authorization_code"),
+        ],
+        transport,
+    )
     openid = _text(answer, "openid")
     if not openid:
         raise WeChatRefused(-1, "the answer names no openid")
@@ -190,8 +207,12 @@ def code_exchange(
     )
     if "snsapi_userinfo" not in grant.scope.split(","):
         return grant
-    info = _get(app, USERINFO_PATH, [("access_token", grant.access_token),
-                ("openid", openid), ("lang", "zh_CN")], transport)  # fmt: skip
+    info = _get(
+        app,
+        USERINFO_PATH,
+        [("access_token", grant.access_token), ("openid", openid), ("lang", "zh_CN")],
+        transport,
+    )
     if _text(info, "openid") != openid:
         raise WeChatRefused(-1, "the profile is another user's")
     return Grant(
@@ -209,11 +230,23 @@ def code2session(
     app: WeChatApp, js_code: str, transport: Transport = http_transport
 ) -> Grant:
     """The buyer behind a mini-program's ``wx.login`` code."""
-    answer = _get(app, CODE2SESSION_PATH, [("appid", app.app_id),
-                  ("secret", app.secret), ("js_code", js_code),
-                  ("grant_type", "authorization_code")], transport)  # fmt: skip
+    answer = _get(
+        app,
+        CODE2SESSION_PATH,
+        [
+            ("appid", app.app_id),
+            ("secret", app.secret),
+            ("js_code", js_code),
+            ("grant_type", "authorization_code"),
+        ],
+        transport,
+    )
     openid = _text(answer, "openid")
     if not openid:
         raise WeChatRefused(-1, "the answer names no openid")
-    return Grant(app_id=app.app_id, openid=openid, unionid=_text(answer, "unionid"),
-                 scope="code2session")  # fmt: skip
+    return Grant(
+        app_id=app.app_id,
+        openid=openid,
+        unionid=_text(answer, "unionid"),
+        scope="code2session",
+    )

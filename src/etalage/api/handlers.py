@@ -23,9 +23,13 @@ MERCHANT_PATH = "/api/v1/merchant/"
 
 
 def _answer(
-    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
     field: str | None = None,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     return api.create_response(request, error_body(code, message, field), status=status)
 
 

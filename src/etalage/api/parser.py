@@ -23,9 +23,14 @@ def _check(value: Any, where: list[str | int]) -> None:
         refusal = text_refusal(value, multiline=True)
         if refusal is not None:
             raise ValidationError(
-                [{"loc": ["body", *where], "msg": refusal.messages[0],
-                  "type": "string_type"}]
-            )  # fmt: skip
+                [
+                    {
+                        "loc": ["body", *where],
+                        "msg": refusal.messages[0],
+                        "type": "string_type",
+                    }
+                ]
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             _check(key, where)

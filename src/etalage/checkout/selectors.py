@@ -72,10 +72,9 @@ def cap_items(lines: Sequence[CheckoutLine]) -> list[CapItem]:
     """The lines as the positive list's yearly caps count them: (variant key, HS
     code, net content per unit, quantity)."""
     return [
-        (line.variant.pk, line.variant.product.hs_code, line.variant.net,
-         line.quantity)
+        (line.variant.pk, line.variant.product.hs_code, line.variant.net, line.quantity)
         for line in lines
-    ]  # fmt: skip
+    ]
 
 
 @dataclass

@@ -100,8 +100,9 @@ class TariffRate(Entity):
     """The import tariff of an HS code prefix; the single-item exception pays it."""
 
     hs_prefix = models.CharField(_("HS code or prefix"), max_length=10)
-    rate = models.DecimalField(_("tariff rate"), max_digits=6, decimal_places=4,
-                               validators=_RATE)  # fmt: skip
+    rate = models.DecimalField(
+        _("tariff rate"), max_digits=6, decimal_places=4, validators=_RATE
+    )
     effective_from = models.DateField(_("in force from"))
 
     class Meta:

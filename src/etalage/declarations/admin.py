@@ -77,11 +77,26 @@ def _resend(model_admin, request, messages_to_send) -> None:
 
 @admin.register(Declaration)
 class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ["sub_order", "kind", "state", "status", "info", "status_at",
-                    "invt_no", "sent", "conflict"]  # fmt: skip
+    list_display = [
+        "sub_order",
+        "kind",
+        "state",
+        "status",
+        "info",
+        "status_at",
+        "invt_no",
+        "sent",
+        "conflict",
+    ]
     list_filter = [AttentionFilter, "kind", "state"]
-    search_fields = ["sub_order__number", "sub_order__order__number", "guid",
-                     "invt_no", "cop_no", "message__guid"]  # fmt: skip
+    search_fields = [
+        "sub_order__number",
+        "sub_order__order__number",
+        "guid",
+        "invt_no",
+        "cop_no",
+        "message__guid",
+    ]
     list_select_related = ["sub_order", "message"]
     fields = ["sub_order", "kind", "guid", "state", "status", "status_at", "info",
               "invt_no", "cop_no", "conflict", "queried_at", "message_guid", "sent",
@@ -111,17 +126,20 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         bill = TaxBill.objects.filter(declaration=declaration).first()
         if bill is None:
             return "-"
-        paid = _("paid %(at)s") % {"at": f"{bill.paid_at:%Y-%m-%d %H:%M}"} if (
-            bill.paid_at
-        ) else _("not paid yet")  # fmt: skip
+        paid = (
+            _("paid %(at)s") % {"at": f"{bill.paid_at:%Y-%m-%d %H:%M}"}
+            if (bill.paid_at)
+            else _("not paid yet")
+        )
         return f"{bill.tax_no}: {bill.total} {bill.currency} ({paid})"
 
     @admin.display(description=_("message as sent (ID numbers masked)"))
     def message_text(self, declaration):
         if declaration.message is None:
             return "-"
-        return format_html("<pre class='customs-message'>{}</pre>",
-                           message_shown(declaration.message))  # fmt: skip
+        return format_html(
+            "<pre class='customs-message'>{}</pre>", message_shown(declaration.message)
+        )
 
     @admin.action(
         description=_("Send the selected messages again, under the same guid"),
@@ -155,8 +173,7 @@ class DeclarationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ["guid", "kind", "state", "sent_at", "attempts", "failure",
-                    "heads"]  # fmt: skip
+    list_display = ["guid", "kind", "state", "sent_at", "attempts", "failure", "heads"]
     list_filter = ["kind", "state"]
     search_fields = ["guid", "declarations__sub_order__number"]
     actions = ["send_again"]
@@ -178,8 +195,16 @@ class MessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(TaxBill)
 class TaxBillAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ["tax_no", "declaration", "customs_tax", "vat", "consumption_tax",
-                    "currency", "assessed_at", "paid_at"]  # fmt: skip
+    list_display = [
+        "tax_no",
+        "declaration",
+        "customs_tax",
+        "vat",
+        "consumption_tax",
+        "currency",
+        "assessed_at",
+        "paid_at",
+    ]
     search_fields = ["tax_no", "declaration__sub_order__number"]
     list_select_related = ["declaration__sub_order"]
 

@@ -156,8 +156,9 @@ def _time(text: str, field: str) -> datetime:
             raise ValueError(text)
         at = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
     except ValueError:
-        raise MessageRefused(f"{text!r} is not a time (YYYYMMDDhhmmssSSS)",
-                             field) from None  # fmt: skip
+        raise MessageRefused(
+            f"{text!r} is not a time (YYYYMMDDhhmmssSSS)", field
+        ) from None
     return at.replace(microsecond=int(text[14:]) * 1000)
 
 
@@ -187,8 +188,9 @@ def format_check_xml(check: ReceiptDoc, *, guid: str) -> bytes:
     """CEB900: customs could not take the message ``check.guid`` names (a negative
     status, why in ``info``); the message itself is not repeated."""
     root = envelope("900", guid)
-    block = node(root, "MessageReturn", (("guid", check.guid),
-                                         ("returnStatus", check.status)))  # fmt: skip
+    block = node(
+        root, "MessageReturn", (("guid", check.guid), ("returnStatus", check.status))
+    )
     said = {
         "returnInfo": check.info,
         "returnTime": stamp_ms(check.at),
@@ -256,8 +258,7 @@ def parse_xml(data: bytes) -> etree._Element:
         raise MessageRefused(str(error) or "not XML", "xml") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise MessageRefused("a document type declaration is not accepted",
-                             "DOCTYPE")  # fmt: skip
+        raise MessageRefused("a document type declaration is not accepted", "DOCTYPE")
     return root
 
 
@@ -279,31 +280,33 @@ def _tax_bills(root: etree._Element) -> list[Answer]:
     bills: list[Answer] = []
     for tax in root.findall(f"{{{CEB}}}Tax"):
         head = tax.find(f"{{{CEB}}}TaxHeadRd")
-        bills.append(TaxBillDoc(
-            guid=_text(head, "guid"),
-            at=_time(_text(head, "returnTime"), "returnTime"),
-            invt_no=_text(head, "invtNo"),
-            tax_no=_text(head, "taxNo"),
-            customs_tax=_money(head, "customsTax"),
-            vat=_money(head, "valueAddedTax"),
-            consumption_tax=_money(head, "consumptionTax"),
-            status=_text(head, "status"),
-            customs_code=_text(head, "customsCode"),
-            assure_code=_text(head, "assureCode"),
-            ebc_code=_text(head, "ebcCode"),
-            logistics_code=_text(head, "logisticsCode"),
-            lines=[
-                TaxLineDoc(
-                    hs_code=_text(line, "gcode"),
-                    price=_money(line, "taxPrice"),
-                    customs_tax=_money(line, "customsTax"),
-                    vat=_money(line, "valueAddedTax"),
-                    consumption_tax=_money(line, "consumptionTax"),
-                )
-                for line in tax.findall(f"{{{CEB}}}TaxListRd")
-            ],
-            source=etree.tostring(tax, encoding="unicode"),
-        ))  # fmt: skip
+        bills.append(
+            TaxBillDoc(
+                guid=_text(head, "guid"),
+                at=_time(_text(head, "returnTime"), "returnTime"),
+                invt_no=_text(head, "invtNo"),
+                tax_no=_text(head, "taxNo"),
+                customs_tax=_money(head, "customsTax"),
+                vat=_money(head, "valueAddedTax"),
+                consumption_tax=_money(head, "consumptionTax"),
+                status=_text(head, "status"),
+                customs_code=_text(head, "customsCode"),
+                assure_code=_text(head, "assureCode"),
+                ebc_code=_text(head, "ebcCode"),
+                logistics_code=_text(head, "logisticsCode"),
+                lines=[
+                    TaxLineDoc(
+                        hs_code=_text(line, "gcode"),
+                        price=_money(line, "taxPrice"),
+                        customs_tax=_money(line, "customsTax"),
+                        vat=_money(line, "valueAddedTax"),
+                        consumption_tax=_money(line, "consumptionTax"),
+                    )
+                    for line in tax.findall(f"{{{CEB}}}TaxListRd")
+                ],
+                source=etree.tostring(tax, encoding="unicode"),
+            )
+        )
     return bills
 
 
@@ -319,11 +322,13 @@ def _format_check(block: etree._Element) -> ReceiptDoc:
         raise MessageRefused("not a status", "returnStatus") from None
     return ReceiptDoc(
         declared=declared if declared in RECEIPT_BLOCKS else "",
-        guid=said["guid"], status=status,
-        at=_time(said["returnTime"], "returnTime"), info=said["returnInfo"],
+        guid=said["guid"],
+        status=status,
+        at=_time(said["returnTime"], "returnTime"),
+        info=said["returnInfo"],
         fields={"oriMessageType": original, "oriCopMsgId": said["oriCopMsgId"]},
         receipt=FORMAT_CHECK,
-    )  # fmt: skip
+    )
 
 
 def _kind(root: etree._Element) -> str:
@@ -353,14 +358,19 @@ def read_answer(data: bytes) -> list[Answer]:
             status = int(said["returnStatus"])
         except ValueError:
             raise MessageRefused("not a status", "returnStatus") from None
-        answers.append(ReceiptDoc(
-            declared=declared,
-            guid=said["guid"],
-            status=status,
-            at=_time(said["returnTime"], "returnTime"),
-            info=said["returnInfo"],
-            fields={name: value for name, value in said.items() if name not in (
-                "guid", "returnStatus", "returnTime", "returnInfo")},
-            source=etree.tostring(block, encoding="unicode"),
-        ))  # fmt: skip
+        answers.append(
+            ReceiptDoc(
+                declared=declared,
+                guid=said["guid"],
+                status=status,
+                at=_time(said["returnTime"], "returnTime"),
+                info=said["returnInfo"],
+                fields={
+                    name: value
+                    for name, value in said.items()
+                    if name not in ("guid", "returnStatus", "returnTime", "returnInfo")
+                },
+                source=etree.tostring(block, encoding="unicode"),
+            )
+        )
     return answers

@@ -95,10 +95,15 @@ def _message_send(
     good, bad, built = _sendable(kind, heads, envelope_guid)
     with transaction.atomic():
         Declaration.objects.bulk_create(
-            Declaration(sub_order=sub, kind=kind, guid=guid,
-                        info=f"not sent: {why}"[:1000], state=Declaration.State.ERROR)
+            Declaration(
+                sub_order=sub,
+                kind=kind,
+                guid=guid,
+                info=f"not sent: {why}"[:1000],
+                state=Declaration.State.ERROR,
+            )
             for sub, guid, why in bad
-        )  # fmt: skip
+        )
         if not good:
             return []
         body = signer().sign(built)
@@ -109,18 +114,25 @@ def _message_send(
             body_encrypted=encrypt_carrying_id(body),
         )
         Declaration.objects.bulk_create(
-            Declaration(message=message, sub_order=sub, kind=kind, guid=guid,
-                        cop_no=getattr(doc, "cop_no", ""))
+            Declaration(
+                message=message,
+                sub_order=sub,
+                kind=kind,
+                guid=guid,
+                cop_no=getattr(doc, "cop_no", ""),
+            )
             for sub, guid, doc in good
-        )  # fmt: skip
+        )
         transaction.on_commit(lambda: message_deliver(message.pk))
     return [sub for sub, _guid, _doc in good]
 
 
-def _built(kind: str, heads: Sequence[tuple[SubOrder, str, object]],
-           guid: str) -> bytes:  # fmt: skip
-    return BUILDERS[kind]([doc for _s, _g, doc in heads], documents.transfer(),
-                          guid=guid)  # fmt: skip
+def _built(
+    kind: str, heads: Sequence[tuple[SubOrder, str, object]], guid: str
+) -> bytes:
+    return BUILDERS[kind](
+        [doc for _s, _g, doc in heads], documents.transfer(), guid=guid
+    )
 
 
 def _sendable(
@@ -225,10 +237,15 @@ def _paid_not_declared(batch: int) -> list[tuple[SubOrder, Payment, str, str]]:
 
 def _not_sent(sub: SubOrder, kinds: Iterable[str], error: MessageRefused) -> None:
     Declaration.objects.bulk_create(
-        Declaration(sub_order=sub, kind=kind, guid=new_guid(),
-                    state=Declaration.State.ERROR, info=f"not sent: {error}"[:1000])
+        Declaration(
+            sub_order=sub,
+            kind=kind,
+            guid=new_guid(),
+            state=Declaration.State.ERROR,
+            info=f"not sent: {error}"[:1000],
+        )
         for kind in kinds
-    )  # fmt: skip
+    )
 
 
 Heads = list[tuple[SubOrder, str, object]]
@@ -272,13 +289,21 @@ def _declare_documents(batch: int, now: datetime) -> int:
         payment, transaction_id, _department = what
         if kind == Kind.ORDER:
             return documents.order_doc(
-                sub, payment, guid=guid, id_number=id_number, now=now,
+                sub,
+                payment,
+                guid=guid,
+                id_number=id_number,
+                now=now,
                 transaction_id=transaction_id,
-            )  # fmt: skip
+            )
         return documents.payment_doc(
-            sub, payment, guid=guid, id_number=id_number, now=now,
+            sub,
+            payment,
+            guid=guid,
+            id_number=id_number,
+            now=now,
             transaction_id=transaction_id,
-        )  # fmt: skip
+        )
 
     heads = _missing_heads(
         [(sub, rest) for sub, *rest in ready], (Kind.ORDER, Kind.PAYMENT), build
@@ -340,12 +365,13 @@ def _declare_parcels(batch: int, now: datetime) -> int:
     with transaction.atomic():
         if waybills:
             message_send(Kind.WAYBILL, waybills, now=now)
-        declared = message_send(Kind.INVENTORY, inventories, now=now) if (
-            inventories
-        ) else []  # fmt: skip
+        declared = (
+            message_send(Kind.INVENTORY, inventories, now=now) if (inventories) else []
+        )
         if declared:
-            sub_orders_move(sub_orders=declared, to=states.CUSTOMS_DECLARED,
-                            reason="CEB621")  # fmt: skip
+            sub_orders_move(
+                sub_orders=declared, to=states.CUSTOMS_DECLARED, reason="CEB621"
+            )
     return len(parcels)
 
 
@@ -375,9 +401,14 @@ def _withdraw_cancelled(batch: int, now: datetime) -> int:
         sub, guid = inventory.sub_order, new_guid()
         try:
             doc = documents.withdrawal_doc(
-                sub, sub.parcel, guid=guid, id_number=_id_number(sub),
-                invt_no=inventory.invt_no, reason="订单取消", now=now,
-            )  # fmt: skip
+                sub,
+                sub.parcel,
+                guid=guid,
+                id_number=_id_number(sub),
+                invt_no=inventory.invt_no,
+                reason="订单取消",
+                now=now,
+            )
         except MessageRefused as error:
             _not_sent(sub, [Kind.CANCELLATION], error)
             continue
@@ -442,9 +473,14 @@ def declarations_requery(*, now: datetime | None = None, batch: int = 100) -> in
     return len(messages)
 
 
-def return_declare(*, sub_order: SubOrder, lines: Sequence[tuple[OrderLine, int]],
-                   reason: str, tax: Decimal,
-                   now: datetime | None = None) -> Declaration | None:  # fmt: skip
+def return_declare(
+    *,
+    sub_order: SubOrder,
+    lines: Sequence[tuple[OrderLine, int]],
+    reason: str,
+    tax: Decimal,
+    now: datetime | None = None,
+) -> Declaration | None:
     """Declare goods coming back after release (CEB625), with the tax customs is
     to give back; nothing for a parcel customs did not release through Étalage's
     own declaration (the operator declares that one by hand)."""
@@ -459,9 +495,15 @@ def return_declare(*, sub_order: SubOrder, lines: Sequence[tuple[OrderLine, int]
     )
     guid = new_guid()
     doc = documents.withdrawal_doc(
-        sub, sub.parcel, guid=guid, id_number=_id_number(sub),
-        invt_no=released.invt_no, reason=reason[:250], now=now, returned=list(lines),
-    )  # fmt: skip
+        sub,
+        sub.parcel,
+        guid=guid,
+        id_number=_id_number(sub),
+        invt_no=released.invt_no,
+        reason=reason[:250],
+        now=now,
+        returned=list(lines),
+    )
     message_send(Kind.RETURN, [(sub, guid, doc)], now=now)
     declaration = Declaration.objects.get(guid=guid)
     declaration.tax_returned = tax

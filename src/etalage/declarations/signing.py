@@ -115,8 +115,11 @@ def enveloped(
     key_info = _ds(signature, "KeyInfo")
     _ds(key_info, "KeyName", key_name)
     if certificate:
-        _ds(_ds(key_info, "X509Data"), "X509Certificate",
-            base64.b64encode(certificate).decode())  # fmt: skip
+        _ds(
+            _ds(key_info, "X509Data"),
+            "X509Certificate",
+            base64.b64encode(certificate).decode(),
+        )
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return data
 
@@ -130,8 +133,9 @@ def signature_method(message: bytes) -> str:
     for name, (method, _d, _f) in ALGORITHMS.items():
         if uri == method:
             return name
-    raise MessageRefused(f"not signed with an accepted algorithm ({uri or 'none'})",
-                         "Signature")  # fmt: skip
+    raise MessageRefused(
+        f"not signed with an accepted algorithm ({uri or 'none'})", "Signature"
+    )
 
 
 def _certificate(key: rsa.RSAPrivateKey, name: str) -> bytes:
@@ -230,8 +234,9 @@ class Sm2Signer:
         return encode_dss_signature(int(both[:64], 16), int(both[64:], 16))
 
     def sign(self, message: bytes) -> bytes:
-        return enveloped(message, algorithm=self.algorithm, sign=self._sign,
-                         key_name=self.key_name)  # fmt: skip
+        return enveloped(
+            message, algorithm=self.algorithm, sign=self._sign, key_name=self.key_name
+        )
 
     def verify(self, message: bytes) -> etree._Element:
         """The signed document once its digest and SM2 signature check out
@@ -245,8 +250,9 @@ class Sm2Signer:
         canonical_info = etree.tostring(info, method="c14n")
         stated = base64.b64decode(info.findtext(f".//{{{DS}}}DigestValue") or "")
         root.remove(signature)
-        computed = _digest(ALGORITHMS[self.algorithm][2],
-                           etree.tostring(root, method="c14n"))  # fmt: skip
+        computed = _digest(
+            ALGORITHMS[self.algorithm][2], etree.tostring(root, method="c14n")
+        )
         if not hmac.compare_digest(stated, computed):
             raise MessageRefused("the digest does not match the message", "Signature")
         try:

@@ -68,8 +68,15 @@ from etalage.declarations.receipts import (
 from etalage.declarations.signing import simulator_verified
 
 NS = {"ceb": CEB}
-WITHDRAWN = ("orderNo", "invtNo", "customsCode", "copNo", "ebpCode", "ebcCode",
-             "agentCode")  # fmt: skip
+WITHDRAWN = (
+    "orderNo",
+    "invtNo",
+    "customsCode",
+    "copNo",
+    "ebpCode",
+    "ebcCode",
+    "agentCode",
+)
 HEADS = {
     "311": "ceb:Order",
     "411": "ceb:Payment",
@@ -157,12 +164,15 @@ def _answers(receipts: list[tuple[ReceiptDoc, datetime]]) -> None:
     for receipt, due in receipts:
         files[due, receipt.declared, receipt.status].append(receipt)
     SimulatorAnswer.objects.bulk_create(
-        SimulatorAnswer(body=receipt_xml(chunk, guid=_guid()), due_at=due,
-                        about=" ".join(r.guid for r in chunk))
+        SimulatorAnswer(
+            body=receipt_xml(chunk, guid=_guid()),
+            due_at=due,
+            about=" ".join(r.guid for r in chunk),
+        )
         for (due, _kind, _status), blocks in files.items()
         for start in range(0, len(blocks), BLOCKS_PER_FILE)
         for chunk in [blocks[start : start + BLOCKS_PER_FILE]]
-    )  # fmt: skip
+    )
 
 
 def _guid() -> str:
@@ -188,10 +198,13 @@ def _receipt(
     taken from what the head said."""
     said = {**facts, "preNo": pre_no(guid, at), "invtNo": invt_no}
     return ReceiptDoc(
-        declared=kind, guid=guid, status=status, at=at, info=info,
-        fields={name: str(said.get(name) or "")
-                for name in RECEIPT_BLOCKS[kind][2]},
-    )  # fmt: skip
+        declared=kind,
+        guid=guid,
+        status=status,
+        at=at,
+        info=info,
+        fields={name: str(said.get(name) or "") for name in RECEIPT_BLOCKS[kind][2]},
+    )
 
 
 @transaction.atomic
@@ -207,8 +220,10 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
     except MessageRefused as error:
         _refuse_whole(kind, root.get("guid", ""), f"报文校验失败: {error}", now)
         return 0
-    facts = {_head(head).findtext("ceb:guid", namespaces=NS): _facts(kind, _head(head))
-             for head in heads}  # fmt: skip
+    facts = {
+        _head(head).findtext("ceb:guid", namespaces=NS): _facts(kind, _head(head))
+        for head in heads
+    }
     known = set(
         SimulatorDocument.objects.filter(guid__in=facts).values_list("guid", flat=True)
     )
@@ -217,16 +232,25 @@ def receive(message: bytes, *, now: datetime | None = None) -> int:
     fresh = {guid: said for guid, said in facts.items() if guid not in known}
     moving = kind in ("621", "623", "625")
     SimulatorDocument.objects.bulk_create(
-        SimulatorDocument(kind=kind, guid=guid, order_no=said["orderNo"], facts=said,
-                          next_at=now + 2 * _step() if moving else None)
+        SimulatorDocument(
+            kind=kind,
+            guid=guid,
+            order_no=said["orderNo"],
+            facts=said,
+            next_at=now + 2 * _step() if moving else None,
+        )
         for guid, said in fresh.items()
-    )  # fmt: skip
+    )
     _answers(
-        [(_receipt(kind, guid, DECLARING, "申报中", now, said), now)
-         for guid, said in fresh.items()]
-        + [(_receipt(kind, guid, ENTERED, "已入库", now, said), now + _step())
-           for guid, said in fresh.items()]
-    )  # fmt: skip
+        [
+            (_receipt(kind, guid, DECLARING, "申报中", now, said), now)
+            for guid, said in fresh.items()
+        ]
+        + [
+            (_receipt(kind, guid, ENTERED, "已入库", now, said), now + _step())
+            for guid, said in fresh.items()
+        ]
+    )
     return len(heads)
 
 
@@ -241,9 +265,13 @@ def _refuse_whole(kind: str, guid: str, why: str, now: datetime) -> None:
     """A message customs cannot take (its signature or its schema): a format check
     (CEB900) under the message's guid, with a negative status and why."""
     check = ReceiptDoc(
-        declared=kind if kind in RECEIPT_BLOCKS else "", guid=guid, status=-1,
-        at=now, info=why[:5000], receipt=FORMAT_CHECK,
-    )  # fmt: skip
+        declared=kind if kind in RECEIPT_BLOCKS else "",
+        guid=guid,
+        status=-1,
+        at=now,
+        info=why[:5000],
+        receipt=FORMAT_CHECK,
+    )
     # A message too broken to be named (no guid) gets no answer, as with customs.
     with contextlib.suppress(MessageRefused):
         SimulatorAnswer.objects.create(
@@ -293,9 +321,11 @@ def query(guid: str, *, now: datetime | None = None) -> bool:
     ]
     for answer in again:
         SimulatorAnswer.objects.create(
-            body=bytes(answer.body), due_at=now, about=answer.about,
+            body=bytes(answer.body),
+            due_at=now,
+            about=answer.about,
             tax_bill=answer.tax_bill,
-        )  # fmt: skip
+        )
     return bool(again)
 
 

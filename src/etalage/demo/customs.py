@@ -43,8 +43,9 @@ REFUSAL = "查验不符：申报品名与实货不符"
 def _in_process(method: str, url: str, headers: dict, body: bytes):
     """The sandbox carrier's push, taken by the carrier endpoint's service in this
     process (the server is not up while the demo loads)."""
-    kept = carrier_push_receive(carrier=sandbox_carrier.NAME, headers=headers,
-                                body=body)  # fmt: skip
+    kept = carrier_push_receive(
+        carrier=sandbox_carrier.NAME, headers=headers, body=body
+    )
     return (200 if kept.verdict == CarrierPush.Verdict.PROCESSED else 400), {}, b""
 
 
@@ -99,8 +100,13 @@ def _guarantee_funded(log: Callable[[str], object]) -> None:
     today = timezone.localtime().date()
     rate = rate_in_force(currency="CNY", on=today).rate
     eur = (GUARANTEE_CNY / rate).quantize(Decimal("0.01"))
-    debt_paid_post(debt="guarantee", amount=GUARANTEE_CNY, currency="CNY", eur=eur,
-                   reference=f"demo-guarantee-{today:%Y%m%d}")  # fmt: skip
+    debt_paid_post(
+        debt="guarantee",
+        amount=GUARANTEE_CNY,
+        currency="CNY",
+        eur=eur,
+        reference=f"demo-guarantee-{today:%Y%m%d}",
+    )
     log(f"Demo customs guarantee funded: {GUARANTEE_CNY} CNY for {eur} EUR.")
 
 
@@ -136,17 +142,20 @@ def demo_customs(
     sub = returned.sub_orders.get()
     line = sub.lines.get()
     asked = return_ask(
-        sub_order=sub, buyer=returned.buyer, reason="damaged",
+        sub_order=sub,
+        buyer=returned.buyer,
+        reason="damaged",
         details="One bottle arrived cracked; the other box is crushed.",
         quantities={line.pk: 2},
-    )  # fmt: skip
+    )
     return_decide(request=asked, approve=True, by=users.get(username="verhaeghe"))
     received = return_receive(
         request=asked,
-        outcomes={item.pk: ("written_off", "crushed in transit")
-                  for item in asked.lines.all()},
+        outcomes={
+            item.pk: ("written_off", "crushed in transit") for item in asked.lines.all()
+        },
         by=users.get(username="hub"),
-    )  # fmt: skip
+    )
     refund = Refund.objects.get(pk=received.refund_id)
     if refund.state == Refund.State.REQUESTED and not refund.provider_refund_id:
         refund_ask(refund)  # (once committed, when loading alone)

@@ -239,11 +239,14 @@ def _drawn_mark(draw: ImageDraw.ImageDraw) -> None:
         return (cx + ux * along + nx * across, cy + uy * along + ny * across)
 
     white, lead = (255, 255, 255), (205, 170, 90)
-    draw.polygon([at(-9, -thick), at(half, -thick), at(half, thick), at(-9, thick)],
-                 fill=white)  # fmt: skip
+    draw.polygon(
+        [at(-9, -thick), at(half, -thick), at(half, thick), at(-9, thick)], fill=white
+    )
     draw.polygon([at(-9, -thick), at(-half, 0), at(-9, thick)], fill=lead)
-    draw.polygon([at(half - 6, -thick), at(half, -thick), at(half, thick),
-                  at(half - 6, thick)], fill=(222, 120, 120))  # fmt: skip
+    draw.polygon(
+        [at(half - 6, -thick), at(half, -thick), at(half, thick), at(half - 6, thick)],
+        fill=(222, 120, 120),
+    )
 
 
 def draw_illustration(

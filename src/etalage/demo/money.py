@@ -43,16 +43,20 @@ def demo_money(
             pay(order, provider)
             for sub in order.sub_orders.all():
                 for state in DELIVERED:
-                    sub = sub_order_move(sub_order=sub, to=state, by=operator,
-                                         reason="demo")  # fmt: skip
+                    sub = sub_order_move(
+                        sub_order=sub, to=state, by=operator, reason="demo"
+                    )
         books_matured(now=timezone.now() + timedelta(seconds=1))
     if not settings.ETALAGE_PAYMENT_SANDBOX or not settings.ETALAGE_BANK_SANDBOX:
         log("Demo payouts skipped: they need the payment and bank sandboxes.")
         return
     today = timezone.localtime().date()
     for provider in ("alipay", "wechat"):
-        settlement_import(provider=provider, name=f"{provider}-{today}.csv",
-                          text=settlement_report(provider, today))  # fmt: skip
+        settlement_import(
+            provider=provider,
+            name=f"{provider}-{today}.csv",
+            text=settlement_report(provider, today),
+        )
     run = payout_run(by=operator.get_username())
     payout_file_take(run=run, by=operator.get_username())
     bounced = run.payouts.get(merchant__slug="maison-verhaeghe")

@@ -28,23 +28,37 @@ def _inert(cell: str) -> str:
 
 EXAMPLE_ROWS = [
     {
-        "product_ref": "PRAL-250", "category": "pralines", "brand": "Maison Exemple",
-        "hs_code": "1806.90.00.00", "origin_country": "BE", "tax_class": "ordinary-13",
-        "net_content": "250 g", "name_zh-hans": "果仁糖礼盒",
+        "product_ref": "PRAL-250",
+        "category": "pralines",
+        "brand": "Maison Exemple",
+        "hs_code": "1806.90.00.00",
+        "origin_country": "BE",
+        "tax_class": "ordinary-13",
+        "net_content": "250 g",
+        "name_zh-hans": "果仁糖礼盒",
         "name_fr": "Ballotin de pralines",
-        "name_nl": "Ballotin pralines", "name_en": "Praline ballotin",
+        "name_nl": "Ballotin pralines",
+        "name_en": "Praline ballotin",
         "description_fr": "Pralines belges garnies à la main.",
         "description_en": "Hand-filled Belgian pralines.",
         "ingredients_en": "Cocoa mass, sugar, cocoa butter, hazelnuts.",
-        "sku": "PRAL-250-DARK", "gtin": "5400000000003", "price_eur": "24.50",
-        "weight": "0.35 kg", "stock": "40", "attr_flavour": "Dark",
+        "sku": "PRAL-250-DARK",
+        "gtin": "5400000000003",
+        "price_eur": "24.50",
+        "weight": "0.35 kg",
+        "stock": "40",
+        "attr_flavour": "Dark",
     },
     {
-        "product_ref": "PRAL-250", "sku": "PRAL-250-MILK", "gtin": "5400000000010",
-        "price_eur": "23,90", "weight": "350 g", "net_content": "250 g",
+        "product_ref": "PRAL-250",
+        "sku": "PRAL-250-MILK",
+        "gtin": "5400000000010",
+        "price_eur": "23,90",
+        "weight": "350 g",
+        "net_content": "250 g",
         "attr_flavour": "Milk",
     },
-]  # fmt: skip
+]
 
 
 def import_template_csv(example: bool = False) -> bytes:

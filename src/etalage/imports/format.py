@@ -24,8 +24,15 @@ PRODUCT_COLUMNS = (
     "tax_class",
     *(f"{f}_{lang}" for f in TEXT_FIELDS for lang in LANGUAGE_CODES),
 )
-VARIANT_COLUMNS = ("sku", "gtin", "price_eur", "weight", "net_content", "stock",
-                   "image")  # fmt: skip
+VARIANT_COLUMNS = (
+    "sku",
+    "gtin",
+    "price_eur",
+    "weight",
+    "net_content",
+    "stock",
+    "image",
+)
 # Headers of earlier versions of the format, read as their new names: net content
 # was one weight per product before each variant had its own, with its unit.
 RENAMED_COLUMNS = {"net_weight": "net_content"}

@@ -56,12 +56,14 @@ def allocate(
                 lv
                 for lv in candidates
                 if remaining[(lv.warehouse_id, variant_id)] >= quantity
-            ),  # fmt: skip
+            ),
             None,
         )
         if chosen is None:
-            best = max((remaining[(lv.warehouse_id, variant_id)] for lv in candidates),
-                       default=0)  # fmt: skip
+            best = max(
+                (remaining[(lv.warehouse_id, variant_id)] for lv in candidates),
+                default=0,
+            )
             shortages.append(Shortage(variant_id, quantity, best))
             continue
         remaining[(chosen.warehouse_id, variant_id)] -= quantity

@@ -38,35 +38,56 @@ def _stock(warehouse: Warehouse, variant: Variant) -> Stock:
 
 
 @transaction.atomic
-def stock_receive(*, warehouse: Warehouse, variant: Variant, quantity: int,
-                  by: User | None = None,
-                  note: str = "") -> Stock:  # fmt: skip
+def stock_receive(
+    *,
+    warehouse: Warehouse,
+    variant: Variant,
+    quantity: int,
+    by: User | None = None,
+    note: str = "",
+) -> Stock:
     """Units arrive in a warehouse."""
     if quantity <= 0:
         raise ValidationError({"quantity": _("Receive at least one unit.")})
     stock = _stock(warehouse, variant)
     Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity)
-    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RECEIVED,
-                                 on_hand_delta=quantity, by=by, note=note)  # fmt: skip
+    StockMovement.objects.create(
+        stock=stock,
+        reason=StockMovement.Reason.RECEIVED,
+        on_hand_delta=quantity,
+        by=by,
+        note=note,
+    )
     stock.refresh_from_db()
     return stock
 
 
 @transaction.atomic
-def stock_returned(*, stock: Stock, quantity: int, by: User | None = None,
-                   note: str = "") -> None:  # fmt: skip
+def stock_returned(
+    *, stock: Stock, quantity: int, by: User | None = None, note: str = ""
+) -> None:
     """Units a buyer sent back, inspected and fit to sell, are on the shelf again."""
     if quantity <= 0:
         raise ValidationError({"quantity": _("Return at least one unit.")})
     Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity)
-    StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.RETURNED,
-                                 on_hand_delta=quantity, by=by, note=note)  # fmt: skip
+    StockMovement.objects.create(
+        stock=stock,
+        reason=StockMovement.Reason.RETURNED,
+        on_hand_delta=quantity,
+        by=by,
+        note=note,
+    )
 
 
 @transaction.atomic
-def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int,
-                by: User | None = None,
-                note: str = "") -> Stock:  # fmt: skip
+def stock_count(
+    *,
+    warehouse: Warehouse,
+    variant: Variant,
+    on_hand: int,
+    by: User | None = None,
+    note: str = "",
+) -> Stock:
     """Set the counted number of units; never below what is promised to orders."""
     if on_hand < 0:
         raise ValidationError({"on_hand": _("A count cannot be negative.")})
@@ -76,13 +97,18 @@ def stock_count(*, warehouse: Warehouse, variant: Variant, on_hand: int,
             {
                 "on_hand": _("%(n)d units are promised to orders; count at least that.")
                 % {"n": stock.allocated}
-            }  # fmt: skip
+            }
         )
     delta = on_hand - stock.on_hand
     if delta:
         Stock.objects.filter(pk=stock.pk).update(on_hand=on_hand)
-        StockMovement.objects.create(stock=stock, reason=StockMovement.Reason.ADJUSTED,
-                                     on_hand_delta=delta, by=by, note=note)  # fmt: skip
+        StockMovement.objects.create(
+            stock=stock,
+            reason=StockMovement.Reason.ADJUSTED,
+            on_hand_delta=delta,
+            by=by,
+            note=note,
+        )
     stock.refresh_from_db()
     return stock
 
@@ -111,16 +137,18 @@ def stock_allocate(*, stock: Stock, quantity: int, note: str = "") -> None:
     """Promise units of one stock row, or raise OutOfStock (orders allocate many rows
     at once with ``stock_lock`` and ``stock_move_locked``)."""
     locked = stock_lock_by_key([stock.pk])[stock.pk]
-    stock_move_locked(moves=[(locked, quantity)], reason=StockMovement.Reason.ALLOCATED,
-                      note=note)  # fmt: skip
+    stock_move_locked(
+        moves=[(locked, quantity)], reason=StockMovement.Reason.ALLOCATED, note=note
+    )
 
 
 @transaction.atomic
 def stock_release(*, stock: Stock, quantity: int, note: str = "") -> None:
     """Give promised units of one stock row back."""
     locked = stock_lock_by_key([stock.pk])[stock.pk]
-    stock_move_locked(moves=[(locked, quantity)], reason=StockMovement.Reason.RELEASED,
-                      note=note)  # fmt: skip
+    stock_move_locked(
+        moves=[(locked, quantity)], reason=StockMovement.Reason.RELEASED, note=note
+    )
 
 
 def stock_available(
@@ -197,9 +225,14 @@ _MOVES: dict[str, tuple[int, int]] = {
 }
 
 
-def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str = "",
-                      by: User | None = None,
-                      writes: Writes | None = None) -> None:  # fmt: skip
+def stock_move_locked(
+    *,
+    moves: list[tuple[Stock, int]],
+    reason: str,
+    note: str = "",
+    by: User | None = None,
+    writes: Writes | None = None,
+) -> None:
     """Allocate, release or ship units on rows locked by ``stock_lock`` (or re-read
     under lock), in two statements whatever the number of rows (sent with
     ``writes`` when given): the order's transaction writes stock and movements
@@ -221,10 +254,15 @@ def stock_move_locked(*, moves: list[tuple[Stock, int]], reason: str, note: str 
             raise OutOfStock(_("Not enough units left."), code="out_of_stock")
         rows.append((stock.pk, on_hand_sign * quantity, allocated_sign * quantity))
         movements.append(
-            StockMovement(stock=stock, reason=reason, by=by, note=note,
-                          on_hand_delta=on_hand_sign * quantity,
-                          allocated_delta=allocated_sign * quantity)
-        )  # fmt: skip
+            StockMovement(
+                stock=stock,
+                reason=reason,
+                by=by,
+                note=note,
+                on_hand_delta=on_hand_sign * quantity,
+                allocated_delta=allocated_sign * quantity,
+            )
+        )
     with writes_or_now(writes) as sent:
         sent.execute(*_deltas_statement(rows))
         sent.insert(movements)

@@ -132,10 +132,12 @@ def statement_parse(data: bytes) -> list[Statement]:
     if not schema.validate(tree):
         invalid = schema.error_log.last_error
         raise StatementRefused(
-            _("The statement is not valid camt.053.001.%(version)s (line %(line)s): "
-              "%(error)s") % {"version": version, "line": invalid.line,
-                              "error": invalid.message}
-        )  # fmt: skip
+            _(
+                "The statement is not valid camt.053.001.%(version)s (line %(line)s): "
+                "%(error)s"
+            )
+            % {"version": version, "line": invalid.line, "error": invalid.message}
+        )
     reader = _Reader(namespace)
     return [reader.statement(stmt) for stmt in root.iterfind(reader.p("*/Stmt"))]
 
@@ -248,10 +250,12 @@ def _amount(
         ) from None
     if money.rounded().amount != amount or amount < 0:
         raise StatementRefused(
-            _("Entry %(n)s, %(field)s: %(amount)s has more decimals than "
-              "%(currency)s has.") % {"n": number, "field": field, "amount": text,
-                                      "currency": currency}
-        )  # fmt: skip
+            _(
+                "Entry %(n)s, %(field)s: %(amount)s has more decimals than "
+                "%(currency)s has."
+            )
+            % {"n": number, "field": field, "amount": text, "currency": currency}
+        )
     return amount, currency
 
 

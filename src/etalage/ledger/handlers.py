@@ -48,20 +48,31 @@ def settlement_posted(event: SettlementImported) -> None:
 
 @within(CustomsTaxAssessed)
 def tax_assessed_posted(event: CustomsTaxAssessed) -> None:
-    postings.tax_assessed_post(sub_order_id=event.sub_order_id,
-                               reference=event.tax_no, assessed=event.amount,
-                               currency=event.currency)  # fmt: skip
+    postings.tax_assessed_post(
+        sub_order_id=event.sub_order_id,
+        reference=event.tax_no,
+        assessed=event.amount,
+        currency=event.currency,
+    )
 
 
 @within(CustomsTaxPaid)
 def tax_paid_posted(event: CustomsTaxPaid) -> None:
     sub = SubOrder.objects.select_related("order").get(pk=event.sub_order_id)
-    postings.tax_paid_post(reference=event.tax_no, amount=event.amount,
-                           currency=event.currency, order=sub.order)  # fmt: skip
+    postings.tax_paid_post(
+        reference=event.tax_no,
+        amount=event.amount,
+        currency=event.currency,
+        order=sub.order,
+    )
 
 
 @within(CustomsTaxReturned)
 def tax_returned_posted(event: CustomsTaxReturned) -> None:
     sub = SubOrder.objects.select_related("order").get(pk=event.sub_order_id)
-    postings.tax_returned_post(reference=event.reference, amount=event.amount,
-                               currency=event.currency, order=sub.order)  # fmt: skip
+    postings.tax_returned_post(
+        reference=event.reference,
+        amount=event.amount,
+        currency=event.currency,
+        order=sub.order,
+    )

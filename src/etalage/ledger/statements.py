@@ -149,13 +149,23 @@ def statement_pdf(merchant: Merchant, month: date, language: str = "") -> bytes:
     operator = settings.ETALAGE_OPERATOR
     pdf_font(pdf, 14)
     with pdf_bold(pdf):
-        pdf.cell(0, 8, _("Statement %(month)s") % {"month": f"{month:%Y-%m}"},
-                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.cell(
+            0,
+            8,
+            _("Statement %(month)s") % {"month": f"{month:%Y-%m}"},
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf_font(pdf, 9)
     if settings.ETALAGE_BANK_SANDBOX:
         pdf.set_text_color(180, 0, 0)
-        pdf.cell(0, 5, _("Demo data (sandbox): not a real statement or invoice."),
-                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.cell(
+            0,
+            5,
+            _("Demo data (sandbox): not a real statement or invoice."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 5, _address(merchant), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -197,8 +207,13 @@ def _table(pdf: FPDF, books: QuerySet[SubOrderBook], language: str) -> None:
     pdf.ln()
     for book in books:
         paid_on, number, *_amounts, available = _row(book)
-        amounts = (book.goods_eur, book.refunded_goods_eur, book.commission_eur,
-                   book.commission_vat_eur, book.net_eur)  # fmt: skip
+        amounts = (
+            book.goods_eur,
+            book.refunded_goods_eur,
+            book.commission_eur,
+            book.commission_vat_eur,
+            book.net_eur,
+        )
         values = (paid_on, number, *(_eur(a, language) for a in amounts), available)
         for n, (width, value) in enumerate(zip(widths, values, strict=True)):
             pdf.cell(width, 5, value, align="R" if 2 <= n <= 6 else "L")

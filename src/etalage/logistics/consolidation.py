@@ -24,11 +24,38 @@ from etalage.logistics.vocabulary import Step
 # Ningbo, Chengdu Shuangliu and Tianfu, Chongqing, Xi'an, Wuhan, Tianjin, Qingdao,
 # Xiamen, Kunming, Nanjing, Changsha, Shenyang, Dalian, Harbin, Fuzhou, Nanning,
 # Haikou, Jinan, Hefei, Urumqi). To fly to another, add it here.
-CHINA_AIRPORTS = frozenset((
-    "PEK", "PKX", "PVG", "CAN", "SZX", "CGO", "HGH", "NGB", "CTU", "TFU", "CKG",
-    "XIY", "WUH", "TSN", "TAO", "XMN", "KMG", "NKG", "CSX", "SHE", "DLC", "HRB",
-    "FOC", "NNG", "HAK", "TNA", "HFE", "URC",
-))  # fmt: skip
+CHINA_AIRPORTS = frozenset(
+    (
+        "PEK",
+        "PKX",
+        "PVG",
+        "CAN",
+        "SZX",
+        "CGO",
+        "HGH",
+        "NGB",
+        "CTU",
+        "TFU",
+        "CKG",
+        "XIY",
+        "WUH",
+        "TSN",
+        "TAO",
+        "XMN",
+        "KMG",
+        "NKG",
+        "CSX",
+        "SHE",
+        "DLC",
+        "HRB",
+        "FOC",
+        "NNG",
+        "HAK",
+        "TNA",
+        "HFE",
+        "URC",
+    )
+)
 FLIGHT_NUMBER = re.compile(r"[A-Z0-9]{2}[0-9]{1,4}[A-Z]?")
 
 
@@ -112,17 +139,22 @@ def flight_create(
         )
     if destination not in CHINA_AIRPORTS:
         raise ParcelRefused(
-            _("%(code)s is not an airport in mainland China that Étalage flies to "
-              "(CGO, PVG, PEK, CAN…).") % {"code": destination},
+            _(
+                "%(code)s is not an airport in mainland China that Étalage flies to "
+                "(CGO, PVG, PEK, CAN…)."
+            )
+            % {"code": destination},
             field="destination",
-        )  # fmt: skip
+        )
     flight_number = flight_number.strip().upper().replace(" ", "")
     if not FLIGHT_NUMBER.fullmatch(flight_number):
         raise ParcelRefused(
-            _("A flight is its airline's 2-character code and 1 to 4 digits "
-              "(CV9732, EK9810)."),
+            _(
+                "A flight is its airline's 2-character code and 1 to 4 digits "
+                "(CV9732, EK9810)."
+            ),
             field="flight_number",
-        )  # fmt: skip
+        )
     # The waybill's airline unless the hub names the one that flies it.
     airline = airline.strip() or AIRLINE_PREFIXES[number.prefix]
     if Flight.objects.filter(mawb=str(number)).exists():

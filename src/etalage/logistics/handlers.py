@@ -42,8 +42,11 @@ def buyers_told_of_the_big_steps(event: ParcelStepped) -> None:
     )
     if tracked is None:
         return
-    context = {"parcel": tracked.parcel, "event": tracked,
-               "step_label": STEP_LABELS[step]}  # fmt: skip
+    context = {
+        "parcel": tracked.parcel,
+        "event": tracked,
+        "step_label": STEP_LABELS[step],
+    }
     buyer_notify(
         order=tracked.parcel.sub_order.order,
         notice=NOTICES[step],

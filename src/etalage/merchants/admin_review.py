@@ -202,8 +202,11 @@ class ApplicationReviewMixin:
     ) -> str:
         operator: Any = request.user
         if decision == "approve":
-            merchant_approve(merchant=merchant, operator=operator,
-                             commission_percent=data["commission_percent"])  # fmt: skip
+            merchant_approve(
+                merchant=merchant,
+                operator=operator,
+                commission_percent=data["commission_percent"],
+            )
             return _("%(name)s is approved; it is told by email.") % {
                 "name": merchant.name
             }
@@ -214,8 +217,12 @@ class ApplicationReviewMixin:
             return _("%(name)s is asked for more information by email.") % {
                 "name": merchant.name
             }
-        merchant_reject(merchant=merchant, operator=operator, reason=data["reason"],
-                        note=data["note"])  # fmt: skip
+        merchant_reject(
+            merchant=merchant,
+            operator=operator,
+            reason=data["reason"],
+            note=data["note"],
+        )
         return _(
             "The application of %(name)s is rejected; it is told why by email."
         ) % {"name": merchant.name}

@@ -88,8 +88,11 @@ def merchant_apply(*, application: MerchantApplication) -> Merchant | None:
         multiline={f"story_{lang}" for lang in application.stories},
     )
     User = get_user_model()
-    candidate = User(username=application.email, email=application.email,
-                     first_name=application.contact_name[:150])  # fmt: skip
+    candidate = User(
+        username=application.email,
+        email=application.email,
+        first_name=application.contact_name[:150],
+    )
     try:
         validate_password(application.password, candidate)
     except ValidationError as error:
@@ -110,7 +113,7 @@ def merchant_apply(*, application: MerchantApplication) -> Merchant | None:
         transaction.on_commit(
             lambda: send_mail(
                 subject, body, settings.DEFAULT_FROM_EMAIL, [application.email]
-            )  # fmt: skip
+            )
         )
         return None
     merchant = Merchant.objects.create(

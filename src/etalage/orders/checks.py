@@ -79,10 +79,11 @@ def _caps() -> list[str]:
         for digest, year, code, amount in OrderLine.objects.filter(
             cap_counted__gt=0, sub_order__state__in=states.COUNTING_CAPS
         )
-        .values_list("sub_order__order__id_number_hmac", "sub_order__order__cbec_year",
-                     "hs_code")
+        .values_list(
+            "sub_order__order__id_number_hmac", "sub_order__order__cbec_year", "hs_code"
+        )
         .annotate(amount=Sum("cap_counted"))
-    }  # fmt: skip
+    }
     problems = []
     for row in YearlyQuantity.objects.all():
         ordered = expected.pop((row.id_number_hmac, row.year, row.hs_code), 0)

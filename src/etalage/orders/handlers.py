@@ -18,8 +18,11 @@ def _order(order_id: UUID) -> Order | None:
 def order_placed_tell_buyer(event: OrderPlaced) -> None:
     """Tell the buyer the order is placed and by when to pay."""
     if order := _order(event.order_id):
-        buyer_notify(order=order, notice=Notice.PLACED,
-                     email=("etalage/orders/email/order_placed", {}))  # fmt: skip
+        buyer_notify(
+            order=order,
+            notice=Notice.PLACED,
+            email=("etalage/orders/email/order_placed", {}),
+        )
 
 
 @handles(OrderPaid)
@@ -34,8 +37,12 @@ def order_cancelled_tell_buyer(event: OrderCancelled) -> None:
     if order := _order(event.order_id):
         # A sub-order is cancelled once: the first of them tells cancellations apart.
         key = str(min(event.sub_order_ids, default=""))
-        buyer_notify(order=order, notice=Notice.CANCELLED, key=key,
-                     email=("etalage/orders/email/order_cancelled", {}))  # fmt: skip
+        buyer_notify(
+            order=order,
+            notice=Notice.CANCELLED,
+            key=key,
+            email=("etalage/orders/email/order_cancelled", {}),
+        )
 
 
 @handles(OrderPaid)
@@ -65,5 +72,8 @@ def parcel_cancelled_tell_merchant(event: SubOrderMoved) -> None:
         .first()
     )
     if parcel is not None:
-        notify_merchant(merchant=parcel.merchant, template="parcel_cancelled",
-                        context={"sub": parcel})  # fmt: skip
+        notify_merchant(
+            merchant=parcel.merchant,
+            template="parcel_cancelled",
+            context={"sub": parcel},
+        )

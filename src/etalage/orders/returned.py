@@ -30,8 +30,13 @@ class ReturnRefused(ValueError):
 
 
 @transaction.atomic
-def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
-                       by: Actor = None, reason: str = "") -> SubOrder:  # fmt: skip
+def sub_order_returned(
+    *,
+    sub_order: SubOrder,
+    quantities: Mapping[int, int],
+    by: Actor = None,
+    reason: str = "",
+) -> SubOrder:
     """Record ``quantities`` (by order line) back from the buyer; ``reason`` is the
     return's number, which the buyer's history names."""
     told = {"number": reason} if reason else None
@@ -40,8 +45,10 @@ def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
     sub = SubOrder.objects.select_related("order").get(pk=sub_order.pk)
     if sub.state not in (states.DELIVERED, states.COMPLETED, states.REFUNDED_PART):
         raise ReturnRefused(f"{sub.number} is {sub.state}: nothing to return")
-    lines = {line.pk: line for line in OrderLine.objects.select_for_update()
-             .filter(sub_order=sub)}  # fmt: skip
+    lines = {
+        line.pk: line
+        for line in OrderLine.objects.select_for_update().filter(sub_order=sub)
+    }
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is None or not 0 < quantity <= line.quantity - line.returned:
@@ -52,19 +59,30 @@ def sub_order_returned(*, sub_order: SubOrder, quantities: Mapping[int, int],
         [lines[line_id] for line_id in quantities], ["returned"]
     )
     if all(line.returned == line.quantity for line in lines.values()):
-        return sub_order_move(sub_order=sub, to=states.REFUNDED, by=by,
-                              reason=reason, explanation=explanation,
-                              explanation_data=told)  # fmt: skip
+        return sub_order_move(
+            sub_order=sub,
+            to=states.REFUNDED,
+            by=by,
+            reason=reason,
+            explanation=explanation,
+            explanation_data=told,
+        )
     _give_back_share(sub, [(lines[i], q) for i, q in quantities.items()])
-    return sub_order_move(sub_order=sub, to=states.REFUNDED_PART, by=by,
-                          reason=reason, explanation=explanation,
-                          explanation_data=told)  # fmt: skip
+    return sub_order_move(
+        sub_order=sub,
+        to=states.REFUNDED_PART,
+        by=by,
+        reason=reason,
+        explanation=explanation,
+        explanation_data=told,
+    )
 
 
 def _give_back_share(sub: SubOrder, back: list[tuple[OrderLine, int]]) -> None:
     order = sub.order
-    goods_back = sum((line.unit_price * quantity for line, quantity in back),
-                     Decimal(0))  # fmt: skip
+    goods_back = sum(
+        (line.unit_price * quantity for line, quantity in back), Decimal(0)
+    )
     usage_back = (
         Money(sub.usage_amount * goods_back / sub.goods, order.currency)
         .rounded()
@@ -92,5 +110,6 @@ def _give_back_share(sub: SubOrder, back: list[tuple[OrderLine, int]]) -> None:
         usage = usage_lock(id_number_hmac=order.id_number_hmac, year=order.cbec_year)
         usage_change(usage=usage, confirmed=-usage_back)
     if caps:
-        caps_release(id_number_hmac=order.id_number_hmac, year=order.cbec_year,
-                     amounts=caps)  # fmt: skip
+        caps_release(
+            id_number_hmac=order.id_number_hmac, year=order.cbec_year, amounts=caps
+        )

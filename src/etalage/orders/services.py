@@ -104,8 +104,7 @@ def _apply_books(
             .values_list("hs_code", "amount")
         )
         if capped:
-            caps_release(id_number_hmac=order.id_number_hmac, year=year,
-                         amounts=capped)  # fmt: skip
+            caps_release(id_number_hmac=order.id_number_hmac, year=year, amounts=capped)
 
 
 def _move(
@@ -151,22 +150,40 @@ def _moved(
     transitions, events = [], []
     for sub in moved:
         transitions.append(
-            OrderTransition(order=order, sub_order=sub, from_state=sub.state,
-                            to_state=wanted, by=by, reason=reason,
-                            explanation=told_kind, explanation_data=told_data)
-        )  # fmt: skip
+            OrderTransition(
+                order=order,
+                sub_order=sub,
+                from_state=sub.state,
+                to_state=wanted,
+                by=by,
+                reason=reason,
+                explanation=told_kind,
+                explanation_data=told_data,
+            )
+        )
         events.append(
-            SubOrderMoved(order_id=order.pk, sub_order_id=sub.pk, number=sub.number,
-                          from_state=sub.state, to_state=wanted)
-        )  # fmt: skip
+            SubOrderMoved(
+                order_id=order.pk,
+                sub_order_id=sub.pk,
+                number=sub.number,
+                from_state=sub.state,
+                to_state=wanted,
+            )
+        )
         sub.state = wanted
     new_state = states.order_state([s.state for s in subs])
     if new_state != order.state:
         transitions.append(
-            OrderTransition(order=order, from_state=order.state, to_state=new_state,
-                            by=by, reason=reason, explanation=told_kind,
-                            explanation_data=told_data)
-        )  # fmt: skip
+            OrderTransition(
+                order=order,
+                from_state=order.state,
+                to_state=new_state,
+                by=by,
+                reason=reason,
+                explanation=told_kind,
+                explanation_data=told_data,
+            )
+        )
         Order.objects.filter(pk=order.pk).update(state=new_state)
         order.state = new_state
     return transitions, events
@@ -181,8 +198,12 @@ def sub_orders_move(
     states, transitions and events written in one statement each."""
     ids = {s.pk for s in sub_orders}
     order_ids = sorted({s.order_id for s in sub_orders})
-    orders = {o.pk: o for o in Order.objects.select_for_update().filter(
-        pk__in=order_ids).order_by("pk")}  # fmt: skip
+    orders = {
+        o.pk: o
+        for o in Order.objects.select_for_update()
+        .filter(pk__in=order_ids)
+        .order_by("pk")
+    }
     subs_of: dict[object, list[SubOrder]] = {}
     for sub in (
         SubOrder.objects.select_for_update()
@@ -195,8 +216,15 @@ def sub_orders_move(
     for order_id in order_ids:
         subs = subs_of[order_id]
         moved = [s for s in subs if s.pk in ids]
-        made = _moved(orders[order_id], subs, moved, to, by, reason,
-                      ", ".join(s.number for s in moved))  # fmt: skip
+        made = _moved(
+            orders[order_id],
+            subs,
+            moved,
+            to,
+            by,
+            reason,
+            ", ".join(s.number for s in moved),
+        )
         transitions += made[0]
         events += made[1]
     SubOrder.objects.filter(pk__in=ids).update(state=to)
@@ -226,9 +254,10 @@ def sub_order_move(
     """
     order, subs = _locked(sub_order.order)
     sub = next(s for s in subs if s.pk == sub_order.pk)
-    note = {states.CANCELLED: f"{sub.number} cancelled",
-            states.CUSTOMS_REFUSED: f"{sub.number} refused by customs"}.get(
-        to, sub.number)  # fmt: skip
+    note = {
+        states.CANCELLED: f"{sub.number} cancelled",
+        states.CUSTOMS_REFUSED: f"{sub.number} refused by customs",
+    }.get(to, sub.number)
     _move(order, subs, [sub], to, by, reason, note, (explanation, explanation_data))
     return sub
 
@@ -247,12 +276,23 @@ def order_pay(
     waiting = [s for s in subs if s.state == states.PLACED]
     if not waiting:
         states.check_transition(order.state, states.PAID)
-    _move(order, subs, waiting, states.PAID, by, reason, order.number,
-          (explanation, explanation_data))  # fmt: skip
+    _move(
+        order,
+        subs,
+        waiting,
+        states.PAID,
+        by,
+        reason,
+        order.number,
+        (explanation, explanation_data),
+    )
     event_record(
-        OrderPaid(order_id=order.pk, number=order.number,
-                  sub_order_ids=tuple(s.pk for s in waiting))
-    )  # fmt: skip
+        OrderPaid(
+            order_id=order.pk,
+            number=order.number,
+            sub_order_ids=tuple(s.pk for s in waiting),
+        )
+    )
     return order
 
 
@@ -276,12 +316,23 @@ def order_cancel(
         open_subs = [s for s in subs if s.state in states.CANCELLABLE]
     if not open_subs:
         raise states.IllegalTransition(order.state, states.CANCELLED)
-    _move(order, subs, open_subs, states.CANCELLED, by, reason,
-          f"{order.number} cancelled", (explanation, explanation_data))  # fmt: skip
+    _move(
+        order,
+        subs,
+        open_subs,
+        states.CANCELLED,
+        by,
+        reason,
+        f"{order.number} cancelled",
+        (explanation, explanation_data),
+    )
     event_record(
-        OrderCancelled(order_id=order.pk, number=order.number,
-                       sub_order_ids=tuple(s.pk for s in open_subs))
-    )  # fmt: skip
+        OrderCancelled(
+            order_id=order.pk,
+            number=order.number,
+            sub_order_ids=tuple(s.pk for s in open_subs),
+        )
+    )
     return order
 
 

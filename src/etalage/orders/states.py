@@ -102,8 +102,9 @@ BOOKS: dict[str, Books] = {
 }
 
 
-def states_where(*, units: Units | None = None, usage: Usage | None = None,
-                 caps: bool | None = None) -> frozenset[str]:  # fmt: skip
+def states_where(
+    *, units: Units | None = None, usage: Usage | None = None, caps: bool | None = None
+) -> frozenset[str]:
     """The states whose books say so."""
     return frozenset(
         state

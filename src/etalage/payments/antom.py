@@ -412,12 +412,17 @@ class AntomProvider:
 def _settlement_row(row: dict[str, str], number: int) -> SettlementRow:
     try:
         kind = {"PAYMENT": "payment", "REFUND": "refund"}[row["transactionType"]]
-        amount = Money(Decimal(row["transactionAmountValue"]).copy_abs(),
-                       row["transactionCurrency"])  # fmt: skip
-        settled = Money(Decimal(row["settlementAmountValue"]).copy_abs(),
-                        row["settlementCurrency"])  # fmt: skip
-        fee = Money(Decimal(row["feeAmountValue"] or "0").copy_abs(),
-                    row["feeCurrency"] or row["settlementCurrency"])  # fmt: skip
+        amount = Money(
+            Decimal(row["transactionAmountValue"]).copy_abs(),
+            row["transactionCurrency"],
+        )
+        settled = Money(
+            Decimal(row["settlementAmountValue"]).copy_abs(), row["settlementCurrency"]
+        )
+        fee = Money(
+            Decimal(row["feeAmountValue"] or "0").copy_abs(),
+            row["feeCurrency"] or row["settlementCurrency"],
+        )
         rate = Decimal(row["quotePrice"])
     except (KeyError, InvalidOperation, ValueError) as error:
         raise Malformed(f"line {number}: {error!r}") from None

@@ -184,8 +184,10 @@ def payments_declared_late(*, now: datetime | None = None) -> int:
 
     def declare(order_id: UUID) -> bool:
         order = Order.objects.select_related("identity").get(pk=order_id)
-        return all(d.state != CustomsDeclaration.State.FAILED
-                   for d in order_payment_declare(order))  # fmt: skip
+        return all(
+            d.state != CustomsDeclaration.State.FAILED
+            for d in order_payment_declare(order)
+        )
 
     return tries_spaced(
         orders, key="payment-declare", every=DECLARE_AGAIN, attempt=declare

@@ -323,13 +323,21 @@ class SettlementLine(Entity):
     fee = models.DecimalField(_("fee"), max_digits=12, decimal_places=2)
     rate = models.DecimalField(_("provider's rate"), max_digits=16, decimal_places=8)
     payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="settlement_lines", verbose_name=_("payment"),
-    )  # fmt: skip
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement_lines",
+        verbose_name=_("payment"),
+    )
     refund = models.ForeignKey(
-        Refund, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="settlement_lines", verbose_name=_("refund"),
-    )  # fmt: skip
+        Refund,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement_lines",
+        verbose_name=_("refund"),
+    )
     difference = models.TextField(_("difference"), blank=True)
 
     class Meta:

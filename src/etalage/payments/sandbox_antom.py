@@ -69,10 +69,13 @@ def handle(path: str, headers: dict[str, str], body: bytes) -> Answer:
     try:
         request = json.loads(body)
         wrong = next(
-            (f"{name}: {value!r} is not a string"
-             for name, value in _leaves(request) if not isinstance(value, str)),
+            (
+                f"{name}: {value!r} is not a string"
+                for name, value in _leaves(request)
+                if not isinstance(value, str)
+            ),
             "",
-        )  # fmt: skip
+        )
         reply = (
             _failure(400, "PARAM_ILLEGAL", wrong)
             if wrong

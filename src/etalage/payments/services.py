@@ -212,8 +212,13 @@ def refund_request(
     """Give back ``amount`` of a paid payment through its provider; ``parcels`` move
     to refunded once the provider has refunded. The refund's request id makes it
     once at the provider, whatever happens here."""
-    refund = refund_record(payment=payment, amount=amount, reason=reason,
-                           parcels=parcels, tax_part=tax_part)  # fmt: skip
+    refund = refund_record(
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        parcels=parcels,
+        tax_part=tax_part,
+    )
     return refund_ask(refund)
 
 
@@ -301,9 +306,12 @@ def refund_settled(
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
     refund.save(update_fields=["state", "failure", "provider_refund_id", "updated_at"])
     event_record(
-        RefundSucceeded(refund_id=refund.pk, payment_id=refund.payment_id,
-                        order_id=refund.payment.order_id)
-    )  # fmt: skip
+        RefundSucceeded(
+            refund_id=refund.pk,
+            payment_id=refund.payment_id,
+            order_id=refund.payment.order_id,
+        )
+    )
     label = PROVIDER_NAMES[Provider(refund.payment.provider)]
     for parcel in SubOrder.objects.filter(pk__in=refund.parcels):
         if parcel.state in (states.CANCELLED, states.CUSTOMS_REFUSED):
@@ -381,8 +389,12 @@ def _tell_buyer_refunded(refund: Refund) -> None:
     """The buyer learns of the refund, in the order's language (``buyer_notify``)."""
     order = Order.objects.select_related("buyer").get(pk=refund.payment.order_id)
     context = {"refund": refund, "provider": Provider(refund.payment.provider).label}
-    buyer_notify(order=order, notice=Notice.REFUNDED, key=str(refund.pk),
-                 email=("etalage/payments/email/refunded", context))  # fmt: skip
+    buyer_notify(
+        order=order,
+        notice=Notice.REFUNDED,
+        key=str(refund.pk),
+        email=("etalage/payments/email/refunded", context),
+    )
 
 
 def order_refund_cancelled(

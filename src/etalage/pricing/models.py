@@ -121,8 +121,9 @@ class FreightRate(Entity):
     max_grams = models.PositiveIntegerField(
         _("up to (g)"), null=True, blank=True, help_text=_("Empty: no upper bound.")
     )
-    price_cny = models.DecimalField(_("price per parcel (CNY)"), max_digits=10,
-                                    decimal_places=2)  # fmt: skip
+    price_cny = models.DecimalField(
+        _("price per parcel (CNY)"), max_digits=10, decimal_places=2
+    )
     effective_from = models.DateField(_("in force from"))
 
     class Meta:

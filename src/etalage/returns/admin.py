@@ -29,8 +29,11 @@ class DecisionForm(forms.Form):
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
     )
-    note = forms.CharField(label=_("Note to the buyer (required to refuse)"),
-                           max_length=500, required=False)  # fmt: skip
+    note = forms.CharField(
+        label=_("Note to the buyer (required to refuse)"),
+        max_length=500,
+        required=False,
+    )
 
 
 @admin.register(ReturnRequest)
@@ -51,7 +54,7 @@ class ReturnRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 "<uuid:pk>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="returns_returnrequest_decide",
-            )  # fmt: skip
+            )
         ]
         return own + super().get_urls()
 
@@ -62,15 +65,22 @@ class ReturnRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         form = DecisionForm(request.POST or None)
         if form.is_valid():
             try:
-                return_decide(request=made, by=request.user,
-                              approve=form.cleaned_data["decision"] == "approve",
-                              note=form.cleaned_data["note"])  # fmt: skip
+                return_decide(
+                    request=made,
+                    by=request.user,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"],
+                )
             except ReturnError as error:
                 for text in error.messages:
                     form.add_error(None, text)
             else:
                 return redirect("admin:returns_returnrequest_change", made.pk)
-        return form_page(self, request, title=_("Decide on return %(number)s")
-                         % {"number": made.number},
-                         intro=made.details or made.get_reason_display(),
-                         submit=_("Decide"), form=form)  # fmt: skip
+        return form_page(
+            self,
+            request,
+            title=_("Decide on return %(number)s") % {"number": made.number},
+            intro=made.details or made.get_reason_display(),
+            submit=_("Decide"),
+            form=form,
+        )

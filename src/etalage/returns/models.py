@@ -27,9 +27,11 @@ class ReturnRequest(Entity):
         OTHER = "other", _("Another reason")
 
     sub_order = models.ForeignKey(
-        SubOrder, on_delete=models.PROTECT, related_name="returns",
+        SubOrder,
+        on_delete=models.PROTECT,
+        related_name="returns",
         verbose_name=_("parcel"),
-    )  # fmt: skip
+    )
     number = models.CharField(_("return number"), max_length=30, unique=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State, default=State.REQUESTED
@@ -37,16 +39,22 @@ class ReturnRequest(Entity):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
     details = models.TextField(_("what happened"), max_length=1000, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("note to the buyer"), max_length=500, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     goods_amount = models.DecimalField(
         _("goods refunded"), max_digits=12, decimal_places=2, default=0
     )
@@ -74,10 +82,10 @@ class ReturnLine(models.Model):
     )
     line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveSmallIntegerField(_("quantity"))
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome,
-                               blank=True)  # fmt: skip
-    write_off_reason = models.CharField(_("why written off"), max_length=200,
-                                        blank=True)  # fmt: skip
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome, blank=True)
+    write_off_reason = models.CharField(
+        _("why written off"), max_length=200, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.line.sku} × {self.quantity}"

@@ -140,8 +140,13 @@ def test_a_throttled_code_request_answers_as_for_an_unknown_number(markets):
     for login in ["13900139000"] * 7 + ["13700137000"]:
         client = Client()
         answer = client.post("/en/password/", {"login": login}, follow=True)
-        answers.append((answer.redirect_chain, errors_of(answer.content.decode()),
-                        "Too many" in answer.content.decode()))  # fmt: skip
+        answers.append(
+            (
+                answer.redirect_chain,
+                errors_of(answer.content.decode()),
+                "Too many" in answer.content.decode(),
+            )
+        )
     assert all(answer == answers[-1] for answer in answers), answers
     assert len(sms.outbox) == 5  # five codes an hour to one number, then silence
 

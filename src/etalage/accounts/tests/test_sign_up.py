@@ -54,8 +54,9 @@ def test_an_email_sign_up_is_confirmed_by_its_link_then_signs_in(client, markets
     assert user.is_active
     assert client.get(link.group(1)).status_code == 400  # a link works once
     client.logout()
-    signed_in = client.post("/en/login/", {"username": "MEI.wang@example.cn ",
-                                           "password": PASSWORD})  # fmt: skip
+    signed_in = client.post(
+        "/en/login/", {"username": "MEI.wang@example.cn ", "password": PASSWORD}
+    )
     assert signed_in.status_code == 302
 
 

@@ -21,10 +21,18 @@ def post(client, url, body):
 
 
 def test_an_address_added_by_its_code_answers_the_table_s_names(api):
-    answer = post(api, "/api/v1/me/addresses", {
-        "recipient": "陈静", "phone": "13700001234", "region_code": "441900",
-        "street": "长安镇振安中路 88 号", "postcode": "523850", "is_default": True,
-    })  # fmt: skip
+    answer = post(
+        api,
+        "/api/v1/me/addresses",
+        {
+            "recipient": "陈静",
+            "phone": "13700001234",
+            "region_code": "441900",
+            "street": "长安镇振安中路 88 号",
+            "postcode": "523850",
+            "is_default": True,
+        },
+    )
     assert answer.status_code == 201, answer.content
     body = answer.json()
     assert (body["province"], body["city"], body["district"]) == (
@@ -43,10 +51,16 @@ def test_an_address_added_by_its_code_answers_the_table_s_names(api):
 
 
 def test_a_code_that_is_not_a_last_step_is_refused_naming_the_field(api):
-    answer = post(api, "/api/v1/me/addresses", {
-        "recipient": "陈静", "phone": "13700001234", "region_code": "440300",
-        "street": "深南大道 1 号",
-    })  # fmt: skip
+    answer = post(
+        api,
+        "/api/v1/me/addresses",
+        {
+            "recipient": "陈静",
+            "phone": "13700001234",
+            "region_code": "440300",
+            "street": "深南大道 1 号",
+        },
+    )
     assert answer.status_code == 422
     assert answer.json()["error"]["field"] == "district"
 
@@ -55,11 +69,21 @@ def test_a_quote_says_when_each_parcel_arrives_in_the_reader_s_language(
     client, shopping
 ):
     product = shopping.products["a"]
-    body = post(client, "/api/v1/quotes", {
-        "market": "CN", "lang": "zh-hans",
-        "lines": [{"product": product.slug, "sku": product.variants.get().sku,
-                   "quantity": 1}],
-    }).json()  # fmt: skip
+    body = post(
+        client,
+        "/api/v1/quotes",
+        {
+            "market": "CN",
+            "lang": "zh-hans",
+            "lines": [
+                {
+                    "product": product.slug,
+                    "sku": product.variants.get().sku,
+                    "quantity": 1,
+                }
+            ],
+        },
+    ).json()
     delivery = body["sub_orders"][0]["delivery"]
     window = delivery_windows(["direct_liege"])["direct_liege"]
     assert delivery["earliest"] == window.earliest.isoformat()

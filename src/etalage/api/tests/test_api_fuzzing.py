@@ -43,9 +43,11 @@ def credentials(shopping, client):
 
     product = shopping.products["a"]
     _key, secret = api_key_create(
-        merchant=product.merchant, name="fuzz", scopes=list(ApiKey.Scope.values),
+        merchant=product.merchant,
+        name="fuzz",
+        scopes=list(ApiKey.Scope.values),
         created_by=shopping.buyer("keyholder"),
-    )  # fmt: skip
+    )
     buyer = shopping.buyer("fuzzed")
     shopping.cart(buyer, [(product, 1)])
     client.force_login(buyer)
@@ -60,8 +62,13 @@ def test_the_api_never_fails_and_always_answers_as_documented(api_schema, creden
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=12, deadline=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck), database=None)  # fmt: skip
+        @settings(
+            max_examples=12,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         @given(case=operation.as_strategy())
         def answers_as_documented(case):
             headers, cookies = credentials

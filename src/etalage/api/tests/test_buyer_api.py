@@ -29,8 +29,12 @@ def delivered_order(shopping, buyer, products=("a",)):
     shopping.cart(buyer, [(shopping.products[p], 2) for p in products])
     order = order_pay(order=shopping.place(buyer, key=uuid.uuid4().hex).order)
     for sub in order.sub_orders.all():
-        for to in (states.CUSTOMS_DECLARED, states.RELEASED, states.SHIPPED,
-                   states.DELIVERED):  # fmt: skip
+        for to in (
+            states.CUSTOMS_DECLARED,
+            states.RELEASED,
+            states.SHIPPED,
+            states.DELIVERED,
+        ):
             sub = sub_order_move(sub_order=sub, to=to, reason="on its way")
     return order
 
@@ -141,27 +145,39 @@ def test_the_buyer_s_language_answers_when_the_request_names_none(shopping):
     client = signed_in(buyer)
     url = f"/api/v1/orders/{order.number}"
     assert client.get(url).json()["state_label"] == "已送达"  # none chosen: Chinese
-    chosen = client.put("/api/v1/me/preferences", {"order_emails": False,
-                        "order_texts": True, "language": "fr"},
-                        content_type="application/json")  # fmt: skip
+    chosen = client.put(
+        "/api/v1/me/preferences",
+        {"order_emails": False, "order_texts": True, "language": "fr"},
+        content_type="application/json",
+    )
     assert chosen.status_code == 200
     assert chosen.json()["notices"] == {"order_emails": False, "order_texts": True}
     french = client.get(url).json()
     assert french["state_label"] == "Livrée"
-    assert french["history"][1] == {**french["history"][1], "state": "paid",
-                                    "state_label": "Payée"}  # fmt: skip
+    assert french["history"][1] == {
+        **french["history"][1],
+        "state": "paid",
+        "state_label": "Payée",
+    }
     english = client.get(url, headers={"Accept-Language": "en"}).json()
     assert english["state_label"] == "Delivered"
     # The account's calls too: a refusal said in the buyer's language.
-    wrong_id = {"real_name": "张伟", "id_number": "310115198505120033",
-                "mobile": "13912345678", "consent": True}  # fmt: skip
-    refused = client.post("/api/v1/me/identities", wrong_id,
-                          content_type="application/json")  # fmt: skip
+    wrong_id = {
+        "real_name": "张伟",
+        "id_number": "310115198505120033",
+        "mobile": "13912345678",
+        "consent": True,
+    }
+    refused = client.post(
+        "/api/v1/me/identities", wrong_id, content_type="application/json"
+    )
     assert refused.json()["error"]["field"] == "id_number"
     assert "contrôle" in refused.json()["error"]["message"]
-    wrong = client.put("/api/v1/me/preferences", {"order_emails": True,
-                       "order_texts": True, "language": "de"},
-                       content_type="application/json")  # fmt: skip
+    wrong = client.put(
+        "/api/v1/me/preferences",
+        {"order_emails": True, "order_texts": True, "language": "de"},
+        content_type="application/json",
+    )
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "language"
     assert "fr, nl" in wrong.json()["error"]["message"]
 
@@ -177,11 +193,16 @@ def test_an_email_is_added_and_confirmed_by_its_link_s_token(
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
 
     def post(url, body, **headers):
-        return client.post(url, body, content_type="application/json",
-                           headers={"X-CSRFToken": token, **headers})  # fmt: skip
+        return client.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={"X-CSRFToken": token, **headers},
+        )
 
-    wrong = post("/api/v1/me/email", {"email": "not an address"},
-                 **{"Accept-Language": "fr"})  # fmt: skip
+    wrong = post(
+        "/api/v1/me/email", {"email": "not an address"}, **{"Accept-Language": "fr"}
+    )
     assert wrong.status_code == 422
     assert wrong.json()["error"] == {
         "code": "invalid",
@@ -195,8 +216,9 @@ def test_an_email_is_added_and_confirmed_by_its_link_s_token(
     assert (me["email"], me["email_pending"]) == (None, "wang@example.cn")
     link = mail.outbox[-1].body.split("/account/email/confirm/")[1].split("/")[0]
     stranger = Client(enforce_csrf_checks=True)
-    unsent = stranger.post("/api/v1/auth/email/confirm", {"token": link},
-                           content_type="application/json")  # fmt: skip
+    unsent = stranger.post(
+        "/api/v1/auth/email/confirm", {"token": link}, content_type="application/json"
+    )
     assert unsent.status_code == 403  # no CSRF token
     assert post("/api/v1/auth/email/confirm", {"token": link + "x"}).status_code == 422
     assert post("/api/v1/auth/email/confirm", {"token": link}).status_code == 200
@@ -278,8 +300,10 @@ def test_a_merchant_s_page_tells_its_story_in_the_reader_s_language(
     client = Client(headers={"Accept-Language": language})
     page = client.get(f"/api/v1/merchants/{merchant.slug}?limit=1").json()
     assert (page["name"], page["story"], page["text_language"]) == (
-        merchant.name, story, language,
-    )  # fmt: skip
+        merchant.name,
+        story,
+        language,
+    )
     assert page["products"]["pricing"]["language"] == language
     newest, oldest = shopping.products["b"], shopping.products["a"]
     assert [p["slug"] for p in page["products"]["items"]] == [newest.slug]
@@ -296,8 +320,9 @@ def test_the_account_shows_the_wechat_users_linked_to_it(shopping):
     from etalage.accounts.models import WeChatIdentity
 
     buyer, other = shopping.buyer(), shopping.buyer()
-    WeChatIdentity.objects.create(user=buyer, app_id="wx0001", openid="o-1",
-                                  unionid="u-1", nickname="小王")  # fmt: skip
+    WeChatIdentity.objects.create(
+        user=buyer, app_id="wx0001", openid="o-1", unionid="u-1", nickname="小王"
+    )
     WeChatIdentity.objects.create(user=other, app_id="wx0001", openid="o-2")
     (linked,) = signed_in(buyer).get("/api/v1/me").json()["wechat"]
     assert (linked["app_id"], linked["nickname"]) == ("wx0001", "小王")
@@ -337,9 +362,10 @@ def test_placing_and_cancelling_say_why_not_in_the_reader_s_language(shopping):
     assert late.status_code == 409
     assert late.json()["error"]["message"] == "此订单状态为“已送达”，已无法取消。"
     keyless = signed_in(buyer, "fr").post(
-        "/api/v1/orders", {"identity": "x", "address": "y"},
+        "/api/v1/orders",
+        {"identity": "x", "address": "y"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert keyless.status_code == 422
     assert keyless.json()["error"]["field"] == "Idempotency-Key"
     assert keyless.json()["error"]["message"].startswith("Envoyez un en-tête")

@@ -42,44 +42,76 @@ def test_a_visitor_goes_to_a_delivered_parcel_s_timeline_and_a_return(
     token = api.get("/api/v1/auth/csrf").json()["csrf_token"]
 
     def post(url, body, **headers):
-        return api.post(url, body, content_type="application/json",
-                        headers={"X-CSRFToken": token, **headers})  # fmt: skip
+        return api.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={"X-CSRFToken": token, **headers},
+        )
 
     product = shopping.products["a"]
     maker = api.get(f"/api/v1/merchants/{product.merchant.slug}?lang=en").json()
     assert product.slug in [p["slug"] for p in maker["products"]["items"]]
-    signed_up = post("/api/v1/auth/signup", {"login": "13912345678",
-                     "password": "a quiet harbour 42", "lang": "en"})  # fmt: skip
+    signed_up = post(
+        "/api/v1/auth/signup",
+        {"login": "13912345678", "password": "a quiet harbour 42", "lang": "en"},
+    )
     assert signed_up.status_code == 202
     code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
-    assert post("/api/v1/auth/confirm", {"login": "13912345678",
-                "code": code}).status_code == 200  # fmt: skip
+    assert (
+        post("/api/v1/auth/confirm", {"login": "13912345678", "code": code}).status_code
+        == 200
+    )
     token = api.cookies["csrftoken"].value  # rotated at sign-in
-    chosen = api.put("/api/v1/me/preferences", {"order_emails": True,
-                     "order_texts": True, "language": "en"},
-                     content_type="application/json",
-                     headers={"X-CSRFToken": token})  # fmt: skip
+    chosen = api.put(
+        "/api/v1/me/preferences",
+        {"order_emails": True, "order_texts": True, "language": "en"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert chosen.json()["language"] == "en"
-    identity = post("/api/v1/me/identities", {"real_name": "张伟",
-                    "id_number": "310115198505120032", "mobile": "13912345678",
-                    "consent": True})  # fmt: skip
+    identity = post(
+        "/api/v1/me/identities",
+        {
+            "real_name": "张伟",
+            "id_number": "310115198505120032",
+            "mobile": "13912345678",
+            "consent": True,
+        },
+    )
     assert identity.status_code == 201, identity.content
     assert identity.json()["id_number_masked"] == "3101**********0032"
     assert "310115198505120032" not in identity.content.decode()
-    address = post("/api/v1/me/addresses", {"recipient": "张伟",
-                   "phone": "13912345678", "province": "上海市", "city": "上海市",
-                   "district": "浦东新区", "street": "世纪大道 100 号"})  # fmt: skip
+    address = post(
+        "/api/v1/me/addresses",
+        {
+            "recipient": "张伟",
+            "phone": "13912345678",
+            "province": "上海市",
+            "city": "上海市",
+            "district": "浦东新区",
+            "street": "世纪大道 100 号",
+        },
+    )
     assert address.status_code == 201, address.content
-    added = post("/api/v1/cart/lines", {"product": product.slug,
-                 "sku": product.variants.get().sku, "quantity": 2})  # fmt: skip
+    added = post(
+        "/api/v1/cart/lines",
+        {"product": product.slug, "sku": product.variants.get().sku, "quantity": 2},
+    )
     assert added.status_code == 201, added.content
     cart = added.json()
     assert cart["lines"][0]["quantity"] == 2 and cart["quote"]["can_place"]
     total = cart["quote"]["total"]["amount"]
-    placed = post("/api/v1/orders", {"identity": identity.json()["id"],
-                  "address": address.json()["id"], "lang": "en",
-                  "expected_total": total},
-                  **{"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+    placed = post(
+        "/api/v1/orders",
+        {
+            "identity": identity.json()["id"],
+            "address": address.json()["id"],
+            "lang": "en",
+            "expected_total": total,
+        },
+        **{"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert placed.status_code == 201, placed.content
     number = placed.json()["number"]
     assert str(Order.objects.get().total) == total
@@ -102,28 +134,45 @@ def test_a_visitor_goes_to_a_delivered_parcel_s_timeline_and_a_return(
     timeline = parcel["parcel"]["tracking"]
     assert timeline[0]["step"] == "delivered" and timeline[0]["label"] == "Delivered"
     assert [s["step"] for s in reversed(timeline)][:5] == [
-        "info_received", "received_at_hub", "departed_liege", "arrived_in_china",
+        "info_received",
+        "received_at_hub",
+        "departed_liege",
+        "arrived_in_china",
         "customs_released",
-    ]  # fmt: skip
+    ]
     assert parcel["parcel"]["waybill"] and parcel["returns"]["returnable"]
-    in_chinese = api.get(f"/api/v1/orders/{number}", headers={
-        "Accept-Language": "zh-CN"}).json()  # fmt: skip
+    in_chinese = api.get(
+        f"/api/v1/orders/{number}", headers={"Accept-Language": "zh-CN"}
+    ).json()
     assert in_chinese["sub_orders"][0]["parcel"]["tracking"][0]["label"] == "已送达"
     (paid,) = api.get(order["links"]["payments"]).json()["items"]
     assert paid["state"] == "succeeded"
 
     sku = parcel["lines"][0]["sku"]
-    asked = api.post(parcel["returns"]["ask_url"], {
-        "reason": "damaged", "details": "The box arrived crushed.",
-        "items": [f"{sku}:1"], "photos": [_photo("one"), _photo("two")],
-    }, headers={"X-CSRFToken": token})  # fmt: skip
+    asked = api.post(
+        parcel["returns"]["ask_url"],
+        {
+            "reason": "damaged",
+            "details": "The box arrived crushed.",
+            "items": [f"{sku}:1"],
+            "photos": [_photo("one"), _photo("two")],
+        },
+        headers={"X-CSRFToken": token},
+    )
     assert asked.status_code == 201, asked.content
     made = asked.json()
     assert (made["state"], made["state_label"]) == (
-        "requested", "asked, awaiting the seller",
-    )  # fmt: skip
-    assert made["lines"] == [{"sku": sku, "name_zh": parcel["lines"][0]["name_zh"],
-                              "quantity": 1, "outcome": ""}]  # fmt: skip
+        "requested",
+        "asked, awaiting the seller",
+    )
+    assert made["lines"] == [
+        {
+            "sku": sku,
+            "name_zh": parcel["lines"][0]["name_zh"],
+            "quantity": 1,
+            "outcome": "",
+        }
+    ]
     assert len(made["photos"]) == 2 and made["label_url"] is None
     photo = api.get(made["photos"][0])
     assert photo["Content-Type"] == "image/webp" and photo.content[:4] == b"RIFF"
@@ -156,8 +205,9 @@ def _seller_decides(number):
     from etalage.returns.services import return_decide
 
     seller = get_user_model().objects.create_user("seller")
-    return_decide(request=ReturnRequest.objects.get(number=number), approve=True,
-                  by=seller)  # fmt: skip
+    return_decide(
+        request=ReturnRequest.objects.get(number=number), approve=True, by=seller
+    )
 
 
 def _warehouse_receives(number):
@@ -190,16 +240,21 @@ def _pay(api, post, number, monkeypatch):
     cashier, whose signed notification comes back to Étalage."""
     from etalage.payments import sandbox_store
 
-    started = post(f"/api/v1/orders/{number}/payments", {"provider": "alipay"},
-                   **{"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+    started = post(
+        f"/api/v1/orders/{number}/payments",
+        {"provider": "alipay"},
+        **{"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert started.status_code == 201, started.content
     cashier = Client()
 
     def transport(method, url, headers, sent):
-        answer = cashier.post(urlsplit(url).path, data=sent,
-                              content_type=headers["Content-Type"],
-                              headers={k: v for k, v in headers.items()
-                                       if k != "Content-Type"})  # fmt: skip
+        answer = cashier.post(
+            urlsplit(url).path,
+            data=sent,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
@@ -226,10 +281,12 @@ def _deliver(settings, monkeypatch):
     carrier = Client()
 
     def pushed(method, url, headers, body):
-        answer = carrier.post(urlsplit(url).path, data=body,
-                              content_type=headers["Content-Type"],
-                              headers={k: v for k, v in headers.items()
-                                       if k != "Content-Type"})  # fmt: skip
+        answer = carrier.post(
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_carrier, "PUSH_TRANSPORT", [pushed])
@@ -275,9 +332,12 @@ def test_a_signed_in_session_without_its_csrf_token_is_told_which_header(shoppin
     api.force_login(buyer)
     body = {"identity": str(buyer.identities.get().pk), "lang": "en"}
     for language, words in (("en", "csrftoken cookie"), ("zh-CN", "请在")):
-        refused = api.post("/api/v1/orders", body, content_type="application/json",
-                           headers={"Idempotency-Key": uuid.uuid4().hex,
-                                    "Accept-Language": language})  # fmt: skip
+        refused = api.post(
+            "/api/v1/orders",
+            body,
+            content_type="application/json",
+            headers={"Idempotency-Key": uuid.uuid4().hex, "Accept-Language": language},
+        )
         assert refused.status_code == 403
         error = refused.json()["error"]
         assert error["code"] == "csrf_failed" and error["field"] == "X-CSRFToken"
@@ -298,10 +358,17 @@ def test_another_buyer_s_cart_line_and_identity_are_not_found(client, shopping):
 
 def test_a_wrong_identity_names_its_field(client, shopping):
     client.force_login(shopping.buyer())
-    refused = client.post("/api/v1/me/identities", {"real_name": "张伟",
-                          "id_number": "310115198505120033", "mobile": "13912345678",
-                          "consent": True}, content_type="application/json",
-                          headers={"Accept-Language": "en"})  # fmt: skip
+    refused = client.post(
+        "/api/v1/me/identities",
+        {
+            "real_name": "张伟",
+            "id_number": "310115198505120033",
+            "mobile": "13912345678",
+            "consent": True,
+        },
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "id_number"
     assert "check digit" in refused.json()["error"]["message"]
@@ -320,8 +387,9 @@ def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch)
     token = api.get("/api/v1/auth/csrf").json()["csrf_token"]
     path = f"/api/v1/orders/{order.number}/payments"
     body = {"provider": "alipay"}
-    without_key = api.post(path, body, content_type="application/json",
-                           headers={"X-CSRFToken": token})  # fmt: skip
+    without_key = api.post(
+        path, body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert without_key.status_code == 422
     key = {"X-CSRFToken": token, "Idempotency-Key": uuid.uuid4().hex}
     started = api.post(path, body, content_type="application/json", headers=key)
@@ -338,10 +406,12 @@ def test_an_order_is_paid_through_the_api_and_the_sandbox(shopping, monkeypatch)
     cashier = Client()
 
     def transport(method, url, headers, sent):
-        answer = cashier.post(urlsplit(url).path, data=sent,
-                              content_type=headers["Content-Type"],
-                              headers={k: v for k, v in headers.items()
-                                       if k != "Content-Type"})  # fmt: skip
+        answer = cashier.post(
+            urlsplit(url).path,
+            data=sent,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])

@@ -122,12 +122,21 @@ def their_endpoints(shop):
     return [
         ("get", f"/products/{pid}", None),
         ("patch", f"/products/{pid}", {"brand": "Stolen"}),
-        ("post", f"/products/{pid}/variants", {"sku": "X-1", "price_eur": "1.00",
-            "weight_grams": 1, "net_content": 1, "net_unit": "g"}),
+        (
+            "post",
+            f"/products/{pid}/variants",
+            {
+                "sku": "X-1",
+                "price_eur": "1.00",
+                "weight_grams": 1,
+                "net_content": 1,
+                "net_unit": "g",
+            },
+        ),
         ("put", f"/products/{pid}/variants/{sku}/price", {"price_eur": "0.01"}),
         ("post", f"/products/{pid}/submit", None),
         ("put", f"/products/{pid}/variants/{sku}/stock", {"on_hand": 99}),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("index", range(6))
@@ -252,12 +261,22 @@ def test_a_key_is_rate_limited(client, shop, settings):
 def test_sets_the_counted_stock_of_a_variant(client, shop):
     pid = shop["my_product"].pk
     sku = shop["my_product"].variants.get().sku
-    response = call(client, "put", f"/products/{pid}/variants/{sku}/stock", shop["key"],
-                    {"on_hand": 25})  # fmt: skip
+    response = call(
+        client,
+        "put",
+        f"/products/{pid}/variants/{sku}/stock",
+        shop["key"],
+        {"on_hand": 25},
+    )
     assert response.status_code == 200
     assert response.json()["variants"][0]["on_hand"] == 25
-    bad = call(client, "put", f"/products/{pid}/variants/{sku}/stock", shop["key"],
-               {"on_hand": -1})  # fmt: skip
+    bad = call(
+        client,
+        "put",
+        f"/products/{pid}/variants/{sku}/stock",
+        shop["key"],
+        {"on_hand": -1},
+    )
     assert bad.json()["error"]["field"] == "on_hand"
 
 
@@ -267,8 +286,13 @@ def test_an_origin_that_is_not_an_iso_country_is_refused(client, shop):
         response = call(client, "patch", f"/products/{product.pk}", shop["key"], body)
         assert response.status_code == 422, response.content
     assert response.json()["error"]["code"] == "invalid"
-    refused = call(client, "patch", f"/products/{product.pk}", shop["key"],
-                   {"origin_country": "XX"})  # fmt: skip
+    refused = call(
+        client,
+        "patch",
+        f"/products/{product.pk}",
+        shop["key"],
+        {"origin_country": "XX"},
+    )
     assert refused.json()["error"]["field"] == "origin_country"
     product.refresh_from_db()
     assert product.origin_country == "BE"
@@ -279,11 +303,18 @@ def test_errors_speak_the_merchant_s_language_unless_the_caller_asks(client, sho
 
     Merchant.objects.filter(pk=shop["mine"].pk).update(language="fr")
     product = shop["my_product"]
-    french = call(client, "patch", f"/products/{product.pk}", shop["key"],
-                  {"hs_code": "12"})  # fmt: skip
+    french = call(
+        client, "patch", f"/products/{product.pk}", shop["key"], {"hs_code": "12"}
+    )
     assert "chiffres" in french.json()["error"]["message"]
-    english = call(client, "patch", f"/products/{product.pk}", shop["key"],
-                   {"hs_code": "12"}, **{"Accept-Language": "en"})  # fmt: skip
+    english = call(
+        client,
+        "patch",
+        f"/products/{product.pk}",
+        shop["key"],
+        {"hs_code": "12"},
+        **{"Accept-Language": "en"},
+    )
     assert "digits" in english.json()["error"]["message"]
 
 
@@ -296,10 +327,17 @@ def test_a_sku_with_a_slash_is_addressable(client, shop):
         "net_content": 100,
         "net_unit": "g",
     }
-    assert call(client, "post", f"/products/{pid}/variants", shop["key"],
-                new).status_code == 201  # fmt: skip
-    priced = call(client, "put", f"/products/{pid}/variants/BOX/12/price",
-                  shop["key"], {"price_eur": "4.50"})  # fmt: skip
+    assert (
+        call(client, "post", f"/products/{pid}/variants", shop["key"], new).status_code
+        == 201
+    )
+    priced = call(
+        client,
+        "put",
+        f"/products/{pid}/variants/BOX/12/price",
+        shop["key"],
+        {"price_eur": "4.50"},
+    )
     assert priced.status_code == 200, priced.content
     assert shop["my_product"].variants.get(sku="BOX/12").price_eur == Decimal("4.50")
 
@@ -310,8 +348,9 @@ def test_a_merchant_ref_names_one_product_and_a_second_is_refused_by_field(
     first = call(client, "post", "/products", shop["key"], NEW_PRODUCT)
     assert first.status_code == 201, first.content
     again = {**NEW_PRODUCT, "variants": [{**NEW_PRODUCT["variants"][0], "sku": "B"}]}
-    refused = call(client, "post", "/products", shop["key"], again,
-                   **{"Accept-Language": "fr"})  # fmt: skip
+    refused = call(
+        client, "post", "/products", shop["key"], again, **{"Accept-Language": "fr"}
+    )
     assert refused.status_code == 422
     assert refused.json()["error"] == {
         "code": "invalid",

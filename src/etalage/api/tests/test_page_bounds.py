@@ -20,9 +20,11 @@ def keyed(shopping):
 
     product = shopping.products["a"]
     _key, secret = api_key_create(
-        merchant=product.merchant, name="pages", scopes=list(ApiKey.Scope.values),
+        merchant=product.merchant,
+        name="pages",
+        scopes=list(ApiKey.Scope.values),
         created_by=shopping.buyer("keyholder"),
-    )  # fmt: skip
+    )
     return product, secret
 
 
@@ -37,10 +39,15 @@ def api_operations_with_a_page(client, name="page"):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"cursor": "nonsense"}, "cursor"), ({"cursor": "W10:1a2b:3c4d"}, "cursor"),
-     ({"cursor": "x" * 501}, "cursor"), ({"limit": "0"}, "limit"),
-     ({"limit": HUGE}, "limit"), ({"limit": "101"}, "limit")],
-)  # fmt: skip
+    [
+        ({"cursor": "nonsense"}, "cursor"),
+        ({"cursor": "W10:1a2b:3c4d"}, "cursor"),
+        ({"cursor": "x" * 501}, "cursor"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": HUGE}, "limit"),
+        ({"limit": "101"}, "limit"),
+    ],
+)
 def test_every_cursor_list_refuses_a_cursor_it_did_not_give(shopping, query, field):
     buyer = Client(headers={"Accept-Language": "fr"})
     buyer.force_login(shopping.buyer("paging"))

@@ -54,10 +54,17 @@ def test_a_cart_of_two_merchants_is_two_sub_orders_with_the_cores_figures(client
     assert first["freight"]["amount"] == "78.00"  # 2 x 300 g in one parcel
     rates = tax_rates_in_force(on=date(2024, 7, 1))["ordinary-13"]
     core = order_tax(
-        lines=[OrderLine(key="a", unit_price=D("79.30"), quantity=2, rates=rates,
-                         net=NetContent(250, NetUnit.GRAM))],
+        lines=[
+            OrderLine(
+                key="a",
+                unit_price=D("79.30"),
+                quantity=2,
+                rates=rates,
+                net=NetContent(250, NetUnit.GRAM),
+            )
+        ],
         freight=D("78.00"),
-    )  # fmt: skip
+    )
     assert D(first["tax"]["amount"]) == core.tax == D("21.53")
     assert D(first["total"]["amount"]) == core.paid == D("258.13")
     # 700 EUR is one indivisible unit over 5,000 CNY: the exception, at full rates,
@@ -123,10 +130,17 @@ def _with_variant(product, *, tax_class, net_content, net_unit):
 
 def _core_tax(price_eur_line, quantity, rates, net, freight):
     return order_tax(
-        lines=[OrderLine(key="a", unit_price=price_eur_line, quantity=quantity,
-                         rates=rates, net=net)],
+        lines=[
+            OrderLine(
+                key="a",
+                unit_price=price_eur_line,
+                quantity=quantity,
+                rates=rates,
+                net=net,
+            )
+        ],
         freight=freight,
-    )  # fmt: skip
+    )
 
 
 def test_beer_is_quoted_per_tonne_at_988_litres_from_the_variants_volume(
@@ -134,8 +148,10 @@ def test_beer_is_quoted_per_tonne_at_988_litres_from_the_variants_volume(
 ):
     beer = _with_variant(
         catalogue.product(prices=("2.00",)),
-        tax_class="beer", net_content=330, net_unit="ml",
-    )  # fmt: skip
+        tax_class="beer",
+        net_content=330,
+        net_unit="ml",
+    )
     body = post(client, {"lines": [line(beer, 24)]}).json()
     assert "sub_orders" in body, body
     (sub_order,) = body["sub_orders"]
@@ -154,8 +170,10 @@ def test_sheet_masks_sold_by_the_piece_pay_consumption_tax_from_15_cny_a_piece(
     # 10.00 EUR is 79.30 CNY at the fixture's rate.
     masks = _with_variant(
         catalogue.product(prices=("10.00",)),
-        tax_class="cosmetics", net_content=5, net_unit="piece",
-    )  # fmt: skip
+        tax_class="cosmetics",
+        net_content=5,
+        net_unit="piece",
+    )
     dear = post(client, {"lines": [line(masks)]}).json()["sub_orders"][0]
     masks.variants.update(net_content=6)  # 13.22 CNY a mask: not high-end
     cheap = post(client, {"lines": [line(masks)]}).json()["sub_orders"][0]

@@ -48,9 +48,16 @@ def test_a_line_break_in_an_address_line_is_refused(buyer):
 
 
 def test_an_identity_name_with_a_control_character_is_refused(buyer):
-    refused = post(buyer, "/api/v1/me/identities",
-                   {"real_name": "张\x1b伟", "id_number": "11010519491231002X",
-                    "mobile": "13912345678", "consent": True})  # fmt: skip
+    refused = post(
+        buyer,
+        "/api/v1/me/identities",
+        {
+            "real_name": "张\x1b伟",
+            "id_number": "11010519491231002X",
+            "mobile": "13912345678",
+            "consent": True,
+        },
+    )
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "real_name"
     assert not BuyerIdentity.objects.exists()
@@ -58,9 +65,11 @@ def test_an_identity_name_with_a_control_character_is_refused(buyer):
 
 def test_the_refusal_speaks_the_caller_s_language(buyer):
     refused = buyer.post(
-        "/api/v1/me/addresses", {**ADDRESS, "street": "世纪\x01大道"},
-        content_type="application/json", headers={"Accept-Language": "zh-hans"},
-    )  # fmt: skip
+        "/api/v1/me/addresses",
+        {**ADDRESS, "street": "世纪\x01大道"},
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
     assert "U+0001" in refused.json()["error"]["message"]
     assert "control character" not in refused.json()["error"]["message"]
 
@@ -70,14 +79,17 @@ def test_the_refusal_speaks_the_caller_s_language(buyer):
     [
         ({"brand": "Mai\x01son"}, "brand"),
         ({"texts": {"fr": {"name": "Pra\x01lines"}}}, "texts.fr.name"),
-        ({"texts": {"fr": {"name": "Pralines", "description": "a\x7fb"}}},
-         "texts.fr.description"),
+        (
+            {"texts": {"fr": {"name": "Pralines", "description": "a\x7fb"}}},
+            "texts.fr.description",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_product_with_a_control_character_is_refused(client, shop, change, field):  # noqa: F811
     body = {**NEW_PRODUCT, **change}
-    refused = call(client, "post", "/products", shop["key"], body,
-                   **{"Accept-Language": "en"})  # fmt: skip
+    refused = call(
+        client, "post", "/products", shop["key"], body, **{"Accept-Language": "en"}
+    )
     assert refused.status_code == 422
     error = refused.json()["error"]
     assert error["field"] == field
@@ -99,8 +111,9 @@ def test_a_description_keeps_its_line_breaks(client, shop):  # noqa: F811
 
 def test_a_product_change_with_a_control_character_changes_nothing(client, shop):  # noqa: F811
     product = shop["my_product"]
-    refused = call(client, "patch", f"/products/{product.pk}", shop["key"],
-                   {"brand": "X\x01"})  # fmt: skip
+    refused = call(
+        client, "patch", f"/products/{product.pk}", shop["key"], {"brand": "X\x01"}
+    )
     assert refused.json()["error"]["field"] == "brand"
     product.refresh_from_db()
     assert "\x01" not in product.brand

@@ -34,8 +34,12 @@ def api(shopping):
 
 
 def post(client, path, body, **headers):
-    return client.post(path, body, content_type="application/json",
-                       headers={"X-CSRFToken": client.token, **headers})  # fmt: skip
+    return client.post(
+        path,
+        body,
+        content_type="application/json",
+        headers={"X-CSRFToken": client.token, **headers},
+    )
 
 
 def wx_login(user_key="minibuyer"):
@@ -46,8 +50,12 @@ def wx_login(user_key="minibuyer"):
 
 
 def pay(client, **body):
-    return post(client, f"/api/v1/orders/{client.order.number}/payments", body,
-                **{"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+    return post(
+        client,
+        f"/api/v1/orders/{client.order.number}/payments",
+        body,
+        **{"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 def test_a_mini_program_links_the_buyer_and_pays_with_jsapi(
@@ -71,10 +79,12 @@ def test_a_mini_program_links_the_buyer_and_pays_with_jsapi(
     phone = Client()
 
     def transport(method, url, headers, body):
-        answer = phone.post(urlsplit(url).path, data=body,
-                            content_type=headers["Content-Type"],
-                            headers={k: v for k, v in headers.items()
-                                     if k != "Content-Type"})  # fmt: skip
+        answer = phone.post(
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
@@ -125,6 +135,11 @@ def test_the_openapi_document_describes_the_scenes_and_the_jsapi_parameters(clie
         next(option["enum"] for option in scene["anyOf"] if "enum" in option)
     )
     assert set(parts["JsapiOut"]["properties"]) == {
-        "appId", "timeStamp", "nonceStr", "package", "signType", "paySign"
-    }  # fmt: skip
+        "appId",
+        "timeStamp",
+        "nonceStr",
+        "package",
+        "signType",
+        "paySign",
+    }
     assert "/api/v1/auth/wechat/mini-program" in schema["paths"]

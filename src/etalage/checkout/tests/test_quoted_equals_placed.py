@@ -30,12 +30,18 @@ CART = st.dictionaries(
 
 @pytest.fixture
 def market(shopping, catalogue):
-    FreightRate.objects.create(route="bonded", max_grams=None,
-                               price_cny=D("12.00"),
-                               effective_from=timezone.localdate())  # fmt: skip
-    FreightRate.objects.create(route="direct_liege", max_grams=None,
-                               price_cny=D("95.00"),
-                               effective_from=timezone.localdate())  # fmt: skip
+    FreightRate.objects.create(
+        route="bonded",
+        max_grams=None,
+        price_cny=D("12.00"),
+        effective_from=timezone.localdate(),
+    )
+    FreightRate.objects.create(
+        route="direct_liege",
+        max_grams=None,
+        price_cny=D("95.00"),
+        effective_from=timezone.localdate(),
+    )
     shopping.products["d"] = catalogue.product(
         merchant=catalogue.merchant("Third"), prices=("7.35",)
     )
@@ -78,12 +84,18 @@ def _quote_then_place(shopping, market, client, cart):
     shopping.cart(buyer, [(products[n], q) for n, (q, _p) in cart.items()])
 
     lines = [
-        {"product": products[n].slug, "sku": products[n].variants.get().sku,
-         "quantity": q}
+        {
+            "product": products[n].slug,
+            "sku": products[n].variants.get().sku,
+            "quantity": q,
+        }
         for n, (q, _p) in cart.items()
-    ]  # fmt: skip
-    quoted = client.post("/api/v1/quotes", {"market": "CN", "lang": "en",
-                         "lines": lines}, content_type="application/json")  # fmt: skip
+    ]
+    quoted = client.post(
+        "/api/v1/quotes",
+        {"market": "CN", "lang": "en", "lines": lines},
+        content_type="application/json",
+    )
     assert quoted.status_code == 200, quoted.content
     total = D(quoted.json()["total"]["amount"])
 
@@ -103,12 +115,15 @@ def _quote_then_place(shopping, market, client, cart):
 
     placed = client.post(
         "/api/v1/orders",
-        {"identity": str(buyer.identities.get().pk),
-         "address": str(buyer.addresses.get().pk),
-         "lang": "en", "expected_total": str(total)},
+        {
+            "identity": str(buyer.identities.get().pk),
+            "address": str(buyer.addresses.get().pk),
+            "lang": "en",
+            "expected_total": str(total),
+        },
         content_type="application/json",
         headers={"Idempotency-Key": uuid4().hex},
-    )  # fmt: skip
+    )
     assert placed.status_code == 201, placed.content
     order = Order.objects.get(number=placed.json()["number"])
     assert order.total == total

@@ -31,7 +31,7 @@ def request(remote, forwarded=None):
             "10.0.0.2",
             "1.2.3.4, 198.51.100.1, 192.0.2.7",
             "198.51.100.1",
-        ),  # fmt: skip
+        ),
         # IPv6, and the proxy's address as a plain address.
         (["::1"], "::1", "2001:db8::5", "2001:db8::5"),
         # A trusted proxy that sent no header, or garbage: the proxy itself.
@@ -61,7 +61,7 @@ def test_only_the_helper_reads_the_connection_address():
         and (
             "REMOTE_ADDR" in (text := path.read_text())
             or "HTTP_X_FORWARDED_FOR" in text
-        )  # fmt: skip
+        )
     )
     assert readers == ["core/client_address.py"]
 

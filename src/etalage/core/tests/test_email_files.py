@@ -14,14 +14,22 @@ def test_messages_sent_together_are_each_a_file_named_for_a_person_to_find(tmp_p
     connection = mail.get_connection(BACKEND, file_path=str(tmp_path))
     sent = mail.send_mass_mail(
         [
-            ("Confirm your email address", "Link: …", "shop@example.be",
-             ["buyer@example.cn"]),
-            ("Votre commande E2612-A1Z0 est payée", "Merci", "shop@example.be",
-             ["Marie.Dupont@example.be"]),
+            (
+                "Confirm your email address",
+                "Link: …",
+                "shop@example.be",
+                ["buyer@example.cn"],
+            ),
+            (
+                "Votre commande E2612-A1Z0 est payée",
+                "Merci",
+                "shop@example.be",
+                ["Marie.Dupont@example.be"],
+            ),
             ("订单已发货", "您的包裹", "shop@example.be", ["wang@example.cn"]),
         ],
         connection=connection,
-    )  # fmt: skip
+    )
     assert sent == 3
     files = sorted(tmp_path.iterdir())
     assert len(files) == 3  # Django's file backend wrote one file for the three

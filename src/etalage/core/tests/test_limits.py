@@ -55,8 +55,11 @@ else:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_limit_is_one_count_for_every_process(tmp_path):
     """Two server processes counting at once count together (not each its own)."""
-    env = {**os.environ, "ETALAGE_TESTING": "1", "DJANGO_SETTINGS_MODULE":
-           "etalage.settings"}  # fmt: skip
+    env = {
+        **os.environ,
+        "ETALAGE_TESTING": "1",
+        "DJANGO_SETTINGS_MODULE": "etalage.settings",
+    }
     if connection.vendor == "postgresql":
         db = connection.settings_dict
         env["DATABASE_URL"] = (
@@ -64,12 +67,19 @@ def test_a_limit_is_one_count_for_every_process(tmp_path):
         )
     else:  # the test database is in memory: give the processes a file, as in `make run`
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
-        subprocess.run([sys.executable, "-m", "etalage", "migrate", "core", "-v", "0"],
-                       env=env, check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "etalage", "migrate", "core", "-v", "0"],
+            env=env,
+            check=True,
+        )
 
     def run(*args):
-        return subprocess.Popen([sys.executable, "-c", COUNT, *args], env=env,
-                                stdout=subprocess.PIPE, text=True)  # fmt: skip
+        return subprocess.Popen(
+            [sys.executable, "-c", COUNT, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     middle = str(int(time.time()) // 3600 * 3600 + 1800)
     workers = [run("hit", middle, "40"), run("hit", middle, "40")]

@@ -16,13 +16,16 @@ PUBLIC = "etalage-insecure-key-for-debug-and-tests-only"
 
 
 def settings_in(env_extra, tmp_path, expression="settings.SECRET_KEY"):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ETALAGE_")}  # fmt: skip
-    env.update(DJANGO_SETTINGS_MODULE="etalage.settings",
-               ETALAGE_DATA_DIR=str(tmp_path), **env_extra)  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ETALAGE_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="etalage.settings",
+        ETALAGE_DATA_DIR=str(tmp_path),
+        **env_extra,
+    )
     code = f"from django.conf import settings; print({expression})"
-    return subprocess.run([sys.executable, "-c", code], env=env, text=True,
-                          capture_output=True)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, text=True, capture_output=True
+    )
 
 
 def test_debug_without_a_secret_key_makes_its_own_and_keeps_it(tmp_path):

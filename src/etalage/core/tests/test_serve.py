@@ -46,17 +46,25 @@ def test_the_demo_s_emails_are_written_to_files(settings, tmp_path, monkeypatch)
     from etalage.core.management.commands import serve
 
     settings.DATA_DIR = tmp_path
-    for name in ("ETALAGE_EMAIL_BACKEND", "ETALAGE_EMAIL_FILE_PATH",
-                 "ETALAGE_SITE_URL", "ETALAGE_DEMO_CLOCK"):  # fmt: skip
+    for name in (
+        "ETALAGE_EMAIL_BACKEND",
+        "ETALAGE_EMAIL_FILE_PATH",
+        "ETALAGE_SITE_URL",
+        "ETALAGE_DEMO_CLOCK",
+    ):
         monkeypatch.setenv(name, "")  # put back as they were after the test
         monkeypatch.delenv(name)
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
     monkeypatch.setattr(Command, "_supervise", lambda self, commands, **k: None)
-    Command().handle(host="127.0.0.1", port=8123, workers=1, task_workers=1,
-                     demo=True)  # fmt: skip
+    Command().handle(host="127.0.0.1", port=8123, workers=1, task_workers=1, demo=True)
     assert os.environ["ETALAGE_EMAIL_BACKEND"] == serve.FILE_EMAILS
     assert str(tmp_path / "emails") == settings.EMAIL_FILE_PATH
     monkeypatch.setattr(mail, "outbox", [], raising=False)
-    send_mail("Bonjour", "Votre commande", "shop@example.be", ["a@example.cn"],
-              connection=mail.get_connection(serve.FILE_EMAILS))  # fmt: skip
+    send_mail(
+        "Bonjour",
+        "Votre commande",
+        "shop@example.be",
+        ["a@example.cn"],
+        connection=mail.get_connection(serve.FILE_EMAILS),
+    )
     assert "Votre commande" in next((tmp_path / "emails").iterdir()).read_text()

@@ -14,9 +14,26 @@ XML_CHAR = st.characters(
 
 @pytest.mark.parametrize(
     "character",
-    ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x85",
-     "\x9f", "\ud800", "\udfff", "\ufdd0", "\ufffe", "\uffff", "\U0001fffe"],
-)  # fmt: skip
+    [
+        "\x00",
+        "\x01",
+        "\x08",
+        "\x0b",
+        "\x0c",
+        "\x1b",
+        "\x1f",
+        "\x7f",
+        "\x80",
+        "\x85",
+        "\x9f",
+        "\ud800",
+        "\udfff",
+        "\ufdd0",
+        "\ufffe",
+        "\uffff",
+        "\U0001fffe",
+    ],
+)
 def test_control_characters_and_non_xml_characters_are_refused(character):
     text = f"上海市{character}浦东"
     assert refused_character(text) == character

@@ -35,8 +35,13 @@ def buyer(markets):
 
 
 def add(buyer, **changes):
-    data = {"real_name": "王小明", "id_number": NUMBER, "mobile": "13800138000",
-            "consent": True, **changes}  # fmt: skip
+    data = {
+        "real_name": "王小明",
+        "id_number": NUMBER,
+        "mobile": "13800138000",
+        "consent": True,
+        **changes,
+    }
     return identity_add(user=buyer, **data)
 
 
@@ -160,8 +165,9 @@ def test_a_deleted_identity_keeps_its_number_and_its_usage(buyer):
 
 
 def test_an_identity_s_name_and_mobile_can_be_corrected(buyer):
-    identity = identity_update(identity=add(buyer), real_name="  王  晓明 ",
-                               mobile="139 0013 9000")  # fmt: skip
+    identity = identity_update(
+        identity=add(buyer), real_name="  王  晓明 ", mobile="139 0013 9000"
+    )
     identity.refresh_from_db()
     assert (identity.real_name, identity.mobile) == ("王 晓明", "+8613900139000")
     with pytest.raises(ValidationError) as refused:

@@ -52,8 +52,12 @@ def test_a_line_counts_its_net_content_or_its_pieces():
     # A box of 10 masks is 10 pieces of a cap in pieces.
     assert counted(Cap(D("60"), PIECES), net=box_of_ten, quantity=3) == 30
     # A millilitre counts as a gram against a cap by weight.
-    assert counted(Cap(D("2000"), GRAMS), net=NetContent(330, NetUnit.MILLILITRE),
-                   quantity=2) == 660  # fmt: skip
+    assert (
+        counted(
+            Cap(D("2000"), GRAMS), net=NetContent(330, NetUnit.MILLILITRE), quantity=2
+        )
+        == 660
+    )
     with pytest.raises(ValueError, match="not pieces"):
         counted(Cap(D("2000"), GRAMS), net=box_of_ten, quantity=1)
     assert describe(Cap(D("2000"), GRAMS)) == "2 kg"

@@ -151,8 +151,9 @@ def test_the_order_limit_is_5000_exactly():
 
 
 def test_freight_counts_toward_the_order_limit():
-    tax = order_tax(lines=[line("4990.00", 1, key="a"), line("5.00", key="b")],
-                    freight=D("5.01"))  # fmt: skip
+    tax = order_tax(
+        lines=[line("4990.00", 1, key="a"), line("5.00", key="b")], freight=D("5.01")
+    )
     assert tax.limits.verdict == Verdict.OVER_ORDER_LIMIT
 
 
@@ -222,8 +223,13 @@ def test_every_order_satisfies_the_customs_identity(
     ]
     goods = sum((ln.goods for ln in lines), D(0))
     discount = min(goods, D("10.00"))
-    tax = order_tax(lines=lines, freight=freight, insurance=insurance,
-                    discount=discount, year_used=year_used)  # fmt: skip
+    tax = order_tax(
+        lines=lines,
+        freight=freight,
+        insurance=insurance,
+        discount=discount,
+        year_used=year_used,
+    )
     assert tax.tax >= 0
     assert all(
         t.vat >= 0 and t.consumption_tax >= 0 and t.tariff >= 0 for t in tax.lines

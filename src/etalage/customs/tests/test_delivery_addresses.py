@@ -38,8 +38,9 @@ def test_an_address_chosen_by_its_district_code_keeps_the_table_s_names(buyer):
 
 
 def test_names_typed_as_before_find_their_code(buyer):
-    address = address_add(user=buyer, province="广东", city="深圳市", district="南山区",
-                          **FIELDS)  # fmt: skip
+    address = address_add(
+        user=buyer, province="广东", city="深圳市", district="南山区", **FIELDS
+    )
     assert address.region_code == "440305" and address.province == "广东省"
 
 

@@ -70,8 +70,9 @@ def receipt(declared, guid, status, info, at=datetime(2026, 11, 30, 20, 0)):
 
     said = {"preNo": "B20261130000000001", "invtNo": ""}
     fields = {name: said.get(name, "4600") for name in RECEIPT_BLOCKS[declared][2]}
-    return ReceiptDoc(declared=declared, guid=guid, status=status, at=at, info=info,
-                      fields=fields)  # fmt: skip
+    return ReceiptDoc(
+        declared=declared, guid=guid, status=status, at=at, info=info, fields=fields
+    )
 
 
 def _inventory(sub):
@@ -96,9 +97,10 @@ def test_a_refused_parcel_is_cancelled_refunded_and_its_allowance_given_back(
     settings.ETALAGE_PAYMENT_SANDBOX = True
     order = customs.paid()
     SimulatorInstruction.objects.create(
-        order_no=order.sub_orders.get().number, verdict="refuse",
+        order_no=order.sub_orders.get().number,
+        verdict="refuse",
         reason="查验不符: 申报品名与实货不符",
-    )  # fmt: skip
+    )
     customs.declare()
     customs.flown(order)
     customs.declare()
@@ -260,10 +262,14 @@ def test_the_providers_own_declaration_gives_the_payment_its_transaction_id(
     order = customs.paid()
     sub = order.sub_orders.get()
     declared = CustomsDeclaration.objects.create(
-        payment=Payment.objects.get(order=order), sub_order=sub,
-        request_id=f"{sub.number}-D", amount=sub.total, currency="CNY",
-        customs="ZHENGZHOU", state=waiting,
-    )  # fmt: skip
+        payment=Payment.objects.get(order=order),
+        sub_order=sub,
+        request_id=f"{sub.number}-D",
+        amount=sub.total,
+        currency="CNY",
+        customs="ZHENGZHOU",
+        state=waiting,
+    )
     # Still to declare, or the provider has not answered: the parcel waits.
     assert customs.declare() == 0
     declared.state, declared.pay_transaction_id = "succeeded", "4200001234202611301234"
@@ -389,9 +395,14 @@ def test_a_message_customs_cannot_take_is_answered_by_a_format_check(
     later = customs.paid()
     customs.declare()  # its format check not yet answered
     ordered = later.sub_orders.get().declarations.get(kind="311")
-    check = ReceiptDoc(declared="311", guid=ordered.guid, status=-2,
-                       at=datetime(2026, 11, 30, 20, 0), info="格式错误",
-                       receipt="900")  # fmt: skip
+    check = ReceiptDoc(
+        declared="311",
+        guid=ordered.guid,
+        status=-2,
+        at=datetime(2026, 11, 30, 20, 0),
+        info="格式错误",
+        receipt="900",
+    )
     repeated = format_check_xml(check, guid=new_guid()).replace(
         b"<ceb:oriBizMessage></ceb:oriBizMessage>",
         b"<ceb:oriBizMessage>360426199101010071</ceb:oriBizMessage>",

@@ -119,8 +119,10 @@ def test_every_message_a_parcel_sends_is_valid_against_customs_xsd(customs):
     sub = kept.sub_orders.get()
     sub.refresh_from_db()
     line = sub.lines.first()
-    assert return_declare(sub_order=sub, lines=[(line, 1)], reason="质量问题",
-                          tax=sub.tax) is not None  # fmt: skip
+    assert (
+        return_declare(sub_order=sub, lines=[(line, 1)], reason="质量问题", tax=sub.tax)
+        is not None
+    )
     for kind in ("311", "411", "511", "621", "625"):
         assert_official(_sent(sub, kind), f"CEB{kind}")
     assert_official(_sent(cancelled.sub_orders.get(), "623"), "CEB623")
@@ -212,10 +214,15 @@ def test_each_receipt_the_simulator_writes_is_valid_against_customs_xsd(declared
             "payTransactionId": "2026113022001", "logisticsNo": "ETP-7Q4K-2M9X",
             "customsCode": "4600"}  # fmt: skip
     receipt = ReceiptDoc(
-        declared=declared, guid=GUID, status=120, at=AT, info="海关入库",
-        fields={name: said.get(name, "1105910159")
-                for name in RECEIPT_BLOCKS[declared][2]},
-    )  # fmt: skip
+        declared=declared,
+        guid=GUID,
+        status=120,
+        at=AT,
+        info="海关入库",
+        fields={
+            name: said.get(name, "1105910159") for name in RECEIPT_BLOCKS[declared][2]
+        },
+    )
     message = receipt_xml([receipt, replace(receipt, status=2)], guid=GUID)
     assert_official(message, f"the receipt of CEB{declared}")
     again = read_answer(message)
@@ -278,8 +285,10 @@ def test_our_schema_equals_the_official_one_in_every_element_it_declares():
 def _shape_of_signature(message: bytes) -> list:
     ds = "{http://www.w3.org/2000/09/xmldsig#}"
     signature = etree.fromstring(message).find(f"{ds}Signature")
-    return [(etree.QName(e).localname, e.get("Algorithm"), e.get("URI"))
-            for e in signature.iter()]  # fmt: skip
+    return [
+        (etree.QName(e).localname, e.get("Algorithm"), e.get("URI"))
+        for e in signature.iter()
+    ]
 
 
 @pytest.mark.django_db
@@ -341,8 +350,9 @@ def test_each_signature_algorithm_is_verified_and_a_changed_message_refused(
 def test_the_format_check_the_simulator_writes_is_valid_against_customs_xsd():
     from etalage.declarations.receipts import format_check_xml
 
-    check = ReceiptDoc(declared="621", guid=GUID, status=-1, at=AT,
-                       info="报文校验失败", receipt="900")  # fmt: skip
+    check = ReceiptDoc(
+        declared="621", guid=GUID, status=-1, at=AT, info="报文校验失败", receipt="900"
+    )
     message = format_check_xml(check, guid=GUID)
     assert_official(message, "CEB900")
     (again,) = read_answer(message)

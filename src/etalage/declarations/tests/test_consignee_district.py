@@ -35,9 +35,14 @@ def test_an_order_placed_from_an_address_chosen_in_the_lists_carries_its_code(
 
     reference()
     buyer = shopping.buyer()
-    address_add(user=buyer, recipient="陈静", phone="13700001234",
-                region_code="441900", street="长安镇振安中路 88 号",
-                is_default=True)  # fmt: skip
+    address_add(
+        user=buyer,
+        recipient="陈静",
+        phone="13700001234",
+        region_code="441900",
+        street="长安镇振安中路 88 号",
+        is_default=True,
+    )
     order = customs.paid(buyer=buyer)
     assert (order.province, order.city, order.district) == ("广东省", "东莞市", "")
     customs.declare()

@@ -105,14 +105,20 @@ def test_a_wrong_field_is_refused_by_name(change, field):
 def test_a_refused_id_number_is_named_but_never_repeated():
     wrong = "36042619910101007"
     with pytest.raises(MessageRefused) as refused:
-        ceb311([replace(ORDER, buyer_id_number=wrong)], TRANSFER,
-               guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0")  # fmt: skip
+        ceb311(
+            [replace(ORDER, buyer_id_number=wrong)],
+            TRANSFER,
+            guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0",
+        )
     assert refused.value.field == "buyerIdNumber"
     assert wrong not in str(refused.value)
 
 
 def test_an_address_without_a_region_code_leaves_consignee_district_out():
-    message = ceb311([replace(ORDER, consignee_district="")], TRANSFER,
-                     guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0")  # fmt: skip
+    message = ceb311(
+        [replace(ORDER, consignee_district="")],
+        TRANSFER,
+        guid="0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0",
+    )
     assert b"consigneeDistrict" not in message
     assert b"<ceb:consigneeAddress>" in message

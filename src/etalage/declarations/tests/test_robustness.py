@@ -69,8 +69,11 @@ def test_an_unreadable_answer_is_set_aside_and_the_answers_after_it_applied(
     assert sorted(p.name for p in (inbox / "done").iterdir()) == ["4-good.xml"]
     failed = inbox / "failed"
     reasons = {p.name: p.read_text() for p in failed.glob("*.reason")}
-    assert set(reasons) == {"1-gbk.xml.reason", "2-doctype.xml.reason",
-                            "3-date.xml.reason"}  # fmt: skip
+    assert set(reasons) == {
+        "1-gbk.xml.reason",
+        "2-doctype.xml.reason",
+        "3-date.xml.reason",
+    }
     assert reasons["1-gbk.xml.reason"].startswith("xml: ")
     assert reasons["2-doctype.xml.reason"].startswith("DOCTYPE: ")
     assert reasons["3-date.xml.reason"].startswith("returnTime: ")

@@ -21,9 +21,15 @@ def test_the_demo_clock_moves_a_paid_parcel_to_the_carrier(
     buyer = shopping.buyer()
     shopping.cart(buyer, [(shopping.products["a"], 1)])
     order = shopping.place(buyer).order
-    Payment.objects.create(order=order, provider="alipay", request_id="P1",
-                           amount=order.total, currency=order.currency,
-                           state="succeeded", paid_at=timezone.now())  # fmt: skip
+    Payment.objects.create(
+        order=order,
+        provider="alipay",
+        request_id="P1",
+        amount=order.total,
+        currency=order.currency,
+        state="succeeded",
+        paid_at=timezone.now(),
+    )
     sub = order_pay(order=order).sub_orders.get()
     settings.ETALAGE_CUSTOMS_SANDBOX_STEP_SECONDS = 0
     settings.ETALAGE_DEMO_CLOCK = False

@@ -34,19 +34,27 @@ def test_every_event_type_is_registered_by_its_name():
         ("Nothing", {}, "no event type"),
         ("OrderPlaced", {"order_id": str(uuid4())}, "number is missing"),
         ("OrderPlaced", {"order_id": "not-a-key", "number": "E1"}, "order_id"),
-        ("OrderPaid", {"order_id": str(uuid4()), "number": "E1",
-                       "sub_order_ids": "one"}, "expected a list"),
+        (
+            "OrderPaid",
+            {"order_id": str(uuid4()), "number": "E1", "sub_order_ids": "one"},
+            "expected a list",
+        ),
         ("OrderPlaced", {"order_id": str(uuid4()), "number": 7}, "number"),
     ],
-)  # fmt: skip
+)
 def test_a_payload_that_does_not_make_its_event_is_refused(name, payload, reason):
     with pytest.raises(EventError, match=reason):
         event_from_payload(name, payload)
 
 
 def test_events_are_frozen():
-    moved = SubOrderMoved(order_id=uuid4(), sub_order_id=uuid4(), number="E1-1",
-                          from_state="paid", to_state="customs_declared")  # fmt: skip
+    moved = SubOrderMoved(
+        order_id=uuid4(),
+        sub_order_id=uuid4(),
+        number="E1-1",
+        from_state="paid",
+        to_state="customs_declared",
+    )
     with pytest.raises(AttributeError):
         moved.to_state = "shipped"  # type: ignore[misc]
 

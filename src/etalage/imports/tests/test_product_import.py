@@ -96,8 +96,9 @@ def test_a_changed_file_updates_by_sku_and_says_what_it_did(maker):
     rows = example_rows()
     rows[1]["price_eur"] = "21.00"
     white = {"product_ref": "PRAL-250", "sku": "PRAL-250-WHITE", "price_eur": "22.00"}
-    rows.append({**white, "weight": "350 g", "net_content": "250 g",
-                 "attr_flavour": "White"})  # fmt: skip
+    rows.append(
+        {**white, "weight": "350 g", "net_content": "250 g", "attr_flavour": "White"}
+    )
     summary = product_import(merchant=maker, file_name="b.csv", data=to_csv(rows))
     counts = (summary.variants_created, summary.variants_updated)
     assert (*counts, summary.variants_unchanged) == (1, 1, 1)
@@ -278,10 +279,16 @@ def test_a_queued_import_tells_its_problems_in_the_merchants_language(maker):
     with translation.override("en"):  # the worker's own language
         run = product_import_run_queued(run_id=str(run.pk))
     assert run.status == ProductImportRun.Status.REFUSED
-    assert run.errors == [{"row": 2, "column": "price_eur", "message": (
-        "Le prix (EUR) est supérieur à 0 et inférieur à 1\u202f000\u202f000, avec "
-        "au plus 2 décimales."
-    )}]  # fmt: skip
+    assert run.errors == [
+        {
+            "row": 2,
+            "column": "price_eur",
+            "message": (
+                "Le prix (EUR) est supérieur à 0 et inférieur à 1\u202f000\u202f000, "
+                "avec au plus 2 décimales."
+            ),
+        }
+    ]
 
 
 def test_the_stock_column_counts_units_in_the_merchants_warehouse(maker):
@@ -314,9 +321,12 @@ def test_an_import_its_worker_left_half_way_is_marked_failed_by_the_clock(maker)
 
     stuck, _recent, waiting = (
         ProductImportRun.objects.create(merchant=maker, file_name=name, status=status)
-        for name, status in (("a.csv", "checking"), ("b.csv", "writing"),
-                             ("c.csv", "queued"))
-    )  # fmt: skip
+        for name, status in (
+            ("a.csv", "checking"),
+            ("b.csv", "writing"),
+            ("c.csv", "queued"),
+        )
+    )
     ProductImportRun.objects.filter(pk__in=[stuck.pk, waiting.pk]).update(
         created_at=timezone.now() - timedelta(hours=2)
     )

@@ -25,8 +25,9 @@ from etalage.inventory.services import (
 def depot(catalogue):
     product = catalogue.product()
     variant = product.variants.get()
-    own = Warehouse.objects.create(code="own", name="Own", kind="merchant",
-                                   merchant=product.merchant)  # fmt: skip
+    own = Warehouse.objects.create(
+        code="own", name="Own", kind="merchant", merchant=product.merchant
+    )
     hub = Warehouse.objects.create(code="liege", name="Liège hub", kind="hub")
     return {"variant": variant, "own": own, "hub": hub}
 

@@ -313,9 +313,10 @@ def test_a_return_with_its_reason_gives_the_money_back(run, version, prefix):
     back = Entry(
         second.amount,
         credit=True,
-        details=[Tx(second.end_to_end_id, second.amount, second.merchant.name,
-                    reason="AC04")],
-    )  # fmt: skip
+        details=[
+            Tx(second.end_to_end_id, second.amount, second.merchant.name, reason="AC04")
+        ],
+    )
     imported(camt(version, [*one_by_one(run), back], prefix=prefix))
     first.refresh_from_db()
     second.refresh_from_db()

@@ -269,10 +269,14 @@ def test_a_refund_of_an_order_paid_before_the_ledger_posts_nothing(books):
     Order.objects.filter(pk=order.pk).update(state="paid")
     SubOrder.objects.filter(order=order).update(state="paid")
     Payment.objects.create(
-        order=order, provider="alipay", request_id=f"{order.number}-P1",
-        amount=order.total, currency=order.currency, state="succeeded",
+        order=order,
+        provider="alipay",
+        request_id=f"{order.number}-P1",
+        amount=order.total,
+        currency=order.currency,
+        state="succeeded",
         paid_at=timezone.now(),
-    )  # fmt: skip
+    )
     refund = books.refund(order, "5.00")
     assert refund.state == "succeeded"
     assert not Transaction.objects.exists() and ledger_problems() == []

@@ -128,9 +128,12 @@ def test_a_negative_balance_is_named_with_its_amount():
         merchant, available_minor=-500, minimum=1000, returned=False, now=timezone.now()
     )
     candidate = PayoutCandidate(
-        merchant=merchant, available_minor=-500, pending_minor=0, holds=holds,
+        merchant=merchant,
+        available_minor=-500,
+        pending_minor=0,
+        holds=holds,
         returned=None,
-    )  # fmt: skip
+    )
     assert holds == (Hold.NEGATIVE,)
     with translation.override("en"):
         assert "negative (-€5.00)" in candidate.reasons()[0]

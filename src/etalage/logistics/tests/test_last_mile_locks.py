@@ -88,9 +88,11 @@ def test_two_parcels_of_one_order_handed_over_at_once_do_not_deadlock(
     monkeypatch.setattr(last_mile, "sub_order_move", meet_then_move)
     # No second chance here: a deadlock must fail the test, not be run again.
     monkeypatch.setattr(
-        last_mile, "atomic_retried", lambda work: transaction.atomic()(work)(),
+        last_mile,
+        "atomic_retried",
+        lambda work: transaction.atomic()(work)(),
         raising=False,
-    )  # fmt: skip
+    )
     errors = _run_together(
         [lambda p=p: last_mile.parcel_last_mile_task.call(str(p.pk)) for p in parcels]
     )

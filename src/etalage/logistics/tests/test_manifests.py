@@ -112,11 +112,29 @@ def test_the_manifest_pdf_speaks_one_language_and_cuts_no_name(flight):
         text = _pdf_text(manifest_pdf(manifest, "fr"))
     flat = " ".join(text.split())
     assert "Manifeste de fret · LTA 176-12345675" in flat
-    for heading in ("Sac", "Colis", "Marchand", "Destinataire", "Valeur déclarée",
-                    "Emballé (g)", "Au hub (g)", "Codes SH"):  # fmt: skip
+    for heading in (
+        "Sac",
+        "Colis",
+        "Marchand",
+        "Destinataire",
+        "Valeur déclarée",
+        "Emballé (g)",
+        "Au hub (g)",
+        "Codes SH",
+    ):
         assert heading in flat, heading
-    for english in ("Cargo manifest", "Parcel", "Merchant", "Consignee", "Declared",
-                    "Packed", "Liège hub", "HS codes", "Pcs", "Meas."):  # fmt: skip
+    for english in (
+        "Cargo manifest",
+        "Parcel",
+        "Merchant",
+        "Consignee",
+        "Declared",
+        "Packed",
+        "Liège hub",
+        "HS codes",
+        "Pcs",
+        "Meas.",
+    ):
         assert english not in flat, english
     # The merchant's name whole, however it wraps; the goods named in French.
     assert LONG_NAME in flat.replace("- ", "-")

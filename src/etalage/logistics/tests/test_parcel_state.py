@@ -37,11 +37,16 @@ def _push(client, waybill, *events):
     """The sandbox carrier's signed push of ``events`` (status, id, local time)."""
     body = push_body(
         [
-            {"id": event_id, "waybill": waybill, "status": status,
-             "time": f"2026-12-0{day}T09:30:00+08:00", "location": "上海市"}
+            {
+                "id": event_id,
+                "waybill": waybill,
+                "status": status,
+                "time": f"2026-12-0{day}T09:30:00+08:00",
+                "location": "上海市",
+            }
             for status, event_id, day in events
         ]
-    )  # fmt: skip
+    )
     at = datetime.now(UTC)
     message_id = "msg_" + "_".join(e[1] for e in events)
     headers = {
@@ -51,8 +56,9 @@ def _push(client, waybill, *events):
             message_id, at, body
         ),
     }
-    answer = client.post(URL, data=body, content_type="application/json",
-                         headers=headers)  # fmt: skip
+    answer = client.post(
+        URL, data=body, content_type="application/json", headers=headers
+    )
     assert answer.status_code == 200, answer.content
     return json.loads(answer.content)
 
@@ -144,8 +150,13 @@ def test_parcels_stored_before_take_the_state_their_steps_say(shopping, settings
     ]  # fmt: skip
     for parcel, story in zip(made, stories, strict=True):
         for n, step in enumerate(story):
-            step_record(parcel=parcel, step=step, source="old", reference=f"{n}",
-                        at=at + timedelta(hours=n))  # fmt: skip
+            step_record(
+                parcel=parcel,
+                step=step,
+                source="old",
+                reference=f"{n}",
+                at=at + timedelta(hours=n),
+            )
     Parcel.objects.filter(pk__in=[p.pk for p in made[:3]]).update(waybill="")
     Parcel.objects.filter(pk=made[2].pk).update(waybill="SBX1")
     Parcel.objects.update(state="received")  # as they were stored before

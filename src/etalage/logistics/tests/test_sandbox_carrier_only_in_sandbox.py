@@ -11,9 +11,15 @@ from etalage.logistics.carriers import push_body
 
 def _signed_push(client, secret):
     body = push_body(
-        [{"id": "E1", "waybill": "SBX1", "status": "InTransit",
-          "time": "2026-12-02T09:30:00+08:00"}]
-    )  # fmt: skip
+        [
+            {
+                "id": "E1",
+                "waybill": "SBX1",
+                "status": "InTransit",
+                "time": "2026-12-02T09:30:00+08:00",
+            }
+        ]
+    )
     at = datetime.now(UTC)
     headers = {
         "webhook-id": "msg_x",

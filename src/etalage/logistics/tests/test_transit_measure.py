@@ -35,8 +35,13 @@ def delivered_parcel(shopping, n, *, paid_days_ago, took_days):
     parcel = parcel_pack(sub_order=sub, grams=sub.weight_grams + 100)
     TrackingEvent.objects.filter(parcel=parcel).update(at=paid_at + timedelta(days=1))
     for step, share in ((Step.CUSTOMS_RELEASED, 0.6), (Step.DELIVERED, 1.0)):
-        step_record(parcel=parcel, step=step, source="test", reference=step,
-                    at=paid_at + timedelta(days=took_days * share))  # fmt: skip
+        step_record(
+            parcel=parcel,
+            step=step,
+            source="test",
+            reference=step,
+            at=paid_at + timedelta(days=took_days * share),
+        )
     return parcel
 
 

@@ -60,11 +60,14 @@ def test_a_reason_from_the_list_reaches_the_merchant_in_its_language(
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
             DECIDE.format(applicant.pk),
-            {"decision": "reject", "reject-reason": "products",
-             "reject-note": "Speculoos met alcohol: niet op de lijst."},
+            {
+                "decision": "reject",
+                "reject-reason": "products",
+                "reject-note": "Speculoos met alcohol: niet op de lijst.",
+            },
             HTTP_ACCEPT_LANGUAGE="en",
             follow=True,
-        )  # fmt: skip
+        )
     assert "is rejected; it is told why by email" in done.content.decode()
     applicant.refresh_from_db()
     assert applicant.status == "rejected"

@@ -77,8 +77,9 @@ def test_the_operator_approves_the_account_they_saw_not_a_later_one(
     assert merchant.pending_iban == OTHER["iban"]
     # Approving what is pending now, as shown, works; every owner is told.
     mail.outbox.clear()
-    confirm.update({f"iban_{merchant.pk}": OTHER["iban"],
-                    f"bic_{merchant.pk}": OTHER["bic"]})  # fmt: skip
+    confirm.update(
+        {f"iban_{merchant.pk}": OTHER["iban"], f"bic_{merchant.pk}": OTHER["bic"]}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         operator_client.post(URL, confirm)
     merchant.refresh_from_db()

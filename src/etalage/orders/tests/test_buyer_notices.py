@@ -75,20 +75,28 @@ def _walk(shopping, buyer, deliver, capture, language):
         step_record(parcel=parcel, step=at, source="test", reference=name)
         step(name)
     payment = Payment.objects.create(
-        order=order, provider="alipay", state=Payment.State.SUCCEEDED,
-        request_id="P1", amount=order.total, currency=order.currency,
-    )  # fmt: skip
+        order=order,
+        provider="alipay",
+        state=Payment.State.SUCCEEDED,
+        request_id="P1",
+        amount=order.total,
+        currency=order.currency,
+    )
     refund = Refund.objects.create(
-        payment=payment, request_id="R1", amount=Decimal("1.00"),
-        currency=order.currency, state=Refund.State.REQUESTED,
-    )  # fmt: skip
+        payment=payment,
+        request_id="R1",
+        amount=Decimal("1.00"),
+        currency=order.currency,
+        state=Refund.State.REQUESTED,
+    )
     with capture(execute=True):
         refund_settled(refund, provider_refund_id="PR1")
     step("refunded")
     request = ReturnRequest.objects.create(
-        sub_order=parcel.sub_order, number=f"{parcel.sub_order.number}-R1",
+        sub_order=parcel.sub_order,
+        number=f"{parcel.sub_order.number}-R1",
         reason=ReturnRequest.Reason.choices[0][0],
-    )  # fmt: skip
+    )
     with capture(execute=True):
         return_decide(request=request, approve=True, by=None)
     step("return decided")
@@ -99,10 +107,12 @@ def _walk(shopping, buyer, deliver, capture, language):
     ("language", "words"),
     [
         ("zh-hans", ["请付款", "已收到付款", "比利时", "派送", "签收", "退款", "退货"]),
-        ("fr", ["payez", "paiement", "Belgique", "livraison", "livr", "rembour",
-                "retour"]),
+        (
+            "fr",
+            ["payez", "paiement", "Belgique", "livraison", "livr", "rembour", "retour"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_mobile_buyer_is_texted_at_each_step_in_the_order_language(
     shopping, deliver, django_capture_on_commit_callbacks, language, words
 ):
@@ -112,8 +122,14 @@ def test_a_mobile_buyer_is_texted_at_each_step_in_the_order_language(
     )
     link = f"/o/{order.number}"
     assert [name for name, _ in seen] == [
-        "placed", "paid", "shipped", "out", "delivered", "refunded", "return decided",
-    ]  # fmt: skip
+        "placed",
+        "paid",
+        "shipped",
+        "out",
+        "delivered",
+        "refunded",
+        "return decided",
+    ]
     for (name, texts), word in zip(seen, words, strict=True):
         assert len(texts) == 1, f"{name}: {texts}"
         assert word in texts[0] and texts[0].endswith(link), (name, texts[0])
@@ -335,8 +351,12 @@ def test_an_address_longer_than_one_can_be_is_refused_by_field(shopping):
 
     buyer = _mobile_buyer(shopping)
     with pytest.raises(ValidationError) as refused:
-        buyer_email_add(user=buyer, email="a" * 64 + "@" + "b" * 200 + ".cn",
-                        language="en", address="1.2")  # fmt: skip
+        buyer_email_add(
+            user=buyer,
+            email="a" * 64 + "@" + "b" * 200 + ".cn",
+            language="en",
+            address="1.2",
+        )
     assert "email" in refused.value.message_dict
     assert (
         not NoticePreferences.objects.filter(user=buyer)

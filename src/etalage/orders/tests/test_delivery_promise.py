@@ -83,13 +83,19 @@ DEFAULT = route_default("direct_liege")
 
 
 def test_a_parcel_delivered_by_the_last_day_was_on_time_and_after_it_late():
-    on_time = parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT,
-                              reached={PAID: T0, DELIVERED: T0 + timedelta(days=12)},
-                              now=T0 + timedelta(days=20))  # fmt: skip
+    on_time = parcel_standing(
+        promised_by=PROMISED_BY,
+        transit=DEFAULT,
+        reached={PAID: T0, DELIVERED: T0 + timedelta(days=12)},
+        now=T0 + timedelta(days=20),
+    )
     assert (on_time.standing, on_time.days_late) == (Standing.DELIVERED_ON_TIME, 0)
-    late = parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT,
-                           reached={PAID: T0, DELIVERED: T0 + timedelta(days=18)},
-                           now=T0 + timedelta(days=20))  # fmt: skip
+    late = parcel_standing(
+        promised_by=PROMISED_BY,
+        transit=DEFAULT,
+        reached={PAID: T0, DELIVERED: T0 + timedelta(days=18)},
+        now=T0 + timedelta(days=20),
+    )
     assert (late.standing, late.days_late) == (Standing.DELIVERED_LATE, 2)
     assert late.expected == date(2026, 12, 19)
 
@@ -98,8 +104,9 @@ def test_a_parcel_on_its_way_is_expected_from_its_last_step():
     # Released by customs on day 7: the median left is 10 - 7 = 3 days.
     reached = {PAID: T0, "customs_released": T0 + timedelta(days=7)}
     now = T0 + timedelta(days=7, hours=1)
-    standing = parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT,
-                               reached=reached, now=now)  # fmt: skip
+    standing = parcel_standing(
+        promised_by=PROMISED_BY, transit=DEFAULT, reached=reached, now=now
+    )
     assert (standing.standing, standing.expected) == (
         Standing.ON_TIME,
         date(2026, 12, 11),
@@ -110,8 +117,9 @@ def test_a_parcel_slow_at_a_step_is_late_by_the_days_it_will_miss():
     # Released only on 17 December: three days more make 20 December.
     reached = {PAID: T0, "customs_released": T0 + timedelta(days=16)}
     now = T0 + timedelta(days=16)
-    standing = parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT,
-                               reached=reached, now=now)  # fmt: skip
+    standing = parcel_standing(
+        promised_by=PROMISED_BY, transit=DEFAULT, reached=reached, now=now
+    )
     assert (standing.standing, standing.days_late) == (Standing.LATE, 3)
     assert standing.expected == date(2026, 12, 20)
 
@@ -119,11 +127,14 @@ def test_a_parcel_slow_at_a_step_is_late_by_the_days_it_will_miss():
 def test_a_parcel_not_delivered_past_its_last_day_is_late_by_the_days_passed():
     reached = {PAID: T0, "out_for_delivery": T0 + timedelta(days=9)}
     now = T0 + timedelta(days=21)
-    standing = parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT,
-                               reached=reached, now=now)  # fmt: skip
+    standing = parcel_standing(
+        promised_by=PROMISED_BY, transit=DEFAULT, reached=reached, now=now
+    )
     assert (standing.standing, standing.days_late) == (Standing.LATE, 5)
 
 
 def test_a_parcel_not_paid_has_no_standing():
-    assert parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT, reached={},
-                           now=T0) is None  # fmt: skip
+    assert (
+        parcel_standing(promised_by=PROMISED_BY, transit=DEFAULT, reached={}, now=T0)
+        is None
+    )

@@ -206,8 +206,9 @@ def test_anything_posted_is_kept_raw_and_a_stranger_gets_nowhere(
     client, order, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/payments/notify/alipay/", data="not json",
-                               content_type="text/plain")  # fmt: skip
+        response = client.post(
+            "/payments/notify/alipay/", data="not json", content_type="text/plain"
+        )
     assert response.status_code == 200
     (kept,) = Notification.objects.all()
     assert kept.body == "not json" and kept.verdict == "forged"  # no signature
@@ -250,10 +251,13 @@ def test_cancelling_a_paid_order_refunds_it_in_full(
     from etalage.events.types import OrderCancelled
     from etalage.payments.handlers import cancelled_paid_parcels_refunded
 
-    cancelled_paid_parcels_refunded(OrderCancelled(
-        order_id=order.pk, number=order.number,
-        sub_order_ids=tuple(order.sub_orders.values_list("pk", flat=True)),
-    ))  # fmt: skip
+    cancelled_paid_parcels_refunded(
+        OrderCancelled(
+            order_id=order.pk,
+            number=order.number,
+            sub_order_ids=tuple(order.sub_orders.values_list("pk", flat=True)),
+        )
+    )
     assert Refund.objects.count() == 1
 
 
@@ -267,23 +271,33 @@ def test_the_sandbox_refunds_once_per_request_and_never_more_than_was_paid(
     half = Money(payment.amount, payment.currency) / 2
     first = refund_request(payment=payment, amount=half.rounded(), reason="part")
     with translation.override("en"), pytest.raises(PaymentRefused, match="at most"):
-        refund_request(payment=payment, amount=Money(payment.amount, payment.currency),
-                       reason="all")  # fmt: skip
+        refund_request(
+            payment=payment,
+            amount=Money(payment.amount, payment.currency),
+            reason="all",
+        )
     assert first.state == "succeeded"
     # The sandbox holds the same bound itself, as Antom does.
     over = adapters.adapter("alipay").refund(
-        request_id="OTHER-R9", payment_request_id=payment.request_id,
+        request_id="OTHER-R9",
+        payment_request_id=payment.request_id,
         provider_payment_id=payment.provider_payment_id,
         amount=Money(payment.amount, payment.currency),
-        paid=Money(payment.amount, payment.currency), reason="all", notify_url="",
-    )  # fmt: skip
+        paid=Money(payment.amount, payment.currency),
+        reason="all",
+        notify_url="",
+    )
     assert over.state == "failed" and "REFUND_AMOUNT_EXCEED" in over.failure
     # The same refundRequestId asked again gets the same answer, not a second refund.
     again = adapters.adapter("alipay").refund(
-        request_id=first.request_id, payment_request_id=payment.request_id,
-        provider_payment_id=payment.provider_payment_id, amount=half.rounded(),
-        paid=Money(payment.amount, payment.currency), reason="part", notify_url="",
-    )  # fmt: skip
+        request_id=first.request_id,
+        payment_request_id=payment.request_id,
+        provider_payment_id=payment.provider_payment_id,
+        amount=half.rounded(),
+        paid=Money(payment.amount, payment.currency),
+        reason="part",
+        notify_url="",
+    )
     assert again.provider_refund_id == first.provider_refund_id
     assert len(SandboxPayment.objects.get().refunds) == 1
 
@@ -356,8 +370,9 @@ def test_a_late_payment_s_refund_is_kept_with_it_and_asked_if_its_task_is_lost(
 def test_the_sandbox_refuses_a_request_its_merchant_did_not_sign(db):
     body = b'{"paymentRequestId":"X-P1"}'
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    headers = antom.signed_headers(other, client_id="SANDBOX_ETALAGE",
-                                   path=antom.PAY_PATH, body=body.decode())  # fmt: skip
+    headers = antom.signed_headers(
+        other, client_id="SANDBOX_ETALAGE", path=antom.PAY_PATH, body=body.decode()
+    )
     status, _headers, answer = sandbox.sandbox_transport(
         "POST", "http://127.0.0.1/sandbox/antom" + antom.PAY_PATH, headers, body
     )
@@ -383,8 +398,13 @@ def test_the_books_check_finds_payments_that_disagree_with_their_orders(
     ]
     Order.objects.filter(pk=order.pk).update(state="paid")
     too_much = payment.amount + Decimal("0.01")
-    Refund.objects.create(payment=payment, request_id="R-1", currency="CNY",
-                          amount=too_much, state="succeeded")  # fmt: skip
+    Refund.objects.create(
+        payment=payment,
+        request_id="R-1",
+        currency="CNY",
+        amount=too_much,
+        state="succeeded",
+    )
     assert payment_problems() == [f"payment {payment.pk} refunded more than it took"]
     Payment.objects.filter(pk=payment.pk).update(state="failed")
     assert f"order {order.number} is past payment with no payment" in payment_problems()
@@ -402,8 +422,9 @@ def test_a_notification_is_judged_by_when_it_came_not_when_it_was_processed(
 
     paid = _paid_sandbox_payment(client, order)
     _url, headers, body = sandbox_antom.payment_notice(paid)
-    kept = notification_receive(provider="alipay", headers=headers, body=body,
-                                remote_addr="127.0.0.1")  # fmt: skip
+    kept = notification_receive(
+        provider="alipay", headers=headers, body=body, remote_addr="127.0.0.1"
+    )
 
     class Later(datetime):
         @classmethod
@@ -429,13 +450,18 @@ def test_the_cashier_can_make_the_sandbox_misbehave(
 ):
     cashier = start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(urlsplit(cashier).path,
-                    {"decision": "pay", "misbehaviour": misbehaviour})  # fmt: skip
+        client.post(
+            urlsplit(cashier).path, {"decision": "pay", "misbehaviour": misbehaviour}
+        )
     assert [n.verdict for n in Notification.objects.order_by("created_at")] == verdicts
     order.refresh_from_db()
     assert order.state == "paid"
-    assert OrderTransition.objects.filter(order=order, to_state="paid",
-                                          sub_order=None).count() == 1  # fmt: skip
+    assert (
+        OrderTransition.objects.filter(
+            order=order, to_state="paid", sub_order=None
+        ).count()
+        == 1
+    )
 
 
 def test_a_payment_notice_held_back_is_found_by_asking(
@@ -447,8 +473,9 @@ def test_a_payment_notice_held_back_is_found_by_asking(
 
     cashier = start(client, order)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(urlsplit(cashier).path,
-                    {"decision": "pay", "misbehaviour": "reorder"})  # fmt: skip
+        client.post(
+            urlsplit(cashier).path, {"decision": "pay", "misbehaviour": "reorder"}
+        )
     assert not Notification.objects.exists()
     order.refresh_from_db()
     assert order.state == "placed"

@@ -27,9 +27,11 @@ def paid(shopping, monkeypatch, django_capture_on_commit_callbacks):
 
     def transport(method, url, headers, body):
         answer = buyer_client.post(
-            urlsplit(url).path, data=body, content_type=headers["Content-Type"],
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
             headers={k: v for k, v in headers.items() if k != "Content-Type"},
-        )  # fmt: skip
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
@@ -56,15 +58,28 @@ def test_the_operator_refunds_part_of_a_payment_with_a_reason(
     asked = client.post(URL, form).content.decode()
     assert "Amount to refund" in asked and "At most" in asked
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(URL, {**form, "confirm": "1", "amount": "5.00",
-                          "reason": "a box arrived dented"})  # fmt: skip
+        client.post(
+            URL,
+            {
+                **form,
+                "confirm": "1",
+                "amount": "5.00",
+                "reason": "a box arrived dented",
+            },
+        )
     refund = Refund.objects.get()
     assert (refund.state, refund.amount, refund.reason) == (
-        "succeeded", 5, "a box arrived dented")  # fmt: skip
+        "succeeded",
+        5,
+        "a box arrived dented",
+    )
     assert any("refunded" in m.subject for m in mail.outbox)
     # More than is left is refused by name, and nothing is asked of the provider.
-    refused = client.post(URL, {**form, "confirm": "1", "amount": str(paid.amount),
-                                "reason": "all"}, follow=True)  # fmt: skip
+    refused = client.post(
+        URL,
+        {**form, "confirm": "1", "amount": str(paid.amount), "reason": "all"},
+        follow=True,
+    )
     assert "at most" in refused.content.decode()
     assert Refund.objects.count() == 1
 
@@ -109,11 +124,13 @@ def test_a_partial_refund_for_one_delivered_parcel_is_charged_to_its_merchant(
 def test_the_back_office_lists_open_and_search_by_order_number(client, operator, paid):
     number = paid.order.number
     for url in (
-        URL, "/backoffice/payments/refund/", "/backoffice/payments/notification/",
+        URL,
+        "/backoffice/payments/refund/",
+        "/backoffice/payments/notification/",
         "/backoffice/payments/customsdeclaration/",
         "/backoffice/payments/settlementreport/",
         "/backoffice/payments/settlementline/",
-    ):  # fmt: skip
+    ):
         assert client.get(url, {"q": number}).status_code == 200, url
     assert number in client.get(URL, {"q": number}).content.decode()
 
@@ -159,8 +176,13 @@ def test_the_command_line_imports_a_report(paid, tmp_path, capsys):
     from django.core.management import call_command
 
     file = tmp_path / "alipay.csv"
-    call_command("payments", "sandbox-report", "alipay", date.today().isoformat(),
-                 stdout=file.open("w"))  # fmt: skip
+    call_command(
+        "payments",
+        "sandbox-report",
+        "alipay",
+        date.today().isoformat(),
+        stdout=file.open("w"),
+    )
     call_command("payments", "settle", "alipay", str(file))
     assert "alipay.csv: lines matched 1, with a difference 0" in capsys.readouterr().out
     paid.refresh_from_db()

@@ -59,10 +59,12 @@ def notices(client, monkeypatch):
     """The sandbox's notifications, posted to Étalage's endpoint."""
 
     def transport(method, url, headers, body):
-        answer = client.post(urlsplit(url).path, data=body,
-                             content_type=headers["Content-Type"],
-                             headers={k: v for k, v in headers.items()
-                                      if k != "Content-Type"})  # fmt: skip
+        answer = client.post(
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
+            headers={k: v for k, v in headers.items() if k != "Content-Type"},
+        )
         return answer.status_code, {}, answer.content
 
     monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [transport])
@@ -70,16 +72,20 @@ def notices(client, monkeypatch):
 
 def wechat_user(buyer, app_id=wechat_oauth.SANDBOX_APPID, key="buyer-phone"):
     """The buyer's WeChat user for ``app_id``, as the sandbox's WeChat gave it."""
-    sandbox_wechat.grant_issue(app_id=app_id, kind="oauth", scope="snsapi_base",
-                               user_key=key, nickname="")  # fmt: skip
+    sandbox_wechat.grant_issue(
+        app_id=app_id, kind="oauth", scope="snsapi_base", user_key=key, nickname=""
+    )
     return WeChatIdentity.objects.create(
         user=buyer, app_id=app_id, openid=sandbox_wechat.sandbox_openid(app_id, key)
     )
 
 
 def pay_at(client, order, provider, scene, agent):
-    return client.post(f"/en/orders/{order.number}/pay/{provider}/",
-                       {"scene": scene}, headers={"User-Agent": agent})  # fmt: skip
+    return client.post(
+        f"/en/orders/{order.number}/pay/{provider}/",
+        {"scene": scene},
+        headers={"User-Agent": agent},
+    )
 
 
 def test_the_order_page_offers_the_device_s_ways_to_pay_first(client, order):
@@ -96,8 +102,10 @@ def test_the_order_page_offers_the_device_s_ways_to_pay_first(client, order):
         [("wechat", "jsapi")],
         [("alipay", "wap"), ("wechat", "native")],
     )
-    assert offered(IPHONE) == ([("wechat", "h5"), ("alipay", "wap")],
-                               [("wechat", "native")])  # fmt: skip
+    assert offered(IPHONE) == (
+        [("wechat", "h5"), ("alipay", "wap")],
+        [("wechat", "native")],
+    )
     assert offered(ALIPAY)[0] == [("alipay", "app")]
     assert offered(DESKTOP) == ([("wechat", "native"), ("alipay", "web")], [])
 
@@ -146,8 +154,12 @@ def test_a_tampered_pay_sign_or_another_app_is_refused_by_the_sandbox_s_wechat(
     wechat_user(order.buyer)
     pay_at(client, order, "wechat", "jsapi", WECHAT)
     params = payment_launch_parameters(Payment.objects.get(order=order))
-    for wrong in ({"nonceStr": "another"}, {"appId": "wxSOMEONEELSE0000"},
-                  {"signType": "MD5"}, {"package": "prepay_id=wx0"}):  # fmt: skip
+    for wrong in (
+        {"nonceStr": "another"},
+        {"appId": "wxSOMEONEELSE0000"},
+        {"signType": "MD5"},
+        {"package": "prepay_id=wx0"},
+    ):
         refused = client.get("/sandbox/wechat/jsapi/?" + urlencode({**params, **wrong}))
         assert refused.status_code == 400
         assert refused.content.startswith(b"get_brand_wcpay_request:fail")
@@ -167,8 +179,9 @@ def test_without_the_openid_the_buyer_is_sent_to_wechat_s_authorization_first(
 
 def test_the_mini_program_pays_with_its_own_app_s_openid(order):
     identity = wechat_user(order.buyer, wechat_oauth.SANDBOX_MINI_PROGRAM_APPID)
-    device = payment_device(order=order, provider="wechat", scene="jsapi",
-                            mini_program=True)  # fmt: skip
+    device = payment_device(
+        order=order, provider="wechat", scene="jsapi", mini_program=True
+    )
     assert (device.app_id, device.openid) == (identity.app_id, identity.openid)
     payment = payment_start(
         order=order, provider="wechat", return_url="", device=device
@@ -178,8 +191,11 @@ def test_the_mini_program_pays_with_its_own_app_s_openid(order):
 
 
 def test_the_sandbox_refuses_an_openid_wechat_did_not_give_for_the_app(order):
-    WeChatIdentity.objects.create(user=order.buyer, app_id=wechat_oauth.SANDBOX_APPID,
-                                  openid="oMADEUPMADEUPMADEUPMADEUP00")  # fmt: skip
+    WeChatIdentity.objects.create(
+        user=order.buyer,
+        app_id=wechat_oauth.SANDBOX_APPID,
+        openid="oMADEUPMADEUPMADEUPMADEUP00",
+    )
     device = payment_device(order=order, provider="wechat", scene="jsapi")
     from etalage.payments.services import PaymentRefused
 

@@ -21,9 +21,12 @@ def test_a_notice_from_an_unknown_client_id_is_refused_and_kept_short(client, ma
     answer = _post(
         client,
         "/payments/notify/alipay/",
-        {"client-id": "SOMEONE_ELSE", "request-time": datetime.now(UTC).isoformat(),
-         "signature": "algorithm=RSA256,keyVersion=1,signature=abc"},
-    )  # fmt: skip
+        {
+            "client-id": "SOMEONE_ELSE",
+            "request-time": datetime.now(UTC).isoformat(),
+            "signature": "algorithm=RSA256,keyVersion=1,signature=abc",
+        },
+    )
     assert answer.status_code == 200  # acknowledged as Antom expects, not processed
     kept = Notification.objects.get()
     assert kept.verdict == "forged" and "client-id" in kept.reason
@@ -35,9 +38,13 @@ def test_a_notice_outside_the_time_window_is_refused_before_processing(client, m
     answer = _post(
         client,
         "/payments/notify/wechat/",
-        {"wechatpay-timestamp": str(old), "wechatpay-nonce": "n",
-         "wechatpay-signature": "c2ln", "wechatpay-serial": "ABC123"},
-    )  # fmt: skip
+        {
+            "wechatpay-timestamp": str(old),
+            "wechatpay-nonce": "n",
+            "wechatpay-signature": "c2ln",
+            "wechatpay-serial": "ABC123",
+        },
+    )
     assert answer.status_code == 204
     kept = Notification.objects.get()
     assert kept.verdict == "stale" and len(kept.body) <= 2000
@@ -49,17 +56,23 @@ def test_a_push_for_no_carrier_keeps_nothing_and_a_stale_one_is_kept_short(
     answer = _post(
         client,
         "/logistics/carriers/nobody/events",
-        {"webhook-id": "m", "webhook-timestamp": "1",
-         "webhook-signature": "v1," + "A" * 43 + "="},
-    )  # fmt: skip
+        {
+            "webhook-id": "m",
+            "webhook-timestamp": "1",
+            "webhook-signature": "v1," + "A" * 43 + "=",
+        },
+    )
     assert answer.status_code == 404 and not CarrierPush.objects.exists()
     old = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
     answer = _post(
         client,
         "/logistics/carriers/sandbox/events",
-        {"webhook-id": "m", "webhook-timestamp": str(old),
-         "webhook-signature": "v1," + "A" * 43 + "="},
-    )  # fmt: skip
+        {
+            "webhook-id": "m",
+            "webhook-timestamp": str(old),
+            "webhook-signature": "v1," + "A" * 43 + "=",
+        },
+    )
     assert answer.status_code == 401
     kept = CarrierPush.objects.get()
     assert kept.verdict == "refused" and len(kept.body) <= 2000
@@ -97,9 +110,12 @@ def test_the_default_limit_is_a_few_hundred_a_minute_per_client(
 
     def post(client_address):
         return client.post(
-            "/payments/notify/wechat/", data="{}", content_type="application/json",
-            REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=client_address,
-        ).status_code  # fmt: skip
+            "/payments/notify/wechat/",
+            data="{}",
+            content_type="application/json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+        ).status_code
 
     first = [post("203.0.113.5") for _ in range(3)]
     other = post("198.51.100.7")
@@ -111,8 +127,12 @@ def test_a_notice_naming_no_serial_wechat_writes_is_refused(client, markets):
     _post(
         client,
         "/payments/notify/wechat/",
-        {"wechatpay-timestamp": str(now), "wechatpay-nonce": "n",
-         "wechatpay-signature": "c2ln", "wechatpay-serial": "../../etc/" + "x" * 90},
-    )  # fmt: skip
+        {
+            "wechatpay-timestamp": str(now),
+            "wechatpay-nonce": "n",
+            "wechatpay-signature": "c2ln",
+            "wechatpay-serial": "../../etc/" + "x" * 90,
+        },
+    )
     kept = Notification.objects.get()
     assert kept.verdict == "forged" and len(kept.body) <= 2000

@@ -58,8 +58,17 @@ from etalage.payments.notifications import payment_refresh
 from etalage.payments.sandbox_keys import sandbox_key
 from etalage.payments.services import refund_request
 
-WECHAT_CUSTOMS = {"GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING",
-                  "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN"}  # fmt: skip
+WECHAT_CUSTOMS = {
+    "GUANGZHOU_ZS",
+    "HANGZHOU_ZS",
+    "NINGBO",
+    "ZHENGZHOU_BS",
+    "CHONGQING",
+    "SHANGHAI_ZS",
+    "SHENZHEN",
+    "ZHENGZHOU_ZH_ZS",
+    "TIANJIN",
+}
 
 # Each request body as published: field -> type (a dict for an object's fields).
 AMOUNT = {"total": int, "currency": str}
@@ -88,11 +97,25 @@ SHAPES = {
 }  # fmt: skip
 # The published required fields of a notification's decrypted resource.
 RESOURCES = {
-    "TRANSACTION.SUCCESS": {"mchid", "appid", "out_trade_no", "transaction_id",
-                            "trade_type", "trade_state", "amount"},
-    "REFUND.SUCCESS": {"mchid", "out_trade_no", "transaction_id", "out_refund_no",
-                       "refund_id", "refund_status", "amount"},
-}  # fmt: skip
+    "TRANSACTION.SUCCESS": {
+        "mchid",
+        "appid",
+        "out_trade_no",
+        "transaction_id",
+        "trade_type",
+        "trade_state",
+        "amount",
+    },
+    "REFUND.SUCCESS": {
+        "mchid",
+        "out_trade_no",
+        "transaction_id",
+        "out_refund_no",
+        "refund_id",
+        "refund_status",
+        "amount",
+    },
+}
 
 
 @dataclass
@@ -116,9 +139,17 @@ def wire(monkeypatch):
         status, answer_headers, answer = real(method, url, headers, body)
         gateway = wechat.wechat_config().gateway
         if url.startswith(gateway):
-            seen.append(Exchange(method, url.removeprefix(gateway), dict(headers),
-                                 body.decode(), status, answer_headers,
-                                 answer.decode()))  # fmt: skip
+            seen.append(
+                Exchange(
+                    method,
+                    url.removeprefix(gateway),
+                    dict(headers),
+                    body.decode(),
+                    status,
+                    answer_headers,
+                    answer.decode(),
+                )
+            )
         return status, answer_headers, answer
 
     monkeypatch.setattr(sandbox, "sandbox_transport", transport)
@@ -132,9 +163,11 @@ def notices(client, monkeypatch):
 
     def transport(method, url, headers, body):
         response = client.post(
-            urlsplit(url).path, data=body, content_type=headers["Content-Type"],
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
             headers={k: v for k, v in headers.items() if k != "Content-Type"},
-        )  # fmt: skip
+        )
         sent.append((dict(headers), body.decode()))
         return response.status_code, {}, response.content
 
@@ -161,13 +194,18 @@ def sdk_core(tmp_path) -> Core:
     config = wechat.wechat_config()
     path = "/v3/global/certificates"
     authorization = sdk_utils.build_authorization(
-        path, "GET", config.mchid, config.serial_no,
+        path,
+        "GET",
+        config.mchid,
+        config.serial_no,
         sdk_utils.load_private_key(_merchant_pem()),
-    )  # fmt: skip
+    )
     status, headers, body = sandbox.sandbox_transport(
-        "GET", config.gateway + path,
-        {"Authorization": authorization, "Accept": "application/json"}, b"",
-    )  # fmt: skip
+        "GET",
+        config.gateway + path,
+        {"Authorization": authorization, "Accept": "application/json"},
+        b"",
+    )
     assert status == 200, body
     folder = tmp_path / "wechatpay-certificates"
     folder.mkdir(exist_ok=True)
@@ -175,17 +213,20 @@ def sdk_core(tmp_path) -> Core:
         sealed = entry["encrypt_certificate"]
         assert sealed["algorithm"] == "AEAD_AES_256_GCM"
         pem = sdk_utils.aes_decrypt(
-            nonce=sealed["nonce"], ciphertext=sealed["ciphertext"],
+            nonce=sealed["nonce"],
+            ciphertext=sealed["ciphertext"],
             associated_data=sealed["associated_data"],
             apiv3_key=config.api_v3_key.decode(),
-        )  # fmt: skip
+        )
         assert pem, "the certificate does not open with the API v3 key"
         (folder / f"{entry['serial_no']}.pem").write_text(pem)
     core = Core(
-        mchid=config.mchid, cert_serial_no=config.serial_no,
-        private_key=_merchant_pem(), apiv3_key=config.api_v3_key.decode(),
+        mchid=config.mchid,
+        cert_serial_no=config.serial_no,
+        private_key=_merchant_pem(),
+        apiv3_key=config.api_v3_key.decode(),
         cert_dir=str(folder),
-    )  # fmt: skip
+    )
     assert core._verify_signature(headers, body.decode()), "the download's signature"
     return core
 
@@ -236,10 +277,14 @@ def _signed_as_the_sdk_signs(exchange: Exchange, config) -> None:
     at = datetime.fromtimestamp(int(fields["timestamp"]), tz=UTC)
     with time_machine.travel(at, tick=False):
         expected = sdk_utils.build_authorization(
-            exchange.path, exchange.method, config.mchid, config.serial_no,
+            exchange.path,
+            exchange.method,
+            config.mchid,
+            config.serial_no,
             sdk_utils.load_private_key(_merchant_pem()),
-            data=exchange.body or None, nonce_str=fields["nonce_str"],
-        )  # fmt: skip
+            data=exchange.body or None,
+            nonce_str=fields["nonce_str"],
+        )
     assert exchange.headers["Authorization"] == expected, exchange.path
 
 
@@ -258,9 +303,15 @@ def test_every_request_is_signed_as_the_sdk_signs_it_over_its_exact_path_and_bod
 ):
     _journey(client, order, django_capture_on_commit_callbacks)
     config = wechat.wechat_config()
-    routes = {(e.method, urlsplit(e.path).path.rsplit("/", 1)[0]
-               if "/out-trade-no/" in e.path else urlsplit(e.path).path)
-              for e in wire}  # fmt: skip
+    routes = {
+        (
+            e.method,
+            urlsplit(e.path).path.rsplit("/", 1)[0]
+            if "/out-trade-no/" in e.path
+            else urlsplit(e.path).path,
+        )
+        for e in wire
+    }
     assert routes == {
         ("POST", "/v3/global/transactions/native"),
         ("GET", "/v3/global/transactions/out-trade-no"),
@@ -298,10 +349,15 @@ def test_every_body_has_the_published_fields_types_and_sums(
         if route[1] == "/v3/global/customs/verify-certificate":
             assert body["certificate_type"] == "IDCARD"
             serial = exchange.headers["Wechatpay-Serial"]
-            pem = sandbox_wechat.platform_private_key(serial).private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ).decode()  # fmt: skip
+            pem = (
+                sandbox_wechat.platform_private_key(serial)
+                .private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+                .decode()
+            )
             key = sdk_utils.load_private_key(pem)
             number = decrypt_id_number(order.identity.id_number_encrypted)
             assert number not in exchange.body and order.buyer_name not in exchange.body
@@ -361,10 +417,15 @@ def test_a_rotated_platform_certificate_is_fetched_once_and_its_notices_accepted
     url, headers, body = sandbox_wechat.payment_notice(paid)
     wire.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(urlsplit(url).path, data=body, content_type="application/json",
-                    headers={**{k: v for k, v in headers.items()
-                                if k != "Content-Type"},
-                             "Wechatpay-Serial": "7" * 40})  # fmt: skip
+        client.post(
+            urlsplit(url).path,
+            data=body,
+            content_type="application/json",
+            headers={
+                **{k: v for k, v in headers.items() if k != "Content-Type"},
+                "Wechatpay-Serial": "7" * 40,
+            },
+        )
     kept = Notification.objects.order_by("-created_at").first()
     assert kept.verdict == "forged"
     assert len([e for e in wire if e.path == "/v3/global/certificates"]) == 1

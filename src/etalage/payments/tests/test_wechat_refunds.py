@@ -35,15 +35,16 @@ def order(shopping, client):
 @pytest.fixture
 def quiet_notices(monkeypatch):
     """The sandbox's own refund notices go nowhere: each test sends its own."""
-    monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT",
-                        [lambda *a: (503, {}, b"")])  # fmt: skip
+    monkeypatch.setattr(sandbox_store, "NOTIFY_TRANSPORT", [lambda *a: (503, {}, b"")])
 
 
 def _deliver(client, url, headers, body):
     response = client.post(
-        urlsplit(url).path, data=body, content_type="application/json",
+        urlsplit(url).path,
+        data=body,
+        content_type="application/json",
         headers={k: v for k, v in headers.items() if k != "Content-Type"},
-    )  # fmt: skip
+    )
     assert response.status_code == 204
 
 
@@ -61,8 +62,9 @@ def _paid(client, order, capture, over_http_notify):
 
 def _refund(payment, amount, capture):
     with capture(execute=True):
-        refund = refund_request(payment=payment, amount=Money(amount, "CNY"),
-                                reason="goodwill")  # fmt: skip
+        refund = refund_request(
+            payment=payment, amount=Money(amount, "CNY"), reason="goodwill"
+        )
     assert refund.state == "requested"
     return refund
 
@@ -70,8 +72,10 @@ def _refund(payment, amount, capture):
 def _reported(client, refund, status, capture):
     paid = SandboxPayment.objects.get()
     with capture(execute=True):
-        _deliver(client, *sandbox_wechat.refund_notice(paid, refund.request_id,
-                                                       status=status))  # fmt: skip
+        _deliver(
+            client,
+            *sandbox_wechat.refund_notice(paid, refund.request_id, status=status),
+        )
     refund.refresh_from_db()
     return refund
 
@@ -87,11 +91,13 @@ def test_an_abnormal_refund_is_held_for_the_operator_and_not_failed(
     assert any(refund.request_id in p for p in payment_problems())
     # Held money still counts as given back: no second refund of the whole.
     with pytest.raises(PaymentRefused):
-        refund_request(payment=payment, amount=Money(payment.amount, "CNY"),
-                       reason="again")  # fmt: skip
+        refund_request(
+            payment=payment, amount=Money(payment.amount, "CNY"), reason="again"
+        )
     # Not asked again by the clock, not failed by a later word either.
-    Refund.objects.filter(pk=refund.pk).update(updated_at=refund.created_at.replace(
-        year=refund.created_at.year - 1))  # fmt: skip
+    Refund.objects.filter(pk=refund.pk).update(
+        updated_at=refund.created_at.replace(year=refund.created_at.year - 1)
+    )
     assert refunds_quiet_asked_again() == 0
     refund = _reported(client, refund, "CLOSED", capture)
     assert refund.state == "held"
@@ -135,9 +141,13 @@ def test_a_failed_refund_reported_refunded_is_held_with_what_is_left_rechecked(
     # the back-office's action fails it (the refunded one selected too is left).
     operator = Client()
     operator.force_login(get_user_model().objects.create_superuser("op", "o@x.be", "p"))
-    operator.post("/backoffice/payments/refund/", {
-        "action": "held_failed", ACTION_CHECKBOX_NAME: [str(first.pk), str(whole.pk)],
-    })  # fmt: skip
+    operator.post(
+        "/backoffice/payments/refund/",
+        {
+            "action": "held_failed",
+            ACTION_CHECKBOX_NAME: [str(first.pk), str(whole.pk)],
+        },
+    )
     first.refresh_from_db()
     whole.refresh_from_db()
     assert first.state == "failed" and "decided by op" in first.failure

@@ -42,9 +42,11 @@ def over_http(client, monkeypatch):
 
     def transport(method, url, headers, body):
         response = client.post(
-            urlsplit(url).path, data=body, content_type=headers["Content-Type"],
+            urlsplit(url).path,
+            data=body,
+            content_type=headers["Content-Type"],
             headers={k: v for k, v in headers.items() if k != "Content-Type"},
-        )  # fmt: skip
+        )
         sent.append((url, dict(headers), body.decode(), response.status_code))
         return response.status_code, {}, response.content
 
@@ -82,8 +84,12 @@ def test_the_buyer_scans_the_qr_code_pays_and_the_order_is_paid(
     assert status == 204  # API v3's acknowledgement
     (kept,) = Notification.objects.all()
     assert kept.verdict == "processed" and kept.event_key.startswith("TRANSACTION:")
-    assert set(kept.headers) >= {"wechatpay-signature", "wechatpay-serial",
-                                 "wechatpay-timestamp", "wechatpay-nonce"}  # fmt: skip
+    assert set(kept.headers) >= {
+        "wechatpay-signature",
+        "wechatpay-serial",
+        "wechatpay-timestamp",
+        "wechatpay-nonce",
+    }
     # The resource is sealed: the notification says nothing in clear.
     assert "ciphertext" in body and payment.request_id not in body
     history = OrderTransition.objects.filter(order=order, sub_order=None).last()
@@ -92,9 +98,11 @@ def test_the_buyer_scans_the_qr_code_pays_and_the_order_is_paid(
 
 def _deliver(client, url, headers, body):
     response = client.post(
-        urlsplit(url).path, data=body, content_type="application/json",
+        urlsplit(url).path,
+        data=body,
+        content_type="application/json",
         headers={k: v for k, v in headers.items() if k != "Content-Type"},
-    )  # fmt: skip
+    )
     assert response.status_code == 204
     return Notification.objects.order_by("-created_at").first()
 
@@ -115,8 +123,9 @@ def test_forged_stale_and_unsealed_notifications_change_nothing(
         forged = _deliver(client, *sandbox_wechat.payment_notice(paid, corrupt=True))
     url, headers, body = sandbox_wechat.payment_notice(paid)
     with django_capture_on_commit_callbacks(execute=True):
-        other_key = _deliver(client, url, {**headers, "Wechatpay-Serial": "0" * 40},
-                             body)  # fmt: skip
+        other_key = _deliver(
+            client, url, {**headers, "Wechatpay-Serial": "0" * 40}, body
+        )
     # Validly signed, but the resource was sealed with another key.
     sealed_otherwise = body.replace('"ciphertext":"', '"ciphertext":"AAAA')
     serial = sandbox_wechat.platform_serial()
@@ -134,7 +143,11 @@ def test_forged_stale_and_unsealed_notifications_change_nothing(
     for n in (forged, other_key, unsealed, replayed):
         n.refresh_from_db()
     assert [n.verdict for n in (forged, other_key, unsealed, replayed)] == [
-        "forged", "forged", "forged", "stale"]  # fmt: skip
+        "forged",
+        "forged",
+        "forged",
+        "stale",
+    ]
     assert verdicts  # (read before processing: all were kept first)
     assert "platform key" in other_key.reason and "decrypt" in unsealed.reason
     order.refresh_from_db()
@@ -152,8 +165,12 @@ def test_a_duplicate_pays_once_and_a_wrong_amount_holds(
     first.refresh_from_db()
     again.refresh_from_db()
     assert (first.verdict, again.verdict) == ("processed", "duplicate")
-    assert OrderTransition.objects.filter(order=order, to_state="paid",
-                                          sub_order=None).count() == 1  # fmt: skip
+    assert (
+        OrderTransition.objects.filter(
+            order=order, to_state="paid", sub_order=None
+        ).count()
+        == 1
+    )
 
 
 def test_a_wrong_amount_is_held_and_never_pays(
@@ -214,11 +231,16 @@ def test_a_refund_notice_before_the_payment_notice_waits_for_it(
     paid = _paid_at_sandbox(client, order)
     payment = Payment.objects.get()
     request_id = f"{payment.request_id}-R1"
-    sandbox_store.refund_record(provider="wechat", payment_id=paid.payment_id,
-                                request_id=request_id, value=paid.amount_minor,
-                                notify_url=paid.notify_url)  # fmt: skip
-    refund = Refund.objects.create(payment=payment, request_id=request_id,
-                                   amount=payment.amount, currency="CNY")  # fmt: skip
+    sandbox_store.refund_record(
+        provider="wechat",
+        payment_id=paid.payment_id,
+        request_id=request_id,
+        value=paid.amount_minor,
+        notify_url=paid.notify_url,
+    )
+    refund = Refund.objects.create(
+        payment=payment, request_id=request_id, amount=payment.amount, currency="CNY"
+    )
     paid.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         early = _deliver(client, *sandbox_wechat.refund_notice(paid, request_id))
@@ -249,8 +271,12 @@ def test_a_lost_notice_is_asked_about_and_the_late_notice_is_a_duplicate(
         late = _deliver(client, url, headers, body.decode())
     late.refresh_from_db()
     assert late.verdict == "duplicate"
-    assert OrderTransition.objects.filter(order=order, to_state="paid",
-                                          sub_order=None).count() == 1  # fmt: skip
+    assert (
+        OrderTransition.objects.filter(
+            order=order, to_state="paid", sub_order=None
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("provider", ["alipay", "wechat"])
@@ -265,7 +291,8 @@ def test_each_parcel_is_declared_to_customs_with_the_payers_check(
         outbox_deliver()
     declarations = CustomsDeclaration.objects.order_by("request_id")
     assert [d.sub_order.number for d in declarations] == sorted(
-        s.number for s in order.sub_orders.all())  # fmt: skip
+        s.number for s in order.sub_orders.all()
+    )
     for d in declarations:
         assert (d.state, d.identity) == ("succeeded", "same")
         assert d.pay_transaction_id and d.verifying_department
@@ -301,7 +328,8 @@ def test_a_declaration_lost_or_failed_is_made_by_the_clock(
     assert order.state == "paid"
     # Recorded with the delivery of the payment, to be made.
     assert set(CustomsDeclaration.objects.values_list("state", flat=True)) == {
-        "pending"}  # fmt: skip
+        "pending"
+    }
     chore = declarations.payments_declared_late
     assert chore() == 0  # paid a moment ago: its task may still come
     later = timezone.now() + timedelta(seconds=61)
@@ -312,8 +340,7 @@ def test_a_declaration_lost_or_failed_is_made_by_the_clock(
     speaker = type(declarations.adapter("alipay"))
     monkeypatch.setattr(speaker, "customs_declare", down)
     assert chore(now=later) == 0
-    assert set(CustomsDeclaration.objects.values_list("state", flat=True)) == {
-        "failed"}  # fmt: skip
+    assert set(CustomsDeclaration.objects.values_list("state", flat=True)) == {"failed"}
     monkeypatch.undo()
     assert chore(now=later) == 0  # tried a moment ago: not before five minutes
     cache.delete(f"etalage:try:payment-declare:{order.pk}")  # five minutes later
@@ -355,7 +382,8 @@ def test_a_payer_who_is_someone_else_cancels_and_refunds_the_order(
         with django_capture_on_commit_callbacks(execute=True):
             outbox_deliver()
     assert set(CustomsDeclaration.objects.values_list("identity", flat=True)) == {
-        "different"}  # fmt: skip
+        "different"
+    }
     order.refresh_from_db()
     assert order.state == "refunded"
     assert Refund.objects.get().state == "succeeded"
@@ -373,8 +401,9 @@ def test_the_settlement_report_matches_every_payment_and_refund(
 
     payment = _paid(client, order, over_http, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        refund = refund_request(payment=payment, amount=Money("10.00", "CNY"),
-                                reason="goodwill")  # fmt: skip
+        refund = refund_request(
+            payment=payment, amount=Money("10.00", "CNY"), reason="goodwill"
+        )
     refund.refresh_from_db()
     assert refund.state == "succeeded"
     day = date.today().isoformat()
@@ -385,8 +414,9 @@ def test_the_settlement_report_matches_every_payment_and_refund(
     )
     report = client.get(f"/sandbox/wechat/settlement/{day}.csv").content.decode()
     assert report.startswith("Transaction time,") and "`" in report
-    imported = settlement_import(provider="wechat", name=f"wechat-{day}.csv",
-                                 text=report)  # fmt: skip
+    imported = settlement_import(
+        provider="wechat", name=f"wechat-{day}.csv", text=report
+    )
     assert (imported.lines_count, imported.differences_count) == (2, 0)
     payment.refresh_from_db()
     line = SettlementLine.objects.get(kind="payment")
@@ -411,16 +441,24 @@ def test_a_report_in_another_format_is_refused(db):
 def test_the_notify_endpoint_caps_bodies_and_senders(client, markets, settings):
     settings.ETALAGE_NOTIFY_MAX_BYTES = 100
     settings.ETALAGE_NOTIFY_PER_MINUTE = 3
-    big = client.post("/payments/notify/wechat/", data="x" * 101,
-                      content_type="application/json")  # fmt: skip
+    big = client.post(
+        "/payments/notify/wechat/", data="x" * 101, content_type="application/json"
+    )
     assert big.status_code == 413
-    answers = [client.post("/payments/notify/wechat/", data="{}",
-                           content_type="application/json").status_code
-               for _ in range(3)]  # fmt: skip
+    answers = [
+        client.post(
+            "/payments/notify/wechat/", data="{}", content_type="application/json"
+        ).status_code
+        for _ in range(3)
+    ]
     assert answers == [204, 204, 429]  # three a minute, the refused one counted
     assert Notification.objects.count() == 2
-    assert client.post("/payments/notify/nobody/", data="{}",
-                       content_type="application/json").status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            "/payments/notify/nobody/", data="{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_a_refund_whose_answer_was_lost_is_asked_for_again_and_made_once(

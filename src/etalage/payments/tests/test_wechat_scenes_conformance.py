@@ -97,8 +97,11 @@ def order(shopping, client):
 
 def _pay(client, order, scene, agent, capture):
     """Start paying in ``scene`` and pay at the sandbox's WeChat."""
-    started = client.post(f"/en/orders/{order.number}/pay/wechat/",
-                          {"scene": scene}, headers={"User-Agent": agent})  # fmt: skip
+    started = client.post(
+        f"/en/orders/{order.number}/pay/wechat/",
+        {"scene": scene},
+        headers={"User-Agent": agent},
+    )
     payment = Payment.objects.get(order=order, scene=scene)
     if scene == "jsapi":
         params = payment_launch_parameters(payment)
@@ -153,11 +156,15 @@ def _sdk(app_id: str) -> WeChatPay:
     )
     config = wechat.wechat_config()
     return WeChatPay(
-        wechatpay_type=WeChatPayType.JSAPI, mchid=config.mchid,
-        private_key=_merchant_pem(), cert_serial_no=config.serial_no, appid=app_id,
-        apiv3_key=config.api_v3_key.decode(), public_key=public,
+        wechatpay_type=WeChatPayType.JSAPI,
+        mchid=config.mchid,
+        private_key=_merchant_pem(),
+        cert_serial_no=config.serial_no,
+        appid=app_id,
+        apiv3_key=config.api_v3_key.decode(),
+        public_key=public,
         public_key_id="PUB_KEY_ID_0000000000000000000000000000",
-    )  # fmt: skip
+    )
 
 
 def _sdk_body(body: dict, pay_type: WeChatPayType) -> dict:
@@ -170,10 +177,16 @@ def _sdk_body(body: dict, pay_type: WeChatPayType) -> dict:
         return 200, "{}"
 
     sdk._core.request = request
-    sdk.pay(description=body["description"], out_trade_no=body["out_trade_no"],
-            amount=body["amount"], payer=body.get("payer"), attach=body["attach"],
-            scene_info=body.get("scene_info"), notify_url=body["notify_url"],
-            pay_type=pay_type)  # fmt: skip
+    sdk.pay(
+        description=body["description"],
+        out_trade_no=body["out_trade_no"],
+        amount=body["amount"],
+        payer=body.get("payer"),
+        attach=body["attach"],
+        scene_info=body.get("scene_info"),
+        notify_url=body["notify_url"],
+        pay_type=pay_type,
+    )
     return written
 
 
@@ -206,13 +219,21 @@ def test_each_scene_s_body_is_published_and_agrees_with_the_sdk_s(
 
 
 def test_the_client_s_pay_sign_is_the_sdk_s(client, order):
-    client.post(f"/en/orders/{order.number}/pay/wechat/", {"scene": "jsapi"},
-                headers={"User-Agent": WECHAT_UA})  # fmt: skip
+    client.post(
+        f"/en/orders/{order.number}/pay/wechat/",
+        {"scene": "jsapi"},
+        headers={"User-Agent": WECHAT_UA},
+    )
     payment = Payment.objects.get(order=order)
     params = payment_launch_parameters(payment)
     assert set(params) == {
-        "appId", "timeStamp", "nonceStr", "package", "signType", "paySign"
-    }  # fmt: skip
+        "appId",
+        "timeStamp",
+        "nonceStr",
+        "package",
+        "signType",
+        "paySign",
+    }
     assert params["signType"] == "RSA"
     assert params["package"] == f"prepay_id={payment.prepay_id}"
     assert params["timeStamp"].isdigit() and len(params["nonceStr"]) <= 32

@@ -51,15 +51,23 @@ def test_a_request_is_signed_as_openssl_signs_its_message():
     )
     assert sign(KEY, message) == REQUEST_SIGNATURE
     header = authorization(
-        KEY, mchid="1900000109", serial_no="ABC", method="POST",
-        path="/v3/global/transactions/native", timestamp=TIMESTAMP, nonce=NONCE,
+        KEY,
+        mchid="1900000109",
+        serial_no="ABC",
+        method="POST",
+        path="/v3/global/transactions/native",
+        timestamp=TIMESTAMP,
+        nonce=NONCE,
         body=REQUEST_BODY,
-    )  # fmt: skip
+    )
     assert header.startswith('WECHATPAY2-SHA256-RSA2048 mchid="1900000109",')
     fields = authorization_fields(header)
     assert fields["signature"] == REQUEST_SIGNATURE
     assert (fields["timestamp"], fields["nonce_str"], fields["serial_no"]) == (
-        TIMESTAMP, NONCE, "ABC")  # fmt: skip
+        TIMESTAMP,
+        NONCE,
+        "ABC",
+    )
 
 
 def test_an_answer_verifies_and_every_change_is_refused():
@@ -109,22 +117,32 @@ def test_aes_256_gcm_matches_nist_test_case_16():
     assert resource_encrypt(key, nonce=iv, plaintext=plain, associated_data=aad) == (
         ciphertext
     )
-    assert resource_decrypt(key, nonce=iv, ciphertext=ciphertext,
-                            associated_data=aad) == plain  # fmt: skip
+    assert (
+        resource_decrypt(key, nonce=iv, ciphertext=ciphertext, associated_data=aad)
+        == plain
+    )
 
 
 def test_a_resource_sealed_otherwise_does_not_decrypt():
     key, other = b"k" * 32, b"o" * 32
     resource = json.dumps({"out_trade_no": "E1-P1"}).encode()
-    sealed = resource_encrypt(key, nonce="0123456789ab", plaintext=resource,
-                              associated_data="transaction")  # fmt: skip
-    assert resource_decrypt(key, nonce="0123456789ab", ciphertext=sealed,
-                            associated_data="transaction") == resource  # fmt: skip
-    for k, nonce, aad in ((other, "0123456789ab", "transaction"),
-                          (key, "0123456789ac", "transaction"),
-                          (key, "0123456789ab", "refund")):  # fmt: skip
+    sealed = resource_encrypt(
+        key, nonce="0123456789ab", plaintext=resource, associated_data="transaction"
+    )
+    assert (
+        resource_decrypt(
+            key, nonce="0123456789ab", ciphertext=sealed, associated_data="transaction"
+        )
+        == resource
+    )
+    for k, nonce, aad in (
+        (other, "0123456789ab", "transaction"),
+        (key, "0123456789ac", "transaction"),
+        (key, "0123456789ab", "refund"),
+    ):
         with pytest.raises(SignatureRefused, match="does not decrypt"):
             resource_decrypt(k, nonce=nonce, ciphertext=sealed, associated_data=aad)
     with pytest.raises(SignatureRefused):
-        resource_decrypt(key, nonce="0123456789ab", ciphertext="%%%",
-                         associated_data="transaction")  # fmt: skip
+        resource_decrypt(
+            key, nonce="0123456789ab", ciphertext="%%%", associated_data="transaction"
+        )

@@ -15,16 +15,14 @@ from etalage.pricing.strategy import (
 )
 
 DATA = ReferenceData(
-    tax_rates={
-        "ordinary-13": TaxRates(vat=D("0.13"))
-    },
+    tax_rates={"ordinary-13": TaxRates(vat=D("0.13"))},
     freight={
         Route.DIRECT_MAIL: (WeightBand(None, D("58.00")),),
         Route.BONDED: (WeightBand(None, D("12.00")),),
         Route.DOMESTIC: (WeightBand(None, D("4.95")),),
     },
     bonded_only_hs_codes=frozenset({"3304990099"}),
-)  # fmt: skip
+)
 
 
 def build(country, currency="CNY"):

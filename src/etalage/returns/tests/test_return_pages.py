@@ -33,15 +33,21 @@ def test_ask_approve_print_and_receive_a_return(client, delivered, django_user_m
     assert "Return items" in page
     form = client.get(f"/en/orders/{order.number}/return/{sub.number}/")
     assert form.status_code == 200 and "I no longer want it" in form.content.decode()
-    nothing = client.post(f"/en/orders/{order.number}/return/{sub.number}/",
-                          {"reason": "damaged", f"line_{line.pk}": "0"})  # fmt: skip
+    nothing = client.post(
+        f"/en/orders/{order.number}/return/{sub.number}/",
+        {"reason": "damaged", f"line_{line.pk}": "0"},
+    )
     assert "Choose at least one item to return." in nothing.content.decode()
     with delivered.capture(execute=True):
         asked = client.post(
             f"/en/orders/{order.number}/return/{sub.number}/",
-            {"reason": "damaged", "details": "The box was crushed.",
-             f"line_{line.pk}": "2", "photos": [_photo()]},
-        )  # fmt: skip
+            {
+                "reason": "damaged",
+                "details": "The box was crushed.",
+                f"line_{line.pk}": "2",
+                "photos": [_photo()],
+            },
+        )
     assert asked.status_code == 302
     made = ReturnRequest.objects.get()
     assert made.photos.count() == 1
@@ -55,8 +61,9 @@ def test_ask_approve_print_and_receive_a_return(client, delivered, django_user_m
     shown = client.get(f"/en/portal/returns/{made.number}/photos/{photo.pk}/")
     assert shown["Content-Type"] == "image/webp" and "private" in shown["Cache-Control"]
     with delivered.capture(execute=True):
-        client.post(f"/en/portal/returns/{made.number}/decide/",
-                    {"decision": "approve"})  # fmt: skip
+        client.post(
+            f"/en/portal/returns/{made.number}/decide/", {"decision": "approve"}
+        )
     made.refresh_from_db()
     assert made.state == "approved"
     client.force_login(order.buyer)

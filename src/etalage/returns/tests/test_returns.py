@@ -27,9 +27,14 @@ from etalage.returns.services import (
 def _ask(delivered, quantity=2, **extra):
     sub = delivered.sub
     line = sub.lines.get()
-    return return_ask(sub_order=sub, buyer=sub.order.buyer, reason="damaged",
-                      details="the box was crushed",
-                      quantities={line.pk: quantity}, **extra)  # fmt: skip
+    return return_ask(
+        sub_order=sub,
+        buyer=sub.order.buyer,
+        reason="damaged",
+        details="the box was crushed",
+        quantities={line.pk: quantity},
+        **extra,
+    )
 
 
 def _receive(delivered, request, outcome="restocked", why=""):
@@ -121,15 +126,25 @@ def test_a_stranger_or_too_many_items_or_no_reason_is_refused_by_field(
     sub = delivered.sub
     line = sub.lines.get()
     with pytest.raises(ReturnError) as refused:
-        return_ask(sub_order=sub, buyer=shopping.buyer(), reason="damaged",
-                   details="", quantities={line.pk: 1})  # fmt: skip
+        return_ask(
+            sub_order=sub,
+            buyer=shopping.buyer(),
+            reason="damaged",
+            details="",
+            quantities={line.pk: 1},
+        )
     assert "sub_order" in refused.value.message_dict
     with pytest.raises(ReturnError) as refused:
         _ask(delivered, quantity=3)
     assert "At most 2" in refused.value.message_dict["lines"][0]
     with pytest.raises(ReturnError) as refused:
-        return_ask(sub_order=sub, buyer=sub.order.buyer, reason="", details="",
-                   quantities={line.pk: 1})  # fmt: skip
+        return_ask(
+            sub_order=sub,
+            buyer=sub.order.buyer,
+            reason="",
+            details="",
+            quantities={line.pk: 1},
+        )
     assert "reason" in refused.value.message_dict
     assert not ReturnRequest.objects.exists()
 
@@ -138,8 +153,12 @@ def test_a_refused_return_says_why_and_nothing_moves(delivered):
     request = _ask(delivered)
     with pytest.raises(ReturnError):
         return_decide(request=request, approve=False, by=None, note="")
-    refused = return_decide(request=request, approve=False, by=None,
-                            note="Opened chocolate cannot be resold.")  # fmt: skip
+    refused = return_decide(
+        request=request,
+        approve=False,
+        by=None,
+        note="Opened chocolate cannot be resold.",
+    )
     assert refused.state == "refused"
     delivered.sub.refresh_from_db()
     assert delivered.sub.state == states.DELIVERED

@@ -15,9 +15,15 @@ pytestmark = [
 
 @pytest.fixture
 def shelf(catalogue, ecb_rates, today_is_2024_07_01):
-    chocolate = catalogue.category("chocolate", names={
-        "zh-hans": "巧克力", "fr": "Chocolat", "nl": "Chocolade", "en": "Chocolate",
-    })  # fmt: skip
+    chocolate = catalogue.category(
+        "chocolate",
+        names={
+            "zh-hans": "巧克力",
+            "fr": "Chocolat",
+            "nl": "Chocolade",
+            "en": "Chocolate",
+        },
+    )
     product = catalogue.product(category=chocolate, name="Ballotin pralines")
     search_reindex()
     return product
@@ -25,9 +31,13 @@ def shelf(catalogue, ecb_rates, today_is_2024_07_01):
 
 @pytest.mark.parametrize(
     ("prefix", "query", "count"),
-    [("", "巧克力", "1 件商品"), ("/fr", "chocolat", "1 produit"),
-     ("/nl", "chocolade", "1 product"), ("/en", "qiaokeli", "1 product")],
-)  # fmt: skip
+    [
+        ("", "巧克力", "1 件商品"),
+        ("/fr", "chocolat", "1 produit"),
+        ("/nl", "chocolade", "1 product"),
+        ("/en", "qiaokeli", "1 product"),
+    ],
+)
 def test_a_buyer_finds_a_product_from_the_results_and_the_suggestions(
     live_server,
     browser_page,  # noqa: F811  (the fixture imported above)

@@ -11,17 +11,16 @@ from etalage.search.index import search_reindex
 @pytest.fixture
 def shelf(catalogue, ecb_rates, today_is_2024_07_01):
     sweets = catalogue.category("chocolate", names={"en": "Chocolate"})
-    pralines = catalogue.category("pralines", names={"en": "Pralines"},
-                                  parent=sweets)  # fmt: skip
+    pralines = catalogue.category("pralines", names={"en": "Pralines"}, parent=sweets)
     maker = catalogue.merchant("Chocolaterie Lesse")
     made = {
         "bar": catalogue.product(category=sweets, name="Dark bar", prices=("3.00",)),
         "box": catalogue.product(
             category=pralines, name="Praline box", merchant=maker, prices=("40.00",)
-        ),  # fmt: skip
+        ),
         "truffles": catalogue.product(
             category=sweets, name="Truffles", prices=("12.00",)
-        ),  # fmt: skip
+        ),
     }
     search_reindex()
     return made
@@ -62,8 +61,7 @@ def test_a_merchants_page_lists_what_the_index_holds_of_it(client, shelf):
     assert names(html) == ["Praline box"]
 
 
-def test_the_listing_is_the_indexs_until_the_index_follows(client, shelf,
-                                                         catalogue):  # fmt: skip
+def test_the_listing_is_the_indexs_until_the_index_follows(client, shelf, catalogue):
     late = catalogue.product(category=shelf["bar"].category, name="Gianduja")
     assert "Gianduja" not in client.get("/en/c/chocolate/?page=1").content.decode()
     changes_record([late.pk])

@@ -23,8 +23,12 @@ def shelf(catalogue, ecb_rates, today_is_2024_07_01):
     """Beers from a brewery named in French, chocolates named in Dutch."""
     beer_names = {"zh-hans": "啤酒", "fr": "Bières", "nl": "Bier", "en": "Beer"}
     beer_category = catalogue.category("beer", names=beer_names)
-    sweet_names = {"zh-hans": "巧克力", "fr": "Chocolat", "nl": "Chocolade",
-                   "en": "Chocolate"}  # fmt: skip
+    sweet_names = {
+        "zh-hans": "巧克力",
+        "fr": "Chocolat",
+        "nl": "Chocolade",
+        "en": "Chocolate",
+    }
     sweets = catalogue.category("chocolate", names=sweet_names)
     brewery = catalogue.merchant("Brasserie de la Lesse")
     made = {
@@ -74,11 +78,16 @@ def test_facets_count_and_filters_narrow(shelf):
     assert by_category == {"beer": 2, "chocolate": 2}
     assert sum(f["count"] for f in found.facets["price"]) == 4
     brewery = Merchant.objects.get(name="Brasserie de la Lesse")
-    narrowed = search_products(text="Brand", market_code="CN", currency="CNY",
-                               filters=Filters(merchant=brewery))  # fmt: skip
+    narrowed = search_products(
+        text="Brand",
+        market_code="CN",
+        currency="CNY",
+        filters=Filters(merchant=brewery),
+    )
     assert narrowed.total == 2
-    by_price = search_products(text="Brand", market_code="CN", currency="CNY",
-                               sort="price_low")  # fmt: skip
+    by_price = search_products(
+        text="Brand", market_code="CN", currency="CNY", sort="price_low"
+    )
     assert by_price.products[0] == shelf["saison"]
     assert by_price.products[-1] == shelf["bar"]
 
@@ -107,8 +116,11 @@ def test_the_index_follows_the_catalogues_events(
     assert draft.slug in found_slugs("gueuze")
     with django_capture_on_commit_callbacks(execute=True):
         Product.objects.filter(pk=draft.pk).update(status="in_review")
-        product_reject(product=Product.objects.get(pk=draft.pk), reviewer=None,
-                       reason="a picture of the label, please")  # fmt: skip
+        product_reject(
+            product=Product.objects.get(pk=draft.pk),
+            reviewer=None,
+            reason="a picture of the label, please",
+        )
         outbox_deliver()
     search_follow()
     assert draft.slug not in found_slugs("gueuze")
@@ -153,11 +165,22 @@ def test_the_follower_builds_the_index_of_a_node_that_has_none(
 
 @pytest.mark.parametrize(
     "query",
-    ["", "x" * 1000, "🍫🍺🎉", "'; DROP TABLE catalog_product; --", '"unbalanced',
-     "chocolade\" OR 1=1 --", "NEAR(a b)", "a* AND -b", "\x00\x01", "啤酒" * 300],
-)  # fmt: skip
-def test_bad_input_gives_results_or_a_clear_message_never_an_error(client, shelf,
-                                                                   query):  # fmt: skip
+    [
+        "",
+        "x" * 1000,
+        "🍫🍺🎉",
+        "'; DROP TABLE catalog_product; --",
+        '"unbalanced',
+        'chocolade" OR 1=1 --',
+        "NEAR(a b)",
+        "a* AND -b",
+        "\x00\x01",
+        "啤酒" * 300,
+    ],
+)
+def test_bad_input_gives_results_or_a_clear_message_never_an_error(
+    client, shelf, query
+):
     page = client.get("/en/search/", {"q": query})
     assert page.status_code == 200
     text = page.content.decode()
@@ -182,8 +205,10 @@ def test_the_page_shows_results_facets_and_keeps_the_query_in_the_url(client, sh
 
 def test_suggestions_name_products_categories_and_merchants(client, shelf):
     found = search_suggest("choco")
-    assert {p.slug for p in found.products} == {shelf["truffles"].slug,
-                                                shelf["bar"].slug}  # fmt: skip
+    assert {p.slug for p in found.products} == {
+        shelf["truffles"].slug,
+        shelf["bar"].slug,
+    }
     assert [c.slug for c in found.categories] == ["chocolate"]
     html = client.get("/en/search/suggest/", {"q": "lesse"}).content.decode()
     assert "Brasserie de la Lesse" in html and "All results for" in html
@@ -194,14 +219,19 @@ def test_suggestions_name_products_categories_and_merchants(client, shelf):
 def test_the_api_searches_with_the_same_ranking_and_facets(client, shelf):
     answer = client.get("/api/v1/products", {"q": "啤酒", "lang": "en"}).json()
     assert answer["count"] == 2
-    assert {i["slug"] for i in answer["items"]} == {shelf["tripel"].slug,
-                                                   shelf["saison"].slug}  # fmt: skip
+    assert {i["slug"] for i in answer["items"]} == {
+        shelf["tripel"].slug,
+        shelf["saison"].slug,
+    }
     assert answer["search"]["words"] == ["啤酒"]
     assert answer["search"]["facets"]["category"][0]["value"] == "beer"
-    narrowed = client.get("/api/v1/products", {"q": "Brand", "category": "beer",
-                                               "sort": "price"}).json()  # fmt: skip
-    assert [i["slug"] for i in narrowed["items"]] == [shelf["saison"].slug,
-                                                     shelf["tripel"].slug]  # fmt: skip
+    narrowed = client.get(
+        "/api/v1/products", {"q": "Brand", "category": "beer", "sort": "price"}
+    ).json()
+    assert [i["slug"] for i in narrowed["items"]] == [
+        shelf["saison"].slug,
+        shelf["tripel"].slug,
+    ]
     assert client.get("/api/v1/products").json()["search"] is None
 
 
@@ -241,8 +271,14 @@ def test_the_relevance_set_over_the_demo_catalogue():
     search_reindex()
     category = dict(Product.objects.values_list("pk", "category__slug"))
     with translation.override("en"):
-        rows = evaluate(lambda q: [category[p.pk] for p in search_products(
-            text=q, market_code="CN", currency="CNY").products])  # fmt: skip
+        rows = evaluate(
+            lambda q: [
+                category[p.pk]
+                for p in search_products(
+                    text=q, market_code="CN", currency="CNY"
+                ).products
+            ]
+        )
     wrong = [(q, p, top) for q, p, _r, top in rows if p < 1]
     assert not wrong, wrong
 
@@ -300,8 +336,9 @@ def test_a_new_exchange_rate_moves_every_price_in_the_index(
     from etalage.events.outbox import event_record
     from etalage.events.types import PricingChanged
 
-    cheap = search_products(text="Brand", market_code="CN", currency="CNY",
-                            sort="price_low").products[0]  # fmt: skip
+    cheap = search_products(
+        text="Brand", market_code="CN", currency="CNY", sort="price_low"
+    ).products[0]
     ListingPrice.objects.filter(product=shelf["bar"], market_code="CN").update(amount=1)
     with django_capture_on_commit_callbacks(execute=True):
         event_record(PricingChanged(reason="test"))
@@ -311,8 +348,9 @@ def test_a_new_exchange_rate_moves_every_price_in_the_index(
     )  # (the catalogue's own handler recomputed it: keep the test's price)
     assert cheap != shelf["bar"]
     search_follow()
-    first = search_products(text="Brand", market_code="CN", currency="CNY",
-                            sort="price_low").products[0]  # fmt: skip
+    first = search_products(
+        text="Brand", market_code="CN", currency="CNY", sort="price_low"
+    ).products[0]
     assert first == shelf["bar"]
     assert listing_prices_refresh_all  # (what recomputes them in production)
 

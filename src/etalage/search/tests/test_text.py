@@ -37,8 +37,9 @@ def test_queries_without_words_read_as_nothing():
 
 
 def test_the_glossary_reads_equivalences_and_one_way_meanings():
-    meanings = glossary_read(["华夫饼 = gaufre = wafel = Waffle", "精酿 → craft beer",
-                              "朱古力 = 巧克力"])  # fmt: skip
+    meanings = glossary_read(
+        ["华夫饼 = gaufre = wafel = Waffle", "精酿 → craft beer", "朱古力 = 巧克力"]
+    )
     assert meanings["gaufre"] == {"华夫饼", "wafel", "waffle"}
     assert also_means("精酿", meanings) == {"craft", "beer"}
     assert "精酿" not in meanings.get("craft beer", set())  # one way only

@@ -150,9 +150,15 @@ def test_production_reaches_a_merchant_over_https_only(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["https://127.0.0.1/", "https://[::1]/x", "https://169.254.169.254/latest",
-            "https://10.0.0.5/", "https://localhost/hooks"],
-)  # fmt: skip
+    "url",
+    [
+        "https://127.0.0.1/",
+        "https://[::1]/x",
+        "https://169.254.169.254/latest",
+        "https://10.0.0.5/",
+        "https://localhost/hooks",
+    ],
+)
 def test_an_internal_address_is_refused_when_the_endpoint_is_saved(shopping, url):
     from etalage.webhooks.delivery import EndpointRefused, endpoint_create
 

@@ -200,9 +200,12 @@ def test_the_merchant_adds_an_endpoint_sees_its_secret_once_and_sends_again(
 
 
 def test_deliveries_are_sent_with_no_transaction_open_and_send_again_queues(
-    paid_with_endpoint, receiver, no_call_in_transaction, client,
+    paid_with_endpoint,
+    receiver,
+    no_call_in_transaction,
+    client,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     from django.contrib.auth import get_user_model
     from django.core import mail
 

@@ -180,7 +180,16 @@ def _task_worker() -> list[str]:
     the scheduler's lock starting deferred tasks; otherwise one that looks for new
     task rows in the database every 0.2 s."""
     if settings.ETALAGE_TASK_BROKER == "redis":
-        return [sys.executable, "-m", "etalage", "rqworker", "default",
-                "--worker-class", "rq.worker.SimpleWorker",
-                "--job-class", "django_tasks_rq.Job", "--with-scheduler"]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "etalage",
+            "rqworker",
+            "default",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--with-scheduler",
+        ]
     return [sys.executable, "-m", "etalage", "db_worker", "--interval", "0.2"]

@@ -14,8 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load"])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--list", dest="list_version", required=True,
-                            help="the list's name, e.g. 2022")  # fmt: skip
+        parser.add_argument(
+            "--list",
+            dest="list_version",
+            required=True,
+            help="the list's name, e.g. 2022",
+        )
 
     def handle(self, *args, action, file, list_version, **options):
         try:

@@ -16,8 +16,10 @@ from etalage.declarations.receipts import (
     read_answer,
 )
 
-KINDS = {kind: f"receipt of CEB{declared}" for declared, (kind, _t, _f)
-         in RECEIPT_BLOCKS.items()}  # fmt: skip
+KINDS = {
+    kind: f"receipt of CEB{declared}"
+    for declared, (kind, _t, _f) in RECEIPT_BLOCKS.items()
+}
 KINDS |= {"816": "tax bill", "900": "format check"}
 
 

@@ -20,13 +20,16 @@ class Command(BaseCommand):
             "reindex", help="rebuild the index, with a progress bar"
         )
         reindex.add_argument(
-            "--processes", type=int, default=None,
+            "--processes",
+            type=int,
+            default=None,
             help="processes that analyse the text (default: the cores)",
-        )  # fmt: skip
+        )
         reindex.add_argument(
-            "--if-missing", action="store_true",
+            "--if-missing",
+            action="store_true",
             help="only when this node has no index yet (a fresh node, the demo)",
-        )  # fmt: skip
+        )
         follow = sub.add_parser("follow", help="apply the changes as they come")
         follow.add_argument("--once", action="store_true", help="one round, then stop")
         sub.add_parser("status", help="this node's index and every node's distance")
