@@ -27,27 +27,37 @@ class Customs:
         self.shopping, self.capture = shopping, capture
         self.count = 0
 
-    def paid(self, lines=None, buyer=None, provider="alipay"):
-        """A placed order paid through a provider (its notification applied)."""
+    def paid(self, lines=None, buyer=None, provider="alipay", **place):
+        """A placed order paid through a provider (its notification applied);
+        ``place``: more of the placing's arguments (a coupon)."""
         self.count += 1
         buyer = buyer or self.shopping.buyer()
         self.shopping.cart(buyer, lines or [(self.shopping.products["a"], 1)])
-        order = self.shopping.place(buyer, key=f"c{self.count}").order
+        order = self.shopping.place(buyer, key=f"c{self.count}", **place).order
         Payment.objects.create(
-            order=order, provider=provider, request_id=f"{order.number}-P1",
-            provider_payment_id=f"2026{self.count:08d}", amount=order.total,
-            currency=order.currency, state=Payment.State.SUCCEEDED,
+            order=order,
+            provider=provider,
+            request_id=f"{order.number}-P1",
+            provider_payment_id=f"2026{self.count:08d}",
+            amount=order.total,
+            currency=order.currency,
+            state=Payment.State.SUCCEEDED,
             paid_at=timezone.now(),
-        )  # fmt: skip
+        )
         # The provider's sandbox knows the payment too, so a refund asked of it is
         # made, as the real provider's would be.
         SandboxPayment.objects.create(
-            provider=provider, payment_id=f"2026{self.count:08d}",
-            request_id=f"{order.number}-P1", client_id="sandbox",
-            amount_minor=int(order.total * 100), currency=order.currency,
-            notify_url="http://127.0.0.1/payments/notify/", redirect_url="",
-            state=SandboxPayment.State.PAID, paid_at=timezone.now(),
-        )  # fmt: skip
+            provider=provider,
+            payment_id=f"2026{self.count:08d}",
+            request_id=f"{order.number}-P1",
+            client_id="sandbox",
+            amount_minor=int(order.total * 100),
+            currency=order.currency,
+            notify_url="http://127.0.0.1/payments/notify/",
+            redirect_url="",
+            state=SandboxPayment.State.PAID,
+            paid_at=timezone.now(),
+        )
         order_pay(order=order, reason="paid")
         order.refresh_from_db()
         return order
@@ -64,9 +74,11 @@ class Customs:
         serial = f"{self.count:07d}"
         bag = bag_fill(bag_code=f"BAG{self.count}", codes=[p.code for p in parcels])
         flight = flight_create(
-            mawb=f"999-{serial}{awb_check_digit(serial)}", airline="Test Cargo",
-            flight_number="TC101", destination="CGO",
-        )  # fmt: skip
+            mawb=f"999-{serial}{awb_check_digit(serial)}",
+            airline="Test Cargo",
+            flight_number="TC101",
+            destination="CGO",
+        )
         flight_load(flight=flight, bag=bag_seal(bag=bag))
         flight_depart(flight=flight)
         flight_arrive(flight=flight)
