@@ -1,12 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from etalage.web import (
-    cart,
-    checkout,
-    search,
-    views,
-)
 from etalage.web.account import (
     addresses,
     home,
@@ -34,18 +28,19 @@ from etalage.web.portal import products as portal_products
 from etalage.web.portal import returns as portal_returns
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
+from etalage.web.storefront import cart, catalogue, checkout, search
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("c/<slug:slug>/", views.category, name="category"),
+    path("", catalogue.home, name="home"),
+    path("c/<slug:slug>/", catalogue.category, name="category"),
     path("search/", search.search, name="search"),
     path("search/suggest/", search.suggest, name="search-suggest"),
-    path("merchants/", views.merchants, name="merchants"),
-    path("m/<slug:slug>/", views.merchant, name="merchant"),
-    path("p/<slug:slug>/", views.product, name="product"),
-    path("market/", views.market_switch, name="market"),
+    path("merchants/", catalogue.merchants, name="merchants"),
+    path("m/<slug:slug>/", catalogue.merchant, name="merchant"),
+    path("p/<slug:slug>/", catalogue.product, name="product"),
+    path("market/", catalogue.market_switch, name="market"),
     path("cart/", cart.cart_view, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart-add"),
     path("checkout/", checkout.checkout, name="checkout"),

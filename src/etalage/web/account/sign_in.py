@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve
 
 from etalage.checkout.services import cart_merge
 from etalage.web.auth import ThrottledAuthenticationForm
-from etalage.web.cart import CART_COOKIE, request_cart
+from etalage.web.storefront.cart import CART_COOKIE, request_cart
 
 
 def cart_kept(request, user, sign_in: Callable[[], HttpResponse]) -> HttpResponse:

@@ -1,5 +1,6 @@
-"""Checkout and the buyer's orders: choose identity and address, see every parcel
-with its freight and tax, the limits' verdict and the exact total, place once."""
+"""Checkout: choose identity and address, see every parcel with its freight and tax,
+the limits' verdict and the exact total, place once. The buyer's orders, once
+placed, are ``web.account.orders``'s."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 import uuid
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +17,15 @@ from etalage.checkout.placement import IdempotencyConflict, OrderRefused, order_
 from etalage.checkout.selectors import cart_lines
 from etalage.customs.selectors import addresses_of, identities_of
 from etalage.money import format_money
-from etalage.web.cart import (
+from etalage.web.access import buyer_required
+from etalage.web.request_data import request_market
+from etalage.web.storefront.cart import (
     CHOSEN_IDENTITY,
     buyer_identity,
     present_quote,
     priced_in_parcel,
     request_cart,
 )
-from etalage.web.request_data import request_market
 
 PAGE_EXPIRED = _("This page has expired: check the totals, then place the order again.")
 SENT_BEFORE = _(
@@ -36,7 +37,7 @@ SENT_BEFORE = _(
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
-@login_required
+@buyer_required
 def checkout(request):
     # A page sent twice (a double click, a retry) answers with the order the first
     # placed, so the placing comes before looking at the (by then empty) cart.

@@ -1,4 +1,5 @@
-"""Storefront views: fetch through selectors, shape with presenters, render."""
+"""The storefront's catalogue: the home page, categories, merchants, a product,
+the market switch. Fetch through selectors, shape with presenters, render."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
 from etalage.orders.transit_times import delivery_windows
 from etalage.search.selectors import products_listed
-from etalage.web.cart import promise_view
 from etalage.web.forms import ListingFilterForm, MarketForm
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
 from etalage.web.middleware import MARKET_COOKIE
@@ -38,6 +38,7 @@ from etalage.web.request_data import (
     request_category_tree,
     request_market,
 )
+from etalage.web.storefront.cart import promise_view
 
 HOME_NEWEST = 8
 PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
