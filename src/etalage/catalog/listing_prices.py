@@ -13,7 +13,7 @@ rate, the market's margin, the tax class's rates and the freight bands, so no SQ
 over EUR prices can filter by it. ``ListingPrice`` stores it per product and
 market: written when a product's prices change, recomputed for every product when
 something they all depend on changes (the ``PricingChanged`` event) and each new
-day (the ``listing_prices_dated`` chore: rates and taxes take effect by date).
+day (the ``listing_prices_recomputed`` chore: rates and taxes take effect by date).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def listing_prices_refresh_all() -> int:
         last = products[-1].pk
 
 
-def listing_prices_dated() -> int:
+def listing_prices_recomputed() -> int:
     """The clock's chore: recompute when a new day began (rates and taxes take
     effect by date) or when no price is stored yet; 0 when all are today's."""
     today = timezone.localdate()

@@ -11,10 +11,10 @@ class LedgerConfig(AppConfig):
         from etalage.core.books import books_check_register
         from etalage.core.clock import chore_register
         from etalage.ledger import handlers  # noqa: F401  (registers event handlers)
-        from etalage.ledger.bank import statements_queued
+        from etalage.ledger.bank import queued_statements_imported
         from etalage.ledger.checks import ledger_problems
         from etalage.ledger.postings import books_matured
 
         books_check_register("ledger", ledger_problems)
         chore_register("ledger_books_matured", books_matured)
-        chore_register("ledger_bank_statements_queued", statements_queued)
+        chore_register("ledger_queued_statements_imported", queued_statements_imported)

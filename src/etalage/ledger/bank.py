@@ -152,7 +152,7 @@ def statement_import_queued(*, statement_id: str) -> BankStatement:
     return statement
 
 
-def statements_queued(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+def queued_statements_imported(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Import the queued statements whose task was lost (the clock's chore)."""
     waiting = BankStatement.objects.filter(
         state=BankStatement.State.QUEUED, created_at__lt=timezone.now() - older_than

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from etalage.catalog.listing_prices import listing_prices_dated
+from etalage.catalog.listing_prices import listing_prices_recomputed
 from etalage.catalog.models import ListingPrice, Product
 from etalage.catalog.selectors import Sort, storefront_products
 from etalage.events.outbox import outbox_deliver
@@ -58,11 +58,11 @@ def test_a_new_exchange_rate_reprices_every_listing(catalogue):
 def test_the_clock_fills_in_missing_prices_and_redoes_yesterdays(catalogue):
     product = catalogue.product(prices=("10.00",))
     ListingPrice.objects.all().delete()
-    assert listing_prices_dated() == 2  # China and Belgium
+    assert listing_prices_recomputed() == 2  # China and Belgium
     assert shown(product, "BE") == D("10.00")
-    assert listing_prices_dated() == 0  # all are today's
+    assert listing_prices_recomputed() == 0  # all are today's
     ListingPrice.objects.update(computed_on=date(2024, 6, 30))
-    assert listing_prices_dated() == 2
+    assert listing_prices_recomputed() == 2
     assert set(ListingPrice.objects.values_list("computed_on", flat=True)) == {
         date(2024, 7, 1)
     }

@@ -56,11 +56,11 @@ def test_a_large_statement_is_imported_in_the_background(
 
 def test_the_clock_imports_a_queued_statement_whose_task_was_lost(run):
     statement = bank.statement_enqueue(name="big.xml", data=camt("02", one_by_one(run)))
-    assert bank.statements_queued() == 0  # its task may still be on the way
+    assert bank.queued_statements_imported() == 0  # its task may still be on the way
     BankStatement.objects.filter(pk=statement.pk).update(
         created_at=timezone.now() - timedelta(minutes=5)
     )
-    assert bank.statements_queued() == 1
+    assert bank.queued_statements_imported() == 1
     statement.refresh_from_db()
     assert statement.state == "imported" and states(run) == {"settled"}
     with pytest.raises(bank.StatementRefused, match="imported already"):
