@@ -24,6 +24,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypedDict
+from uuid import UUID
 
 from django.db import transaction
 from lxml import etree
@@ -260,6 +263,16 @@ def _move_parcel(declaration: Declaration, doc: ReceiptDoc) -> bool:
 
 
 @transaction.atomic
+class _TaxFacts(TypedDict):
+    """What the tax events say of a tax bill."""
+
+    tax_bill_id: int
+    sub_order_id: UUID
+    tax_no: str
+    amount: Decimal
+    currency: str
+
+
 def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
     inventories = Declaration.objects.filter(kind=Kind.INVENTORY)
     declaration = (
@@ -281,7 +294,7 @@ def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
             "raw": doc.source or data.decode(errors="replace"),
         },
     )
-    facts = {
+    facts: _TaxFacts = {
         "tax_bill_id": bill.pk,
         "sub_order_id": declaration.sub_order_id,
         "tax_no": bill.tax_no,

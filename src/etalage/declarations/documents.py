@@ -9,6 +9,7 @@ nothing here keeps or logs it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -204,7 +205,8 @@ def payment_doc(
 
 def _flight(parcel: Parcel) -> tuple[str, str]:
     """The master air waybill and flight of a parcel flown from Liège."""
-    flight = parcel.bag.flight if parcel.bag_id and parcel.bag.flight_id else None
+    bag = parcel.bag
+    flight = bag.flight if bag is not None and bag.flight_id else None
     if flight is None:
         return "", ""
     return flight.mawb.replace("-", ""), flight.flight_number
@@ -316,7 +318,7 @@ def withdrawal_doc(
     invt_no: str,
     reason: str,
     now: datetime,
-    returned: list[tuple[OrderLine, int]] = (),
+    returned: Sequence[tuple[OrderLine, int]] = (),
 ) -> WithdrawalDoc:
     order = sub.order
     return WithdrawalDoc(

@@ -9,7 +9,7 @@ long ago the work was queued.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -57,7 +57,7 @@ def member_role_check(*, member: MerchantMember, roles: frozenset[str]) -> None:
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> MerchantMember | None:
     """The merchant ``user`` works for (the first joined), with its merchant."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # an anonymous visitor
         return None
     return (
         MerchantMember.objects.select_related("merchant")

@@ -8,6 +8,9 @@ the figures customs, the ledger and refunds read back.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,9 +20,17 @@ from etalage.catalog.models import Product, Variant
 from etalage.core.models import Entity
 from etalage.merchants.models import Merchant
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _money(label, **kwargs):
-    return models.DecimalField(label, max_digits=12, decimal_places=2, **kwargs)
+
+def _money(
+    label: StrOrPromise, default: int | None = None
+) -> models.DecimalField[Decimal | int, Decimal]:
+    """An amount of money; ``default`` when it has one (none: it is required)."""
+    if default is None:
+        return models.DecimalField(label, max_digits=12, decimal_places=2)
+    return models.DecimalField(label, max_digits=12, decimal_places=2, default=default)
 
 
 class Promotion(Entity):
@@ -53,7 +64,9 @@ class Promotion(Entity):
     percent_off = models.DecimalField(
         _("percent off"), max_digits=5, decimal_places=2, default=0
     )
-    cap = _money(_("at most"), null=True, blank=True)
+    cap = models.DecimalField(
+        _("at most"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     threshold = _money(_("minimum spend, step or threshold"), default=0)
     products = models.ManyToManyField(
         Product, blank=True, related_name="+", verbose_name=_("products")

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -122,7 +122,7 @@ def _code_free(code: str, promotion: Promotion | None = None) -> None:
 
 
 def promotion_create(
-    *, terms: PromotionTerms, by: AbstractBaseUser, merchant: Merchant | None = None
+    *, terms: PromotionTerms, by: User, merchant: Merchant | None = None
 ) -> Promotion:
     """A merchant's own promotion (merchant-funded), or with ``merchant`` None
     and ``by`` staff, the platform's (platform-funded, across the pavilion)."""
@@ -200,7 +200,7 @@ def promotion_end(*, promotion: Promotion, now: datetime | None = None) -> Promo
 
 
 def coupon_claim(
-    *, promotion_id: object, buyer: AbstractBaseUser, now: datetime | None = None
+    *, promotion_id: UUID | str, buyer: User, now: datetime | None = None
 ) -> CouponClaim:
     """The buyer takes a claimable coupon into *My account* (once)."""
     now = now or timezone.now()
@@ -262,7 +262,7 @@ def _refused(refusal: core.Refusal, language: str) -> PromotionRefused:
 def redemptions_take(
     *,
     order_id: UUID,
-    buyer_id: object,
+    buyer_id: int,
     amounts: Mapping[str, Decimal],
     now: datetime,
     language: str,

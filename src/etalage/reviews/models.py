@@ -104,7 +104,7 @@ class ReviewPhoto(models.Model):
         verbose_name = _("review photo")
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image)
 
 
 class ReviewReport(Entity):

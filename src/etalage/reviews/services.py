@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,6 +41,7 @@ from etalage.reviews.models import (
     Review,
     ReviewPhoto,
     ReviewReport,
+    Tally,
 )
 from etalage.reviews.rating import (
     MAX_PHOTOS,
@@ -108,18 +107,26 @@ def _tallies_move(review: Review, delta: RatingDelta) -> None:
     that order by every writer)."""
     if delta.empty:
         return
-    rows: tuple[tuple[type[ProductRating] | type[MerchantRating], str, UUID], ...] = (
-        (ProductRating, "product_id", review.product_id),
-        (MerchantRating, "merchant_id", review.merchant_id),
+    ProductRating.objects.bulk_create(
+        [ProductRating(product_id=review.product_id)], ignore_conflicts=True
     )
-    for model, key, pk in rows:
-        model.objects.bulk_create([model(**{key: pk})], ignore_conflicts=True)
-        tally: Model = model.objects.select_for_update().get(pk=pk)
-        rating = tally.as_rating().moved(delta)  # type: ignore[attr-defined]
-        for name, value in zip(STAR_FIELDS, rating.distribution, strict=True):
-            setattr(tally, name, value)
-        tally.count, tally.average = rating.count, rating.average  # type: ignore[attr-defined]
-        tally.save()
+    _tally_move(
+        ProductRating.objects.select_for_update().get(pk=review.product_id), delta
+    )
+    MerchantRating.objects.bulk_create(
+        [MerchantRating(merchant_id=review.merchant_id)], ignore_conflicts=True
+    )
+    _tally_move(
+        MerchantRating.objects.select_for_update().get(pk=review.merchant_id), delta
+    )
+
+
+def _tally_move(tally: Tally, delta: RatingDelta) -> None:
+    rating = tally.as_rating().moved(delta)
+    for name, value in zip(STAR_FIELDS, rating.distribution, strict=True):
+        setattr(tally, name, value)
+    tally.count, tally.average = rating.count, rating.average
+    tally.save()
 
 
 def _delivered(line: OrderLine) -> bool:
@@ -244,7 +251,7 @@ def review_edit(
 
 
 def _files_delete(names: list[str]) -> None:
-    storage = ReviewPhoto._meta.get_field("image").storage  # type: ignore[attr-defined]
+    storage = ReviewPhoto._meta.get_field("image").storage
     for name in names:
         storage.delete(name)
 
