@@ -6,7 +6,9 @@ each other; the contexts never import them). Every import counts, at module leve
 or inside a function: an import does not hide in a function to dodge a cycle (only
 an ``AppConfig.ready`` registers handlers and chores that way, as Django wants, and
 the command line sets Django up before importing it). No import is relative, so
-none escapes these checks. Pure cores import no Django.
+none escapes these checks. Pure cores import no Django. Inside ``web`` and ``api``,
+the rooms by audience (``web/portal``, ``api/buyer``...) take no private name from
+one another, and their modules import no cycle.
 """
 
 import ast
@@ -221,3 +223,119 @@ def test_the_check_catches_an_upward_import_even_inside_a_function():
     source = "def f():\n    from etalage.checkout.info import checkout_info\n"
     found = upward_imports([(Path("orders/services.py"), ast.parse(source))])
     assert found == ["orders/services.py:2 (orders) imports etalage.checkout.info"]
+
+
+# The interfaces' rooms, one per audience (docs/code-layout.md). A room reaches
+# into another only by its public names; what two rooms share sits in the
+# interface's top level (web/access.py, web/forms.py, api/errors.py...).
+ROOMS = {
+    "web": {"storefront", "account", "portal", "hub", "backoffice", "callbacks",
+            "sandbox"},
+    "api": {"buyer", "merchant", "catalogue"},
+}  # fmt: skip
+
+
+def _room(parts: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
+    """The (interface, room) a module's path or dotted name is in, if any."""
+    if len(parts) > 2 and parts[0] in ROOMS and parts[1] in ROOMS[parts[0]]:
+        return parts[0], parts[1]
+    return None
+
+
+def private_names_across_rooms(sources) -> list[str]:
+    """Every import of a private name (``_membership``) or module from another room."""
+    offenders = []
+    for relative, tree in sources:
+        source = _room(relative.parts)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            parts = node.module.split(".")
+            target = _room([*parts[1:], "module"]) if parts[0] == "etalage" else None
+            if target is None or target == source:
+                continue
+            names = [part for part in parts[1:] if part.startswith("_")]
+            names += [a.name for a in node.names if a.name.startswith("_")]
+            if names:
+                offenders.append(
+                    f"{relative}:{node.lineno} imports {', '.join(names)} from "
+                    f"{node.module}"
+                )
+    return offenders
+
+
+def test_a_room_takes_no_private_name_from_another_room():
+    offenders = private_names_across_rooms(SOURCES)
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_check_catches_a_private_name_taken_from_another_room():
+    source = (
+        "from etalage.web.portal.dashboard import _membership, dashboard\n"
+        "from etalage.web.portal.orders import ORDER_ROLES\n"
+        "from etalage.web.hub._desk import desk\n"
+    )
+    found = private_names_across_rooms(
+        [(Path("web/hub/returns.py"), ast.parse(source))]
+    )
+    assert found == [
+        "web/hub/returns.py:1 imports _membership from etalage.web.portal.dashboard"
+    ]
+    inside = private_names_across_rooms([(Path("web/portal/x.py"), ast.parse(source))])
+    assert inside == ["web/portal/x.py:3 imports _desk from etalage.web.hub._desk"]
+
+
+def module_cycles(sources) -> list[str]:
+    """Import cycles between the modules of web and api (module-level imports)."""
+    names = {".".join(("etalage", *rel.with_suffix("").parts)) for rel, _ in sources}
+    names |= {n.removesuffix(".__init__") for n in names}
+    graph = defaultdict(set)
+    for relative, tree in sources:
+        if relative.parts[0] not in ROOMS:
+            continue
+        me = ".".join(("etalage", *relative.with_suffix("").parts))
+        me = me.removesuffix(".__init__")
+        for node in tree.body:  # module level only: what runs on import
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t if t in names else node.module for t in targets]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            graph[me].update(t for t in targets if t in names and t != me)
+    cycles, done = [], set()
+
+    def visit(node, stack):
+        if node in stack:
+            cycles.append(" -> ".join([*stack[stack.index(node) :], node]))
+            return
+        if node in done:
+            return
+        for target in sorted(graph[node]):
+            visit(target, [*stack, node])
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node, [])
+    return cycles
+
+
+def test_the_modules_of_web_and_api_import_no_cycle():
+    cycles = module_cycles(SOURCES)
+    assert not cycles, "\n".join(cycles)
+
+
+def test_the_check_catches_a_cycle_between_two_rooms():
+    one = "from etalage.web.account.orders import own_order\n"
+    two = "from etalage.web.storefront.cart import request_cart\n"
+    found = module_cycles(
+        [
+            (Path("web/storefront/cart.py"), ast.parse(one)),
+            (Path("web/account/orders.py"), ast.parse(two)),
+        ]
+    )
+    assert found == [
+        "etalage.web.account.orders -> etalage.web.storefront.cart"
+        " -> etalage.web.account.orders"
+    ]
