@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,8 @@ from etalage.catalog.validators import (
 )
 from etalage.core.admin_decisions import decide_with_form
 from etalage.core.languages import pick_translation
+from etalage.events.outbox import event_record
+from etalage.events.types import MerchantChanged, ProductsChanged
 
 
 class CategoryTranslationInline(admin.TabularInline):
@@ -348,8 +352,22 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
 
+def _featured_changed(entries: list[tuple[Any, Any]]) -> None:
+    """The products and merchants (``(product_id, merchant_id)`` pairs) whose
+    place in the pavilion changed: search ranks featured ones first, so it is
+    told, in the same transaction, as it is of any listing or merchant change."""
+    products = sorted({p for p, _m in entries if p}, key=str)
+    if products:
+        event_record(ProductsChanged(product_ids=tuple(products)))
+    for merchant in sorted({m for p, m in entries if m and not p}, key=str):
+        event_record(MerchantChanged(merchant_id=merchant))
+
+
 @admin.register(PavilionEntry)
 class PavilionEntryAdmin(admin.ModelAdmin):
+    """The pavilion's featured merchants and products; each change reaches
+    search (``_featured_changed``)."""
+
     list_display = ["__str__", "merchant", "product", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_select_related = ["merchant", "product"]
@@ -358,6 +376,20 @@ class PavilionEntryAdmin(admin.ModelAdmin):
         (None, {"fields": ["merchant", "product", "position", "is_active"]}),
         (_("Story"), {"fields": ["story_zh_hans", "story_fr", "story_nl", "story_en"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        before = (form.initial.get("product"), form.initial.get("merchant"))
+        super().save_model(request, obj, form, change)
+        _featured_changed([before, (obj.product_id, obj.merchant_id)])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _featured_changed([(obj.product_id, obj.merchant_id)])
+
+    def delete_queryset(self, request, queryset):
+        entries = list(queryset.values_list("product_id", "merchant_id"))
+        super().delete_queryset(request, queryset)
+        _featured_changed(entries)
 
 
 @admin.register(ListingChange)
