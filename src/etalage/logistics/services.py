@@ -24,6 +24,7 @@ from etalage.events.types import ParcelStepped
 from etalage.logistics.codes import code_normalised
 from etalage.logistics.models import HubScan, Parcel, TrackingEvent
 from etalage.logistics.vocabulary import Step
+from etalage.merchants.permissions import merchant_write_check
 from etalage.orders import states
 from etalage.orders.models import SubOrder
 
@@ -167,8 +168,11 @@ def parcel_pack(
     printed. Direct mail: the merchant (or the hub) packs; ``bonded``: the bonded
     warehouse in China picks and packs. Packing again (the weight corrected) keeps
     the same parcel until it is handed over. A weight under the goods' own is
-    refused (``LighterThanGoods``) unless ``lighter_confirmed``."""
+    refused (``LighterThanGoods``) unless ``lighter_confirmed``. A suspended
+    merchant packs nothing (the bonded warehouse's packing is not the merchant's)."""
     sub = SubOrder.objects.select_for_update().get(pk=sub_order.pk)
+    if not bonded:
+        merchant_write_check(merchant=sub.merchant)
     if sub.route == Route.BONDED and not bonded:
         raise ParcelRefused(
             _(

@@ -61,3 +61,17 @@ def test_a_suspended_merchants_product_save_is_refused(maker, operator, catalogu
             variants=[VariantEdit(data=variant("PR-1"))],
         )  # fmt: skip
     assert not Product.objects.filter(merchant=maker).exists()
+
+
+def test_a_suspended_merchant_packs_no_parcel(shopping, operator):
+    from etalage.logistics.models import Parcel
+    from etalage.logistics.services import parcel_pack
+    from etalage.orders.services import order_pay
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 2)])
+    sub = order_pay(order=shopping.place(buyer).order).sub_orders.get()
+    merchant_suspend(merchant=sub.merchant, operator=operator, reason="unpaid fees")
+    with pytest.raises(MerchantMayNotWrite):
+        parcel_pack(sub_order=sub, grams=1000)
+    assert not Parcel.objects.filter(sub_order=sub).exists()
