@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Schema
 
+from etalage.reviews.rating import Rating
 from etalage.reviews.selectors import ReviewView
 
 
@@ -60,7 +61,7 @@ def review_out(request: HttpRequest, view: ReviewView) -> ReviewOut:
     )
 
 
-def rating_out(rating) -> RatingOut:
+def rating_out(rating: Rating) -> RatingOut:
     return RatingOut(
         average=rating.average,
         count=rating.count,

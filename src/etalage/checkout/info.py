@@ -103,7 +103,7 @@ def checkout_info(
     year_used: Decimal | None = None,
     stocks: list[Stock] | None = None,
     coupon_code: str = "",
-    buyer_id: object = None,
+    buyer_id: int | None = None,
     now: datetime | None = None,
 ) -> CheckoutInfo:
     """Build the checkout of ``lines`` for the market of ``strategy``.

@@ -5,6 +5,7 @@ do what is ``reviews.services``'; another buyer's line reads as none."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -173,9 +174,12 @@ def review_mine_api(request: HttpRequest, line_id: int) -> ReviewOut:
 @router.post("/reviews/{review_id}/reports", response={201: dict, **ERRORS})
 def review_report_api(
     request: HttpRequest, review_id: str, payload: ReportIn
-) -> Status[dict]:
+) -> Status[dict[str, Any]]:
     """Report a review that breaks the rules to the operator, once."""
-    review = Review.objects.filter(pk=_uuid(review_id), hidden_at__isnull=True).first()
+    key = _uuid(review_id)
+    review = (
+        Review.objects.filter(pk=key, hidden_at__isnull=True).first() if key else None
+    )
     if review is None:
         raise ApiError(404, "not_found", _("There is no such review."), "review_id")
     try:

@@ -76,10 +76,11 @@ def merchant_review_reply_api(
     """Answer a review of one of your products, once, publicly."""
     key = merchant_key(request, ApiKey.Scope.CATALOG_WRITE)
     try:
-        pk = UUID(review_id)
+        pk: UUID | None = UUID(review_id)
     except ValueError:
         pk = None
-    review = Review.objects.filter(pk=pk, merchant_id=key.merchant_id).first()
+    mine = Review.objects.filter(merchant_id=key.merchant_id)
+    review = mine.filter(pk=pk).first() if pk else None
     if review is None:
         raise ApiError(404, "not_found", _("Your shop has no such review."),
                        "review_id")  # fmt: skip
