@@ -9,7 +9,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -24,6 +23,7 @@ from etalage.payments.sandbox import (
     sandbox_transport,
     settlement_report,
 )
+from etalage.web.access import operator_required
 
 
 def _sandbox_on() -> None:
@@ -107,7 +107,7 @@ def _speak_the_buyers_language(request, payment: SandboxPayment) -> None:
     request.LANGUAGE_CODE = language
 
 
-@staff_member_required
+@operator_required
 def sandbox_settlement(request, provider: str, day: str):
     """The sandbox's settlement report of a day, in the provider's format (the
     operator's, as the real report is: signed in to the back office)."""
