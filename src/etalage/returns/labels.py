@@ -73,8 +73,14 @@ def _return_label(request: ReturnRequest) -> bytes:
     pdf.cell(0, 5, request.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf_font(pdf, 8)
     items = ", ".join(f"{r.line.sku} × {r.quantity}" for r in request.lines.all())
-    pdf.multi_cell(90, 4, f"{pdf_field(T_ORDER, sub.number)} · {pdf_field(T_ITEMS, items)}",
-                   new_x="LMARGIN", new_y="NEXT", align="L")  # fmt: skip
+    pdf.multi_cell(
+        90,
+        4,
+        f"{pdf_field(T_ORDER, sub.number)} · {pdf_field(T_ITEMS, items)}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+        align="L",
+    )
     qr = io.BytesIO()
     segno.make(f"ETALAGE-RETURN|{request.number}|{sub.number}", error="m").save(
         qr, kind="png", scale=5, border=2

@@ -58,8 +58,10 @@ def test_a_buyer_reviews_a_line_with_a_photo_from_the_order_page(shopping, bough
 
 def test_a_review_form_names_the_refused_field(bought):
     buyer, _order, line = bought
-    answer = _client(buyer).post(f"/en/account/reviews/line/{line.pk}/",
-                                 {"stars": "9", "text": "", "language": "fr"})  # fmt: skip
+    answer = _client(buyer).post(
+        f"/en/account/reviews/line/{line.pk}/",
+        {"stars": "9", "text": "", "language": "fr"},
+    )
     assert answer.status_code == 200 and not Review.objects.exists()
     assert answer.context["form"].errors["stars"]
 
