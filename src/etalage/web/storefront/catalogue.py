@@ -38,6 +38,7 @@ from etalage.web.request_data import (
     request_category_tree,
     request_market,
 )
+from etalage.web.storefront.cards import cards_of
 from etalage.web.storefront.cart import promise_view
 
 HOME_NEWEST = 8
@@ -120,7 +121,7 @@ def _listing_context(request, context, category_ids, merchant, cache_key) -> Non
         {
             "form": form,
             "page": page,
-            "cards": [product_card(p, pricing, language) for p in page.object_list],
+            "cards": cards_of(page.object_list, pricing, language),
             "query": query.urlencode(),
         }
     )
@@ -167,6 +168,7 @@ def _indexed_page(request, filters, market_code, category_ids, merchant):
         "price_max": filters.get("price_max"),
         "sort": LISTING_SORTS.get(filters.get("sort") or "newest", "newest"),
         "limit": size,
+        "cards": True,  # what the index stored of each: no product row read
     }
     listing = products_listed(offset=(number - 1) * size, **arguments)
     if listing is None:
@@ -174,7 +176,9 @@ def _indexed_page(request, filters, market_code, category_ids, merchant):
     if listing.total and (number - 1) * size >= listing.total:  # past the end
         number = -(-listing.total // size)
         listing = products_listed(offset=(number - 1) * size, **arguments)
-    rows = _IndexedPage(listing.products, listing.total, (number - 1) * size)
+    rows = _IndexedPage(
+        listing.cards or listing.products, listing.total, (number - 1) * size
+    )
     return Paginator(rows, size).get_page(number)
 
 

@@ -111,3 +111,22 @@ def test_a_new_days_prices_reach_the_stored_cards_through_the_clock(
     assert prices_of_the_day_indexed() == 1
     search_follow()
     assert _stored_cards("CN")[product.pk].prices["CN"].amount == shown.amount + 1
+
+
+def test_a_search_page_and_a_listing_read_no_product_name_or_image_row(
+    client, catalogue, ecb_rates, today_is_2024_07_01
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = catalogue.category("pralines")
+    for n in range(3):
+        catalogue.picture(catalogue.product(category=category, name=f"Praline {n}"))
+    search_reindex()
+    for path, data in (("/en/search/", {"q": "praline"}), ("/en/c/pralines/", {})):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(path, data)
+        assert page.status_code == 200 and "Praline 2" in page.content.decode()
+        read = " ".join(q["sql"] for q in captured.captured_queries)
+        for table in ("catalog_producttranslation", "catalog_productimage"):
+            assert table not in read, (path, table)
