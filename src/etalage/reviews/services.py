@@ -32,7 +32,7 @@ from etalage.merchants.models import Merchant
 from etalage.orders import states
 from etalage.orders.models import OrderLine, OrderTransition
 from etalage.orders.notices import Notice, buyer_notify
-from etalage.reviews.exceptions import ReviewError
+from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.languages import language_check
 from etalage.reviews.models import (
     STAR_FIELDS,
@@ -170,7 +170,7 @@ def review_write(
                 {"line": _("An item can be reviewed once its parcel is delivered.")}
             )
         if Review.objects.filter(line=line).exists():
-            raise ReviewError({"line": _("You have reviewed this item already.")})
+            raise ReviewConflict({"line": _("You have reviewed this item already.")})
         try:
             with transaction.atomic():
                 review = Review.objects.create(
@@ -179,7 +179,7 @@ def review_write(
                     stars=stars, text=text, language=language,
                 )  # fmt: skip
         except IntegrityError:
-            raise ReviewError(
+            raise ReviewConflict(
                 {"line": _("You have reviewed this item already.")}
             ) from None
         _photos_save(review, processed, start=0)
@@ -266,7 +266,7 @@ def review_follow_up(
     with transaction.atomic():
         review = _own(review, buyer)
         if review.follow_up_at is not None:
-            raise ReviewError({"follow_up": _("A review has one follow-up only.")})
+            raise ReviewConflict({"follow_up": _("A review has one follow-up only.")})
         review.follow_up, review.follow_up_language = text, language
         review.follow_up_at = now or timezone.now()
         review.save()
@@ -292,7 +292,7 @@ def review_reply(
                 {"review": _("A shop answers only reviews of its own products.")}
             )
         if review.replied_at is not None:
-            raise ReviewError({"reply": _("This review has been answered already.")})
+            raise ReviewConflict({"reply": _("This review has been answered already.")})
         review.reply, review.reply_language = text, language
         review.replied_at = now or timezone.now()
         review.replied_by_id = by.pk if by is not None and by.pk else None
@@ -321,7 +321,7 @@ def review_report(
                 ReviewReported(review_id=review.pk, report_id=report.pk, reason=reason)
             )
     except IntegrityError:
-        raise ReviewError(
+        raise ReviewConflict(
             {"review": _("You have reported this review already.")}
         ) from None
     return report
@@ -343,7 +343,7 @@ def review_hide(
             .get(pk=review.pk)
         )
         if review.hidden_at is not None:
-            raise ReviewError({"review": _("This review is hidden already.")})
+            raise ReviewConflict({"review": _("This review is hidden already.")})
         review.hidden_at, review.hidden_reason, review.hidden_by_id = now, reason, by.pk
         review.save()
         review.reports.filter(resolved_at__isnull=True).update(resolved_at=now)

@@ -28,6 +28,7 @@ from etalage.web.portal import products as portal_products
 from etalage.web.portal import returns as portal_returns
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
+from etalage.web.review_urls import urlpatterns as review_urlpatterns
 from etalage.web.storefront import cart, catalogue, checkout, search
 
 app_name = "web"
@@ -256,3 +257,5 @@ urlpatterns = [
     ),
     path("portal/verify/<str:token>/", onboarding.verify_email, name="merchant-verify"),
 ]
+
+urlpatterns += review_urlpatterns

@@ -22,7 +22,7 @@ from etalage.api.limits import count_request
 from etalage.api.review_schemas import ReviewOut, review_out
 from etalage.catalog.images import MAX_UPLOAD_BYTES
 from etalage.orders.models import OrderLine
-from etalage.reviews.exceptions import ReviewError
+from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.models import Review, ReviewReport
 from etalage.reviews.rating import MAX_PHOTOS
 from etalage.reviews.selectors import review_view
@@ -64,9 +64,9 @@ class ReportIn(Schema):
 
 def _refusal(refused: ReviewError) -> ApiError:
     field, messages = next(iter(refused.message_dict.items()))
-    status = 409 if "already" in messages[0] or field == "review" else 422
-    return ApiError(status, "invalid" if status == 422 else "conflict", messages[0],
-                    FIELDS.get(field, field))  # fmt: skip
+    conflict = isinstance(refused, ReviewConflict)
+    return ApiError(409 if conflict else 422, "conflict" if conflict else "invalid",
+                    messages[0], FIELDS.get(field, field))  # fmt: skip
 
 
 def _line(request: HttpRequest, line_id: int) -> OrderLine:

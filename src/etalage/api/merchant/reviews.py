@@ -15,7 +15,7 @@ from etalage.api.access import MerchantKey, merchant_key
 from etalage.api.errors import ApiError, ErrorOut
 from etalage.api.review_schemas import RatingOut, ReviewOut, rating_out, review_out
 from etalage.merchants.models import ApiKey
-from etalage.reviews.exceptions import ReviewError
+from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.models import Review
 from etalage.reviews.selectors import merchant_rating, merchant_reviews, review_view
 from etalage.reviews.services import review_reply
@@ -89,7 +89,7 @@ def merchant_review_reply_api(
                      language=payload.language, by=key.created_by)  # fmt: skip
     except ReviewError as refused:
         field, messages = next(iter(refused.message_dict.items()))
-        status = 409 if field == "reply" and "already" in messages[0] else 422
+        status = 409 if isinstance(refused, ReviewConflict) else 422
         code = "conflict" if status == 409 else "invalid"
         field = {"reply": "text"}.get(field, field)
         raise ApiError(status, code, messages[0], field) from None
