@@ -31,6 +31,7 @@ from etalage.payments.selectors import (
 )
 from etalage.returns.services import return_window_end, returnable
 from etalage.web.access import buyer_required
+from etalage.web.account.reviews import order_line_reviews
 
 
 @buyer_required
@@ -100,6 +101,7 @@ def order(request, number: str):
         return format_money(Money(amount, order.currency), language)
 
     taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
+    reviews = order_line_reviews(order)
     subs = [
         {
             "sub": sub,
@@ -119,6 +121,7 @@ def order(request, number: str):
             "tracking": (tracking := parcel_timeline(sub)),
             "promise": sub_order_promise(sub, ((t.step, t.at) for t in tracking)),
             **_returns(sub),
+            "line_reviews": reviews.get(sub.pk, []),
         }
         for sub in order.sub_orders.all()
     ]

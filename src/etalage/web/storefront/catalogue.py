@@ -29,6 +29,7 @@ from etalage.web.presenters import (
     estimate_view,
     merchant_text,
     product_card,
+    product_cards,
     product_name,
     variant_view,
 )
@@ -40,6 +41,7 @@ from etalage.web.request_data import (
 )
 from etalage.web.storefront.cards import cards_of
 from etalage.web.storefront.cart import promise_view
+from etalage.web.storefront.reviews import merchant_rating_context, reviews_section
 
 HOME_NEWEST = 8
 PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
@@ -72,7 +74,7 @@ def home(request):
                 }
                 for entry in featured_products
             ],
-            "newest": [product_card(p, pricing, language) for p in newest],
+            "newest": product_cards(newest, pricing, language),
         },
     )
 
@@ -226,7 +228,11 @@ def merchant(request, slug):
     return _listing(
         request,
         template="etalage/storefront/merchant.html",
-        context={"merchant": found, "text": merchant_text(found, get_language())},
+        context={
+            "merchant": found,
+            "text": merchant_text(found, get_language()),
+            "rating": merchant_rating_context(found),
+        },
         merchant=found,
     )
 
@@ -261,6 +267,9 @@ def product(request, slug):
         {
             "body": {**body, "html": _with_promise(request, body)},
             "category": tree.by_id.get(body["category_id"]),
+            "reviews": reviews_section(request, body["product_id"], slug)
+            if body.get("product_id")
+            else "",
         },
     )
 
@@ -342,6 +351,7 @@ def _product_body(request, slug: str) -> dict:
             150
         ),
         "category_id": found.category_id,
+        "product_id": found.pk,
     }
 
 
