@@ -56,7 +56,7 @@ def _own_secret_key(path: Path) -> str:
 INSECURE_TEST_SECRET_KEY = "etalage-insecure-key-for-debug-and-tests-only"  # noqa: S105
 SECRET_KEY = os.environ.get("ETALAGE_SECRET_KEY", "")
 # Previous secret keys while it rotates (comma-separated): sessions, links and what
-# was sealed under a key derived from them still open (README: key rotation).
+# was sealed under a key derived from them still open (docs/production.md, keys).
 SECRET_KEY_FALLBACKS = _env_list("ETALAGE_SECRET_KEY_FALLBACKS", "")
 if not SECRET_KEY:
     if TESTING:

@@ -1,5 +1,5 @@
 """The embedded single window: China Customs' CBEC gateway as Étalage's demo and
-tests meet it. Never presented as customs: the console and the README say so.
+tests meet it. Never presented as customs: the console and docs/customs.md say so.
 
 It behaves like the gateway: a message is refused whole if its signature does not
 verify against the operator's certificate or it breaks customs' schema (the same

@@ -20,7 +20,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2]
 
 # Lowest first. A new package goes where what it imports is below it; the
-# contexts still to come are placed in the README's Layout section.
+# contexts still to come are placed in docs/architecture.md's layout.
 LAYERS = [
     ["money", "addresses"],
     ["core"],
