@@ -111,7 +111,8 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValueOut]] = Field(
         ...,
         description="category, merchant, origin, price (index of the range "
-        "in price_ranges), in_stock: each value with how many products have it.",
+        "in price_ranges), in_stock, stars (4: reviews averaging 4 stars and up): "
+        "each value with how many products have it.",
     )
     price_ranges: list[list[int | None]] = Field(
         ..., description="The price facet's ranges in the market currency, [low, high)."

@@ -31,6 +31,7 @@ from etalage.merchants.models import Merchant
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine
+from etalage.reviews.models import ProductRating
 from etalage.search.text import index_terms, is_vocabulary_word
 
 LOCALES = ("zh_Hans", "fr", "nl", "en")
@@ -58,6 +59,10 @@ class Document:
     in_stock: bool = False
     featured: bool = False
     sales: int = 0
+    # The shown reviews' average in tenths of a star (0: no review) and their count
+    # (``reviews.ProductRating``): a small ranking signal and the stars filter.
+    stars_tenths: int = 0
+    reviews: int = 0
     # Market code: the price its cards show (``ListingPrice``, exact; the index
     # sorts and filters on a float copy, never shown).
     prices: dict[str, Money] = field(default_factory=dict)
@@ -155,6 +160,7 @@ def documents_read(
     prices = _prices(found)
     featured = _featured(found, {r[1] for r in rows})
     images = _first_images(found)
+    ratings = _ratings(found)
     documents = []
     for (
         pk,
@@ -192,6 +198,8 @@ def documents_read(
                 in_stock=in_stock,
                 featured=pk in featured[0] or merchant in featured[1],
                 sales=sales,
+                stars_tenths=ratings.get(pk, (0, 0))[0],
+                reviews=ratings.get(pk, (0, 0))[1],
                 prices=prices.get(pk, {}),
                 card={
                     "slug": slug,
@@ -218,6 +226,16 @@ def _first_images(ids: list[UUID]) -> dict[UUID, tuple[str, bool]]:
     ):
         first.setdefault(pk, (thumbnail, drawn))
     return first
+
+
+def _ratings(ids: list[UUID]) -> dict[UUID, tuple[int, int]]:
+    """Each reviewed product's average stars in tenths and its count of reviews."""
+    return {
+        pk: (int(average * 10), count)
+        for pk, average, count in ProductRating.objects.filter(
+            pk__in=ids, count__gt=0
+        ).values_list("product_id", "average", "count")
+    }
 
 
 def _figures(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:

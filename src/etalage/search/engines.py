@@ -10,7 +10,7 @@ times the body), count facets and price bands from columns, sort by a column.
 
 Relevance order, as one score: a category the query names (its own products, then
 its parent's), then BM25, then small bonuses that only part near-equal texts (in
-stock, then featured in the pavilion, then units sold).
+stock, then featured in the pavilion, then units sold and buyers' stars).
 
 A listing (a category's or a merchant's page) is a search with filters and no
 words. Past one machine each node has its own index (``search.store``); an engine
@@ -45,10 +45,12 @@ IN_STOCK_BONUS = 0.05
 FEATURED_BONUS = 0.025
 SALES_TIER_BONUS = 0.003  # per tier: log2 of units sold, 0 to 7
 SALES_TIERS = 7
+STARS_TIER_BONUS = 0.002  # per whole star above two of the reviews' average
 FACET_SIZE = 30
 # What an index folder's ``etalage.json`` says of its schema: an index of an older
-# version is rebuilt by the follower (version 2: each product's card stored).
-INDEX_VERSION = 2
+# version is rebuilt by the follower (version 2: each product's card stored; 3:
+# its reviews' stars).
+INDEX_VERSION = 3
 
 
 def _count(result: Any) -> int:
@@ -86,6 +88,9 @@ def schema_build(markets: list[str]) -> tantivy.Schema:
     builder.add_integer_field("sales", stored=True, indexed=True, fast=True)
     builder.add_integer_field("sales_tier", indexed=True)
     builder.add_integer_field("listed", stored=True, fast=True)
+    builder.add_integer_field("stars_tenths", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("stars_tier", indexed=True)
+    builder.add_integer_field("reviews", stored=True)
     builder.add_float_field("popularity", fast=True)
     # What the product's card shows, its prices exact (JSON; stored, not indexed).
     builder.add_bytes_field("card", stored=True)
@@ -116,6 +121,9 @@ def tantivy_document(document: Document, markets: list[str]) -> tantivy.Document
     doc.add_integer("sales", document.sales)
     doc.add_integer("sales_tier", sales_tier(document.sales))
     doc.add_integer("listed", document.listed)
+    doc.add_integer("stars_tenths", document.stars_tenths)
+    doc.add_integer("stars_tier", document.stars_tenths // 10)
+    doc.add_integer("reviews", document.reviews)
     doc.add_float("popularity", popularity(document))
     prices = {m: [str(p.amount), p.currency] for m, p in document.prices.items()}
     doc.add_bytes("card", json.dumps({**document.card, "prices": prices}).encode())
@@ -146,6 +154,8 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
         in_stock=bool(one("in_stock")),
         featured=bool(one("featured")),
         sales=int(one("sales")),
+        stars_tenths=int(stored.get("stars_tenths", [0])[0]),
+        reviews=int(stored.get("reviews", [0])[0]),
         prices={m: Money(Decimal(a), c) for m, (a, c) in prices.items()},
         card=card,
     )
@@ -162,6 +172,7 @@ class Criteria:
     merchant: UUID | None = None
     origin: str = ""
     in_stock: bool = False
+    min_stars: int = 0  # the reviews' average at least this (4: "4 stars and up")
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     price_max_inclusive: bool = False
@@ -264,6 +275,11 @@ class TantivyEngine:
             filters.append(self._term("origin", criteria.origin))
         if criteria.in_stock:
             filters.append(self._term("in_stock", True))
+        if criteria.min_stars:
+            filters.append(tantivy.Query.range_query(
+                self.schema, "stars_tenths", tantivy.FieldType.Integer,
+                criteria.min_stars * 10, None,
+            ))  # fmt: skip
         if criteria.price_min is not None or criteria.price_max is not None:
             if criteria.market not in self.markets:
                 return [tantivy.Query.empty_query()]
@@ -299,6 +315,10 @@ class TantivyEngine:
         for tier in range(1, SALES_TIERS + 1):
             clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
                 self._term("sales_tier", tier), SALES_TIER_BONUS * tier)))  # fmt: skip
+        for stars in (3, 4, 5):
+            clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(
+                self._term("stars_tier", stars),
+                STARS_TIER_BONUS * (stars - 2))))  # fmt: skip
         return tantivy.Query.boolean_query(clauses)
 
     # --- searching ---------------------------------------------------------------
@@ -399,6 +419,9 @@ class TantivyEngine:
                     bounds["to"] = float(high)
                 ranges.append(bounds)
             aggregations["price"] = {"range": {"field": column, "ranges": ranges}}
+        aggregations["stars"] = {
+            "range": {"field": "stars_tenths", "ranges": [{"from": 40.0}]}
+        }
         answer = self.searcher.aggregate(matching, aggregations)
         for name in ("category", "merchant", "origin"):
             hits.facets[name] = [
@@ -410,6 +433,9 @@ class TantivyEngine:
             if b.get("key_as_string") == "true" or b["key"] in (1, True, "true")
         ]
         hits.facets["in_stock"] = [("true", int(stocked[0]) if stocked else 0)]
+        # (tantivy adds a bucket for what is below the range: "*-40")
+        rated = [b for b in answer["stars"]["buckets"] if b.get("from") == 40.0]
+        hits.facets["stars"] = [("4", int(rated[0]["doc_count"]) if rated else 0)]
         if "price" in answer:
             hits.price_bands = [int(b["doc_count"]) for b in answer["price"]["buckets"]]
 

@@ -135,6 +135,7 @@ class Filters:
     merchant: Merchant | None = None
     origin: str = ""
     in_stock: bool = False
+    min_stars: int = 0  # 4: only products whose reviews average 4 stars or more
     price_min: Decimal | None = None
     price_max: Decimal | None = None
 
@@ -163,6 +164,7 @@ def _criteria(
         merchant=filters.merchant.pk if filters.merchant is not None else None,
         origin=filters.origin,
         in_stock=filters.in_stock,
+        min_stars=filters.min_stars,
         price_min=filters.price_min,
         price_max=filters.price_max,
         price_ranges=tuple(ranges),
@@ -282,6 +284,8 @@ def _facets(
         for i, r in enumerate(ranges)
     ]
     facets["in_stock"] = [{"value": True, "count": counted["in_stock"][0][1]}]
+    rated = counted.get("stars", [("4", 0)])
+    facets["stars"] = [{"value": 4, "count": rated[0][1]}]
     _name_facets(facets)
     return facets
 

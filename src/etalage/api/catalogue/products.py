@@ -54,6 +54,10 @@ class ProductFilters(MarketQuery):
         None, max_length=2, description="With q: origin country."
     )
     in_stock: bool = Field(False, description="With q: only products in stock.")
+    min_stars: int = Field(
+        0, ge=0, le=5, description="With q: only products whose reviews average at "
+        "least this many stars (4: the storefront's 4 stars and up)."
+    )  # fmt: skip
     category: str | None = Field(
         None, description="Category slug (with subcategories)."
     )
@@ -156,6 +160,7 @@ def _searched(
         else None,
         origin=(filters.origin or "").upper(),
         in_stock=filters.in_stock,
+        min_stars=filters.min_stars,
         price_min=filters.price_min,
         price_max=filters.price_max,
     )
@@ -235,6 +240,10 @@ def _facets_out(
     for f in facets.get("in_stock", []):
         out["in_stock"] = [
             FacetValueOut(value="true", label="in stock", count=f["count"])
+        ]
+    for f in facets.get("stars", []):
+        out["stars"] = [
+            FacetValueOut(value="4", label="4 stars and up", count=f["count"])
         ]
     return out
 

@@ -25,7 +25,16 @@ from etalage.search.text import MAX_QUERY_CHARS
 from etalage.web.request_data import request_category_tree, request_market
 from etalage.web.storefront.cards import cards_of
 
-PARAMETERS = ("q", "category", "merchant", "origin", "in_stock", "price", "sort")
+PARAMETERS = (
+    "q",
+    "category",
+    "merchant",
+    "origin",
+    "in_stock",
+    "stars",
+    "price",
+    "sort",
+)
 
 
 def _filters(request, tree, currency: str) -> tuple[Filters, dict[str, str]]:
@@ -50,6 +59,8 @@ def _filters(request, tree, currency: str) -> tuple[Filters, dict[str, str]]:
         filters.origin, chosen["origin"] = origin, origin
     if request.GET.get("in_stock") == "1":
         filters.in_stock, chosen["in_stock"] = True, "1"
+    if request.GET.get("stars") == "4":
+        filters.min_stars, chosen["stars"] = 4, "4"
     ranges = PRICE_RANGES.get(currency, PRICE_RANGES["EUR"])
     price = request.GET.get("price", "")
     if price.isdigit() and int(price) < len(ranges):
@@ -173,6 +184,15 @@ def _facet_links(results, tree, base, currency):
             "count": stocked,
             "on": base.get("in_stock") == "1",
             "url": _link(base, in_stock=None if base.get("in_stock") else "1"),
+        }
+    ]
+    rated = results.facets.get("stars", [{"count": 0}])[0]["count"]
+    links["stars"] = [
+        {
+            "label": _("4 stars and up"),
+            "count": rated,
+            "on": base.get("stars") == "4",
+            "url": _link(base, stars=None if base.get("stars") else "4", page=None),
         }
     ]
     return links
