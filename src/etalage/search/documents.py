@@ -235,6 +235,7 @@ def _ratings(ids: list[UUID]) -> dict[UUID, tuple[int, int]]:
         for pk, average, count in ProductRating.objects.filter(
             pk__in=ids, count__gt=0
         ).values_list("product_id", "average", "count")
+        if average is not None  # (a counted tally always has one)
     }
 
 
