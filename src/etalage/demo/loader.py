@@ -47,6 +47,7 @@ from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.money import demo_money
 from etalage.demo.products import LINES
+from etalage.demo.promotions import demo_promotions
 from etalage.demo.reviews import demo_reviews
 from etalage.inventory.models import Warehouse
 from etalage.inventory.services import stock_receive
@@ -354,6 +355,7 @@ def _demo_orders(log) -> None:
     demo_money(place, pay, log)
     demo_customs(place, pay, log)
     demo_reviews(pay, log)
+    demo_promotions(log)  # after the orders, placed at full price
 
 
 def _paid_in_sandbox(order, provider: str) -> None:

@@ -76,13 +76,13 @@ def _parse_uuid(text: str) -> UUID | None:
         return None
 
 
-def buyer_uses(*, promotion: Promotion, buyer_id: object) -> int:
+def buyer_uses(*, promotion: Promotion, buyer_id: int | None) -> int:
     return Redemption.objects.filter(
         promotion=promotion, buyer_id=buyer_id, released_at__isnull=True
     ).count()
 
 
-def _used_up(promotion: Promotion, buyer_id: object) -> bool:
+def _used_up(promotion: Promotion, buyer_id: int | None) -> bool:
     if promotion.total_limit is not None and promotion.used >= promotion.total_limit:
         return True
     return (
@@ -92,7 +92,7 @@ def _used_up(promotion: Promotion, buyer_id: object) -> bool:
     )
 
 
-def coupon_for(*, code: str, buyer_id: object, now: datetime) -> CouponLookup:
+def coupon_for(*, code: str, buyer_id: int | None, now: datetime) -> CouponLookup:
     """The coupon a buyer typed (its code) or chose (a claimed coupon's key),
     with the reason it cannot be used now, if it cannot."""
     text = (code or "").strip()
@@ -131,11 +131,12 @@ def claimable_coupons(*, merchant_id: UUID, product_id: UUID, now: datetime) -> 
     )
 
 
-def claimed_coupons(*, buyer_id: object, now: datetime) -> list[Promotion]:
+def claimed_coupons(*, buyer_id: int | None, now: datetime) -> list[Promotion]:
     """The buyer's claimed coupons still usable, soonest to expire first."""
     claimed = CouponClaim.objects.filter(buyer_id=buyer_id).values("promotion_id")
     return list(
         Promotion.objects.filter(live(now), pk__in=claimed)
+        .select_related("merchant")
         .exclude(
             pk__in=Redemption.objects.filter(
                 buyer_id=buyer_id, released_at__isnull=True
@@ -215,7 +216,7 @@ def cart_promotions(
     merchant_ids: Iterable[UUID],
     variant_ids: Iterable[UUID],
     coupon_code: str = "",
-    buyer_id: object = None,
+    buyer_id: int | None = None,
     now: datetime,
 ) -> CartPromotions:
     """The offers, the coupon (with why not) and the sale prices for a cart."""
@@ -235,3 +236,29 @@ def cart_promotions(
         coupon_refusal=refusal,
         sales=sale_prices_in_force(variant_ids=variant_ids, now=now),
     )
+
+
+@dataclass(frozen=True)
+class ParcelSavings:
+    """A placed parcel's goods and freight at the prices shown, and what its
+    promotions took off in all (the merchant's and the platform's)."""
+
+    goods_shown: Decimal
+    freight_shown: Decimal
+    savings: Decimal
+
+
+def parcel_savings(sub_order_ids: Iterable[UUID]) -> dict[UUID, ParcelSavings]:
+    """The discounted ones of these parcels, by key (one query)."""
+    found = {}
+    for kept in ParcelDiscount.objects.filter(
+        sub_order_id__in=list(sub_order_ids)
+    ).select_related("sub_order"):
+        sub = kept.sub_order
+        tax = sub.tariff + sub.consumption_tax + sub.vat
+        found[sub.pk] = ParcelSavings(
+            goods_shown=kept.goods_shown,
+            freight_shown=kept.freight_shown,
+            savings=kept.goods_shown + kept.freight_shown + tax - sub.total,
+        )
+    return found

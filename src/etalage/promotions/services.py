@@ -104,6 +104,14 @@ def _check_terms(terms: PromotionTerms, merchant: Merchant | None, funder: str) 
     return code
 
 
+def promotion_terms_check(
+    *, terms: PromotionTerms, merchant: Merchant | None, funder: str
+) -> None:
+    """Refuse terms that make no sense, each with its field (a form checks them
+    before saving, as ``promotion_create`` and ``promotion_update`` will)."""
+    _check_terms(terms, merchant, funder)
+
+
 def _products_of(terms: PromotionTerms, merchant: Merchant | None) -> list[Product]:
     products = list(Product.objects.filter(pk__in=list(terms.product_ids)))
     if len(products) != len(set(terms.product_ids)) or (
@@ -122,7 +130,7 @@ def _code_free(code: str, promotion: Promotion | None = None) -> None:
 
 
 def promotion_create(
-    *, terms: PromotionTerms, by: User, merchant: Merchant | None = None
+    *, terms: PromotionTerms, by: User | None, merchant: Merchant | None = None
 ) -> Promotion:
     """A merchant's own promotion (merchant-funded), or with ``merchant`` None
     and ``by`` staff, the platform's (platform-funded, across the pavilion)."""

@@ -12,6 +12,7 @@ from etalage.web.account import (
     sign_up,
     wechat,
 )
+from etalage.web.account import coupons as account_coupons
 from etalage.web.account import payments as account_payments
 from etalage.web.hub import bonded, consolidation, receiving
 from etalage.web.hub import returns as hub_returns
@@ -25,11 +26,13 @@ from etalage.web.portal import (
 from etalage.web.portal import money as portal_money
 from etalage.web.portal import orders as portal_orders
 from etalage.web.portal import products as portal_products
+from etalage.web.portal import promotions as portal_promotions
 from etalage.web.portal import returns as portal_returns
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
 from etalage.web.review_urls import urlpatterns as review_urlpatterns
 from etalage.web.storefront import cart, catalogue, checkout, search
+from etalage.web.storefront import promotions as storefront_promotions
 
 app_name = "web"
 
@@ -45,6 +48,22 @@ urlpatterns = [
     path("cart/", cart.cart_view, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart-add"),
     path("checkout/", checkout.checkout, name="checkout"),
+    path(
+        "coupons/<uuid:key>/claim/",
+        storefront_promotions.coupon_claim_view,
+        name="coupon-claim",
+    ),
+    path("account/coupons/", account_coupons.coupons, name="account-coupons"),
+    path(
+        "portal/promotions/",
+        portal_promotions.promotion_list,
+        name="portal-promotions",
+    ),
+    path(
+        "portal/promotions/<uuid:key>/end/",
+        portal_promotions.promotion_end_view,
+        name="portal-promotion-end",
+    ),
     path("orders/", orders.orders, name="orders"),
     path("orders/<str:number>/", orders.order, name="order"),
     path(

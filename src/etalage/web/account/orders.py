@@ -29,6 +29,7 @@ from etalage.payments.selectors import (
     payment_just_failed,
     payment_waiting,
 )
+from etalage.promotions.selectors import parcel_savings
 from etalage.returns.services import return_window_end, returnable
 from etalage.web.access import buyer_required
 from etalage.web.account.reviews import order_line_reviews
@@ -101,6 +102,8 @@ def order(request, number: str):
         return format_money(Money(amount, order.currency), language)
 
     taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
+    # Parcels with promotions: goods and freight as shown, then what they took off.
+    promoted = parcel_savings(s.pk for s in order.sub_orders.all())
     reviews = order_line_reviews(order)
     subs = [
         {
@@ -110,8 +113,9 @@ def order(request, number: str):
                 _order_line(line, language, order.currency, taxed)
                 for line in sub.lines.all()
             ],
-            "goods": money(sub.goods),
-            "freight": money(sub.freight),
+            "goods": money(p.goods_shown if (p := promoted.get(sub.pk)) else sub.goods),
+            "freight": money(p.freight_shown if p else sub.freight),
+            "savings": money(p.savings) if p and p.savings else "",
             "consumption_tax": money(sub.consumption_tax)
             if sub.consumption_tax
             else "",

@@ -148,6 +148,10 @@ def cart_view(request):
             "sub_orders": sub_orders,
             "priced_in_parcel": priced_in_parcel(sub_orders),
             "total": format_money(quote.total, language) if quote else None,
+            "savings": format_money(quote.savings, language)
+            if quote and quote.savings.amount
+            else "",
+            "hints": quote.hints if quote else (),
             "problem": problem,
             "identity_known": identity is not None,
             "cbec": strategy.has_cbec_tax,
@@ -223,11 +227,18 @@ def present_quote(
                         ),
                         "alone": alone(ql, unit),
                         "goods": money(with_tax(ql)),
+                        "regular": money(ql.regular_price)
+                        if ql.regular_price is not None
+                        else "",
                     }
                     for ql in sub.lines
                 ],
-                "goods": money(sub.goods),
-                "freight": money(sub.freight),
+                # At the prices shown; each promotion then takes its part off.
+                "goods": money(sub.goods_shown or sub.goods),
+                "freight": money(sub.freight_shown or sub.freight),
+                "promotions": [
+                    (label, money(amount)) for label, amount in sub.promotions
+                ],
                 "consumption_tax": cny(tax.consumption_tax)
                 if tax and tax.consumption_tax
                 else None,

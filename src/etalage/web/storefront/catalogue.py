@@ -41,6 +41,7 @@ from etalage.web.request_data import (
 )
 from etalage.web.storefront.cards import cards_of
 from etalage.web.storefront.cart import promise_view
+from etalage.web.storefront.promotions import promotions_section
 from etalage.web.storefront.reviews import merchant_rating_context, reviews_section
 
 HOME_NEWEST = 8
@@ -267,6 +268,8 @@ def product(request, slug):
         {
             "body": {**body, "html": _with_promise(request, body)},
             "category": tree.by_id.get(body["category_id"]),
+            # The buyer's own and today's: outside the shared cached body.
+            "promotions": promotions_section(request, slug),
             "reviews": reviews_section(request, body["product_id"], slug)
             if body.get("product_id")
             else "",

@@ -26,6 +26,7 @@ from etalage.web.storefront.cart import (
     priced_in_parcel,
     request_cart,
 )
+from etalage.web.storefront.promotions import claimed_coupon_choices
 
 PAGE_EXPIRED = _("This page has expired: check the totals, then place the order again.")
 SENT_BEFORE = _(
@@ -76,6 +77,7 @@ def _place_from_page(request, cart, market, strategy, token: str):
             idempotency_key="web:" + token,
             language=get_language(),
             expected_total=shown,
+            coupon_code=request.POST.get("coupon", ""),
         )
     except OrderRefused as refusal:
         return None, [m for ms in refusal.message_dict.values() for m in ms]
@@ -95,12 +97,15 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
     if identity is not None and wanted:  # the cart checks the limits for it too
         request.session[CHOSEN_IDENTITY] = str(identity.pk)
     address = _chosen(request, "address", addresses)
+    coupon = (request.POST.get("coupon") or request.GET.get("coupon") or "").strip()
     info = checkout_info(
         strategy=strategy,
         lines=lines,
         language=language,
         identity=identity,
         address=address,
+        coupon_code=coupon,
+        buyer_id=request.user.pk,
     )
     quote = info.quote
     line_ids = {line.variant_id: line.pk for line in lines}
@@ -114,6 +119,12 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
         "priced_in_parcel": priced_in_parcel(sub_orders),
         "total": format_money(quote.total, language) if quote else None,
         "total_amount": quote.total.amount if quote else "",
+        "savings": format_money(quote.savings, language)
+        if quote and quote.savings.amount
+        else "",
+        "coupon": coupon[:64],
+        "coupon_problem": info.coupon_problem.message if info.coupon_problem else "",
+        "coupons": claimed_coupon_choices(buyer_id=request.user.pk, language=language),
         "identities": identities,
         "addresses": addresses,
         "chosen_identity": identity,

@@ -1,0 +1,124 @@
+"""Promotions on the storefront's pages: the coupons a product page offers and
+claiming one, the shop's offers and the flash sale beside the price, and the
+buyer's claimed coupons at checkout."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from etalage.catalog.models import Product
+from etalage.catalog.selectors import variant_label
+from etalage.money import format_money
+from etalage.promotions.selectors import (
+    claimable_coupons,
+    claimed_coupons,
+    offer_of,
+    offers_in_force,
+    sale_prices_in_force,
+)
+from etalage.promotions.services import PromotionRefused, coupon_claim
+from etalage.promotions.texts import offer_label
+from etalage.web.access import buyer_required
+from etalage.web.request_data import request_market
+
+
+def claimed_coupon_choices(*, buyer_id: object, language: str) -> list[tuple[str, str]]:
+    """The buyer's coupons to choose from at checkout: (key, what it takes off)."""
+    return [
+        (str(p.pk), offer_label(offer_of(p), language))
+        for p in claimed_coupons(buyer_id=buyer_id, now=timezone.now())
+    ]
+
+
+def promotions_section(request: HttpRequest, slug: str) -> str:
+    """A product page's promotions, rendered for this buyer now (outside the page's
+    shared cached body): the coupons to claim, the shop's spend-and-save and free
+    shipping, and each variant's flash sale with its price struck through and
+    when it ends (Beijing time)."""
+    product = (
+        Product.objects.select_related("merchant")
+        .prefetch_related("variants")
+        .filter(slug=slug)
+        .first()
+    )
+    if product is None:
+        return ""
+    language = get_language()
+    _market, pricing = request_market(request)
+    now = timezone.now()
+    coupons = claimable_coupons(
+        merchant_id=product.merchant_id, product_id=product.pk, now=now
+    )
+    offers = [
+        offer
+        for _promotion, offer in offers_in_force(
+            merchant_ids=[product.merchant_id], now=now
+        ).values()
+        if not offer.products or str(product.pk) in offer.products
+    ]
+    variants = {v.pk: v for v in product.variants.all() if v.is_active}
+    sales = sale_prices_in_force(variant_ids=list(variants), now=now)
+    return render_to_string(
+        "etalage/storefront/_promotions.html",
+        {
+            "coupons": [
+                (str(p.pk), offer_label(offer_of(p), language)) for p in coupons
+            ],
+            "offers": [offer_label(offer, language) for offer in offers],
+            "sales": [
+                _sale_view(variants[variant_id], sale, product, pricing, language)
+                for variant_id, sale in sales.items()
+            ],
+            "next": request.get_full_path(),
+        },
+        request,
+    )
+
+
+def _sale_view(variant, sale, product, pricing, language: str) -> dict:
+    def shown(price_eur):
+        estimate = pricing.estimate(
+            price_eur,
+            tax_class=product.tax_class,
+            weight_grams=variant.weight_grams,
+            net=variant.net,
+        )
+        if estimate is not None:
+            return format_money(estimate.with_tax, language)
+        price = pricing.price(price_eur)
+        return format_money(price, language) if price is not None else ""
+
+    return {
+        "label": variant_label(variant, language),
+        "price": shown(sale.price_eur),
+        "regular": shown(variant.price_eur),
+        "ends_at": sale.ends_at,
+    }
+
+
+@buyer_required
+@require_POST
+def coupon_claim_view(request: HttpRequest, key: UUID) -> HttpResponse:
+    """Claim a coupon from a product page; back to it, saying what happened."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = "/"
+    try:
+        coupon_claim(promotion_id=key, buyer=request.user)
+    except PromotionRefused as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(
+            request, _("The coupon is yours: find it in My account and at checkout.")
+        )
+    return redirect(back or "/")
