@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
 from etalage.web.auth import ThrottledAdminAuthenticationForm
+from etalage.web.backoffice import dashboard as backoffice_dashboard
 from etalage.web.callbacks import carriers
 from etalage.web.callbacks import payments as payment_notices
 from etalage.web.sandbox import payments, wechat
@@ -19,6 +20,11 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     # Browsers ask for /favicon.ico on every page that names no icon (the admin's).
     path("favicon.ico", RedirectView.as_view(url="/static/etalage/favicon.svg")),
+    path(
+        "backoffice/dashboard/<slug:slug>.csv",
+        backoffice_dashboard.dashboard_csv,
+        name="backoffice-dashboard-csv",
+    ),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     # Providers' notifications and the embedded payment sandbox: no language prefix.

@@ -27,12 +27,19 @@ KINDS = ("columns", "line", "bars")
 class Row:
     """One row of a chart's data: ``key`` as the CSV writes it (an ISO date, a
     name), ``label`` as the axis and the table say it, one value per series and
-    each value as people read it (``shown``)."""
+    each value as people read it (``shown``); the table heads the row with
+    ``heading`` (a day's full date where the axis says its number), else
+    ``label``."""
 
     key: str
     label: str
     values: tuple[Decimal, ...]
     shown: tuple[str, ...]
+    heading: str = ""
+
+    @property
+    def said(self) -> str:
+        return self.heading or self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +231,13 @@ def rows_of(
         Row(key=key, label=label, values=tuple(values), shown=tuple(shown))
         for key, label, values, shown in items
     )
+
+
+def row(
+    key: str,
+    label: str,
+    values: Sequence[Decimal],
+    shown: Sequence[str],
+    heading: str = "",
+) -> Row:
+    return Row(key, label, tuple(values), tuple(shown), heading)

@@ -43,6 +43,7 @@ from etalage.customs.models import PositiveListEntry
 from etalage.customs.routes import Route
 from etalage.customs.services import address_add, identity_add
 from etalage.demo.customs import demo_customs
+from etalage.demo.history import demo_history
 from etalage.demo.illustrations import draw_illustration
 from etalage.demo.merchants import CATEGORIES, MERCHANTS
 from etalage.demo.money import demo_money
@@ -352,6 +353,7 @@ def _demo_orders(log) -> None:
         "operator records it, one cancelled after payment: the operator refunds it "
         "by hand)."
     )
+    demo_history(log)
     demo_money(place, pay, log)
     demo_customs(place, pay, log)
     demo_reviews(pay, log)

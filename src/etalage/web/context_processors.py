@@ -20,6 +20,7 @@ from etalage.orders.selectors import (
 )
 from etalage.pricing.selectors import stale_rates
 from etalage.search.status import search_index_rows
+from etalage.web.backoffice.dashboard import operator_dashboard
 from etalage.web.request_data import request_category_tree, request_market
 
 # What a narrow screen shows of each language's name (the full name stays for
@@ -112,4 +113,6 @@ def backoffice(request):
         "operator_waiting": SimpleLazyObject(waiting),
         "stale_rates": SimpleLazyObject(stale_rates),
         "search_index": SimpleLazyObject(search_index_rows),
+        # The first page's charts (read by its template only).
+        "operator_dashboard": SimpleLazyObject(operator_dashboard),
     }

@@ -28,6 +28,7 @@ from etalage.web.portal import orders as portal_orders
 from etalage.web.portal import products as portal_products
 from etalage.web.portal import promotions as portal_promotions
 from etalage.web.portal import returns as portal_returns
+from etalage.web.portal import sales as portal_sales
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
 from etalage.web.review_urls import urlpatterns as review_urlpatterns
@@ -188,6 +189,9 @@ urlpatterns = [
         name="hub-manifest",
     ),
     path("portal/", dashboard.dashboard, name="portal"),
+    path(
+        "portal/sales/<slug:slug>.csv", portal_sales.sales_csv, name="portal-sales-csv"
+    ),
     path("portal/apply/", onboarding.apply, name="merchant-apply"),
     path("portal/import/", imports.import_upload, name="portal-import"),
     path("portal/api-keys/", api_keys.api_keys, name="portal-api-keys"),

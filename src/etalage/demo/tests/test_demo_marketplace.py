@@ -58,7 +58,10 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
         "zh-hans", "fr", "nl", "en"
     }  # fmt: skip
     assert ProductRating.objects.filter(count__gt=0).count() >= 4
-    assert sorted(Order.objects.exclude(pk__in=reviewers).values_list(
+    # (the history the dashboards show is its own buyers': test_demo_history.py)
+    history = Order.objects.filter(buyer__username__startswith="history-buyer-")
+    others = Order.objects.exclude(pk__in=reviewers).exclude(pk__in=history)
+    assert sorted(others.values_list(
         "state", flat=True)) == [
         "cancelled", "delivered", "delivered", "delivered", "paid", "paid",
         "refunded", "refunded", "refunded",
@@ -81,7 +84,10 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
 
     assert sorted(Declaration.objects.filter(kind="621").values_list(
         "state", flat=True)) == ["refused", "released", "released"]  # fmt: skip
-    assert ReturnRequest.objects.get().state == "received"
+    returns = ReturnRequest.objects.exclude(
+        sub_order__order__buyer__username__startswith="history-buyer-"
+    )
+    assert returns.get().state == "received"
     assert Declaration.objects.get(kind="625").state == "accepted"
     # Paid in the payment sandbox, by signed notifications, with either provider.
     from etalage.payments.checks import payment_problems
@@ -96,7 +102,10 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
     from etalage.ledger.checks import ledger_problems
     from etalage.ledger.models import Payout
 
-    assert sorted(Payout.objects.values_list("merchant__slug", "state")) == [
+    paid = Payout.objects.filter(
+        merchant__slug__in=["brasserie-val-ourthe", "maison-verhaeghe"]
+    )
+    assert sorted(paid.values_list("merchant__slug", "state")) == [
         ("brasserie-val-ourthe", "settled"), ("maison-verhaeghe", "returned")
     ]  # fmt: skip
     assert ledger_problems() == []

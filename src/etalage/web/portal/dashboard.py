@@ -15,6 +15,7 @@ from etalage.merchants.models import Merchant, MerchantMember
 from etalage.merchants.permissions import CATALOGUE_ROLES, MONEY_ROLES
 from etalage.merchants.selectors import merchant_decision_told
 from etalage.web.access import merchant_member
+from etalage.web.portal.sales import sales_dashboard
 
 
 @merchant_member()
@@ -70,6 +71,7 @@ def dashboard(request):
             "rejected": _named(rejected, merchant),
             "missing_chinese": _named(missing_chinese, merchant),
             "off_positive_list": _named(off_positive_list, merchant),
+            "sales": sales_dashboard(membership),
         },
     )
 

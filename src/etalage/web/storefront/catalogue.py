@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from etalage.analytics.product_views import product_view_count
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import image_view
@@ -261,6 +262,8 @@ def product(request, slug):
         scopes=[f"product:{slug}"],
         render=lambda: _product_body(request, slug),
     )
+    if body.get("product_id"):  # a body cached before views were counted has none
+        product_view_count(body["product_id"])
     tree = request_category_tree(request)
     return render(
         request,
