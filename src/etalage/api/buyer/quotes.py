@@ -142,7 +142,7 @@ class QuoteOut(Schema):
 @router.post(
     "/quotes", response={200: QuoteOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def quote_create(request: HttpRequest, payload: QuoteIn):
+def quote_create(request: HttpRequest, payload: QuoteIn) -> QuoteOut:
     """Quote a cart: goods, freight, CBEC tax and the limits, per merchant sub-order.
 
     The same checkout as the cart page's and the order's: each line ships from the
@@ -190,7 +190,7 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
     strategy, quote = info.strategy, info.quote
     assert quote is not None
 
-    def money(amount) -> MoneyOut:
+    def money(amount: Decimal | int) -> MoneyOut:
         return money_out(Money(amount, quote.currency), language)
 
     sub_orders = []
