@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from etalage.catalog.models import Product
 from etalage.catalog.selectors import variant_label
+from etalage.core.reference import reference_cached
 from etalage.money import format_money
 from etalage.promotions.selectors import (
     claimable_coupons,
@@ -41,10 +42,27 @@ def claimed_coupon_choices(*, buyer_id: object, language: str) -> list[tuple[str
 
 
 def promotions_section(request: HttpRequest, slug: str) -> str:
-    """A product page's promotions, rendered for this buyer now (outside the page's
-    shared cached body): the coupons to claim, the shop's spend-and-save and free
-    shipping, and each variant's flash sale with its price struck through and
-    when it ends (Beijing time)."""
+    """A product page's promotions, rendered per request outside the page's shared
+    cached body: the coupons to claim, the shop's spend-and-save and free shipping,
+    and each variant's flash sale with its price struck through and when it ends
+    (Beijing time). What is shown is reference data, kept like the rates for the
+    reference cache's seconds (a new promotion shows within them)."""
+    language = get_language()
+    market, pricing = request_market(request)
+    shown = reference_cached(
+        f"promotions:{slug}:{language}:{market.code}",
+        lambda: _offers_shown(slug, language, pricing),
+    )
+    if shown is None:
+        return ""
+    return render_to_string(
+        "etalage/storefront/_promotions.html",
+        {**shown, "next": request.get_full_path()},
+        request,
+    )
+
+
+def _offers_shown(slug: str, language: str, pricing) -> dict | None:
     product = (
         Product.objects.select_related("merchant")
         .prefetch_related("variants")
@@ -52,9 +70,7 @@ def promotions_section(request: HttpRequest, slug: str) -> str:
         .first()
     )
     if product is None:
-        return ""
-    language = get_language()
-    _market, pricing = request_market(request)
+        return None
     now = timezone.now()
     coupons = claimable_coupons(
         merchant_id=product.merchant_id, product_id=product.pk, now=now
@@ -68,21 +84,14 @@ def promotions_section(request: HttpRequest, slug: str) -> str:
     ]
     variants = {v.pk: v for v in product.variants.all() if v.is_active}
     sales = sale_prices_in_force(variant_ids=list(variants), now=now)
-    return render_to_string(
-        "etalage/storefront/_promotions.html",
-        {
-            "coupons": [
-                (str(p.pk), offer_label(offer_of(p), language)) for p in coupons
-            ],
-            "offers": [offer_label(offer, language) for offer in offers],
-            "sales": [
-                _sale_view(variants[variant_id], sale, product, pricing, language)
-                for variant_id, sale in sales.items()
-            ],
-            "next": request.get_full_path(),
-        },
-        request,
-    )
+    return {
+        "coupons": [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons],
+        "offers": [offer_label(offer, language) for offer in offers],
+        "sales": [
+            _sale_view(variants[variant_id], sale, product, pricing, language)
+            for variant_id, sale in sales.items()
+        ],
+    }
 
 
 def _sale_view(variant, sale, product, pricing, language: str) -> dict:
