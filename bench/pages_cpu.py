@@ -160,7 +160,7 @@ def main() -> None:
     for kind in kinds:
         wanted = paths[kind] * args.rounds
         if args.profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             started = time.process_time()
             for path in wanted:
