@@ -45,6 +45,7 @@ LAYERS = [
 LAYER = {package: level for level, names in enumerate(LAYERS) for package in names}
 
 PURE_CORES = [
+    "core/time_zones.py",
     "money/money.py",
     "money/formatting.py",
     "pricing/core.py",
