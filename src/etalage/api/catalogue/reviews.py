@@ -33,8 +33,10 @@ class ProductReviewsOut(Schema):
     items: list[ReviewOut]
 
 
-@router.get("/products/{slug}/reviews",
-            response={200: ProductReviewsOut, 404: ErrorOut})  # fmt: skip
+@router.get(
+    "/products/{slug}/reviews",
+    response={200: ProductReviewsOut, 404: ErrorOut, 422: ErrorOut},
+)
 def product_reviews_api(
     request: HttpRequest, slug: str, query: Query[ReviewsQuery]
 ) -> ProductReviewsOut:
