@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from etalage.merchants.permissions import CATALOGUE_ROLES
 from etalage.promotions.models import Promotion
@@ -120,10 +119,12 @@ def promotion_list(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_member(CATALOGUE_ROLES)
-@require_POST
 def promotion_end_view(request: HttpRequest, key) -> HttpResponse:
+    """End one of the shop's promotions (another shop's is not found)."""
     merchant = request.membership.merchant  # type: ignore[attr-defined]
     promotion = posted_or_404(merchant_promotions(merchant_id=merchant.pk), str(key))
+    if request.method != "POST":
+        return redirect("web:portal-promotions")
     promotion_end(promotion=promotion)
     messages.success(request, _("The promotion has ended."))
     return redirect("web:portal-promotions")

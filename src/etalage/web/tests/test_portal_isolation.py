@@ -23,6 +23,7 @@ PAGES = {
     "portal-webhook-send-again": lambda other: {"pk": other["delivery"].pk},
     "portal-return": lambda other: {"number": other["return"].number},
     "portal-return-decide": lambda other: {"number": other["return"].number},
+    "portal-promotion-end": lambda other: {"key": other["promotion"].pk},
     "portal-return-photo": lambda other: {
         "number": other["return"].number,
         "pk": other["photo"].pk,
@@ -64,6 +65,7 @@ def setting(client, catalogue, ecb_rates, today_is_2024_07_01):
         sub_order=sub_order, number=f"{sub_order.number}-R1", reason="damaged"
     )
     return {
+        "promotion": _their_promotion(theirs),
         "product": product,
         "run": run,
         "sub_order": sub_order,
@@ -72,6 +74,24 @@ def setting(client, catalogue, ecb_rates, today_is_2024_07_01):
         "return": made,
         "photo": ReturnPhoto.objects.create(request=made, image="returns/x.webp"),
     }
+
+
+def _their_promotion(merchant):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from etalage.promotions.services import PromotionTerms, promotion_create
+
+    now = timezone.now()
+    terms = PromotionTerms(
+        kind="spend_and_save", name="Theirs", amount_off=Decimal("10.00"),
+        threshold=Decimal("100.00"), budget=Decimal("100.00"),
+        starts_at=now, ends_at=now + timedelta(days=1),
+    )  # fmt: skip
+    owner = get_user_model().objects.create_user("their-owner")
+    return promotion_create(terms=terms, merchant=merchant, by=owner)
 
 
 def _their_sub_order(product):
