@@ -33,13 +33,26 @@ def shop(shopping):
     return shopping
 
 
+@pytest.fixture
+def client():
+    """A client that asks for English: the labels and reasons below are read in it
+    (without the header the API answers in the storefront's first language)."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
+
+
 def line(product, quantity=1):
     return {"product": product.slug, "sku": product.variants.get().sku,
             "quantity": quantity}  # fmt: skip
 
 
 def quote(client, body):
-    return client.post("/api/v1/quotes", body, content_type="application/json")
+    """A quote read in English (a quote's language is its ``lang``, else the
+    market's first language)."""
+    return client.post(
+        "/api/v1/quotes", {"lang": "en", **body}, content_type="application/json"
+    )
 
 
 def test_a_quote_with_a_coupon_and_a_spend_and_save_shows_both_and_the_total(
@@ -55,7 +68,7 @@ def test_a_quote_with_a_coupon_and_a_spend_and_save_shows_both_and_the_total(
     assert sub["savings"]["amount"] == "40.00"
     assert sub["discount"]["amount"] == "10.00"  # the platform's coupon, non-cash
     assert [p["amount"]["amount"] for p in sub["promotions"]] == ["30.00", "10.00"]
-    assert sub["promotions"][0]["label"] == "¥30.00 off every ¥300.00"
+    assert sub["promotions"][0]["label"] == "CN¥30.00 off every CN¥300.00"
     shown = D(sub["lines"][0]["goods"]["amount"])  # at the price shown
     assert D(sub["goods"]["amount"]) == shown - 30  # the merchant's, declared
     assert D(sub["total"]["amount"]) == (
@@ -68,7 +81,9 @@ def test_a_quote_with_a_coupon_and_a_spend_and_save_shows_both_and_the_total(
 def test_a_coupon_under_its_minimum_is_said_why_and_left_out(client, shop):
     promotion(code="BIG", amount_off=D("50.00"), threshold=D("2000.00"))
     body = quote(client, {"lines": [line(shop.products["a"])], "coupon": "BIG"}).json()
-    assert body["coupon_problem"] == "This coupon needs ¥2,000.00 of eligible goods."
+    assert body["coupon_problem"] == (
+        "This coupon needs CN¥2,000.00 of eligible goods."
+    )
     assert body["sub_orders"][0]["savings"]["amount"] == "0.00"
 
 
@@ -85,7 +100,7 @@ def test_a_buyer_claims_a_coupon_a_product_offers_and_finds_it_in_the_account(
     assert claimed.status_code == 201
     assert CouponClaim.objects.filter(buyer=buyer).count() == 1
     mine = client.get("/api/v1/me/coupons").json()
-    assert [c["label"] for c in mine] == ["¥5.00 off"]
+    assert [c["label"] for c in mine] == ["CN¥5.00 off"]
 
 
 def test_a_merchant_creates_and_ends_its_own_promotion_by_key(client, shop):

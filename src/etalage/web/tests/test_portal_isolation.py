@@ -24,6 +24,7 @@ PAGES = {
     "portal-return": lambda other: {"number": other["return"].number},
     "portal-return-decide": lambda other: {"number": other["return"].number},
     "portal-promotion-end": lambda other: {"key": other["promotion"].pk},
+    "portal-review-reply": lambda other: {"pk": other["review"].pk},
     "portal-return-photo": lambda other: {
         "number": other["return"].number,
         "pk": other["photo"].pk,
@@ -35,6 +36,7 @@ NOT_OBJECTS = {
     "merchant-verify",
     "portal-import-template",
     "portal-money-statement",
+    "portal-sales-csv",  # a chart's name; its figures are the signed-in shop's
 }
 
 
@@ -64,7 +66,15 @@ def setting(client, catalogue, ecb_rates, today_is_2024_07_01):
     made = ReturnRequest.objects.create(
         sub_order=sub_order, number=f"{sub_order.number}-R1", reason="damaged"
     )
+    from etalage.reviews.models import Review
+
+    line = sub_order.lines.get()
+    review = Review.objects.create(
+        line=line, product=product, merchant=theirs, buyer=sub_order.order.buyer,
+        stars=5, text="Très bon.", language="fr",
+    )  # fmt: skip
     return {
+        "review": review,
         "promotion": _their_promotion(theirs),
         "product": product,
         "run": run,
