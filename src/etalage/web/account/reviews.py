@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from etalage.reviews.models import Review
 from etalage.reviews.rating import edit_ends, edit_open
 from etalage.reviews.selectors import line_reviews
 from etalage.reviews.services import review_edit, review_follow_up, review_write
+from etalage.web.access import buyer_required
 from etalage.web.review_forms import FollowUpForm, ReviewForm, service_errors
 
 
@@ -74,7 +74,7 @@ def _save(request, form: ReviewForm, line: OrderLine, review: Review | None):
                        remove_photo_ids=removed, **values)  # fmt: skip
 
 
-@login_required
+@buyer_required
 def review_line(request, line_id: int):
     """Review a delivered line, or change the review while the window is open."""
     line = _own_line(request, line_id)
@@ -107,7 +107,7 @@ def review_line(request, line_id: int):
     )  # fmt: skip
 
 
-@login_required
+@buyer_required
 def review_follow_up_view(request, line_id: int):
     """Add the one follow-up to a review whose edit window closed (or not)."""
     line = _own_line(request, line_id)
