@@ -262,7 +262,6 @@ def _move_parcel(declaration: Declaration, doc: ReceiptDoc) -> bool:
     return True
 
 
-@transaction.atomic
 class _TaxFacts(TypedDict):
     """What the tax events say of a tax bill."""
 
@@ -273,6 +272,7 @@ class _TaxFacts(TypedDict):
     currency: str
 
 
+@transaction.atomic
 def _tax_bill(doc: TaxBillDoc, data: bytes) -> str:
     inventories = Declaration.objects.filter(kind=Kind.INVENTORY)
     declaration = (

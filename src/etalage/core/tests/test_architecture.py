@@ -340,3 +340,35 @@ def test_the_check_catches_a_cycle_between_two_rooms():
         "etalage.web.account.orders -> etalage.web.storefront.cart"
         " -> etalage.web.account.orders"
     ]
+
+
+def atomic_classes(modules: list[tuple[Path, ast.Module]]) -> list[str]:
+    """Classes decorated with ``transaction.atomic``: the decorator meant for the
+    function below them, which then runs outside any transaction."""
+    found = []
+    for path, tree in modules:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for decorator in node.decorator_list:
+                    if "atomic" in ast.unparse(decorator):
+                        found.append(f"{path}:{node.lineno} {node.name}")
+    return found
+
+
+def test_no_class_is_decorated_as_a_transaction():
+    every = [
+        (path.relative_to(PACKAGE), ast.parse(path.read_text(), filename=str(path)))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in path.relative_to(PACKAGE).parts
+    ]
+    offenders = atomic_classes(every)
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_check_catches_a_class_decorated_as_a_transaction():
+    source = (
+        "@transaction.atomic\nclass Facts(TypedDict):\n    n: int\n\n\n"
+        "def tax_bill():\n    pass\n"
+    )
+    found = atomic_classes([(Path("declarations/answers.py"), ast.parse(source))])
+    assert found == ["declarations/answers.py:2 Facts"]
