@@ -10,14 +10,13 @@ one round of writes (``core.writes``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from etalage.checkout.quote import CartQuote
+from etalage.money import Money
 from etalage.orders.models import SubOrder
 from etalage.pricing.core import FxQuote
 from etalage.promotions.models import LineDiscount, ParcelDiscount
-
-CENT = Decimal("0.01")
 
 
 def merchant_eur(amount: Decimal, fx: FxQuote | None) -> Decimal:
@@ -25,7 +24,7 @@ def merchant_eur(amount: Decimal, fx: FxQuote | None) -> Decimal:
     effective rate, half-up to the cent."""
     if fx is None or fx.currency == "EUR":
         return amount
-    return (amount / fx.effective_rate).quantize(CENT, ROUND_HALF_UP)
+    return Money(amount / fx.effective_rate, "EUR").rounded().amount
 
 
 def promotion_rows(
