@@ -58,6 +58,7 @@ class Refusal(StrEnum):
     UNKNOWN = "unknown_code"
     NOT_STARTED = "not_started"
     EXPIRED = "expired"
+    PAUSED = "paused"
     MINIMUM_NOT_REACHED = "minimum_not_reached"
     LIMIT_USED = "limit_used"
     BUDGET_USED = "budget_used"

@@ -74,6 +74,8 @@ class Promotion(Entity):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     ended_at = models.DateTimeField(_("ended early"), null=True, blank=True)
+    # Paused by its shop or the operator: not offered nor taken until resumed.
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
     budget = _money(_("budget"))
     spent = _money(_("spent"), default=0)
     total_limit = models.PositiveIntegerField(_("uses in all"), null=True, blank=True)

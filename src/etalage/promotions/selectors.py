@@ -10,7 +10,8 @@ from uuid import UUID
 
 from django.db.models import Count, F, Q, QuerySet
 
-from etalage.promotions import core
+from etalage.catalog.models import Product
+from etalage.promotions import core, editing
 from etalage.promotions.models import (
     CouponClaim,
     LineDiscount,
@@ -22,9 +23,10 @@ from etalage.promotions.models import (
 
 
 def live(now: datetime) -> Q:
-    """In its window, not ended early, with budget and uses left."""
+    """In its window, not ended early nor paused, with budget and uses left."""
     return (
         Q(starts_at__lte=now, ends_at__gt=now, ended_at__isnull=True)
+        & Q(paused_at__isnull=True)
         & Q(spent__lt=F("budget"))
         & (Q(total_limit__isnull=True) | Q(used__lt=F("total_limit")))
     )
@@ -109,6 +111,8 @@ def coupon_for(*, code: str, buyer_id: int | None, now: datetime) -> CouponLooku
         refusal = core.Refusal.NOT_STARTED
     elif promotion.ends_at <= now or promotion.ended_at is not None:
         refusal = core.Refusal.EXPIRED
+    elif promotion.paused_at is not None:
+        refusal = core.Refusal.PAUSED
     elif promotion.spent >= promotion.budget:
         refusal = core.Refusal.BUDGET_USED
     elif _used_up(promotion, buyer_id):
@@ -262,3 +266,86 @@ def parcel_savings(sub_order_ids: Iterable[UUID]) -> dict[UUID, ParcelSavings]:
             savings=kept.goods_shown + kept.freight_shown + tax - sub.total,
         )
     return found
+
+
+@dataclass(frozen=True)
+class PromotionFigures:
+    """What a promotion did so far, for its page."""
+
+    uses: int
+    buyers: int
+    given: Decimal  # CNY taken off in all
+    budget_left: Decimal
+    claims: int
+
+
+def promotion_figures(*, promotion: Promotion) -> PromotionFigures:
+    """Its uses and buyers (cancelled orders' given back), what it gave, what is
+    left of its budget and how many buyers claimed it."""
+    taken = Redemption.objects.filter(promotion=promotion, released_at__isnull=True)
+    counted = taken.aggregate(buyers=Count("buyer_id", distinct=True))
+    return PromotionFigures(
+        uses=promotion.used,
+        buyers=counted["buyers"],
+        given=promotion.spent,
+        budget_left=promotion.budget - promotion.spent,
+        claims=CouponClaim.objects.filter(promotion=promotion).count(),
+    )
+
+
+def promotion_stage(*, promotion: Promotion, now: datetime) -> editing.Stage:
+    """Where the promotion stands: what may still change follows from it."""
+    return editing.stage_of(
+        starts_at=promotion.starts_at,
+        ends_at=promotion.ends_at,
+        ended_at=promotion.ended_at,
+        used=promotion.used,
+        claimed=CouponClaim.objects.filter(promotion=promotion).exists(),
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """One of the shop's products as the promotion's picker lists it."""
+
+    pk: UUID
+    name: str
+    skus: tuple[str, ...]
+
+
+def promotable_products(
+    *, merchant_id: UUID, language: str, fallback: str
+) -> list[ProductChoice]:
+    """The shop's own products (only its own), named in ``language`` (else the
+    shop's ``fallback``, else any), with their SKUs, by name."""
+    products = (
+        Product.objects.filter(merchant_id=merchant_id)
+        .prefetch_related("translations", "variants")
+        .order_by("created_at")
+    )
+    choices = []
+    for product in products:
+        names = {t.language: t.name for t in product.translations.all() if t.name}
+        name = (
+            names.get(language)
+            or names.get(fallback)
+            or next(iter(names.values()), product.slug)
+        )
+        skus = tuple(v.sku for v in product.variants.all())
+        choices.append(ProductChoice(product.pk, name, skus))
+    return sorted(choices, key=lambda c: c.name.casefold())
+
+
+def variant_sales(
+    *, variant_ids: Iterable[UUID], now: datetime
+) -> dict[UUID, SalePrice]:
+    """Each variant's sale running now, else its next one."""
+    sales = (
+        SalePrice.objects.filter(
+            variant_id__in=list(variant_ids), ended_at__isnull=True, ends_at__gt=now
+        )
+        .select_related("variant")
+        .order_by("-starts_at")
+    )
+    return {sale.variant_id: sale for sale in sales}

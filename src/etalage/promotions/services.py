@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from etalage.catalog.models import Product, Variant
 from etalage.merchants.models import Merchant
 from etalage.merchants.permissions import merchant_write_check
-from etalage.promotions import core
+from etalage.promotions import core, editing
 from etalage.promotions.models import CouponClaim, Promotion, Redemption, SalePrice
 from etalage.promotions.selectors import live
 from etalage.promotions.texts import refusal_message
 
+CENT = Decimal("0.01")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 
 
@@ -81,6 +82,7 @@ def _check_terms(terms: PromotionTerms, merchant: Merchant | None, funder: str) 
         errors["per_buyer_limit"] = _("Allow each buyer at least one use.")
     if terms.total_limit is not None and terms.total_limit < 1:
         errors["total_limit"] = _("Allow at least one use in all.")
+    errors.update(_amount_errors(terms))
     if not errors:
         try:
             core.Offer(
@@ -94,14 +96,49 @@ def _check_terms(terms: PromotionTerms, merchant: Merchant | None, funder: str) 
                 threshold=terms.threshold,
             )
         except ValueError:
-            errors["amount_off"] = _(
-                "Give an amount off or a percentage (below 100), in whole fen; a "
-                "spend-and-save saves at most its step; free shipping is a "
-                "merchant's."
-            )
+            errors["kind"] = _("Free shipping is offered by one shop.")
     if errors:
         raise PromotionRefused(errors)
     return code
+
+
+def _whole_fen(amount: Decimal | None) -> bool:
+    return amount is None or (amount >= 0 and amount == amount.quantize(CENT))
+
+
+def _amount_errors(terms: PromotionTerms) -> dict[str, str]:
+    """What each kind needs of its amounts, each refusal on its own field."""
+    errors: dict[str, str] = {}
+    for name in ("amount_off", "threshold", "cap", "budget"):
+        if not _whole_fen(getattr(terms, name)):
+            errors[name] = _("Give an amount in yuan, to the fen (two decimals).")
+    if errors:
+        return errors
+    if terms.kind == Promotion.Kind.SPEND_AND_SAVE:
+        if terms.threshold <= 0:
+            errors["threshold"] = _("Give the step the buyer spends, above zero.")
+        elif not 0 < terms.amount_off <= terms.threshold:
+            errors["amount_off"] = _(
+                "Give what each step saves: above zero and at most the step."
+            )
+        if terms.percent_off:
+            errors["percent_off"] = _("A spend-and-save takes an amount off.")
+    elif terms.kind == Promotion.Kind.COUPON:
+        if (terms.amount_off > 0) == (terms.percent_off > 0):
+            errors["amount_off"] = _(
+                "Give either an amount off or a percentage off, not both."
+            )
+        elif terms.percent_off and not 0 < terms.percent_off < 100:
+            errors["percent_off"] = _("Give a percentage above 0 and below 100.")
+        if terms.cap is not None and not terms.percent_off:
+            errors["cap"] = _("Only a percentage off has a cap.")
+        elif terms.cap is not None and terms.cap <= 0:
+            errors["cap"] = _("Give a cap above zero, or none.")
+    elif terms.kind == Promotion.Kind.FREE_SHIPPING and (
+        terms.amount_off or terms.percent_off
+    ):
+        errors["amount_off"] = _("Free shipping takes no amount off: leave it empty.")
+    return errors
 
 
 def promotion_terms_check(
@@ -169,30 +206,104 @@ def promotion_create(
     return promotion
 
 
-def promotion_update(*, promotion: Promotion, terms: PromotionTerms) -> Promotion:
-    """Change a promotion's terms; its budget never below what it spent."""
+_CHANGEABLE = ("name", "code", "amount_off", "percent_off", "cap", "threshold",
+               "claimable", "starts_at", "ends_at", "budget", "total_limit",
+               "per_buyer_limit")  # fmt: skip
+
+
+def _as_held(promotion: Promotion) -> dict[str, object]:
+    values = {name: getattr(promotion, name) for name in _CHANGEABLE}
+    values["kind"] = promotion.kind
+    values["products"] = frozenset(p.pk for p in promotion.products.all())
+    return values
+
+
+def _change_message(refusal: editing.Refusal) -> str:
+    return {
+        editing.Refusal.KIND: _("A promotion keeps its kind."),
+        editing.Refusal.HELD: _(
+            "This cannot change once the promotion has started or a buyer has "
+            "claimed or used it."
+        ),
+        editing.Refusal.SHRINK: _(
+            "Once the promotion has started this may grow, not shrink."
+        ),
+        editing.Refusal.PAST: _(
+            "The end cannot be in the past: use End now to end it."
+        ),
+        editing.Refusal.ENDED: _("This promotion has ended: it changes no more."),
+    }[refusal]
+
+
+def promotion_update(
+    *, promotion: Promotion, terms: PromotionTerms, now: datetime | None = None
+) -> Promotion:
+    """Change a promotion's terms, as far as where it stands allows
+    (``editing.change_refusals``): once buyers hold it, only its name, a larger
+    budget or limit and its end; its budget never below what it spent."""
+    now = now or timezone.now()
     merchant = promotion.merchant
     if merchant is not None:
         merchant_write_check(merchant=merchant)
     code = _check_terms(terms, merchant, promotion.funder)
-    if terms.kind != promotion.kind:
-        raise PromotionRefused({"kind": _("A promotion keeps its kind.")})
     products = _products_of(terms, merchant)
     with transaction.atomic():
         locked = Promotion.objects.select_for_update().get(pk=promotion.pk)
+        stage = editing.stage_of(
+            starts_at=locked.starts_at, ends_at=locked.ends_at,
+            ended_at=locked.ended_at, used=locked.used,
+            claimed=locked.claims.exists(), now=now,
+        )  # fmt: skip
+        wanted: dict[str, object] = {name: getattr(terms, name) for name in _CHANGEABLE}
+        wanted.update(
+            name=terms.name.strip()[:120], code=code, kind=terms.kind,
+            products=frozenset(p.pk for p in products),
+        )  # fmt: skip
+        refusals = editing.change_refusals(
+            before=_as_held(locked), after=wanted, stage=stage, now=now
+        )
+        if refusals:
+            raise PromotionRefused(
+                {name: _change_message(why) for name, why in refusals.items()}
+            )
         if terms.budget < locked.spent:
             raise PromotionRefused(
                 {"budget": _("The budget cannot be below what was spent.")}
             )
+        if terms.total_limit is not None and terms.total_limit < locked.used:
+            raise PromotionRefused(
+                {"total_limit": _("The uses in all cannot be below the uses so far.")}
+            )
         _code_free(code, locked)
-        for name in ("amount_off", "percent_off", "cap", "threshold", "claimable",
-                     "starts_at", "ends_at", "budget", "total_limit",
-                     "per_buyer_limit"):  # fmt: skip
-            setattr(locked, name, getattr(terms, name))
-        locked.name, locked.code = terms.name.strip()[:120], code
+        for name in _CHANGEABLE:
+            setattr(locked, name, wanted[name])
         locked.save()
         locked.products.set(products)
     return locked
+
+
+def promotion_pause(*, promotion: Promotion, now: datetime | None = None) -> Promotion:
+    """Pause a promotion: it is neither shown nor taken until resumed; its window
+    does not move. An ended one is left as it is."""
+    if promotion.merchant is not None:
+        merchant_write_check(merchant=promotion.merchant)
+    now = now or timezone.now()
+    Promotion.objects.filter(
+        pk=promotion.pk, ended_at__isnull=True, paused_at__isnull=True
+    ).update(paused_at=now)
+    promotion.refresh_from_db()
+    return promotion
+
+
+def promotion_resume(*, promotion: Promotion) -> Promotion:
+    """Offer a paused promotion again, for what is left of its window."""
+    if promotion.merchant is not None:
+        merchant_write_check(merchant=promotion.merchant)
+    Promotion.objects.filter(pk=promotion.pk, ended_at__isnull=True).update(
+        paused_at=None
+    )
+    promotion.refresh_from_db()
+    return promotion
 
 
 def promotion_end(*, promotion: Promotion, now: datetime | None = None) -> Promotion:
@@ -238,12 +349,21 @@ def sale_price_set(
 ) -> SalePrice:
     """A flash sale on a variant: below its regular price, one at a time."""
     merchant_write_check(merchant=variant.merchant)
-    if not Decimal("0.01") <= price_eur < variant.price_eur:
-        raise PromotionRefused(
-            {"price_eur": _("A sale price is below the regular price.")}
+    errors: dict[str, str] = {}
+    if not variant.is_active:
+        errors["variant"] = _("This variant is not on sale: activate it first.")
+    if price_eur != price_eur.quantize(CENT) or not (
+        Decimal("0.01") <= price_eur < variant.price_eur
+    ):
+        errors["price_eur"] = _(
+            "A sale price is below the regular price, in euros and cents."
         )
     if ends_at <= starts_at:
-        raise PromotionRefused({"ends_at": _("The end must come after the start.")})
+        errors["ends_at"] = _("The end must come after the start.")
+    elif ends_at <= timezone.now():
+        errors["ends_at"] = _("The end must be in the future.")
+    if errors:
+        raise PromotionRefused(errors)
     overlapping = SalePrice.objects.filter(
         variant=variant, ended_at__isnull=True, starts_at__lt=ends_at,
         ends_at__gt=starts_at,
@@ -255,6 +375,15 @@ def sale_price_set(
     return SalePrice.objects.create(
         variant=variant, price_eur=price_eur, starts_at=starts_at, ends_at=ends_at
     )
+
+
+def sale_price_end(*, sale: SalePrice, now: datetime | None = None) -> SalePrice:
+    """End a sale now (or call off one to come); orders keep the price paid."""
+    merchant_write_check(merchant=sale.variant.merchant)
+    now = now or timezone.now()
+    SalePrice.objects.filter(pk=sale.pk, ended_at__isnull=True).update(ended_at=now)
+    sale.refresh_from_db()
+    return sale
 
 
 def _refused(refusal: core.Refusal, language: str) -> PromotionRefused:
@@ -291,6 +420,8 @@ def redemptions_take(
         promotion, amount = locked[key], amounts[key]
         if not (promotion.starts_at <= now < promotion.ends_at) or promotion.ended_at:
             raise _refused(core.Refusal.EXPIRED, language)
+        if promotion.paused_at is not None:
+            raise _refused(core.Refusal.PAUSED, language)
         uses = Redemption.objects.filter(
             promotion=promotion, buyer_id=buyer_id, released_at__isnull=True
         ).count()

@@ -52,6 +52,8 @@ def refusal_message(
         return _("This coupon cannot be used yet.")
     if refusal == core.Refusal.EXPIRED:
         return _("This coupon has expired.")
+    if refusal == core.Refusal.PAUSED:
+        return _("This coupon is paused by its shop for now.")
     if refusal == core.Refusal.MINIMUM_NOT_REACHED and offer is not None:
         return _("This coupon needs %(threshold)s of eligible goods.") % {
             "threshold": _yuan(offer.threshold, language)
