@@ -28,6 +28,7 @@ from etalage.web.portal import orders as portal_orders
 from etalage.web.portal import products as portal_products
 from etalage.web.portal import promotions as portal_promotions
 from etalage.web.portal import returns as portal_returns
+from etalage.web.portal import sale_prices as portal_sale_prices
 from etalage.web.portal import sales as portal_sales
 from etalage.web.portal import team as portal_team
 from etalage.web.portal import webhooks as portal_webhooks
@@ -64,6 +65,31 @@ urlpatterns = [
         "portal/promotions/<uuid:key>/end/",
         portal_promotions.promotion_end_view,
         name="portal-promotion-end",
+    ),
+    path(
+        "portal/promotions/new/",
+        portal_promotions.promotion_new,
+        name="portal-promotion-new",
+    ),
+    path(
+        "portal/promotions/<uuid:key>/",
+        portal_promotions.promotion_page,
+        name="portal-promotion",
+    ),
+    path(
+        "portal/promotions/<uuid:key>/<str:action>/",
+        portal_promotions.promotion_action,
+        name="portal-promotion-action",
+    ),
+    path(
+        "portal/products/<uuid:pk>/sales/",
+        portal_sale_prices.sale_prices,
+        name="portal-sale-prices",
+    ),
+    path(
+        "portal/products/<uuid:pk>/sales/<uuid:key>/end/",
+        portal_sale_prices.sale_price_end_view,
+        name="portal-sale-price-end",
     ),
     path("orders/", orders.orders, name="orders"),
     path("orders/<str:number>/", orders.order, name="order"),

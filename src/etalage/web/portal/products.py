@@ -60,6 +60,7 @@ from etalage.inventory.services import merchant_warehouse, stock_counts_record
 from etalage.merchants.permissions import CATALOGUE_ROLES
 from etalage.web.access import merchant_member
 from etalage.web.forms import add_service_errors, posted_or_404
+from etalage.web.portal.sale_prices import sales_by_product
 from etalage.web.request_data import request_category_tree
 
 
@@ -236,14 +237,16 @@ def product_list(request):
             | Q(variants__sku__icontains=query)
             | Q(merchant_ref__icontains=query)
         ).distinct()
+    shown = list(products.order_by("-updated_at")[:200])
+    sales = sales_by_product(shown)
     return render(
         request,
         "etalage/portal/products.html",
         {
             "merchant": merchant,
             "products": [
-                (product, _portal_name(product, merchant))
-                for product in products.order_by("-updated_at")[:200]
+                (product, _portal_name(product, merchant), sales.get(product.pk, []))
+                for product in shown
             ],
             "statuses": Product.Status.choices,
             "status": status,
