@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from etalage.api.api import api, api_not_found
+from etalage.web import review_urls
 from etalage.web.auth import ThrottledAdminAuthenticationForm
 from etalage.web.backoffice import dashboard as backoffice_dashboard
 from etalage.web.callbacks import carriers
@@ -25,6 +26,7 @@ urlpatterns = [
         backoffice_dashboard.dashboard_csv,
         name="backoffice-dashboard-csv",
     ),
+    path("backoffice/reviews/", include(review_urls.backoffice_urlpatterns)),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
     # Providers' notifications and the embedded payment sandbox: no language prefix.

@@ -291,3 +291,20 @@ class ReviewHidden(DomainEvent):
     review_id: UUID
     product_id: UUID
     reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewShown(DomainEvent):
+    """The operator showed a hidden review again (its rating counts again)."""
+
+    review_id: UUID
+    product_id: UUID
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewReplyModerated(DomainEvent):
+    """The operator hid a shop's reply to a review, or showed it again."""
+
+    review_id: UUID
+    merchant_id: UUID
+    hidden: bool

@@ -4,21 +4,45 @@ review with a reason (its author is told) or keeps it (the reports are closed)."
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.admin_decisions import decide_with_form
 from etalage.core.admin_read_only import ReadOnlyAdmin
-from etalage.reviews.models import Review, ReviewPhoto, ReviewReport
-from etalage.reviews.services import reports_dismiss, review_hide
+from etalage.reviews.models import (
+    HideReason,
+    ModerationDecision,
+    Review,
+    ReviewPhoto,
+    ReviewReport,
+)
+from etalage.reviews.moderation import reports_dismiss, review_hide, review_show
 
 
 class HideForm(forms.Form):
+    code = forms.ChoiceField(label=_("Why it is hidden"), choices=HideReason.choices)
     reason = forms.CharField(
-        label=_("Why it is hidden (the author reads it)"), max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("In your words (the author reads them)"), max_length=500,
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
+
+
+class ShowForm(forms.Form):
+    reason = forms.CharField(
+        label=_("In your words (the author reads them)"), max_length=500,
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class DecisionInline(ReadOnlyAdmin, admin.TabularInline):
+    model = ModerationDecision
+    fields = ["created_at", "action", "code", "reason", "by", "reports_closed",
+              "told"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
 
 
 class ReportInline(ReadOnlyAdmin, admin.TabularInline):
@@ -59,11 +83,12 @@ class ReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = [OpenReports, "stars", "language"]
     search_fields = ["text", "line__sub_order__number", "product__slug"]
     list_select_related = ["product"]
-    inlines = [PhotoInline, ReportInline]
-    actions = ["hide", "keep"]
+    inlines = [PhotoInline, ReportInline, DecisionInline]
+    actions = ["hide", "keep", "show"]
     fields = [
         "product", "merchant", "line", "stars", "language", "text", "edited_at",
-        "follow_up", "follow_up_at", "reply", "replied_at", "hidden_at",
+        "follow_up", "follow_up_at", "reply", "replied_at", "reply_hidden_at",
+        "reply_hidden_code", "reply_hidden_reason", "hidden_at", "hidden_code",
         "hidden_reason", "hidden_by",
     ]  # fmt: skip
     readonly_fields = fields
@@ -95,6 +120,22 @@ class ReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                     "is told why by email."),
             submit=_("Hide"),
             decide=lambda review, data: review_hide(
+                review=review, by=request.user, code=data["code"],
+                reason=data["reason"],
+            ),
+        )  # fmt: skip
+
+    @admin.action(
+        description=_("Show the selected hidden reviews again"),
+        permissions=["change"],
+    )
+    def show(self, request, queryset):
+        return decide_with_form(
+            self, request, queryset, action="show", form_class=ShowForm,
+            intro=_("Shown again, the reviews count in the ratings again; each "
+                    "author is told by email."),
+            submit=_("Show again"),
+            decide=lambda review, data: review_show(
                 review=review, by=request.user, reason=data["reason"]
             ),
         )  # fmt: skip
@@ -105,4 +146,24 @@ class ReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     )
     def keep(self, request, queryset):
         for review in queryset:
-            reports_dismiss(review=review, by=request.user)
+            try:
+                reports_dismiss(review=review, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{review}: {' '.join(error.messages)}", messages.ERROR
+                )
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"queue_url": reverse("review-queue"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Every decision on reviews and replies, kept: who, when, what, why."""
+
+    list_display = ["created_at", "action", "code", "reason", "by", "review",
+                    "reports_closed", "told"]  # fmt: skip
+    list_filter = ["action", "code"]
+    list_select_related = ["by", "review"]
+    search_fields = ["reason", "review__id"]

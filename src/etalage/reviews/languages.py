@@ -13,12 +13,19 @@ from etalage.reviews.exceptions import ReviewError
 _CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 # Offered by the review form beside the storefront's four (the API takes any).
 MORE_LANGUAGES = ("de", "es", "it", "ja", "ko", "zh-hant")
+# Chinese as browsers and apps name it, by script: a review in ``zh-cn`` is one in
+# the storefront's ``zh-hans``, so it comes first for a Chinese reader.
+_CHINESE = {
+    "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-my": "zh-hans",
+    "zh-tw": "zh-hant", "zh-hk": "zh-hant", "zh-mo": "zh-hant",
+}  # fmt: skip
 
 
 def language_check(code: str, *, field: str = "language") -> str:
     """The review's language as a lower-case code (``zh-hans``, ``fr``, ``de``), or
     a ReviewError naming ``field``."""
     code = (code or "").strip().lower().replace("_", "-")
+    code = _CHINESE.get(code, code)
     if code in LANGUAGE_CODES:
         return code
     if _CODE.match(code):

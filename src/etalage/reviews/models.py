@@ -15,6 +15,19 @@ from etalage.orders.models import OrderLine
 from etalage.reviews.rating import Rating
 
 
+class HideReason(models.TextChoices):
+    """Why the operator hides a review or a reply (the author reads it, with the
+    operator's own words)."""
+
+    ADVERTISING = "advertising", _("Advertising or contact details")
+    OFFENSIVE = "offensive", _("Offensive, abusive or hateful")
+    PERSONAL_DATA = "personal_data", _("Shows someone's personal data")
+    OFF_TOPIC = "off_topic", _("Not about this product or this purchase")
+    NOT_GENUINE = "not_genuine", _("Not a genuine opinion (paid for or a conflict)")
+    ILLEGAL = "illegal", _("Against the law")
+    OTHER = "other", _("Another reason")
+
+
 class Review(Entity):
     """A buyer's stars and words on one line of a delivered parcel: one per line,
     so every review is of a verified purchase."""
@@ -52,11 +65,21 @@ class Review(Entity):
         related_name="+",
     )  # fmt: skip
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("why hidden"), max_length=500, blank=True)
+    hidden_code = models.CharField(
+        _("why hidden"), max_length=16, choices=HideReason, blank=True
+    )
+    hidden_reason = models.CharField(_("operator's words"), max_length=500, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
+    reply_hidden_at = models.DateTimeField(_("reply hidden at"), null=True, blank=True)
+    reply_hidden_code = models.CharField(
+        _("why the reply is hidden"), max_length=16, choices=HideReason, blank=True
+    )
+    reply_hidden_reason = models.CharField(
+        _("operator's words on the reply"), max_length=500, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -83,6 +106,26 @@ class Review(Entity):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def hidden_why(self) -> str:
+        """Why the operator hid it: the reason, then the operator's words."""
+        code = self.get_hidden_code_display() if self.hidden_code else ""
+        return " — ".join(part for part in (code, self.hidden_reason) if part)
+
+    @property
+    def reply_hidden_why(self) -> str:
+        code = self.get_reply_hidden_code_display() if self.reply_hidden_code else ""
+        return " — ".join(part for part in (code, self.reply_hidden_reason) if part)
+
+    @property
+    def reply_is_hidden(self) -> bool:
+        return self.reply_hidden_at is not None
+
+    @property
+    def shown_reply(self) -> str:
+        """The shop's reply as readers see it ('' when none or hidden)."""
+        return "" if self.reply_hidden_at is not None else self.reply
 
 
 def _photo_path(instance: ReviewPhoto, filename: str) -> str:
@@ -144,6 +187,41 @@ class ReviewReport(Entity):
 
     def __str__(self) -> str:
         return f"{self.reason} on {self.review_id}"
+
+
+class ModerationDecision(Entity):
+    """One decision of the operator on a review or its reply, kept for good: who,
+    when, what and why (the author and the shop read the why)."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Review hidden")
+        SHOW = "show", _("Review shown again")
+        HIDE_REPLY = "hide_reply", _("Reply hidden")
+        SHOW_REPLY = "show_reply", _("Reply shown again")
+        KEEP = "keep", _("Review kept, reports closed")
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="decisions",
+        verbose_name=_("review"),
+    )  # fmt: skip
+    action = models.CharField(_("decision"), max_length=16, choices=Action)
+    code = models.CharField(_("reason"), max_length=16, choices=HideReason, blank=True)
+    reason = models.CharField(_("operator's words"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    reports_closed = models.PositiveIntegerField(_("reports closed"), default=0)
+    # Who was told by email (the address, '' when nobody could be).
+    told = models.CharField(_("told by email"), max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.review_id}"
 
 
 class Tally(models.Model):

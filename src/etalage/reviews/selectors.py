@@ -15,7 +15,9 @@ from django.db.models import (
     Case,
     F,
     IntegerField,
+    Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -26,15 +28,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from etalage.catalog.models import Product
-from etalage.merchants.models import Merchant
+from etalage.merchants.models import Merchant, MerchantMember
 from etalage.orders import states
 from etalage.orders.models import OrderLine
 from etalage.reviews.languages import language_name
 from etalage.reviews.models import (
     STAR_FIELDS,
     MerchantRating,
+    ModerationDecision,
     ProductRating,
     Review,
+    ReviewReport,
 )
 from etalage.reviews.rating import Rating
 
@@ -170,6 +174,16 @@ def _author(review: Review) -> str:
     return f"{name[:1]}**" if name else "**"
 
 
+def in_language(code: str, reader: str) -> bool:
+    """Whether a text written in ``code`` is in the reader's language (``en-gb``
+    is in ``en``)."""
+    return code == reader or code.startswith(f"{reader}-")
+
+
+def _in_language_q(reader: str) -> Q:
+    return Q(language=reader) | Q(language__startswith=f"{reader}-")
+
+
 def review_view(review: Review, reader: str) -> ReviewView:
     return ReviewView(
         id=str(review.pk),
@@ -178,7 +192,7 @@ def review_view(review: Review, reader: str) -> ReviewView:
         text=review.text,
         language=review.language,
         language_name=language_name(review.language, reader),
-        in_reader_language=review.language == reader,
+        in_reader_language=in_language(review.language, reader),
         written_at=review.created_at,
         edited_at=review.edited_at,
         follow_up=review.follow_up,
@@ -186,9 +200,9 @@ def review_view(review: Review, reader: str) -> ReviewView:
         if review.follow_up
         else "",
         follow_up_at=review.follow_up_at,
-        reply=review.reply,
+        reply=review.shown_reply,
         reply_language_name=language_name(review.reply_language, reader)
-        if review.reply
+        if review.shown_reply
         else "",
         replied_at=review.replied_at,
         photos=tuple(
@@ -214,6 +228,7 @@ def _shown_reviews() -> QuerySet[Review]:
             "reply",
             "reply_language",
             "replied_at",
+            "reply_hidden_at",
             "line__sub_order__order__recipient",
         )  # fmt: skip
         .prefetch_related("photos")
@@ -257,7 +272,7 @@ def product_reviews(
         .filter(product_id=product_id)
         .annotate(
             theirs=Case(
-                When(language=reader, then=Value(0)),
+                When(_in_language_q(reader), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -299,3 +314,77 @@ def review_of_buyer(*, review_id: UUID | str, buyer: Any) -> Review | None:
         .prefetch_related("photos")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class QueuedReport:
+    reason: str
+    details: str
+    by: str
+    by_shop: str  # the reporter's shop's name, '' for a buyer
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QueuedReview:
+    """A reported review as the operator judges it: the review, its reply and its
+    open reports, oldest first."""
+
+    review: Review
+    product_name: str
+    reports: tuple[QueuedReport, ...]
+    waiting_since: datetime
+
+
+def moderation_queue(*, limit: int = 50) -> tuple[int, list[QueuedReview]]:
+    """The reviews with reports not yet judged, the longest waiting first, and how
+    many there are (three queries, whatever the page's size)."""
+    open_reports = Q(reports__resolved_at__isnull=True)
+    waiting = Review.objects.filter(open_reports).distinct()
+    total = waiting.count()
+    rows = (
+        Review.objects.filter(open_reports)
+        .annotate(since=Min("reports__created_at", filter=open_reports))
+        .select_related("line")
+        .order_by("since", "id")[:limit]
+    )
+    reviews = list(rows)
+    reports = (
+        ReviewReport.objects.filter(
+            review__in=[r.pk for r in reviews], resolved_at__isnull=True
+        )
+        .select_related("by")
+        .annotate(
+            shop=Subquery(
+                MerchantMember.objects.filter(user_id=OuterRef("by_id"))
+                .order_by("pk")
+                .values("merchant__name")[:1]
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    by_review: dict[Any, list[QueuedReport]] = {}
+    for report in reports:
+        by_review.setdefault(report.review_id, []).append(
+            QueuedReport(
+                reason=report.get_reason_display(),
+                details=report.details,
+                by=report.by.get_username(),
+                by_shop=report.shop or "",
+                at=report.created_at,
+            )  # fmt: skip
+        )
+    return total, [
+        QueuedReview(
+            review=r,
+            product_name=r.line.name_merchant,
+            reports=tuple(by_review.get(r.pk, ())),
+            waiting_since=r.since,
+        )  # fmt: skip
+        for r in reviews
+    ]
+
+
+def moderation_history(review: Review) -> QuerySet[ModerationDecision]:
+    """Every decision on the review, the first first."""
+    return review.decisions.select_related("by").order_by("created_at", "id")

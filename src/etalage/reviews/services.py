@@ -1,5 +1,6 @@
-"""Writing, changing, answering, reporting and hiding reviews: who may do each is
-decided here, so the pages and the API agree. Each change of a shown review's
+"""Writing, changing, answering and reporting reviews (the operator's hiding is
+``reviews.moderation``'s): who may do each is decided here, so the pages and the
+API agree. Each change of a shown review's
 stars moves the product's and the merchant's tallies in the same transaction."""
 
 from __future__ import annotations
@@ -18,12 +19,9 @@ from django.utils.translation import gettext as _
 
 from etalage.catalog.images import ProcessedImage, process_image
 from etalage.core.ids import new_id
-from etalage.core.text import text_refusal
 from etalage.events.outbox import event_record
 from etalage.events.types import (
-    ProductsChanged,
     ReviewEdited,
-    ReviewHidden,
     ReviewReplied,
     ReviewReported,
     ReviewWritten,
@@ -31,28 +29,28 @@ from etalage.events.types import (
 from etalage.merchants.models import Merchant
 from etalage.orders import states
 from etalage.orders.models import OrderLine, OrderTransition
-from etalage.orders.notices import Notice, buyer_notify
 from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.languages import language_check
 from etalage.reviews.models import (
-    STAR_FIELDS,
-    MerchantRating,
-    ProductRating,
     Review,
     ReviewPhoto,
     ReviewReport,
-    Tally,
 )
+
+# The operator's decisions are ``reviews.moderation``'s; importable from here too
+# for the callers that write reviews and hide some in one breath (the demo).
+from etalage.reviews.moderation import reports_dismiss as reports_dismiss
+from etalage.reviews.moderation import review_hide as review_hide
 from etalage.reviews.rating import (
     MAX_PHOTOS,
     MAX_REPLY,
     MAX_TEXT,
-    RatingDelta,
     edit_ends,
     edit_open,
     rating_delta,
     stars_check,
 )
+from etalage.reviews.writing import changes_record, tallies_move, text_check
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,20 +60,6 @@ def _stars(stars: object) -> int:
         return stars_check(stars)
     except ValueError:
         raise ReviewError({"stars": _("Give one to five stars.")}) from None
-
-
-def _text(text: str, field: str, limit: int, *, required: bool = False) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise ReviewError({field: _("Write a few words.")})
-    if len(text) > limit:
-        raise ReviewError(
-            {field: _("At most %(n)d characters.") % {"n": limit}}
-        )  # fmt: skip
-    refusal = text_refusal(text, multiline=True)
-    if refusal is not None:
-        raise ReviewError({field: refusal.messages})
-    return text
 
 
 def _photos(photos: Sequence[bytes], already: int = 0) -> list[ProcessedImage]:
@@ -102,44 +86,10 @@ def _photos_save(review: Review, processed: list[ProcessedImage], start: int) ->
         photo.save()
 
 
-def _tallies_move(review: Review, delta: RatingDelta) -> None:
-    """Move the product's then the merchant's tally by ``delta`` (rows locked in
-    that order by every writer)."""
-    if delta.empty:
-        return
-    ProductRating.objects.bulk_create(
-        [ProductRating(product_id=review.product_id)], ignore_conflicts=True
-    )
-    _tally_move(
-        ProductRating.objects.select_for_update().get(pk=review.product_id), delta
-    )
-    MerchantRating.objects.bulk_create(
-        [MerchantRating(merchant_id=review.merchant_id)], ignore_conflicts=True
-    )
-    _tally_move(
-        MerchantRating.objects.select_for_update().get(pk=review.merchant_id), delta
-    )
-
-
-def _tally_move(tally: Tally, delta: RatingDelta) -> None:
-    rating = tally.as_rating().moved(delta)
-    for name, value in zip(STAR_FIELDS, rating.distribution, strict=True):
-        setattr(tally, name, value)
-    tally.count, tally.average = rating.count, rating.average
-    tally.save()
-
-
 def _delivered(line: OrderLine) -> bool:
     return OrderTransition.objects.filter(
         sub_order_id=line.sub_order_id, to_state=states.DELIVERED
     ).exists()
-
-
-def _changed(review: Review, *events: object) -> None:
-    event_record(
-        *events,  # type: ignore[arg-type]
-        ProductsChanged(product_ids=(review.product_id,)),
-    )
 
 
 def review_write(
@@ -154,7 +104,7 @@ def review_write(
     """The buyer of a delivered line reviews it, once: stars, words in any
     language, up to ``MAX_PHOTOS`` photos."""
     stars = _stars(stars)
-    text = _text(text, "text", MAX_TEXT)
+    text = text_check(text, "text", MAX_TEXT)
     language = language_check(language)
     processed = _photos(photos)
     with transaction.atomic():
@@ -183,8 +133,8 @@ def review_write(
                 {"line": _("You have reviewed this item already.")}
             ) from None
         _photos_save(review, processed, start=0)
-        _tallies_move(review, rating_delta(None, stars))
-        _changed(
+        tallies_move(review, rating_delta(None, stars))
+        changes_record(
             review,
             ReviewWritten(review_id=review.pk, product_id=review.product_id,
                           merchant_id=review.merchant_id, stars=stars),
@@ -217,7 +167,7 @@ def review_edit(
     (``ETALAGE_REVIEW_EDIT_DAYS`` from writing it): stars, words, photos."""
     now = now or timezone.now()
     stars = _stars(stars)
-    text = _text(text, "text", MAX_TEXT)
+    text = text_check(text, "text", MAX_TEXT)
     language = language_check(language)
     with transaction.atomic():
         review = _own(review, buyer)
@@ -240,8 +190,8 @@ def review_edit(
         review.stars, review.text, review.language = stars, text, language
         review.edited_at = now
         review.save()
-        _tallies_move(review, rating_delta(before, stars))
-        _changed(
+        tallies_move(review, rating_delta(before, stars))
+        changes_record(
             review,
             ReviewEdited(review_id=review.pk, product_id=review.product_id,
                          stars=stars),
@@ -261,7 +211,7 @@ def review_follow_up(
     now: datetime | None = None,
 ) -> Review:  # fmt: skip
     """The author adds one follow-up (how the product did after a while)."""
-    text = _text(text, "follow_up", MAX_TEXT, required=True)
+    text = text_check(text, "follow_up", MAX_TEXT, required=True)
     language = language_check(language, field="follow_up_language")
     with transaction.atomic():
         review = _own(review, buyer)
@@ -270,7 +220,7 @@ def review_follow_up(
         review.follow_up, review.follow_up_language = text, language
         review.follow_up_at = now or timezone.now()
         review.save()
-        _changed(
+        changes_record(
             review,
             ReviewEdited(review_id=review.pk, product_id=review.product_id,
                          stars=review.stars),
@@ -283,7 +233,7 @@ def review_reply(
     by: User | None = None, now: datetime | None = None,
 ) -> Review:  # fmt: skip
     """The merchant answers a review of its own product, once, publicly."""
-    text = _text(text, "reply", MAX_REPLY, required=True)
+    text = text_check(text, "reply", MAX_REPLY, required=True)
     language = language_check(language, field="reply_language")
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
@@ -297,7 +247,9 @@ def review_reply(
         review.replied_at = now or timezone.now()
         review.replied_by_id = by.pk if by is not None and by.pk else None
         review.save()
-        _changed(review, ReviewReplied(review_id=review.pk, merchant_id=merchant.pk))
+        changes_record(
+            review, ReviewReplied(review_id=review.pk, merchant_id=merchant.pk)
+        )
     return review
 
 
@@ -309,7 +261,7 @@ def review_report(
         raise ReviewError({"review": _("Sign in to report a review.")})
     if reason not in ReviewReport.Reason.values:
         raise ReviewError({"reason": _("Choose a reason.")})
-    details = _text(details, "details", 500)
+    details = text_check(details, "details", 500)
     if review.buyer_id == by.pk:
         raise ReviewError({"review": _("You cannot report your own review.")})
     try:
@@ -325,47 +277,3 @@ def review_report(
             {"review": _("You have reported this review already.")}
         ) from None
     return report
-
-
-def review_hide(
-    *, review: Review, by: User, reason: str, now: datetime | None = None
-) -> Review:
-    """The operator hides a review with a reason: it leaves the pages and the
-    ratings, its reports are resolved, and its author is told why."""
-    if not getattr(by, "is_staff", False):
-        raise ReviewError({"review": _("Only the operator may hide a review.")})
-    reason = _text(reason, "reason", 500, required=True)
-    now = now or timezone.now()
-    with transaction.atomic():
-        review = (
-            Review.objects.select_related("line__sub_order__order__buyer")
-            .select_for_update(of=("self",))
-            .get(pk=review.pk)
-        )
-        if review.hidden_at is not None:
-            raise ReviewConflict({"review": _("This review is hidden already.")})
-        review.hidden_at, review.hidden_reason, review.hidden_by_id = now, reason, by.pk
-        review.save()
-        review.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
-        _tallies_move(review, rating_delta(review.stars, None))
-        _changed(
-            review,
-            ReviewHidden(review_id=review.pk, product_id=review.product_id,
-                         reason=reason),
-        )  # fmt: skip
-        buyer_notify(
-            order=review.line.sub_order.order,
-            notice=Notice.REVIEW_HIDDEN,
-            key=str(review.pk),
-            email=("etalage/reviews/email/hidden", {"review": review}),
-        )
-    return review
-
-
-def reports_dismiss(*, review: Review, by: User, now: datetime | None = None) -> int:
-    """The operator keeps a reported review: its open reports are resolved."""
-    if not getattr(by, "is_staff", False):
-        raise ReviewError({"review": _("Only the operator may judge reports.")})
-    return review.reports.filter(resolved_at__isnull=True).update(
-        resolved_at=now or timezone.now()
-    )

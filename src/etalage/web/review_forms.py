@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from etalage.core.languages import Language
 from etalage.reviews.languages import MORE_LANGUAGES, language_name
-from etalage.reviews.models import ReviewReport
+from etalage.reviews.models import HideReason, ReviewReport
 from etalage.reviews.rating import MAX_PHOTOS, MAX_REPLY, MAX_TEXT
 
 STAR_CHOICES = [(n, "★" * n) for n in (5, 4, 3, 2, 1)]
@@ -117,3 +118,32 @@ def service_errors(form: forms.Form, error: ValidationError) -> None:
     ).items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class ModerationForm(forms.Form):
+    """The operator's decision on a reported review (the rules are
+    ``reviews.moderation``'s)."""
+
+    class Decision(models.TextChoices):
+        HIDE = "hide", _("Hide the review")
+        HIDE_REPLY = "hide_reply", _("Hide the shop's reply only")
+        KEEP = "keep", _("Keep it (close the reports)")
+        SHOW = "show", _("Show the review again")
+        SHOW_REPLY = "show_reply", _("Show the shop's reply again")
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    code = forms.ChoiceField(
+        label=_("Why it is hidden"), required=False,
+        choices=[("", "—"), *HideReason.choices],
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("In your words (the author reads them)"), max_length=500,
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        hides = data.get("decision") in (self.Decision.HIDE, self.Decision.HIDE_REPLY)
+        if hides and not data.get("code"):
+            self.add_error("code", _("Choose why it is hidden."))
+        return data

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from etalage.web.account import reviews as account_reviews
+from etalage.web.backoffice import reviews as backoffice_reviews
 from etalage.web.portal import reviews as portal_reviews
 from etalage.web.storefront import reviews as storefront_reviews
 
@@ -32,5 +33,16 @@ urlpatterns = [
         "portal/reviews/<uuid:pk>/reply/",
         portal_reviews.review_reply_view,
         name="portal-review-reply",
+    ),
+]
+
+# The operator's moderation queue, under the back-office (no language prefix):
+# added to the site's addresses before Django's admin.
+backoffice_urlpatterns = [
+    path("queue/", backoffice_reviews.review_queue, name="review-queue"),
+    path(
+        "queue/<uuid:pk>/decide/",
+        backoffice_reviews.review_decide,
+        name="review-decide",
     ),
 ]

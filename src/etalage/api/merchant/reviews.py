@@ -29,7 +29,12 @@ class MerchantReviewOut(ReviewOut):
     product: str = Field(..., description="The product's slug.")
     sku: str
     hidden: bool = Field(..., description="Hidden by the operator (not shown).")
-    hidden_reason: str
+    hidden_reason: str = Field(..., description="Why, in the reader's language.")
+    reply_hidden: bool = Field(
+        ..., description="The shop's reply hidden by the operator (``reply`` is "
+        "the shop's own text; readers do not see it)."
+    )  # fmt: skip
+    reply_hidden_reason: str
 
 
 class MerchantReviewsOut(Schema):
@@ -50,8 +55,10 @@ class ReplyIn(Schema):
 def _out(request: HttpRequest, review: Review) -> MerchantReviewOut:
     base = review_out(request, review_view(review, get_language()))
     return MerchantReviewOut(
-        **base.dict(), product=review.product.slug, sku=review.line.sku,
-        hidden=review.is_hidden, hidden_reason=review.hidden_reason,
+        **{**base.dict(), "reply": review.reply}, product=review.product.slug,
+        sku=review.line.sku, hidden=review.is_hidden,
+        hidden_reason=review.hidden_why, reply_hidden=review.reply_is_hidden,
+        reply_hidden_reason=review.reply_hidden_why,
     )  # fmt: skip
 
 
