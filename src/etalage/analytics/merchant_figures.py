@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Max, Sum
-from django.db.models.functions import TruncDate, TruncMonth
 
+from etalage.analytics.grouping import LocalDate, LocalMonth
 from etalage.analytics.models import ProductViewDay
 from etalage.analytics.periods import Period, as_day, period
 from etalage.ledger.models import Payout, SubOrderBook
@@ -105,9 +105,13 @@ def merchant_figures(
     the order lines keep them)."""
     when = period(today)
     books = SubOrderBook.objects.filter(merchant=merchant)
-    by_day = _grouped(books.filter(paid_at__gte=when.since_day), TruncDate("paid_at"))
+    by_day = _grouped(
+        books.filter(paid_at__gte=when.since_day),
+        LocalDate("paid_at", since=when.since_day, until=when.until),
+    )
     by_month = _grouped(
-        books.filter(paid_at__gte=when.since_month), TruncMonth("paid_at")
+        books.filter(paid_at__gte=when.since_month),
+        LocalMonth("paid_at", since=when.since_month, until=when.until),
     )
     payouts = {
         as_day(month): total
@@ -115,7 +119,9 @@ def merchant_figures(
             merchant=merchant, created_at__gte=when.since_month
         )
         .exclude(state=Payout.State.RETURNED)
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(
+            month=LocalMonth("created_at", since=when.since_month, until=when.until)
+        )
         .values("month")
         .annotate(total=Sum("amount_minor"))
         .values_list("month", "total")

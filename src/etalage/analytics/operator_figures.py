@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncDate, TruncMonth
 
+from etalage.analytics.grouping import LocalDate, LocalMonth
 from etalage.analytics.merchant_figures import percent
 from etalage.analytics.models import ProductViewDay
 from etalage.analytics.periods import Period, as_day, period
@@ -85,16 +85,16 @@ def operator_figures(*, language: str, today: date | None = None) -> OperatorFig
     category names in ``language``."""
     when = period(today)
     paid = Payment.objects.filter(state=Payment.State.SUCCEEDED)
-    days = _paid(paid.filter(paid_at__gte=when.since_day), "paid_at", when.days)
+    days = _paid(paid.filter(paid_at__gte=when.since_day), "paid_at", when)
     months = _paid(
-        paid.filter(paid_at__gte=when.since_month), "paid_at", when.months, TruncMonth
+        paid.filter(paid_at__gte=when.since_month), "paid_at", when, by_month=True
     )
     refunds = _paid(
         Refund.objects.filter(
             state=Refund.State.SUCCEEDED, created_at__gte=when.since_day
         ),
         "created_at",
-        when.days,
+        when,
     )
     currencies = sorted(
         set(days) | set(months) | {"CNY"}, key=lambda c: (c != "CNY", c)
@@ -126,17 +126,27 @@ def operator_figures(*, language: str, today: date | None = None) -> OperatorFig
 
 
 def _paid(
-    rows: Any, field: str, slots: tuple[date, ...], trunc: Any = TruncDate
+    rows: Any, field: str, when: Period, by_month: bool = False
 ) -> dict[str, tuple[Paid, ...]]:
     """Count and sum ``rows`` by day (or month) and currency, every slot filled."""
+    if by_month:
+        slots, trunc = (
+            when.months,
+            LocalMonth(field, since=when.since_month, until=when.until),
+        )
+    else:
+        slots, trunc = (
+            when.days,
+            LocalDate(field, since=when.since_day, until=when.until),
+        )
     grouped: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
-    for when, currency, n, total in (
-        rows.annotate(when=trunc(field))
+    for day, currency, n, total in (
+        rows.annotate(when=trunc)
         .values("when", "currency")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .values_list("when", "currency", "n", "total")
     ):
-        grouped[currency][as_day(when)] = (n, Decimal(total))
+        grouped[currency][as_day(day)] = (n, Decimal(total))
     return {
         currency: tuple(
             Paid(slot, *_counted(found.get(slot), currency)) for slot in slots

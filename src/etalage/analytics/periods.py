@@ -17,13 +17,14 @@ MONTHS = 12
 class Period:
     """The days and months a dashboard shows, oldest first, and the instants that
     bound them (``since_day``: the first day's midnight; ``since_month``: the first
-    month's)."""
+    month's; ``until``: the midnight after the last day)."""
 
     today: date
     days: tuple[date, ...]
     months: tuple[date, ...]
     since_day: datetime
     since_month: datetime
+    until: datetime  # the midnight after today
 
 
 def _midnight(day: date) -> datetime:
@@ -44,6 +45,7 @@ def period(today: date | None = None) -> Period:
         months=tuple(months),
         since_day=_midnight(days[0]),
         since_month=_midnight(months[0]),
+        until=_midnight(today + timedelta(days=1)),
     )
 
 
