@@ -260,7 +260,7 @@ def promotion_page(request: HttpRequest, key) -> HttpResponse:
         status=_status(promotion, now),
         figures=promotion_figures(promotion=promotion),
         stage=str(stage),
-        held=bool(held),
+        held=stage != editing.Stage.SCHEDULED,
     )
 
 
