@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import Field
 
+from etalage.analytics.product_views import product_view_count
 from etalage.api.catalogue.catalog_out import image_out, product_summary_fields
 from etalage.api.context import MarketQuery, market_context, money_out, pricing_out
 from etalage.api.errors import ApiError, ErrorOut, not_found
@@ -285,6 +286,7 @@ def product_get(
         product = catalog.storefront_product(slug=slug)
     except Product.DoesNotExist:
         raise not_found(f"product {slug!r}", "slug") from None
+    product_view_count(product.pk)  # counted as the product page's views are
     translation_row = pick_translation(product.translations.all(), language)
     variants = [v for v in product.variants.all() if v.is_active]
     out = ProductOut(
