@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from etalage.money import Money
+from etalage.reviews.selectors import NO_STATS, CardStats
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,14 @@ class StoredCard:
     active_variants: int
     tax_class: str
     prices: dict[str, Money]  # market code: what its cards show there
+    # Its stars and units sold this month, as the index last took them (its
+    # follower, on the reviews' and the orders' events and the day's chore).
+    stats: CardStats = NO_STATS
 
     @classmethod
     def from_stored(cls, id: UUID, stored: dict[str, Any]) -> StoredCard:
         image = stored.get("image") or ("", False)
+        tenths, reviews, sold = stored.get("stats") or (0, 0, 0)
         return cls(
             id=id,
             slug=stored["slug"],
@@ -49,6 +54,14 @@ class StoredCard:
                 market: Money(Decimal(amount), currency)
                 for market, (amount, currency) in stored["prices"].items()
             },
+            stats=CardStats(
+                # Kept to one decimal (``ProductRating.average``): 45 is 4.5.
+                Decimal(tenths).scaleb(-1) if reviews else None,
+                reviews,
+                sold,
+            )
+            if reviews or sold
+            else NO_STATS,
         )
 
 

@@ -32,6 +32,7 @@ from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.models import OrderLine
 from etalage.reviews.models import ProductRating
+from etalage.reviews.selectors import card_stats
 from etalage.search.text import index_terms, is_vocabulary_word
 
 LOCALES = ("zh_Hans", "fr", "nl", "en")
@@ -63,6 +64,10 @@ class Document:
     # (``reviews.ProductRating``): a small ranking signal and the stars filter.
     stars_tenths: int = 0
     reviews: int = 0
+    # Units sold in the last ``reviews.selectors.SOLD_DAYS`` days, as its card says
+    # it (as of the last time its figures were taken: a day at most, see
+    # ``search.handlers.sold_month_window_moved``).
+    sold_month: int = 0
     # Market code: the price its cards show (``ListingPrice``, exact; the index
     # sorts and filters on a float copy, never shown).
     prices: dict[str, Money] = field(default_factory=dict)
@@ -157,6 +162,7 @@ def documents_read(
     ):
         codes[pk] += [sku, gtin] if gtin else [sku]
     figures = _figures(found)
+    sold_month = sold_month_of(found)
     prices = _prices(found)
     featured = _featured(found, {r[1] for r in rows})
     images = _first_images(found)
@@ -200,6 +206,7 @@ def documents_read(
                 sales=sales,
                 stars_tenths=ratings.get(pk, (0, 0))[0],
                 reviews=ratings.get(pk, (0, 0))[1],
+                sold_month=sold_month.get(pk, 0),
                 prices=prices.get(pk, {}),
                 card={
                     "slug": slug,
@@ -256,8 +263,41 @@ def _figures(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
     return {pk: (pk in stocked, int(sold.get(pk) or 0)) for pk in ids}
 
 
-def figures_read(ids: list[UUID]) -> dict[UUID, tuple[bool, int]]:
-    return _figures(ids)
+@dataclass(frozen=True)
+class Figures:
+    """What moves a product in the index and on its card without its text
+    changing: stock, units sold, its reviews' stars, its sales this month."""
+
+    in_stock: bool = False
+    sales: int = 0
+    stars_tenths: int = 0
+    reviews: int = 0
+    sold_month: int = 0
+
+
+def figures_read(ids: list[UUID]) -> dict[UUID, Figures]:
+    figures = _figures(ids)
+    ratings = _ratings(ids)
+    sold_month = sold_month_of(ids)
+    return {
+        pk: Figures(
+            in_stock=figures[pk][0],
+            sales=figures[pk][1],
+            stars_tenths=ratings.get(pk, (0, 0))[0],
+            reviews=ratings.get(pk, (0, 0))[1],
+            sold_month=sold_month.get(pk, 0),
+        )
+        for pk in ids
+    }
+
+
+NO_FIGURES = Figures()
+
+
+def sold_month_of(ids: list[UUID]) -> dict[UUID, int]:
+    """Units each product sold in the last 30 days, by the reviews' rule (what
+    ``reviews.selectors.card_stats`` tells a card)."""
+    return {pk: stats.sold_month for pk, stats in card_stats(ids).items()}
 
 
 def _prices(ids: list[UUID]) -> dict[UUID, dict[str, Money]]:

@@ -49,8 +49,8 @@ STARS_TIER_BONUS = 0.002  # per whole star above two of the reviews' average
 FACET_SIZE = 30
 # What an index folder's ``etalage.json`` says of its schema: an index of an older
 # version is rebuilt by the follower (version 2: each product's card stored; 3:
-# its reviews' stars).
-INDEX_VERSION = 3
+# its reviews' stars; 4: the card's stars and units sold this month).
+INDEX_VERSION = 4
 
 
 def _count(result: Any) -> int:
@@ -126,7 +126,10 @@ def tantivy_document(document: Document, markets: list[str]) -> tantivy.Document
     doc.add_integer("reviews", document.reviews)
     doc.add_float("popularity", popularity(document))
     prices = {m: [str(p.amount), p.currency] for m, p in document.prices.items()}
-    doc.add_bytes("card", json.dumps({**document.card, "prices": prices}).encode())
+    # The card's stars (tenths, count) and units sold this month.
+    stats = [document.stars_tenths, document.reviews, document.sold_month]
+    card = {**document.card, "prices": prices, "stats": stats}
+    doc.add_bytes("card", json.dumps(card).encode())
     for market in markets:
         price = document.prices.get(market)
         if price is not None:  # the column sorts and filters; cards show the card's
@@ -142,6 +145,7 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
 
     card = json.loads(one("card"))
     prices = card.pop("prices")
+    sold_month = card.pop("stats", [0, 0, 0])[2]
     return Document(
         id=UUID(one("id")),
         title=one("title").split(),
@@ -156,6 +160,7 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
         sales=int(one("sales")),
         stars_tenths=int(stored.get("stars_tenths", [0])[0]),
         reviews=int(stored.get("reviews", [0])[0]),
+        sold_month=int(sold_month),
         prices={m: Money(Decimal(a), c) for m, (a, c) in prices.items()},
         card=card,
     )

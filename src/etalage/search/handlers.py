@@ -18,12 +18,18 @@ from etalage.events.outbox import handles
 from etalage.events.types import (
     MerchantChanged,
     OrderCancelled,
+    OrderPaid,
     OrderPlaced,
     PricingChanged,
     ProductsChanged,
+    ReviewEdited,
+    ReviewHidden,
+    ReviewWritten,
+    SubOrderMoved,
 )
 from etalage.inventory.models import StockMovement
 from etalage.orders.models import OrderLine
+from etalage.reviews.selectors import SOLD_DAYS, SOLD_STATES
 from etalage.search.feed import changes_record
 from etalage.search.models import IndexChange
 
@@ -70,6 +76,64 @@ def sold_products_refigured(event: OrderPlaced) -> None:
 @handles(OrderCancelled)
 def cancelled_products_refigured(event: OrderCancelled) -> None:
     changes_record(_ordered_products(event.order_id), reason=Reason.FIGURES)
+
+
+@handles(OrderPaid)
+def paid_products_refigured(event: OrderPaid) -> None:
+    """Paid: the units count as sold this month on the products' cards."""
+    changes_record(_ordered_products(event.order_id), reason=Reason.FIGURES)
+
+
+@handles(SubOrderMoved)
+def parcel_products_refigured(event: SubOrderMoved) -> None:
+    """A parcel cancelled, refused by customs or refunded no longer counts as sold
+    this month; one paid late starts to."""
+    changes_record(
+        OrderLine.objects.filter(sub_order_id=event.sub_order_id)
+        .values_list("variant__product_id", flat=True)
+        .distinct(),
+        reason=Reason.FIGURES,
+    )
+
+
+@handles(ReviewWritten)
+def reviewed_product_refigured(event: ReviewWritten) -> None:
+    """A review's stars move the product's card, its rank and the stars filter."""
+    changes_record([event.product_id], reason=Reason.FIGURES)
+
+
+@handles(ReviewEdited)
+def edited_review_refigured(event: ReviewEdited) -> None:
+    changes_record([event.product_id], reason=Reason.FIGURES)
+
+
+@handles(ReviewHidden)
+def hidden_review_refigured(event: ReviewHidden) -> None:
+    """A hidden review's stars no longer count."""
+    changes_record([event.product_id], reason=Reason.FIGURES)
+
+
+def sold_month_window_moved(*, now: datetime | None = None) -> int:
+    """The clock's chore, every minute, acting once a day: "sold this month" is
+    the last ``SOLD_DAYS`` days, so the products whose sales leave that window
+    as days pass are refigured (those placed up to two days before it, so that a
+    day the clock missed is caught up)."""
+    now = now or timezone.now()
+    key = f"etalage:search-sold-window:{now.date().isoformat()}"
+    if not caches["default"].add(key, 1, 26 * 3600):
+        return 0
+    edge = now - timedelta(days=SOLD_DAYS)
+    products = list(
+        OrderLine.objects.filter(
+            sub_order__state__in=SOLD_STATES,
+            sub_order__created_at__gte=edge - timedelta(days=2),
+            sub_order__created_at__lt=edge,
+        )
+        .values_list("variant__product_id", flat=True)
+        .distinct()
+    )
+    changes_record(products, reason=Reason.FIGURES)
+    return len(products)
 
 
 STOCK_LOOKBACK = timedelta(minutes=6)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from etalage.catalog.selectors import visible_products
 from etalage.pricing.models import Market
 from etalage.search.documents import (
+    NO_FIGURES,
     Categories,
     Document,
     categories_read,
@@ -219,7 +220,10 @@ def _refigure(
     figures = figures_read(present)
     shown = prices_read(present) if prices else {}
     for pk, document in stored.items():
-        document.in_stock, document.sales = figures.get(pk, (False, 0))
+        figure = figures.get(pk, NO_FIGURES)
+        document.in_stock, document.sales = figure.in_stock, figure.sales
+        document.stars_tenths, document.reviews = figure.stars_tenths, figure.reviews
+        document.sold_month = figure.sold_month
         if prices:
             document.prices = shown.get(pk, {})
         writer.delete_documents_by_term("id", pk.hex)
