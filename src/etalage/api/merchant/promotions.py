@@ -23,6 +23,8 @@ from etalage.promotions.services import (
     PromotionTerms,
     promotion_create,
     promotion_end,
+    promotion_pause,
+    promotion_resume,
     promotion_update,
     sale_price_set,
 )
@@ -64,6 +66,7 @@ class PromotionOut(Schema):
     starts_at: datetime
     ends_at: datetime
     ended_at: datetime | None
+    paused_at: datetime | None
     budget: Decimal
     spent: Decimal
     used: int
@@ -94,6 +97,7 @@ def _out(promotion: Promotion) -> PromotionOut:
         starts_at=promotion.starts_at,
         ends_at=promotion.ends_at,
         ended_at=promotion.ended_at,
+        paused_at=promotion.paused_at,
         budget=promotion.budget,
         spent=promotion.spent,
         used=promotion.used,
@@ -160,8 +164,9 @@ def promotions_create(
 def promotions_update(
     request: HttpRequest, key: UUID, payload: PromotionIn
 ) -> PromotionOut:
-    """Change one of your promotions (its kind stays; its budget never below what
-    it spent)."""
+    """Change one of your promotions: before it starts (and before any buyer
+    claimed or used it) all but its kind; after, its name, its end, a larger
+    budget or more uses in all (422 naming each held field otherwise)."""
     api = merchant_key(request, ApiKey.Scope.CATALOG_WRITE)
     try:
         return _out(
@@ -176,6 +181,20 @@ def promotions_end(request: HttpRequest, key: UUID) -> PromotionOut:
     """End one of your promotions now (orders placed keep what it took off)."""
     api = merchant_key(request, ApiKey.Scope.CATALOG_WRITE)
     return _out(promotion_end(promotion=_own(api, key)))
+
+
+@router.post("/promotions/{key}/pause", response={200: PromotionOut, **ERRORS})
+def promotions_pause(request: HttpRequest, key: UUID) -> PromotionOut:
+    """Pause one of your promotions: neither shown nor applied until resumed."""
+    api = merchant_key(request, ApiKey.Scope.CATALOG_WRITE)
+    return _out(promotion_pause(promotion=_own(api, key)))
+
+
+@router.post("/promotions/{key}/resume", response={200: PromotionOut, **ERRORS})
+def promotions_resume(request: HttpRequest, key: UUID) -> PromotionOut:
+    """Offer a paused promotion again, for what is left of its window."""
+    api = merchant_key(request, ApiKey.Scope.CATALOG_WRITE)
+    return _out(promotion_resume(promotion=_own(api, key)))
 
 
 @router.post("/sales", response={201: SaleOut, **ERRORS})

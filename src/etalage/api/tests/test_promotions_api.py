@@ -123,6 +123,17 @@ def test_a_merchant_creates_and_ends_its_own_promotion_by_key(client, shop):
     bad = client.post("/api/v1/merchant/promotions", {**body, "amount_off": "400.00"},
                       content_type="application/json", headers=headers)  # fmt: skip
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "amount_off"
+    started = saved.starts_at.isoformat()
+    held = client.put(f"/api/v1/merchant/promotions/{saved.pk}",
+                      {**body, "amount_off": "20.00", "starts_at": started},
+                      content_type="application/json", headers=headers)  # fmt: skip
+    assert held.status_code == 422 and held.json()["error"]["field"] == "amount_off"
+    paused = client.post(f"/api/v1/merchant/promotions/{saved.pk}/pause",
+                         headers=headers)  # fmt: skip
+    assert paused.json()["paused_at"] is not None
+    resumed = client.post(f"/api/v1/merchant/promotions/{saved.pk}/resume",
+                          headers=headers)  # fmt: skip
+    assert resumed.json()["paused_at"] is None
     ended = client.post(f"/api/v1/merchant/promotions/{saved.pk}/end",
                         headers=headers)  # fmt: skip
     assert ended.json()["ended_at"] is not None
