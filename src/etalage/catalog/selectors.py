@@ -21,9 +21,9 @@ from etalage.catalog.models import (
     ProductTranslation,
     Variant,
 )
-from etalage.core.languages import Language, pick_translation
-from etalage.customs.cbec import NetUnit
-from etalage.merchants.models import Merchant
+from etalage.core.languages import FALLBACKS, Language, pick_translation
+from etalage.customs.cbec import NetContent, NetUnit
+from etalage.merchants.models import Merchant, MerchantTranslation
 
 
 class Sort:
@@ -365,3 +365,121 @@ def listing_change_rows(change: ListingChange, language: str) -> list[ChangeRow]
 def _category_name(category: Category, language: str) -> str:
     translation = pick_translation(category.translations.all(), language)
     return translation.name if translation else category.slug
+
+
+# The product page's read: plain values, a query a table ----------------------------
+
+
+@dataclass(frozen=True)
+class PageText:
+    language: str
+    name: str
+    description: str
+    ingredients: str
+
+
+@dataclass(frozen=True)
+class PageImage:
+    medium: str
+    is_illustration: bool
+
+
+@dataclass(frozen=True)
+class PageVariant:
+    """An active variant as the product page shows and prices it."""
+
+    id: UUID
+    sku: str
+    gtin: str
+    attributes: dict[str, Any]
+    price_eur: Decimal
+    weight_grams: int
+    net_content: int
+    net_unit: str
+    position: int
+
+    @property
+    def pk(self) -> UUID:
+        return self.id
+
+    @property
+    def net(self) -> NetContent:
+        return NetContent(self.net_content, NetUnit(self.net_unit))
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """What a product page shows of the catalogue, in every language: kept whole
+    by the storefront (the same for each reader and market until the product
+    changes), shaped per language and market when a page is rendered."""
+
+    id: UUID
+    slug: str
+    brand: str
+    hs_code: str
+    origin_country: str
+    tax_class: str
+    category_id: UUID
+    merchant_id: UUID
+    merchant_slug: str
+    merchant_name: str
+    texts: tuple[PageText, ...]
+    merchant_stories: tuple[tuple[str, str], ...]  # (language, story)
+    images: tuple[PageImage, ...]
+    variants: tuple[PageVariant, ...]  # the active ones, in their order
+
+    def text(self, language: str) -> PageText | None:
+        return pick_translation(self.texts, language)
+
+    def name(self, language: str) -> str:
+        text = self.text(language)
+        return text.name if text else self.slug
+
+    def merchant_story(self, language: str) -> str:
+        by_language = dict(self.merchant_stories)
+        for code in (language, *FALLBACKS):
+            if code in by_language:
+                return by_language[code]
+        return ""
+
+
+_PRODUCT_PAGE_FIELDS = (
+    "id", "slug", "brand", "hs_code", "origin_country", "tax_class", "category_id",
+    "merchant_id", "merchant__slug", "merchant__name",
+)  # fmt: skip
+_VARIANT_FIELDS = (
+    "id", "sku", "gtin", "attributes", "price_eur", "weight_grams", "net_content",
+    "net_unit", "position",
+)  # fmt: skip
+
+
+def product_page(*, slug: str) -> ProductPage | None:
+    """A visible product's page data (None if there is none): five small reads of
+    values, no model built."""
+    row = visible_products().filter(slug=slug).values_list(*_PRODUCT_PAGE_FIELDS)
+    found = row.first()
+    if found is None:
+        return None
+    product_id, merchant_id = found[0], found[7]
+    texts = ProductTranslation.objects.filter(product_id=product_id).values_list(
+        "language", "name", "description", "ingredients"
+    )
+    stories = MerchantTranslation.objects.filter(merchant_id=merchant_id)
+    images = ProductImage.objects.filter(product_id=product_id).order_by(
+        "position", "id"
+    )
+    medium = ProductImage._meta.get_field("medium").storage  # type: ignore[union-attr]
+    variants = Variant.objects.filter(product_id=product_id, is_active=True)
+    return ProductPage(
+        *found,
+        texts=tuple(PageText(*t) for t in texts),
+        merchant_stories=tuple(stories.values_list("language", "story")),
+        images=tuple(
+            PageImage(medium.url(name), illustration)
+            for name, illustration in images.values_list("medium", "is_illustration")
+        ),
+        variants=tuple(
+            PageVariant(*v)
+            for v in variants.order_by("position", "sku").values_list(*_VARIANT_FIELDS)
+        ),
+    )

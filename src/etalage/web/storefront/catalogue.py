@@ -9,30 +9,19 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from etalage.analytics.product_views import product_view_count
 from etalage.catalog import selectors as catalog
-from etalage.catalog.models import Product
-from etalage.catalog.selectors import image_view
-from etalage.core.languages import pick_translation
-from etalage.inventory.services import stock_available_by_kind
 from etalage.merchants.models import Merchant
-from etalage.orders.transit_times import delivery_windows
 from etalage.search.selectors import products_listed
 from etalage.web.forms import ListingFilterForm, MarketForm
 from etalage.web.fragments import CSRF_SLOT, LISTINGS, cached_fragment
 from etalage.web.middleware import MARKET_COOKIE
 from etalage.web.presenters import (
-    estimate_view,
     merchant_text,
     product_card,
     product_cards,
-    product_name,
-    variant_view,
 )
 from etalage.web.request_data import (
     CachedCountPaginator,
@@ -41,12 +30,10 @@ from etalage.web.request_data import (
     request_market,
 )
 from etalage.web.storefront.cards import cards_of
-from etalage.web.storefront.cart import promise_view
-from etalage.web.storefront.promotions import promotions_section
-from etalage.web.storefront.reviews import merchant_rating_context, reviews_section
+from etalage.web.storefront.product_page import product_page_view
+from etalage.web.storefront.reviews import merchant_rating_context
 
 HOME_NEWEST = 8
-PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
 LISTING_PARAMETERS = frozenset({"page", "sort", "price_min", "price_max", "merchant"})
 
 
@@ -254,111 +241,8 @@ def merchants(request):
 
 
 def product(request, slug):
-    language = get_language()
-    market, _pricing = request_market(request)
-    body = cached_fragment(
-        request,
-        key=f"product:{slug}:{language}:{market.code}",
-        scopes=[f"product:{slug}"],
-        render=lambda: _product_body(request, slug),
-    )
-    if body.get("product_id"):  # a body cached before views were counted has none
-        product_view_count(body["product_id"])
-    tree = request_category_tree(request)
-    return render(
-        request,
-        "etalage/storefront/product.html",
-        {
-            "body": {**body, "html": _with_promise(request, body)},
-            "category": tree.by_id.get(body["category_id"]),
-            # The buyer's own and today's: outside the shared cached body.
-            "promotions": promotions_section(request, slug),
-            "reviews": reviews_section(request, body["product_id"], slug)
-            if body.get("product_id")
-            else "",
-        },
-    )
-
-
-def _with_promise(request, body) -> str:
-    """The product's body with today's delivery window in its slot (the body is
-    shared for a while; the window moves with the day, so it is put in here)."""
-    html = str(body["html"])
-    route = body.get("route")
-    promise = ""
-    if route and PROMISE_SLOT in html:
-        window = delivery_windows([route])[route]
-        promise = render_to_string(
-            "etalage/storefront/_promise.html",
-            {"sub": promise_view(window, request_market(request)[1])},
-            request,
-        )
-    return mark_safe(html.replace(PROMISE_SLOT, promise))  # noqa: S308 (templates)
-
-
-def _product_body(request, slug: str) -> dict:
-    """The product page's body (a fragment: ``web.fragments``), its title and
-    description."""
-    language = get_language()
-    market, pricing = request_market(request)
-    try:
-        found = catalog.storefront_product(slug=slug)
-    except Product.DoesNotExist:
-        raise Http404("no such product") from None
-    tree = request_category_tree(request)
-    node = tree.by_id.get(found.category_id)
-    translation = pick_translation(found.translations.all(), language)
-    variants = [v for v in found.variants.all() if v.is_active]
-    cheapest = min(variants, key=lambda v: (v.price_eur, v.position), default=None)
-    available: dict = {}
-    route = None
-    if variants:
-        kinds = list(pricing.stock_sources(found.hs_code))
-        by_kind = stock_available_by_kind(
-            variant_ids=[v.pk for v in variants], kinds=kinds
-        )
-        for (variant_id, _kind), units in by_kind.items():
-            available[variant_id] = available.get(variant_id, 0) + units
-        # The route of the first warehouse, by the market's priority, holding any.
-        route = next(
-            (pricing.route_for(k) for k in kinds
-             if any(n > 0 for (_v, kind), n in by_kind.items() if kind == k)),
-            None,
-        )  # fmt: skip
-    name = product_name(found, language)
-    html = render_to_string(
-        "etalage/storefront/_product.html",
-        {
-            "csrf_token": CSRF_SLOT,
-            "product": found,
-            "name": name,
-            "text": translation,
-            "text_language": translation.language if translation else language,
-            "category": node,
-            "images": [image_view(i) for i in found.images.all()],
-            "variants": [
-                variant_view(v, found, pricing, language, available.get(v.pk, 0))
-                for v in variants
-            ],
-            "estimate": estimate_view(cheapest, found, pricing, language)
-            if cheapest
-            else None,
-            "price": product_card(found, pricing, language).price,
-            "merchant_text": merchant_text(found.merchant, language),
-            "promise_slot": PROMISE_SLOT,
-        },
-        request,
-    )
-    return {
-        "html": html,
-        "route": str(route) if route and pricing.takes_orders else "",
-        "title": f"{name} · {found.merchant.name}",
-        "description": Truncator(translation.description if translation else "").chars(
-            150
-        ),
-        "category_id": found.category_id,
-        "product_id": found.pk,
-    }
+    """A product's page (``web.storefront.product_page``)."""
+    return product_page_view(request, slug)
 
 
 @require_POST

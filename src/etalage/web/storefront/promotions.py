@@ -16,16 +16,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from etalage.catalog.models import Product
-from etalage.catalog.selectors import variant_label
+from etalage.catalog.selectors import ProductPage, variant_label
 from etalage.core.reference import reference_cached
 from etalage.money import format_money
+from etalage.promotions.models import SalePrice
 from etalage.promotions.selectors import (
     claimable_coupons,
     claimed_coupons,
     offer_of,
     offers_in_force,
-    sale_prices_in_force,
 )
 from etalage.promotions.services import PromotionRefused, coupon_claim
 from etalage.promotions.texts import offer_label
@@ -41,70 +40,68 @@ def claimed_coupon_choices(*, buyer_id: object, language: str) -> list[tuple[str
     ]
 
 
-def promotions_section(request: HttpRequest, slug: str) -> str:
+def promotions_section(
+    request: HttpRequest, page: ProductPage, sales: dict[UUID, SalePrice]
+) -> str:
     """A product page's promotions, rendered per request outside the page's shared
     cached body: the coupons to claim, the shop's spend-and-save and free shipping,
     and each variant's flash sale with its price struck through and when it ends
-    (Beijing time). What is shown is reference data, kept like the rates for the
-    reference cache's seconds (a new promotion shows within them)."""
+    (Beijing time). The coupons and offers shown are reference data, kept like the
+    rates for the reference cache's seconds (a new promotion shows within them);
+    the sales are those running now (``sales``, by variant: read with the page on
+    every view), so that one shows from its first second to its last."""
     language = get_language()
     market, pricing = request_market(request)
     shown = reference_cached(
-        f"promotions:{slug}:{language}:{market.code}",
-        lambda: _offers_shown(slug, language, pricing),
+        f"product-offers:{page.slug}:{language}:{market.code}",
+        lambda: _offers_shown(page, language),
     )
-    if shown is None:
+    flash = _sales_shown(page, sales, pricing, language) if sales else []
+    if not (shown["coupons"] or shown["offers"] or flash):
         return ""
     return render_to_string(
         "etalage/storefront/_promotions.html",
-        {**shown, "next": request.get_full_path()},
+        {**shown, "sales": flash, "next": request.get_full_path()},
         request,
     )
 
 
-def _offers_shown(slug: str, language: str, pricing) -> dict | None:
-    product = (
-        Product.objects.select_related("merchant")
-        .prefetch_related("variants")
-        .filter(slug=slug)
-        .first()
-    )
-    if product is None:
-        return None
+def _offers_shown(page: ProductPage, language: str) -> dict:
     now = timezone.now()
     coupons = claimable_coupons(
-        merchant_id=product.merchant_id, product_id=product.pk, now=now
+        merchant_id=page.merchant_id, product_id=page.id, now=now
     )
     offers = [
         offer
         for _promotion, offer in offers_in_force(
-            merchant_ids=[product.merchant_id], now=now
+            merchant_ids=[page.merchant_id], now=now
         ).values()
-        if not offer.products or str(product.pk) in offer.products
+        if not offer.products or str(page.id) in offer.products
     ]
-    variants = {v.pk: v for v in product.variants.all() if v.is_active}
-    sales = sale_prices_in_force(variant_ids=list(variants), now=now)
     return {
         "coupons": [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons],
         "offers": [offer_label(offer, language) for offer in offers],
-        "sales": [
-            _sale_view(variants[variant_id], sale, product, pricing, language)
-            for variant_id, sale in sales.items()
-        ],
     }
 
 
-def _sale_view(variant, sale, product, pricing, language: str) -> dict:
-    def shown(price_eur):
-        estimate = pricing.estimate(
-            price_eur,
-            tax_class=product.tax_class,
+def _sales_shown(
+    page: ProductPage, sales: dict[UUID, SalePrice], pricing, language: str
+) -> list[dict]:
+    return [
+        _sale_view(v, sales[v.id], page, pricing, language)
+        for v in page.variants
+        if v.id in sales
+    ]
+
+
+def _sale_view(variant, sale, page, pricing, language: str) -> dict:
+    def shown(amount_eur):
+        price = pricing.shown_price(
+            amount_eur,
+            tax_class=page.tax_class,
             weight_grams=variant.weight_grams,
             net=variant.net,
         )
-        if estimate is not None:
-            return format_money(estimate.with_tax, language)
-        price = pricing.price(price_eur)
         return format_money(price, language) if price is not None else ""
 
     return {

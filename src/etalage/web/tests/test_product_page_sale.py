@@ -1,0 +1,74 @@
+"""A variant's timed sale price on the product page: its price while the sale runs,
+the regular price before and after, though the page's body is kept in the shared
+fragment cache across the sale's start and end."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from etalage.promotions.services import sale_price_set
+
+pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
+
+
+@pytest.fixture
+def fragments(settings):
+    # Longer than the test's travels: only a change of what the body shows may
+    # renew it, never its lifetime.
+    settings.ETALAGE_FRAGMENT_CACHE_SECONDS = 24 * 3600
+
+
+def _main_price(client, slug):
+    html = client.get(f"/en/p/{slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return re.search(r'<p class="price big">(.*?)</p>', html, re.S).group(1)
+
+
+def _variant_prices(client, slug):
+    html = client.get(f"/en/p/{slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return re.findall(r'<td class="price">([^<]*)</td>', html)
+
+
+def test_the_main_price_follows_a_sale_through_its_start_and_end(
+    client, catalogue, fragments
+):
+    merchant = catalogue.merchant()
+    product = catalogue.product(merchant=merchant, prices=("10.00",))
+    # The same product at the sale's price: what the page must show during the sale.
+    at_sale_price = catalogue.product(merchant=merchant, prices=("8.00",))
+    now = timezone.now()
+    sale_price_set(
+        variant=product.variants.get(),
+        price_eur=Decimal("8.00"),
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+    )
+    regular = _main_price(client, product.slug)
+    sale = _main_price(client, at_sale_price.slug)
+    assert regular != sale
+    with time_machine.travel(now + timedelta(minutes=90), tick=False):
+        assert _main_price(client, product.slug) == sale
+        assert _variant_prices(client, product.slug) == _variant_prices(
+            client, at_sale_price.slug
+        )
+    with time_machine.travel(now + timedelta(hours=3), tick=False):
+        assert _main_price(client, product.slug) == regular
+
+
+def test_the_cheapest_variant_on_sale_gives_the_from_price(
+    client, catalogue, fragments
+):
+    merchant = catalogue.merchant()
+    product = catalogue.product(merchant=merchant, prices=("10.00", "12.00"))
+    at_sale_price = catalogue.product(merchant=merchant, prices=("9.00", "10.00"))
+    now = timezone.now()
+    sale_price_set(
+        variant=product.variants.get(price_eur=Decimal("12.00")),
+        price_eur=Decimal("9.00"),
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=1),
+    )
+    assert _main_price(client, product.slug) == _main_price(client, at_sale_price.slug)
