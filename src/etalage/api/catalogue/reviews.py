@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
-from etalage.api.errors import ErrorOut, not_found
+from etalage.api.errors import ApiError, ErrorOut, not_found
 from etalage.api.review_schemas import RatingOut, ReviewOut, rating_out, review_out
 from etalage.catalog import selectors as catalog
 from etalage.catalog.models import Product
@@ -18,8 +18,9 @@ router = Router(tags=["catalogue"])
 
 
 class ReviewsQuery(Schema):
-    lang: str = Field("zh-hans", description="The reader's language (its reviews "
-                      "come first): zh-hans, fr, nl or en.")  # fmt: skip
+    lang: str | None = Field(None, description="The reader's language (its reviews "
+                             "come first): zh-hans, fr, nl or en; default: the "
+                             "request's (Accept-Language).")  # fmt: skip
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -46,7 +47,10 @@ def product_reviews_api(
         product = catalog.storefront_product(slug=slug)
     except Product.DoesNotExist:
         raise not_found("product", "slug") from None
-    reader = query.lang if query.lang in LANGUAGE_CODES else get_language()
+    reader = (query.lang or get_language()).lower()
+    if reader not in LANGUAGE_CODES:
+        codes = ", ".join(LANGUAGE_CODES)
+        raise ApiError(422, "invalid", f"lang must be one of {codes}", "lang")
     rating, sold = product_summary(product.pk)
     page = product_reviews(product_id=product.pk, reader=reader, page=query.page,
                            total=rating.count)  # fmt: skip

@@ -13,7 +13,8 @@ from PIL import Image
 
 from etalage.merchants.api_keys import api_key_create
 from etalage.reviews.models import Review, ReviewReport
-from etalage.reviews.services import review_write
+from etalage.reviews.moderation import reply_hide, review_hide
+from etalage.reviews.services import review_reply, review_write
 from etalage.reviews.tests.conftest import delivered_order, line_of, paid_order
 
 
@@ -137,3 +138,45 @@ def test_the_openapi_document_describes_the_review_calls(client):
         "/api/v1/merchant/reviews/{review_id}/reply",
     ):
         assert path in paths, path
+
+
+def test_the_reader_s_language_comes_first_and_a_bad_lang_is_a_422(shopping, bought):
+    buyer, line = bought
+    review_write(line=line, buyer=buyer, stars=4, text="Bon", language="fr")
+    other = shopping.buyer()
+    line = line_of(delivered_order(shopping, other), shopping.products["a"])
+    review_write(line=line, buyer=other, stars=5, text="Goed", language="nl")
+    url = f"/api/v1/products/{line.variant.product.slug}/reviews"
+    dutch = Client().get(url, {"lang": "nl"}).json()["items"]
+    assert [r["text"] for r in dutch] == ["Goed", "Bon"]
+    assert dutch[1]["language_name"] == "Frans"  # named in the reader's language
+    french = Client(headers={"Accept-Language": "fr"}).get(url).json()["items"]
+    assert [r["text"] for r in french] == ["Bon", "Goed"]  # no lang: the request's
+    bad = Client().get(url, {"lang": "klingon"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "lang"
+
+
+def test_a_hidden_review_or_reply_leaves_the_api_the_shop_still_sees_its_reply(
+    shopping, bought
+):
+    buyer, line = bought
+    review = review_write(line=line, buyer=buyer, stars=1, text="Bof", language="fr")
+    merchant = shopping.products["a"].merchant
+    review_reply(review=review, merchant=merchant, text="Appelez-nous",
+                 language="fr")  # fmt: skip
+    operator = get_user_model().objects.create_user("op", is_staff=True)
+    reply_hide(review=review, by=operator, code="advertising")
+    url = f"/api/v1/products/{line.variant.product.slug}/reviews"
+    assert Client().get(url).json()["items"][0]["reply"] == ""
+    key = _key(merchant)
+    own = Client().get("/api/v1/merchant/reviews",
+                       HTTP_AUTHORIZATION=f"Bearer {key}").json()  # fmt: skip
+    item = own["items"][0]
+    assert item["reply"] == "Appelez-nous" and item["reply_hidden"] is True
+    assert item["reply_hidden_reason"] == "Publicité ou coordonnées"  # the shop's
+    review_hide(review=review, by=operator, code="off_topic", reason="Hors sujet")
+    read = Client().get(url).json()
+    assert read["items"] == [] and read["rating"]["count"] == 0
+    own = Client().get("/api/v1/merchant/reviews",
+                       HTTP_AUTHORIZATION=f"Bearer {key}").json()  # fmt: skip
+    assert own["items"][0]["hidden"] is True and own["rating"]["count"] == 0

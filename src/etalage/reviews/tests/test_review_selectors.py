@@ -73,3 +73,21 @@ def test_reviews_are_paged_reader_s_language_first(shopping):
     last = product_reviews(product_id=product.pk, reader="fr", page=9, per_page=2)
     assert last.number == 3 and [r.language for r in last.reviews] == ["en"]
     assert last.reviews[0].language_name == "anglais"
+
+
+def test_a_regional_or_chinese_code_counts_as_the_reader_s_language(shopping):
+    product = shopping.products["a"]
+    for n, language in enumerate(["fr", "en-gb", "zh-cn", "zh-tw", "fr"]):
+        buyer = shopping.buyer()
+        line = line_of(delivered_order(shopping, buyer), product)
+        review_write(line=line, buyer=buyer, stars=5, text=f"{language} {n}",
+                     language=language)  # fmt: skip
+    english = product_reviews(product_id=product.pk, reader="en")
+    assert english.reviews[0].text == "en-gb 1"
+    assert english.reviews[0].in_reader_language
+    chinese = product_reviews(product_id=product.pk, reader="zh-hans")
+    assert [r.text for r in chinese.reviews][:1] == ["zh-cn 2"]
+    assert chinese.reviews[0].language == "zh-hans"  # recorded by its script
+    traditional = next(r for r in chinese.reviews if r.text == "zh-tw 3")
+    assert traditional.language == "zh-hant" and not traditional.in_reader_language
+    assert traditional.language_name == "中文 (繁体)"
