@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -68,9 +69,9 @@ def _grows(before: object, after: object) -> bool:
     """A limit is not lowered (None is no limit: the largest)."""
     if after is None:
         return True
-    if before is None:
+    if not isinstance(before, Decimal | int) or not isinstance(after, Decimal | int):
         return False
-    return after >= before  # type: ignore[operator]
+    return after >= before
 
 
 def change_refusals(
