@@ -9,7 +9,8 @@ from django.test import Client
 
 from etalage.merchants.models import MerchantMember
 from etalage.reviews.models import Review, ReviewReport
-from etalage.reviews.services import review_write
+from etalage.reviews.moderation import reply_hide, review_hide
+from etalage.reviews.services import review_reply, review_write
 from etalage.reviews.tests.conftest import delivered_order, line_of, png
 
 
@@ -113,3 +114,27 @@ def test_a_buyer_reports_a_review_once(shopping, bought):
     assert reporter.post(url, {"reason": "offensive"}).status_code == 302
     again = reporter.post(url, {"reason": "spam"})
     assert again.status_code == 200 and ReviewReport.objects.count() == 1
+
+
+def test_hidden_words_leave_the_product_page_their_authors_read_why(shopping, bought):
+    buyer, order, line = bought
+    review = review_write(line=line, buyer=buyer, stars=2, text="Appelez le 0470",
+                          language="fr")  # fmt: skip
+    product = shopping.products["a"]
+    review_reply(review=review, merchant=product.merchant, text="Écrivez-nous ici",
+                 language="fr")  # fmt: skip
+    operator = get_user_model().objects.create_user("op", is_staff=True)
+    reply_hide(review=review, by=operator, code="advertising", reason="Un lien")
+    page = Client().get(f"/fr/p/{product.slug}/").content.decode()
+    assert "Appelez le 0470" in page and "Écrivez-nous ici" not in page
+    owner = _member(product.merchant, "shop-owner")
+    portal = owner.get("/en/portal/reviews/").content.decode()
+    assert "Écrivez-nous ici" in portal
+    assert "Why: Advertising or contact details — Un lien" in portal
+    assert "Publish the reply" not in portal  # answered once, even if hidden
+    review_hide(review=review, by=operator, code="personal_data")
+    assert (
+        "Appelez le 0470" not in Client().get(f"/fr/p/{product.slug}/").content.decode()
+    )
+    mine = _client(buyer).get(f"/en/orders/{order.number}/").content.decode()
+    assert "Hidden by Étalage: “Shows someone&#x27;s personal data”" in mine
