@@ -388,3 +388,8 @@ def moderation_queue(*, limit: int = 50) -> tuple[int, list[QueuedReview]]:
 def moderation_history(review: Review) -> QuerySet[ModerationDecision]:
     """Every decision on the review, the first first."""
     return review.decisions.select_related("by").order_by("created_at", "id")
+
+
+def reports_waiting_count() -> int:
+    """How many reviews have reports not judged yet (the back-office's first page)."""
+    return Review.objects.filter(reports__resolved_at__isnull=True).distinct().count()

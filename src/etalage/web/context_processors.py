@@ -19,6 +19,7 @@ from etalage.orders.selectors import (
     parcels_waiting_count,
 )
 from etalage.pricing.selectors import stale_rates
+from etalage.reviews.selectors import reports_waiting_count
 from etalage.search.status import search_index_rows
 from etalage.web.backoffice.dashboard import operator_dashboard
 from etalage.web.request_data import request_category_tree, request_market
@@ -104,6 +105,8 @@ def backoffice(request):
              reverse("admin:orders_suborder_changelist") + "?late_to_hub=1"),
             (_("Parcels late on their way"), parcels_late_count(),
              reverse("admin:logistics_parcel_changelist") + "?late=any"),
+            (_("Reported reviews to judge"), reports_waiting_count(),
+             reverse("review-queue")),
             (_("Merchants whose payouts bounced, account unchanged"),
              payouts_returned_count(),
              reverse("admin:ledger_payout_changelist") + "?state__exact=returned"),

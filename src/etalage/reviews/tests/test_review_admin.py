@@ -1,6 +1,7 @@
 """The operator moderates in the back-office: the reported reviews listed, one
 hidden with a reason (its author told), another kept (its reports closed)."""
 
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -123,3 +124,16 @@ def test_the_operator_decides_from_the_queue_and_a_refusal_names_the_field(
     hidden = Review.objects.get(pk=review.pk)
     assert hidden.hidden_code == "advertising" and hidden.is_hidden
     assert client.get("/backoffice/reviews/queue/").context["total"] == 0
+
+
+def test_the_back_office_s_first_page_counts_the_reviews_to_judge(shopping):
+    _reported(shopping)
+    review = _reported(shopping, product="b")
+    review_report(review=review, by=shopping.buyer(), reason="false")
+    operator = get_user_model().objects.create_superuser("boss", "boss@example.be")
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(operator)
+    html = client.get("/backoffice/").content.decode()
+    found = re.search(r'href="/backoffice/reviews/queue/">Reported reviews to judge'
+                      r"</a></th><td>(\d+)<", html)  # fmt: skip
+    assert found and found.group(1) == "2"
