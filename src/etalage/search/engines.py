@@ -166,6 +166,15 @@ def document_from_stored(stored: dict[str, list[Any]]) -> Document:
     )
 
 
+def _bands(
+    buckets: list[dict[str, Any]], ranges: tuple[tuple[int, int | None], ...]
+) -> list[int]:
+    """Each asked price range's count, found by its lower bound: tantivy adds
+    buckets of its own (below the first range, "*-0"), so a position is not one."""
+    counts = {b["from"]: int(b["doc_count"]) for b in buckets if "from" in b}
+    return [counts.get(float(low), 0) for low, _ in ranges]
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What a search asks: the query's groups (none: a listing), filters, an order
@@ -442,7 +451,7 @@ class TantivyEngine:
         rated = [b for b in answer["stars"]["buckets"] if b.get("from") == 40.0]
         hits.facets["stars"] = [("4", int(rated[0]["doc_count"]) if rated else 0)]
         if "price" in answer:
-            hits.price_bands = [int(b["doc_count"]) for b in answer["price"]["buckets"]]
+            hits.price_bands = _bands(answer["price"]["buckets"], criteria.price_ranges)
 
     def suggest(self, groups: Groups, limit: int) -> Hits:
         """Products whose titles have every word (the last as a prefix), the most

@@ -3,6 +3,7 @@ language find products, facets count, filters narrow, bad input never breaks, th
 page, the suggestions and the API answer; and the relevance set over the demo."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -394,3 +395,22 @@ def test_the_back_office_first_page_shows_the_index_size_and_freshness(
     page = client.get("/backoffice/").content.decode()
     index = page.split('id="search-index"')[1].split("</table>")[0]
     assert "4 products" in index and "1 changes behind" in index
+
+
+def test_each_price_band_counts_what_its_filter_finds(shelf):
+    """Tantivy adds a bucket of its own below the first range: a band's count is
+    found by its bounds, not by its position, or every band shows its neighbour's."""
+    found = search_products(text="Brand", market_code="CN", currency="CNY")
+    counted = [f for f in found.facets["price"] if f["count"]]
+    assert counted, "some band holds the shelf's products"
+    for band in found.facets["price"]:
+        low, high = band["value"]
+        narrowed = search_products(
+            text="Brand",
+            market_code="CN",
+            currency="CNY",
+            filters=Filters(
+                price_min=Decimal(low), price_max=None if high is None else Decimal(high)
+            ),
+        )
+        assert narrowed.total == band["count"], band["value"]
