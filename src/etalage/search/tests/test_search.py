@@ -410,7 +410,8 @@ def test_each_price_band_counts_what_its_filter_finds(shelf):
             market_code="CN",
             currency="CNY",
             filters=Filters(
-                price_min=Decimal(low), price_max=None if high is None else Decimal(high)
+                price_min=Decimal(low),
+                price_max=None if high is None else Decimal(high),
             ),
         )
         assert narrowed.total == band["count"], band["value"]
