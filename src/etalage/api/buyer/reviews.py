@@ -100,17 +100,26 @@ def _count(request: HttpRequest) -> None:
     )
 
 
-def _out(request: HttpRequest, review: Review) -> ReviewOut:
+class MyReviewOut(ReviewOut):
+    """The author's own review: hidden ones too, with why."""
+
+    hidden: bool = Field(..., description="Hidden by Étalage: others no longer see it.")
+    hidden_reason: str = Field(..., description="Why, in the reader's language.")
+
+
+def _out(request: HttpRequest, review: Review) -> MyReviewOut:
     fresh = Review.objects.select_related("line__sub_order__order").get(pk=review.pk)
-    return review_out(request, review_view(fresh, get_language()))
+    base = review_out(request, review_view(fresh, get_language()))
+    return MyReviewOut(**base.dict(), hidden=fresh.is_hidden,
+                       hidden_reason=fresh.hidden_why)  # fmt: skip
 
 
-@router.post("/lines/{line_id}/review", response={201: ReviewOut, **ERRORS},
+@router.post("/lines/{line_id}/review", response={201: MyReviewOut, **ERRORS},
              url_name="review_write")  # fmt: skip
 def review_write_api(
     request: HttpRequest, line_id: int, payload: Form[ReviewIn],
     photos: File[list[UploadedFile] | None] = None,
-) -> Status[ReviewOut]:  # fmt: skip
+) -> Status[MyReviewOut]:  # fmt: skip
     """Review an item of a delivered parcel of yours, once: stars, words in any
     language (say which), up to six photos (JPEG, PNG or WebP, 10 MB each)."""
     _count(request)
@@ -125,11 +134,11 @@ def review_write_api(
     return Status(201, _out(request, review))
 
 
-@router.post("/lines/{line_id}/review/change", response={200: ReviewOut, **ERRORS})
+@router.post("/lines/{line_id}/review/change", response={200: MyReviewOut, **ERRORS})
 def review_edit_api(
     request: HttpRequest, line_id: int, payload: Form[ReviewIn],
     photos: File[list[UploadedFile] | None] = None,
-) -> ReviewOut:  # fmt: skip
+) -> MyReviewOut:  # fmt: skip
     """Change your review while its edit window is open (30 days by default):
     stars, words, photos added or taken off."""
     _count(request)
@@ -147,10 +156,10 @@ def review_edit_api(
     return _out(request, review)
 
 
-@router.post("/lines/{line_id}/review/follow-up", response={200: ReviewOut, **ERRORS})
+@router.post("/lines/{line_id}/review/follow-up", response={200: MyReviewOut, **ERRORS})
 def review_follow_up_api(
     request: HttpRequest, line_id: int, payload: FollowUpIn
-) -> ReviewOut:
+) -> MyReviewOut:
     """Add the one follow-up to your review (how the product did after a while)."""
     review = _own_review(request, line_id)
     try:
@@ -165,8 +174,8 @@ def review_follow_up_api(
     return _out(request, review)
 
 
-@router.get("/lines/{line_id}/review", response={200: ReviewOut, **ERRORS})
-def review_mine_api(request: HttpRequest, line_id: int) -> ReviewOut:
+@router.get("/lines/{line_id}/review", response={200: MyReviewOut, **ERRORS})
+def review_mine_api(request: HttpRequest, line_id: int) -> MyReviewOut:
     """Your review of an item (hidden ones too: `404` when there is none)."""
     return _out(request, _own_review(request, line_id))
 

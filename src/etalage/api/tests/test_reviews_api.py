@@ -180,3 +180,19 @@ def test_a_hidden_review_or_reply_leaves_the_api_the_shop_still_sees_its_reply(
     own = Client().get("/api/v1/merchant/reviews",
                        HTTP_AUTHORIZATION=f"Bearer {key}").json()  # fmt: skip
     assert own["items"][0]["hidden"] is True and own["rating"]["count"] == 0
+
+
+def test_a_buyer_reads_only_their_own_review_hidden_ones_with_why(shopping, bought):
+    buyer, line = bought
+    review = review_write(line=line, buyer=buyer, stars=1, text="Nul", language="fr")
+    operator = get_user_model().objects.create_user("op", is_staff=True)
+    review_hide(review=review, by=operator, code="offensive", reason="Insultes")
+    url = f"/api/v1/lines/{line.pk}/review"
+    mine = _signed_in(buyer).get(url)
+    assert mine.status_code == 200
+    body = mine.json()
+    assert body["text"] == "Nul" and body["hidden"] is True
+    assert body["hidden_reason"] == "Offensive, abusive or hateful — Insultes"
+    stranger = _signed_in(shopping.buyer()).get(url)
+    assert stranger.status_code == 404 and "Nul" not in stranger.content.decode()
+    assert Client().get(url).status_code == 401

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from etalage.merchants.models import MerchantMember
@@ -137,3 +139,21 @@ def test_the_back_office_s_first_page_counts_the_reviews_to_judge(shopping):
     found = re.search(r'href="/backoffice/reviews/queue/">Reported reviews to judge'
                       r"</a></th><td>(\d+)<", html)  # fmt: skip
     assert found and found.group(1) == "2"
+
+
+def test_the_queue_s_queries_do_not_grow_with_the_reviews(
+    shopping, django_assert_max_num_queries
+):
+    operator = get_user_model().objects.create_superuser("boss", "boss@example.be")
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(operator)
+    _reported(shopping)
+    client.get("/backoffice/reviews/queue/")  # sessions and caches warmed
+    with CaptureQueriesContext(connection) as one:
+        client.get("/backoffice/reviews/queue/")
+    for product in ("a", "b", "c", "a"):
+        review = _reported(shopping, product=product)
+        review_report(review=review, by=shopping.buyer(), reason="false")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get("/backoffice/reviews/queue/")
+    assert page.context["total"] == 5
