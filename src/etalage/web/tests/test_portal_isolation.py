@@ -24,6 +24,10 @@ PAGES = {
     "portal-return": lambda other: {"number": other["return"].number},
     "portal-return-decide": lambda other: {"number": other["return"].number},
     "portal-promotion-end": lambda other: {"key": other["promotion"].pk},
+    "portal-promotion": lambda other: {"key": other["promotion"].pk},
+    "portal-promotion-action": lambda o: {"key": o["promotion"].pk, "action": "pause"},
+    "portal-sale-prices": lambda other: {"pk": other["product"].pk},
+    "portal-sale-price-end": lambda other: _their_sale(other["product"]),
     "portal-review-reply": lambda other: {"pk": other["review"].pk},
     "portal-return-photo": lambda other: {
         "number": other["return"].number,
@@ -102,6 +106,22 @@ def _their_promotion(merchant):
     )  # fmt: skip
     owner = get_user_model().objects.create_user("their-owner")
     return promotion_create(terms=terms, merchant=merchant, by=owner)
+
+
+def _their_sale(product):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from etalage.promotions.models import SalePrice
+
+    now = timezone.now()
+    sale = SalePrice.objects.create(
+        variant=product.variants.first(), price_eur=Decimal("1.00"),
+        starts_at=now, ends_at=now + timedelta(days=1),
+    )  # fmt: skip
+    return {"pk": product.pk, "key": sale.pk}
 
 
 def _their_sub_order(product):
