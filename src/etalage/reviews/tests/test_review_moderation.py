@@ -11,6 +11,7 @@ from django.utils import translation
 from etalage.accounts.models import NoticePreferences
 from etalage.core.emails import render_email
 from etalage.events.models import OutboxEvent
+from etalage.events.outbox import outbox_deliver
 from etalage.merchants.models import MerchantMember
 from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.models import HideReason, ModerationDecision, ReviewReport
@@ -29,6 +30,9 @@ from etalage.reviews.selectors import (
 )
 from etalage.reviews.services import review_reply, review_report, review_write
 from etalage.reviews.tests.conftest import delivered_order, line_of
+from etalage.search.feed import search_follow
+from etalage.search.index import search_reindex
+from etalage.search.selectors import products_listed
 
 
 def _operator(name="moderator"):
@@ -210,3 +214,28 @@ def test_the_moderation_emails_read_whole_in_each_language(shopping, language):
         if template.endswith("hidden"):
             with translation.override(language):
                 assert str(decision.get_code_display()) in body
+
+
+def test_the_cards_stars_follow_a_review_hidden_then_shown_again(
+    shopping, django_capture_on_commit_callbacks
+):
+    product = shopping.products["a"]
+    search_reindex()
+    with django_capture_on_commit_callbacks(execute=True):
+        _, review = _review(shopping, stars=2)
+    operator = _operator()
+
+    def card():
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_deliver()
+        search_follow()
+        listing = products_listed(market_code="CN", cards=True, limit=100)
+        return {c.id: c.stats for c in listing.cards}[product.pk].count
+
+    assert card() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        review_hide(review=review, by=operator, code=HideReason.ADVERTISING)
+    assert card() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        review_show(review=review, by=operator)
+    assert card() == 1
