@@ -26,8 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Product, Variant
-from etalage.merchants.models import Merchant
-from etalage.merchants.permissions import merchant_write_check
+from etalage.merchants.models import Merchant, MerchantMember
+from etalage.merchants.permissions import (
+    CATALOGUE_ROLES,
+    member_role_check,
+    merchant_write_check,
+)
 from etalage.promotions import core, editing
 from etalage.promotions.models import CouponClaim, Promotion, Redemption, SalePrice
 from etalage.promotions.selectors import live
@@ -166,13 +170,24 @@ def _code_free(code: str, promotion: Promotion | None = None) -> None:
         raise PromotionRefused({"code": _("Another coupon already has this code.")})
 
 
+def _may_run(merchant: Merchant, by: User | None) -> None:
+    """Refuse unless the shop may write now and ``by``, when one of its people,
+    has a role that runs the catalogue (owner or catalogue manager)."""
+    merchant_write_check(merchant=merchant)
+    if by is None or getattr(by, "is_staff", False):
+        return
+    member = MerchantMember.objects.filter(merchant=merchant, user=by).first()
+    if member is not None:
+        member_role_check(member=member, roles=CATALOGUE_ROLES)
+
+
 def promotion_create(
     *, terms: PromotionTerms, by: User | None, merchant: Merchant | None = None
 ) -> Promotion:
     """A merchant's own promotion (merchant-funded), or with ``merchant`` None
     and ``by`` staff, the platform's (platform-funded, across the pavilion)."""
     if merchant is not None:
-        merchant_write_check(merchant=merchant)
+        _may_run(merchant, by)
         funder = Promotion.Funder.MERCHANT
     elif getattr(by, "is_staff", False):
         funder = Promotion.Funder.PLATFORM
@@ -236,7 +251,11 @@ def _change_message(refusal: editing.Refusal) -> str:
 
 
 def promotion_update(
-    *, promotion: Promotion, terms: PromotionTerms, now: datetime | None = None
+    *,
+    promotion: Promotion,
+    terms: PromotionTerms,
+    now: datetime | None = None,
+    by: User | None = None,
 ) -> Promotion:
     """Change a promotion's terms, as far as where it stands allows
     (``editing.change_refusals``): once buyers hold it, only its name, a larger
@@ -244,7 +263,7 @@ def promotion_update(
     now = now or timezone.now()
     merchant = promotion.merchant
     if merchant is not None:
-        merchant_write_check(merchant=merchant)
+        _may_run(merchant, by)
     code = _check_terms(terms, merchant, promotion.funder)
     products = _products_of(terms, merchant)
     with transaction.atomic():
@@ -282,11 +301,13 @@ def promotion_update(
     return locked
 
 
-def promotion_pause(*, promotion: Promotion, now: datetime | None = None) -> Promotion:
+def promotion_pause(
+    *, promotion: Promotion, now: datetime | None = None, by: User | None = None
+) -> Promotion:
     """Pause a promotion: it is neither shown nor taken until resumed; its window
     does not move. An ended one is left as it is."""
     if promotion.merchant is not None:
-        merchant_write_check(merchant=promotion.merchant)
+        _may_run(promotion.merchant, by)
     now = now or timezone.now()
     Promotion.objects.filter(
         pk=promotion.pk, ended_at__isnull=True, paused_at__isnull=True
@@ -295,10 +316,10 @@ def promotion_pause(*, promotion: Promotion, now: datetime | None = None) -> Pro
     return promotion
 
 
-def promotion_resume(*, promotion: Promotion) -> Promotion:
+def promotion_resume(*, promotion: Promotion, by: User | None = None) -> Promotion:
     """Offer a paused promotion again, for what is left of its window."""
     if promotion.merchant is not None:
-        merchant_write_check(merchant=promotion.merchant)
+        _may_run(promotion.merchant, by)
     Promotion.objects.filter(pk=promotion.pk, ended_at__isnull=True).update(
         paused_at=None
     )
@@ -306,10 +327,12 @@ def promotion_resume(*, promotion: Promotion) -> Promotion:
     return promotion
 
 
-def promotion_end(*, promotion: Promotion, now: datetime | None = None) -> Promotion:
+def promotion_end(
+    *, promotion: Promotion, now: datetime | None = None, by: User | None = None
+) -> Promotion:
     """End a promotion now; orders placed with it keep what it took off."""
     if promotion.merchant is not None:
-        merchant_write_check(merchant=promotion.merchant)
+        _may_run(promotion.merchant, by)
     now = now or timezone.now()
     Promotion.objects.filter(pk=promotion.pk, ended_at__isnull=True).update(
         ended_at=now

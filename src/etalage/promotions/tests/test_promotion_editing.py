@@ -132,3 +132,25 @@ def test_a_paused_promotion_is_not_live_and_its_coupon_says_so(promotions, catal
     assert coupon_for(code="PAUSE1", buyer_id=None, now=now).refusal == "paused"
     promotion_resume(promotion=coupon)
     assert Promotion.objects.filter(live(now), pk=coupon.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["finance", "fulfilment"])
+def test_only_the_catalogues_roles_run_a_shops_promotions_whatever_the_door(
+    promotions, catalogue, django_user_model, role
+):
+    from django.core.exceptions import PermissionDenied
+
+    from etalage.merchants.models import MerchantMember
+
+    merchant = catalogue.merchant()
+    clerk = django_user_model.objects.create_user(f"clerk-{role}")
+    MerchantMember.objects.create(merchant=merchant, user=clerk, role=role)
+    with pytest.raises(PermissionDenied):
+        promotions.make(merchant=merchant, by=clerk, amount_off=D("5.00"))
+    coupon = promotions.make(merchant=merchant, amount_off=D("5.00"))
+    with pytest.raises(PermissionDenied):
+        promotion_pause(promotion=coupon, by=clerk)
+    with pytest.raises(PermissionDenied):
+        promotion_update(promotion=coupon, terms=_terms(coupon, name="X"), by=clerk)
+    coupon.refresh_from_db()
+    assert (coupon.paused_at, coupon.name) == (None, "Test promotion")

@@ -244,7 +244,7 @@ def promotion_page(request: HttpRequest, key) -> HttpResponse:
         try:
             promotion_update(
                 promotion=promotion, terms=_keeping(form.terms(), promotion, held),
-                now=now,
+                now=now, by=request.user,
             )  # fmt: skip
         except PromotionRefused as refused:
             add_service_errors(form, refused)
@@ -274,13 +274,13 @@ def promotion_action(request: HttpRequest, key, action: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("web:portal-promotion", key=promotion.pk)
     if action == "pause":
-        promotion_pause(promotion=promotion)
+        promotion_pause(promotion=promotion, by=request.user)
         messages.success(request, _("The promotion is paused."))
     elif action == "resume":
-        promotion_resume(promotion=promotion)
+        promotion_resume(promotion=promotion, by=request.user)
         messages.success(request, _("The promotion runs again."))
     else:
-        promotion_end(promotion=promotion)
+        promotion_end(promotion=promotion, by=request.user)
         messages.success(request, _("The promotion has ended."))
     return redirect("web:portal-promotion", key=promotion.pk)
 
