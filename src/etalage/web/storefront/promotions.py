@@ -51,37 +51,50 @@ def promotions_section(
     the sales are those running now (``sales``, by variant: read with the page on
     every view), so that one shows from its first second to its last."""
     language = get_language()
-    market, pricing = request_market(request)
-    shown = reference_cached(
-        f"product-offers:{page.slug}:{language}:{market.code}",
-        lambda: _offers_shown(page, language),
+    _market, pricing = request_market(request)
+    coupons = reference_cached(
+        f"product-coupons:{page.slug}:{language}",
+        lambda: _coupons_shown(page, language),
     )
+    # The shop's offers are the same on each of its pages: kept once a shop.
+    offers = [
+        label
+        for products, label in reference_cached(
+            f"shop-offers:{page.merchant_id}:{language}",
+            lambda: _offers_shown(page.merchant_id, language),
+        )
+        if not products or str(page.id) in products
+    ]
     flash = _sales_shown(page, sales, pricing, language) if sales else []
-    if not (shown["coupons"] or shown["offers"] or flash):
+    if not (coupons or offers or flash):
         return ""
     return render_to_string(
         "etalage/storefront/_promotions.html",
-        {**shown, "sales": flash, "next": request.get_full_path()},
+        {
+            "coupons": coupons,
+            "offers": offers,
+            "sales": flash,
+            "next": request.get_full_path(),
+        },
         request,
     )
 
 
-def _offers_shown(page: ProductPage, language: str) -> dict:
-    now = timezone.now()
+def _coupons_shown(page: ProductPage, language: str) -> list[tuple[str, str]]:
     coupons = claimable_coupons(
-        merchant_id=page.merchant_id, product_id=page.id, now=now
+        merchant_id=page.merchant_id, product_id=page.id, now=timezone.now()
     )
-    offers = [
-        offer
-        for _promotion, offer in offers_in_force(
-            merchant_ids=[page.merchant_id], now=now
-        ).values()
-        if not offer.products or str(page.id) in offer.products
+    return [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons]
+
+
+def _offers_shown(merchant_id: UUID, language: str) -> list[tuple[frozenset, str]]:
+    """The shop's spend-and-save and free shipping in force: the products each
+    applies to (none: all) and its label."""
+    in_force = offers_in_force(merchant_ids=[merchant_id], now=timezone.now())
+    return [
+        (offer.products, offer_label(offer, language))
+        for _promotion, offer in in_force.values()
     ]
-    return {
-        "coupons": [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons],
-        "offers": [offer_label(offer, language) for offer in offers],
-    }
 
 
 def _sales_shown(

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from etalage.promotions.services import sale_price_set
+from etalage.promotions.services import PromotionTerms, promotion_create, sale_price_set
 
 pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
 
@@ -72,3 +72,51 @@ def test_the_cheapest_variant_on_sale_gives_the_from_price(
         ends_at=now + timedelta(hours=1),
     )
     assert _main_price(client, product.slug) == _main_price(client, at_sale_price.slug)
+
+
+def test_the_flash_sale_line_shows_while_the_sale_runs_only(
+    client, catalogue, fragments
+):
+    product = catalogue.product(prices=("10.00",))
+    now = timezone.now()
+    sale_price_set(
+        variant=product.variants.get(),
+        price_eur=Decimal("8.00"),
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+    )
+
+    def page():
+        return client.get(f"/en/p/{product.slug}/").content.decode()
+
+    assert 'class="sale"' not in page()
+    with time_machine.travel(now + timedelta(minutes=90), tick=False):
+        assert 'class="sale"' in page()
+    with time_machine.travel(now + timedelta(hours=3), tick=False):
+        assert 'class="sale"' not in page()
+
+
+def test_a_shops_offer_shows_on_the_products_it_applies_to(
+    client, catalogue, django_user_model
+):
+    merchant = catalogue.merchant()
+    covered = catalogue.product(merchant=merchant)
+    other = catalogue.product(merchant=merchant)
+    operator = django_user_model.objects.create(username="operator", is_staff=True)
+    now = timezone.now()
+    promotion_create(
+        terms=PromotionTerms(
+            kind="spend_and_save",
+            name="Pralines week",
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=1),
+            budget=Decimal("1000.00"),
+            amount_off=Decimal("10.00"),
+            threshold=Decimal("100.00"),
+            product_ids=[covered.pk],
+        ),
+        merchant=None,
+        by=operator,
+    )
+    assert 'class="offers"' in client.get(f"/en/p/{covered.slug}/").content.decode()
+    assert 'class="offers"' not in client.get(f"/en/p/{other.slug}/").content.decode()
