@@ -116,7 +116,7 @@ def operator_figures(*, language: str, today: date | None = None) -> OperatorFig
         payments=dict(
             Payment.objects.filter(created_at__gte=when.since_day)
             .values("state")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values_list("state", "n")
         ),
         customs=_customs(when),
@@ -143,7 +143,7 @@ def _paid(
     for day, currency, n, total in (
         rows.annotate(when=trunc)
         .values("when", "currency")
-        .annotate(n=Count("pk"), total=Sum("amount"))
+        .annotate(n=Count("*"), total=Sum("amount"))
         .values_list("when", "currency", "n", "total")
     ):
         grouped[currency][as_day(day)] = (n, Decimal(total))
@@ -160,13 +160,24 @@ def _counted(found: tuple[int, Decimal] | None, currency: str) -> tuple[int, Mon
     return n, Money(total, currency).rounded()
 
 
+def _books_paid(when: Period) -> Any:
+    """The sub-orders paid in the 30 days, from the books' index on ``paid_at``.
+
+    Asked as ``sub_order_id IN (…)`` so that SQLite, which keeps no statistics,
+    starts from these few thousand books rather than from every book or line of
+    the year (PostgreSQL plans it as the join it is)."""
+    return SubOrderBook.objects.filter(paid_at__gte=when.since_day).values(
+        "sub_order_id"
+    )
+
+
 def _by_merchant(when: Period) -> dict[str, tuple[Named, ...]]:
     """Goods paid by buyers for each merchant's parcels in the 30 days, the
     largest first (the rest summed as one row)."""
     rows = (
-        SubOrderBook.objects.filter(paid_at__gte=when.since_day)
+        SubOrderBook.objects.filter(sub_order_id__in=_books_paid(when))
         .values("merchant_id", "merchant__name", "sub_order__order__currency")
-        .annotate(goods=Sum("goods_paid"), parcels=Count("pk"))
+        .annotate(goods=Sum("goods_paid"), parcels=Count("*"))
         .order_by("-goods")
     )
     found: dict[str, list[Named]] = defaultdict(list)
@@ -199,7 +210,7 @@ def _top(named: list[Named]) -> tuple[Named, ...]:
 def _by_category(when: Period, language: str) -> dict[str, tuple[Named, ...]]:
     """Goods paid by buyers in the 30 days by the products' category."""
     rows = list(
-        OrderLine.objects.filter(sub_order__book__paid_at__gte=when.since_day)
+        OrderLine.objects.filter(sub_order_id__in=_books_paid(when))
         .values("variant__product__category_id", "sub_order__order__currency")
         .annotate(
             goods=Sum(F("unit_price") * F("quantity")),
