@@ -415,3 +415,17 @@ def test_each_price_band_counts_what_its_filter_finds(shelf):
             ),
         )
         assert narrowed.total == band["count"], band["value"]
+
+
+def test_nothing_found_names_the_related_categories_in_the_readers_language(
+    client, shelf
+):
+    page = client.get("/fr/search/", {"q": "chocolade bier"}).content.decode()
+    assert ">Bières</a>" in page and ">Chocolat</a>" in page
+    assert ">beer</a>" not in page  # the slug is the address, not the name
+
+
+def test_a_page_past_the_last_goes_to_the_last(client, shelf):
+    answer = client.get("/en/search/", {"q": "Brand", "page": "999"})
+    assert answer.status_code == 302
+    assert answer["Location"] == "/en/search/?q=Brand&page=1"

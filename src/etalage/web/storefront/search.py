@@ -7,7 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from babel import Locale
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from etalage.catalog.models import Category
 from etalage.merchants.models import Merchant
 from etalage.money.formatting import cldr_locale
 from etalage.search.selectors import (
+    PER_PAGE,
     PRICE_RANGES,
     SORTS,
     Filters,
@@ -115,6 +116,9 @@ def search(request):
         **chosen,
         "sort": sort if sort != "relevance" else "",
     }
+    if results and results.total and page_number > _last_page(results):
+        # A page past the last (an old link, a hand-typed number): the last one.
+        return redirect(request.path + _link(base, page=str(_last_page(results))))
     facets = _facet_links(results, tree, base, market.currency) if results else {}
     context = {
         "text": text[:MAX_QUERY_CHARS],
@@ -124,6 +128,12 @@ def search(request):
         if results
         else [],
         "facets": facets,
+        # Nothing found: the categories the words belong to, named in the language.
+        "related": [
+            tree.by_id[c.pk] for c in results.related_categories if c.pk in tree.by_id
+        ]
+        if results
+        else [],
         # The filters in use, each a link that takes it away (shown as chips).
         "chosen": chosen,
         "in_use": [f for values in facets.values() for f in values if f["on"]],
@@ -198,9 +208,12 @@ def _facet_links(results, tree, base, currency):
     return links
 
 
+def _last_page(results) -> int:
+    return max(1, -(-results.total // PER_PAGE))
+
+
 def _pages(results, number, base):
-    per = 24
-    last = max(1, -(-results.total // per))
+    last = _last_page(results)
     return {
         "number": number,
         "last": last,

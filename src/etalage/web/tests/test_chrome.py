@@ -40,7 +40,7 @@ def _without_tokens(html):
 
 PAGES = [
     ("/en/search/", {"q": "pralines <b>&\"'"}),
-    ("/fr/search/", {"q": "bière", "page": "2"}),
+    ("/fr/search/", {"q": "bière", "sort": "price_low"}),  # (page 2: past the last)
     ("/nl/", {}),
     ("/c/chocolate/", {"sort": "price"}),
 ]
