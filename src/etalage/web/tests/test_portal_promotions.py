@@ -239,3 +239,35 @@ def test_another_shops_product_has_no_sale_page_for_us(client, shop, catalogue):
         "variant": str(theirs.variants.get().pk), "price_eur": "1.00", **FUTURE,
     }).status_code == 404  # fmt: skip
     assert not SalePrice.objects.exists()
+
+
+def test_the_lists_queries_do_not_grow_with_promotions_or_sales(
+    client, shop, catalogue
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member(client, shop)
+    later = timezone.now() + timedelta(days=3)
+
+    def counts():
+        found = []
+        for path in ("/en/portal/promotions/", "/en/portal/products/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    def more(n):
+        for i in range(n):
+            make(shop, name=f"P{n}{i}")
+            product = catalogue.product(merchant=shop)
+            SalePrice.objects.create(
+                variant=product.variants.get(), price_eur=D("5.00"),
+                starts_at=later, ends_at=later + timedelta(days=1),
+            )  # fmt: skip
+
+    more(1)
+    few = counts()
+    more(4)
+    assert counts() == few
