@@ -4,10 +4,13 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.selectors import Sort
+from etalage.web.widgets_html import StorefrontWidgets
 
 
 class ListingFilterForm(forms.Form):
     """Filters of a category or merchant page, read from the query string."""
+
+    default_renderer = StorefrontWidgets
 
     merchant = forms.ChoiceField(label=_("Merchant"), required=False)
     price_min = forms.DecimalField(
