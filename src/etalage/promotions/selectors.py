@@ -87,11 +87,7 @@ def buyer_uses(*, promotion: Promotion, buyer_id: int | None) -> int:
 def _used_up(promotion: Promotion, buyer_id: int | None) -> bool:
     if promotion.total_limit is not None and promotion.used >= promotion.total_limit:
         return True
-    return (
-        buyer_id is not None
-        and buyer_uses(promotion=promotion, buyer_id=buyer_id)
-        >= promotion.per_buyer_limit
-    )
+    return buyer_used_up(promotion=promotion, buyer_id=buyer_id)
 
 
 def coupon_for(*, code: str, buyer_id: int | None, now: datetime) -> CouponLookup:
@@ -133,6 +129,42 @@ def claimable_coupons(*, merchant_id: UUID, product_id: UUID, now: datetime) -> 
         .distinct()
         .order_by("threshold", "pk")
     )
+
+
+def buyer_used_up(*, promotion: Promotion, buyer_id: int | None) -> bool:
+    """Whether the buyer has used the coupon as many times as it allows them."""
+    return (
+        buyer_id is not None
+        and buyer_uses(promotion=promotion, buyer_id=buyer_id)
+        >= promotion.per_buyer_limit
+    )
+
+
+def coupon_standings(
+    *, buyer_id: int | None, promotion_ids: Iterable[str]
+) -> dict[str, str]:
+    """Each coupon's standing for the buyer, by key: "used" (as many times as it
+    allows them), "claimed" (in *My account*, uses left) or absent (to claim)."""
+    keys = list(promotion_ids)
+    if buyer_id is None or not keys:
+        return {}
+    standings = {
+        str(pk): "claimed"
+        for pk in CouponClaim.objects.filter(
+            buyer_id=buyer_id, promotion_id__in=keys
+        ).values_list("promotion_id", flat=True)
+    }
+    used = (
+        Redemption.objects.filter(
+            buyer_id=buyer_id, promotion_id__in=keys, released_at__isnull=True
+        )
+        .values("promotion_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=F("promotion__per_buyer_limit"))
+        .values_list("promotion_id", flat=True)
+    )
+    standings.update({str(pk): "used" for pk in used})
+    return standings
 
 
 def claimed_coupons(*, buyer_id: int | None, now: datetime) -> list[Promotion]:

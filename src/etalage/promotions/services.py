@@ -34,7 +34,7 @@ from etalage.merchants.permissions import (
 )
 from etalage.promotions import core, editing
 from etalage.promotions.models import CouponClaim, Promotion, Redemption, SalePrice
-from etalage.promotions.selectors import live
+from etalage.promotions.selectors import buyer_used_up, live
 from etalage.promotions.texts import refusal_message
 
 CENT = Decimal("0.01")
@@ -350,12 +350,16 @@ def coupon_claim(
         Promotion.objects.filter(
             live(now), pk=promotion_id, kind=Promotion.Kind.COUPON, claimable=True
         )
-        .only("pk")
+        .only("pk", "per_buyer_limit")
         .first()
     )
     if promotion is None:
         raise PromotionRefused(
             {"coupon": _("This coupon cannot be claimed: it ended or was used up.")}
+        )
+    if buyer_used_up(promotion=promotion, buyer_id=buyer.pk):
+        raise PromotionRefused(
+            {"coupon": _("You have already used this coupon as often as it allows.")}
         )
     claim, _created = CouponClaim.objects.get_or_create(
         promotion=promotion, buyer=buyer

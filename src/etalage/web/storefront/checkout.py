@@ -46,7 +46,10 @@ def checkout(request):
     market, strategy = request_market(request)
     token = request.POST.get("token", "")
     refused: list[str] = []
-    if request.method == "POST":
+    # "Apply" and "Update the totals" post the page back to be shown again (never a
+    # GET: the URL would carry the CSRF token, the identity and the address into
+    # the history, the logs and the Referer); only "Place the order" places it.
+    if request.method == "POST" and not request.POST.get("recompute"):
         placed, refused = _place_from_page(request, cart, market, strategy, token)
         if placed is not None:
             return redirect("web:order", number=placed.order.number)
@@ -77,10 +80,17 @@ def _place_from_page(request, cart, market, strategy, token: str):
             idempotency_key="web:" + token,
             language=get_language(),
             expected_total=shown,
-            coupon_code=request.POST.get("coupon", ""),
+            coupon_code=chosen_coupon(request.POST),
         )
     except OrderRefused as refusal:
-        return None, [m for ms in refusal.message_dict.values() for m in ms]
+        # The coupon's refusal is shown under its field by the page (which finds it
+        # again for the same coupon), not a second time at the top.
+        return None, [
+            m
+            for field, ms in refusal.message_dict.items()
+            if field != "coupon"
+            for m in ms
+        ]
     except IdempotencyConflict:
         return None, [str(SENT_BEFORE)]
     return placed, []
@@ -97,7 +107,7 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
     if identity is not None and wanted:  # the cart checks the limits for it too
         request.session[CHOSEN_IDENTITY] = str(identity.pk)
     address = _chosen(request, "address", addresses)
-    coupon = (request.POST.get("coupon") or request.GET.get("coupon") or "").strip()
+    coupon = chosen_coupon(request.POST if request.method == "POST" else request.GET)
     info = checkout_info(
         strategy=strategy,
         lines=lines,
@@ -108,6 +118,8 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
         buyer_id=request.user.pk,
     )
     quote = info.quote
+    claimed = claimed_coupon_choices(buyer_id=request.user.pk, language=language)
+    claimed_keys = {key for key, _label in claimed}
     line_ids = {line.variant_id: line.pk for line in lines}
     sub_orders = (
         present_quote(quote, line_ids, language, strategy, promises=info.promises)
@@ -122,9 +134,11 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
         "savings": format_money(quote.savings, language)
         if quote and quote.savings.amount
         else "",
-        "coupon": coupon[:64],
+        # A claimed coupon shows chosen in its list, not as its key in the field.
+        "coupon": "" if coupon in claimed_keys else coupon[:64],
+        "claimed_coupon": coupon if coupon in claimed_keys else "",
         "coupon_problem": info.coupon_problem.message if info.coupon_problem else "",
-        "coupons": claimed_coupon_choices(buyer_id=request.user.pk, language=language),
+        "coupons": claimed,
         "identities": identities,
         "addresses": addresses,
         "chosen_identity": identity,
@@ -136,6 +150,17 @@ def _page(request, lines, market, strategy, refused: list[str]) -> dict:
         "cbec": strategy.has_cbec_tax,
         "hold_minutes": market.hold_minutes,
     }
+
+
+def chosen_coupon(data) -> str:
+    """The coupon the page was sent with: the claimed one chosen from the list when
+    its button (or, with JavaScript, the list itself) sent the page, else the code
+    typed, else the claimed one still chosen."""
+    claimed = (data.get("claimed_coupon") or "").strip()
+    typed = (data.get("coupon") or "").strip()
+    if data.get("recompute") == "claimed":
+        return claimed
+    return typed or claimed
 
 
 def _chosen(request, name: str, options: list):

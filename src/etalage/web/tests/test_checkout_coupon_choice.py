@@ -1,0 +1,93 @@
+"""The checkout's coupon without a GET: "Apply", a claimed coupon chosen from the
+list (its own button without JavaScript) and "Update the totals" post the page
+back, so no CSRF token, identity or address ends up in a URL; a used-up coupon's
+refusal is said once, under its field."""
+
+import re
+from decimal import Decimal as D
+
+import pytest
+
+from etalage.orders.models import Order
+from etalage.promotions.models import CouponClaim
+from etalage.web.tests.test_promotion_pages import buyer, make  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_fields(html: str) -> dict[str, str]:
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
+    total = re.search(r'name="total" value="([0-9.]*)"', html).group(1)
+    return {"token": token, "total": total}
+
+
+def test_no_button_of_the_checkout_sends_the_form_by_get(client, shopping, buyer):  # noqa: F811
+    make(code="WELCOME", amount_off=D("20.00"))
+    html = client.get("/en/checkout/").content.decode()
+    form = re.search(r'<form method="post" id="checkout">.*?</form>', html, re.S)
+    assert form is not None
+    assert "formmethod" not in form.group(0) and "formaction" not in form.group(0)
+    assert "onchange" not in html and "onclick" not in html
+
+
+def test_apply_posts_the_page_back_with_the_coupon_and_places_nothing(
+    client,
+    shopping,
+    buyer,  # noqa: F811
+):
+    make(code="WELCOME", amount_off=D("20.00"), threshold=D("100.00"))
+    fields = _page_fields(client.get("/en/checkout/").content.decode())
+    page = client.post("/en/checkout/", {
+        **fields, "coupon": "welcome", "recompute": "coupon",
+        "identity": str(buyer.identities.get().pk),
+        "address": str(buyer.addresses.get().pk),
+    })  # fmt: skip
+    html = page.content.decode()
+    assert page.status_code == 200 and "You save" in html
+    assert 'value="welcome"' in html
+    assert _page_fields(html)["token"] == fields["token"]
+    assert not Order.objects.exists()
+
+
+def test_a_claimed_coupon_chosen_without_javascript_applies_with_its_button(
+    client,
+    shopping,
+    buyer,  # noqa: F811
+):
+    coupon = make(amount_off=D("8.00"), claimable=True)
+    CouponClaim.objects.create(promotion=coupon, buyer=buyer)
+    html = client.get("/en/checkout/").content.decode()
+    assert 'id="coupon-use-claimed"' in html and "You save" not in html
+    page = client.post("/en/checkout/", {
+        **_page_fields(html), "coupon": "", "claimed_coupon": str(coupon.pk),
+        "recompute": "claimed",
+    }).content.decode()  # fmt: skip
+    assert "You save" in page and "CN¥8.00" in page
+    assert f'<option value="{coupon.pk}" selected>' in page
+    placed = client.post("/en/checkout/", {
+        **_page_fields(page), "coupon": "", "claimed_coupon": str(coupon.pk),
+        "identity": str(buyer.identities.get().pk),
+        "address": str(buyer.addresses.get().pk),
+    })  # fmt: skip
+    assert placed.status_code == 302
+    assert Order.objects.get().redemptions.get().promotion == coupon
+
+
+def test_a_used_up_coupon_is_refused_once_under_its_field(client, shopping, buyer):  # noqa: F811
+    make(code="ONCE", amount_off=D("5.00"))
+    choices = {"identity": str(buyer.identities.get().pk),
+               "address": str(buyer.addresses.get().pk)}  # fmt: skip
+    first = client.get("/en/checkout/?coupon=once").content.decode()
+    placed = client.post(
+        "/en/checkout/", {**_page_fields(first), "coupon": "once", **choices}
+    )
+    assert placed.status_code == 302
+    shopping.cart(buyer, [(shopping.products["a"], 1)])
+    again = client.get("/en/checkout/").content.decode()
+    page = client.post(
+        "/en/checkout/", {**_page_fields(again), "coupon": "once", **choices}
+    ).content.decode()
+    assert Order.objects.count() == 1
+    said = re.findall(r"This coupon has been used as many times as it can be", page)
+    assert len(said) == 1, said
+    assert 'id="coupon-error"' in page
