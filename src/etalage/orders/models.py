@@ -190,6 +190,14 @@ class SubOrder(Entity):
                 name="suborder_released",
                 condition=Q(state="released"),
             ),
+            # The few paid and not yet with the hub, by route and merchant: the
+            # work waiting on the merchant's and the operator's first pages
+            # (analytics.selectors.merchant_work, logistics' late hand-overs).
+            models.Index(
+                fields=["route", "merchant"],
+                name="suborder_waiting",
+                condition=Q(state__in=["paid", "customs_declared", "released"]),
+            ),
         ]
 
     def __str__(self) -> str:
