@@ -7,6 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -84,6 +85,7 @@ def _coupons_shown(page: ProductPage, language: str) -> list[tuple[str, str]]:
     coupons = claimable_coupons(
         merchant_id=page.merchant_id, product_id=page.id, now=timezone.now()
     )
+    prefetch_related_objects(coupons, "products")  # offer_of reads each one's
     return [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons]
 
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from etalage.promotions.services import PromotionTerms, promotion_create, sale_price_set
@@ -120,3 +122,36 @@ def test_a_shops_offer_shows_on_the_products_it_applies_to(
     )
     assert 'class="offers"' in client.get(f"/en/p/{covered.slug}/").content.decode()
     assert 'class="offers"' not in client.get(f"/en/p/{other.slug}/").content.decode()
+
+
+def test_the_coupons_shown_cost_the_same_queries_however_many(
+    client, catalogue, django_user_model
+):
+    operator = django_user_model.objects.create(username="operator", is_staff=True)
+    now = timezone.now()
+
+    def coupon(amount):
+        promotion_create(
+            terms=PromotionTerms(
+                kind="coupon",
+                name="Welcome",
+                starts_at=now - timedelta(days=1),
+                ends_at=now + timedelta(days=1),
+                budget=Decimal("1000.00"),
+                amount_off=Decimal(amount),
+                claimable=True,
+            ),
+            merchant=None,
+            by=operator,
+        )
+
+    counts = []
+    for amounts in (["5.00"], ["6.00", "7.00"]):
+        for amount in amounts:
+            coupon(amount)
+        product = catalogue.product()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(f"/en/p/{product.slug}/").content.decode()
+        assert html.count('class="coupon"') == 1 + len(counts) * 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
