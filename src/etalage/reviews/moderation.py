@@ -8,6 +8,7 @@ email in their language once the decision commits."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -29,9 +30,11 @@ User = AbstractBaseUser | AnonymousUser
 Action = ModerationDecision.Action
 
 
-def _operator(by: User) -> None:
-    if not getattr(by, "is_staff", False) or not by.is_active:
+def _operator(by: User) -> Any:
+    """The operator's key, when ``by`` is active staff."""
+    if not getattr(by, "is_staff", False) or not by.is_active or by.pk is None:
         raise ReviewError({"review": _("Only the operator may moderate reviews.")})
+    return by.pk
 
 
 def _why(code: str, reason: str) -> tuple[str, str]:
@@ -59,7 +62,7 @@ def _decide(
     """Record the decision and close the review's open reports."""
     closed = review.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
     return ModerationDecision.objects.create(
-        review=review, action=action, code=code, reason=reason, by_id=by.pk,
+        review=review, action=action, code=code, reason=reason, by_id=_operator(by),
         reports_closed=closed,
     )  # fmt: skip
 
