@@ -217,19 +217,22 @@ def refund_shares(
     subs: Sequence[SubOrderFigures],
     named: frozenset[str] = frozenset(),
     tax: int = 0,
+    discount: int | None = None,
 ) -> list[RefundShare]:
     """Where a refund of ``amount`` falls: the parcels it names first, each up
     to what is left of it; the rest over the other parcels in proportion to what is
     left of them (largest remainders get the odd fen); within a parcel goods, then
     freight, then tax — except the ``tax`` a return names (one parcel), which is
-    that parcel's tax."""
+    that parcel's tax. ``discount``: the platform's non-cash discount the refund
+    carries (the returned units' own share, or the whole of the parcels given back),
+    booked back as it is; None (a refund recorded without it): each parcel's
+    discount comes back in proportion to the cash refunded (``_discount_share``)."""
+    if discount is not None and named:
+        return _named_shares(amount, subs, named, tax, discount)
     if tax:
         (key,) = named
         sub = next(s for s in subs if s.key == key)
-        if tax > sub.tax_paid - sub.refunded_tax_paid or amount - tax > (
-            sub.left_cash - (sub.tax_paid - sub.refunded_tax_paid)
-        ):
-            raise PostingError(f"{key}: refund beyond what was paid")
+        _tax_within(sub, amount, tax)
         goods = _within(sub, amount - tax, tax_too=False)
         return [
             RefundShare(
@@ -263,10 +266,55 @@ def refund_shares(
     return [_within(sub, take[sub.key]) for sub in subs if take.get(sub.key)]
 
 
+def _tax_within(sub: SubOrderFigures, amount: int, tax: int) -> None:
+    """Refuse a return's tax beyond the parcel's, or its goods beyond what is left
+    of its goods and freight in cash."""
+    tax_left = sub.tax_paid - sub.refunded_tax_paid
+    if tax > tax_left or amount - tax > sub.left_cash - tax_left:
+        raise PostingError(f"{sub.key}: refund beyond what was paid")
+
+
+def _named_shares(
+    amount: int,
+    subs: Sequence[SubOrderFigures],
+    named: frozenset[str],
+    tax: int,
+    discount: int,
+) -> list[RefundShare]:
+    """A refund that carries its discount, on the parcels it names: a return
+    (one parcel, its ``tax`` named) takes goods then freight worth its cash plus
+    that discount; parcels given back (cancelled, refused by customs) each take
+    what is left of their cash, each one taken whole all of its discount, the one
+    taken in part (if any) the rest of ``discount``."""
+    if tax:
+        (key,) = named
+        sub = next(s for s in subs if s.key == key)
+        _tax_within(sub, amount, tax)
+        goods = _within(sub, amount - tax, tax_too=False, discount=discount)
+        return [RefundShare(key, goods.goods_paid, goods.freight_paid, tax, discount)]
+    shares, rest, discount_rest = [], amount, discount
+    for sub in subs:
+        if sub.key not in named or not rest:
+            continue
+        cash = min(sub.left_cash, rest)
+        whole = cash == sub.left_cash
+        back = sub.discount_paid - sub.refunded_discount_paid if whole else None
+        share = _within(sub, cash, discount=discount_rest if back is None else back)
+        shares.append(share)
+        rest, discount_rest = rest - cash, discount_rest - share.discount_paid
+    if amount <= 0 or rest or discount_rest:
+        raise PostingError(
+            f"a refund of {amount} with a discount of {discount} is not what is "
+            "left of the parcels it names"
+        )
+    return shares
+
+
 def _discount_share(sub: SubOrderFigures, cash: int) -> int:
-    """The platform's part of the discount that comes back with ``cash`` refunded:
-    all that is left when the refund takes the last of the goods and freight paid
-    in cash, else in proportion to them (half-up)."""
+    """The platform's part of the discount that comes back with ``cash`` refunded,
+    for a refund that does not carry its own (recorded before refunds did, or the
+    operator's by hand): all that is left when the refund takes the last of the
+    goods and freight paid in cash, else in proportion to them (half-up)."""
     left = sub.discount_paid - sub.refunded_discount_paid
     if not left:
         return 0
@@ -281,10 +329,19 @@ def _discount_share(sub: SubOrderFigures, cash: int) -> int:
     return min(int(share), left)
 
 
-def _within(sub: SubOrderFigures, amount: int, tax_too: bool = True) -> RefundShare:
+def _within(
+    sub: SubOrderFigures,
+    amount: int,
+    tax_too: bool = True,
+    discount: int | None = None,
+) -> RefundShare:
     """``amount`` of cash refunded on one parcel: goods, then freight, then tax,
-    each with the platform's part of the discount on it back."""
-    discount = _discount_share(sub, amount)
+    each with the platform's part of the discount on it back (``discount`` when
+    the refund carries it)."""
+    if discount is None:
+        discount = _discount_share(sub, amount)
+    if not 0 <= discount <= sub.discount_paid - sub.refunded_discount_paid:
+        raise PostingError(f"{sub.key}: discount back beyond what is left of it")
     value = amount + discount
     goods = min(value, sub.goods_paid - sub.refunded_goods_paid)
     freight = min(value - goods, sub.freight_paid - sub.refunded_freight_paid)

@@ -143,8 +143,9 @@ def late_payment_post(*, payment_id: UUID) -> None:
 
 def refund_post(*, refund_id: UUID) -> None:
     """The provider refunded the buyer: the refund falls on the parcels it names,
-    then the others (``posting.refund_shares``); each merchant gives back its goods
-    in EUR and gets its commission on them back."""
+    then the others (``posting.refund_shares``), with the platform's discount it
+    carries; each merchant gives back its goods in EUR and gets its commission on
+    them back."""
     refund = Refund.objects.select_related("payment__order").get(pk=refund_id)
     payment, order = refund.payment, refund.payment.order
     receivable = _receivable(payment)
@@ -174,7 +175,15 @@ def refund_post(*, refund_id: UUID) -> None:
     afters: list[SubOrderFigures] = []
     tax = Money(refund.tax_part, refund.currency).minor_units()
     named = frozenset(map(str, refund.parcels))
-    for share in refund_shares(amount, subs, named, tax):
+    # The platform's discount the refund carries (a return's units' own share, a
+    # parcel given back whole); a refund recorded without one (before refunds
+    # carried it, or the operator's by hand) has it spread by the cash refunded.
+    discount = (
+        None
+        if refund.discount_part is None
+        else Money(refund.discount_part, refund.currency).minor_units()
+    )
+    for share in refund_shares(amount, subs, named, tax, discount):
         sub = next(s for s in subs if s.key == share.key)
         share_legs, after = refund_legs(receivable, refund.currency, sub, share)
         legs += share_legs

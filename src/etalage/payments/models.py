@@ -219,6 +219,19 @@ class Refund(Entity):
     tax_part = models.DecimalField(
         _("of which tax"), max_digits=12, decimal_places=2, default=0
     )
+    # The platform's non-cash discount (CEB311 ``discount``) on what is given back:
+    # the refund's value is its amount plus this. Recorded by the services that
+    # know the lines (a return: the returned units' share of the discount recorded
+    # at placement; a cancelled or refused parcel: all of its discount). Null on
+    # refunds made before it was recorded and on the operator's own refunds: the
+    # ledger then spreads the parcel's discount in proportion to the cash refunded.
+    discount_part = models.DecimalField(
+        _("non-cash discount (CEB311)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-created_at"]

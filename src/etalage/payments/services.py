@@ -28,6 +28,7 @@ from etalage.payments.adapters import PROVIDERS, adapter
 from etalage.payments.models import Payment, Provider, Refund
 from etalage.payments.provider import SCENES, Device, ProviderError, Scene, Started
 from etalage.payments.wechat import WeChatProvider
+from etalage.promotions.selectors import parcel_discounts
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ def refund_request(
     reason: str,
     parcels: tuple[SubOrder, ...] = (),
     tax_part: Money | None = None,
+    discount_part: Money | None = None,
 ) -> Refund:
     """Give back ``amount`` of a paid payment through its provider; ``parcels`` move
     to refunded once the provider has refunded. The refund's request id makes it
@@ -218,6 +220,7 @@ def refund_request(
         reason=reason,
         parcels=parcels,
         tax_part=tax_part,
+        discount_part=discount_part,
     )
     return refund_ask(refund)
 
@@ -229,9 +232,12 @@ def refund_record(
     reason: str,
     parcels: tuple[SubOrder, ...] = (),
     tax_part: Money | None = None,
+    discount_part: Money | None = None,
 ) -> Refund:
     """Record a refund to ask the provider for (``refund_ask``), within what is
-    left of the payment; a caller inside a larger change asks once it commits."""
+    left of the payment; a caller inside a larger change asks once it commits.
+    ``discount_part``: the platform's non-cash discount on what is given back,
+    for the ledger (None: not known, the ledger spreads it by the cash)."""
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.state != Payment.State.SUCCEEDED:
@@ -254,6 +260,7 @@ def refund_record(
             reason=reason,
             parcels=[str(p.pk) for p in parcels],
             tax_part=tax_part.amount if tax_part else Decimal(0),
+            discount_part=discount_part.amount if discount_part else None,
         )
 
 
@@ -434,11 +441,15 @@ def order_refund_cancelled(
     )
     refused = cancelled[0].state == states.CUSTOMS_REFUSED
     why = "refused by customs" if refused else "cancelled"
+    # Each parcel is given back whole: the platform's discount on it comes back
+    # whole too (``discount_part``, recorded at placement).
+    noncash = parcel_discounts([s.pk for s in cancelled])
     refund = refund_record(
         payment=payment,
         amount=amount,
         reason=f"{why}: {order.number}",
         parcels=cancelled,
+        discount_part=Money(sum(noncash.values(), Decimal(0)), order.currency),
     )
     if transaction.get_connection().in_atomic_block:
         # Inside the change that cancelled them: the provider is asked once it

@@ -9,6 +9,7 @@ the refund the ledger and the merchant's statement."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -228,11 +229,27 @@ def _tell_buyer(request: ReturnRequest) -> None:
     )
 
 
-def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
+@dataclass(frozen=True, slots=True)
+class ReturnRefund:
+    """What a return gives back, in the order's currency."""
+
+    goods: Decimal  # cash: what was paid for the goods returned
+    tax: Decimal  # their CBEC tax
+    discount: Decimal  # the platform's non-cash discount on them, back to it
+
+    @property
+    def cash(self) -> Decimal:
+        return self.goods + self.tax
+
+
+def refund_figures(request: ReturnRequest) -> ReturnRefund:
     """What the buyer gets back: what was paid for the goods returned (their
     declared price less the platform's discount on them, spread evenly over each
     line's units, ``docs/promotions.md``), and their share (by declared value) of
-    the parcel's CBEC tax; the last return of a parcel takes what is left of it."""
+    the parcel's CBEC tax; the last return of a parcel takes what is left of it.
+    The platform's discount on them is their declared value less that cash: the
+    lines' own shares recorded at placement, so the ledger books back the
+    returned units' share, not the parcel's average."""
     sub = request.sub_order
     platform = line_platform_shares(sub.pk)
     goods = value = Decimal(0)
@@ -252,12 +269,12 @@ def refund_figures(request: ReturnRequest) -> tuple[Decimal, Decimal]:
         for line in sub.lines.all()
     )
     if last:
-        return goods, sub.tax - given
-    if not sub.goods:
-        return goods, Decimal(0)
-    return goods, Money(
-        sub.tax * value / sub.goods, sub.order.currency
-    ).rounded().amount
+        tax = sub.tax - given
+    elif not sub.goods:
+        tax = Decimal(0)
+    else:
+        tax = Money(sub.tax * value / sub.goods, sub.order.currency).rounded().amount
+    return ReturnRefund(goods=goods, tax=tax, discount=value - goods)
 
 
 def _inspected(
@@ -304,7 +321,8 @@ def return_receive(
         sub = request.sub_order
         lines = _inspected(request, outcomes, by)
         ReturnLine.objects.bulk_update(lines, ["outcome", "write_off_reason"])
-        goods, tax = refund_figures(request)
+        figures = refund_figures(request)
+        goods, tax = figures.goods, figures.tax
         request.goods_amount, request.tax_amount = goods, tax
         payment = (
             Payment.objects.filter(order=sub.order, state=Payment.State.SUCCEEDED)
@@ -326,6 +344,7 @@ def return_receive(
             reason=f"returned: {request.number}",
             parcels=(sub,),
             tax_part=Money(tax, sub.order.currency),
+            discount_part=Money(figures.discount, sub.order.currency),
         )
         transaction.on_commit(lambda: refund_ask(refund))
         request.refund_id = refund.pk
