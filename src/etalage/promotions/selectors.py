@@ -274,6 +274,31 @@ def cart_promotions(
     )
 
 
+def order_merchant_line_shares(
+    sub_order_ids: Iterable[UUID],
+) -> dict[tuple[UUID, UUID], Decimal]:
+    """What the merchants' promotions took off each line of these sub-orders, by
+    (sub-order, variant): the line's price shown is its declared goods plus it."""
+    return {
+        (sub_order_id, variant_id): merchant
+        for sub_order_id, variant_id, merchant in LineDiscount.objects.filter(
+            sub_order_id__in=list(sub_order_ids)
+        )
+        .exclude(merchant=0)
+        .values_list("sub_order_id", "variant_id", "merchant")
+    }
+
+
+def order_redemptions(*, order_id: UUID) -> list[Redemption]:
+    """Each promotion an order used, with what it took off the whole order."""
+    return list(
+        Redemption.objects.filter(order_id=order_id, amount__gt=0)
+        .select_related("promotion")
+        .prefetch_related("promotion__products")
+        .order_by("promotion__kind", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class ParcelSavings:
     """A placed parcel's goods and freight at the prices shown, and what its

@@ -29,7 +29,13 @@ from etalage.payments.selectors import (
     payment_just_failed,
     payment_waiting,
 )
-from etalage.promotions.selectors import parcel_savings
+from etalage.promotions.selectors import (
+    offer_of,
+    order_merchant_line_shares,
+    order_redemptions,
+    parcel_savings,
+)
+from etalage.promotions.texts import offer_label
 from etalage.returns.services import return_window_end, returnable
 from etalage.web.access import buyer_required
 from etalage.web.account.reviews import order_line_reviews
@@ -44,12 +50,16 @@ def orders(request):
     )
 
 
-def _order_line(line, language: str, currency: str, taxed: bool) -> dict:
-    """A line of an order as its page shows it: for a CBEC order, priced as the
-    cart and checkout priced it, with its own tax (the share of its parcel's
-    freight counted), so one unit price means one thing from cart to order."""
+def _order_line(
+    line, language: str, currency: str, taxed: bool, taken_off: Decimal
+) -> dict:
+    """A line of an order as its page shows it: priced as the cart and checkout
+    priced it (at the price shown, before what the merchant's promotions took off
+    it, ``taken_off``, which the parcel's offers then name), with its own tax for a
+    CBEC order (the share of its parcel's freight counted), so one unit price means
+    one thing from cart to order. Customs and the books keep the declared price."""
     tax = line.tariff + line.consumption_tax + line.vat if taxed else Decimal(0)
-    with_tax = Money(line.goods + tax, currency)
+    with_tax = Money(line.goods + taken_off + tax, currency)
     return {
         "line": line,
         "name": line_name(line, language),
@@ -104,13 +114,20 @@ def order(request, number: str):
     taxed = order.cbec_year is not None  # a CBEC order: its lines carry their tax
     # Parcels with promotions: goods and freight as shown, then what they took off.
     promoted = parcel_savings(s.pk for s in order.sub_orders.all())
+    taken_off = order_merchant_line_shares(s.pk for s in order.sub_orders.all())
     reviews = order_line_reviews(order)
     subs = [
         {
             "sub": sub,
             "route_description": Route(sub.route).description,
             "lines": [
-                _order_line(line, language, order.currency, taxed)
+                _order_line(
+                    line,
+                    language,
+                    order.currency,
+                    taxed,
+                    taken_off.get((sub.pk, line.variant_id), Decimal(0)),
+                )
                 for line in sub.lines.all()
             ],
             "goods": money(p.goods_shown if (p := promoted.get(sub.pk)) else sub.goods),
@@ -137,6 +154,12 @@ def order(request, number: str):
             "order": order,
             "taxed": taxed,
             "subs": subs,
+            # Each offer by name with what it took off the order, as the cart names
+            # them (a parcel's breakdown says what its offers took off it).
+            "offers": [
+                (offer_label(offer_of(r.promotion), language), money(r.amount))
+                for r in order_redemptions(order_id=order.pk)
+            ],
             "total": money(order.total),
             # While a payment is out, the page follows it (the notification may
             # come a second after the buyer is back from the cashier).
