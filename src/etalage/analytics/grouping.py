@@ -13,6 +13,7 @@ in that span, which is what the dashboards filter on."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import DateField, Expression
@@ -22,9 +23,10 @@ from django.utils import timezone
 _STEP = timedelta(hours=6)  # no zone changes its offset twice in six hours
 
 
+@lru_cache(maxsize=64)  # the same few periods all day: computed once each
 def offset_changes(
     since: datetime, until: datetime, zone: tzinfo
-) -> tuple[int, list[tuple[datetime, int]]]:
+) -> tuple[int, tuple[tuple[datetime, int], ...]]:
     """The zone's offset from UTC (minutes) at ``since``, and each instant (UTC) in
     ``(since, until]`` where it changes with the offset from then on."""
 
@@ -51,7 +53,7 @@ def offset_changes(
             current = minutes(high)
             changes.append((high, current))
         at = later
-    return first, changes
+    return first, tuple(changes)
 
 
 def _shifted_sqlite(
@@ -77,7 +79,7 @@ def _shifted_sqlite(
     return " ".join(parts), out + list(params)
 
 
-class LocalDate(TruncDate):  # type: ignore[misc]
+class LocalDate(TruncDate):
     """The local day of an instant, as ``TruncDate``; native SQL on SQLite, exact
     for the instants between ``since`` and ``until``."""
 
@@ -87,14 +89,16 @@ class LocalDate(TruncDate):  # type: ignore[misc]
         super().__init__(expression)
         self.since, self.until = since, until
 
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.lhs)
         return _shifted_sqlite(
             "date({sql}, {shift})", sql, params, self.since, self.until, connection
         )
 
 
-class LocalMonth(TruncMonth):  # type: ignore[misc]
+class LocalMonth(TruncMonth):
     """The first day of the local month of an instant (a date), as ``TruncMonth``;
     native SQL on SQLite, exact for the instants between ``since`` and ``until``."""
 
@@ -104,7 +108,9 @@ class LocalMonth(TruncMonth):  # type: ignore[misc]
         super().__init__(expression, output_field=DateField())
         self.since, self.until = since, until
 
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.lhs)
         return _shifted_sqlite(
             "strftime('%%Y-%%m-01', {sql}, {shift})",
