@@ -1,6 +1,7 @@
-"""A variant's timed sale price on the product page: its price while the sale runs,
-the regular price before and after, though the page's body is kept in the shared
-fragment cache across the sale's start and end."""
+"""The product page kept in the shared fragment cache: a variant's timed sale
+price is its price while the sale runs and the regular price before and after,
+across the sale's start and end; the shop's offers and coupons; a suspended
+shop's page no longer found."""
 
 import re
 from datetime import timedelta
@@ -12,6 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from etalage.events.outbox import event_record, outbox_deliver
+from etalage.events.types import MerchantChanged
+from etalage.merchants.models import Merchant
 from etalage.promotions.services import PromotionTerms, promotion_create, sale_price_set
 
 pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
@@ -155,3 +159,14 @@ def test_the_coupons_shown_cost_the_same_queries_however_many(
         assert html.count('class="coupon"') == 1 + len(counts) * 2
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_kept_page_of_a_suspended_shop_is_no_longer_found(
+    client, catalogue, fragments
+):
+    product = catalogue.product()
+    assert client.get(f"/en/p/{product.slug}/").status_code == 200
+    Merchant.objects.filter(pk=product.merchant_id).update(status="suspended")
+    event_record(MerchantChanged(merchant_id=product.merchant_id))
+    outbox_deliver()
+    assert client.get(f"/en/p/{product.slug}/").status_code == 404
