@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Sum, Value
 
 from etalage.analytics.grouping import LocalDate, LocalMonth
 from etalage.analytics.merchant_figures import percent
@@ -120,7 +120,7 @@ def operator_figures(*, language: str, today: date | None = None) -> OperatorFig
             .values_list("state", "n")
         ),
         customs=_customs(when),
-        late={step: parcels_late(step).count() for step in LATE_AFTER},
+        late=_late(),
         views=tuple((day, views.get(day, 0)) for day in when.days),
     )
 
@@ -239,6 +239,22 @@ def _by_category(when: Period, language: str) -> dict[str, tuple[Named, ...]]:
             )
         )
     return {currency: tuple(named) for currency, named in found.items()}
+
+
+def _late() -> dict[str, int]:
+    """Parcels late now at each step (logistics' own rule, ``parcels_late``), the
+    five counts in one query (``UNION ALL``)."""
+    counts = [
+        parcels_late(step)
+        .order_by()
+        .annotate(step=Value(step))
+        .values("step")
+        .annotate(n=Count("pk"))
+        .values_list("step", "n")
+        for step in LATE_AFTER
+    ]
+    found = dict(counts[0].union(*counts[1:], all=True))
+    return {step: found.get(step, 0) for step in LATE_AFTER}
 
 
 def _customs(when: Period) -> dict[str, int]:

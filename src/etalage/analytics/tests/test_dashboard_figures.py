@@ -122,4 +122,36 @@ def test_the_figures_take_the_same_queries_for_one_order_or_many(sold):
     books = Books(sold, sold.buyer())
     for _ in range(3):
         books.pay(books.place([(sold.products["b"], 1), (sold.products["c"], 2)]))
-    assert count() == before == (6, 14)
+    assert count() == before == (6, 10)
+
+
+def test_the_operator_counts_the_parcels_late_at_each_step_as_logistics_does(
+    shopping,
+):
+    """The five counts, asked in one query, are logistics' own lists' counts."""
+    from etalage.logistics.models import Parcel
+    from etalage.logistics.selectors import LATE_AFTER, parcels_late
+    from etalage.logistics.services import hub_receive, parcel_hand_over, parcel_pack
+    from etalage.orders.services import order_pay
+
+    buyer = shopping.buyer()
+    shopping.cart(buyer, [(shopping.products["a"], 2)])
+    paid = order_pay(order=shopping.place(buyer).order).sub_orders.get()
+
+    def logistics():
+        return {step: parcels_late(step).count() for step in LATE_AFTER}
+
+    parcel = parcel_hand_over(parcel=parcel_pack(sub_order=paid, grams=650))
+    assert (
+        operator_figures(language="en").late
+        == logistics()
+        == dict.fromkeys(LATE_AFTER, 0)
+    )
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Parcel.objects.filter(pk=parcel.pk).update(handed_over_at=three_days_ago)
+    assert operator_figures(language="en").late == logistics()
+    assert logistics()["hub"] == 1
+    hub_receive(code=parcel.code, grams=650)
+    Parcel.objects.filter(pk=parcel.pk).update(received_at=three_days_ago)
+    assert operator_figures(language="en").late == logistics()
+    assert logistics()["departure"] == 1 and logistics()["hub"] == 0
