@@ -82,3 +82,27 @@ def test_the_carts_hint_says_which_figure_the_threshold_is_measured_on(
     assert goods["Goods"] + more == D(
         "300.00"
     )  # the figure labelled, not the tax-incl.
+
+
+def test_an_order_of_two_parcels_names_its_offers_once_for_the_order(
+    client,
+    shopping,
+    buyer,  # noqa: F811
+):
+    shopping.cart(buyer, [(shopping.products["c"], 1)])  # a second shop's parcel
+    make(code="WELCOME", amount_off=D("10.00"))
+    checkout = client.get("/en/checkout/?coupon=welcome").content.decode()
+    placed = client.post("/en/checkout/", {
+        **_page_fields(checkout), "coupon": "welcome",
+        "identity": str(buyer.identities.get().pk),
+        "address": str(buyer.addresses.get().pk),
+    })  # fmt: skip
+    assert placed.status_code == 302
+    html = client.get(placed["Location"]).content.decode()
+    parcels = re.findall(r'<table class="breakdown">.*?</table>', html, re.S)
+    assert len(parcels) == 2
+    named = re.search(r'<table class="breakdown offers">.*?</table>', html, re.S)
+    assert _rows(named[0]) == {"CN¥10.00 off": D("10.00")}
+    taken = sum(_rows(p).get("Promotions", D(0)) for p in parcels)
+    assert taken == D("10.00")
+    assert sum(_rows(p)["Total"] for p in parcels) == Order.objects.get().total
