@@ -468,10 +468,19 @@ def product_page(*, slug: str) -> ProductPage | None:
     images = ProductImage.objects.filter(product_id=product_id).order_by(
         "position", "id"
     )
-    medium = ProductImage._meta.get_field("medium").storage  # type: ignore[union-attr]
+    medium = ProductImage._meta.get_field("medium").storage
     variants = Variant.objects.filter(product_id=product_id, is_active=True)
     return ProductPage(
-        *found,
+        id=product_id,
+        slug=found[1],
+        brand=found[2],
+        hs_code=found[3],
+        origin_country=found[4],
+        tax_class=found[5],
+        category_id=found[6],
+        merchant_id=merchant_id,
+        merchant_slug=found[8],
+        merchant_name=found[9],
         texts=tuple(PageText(*t) for t in texts),
         merchant_stories=tuple(stories.values_list("language", "story")),
         images=tuple(
