@@ -92,3 +92,22 @@ def test_subtracting_itself_gives_zero(a, currency):
 @given(amounts, st.integers(min_value=-1000, max_value=1000), currencies)
 def test_multiplying_by_an_integer_is_repeated_addition(a, n, currency):
     assert Money(a, currency) * n == Money(a * n, currency)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "fr", "nl", "en"])
+def test_a_kept_formatting_is_babels_own(language):
+    """``format_money`` keeps what Babel wrote for an amount: asked again, in any
+    order, every amount reads as Babel writes it, a negative zero included."""
+    from babel.numbers import format_currency
+
+    from etalage.money.formatting import _locale
+
+    amounts = ["0.00", "-0.00", "1.5", "1.50", "-12.34", "1234567.891", "0.005"]
+    for _round in range(2):
+        for text in amounts:
+            for currency in ("CNY", "EUR"):
+                money = Money(Decimal(text), currency)
+                expected = format_currency(
+                    money.rounded().amount, currency, locale=_locale(language)
+                )
+                assert format_money(money, language) == expected, (text, currency)
