@@ -101,7 +101,8 @@ def chart_svg(chart: Chart, ident: str = "") -> str:
 
 # The plot area of columns and lines: room below for the axis's labels, above for
 # the largest value's.
-_TOP, _BASE, _HEIGHT = 20, 170, 195
+_TOP, _BASE, _HEIGHT = 24, 170, 200
+_LABEL_ROOM = 75
 
 
 def _scale(value: Decimal, top: Decimal) -> float:
@@ -111,15 +112,19 @@ def _scale(value: Decimal, top: Decimal) -> float:
 def _axis(chart: Chart, step: float, top_label: str) -> list[str]:
     parts = [
         f'<line class="axis" x1="0" y1="{_BASE}" x2="{WIDTH}" y2="{_BASE}"/>',
+        f'<line class="grid" x1="0" y1="{_TOP}" x2="{WIDTH}" y2="{_TOP}"/>',
         f'<text class="scale" x="0" y="{_TOP - 6}">{escape(top_label)}</text>',
     ]
-    # Every row's label when they fit, else every n-th (the table has them all).
-    every = max(1, round(len(chart.rows) * 42 / WIDTH))
+    # Every row's label when they fit, else every n-th (the table has them all):
+    # a label has _LABEL_ROOM of the view box, so that at the phone's larger font
+    # (dashboards.css: the view box is drawn at about 0.6 on a 390 px screen)
+    # "12月7日" or "7 déc." never touches its neighbour.
+    every = max(1, -(-len(chart.rows) * _LABEL_ROOM // WIDTH))
     for index, row in enumerate(chart.rows):
         if index % every == 0:
             x = _n(step * index + step / 2)
             parts.append(
-                f'<text x="{x}" y="{_BASE + 18}" text-anchor="middle">'
+                f'<text x="{x}" y="{_BASE + 22}" text-anchor="middle">'
                 f"{escape(row.label)}</text>"
             )
     return parts
@@ -174,7 +179,7 @@ def _line(chart: Chart) -> tuple[int, str]:
     return _HEIGHT, "".join(parts)
 
 
-_ROW = 44  # a horizontal bar's row: its name above, the bar, its value beside
+_ROW = 50  # a horizontal bar's row: its name above, the bar, its value beside
 
 
 def _bars(chart: Chart) -> tuple[int, str]:
@@ -183,10 +188,10 @@ def _bars(chart: Chart) -> tuple[int, str]:
     parts = []
     for index, row in enumerate(chart.rows):
         y = index * _ROW
-        parts.append(f'<text x="0" y="{y + 14}">{escape(row.label)}</text>')
+        parts.append(f'<text x="0" y="{y + 18}">{escape(row.label)}</text>')
         for s, (value, shown) in enumerate(zip(row.values, row.shown, strict=True)):
             length = float(room * max(value, Decimal(0)) / top) if top else 0.0
-            bar_y = y + 20 + s * (20 / len(chart.series))
+            bar_y = y + 24 + s * (20 / len(chart.series))
             thick = 18 / len(chart.series)
             parts.append(
                 f'<rect class="series-{s}" x="0" y="{_n(bar_y)}"'
