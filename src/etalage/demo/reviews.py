@@ -23,7 +23,7 @@ from etalage.orders.models import Order, OrderLine
 from etalage.orders.services import sub_order_move
 from etalage.pricing.models import Market
 from etalage.pricing.selectors import market_strategy
-from etalage.reviews.models import Review
+from etalage.reviews.models import HideReason, Review
 from etalage.reviews.services import (
     review_hide,
     review_reply,
@@ -71,7 +71,8 @@ SAID = {
 }
 REPLY = ("Merci pour votre avis ! Nous emballons désormais chaque bouteille dans "
          "du carton alvéolé.", "fr")  # fmt: skip
-HIDDEN_REASON = "Advertising and contact details: not a review of the product."
+# The operator's own words beside the fixed reason (advertising or contact details).
+HIDDEN_WORDS = "A WeChat contact to trade outside Étalage, not a review of the product."
 
 
 def _resident_id(n: int) -> str:
@@ -153,7 +154,8 @@ def demo_reviews(
                  language=REPLY[1], by=None)  # fmt: skip
     spam = next(r for r in written if r.stars == 1)
     review_report(review=spam, by=written[0].buyer, reason="spam")
-    review_hide(review=spam, by=operator, reason=HIDDEN_REASON)
+    review_hide(review=spam, by=operator, code=HideReason.ADVERTISING,
+                reason=HIDDEN_WORDS)  # fmt: skip
     log(
         f"Demo reviews: {len(written)} by four demo buyers in four languages, one "
         "answered by its shop, one reported and hidden by the operator."

@@ -39,13 +39,16 @@ def language_check(code: str, *, field: str = "language") -> str:
 
 
 def language_name(code: str, reader: str) -> str:
-    """The name of language ``code`` in the reader's language (``法语``)."""
+    """The name of language ``code`` in the reader's language (``法语``, ``中文
+    （繁体）``, ``chinois (traditionnel)``); the code itself when Babel has none."""
     base = code.split("-")[0]
     script = {"hans": "Hans", "hant": "Hant"}.get(code.split("-")[-1])
     try:
         locale = Locale(base, script=script) if script else Locale.parse(base)
-        reader_locale = Locale.parse(reader.replace("-hans", "_Hans"))
+        reader_locale = Locale.parse(reader or "en", sep="-")
         name = locale.get_display_name(reader_locale) or code
-    except (UnknownLocaleError, ValueError):
+    except (UnknownLocaleError, ValueError, TypeError):
         return code
+    if reader_locale.language == "zh":  # full-width brackets in Chinese
+        name = name.replace(" (", "（").replace("(", "（").replace(")", "）")
     return name

@@ -9,8 +9,10 @@ by a ``RatingDelta`` that the services apply with one conditional update.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from etalage.core.time_zones import BEIJING
 
 STARS = (1, 2, 3, 4, 5)
 MAX_TEXT = 2000
@@ -95,3 +97,9 @@ def edit_open(written_at: datetime, now: datetime, days: int) -> bool:
 
 def edit_ends(written_at: datetime, days: int) -> datetime:
     return written_at + timedelta(days=days)
+
+
+def beijing_day(at: datetime) -> date:
+    """The day a moment falls on in Beijing time: the dates a review's pages show
+    (written, followed up, answered, changeable until) agree with the order's."""
+    return at.astimezone(BEIJING).date()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -40,7 +40,7 @@ from etalage.reviews.models import (
     Review,
     ReviewReport,
 )
-from etalage.reviews.rating import Rating
+from etalage.reviews.rating import Rating, beijing_day
 
 # "Sold this month": units of lines in parcels paid and not undone (cancelled,
 # refused by customs, refunded in full), placed in the last 30 days, less what came
@@ -166,6 +166,20 @@ class ReviewView:
     replied_at: datetime | None
     photos: tuple[PhotoView, ...]
     verified_purchase: bool = True
+    follow_up_language: str = ""
+
+    # The days the pages show, in Beijing time like the order's (``beijing_day``).
+    @property
+    def written_on(self) -> date:
+        return beijing_day(self.written_at)
+
+    @property
+    def follow_up_on(self) -> date | None:
+        return beijing_day(self.follow_up_at) if self.follow_up_at else None
+
+    @property
+    def replied_on(self) -> date | None:
+        return beijing_day(self.replied_at) if self.replied_at else None
 
 
 def _author(review: Review) -> str:
@@ -200,6 +214,7 @@ def review_view(review: Review, reader: str) -> ReviewView:
         if review.follow_up
         else "",
         follow_up_at=review.follow_up_at,
+        follow_up_language=review.follow_up_language if review.follow_up else "",
         reply=review.shown_reply,
         reply_language_name=language_name(review.reply_language, reader)
         if review.shown_reply

@@ -45,6 +45,7 @@ from etalage.reviews.rating import (
     MAX_PHOTOS,
     MAX_REPLY,
     MAX_TEXT,
+    beijing_day,
     edit_ends,
     edit_open,
     rating_delta,
@@ -92,6 +93,20 @@ def _delivered(line: OrderLine) -> bool:
     ).exists()
 
 
+def review_refusal(line: OrderLine, *, delivered: bool | None = None) -> str:
+    """Why the line cannot be reviewed, in the reader's language ('' when it
+    can): its parcel is not delivered yet, or it was refunded in full (all its
+    units returned, or its whole parcel refunded). ``delivered``, when the caller
+    knows it, saves a query; ``line.sub_order`` is read."""
+    if delivered is None:
+        delivered = _delivered(line)
+    if not delivered:
+        return _("An item can be reviewed once its parcel is delivered.")
+    if line.sub_order.state == states.REFUNDED or line.returned >= line.quantity:
+        return _("This item was refunded in full: only what you kept can be reviewed.")
+    return ""
+
+
 def review_write(
     *,
     line: OrderLine,
@@ -115,10 +130,9 @@ def review_write(
         )
         if line.sub_order.order.buyer_id != buyer.pk:
             raise ReviewError({"line": _("Only the buyer of this item may review it.")})
-        if not _delivered(line):
-            raise ReviewError(
-                {"line": _("An item can be reviewed once its parcel is delivered.")}
-            )
+        refusal = review_refusal(line)
+        if refusal:
+            raise ReviewError({"line": refusal})
         if Review.objects.filter(line=line).exists():
             raise ReviewConflict({"line": _("You have reviewed this item already.")})
         try:
@@ -174,7 +188,7 @@ def review_edit(
         days = settings.ETALAGE_REVIEW_EDIT_DAYS
         if not edit_open(review.created_at, now, days):
             ended = date_format(
-                timezone.localtime(edit_ends(review.created_at, days)), "DATE_FORMAT"
+                beijing_day(edit_ends(review.created_at, days)), "DATE_FORMAT"
             )
             raise ReviewError(
                 {"review": _("Reviews can be changed until %(date)s; add a "

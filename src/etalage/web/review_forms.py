@@ -13,15 +13,26 @@ from etalage.core.languages import Language
 from etalage.reviews.languages import MORE_LANGUAGES, language_name
 from etalage.reviews.models import HideReason, ReviewReport
 from etalage.reviews.rating import MAX_PHOTOS, MAX_REPLY, MAX_TEXT
+from etalage.web.templatetags.typography import colon
 
 STAR_CHOICES = [(n, "★" * n) for n in (5, 4, 3, 2, 1)]
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The storefront's four languages, then a few more, each named in its own
-    language (a review is kept in the language it was written in)."""
+    """The storefront's four languages, then a few more, each named in the
+    reader's language (a review is kept in the language it was written in)."""
+    reader = get_language() or "en"
     codes = [*Language.values, *MORE_LANGUAGES]
-    return [(code, language_name(code, code)) for code in codes]
+    return [(code, language_name(code, reader)) for code in codes]
+
+
+class PunctuatedForm(forms.Form):
+    """A form whose labels end in the colon of the reader's language ("Langue :",
+    "撰写语言："), as the ``colon`` template tag writes it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", colon().rstrip())
+        super().__init__(*args, **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,7 +58,7 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PunctuatedForm):
     stars = forms.TypedChoiceField(
         label=_("Your rating"), choices=STAR_CHOICES, coerce=int,
         widget=forms.RadioSelect(attrs={"class": "stars-input"}),
@@ -68,7 +79,7 @@ class ReviewForm(forms.Form):
         self.fields["language"].choices = language_choices()
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PunctuatedForm):
     follow_up = forms.CharField(
         label=_("Your follow-up"), max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -84,7 +95,7 @@ class FollowUpForm(forms.Form):
         self.fields["follow_up_language"].choices = language_choices()
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PunctuatedForm):
     reply = forms.CharField(
         label=_("Your public reply"), max_length=MAX_REPLY,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -100,7 +111,7 @@ class ReplyForm(forms.Form):
         self.fields["reply_language"].choices = language_choices()
 
 
-class ReportForm(forms.Form):
+class ReportForm(PunctuatedForm):
     reason = forms.ChoiceField(
         label=_("What is wrong with this review?"),
         choices=ReviewReport.Reason.choices, widget=forms.RadioSelect,

@@ -90,4 +90,4 @@ def test_a_regional_or_chinese_code_counts_as_the_reader_s_language(shopping):
     assert chinese.reviews[0].language == "zh-hans"  # recorded by its script
     traditional = next(r for r in chinese.reviews if r.text == "zh-tw 3")
     assert traditional.language == "zh-hant" and not traditional.in_reader_language
-    assert traditional.language_name == "中文 (繁体)"
+    assert traditional.language_name == "中文（繁体）"  # full-width brackets in Chinese
