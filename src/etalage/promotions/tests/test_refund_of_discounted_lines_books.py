@@ -180,3 +180,28 @@ def test_returned_units_give_back_their_own_discount_and_goods_to_the_fen(
             assert book.refunded_goods_eur == book.goods_eur
     assert ledger_problems() == []
     assert promotion_problems() == []
+
+
+def test_a_parcel_refused_by_customs_gives_the_platform_all_its_discount_back(
+    customs, promotions
+):
+    products = customs.shopping.products
+    promotions.make(code="BOTH10", amount_off=D("10.00"))
+    order = customs.paid(
+        lines=[(products["a"], 1), (products["c"], 1)], coupon_code="BOTH10"
+    )
+    refused = order.sub_orders.order_by("number").first()
+    with customs.capture(execute=True):
+        for state in (states.CUSTOMS_DECLARED, states.CUSTOMS_REFUSED):
+            refused = sub_order_move(sub_order=refused, to=state, reason="test")
+        outbox_deliver()
+    refund = Refund.objects.get(payment__order=order)
+    noncash = LineDiscount.objects.filter(sub_order=refused).get().platform
+    assert refund.discount_part == noncash > 0
+    with customs.capture(execute=True):
+        refund_settled(refund, provider_refund_id="R-refused")
+        outbox_deliver()
+    book = SubOrderBook.objects.get(sub_order=refused)
+    assert book.refunded_discount_paid == book.discount_paid == minor(noncash)
+    assert book.net_eur == 0
+    assert ledger_problems() == []
