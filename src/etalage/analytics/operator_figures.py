@@ -129,16 +129,13 @@ def _paid(
     rows: Any, field: str, when: Period, by_month: bool = False
 ) -> dict[str, tuple[Paid, ...]]:
     """Count and sum ``rows`` by day (or month) and currency, every slot filled."""
+    trunc: LocalMonth | LocalDate
     if by_month:
-        slots, trunc = (
-            when.months,
-            LocalMonth(field, since=when.since_month, until=when.until),
-        )
+        slots = when.months
+        trunc = LocalMonth(field, since=when.since_month, until=when.until)
     else:
-        slots, trunc = (
-            when.days,
-            LocalDate(field, since=when.since_day, until=when.until),
-        )
+        slots = when.days
+        trunc = LocalDate(field, since=when.since_day, until=when.until)
     grouped: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
     for day, currency, n, total in (
         rows.annotate(when=trunc)
