@@ -344,6 +344,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "sandbox_carrier_advanced",
         "search_changes_purged",
         "search_prices_of_the_day",
+        "search_sold_month_window",
         "search_stock_refigured",
         "webhooks_sent",
         "wechat_certificates_kept_fresh",
