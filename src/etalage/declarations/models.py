@@ -109,8 +109,12 @@ class Declaration(Entity):
         verbose_name = _("customs declaration")
         verbose_name_plural = _("customs declarations")
         constraints = [
+            # Once per parcel and kind, but a parcel may come back in parts,
+            # each return declared (CEB625) with its own goods and tax.
             models.UniqueConstraint(
-                fields=["sub_order", "kind"], name="declaration_once_per_kind"
+                fields=["sub_order", "kind"],
+                condition=~models.Q(kind=Kind.RETURN),
+                name="declaration_once_per_kind",
             )
         ]
         indexes = [models.Index(fields=["state", "status_at"], name="declaration_open")]

@@ -112,6 +112,29 @@ def test_part_of_a_parcel_comes_back_and_is_written_off_with_a_reason(delivered)
     assert (line.outcome, line.write_off_reason) == ("written_off", "seal broken")
 
 
+def test_the_rest_of_a_parcel_comes_back_later_with_its_own_customs_return(
+    delivered,
+):
+    """One item back, then the other: each return is received, refunded and
+    declared to customs (a CEB625 each, with its own tax), and the parcel ends
+    refunded. Before, the second receipt hit the one-declaration-per-kind rule
+    and rolled back."""
+    sub = delivered.sub
+    first = _ask(delivered, quantity=1)
+    return_decide(request=first, approve=True, by=None)
+    first = _receive(delivered, first)
+    second = _ask(delivered, quantity=1)
+    return_decide(request=second, approve=True, by=None)
+    second = _receive(delivered, second)
+    assert (first.state, second.state) == ("received", "received")
+    assert first.goods_amount + second.goods_amount == sub.goods
+    assert first.tax_amount + second.tax_amount == sub.tax
+    backs = Declaration.objects.filter(sub_order=sub, kind="625").order_by("created_at")
+    assert [b.tax_returned for b in backs] == [first.tax_amount, second.tax_amount]
+    sub.refresh_from_db()
+    assert sub.state == states.REFUNDED
+
+
 def test_a_return_after_30_days_is_refused_with_the_date(delivered):
     late = timezone.now() + timedelta(days=31)
     with pytest.raises(ReturnError) as refused:
