@@ -260,7 +260,7 @@ def refund_record(
             reason=reason,
             parcels=[str(p.pk) for p in parcels],
             tax_part=tax_part.amount if tax_part else Decimal(0),
-            discount_part=discount_part.amount if discount_part else None,
+            discount_part=None if discount_part is None else discount_part.amount,
         )
 
 

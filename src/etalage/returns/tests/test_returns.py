@@ -131,6 +131,10 @@ def test_the_rest_of_a_parcel_comes_back_later_with_its_own_customs_return(
     assert first.tax_amount + second.tax_amount == sub.tax
     backs = Declaration.objects.filter(sub_order=sub, kind="625").order_by("created_at")
     assert [b.tax_returned for b in backs] == [first.tax_amount, second.tax_amount]
+    # No platform discount on these goods: the refund says so (zero, not "not
+    # recorded", which the ledger would spread from the parcel's discounts).
+    refund = Refund.objects.get(pk=first.refund_id)
+    assert refund.discount_part == 0 and refund.discount_part is not None
     sub.refresh_from_db()
     assert sub.state == states.REFUNDED
 
