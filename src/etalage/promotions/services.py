@@ -32,12 +32,12 @@ from etalage.merchants.permissions import (
     member_role_check,
     merchant_write_check,
 )
+from etalage.money import Money
 from etalage.promotions import core, editing
 from etalage.promotions.models import CouponClaim, Promotion, Redemption, SalePrice
 from etalage.promotions.selectors import buyer_used_up, live
 from etalage.promotions.texts import refusal_message
 
-CENT = Decimal("0.01")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 
 
@@ -107,7 +107,7 @@ def _check_terms(terms: PromotionTerms, merchant: Merchant | None, funder: str) 
 
 
 def _whole_fen(amount: Decimal | None) -> bool:
-    return amount is None or (amount >= 0 and amount == amount.quantize(CENT))
+    return amount is None or (amount >= 0 and Money(amount, "CNY").is_rounded())
 
 
 def _amount_errors(terms: PromotionTerms) -> dict[str, str]:
@@ -379,7 +379,7 @@ def sale_price_set(
     errors: dict[str, str] = {}
     if not variant.is_active:
         errors["variant"] = _("This variant is not on sale: activate it first.")
-    if price_eur != price_eur.quantize(CENT) or not (
+    if not Money(price_eur, "EUR").is_rounded() or not (
         Decimal("0.01") <= price_eur < variant.price_eur
     ):
         errors["price_eur"] = _(
