@@ -61,6 +61,9 @@ def _tally_move(tally: Tally, delta: RatingDelta) -> None:
 
 
 def changes_record(review: Review, *events: DomainEvent) -> None:
+    """Record ``events`` and the review's product as changed: the one rule by
+    which its page's fragments expire and search rewrites its document (stars
+    and all), whatever the review's own event was."""
     event_record(
         *events,
         ProductsChanged(product_ids=(review.product_id,)),

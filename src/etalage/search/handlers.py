@@ -22,9 +22,6 @@ from etalage.events.types import (
     OrderPlaced,
     PricingChanged,
     ProductsChanged,
-    ReviewEdited,
-    ReviewHidden,
-    ReviewWritten,
     SubOrderMoved,
 )
 from etalage.inventory.models import StockMovement
@@ -38,7 +35,10 @@ Reason = IndexChange.Reason
 
 @handles(ProductsChanged)
 def changed_listings_indexed(event: ProductsChanged) -> None:
-    """A listing that goes live appears; one rejected disappears; others follow."""
+    """A listing that goes live appears; one rejected disappears; others follow.
+    A review written, edited, hidden or shown again is its product's change too
+    (``reviews.writing.changes_record``): the listing row rewrites the whole
+    document, its stars included, so no review event needs a row of its own."""
     changes_record(event.product_ids, reason=Reason.LISTING)
 
 
@@ -94,23 +94,6 @@ def parcel_products_refigured(event: SubOrderMoved) -> None:
         .distinct(),
         reason=Reason.FIGURES,
     )
-
-
-@handles(ReviewWritten)
-def reviewed_product_refigured(event: ReviewWritten) -> None:
-    """A review's stars move the product's card, its rank and the stars filter."""
-    changes_record([event.product_id], reason=Reason.FIGURES)
-
-
-@handles(ReviewEdited)
-def edited_review_refigured(event: ReviewEdited) -> None:
-    changes_record([event.product_id], reason=Reason.FIGURES)
-
-
-@handles(ReviewHidden)
-def hidden_review_refigured(event: ReviewHidden) -> None:
-    """A hidden review's stars no longer count."""
-    changes_record([event.product_id], reason=Reason.FIGURES)
 
 
 def sold_month_window_moved(*, now: datetime | None = None) -> int:

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from etalage.events.outbox import outbox_deliver
 from etalage.orders.models import SubOrder
+from etalage.reviews.moderation import review_show
 from etalage.reviews.selectors import NO_STATS, SOLD_DAYS, card_stats
 from etalage.reviews.services import review_hide, review_write
 from etalage.reviews.tests.conftest import delivered_order, line_of, paid_order
 from etalage.search.feed import search_follow
 from etalage.search.handlers import sold_month_window_moved
 from etalage.search.index import search_reindex
+from etalage.search.models import IndexChange
 from etalage.search.selectors import products_listed
 
 
@@ -82,3 +84,34 @@ def test_a_sale_leaves_this_month_as_days_pass(
         == NO_STATS
         == card_stats([product.pk]).get(product.pk, NO_STATS)
     )
+
+
+def test_a_review_hidden_or_shown_again_is_one_change_of_its_product(
+    shopping, django_capture_on_commit_callbacks, django_user_model
+):
+    """One rule, in one place: a review's change is a change of its product
+    (``ProductsChanged``, which also expires the product's cached fragments),
+    whose listing row rewrites the whole document, stars included. No second
+    row for the same product from a review's own event."""
+    operator = django_user_model.objects.create_superuser("op", "op@example.com", "p")
+    product = shopping.products["a"]
+    buyer = shopping.buyer()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = delivered_order(shopping, buyer, quantity=1)
+        review = review_write(line=line_of(order, product), buyer=buyer, stars=2,
+                              text="", language="en")  # fmt: skip
+    search_reindex()
+    _delivered(django_capture_on_commit_callbacks)
+    assert (_stats(product).average, _stats(product).count) == (Decimal("2.0"), 1)
+    for decide, count in ((review_hide, 0), (review_show, 1)):
+        start = IndexChange.objects.order_by("-seq").values_list("seq", flat=True)
+        first = start.first() or 0
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(review=review, by=operator, reason="spam")
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_deliver()
+        rows = IndexChange.objects.filter(seq__gt=first, product_id=product.pk)
+        assert list(rows.values_list("reason", flat=True)) == ["listing"]
+        search_follow()
+        assert _stats(product).count == count
+        assert _stats(product) == card_stats([product.pk]).get(product.pk, NO_STATS)
