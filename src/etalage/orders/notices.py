@@ -51,7 +51,8 @@ class Notice(enum.StrEnum):
     REFUNDED = "refunded"
     RETURN_APPROVED = "return_approved"
     RETURN_REFUSED = "return_refused"
-    REVIEW_HIDDEN = "review_hidden"  # by the operator (``reviews``): email only
+    REVIEW_HIDDEN = "review_hidden"  # by the operator (``reviews``)
+    REVIEW_SHOWN = "review_shown"  # again, by the operator
 
 
 def _texts() -> dict[Notice, str]:
@@ -73,6 +74,8 @@ def _texts() -> dict[Notice, str]:
             "Étalage: your return is approved; print its label here: %(url)s"
         ),
         Notice.RETURN_REFUSED: _("Étalage: your return was refused; see why: %(url)s"),
+        Notice.REVIEW_HIDDEN: _("Étalage: your review was hidden; see why: %(url)s"),
+        Notice.REVIEW_SHOWN: _("Étalage: your review shows again: %(url)s"),
     }
 
 
@@ -87,8 +90,15 @@ TEXTED = frozenset(
         Notice.REFUNDED,
         Notice.RETURN_APPROVED,
         Notice.RETURN_REFUSED,
+        Notice.REVIEW_HIDDEN,
+        Notice.REVIEW_SHOWN,
     }
 )
+
+# The notices owed whatever the buyer chose for their orders' messages: a
+# decision on the buyer's own words, whose reason and the way to contest it the
+# EU's Digital Services Act (art. 17) owes its author.
+OWED = frozenset({Notice.REVIEW_HIDDEN, Notice.REVIEW_SHOWN})
 
 
 def order_link(order: Order) -> str:
@@ -96,9 +106,9 @@ def order_link(order: Order) -> str:
     return f"{settings.ETALAGE_SITE_URL}/o/{order.number}"
 
 
-def sms_text(*, order: Order, notice: Notice) -> str:
-    """The text of ``notice`` for ``order``, in the order's language."""
-    with translation.override(order.language):
+def sms_text(*, order: Order, notice: Notice, language: str = "") -> str:
+    """The text of ``notice`` for ``order``, in ``language`` (else the order's)."""
+    with translation.override(language or order.language):
         return _texts()[notice] % {"url": order_link(order)}
 
 
@@ -122,29 +132,32 @@ def buyer_notify(
     notice: Notice,
     key: str = "",
     email: tuple[str, dict[str, Any]] | None = None,
+    language: str = "",
 ) -> list[str]:
-    """Tell the order's buyer of ``notice`` on each channel they have and want:
-    ``email`` is the email's template and context (none: no email for it), ``key``
-    tells apart notices of one kind for one order (a parcel, a refund, a return).
-    Sent after the caller's transaction commits; returns the channels chosen."""
+    """Tell the order's buyer of ``notice`` on each channel they have and want
+    (the ``OWED`` ones on each channel they have): ``email`` is the email's
+    template and context (none: no email for it), ``key`` tells apart notices of
+    one kind for one order (a parcel, a refund, a return, a decision), ``language``
+    the buyer's own when not the order's. Sent after the caller's transaction
+    commits; returns the channels chosen."""
     buyer = order.buyer
     wants = preferences_of(buyer)
+    owed = notice in OWED
+    language = language or order.language
     chosen = []
-    emailed = email is not None and bool(buyer.email) and wants.order_emails
+    emailed = email is not None and bool(buyer.email) and (owed or wants.order_emails)
     if email is not None and emailed and _claim(order, notice, key, "email"):
         template, context = email
-        subject, body = render_email(
-            template, {"order": order, **context}, order.language
-        )
+        subject, body = render_email(template, {"order": order, **context}, language)
         to = buyer.email
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
         )
         chosen.append("email")
     mobile = buyer_mobile(buyer, wants)
-    texted = notice in TEXTED and bool(mobile) and wants.order_texts
+    texted = notice in TEXTED and bool(mobile) and (owed or wants.order_texts)
     if texted and _texts_left(order) and _claim(order, notice, key, "sms"):
-        text = sms_text(order=order, notice=notice)
+        text = sms_text(order=order, notice=notice, language=language)
         transaction.on_commit(lambda: send_sms(to=mobile, text=text))
         chosen.append("sms")
     return chosen

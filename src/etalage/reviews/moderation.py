@@ -3,7 +3,8 @@ of ``HideReason`` and the operator's own words), show it again, or keep a report
 review. Only staff decide; every decision is kept (``ModerationDecision``: who,
 when, what, why), the review's open reports are closed, the ratings move in the
 same transaction, and the one whose words were hidden or shown again is told by
-email in their language once the decision commits."""
+email, or by text when they signed up by phone, in their language once the
+decision commits."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ from etalage.accounts.models import NoticePreferences
 from etalage.core.languages import pick_translation
 from etalage.events.types import ReviewHidden, ReviewReplyModerated, ReviewShown
 from etalage.merchants.notifications import notify_merchant
+from etalage.orders.notices import Notice, buyer_notify
 from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.models import HideReason, ModerationDecision, Review
-from etalage.reviews.notices import author_tell
 from etalage.reviews.rating import rating_delta
 from etalage.reviews.writing import changes_record, tallies_move, text_check
 
@@ -206,8 +207,10 @@ def _product_name(review: Review, language: str) -> str:
 
 
 def _tell_author(review: Review, decision: ModerationDecision, template: str) -> None:
-    """Email the review's author in their language (an account's own choice, else
-    their order's); the address is kept on the decision."""
+    """Tell the review's author in their language (an account's own choice, else
+    their order's) by email and, when they signed up by phone or added a mobile,
+    by text (``orders.notices``, which owes them these whatever their choices);
+    the email address, when emailed, is kept on the decision."""
     order = review.line.sub_order.order
     buyer = order.buyer
     chosen = (
@@ -216,12 +219,15 @@ def _tell_author(review: Review, decision: ModerationDecision, template: str) ->
         .first()
     )
     language = chosen or order.language
-    decision.told = author_tell(
-        email=buyer.email, language=language, template=template,
-        context={"review": review, "order": order, "decision": decision,
-                 "product": _product_name(review, language),
-                 "language_prefix": _prefix(language)},
+    channels = buyer_notify(
+        order=order, key=str(decision.pk), language=language,
+        notice=Notice.REVIEW_HIDDEN if template == "hidden" else Notice.REVIEW_SHOWN,
+        email=(f"etalage/reviews/email/{template}",
+               {"review": review, "decision": decision,
+                "product": _product_name(review, language),
+                "language_prefix": _prefix(language)}),
     )  # fmt: skip
+    decision.told = buyer.email if "email" in channels else ""
     decision.save(update_fields=["told"])
 
 

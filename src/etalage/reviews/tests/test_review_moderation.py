@@ -8,11 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import translation
 
+from etalage.accounts import sms
 from etalage.accounts.models import NoticePreferences
 from etalage.core.emails import render_email
 from etalage.events.models import OutboxEvent
 from etalage.events.outbox import outbox_deliver
 from etalage.merchants.models import MerchantMember
+from etalage.orders.models import BuyerNotice
 from etalage.reviews.exceptions import ReviewConflict, ReviewError
 from etalage.reviews.models import HideReason, ModerationDecision, ReviewReport
 from etalage.reviews.moderation import (
@@ -239,3 +241,35 @@ def test_the_cards_stars_follow_a_review_hidden_then_shown_again(
     with django_capture_on_commit_callbacks(execute=True):
         review_show(review=review, by=operator)
     assert card() == 1
+
+
+def test_a_buyer_who_signed_up_by_phone_is_texted_when_hidden_and_shown_again(
+    shopping, django_capture_on_commit_callbacks
+):
+    """No email address: the statement of reasons (DSA art. 17) goes by text, in
+    the buyer's own language, with the link to the order's page where the review
+    shows why it was hidden; whatever they chose for their orders' texts, once
+    per decision."""
+    buyer, review = _review(shopping, language="fr")
+    buyer.username, buyer.email = "+8613912345678", ""
+    buyer.save()
+    NoticePreferences.objects.create(user=buyer, language="nl", order_texts=False)
+    order = review.line.sub_order.order
+    operator = _operator()
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_hide(review=review, by=operator, code=HideReason.PERSONAL_DATA,
+                    reason="Een telefoonnummer")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        review_show(review=review, by=operator)
+    texts = [(m.to, m.text) for m in sms.outbox]
+    sms.outbox.clear()
+    link = f"/o/{order.number}"
+    assert [to for to, _ in texts] == ["+8613912345678"] * 2
+    hidden, shown = (text for _, text in texts)
+    assert "verborgen" in hidden and hidden.endswith(link)
+    assert "weer" in shown and shown.endswith(link)
+    assert all(sms.sms_fits_one(text) for _, text in texts)
+    assert BuyerNotice.objects.filter(order=order, channel="sms").count() == 2
+    assert not mail.outbox
+    assert list(ModerationDecision.objects.values_list("told", flat=True)) == ["", ""]
