@@ -14,10 +14,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from etalage.catalog.models import Product, Variant
 from etalage.merchants.permissions import CATALOGUE_ROLES
+from etalage.money import Money, format_money
 from etalage.promotions.models import SalePrice
 from etalage.promotions.selectors import variant_sales
 from etalage.promotions.services import (
@@ -28,6 +30,11 @@ from etalage.promotions.services import (
 from etalage.web.access import merchant_member
 from etalage.web.forms import add_service_errors, posted_or_404
 from etalage.web.portal.promotions import _beijing, _moment_input
+
+
+def eur(amount) -> str:
+    """An amount in euros as the reader writes it: 10,00 € in French."""
+    return format_money(Money(amount, "EUR"), get_language() or "en")
 
 
 class SalePriceForm(forms.Form):
@@ -45,7 +52,7 @@ class SalePriceForm(forms.Form):
     def __init__(self, *args, variants=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["variant"].choices = [
-            (str(v.pk), f"{v.sku} · €{v.price_eur}") for v in variants
+            (str(v.pk), f"{v.sku} · {eur(v.price_eur)}") for v in variants
         ]
 
 

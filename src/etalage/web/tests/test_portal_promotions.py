@@ -3,6 +3,7 @@ started one keeps, pause and resume, its figures, the product picker, timed sale
 prices from the product's page; errors named in the merchant's language; another
 shop's promotions out of reach; only the catalogue's roles write."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from etalage.merchants.models import MerchantMember
+from etalage.money import Money, format_money
 from etalage.promotions.models import Promotion, SalePrice
 from etalage.promotions.services import PromotionTerms, promotion_create
 
@@ -271,3 +273,28 @@ def test_the_lists_queries_do_not_grow_with_promotions_or_sales(
     few = counts()
     more(4)
     assert counts() == few
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en", "zh-hans"])
+def test_the_sale_page_and_product_list_write_amounts_in_the_readers_language(
+    client, shop, catalogue, language
+):
+    member(client, shop)
+    product = catalogue.products[0]
+    variant = product.variants.get()
+    SalePrice.objects.create(variant=variant, price_eur=D("7.50"),
+                             starts_at=timezone.now() + timedelta(days=1),
+                             ends_at=timezone.now() + timedelta(days=2))  # fmt: skip
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # zh-hans: unprefixed
+    regular = format_money(Money(variant.price_eur, "EUR"), language)
+    sale = format_money(Money(D("7.50"), "EUR"), language)
+    page = client.get(f"{prefix}/portal/products/{product.pk}/sales/")
+    listing = client.get(f"{prefix}/portal/products/")
+    for html in (page.content.decode(), listing.content.decode()):
+        assert regular in html and sale in html
+        if language in ("fr", "nl"):
+            assert not re.search(r"€\d+\.\d\d", html)  # "€10.00" is English's
+    option = re.search(rf'<option value="{variant.pk}"[^>]*>([^<]*)<',
+                       page.content.decode())  # fmt: skip
+    assert option and option.group(1).endswith(regular)
