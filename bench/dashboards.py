@@ -60,6 +60,7 @@ def copies(orders: int, rng: random.Random) -> int:
     from django.utils import timezone
 
     from etalage.core.ids import new_id
+    from etalage.ledger.daily import books_paid
     from etalage.ledger.models import SubOrderBook
     from etalage.orders.models import Order, OrderLine, SubOrder
     from etalage.payments.models import Payment
@@ -79,11 +80,15 @@ def copies(orders: int, rng: random.Random) -> int:
             made += 1
             _copy(rng.choice(templates), n, now - timedelta(
                 seconds=rng.randint(0, 365 * 86400)), batch, new_id)  # fmt: skip
+        of_order = {o.pk: o.currency for o in batch["o"]}
+        currency = {s.pk: of_order[s.order_id] for s in batch["s"]}
         with transaction.atomic():
             Order.objects.bulk_create(batch["o"])
             SubOrder.objects.bulk_create(batch["s"])
             OrderLine.objects.bulk_create(batch["l"])
             SubOrderBook.objects.bulk_create(batch["b"])
+            # The ledger's daily roll-up, by the code its capture posting runs.
+            books_paid((b, currency[b.sub_order_id]) for b in batch["b"])
             Payment.objects.bulk_create(batch["p"])
             # created_at is set to now by bulk_create (auto_now_add): the
             # attempt was started when it was paid.
@@ -186,6 +191,55 @@ def count_reference(repeats: int = 5) -> float:
     return statistics.median(spent)
 
 
+def build(orders: int, rng: random.Random, started: float) -> None:
+    """The demo, copied to ``orders`` orders, a year of views; the roll-up checked."""
+    from etalage.demo.loader import load_demo
+    from etalage.ledger.daily import daily_problems
+    from etalage.orders.models import SubOrder
+
+    load_demo(log=lambda _line: None, with_images=False)
+    made = copies(orders, rng)
+    written = views(rng)
+    settle()
+    print(
+        f"Built {made:,} orders ({SubOrder.objects.count():,} sub-orders) and "
+        f"{written:,} product-days of views in {time.perf_counter() - started:.0f} s"
+    )
+    problems = daily_problems()
+    print(f"The ledger's daily roll-up against the books: {len(problems)} problems")
+    assert not problems, problems[:5]
+
+
+def _environment(args: argparse.Namespace) -> str:
+    """Point this process at the bench's database; return the engine's name.
+    With ``--reuse`` the database is kept (not dropped): an SQLite file of one's
+    choosing, or the PostgreSQL database ``--db-name`` if it exists."""
+    if not args.reuse:
+        return bench_environment(args.database, "etalage-dashboards-", args.db_name)[2]
+    if args.database == "sqlite":
+        if not args.sqlite_file:
+            raise SystemExit("--reuse with SQLite needs --sqlite-file")
+        path = Path(args.sqlite_file).resolve()
+        bench_environment(f"sqlite:///{path}", "etalage-dashboards-", args.db_name)
+        return "SQLite (WAL)"
+    import psycopg
+
+    server = "postgres://postgres@127.0.0.1:5432"
+    if args.database != "postgres":
+        server = args.database.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.db_name]
+        ).fetchone()
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    if not exists:  # built here this time, kept for the next
+        return bench_environment(args.database, "etalage-dashboards-", args.db_name)[2]
+    # The environment of a bench run (a data directory, keys), then its database.
+    bench_environment("sqlite", "etalage-dashboards-", args.db_name)
+    os.environ["DATABASE_URL"] = f"{server}/{args.db_name}"
+    return f"PostgreSQL {version}, reused"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="sqlite", help="sqlite, postgres or URL")
@@ -196,32 +250,37 @@ def main() -> None:
         default="etalage_bench_dashboards",
         help="the PostgreSQL database to drop and create for the run",
     )
-    args = parser.parse_args()
-    _data_dir, url, engine, _env = bench_environment(
-        args.database, "etalage-dashboards-", args.db_name
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the database built by an earlier run (--sqlite-file or "
+        "--db-name) as it is, or build it there and keep it",
     )
+    parser.add_argument(
+        "--sqlite-file", help="with --reuse: the SQLite file to keep the database in"
+    )
+    args = parser.parse_args()
+    engine = _environment(args)
     os.environ.setdefault("ETALAGE_PAYMENT_SANDBOX", "1")
     setup()
     from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client
 
-    from etalage.demo.loader import load_demo
     from etalage.merchants.models import MerchantMember
-    from etalage.orders.models import SubOrder
+    from etalage.orders.models import Order, SubOrder
 
     print(f"Machine: {machine()}")
     print(f"Database: {engine}")
     rng = random.Random(100)
     started = time.perf_counter()
-    load_demo(log=lambda _line: None, with_images=False)
-    made = copies(args.orders, rng)
-    written = views(rng)
-    settle()
-    print(
-        f"Built {made:,} orders ({SubOrder.objects.count():,} sub-orders) and "
-        f"{written:,} product-days of views in {time.perf_counter() - started:.0f} s"
-    )
+    if args.reuse and Order.objects.count() >= args.orders:
+        print(
+            f"Reused {Order.objects.count():,} orders "
+            f"({SubOrder.objects.count():,} sub-orders) built by an earlier run"
+        )
+    else:
+        build(args.orders, rng, started)
     top = (
         SubOrder.objects.values("merchant_id")
         .annotate(n=Count("pk"))
@@ -238,6 +297,7 @@ def main() -> None:
     operator = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
     operator.force_login(get_user_model().objects.get(username="operator"))
     reference = count_reference()
+    url = os.environ["DATABASE_URL"]
     tps = pgbench_tps(url, 1, 10) if "postgres" in url else None
     print(f"Load average: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
     pgbench = f"; pgbench TPC-B, 1 client: {tps[0]:,.0f} tps" if tps else ""

@@ -3,9 +3,10 @@ orders from the ledger's book of each paid parcel (``SubOrderBook``: the goods a
 the merchant's own prices, in EUR), payouts from the ledger's payouts, products
 from the order lines, returns from the returns, views from the product views
 counted by analytics. Every query is filtered by the merchant and grouped by the
-database (``GROUP BY`` day or month): six queries, however many orders. Sales by
-day and month are read from the index ``ledger_book_merchant_paid`` alone
-(merchant, paid at, goods in EUR)."""
+database (``GROUP BY`` day or month): five queries, however many orders. Sales
+and parcels by day and month are read from the ledger's daily roll-up of its books
+(``ledger.selectors.daily_sales``: one row per day and currency, kept by the
+postings and checked against the books)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Sum
 
-from etalage.analytics.grouping import LocalDate, LocalMonth
+from etalage.analytics.grouping import LocalMonth
 from etalage.analytics.models import ProductViewDay
 from etalage.analytics.periods import Period, as_day, period
-from etalage.ledger.models import Payout, SubOrderBook
+from etalage.ledger.models import Payout
+from etalage.ledger.selectors import daily_sales
 from etalage.merchants.models import Merchant
 from etalage.money.money import Money
 from etalage.orders.models import OrderLine
@@ -106,15 +108,7 @@ def merchant_figures(
     ``today``; product names in ``language`` (Chinese or the merchant's own, as
     the order lines keep them)."""
     when = period(today)
-    books = SubOrderBook.objects.filter(merchant=merchant)
-    by_day = _grouped(
-        books.filter(paid_at__gte=when.since_day),
-        LocalDate("paid_at", since=when.since_day, until=when.until),
-    )
-    by_month = _grouped(
-        books.filter(paid_at__gte=when.since_month),
-        LocalMonth("paid_at", since=when.since_month, until=when.until),
-    )
+    by_day, by_month = _sales_grouped(merchant, when)
     payouts = {
         as_day(month): total
         for month, total in Payout.objects.filter(
@@ -156,14 +150,25 @@ def merchant_figures(
     )
 
 
-def _grouped(books: Any, trunc: Any) -> dict[date, tuple[int, int]]:
-    rows = (
-        books.annotate(when=trunc)
-        .values("when")
-        .annotate(sales=Sum("goods_eur"), orders=Count("*"))
-        .values_list("when", "sales", "orders")
-    )
-    return {as_day(when): (sales, orders) for when, sales, orders in rows}
+def _sales_grouped(
+    merchant: Merchant, when: Period
+) -> tuple[dict[date, tuple[int, int]], dict[date, tuple[int, int]]]:
+    """The merchant's sales (EUR cents) and parcels by day and by month, from the
+    ledger's daily roll-up of its books: a year is at most 365 rows per
+    currency, summed here into days and months."""
+    by_day: dict[date, tuple[int, int]] = {}
+    by_month: dict[date, tuple[int, int]] = {}
+    first_day = when.days[0]
+    for day, _currency, books, _paid, eur in daily_sales(
+        since=when.months[0], merchant=merchant
+    ):
+        month = day.replace(day=1)
+        sales, orders = by_month.get(month, (0, 0))
+        by_month[month] = (sales + eur, orders + books)
+        if day >= first_day:
+            sales, orders = by_day.get(day, (0, 0))
+            by_day[day] = (sales + eur, orders + books)
+    return by_day, by_month
 
 
 def _sales(when: date, figures: tuple[int, int] | None, payouts: int | None) -> Sales:

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, Sum, Value
 
 from etalage.analytics.grouping import LocalDate, LocalMonth
 from etalage.analytics.merchant_figures import percent
@@ -23,10 +23,9 @@ from etalage.analytics.periods import Period, as_day, period
 from etalage.catalog.models import CategoryTranslation
 from etalage.core.languages import pick_translation
 from etalage.declarations.models import Declaration
-from etalage.ledger.models import SubOrderBook
+from etalage.ledger.selectors import sales_by_category, sales_by_merchant
 from etalage.logistics.selectors import LATE_AFTER, parcels_late
 from etalage.money.money import Money
-from etalage.orders.models import OrderLine
 from etalage.payments.models import Payment, Refund
 
 TOP_MERCHANTS = 10
@@ -157,29 +156,13 @@ def _counted(found: tuple[int, Decimal] | None, currency: str) -> tuple[int, Mon
     return n, Money(total, currency).rounded()
 
 
-def _books_paid(when: Period) -> Any:
-    """The sub-orders paid in the 30 days, from the books' index on ``paid_at``.
-
-    Asked as ``sub_order_id IN (…)`` so that SQLite, which keeps no statistics,
-    starts from these few thousand books rather than from every book or line of
-    the year (PostgreSQL plans it as the join it is)."""
-    return SubOrderBook.objects.filter(paid_at__gte=when.since_day).values(
-        "sub_order_id"
-    )
-
-
 def _by_merchant(when: Period) -> dict[str, tuple[Named, ...]]:
     """Goods paid by buyers for each merchant's parcels in the 30 days, the
-    largest first (the rest summed as one row)."""
-    rows = (
-        SubOrderBook.objects.filter(sub_order_id__in=_books_paid(when))
-        .values("merchant_id", "merchant__name", "sub_order__order__currency")
-        .annotate(goods=Sum("goods_paid"), parcels=Count("*"))
-        .order_by("-goods")
-    )
+    largest first (the rest summed as one row), from the ledger's daily roll-up
+    of its books."""
     found: dict[str, list[Named]] = defaultdict(list)
-    for row in rows:
-        currency = row["sub_order__order__currency"]
+    for row in sales_by_merchant(since=when.days[0]):
+        currency = row["currency"]
         found[currency].append(
             Named(
                 key=str(row["merchant_id"]),
@@ -205,33 +188,23 @@ def _top(named: list[Named]) -> tuple[Named, ...]:
 
 
 def _by_category(when: Period, language: str) -> dict[str, tuple[Named, ...]]:
-    """Goods paid by buyers in the 30 days by the products' category."""
-    rows = list(
-        OrderLine.objects.filter(sub_order_id__in=_books_paid(when))
-        .values("variant__product__category_id", "sub_order__order__currency")
-        .annotate(
-            goods=Sum(F("unit_price") * F("quantity")),
-            parcels=Count("sub_order_id", distinct=True),
-        )
-        .order_by("-goods")
-    )
+    """Goods paid by buyers in the 30 days by the products' category (at
+    payment), from the ledger's daily roll-up of its books' order lines."""
+    rows = sales_by_category(since=when.days[0])
     names: dict[Any, list[CategoryTranslation]] = defaultdict(list)
     for translation in CategoryTranslation.objects.filter(
-        category_id__in={row["variant__product__category_id"] for row in rows}
+        category_id__in={row["category_id"] for row in rows}
     ):
         names[translation.category_id].append(translation)
     found: dict[str, list[Named]] = defaultdict(list)
     for row in rows:
-        category, currency = (
-            row["variant__product__category_id"],
-            row["sub_order__order__currency"],
-        )
+        category, currency = row["category_id"], row["currency"]
         chosen = pick_translation(names.get(category, []), language)
         found[currency].append(
             Named(
                 key=str(category),
                 name=chosen.name if chosen else str(category),
-                amount=Money(Decimal(row["goods"]), currency).rounded(),
+                amount=Money.from_minor_units(row["goods"], currency),
                 parcels=row["parcels"],
             )
         )

@@ -8,12 +8,13 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 
 from etalage.ledger import chart
+from etalage.ledger.daily import daily_problems
 from etalage.ledger.models import Account, Entry, Payout, SubOrderBook, to_decimal
 from etalage.ledger.postings import figures
 
 
 def ledger_problems() -> list[str]:
-    return journal_problems() + merchant_problems()
+    return journal_problems() + merchant_problems() + daily_problems()
 
 
 def journal_problems() -> list[str]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from etalage.catalog.models import Category
 from etalage.core.models import Entity
 from etalage.ledger.chart import CHART, Kind
 from etalage.ledger.reasons import return_reason_text
@@ -198,6 +199,74 @@ class SubOrderBook(models.Model):
 
     def __str__(self) -> str:
         return str(self.sub_order_id)
+
+
+class DailySales(models.Model):
+    """The ledger's own summary of its books (``SubOrderBook``): one row per day
+    in Brussels a parcel was paid, merchant and buyers' currency, added to in the
+    transaction of each book it summarises (at payment, at each refund) by an
+    atomic increment (``ledger.daily``), and compared with the books by
+    ``etalage check``. The dashboards read it instead of a year of books."""
+
+    day = models.DateField(_("day"))
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="+", verbose_name=_("merchant")
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    books = models.PositiveIntegerField(_("parcels"), default=0)
+    goods_paid = models.BigIntegerField(default=0)
+    goods_eur = models.BigIntegerField(default=0)
+    refunded_goods_paid = models.BigIntegerField(default=0)
+    refunded_goods_eur = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "merchant", "currency"]
+        verbose_name = _("day's sales in the ledger")
+        verbose_name_plural = _("days' sales in the ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "merchant", "currency"], name="ledger_daily_sales"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "day"], name="ledger_daily_merchant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.merchant_id} {self.currency}"
+
+
+class DailyCategorySales(models.Model):
+    """The same books' order lines by their product's category at payment: one row
+    per day in Brussels, merchant, category and buyers' currency, with the parcels
+    that had a line of the category and those lines' goods (unit price × quantity,
+    minor units of the buyers' currency, and in EUR at the merchant's prices)."""
+
+    day = models.DateField(_("day"))
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="+", verbose_name=_("merchant")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    books = models.PositiveIntegerField(_("parcels"), default=0)
+    goods_paid = models.BigIntegerField(default=0)
+    goods_eur = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "merchant", "category", "currency"]
+        verbose_name = _("day's sales by category in the ledger")
+        verbose_name_plural = _("days' sales by category in the ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "merchant", "category", "currency"],
+                name="ledger_daily_category",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.merchant_id} {self.category_id} {self.currency}"
 
 
 class PayoutRun(Entity):

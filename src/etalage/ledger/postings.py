@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from etalage.ledger import chart
+from etalage.ledger import chart, daily
 from etalage.ledger.chart import account_key
 from etalage.ledger.journal import post
 from etalage.ledger.models import CommissionCharge, SubOrderBook, Transaction
@@ -122,6 +122,7 @@ def capture_post(*, order_id: UUID, sub_order_ids: tuple[UUID, ...]) -> None:
     )
     if posted is not None:
         SubOrderBook.objects.bulk_create(books)
+        daily.books_paid((book, order.currency) for book in books)
 
 
 def late_payment_post(*, payment_id: UUID) -> None:
@@ -200,6 +201,12 @@ def refund_post(*, refund_id: UUID) -> None:
     for after in afters:
         book = books[after.key]
         _charged(book, figures(book), after, posted)
+        daily.book_refunded(
+            book,
+            order.currency,
+            after.refunded_goods_paid - book.refunded_goods_paid,
+            after.refunded_goods_eur - book.refunded_goods_eur,
+        )
         _keep(book, after)
 
 

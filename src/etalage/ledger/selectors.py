@@ -18,6 +18,8 @@ from etalage.ledger.chart import CHART, Kind, account_key
 from etalage.ledger.models import (
     Account,
     CommissionCharge,
+    DailyCategorySales,
+    DailySales,
     Entry,
     Payout,
     SubOrderBook,
@@ -283,3 +285,48 @@ def payouts_returned_count() -> int:
     """Merchants whose payouts are held because the bank returned the last one to
     their account: someone must ask them for a working one."""
     return len(merchants_with_bounced_account())
+
+
+# The daily roll-up of the books (``DailySales``, ``DailyCategorySales``, kept by
+# the postings, checked against the books): the dashboards' sales read from it.
+
+
+def daily_sales(
+    *, since: date, merchant: Merchant | None = None
+) -> list[tuple[date, str, int, int, int]]:
+    """(day, buyers' currency, parcels paid, goods paid in that currency, goods
+    at the merchants' prices in EUR) for each day from ``since`` with sales, of
+    ``merchant``'s books or everybody's; minor units."""
+    rows = DailySales.objects.filter(day__gte=since)
+    if merchant is not None:
+        rows = rows.filter(merchant=merchant)
+    return list(
+        rows.values("day", "currency")
+        .annotate(n=Sum("books"), paid=Sum("goods_paid"), eur=Sum("goods_eur"))
+        .order_by("day", "currency")
+        .values_list("day", "currency", "n", "paid", "eur")
+    )
+
+
+def sales_by_merchant(*, since: date) -> list[dict[str, Any]]:
+    """Each merchant's parcels and goods paid (minor units, by buyers' currency)
+    from ``since``, the largest first: ``merchant_id``, ``merchant__name``,
+    ``currency``, ``goods``, ``parcels``."""
+    return list(
+        DailySales.objects.filter(day__gte=since)
+        .values("merchant_id", "merchant__name", "currency")
+        .annotate(goods=Sum("goods_paid"), parcels=Sum("books"))
+        .order_by("-goods", "merchant_id")
+    )
+
+
+def sales_by_category(*, since: date) -> list[dict[str, Any]]:
+    """Each category's goods paid (its order lines', minor units, by buyers'
+    currency) and the parcels with a line of it, from ``since``, the largest
+    first: ``category_id``, ``currency``, ``goods``, ``parcels``."""
+    return list(
+        DailyCategorySales.objects.filter(day__gte=since)
+        .values("category_id", "currency")
+        .annotate(goods=Sum("goods_paid"), parcels=Sum("books"))
+        .order_by("-goods", "category_id")
+    )
