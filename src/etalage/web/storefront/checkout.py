@@ -8,6 +8,7 @@ import re
 import uuid
 from decimal import Decimal
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,17 @@ SENT_BEFORE = _(
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """303: the page's post answered, fetch the page with a GET."""
+
+    status_code = 303
+
+
+# What the buyer chose and typed on the page ("Apply", "Update the totals"), kept
+# for the page they are sent back to (post/redirect/get) until the order is placed.
+KEPT = "etalage_checkout"
+
+
 @buyer_required
 def checkout(request):
     # A page sent twice (a double click, a retry) answers with the order the first
@@ -46,19 +58,51 @@ def checkout(request):
     market, strategy = request_market(request)
     token = request.POST.get("token", "")
     refused: list[str] = []
-    # "Apply" and "Update the totals" post the page back to be shown again (never a
-    # GET: the URL would carry the CSRF token, the identity and the address into
-    # the history, the logs and the Referer); only "Place the order" places it.
-    if request.method == "POST" and not request.POST.get("recompute"):
+    # "Apply" and "Update the totals" post the page (never a GET: the URL would
+    # carry the CSRF token, the identity and the address into the history, the
+    # logs and the Referer); what it says is kept in the session and the buyer sent
+    # back to the page, which a reload then asks again without resending anything.
+    # Only "Place the order" places it.
+    if request.method == "POST" and request.POST.get("recompute"):
+        request.session[KEPT] = _sent(request.POST)
+        return HttpResponseSeeOther(request.path)
+    if request.method == "POST":
         placed, refused = _place_from_page(request, cart, market, strategy, token)
         if placed is not None:
+            request.session.pop(KEPT, None)
             return redirect("web:order", number=placed.order.number)
     lines = cart_lines(cart=cart) if cart is not None else []
     if not lines:
+        request.session.pop(KEPT, None)
         return redirect("web:cart")
-    context = _page(request, lines, market, strategy, refused)
+    chosen = _sent(request.POST) if request.method == "POST" else _kept(request)
+    context = _page(request, lines, market, strategy, refused, chosen)
+    token = chosen["token"]
     context["token"] = token if TOKEN.fullmatch(token) else uuid.uuid4().hex
     return render(request, "etalage/storefront/checkout.html", context)
+
+
+def _sent(data) -> dict[str, str]:
+    """The buyer's choices as the page sent them (the coupon as typed)."""
+    return {
+        "identity": str(data.get("identity", ""))[:64],
+        "address": str(data.get("address", ""))[:64],
+        "coupon": chosen_coupon(data)[:64],
+        "token": str(data.get("token", ""))[:32],
+    }
+
+
+def _kept(request) -> dict[str, str]:
+    """The choices kept by the last "Apply" or "Update the totals", each replaced
+    by a link's own (``?coupon=`` from a product page, ``?identity=``)."""
+    kept = request.session.get(KEPT) or {}
+    chosen = {key: str(kept.get(key, "")) for key in ("identity", "address", "token")}
+    chosen["coupon"] = str(kept.get("coupon", ""))
+    for key in ("identity", "address"):
+        chosen[key] = request.GET.get(key) or chosen[key]
+    if "coupon" in request.GET or "claimed_coupon" in request.GET:
+        chosen["coupon"] = chosen_coupon(request.GET)[:64]
+    return chosen
 
 
 def _place_from_page(request, cart, market, strategy, token: str):
@@ -96,18 +140,23 @@ def _place_from_page(request, cart, market, strategy, token: str):
     return placed, []
 
 
-def _page(request, lines, market, strategy, refused: list[str]) -> dict:
+def _page(
+    request, lines, market, strategy, refused: list[str], chosen: dict[str, str]
+) -> dict:
     """What the checkout page shows for the buyer's choices: every parcel, the
     problems that stop the order (after what a refused post said) and the total."""
     language = get_language()
     identities = identities_of(user=request.user)
     addresses = addresses_of(user=request.user)
-    wanted = request.POST.get("identity") or request.GET.get("identity")
+    wanted = chosen["identity"]
     identity = buyer_identity(request, wanted, identities)
     if identity is not None and wanted:  # the cart checks the limits for it too
         request.session[CHOSEN_IDENTITY] = str(identity.pk)
-    address = _chosen(request, "address", addresses)
-    coupon = chosen_coupon(request.POST if request.method == "POST" else request.GET)
+    address = next(
+        (a for a in addresses if str(a.pk) == chosen["address"]),
+        addresses[0] if addresses else None,
+    )
+    coupon = chosen["coupon"]
     info = checkout_info(
         strategy=strategy,
         lines=lines,
@@ -161,10 +210,3 @@ def chosen_coupon(data) -> str:
     if data.get("recompute") == "claimed":
         return claimed
     return typed or claimed
-
-
-def _chosen(request, name: str, options: list):
-    wanted = request.POST.get(name) or request.GET.get(name)
-    return next(
-        (o for o in options if str(o.pk) == wanted), options[0] if options else None
-    )

@@ -56,3 +56,13 @@ def test_a_claimed_coupon_chosen_from_the_list_applies_and_no_url_carries_the_fo
     assert "CN¥20.00" in page.locator("p.savings").inner_text()
     for private in ("csrfmiddlewaretoken", "token", "identity", "address", "?"):
         assert private not in page.url.removeprefix(live_server.url)
+    # Post/redirect/get: reloading the page after "Apply" sends a GET, no form.
+    methods: list[str] = []
+    page.on(
+        "request",
+        lambda r: r.resource_type == "document" and methods.append(r.method),
+    )
+    page.reload()
+    assert methods == ["GET"]
+    assert "CN¥20.00" in page.locator("p.savings").inner_text()
+    assert page.get_by_label("Coupon code").input_value() == "welcome"
