@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -441,6 +441,18 @@ class ProductPage:
             if code in by_language:
                 return by_language[code]
         return ""
+
+    def in_language(self, language: str) -> ProductPage:
+        """This page with only what it shows in ``language`` (its text and its
+        merchant's story there, or their fallbacks): what a page in one language
+        keeps, a quarter of the whole."""
+        text = self.text(language)
+        story = self.merchant_story(language)
+        return replace(
+            self,
+            texts=(text,) if text else (),
+            merchant_stories=((language, story),) if story else (),
+        )
 
 
 _PRODUCT_PAGE_FIELDS = (

@@ -120,15 +120,27 @@ def claimable_coupons(*, merchant_id: UUID, product_id: UUID, now: datetime) -> 
     Promotion
 ]:  # fmt: skip
     """Coupons shown on a product's page: claimable, live, for its merchant (or the
-    whole pavilion) and for it (or all products)."""
-    return list(
+    whole pavilion) and for it (or all products); their products prefetched."""
+    return [
+        promotion
+        for promotion, offer in shop_claimable_coupons(merchant_id=merchant_id, now=now)
+        if not offer.products or str(product_id) in offer.products
+    ]
+
+
+def shop_claimable_coupons(
+    *, merchant_id: UUID, now: datetime
+) -> list[tuple[Promotion, core.Offer]]:
+    """The coupons any of a shop's product pages may show (claimable, live, for
+    the shop or the whole pavilion), each with its terms, whose ``products`` are
+    those it applies to (none: all), by threshold: in two queries, so that a
+    storefront may keep them once a shop rather than once a product."""
+    coupons = _with_products(
         Promotion.objects.filter(live(now), kind=Promotion.Kind.COUPON, claimable=True)
         .filter(Q(merchant__isnull=True) | Q(merchant_id=merchant_id))
-        .annotate(listed=Count("products"))
-        .filter(Q(listed=0) | Q(products=product_id))
-        .distinct()
         .order_by("threshold", "pk")
     )
+    return [(promotion, offer_of(promotion)) for promotion in coupons]
 
 
 def buyer_used_up(*, promotion: Promotion, buyer_id: int | None) -> bool:
@@ -190,13 +202,25 @@ def sale_prices_in_force(
     *, variant_ids: Iterable[UUID], now: datetime
 ) -> dict[UUID, SalePrice]:
     """The sale running on each of these variants (the lowest if two overlap)."""
+    return sale_prices_in_force_until(variant_ids=variant_ids, now=now)[0]
+
+
+def sale_prices_in_force_until(
+    *, variant_ids: Iterable[UUID], now: datetime
+) -> tuple[dict[UUID, SalePrice], datetime | None]:
+    """The sale running on each of these variants (the lowest if two overlap), and
+    until when that answer holds by the clock: the next start or end of one of
+    their sales not ended (None: no sale to come). In one query, so that a page
+    may keep the answer until then (a sale set or ended early is a change of its
+    own: ``ProductsChanged``)."""
     sales = SalePrice.objects.filter(
-        variant_id__in=list(variant_ids),
-        starts_at__lte=now,
-        ends_at__gt=now,
-        ended_at__isnull=True,
+        variant_id__in=list(variant_ids), ends_at__gt=now, ended_at__isnull=True
     ).order_by("-price_eur")
-    return {sale.variant_id: sale for sale in sales}
+    running = {sale.variant_id: sale for sale in sales if sale.starts_at <= now}
+    moments = [
+        sale.starts_at if sale.starts_at > now else sale.ends_at for sale in sales
+    ]
+    return running, min(moments, default=None)
 
 
 def merchant_promotions(*, merchant_id: UUID) -> QuerySet[Promotion]:

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Product, Variant
+from etalage.events.outbox import event_record
+from etalage.events.types import ProductsChanged
 from etalage.merchants.models import Merchant, MerchantMember
 from etalage.merchants.permissions import (
     CATALOGUE_ROLES,
@@ -399,16 +401,23 @@ def sale_price_set(
         raise PromotionRefused(
             {"starts_at": _("Another sale of this variant runs at that time.")}
         )
-    return SalePrice.objects.create(
-        variant=variant, price_eur=price_eur, starts_at=starts_at, ends_at=ends_at
-    )
+    # The product's page keeps its sales until the next starts or ends: a new one
+    # is a change of the product.
+    with transaction.atomic():
+        sale = SalePrice.objects.create(
+            variant=variant, price_eur=price_eur, starts_at=starts_at, ends_at=ends_at
+        )
+        event_record(ProductsChanged(product_ids=(variant.product_id,)))
+    return sale
 
 
 def sale_price_end(*, sale: SalePrice, now: datetime | None = None) -> SalePrice:
     """End a sale now (or call off one to come); orders keep the price paid."""
     merchant_write_check(merchant=sale.variant.merchant)
     now = now or timezone.now()
-    SalePrice.objects.filter(pk=sale.pk, ended_at__isnull=True).update(ended_at=now)
+    with transaction.atomic():
+        SalePrice.objects.filter(pk=sale.pk, ended_at__isnull=True).update(ended_at=now)
+        event_record(ProductsChanged(product_ids=(sale.variant.product_id,)))
     sale.refresh_from_db()
     return sale
 

@@ -22,13 +22,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from etalage.web.fragments import CSRF_SLOT
+from etalage.web.fragments import CSRF_SLOT, csrf_token
 
 SEARCH_SLOT = mark_safe("<chrome-search/>")  # noqa: S308 (a constant, not input)
 NEXT_SLOT = mark_safe("<chrome-next/>")  # noqa: S308
@@ -89,7 +88,7 @@ def chrome_html(name: str, context: Context) -> SafeString:
             _KEPT[key] = (now + seconds, html)
     request: HttpRequest | None = context.get("request")
     if CSRF_SLOT in html:
-        html = html.replace(CSRF_SLOT, get_token(request) if request else "")
+        html = html.replace(CSRF_SLOT, csrf_token(request) if request else "")
     html = html.replace(
         SEARCH_SLOT, escape(request.GET.get("q", "") if request else "")
     )

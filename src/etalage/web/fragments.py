@@ -24,6 +24,11 @@ listing, or its old address, within that time too. Placing an order checks the
 stock itself. Without a shared cache (Redis) it is off: one process's memory would
 not hear the background worker's invalidations.
 
+A fragment may also say when the clock makes it old: an ``until`` (an aware
+datetime) in its dict, such as the moment the next sale on a product starts or
+ends; it is rendered again at the first view from that moment on, whatever its
+lifetime.
+
 The fragments' templates read no person: no ``user``, no messages, no session.
 """
 
@@ -37,6 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from etalage.catalog.models import Product
@@ -64,8 +70,8 @@ def cached_fragment(
 ) -> Fragment:
     """The fragment under ``key``: a dict whose ``html`` was rendered (by ``render``,
     with ``CSRF_SLOT`` as its token) no longer ago than the fragments' lifetime and
-    since the last change of any of ``scopes`` and of the prices; the viewer's CSRF
-    token put in its slot."""
+    since the last change of any of ``scopes`` and of the prices, and before its
+    ``until`` if it has one; the viewer's CSRF token put in its slot."""
     seconds = settings.ETALAGE_FRAGMENT_CACHE_SECONDS
     if seconds <= 0 or not key:  # no key: not kept (a request unlike a page's)
         found = render()
@@ -75,15 +81,33 @@ def cached_fragment(
         got = cache.get_many([own_key, *generation_keys])
         current = [got.get(k, 0) for k in generation_keys]
         stored = got.get(own_key)
-        if stored is not None and stored[0] == current:
+        if stored is not None and stored[0] == current and not _past(stored[1]):
             found = stored[1]
         else:
             found = render()
             cache.set(own_key, (current, found), seconds)
     html = str(found["html"])
     if CSRF_SLOT in html:
-        html = html.replace(CSRF_SLOT, get_token(request))
+        html = html.replace(CSRF_SLOT, csrf_token(request))
     return {**found, "html": mark_safe(html)}  # noqa: S308 (rendered by templates)
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """The viewer's CSRF token for the slots of one response, masked once: Django
+    masks it anew (32 random characters) at each ``get_token``, and a page fills
+    several slots. Any masked form of the secret is accepted, so one is enough."""
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_etalage_csrf", None)
+    if kept is not None and secret is not None and kept[0] == secret:
+        return str(kept[1])
+    token = get_token(request)
+    request._etalage_csrf = (request.META.get("CSRF_COOKIE"), token)  # type: ignore[attr-defined]
+    return token
+
+
+def _past(fragment: Fragment) -> bool:
+    until = fragment.get("until")
+    return until is not None and until <= timezone.now()
 
 
 def fragments_expire(scopes: Iterable[str]) -> None:

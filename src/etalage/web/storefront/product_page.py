@@ -1,14 +1,16 @@
-"""The product page: the catalogue's read of the product kept whole, its body
-rendered once per language, market and running sales (``web.fragments``), and
-what moves with each view (the delivery window, the promotions, the reviews, the
-view count) put in per request.
+"""The product page: the catalogue's read of the product kept per language, its
+body rendered once per language, market and running sales (``web.fragments``),
+and what moves with each view (the delivery window, the buyer's coupon
+standings, the view count) put in per request.
 
 Three reads make a first view cheap: the product in plain values
 (``catalog.selectors.product_page``, no model built), the sales running now on its
-variants, the stock; the body is shaped in Python from them and rendered by one
-small template. A view again reads the product's data and its body from the
-shared cache and makes one query: the sales running now, so that a sale shows
-from its first second to its last though the body is kept for a while.
+variants with the moment the next starts or ends, the stock; the body is shaped
+in Python from them and rendered by one small template. A view again reads the
+product's data, its body and its reviews from the shared cache and makes no
+query: the kept data is old from the moment a sale on the product starts or ends
+(its ``until``), and a sale set or ended early is a change of the product, so a
+sale shows from its first second to its last though the body is kept a while.
 """
 
 from __future__ import annotations
@@ -33,12 +35,16 @@ from etalage.inventory.services import stock_available_by_kind
 from etalage.orders.transit_times import delivery_windows
 from etalage.pricing.strategy import MarketStrategy
 from etalage.promotions.models import SalePrice
-from etalage.promotions.selectors import sale_prices_in_force
+from etalage.promotions.selectors import sale_prices_in_force_until
 from etalage.web.fragments import CSRF_SLOT, cached_fragment
 from etalage.web.presenters import estimate_view, price_text, variant_view
 from etalage.web.request_data import request_category_tree, request_market
 from etalage.web.storefront.cart import promise_view
-from etalage.web.storefront.promotions import promotions_section
+from etalage.web.storefront.promotions import (
+    promotions_filled,
+    promotions_html,
+    promotions_shown,
+)
 from etalage.web.storefront.reviews import reviews_section
 
 PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input)
@@ -47,16 +53,22 @@ PROMISE_SLOT = mark_safe("<promise-slot/>")  # noqa: S308 (a constant, not input
 def product_page_view(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language()
     market, _pricing = request_market(request)
-    page = _page_data(request, slug)
-    sales = _sales_running(page)
+    page, sales = _page_data(request, slug, language)
     prices = {variant_id: sale.price_eur for variant_id, sale in sales.items()}
     # The body differs with the prices it shows: the sales running are in its key.
     running = ",".join(f"{v}={p}" for v, p in sorted(prices.items()))
+    # So do the promotions it shows (reference data): they are kept with it.
+    shown = promotions_shown(request, page)
+
+    def rendered() -> dict[str, Any]:
+        promotions = promotions_html(request, page, sales, shown)
+        return {**_product_body(request, page, prices), "promotions": promotions}
+
     body = cached_fragment(
         request,
-        key=f"product:{slug}:{language}:{market.code}:{running}",
+        key=f"product:{slug}:{language}:{market.code}:{running}:{shown!r}",
         scopes=[f"product:{slug}"],
-        render=lambda: _product_body(request, page, prices),
+        render=rendered,
     )
     product_view_count(page.id)
     tree = request_category_tree(request)
@@ -66,37 +78,44 @@ def product_page_view(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "body": {**body, "html": _with_promise(request, body)},
             "category": tree.by_id.get(page.category_id),
-            # The buyer's own and today's: outside the shared cached body.
-            "promotions": promotions_section(request, page, sales),
+            # The reader's own coupon standings: put in the kept promotions' slots.
+            "promotions": promotions_filled(request, body["promotions"], shown),
             "reviews": reviews_section(request, page.id, slug),
         },
     )
 
 
-def _page_data(request: HttpRequest, slug: str) -> ProductPage:
-    """The product's page data, kept in the shared cache until it changes."""
+def _page_data(
+    request: HttpRequest, slug: str, language: str
+) -> tuple[ProductPage, dict[UUID, SalePrice]]:
+    """The product's page data in ``language`` and the sales running on its
+    variants, kept in the shared cache until the product changes or, by the
+    clock, one of its sales starts or ends."""
 
     def read() -> dict[str, Any]:
         page = product_page(slug=slug)
         if page is None:
             raise Http404("no such product")
-        return {"html": "", "page": page}
+        sales: dict[UUID, SalePrice] = {}
+        until = None
+        if page.variants:
+            sales, until = sale_prices_in_force_until(
+                variant_ids=[v.id for v in page.variants], now=timezone.now()
+            )
+        return {
+            "html": "",
+            "page": page.in_language(language),
+            "sales": sales,
+            "until": until,
+        }
 
     kept = cached_fragment(
-        request, key=f"product-data:{slug}", scopes=[f"product:{slug}"], render=read
+        request,
+        key=f"product-data:{slug}:{language}",
+        scopes=[f"product:{slug}"],
+        render=read,
     )
-    page: ProductPage = kept["page"]
-    return page
-
-
-def _sales_running(page: ProductPage) -> dict[UUID, SalePrice]:
-    """The sale running now on each variant (read on every view: a sale starts
-    and ends on the second, whatever is kept)."""
-    if not page.variants:
-        return {}
-    return sale_prices_in_force(
-        variant_ids=[v.id for v in page.variants], now=timezone.now()
-    )
+    return kept["page"], kept["sales"]
 
 
 def _with_promise(request: HttpRequest, body: dict[str, Any]) -> SafeString:

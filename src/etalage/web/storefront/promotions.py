@@ -7,13 +7,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,15 +25,19 @@ from etalage.core.reference import reference_cached
 from etalage.money import format_money
 from etalage.promotions.models import SalePrice
 from etalage.promotions.selectors import (
-    claimable_coupons,
     claimed_coupons,
+    coupon_standings,
     offer_of,
     offers_in_force,
+    shop_claimable_coupons,
 )
 from etalage.promotions.services import PromotionRefused, coupon_claim
 from etalage.promotions.texts import offer_label
 from etalage.web.access import buyer_required
+from etalage.web.fragments import CSRF_SLOT, csrf_token
 from etalage.web.request_data import request_market
+
+NEXT_SLOT = mark_safe("<promotions-next/>")  # noqa: S308 (a constant, not input)
 
 
 def claimed_coupon_choices(*, buyer_id: object, language: str) -> list[tuple[str, str]]:
@@ -41,23 +48,24 @@ def claimed_coupon_choices(*, buyer_id: object, language: str) -> list[tuple[str
     ]
 
 
-def promotions_section(
-    request: HttpRequest, page: ProductPage, sales: dict[UUID, SalePrice]
-) -> str:
-    """A product page's promotions, rendered per request outside the page's shared
-    cached body: the coupons to claim, the shop's spend-and-save and free shipping,
-    and each variant's flash sale with its price struck through and when it ends
-    (Beijing time). The coupons and offers shown are reference data, kept like the
-    rates for the reference cache's seconds (a new promotion shows within them);
-    the sales are those running now (``sales``, by variant: read with the page on
-    every view), so that one shows from its first second to its last."""
+PromotionsShown = tuple[list[tuple[str, str]], list[str]]
+
+
+def promotions_shown(request: HttpRequest, page: ProductPage) -> PromotionsShown:
+    """The coupons to claim on a product's page, ``[(key, label)]``, and the shop's
+    offers that apply to it: reference data, kept like the rates for the reference
+    cache's seconds (a new promotion shows within them)."""
     language = get_language()
-    _market, pricing = request_market(request)
-    coupons = reference_cached(
-        f"product-coupons:{page.slug}:{language}",
-        lambda: _coupons_shown(page, language),
-    )
-    # The shop's offers are the same on each of its pages: kept once a shop.
+    # The shop's coupons and offers are the same on each of its pages: kept once a
+    # shop, with the products each applies to (none: all).
+    coupons = [
+        (key, label)
+        for products, key, label in reference_cached(
+            f"shop-coupons:{page.merchant_id}:{language}",
+            lambda: _coupons_shown(page.merchant_id, language),
+        )
+        if not products or str(page.id) in products
+    ]
     offers = [
         label
         for products, label in reference_cached(
@@ -66,27 +74,107 @@ def promotions_section(
         )
         if not products or str(page.id) in products
     ]
-    flash = _sales_shown(page, sales, pricing, language) if sales else []
+    return coupons, offers
+
+
+def promotions_html(
+    request: HttpRequest,
+    page: ProductPage,
+    sales: dict[UUID, SalePrice],
+    shown: PromotionsShown,
+) -> str:
+    """A product page's promotions as every reader sees them (kept with the page's
+    body: ``web.fragments``): the coupons to claim, the shop's spend-and-save and
+    free shipping, and each variant's flash sale with its price struck through and
+    when it ends (Beijing time), for the sales running now (``sales``, by
+    variant). The reader's own parts are slots: the token, the way back, and each
+    coupon's button, which says the reader's standing (``promotions_filled``)."""
+    flash = []
+    if sales:
+        _market, pricing = request_market(request)
+        flash = _sales_shown(page, sales, pricing, get_language())
+    return promotions_rendered(shown, flash)
+
+
+def promotions_rendered(shown: PromotionsShown, flash: list[dict]) -> str:
+    """The promotions' template with its slots (``promotions_html``)."""
+    coupons, offers = shown
     if not (coupons or offers or flash):
         return ""
     return render_to_string(
         "etalage/storefront/_promotions.html",
         {
-            "coupons": coupons,
+            "coupons": [(key, label, _standing_slot(key)) for key, label in coupons],
             "offers": offers,
             "sales": flash,
-            "next": request.get_full_path(),
+            "next": NEXT_SLOT,
+            "csrf_token": CSRF_SLOT,
         },
-        request,
     )
 
 
-def _coupons_shown(page: ProductPage, language: str) -> list[tuple[str, str]]:
-    coupons = claimable_coupons(
-        merchant_id=page.merchant_id, product_id=page.id, now=timezone.now()
+def promotions_filled(
+    request: HttpRequest, html: str, shown: PromotionsShown
+) -> SafeString:
+    """The kept promotions with this request's token, way back and, on each
+    coupon, the reader's standing: "Used", "Claimed", "Claim" for a signed-in
+    buyer who has not claimed it, "Sign in to claim" for a visitor."""
+    if not html:
+        return mark_safe("")
+    keys = [key for key, _label in shown[0]]
+    if not keys:
+        return mark_safe(html)  # noqa: S308 (rendered by its template)
+    user = request.user
+    signed_in = bool(user.is_authenticated)
+    standings = coupon_standings(
+        buyer_id=user.pk if signed_in else None, promotion_ids=keys
     )
-    prefetch_related_objects(coupons, "products")  # offer_of reads each one's
-    return [(str(p.pk), offer_label(offer_of(p), language)) for p in coupons]
+    path = request.get_full_path()
+    html = html.replace(CSRF_SLOT, csrf_token(request))
+    html = html.replace(NEXT_SLOT, escape(path))
+    for key in keys:
+        button = _standing_button(standings.get(key, ""), signed_in, path)
+        html = html.replace(_standing_slot(key), button)
+    return mark_safe(html)  # noqa: S308 (a template's, its slots escaped)
+
+
+def _standing_slot(key: str) -> SafeString:
+    return mark_safe(f"<coupon-standing-{key}/>")  # noqa: S308 (a promotion's UUID)
+
+
+def _standing_button(standing: str, signed_in: bool, path: str) -> str:
+    if standing == "used":
+        return format_html(
+            '<button type="button" class="secondary" disabled>{}</button>',
+            pgettext("coupon", "Used"),
+        )
+    if standing == "claimed":
+        return format_html(
+            '<button type="button" class="secondary" disabled>{}</button>',
+            pgettext("coupon", "Claimed"),
+        )
+    if signed_in:
+        return format_html(
+            '<button type="submit" class="secondary">{}</button>', _("Claim")
+        )
+    return format_html(
+        '<a href="{}?next={}">{}</a>',
+        reverse("web:login"),
+        urlencode(path),
+        _("Sign in to claim"),
+    )
+
+
+def _coupons_shown(
+    merchant_id: UUID, language: str
+) -> list[tuple[frozenset, str, str]]:
+    """The shop's coupons to claim: the products each applies to (none: all), its
+    key and its label."""
+    coupons = shop_claimable_coupons(merchant_id=merchant_id, now=timezone.now())
+    return [
+        (offer.products, str(promotion.pk), offer_label(offer, language))
+        for promotion, offer in coupons
+    ]
 
 
 def _offers_shown(merchant_id: UUID, language: str) -> list[tuple[frozenset, str]]:

@@ -26,6 +26,7 @@ from etalage.reviews.selectors import (
     product_summary,
 )
 from etalage.reviews.services import review_report
+from etalage.web.fragments import cached_fragment
 from etalage.web.review_forms import ReportForm, service_errors
 
 
@@ -47,19 +48,32 @@ def rating_context(rating: Rating) -> dict:
 
 def reviews_section(request, product_id, slug: str) -> str:
     """The product page's units sold this month, its rating and one page of
-    reviews (not kept with the page's cached body: they move with every order,
-    review and page)."""
-    rating, sold = product_summary(product_id)
-    page = product_reviews(
-        product_id=product_id, reader=get_language(), page=_page_number(request),
-        total=rating.count,
-    )  # fmt: skip
-    return render_to_string(
-        "etalage/reviews/_section.html",
-        {"product_slug": slug, "rating": rating_context(rating), "page": page,
-         "sold_month": sold},
+    reviews, kept in the shared cache per language and page of reviews under the
+    product's scope (``web.fragments``: a review written, edited, hidden or
+    answered is a change of its product); the units sold, which move with every
+    order, are at most the fragments' lifetime old, as the stock is. It reads
+    no person."""
+    language = get_language()
+    number = _page_number(request)
+
+    def rendered() -> dict:
+        rating, sold = product_summary(product_id)
+        page = product_reviews(
+            product_id=product_id, reader=language, page=number, total=rating.count,
+        )  # fmt: skip
+        html = render_to_string(
+            "etalage/reviews/_section.html",
+            {"product_slug": slug, "rating": rating_context(rating), "page": page,
+             "sold_month": sold},
+        )  # fmt: skip
+        return {"html": html}
+
+    return cached_fragment(
         request,
-    )  # fmt: skip
+        key=f"reviews:{slug}:{language}:{number}",
+        scopes=[f"product:{slug}"],
+        render=rendered,
+    )["html"]
 
 
 def product_reviews_view(request, slug: str):

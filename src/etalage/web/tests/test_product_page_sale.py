@@ -16,7 +16,12 @@ from django.utils import timezone
 from etalage.events.outbox import event_record, outbox_deliver
 from etalage.events.types import MerchantChanged
 from etalage.merchants.models import Merchant
-from etalage.promotions.services import PromotionTerms, promotion_create, sale_price_set
+from etalage.promotions.services import (
+    PromotionTerms,
+    promotion_create,
+    sale_price_end,
+    sale_price_set,
+)
 
 pytestmark = pytest.mark.usefixtures("ecb_rates", "today_is_2024_07_01")
 
@@ -62,6 +67,52 @@ def test_the_main_price_follows_a_sale_through_its_start_and_end(
         )
     with time_machine.travel(now + timedelta(hours=3), tick=False):
         assert _main_price(client, product.slug) == regular
+
+
+def test_a_sale_set_or_ended_early_shows_on_a_kept_page_once_delivered(
+    client, catalogue, fragments
+):
+    merchant = catalogue.merchant()
+    product = catalogue.product(merchant=merchant, prices=("10.00",))
+    at_sale_price = catalogue.product(merchant=merchant, prices=("8.00",))
+    regular = _main_price(client, product.slug)  # kept, no sale to come
+    sale = sale_price_set(
+        variant=product.variants.get(),
+        price_eur=Decimal("8.00"),
+        starts_at=timezone.now() - timedelta(minutes=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    outbox_deliver()  # the background worker: the product changed
+    assert _main_price(client, product.slug) == _main_price(client, at_sale_price.slug)
+    sale_price_end(sale=sale)
+    outbox_deliver()
+    assert _main_price(client, product.slug) == regular
+
+
+def test_a_page_seen_again_reads_nothing_between_a_sales_start_and_end(
+    client, catalogue, fragments, settings
+):
+    settings.ETALAGE_REFERENCE_CACHE_SECONDS = 3600
+    product = catalogue.product(prices=("10.00",))
+    now = timezone.now()
+    sale_price_set(
+        variant=product.variants.get(),
+        price_eur=Decimal("8.00"),
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+    )
+    outbox_deliver()
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/en/p/{product.slug}/")
+        return len(captured.captured_queries)
+
+    assert queries() > 0
+    assert queries() == 0  # kept until the sale starts
+    with time_machine.travel(now + timedelta(minutes=61), tick=False):
+        assert queries() > 0  # it started: read again
+        assert queries() == 0  # kept until it ends
 
 
 def test_the_cheapest_variant_on_sale_gives_the_from_price(

@@ -69,8 +69,8 @@ def test_with_the_reference_cache_a_product_page_reads_only_the_product(
     products = fill(catalogue, catalogue.category(), 4)
     client.get(f"/p/{products[1].slug}/")  # fills the cache
     # The 8 reference reads (markets, rates, tax, freight, lists, categories) cached,
-    # and the shop's offers, the same on each of its products' pages.
-    assert count_queries(client, f"/p/{products[0].slug}/") == BUDGETS["product"] - 9
+    # and the shop's offers and coupons, the same on each of its products' pages.
+    assert count_queries(client, f"/p/{products[0].slug}/") == BUDGETS["product"] - 10
     cache.clear()
 
 

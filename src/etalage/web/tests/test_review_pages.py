@@ -57,6 +57,21 @@ def test_a_buyer_reviews_a_line_with_a_photo_from_the_order_page(shopping, bough
     assert "2 sold this month" in listing
 
 
+def test_a_kept_product_page_shows_a_review_once_delivered(shopping, bought, settings):
+    """With the shared cache, the reviews' section is kept with the page and
+    renewed by the product's change the review records."""
+    from etalage.events.outbox import outbox_deliver
+
+    settings.ETALAGE_FRAGMENT_CACHE_SECONDS = 30
+    buyer, _order, line = bought
+    product = shopping.products["a"]
+    assert "Fondant" not in Client().get(f"/en/p/{product.slug}/").content.decode()
+    review_write(line=line, buyer=buyer, stars=4, text="Fondant.", language="fr")
+    outbox_deliver()
+    shown = Client().get(f"/en/p/{product.slug}/").content.decode()
+    assert "Fondant." in shown and "1 review" in shown
+
+
 def test_a_review_form_names_the_refused_field(bought):
     buyer, _order, line = bought
     answer = _client(buyer).post(
