@@ -129,8 +129,7 @@ def _with_promise(request: HttpRequest, body: dict[str, Any]) -> SafeString:
         promise = render_to_string(
             "etalage/storefront/_promise.html",
             {"sub": promise_view(window, request_market(request)[1])},
-            request,
-        )
+        )  # (no context processors: the window is all it shows)
     return mark_safe(html.replace(PROMISE_SLOT, promise))  # noqa: S308 (templates)
 
 
@@ -196,8 +195,11 @@ def _product_body(
             "price_is_from": len(priced) > 1,
             "merchant_story": page.merchant_story(language),
             "promise_slot": PROMISE_SLOT,
+            # What it reads of the context processors', given without running
+            # them: the fragment reads no person.
+            "shop": {"pricing": pricing},
+            "LANGUAGE_CODE": language,
         },
-        request,
     )
     return {
         "html": html,
