@@ -47,6 +47,38 @@ HELD_TERMS = (
 # What may only grow once it is held.
 GROWING = ("budget", "total_limit")
 
+# The terms of each kind besides those every promotion has (name, window, budget,
+# uses, products): a form shows only the chosen kind's, and what was typed in
+# another kind's (before the kind was changed) is not the promotion's.
+KIND_TERMS: Mapping[str, tuple[str, ...]] = {
+    "coupon": ("amount_off", "percent_off", "cap", "threshold", "code", "claimable"),
+    "spend_and_save": ("amount_off", "threshold"),
+    "free_shipping": ("threshold",),
+}
+# What a term not of the kind stands at: none.
+_NONE: Mapping[str, object] = {
+    "amount_off": Decimal("0.00"),
+    "percent_off": Decimal("0.00"),
+    "cap": None,
+    "threshold": Decimal("0.00"),
+    "code": "",
+    "claimable": False,
+}
+
+
+def kinds_of(term: str) -> tuple[str, ...]:
+    """The kinds ``term`` belongs to (none: every promotion has it)."""
+    return tuple(kind for kind, terms in KIND_TERMS.items() if term in terms)
+
+
+def kind_terms_only(kind: str, values: Mapping[str, object]) -> dict[str, object]:
+    """``values`` with the terms of other kinds than ``kind`` at none."""
+    own = KIND_TERMS.get(kind, ())
+    return {
+        name: value if name in own or name not in _NONE else _NONE[name]
+        for name, value in values.items()
+    }
+
 
 def stage_of(
     *,

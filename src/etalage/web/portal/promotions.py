@@ -6,6 +6,7 @@ that rule holds. Windows are typed and shown in Beijing time."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -57,8 +58,26 @@ def _money_field(label, required=False) -> forms.DecimalField:
     )  # fmt: skip
 
 
+# The labels of the terms whose meaning changes with the kind.
+KIND_LABELS = {
+    "amount_off": {
+        Promotion.Kind.COUPON: _("Amount off (CNY)"),
+        Promotion.Kind.SPEND_AND_SAVE: _("Saved for each step (CNY)"),
+    },
+    "threshold": {
+        Promotion.Kind.COUPON: _("Minimum spend (CNY)"),
+        Promotion.Kind.SPEND_AND_SAVE: _("For every step spent (CNY)"),
+        Promotion.Kind.FREE_SHIPPING: _("Free shipping from (CNY)"),
+    },
+}
+
+
 class PromotionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Promotion.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Promotion.Kind.choices,
+        widget=forms.Select(attrs={"data-kind-terms": ""}),  # site.js
+    )
     name = forms.CharField(label=_("Name"), max_length=120)
     amount_off = _money_field(_("Amount off (CNY)"))
     percent_off = forms.DecimalField(
@@ -99,9 +118,36 @@ class PromotionForm(forms.Form):
         for name in held:
             if name in self.fields:
                 self.fields[name].disabled = True
+        self._kind_terms_mark()
+
+    @property
+    def chosen_kind(self) -> str:
+        """The kind the form is for: the one sent, else its initial one (a
+        coupon for a new promotion)."""
+        sent = self.data.get("kind") if self.is_bound else None
+        if self.fields["kind"].disabled or sent not in Promotion.Kind.values:
+            sent = self.initial.get("kind")
+        return sent if sent in Promotion.Kind.values else Promotion.Kind.COUPON
+
+    def _kind_terms_mark(self) -> None:
+        """Mark each kind's own fields (``kinds``, ``off_kind``) for the page, which
+        hides those of other kinds (and site.js as the kind changes), and label
+        those whose meaning changes with the kind (``kind_labels``)."""
+        kind = self.chosen_kind
+        for name, field in self.fields.items():
+            kinds = editing.kinds_of(name)
+            field.kinds = " ".join(kinds)  # type: ignore[attr-defined]
+            field.off_kind = bool(kinds) and kind not in kinds  # type: ignore[attr-defined]
+            labels = KIND_LABELS.get(name)
+            if labels:
+                field.label = labels.get(kind, field.label)
+                field.kind_labels = json.dumps(  # type: ignore[attr-defined]
+                    {k: f"{label}{self.label_suffix}" for k, label in labels.items()},
+                    ensure_ascii=False,
+                )
 
     def terms(self) -> PromotionTerms:
-        data = self.cleaned_data
+        data = editing.kind_terms_only(self.cleaned_data["kind"], self.cleaned_data)
         zero = Decimal("0.00")
         return PromotionTerms(
             kind=data["kind"],
@@ -208,7 +254,20 @@ def _form_page(request, merchant, form, promotion=None, **extra) -> HttpResponse
 def promotion_new(request: HttpRequest) -> HttpResponse:
     """Create one of the shop's promotions (merchant-funded)."""
     merchant = request.membership.merchant  # type: ignore[attr-defined]
-    form = PromotionForm(request.POST or None, choices=_choices(merchant))
+    posted = request.POST
+    if "show_kind" in posted and posted.get("kind") != posted.get("shown_kind"):
+        # Without JavaScript, the kind chosen is sent to see its terms: shown
+        # again with what was typed, nothing checked or saved. (Enter pressed in
+        # a field sends that first button too: the kind unchanged, it saves.)
+        typed = {name: request.POST.get(name) for name in PromotionForm.base_fields}
+        typed["products"] = request.POST.getlist("products")
+        form = PromotionForm(initial=typed, choices=_choices(merchant))
+        return _form_page(request, merchant, form)
+    form = PromotionForm(
+        request.POST or None,
+        initial={"kind": request.GET.get("kind")},
+        choices=_choices(merchant),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             promotion = promotion_create(

@@ -4,11 +4,15 @@ SKU, finds it with its figures on its own page, and puts a variant on a timed sa
 that the product list then shows; no page is wider than the screen."""
 
 import os
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from etalage.merchants.models import MerchantMember
+from etalage.money import Money, format_money
 from etalage.promotions.models import Promotion, SalePrice
 from etalage.web.tests.test_browser import _fits, browser_page  # noqa: F401
 
@@ -25,8 +29,10 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "width"), [("zh-hans", 390), ("fr", 390), ("nl", 1280), ("en", 1280)]
-)
+    ("language", "width"),
+    [(language, width) for language in ("zh-hans", "fr", "nl", "en")
+     for width in (390, 1280)],
+)  # fmt: skip
 def test_a_merchant_creates_a_spend_and_save_and_a_sale_price(
     browser_page,  # noqa: F811 (the fixture imported above)
     live_server,
@@ -53,7 +59,19 @@ def test_a_merchant_creates_a_spend_and_save_and_a_sale_price(
     page.goto(f"{live_server.url}{prefix}/portal/promotions/")
     page.locator("main a.button").first.click()
     page.wait_for_url("**/portal/promotions/new/")
+    # Only the kind's own terms show, named for it, as the kind changes.
+    assert page.locator("input[name=code]").is_visible()
+    page.select_option("select[name=kind]", "free_shipping")
+    assert not page.locator("input[name=amount_off]").is_visible()
+    assert page.locator("input[name=threshold]").is_visible()
+    _shot(page, f"promotion-free-shipping-{language}-{width}")
     page.select_option("select[name=kind]", "spend_and_save")
+    for name in ("code", "percent_off", "cap", "claimable"):
+        assert not page.locator(f"[name={name}]").is_visible(), name
+    assert not page.locator("button[name=show_kind]").count()  # no-JS only
+    step = page.locator("label[for=id_threshold]").inner_text()
+    with translation.override(language):
+        assert step.startswith(str(_("For every step spent (CNY)"))), step
     page.fill("input[name=name]", "Autumn")
     page.fill("input[name=amount_off]", "30")
     page.fill("input[name=threshold]", "300")
@@ -86,6 +104,7 @@ def test_a_merchant_creates_a_spend_and_save_and_a_sale_price(
     _shot(page, f"sale-prices-{language}-{width}")
     page.goto(f"{live_server.url}{prefix}/portal/products/")
     listing = page.locator("main").inner_text()
-    assert ("€7.50" in listing or "€7,50" in listing) and "2030-10-01 00:00" in listing
+    sale = format_money(Money(Decimal("7.50"), "EUR"), language)  # 7,50 € in French
+    assert sale in listing and "2030-10-01 00:00" in listing
     _fits(page, "the product list")
     _shot(page, f"products-{language}-{width}")

@@ -298,3 +298,59 @@ def test_the_sale_page_and_product_list_write_amounts_in_the_readers_language(
     option = re.search(rf'<option value="{variant.pk}"[^>]*>([^<]*)<',
                        page.content.decode())  # fmt: skip
     assert option and option.group(1).endswith(regular)
+
+
+def _shown_terms(html: str) -> dict[str, bool]:
+    """Each kind's own field of the form: whether it shows (not ``hidden``)."""
+    rows = re.findall(
+        r'<div class="field" data-kinds="[^"]*"( hidden)?[^>]*>'
+        r'\s*<label for="id_(\w+)"',
+        html,
+    )
+    return {name: not hidden for hidden, name in rows}
+
+
+def test_the_form_shows_only_the_terms_of_the_kind_chosen(client, shop):
+    member(client, shop)
+    assert _shown_terms(client.get("/en/portal/promotions/new/").content.decode()) == {
+        "amount_off": True, "percent_off": True, "cap": True, "threshold": True,
+        "code": True, "claimable": True,
+    }  # fmt: skip
+    html = client.get("/en/portal/promotions/new/?kind=free_shipping").content.decode()
+    shown = _shown_terms(html)
+    assert [name for name, yes in shown.items() if yes] == ["threshold"]
+    assert '<label for="id_threshold">Free shipping from (CNY):</label>' in html
+    assert "data-kind-terms" in html  # site.js switches them as the kind changes
+    saved = make(shop, kind="spend_and_save", amount_off=D("30.00"),
+                 threshold=D("300.00"))  # fmt: skip
+    html = client.get(f"/fr/portal/promotions/{saved.pk}/").content.decode()
+    assert [n for n, yes in _shown_terms(html).items() if yes] == [
+        "amount_off", "threshold"]  # fmt: skip
+
+
+def test_without_javascript_the_kind_is_chosen_first_and_other_kinds_terms_ignored(
+    client, shop
+):
+    member(client, shop)
+    shown = client.post("/en/portal/promotions/new/", {
+        "kind": "spend_and_save", "shown_kind": "coupon", "name": "Autumn",
+        "show_kind": "1",
+    })  # fmt: skip
+    html = shown.content.decode()
+    assert shown.status_code == 200 and not Promotion.objects.exists()
+    assert [n for n, yes in _shown_terms(html).items() if yes] == [
+        "amount_off", "threshold"]  # fmt: skip
+    assert 'value="Autumn"' in html and 'role="alert"' not in html
+    assert 'name="shown_kind" value="spend_and_save"' in html
+    # A coupon's percent typed, then the kind switched: not this promotion's term.
+    # (Enter in a field sends the first button, "show": the kind unchanged, saved.)
+    answer = client.post("/en/portal/promotions/new/", {
+        "show_kind": "1", "shown_kind": "free_shipping",
+        "kind": "free_shipping", "name": "Over 199", "budget": "500",
+        "per_buyer_limit": "1", "threshold": "199", "percent_off": "10",
+        "code": "NOPE", "claimable": "on", **FUTURE,
+    })  # fmt: skip
+    assert answer.status_code == 302, answer.content.decode()[-2000:]
+    saved = Promotion.objects.get()
+    assert (saved.kind, saved.percent_off, saved.code, saved.claimable) == (
+        "free_shipping", D("0"), "", False)  # fmt: skip

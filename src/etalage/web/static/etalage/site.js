@@ -91,3 +91,32 @@ document.addEventListener("htmx:afterSwap", (event) => {
     box.removeAttribute("aria-activedescendant");
   }
 });
+
+// A promotion's form shows only the terms of the kind chosen: the page comes with
+// the others hidden (without JavaScript, "Show this kind's terms" sends the
+// choice); here they follow the kind as it changes, and so do the labels whose
+// meaning changes with it ("Minimum spend", "For every step spent"...).
+function kindTermsShow(select) {
+  for (const row of select.form.querySelectorAll("[data-kinds]")) {
+    row.hidden = !row.dataset.kinds.split(" ").includes(select.value);
+    const label = row.querySelector("label");
+    const text = row.dataset.labels && JSON.parse(row.dataset.labels)[select.value];
+    if (label && text) {
+      label.textContent = text;
+    }
+  }
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-kind-terms]")) {
+    kindTermsShow(event.target);
+  }
+});
+// A kind the browser restored (back, reload) is shown with its own terms; the
+// button that shows them without JavaScript goes (Enter in a field would send it,
+// the form's first button, instead of saving).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-kind-terms]").forEach((select) => {
+    kindTermsShow(select);
+    select.form.querySelector("button[name=show_kind]")?.remove();
+  });
+});
