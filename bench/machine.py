@@ -69,13 +69,21 @@ def redis_url(choice: str) -> str:
     return url
 
 
-def bench_environment(database: str, prefix: str, name: str, redis: str = "off"):
-    """A fresh data directory and database, and the environment that points the
-    server and this process at them; returns (data_dir, url, engine, env). The
-    engine names Redis when the server uses it (cache, sessions, shared counts)."""
+def bench_environment(
+    database: str, prefix: str, name: str, redis: str = "off", kept: Path | None = None
+):
+    """A fresh data directory and database (or ``kept``, a SQLite one built by an
+    earlier run and kept), and the environment that points the server and this
+    process at them; returns (data_dir, url, engine, env). The engine names Redis
+    when the server uses it (cache, sessions, shared counts)."""
     import tempfile
 
-    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    if kept is not None:
+        if database != "sqlite":
+            raise SystemExit("--keep: SQLite only (a kept PostgreSQL needs its name)")
+        kept.mkdir(parents=True, exist_ok=True)
+        (kept / "media").mkdir(exist_ok=True)
+    data_dir = kept or Path(tempfile.mkdtemp(prefix=prefix))
     url, engine = database_url(database, data_dir, name=name)
     cache = redis_url(redis)
     if cache:
@@ -105,8 +113,9 @@ def bench_environment(database: str, prefix: str, name: str, redis: str = "off")
     return data_dir, url, engine, env
 
 
-def stop(server, data_dir: Path) -> None:
-    """Stop the server (and its process group when it has one); remove the data."""
+def stop(server, data_dir: Path, keep: bool = False) -> None:
+    """Stop the server (and its process group when it has one); remove the data
+    unless it is to be ``keep``-t for another run."""
     import shutil
     import signal
     import subprocess
@@ -119,7 +128,8 @@ def stop(server, data_dir: Path) -> None:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
         server.kill()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 # The processes a benchmark's CPU time is counted for, by what their command line has.

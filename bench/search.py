@@ -211,26 +211,46 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--replicas", type=int, default=1, choices=(1, 2))
+    parser.add_argument(
+        "--keep", type=Path, default=None, metavar="DIR",
+        help="SQLite: build the catalogue and its index in DIR and keep them; a "
+        "later run with the same DIR reuses them (its indexing is not measured)",
+    )  # fmt: skip
     args = parser.parse_args()
     data_dir, _url, engine_name, env = bench_environment(
-        args.database, "etalage-bench-search-", "etalage_bench_search"
+        args.database, "etalage-bench-search-", "etalage_bench_search", kept=args.keep
     )
     env["ETALAGE_PAYMENT_SANDBOX"] = "1"  # (no provider's keys here: its sandbox)
     print(f"Machine: {machine()}\nDatabase: {engine_name}")
     print(f"Load average before: {os.getloadavg()[0]:.2f} (other work on the machine)")
-    print(f"Building {args.products:,} products ...")
-    rate, seconds, count, unseen = build(args.products)
     from etalage.search.store import current_path, index_size
 
-    size = index_size(current_path())
-    print(
-        f"Index: {count:,} products indexed in {seconds:.0f} s, {rate:,.0f} "
-        f"products/s (etalage search reindex: read, segmented, pinyin, stems, "
-        f"written; a catalogue of copies: its words and phrases seen before); on "
-        f"texts never seen before: {unseen:,.0f} products/s in one process. On "
-        f"disk: {size / 1e6:,.0f} MB ({size / count * 1e6 / 1e9:.2f} GB per "
-        f"million products)"
-    )
+    if args.keep and (args.keep / "built").exists():
+        import django
+
+        django.setup()
+        from etalage.catalog.selectors import visible_products
+
+        count = visible_products().count()
+        size = index_size(current_path())
+        print(
+            f"Reused the catalogue and index kept in {args.keep} ({count:,} products; "
+            f"indexing not measured in this run). On disk: {size / 1e6:,.0f} MB"
+        )
+    else:
+        print(f"Building {args.products:,} products ...")
+        rate, seconds, count, unseen = build(args.products)
+        if args.keep:
+            (args.keep / "built").touch()
+        size = index_size(current_path())
+        print(
+            f"Index: {count:,} products indexed in {seconds:.0f} s, {rate:,.0f} "
+            f"products/s (etalage search reindex: read, segmented, pinyin, stems, "
+            f"written; a catalogue of copies: its words and phrases seen before); "
+            f"on texts never seen before: {unseen:,.0f} products/s in one process. "
+            f"On disk: {size / 1e6:,.0f} MB ({size / count * 1e6 / 1e9:.2f} GB "
+            f"per million products)"
+        )
     from etalage.search.relevance import CASES
 
     queries = [q for q, _c, _n in CASES]
@@ -305,7 +325,7 @@ def main() -> None:
     finally:
         print(f"Load average after: {os.getloadavg()[0]:.2f}")
         for server, folder in reversed(servers):
-            stop(server, folder)
+            stop(server, folder, keep=folder == args.keep)
 
 
 if __name__ == "__main__":
