@@ -1,5 +1,5 @@
 """The back-office's first page lists the admin's applications and their models
-(Django's ``admin/app_list.html``), written by Python: about a hundred models,
+(Django's ``admin/app_list.html``), written by Python: its 53 models,
 each row a dozen template nodes, cost the operator's dashboard page about 7 ms of
 CPU through the template engine, more than its ten charts and their tables.
 ``web/tests/test_app_list_html.py`` holds this to Django's own template, byte for
