@@ -3,6 +3,7 @@ facets and counts; suggestions as the buyer types."""
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -369,17 +370,39 @@ class Suggestions:
     cards: list[StoredCard] = field(default_factory=list)  # asked with ``cards``
 
 
-def _named() -> list[tuple[set[str], Any]]:
-    """Categories and approved merchants with the terms of their names."""
+@dataclass(frozen=True)
+class _Names:
+    """Categories and approved merchants, in order, and the terms of their names
+    sorted with whose each is (a prefix finds its terms by bisection)."""
 
-    def make() -> list[tuple[set[str], Any]]:
-        named: list[tuple[set[str], Any]] = []
+    owners: list[Any]
+    terms: list[str]
+    owner_of: list[int]
+
+    def starting(self, prefixes: set[str]) -> list[Any]:
+        """The owners with a name's term starting with one of ``prefixes``."""
+        found: set[int] = set()
+        for prefix in prefixes:
+            at = bisect.bisect_left(self.terms, prefix)
+            while at < len(self.terms) and self.terms[at].startswith(prefix):
+                found.add(self.owner_of[at])
+                at += 1
+        return [self.owners[i] for i in sorted(found)]
+
+
+def _named() -> _Names:
+    def make() -> _Names:
+        owners: list[Any] = []
+        pairs: list[tuple[str, int]] = []
         for category in Category.objects.prefetch_related("translations"):
             names = [t.name for t in category.translations.all()]
-            named.append((set(index_terms(*names)), category))
+            pairs += [(t, len(owners)) for t in set(index_terms(*names))]
+            owners.append(category)
         for merchant in Merchant.objects.filter(status=Merchant.Status.APPROVED):
-            named.append((set(index_terms(merchant.name)), merchant))
-        return named
+            pairs += [(t, len(owners)) for t in set(index_terms(merchant.name))]
+            owners.append(merchant)
+        pairs.sort()
+        return _Names(owners, [t for t, _o in pairs], [o for _t, o in pairs])
 
     return _cached("named", 60, make)
 
@@ -402,7 +425,6 @@ def search_suggest(text: str, *, limit: int = 6, cards: bool = False) -> Suggest
     last = query.groups[-1]
     categories: list[Category] = []
     merchants: list[Merchant] = []
-    for terms, named in _named():
-        if any(t.startswith(form.rstrip("*")) for t in terms for form in last):
-            (categories if isinstance(named, Category) else merchants).append(named)
+    for named in _named().starting({form.rstrip("*") for form in last}):
+        (categories if isinstance(named, Category) else merchants).append(named)
     return Suggestions(products, categories[:4], merchants[:4], stored)
