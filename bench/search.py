@@ -223,12 +223,12 @@ def main() -> None:
     env["ETALAGE_PAYMENT_SANDBOX"] = "1"  # (no provider's keys here: its sandbox)
     print(f"Machine: {machine()}\nDatabase: {engine_name}")
     print(f"Load average before: {os.getloadavg()[0]:.2f} (other work on the machine)")
+    import django
+
+    django.setup()
     from etalage.search.store import current_path, index_size
 
     if args.keep and (args.keep / "built").exists():
-        import django
-
-        django.setup()
         from etalage.catalog.selectors import visible_products
 
         count = visible_products().count()
