@@ -29,6 +29,7 @@ from etalage.payments.selectors import (
     payment_just_failed,
     payment_waiting,
 )
+from etalage.promotions.parcels import ParcelOffer, parcel_offers
 from etalage.promotions.selectors import (
     offer_of,
     order_merchant_line_shares,
@@ -66,6 +67,25 @@ def _order_line(
         "unit": format_money((with_tax / line.quantity).rounded(), language),
         "goods": format_money(with_tax, language),
     }
+
+
+def _named(
+    offers: list[ParcelOffer], savings: Decimal, language: str, currency: str
+) -> list[tuple[str, str]]:
+    """A parcel's offers by name with what each took off it, when each is known
+    and they add up to what the parcel saved (else none: the parcel says
+    "Promotions" with their sum)."""
+    if not offers or any(o.amount is None for o in offers):
+        return []
+    if sum(o.amount or 0 for o in offers) != savings:
+        return []
+    return [
+        (
+            offer_label(offer_of(o.redemption.promotion), language),
+            format_money(Money(o.amount, currency), language),
+        )
+        for o in offers
+    ]
 
 
 def _without_trailing_zeros(value: Decimal) -> Decimal:
@@ -115,6 +135,10 @@ def order(request, number: str):
     # Parcels with promotions: goods and freight as shown, then what they took off.
     promoted = parcel_savings(s.pk for s in order.sub_orders.all())
     taken_off = order_merchant_line_shares(s.pk for s in order.sub_orders.all())
+    redemptions = order_redemptions(order_id=order.pk)
+    offers = parcel_offers(
+        ((s.pk, s.merchant_id) for s in order.sub_orders.all()), redemptions
+    )
     reviews = order_line_reviews(order)
     subs = [
         {
@@ -133,6 +157,11 @@ def order(request, number: str):
             "goods": money(p.goods_shown if (p := promoted.get(sub.pk)) else sub.goods),
             "freight": money(p.freight_shown if p else sub.freight),
             "savings": money(p.savings) if p and p.savings else "",
+            "offers": _named(
+                offers.get(sub.pk, []), p.savings, language, order.currency
+            )
+            if p and p.savings
+            else [],
             "consumption_tax": money(sub.consumption_tax)
             if sub.consumption_tax
             else "",
@@ -158,7 +187,7 @@ def order(request, number: str):
             # them (a parcel's breakdown says what its offers took off it).
             "offers": [
                 (offer_label(offer_of(r.promotion), language), money(r.amount))
-                for r in order_redemptions(order_id=order.pk)
+                for r in redemptions
             ],
             "total": money(order.total),
             # While a payment is out, the page follows it (the notification may

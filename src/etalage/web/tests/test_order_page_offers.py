@@ -84,7 +84,7 @@ def test_the_carts_hint_says_which_figure_the_threshold_is_measured_on(
     )  # the figure labelled, not the tax-incl.
 
 
-def test_an_order_of_two_parcels_names_its_offers_once_for_the_order(
+def test_an_order_of_two_parcels_names_its_offers_for_the_order_and_each_parcel(
     client,
     shopping,
     buyer,  # noqa: F811
@@ -103,6 +103,47 @@ def test_an_order_of_two_parcels_names_its_offers_once_for_the_order(
     assert len(parcels) == 2
     named = re.search(r'<table class="breakdown offers">.*?</table>', html, re.S)
     assert _rows(named[0]) == {"CN¥10.00 off": D("10.00")}
-    taken = sum(_rows(p).get("Promotions", D(0)) for p in parcels)
+    taken = sum(_rows(p).get("CN¥10.00 off", D(0)) for p in parcels)  # its shares
     assert taken == D("10.00")
     assert sum(_rows(p)["Total"] for p in parcels) == Order.objects.get().total
+
+
+def test_each_parcel_names_its_own_offers_and_its_share_of_the_platform_coupon(
+    client,
+    shopping,
+    buyer,  # noqa: F811
+):
+    """Two shops, each with its own offer, and a platform coupon over both: each
+    parcel names its shop's offer and what the coupon took off that parcel, and
+    its figures add up to its total; the order's table names each offer once."""
+    shopping.cart(buyer, [(shopping.products["c"], 1)])  # a second shop's parcel
+    first, second = shopping.products["a"].merchant, shopping.products["c"].merchant
+    assert first != second
+    make(first, kind="spend_and_save", name="A's", amount_off=D("10.00"),
+         threshold=D("100.00"))  # fmt: skip
+    make(second, kind="free_shipping", name="C's", threshold=D("1.00"))
+    make(code="WELCOME", amount_off=D("10.00"))
+    checkout = client.get("/en/checkout/?coupon=welcome").content.decode()
+    placed = client.post("/en/checkout/", {
+        **_page_fields(checkout), "coupon": "welcome",
+        "identity": str(buyer.identities.get().pk),
+        "address": str(buyer.addresses.get().pk),
+    })  # fmt: skip
+    assert placed.status_code == 302
+    html = client.get(placed["Location"]).content.decode()
+    tables = re.findall(r'<table class="breakdown">.*?</table>', html, re.S)
+    parcels = [_rows(table) for table in tables]
+    assert len(parcels) == 2
+    coupon = "CN¥10.00 off"
+    assert "CN¥10.00 off every CN¥100.00" in parcels[0]
+    assert any(k.startswith("Free shipping") for k in parcels[1]), parcels[1]
+    assert all("Promotions" not in p for p in parcels)
+    assert parcels[0][coupon] + parcels[1][coupon] == D("10.00")
+    assert parcels[0][coupon] > 0 and parcels[1][coupon] > 0
+    for rows in parcels:
+        offers = sum(v for k, v in rows.items() if "off" in k or "Free" in k)
+        taxes = sum(v for k, v in rows.items() if k in ("Import VAT",
+                    "Consumption tax", "Import duty"))  # fmt: skip
+        assert rows["Goods"] + rows["Shipping"] - offers + taxes == rows["Total"]
+    named = re.search(r'<table class="breakdown offers">.*?</table>', html, re.S)
+    assert _rows(named[0])[coupon] == D("10.00")
