@@ -55,8 +55,12 @@ def product_page_view(request: HttpRequest, slug: str) -> HttpResponse:
     market, _pricing = request_market(request)
     page, sales = _page_data(request, slug, language)
     prices = {variant_id: sale.price_eur for variant_id, sale in sales.items()}
-    # The body differs with the prices it shows: the sales running are in its key.
-    running = ",".join(f"{v}={p}" for v, p in sorted(prices.items()))
+    # The body differs with the prices it shows, and the promotions kept with it
+    # with when each sale ends: the sales running are in its key.
+    running = ",".join(
+        f"{v}={sale.price_eur}@{sale.ends_at.isoformat()}"
+        for v, sale in sorted(sales.items())
+    )
     # So do the promotions it shows (reference data): they are kept with it.
     shown = promotions_shown(request, page)
 

@@ -153,6 +153,32 @@ def test_the_flash_sale_line_shows_while_the_sale_runs_only(
         assert 'class="sale"' not in page()
 
 
+def test_a_sale_followed_by_another_at_its_price_says_when_the_second_ends(
+    client, catalogue, fragments
+):
+    product = catalogue.product(prices=("10.00",))
+    variant = product.variants.get()
+    now = timezone.now().replace(second=0, microsecond=0)
+    for hours in (1, 2):
+        sale_price_set(
+            variant=variant,
+            price_eur=Decimal("8.00"),
+            starts_at=now + timedelta(hours=hours),
+            ends_at=now + timedelta(hours=hours + 1),
+        )
+    outbox_deliver()
+
+    def until():
+        html = client.get(f"/en/p/{product.slug}/").content.decode()
+        return re.search(r"until (\d{4}-\d\d-\d\d \d\d:\d\d) Beijing", html).group(1)
+
+    with time_machine.travel(now + timedelta(minutes=90), tick=False):
+        first = until()
+    with time_machine.travel(now + timedelta(minutes=150), tick=False):
+        second = until()
+    assert first != second
+
+
 def test_a_shops_offer_shows_on_the_products_it_applies_to(
     client, catalogue, django_user_model
 ):
