@@ -94,12 +94,24 @@ def _page_data(
 ) -> tuple[ProductPage, dict[UUID, SalePrice]]:
     """The product's page data in ``language`` and the sales running on its
     variants, kept in the shared cache until the product changes or, by the
-    clock, one of its sales starts or ends."""
+    clock, one of its sales starts or ends (and its data in every language, kept
+    until the product changes, from which each language's is taken)."""
 
-    def read() -> dict[str, Any]:
+    def whole() -> dict[str, Any]:
         page = product_page(slug=slug)
         if page is None:
             raise Http404("no such product")
+        return {"html": "", "page": page}
+
+    def read() -> dict[str, Any]:
+        # Every language's data kept too: a first view in another language reads
+        # only the sales.
+        page: ProductPage = cached_fragment(
+            request,
+            key=f"product-data:{slug}",
+            scopes=[f"product:{slug}"],
+            render=whole,
+        )["page"]
         sales: dict[UUID, SalePrice] = {}
         until = None
         if page.variants:

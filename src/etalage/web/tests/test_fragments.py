@@ -58,6 +58,22 @@ def test_a_product_page_seen_again_reads_no_product(
     assert _queries(client, f"/en/p/{product.slug}/")[0] == 0
 
 
+def test_a_first_view_in_another_language_does_not_read_the_product_again(
+    client, catalogue, fragments, settings
+):
+    settings.ETALAGE_REFERENCE_CACHE_SECONDS = 60
+    product = catalogue.product(name="Pralines")
+    catalogue.product(merchant=product.merchant)  # the shop's offers read
+    english, _html = _queries(client, f"/en/p/{product.slug}/")
+    french = client.get(f"/fr/p/{product.slug}/", HTTP_ACCEPT_LANGUAGE="fr")
+    with CaptureQueriesContext(connection) as queries:
+        dutch = client.get(f"/nl/p/{product.slug}/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert french.status_code == dutch.status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    # The product's five reads are not made again.
+    assert "catalog_producttranslation" not in sql and len(queries) < english
+
+
 def test_each_viewer_gets_their_own_token_in_a_shared_fragment(catalogue, fragments):
     product = catalogue.product()
     shop = catalogue.product(merchant=product.merchant)
