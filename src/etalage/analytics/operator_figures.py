@@ -27,6 +27,7 @@ from etalage.ledger.selectors import sales_by_category, sales_by_merchant
 from etalage.logistics.selectors import LATE_AFTER, parcels_late
 from etalage.money.money import Money
 from etalage.payments.models import Payment, Refund
+from etalage.payments.selectors import paid_by_day
 
 TOP_MERCHANTS = 10
 
@@ -83,11 +84,7 @@ def operator_figures(*, language: str, today: date | None = None) -> OperatorFig
     """The marketplace's figures for the 30 days and 12 months to ``today``;
     category names in ``language``."""
     when = period(today)
-    paid = Payment.objects.filter(state=Payment.State.SUCCEEDED)
-    days = _paid(paid.filter(paid_at__gte=when.since_day), "paid_at", when)
-    months = _paid(
-        paid.filter(paid_at__gte=when.since_month), "paid_at", when, by_month=True
-    )
+    days, months = _paid_days_and_months(when)
     refunds = _paid(
         Refund.objects.filter(
             state=Refund.State.SUCCEEDED, created_at__gte=when.since_day
@@ -148,6 +145,41 @@ def _paid(
             Paid(slot, *_counted(found.get(slot), currency)) for slot in slots
         )
         for currency, found in grouped.items()
+    }
+
+
+def _paid_days_and_months(
+    when: Period,
+) -> tuple[dict[str, tuple[Paid, ...]], dict[str, tuple[Paid, ...]]]:
+    """Orders paid and what buyers paid by day and by month and currency, from
+    the payments' daily totals (a year: at most 365 rows per currency)."""
+    days: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
+    months: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
+    for day, currency, n, minor in paid_by_day(since=when.months[0]):
+        amount = Money.from_minor_units(minor, currency).amount
+        month = day.replace(day=1)
+        had, total = months[currency].get(month, (0, Decimal(0)))
+        months[currency][month] = (had + n, total + amount)
+        if day >= when.days[0]:
+            had, total = days[currency].get(day, (0, Decimal(0)))
+            days[currency][day] = (had + n, total + amount)
+    return (
+        _filled(days, when.days, months.keys()),
+        _filled(months, when.months, months.keys()),
+    )
+
+
+def _filled(
+    found: dict[str, dict[date, tuple[int, Decimal]]],
+    slots: tuple[date, ...],
+    currencies: Any,
+) -> dict[str, tuple[Paid, ...]]:
+    return {
+        currency: tuple(
+            Paid(slot, *_counted(found[currency].get(slot), currency)) for slot in slots
+        )
+        for currency in currencies
+        if currency in found
     }
 
 

@@ -7,15 +7,15 @@ one for what a book adds (``_summed``), whoever calls."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.db import connection, models
 from django.utils import timezone
 
+from etalage.core.increments import rows_added
 from etalage.ledger.models import DailyCategorySales, DailySales
 from etalage.money import Money
 
@@ -31,7 +31,6 @@ SALES_VALUES = (
 )
 CATEGORY_KEY = ("day", "merchant", "category", "currency")
 CATEGORY_VALUES = ("books", "goods_paid", "goods_eur")
-_BATCH = 100
 
 
 def day_of(instant: datetime) -> date:
@@ -97,57 +96,20 @@ def books_paid(books: Iterable[tuple[Any, str]]) -> None:
     if not books:
         return
     sales, categories = _summed(books, _lines([b.sub_order_id for b, _c in books]))
-    _add("DailySales", SALES_KEY, SALES_VALUES, sales)
-    _add("DailyCategorySales", CATEGORY_KEY, CATEGORY_VALUES, categories)
+    rows_added(DailySales, SALES_KEY, SALES_VALUES, sales)
+    rows_added(DailyCategorySales, CATEGORY_KEY, CATEGORY_VALUES, categories)
 
 
 def book_refunded(book: Any, currency: str, goods_paid: int, goods_eur: int) -> None:
     """Add what a refund gave back of a book's goods to the day it was paid."""
     if goods_paid or goods_eur:
         key = (day_of(book.paid_at), book.merchant_id, currency)
-        _add(
-            "DailySales",
+        rows_added(
+            DailySales,
             SALES_KEY,
             SALES_VALUES,
             {key: [0, 0, 0, goods_paid, goods_eur]},
         )
-
-
-def _add(
-    model_name: str,
-    key_fields: tuple[str, ...],
-    value_fields: tuple[str, ...],
-    rows: Mapping[tuple[Any, ...], list[int]],
-) -> None:
-    """``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + excluded.x`` (SQLite and
-    PostgreSQL): one statement adds to a row or makes it, atomically under
-    concurrent writers; keys in order, so that two postings take rows in the same
-    order."""
-    model = django_apps.get_model("ledger", model_name)
-    meta = model._meta
-    fields: list[models.Field[Any, Any]] = [
-        meta.get_field(n) for n in key_fields + value_fields
-    ]
-    table = connection.ops.quote_name(meta.db_table)
-    columns = [connection.ops.quote_name(f.column) for f in fields]
-    keys, values = columns[: len(key_fields)], columns[len(key_fields) :]
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in values)
-    ordered = sorted(rows.items(), key=lambda item: tuple(map(str, item[0])))
-    with connection.cursor() as cursor:
-        for start in range(0, len(ordered), _BATCH):
-            batch = ordered[start : start + _BATCH]
-            marks = ", ".join(
-                ["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch)
-            )
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {marks} "  # noqa: S608 (names from the model)
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}",
-                [
-                    field.get_db_prep_value(value, connection)
-                    for key, numbers in batch
-                    for field, value in zip(fields, (*key, *numbers), strict=True)
-                ],
-            )
 
 
 def from_books(apps: Any = django_apps) -> tuple[Sales, Sales]:

@@ -9,11 +9,12 @@ from django.db.models import Sum
 
 from etalage.orders import states
 from etalage.orders.models import Order, OrderTransition
+from etalage.payments.daily import daily_payment_problems
 from etalage.payments.models import Payment, Refund
 
 
 def payment_problems() -> list[str]:
-    problems = []
+    problems = daily_payment_problems()
     paid_orders = set(
         Payment.objects.filter(state=Payment.State.SUCCEEDED).values_list(
             "order_id", flat=True

@@ -395,3 +395,27 @@ class PlatformCertificate(Entity):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.serial_no}"
+
+
+class DailyPayments(models.Model):
+    """What buyers paid, by day in Brussels (of ``paid_at``) and currency: the
+    payments' own summary, added to in the transaction in which a payment
+    succeeds (``payments.daily``), compared with the payments by ``etalage
+    check``. The operator's dashboard reads a year of it instead of a year of
+    payments."""
+
+    day = models.DateField(_("day"))
+    currency = models.CharField(_("currency"), max_length=3)
+    payments = models.PositiveIntegerField(_("payments"), default=0)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"), default=0)
+
+    class Meta:
+        ordering = ["day", "currency"]
+        verbose_name = _("day's payments")
+        verbose_name_plural = _("days' payments")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "currency"], name="payments_daily")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency}"

@@ -24,6 +24,7 @@ from etalage.orders import states
 from etalage.orders.services import order_pay
 from etalage.payments import antom
 from etalage.payments.adapters import adapter, adapter_class
+from etalage.payments.daily import payments_paid
 from etalage.payments.models import Notification, Payment, Provider, Refund
 from etalage.payments.provider import (
     Event,
@@ -299,6 +300,7 @@ def _succeeded(payment: Payment, event: Event) -> None:
             "updated_at",
         ]
     )
+    payments_paid([payment])
     if not late:
         label = PROVIDER_NAMES[Provider(payment.provider)]
         order_pay(order=order, reason=f"{label} payment {payment.provider_payment_id}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from etalage.orders import states
 from etalage.orders.models import Order
-from etalage.payments.models import Payment, Refund
+from etalage.payments.models import DailyPayments, Payment, Refund
 
 
 def payment_waiting(order: Order) -> Payment | None:
@@ -41,4 +43,14 @@ def order_refunds(order: Order) -> list[Refund]:
         Refund.objects.filter(payment__order=order)
         .select_related("payment")
         .order_by("-created_at")
+    )
+
+
+def paid_by_day(*, since: date) -> list[tuple[date, str, int, int]]:
+    """(day, currency, payments, amount in minor units) for each day from
+    ``since`` on which buyers paid, from the payments' daily totals."""
+    return list(
+        DailyPayments.objects.filter(day__gte=since)
+        .order_by("day", "currency")
+        .values_list("day", "currency", "payments", "amount_minor")
     )

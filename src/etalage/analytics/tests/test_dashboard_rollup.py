@@ -23,6 +23,7 @@ from etalage.ledger.models import SubOrderBook
 from etalage.ledger.tests.conftest import Books
 from etalage.money.money import Money
 from etalage.orders.models import OrderLine
+from etalage.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,37 @@ def test_the_operators_goods_by_merchant_and_category_are_those_of_the_books(
     assert found["merchants"] == {(str(m), c): v for (m, c), v in merchants.items()}
     assert found["categories"] == {(str(k), c): v for (k, c), v in categories.items()}
     assert len(categories) == 3
+
+
+def test_what_buyers_paid_by_day_and_month_is_what_the_payments_make(history):
+    """The payments' daily totals against a year of payments grouped the old way."""
+    when = period()
+    figures = operator_figures(language="en")
+    paid = Payment.objects.filter(state=Payment.State.SUCCEEDED)
+
+    def old(rows, trunc):
+        return {
+            (as_day(w), c): (n, Money(Decimal(t), c).minor_units())
+            for w, c, n, t in rows.annotate(when=trunc)
+            .values("when", "currency")
+            .annotate(n=Count("*"), t=Sum("amount"))
+            .values_list("when", "currency", "n", "t")
+        }
+
+    def new(grouped):
+        return {
+            (p.when, currency): (p.orders, p.amount.minor_units())
+            for currency, slots in grouped.items()
+            for p in slots
+            if p.orders
+        }
+
+    assert new(figures.days) == old(
+        paid.filter(paid_at__gte=when.since_day),
+        LocalDate("paid_at", since=when.since_day, until=when.until),
+    )
+    assert new(figures.months) == old(
+        paid.filter(paid_at__gte=when.since_month),
+        LocalMonth("paid_at", since=when.since_month, until=when.until),
+    )
+    assert sum(p.orders for p in figures.months["CNY"]) == 7

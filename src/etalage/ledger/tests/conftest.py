@@ -13,6 +13,7 @@ from etalage.ledger.models import Account
 from etalage.money import Money
 from etalage.orders import states
 from etalage.orders.services import sub_order_move
+from etalage.payments.daily import payments_paid
 from etalage.payments.models import Payment, Refund
 
 
@@ -37,7 +38,7 @@ class Books:
         """The provider's notification of a payment, as ``notifications`` applies it."""
         from etalage.orders.services import order_pay
 
-        Payment.objects.create(
+        payment = Payment.objects.create(
             order=order,
             provider=provider,
             request_id=f"{order.number}-P1",
@@ -46,6 +47,7 @@ class Books:
             state=Payment.State.SUCCEEDED,
             paid_at=timezone.now(),
         )
+        payments_paid([payment])  # the day's totals, as the notification adds
         order_pay(order=order, reason="paid")
         order.refresh_from_db()
         return order

@@ -14,6 +14,9 @@ from etalage.ledger.checks import ledger_problems
 from etalage.ledger.daily import daily_problems, day_of, rebuilt
 from etalage.ledger.models import DailyCategorySales, DailySales, SubOrderBook
 from etalage.ledger.tests.conftest import Books
+from etalage.payments.checks import payment_problems
+from etalage.payments.daily import rebuilt as payments_rebuilt
+from etalage.payments.models import DailyPayments
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,27 @@ def test_check_sees_a_category_day_that_disagrees_with_the_lines(sold):
         goods_paid=F("goods_paid") + 1, books=F("books") + 5
     )
     assert ["parcels" in p for p in ledger_problems()] == [True]
+
+
+def test_the_payments_daily_totals_are_rebuilt_the_same_and_checked(sold):
+    """What buyers paid by day (``payments.daily``), kept as a notification's
+    payment succeeds: rebuilt the same from the payments, and a corrupted day
+    seen by the payments' check."""
+    kept = sorted(
+        DailyPayments.objects.values_list("day", "currency", "payments", "amount_minor")
+    )
+    assert [n for _d, _c, n, _a in kept] == [2]
+    assert payment_problems() == []
+    DailyPayments.objects.all().delete()
+    assert payments_rebuilt() == 1
+    assert (
+        sorted(
+            DailyPayments.objects.values_list(
+                "day", "currency", "payments", "amount_minor"
+            )
+        )
+        == kept
+    )
+    DailyPayments.objects.update(amount_minor=F("amount_minor") + 1)
+    problems = payment_problems()
+    assert len(problems) == 1 and "the payments make" in problems[0]
