@@ -63,6 +63,7 @@ def copies(orders: int, rng: random.Random) -> int:
     from etalage.ledger.daily import books_paid
     from etalage.ledger.models import SubOrderBook
     from etalage.orders.models import Order, OrderLine, SubOrder
+    from etalage.payments.daily import payments_paid
     from etalage.payments.models import Payment
 
     templates = list(
@@ -95,6 +96,8 @@ def copies(orders: int, rng: random.Random) -> int:
             Payment.objects.filter(pk__in=[p.pk for p in batch["p"]]).update(
                 created_at=F("paid_at")
             )
+            # What buyers paid by day, by the code a succeeded payment runs.
+            payments_paid(batch["p"])
     return made
 
 
@@ -196,6 +199,7 @@ def build(orders: int, rng: random.Random, started: float) -> None:
     from etalage.demo.loader import load_demo
     from etalage.ledger.daily import daily_problems
     from etalage.orders.models import SubOrder
+    from etalage.payments.daily import daily_payment_problems
 
     load_demo(log=lambda _line: None, with_images=False)
     made = copies(orders, rng)
@@ -205,8 +209,10 @@ def build(orders: int, rng: random.Random, started: float) -> None:
         f"Built {made:,} orders ({SubOrder.objects.count():,} sub-orders) and "
         f"{written:,} product-days of views in {time.perf_counter() - started:.0f} s"
     )
-    problems = daily_problems()
-    print(f"The ledger's daily roll-up against the books: {len(problems)} problems")
+    problems = daily_problems() + daily_payment_problems()
+    print(
+        f"The daily roll-ups against the books and payments: {len(problems)} problems"
+    )
     assert not problems, problems[:5]
 
 
