@@ -281,3 +281,28 @@ def test_sign_in_and_sign_up_have_two_names_in_the_header(client, shop, language
     sign_in = re.search(r'href="[^"]*/login/">([^<]+)</a>', header).group(1)
     sign_up = re.search(r'href="[^"]*/signup/">([^<]+)</a>', header).group(1)
     assert sign_in != sign_up
+
+
+def test_the_home_page_s_newest_come_from_the_index_whatever_its_size(
+    client, shop, catalogue
+):
+    """The home page's "New in the pavilion" is the listings' newest, served by the
+    search index: no query walks the catalogue, so it costs the same at a million."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from etalage.search.index import search_reindex
+
+    search_reindex()
+    client.get("/en/")  # (reference data read once)
+    with CaptureQueriesContext(connection) as before:
+        html = client.get("/en/").content.decode()
+    assert shop["dear"].slug in html and shop["hidden"].slug not in html
+    for _n in range(5):
+        catalogue.product(merchant=shop["maker"], category=shop["chocolate"])
+    search_reindex()
+    with CaptureQueriesContext(connection) as after:
+        client.get("/en/")
+    assert len(after.captured_queries) == len(before.captured_queries)
+    newest_first = '"catalog_product"."created_at" DESC'
+    assert not [q for q in after.captured_queries if newest_first in q["sql"]]
