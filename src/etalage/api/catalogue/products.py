@@ -101,6 +101,58 @@ def products_list(
         category_ids = node.descendant_ids()
     if filters.q is not None and filters.q.strip():
         return _searched(filters, pricing, language, tree)
+    products, count = _listed(filters, pricing, category_ids)
+    pages = -(-count // filters.page_size)
+    if filters.page > 1 and filters.page > pages:
+        raise ApiError(
+            404, "not_found", f"page {filters.page} is past the last page", "page"
+        )
+    items = [
+        ProductSummaryOut(
+            **product_summary_fields(
+                p, pricing, language, tree.by_id[p.category_id].slug
+            )
+        )
+        for p in products
+    ]
+    return ProductPageOut(
+        pricing=pricing_out(pricing, language),
+        count=count,
+        page=filters.page,
+        pages=pages,
+        items=items,
+    )
+
+
+def _listed(
+    filters: ProductFilters, pricing: MarketStrategy, category_ids: list[Any] | None
+) -> tuple[list[Product], int]:
+    """One page of the listing and how many products it has: served by the search
+    index as the storefront's listings are (its cost does not grow with the
+    catalogue), or by the database while this node has no index."""
+    merchant_id = None
+    if filters.merchant:
+        merchant_id = (
+            Merchant.objects.filter(
+                slug=filters.merchant, status=Merchant.Status.APPROVED
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if merchant_id is None:
+            return [], 0
+    listing = search.products_listed(
+        market_code=pricing.market_code,
+        category_ids=category_ids,
+        merchant_id=merchant_id,
+        price_min=filters.price_min,
+        price_max=filters.price_max,
+        sort=SEARCH_SORTS[filters.sort],
+        offset=(filters.page - 1) * filters.page_size,
+        limit=filters.page_size,
+    )
+    if listing is not None:
+        return listing.products, listing.total
     queryset = catalog.storefront_products(
         category_ids=category_ids,
         merchant_slug=filters.merchant,
@@ -111,29 +163,9 @@ def products_list(
     )
     paginator = Paginator(queryset, filters.page_size)
     try:
-        page = paginator.page(filters.page)
+        return list(paginator.page(filters.page).object_list), paginator.count
     except EmptyPage:
-        if filters.page == 1:
-            page = None
-        else:
-            raise ApiError(
-                404, "not_found", f"page {filters.page} is past the last page", "page"
-            ) from None
-    items = [
-        ProductSummaryOut(
-            **product_summary_fields(
-                p, pricing, language, tree.by_id[p.category_id].slug
-            )
-        )
-        for p in (page.object_list if page else [])
-    ]
-    return ProductPageOut(
-        pricing=pricing_out(pricing, language),
-        count=paginator.count,
-        page=filters.page,
-        pages=paginator.num_pages if paginator.count else 0,
-        items=items,
-    )
+        return [], paginator.count
 
 
 SEARCH_SORTS = {
