@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import platform
 from pathlib import Path
@@ -109,6 +110,17 @@ def bench_environment(
         "ETALAGE_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "etalage.settings",
     }
+    if kept is not None:  # the keys its buyers' ID numbers were written with
+        keys = kept / "keys.json"
+        names = (
+            "ETALAGE_SECRET_KEY",
+            "ETALAGE_ID_ENCRYPTION_KEYS",
+            "ETALAGE_ID_HMAC_KEY",
+        )
+        if keys.exists():
+            env.update(json.loads(keys.read_text()))
+        else:
+            keys.write_text(json.dumps({name: env[name] for name in names}))
     os.environ.update(env)
     return data_dir, url, engine, env
 
