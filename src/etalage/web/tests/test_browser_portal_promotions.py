@@ -108,3 +108,54 @@ def test_a_merchant_creates_a_spend_and_save_and_a_sale_price(
     assert sale in listing and "2030-10-01 00:00" in listing
     _fits(page, "the product list")
     _shot(page, f"products-{language}-{width}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("zh-hans", 390), ("fr", 1280)])
+def test_without_javascript_the_kind_is_chosen_then_its_terms_shown(
+    browser_page,  # noqa: F811
+    live_server,
+    catalogue,
+    language,
+    width,
+):
+    merchant = catalogue.merchant("Chocolaterie")
+    catalogue.product(merchant=merchant, name="Pralines")
+    owner = get_user_model().objects.create_user("owner", password="pw-owner-123")
+    MerchantMember.objects.create(merchant=merchant, user=owner, role="owner")
+    context = browser_page.context.browser.new_context(
+        java_script_enabled=False,
+        viewport={"width": width, "height": 900},
+        extra_http_headers={"Accept-Language": language},
+    )
+    page = context.new_page()
+    prefix = "" if language == "zh-hans" else f"/{language}"
+    page.goto(f"{live_server.url}{prefix}/login/")
+    page.fill("input[name=username]", "owner")
+    page.fill("input[name=password]", "pw-owner-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}{prefix}/portal/promotions/new/")
+    assert page.locator("input[name=code]").is_visible()  # a coupon at first
+    page.fill("input[name=name]", "Over 199")
+    page.select_option("select[name=kind]", "free_shipping")
+    page.locator("button[name=show_kind]").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=name]").input_value() == "Over 199"
+    assert page.locator("input[name=threshold]").is_visible()
+    for name in ("amount_off", "percent_off", "cap", "code", "claimable"):
+        assert not page.locator(f"[name={name}]").is_visible(), name
+    _fits(page, "the form without JavaScript")
+    _shot(page, f"promotion-no-js-{language}-{width}")
+    page.fill("input[name=threshold]", "199")
+    page.fill("input[name=budget]", "500")
+    page.fill("input[name=starts_at]", "2030-10-01T00:00")
+    page.fill("input[name=ends_at]", "2030-10-31T23:59")
+    page.get_by_role("button", name=_save_label(language)).click()
+    page.wait_for_url("**/portal/promotions/*-*/")
+    assert Promotion.objects.get().kind == "free_shipping"
+    context.close()
+
+
+def _save_label(language: str) -> str:
+    with translation.override(language):
+        return str(_("Save the promotion"))
