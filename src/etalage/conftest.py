@@ -41,6 +41,18 @@ def pytest_configure(config):
         config._etalage_later.start()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Hand the files holding a test marked ``heavy`` (minutes: the whole demo
+    loaded) to the workers first. ``--dist loadfile`` gives out whole files in this
+    order; a file of minutes given out late keeps one worker busy while the other
+    waits. Only the order of files changes: every test still runs, each file on
+    one worker, its tests in pytest-django's order (none of these files holds a
+    transactional test, which must stay after the others)."""
+    heavy_files = {item.path for item in items if item.get_closest_marker("heavy")}
+    items.sort(key=lambda item: item.path not in heavy_files)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

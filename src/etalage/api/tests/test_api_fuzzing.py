@@ -56,6 +56,7 @@ def credentials(shopping, client):
     return headers, {name: morsel.value for name, morsel in client.cookies.items()}
 
 
+@pytest.mark.heavy
 def test_the_api_never_fails_and_always_answers_as_documented(api_schema, credentials):
     checks = (not_a_server_error, status_code_conformance, response_schema_conformance)
     tried = []

@@ -13,6 +13,7 @@ from etalage.merchants.models import Merchant
 from etalage.pricing.models import ExchangeRate
 
 
+@pytest.mark.heavy
 def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
     markets, django_capture_on_commit_callbacks
 ):
@@ -118,6 +119,7 @@ def test_the_demo_loads_once_through_the_real_services_and_its_logins_work(
     assert [name for name, row in assets.items() if row.credit] == []
 
 
+@pytest.mark.heavy
 def test_without_the_sandboxes_the_demo_loads_what_it_can_and_says_what_not(
     markets, settings
 ):
@@ -134,6 +136,7 @@ def test_without_the_sandboxes_the_demo_loads_what_it_can_and_says_what_not(
     assert books_problems() == []
 
 
+@pytest.mark.heavy
 def test_a_load_that_fails_half_way_leaves_nothing_and_the_next_one_loads(
     markets, monkeypatch
 ):

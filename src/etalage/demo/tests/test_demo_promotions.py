@@ -1,12 +1,15 @@
 """The demo's promotions: there once the demo is loaded, and a cart of Maison
 Verhaeghe's over ¥300 with the platform's code gets both."""
 
+import pytest
+
 from etalage.demo.loader import load_demo
 from etalage.demo.promotions import PLATFORM_CODE
 from etalage.promotions.checks import promotion_problems
 from etalage.promotions.models import Promotion, SalePrice
 
 
+@pytest.mark.heavy
 def test_the_demo_shows_a_coupon_a_spend_and_save_free_shipping_and_a_sale(
     markets, django_capture_on_commit_callbacks
 ):

@@ -262,6 +262,7 @@ def test_check_and_status_say_how_big_and_how_far_behind_the_index_is(shelf, cap
     assert "0 changes behind" in out and "replica" in out
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db
 def test_the_relevance_set_over_the_demo_catalogue():
     """Every query of the relevance set has only right answers in its first five."""
