@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.static import serve
 
@@ -13,9 +14,10 @@ from etalage.web.callbacks import carriers
 from etalage.web.callbacks import payments as payment_notices
 from etalage.web.sandbox import payments, wechat
 
-admin.site.site_header = "Étalage back-office"
-admin.site.site_title = "Étalage back-office"
-admin.site.index_title = "Run the marketplace"
+# Lazy: the operator reads them in the language the request chose.
+admin.site.site_header = _("Étalage back-office")
+admin.site.site_title = _("Étalage back-office")
+admin.site.index_title = _("Run the marketplace")
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
