@@ -1,5 +1,6 @@
 """The back-office's first page names itself in the operator's language: the
-page's title and the header (``admin.site``'s titles) in the four languages."""
+page's title and the header (``admin.site``'s titles) in the four languages,
+and the app list's headings read by screen readers too."""
 
 import pytest
 from django.test import Client
@@ -26,4 +27,8 @@ def test_the_first_page_s_title_and_header_are_in_the_operator_s_language(
     assert f'<div id="site-name"><a href="/backoffice/">{header}</a></div>' in page
     assert f"<h1>{title}</h1>" in page
     if language != "en":
-        assert "Run the marketplace" not in page and "back-office</a>" not in page
+        # Django's catalogue lacks the app list's hidden headings in nl and
+        # zh-hans; django_tasks_db ships no translation of its model.
+        english = ("Run the marketplace", "back-office</a>", "Model name",
+                   "Add link", "Change or view list link", "Task Results")  # fmt: skip
+        assert [said for said in english if said in page] == []
