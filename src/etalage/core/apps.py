@@ -32,8 +32,10 @@ class CoreConfig(AppConfig):
         from etalage.core.checks import keys_checked, tests_switch_checked
         from etalage.core.clock import chore_register
         from etalage.core.limits import limits_sweep
+        from etalage.core.planner import planner_statistics_refreshed
 
         checks.register(keys_checked, checks.Tags.security)
         checks.register(tests_switch_checked, checks.Tags.security, deploy=True)
         chore_register("limit_windows_swept", limits_sweep)
+        chore_register("planner_statistics_refreshed", planner_statistics_refreshed)
         connection_created.connect(_private_sqlite_files, dispatch_uid="sqlite-0600")

@@ -335,6 +335,7 @@ def test_each_context_registers_its_chores_with_the_clock():
         "limit_windows_swept",
         "notifications_late_processed",
         "payments_quiet_queried",
+        "planner_statistics_refreshed",
         "refused_notifications_purged",
         "refused_pushes_purged",
         "payments_declared_late",
