@@ -36,9 +36,10 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from etalage.accounts.models import OneTimeCode, SignInAddress
+from etalage.accounts.models import NoticePreferences, OneTimeCode, SignInAddress
 from etalage.accounts.sms import send_sms
 from etalage.core.emails import render_email
+from etalage.core.languages import LANGUAGE_CODES
 from etalage.core.limits import limit_clear, limit_hit
 from etalage.customs.services import normalize_china_mobile
 
@@ -115,6 +116,8 @@ def buyer_sign_up(
     owner of a confirmed one is told, so that the form reveals nothing about who has
     an account and nobody chooses the password of an account they cannot confirm.
     ``address`` is the client's, for the message limits (``message_allowed``).
+    A new account keeps ``language`` as the language its buyer reads, so that the
+    messages about their orders speak it; an existing account's choice stays.
     """
     who = login_parse(login)
     email = who.value if who.kind == "email" else ""
@@ -133,6 +136,8 @@ def buyer_sign_up(
             user = User.objects.get(username=who.value)
         else:
             user = newcomer
+            if language in LANGUAGE_CODES:
+                NoticePreferences.objects.create(user=user, language=language)
     else:
         make_password(password)  # the same work as for a new account
     if user.is_active:

@@ -37,7 +37,12 @@ class CsrfOut(Schema):
 class SignUpIn(Schema):
     login: str = Field(..., max_length=254, description="Email or mainland mobile.")
     password: str = Field(..., max_length=128)
-    lang: str = Field("zh-hans", description="Language of the email or text.")
+    lang: str | None = Field(
+        None,
+        description="The language the buyer reads: the email or text, and later "
+        "the messages about their orders, speak it. Without it, the request's "
+        "(Accept-Language), else zh-hans.",
+    )
 
 
 class SentOut(Schema):
@@ -65,6 +70,13 @@ def _language(lang: str) -> str:
     return lang
 
 
+def _requested_language() -> str:
+    """The request's language (LocaleMiddleware read Accept-Language), if one of
+    Étalage's, else zh-hans."""
+    language = translation.get_language() or ""
+    return language if language in LANGUAGE_CODES else "zh-hans"
+
+
 @router.get("/auth/csrf", response=CsrfOut)
 def auth_csrf(request: HttpRequest) -> CsrfOut:
     """A CSRF token (and its cookie) for the writes that follow."""
@@ -77,7 +89,7 @@ def auth_sign_up(request: HttpRequest, payload: SignUpIn) -> Status[SentOut]:
     The answer is the same whether the address has an account already."""
     csrf_checked(request)
     request.sensitive_post_parameters = "__ALL__"  # type: ignore[attr-defined]
-    language = _language(payload.lang)
+    language = _language(payload.lang or _requested_language())
     with translation.override(language):
         who = buyer_sign_up(
             login=payload.login,
