@@ -61,3 +61,33 @@ def test_another_account_is_asked_to_sign_in_as_the_buyer_and_learns_nothing(
 def test_what_is_not_an_order_number_is_not_found(client, markets):
     assert client.get("/o/..%2Fadmin").status_code == 404
     assert client.get("/o/E2401-ILOU-0000-0000").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "outside", ["https://evil.example/", "//evil.example/x", "/\\evil.example"]
+)
+def test_the_sign_in_page_carries_the_order_and_never_an_outside_address(
+    client, order, outside
+):
+    """What a browser sends: the page's own hidden ``next``, nothing added; an
+    outside address in ``next`` is dropped for the default page."""
+    import re
+
+    link = client.get(f"/o/{order.number}", HTTP_ACCEPT_LANGUAGE="fr")
+    page = client.get(link["Location"]).content.decode()
+    form = page.split('<form method="post" class="stacked">')[1].split("</form>")[0]
+    carried = re.search(r'name="next" value="([^"]*)"', form).group(1)
+    assert carried == f"/fr/orders/{order.number}/"
+    signed_in = client.post(
+        link["Location"],
+        {"username": order.buyer.username, "password": "a quiet harbour 42",
+         "next": carried},
+    )  # fmt: skip
+    assert signed_in["Location"] == f"/fr/orders/{order.number}/"
+    client.logout()
+    away = client.post(
+        f"/fr/login/?next={outside}",
+        {"username": order.buyer.username, "password": "a quiet harbour 42",
+         "next": outside},
+    )  # fmt: skip
+    assert away.status_code == 302 and "evil" not in away["Location"]
