@@ -62,7 +62,7 @@ class QuoteLineOut(Schema):
     )
 
 
-class PromotionOut(Schema):
+class QuotePromotionOut(Schema):
     label: str = Field(..., description="The promotion, in the reader's language.")
     amount: MoneyOut = Field(..., description="What it takes off this parcel.")
 
@@ -75,7 +75,7 @@ class LimitsOut(Schema):
     year_remaining: Decimal
 
 
-class DeliveryOut(Schema):
+class QuoteDeliveryOut(Schema):
     earliest: date = Field(..., description="First day of the window (Beijing).")
     latest: date = Field(..., description="Last day of the window (Beijing).")
     text: str = Field(..., description="The window in the reader's language.")
@@ -86,7 +86,7 @@ class DeliveryOut(Schema):
     )
 
 
-class SubOrderOut(Schema):
+class QuoteSubOrderOut(Schema):
     merchant: MerchantRef
     route: str = Field(
         ..., description="direct_liege (9610), bonded (1210) or domestic"
@@ -110,10 +110,10 @@ class SubOrderOut(Schema):
         "(CEB311); the merchant's part is already out of `goods` and `freight`. "
         "`total` = goods + freight + tax - discount.",
     )
-    promotions: list[PromotionOut] = Field(default_factory=list)
+    promotions: list[QuotePromotionOut] = Field(default_factory=list)
     limits: LimitsOut | None
     problem: str
-    delivery: DeliveryOut | None = Field(
+    delivery: QuoteDeliveryOut | None = Field(
         None, description="When the parcel should arrive if paid now (China only)."
     )
 
@@ -122,7 +122,7 @@ class QuoteOut(Schema):
     pricing: PricingOut
     allowed: bool
     total: MoneyOut
-    sub_orders: list[SubOrderOut]
+    sub_orders: list[QuoteSubOrderOut]
     problems: list[str] = Field(
         ..., description="What stops the order (stock, limits, caps), in the language."
     )
@@ -197,7 +197,7 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
     for sub in quote.sub_orders:
         tax = sub.tax
         sub_orders.append(
-            SubOrderOut(
+            QuoteSubOrderOut(
                 merchant=MerchantRef(slug=sub.merchant_slug, name=sub.merchant_name),
                 route=sub.placement.route.value,
                 customs_mode=sub.placement.route.customs_mode,
@@ -223,7 +223,7 @@ def quote_out(info: CheckoutInfo, language: str) -> QuoteOut:
                 savings=money(sub.savings.amount if sub.savings else ZERO),
                 discount=money(sub.discount.amount if sub.discount else ZERO),
                 promotions=[
-                    PromotionOut(label=label, amount=money_out(amount, language))
+                    QuotePromotionOut(label=label, amount=money_out(amount, language))
                     for label, amount in sub.promotions
                 ],
                 limits=LimitsOut(
@@ -267,11 +267,11 @@ def _identity(request: HttpRequest, key: str | None) -> BuyerIdentity | None:
     return identity
 
 
-def _delivery(info: CheckoutInfo, route: str, language: str) -> DeliveryOut | None:
+def _delivery(info: CheckoutInfo, route: str, language: str) -> QuoteDeliveryOut | None:
     window = info.promises.get(route)
     if window is None or not info.strategy.takes_orders:
         return None
     with translation.override(language):
         text = window_text(window)
-    return DeliveryOut(earliest=window.earliest, latest=window.latest, text=text,
+    return QuoteDeliveryOut(earliest=window.earliest, latest=window.latest, text=text,
                        parcels_measured=window.parcels)  # fmt: skip
