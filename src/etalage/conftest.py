@@ -53,6 +53,61 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.path not in heavy_files)
 
 
+def _flushes_the_database(item) -> tuple[bool, bool]:
+    """(transactional, serialized_rollback) for a test, as pytest-django decides."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(kwargs.get("transaction") or kwargs.get("reset_sequences"))
+    transactional = (
+        transactional or "transactional_db" in fixtures or "live_server" in fixtures
+    )
+    serialized = bool(kwargs.get("serialized_rollback")) or (
+        "django_db_serialized_rollback" in fixtures
+    )
+    return transactional, serialized
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the rows the data migrations seeded (markets, rates in force, the
+    customs tables, content types...) once a transactional test has flushed them.
+
+    A transactional test ends with a flush of every table; ``serialized_rollback``
+    reloads the migrations' rows only at the *start* of the next such test
+    (Django's way), so the test after it in the same process found no market.
+    pytest-django runs transactional tests last in one process, but ``--dist
+    loadfile`` gives a worker whole files one after another: the next file's
+    tests came after the flush ("no active market is configured"). The rows are
+    reloaded here, after the flush, once per run of transactional tests: not when
+    the next test reloads them itself, nor after the last test."""
+    result = yield
+    transactional, _ = _flushes_the_database(item)
+    if (
+        transactional
+        and nextitem is not None
+        and _flushes_the_database(nextitem)
+        != (
+            True,
+            True,
+        )
+    ):
+        _reload_the_migrations_rows(item.config)
+    return result
+
+
+def _reload_the_migrations_rows(config) -> None:
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
