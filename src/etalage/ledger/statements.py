@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -142,6 +142,11 @@ def statement_pdf(merchant: Merchant, month: date, language: str = "") -> bytes:
     (or credit note), as one PDF, its words and figures in ``language`` (the
     reader's: the language in use by default)."""
     language = language or get_language() or merchant.language
+    with translation.override(language):  # its words too, whoever asks for it
+        return _statement_pdf(merchant, month, language)
+
+
+def _statement_pdf(merchant: Merchant, month: date, language: str) -> bytes:
     month = month.replace(day=1)
     pdf = pdf_document(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)

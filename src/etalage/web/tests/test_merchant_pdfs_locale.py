@@ -87,3 +87,19 @@ def test_the_label_and_packing_list_write_the_weight_in_the_merchant_s_locale(
     for document in ("label.pdf", "packing-list.pdf"):
         pdf = client.get(f"/{language}/portal/orders/{paid.number}/{document}")
         assert weight in text_of(pdf.content), document
+
+
+def test_the_statement_says_tva_in_french_whatever_language_is_active(
+    delivered,  # noqa: F811 (the fixture imported above)
+):
+    """Made in French (a merchant's language) while another is active, as a job
+    would: its words are French too, not only its figures."""
+    from django.utils import translation
+
+    from etalage.ledger.statements import statement_pdf
+
+    merchant = delivered.sub_orders.order_by("number").first().merchant
+    month = timezone.localtime().date()
+    with translation.override("en"):
+        text = text_of(statement_pdf(merchant, month, "fr"))
+    assert "Relevé" in text and "TVA" in text and "Statement" not in text, text
