@@ -11,7 +11,12 @@ import tantivy
 
 from etalage.money.money import Money
 from etalage.search.documents import Document
-from etalage.search.engines import Criteria, TantivyEngine, schema_build, tantivy_document
+from etalage.search.engines import (
+    Criteria,
+    TantivyEngine,
+    schema_build,
+    tantivy_document,
+)
 
 
 @pytest.fixture(scope="module")
