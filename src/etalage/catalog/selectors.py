@@ -22,6 +22,7 @@ from etalage.catalog.models import (
     Variant,
 )
 from etalage.core.languages import FALLBACKS, Language, pick_translation
+from etalage.core.prepared import PreparedRead
 from etalage.customs.cbec import NetContent, NetUnit
 from etalage.merchants.models import Merchant, MerchantTranslation
 
@@ -465,23 +466,57 @@ _VARIANT_FIELDS = (
 )  # fmt: skip
 
 
+def _product_field(model: Any) -> Any:
+    return model._meta.get_field("product")
+
+
+# The page's five reads are the same SQL for every product: compiled once
+# (``core.prepared``), run with the slug and then the product's key.
+_PAGE_PRODUCT = PreparedRead(
+    lambda slug: (
+        visible_products().filter(slug=slug).values_list(*_PRODUCT_PAGE_FIELDS)[:1]
+    ),
+    Product._meta.get_field("slug"),
+)
+_PAGE_TEXTS = PreparedRead(
+    lambda product_id: ProductTranslation.objects.filter(
+        product_id=product_id
+    ).values_list("language", "name", "description", "ingredients"),
+    _product_field(ProductTranslation),
+)
+_PAGE_STORIES = PreparedRead(
+    lambda merchant_id: MerchantTranslation.objects.filter(
+        merchant_id=merchant_id
+    ).values_list("language", "story"),
+    MerchantTranslation._meta.get_field("merchant"),
+)
+_PAGE_IMAGES = PreparedRead(
+    lambda product_id: (
+        ProductImage.objects.filter(product_id=product_id)
+        .order_by("position", "id")
+        .values_list("medium", "is_illustration")
+    ),
+    _product_field(ProductImage),
+)
+_PAGE_VARIANTS = PreparedRead(
+    lambda product_id: (
+        Variant.objects.filter(product_id=product_id, is_active=True)
+        .order_by("position", "sku")
+        .values_list(*_VARIANT_FIELDS)
+    ),
+    _product_field(Variant),
+)
+
+
 def product_page(*, slug: str) -> ProductPage | None:
     """A visible product's page data (None if there is none): five small reads of
-    values, no model built."""
-    row = visible_products().filter(slug=slug).values_list(*_PRODUCT_PAGE_FIELDS)
-    found = row.first()
-    if found is None:
+    values, no model built, their SQL compiled once."""
+    rows = _PAGE_PRODUCT(slug)
+    if not rows:
         return None
+    found = rows[0]
     product_id, merchant_id = found[0], found[7]
-    texts = ProductTranslation.objects.filter(product_id=product_id).values_list(
-        "language", "name", "description", "ingredients"
-    )
-    stories = MerchantTranslation.objects.filter(merchant_id=merchant_id)
-    images = ProductImage.objects.filter(product_id=product_id).order_by(
-        "position", "id"
-    )
     medium = ProductImage._meta.get_field("medium").storage
-    variants = Variant.objects.filter(product_id=product_id, is_active=True)
     return ProductPage(
         id=product_id,
         slug=found[1],
@@ -493,14 +528,11 @@ def product_page(*, slug: str) -> ProductPage | None:
         merchant_id=merchant_id,
         merchant_slug=found[8],
         merchant_name=found[9],
-        texts=tuple(PageText(*t) for t in texts),
-        merchant_stories=tuple(stories.values_list("language", "story")),
+        texts=tuple(PageText(*t) for t in _PAGE_TEXTS(product_id)),
+        merchant_stories=tuple(_PAGE_STORIES(merchant_id)),
         images=tuple(
             PageImage(medium.url(name), illustration)
-            for name, illustration in images.values_list("medium", "is_illustration")
+            for name, illustration in _PAGE_IMAGES(product_id)
         ),
-        variants=tuple(
-            PageVariant(*v)
-            for v in variants.order_by("position", "sku").values_list(*_VARIANT_FIELDS)
-        ),
+        variants=tuple(PageVariant(*v) for v in _PAGE_VARIANTS(product_id)),
     )

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.db.models import Count, F, Q, QuerySet
 
 from etalage.catalog.models import Product
+from etalage.core.prepared import PreparedRead
 from etalage.promotions import core, editing
 from etalage.promotions.models import (
     CouponClaim,
@@ -205,6 +206,17 @@ def sale_prices_in_force(
     return sale_prices_in_force_until(variant_ids=variant_ids, now=now)[0]
 
 
+# The same SQL for every product page (one per number of variants): compiled
+# once (``core.prepared``), run with the variants and the moment.
+_SALES_NOT_ENDED = PreparedRead(
+    lambda variant_ids, now: SalePrice.objects.filter(
+        variant_id__in=variant_ids, ends_at__gt=now, ended_at__isnull=True
+    ).order_by("-price_eur"),
+    [SalePrice._meta.get_field("variant")],
+    SalePrice._meta.get_field("ends_at"),
+)
+
+
 def sale_prices_in_force_until(
     *, variant_ids: Iterable[UUID], now: datetime
 ) -> tuple[dict[UUID, SalePrice], datetime | None]:
@@ -213,9 +225,7 @@ def sale_prices_in_force_until(
     their sales not ended (None: no sale to come). In one query, so that a page
     may keep the answer until then (a sale set or ended early is a change of its
     own: ``ProductsChanged``)."""
-    sales = SalePrice.objects.filter(
-        variant_id__in=list(variant_ids), ends_at__gt=now, ended_at__isnull=True
-    ).order_by("-price_eur")
+    sales = _SALES_NOT_ENDED(list(variant_ids), now)
     running = {sale.variant_id: sale for sale in sales if sale.starts_at <= now}
     moments = [
         sale.starts_at if sale.starts_at > now else sale.ends_at for sale in sales
