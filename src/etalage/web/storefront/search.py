@@ -25,6 +25,7 @@ from etalage.search.selectors import (
 from etalage.search.text import MAX_QUERY_CHARS
 from etalage.web.request_data import request_category_tree, request_market
 from etalage.web.storefront.cards import cards_of
+from etalage.web.storefront.search_html import search_body_html
 
 PARAMETERS = (
     "q",
@@ -143,6 +144,8 @@ def search(request):
         ],
         "pages": _pages(results, page_number, base) if results else {},
     }
+    # The body written by Python (``search_html``), held to the template it replaced.
+    context["body"] = search_body_html(context, market.currency)
     return render(request, "etalage/storefront/search.html", context)
 
 
