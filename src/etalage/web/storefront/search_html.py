@@ -46,30 +46,23 @@ def _section(title: str, links: Any) -> str:
 
 def _facets(facets: dict[str, Any], in_use: list[Any], currency: str) -> str:
     shown = f" ({_v(len(in_use))})" if in_use else ""
-    price = f"{_t('Price')} ({_v(currency)})"
+    titles = [
+        ("category", _t("Category")),
+        ("merchant", _t("Merchant")),
+        ("price", f"{_t('Price')} ({_v(currency)})"),
+        ("origin", _t("Origin")),
+    ]
+    # The first four only when they have a value; the stars and stock always.
+    sections = [_section(t, facets[n]) if facets.get(n) else "" for n, t in titles]
+    sections += [
+        _section(_t("Buyers' rating"), facets.get("stars")),
+        _section(_t("Availability"), facets.get("in_stock")),
+    ]
     return (
         '\n  <details class="filters" data-close-on-narrow open>\n'
         f"    <summary>{_t('Filters')}{shown}</summary>\n"
         '    <div class="facets">\n      '
-        + (
-            _section(_t("Category"), facets["category"])
-            if facets.get("category")
-            else ""
-        )
-        + "\n      "
-        + (
-            _section(_t("Merchant"), facets["merchant"])
-            if facets.get("merchant")
-            else ""
-        )
-        + "\n      "
-        + (_section(price, facets["price"]) if facets.get("price") else "")
-        + "\n      "
-        + (_section(_t("Origin"), facets["origin"]) if facets.get("origin") else "")
-        + "\n      "
-        + _section(_t("Buyers' rating"), facets.get("stars"))
-        + "\n      "
-        + _section(_t("Availability"), facets.get("in_stock"))
+        + "\n      ".join(sections)
         + "\n    </div>\n  </details>\n  "
     )
 
