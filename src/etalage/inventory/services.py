@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from etalage.catalog.models import Variant
+from etalage.core.prepared import PreparedRead
 from etalage.core.writes import Writes, writes_or_now
 from etalage.inventory.models import Stock, StockMovement, Warehouse
 from etalage.merchants.models import Merchant
@@ -163,15 +164,23 @@ def stock_available(
     return totals
 
 
+# Read by every product page's first view: compiled once (``core.prepared``).
+_STOCK_BY_KIND = PreparedRead(
+    lambda variant_ids, kinds: Stock.objects.filter(
+        variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
+    ).values_list("variant_id", "warehouse__kind", "on_hand", "allocated"),
+    [Stock._meta.get_field("variant")],
+    [Warehouse._meta.get_field("kind")],
+)
+
+
 def stock_available_by_kind(
     *, variant_ids: Iterable[UUID], kinds: Iterable[str]
 ) -> dict[tuple[UUID, str], int]:
     """Units available per variant and kind of warehouse, over ``kinds`` (one
     query): where a product would ship from."""
     found: dict[tuple[UUID, str], int] = {}
-    for variant_id, kind, on_hand, allocated in Stock.objects.filter(
-        variant_id__in=variant_ids, warehouse__kind__in=kinds, warehouse__is_active=True
-    ).values_list("variant_id", "warehouse__kind", "on_hand", "allocated"):
+    for variant_id, kind, on_hand, allocated in _STOCK_BY_KIND(variant_ids, kinds):
         key = (variant_id, kind)
         found[key] = found.get(key, 0) + on_hand - allocated
     return found

@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from etalage.catalog.models import Product, ProductImage, Variant
 from etalage.catalog.selectors import product_page
 from etalage.core.prepared import PreparedRead
+from etalage.inventory.models import Stock
+from etalage.inventory.services import stock_available_by_kind
 from etalage.promotions.models import SalePrice
 from etalage.promotions.selectors import sale_prices_in_force_until
 from etalage.reviews.selectors import STAR_FIELDS, _sold_subquery, product_summary
@@ -178,3 +180,24 @@ def test_a_field_without_a_marker_is_refused():
     )
     with pytest.raises(TypeError, match="BooleanField"):
         read(True)
+
+
+def test_the_stock_by_kind_is_the_orms(products, shopping):
+    first = products[0]
+    shopping.stock(first, quantity=7)
+    shopping.stock(first, quantity=3, kind="merchant")
+    ids = [v.pk for v in first.variants.all()]
+    expected = {}
+    for variant_id, kind, on_hand, allocated in Stock.objects.filter(
+        variant_id__in=ids, warehouse__is_active=True
+    ).values_list("variant_id", "warehouse__kind", "on_hand", "allocated"):
+        expected[(variant_id, kind)] = (
+            expected.get((variant_id, kind), 0) + on_hand - allocated
+        )
+    assert expected
+    assert (
+        stock_available_by_kind(variant_ids=ids, kinds=["hub", "merchant"]) == expected
+    )
+    hub = {key: n for key, n in expected.items() if key[1] == "hub"}
+    assert stock_available_by_kind(variant_ids=iter(ids), kinds=("hub",)) == hub
+    assert stock_available_by_kind(variant_ids=[], kinds=["hub"]) == {}
