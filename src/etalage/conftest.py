@@ -51,6 +51,16 @@ def pytest_collection_modifyitems(items):
     transactional test, which must stay after the others)."""
     heavy_files = {item.path for item in items if item.get_closest_marker("heavy")}
     items.sort(key=lambda item: item.path not in heavy_files)
+    unserialized = [
+        item.nodeid for item in items if _flushes_the_database(item) == (True, False)
+    ]
+    if unserialized:  # its flush would let post_migrate make content types anew
+        raise pytest.UsageError(
+            "transactional tests must be marked serialized_rollback=True (their "
+            "flush otherwise re-creates content types under new ids, and the next "
+            "transactional test's reload of the migrations' rows fails): "
+            + ", ".join(unserialized[:5])
+        )
 
 
 def _flushes_the_database(item) -> tuple[bool, bool]:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from etalage.core.increments import rows_added
 from etalage.payments.models import DailyPayments
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DAY = date(2026, 12, 8)
 
