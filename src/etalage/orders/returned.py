@@ -67,7 +67,9 @@ def sub_order_returned(
             explanation=explanation,
             explanation_data=told,
         )
-    _give_back_share(sub, [(lines[i], q) for i, q in quantities.items()])
+    _give_back_share(
+        sub, [(lines[i], q) for i, q in quantities.items()], list(lines.values())
+    )
     return sub_order_move(
         sub_order=sub,
         to=states.REFUNDED_PART,
@@ -78,16 +80,37 @@ def sub_order_returned(
     )
 
 
-def _give_back_share(sub: SubOrder, back: list[tuple[OrderLine, int]]) -> None:
+def _give_back_share(
+    sub: SubOrder, back: list[tuple[OrderLine, int]], lines: list[OrderLine]
+) -> None:
+    """Give back the yearly usage and caps the returned units counted. The usage
+    a parcel still counts is shared by the goods it still holds, each line's at
+    its declared value (``OrderLine.goods``: after the seller's reduction, as the
+    usage was counted), so a return never gives back more than its units counted
+    and the parcel's last return gives back exactly what is left. (``lines``:
+    every line of the parcel, this return's units already counted as returned.)"""
     order = sub.order
     goods_back = sum(
-        (line.unit_price * quantity for line, quantity in back), Decimal(0)
+        (line.goods * quantity / line.quantity for line, quantity in back), Decimal(0)
+    )
+    kept_before = (
+        sum(
+            (
+                line.goods * (line.quantity - line.returned) / line.quantity
+                for line in lines
+            ),
+            Decimal(0),
+        )
+        + goods_back
     )
     usage_back = (
-        Money(sub.usage_amount * goods_back / sub.goods, order.currency)
-        .rounded()
-        .amount
-        if sub.goods
+        min(
+            Money(sub.usage_amount * goods_back / kept_before, order.currency)
+            .rounded()
+            .amount,
+            sub.usage_amount,
+        )
+        if kept_before
         else Decimal(0)
     )
     caps: dict[str, Decimal] = {}

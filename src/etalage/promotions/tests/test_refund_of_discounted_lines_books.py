@@ -205,3 +205,48 @@ def test_a_parcel_refused_by_customs_gives_the_platform_all_its_discount_back(
     assert book.refunded_discount_paid == book.discount_paid == minor(noncash)
     assert book.net_eur == 0
     assert ledger_problems() == []
+
+
+def test_a_return_gives_back_the_year_s_usage_its_units_counted_never_more(
+    customs, promotions
+):
+    """A seller's spend-and-save lowers the lines' declared goods, which the yearly
+    usage counted: a partial return gives back its units' share of what the
+    parcel still counts (it gave back more than the parcel counted, by the
+    undiscounted prices, and the buyer's next return was refused), and the last
+    return what is left."""
+    from etalage.customs.models import YearlyUsage
+
+    products = customs.shopping.products
+    promotions.make(
+        kind="spend_and_save", merchant=products["a"].merchant,
+        amount_off=D("20.00"), threshold=D("100.00"), by=None, name="save",
+    )  # fmt: skip
+    order = delivered_order(customs, {"a": 2, "b": 3, "c": 1}, "")
+
+    def usage():
+        return YearlyUsage.objects.get(
+            id_number_hmac=order.id_number_hmac, year=order.cbec_year
+        ).confirmed
+
+    counted = usage()
+    assert counted == sum(s.usage_amount for s in order.sub_orders.all())
+    for sub in order.sub_orders.order_by("number"):
+        lines = list(sub.lines.all())
+        back = {line.pk: line.quantity for line in lines}
+        if len(lines) > 1:  # all of one line and one unit of the other
+            back[lines[0].pk] = 1
+        before = usage()
+        returned(customs, sub, back)
+        sub.refresh_from_db()
+        given = before - usage()
+        assert 0 < given <= before
+        if len(lines) > 1:
+            kept = sum(line.goods for line in lines) - sum(
+                line.goods * back[line.pk] / line.quantity for line in lines
+            )
+            assert sub.usage_amount > 0 and kept > 0
+    # What the year still counts: the parcels kept in part, nothing of those
+    # given back whole.
+    kept = order.sub_orders.exclude(state=states.REFUNDED)
+    assert usage() == sum(s.usage_amount for s in kept) > 0
