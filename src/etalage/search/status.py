@@ -3,19 +3,27 @@ status`` and the back-office's first page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
+
+from etalage.money.formatting import format_number
 from etalage.search.feed import search_status
 
 # More changes than this not yet applied is a problem `etalage check` reports.
 BEHIND_PROBLEM = 1000
 
 
-def size_text(size: int) -> str:
+def size_text(size: int, language: str = "en") -> str:
+    """A size in bytes, KB, MB or GB (of 1,000), written as ``language`` writes
+    numbers (254.5 KB in English, 254,5 KB in French and Dutch)."""
+    value = Decimal(size)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size = size / 1000  # type: ignore[assignment]
+        if value < 1000 or unit == "GB":
+            shown = value if unit == "bytes" else value.quantize(Decimal("0.1"))
+            return f"{format_number(shown, language)} {unit}"
+        value /= 1000
     return str(size)
 
 
@@ -58,12 +66,17 @@ def search_index_rows() -> list[dict[str, Any]]:
     size and how many changes it has not applied yet."""
     status = search_status()
     here = status["here"]
+    language = get_language() or "en"
+
+    def number(n: int) -> str:
+        return format_number(n, language)
+
     rows: list[dict[str, Any]] = [
         {
             "node": here["node"],
-            "documents": f"{here['documents']:,}" if here["exists"] else None,
-            "size": size_text(here.get("size_bytes", 0)),
-            "behind": f"{here.get('behind', 0):,}",
+            "documents": number(here["documents"]) if here["exists"] else None,
+            "size": size_text(here.get("size_bytes", 0), language),
+            "behind": number(here.get("behind", 0)),
         }
     ]
     for replica in status["replicas"]:
@@ -71,9 +84,9 @@ def search_index_rows() -> list[dict[str, Any]]:
             rows.append(
                 {
                     "node": replica["node"],
-                    "documents": f"{replica['documents']:,}",
-                    "size": size_text(replica["size_bytes"]),
-                    "behind": f"{replica['behind']:,}",
+                    "documents": number(replica["documents"]),
+                    "size": size_text(replica["size_bytes"], language),
+                    "behind": number(replica["behind"]),
                 }
             )
     return rows

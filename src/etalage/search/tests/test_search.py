@@ -430,3 +430,12 @@ def test_a_page_past_the_last_goes_to_the_last(client, shelf):
     answer = client.get("/en/search/", {"q": "Brand", "page": "999"})
     assert answer.status_code == 302
     assert answer["Location"] == "/en/search/?q=Brand&page=1"
+
+
+def test_the_index_s_size_is_written_as_the_reader_s_language_writes_numbers():
+    from etalage.search.status import size_text
+
+    assert size_text(254_500, "en") == "254.5 KB"
+    assert size_text(254_500, "fr") == "254,5 KB"
+    assert size_text(1_234_567_890_123, "nl") == "1.234,6 GB"
+    assert size_text(999) == "999 bytes"
