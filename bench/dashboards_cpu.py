@@ -31,27 +31,18 @@ import sys
 import time
 from pathlib import Path
 
+from machine import in_process_environment
+
 LANGUAGES = ("zh-hans", "fr", "nl", "en")
 
 
 def _environment(data: Path) -> bool:
     """Point this process at ``data``; True when its demo is already loaded."""
-    data.mkdir(parents=True, exist_ok=True)
-    (data / "media").mkdir(exist_ok=True)
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{data / 'bench.sqlite3'}",
-        ETALAGE_DATA_DIR=str(data),
-        ETALAGE_SECRET_KEY="dashboards-cpu-bench-not-secret",
-        ETALAGE_ID_HMAC_KEY="00" * 32,
-        ETALAGE_DEBUG="0",
-        ETALAGE_LOG_LEVEL="WARNING",
-        ETALAGE_PAYMENT_SANDBOX="1",
-        ETALAGE_TASK_BROKER="database",
+    return in_process_environment(
+        data,
+        "dashboards-cpu-bench-not-secret",
         ETALAGE_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        DJANGO_SETTINGS_MODULE="etalage.settings",
     )
-    os.environ.pop("ETALAGE_REDIS_URL", None)
-    return (data / "built").exists()
 
 
 def _clients():

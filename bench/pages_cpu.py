@@ -36,24 +36,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from machine import in_process_environment
+
 
 def _environment(data: Path) -> bool:
     """Point this process at ``data``; True when its catalogue is already built."""
-    data.mkdir(parents=True, exist_ok=True)
-    (data / "media").mkdir(exist_ok=True)
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{data / 'bench.sqlite3'}",
-        ETALAGE_DATA_DIR=str(data),
-        ETALAGE_SECRET_KEY="cpu-bench-not-secret",
-        ETALAGE_ID_HMAC_KEY="00" * 32,
-        ETALAGE_DEBUG="0",
-        ETALAGE_LOG_LEVEL="WARNING",
-        ETALAGE_PAYMENT_SANDBOX="1",
-        ETALAGE_TASK_BROKER="database",
-        DJANGO_SETTINGS_MODULE="etalage.settings",
-    )
-    os.environ.pop("ETALAGE_REDIS_URL", None)
-    return (data / "built").exists()
+    return in_process_environment(data, "cpu-bench-not-secret")
 
 
 def _paths(rng: random.Random) -> dict[str, list[str]]:
